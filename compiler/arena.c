@@ -1,0 +1,109 @@
+/* arena.c - the compiler's one allocator: bump allocation, freed all at once. */
+#include "base.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+enum { ARENA_CHUNK_MIN = 64 * 1024 };
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n);
+	if (!p) {
+		/* Out of memory is not a spec error; there is nothing sensible to
+		 * recover to, and continuing would only produce partial output. */
+		fputs("drvgen: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	size_t align = sizeof(max_align_t);
+	size = (size + align - 1) / align * align;
+	struct arena_chunk *c = a->head;
+	if (!c || c->size - c->used < size) {
+		size_t chunk = size > ARENA_CHUNK_MIN ? size : ARENA_CHUNK_MIN;
+		/* Grow chunks with the arena so a 100k-register spec does not make
+		 * thousands of small mallocs. */
+		if (a->bytes / 4 > chunk)
+			chunk = a->bytes / 4 / align * align;
+		c = xmalloc(sizeof *c + chunk);
+		c->size = chunk;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += size;
+	a->bytes += size;
+	memset(p, 0, size);
+	return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	char *p = arena_alloc(a, (size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *p = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void vec_grow_(struct arena *a, void **items, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return;
+	size_t ncap = *cap ? *cap * 2 : 4;
+	while (ncap < need)
+		ncap *= 2;
+	void *p = arena_alloc(a, ncap * elem);
+	if (*cap)
+		memcpy(p, *items, *cap * elem);
+	*items = p;
+	*cap = ncap;
+}
+
+void arena_free(struct arena *a)
+{
+	struct arena_chunk *c = a->head;
+	while (c) {
+		struct arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	a->head = NULL;
+	a->bytes = 0;
+}

@@ -1,0 +1,99 @@
+/* base.h - memory, growable arrays and string building used by every stage.
+ *
+ * The compiler allocates everything a run needs from one arena and frees it
+ * in one call at the end, so no stage has to track ownership and an early
+ * error return never leaks (the fuzzers run under LeakSanitizer).
+ */
+#ifndef DRVGEN_BASE_H
+#define DRVGEN_BASE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PRINTF_LIKE(fmt, args) __attribute__((format(printf, fmt, args)))
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- arena.c ---- */
+
+struct arena_chunk;
+struct arena {
+	struct arena_chunk *head;
+	size_t bytes; /* total bytes handed out, for the benchmark's memory figure */
+};
+
+void *arena_alloc(struct arena *a, size_t size); /* zeroed, aligned for any type */
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...) PRINTF_LIKE(2, 3);
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
+void arena_free(struct arena *a);
+
+#define NEW(arena, type) ((type *)arena_alloc((arena), sizeof(type)))
+
+/* A growable array whose storage lives in an arena. Growth doubles, so the
+ * space left behind by a reallocation is at most what the array holds. */
+#define VEC(T)               \
+	struct {             \
+		T *items;    \
+		size_t len;  \
+		size_t cap;  \
+	}
+
+void vec_grow_(struct arena *a, void **items, size_t *cap, size_t need, size_t elem);
+#define vec_push(arena, v, x)                                                             \
+	(vec_grow_((arena), (void **)&(v)->items, &(v)->cap, (v)->len + 1, sizeof *(v)->items), \
+	 (v)->items[(v)->len++] = (x))
+
+/* ---- strbuf.c ---- */
+
+/* A heap string builder for output text; the one place output bytes are made. */
+struct strbuf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+void sb_putc(struct strbuf *sb, char c);
+void sb_puts(struct strbuf *sb, const char *s);
+void sb_putn(struct strbuf *sb, const char *s, size_t n);
+void sb_printf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
+void sb_free(struct strbuf *sb);
+const char *sb_str(struct strbuf *sb); /* never NULL, NUL-terminated */
+
+/* ---- strmap.c ---- */
+
+/* A string-keyed hash map in an arena, for name lookups and duplicate checks
+ * that must stay linear on 100k-register specs. Keys are not copied. */
+struct strmap {
+	struct strmap_slot *slots;
+	size_t cap, len;
+	struct arena *arena;
+};
+
+void strmap_init(struct strmap *m, struct arena *a);
+/* The value stored under key, or NULL. */
+void *strmap_get(const struct strmap *m, const char *key);
+/* Stores value under key unless the key is present; returns the value that
+ * was already there (the caller reports the duplicate) or NULL. */
+void *strmap_put(struct strmap *m, const char *key, void *value);
+/* Stores value under key, replacing any value there. */
+void strmap_set(struct strmap *m, const char *key, void *value);
+
+/* ---- text.c ---- */
+
+uint32_t fnv1a32(const char *s, size_t len);
+bool is_c_identifier(const char *s);
+bool is_c_keyword(const char *s);
+size_t edit_distance(const char *a, const char *b);
+/* The candidate closest to `word`, or NULL if none is close enough to be a
+ * plausible typo (used for "did you mean" notes). */
+const char *closest_word(const char *word, const char *const *candidates, size_t n);
+/* Parses a number in the spec languages' syntax: decimal, 0x hex, 0b binary,
+ * with '_' allowed between digits. Returns false if malformed or > UINT64_MAX. */
+bool parse_u64(const char *s, uint64_t *out);
+char *upper_dup(struct arena *a, const char *s);
+
+#endif

@@ -1,0 +1,26 @@
+/* check.h - the checker: ASTs in, one IR out, every problem reported.
+ *
+ * Runs in a fixed order because later languages refer to earlier ones:
+ * protocols first, then register maps, then manifests (which name both).
+ * Each stage reports all it finds; the pipeline stops before the backends if
+ * any stage reported an error.
+ */
+#ifndef DRVGEN_CHECK_H
+#define DRVGEN_CHECK_H
+
+#include "ast.h"
+
+struct checker {
+	struct arena *arena;
+	struct diag_engine *diag;
+	struct ir *ir;
+};
+
+void check_idl(struct checker *c, struct idl_ast *const *files, size_t n);
+void check_regs(struct checker *c, struct regs_ast *const *files, size_t n);
+void check_manifests(struct checker *c, struct manifest_ast *const *files, size_t n);
+
+/* Shared by the checkers: E0201 unless name is a C identifier and no keyword. */
+bool check_c_name(struct checker *c, struct lstr name, const char *what);
+
+#endif

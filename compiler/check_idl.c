@@ -1,0 +1,947 @@
+/* check_idl.c - protocols: names resolved across files, types laid out on the
+ * wire, inheritance flattened, interface IDs and call labels assigned.
+ *
+ * Declarations are entered into one symbol table first, so a file may refer
+ * to a type declared further down or in another file; then types are
+ * resolved and laid out (struct layout recursing on demand, which is also
+ * where a struct containing itself is caught); then interfaces, whose
+ * inherited methods need their parents done first.
+ */
+#include "check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum visit { UNVISITED, VISITING, DONE };
+
+struct symbol {
+	struct ir_type *type;       /* a type, or NULL for an interface */
+	struct ir_interface *iface; /* an interface */
+	const struct idl_decl_ast *decl;
+	const struct idl_ast *file;
+	enum visit state;
+};
+
+struct ns_info {
+	const char *name;
+	VEC(const char *) names; /* local names, for "did you mean" */
+};
+
+struct idl_checker {
+	struct checker *c;
+	struct strmap symbols;    /* "ns::name" -> symbol */
+	struct strmap builtins;   /* "u32" -> symbol */
+	struct strmap namespaces; /* "io" -> ns_info */
+	struct strmap c_names;    /* "io_file" -> symbol, for E0216 */
+	VEC(struct symbol *) order;
+};
+
+/* Where a type is used decides what it may be. */
+enum use {
+	USE_PARAM,
+	USE_RESULT,
+	USE_FIELD,
+	USE_ELEMENT,
+	USE_UNDERLYING,
+};
+
+#define DIAG_REPORT(ic, pos, code, ...) diag_report((ic)->c->diag, pos, code, __VA_ARGS__)
+#define DIAG_NOTE(ic, pos, ...) diag_note((ic)->c->diag, pos, __VA_ARGS__)
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+/* ---- built-in types ---- */
+
+static const struct {
+	const char *name;
+	enum ir_type_kind kind;
+	uint32_t size;
+	bool is_signed;
+} builtin_table[] = {
+	{"void", IR_VOID, 0, false},   {"bool", IR_BOOL, 1, false},   {"u8", IR_U8, 1, false},
+	{"u16", IR_U16, 2, false},     {"u32", IR_U32, 4, false},     {"u64", IR_U64, 8, false},
+	{"i8", IR_I8, 1, true},        {"i16", IR_I16, 2, true},      {"i32", IR_I32, 4, true},
+	{"i64", IR_I64, 8, true},      {"uint", IR_U32, 4, false},    {"int", IR_I32, 4, true},
+	{"size", IR_U64, 8, false},    {"uintptr", IR_U64, 8, false},
+};
+
+static void add_builtins(struct idl_checker *ic)
+{
+	for (size_t i = 0; i < ARRAY_LEN(builtin_table); i++) {
+		struct ir_type *t = NEW(ic->c->arena, struct ir_type);
+		t->kind = builtin_table[i].kind;
+		t->name = t->local = builtin_table[i].name;
+		t->size = t->max_size = builtin_table[i].size;
+		t->align = t->size ? t->size : 1;
+		t->is_signed = builtin_table[i].is_signed;
+		struct symbol *s = NEW(ic->c->arena, struct symbol);
+		s->type = t;
+		s->state = DONE;
+		strmap_put(&ic->builtins, t->name, s);
+	}
+}
+
+static const struct ir_type *builtin(struct idl_checker *ic, const char *name)
+{
+	return ((struct symbol *)strmap_get(&ic->builtins, name))->type;
+}
+
+/* ---- annotations ---- */
+
+struct annotations {
+	unsigned since;
+	const char *deprecated;
+	struct lnum op;
+};
+
+enum { ALLOW_OP = 1 };
+
+static struct annotations read_annotations(struct idl_checker *ic, const idl_annotations *list,
+					   unsigned allow)
+{
+	struct annotations out = {0};
+	bool seen[3] = {false, false, false};
+	for (size_t i = 0; i < list->len; i++) {
+		const struct idl_annotation *a = &list->items[i];
+		const char *name = a->name.s;
+		int which = !strcmp(name, "since") ? 0 : !strcmp(name, "deprecated") ? 1
+						     : !strcmp(name, "op")		    ? 2
+												    : -1;
+		if (which < 0) {
+			static const char *const known[] = {"since", "deprecated", "op"};
+			const char *hint = closest_word(name, known, 3);
+			DIAG_REPORT(ic, a->name.pos, E0511, "unknown annotation '@%s'%s%s%s", name,
+				    hint ? "; did you mean '@" : "", hint ? hint : "", hint ? "'?" : "");
+			continue;
+		}
+		if (seen[which]) {
+			DIAG_REPORT(ic, a->pos, E0511, "'@%s' is given twice", name);
+			continue;
+		}
+		seen[which] = true;
+		bool wants_string = which == 1;
+		if (!a->has_arg || a->arg_is_string != wants_string) {
+			DIAG_REPORT(ic, a->pos, E0511, "'@%s' takes %s, as in %s", name,
+				    wants_string ? "a string" : "a number",
+				    which == 0 ? "@since(2)" : which == 1 ? "@deprecated(\"use x\")"
+									  : "@op(3)");
+			continue;
+		}
+		switch (which) {
+		case 0:
+			if (a->num == 0 || a->num > 65535)
+				DIAG_REPORT(ic, a->arg_pos, E0511,
+					    "'@since' takes a protocol version from 1 to 65535");
+			else
+				out.since = (unsigned)a->num;
+			break;
+		case 1:
+			out.deprecated = a->str;
+			break;
+		case 2:
+			if (!(allow & ALLOW_OP))
+				DIAG_REPORT(ic, a->pos, E0511,
+					    "'@op' numbers a call, send or event; it means nothing here");
+			else
+				out.op = (struct lnum){a->num, a->arg_pos, true};
+			break;
+		}
+	}
+	return out;
+}
+
+/* ---- declarations into the symbol table ---- */
+
+static struct ns_info *namespace_info(struct idl_checker *ic, const char *ns)
+{
+	struct ns_info *info = strmap_get(&ic->namespaces, ns);
+	if (!info) {
+		info = NEW(ic->c->arena, struct ns_info);
+		info->name = ns;
+		strmap_put(&ic->namespaces, ns, info);
+	}
+	return info;
+}
+
+static bool is_builtin_name(struct idl_checker *ic, const char *name)
+{
+	return strmap_get(&ic->builtins, name) != NULL || strcmp(name, "page") == 0;
+}
+
+static void declare(struct idl_checker *ic, const struct idl_ast *file,
+		    const struct idl_decl_ast *d)
+{
+	struct arena *a = ic->c->arena;
+	const char *ns = file->ns.s;
+	const char *qualified = arena_printf(a, "%s::%s", ns, d->name.s);
+	if (is_builtin_name(ic, d->name.s)) {
+		DIAG_REPORT(ic, d->name.pos, E0502,
+			    "'%s' is a built-in type name; choose another name", d->name.s);
+		return;
+	}
+	struct symbol *s = NEW(a, struct symbol);
+	s->decl = d;
+	s->file = file;
+	struct symbol *prev = strmap_put(&ic->symbols, qualified, s);
+	if (prev) {
+		DIAG_REPORT(ic, d->name.pos, E0502, "'%s' is declared twice", qualified);
+		DIAG_NOTE(ic, prev->decl->name.pos, "first declared here");
+		return;
+	}
+	vec_push(a, &namespace_info(ic, ns)->names, d->name.s);
+	const char *c_name = arena_printf(a, "%s_%s", ns, d->name.s);
+	if (d->kind == DECL_INTERFACE) {
+		struct ir_interface *i = NEW(a, struct ir_interface);
+		i->name = qualified;
+		i->ns = ns;
+		i->local = d->name.s;
+		i->c_name = c_name;
+		i->doc = d->doc;
+		i->pos = d->name.pos;
+		s->iface = i;
+	} else {
+		static const enum ir_type_kind kinds[] = {
+			[DECL_ENUM] = IR_ENUM, [DECL_BITS] = IR_BITS, [DECL_ERROR] = IR_ERROR,
+			[DECL_STRUCT] = IR_STRUCT};
+		struct ir_type *t = NEW(a, struct ir_type);
+		t->kind = kinds[d->kind];
+		t->name = qualified;
+		t->ns = ns;
+		t->local = d->name.s;
+		t->c_name = c_name;
+		t->doc = d->doc;
+		t->pos = d->name.pos;
+		s->type = t;
+	}
+	struct symbol *clash = strmap_put(&ic->c_names, c_name, s);
+	if (clash) {
+		DIAG_REPORT(ic, d->name.pos, E0216,
+			    "'%s' and '%s::%s' both become '%s' in C", qualified, clash->file->ns.s,
+			    clash->decl->name.s, c_name);
+		DIAG_NOTE(ic, clash->decl->name.pos, "the other declaration");
+	}
+	vec_push(a, &ic->order, s);
+}
+
+/* ---- name lookup ---- */
+
+static bool namespace_visible(const struct idl_ast *file, const char *ns)
+{
+	if (strcmp(file->ns.s, ns) == 0)
+		return true;
+	for (size_t i = 0; i < file->uses.len; i++)
+		if (strcmp(file->uses.items[i].s, ns) == 0)
+			return true;
+	return false;
+}
+
+static void suggest(struct idl_checker *ic, struct srcpos pos, const char *word,
+		    const struct ns_info *info)
+{
+	if (!info)
+		return;
+	const char *hint = closest_word(word, info->names.items, info->names.len);
+	if (hint)
+		DIAG_NOTE(ic, pos, "did you mean '%s::%s'?", info->name, hint);
+}
+
+static const struct symbol *lookup(struct idl_checker *ic, const struct idl_ast *file,
+				   const struct idl_qname *q)
+{
+	if (!q->ns) {
+		const struct symbol *s = strmap_get(&ic->builtins, q->name);
+		if (s)
+			return s;
+		const char *qualified = arena_printf(ic->c->arena, "%s::%s", file->ns.s, q->name);
+		if ((s = strmap_get(&ic->symbols, qualified)))
+			return s;
+		DIAG_REPORT(ic, q->pos, E0501, "unknown name '%s'", q->name);
+		suggest(ic, q->pos, q->name, strmap_get(&ic->namespaces, file->ns.s));
+		for (size_t i = 0; i < file->uses.len; i++) {
+			const char *other =
+				arena_printf(ic->c->arena, "%s::%s", file->uses.items[i].s, q->name);
+			if (strmap_get(&ic->symbols, other))
+				DIAG_NOTE(ic, q->pos, "'%s' exists: write the qualified name", other);
+		}
+		return NULL;
+	}
+	const struct ns_info *info = strmap_get(&ic->namespaces, q->ns);
+	if (!info) {
+		DIAG_REPORT(ic, q->pos, E0501, "unknown namespace '%s' in '%s'", q->ns, q->text);
+		return NULL;
+	}
+	if (!namespace_visible(file, q->ns)) {
+		DIAG_REPORT(ic, q->pos, E0509, "namespace '%s' is not imported; add 'use %s;'", q->ns,
+			    q->ns);
+		return NULL;
+	}
+	const struct symbol *s = strmap_get(&ic->symbols, q->text);
+	if (!s) {
+		DIAG_REPORT(ic, q->pos, E0501, "namespace '%s' declares no '%s'", q->ns, q->name);
+		suggest(ic, q->pos, q->name, info);
+	}
+	return s;
+}
+
+static void warn_deprecated(struct idl_checker *ic, struct srcpos pos, const char *what,
+			    const char *name, const char *reason, const char *user_deprecated)
+{
+	if (!reason || user_deprecated)
+		return;
+	diag_report(ic->c->diag, pos, W0501, "%s '%s' is deprecated: %s", what, name, reason);
+}
+
+/* ---- types ---- */
+
+static const struct ir_type *resolve_type(struct idl_checker *ic, const struct idl_ast *file,
+					  const struct idl_type_ast *t, enum use use,
+					  const char *user_deprecated);
+static void layout_struct(struct idl_checker *ic, struct symbol *s);
+
+static const struct ir_type *resolve_named(struct idl_checker *ic, const struct idl_ast *file,
+					   const struct idl_type_ast *t, enum use use,
+					   const char *user_deprecated)
+{
+	const struct symbol *s = lookup(ic, file, &t->name);
+	if (!s)
+		return NULL;
+	if (s->iface) {
+		DIAG_REPORT(ic, t->pos, E0510,
+			    "interface '%s' is not a value type; pass an object as a capability, "
+			    "as in {obj: %s}",
+			    s->iface->name, s->iface->name);
+		return NULL;
+	}
+	const struct ir_type *type = s->type;
+	if (type->kind == IR_ERROR) {
+		DIAG_REPORT(ic, t->pos, E0510,
+			    "error type '%s' can only follow '!' in a call, as in \"call f() u32 ! %s\"",
+			    type->name, type->local);
+		return NULL;
+	}
+	if (type->kind == IR_VOID && use != USE_RESULT) {
+		DIAG_REPORT(ic, t->pos, E0510, "'void' is only a call's result");
+		return NULL;
+	}
+	if (use == USE_UNDERLYING && !ir_type_is_integer(type)) {
+		DIAG_REPORT(ic, t->pos, E0510,
+			    "an underlying type is an integer type such as u8 or u32, not '%s'",
+			    type->name);
+		return NULL;
+	}
+	if (type->kind == IR_STRUCT && s->state != DONE) {
+		layout_struct(ic, (struct symbol *)s);
+		if (s->state != DONE) /* recursion, reported */
+			return NULL;
+	}
+	warn_deprecated(ic, t->pos, "type", type->name, type->deprecated, user_deprecated);
+	return type;
+}
+
+static const struct ir_type *resolve_type(struct idl_checker *ic, const struct idl_ast *file,
+					  const struct idl_type_ast *t, enum use use,
+					  const char *user_deprecated)
+{
+	if (t->form == TYPE_NAMED)
+		return resolve_named(ic, file, t, use, user_deprecated);
+
+	static const char *const form_names[] = {"", "array", "vector", "bytes", "str"};
+	if (use == USE_UNDERLYING) {
+		DIAG_REPORT(ic, t->pos, E0510, "an underlying type is an integer type, not a %s",
+			    form_names[t->form]);
+		return NULL;
+	}
+	bool variable = t->form != TYPE_ARRAY;
+	if (variable && (use == USE_FIELD || use == USE_ELEMENT)) {
+		DIAG_REPORT(ic, t->pos, E0513,
+			    "a %s has a variable size, so it can only be a parameter or a result, "
+			    "not %s",
+			    form_names[t->form],
+			    use == USE_FIELD ? "a struct field" : "an element of another type");
+		return NULL;
+	}
+	if (!t->bound.set) {
+		static const char *const examples[] = {"", "", "[]u32<16>", "bytes<256>", "str<64>"};
+		DIAG_REPORT(ic, t->pos, E0507,
+			    "%s has no maximum; every message has a bounded size: write e.g. %s",
+			    form_names[t->form], examples[t->form]);
+		return NULL;
+	}
+	if (t->bound.v == 0 || t->bound.v > WIRE_MAX_MESSAGE) {
+		DIAG_REPORT(ic, t->bound.pos, E0514, "%s %s %llu is not between 1 and %d",
+			    form_names[t->form], t->form == TYPE_ARRAY ? "count" : "maximum",
+			    (unsigned long long)t->bound.v, WIRE_MAX_MESSAGE);
+		return NULL;
+	}
+	const struct ir_type *elem = NULL;
+	if (t->elem) {
+		elem = resolve_type(ic, file, t->elem, USE_ELEMENT, user_deprecated);
+		if (!elem)
+			return NULL;
+	}
+	struct ir_type *r = NEW(ic->c->arena, struct ir_type);
+	r->bound = t->bound.v;
+	r->base = elem;
+	r->pos = t->pos;
+	uint64_t size, align, max;
+	switch (t->form) {
+	case TYPE_ARRAY:
+		r->kind = IR_ARRAY;
+		size = t->bound.v * elem->size;
+		align = elem->align;
+		max = size;
+		r->name = arena_printf(ic->c->arena, "[%llu]%s", (unsigned long long)t->bound.v,
+				       elem->name);
+		break;
+	case TYPE_VECTOR:
+		r->kind = IR_VECTOR;
+		size = align = 4;
+		max = 4 + align_up(t->bound.v * elem->size, 8);
+		r->name = arena_printf(ic->c->arena, "[]%s<%llu>", elem->name,
+				       (unsigned long long)t->bound.v);
+		break;
+	case TYPE_BYTES:
+		r->kind = IR_BYTES;
+		size = align = 4;
+		max = 4 + align_up(t->bound.v, 8);
+		r->name = arena_printf(ic->c->arena, "bytes<%llu>", (unsigned long long)t->bound.v);
+		break;
+	default:
+		r->kind = IR_STRING;
+		size = align = 4;
+		/* The text is followed by at least one zero byte on the wire, so a
+		 * server can use it in place as a C string. */
+		max = 4 + align_up(t->bound.v + 1, 8);
+		r->name = arena_printf(ic->c->arena, "str<%llu>", (unsigned long long)t->bound.v);
+		break;
+	}
+	if (size > WIRE_MAX_MESSAGE) {
+		DIAG_REPORT(ic, t->pos, E0514, "%s is %llu bytes, more than a message can hold",
+			    r->name, (unsigned long long)size);
+		return NULL;
+	}
+	r->size = (uint32_t)size;
+	r->align = (uint32_t)align;
+	r->max_size = (uint32_t)(max > UINT32_MAX ? UINT32_MAX : max);
+	return r;
+}
+
+static bool value_fits(uint64_t magnitude, bool negative, const struct ir_type *t)
+{
+	unsigned bits = t->size * 8;
+	if (!t->is_signed)
+		return !negative && (bits == 64 || magnitude < (1ull << bits));
+	uint64_t limit = 1ull << (bits - 1); /* -limit .. limit-1 */
+	return negative ? magnitude <= limit : magnitude < limit;
+}
+
+static void check_member_names(struct idl_checker *ic, const struct idl_decl_ast *d)
+{
+	for (size_t i = 0; i < d->members.len; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(d->members.items[i].name.s, d->members.items[j].name.s) == 0) {
+				DIAG_REPORT(ic, d->members.items[i].name.pos, E0502,
+					    "'%s' is declared twice in '%s'", d->members.items[i].name.s,
+					    d->name.s);
+				DIAG_NOTE(ic, d->members.items[j].name.pos, "first declared here");
+				break;
+			}
+}
+
+/* enum, bits and error: values assigned, range-checked and unique. */
+static void check_values(struct idl_checker *ic, struct symbol *s)
+{
+	const struct idl_decl_ast *d = s->decl;
+	struct ir_type *t = s->type;
+	static const char *const what[] = {[DECL_ENUM] = "enum", [DECL_BITS] = "bits",
+					   [DECL_ERROR] = "error"};
+	t->base = builtin(ic, "uint");
+	if (d->underlying) {
+		const struct ir_type *u =
+			resolve_type(ic, s->file, d->underlying, USE_UNDERLYING, t->deprecated);
+		if (u)
+			t->base = u;
+	}
+	t->size = t->max_size = t->base->size;
+	t->align = t->base->align;
+	t->is_signed = t->base->is_signed;
+	if (d->kind == DECL_BITS && t->is_signed) {
+		DIAG_REPORT(ic, d->underlying->pos, E0510, "bits take an unsigned type, not '%s'",
+			    t->base->name);
+		t->is_signed = false;
+	}
+	if (!d->members.len) {
+		DIAG_REPORT(ic, d->name.pos, E0521,
+			    "%s '%s' declares no values, so no message could carry one", what[d->kind],
+			    d->name.s);
+		return;
+	}
+	check_member_names(ic, d);
+
+	uint64_t next = d->kind == DECL_ERROR ? 1 : d->kind == DECL_BITS ? 1 : 0;
+	bool next_negative = false;
+	for (size_t i = 0; i < d->members.len; i++) {
+		const struct idl_member_ast *m = &d->members.items[i];
+		struct annotations an = read_annotations(ic, &m->annotations, 0);
+		uint64_t mag = m->value.set ? m->value.v : next;
+		bool negative = m->value.set ? m->negative && m->value.v != 0 : next_negative;
+		struct srcpos vpos = m->value.set ? m->value.pos : m->name.pos;
+		if (!value_fits(mag, negative, t->base)) {
+			DIAG_REPORT(ic, vpos, E0506, "value %s%llu of '%s' does not fit %s '%s'",
+				    negative ? "-" : "", (unsigned long long)mag, m->name.s,
+				    t->is_signed ? "signed type" : "type", t->base->name);
+		} else if (d->kind == DECL_ERROR && mag == 0) {
+			DIAG_REPORT(ic, vpos, E0518,
+				    "error value 0 means success; error codes start at 1");
+		} else if (d->kind == DECL_BITS && mag == 0) {
+			DIAG_REPORT(ic, vpos, E0520, "bits member '%s' has no bit set", m->name.s);
+		}
+		uint64_t value = negative ? (uint64_t)0 - mag : mag;
+		for (size_t j = 0; j < t->members.len; j++)
+			if (t->members.items[j].value == value) {
+				DIAG_REPORT(ic, vpos, E0517, "'%s' has the same value as '%s'", m->name.s,
+					    t->members.items[j].name);
+				DIAG_NOTE(ic, t->members.items[j].pos, "'%s' declared here",
+					  t->members.items[j].name);
+				break;
+			}
+		struct ir_member im = {
+			.name = m->name.s, .doc = m->doc, .pos = m->name.pos, .value = value,
+			.deprecated = an.deprecated, .since = an.since};
+		vec_push(ic->c->arena, &t->members, im);
+		if (d->kind == DECL_BITS) {
+			/* The next flag takes the bit above the highest one so far. */
+			unsigned top = 0;
+			for (uint64_t v = mag; v > 1; v >>= 1)
+				top++;
+			next = top >= 63 ? 0 : 1ull << (top + 1);
+		} else if (negative) {
+			next = mag - 1;
+			next_negative = next != 0;
+		} else {
+			next = mag + 1;
+			next_negative = false;
+		}
+	}
+}
+
+static void check_field_name(struct idl_checker *ic, struct lstr name, const char *what)
+{
+	if (is_c_keyword(name.s))
+		DIAG_REPORT(ic, name.pos, E0519,
+			    "%s '%s' is a C keyword and would not compile in generated code", what,
+			    name.s);
+}
+
+static void layout_struct(struct idl_checker *ic, struct symbol *s)
+{
+	if (s->state == DONE)
+		return;
+	const struct idl_decl_ast *d = s->decl;
+	struct ir_type *t = s->type;
+	if (s->state == VISITING) {
+		DIAG_REPORT(ic, d->name.pos, E0516,
+			    "struct '%s' contains itself, so it would have no finite size", t->name);
+		return;
+	}
+	s->state = VISITING;
+	if (!d->members.len)
+		DIAG_REPORT(ic, d->name.pos, E0521, "struct '%s' declares no fields", t->name);
+	check_member_names(ic, d);
+	uint64_t offset = 0, align = 1;
+	for (size_t i = 0; i < d->members.len; i++) {
+		const struct idl_member_ast *m = &d->members.items[i];
+		struct annotations an = read_annotations(ic, &m->annotations, 0);
+		check_field_name(ic, m->name, "field");
+		const struct ir_type *ft = resolve_type(ic, s->file, m->type, USE_FIELD, t->deprecated);
+		if (!ft)
+			continue;
+		offset = align_up(offset, ft->align);
+		struct ir_member im = {.name = m->name.s, .doc = m->doc, .pos = m->name.pos,
+				       .type = ft, .offset = (uint32_t)offset,
+				       .deprecated = an.deprecated, .since = an.since};
+		vec_push(ic->c->arena, &t->members, im);
+		offset += ft->size;
+		if (ft->align > align)
+			align = ft->align;
+	}
+	offset = align_up(offset, align);
+	if (offset > WIRE_MAX_MESSAGE) {
+		DIAG_REPORT(ic, d->name.pos, E0514, "struct '%s' is %llu bytes, more than a message "
+			    "can hold", t->name, (unsigned long long)offset);
+	}
+	t->size = t->max_size = (uint32_t)(offset > WIRE_MAX_MESSAGE ? WIRE_MAX_MESSAGE : offset);
+	t->align = (uint32_t)align;
+	/* Marked done even with errors, so its users are not reported again;
+	 * the pipeline stops before any backend sees the placeholder size. */
+	s->state = DONE;
+}
+
+/* ---- interfaces ---- */
+
+static void resolve_parents(struct idl_checker *ic, struct symbol *s)
+{
+	const struct idl_decl_ast *d = s->decl;
+	struct ir_interface *iface = s->iface;
+	for (size_t i = 0; i < d->parents.len; i++) {
+		const struct idl_qname *q = &d->parents.items[i];
+		const struct symbol *p = lookup(ic, s->file, q);
+		if (!p)
+			continue;
+		if (!p->iface) {
+			DIAG_REPORT(ic, q->pos, E0510, "'%s' is not an interface, so it cannot be "
+				    "inherited", q->text);
+			continue;
+		}
+		bool dup = false;
+		for (size_t j = 0; j < iface->parents.len; j++)
+			dup |= iface->parents.items[j] == p->iface;
+		if (dup) {
+			DIAG_REPORT(ic, q->pos, E0502, "'%s' is listed twice as a parent", q->text);
+			continue;
+		}
+		warn_deprecated(ic, q->pos, "interface", p->iface->name, p->iface->deprecated,
+				iface->deprecated);
+		vec_push(ic->c->arena, &iface->parents, p->iface);
+	}
+}
+
+static struct symbol *symbol_of_interface(struct idl_checker *ic, const struct ir_interface *i)
+{
+	return strmap_get(&ic->symbols, i->name);
+}
+
+static void add_inherited(struct idl_checker *ic, struct ir_interface *iface,
+			  const struct ir_method *m, struct srcpos where)
+{
+	for (size_t i = 0; i < iface->all_methods.len; i++) {
+		const struct ir_method *other = iface->all_methods.items[i];
+		if (other == m)
+			return; /* the same method reached through two parents */
+		if (strcmp(other->name, m->name) == 0) {
+			DIAG_REPORT(ic, where, E0502,
+				    "'%s' inherits two methods named '%s', from '%s' and '%s'",
+				    iface->name, m->name, other->owner->name, m->owner->name);
+			DIAG_NOTE(ic, other->pos, "one is declared here");
+			DIAG_NOTE(ic, m->pos, "the other is declared here");
+			return;
+		}
+	}
+	vec_push(ic->c->arena, &iface->all_methods, m);
+}
+
+static void check_method(struct idl_checker *ic, struct symbol *s, const struct idl_method_ast *ma,
+			 size_t index);
+
+/* Depth-first over parents: a parent's methods are complete before its
+ * children copy them, and meeting an interface still being visited is a cycle. */
+static void check_interface(struct idl_checker *ic, struct symbol *s)
+{
+	if (s->state == DONE)
+		return;
+	struct ir_interface *iface = s->iface;
+	if (s->state == VISITING)
+		return;
+	s->state = VISITING;
+	const struct idl_decl_ast *d = s->decl;
+	for (size_t i = 0; i < iface->parents.len; i++) {
+		struct symbol *ps = symbol_of_interface(ic, iface->parents.items[i]);
+		if (ps->state == VISITING) {
+			DIAG_REPORT(ic, d->parents.len > i ? d->parents.items[i].pos : d->name.pos,
+				    E0503, "'%s' inherits from '%s', which in turn inherits from '%s'",
+				    iface->name, ps->iface->name, iface->name);
+			DIAG_NOTE(ic, ps->decl->name.pos, "'%s' declared here", ps->iface->name);
+			iface->parents.len = i; /* cut the cycle so later passes terminate */
+			break;
+		}
+		check_interface(ic, ps);
+	}
+	for (size_t i = 0; i < iface->parents.len; i++) {
+		const struct ir_interface *p = iface->parents.items[i];
+		for (size_t j = 0; j < p->all_methods.len; j++)
+			add_inherited(ic, iface, p->all_methods.items[j], d->name.pos);
+	}
+	for (size_t i = 0; i < d->methods.len; i++)
+		check_method(ic, s, d->methods.items[i], i);
+	/* Explicit @op numbers may collide with each other or with positions. */
+	for (size_t i = 0; i < iface->methods.len; i++)
+		for (size_t j = 0; j < i; j++)
+			if (iface->methods.items[i]->op == iface->methods.items[j]->op) {
+				DIAG_REPORT(ic, iface->methods.items[i]->pos, E0505,
+					    "'%s' and '%s' both have op %u, so their labels collide",
+					    iface->methods.items[j]->name, iface->methods.items[i]->name,
+					    iface->methods.items[i]->op);
+				DIAG_NOTE(ic, iface->methods.items[j]->pos, "'%s' declared here",
+					  iface->methods.items[j]->name);
+				break;
+			}
+	s->state = DONE;
+}
+
+static void check_caps(struct idl_checker *ic, struct symbol *s, const idl_cap_list *list,
+		       ir_cap_list *out)
+{
+	for (size_t i = 0; i < list->len; i++) {
+		const struct idl_cap_ast *ca = &list->items[i];
+		struct ir_cap cap = {.name = ca->name.s, .pos = ca->name.pos, .variadic = ca->variadic};
+		check_field_name(ic, ca->name, "capability");
+		if (!ca->type.name) {
+			cap.kind = CAP_HANDLE;
+		} else if (!ca->type.ns && strcmp(ca->type.name, "page") == 0) {
+			cap.kind = CAP_PAGES;
+		} else {
+			const struct symbol *t = lookup(ic, s->file, &ca->type);
+			if (!t)
+				continue;
+			if (!t->iface) {
+				DIAG_REPORT(ic, ca->type.pos, E0522,
+					    "a capability is 'page', an interface or a bare handle, "
+					    "not the value type '%s'",
+					    ca->type.text);
+				continue;
+			}
+			cap.kind = CAP_OBJECT;
+			cap.iface = t->iface;
+		}
+		if (cap.variadic && cap.kind != CAP_PAGES) {
+			DIAG_REPORT(ic, ca->name.pos, E0522,
+				    "only 'page...' may be variadic: a buffer of pages is one shared "
+				    "memory region");
+			continue;
+		}
+		vec_push(ic->c->arena, out, cap);
+	}
+}
+
+/* Lays out parameters like struct fields; variable parts follow in order. */
+static void layout_params(struct ir_method *m, uint32_t *inline_size, uint32_t *max_size)
+{
+	uint64_t offset = 0, extra = 0;
+	for (size_t i = 0; i < m->params.len; i++) {
+		struct ir_param *p = &m->params.items[i];
+		offset = align_up(offset, p->type->align);
+		p->offset = (uint32_t)offset;
+		offset += p->type->size;
+		extra += p->type->max_size - p->type->size;
+	}
+	offset = align_up(offset, 8);
+	*inline_size = (uint32_t)offset;
+	uint64_t max = offset + extra;
+	*max_size = (uint32_t)(max > UINT32_MAX ? UINT32_MAX : max);
+}
+
+static void check_method(struct idl_checker *ic, struct symbol *s, const struct idl_method_ast *ma,
+			 size_t index)
+{
+	struct arena *a = ic->c->arena;
+	struct ir_interface *iface = s->iface;
+	struct annotations an = read_annotations(ic, &ma->annotations, ALLOW_OP);
+	struct ir_method *m = NEW(a, struct ir_method);
+	m->kind = ma->kind;
+	m->name = ma->name.s;
+	m->doc = ma->doc;
+	m->pos = ma->name.pos;
+	m->owner = iface;
+	m->since = an.since;
+	m->deprecated = an.deprecated;
+	const char *deprecated_scope = m->deprecated ? m->deprecated : iface->deprecated;
+
+	uint64_t op = an.op.set ? an.op.v : index + 1;
+	if (op == 0 || op > 65535) {
+		DIAG_REPORT(ic, an.op.set ? an.op.pos : ma->name.pos, E0512,
+			    "op %llu of '%s' is not in 1..65535 (the low 16 bits of the label)",
+			    (unsigned long long)op, m->name);
+		op = 0;
+	}
+	m->op = (unsigned)op;
+	m->label = (uint64_t)iface->id << 16 | op;
+
+	for (size_t i = 0; i < iface->all_methods.len; i++)
+		if (strcmp(iface->all_methods.items[i]->name, m->name) == 0) {
+			const struct ir_method *other = iface->all_methods.items[i];
+			if (other->owner == iface)
+				DIAG_REPORT(ic, m->pos, E0502, "'%s' is declared twice in '%s'", m->name,
+					    iface->name);
+			else
+				DIAG_REPORT(ic, m->pos, E0502, "'%s' is already inherited from '%s'",
+					    m->name, other->owner->name);
+			DIAG_NOTE(ic, other->pos, "first declared here");
+			break;
+		}
+
+	check_caps(ic, s, &ma->caps_in, &m->caps_in);
+	check_caps(ic, s, &ma->caps_out, &m->caps_out);
+	if (m->kind != METHOD_CALL && ma->caps_out.len)
+		DIAG_REPORT(ic, ma->caps_out.items[0].name.pos, E0522,
+			    "a %s has no reply to carry capabilities back",
+			    m->kind == METHOD_SEND ? "send" : "event");
+
+	bool ok = true;
+	for (size_t i = 0; i < ma->params.len; i++) {
+		const struct idl_member_ast *pa = &ma->params.items[i];
+		read_annotations(ic, &pa->annotations, 0);
+		check_field_name(ic, pa->name, "parameter");
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(ma->params.items[j].name.s, pa->name.s) == 0) {
+				DIAG_REPORT(ic, pa->name.pos, E0502, "parameter '%s' is declared twice",
+					    pa->name.s);
+				DIAG_NOTE(ic, ma->params.items[j].name.pos, "first declared here");
+				break;
+			}
+		for (size_t j = 0; j < m->caps_in.len + m->caps_out.len; j++) {
+			const struct ir_cap *cap = j < m->caps_in.len
+							   ? &m->caps_in.items[j]
+							   : &m->caps_out.items[j - m->caps_in.len];
+			if (strcmp(cap->name, pa->name.s) == 0) {
+				DIAG_REPORT(ic, pa->name.pos, E0502,
+					    "parameter '%s' has the name of a capability", pa->name.s);
+				DIAG_NOTE(ic, cap->pos, "the capability is declared here");
+				break;
+			}
+		}
+		const struct ir_type *t = resolve_type(ic, s->file, pa->type, USE_PARAM,
+						       deprecated_scope);
+		if (!t) {
+			ok = false;
+			continue;
+		}
+		struct ir_param p = {.name = pa->name.s, .doc = pa->doc, .pos = pa->name.pos, .type = t};
+		vec_push(a, &m->params, p);
+	}
+	m->result = builtin(ic, "void");
+	if (ma->result) {
+		const struct ir_type *t = resolve_type(ic, s->file, ma->result, USE_RESULT,
+						       deprecated_scope);
+		if (t)
+			m->result = t;
+		else
+			ok = false;
+	}
+	if (ma->error.name) {
+		const struct symbol *e = lookup(ic, s->file, &ma->error);
+		if (e && (!e->type || e->type->kind != IR_ERROR))
+			DIAG_REPORT(ic, ma->error.pos, E0510,
+				    "'%s' after '!' must be an error type declared with 'error'",
+				    ma->error.text);
+		else if (e)
+			m->error = e->type;
+	}
+	if (ok) {
+		layout_params(m, &m->request_inline, &m->request_max);
+		if (m->kind == METHOD_CALL) {
+			m->reply_inline = (uint32_t)align_up(m->result->size, 8);
+			m->reply_max = m->reply_inline + (m->result->max_size - m->result->size);
+		}
+		uint32_t biggest = m->request_max > m->reply_max ? m->request_max : m->reply_max;
+		if ((uint64_t)biggest + WIRE_HEADER_SIZE > WIRE_MAX_MESSAGE)
+			DIAG_REPORT(ic, m->pos, E0515,
+				    "a '%s' message can be %llu bytes, over the %d-byte limit; pass "
+				    "bulk data as 'page...'",
+				    m->name, (unsigned long long)biggest + WIRE_HEADER_SIZE,
+				    WIRE_MAX_MESSAGE);
+	}
+	vec_push(a, &iface->methods, m);
+	vec_push(a, &iface->all_methods, m);
+}
+
+/* ---- the stage ---- */
+
+static void check_decl_header(struct idl_checker *ic, struct symbol *s)
+{
+	struct annotations an = read_annotations(ic, &s->decl->annotations, 0);
+	if (s->type) {
+		s->type->since = an.since;
+		s->type->deprecated = an.deprecated;
+	} else {
+		s->iface->since = an.since;
+		s->iface->deprecated = an.deprecated;
+	}
+}
+
+static void assign_interface_id(struct idl_checker *ic, struct symbol *s, struct strmap *ids)
+{
+	struct ir_interface *iface = s->iface;
+	const struct idl_decl_ast *d = s->decl;
+	if (d->id.set) {
+		if (d->id.v > UINT32_MAX) {
+			DIAG_REPORT(ic, d->id.pos, E0506,
+				    "interface ID 0x%llx does not fit 32 bits",
+				    (unsigned long long)d->id.v);
+		}
+		iface->id = (uint32_t)d->id.v;
+		iface->id_explicit = true;
+	} else {
+		iface->id = fnv1a32(iface->name, strlen(iface->name));
+	}
+	const char *key = arena_printf(ic->c->arena, "%08x", iface->id);
+	struct symbol *prev = strmap_put(ids, key, s);
+	if (prev) {
+		DIAG_REPORT(ic, d->id.set ? d->id.pos : d->name.pos, E0504,
+			    "'%s' and '%s' have the same interface ID 0x%08x, so their labels "
+			    "collide",
+			    prev->iface->name, iface->name, iface->id);
+		DIAG_NOTE(ic, prev->decl->name.pos, "'%s' declared here", prev->iface->name);
+		if (!d->id.set)
+			DIAG_NOTE(ic, (struct srcpos){0},
+				  "give one of them an explicit ID: interface %s = 0x... { ... }",
+				  iface->local);
+	}
+}
+
+void check_idl(struct checker *c, struct idl_ast *const *files, size_t n)
+{
+	struct idl_checker ic = {.c = c};
+	strmap_init(&ic.symbols, c->arena);
+	strmap_init(&ic.builtins, c->arena);
+	strmap_init(&ic.namespaces, c->arena);
+	strmap_init(&ic.c_names, c->arena);
+	add_builtins(&ic);
+
+	for (size_t f = 0; f < n; f++) {
+		namespace_info(&ic, files[f]->ns.s);
+		for (size_t i = 0; i < files[f]->decls.len; i++)
+			declare(&ic, files[f], files[f]->decls.items[i]);
+	}
+	for (size_t i = 0; i < ic.order.len; i++)
+		check_decl_header(&ic, ic.order.items[i]);
+
+	/* Types: values first (no dependencies), then struct layouts. */
+	for (size_t i = 0; i < ic.order.len; i++) {
+		struct symbol *s = ic.order.items[i];
+		if (s->type && s->type->kind != IR_STRUCT) {
+			check_values(&ic, s);
+			s->state = DONE;
+		}
+	}
+	for (size_t i = 0; i < ic.order.len; i++) {
+		struct symbol *s = ic.order.items[i];
+		if (s->type && s->type->kind == IR_STRUCT)
+			layout_struct(&ic, s);
+	}
+
+	/* Interfaces: IDs before methods (labels need them), parents before
+	 * children (inherited methods need them). */
+	struct strmap ids;
+	strmap_init(&ids, c->arena);
+	for (size_t i = 0; i < ic.order.len; i++) {
+		struct symbol *s = ic.order.items[i];
+		if (s->iface) {
+			assign_interface_id(&ic, s, &ids);
+			resolve_parents(&ic, s);
+		}
+	}
+	for (size_t i = 0; i < ic.order.len; i++)
+		if (ic.order.items[i]->iface)
+			check_interface(&ic, ic.order.items[i]);
+
+	for (size_t i = 0; i < ic.order.len; i++) {
+		struct symbol *s = ic.order.items[i];
+		if (s->type)
+			vec_push(c->arena, &c->ir->types, s->type);
+		else
+			vec_push(c->arena, &c->ir->interfaces, s->iface);
+	}
+}

@@ -1,0 +1,309 @@
+/* check_manifest.c - capability manifests: names resolved against the
+ * protocols and register maps, ranges checked, IR built.
+ *
+ * Runs last, so a manifest's `provides: [edu::device]` finds the interface
+ * and `block: bar0` finds the register block in the IR built before it.
+ */
+#include "check.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { PAGE_SIZE = 4096 };
+
+#define DIAG_REPORT(c, pos, code, ...) diag_report((c)->diag, pos, code, __VA_ARGS__)
+#define DIAG_NOTE(c, pos, ...) diag_note((c)->diag, pos, __VA_ARGS__)
+
+static bool is_semver(const char *s)
+{
+	for (int part = 0; part < 3; part++) {
+		if (!isdigit((unsigned char)*s))
+			return false;
+		if (*s == '0' && isdigit((unsigned char)s[1]))
+			return false; /* no leading zeros, as semver says */
+		while (isdigit((unsigned char)*s))
+			s++;
+		if (part < 2 && *s++ != '.')
+			return false;
+	}
+	/* an optional pre-release or build suffix: 1.0.0-rc1, 1.0.0+abc */
+	if (*s == '-' || *s == '+') {
+		if (!s[1])
+			return false;
+		for (s++; *s; s++)
+			if (!isalnum((unsigned char)*s) && *s != '.' && *s != '-' && *s != '+')
+				return false;
+	}
+	return *s == 0;
+}
+
+static void check_range(struct checker *c, const struct lnum *n, uint64_t max, const char *what)
+{
+	if (n->set && n->v > max)
+		DIAG_REPORT(c, n->pos, E0306, "%s 0x%llx does not fit; the largest is 0x%llx", what,
+			    (unsigned long long)n->v, (unsigned long long)max);
+}
+
+static void check_match(struct checker *c, struct ir_driver *drv,
+			const struct manifest_match_ast *m)
+{
+	struct ir_match out = {.kind = m->kind, .pos = m->pos};
+	if (m->kind == MATCH_PCI) {
+		check_range(c, &m->vendor, 0xffff, "PCI vendor ID");
+		check_range(c, &m->device, 0xffff, "PCI device ID");
+		check_range(c, &m->subvendor, 0xffff, "PCI subsystem vendor ID");
+		check_range(c, &m->subdevice, 0xffff, "PCI subsystem ID");
+		check_range(c, &m->class_code, 0xffffff, "PCI class code");
+		check_range(c, &m->class_mask, 0xffffff, "PCI class mask");
+		out.vendor = (uint32_t)m->vendor.v;
+		out.device = (uint32_t)m->device.v;
+		out.subvendor = m->subvendor.set ? (uint32_t)m->subvendor.v : 0xffffffffu;
+		out.subdevice = m->subdevice.set ? (uint32_t)m->subdevice.v : 0xffffffffu;
+		out.class_code = (uint32_t)m->class_code.v;
+		out.class_mask = m->class_mask.set ? (uint32_t)m->class_mask.v
+				 : m->class_code.set ? 0xffffffu
+						     : 0;
+	} else {
+		check_range(c, &m->ioport, 0xffff, "ISA I/O port");
+		out.ioport = m->ioport.v;
+	}
+	vec_push(c->arena, &drv->matches, out);
+}
+
+static void resolve_interfaces(struct checker *c, const lstr_list *names, ir_interface_list *out,
+			       const char *what)
+{
+	const char **known = malloc((c->ir->interfaces.len + 1) * sizeof *known);
+	for (size_t i = 0; i < c->ir->interfaces.len; i++)
+		known[i] = c->ir->interfaces.items[i]->name;
+	for (size_t i = 0; i < names->len; i++) {
+		const struct lstr *n = &names->items[i];
+		const struct ir_interface *iface = ir_find_interface(c->ir, n->s);
+		if (!iface) {
+			const char *hint = closest_word(n->s, known, c->ir->interfaces.len);
+			DIAG_REPORT(c, n->pos, E0301, "%s '%s' is not an interface any IDL declares%s%s%s",
+				    what, n->s, hint ? "; did you mean '" : "", hint ? hint : "",
+				    hint ? "'?" : "");
+			if (!strstr(n->s, "::"))
+				DIAG_NOTE(c, (struct srcpos){0},
+					  "interfaces are named with their namespace, as in 'io::file'");
+			continue;
+		}
+		bool dup = false;
+		for (size_t j = 0; j < out->len; j++)
+			dup |= out->items[j] == iface;
+		if (dup) {
+			DIAG_REPORT(c, n->pos, E0202, "'%s' is listed twice", n->s);
+			continue;
+		}
+		if (iface->deprecated)
+			DIAG_REPORT(c, n->pos, W0501, "interface '%s' is deprecated: %s", iface->name,
+				    iface->deprecated);
+		vec_push(c->arena, out, iface);
+	}
+	free(known);
+}
+
+/* `block: bar0` or, where devices share block names, `block: edu.bar0`. */
+static const struct ir_block *find_block(struct checker *c, const struct lstr *ref)
+{
+	const char *dot = strchr(ref->s, '.');
+	const struct ir_block *found = NULL, *second = NULL;
+	VEC(const char *) names = {0};
+	for (size_t d = 0; d < c->ir->devices.len; d++) {
+		const struct ir_device *dev = c->ir->devices.items[d];
+		if (dot && (strlen(dev->name) != (size_t)(dot - ref->s) ||
+			    strncmp(dev->name, ref->s, (size_t)(dot - ref->s)) != 0))
+			continue;
+		for (size_t b = 0; b < dev->blocks.len; b++) {
+			const struct ir_block *blk = dev->blocks.items[b];
+			vec_push(c->arena, &names, blk->name);
+			if (strcmp(blk->name, dot ? dot + 1 : ref->s) != 0)
+				continue;
+			if (found)
+				second = blk;
+			else
+				found = blk;
+		}
+	}
+	if (!found) {
+		const char *hint = closest_word(dot ? dot + 1 : ref->s, names.items, names.len);
+		DIAG_REPORT(c, ref->pos, E0302, "no register map declares a block '%s'%s%s%s", ref->s,
+			    hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
+		return NULL;
+	}
+	if (second) {
+		DIAG_REPORT(c, ref->pos, E0308,
+			    "block '%s' exists in devices '%s' and '%s'; write '%s.%s' or '%s.%s'",
+			    ref->s, found->device->name, second->device->name, found->device->name,
+			    ref->s, second->device->name, ref->s);
+		return NULL;
+	}
+	return found;
+}
+
+static uint64_t block_span(const struct ir_block *b)
+{
+	return (b->count - 1) * b->stride + b->size;
+}
+
+static void bind_block(struct checker *c, struct ir_driver *drv, struct ir_capability *cap,
+		       const struct manifest_cap_ast *ca, enum reg_space space)
+{
+	if (!ca->block.s)
+		return;
+	const struct ir_block *b = find_block(c, &ca->block);
+	if (!b)
+		return;
+	static const char *const space_names[] = {"mmio", "io"};
+	if (b->space != space) {
+		DIAG_REPORT(c, ca->block.pos, E0303,
+			    "block '%s' is in %s space but '%s' is an %s capability", b->name,
+			    space_names[b->space], cap->name, space_names[space]);
+		DIAG_NOTE(c, b->pos, "block '%s' declared here", b->name);
+		return;
+	}
+	cap->block = b;
+	if (!drv->device)
+		drv->device = b->device;
+}
+
+static bool ranges_meet(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+static void check_capability(struct checker *c, struct ir_driver *drv,
+			     const struct manifest_cap_ast *ca)
+{
+	struct ir_capability cap = {.kind = ca->kind, .name = ca->name.s, .doc = ca->doc,
+				    .pos = ca->pos};
+	switch (ca->kind) {
+	case CAPABILITY_MMIO:
+		if (ca->bar.v > 5)
+			DIAG_REPORT(c, ca->bar.pos, E0312, "BAR %llu does not exist; PCI has BARs 0 to 5",
+				    (unsigned long long)ca->bar.v);
+		cap.bar = (unsigned)ca->bar.v;
+		cap.offset = ca->offset.v;
+		bind_block(c, drv, &cap, ca, SPACE_MMIO);
+		if (ca->size.set)
+			cap.size = ca->size.v;
+		else if (cap.block)
+			cap.size = cap.offset + block_span(cap.block);
+		if (ca->size.set && ca->size.v == 0)
+			DIAG_REPORT(c, ca->size.pos, E0310, "capability '%s' has size 0", cap.name);
+		else if (cap.block && cap.offset + block_span(cap.block) > cap.size)
+			DIAG_REPORT(c, ca->size.pos, E0305,
+				    "block '%s' (0x%llx bytes at offset 0x%llx) does not fit '%s' "
+				    "(0x%llx bytes)",
+				    cap.block->name, (unsigned long long)block_span(cap.block),
+				    (unsigned long long)cap.offset, cap.name,
+				    (unsigned long long)cap.size);
+		if (!ca->size.set && !cap.block && ca->name.s)
+			DIAG_REPORT(c, ca->pos, E0310,
+				    "mmio capability '%s' needs a 'block' or a 'size'", cap.name);
+		break;
+	case CAPABILITY_IOPORT:
+		cap.base = ca->base.v;
+		cap.size = ca->size.v;
+		if (ca->size.set && cap.size == 0)
+			DIAG_REPORT(c, ca->size.pos, E0310, "capability '%s' has size 0", cap.name);
+		else if (cap.base + cap.size > 0x10000)
+			DIAG_REPORT(c, ca->base.pos, E0313,
+				    "ports 0x%llx..0x%llx go past 0xffff, the end of port space",
+				    (unsigned long long)cap.base,
+				    (unsigned long long)(cap.base + cap.size - 1));
+		bind_block(c, drv, &cap, ca, SPACE_IO);
+		if (cap.block && block_span(cap.block) > cap.size)
+			DIAG_REPORT(c, ca->size.pos, E0305,
+				    "block '%s' (0x%llx ports) does not fit '%s' (0x%llx ports)",
+				    cap.block->name, (unsigned long long)block_span(cap.block), cap.name,
+				    (unsigned long long)cap.size);
+		break;
+	case CAPABILITY_IRQ:
+		cap.irq_kind = ca->irq_kind.set ? (enum ir_irq_kind)ca->irq_kind.v
+			       : ca->line.set	? IRQ_LINE
+						: IRQ_INTX;
+		if (cap.irq_kind == IRQ_LINE && !ca->line.set)
+			DIAG_REPORT(c, ca->pos, E0309, "irq '%s' of kind 'line' needs a 'line'",
+				    cap.name);
+		else if (cap.irq_kind != IRQ_LINE && ca->line.set)
+			DIAG_REPORT(c, ca->line.pos, E0309,
+				    "irq '%s' is a PCI interrupt; 'line' is for ISA interrupts only",
+				    cap.name);
+		else if (ca->line.set && ca->line.v > 15)
+			DIAG_REPORT(c, ca->line.pos, E0309, "ISA interrupt line %llu is not 0 to 15",
+				    (unsigned long long)ca->line.v);
+		cap.line = (unsigned)(ca->line.v & 0xff);
+		break;
+	case CAPABILITY_DMA:
+		if (ca->pages.set == ca->size.set)
+			DIAG_REPORT(c, ca->pos, E0310, "dma '%s' needs one of 'pages' or 'size'",
+				    cap.name);
+		else if (ca->pages.set && (ca->pages.v == 0 || ca->pages.v > (1u << 20)))
+			DIAG_REPORT(c, ca->pages.pos, E0310,
+				    "dma '%s' of %llu pages; give 1 to 1048576 pages", cap.name,
+				    (unsigned long long)ca->pages.v);
+		else if (ca->size.set && (ca->size.v == 0 || ca->size.v > (1ull << 32)))
+			DIAG_REPORT(c, ca->size.pos, E0310,
+				    "dma '%s' of %llu bytes; give 1 byte to 4 GiB", cap.name,
+				    (unsigned long long)ca->size.v);
+		cap.size = ca->pages.set ? ca->pages.v * PAGE_SIZE : ca->size.v;
+		break;
+	}
+	for (size_t i = 0; i < drv->caps.len; i++) {
+		const struct ir_capability *o = &drv->caps.items[i];
+		if (strcmp(o->name, cap.name) == 0) {
+			DIAG_REPORT(c, ca->name.pos, E0202, "capability '%s' is declared twice",
+				    cap.name);
+			DIAG_NOTE(c, o->pos, "first declared here");
+		} else if (o->kind == cap.kind &&
+			   ((cap.kind == CAPABILITY_MMIO && o->bar == cap.bar &&
+			     ranges_meet(o->offset, o->size, cap.offset, cap.size)) ||
+			    (cap.kind == CAPABILITY_IOPORT &&
+			     ranges_meet(o->base, o->size, cap.base, cap.size)) ||
+			    (cap.kind == CAPABILITY_IRQ && cap.irq_kind == IRQ_LINE &&
+			     o->irq_kind == IRQ_LINE && o->line == cap.line))) {
+			DIAG_REPORT(c, ca->pos, E0304, "capability '%s' overlaps '%s'", cap.name,
+				    o->name);
+			DIAG_NOTE(c, o->pos, "'%s' declared here", o->name);
+		}
+	}
+	vec_push(c->arena, &drv->caps, cap);
+}
+
+void check_manifests(struct checker *c, struct manifest_ast *const *files, size_t n)
+{
+	struct strmap drivers;
+	strmap_init(&drivers, c->arena);
+	for (size_t f = 0; f < n; f++) {
+		const struct manifest_ast *m = files[f];
+		if (!check_c_name(c, m->driver, "driver"))
+			continue;
+		struct ir_driver *drv = NEW(c->arena, struct ir_driver);
+		drv->name = m->driver.s;
+		drv->doc = m->doc;
+		drv->pos = m->driver.pos;
+		drv->version = m->version.s;
+		struct ir_driver *prev = strmap_put(&drivers, drv->name, drv);
+		if (prev) {
+			DIAG_REPORT(c, m->driver.pos, E0311, "driver '%s' has two manifests", drv->name);
+			DIAG_NOTE(c, prev->pos, "the first one");
+			continue;
+		}
+		if (m->version.s && !is_semver(m->version.s))
+			DIAG_REPORT(c, m->version.pos, E0307,
+				    "version '%s' is not MAJOR.MINOR.PATCH, as in 1.0.0", m->version.s);
+		for (size_t i = 0; i < m->matches.len; i++)
+			check_match(c, drv, &m->matches.items[i]);
+		resolve_interfaces(c, &m->provides, &drv->provides, "provided interface");
+		resolve_interfaces(c, &m->services, &drv->services, "service");
+		for (size_t i = 0; i < m->caps.len; i++) {
+			const struct manifest_cap_ast *ca = &m->caps.items[i];
+			if (ca->name.s && check_c_name(c, ca->name, "capability"))
+				check_capability(c, drv, ca);
+		}
+		vec_push(c->arena, &c->ir->drivers, drv);
+	}
+}

@@ -1,0 +1,581 @@
+/* check_regs.c - register maps: layout, access and names checked, IR built.
+ *
+ * Registers and groups are checked level by level: at each level (a block,
+ * or one element of a group) every item is a progression of byte ranges
+ * (offset, size, count, stride) and two items overlap only if some element
+ * of one meets some element of the other. Interleaved arrays, which share a
+ * span without sharing bytes, are therefore allowed.
+ */
+#include "check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct regs_checker {
+	struct checker *c;
+	struct ir_device *dev;
+	struct ir_block *block;
+	struct strmap paths;   /* register path -> register, per block */
+	struct strmap c_names; /* every C identifier the accessors will use, per device */
+	VEC(const struct regs_node_ast *) layout_asts; /* parallel to block->regs */
+};
+
+#define DIAG_REPORT(rc, pos, code, ...) diag_report((rc)->c->diag, pos, code, __VA_ARGS__)
+#define DIAG_NOTE(rc, pos, ...) diag_note((rc)->c->diag, pos, __VA_ARGS__)
+
+bool check_c_name(struct checker *c, struct lstr name, const char *what)
+{
+	if (!name.s)
+		return false;
+	if (!is_c_identifier(name.s)) {
+		diag_report(c->diag, name.pos, E0201,
+			    "%s name '%s' is not a C identifier (letters, digits and '_', not "
+			    "starting with a digit)",
+			    what, name.s);
+		return false;
+	}
+	if (is_c_keyword(name.s)) {
+		diag_report(c->diag, name.pos, E0201, "%s name '%s' is a C keyword", what, name.s);
+		return false;
+	}
+	return true;
+}
+
+static uint64_t width_mask(unsigned bits)
+{
+	return bits >= 64 ? UINT64_MAX : (1ull << bits) - 1;
+}
+
+/* ---- overlap of byte-range progressions ---- */
+
+struct span_item {
+	uint64_t offset, size, count, stride;
+	const char *name;
+	struct srcpos pos;
+	uint64_t end; /* of the last element */
+};
+
+static int compare_span(const void *pa, const void *pb)
+{
+	const struct span_item *a = pa, *b = pb;
+	if (a->offset != b->offset)
+		return a->offset < b->offset ? -1 : 1;
+	return a->pos.line < b->pos.line ? -1 : a->pos.line > b->pos.line;
+}
+
+/* Finds elements ia of a and ib of b that share a byte. Walks the shorter
+ * progression; for each of its elements the only candidate in the other is
+ * the first one that ends after it starts. */
+static bool progressions_meet(const struct span_item *a, const struct span_item *b, uint64_t *ia,
+			      uint64_t *ib)
+{
+	bool swapped = a->count > b->count;
+	if (swapped) {
+		const struct span_item *t = a;
+		a = b;
+		b = t;
+	}
+	uint64_t bstride = b->stride ? b->stride : 1;
+	for (uint64_t i = 0; i < a->count; i++) {
+		uint64_t x = a->offset + i * a->stride;
+		uint64_t j = x >= b->offset + b->size ? (x - b->offset - b->size) / bstride + 1 : 0;
+		if (j < b->count && b->offset + j * bstride < x + a->size) {
+			*ia = swapped ? j : i;
+			*ib = swapped ? i : j;
+			return true;
+		}
+	}
+	return false;
+}
+
+static const char *element_name(struct regs_checker *rc, const struct span_item *s, uint64_t i)
+{
+	if (s->count == 1)
+		return s->name;
+	return arena_printf(rc->c->arena, "%s[%llu]", s->name, (unsigned long long)i);
+}
+
+static void check_overlaps(struct regs_checker *rc, struct span_item *items, size_t n)
+{
+	qsort(items, n, sizeof *items, compare_span);
+	/* Items whose span reaches past the current start; usually just one. */
+	size_t *active = malloc((n ? n : 1) * sizeof *active);
+	size_t nactive = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct span_item *cur = &items[i];
+		size_t kept = 0;
+		for (size_t k = 0; k < nactive; k++) {
+			struct span_item *prev = &items[active[k]];
+			if (prev->end <= cur->offset)
+				continue;
+			active[kept++] = active[k];
+			uint64_t ia, ib;
+			if (!progressions_meet(prev, cur, &ia, &ib))
+				continue;
+			uint64_t at = cur->offset + ib * cur->stride;
+			DIAG_REPORT(rc, cur->pos, E0203,
+				    "'%s' (bytes 0x%llx..0x%llx) overlaps '%s'",
+				    element_name(rc, cur, ib), (unsigned long long)at,
+				    (unsigned long long)(at + cur->size - 1), element_name(rc, prev, ia));
+			DIAG_NOTE(rc, prev->pos, "'%s' declared here", prev->name);
+		}
+		nactive = kept;
+		active[nactive++] = i;
+	}
+	free(active);
+}
+
+/* ---- fields ---- */
+
+static void check_enum(struct regs_checker *rc, const struct regs_field_ast *fa,
+		       struct ir_field *f)
+{
+	for (size_t i = 0; i < fa->enums.len; i++) {
+		const struct regs_enum_ast *e = &fa->enums.items[i];
+		check_c_name(rc->c, e->name, "enum value");
+		for (size_t j = 0; j < i; j++) {
+			const struct regs_enum_ast *o = &fa->enums.items[j];
+			if (strcmp(o->name.s, e->name.s) == 0) {
+				DIAG_REPORT(rc, e->name.pos, E0202, "enum value '%s' is named twice",
+					    e->name.s);
+				DIAG_NOTE(rc, o->name.pos, "first named here");
+			} else if (o->value.v == e->value.v) {
+				DIAG_REPORT(rc, e->value.pos, E0215,
+					    "'%s' and '%s' both have the value %llu", o->name.s,
+					    e->name.s, (unsigned long long)e->value.v);
+				DIAG_NOTE(rc, o->name.pos, "'%s' named here", o->name.s);
+			}
+		}
+		unsigned bits = f->msb - f->lsb + 1;
+		if (e->value.v > width_mask(bits))
+			DIAG_REPORT(rc, e->value.pos, E0206,
+				    "enum value %s = %llu does not fit the %u-bit field '%s'", e->name.s,
+				    (unsigned long long)e->value.v, bits, f->name);
+		struct ir_enum_value v = {e->name.s, NULL, e->name.pos, e->value.v};
+		vec_push(rc->c->arena, &f->enums, v);
+	}
+}
+
+static bool access_allowed(enum reg_access field, enum reg_access reg)
+{
+	const struct access_info *f = access_info(field), *r = access_info(reg);
+	return (!f->readable || r->readable) && (f->write == WRITE_NONE || r->write != WRITE_NONE);
+}
+
+static void check_fields(struct regs_checker *rc, const struct regs_node_ast *ra,
+			 struct ir_register *r)
+{
+	for (size_t i = 0; i < ra->fields.len; i++) {
+		const struct regs_field_ast *fa = &ra->fields.items[i];
+		if (!fa->name.s || !fa->msb.set)
+			continue; /* reported by the loader */
+		check_c_name(rc->c, fa->name, "field");
+		struct ir_field f = {.name = fa->name.s, .doc = fa->doc, .pos = fa->pos, .reg = r};
+		f.lsb = (unsigned)(fa->lsb.v > 63 ? 63 : fa->lsb.v);
+		f.msb = (unsigned)(fa->msb.v > 63 ? 63 : fa->msb.v);
+		if (fa->msb.v >= r->width) {
+			DIAG_REPORT(rc, fa->msb.pos, E0205,
+				    "field '%s' (bits %llu:%llu) does not fit the %u-bit register '%s'",
+				    fa->name.s, (unsigned long long)fa->msb.v,
+				    (unsigned long long)fa->lsb.v, r->width, r->name);
+			continue;
+		}
+		f.mask = width_mask(f.msb - f.lsb + 1) << f.lsb;
+		f.access = fa->access.set ? (enum reg_access)fa->access.v : r->access;
+		if (!access_allowed(f.access, r->access))
+			DIAG_REPORT(rc, fa->access.pos, E0213,
+				    "field '%s' is '%s' but its register '%s' is '%s'", f.name,
+				    access_info(f.access)->name, r->name, access_info(r->access)->name);
+		f.is_volatile = fa->is_volatile.set ? fa->is_volatile.v : r->is_volatile;
+		if (fa->reset.set) {
+			if (fa->reset.v > width_mask(f.msb - f.lsb + 1))
+				DIAG_REPORT(rc, fa->reset.pos, E0206,
+					    "reset 0x%llx does not fit the %u-bit field '%s'",
+					    (unsigned long long)fa->reset.v, f.msb - f.lsb + 1, f.name);
+			f.has_reset = true;
+			f.reset = fa->reset.v & width_mask(f.msb - f.lsb + 1);
+		}
+		for (size_t j = 0; j < r->fields.len; j++) {
+			const struct ir_field *o = &r->fields.items[j];
+			if (strcmp(o->name, f.name) == 0) {
+				DIAG_REPORT(rc, fa->name.pos, E0202,
+					    "field '%s' is declared twice in '%s'", f.name, r->name);
+				DIAG_NOTE(rc, o->pos, "first declared here");
+			} else if (o->mask & f.mask) {
+				DIAG_REPORT(rc, fa->msb.pos, E0204,
+					    "field '%s' (bits %u:%u) overlaps field '%s' (bits %u:%u)",
+					    f.name, f.msb, f.lsb, o->name, o->msb, o->lsb);
+				DIAG_NOTE(rc, o->pos, "'%s' declared here", o->name);
+			}
+		}
+		check_enum(rc, fa, &f);
+		vec_push(rc->c->arena, &r->fields, f);
+	}
+}
+
+/* The register's reset is its own or, without one, composed of its fields'. */
+static void check_reset(struct regs_checker *rc, const struct regs_node_ast *ra,
+			struct ir_register *r)
+{
+	if (ra->reset.set) {
+		if (ra->reset.v > width_mask(r->width))
+			DIAG_REPORT(rc, ra->reset.pos, E0206,
+				    "reset 0x%llx does not fit the %u-bit register '%s'",
+				    (unsigned long long)ra->reset.v, r->width, r->name);
+		r->has_reset = true;
+		r->reset = ra->reset.v & width_mask(r->width);
+	}
+	for (size_t i = 0; i < r->fields.len; i++) {
+		struct ir_field *f = &r->fields.items[i];
+		if (r->has_reset && ra->reset.set) {
+			uint64_t from_reg = (r->reset & f->mask) >> f->lsb;
+			if (f->has_reset && f->reset != from_reg)
+				DIAG_REPORT(rc, f->pos, E0206,
+					    "field '%s' resets to 0x%llx but register '%s' resets it "
+					    "to 0x%llx",
+					    f->name, (unsigned long long)f->reset, r->name,
+					    (unsigned long long)from_reg);
+			f->has_reset = true;
+			f->reset = from_reg;
+		}
+	}
+	if (!ra->reset.set) {
+		bool any = false;
+		for (size_t i = 0; i < r->fields.len; i++)
+			if (r->fields.items[i].has_reset) {
+				any = true;
+				r->reset |= r->fields.items[i].reset << r->fields.items[i].lsb;
+			}
+		r->has_reset = any;
+	}
+}
+
+/* ---- registers and groups ---- */
+
+static bool check_array(struct regs_checker *rc, const struct regs_node_ast *na, uint64_t size,
+			uint64_t *count, uint64_t *stride)
+{
+	*count = na->count.set ? na->count.v : 1;
+	*stride = na->stride.set ? na->stride.v : size;
+	if (na->count.set && na->count.v == 0) {
+		DIAG_REPORT(rc, na->count.pos, E0214, "'%s' has count 0; an array has at least one "
+			    "element", na->name.s);
+		return false;
+	}
+	if (na->stride.set && !na->count.set) {
+		DIAG_REPORT(rc, na->stride.pos, E0214,
+			    "'%s' has a stride but no count; a stride only means something in an "
+			    "array",
+			    na->name.s);
+		return false;
+	}
+	if (*count > 1 && *stride < size) {
+		DIAG_REPORT(rc, na->stride.pos, E0209,
+			    "stride 0x%llx of '%s' is smaller than its element (0x%llx bytes)",
+			    (unsigned long long)*stride, na->name.s, (unsigned long long)size);
+		return false;
+	}
+	return true;
+}
+
+static void check_items(struct regs_checker *rc, const regs_node_list *items,
+			const struct ir_group *group, const char *prefix, uint64_t *span);
+
+static void add_register(struct regs_checker *rc, const struct regs_node_ast *na,
+			 const struct ir_group *group, const char *prefix, struct span_item *out)
+{
+	struct arena *a = rc->c->arena;
+	struct ir_register *r = NEW(a, struct ir_register);
+	r->name = na->name.s;
+	r->path = prefix ? arena_printf(a, "%s_%s", prefix, na->name.s) : na->name.s;
+	r->doc = na->doc;
+	r->pos = na->pos;
+	r->offset = na->offset.v;
+	r->group = group;
+	r->block = rc->block;
+	r->access = na->access.set ? (enum reg_access)na->access.v : ACCESS_RW;
+	r->is_volatile = na->is_volatile.set && na->is_volatile.v;
+	r->width = 32;
+	if (na->width.set) {
+		if (na->width.v == 8 || na->width.v == 16 || na->width.v == 32 || na->width.v == 64)
+			r->width = (unsigned)na->width.v;
+		else
+			DIAG_REPORT(rc, na->width.pos, E0210,
+				    "width %llu of '%s' is not 8, 16, 32 or 64 bits",
+				    (unsigned long long)na->width.v, r->name);
+	}
+	unsigned bytes = r->width / 8;
+	if (na->offset.set && na->offset.v % bytes)
+		DIAG_REPORT(rc, na->offset.pos, E0208,
+			    "offset 0x%llx of the %u-bit register '%s' is not a multiple of %u",
+			    (unsigned long long)na->offset.v, r->width, r->name, bytes);
+	uint64_t count, stride;
+	if (!check_array(rc, na, bytes, &count, &stride))
+		count = 1;
+	if (count > 1 && stride % bytes)
+		DIAG_REPORT(rc, na->stride.pos, E0208,
+			    "stride 0x%llx of '%s' would misalign its %u-bit elements",
+			    (unsigned long long)stride, r->name, r->width);
+	r->count = count;
+	r->stride = count > 1 ? stride : 0;
+
+	struct ir_register *prev = strmap_put(&rc->paths, r->path, r);
+	if (prev) {
+		if (strcmp(prev->name, r->name) == 0 && prev->group == group)
+			DIAG_REPORT(rc, na->name.pos, E0202, "register '%s' is declared twice in '%s'",
+				    r->name, group ? group->name : rc->block->name);
+		else
+			DIAG_REPORT(rc, na->name.pos, E0216,
+				    "register '%s' and register '%s' are both called '%s' in C",
+				    r->path, prev->path, r->path);
+		DIAG_NOTE(rc, prev->pos, "the other one is declared here");
+	}
+	if (na->layout.s && na->fields.len)
+		DIAG_REPORT(rc, na->layout.pos, E0212,
+			    "'%s' has both 'layout' and 'fields'; use one", r->name);
+	else
+		check_fields(rc, na, r);
+	vec_push(a, &rc->block->regs, r);
+	vec_push(a, &rc->layout_asts, na);
+	*out = (struct span_item){r->offset, bytes, count, r->stride, r->name, r->pos, 0};
+}
+
+static void add_group(struct regs_checker *rc, const struct regs_node_ast *na,
+		      const struct ir_group *parent, const char *prefix, struct span_item *out)
+{
+	struct arena *a = rc->c->arena;
+	struct ir_group *g = NEW(a, struct ir_group);
+	g->name = na->name.s;
+	g->path = prefix ? arena_printf(a, "%s_%s", prefix, na->name.s) : na->name.s;
+	g->doc = na->doc;
+	g->pos = na->pos;
+	g->offset = na->offset.v;
+	g->parent = parent;
+	vec_push(a, &rc->block->groups, g);
+	check_items(rc, &na->children, g, g->path, &g->span);
+	if (!na->children.len)
+		DIAG_REPORT(rc, na->pos, E0214, "group '%s' holds no registers", g->name);
+	uint64_t count, stride;
+	if (!check_array(rc, na, g->span ? g->span : 1, &count, &stride))
+		count = 1;
+	g->count = count;
+	g->stride = count > 1 ? stride : 0;
+	*out = (struct span_item){g->offset, g->span ? g->span : 1, count, g->stride, g->name,
+				  g->pos, 0};
+}
+
+/* Checks one level and returns the bytes its first elements cover. */
+static void check_items(struct regs_checker *rc, const regs_node_list *items,
+			const struct ir_group *group, const char *prefix, uint64_t *span)
+{
+	struct span_item *spans = malloc((items->len ? items->len : 1) * sizeof *spans);
+	size_t n = 0;
+	*span = 0;
+	for (size_t i = 0; i < items->len; i++) {
+		const struct regs_node_ast *na = items->items[i];
+		if (!na->name.s || !na->offset.set)
+			continue; /* reported by the loader */
+		if (!check_c_name(rc->c, na->name, na->is_group ? "group" : "register"))
+			continue;
+		struct span_item *s = &spans[n++];
+		if (na->is_group)
+			add_group(rc, na, group, prefix, s);
+		else
+			add_register(rc, na, group, prefix, s);
+		s->end = s->offset + (s->count - 1) * s->stride + s->size;
+		if (s->end > *span)
+			*span = s->end;
+	}
+	check_overlaps(rc, spans, n);
+	if (!group)
+		for (size_t i = 0; i < n; i++)
+			if (spans[i].end > rc->block->size)
+				DIAG_REPORT(rc, spans[i].pos, E0207,
+					    "'%s' ends at 0x%llx, past the end of block '%s' (size "
+					    "0x%llx)",
+					    spans[i].name, (unsigned long long)spans[i].end, rc->block->name,
+					    (unsigned long long)rc->block->size);
+	free(spans);
+}
+
+/* ---- layout: a register borrowing another's fields ---- */
+
+static void resolve_layout(struct regs_checker *rc, size_t index, unsigned depth)
+{
+	struct ir_register *r = rc->block->regs.items[index];
+	const struct regs_node_ast *na = rc->layout_asts.items[index];
+	if (!na->layout.s || na->fields.len || r->layout_of)
+		return;
+	struct ir_register *target = strmap_get(&rc->paths, na->layout.s);
+	if (!target) {
+		const char **names = malloc(rc->block->regs.len * sizeof *names);
+		for (size_t i = 0; i < rc->block->regs.len; i++)
+			names[i] = rc->block->regs.items[i]->path;
+		const char *hint = closest_word(na->layout.s, names, rc->block->regs.len);
+		free(names);
+		DIAG_REPORT(rc, na->layout.pos, E0212, "layout '%s' names no register of block '%s'%s%s%s",
+			    na->layout.s, rc->block->name, hint ? "; did you mean '" : "",
+			    hint ? hint : "", hint ? "'?" : "");
+		return;
+	}
+	if (target == r || depth > rc->block->regs.len) {
+		DIAG_REPORT(rc, na->layout.pos, E0212, "layout of '%s' leads back to itself", r->name);
+		return;
+	}
+	size_t tindex = 0;
+	while (rc->block->regs.items[tindex] != target)
+		tindex++;
+	resolve_layout(rc, tindex, depth + 1);
+	r->layout_of = target;
+	for (size_t i = 0; i < target->fields.len; i++) {
+		struct ir_field f = target->fields.items[i];
+		if (f.msb >= r->width) {
+			DIAG_REPORT(rc, na->layout.pos, E0212,
+				    "field '%s' of layout '%s' (bits %u:%u) does not fit the %u-bit "
+				    "register '%s'",
+				    f.name, target->name, f.msb, f.lsb, r->width, r->name);
+			continue;
+		}
+		/* Positions, names and enums are borrowed; what a bit does on access
+		 * is the borrowing register's (irq_raise is wo, irq_status ro). */
+		f.access = r->access;
+		f.is_volatile = r->is_volatile;
+		f.has_reset = false;
+		f.reset = 0;
+		f.reg = r;
+		vec_push(rc->c->arena, &r->fields, f);
+	}
+}
+
+/* ---- C names ---- */
+
+static void claim_c_name(struct regs_checker *rc, const char *name, struct srcpos pos)
+{
+	struct srcpos *p = NEW(rc->c->arena, struct srcpos);
+	*p = pos;
+	struct srcpos *prev = strmap_put(&rc->c_names, name, p);
+	if (prev) {
+		DIAG_REPORT(rc, pos, E0216, "this item and another both become '%s' in C", name);
+		DIAG_NOTE(rc, *prev, "the other item");
+	}
+}
+
+/* <device>_<register>, with the block joining the prefix only for registers
+ * whose name more than one block uses (docs/accessors.md). */
+static void name_registers(struct regs_checker *rc)
+{
+	struct arena *a = rc->c->arena;
+	struct strmap blocks_of; /* register path -> first block holding it, or &blocks_of if shared */
+	strmap_init(&blocks_of, a);
+	for (size_t b = 0; b < rc->dev->blocks.len; b++) {
+		const struct ir_block *blk = rc->dev->blocks.items[b];
+		for (size_t i = 0; i < blk->regs.len; i++) {
+			const char *path = blk->regs.items[i]->path;
+			const struct ir_block *first = strmap_get(&blocks_of, path);
+			if (!first)
+				strmap_put(&blocks_of, path, (void *)blk);
+			else if (first != blk)
+				strmap_set(&blocks_of, path, &blocks_of);
+		}
+	}
+	for (size_t b = 0; b < rc->dev->blocks.len; b++) {
+		const struct ir_block *blk = rc->dev->blocks.items[b];
+		for (size_t i = 0; i < blk->regs.len; i++) {
+			struct ir_register *r = blk->regs.items[i];
+			bool shared = strmap_get(&blocks_of, r->path) == &blocks_of;
+			r->c_name = shared ? arena_printf(a, "%s_%s_%s", rc->dev->name, blk->name, r->path)
+					   : arena_printf(a, "%s_%s", rc->dev->name, r->path);
+			claim_c_name(rc, r->c_name, r->pos);
+			for (size_t f = 0; f < r->fields.len; f++) {
+				const struct ir_field *fld = &r->fields.items[f];
+				const char *stem = arena_printf(a, "%s_%s", r->c_name, fld->name);
+				claim_c_name(rc, stem, fld->pos);
+				for (size_t e = 0; e < fld->enums.len; e++)
+					claim_c_name(rc,
+						     upper_dup(a, arena_printf(a, "%s_%s", stem,
+									       fld->enums.items[e].name)),
+						     fld->enums.items[e].pos);
+			}
+		}
+	}
+}
+
+/* ---- the stage ---- */
+
+static void check_block(struct regs_checker *rc, const struct regs_block_ast *ba)
+{
+	struct arena *a = rc->c->arena;
+	struct ir_block *b = NEW(a, struct ir_block);
+	b->name = ba->name.s;
+	b->doc = ba->doc;
+	b->pos = ba->pos;
+	b->space = ba->space.set ? (enum reg_space)ba->space.v : SPACE_MMIO;
+	b->endian = ba->endian.set ? (enum reg_endian)ba->endian.v : ENDIAN_LITTLE;
+	b->size = ba->size.v;
+	b->device = rc->dev;
+	if (ba->size.set && ba->size.v == 0)
+		DIAG_REPORT(rc, ba->size.pos, E0217, "block '%s' has size 0", b->name);
+	if (b->space == SPACE_IO && b->size > 0x10000)
+		DIAG_REPORT(rc, ba->size.pos, E0207,
+			    "I/O block '%s' is 0x%llx bytes; port space holds 0x10000",
+			    b->name, (unsigned long long)b->size);
+	struct regs_node_ast fake = {.name = ba->name, .count = ba->count, .stride = ba->stride};
+	uint64_t count, stride;
+	if (!check_array(rc, &fake, b->size ? b->size : 1, &count, &stride))
+		count = 1;
+	b->count = count;
+	b->stride = count > 1 ? stride : 0;
+
+	rc->block = b;
+	strmap_init(&rc->paths, a);
+	rc->layout_asts.len = 0;
+	uint64_t span;
+	check_items(rc, &ba->items, NULL, NULL, &span);
+	for (size_t i = 0; i < b->regs.len; i++)
+		resolve_layout(rc, i, 0);
+	for (size_t i = 0; i < b->regs.len; i++)
+		check_reset(rc, rc->layout_asts.items[i], b->regs.items[i]);
+	vec_push(a, &rc->dev->blocks, b);
+}
+
+void check_regs(struct checker *c, struct regs_ast *const *files, size_t n)
+{
+	struct strmap devices;
+	strmap_init(&devices, c->arena);
+	for (size_t f = 0; f < n; f++) {
+		const struct regs_ast *ast = files[f];
+		struct regs_checker rc = {.c = c};
+		if (!check_c_name(c, ast->device, "device"))
+			continue;
+		struct ir_device *dev = NEW(c->arena, struct ir_device);
+		dev->name = ast->device.s;
+		dev->doc = ast->doc;
+		dev->pos = ast->device.pos;
+		struct ir_device *prev = strmap_put(&devices, dev->name, dev);
+		if (prev) {
+			diag_report(c->diag, ast->device.pos, E0202, "device '%s' is described twice",
+				    dev->name);
+			diag_note(c->diag, prev->pos, "first described here");
+			continue;
+		}
+		rc.dev = dev;
+		strmap_init(&rc.c_names, c->arena);
+		struct strmap block_names;
+		strmap_init(&block_names, c->arena);
+		for (size_t i = 0; i < ast->blocks.len; i++) {
+			const struct regs_block_ast *ba = ast->blocks.items[i];
+			if (!check_c_name(c, ba->name, "block") || !ba->size.set)
+				continue;
+			const struct regs_block_ast *pb = strmap_put(&block_names, ba->name.s, (void *)ba);
+			if (pb) {
+				diag_report(c->diag, ba->name.pos, E0202,
+					    "block '%s' is declared twice", ba->name.s);
+				diag_note(c->diag, pb->name.pos, "first declared here");
+				continue;
+			}
+			check_block(&rc, ba);
+		}
+		name_registers(&rc);
+		vec_push(c->arena, &c->ir->devices, dev);
+	}
+}

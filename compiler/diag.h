@@ -1,0 +1,104 @@
+/* diag.h - source files, positions in them, and the diagnostics that point there. */
+#ifndef DRVGEN_DIAG_H
+#define DRVGEN_DIAG_H
+
+#include "base.h"
+
+/* ---- source.c ---- */
+
+enum spec_kind { SPEC_IDL, SPEC_REGS, SPEC_MANIFEST };
+
+/* One input file, held whole in memory: loaders parse `text`, diagnostics
+ * quote lines from it. */
+struct source {
+	const char *path;    /* as the user named it (or dsl/std/x.idl for the built-in library) */
+	const char *name;    /* the file name without folders, for generated comments */
+	const char *text;    /* NUL-terminated, a leading UTF-8 BOM removed */
+	size_t len;
+	size_t *line_starts; /* byte offset of each line; filled when the text is valid */
+	size_t nlines;
+	enum spec_kind kind;
+	unsigned order;      /* position in the sorted input list: diagnostics sort by it */
+	bool quotable;       /* false for binary or non-UTF-8 text: never echo it to a terminal */
+	bool builtin;        /* from the standard library compiled into drvgen */
+};
+
+/* A place in a source: 1-based line and column, the column counting Unicode
+ * code points as libyaml does. line == 0 means "the file as a whole". */
+struct srcpos {
+	const struct source *src;
+	uint32_t line, col;
+};
+
+struct diag_engine;
+
+/* Files whose name ends like this are specs; everything else in a spec folder
+ * (the author's C code, READMEs) is ignored. Returns false for other names. */
+bool spec_kind_of_path(const char *path, enum spec_kind *kind);
+
+/* Reads and validates a file (size, NUL bytes, UTF-8, line length, emptiness).
+ * Returns NULL after reporting a diagnostic if it cannot be used. */
+struct source *source_from_file(struct arena *a, struct diag_engine *d, const char *path,
+				enum spec_kind kind);
+/* The same checks on text already in memory (the fuzzers, the built-in library). */
+struct source *source_from_text(struct arena *a, struct diag_engine *d, const char *path,
+				const char *text, size_t len, enum spec_kind kind);
+/* The text of line `line` (1-based) without its line break. */
+const char *source_line(const struct source *src, uint32_t line, size_t *len);
+/* The position of a byte offset in src->text. */
+struct srcpos source_pos_at(const struct source *src, size_t offset);
+
+/* ---- diag.c ---- */
+
+enum diag_code {
+#define DIAG(code, slug, summary) code,
+#include "diag_codes.def"
+#undef DIAG
+	DIAG_CODE_COUNT
+};
+
+struct diag_note {
+	struct srcpos pos;
+	const char *message;
+};
+
+struct diagnostic {
+	enum diag_code code;
+	struct srcpos pos;
+	const char *message;
+	VEC(struct diag_note) notes;
+	size_t seq; /* report order, the tie-break when sorting */
+};
+
+struct diag_engine {
+	struct arena *arena;
+	VEC(struct diagnostic *) list;
+	size_t errors, warnings;
+	bool io_failure; /* an E0001/E0008-class problem: exit status 2 */
+};
+
+const char *diag_code_name(enum diag_code code);    /* "E0204" */
+const char *diag_code_slug(enum diag_code code);    /* "field-overlap" */
+const char *diag_code_summary(enum diag_code code); /* one line for the catalogue */
+bool diag_code_is_warning(enum diag_code code);
+
+/* Records a diagnostic; the notes that follow attach to it. */
+void diag_report(struct diag_engine *d, struct srcpos pos, enum diag_code code, const char *fmt,
+		 ...) PRINTF_LIKE(4, 5);
+void diag_vreport(struct diag_engine *d, struct srcpos pos, enum diag_code code, const char *fmt,
+		  va_list ap) PRINTF_LIKE(4, 0);
+/* Adds a related location or hint to the diagnostic reported last. */
+void diag_note(struct diag_engine *d, struct srcpos pos, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+/* Sorts the diagnostics by file, line and column, dropping exact repeats
+ * (a YAML alias can make one node be checked twice). */
+void diag_sort(struct diag_engine *d);
+
+/* Renders one diagnostic the way the CLI prints it:
+ *   file:line:col: error[E0204]: message
+ *      14 |       - { name: minor, bits: "23:16" }
+ *         |               ^
+ *   file:line:col: note: 'major' declared here ... */
+void diag_render(struct strbuf *out, const struct diagnostic *dg, bool color);
+
+#endif

@@ -1,0 +1,318 @@
+/* ir.h - the checked model of a whole spec: what every backend reads.
+ *
+ * The checker builds it from the three ASTs once all of them are known to be
+ * well formed; nothing downstream of it sees YAML, tokens or the ASTs. Every
+ * item keeps the position of its declaration so generated code can name the
+ * spec line it came from. The IR is immutable once built.
+ */
+#ifndef DRVGEN_IR_H
+#define DRVGEN_IR_H
+
+#include "diag.h"
+
+/* ---- register maps ---- */
+
+enum reg_access {
+	ACCESS_RO,
+	ACCESS_RW,
+	ACCESS_WO,
+	ACCESS_RC,    /* a read clears the bits */
+	ACCESS_RS,    /* a read sets the bits */
+	ACCESS_W1C,   /* writing 1 clears a bit, 0 leaves it */
+	ACCESS_W1S,   /* writing 1 sets a bit, 0 leaves it */
+	ACCESS_W1T,   /* writing 1 toggles a bit, 0 leaves it */
+	ACCESS_W0C,   /* writing 0 clears a bit, 1 leaves it */
+	ACCESS_W0S,   /* writing 0 sets a bit, 1 leaves it */
+	ACCESS_WONCE, /* the first write after reset sticks */
+	ACCESS_COUNT
+};
+
+/* What a write of a bit does, which decides what a read-modify-write must
+ * write back for bits it does not mean to change. */
+enum write_effect {
+	WRITE_NONE,     /* not writable */
+	WRITE_STORE,    /* the bit takes the written value: write back what was read */
+	WRITE_ONE_ACTS, /* 1 acts, 0 is harmless: write back 0 */
+	WRITE_ZERO_ACTS /* 0 acts, 1 is harmless: write back 1 */
+};
+
+struct access_info {
+	const char *name;
+	bool readable;
+	bool read_side_effect; /* a read changes the register: no read-modify-write */
+	enum write_effect write;
+};
+
+extern const char *const access_names[ACCESS_COUNT + 1]; /* NULL-terminated, for the YAML reader */
+const struct access_info *access_info(enum reg_access access);
+
+enum reg_space { SPACE_MMIO, SPACE_IO };
+enum reg_endian { ENDIAN_LITTLE, ENDIAN_BIG };
+
+struct ir_enum_value {
+	const char *name;
+	const char *doc;
+	struct srcpos pos;
+	uint64_t value;
+};
+
+struct ir_register;
+
+struct ir_field {
+	const char *name;
+	const char *doc;
+	struct srcpos pos;
+	unsigned lsb, msb;
+	uint64_t mask; /* in register position */
+	enum reg_access access;
+	bool is_volatile;
+	bool has_reset;
+	uint64_t reset; /* field value (shifted down) */
+	VEC(struct ir_enum_value) enums;
+	const struct ir_register *reg;
+};
+
+/* A named, possibly repeated, set of registers inside a block (a queue's
+ * register set). Registers point at their innermost group. */
+struct ir_group {
+	const char *name;
+	const char *path; /* group names from the block down, joined with '_' */
+	const char *doc;
+	struct srcpos pos;
+	uint64_t offset; /* relative to the parent group or the block */
+	uint64_t count;  /* 1 unless an array */
+	uint64_t stride;
+	uint64_t span; /* bytes one element covers (end of its last register) */
+	const struct ir_group *parent;
+};
+
+struct ir_block;
+
+struct ir_register {
+	const char *name;
+	const char *path;   /* group path + name: unique within the block */
+	const char *c_name; /* the accessors' prefix: "edu_status" (docs/accessors.md) */
+	const char *doc;
+	struct srcpos pos;
+	uint64_t offset; /* relative to the group, or the block if none */
+	unsigned width;  /* bits: 8, 16, 32 or 64 */
+	enum reg_access access;
+	bool is_volatile;
+	bool has_reset;
+	uint64_t reset;
+	uint64_t count; /* 1 unless an array */
+	uint64_t stride;
+	const struct ir_group *group;
+	const struct ir_register *layout_of; /* fields borrowed from this register */
+	VEC(struct ir_field) fields;
+	const struct ir_block *block;
+};
+
+struct ir_device;
+
+struct ir_block {
+	const char *name;
+	const char *doc;
+	struct srcpos pos;
+	enum reg_space space;
+	enum reg_endian endian;
+	uint64_t size;
+	uint64_t count; /* 1 unless the block repeats */
+	uint64_t stride;
+	VEC(struct ir_register *) regs; /* every register, groups flattened, in order */
+	VEC(struct ir_group *) groups;
+	const struct ir_device *device;
+};
+
+struct ir_device {
+	const char *name;
+	const char *doc;
+	struct srcpos pos;
+	VEC(struct ir_block *) blocks;
+};
+
+/* ---- protocols ---- */
+
+enum ir_type_kind {
+	IR_VOID,
+	IR_BOOL,
+	IR_U8,
+	IR_U16,
+	IR_U32,
+	IR_U64,
+	IR_I8,
+	IR_I16,
+	IR_I32,
+	IR_I64,
+	IR_ENUM,
+	IR_BITS,
+	IR_ERROR,
+	IR_STRUCT,
+	IR_ARRAY,  /* [N]T */
+	IR_VECTOR, /* []T<MAX> */
+	IR_BYTES,  /* bytes<MAX> */
+	IR_STRING, /* str<MAX> */
+};
+
+struct ir_type;
+
+/* An enumerator, a bits flag, an error code or a struct field. */
+struct ir_member {
+	const char *name;
+	const char *doc;
+	struct srcpos pos;
+	uint64_t value; /* enum/bits/error: two's complement of the value */
+	const struct ir_type *type; /* struct field */
+	uint32_t offset;            /* struct field: byte offset */
+	const char *deprecated;
+	unsigned since;
+};
+
+struct ir_type {
+	enum ir_type_kind kind;
+	const char *name;   /* "io::whence"; for built-ins the spelling: "uint" */
+	const char *ns;     /* namespace; NULL for built-in and anonymous types */
+	const char *local;  /* "whence" */
+	const char *c_name; /* "io_whence" */
+	const char *doc;
+	struct srcpos pos;
+	const struct ir_type *base; /* enum/bits/error: underlying; array/vector: element */
+	uint64_t bound;             /* array count, or vector/bytes/str maximum */
+	VEC(struct ir_member) members;
+	/* Wire layout: inline size and alignment; max_size adds the largest
+	 * out-of-line part a variable-size type can carry. */
+	uint32_t size, align, max_size;
+	bool is_signed;
+	const char *deprecated;
+	unsigned since;
+};
+
+bool ir_type_is_variable(const struct ir_type *t);
+bool ir_type_is_integer(const struct ir_type *t);
+
+enum ir_cap_kind {
+	CAP_HANDLE, /* a bare name: one file descriptor / handle */
+	CAP_PAGES,  /* page...: a shared memory buffer */
+	CAP_OBJECT, /* name: some::iface: a handle to an object serving it */
+};
+
+struct ir_interface;
+
+struct ir_cap {
+	const char *name;
+	struct srcpos pos;
+	enum ir_cap_kind kind;
+	bool variadic;
+	const struct ir_interface *iface;
+};
+
+typedef VEC(struct ir_cap) ir_cap_list;
+
+struct ir_param {
+	const char *name;
+	const char *doc;
+	struct srcpos pos;
+	const struct ir_type *type;
+	uint32_t offset; /* inline offset in the payload */
+};
+
+enum ir_method_kind { METHOD_CALL, METHOD_SEND, METHOD_EVENT };
+
+struct ir_method {
+	enum ir_method_kind kind;
+	const char *name;
+	const char *doc;
+	struct srcpos pos;
+	unsigned op;
+	uint64_t label; /* owner->id << 16 | op */
+	const struct ir_interface *owner;
+	ir_cap_list caps_in;
+	ir_cap_list caps_out;
+	VEC(struct ir_param) params;
+	const struct ir_type *result; /* calls; IR_VOID when nothing */
+	const struct ir_type *error;  /* the '!' error type, or NULL */
+	/* Payload bytes (the header excluded): the fixed inline part, and the
+	 * most a message can hold with every variable part full. */
+	uint32_t request_inline, request_max;
+	uint32_t reply_inline, reply_max;
+	const char *deprecated;
+	unsigned since;
+};
+
+typedef VEC(const struct ir_interface *) ir_interface_list;
+
+struct ir_interface {
+	const char *name; /* "io::file" */
+	const char *ns;
+	const char *local;
+	const char *c_name; /* "io_file" */
+	const char *doc;
+	struct srcpos pos;
+	uint32_t id;
+	bool id_explicit;
+	ir_interface_list parents;
+	VEC(struct ir_method *) methods;           /* declared here */
+	VEC(const struct ir_method *) all_methods; /* inherited ones first, each once */
+	const char *deprecated;
+	unsigned since;
+};
+
+enum {
+	WIRE_HEADER_SIZE = 24,
+	WIRE_MAX_MESSAGE = 65536,
+};
+
+/* ---- manifests ---- */
+
+enum ir_capability_kind { CAPABILITY_MMIO, CAPABILITY_IOPORT, CAPABILITY_IRQ, CAPABILITY_DMA };
+enum ir_irq_kind { IRQ_INTX, IRQ_MSI, IRQ_LINE };
+enum ir_match_kind { MATCH_PCI, MATCH_ISA };
+
+struct ir_capability {
+	enum ir_capability_kind kind;
+	const char *name;
+	const char *doc;
+	struct srcpos pos;
+	unsigned bar;       /* mmio */
+	uint64_t base;      /* ioport */
+	uint64_t offset;    /* mmio: offset of the block in the BAR */
+	uint64_t size;      /* mmio, ioport, dma (bytes) */
+	const struct ir_block *block;
+	enum ir_irq_kind irq_kind;
+	unsigned line; /* irq: legacy line for IRQ_LINE */
+};
+
+struct ir_match {
+	enum ir_match_kind kind;
+	struct srcpos pos;
+	uint32_t vendor, device;       /* pci */
+	uint32_t subvendor, subdevice; /* pci; PCI_ANY (0xffffffff) when not given */
+	uint32_t class_code, class_mask;
+	uint64_t ioport; /* isa */
+};
+
+struct ir_driver {
+	const char *name;
+	const char *doc;
+	const char *version;
+	struct srcpos pos;
+	VEC(struct ir_match) matches;
+	ir_interface_list provides;
+	ir_interface_list services;
+	VEC(struct ir_capability) caps;
+	const struct ir_device *device; /* the device whose blocks it binds, if any */
+};
+
+/* ---- the whole spec ---- */
+
+struct ir {
+	VEC(const struct source *) sources;
+	VEC(struct ir_device *) devices;
+	VEC(struct ir_type *) types; /* declared (named) types, in file and declaration order */
+	VEC(struct ir_interface *) interfaces;
+	VEC(struct ir_driver *) drivers;
+};
+
+const struct ir_interface *ir_find_interface(const struct ir *ir, const char *qualified_name);
+
+#endif

@@ -1,0 +1,157 @@
+/* main.c - the drvgen command line (DESIGN.md section 4). Parses arguments,
+ * runs the library, prints diagnostics, exits 0, 1 or 2. */
+#include "drvgen.h"
+
+#include "diag.h"
+#include "ir.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: drvgen check  [-I DIR]... SPEC...\n"
+	"       drvgen dump   --json [-I DIR]... SPEC...\n"
+	"       drvgen --version | --help | COMMAND --help\n"
+	"\n"
+	"SPEC is a spec folder (its *.idl, *.regs.yaml and *.manifest.yaml files) or a\n"
+	"single spec file. Diagnostics go to stderr.\n"
+	"\n"
+	"options:\n"
+	"  -I DIR          search DIR for the files `use` names, before the standard library\n"
+	"  --json          (dump) print the checked model as JSON on stdout\n"
+	"  --color=WHEN    colour diagnostics: auto (on a terminal), always or never\n"
+	"\n"
+	"exit status: 0 success, 1 the specs have errors, 2 usage or I/O error\n";
+
+static const char *const command_help[][2] = {
+	{"check", "usage: drvgen check [-I DIR]... SPEC...\n"
+		  "Parses and checks the specs and prints every problem found.\n"},
+	{"dump", "usage: drvgen dump --json [-I DIR]... SPEC...\n"
+		 "Prints the checked model (the IR the backends read) as JSON on stdout.\n"},
+};
+
+struct cli {
+	const char *command;
+	VEC(const char *) includes;
+	VEC(const char *) specs;
+	bool json;
+	bool color;
+	struct arena arena;
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("drvgen: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nrun 'drvgen --help' for usage\n", stderr);
+	return 2;
+}
+
+static void print_diagnostic(const struct diagnostic *d, void *ctx)
+{
+	const struct cli *cli = ctx;
+	struct strbuf out = {0};
+	diag_render(&out, d, cli->color);
+	fputs(sb_str(&out), stderr);
+	sb_free(&out);
+}
+
+static bool want_color(const char *when)
+{
+	if (!strcmp(when, "always"))
+		return true;
+	if (!strcmp(when, "never"))
+		return false;
+	return isatty(STDERR_FILENO) && !getenv("NO_COLOR");
+}
+
+/* Returns -1 to go on, or an exit status. */
+static int parse_args(struct cli *cli, int argc, char **argv)
+{
+	const char *color = "auto";
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	cli->command = argv[1];
+	if (!strcmp(cli->command, "--help") || !strcmp(cli->command, "-h")) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (!strcmp(cli->command, "--version")) {
+		printf("drvgen %s\n", DRVGEN_VERSION);
+		return 0;
+	}
+	const char *help = NULL;
+	for (size_t i = 0; i < ARRAY_LEN(command_help); i++)
+		if (!strcmp(cli->command, command_help[i][0]))
+			help = command_help[i][1];
+	if (!help)
+		return usage_error("unknown command '%s'", cli->command);
+	bool options_done = false;
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		if (options_done || a[0] != '-' || !a[1]) {
+			vec_push(&cli->arena, &cli->specs, a);
+		} else if (!strcmp(a, "--")) {
+			options_done = true;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(help, stdout);
+			return 0;
+		} else if (!strcmp(a, "-I")) {
+			if (++i == argc)
+				return usage_error("%s needs a folder", a);
+			vec_push(&cli->arena, &cli->includes, argv[i]);
+		} else if (!strncmp(a, "-I", 2)) {
+			vec_push(&cli->arena, &cli->includes, a + 2);
+		} else if (!strcmp(a, "--json") && !strcmp(cli->command, "dump")) {
+			cli->json = true;
+		} else if (!strncmp(a, "--color=", 8)) {
+			color = a + 8;
+			if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never"))
+				return usage_error("--color takes auto, always or never, not '%s'", color);
+		} else {
+			return usage_error("unknown option '%s'", a);
+		}
+	}
+	if (!strcmp(cli->command, "dump") && !cli->json)
+		return usage_error("%s: the only dump format is --json", "dump");
+	if (!cli->specs.len)
+		return usage_error("%s: name at least one spec folder or file", cli->command);
+	cli->color = want_color(color);
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = {0};
+	int status = parse_args(&cli, argc, argv);
+	if (status >= 0) {
+		arena_free(&cli.arena);
+		return status;
+	}
+	struct drvgen_options opts = {
+		.include_dirs = cli.includes.items,
+		.include_dir_count = cli.includes.len,
+		.on_diagnostic = print_diagnostic,
+		.ctx = &cli,
+	};
+	struct drvgen *g = drvgen_new(&opts);
+	for (size_t i = 0; i < cli.specs.len; i++)
+		drvgen_add_path(g, cli.specs.items[i]);
+	const struct ir *ir = drvgen_build(g);
+	status = drvgen_status(g);
+	if (ir && cli.json) {
+		char *text = drvgen_ir_json(ir);
+		if (!text || puts(text) == EOF || fflush(stdout) != 0) {
+			fputs("drvgen: cannot write the JSON to stdout\n", stderr);
+			status = 2;
+		}
+		free(text);
+	}
+	drvgen_free(g);
+	arena_free(&cli.arena);
+	return status;
+}

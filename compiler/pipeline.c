@@ -1,0 +1,316 @@
+/* pipeline.c - one run of drvgen: inputs -> load -> check -> IR.
+ *
+ * drvgen_build is the whole front half of the compiler in order; read it
+ * first. Inputs are sorted before loading so the same files give the same
+ * IR whatever order the command line or the folder listing had.
+ */
+#include "drvgen.h"
+
+#include "check.h"
+#include "spec.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct input {
+	const char *path;  /* as the user wrote it */
+	const char *key;   /* resolved path, to drop duplicates */
+	const char *text;  /* for in-memory inputs */
+	size_t len;
+	enum spec_kind kind;
+};
+
+struct drvgen {
+	struct arena arena;
+	struct diag_engine diag;
+	struct drvgen_options opts;
+	VEC(struct input) inputs;
+	VEC(struct source *) sources;
+	VEC(struct idl_ast *) idl;
+	VEC(struct regs_ast *) regs;
+	VEC(struct manifest_ast *) manifests;
+	bool idl_ok, regs_ok, manifests_ok; /* every file of the language loaded */
+	struct ir *ir;
+};
+
+struct drvgen *drvgen_new(const struct drvgen_options *opts)
+{
+	struct drvgen *g = calloc(1, sizeof *g);
+	if (!g)
+		abort();
+	g->diag.arena = &g->arena;
+	if (opts)
+		g->opts = *opts;
+	g->idl_ok = g->regs_ok = g->manifests_ok = true;
+	return g;
+}
+
+void drvgen_free(struct drvgen *g)
+{
+	if (!g)
+		return;
+	arena_free(&g->arena);
+	free(g);
+}
+
+/* ---- collecting inputs ---- */
+
+static void add_input(struct drvgen *g, const char *path, enum spec_kind kind, const char *text,
+		      size_t len)
+{
+	char resolved[PATH_MAX];
+	struct input in = {.path = arena_strdup(&g->arena, path), .kind = kind, .len = len};
+	in.key = !text && realpath(path, resolved) ? arena_strdup(&g->arena, resolved) : in.path;
+	in.text = text ? arena_strndup(&g->arena, text, len) : NULL;
+	vec_push(&g->arena, &g->inputs, in);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void add_folder(struct drvgen *g, const char *path)
+{
+	struct srcpos whole = {NEW(&g->arena, struct source), 0, 0};
+	((struct source *)whole.src)->path = arena_strdup(&g->arena, path);
+	DIR *dir = opendir(path);
+	if (!dir) {
+		diag_report(&g->diag, whole, E0001, "cannot open folder");
+		return;
+	}
+	VEC(const char *) names = {0};
+	struct dirent *e;
+	while ((e = readdir(dir))) {
+		enum spec_kind kind;
+		if (e->d_name[0] != '.' && spec_kind_of_path(e->d_name, &kind))
+			vec_push(&g->arena, &names, arena_strdup(&g->arena, e->d_name));
+	}
+	closedir(dir);
+	if (!names.len) {
+		diag_report(&g->diag, whole, E0008,
+			    "folder holds no spec files (*.idl, *.regs.yaml, *.manifest.yaml)");
+		return;
+	}
+	qsort(names.items, names.len, sizeof *names.items, compare_names);
+	size_t plen = strlen(path);
+	bool slash = plen && path[plen - 1] == '/';
+	for (size_t i = 0; i < names.len; i++) {
+		enum spec_kind kind;
+		spec_kind_of_path(names.items[i], &kind);
+		add_input(g, arena_printf(&g->arena, "%s%s%s", path, slash ? "" : "/", names.items[i]),
+			  kind, NULL, 0);
+	}
+}
+
+void drvgen_add_path(struct drvgen *g, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		add_folder(g, path);
+		return;
+	}
+	enum spec_kind kind;
+	if (!spec_kind_of_path(path, &kind)) {
+		struct source *named = NEW(&g->arena, struct source);
+		named->path = arena_strdup(&g->arena, path);
+		diag_report(&g->diag, (struct srcpos){named, 0, 0}, E0002,
+			    "not a spec file: drvgen reads *.idl, *.regs.yaml and *.manifest.yaml");
+		g->diag.io_failure = true;
+		return;
+	}
+	add_input(g, path, kind, NULL, 0);
+}
+
+void drvgen_add_text(struct drvgen *g, const char *name, const char *text, size_t len)
+{
+	enum spec_kind kind;
+	if (!spec_kind_of_path(name, &kind))
+		kind = SPEC_IDL;
+	add_input(g, name, kind, text, len);
+}
+
+/* ---- loading ---- */
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* By file name, then full path: the order does not depend on which folder
+ * prefix or argument order reached the file. */
+static int compare_inputs(const void *pa, const void *pb)
+{
+	const struct input *a = pa, *b = pb;
+	int c = strcmp(base_name(a->path), base_name(b->path));
+	return c ? c : strcmp(a->key, b->key);
+}
+
+static void load_source(struct drvgen *g, struct source *src)
+{
+	if (!src)
+		return;
+	src->order = (unsigned)g->sources.len;
+	vec_push(&g->arena, &g->sources, src);
+	switch (src->kind) {
+	case SPEC_IDL: {
+		struct idl_ast *ast = idl_parse(&g->arena, &g->diag, src);
+		if (ast)
+			vec_push(&g->arena, &g->idl, ast);
+		else
+			g->idl_ok = false;
+		break;
+	}
+	case SPEC_REGS: {
+		size_t before = g->diag.errors;
+		struct regs_ast *ast = regs_load(&g->arena, &g->diag, src);
+		if (ast && g->diag.errors == before)
+			vec_push(&g->arena, &g->regs, ast);
+		else
+			g->regs_ok = false;
+		break;
+	}
+	case SPEC_MANIFEST: {
+		size_t before = g->diag.errors;
+		struct manifest_ast *ast = manifest_load(&g->arena, &g->diag, src);
+		if (ast && g->diag.errors == before)
+			vec_push(&g->arena, &g->manifests, ast);
+		else
+			g->manifests_ok = false;
+		break;
+	}
+	}
+}
+
+static void load_inputs(struct drvgen *g)
+{
+	qsort(g->inputs.items, g->inputs.len, sizeof *g->inputs.items, compare_inputs);
+	for (size_t i = 0; i < g->inputs.len; i++) {
+		const struct input *in = &g->inputs.items[i];
+		if (i && strcmp(in->key, g->inputs.items[i - 1].key) == 0)
+			continue; /* named twice, e.g. a folder and a file in it */
+		struct source *src =
+			in->text ? source_from_text(&g->arena, &g->diag, in->path, in->text, in->len,
+						    in->kind)
+				 : source_from_file(&g->arena, &g->diag, in->path, in->kind);
+		if (!src) {
+			g->idl_ok &= in->kind != SPEC_IDL;
+			g->regs_ok &= in->kind != SPEC_REGS;
+			g->manifests_ok &= in->kind != SPEC_MANIFEST;
+		}
+		load_source(g, src);
+	}
+}
+
+static bool namespace_loaded(const struct drvgen *g, const char *ns)
+{
+	for (size_t i = 0; i < g->idl.len; i++)
+		if (g->idl.items[i]->ns.s && strcmp(g->idl.items[i]->ns.s, ns) == 0)
+			return true;
+	return false;
+}
+
+/* Finds the file for `use ns;`: the -I folders in order, then the built-in
+ * standard library. */
+static struct source *find_namespace(struct drvgen *g, const char *ns)
+{
+	const char *file = arena_printf(&g->arena, "%s.idl", ns);
+	for (size_t i = 0; i < g->opts.include_dir_count; i++) {
+		const char *path = arena_printf(&g->arena, "%s/%s", g->opts.include_dirs[i], file);
+		struct stat st;
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			return source_from_file(&g->arena, &g->diag, path, SPEC_IDL);
+	}
+	for (size_t i = 0; i < builtin_file_count; i++)
+		if (strcmp(base_name(builtin_files[i].path), file) == 0) {
+			struct source *src = source_from_text(&g->arena, &g->diag, builtin_files[i].path,
+							      builtin_files[i].data, builtin_files[i].len,
+							      SPEC_IDL);
+			if (src)
+				src->builtin = true;
+			return src;
+		}
+	return NULL;
+}
+
+/* Loads the namespaces that `use` names and no input provides, and those
+ * they use in turn. */
+static void load_used_namespaces(struct drvgen *g)
+{
+	struct strmap tried;
+	strmap_init(&tried, &g->arena);
+	for (size_t f = 0; f < g->idl.len; f++) {
+		const struct idl_ast *ast = g->idl.items[f];
+		for (size_t u = 0; u < ast->uses.len; u++) {
+			const struct lstr *use = &ast->uses.items[u];
+			if (namespace_loaded(g, use->s) || strmap_get(&tried, use->s))
+				continue;
+			strmap_put(&tried, use->s, (void *)use);
+			size_t before = g->idl.len;
+			struct source *src = find_namespace(g, use->s);
+			if (!src) {
+				diag_report(&g->diag, use->pos, E0508,
+					    "no file provides namespace '%s' (looked for %s.idl in the -I "
+					    "folders and the standard library)",
+					    use->s, use->s);
+				g->idl_ok = false;
+				continue;
+			}
+			load_source(g, src);
+			if (g->idl.len > before && strcmp(g->idl.items[before]->ns.s, use->s) != 0) {
+				diag_report(&g->diag, use->pos, E0508,
+					    "%s declares namespace '%s', not '%s'", src->path,
+					    g->idl.items[before]->ns.s, use->s);
+				g->idl_ok = false;
+			}
+		}
+	}
+}
+
+/* ---- the run ---- */
+
+const struct ir *drvgen_build(struct drvgen *g)
+{
+	load_inputs(g);
+	load_used_namespaces(g);
+
+	g->ir = NEW(&g->arena, struct ir);
+	for (size_t i = 0; i < g->sources.len; i++)
+		vec_push(&g->arena, &g->ir->sources, g->sources.items[i]);
+	struct checker c = {&g->arena, &g->diag, g->ir};
+	/* Check every language whose files all loaded; manifests refer to the
+	 * other two, so they need all three. */
+	if (g->idl_ok)
+		check_idl(&c, g->idl.items, g->idl.len);
+	if (g->regs_ok)
+		check_regs(&c, g->regs.items, g->regs.len);
+	if (g->idl_ok && g->regs_ok && g->manifests_ok)
+		check_manifests(&c, g->manifests.items, g->manifests.len);
+
+	diag_sort(&g->diag);
+	if (g->opts.on_diagnostic)
+		for (size_t i = 0; i < g->diag.list.len; i++)
+			g->opts.on_diagnostic(g->diag.list.items[i], g->opts.ctx);
+	return g->diag.errors ? NULL : g->ir;
+}
+
+int drvgen_status(const struct drvgen *g)
+{
+	if (g->diag.io_failure)
+		return 2;
+	return g->diag.errors ? 1 : 0;
+}
+
+size_t drvgen_diagnostic_count(const struct drvgen *g)
+{
+	return g->diag.list.len;
+}
+
+const struct diagnostic *drvgen_diagnostic(const struct drvgen *g, size_t i)
+{
+	return g->diag.list.items[i];
+}

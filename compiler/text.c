@@ -1,0 +1,154 @@
+/* text.c - small text utilities: hashing, identifiers, numbers, typo hints. */
+#include "base.h"
+
+#include <ctype.h>
+#include <string.h>
+
+uint32_t fnv1a32(const char *s, size_t len)
+{
+	uint32_t h = 0x811c9dc5u;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x01000193u;
+	}
+	return h;
+}
+
+bool is_c_identifier(const char *s)
+{
+	if (!(isalpha((unsigned char)*s) || *s == '_'))
+		return false;
+	for (s++; *s; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '_'))
+			return false;
+	return true;
+}
+
+/* C11 keywords plus the C++ ones that would break a generated header compiled
+ * as C++, and names our generated code reserves. */
+static const char *const c_keywords[] = {
+	"_Alignas", "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary",
+	"_Noreturn", "_Static_assert", "_Thread_local", "alignas", "alignof", "and", "asm",
+	"auto", "bool", "break", "case", "catch", "char", "class", "const", "constexpr",
+	"continue", "default", "delete", "do", "double", "else", "enum", "explicit", "export",
+	"extern", "false", "float", "for", "friend", "goto", "if", "inline", "int", "long",
+	"mutable", "namespace", "new", "noexcept", "not", "nullptr", "operator", "or",
+	"private", "protected", "public", "register", "restrict", "return", "short", "signed",
+	"sizeof", "static", "static_assert", "struct", "switch", "template", "this",
+	"thread_local", "throw", "true", "try", "typedef", "typeid", "typename", "union",
+	"unsigned", "using", "virtual", "void", "volatile", "while", "xor",
+};
+
+bool is_c_keyword(const char *s)
+{
+	size_t lo = 0, hi = ARRAY_LEN(c_keywords);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(s, c_keywords[mid]);
+		if (c == 0)
+			return true;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
+}
+
+size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 64 || lb > 64)
+		return (size_t)-1;
+	size_t row[65];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+			size_t best = diag + cost;
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+const char *closest_word(const char *word, const char *const *candidates, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1;
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(word, candidates[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = candidates[i];
+		}
+	}
+	/* A third of the word's length, at least one edit: "ofset" -> "offset",
+	 * but not "foo" -> "bar". */
+	size_t limit = strlen(word) / 3;
+	if (limit < 1)
+		limit = 1;
+	return best && best_d <= limit ? best : NULL;
+}
+
+static int digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return 99;
+}
+
+bool parse_u64(const char *s, uint64_t *out)
+{
+	unsigned base = 10;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	} else if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) {
+		base = 2;
+		s += 2;
+	}
+	uint64_t v = 0;
+	bool any = false, prev_digit = false;
+	for (; *s; s++) {
+		if (*s == '_') {
+			/* '_' only between digits: "1__0", "_1" and "1_" are typos. */
+			if (!prev_digit || !s[1] || s[1] == '_')
+				return false;
+			prev_digit = false;
+			continue;
+		}
+		unsigned d = (unsigned)digit_value(*s);
+		if (d >= base)
+			return false;
+		if (v > (UINT64_MAX - d) / base)
+			return false;
+		v = v * base + d;
+		any = prev_digit = true;
+	}
+	if (!any)
+		return false;
+	*out = v;
+	return true;
+}
+
+char *upper_dup(struct arena *a, const char *s)
+{
+	char *p = arena_strdup(a, s);
+	for (char *q = p; *q; q++)
+		*q = (char)toupper((unsigned char)*q);
+	return p;
+}

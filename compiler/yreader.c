@@ -1,0 +1,172 @@
+/* yreader.c - reading YAML nodes as a language's keys, numbers and words. */
+#include "ytree.h"
+
+#include <string.h>
+
+struct srcpos ypos(const struct yreader *r, const struct ynode *n)
+{
+	return (struct srcpos){r->src, n->line, n->col};
+}
+
+const char *ykind_name(const struct ynode *n)
+{
+	switch (n->kind) {
+	case YNODE_SEQ:
+		return "a sequence";
+	case YNODE_MAP:
+		return "a mapping";
+	default:
+		return n->is_null ? "nothing" : "a scalar";
+	}
+}
+
+bool yexpect(struct yreader *r, const struct ynode *n, enum ynode_kind kind, const char *what)
+{
+	if (n->kind == kind && !(kind == YNODE_SCALAR && n->is_null))
+		return true;
+	static const char *const wanted[] = {"a scalar", "a sequence", "a mapping"};
+	diag_report(r->diag, ypos(r, n), E0104, "%s must be %s, found %s", what, wanted[kind],
+		    ykind_name(n));
+	return false;
+}
+
+static size_t count_words(const char *const *words)
+{
+	size_t n = 0;
+	while (words[n])
+		n++;
+	return n;
+}
+
+void ycheck_keys(struct yreader *r, const struct ynode *map, const char *what,
+		 const char *const *keys)
+{
+	size_t nkeys = keys ? count_words(keys) : 0;
+	for (uint32_t i = 0; i < map->len; i++) {
+		const struct ynode *key = map->u.pairs[i].key;
+		for (uint32_t j = 0; j < i; j++) {
+			const struct ynode *prev = map->u.pairs[j].key;
+			if (strcmp(prev->u.str, key->u.str) == 0) {
+				diag_report(r->diag, ypos(r, key), E0109, "key '%s' appears twice in %s",
+					    key->u.str, what);
+				diag_note(r->diag, ypos(r, prev), "first given here");
+				break;
+			}
+		}
+		if (!keys)
+			continue;
+		bool known = false;
+		for (size_t k = 0; k < nkeys && !known; k++)
+			known = strcmp(keys[k], key->u.str) == 0;
+		if (known)
+			continue;
+		const char *hint = closest_word(key->u.str, keys, nkeys);
+		if (hint)
+			diag_report(r->diag, ypos(r, key), E0105,
+				    "unknown key '%s' in %s; did you mean '%s'?", key->u.str, what, hint);
+		else
+			diag_report(r->diag, ypos(r, key), E0105, "unknown key '%s' in %s", key->u.str,
+				    what);
+		struct strbuf list = {0};
+		for (size_t k = 0; k < nkeys; k++)
+			sb_printf(&list, "%s%s", k ? ", " : "", keys[k]);
+		diag_note(r->diag, (struct srcpos){0}, "%s takes: %s", what, sb_str(&list));
+		sb_free(&list);
+	}
+}
+
+const struct ynode *ykey(const struct ynode *map, const char *key)
+{
+	if (map->kind != YNODE_MAP)
+		return NULL;
+	for (uint32_t i = 0; i < map->len; i++)
+		if (strcmp(map->u.pairs[i].key->u.str, key) == 0)
+			return map->u.pairs[i].key;
+	return NULL;
+}
+
+const struct ynode *yget(const struct ynode *map, const char *key)
+{
+	if (map->kind != YNODE_MAP)
+		return NULL;
+	for (uint32_t i = 0; i < map->len; i++)
+		if (strcmp(map->u.pairs[i].key->u.str, key) == 0) {
+			const struct ynode *v = map->u.pairs[i].value;
+			return v->kind == YNODE_SCALAR && v->is_null ? NULL : v;
+		}
+	return NULL;
+}
+
+const struct ynode *yrequire(struct yreader *r, const struct ynode *map, const char *key,
+			     const char *what)
+{
+	const struct ynode *v = yget(map, key);
+	if (v)
+		return v;
+	const struct ynode *k = ykey(map, key);
+	if (k)
+		diag_report(r->diag, ypos(r, k), E0106, "'%s' of %s has no value", key, what);
+	else
+		diag_report(r->diag, ypos(r, map), E0106, "%s needs '%s'", what, key);
+	return NULL;
+}
+
+bool yread_str(struct yreader *r, const struct ynode *n, const char *what, const char **out)
+{
+	if (!yexpect(r, n, YNODE_SCALAR, what))
+		return false;
+	*out = n->u.str;
+	return true;
+}
+
+bool yread_u64(struct yreader *r, const struct ynode *n, const char *what, uint64_t *out)
+{
+	if (!yexpect(r, n, YNODE_SCALAR, what))
+		return false;
+	if (parse_u64(n->u.str, out))
+		return true;
+	const char *s = n->u.str;
+	if (s[0] == '-')
+		diag_report(r->diag, ypos(r, n), E0107, "%s cannot be negative: '%s'", what, s);
+	else
+		diag_report(r->diag, ypos(r, n), E0107,
+			    "%s is not a number: '%s' (write decimal, 0x hex or 0b binary, at most "
+			    "64 bits)",
+			    what, s);
+	return false;
+}
+
+bool yread_bool(struct yreader *r, const struct ynode *n, const char *what, bool *out)
+{
+	static const char *const words[] = {"false", "true", NULL};
+	unsigned v;
+	if (!yread_keyword(r, n, what, words, &v))
+		return false;
+	*out = v == 1;
+	return true;
+}
+
+bool yread_keyword(struct yreader *r, const struct ynode *n, const char *what,
+		   const char *const *words, unsigned *out)
+{
+	if (!yexpect(r, n, YNODE_SCALAR, what))
+		return false;
+	size_t nwords = count_words(words);
+	for (size_t i = 0; i < nwords; i++)
+		if (strcmp(words[i], n->u.str) == 0) {
+			*out = (unsigned)i;
+			return true;
+		}
+	struct strbuf list = {0};
+	for (size_t i = 0; i < nwords; i++)
+		sb_printf(&list, "%s%s", i ? ", " : "", words[i]);
+	const char *hint = closest_word(n->u.str, words, nwords);
+	if (hint)
+		diag_report(r->diag, ypos(r, n), E0108, "%s '%s' is not one of: %s; did you mean '%s'?",
+			    what, n->u.str, sb_str(&list), hint);
+	else
+		diag_report(r->diag, ypos(r, n), E0108, "%s '%s' is not one of: %s", what, n->u.str,
+			    sb_str(&list));
+	sb_free(&list);
+	return false;
+}

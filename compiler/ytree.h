@@ -1,0 +1,82 @@
+/* ytree.h - YAML files as a tree of positioned nodes, and typed reading of it.
+ *
+ * Both YAML languages (register maps and manifests) load through here:
+ * ytree.c turns libyaml's event stream into nodes that keep their line and
+ * column, refusing deep nesting and alias bombs; yreader.c reads the nodes
+ * against a language's keys and reports wrong kinds, unknown keys, malformed
+ * numbers and bad keywords in one consistent way.
+ */
+#ifndef DRVGEN_YTREE_H
+#define DRVGEN_YTREE_H
+
+#include "diag.h"
+
+enum ynode_kind { YNODE_SCALAR, YNODE_SEQ, YNODE_MAP };
+
+struct ypair;
+
+struct ynode {
+	uint8_t kind;
+	bool quoted;  /* scalar written in quotes: never null, never a bool */
+	bool is_null; /* plain "", "~" or "null" */
+	uint32_t line, col;
+	uint32_t len;     /* scalar bytes, sequence items or mapping pairs */
+	uint32_t weight;  /* nodes in this subtree counting alias expansions */
+	union {
+		const char *str;
+		struct ynode **items;
+		struct ypair *pairs;
+	} u;
+};
+
+struct ypair {
+	struct ynode *key; /* always a scalar */
+	struct ynode *value;
+};
+
+/* ---- ytree.c ---- */
+
+enum {
+	YTREE_MAX_DEPTH = 64,
+	/* Nodes an alias may add by reference; generous for real reuse, far
+	 * below what a "billion laughs" document asks for. */
+	YTREE_MAX_ALIAS_EXPANSION = 1000000,
+};
+
+/* Parses the single YAML document of src. NULL after reporting if malformed. */
+struct ynode *ytree_load(struct arena *a, struct diag_engine *d, const struct source *src);
+
+/* ---- yreader.c ---- */
+
+struct yreader {
+	struct arena *arena;
+	struct diag_engine *diag;
+	const struct source *src;
+};
+
+struct srcpos ypos(const struct yreader *r, const struct ynode *n);
+const char *ykind_name(const struct ynode *n);
+
+/* Reports E0104 unless n is of the kind; `what` names the thing for the message. */
+bool yexpect(struct yreader *r, const struct ynode *n, enum ynode_kind kind, const char *what);
+/* Reports every key of `map` that is not in `keys` (NULL-terminated), with a
+ * "did you mean" for a near miss, and every repeated key. keys == NULL allows
+ * any key (a mapping of user-chosen names) and checks only for repeats. */
+void ycheck_keys(struct yreader *r, const struct ynode *map, const char *what,
+		 const char *const *keys);
+/* The value under key, or NULL if absent or written as null. */
+const struct ynode *yget(const struct ynode *map, const char *key);
+/* The key node under which `key` appears, for pointing at it. */
+const struct ynode *ykey(const struct ynode *map, const char *key);
+/* Like yget, but reports E0106 when the key is missing. */
+const struct ynode *yrequire(struct yreader *r, const struct ynode *map, const char *key,
+			     const char *what);
+
+bool yread_str(struct yreader *r, const struct ynode *n, const char *what, const char **out);
+bool yread_u64(struct yreader *r, const struct ynode *n, const char *what, uint64_t *out);
+bool yread_bool(struct yreader *r, const struct ynode *n, const char *what, bool *out);
+/* Reads one of `words` (NULL-terminated) and stores its index. */
+bool yread_keyword(struct yreader *r, const struct ynode *n, const char *what,
+		   const char *const *words, unsigned *out);
+
+#endif
