@@ -52,6 +52,7 @@ struct regs_node_ast {
 	struct lnum offset, width, reset, count, stride;
 	struct lnum access, is_volatile;
 	struct lstr layout;
+	struct lstr bank;
 	VEC(struct regs_field_ast) fields;
 	regs_node_list children; /* a group's registers */
 	const char *doc;

@@ -482,7 +482,7 @@ static void check_values(struct idl_checker *ic, struct symbol *s)
 	check_member_names(ic, d);
 
 	uint64_t next = d->kind == DECL_ERROR ? 1 : d->kind == DECL_BITS ? 1 : 0;
-	bool next_negative = false;
+	bool next_negative = false, overflowed = false;
 	for (size_t i = 0; i < d->members.len; i++) {
 		const struct idl_member_ast *m = &d->members.items[i];
 		struct annotations an = read_annotations(ic, &m->annotations, 0);
@@ -490,6 +490,10 @@ static void check_values(struct idl_checker *ic, struct symbol *s)
 		bool negative = m->value.set ? m->negative && m->value.v != 0 : next_negative;
 		struct srcpos vpos = m->value.set ? m->value.pos : m->name.pos;
 		if (!value_fits(mag, negative, t->base)) {
+			/* Implicit values after an overflow overflow too: say it once. */
+			if (!m->value.set && overflowed)
+				goto next_value;
+			overflowed = true;
 			DIAG_REPORT(ic, vpos, E0506, "value %s%llu of '%s' does not fit %s '%s'",
 				    negative ? "-" : "", (unsigned long long)mag, m->name.s,
 				    t->is_signed ? "signed type" : "type", t->base->name);
@@ -499,6 +503,7 @@ static void check_values(struct idl_checker *ic, struct symbol *s)
 		} else if (d->kind == DECL_BITS && mag == 0) {
 			DIAG_REPORT(ic, vpos, E0520, "bits member '%s' has no bit set", m->name.s);
 		}
+	next_value:;
 		uint64_t value = negative ? (uint64_t)0 - mag : mag;
 		for (size_t j = 0; j < t->members.len; j++)
 			if (t->members.items[j].value == value) {
@@ -878,17 +883,25 @@ static void assign_interface_id(struct idl_checker *ic, struct symbol *s, struct
 	}
 	const char *key = arena_printf(ic->c->arena, "%08x", iface->id);
 	struct symbol *prev = strmap_put(ids, key, s);
-	if (prev) {
-		DIAG_REPORT(ic, d->id.set ? d->id.pos : d->name.pos, E0504,
-			    "'%s' and '%s' have the same interface ID 0x%08x, so their labels "
-			    "collide",
-			    prev->iface->name, iface->name, iface->id);
-		DIAG_NOTE(ic, prev->decl->name.pos, "'%s' declared here", prev->iface->name);
-		if (!d->id.set)
-			DIAG_NOTE(ic, (struct srcpos){0},
-				  "give one of them an explicit ID: interface %s = 0x... { ... }",
-				  iface->local);
+	if (!prev)
+		return;
+	/* Blame the declaration the author can change: an explicit ID, else one
+	 * outside the standard library, else the later one. */
+	struct symbol *blamed = s, *other = prev;
+	if ((prev->decl->id.set && !d->id.set) ||
+	    (!prev->decl->id.set && !d->id.set && s->file->src->builtin && !prev->file->src->builtin)) {
+		blamed = prev;
+		other = s;
 	}
+	const struct idl_decl_ast *bd = blamed->decl;
+	DIAG_REPORT(ic, bd->id.set ? bd->id.pos : bd->name.pos, E0504,
+		    "'%s' and '%s' have the same interface ID 0x%08x, so their labels collide",
+		    blamed->iface->name, other->iface->name, iface->id);
+	DIAG_NOTE(ic, other->decl->name.pos, "'%s' declared here", other->iface->name);
+	if (!bd->id.set)
+		DIAG_NOTE(ic, (struct srcpos){0},
+			  "give one of them an explicit ID: interface %s = 0x... { ... }",
+			  blamed->iface->local);
 }
 
 void check_idl(struct checker *c, struct idl_ast *const *files, size_t n)

@@ -53,7 +53,16 @@ struct span_item {
 	const char *name;
 	struct srcpos pos;
 	uint64_t end; /* of the last element */
+	const char *bank;
+	bool readable, writable;
 };
+
+static bool may_share_bytes(const struct span_item *a, const struct span_item *b)
+{
+	if ((a->bank == NULL) != (b->bank == NULL) || (a->bank && strcmp(a->bank, b->bank) != 0))
+		return true;
+	return !(a->readable && b->readable) && !(a->writable && b->writable);
+}
 
 static int compare_span(const void *pa, const void *pb)
 {
@@ -110,7 +119,7 @@ static void check_overlaps(struct regs_checker *rc, struct span_item *items, siz
 				continue;
 			active[kept++] = active[k];
 			uint64_t ia, ib;
-			if (!progressions_meet(prev, cur, &ia, &ib))
+			if (may_share_bytes(prev, cur) || !progressions_meet(prev, cur, &ia, &ib))
 				continue;
 			uint64_t at = cur->offset + ib * cur->stride;
 			DIAG_REPORT(rc, cur->pos, E0203,
@@ -294,6 +303,8 @@ static void add_register(struct regs_checker *rc, const struct regs_node_ast *na
 	r->group = group;
 	r->block = rc->block;
 	r->access = na->access.set ? (enum reg_access)na->access.v : ACCESS_RW;
+	if (na->bank.s && check_c_name(rc->c, na->bank, "bank"))
+		r->bank = na->bank.s;
 	r->is_volatile = na->is_volatile.set && na->is_volatile.v;
 	r->width = 32;
 	if (na->width.set) {
@@ -337,7 +348,9 @@ static void add_register(struct regs_checker *rc, const struct regs_node_ast *na
 		check_fields(rc, na, r);
 	vec_push(a, &rc->block->regs, r);
 	vec_push(a, &rc->layout_asts, na);
-	*out = (struct span_item){r->offset, bytes, count, r->stride, r->name, r->pos, 0};
+	*out = (struct span_item){r->offset, bytes, count, r->stride, r->name, r->pos, 0, r->bank,
+				  access_info(r->access)->readable,
+				  access_info(r->access)->write != WRITE_NONE};
 }
 
 static void add_group(struct regs_checker *rc, const struct regs_node_ast *na,
@@ -361,7 +374,7 @@ static void add_group(struct regs_checker *rc, const struct regs_node_ast *na,
 	g->count = count;
 	g->stride = count > 1 ? stride : 0;
 	*out = (struct span_item){g->offset, g->span ? g->span : 1, count, g->stride, g->name,
-				  g->pos, 0};
+				  g->pos, 0, NULL, true, true};
 }
 
 /* Checks one level and returns the bytes its first elements cover. */

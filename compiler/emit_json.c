@@ -75,6 +75,7 @@ static json_t *register_json(const struct ir_register *r)
 	set(o, "count", json_integer((json_int_t)r->count));
 	set(o, "stride", hex(r->stride, 1));
 	set(o, "layout", r->layout_of ? json_string(r->layout_of->path) : json_null());
+	set(o, "bank", str_or_null(r->bank));
 	json_t *fields = json_array();
 	for (size_t i = 0; i < r->fields.len; i++)
 		json_array_append_new(fields, field_json(&r->fields.items[i]));

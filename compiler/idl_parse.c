@@ -46,8 +46,9 @@ void idl_lex_newline(struct idl_parser *p)
 	p->line_blank = true;
 }
 
-const char *idl_lex_take_doc(struct idl_parser *p)
+const char *idl_lex_take_doc(struct idl_parser *p, const char *text)
 {
+	p->last_text = text;
 	p->line_blank = false;
 	p->last_token_line = p->line;
 	if (!p->doc.len)

@@ -46,13 +46,14 @@ struct idl_parser {
 	char open_char[IDL_MAX_NESTING];
 	size_t nopen;
 	bool stopped; /* a fatal lexer error ended the parse: report nothing more */
+	const char *last_text; /* the latest token, quoted in syntax errors */
 };
 
 /* ---- used by the lexer (dsl/idl.l) ---- */
 void idl_lex_step(struct idl_parser *p, struct srcpos *loc, const char *text, size_t len);
 void idl_lex_comment(struct idl_parser *p, const char *text);
 void idl_lex_newline(struct idl_parser *p);
-const char *idl_lex_take_doc(struct idl_parser *p);
+const char *idl_lex_take_doc(struct idl_parser *p, const char *text);
 bool idl_lex_open(struct idl_parser *p, char c, struct srcpos pos);
 void idl_lex_close(struct idl_parser *p);
 uint64_t idl_lex_integer(struct idl_parser *p, const char *text, struct srcpos pos);

@@ -102,6 +102,7 @@ struct ir_register {
 	uint64_t reset;
 	uint64_t count; /* 1 unless an array */
 	uint64_t stride;
+	const char *bank; /* registers of another bank may share its bytes; NULL: the default */
 	const struct ir_group *group;
 	const struct ir_register *layout_of; /* fields borrowed from this register */
 	VEC(struct ir_field) fields;

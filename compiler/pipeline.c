@@ -237,37 +237,61 @@ static struct source *find_namespace(struct drvgen *g, const char *ns)
 	return NULL;
 }
 
-/* Loads the namespaces that `use` names and no input provides, and those
- * they use in turn. */
+/* Loads namespace `ns` for a `use` (report true) or for a manifest's
+ * interface name (report false: the manifest check reports the unknown
+ * interface with more context). */
+static void load_namespace(struct drvgen *g, struct strmap *tried, const char *ns,
+			   struct srcpos pos, bool report)
+{
+	if (namespace_loaded(g, ns) || strmap_get(tried, ns))
+		return;
+	strmap_put(tried, ns, (void *)ns);
+	size_t before = g->idl.len;
+	struct source *src = find_namespace(g, ns);
+	if (!src) {
+		if (report) {
+			diag_report(&g->diag, pos, E0508,
+				    "no file provides namespace '%s' (looked for %s.idl in the -I "
+				    "folders and the standard library)",
+				    ns, ns);
+			g->idl_ok = false;
+		}
+		return;
+	}
+	load_source(g, src);
+	if (g->idl.len > before && strcmp(g->idl.items[before]->ns.s, ns) != 0) {
+		diag_report(&g->diag, pos, E0508, "%s declares namespace '%s', not '%s'", src->path,
+			    g->idl.items[before]->ns.s, ns);
+		g->idl_ok = false;
+	}
+}
+
+static void load_namespaces_of(struct drvgen *g, struct strmap *tried, const lstr_list *names)
+{
+	for (size_t i = 0; i < names->len; i++) {
+		const char *sep = strstr(names->items[i].s, "::");
+		if (sep)
+			load_namespace(g, tried,
+				       arena_strndup(&g->arena, names->items[i].s,
+						     (size_t)(sep - names->items[i].s)),
+				       names->items[i].pos, false);
+	}
+}
+
+/* Loads the namespaces that `use` or a manifest names and no input
+ * provides, and those they use in turn. */
 static void load_used_namespaces(struct drvgen *g)
 {
 	struct strmap tried;
 	strmap_init(&tried, &g->arena);
+	for (size_t m = 0; m < g->manifests.len; m++) {
+		load_namespaces_of(g, &tried, &g->manifests.items[m]->provides);
+		load_namespaces_of(g, &tried, &g->manifests.items[m]->services);
+	}
 	for (size_t f = 0; f < g->idl.len; f++) {
 		const struct idl_ast *ast = g->idl.items[f];
-		for (size_t u = 0; u < ast->uses.len; u++) {
-			const struct lstr *use = &ast->uses.items[u];
-			if (namespace_loaded(g, use->s) || strmap_get(&tried, use->s))
-				continue;
-			strmap_put(&tried, use->s, (void *)use);
-			size_t before = g->idl.len;
-			struct source *src = find_namespace(g, use->s);
-			if (!src) {
-				diag_report(&g->diag, use->pos, E0508,
-					    "no file provides namespace '%s' (looked for %s.idl in the -I "
-					    "folders and the standard library)",
-					    use->s, use->s);
-				g->idl_ok = false;
-				continue;
-			}
-			load_source(g, src);
-			if (g->idl.len > before && strcmp(g->idl.items[before]->ns.s, use->s) != 0) {
-				diag_report(&g->diag, use->pos, E0508,
-					    "%s declares namespace '%s', not '%s'", src->path,
-					    g->idl.items[before]->ns.s, use->s);
-				g->idl_ok = false;
-			}
-		}
+		for (size_t u = 0; u < ast->uses.len; u++)
+			load_namespace(g, &tried, ast->uses.items[u].s, ast->uses.items[u].pos, true);
 	}
 }
 

@@ -12,9 +12,9 @@
 static const char *const device_keys[] = {"device", "doc", "blocks", NULL};
 static const char *const block_keys[] = {"name",  "doc",    "space",     "size",
 					 "endian", "count", "stride", "registers", NULL};
-static const char *const register_keys[] = {"name",   "doc",    "offset", "width",
+static const char *const register_keys[] = {"name",   "doc",    "offset",   "width",
 					    "access", "reset",  "volatile", "fields",
-					    "layout", "count",  "stride", NULL};
+					    "layout", "bank",   "count",    "stride", NULL};
 static const char *const group_keys[] = {"group", "doc",    "offset",   "count",
 					 "stride", "registers", NULL};
 static const char *const field_keys[] = {"name",  "doc",  "bits", "access",
@@ -137,7 +137,7 @@ static void read_bits(struct loader *l, const struct ynode *n, struct regs_field
 	}
 	if (msb < lsb) {
 		diag_report(l->r.diag, pos, E0211,
-			    "bits '%s' has its high bit first reversed: write \"%llu:%llu\"", s,
+			    "bits '%s' lists the low bit first; write \"%llu:%llu\" (msb:lsb)", s,
 			    (unsigned long long)lsb, (unsigned long long)msb);
 		return;
 	}
@@ -212,6 +212,9 @@ static struct regs_node_ast *read_node(struct loader *l, const struct ynode *n)
 	const struct ynode *layout = yget(n, "layout");
 	if (layout && yread_str(&l->r, layout, "layout", &r->layout.s))
 		r->layout.pos = ypos(&l->r, layout);
+	const struct ynode *bank = yget(n, "bank");
+	if (bank && yread_str(&l->r, bank, "bank", &r->bank.s))
+		r->bank.pos = ypos(&l->r, bank);
 	const struct ynode *fields = read_list(l, n, "fields");
 	for (uint32_t i = 0; fields && i < fields->len; i++) {
 		struct regs_field_ast f = {0};

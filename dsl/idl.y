@@ -355,6 +355,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 	}
 	sb_puts(&msg, found == YYSYMBOL_YYEOF ? "the end of the file"
 					      : idl_describe_token(yysymbol_name(found)));
+	if ((found == YYSYMBOL_IDENT || found == YYSYMBOL_INTEGER) && p->last_text)
+		sb_printf(&msg, " '%s'", p->last_text);
 	diag_report(p->diag, *yypcontext_location(ctx), E0403, "%s", sb_str(&msg));
 	sb_free(&msg);
 	if (closes && p->nopen)
