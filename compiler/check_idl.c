@@ -8,6 +8,7 @@
  * inherited methods need their parents done first.
  */
 #include "check.h"
+#include "spec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -228,6 +229,19 @@ static void declare(struct idl_checker *ic, const struct idl_ast *file,
 
 /* ---- name lookup ---- */
 
+/* The standard library is always there to `use`, loaded or not. */
+static bool std_has_namespace(const char *ns)
+{
+	size_t len = strlen(ns);
+	for (size_t i = 0; i < builtin_file_count; i++) {
+		const char *name = strrchr(builtin_files[i].path, '/');
+		name = name ? name + 1 : builtin_files[i].path;
+		if (!strncmp(name, ns, len) && !strcmp(name + len, ".idl"))
+			return true;
+	}
+	return false;
+}
+
 static bool namespace_visible(const struct idl_ast *file, const char *ns)
 {
 	if (strcmp(file->ns.s, ns) == 0)
@@ -243,9 +257,10 @@ static void suggest(struct idl_checker *ic, struct srcpos pos, const char *word,
 {
 	if (!info)
 		return;
+	(void)pos;
 	const char *hint = closest_word(word, info->names.items, info->names.len);
 	if (hint)
-		DIAG_NOTE(ic, pos, "did you mean '%s::%s'?", info->name, hint);
+		DIAG_NOTE(ic, (struct srcpos){0}, "did you mean '%s::%s'?", info->name, hint);
 }
 
 static const struct symbol *lookup(struct idl_checker *ic, const struct idl_ast *file,
@@ -269,6 +284,11 @@ static const struct symbol *lookup(struct idl_checker *ic, const struct idl_ast 
 		return NULL;
 	}
 	const struct ns_info *info = strmap_get(&ic->namespaces, q->ns);
+	if (!info && std_has_namespace(q->ns)) {
+		DIAG_REPORT(ic, q->pos, E0509, "namespace '%s' is not imported; add 'use %s;'", q->ns,
+			    q->ns);
+		return NULL;
+	}
 	if (!info) {
 		DIAG_REPORT(ic, q->pos, E0501, "unknown namespace '%s' in '%s'", q->ns, q->text);
 		return NULL;
@@ -482,17 +502,30 @@ static void check_values(struct idl_checker *ic, struct symbol *s)
 	check_member_names(ic, d);
 
 	uint64_t next = d->kind == DECL_ERROR ? 1 : d->kind == DECL_BITS ? 1 : 0;
-	bool next_negative = false, overflowed = false;
+	bool next_negative = false, overflowed = false, next_exhausted = false;
 	for (size_t i = 0; i < d->members.len; i++) {
 		const struct idl_member_ast *m = &d->members.items[i];
 		struct annotations an = read_annotations(ic, &m->annotations, 0);
 		uint64_t mag = m->value.set ? m->value.v : next;
 		bool negative = m->value.set ? m->negative && m->value.v != 0 : next_negative;
 		struct srcpos vpos = m->value.set ? m->value.pos : m->name.pos;
+		if (!m->value.set && next_exhausted) {
+			if (!overflowed && d->kind == DECL_BITS)
+				DIAG_REPORT(ic, vpos, E0506,
+					    "'%s' would take the bit above bit 63; give it a value",
+					    m->name.s);
+			else if (!overflowed)
+				DIAG_REPORT(ic, vpos, E0506,
+					    "'%s' would follow 0xffffffffffffffff, the largest value of "
+					    "'%s'; give it a value",
+					    m->name.s, t->base->name);
+			overflowed = true;
+			continue;
+		}
 		if (!value_fits(mag, negative, t->base)) {
 			/* Implicit values after an overflow overflow too: say it once. */
 			if (!m->value.set && overflowed)
-				goto next_value;
+				continue;
 			overflowed = true;
 			DIAG_REPORT(ic, vpos, E0506, "value %s%llu of '%s' does not fit %s '%s'",
 				    negative ? "-" : "", (unsigned long long)mag, m->name.s,
@@ -503,7 +536,6 @@ static void check_values(struct idl_checker *ic, struct symbol *s)
 		} else if (d->kind == DECL_BITS && mag == 0) {
 			DIAG_REPORT(ic, vpos, E0520, "bits member '%s' has no bit set", m->name.s);
 		}
-	next_value:;
 		uint64_t value = negative ? (uint64_t)0 - mag : mag;
 		for (size_t j = 0; j < t->members.len; j++)
 			if (t->members.items[j].value == value) {
@@ -517,16 +549,20 @@ static void check_values(struct idl_checker *ic, struct symbol *s)
 			.name = m->name.s, .doc = m->doc, .pos = m->name.pos, .value = value,
 			.deprecated = an.deprecated, .since = an.since};
 		vec_push(ic->c->arena, &t->members, im);
+		/* The next implicit value; past the top of u64 (or the last bit) there
+		 * is none, which value_fits reports on the next member. */
 		if (d->kind == DECL_BITS) {
-			/* The next flag takes the bit above the highest one so far. */
 			unsigned top = 0;
 			for (uint64_t v = mag; v > 1; v >>= 1)
 				top++;
-			next = top >= 63 ? 0 : 1ull << (top + 1);
+			next_exhausted = top >= 63;
+			next = next_exhausted ? 0 : 1ull << (top + 1);
 		} else if (negative) {
 			next = mag - 1;
 			next_negative = next != 0;
+			next_exhausted = false;
 		} else {
+			next_exhausted = mag == UINT64_MAX;
 			next = mag + 1;
 			next_negative = false;
 		}
@@ -655,10 +691,15 @@ static void check_interface(struct idl_checker *ic, struct symbol *s)
 	for (size_t i = 0; i < iface->parents.len; i++) {
 		struct symbol *ps = symbol_of_interface(ic, iface->parents.items[i]);
 		if (ps->state == VISITING) {
-			DIAG_REPORT(ic, d->parents.len > i ? d->parents.items[i].pos : d->name.pos,
-				    E0503, "'%s' inherits from '%s', which in turn inherits from '%s'",
-				    iface->name, ps->iface->name, iface->name);
-			DIAG_NOTE(ic, ps->decl->name.pos, "'%s' declared here", ps->iface->name);
+			struct srcpos at = d->parents.len > i ? d->parents.items[i].pos : d->name.pos;
+			if (ps == s) {
+				DIAG_REPORT(ic, at, E0503, "'%s' inherits from itself", iface->name);
+			} else {
+				DIAG_REPORT(ic, at, E0503,
+					    "'%s' inherits from '%s', which in turn inherits from '%s'",
+					    iface->name, ps->iface->name, iface->name);
+				DIAG_NOTE(ic, ps->decl->name.pos, "'%s' declared here", ps->iface->name);
+			}
 			iface->parents.len = i; /* cut the cycle so later passes terminate */
 			break;
 		}
@@ -674,7 +715,8 @@ static void check_interface(struct idl_checker *ic, struct symbol *s)
 	/* Explicit @op numbers may collide with each other or with positions. */
 	for (size_t i = 0; i < iface->methods.len; i++)
 		for (size_t j = 0; j < i; j++)
-			if (iface->methods.items[i]->op == iface->methods.items[j]->op) {
+			if (iface->methods.items[i]->op && /* 0: out of range, reported */
+			    iface->methods.items[i]->op == iface->methods.items[j]->op) {
 				DIAG_REPORT(ic, iface->methods.items[i]->pos, E0505,
 					    "'%s' and '%s' both have op %u, so their labels collide",
 					    iface->methods.items[j]->name, iface->methods.items[i]->name,
@@ -686,8 +728,10 @@ static void check_interface(struct idl_checker *ic, struct symbol *s)
 	s->state = DONE;
 }
 
+/* `seen` holds the capabilities already checked for this method (in, then
+ * out): they become parameters of one C function and need distinct names. */
 static void check_caps(struct idl_checker *ic, struct symbol *s, const idl_cap_list *list,
-		       ir_cap_list *out)
+		       ir_cap_list *out, ir_cap_list *seen)
 {
 	for (size_t i = 0; i < list->len; i++) {
 		const struct idl_cap_ast *ca = &list->items[i];
@@ -711,6 +755,16 @@ static void check_caps(struct idl_checker *ic, struct symbol *s, const idl_cap_l
 			cap.kind = CAP_OBJECT;
 			cap.iface = t->iface;
 		}
+		bool dup = false;
+		for (size_t j = 0; j < seen->len && !dup; j++)
+			if (!strcmp(seen->items[j].name, cap.name)) {
+				DIAG_REPORT(ic, ca->name.pos, E0502, "capability '%s' is declared twice",
+					    cap.name);
+				DIAG_NOTE(ic, seen->items[j].pos, "first declared here");
+				dup = true;
+			}
+		if (dup)
+			continue;
 		if (cap.variadic && cap.kind != CAP_PAGES) {
 			DIAG_REPORT(ic, ca->name.pos, E0522,
 				    "only 'page...' may be variadic: a buffer of pages is one shared "
@@ -718,6 +772,7 @@ static void check_caps(struct idl_checker *ic, struct symbol *s, const idl_cap_l
 			continue;
 		}
 		vec_push(ic->c->arena, out, cap);
+		vec_push(ic->c->arena, seen, cap);
 	}
 }
 
@@ -777,8 +832,9 @@ static void check_method(struct idl_checker *ic, struct symbol *s, const struct 
 			break;
 		}
 
-	check_caps(ic, s, &ma->caps_in, &m->caps_in);
-	check_caps(ic, s, &ma->caps_out, &m->caps_out);
+	ir_cap_list seen = {0};
+	check_caps(ic, s, &ma->caps_in, &m->caps_in, &seen);
+	check_caps(ic, s, &ma->caps_out, &m->caps_out, &seen);
 	if (m->kind != METHOD_CALL && ma->caps_out.len)
 		DIAG_REPORT(ic, ma->caps_out.items[0].name.pos, E0522,
 			    "a %s has no reply to carry capabilities back",
@@ -787,7 +843,7 @@ static void check_method(struct idl_checker *ic, struct symbol *s, const struct 
 	bool ok = true;
 	for (size_t i = 0; i < ma->params.len; i++) {
 		const struct idl_member_ast *pa = &ma->params.items[i];
-		read_annotations(ic, &pa->annotations, 0);
+		struct annotations pan = read_annotations(ic, &pa->annotations, 0);
 		check_field_name(ic, pa->name, "parameter");
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(ma->params.items[j].name.s, pa->name.s) == 0) {
@@ -813,7 +869,8 @@ static void check_method(struct idl_checker *ic, struct symbol *s, const struct 
 			ok = false;
 			continue;
 		}
-		struct ir_param p = {.name = pa->name.s, .doc = pa->doc, .pos = pa->name.pos, .type = t};
+		struct ir_param p = {.name = pa->name.s, .doc = pa->doc, .pos = pa->name.pos, .type = t,
+				     .since = pan.since, .deprecated = pan.deprecated};
 		vec_push(a, &m->params, p);
 	}
 	m->result = builtin(ic, "void");
@@ -831,8 +888,11 @@ static void check_method(struct idl_checker *ic, struct symbol *s, const struct 
 			DIAG_REPORT(ic, ma->error.pos, E0510,
 				    "'%s' after '!' must be an error type declared with 'error'",
 				    ma->error.text);
-		else if (e)
+		else if (e) {
 			m->error = e->type;
+			warn_deprecated(ic, ma->error.pos, "error type", e->type->name,
+					e->type->deprecated, deprecated_scope);
+		}
 	}
 	if (ok) {
 		layout_params(m, &m->request_inline, &m->request_max);
@@ -871,13 +931,18 @@ static void assign_interface_id(struct idl_checker *ic, struct symbol *s, struct
 	struct ir_interface *iface = s->iface;
 	const struct idl_decl_ast *d = s->decl;
 	if (d->id.set) {
-		if (d->id.v > UINT32_MAX) {
-			DIAG_REPORT(ic, d->id.pos, E0506,
-				    "interface ID 0x%llx does not fit 32 bits",
-				    (unsigned long long)d->id.v);
-		}
 		iface->id = (uint32_t)d->id.v;
 		iface->id_explicit = true;
+		if (d->id.v > UINT32_MAX) {
+			DIAG_REPORT(ic, d->id.pos, E0506, "interface ID 0x%llx does not fit 32 bits",
+				    (unsigned long long)d->id.v);
+			return;
+		}
+		if (d->id.v == 0) {
+			DIAG_REPORT(ic, d->id.pos, E0523,
+				    "interface ID 0 is reserved for the transport's own messages");
+			return;
+		}
 	} else {
 		iface->id = fnv1a32(iface->name, strlen(iface->name));
 	}

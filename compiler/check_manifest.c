@@ -169,18 +169,28 @@ static void bind_block(struct checker *c, struct ir_driver *drv, struct ir_capab
 		drv->device = b->device;
 }
 
+/* Ranges are [base, base + len); all arithmetic is arranged not to wrap, so
+ * a base near 2^64 is refused rather than folded back into range. */
 static bool ranges_meet(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
-	return a < b + blen && b < a + alen;
+	return (a < b ? b - a < alen : a - b < blen) && alen && blen;
+}
+
+static bool range_ends_past(uint64_t base, uint64_t len, uint64_t limit)
+{
+	return base > limit || len > limit - base;
 }
 
 static void check_capability(struct checker *c, struct ir_driver *drv,
 			     const struct manifest_cap_ast *ca)
 {
+	bool range_ok = true; /* false: left out, so it cannot overlap or cover */
 	struct ir_capability cap = {.kind = ca->kind, .name = ca->name.s, .doc = ca->doc,
 				    .pos = ca->pos};
 	switch (ca->kind) {
 	case CAPABILITY_MMIO:
+		/* The capability is [offset, offset + size) of the BAR; its block
+		 * starts at offset; size defaults to the block's extent. */
 		if (ca->bar.v > 5)
 			DIAG_REPORT(c, ca->bar.pos, E0312, "BAR %llu does not exist; PCI has BARs 0 to 5",
 				    (unsigned long long)ca->bar.v);
@@ -190,30 +200,32 @@ static void check_capability(struct checker *c, struct ir_driver *drv,
 		if (ca->size.set)
 			cap.size = ca->size.v;
 		else if (cap.block)
-			cap.size = cap.offset + block_span(cap.block);
-		if (ca->size.set && ca->size.v == 0)
-			DIAG_REPORT(c, ca->size.pos, E0310, "capability '%s' has size 0", cap.name);
-		else if (cap.block && cap.offset + block_span(cap.block) > cap.size)
-			DIAG_REPORT(c, ca->size.pos, E0305,
-				    "block '%s' (0x%llx bytes at offset 0x%llx) does not fit '%s' "
-				    "(0x%llx bytes)",
-				    cap.block->name, (unsigned long long)block_span(cap.block),
-				    (unsigned long long)cap.offset, cap.name,
-				    (unsigned long long)cap.size);
-		if (!ca->size.set && !cap.block && ca->name.s)
+			cap.size = block_span(cap.block);
+		if (!ca->size.set && !ca->block.s)
 			DIAG_REPORT(c, ca->pos, E0310,
 				    "mmio capability '%s' needs a 'block' or a 'size'", cap.name);
+		else if (ca->size.set && ca->size.v == 0)
+			DIAG_REPORT(c, ca->size.pos, E0310, "capability '%s' has size 0", cap.name);
+		else if ((range_ok = !range_ends_past(cap.offset, cap.size, UINT64_MAX - 1)) == false)
+			DIAG_REPORT(c, ca->offset.set ? ca->offset.pos : ca->pos, E0305,
+				    "'%s' (0x%llx bytes at offset 0x%llx) runs past the end of any BAR",
+				    cap.name, (unsigned long long)cap.size,
+				    (unsigned long long)cap.offset);
+		else if (cap.block && block_span(cap.block) > cap.size)
+			DIAG_REPORT(c, ca->size.pos, E0305,
+				    "block '%s' (0x%llx bytes) does not fit '%s' (0x%llx bytes)",
+				    cap.block->name, (unsigned long long)block_span(cap.block), cap.name,
+				    (unsigned long long)cap.size);
 		break;
 	case CAPABILITY_IOPORT:
 		cap.base = ca->base.v;
 		cap.size = ca->size.v;
 		if (ca->size.set && cap.size == 0)
 			DIAG_REPORT(c, ca->size.pos, E0310, "capability '%s' has size 0", cap.name);
-		else if (cap.base + cap.size > 0x10000)
+		else if ((range_ok = !range_ends_past(cap.base, cap.size, 0x10000)) == false)
 			DIAG_REPORT(c, ca->base.pos, E0313,
-				    "ports 0x%llx..0x%llx go past 0xffff, the end of port space",
-				    (unsigned long long)cap.base,
-				    (unsigned long long)(cap.base + cap.size - 1));
+				    "ports 0x%llx..+0x%llx go past 0xffff, the end of port space",
+				    (unsigned long long)cap.base, (unsigned long long)cap.size);
 		bind_block(c, drv, &cap, ca, SPACE_IO);
 		if (cap.block && block_span(cap.block) > cap.size)
 			DIAG_REPORT(c, ca->size.pos, E0305,
@@ -252,6 +264,8 @@ static void check_capability(struct checker *c, struct ir_driver *drv,
 		cap.size = ca->pages.set ? ca->pages.v * PAGE_SIZE : ca->size.v;
 		break;
 	}
+	if (!range_ok)
+		return;
 	for (size_t i = 0; i < drv->caps.len; i++) {
 		const struct ir_capability *o = &drv->caps.items[i];
 		if (strcmp(o->name, cap.name) == 0) {
@@ -268,9 +282,47 @@ static void check_capability(struct checker *c, struct ir_driver *drv,
 			DIAG_REPORT(c, ca->pos, E0304, "capability '%s' overlaps '%s'", cap.name,
 				    o->name);
 			DIAG_NOTE(c, o->pos, "'%s' declared here", o->name);
+		} else if (cap.kind == CAPABILITY_IRQ && cap.irq_kind == IRQ_INTX &&
+			   o->kind == CAPABILITY_IRQ && o->irq_kind == IRQ_INTX) {
+			DIAG_REPORT(c, ca->pos, E0309,
+				    "'%s' is a second INTx interrupt; a PCI function has one", cap.name);
+			DIAG_NOTE(c, o->pos, "'%s' declared here", o->name);
 		}
 	}
 	vec_push(c->arena, &drv->caps, cap);
+}
+
+/* What the matches and the capabilities say must agree: an ISA device is
+ * found at a port the driver may use, and has no BARs. */
+static void check_bus_fit(struct checker *c, const struct ir_driver *drv)
+{
+	bool pci = false;
+	for (size_t i = 0; i < drv->matches.len; i++)
+		pci |= drv->matches.items[i].kind == MATCH_PCI;
+	for (size_t i = 0; i < drv->matches.len; i++) {
+		const struct ir_match *m = &drv->matches.items[i];
+		if (m->kind != MATCH_ISA)
+			continue;
+		bool covered = false;
+		for (size_t k = 0; k < drv->caps.len; k++) {
+			const struct ir_capability *cap = &drv->caps.items[k];
+			covered |= cap->kind == CAPABILITY_IOPORT && m->ioport >= cap->base &&
+				   m->ioport - cap->base < cap->size;
+		}
+		if (!covered)
+			DIAG_REPORT(c, m->pos, E0306,
+				    "the device is matched at port 0x%llx, which no ioport capability "
+				    "grants",
+				    (unsigned long long)m->ioport);
+	}
+	if (drv->matches.len && !pci)
+		for (size_t k = 0; k < drv->caps.len; k++)
+			if (drv->caps.items[k].kind == CAPABILITY_MMIO ||
+			    (drv->caps.items[k].kind == CAPABILITY_IRQ &&
+			     drv->caps.items[k].irq_kind != IRQ_LINE))
+				DIAG_REPORT(c, drv->caps.items[k].pos, E0306,
+					    "'%s' needs a PCI device, but the driver matches only ISA",
+					    drv->caps.items[k].name);
 }
 
 void check_manifests(struct checker *c, struct manifest_ast *const *files, size_t n)
@@ -304,6 +356,7 @@ void check_manifests(struct checker *c, struct manifest_ast *const *files, size_
 			if (ca->name.s && check_c_name(c, ca->name, "capability"))
 				check_capability(c, drv, ca);
 		}
+		check_bus_fit(c, drv);
 		vec_push(c->arena, &c->ir->drivers, drv);
 	}
 }

@@ -16,6 +16,7 @@ struct regs_checker {
 	struct ir_device *dev;
 	struct ir_block *block;
 	struct strmap paths;   /* register path -> register, per block */
+	struct strmap indices; /* register path -> its index in block->regs, plus one */
 	struct strmap c_names; /* every C identifier the accessors will use, per device */
 	VEC(const struct regs_node_ast *) layout_asts; /* parallel to block->regs */
 };
@@ -55,6 +56,7 @@ struct span_item {
 	uint64_t end; /* of the last element */
 	const char *bank;
 	bool readable, writable;
+	uint64_t align; /* the alignment its elements need: the widest register */
 };
 
 static bool may_share_bytes(const struct span_item *a, const struct span_item *b)
@@ -106,7 +108,8 @@ static const char *element_name(struct regs_checker *rc, const struct span_item 
 
 static void check_overlaps(struct regs_checker *rc, struct span_item *items, size_t n)
 {
-	qsort(items, n, sizeof *items, compare_span);
+	if (n)
+		qsort(items, n, sizeof *items, compare_span);
 	/* Items whose span reaches past the current start; usually just one. */
 	size_t *active = malloc((n ? n : 1) * sizeof *active);
 	size_t nactive = 0;
@@ -142,13 +145,10 @@ static void check_enum(struct regs_checker *rc, const struct regs_field_ast *fa,
 	for (size_t i = 0; i < fa->enums.len; i++) {
 		const struct regs_enum_ast *e = &fa->enums.items[i];
 		check_c_name(rc->c, e->name, "enum value");
+		/* Names are keys of one YAML mapping: a repeat is already E0109. */
 		for (size_t j = 0; j < i; j++) {
 			const struct regs_enum_ast *o = &fa->enums.items[j];
-			if (strcmp(o->name.s, e->name.s) == 0) {
-				DIAG_REPORT(rc, e->name.pos, E0202, "enum value '%s' is named twice",
-					    e->name.s);
-				DIAG_NOTE(rc, o->name.pos, "first named here");
-			} else if (o->value.v == e->value.v) {
+			if (o->value.v == e->value.v) {
 				DIAG_REPORT(rc, e->value.pos, E0215,
 					    "'%s' and '%s' both have the value %llu", o->name.s,
 					    e->name.s, (unsigned long long)e->value.v);
@@ -204,12 +204,14 @@ static void check_fields(struct regs_checker *rc, const struct regs_node_ast *ra
 			f.has_reset = true;
 			f.reset = fa->reset.v & width_mask(f.msb - f.lsb + 1);
 		}
+		bool dup = false;
 		for (size_t j = 0; j < r->fields.len; j++) {
 			const struct ir_field *o = &r->fields.items[j];
 			if (strcmp(o->name, f.name) == 0) {
 				DIAG_REPORT(rc, fa->name.pos, E0202,
 					    "field '%s' is declared twice in '%s'", f.name, r->name);
 				DIAG_NOTE(rc, o->pos, "first declared here");
+				dup = true;
 			} else if (o->mask & f.mask) {
 				DIAG_REPORT(rc, fa->msb.pos, E0204,
 					    "field '%s' (bits %u:%u) overlaps field '%s' (bits %u:%u)",
@@ -218,11 +220,22 @@ static void check_fields(struct regs_checker *rc, const struct regs_node_ast *ra
 			}
 		}
 		check_enum(rc, fa, &f);
-		vec_push(rc->c->arena, &r->fields, f);
+		if (!dup)
+			vec_push(rc->c->arena, &r->fields, f);
 	}
 }
 
-/* The register's reset is its own or, without one, composed of its fields'. */
+static struct srcpos field_reset_pos(const struct regs_node_ast *ra, const struct ir_field *f)
+{
+	for (size_t i = 0; i < ra->fields.len; i++)
+		if (ra->fields.items[i].name.s && !strcmp(ra->fields.items[i].name.s, f->name) &&
+		    ra->fields.items[i].reset.set)
+			return ra->fields.items[i].reset.pos;
+	return f->pos;
+}
+
+/* The register's reset is its own or, without one, composed of its fields'.
+ * reset_mask says which bits are known: a partly given reset is not zeros. */
 static void check_reset(struct regs_checker *rc, const struct regs_node_ast *ra,
 			struct ir_register *r)
 {
@@ -233,13 +246,14 @@ static void check_reset(struct regs_checker *rc, const struct regs_node_ast *ra,
 				    (unsigned long long)ra->reset.v, r->width, r->name);
 		r->has_reset = true;
 		r->reset = ra->reset.v & width_mask(r->width);
+		r->reset_mask = width_mask(r->width);
 	}
 	for (size_t i = 0; i < r->fields.len; i++) {
 		struct ir_field *f = &r->fields.items[i];
 		if (r->has_reset && ra->reset.set) {
 			uint64_t from_reg = (r->reset & f->mask) >> f->lsb;
 			if (f->has_reset && f->reset != from_reg)
-				DIAG_REPORT(rc, f->pos, E0206,
+				DIAG_REPORT(rc, field_reset_pos(ra, f), E0206,
 					    "field '%s' resets to 0x%llx but register '%s' resets it "
 					    "to 0x%llx",
 					    f->name, (unsigned long long)f->reset, r->name,
@@ -254,6 +268,7 @@ static void check_reset(struct regs_checker *rc, const struct regs_node_ast *ra,
 			if (r->fields.items[i].has_reset) {
 				any = true;
 				r->reset |= r->fields.items[i].reset << r->fields.items[i].lsb;
+				r->reset_mask |= r->fields.items[i].mask;
 			}
 		r->has_reset = any;
 	}
@@ -288,7 +303,8 @@ static bool check_array(struct regs_checker *rc, const struct regs_node_ast *na,
 }
 
 static void check_items(struct regs_checker *rc, const regs_node_list *items,
-			const struct ir_group *group, const char *prefix, uint64_t *span);
+			const struct ir_group *group, const char *prefix, uint64_t *span,
+			uint64_t *align);
 
 static void add_register(struct regs_checker *rc, const struct regs_node_ast *na,
 			 const struct ir_group *group, const char *prefix, struct span_item *out)
@@ -315,6 +331,10 @@ static void add_register(struct regs_checker *rc, const struct regs_node_ast *na
 				    "width %llu of '%s' is not 8, 16, 32 or 64 bits",
 				    (unsigned long long)na->width.v, r->name);
 	}
+	if (r->width == 64 && rc->block->space == SPACE_IO)
+		DIAG_REPORT(rc, na->width.pos, E0210,
+			    "'%s' is 64 bits wide, but x86 port I/O reads at most 32 bits at a time",
+			    r->name);
 	unsigned bytes = r->width / 8;
 	if (na->offset.set && na->offset.v % bytes)
 		DIAG_REPORT(rc, na->offset.pos, E0208,
@@ -337,8 +357,11 @@ static void add_register(struct regs_checker *rc, const struct regs_node_ast *na
 				    r->name, group ? group->name : rc->block->name);
 		else
 			DIAG_REPORT(rc, na->name.pos, E0216,
-				    "register '%s' and register '%s' are both called '%s' in C",
-				    r->path, prev->path, r->path);
+				    "register '%s'%s%s and register '%s'%s%s both get the C name "
+				    "'%s_%s'",
+				    r->name, group ? " of group " : "", group ? group->path : "",
+				    prev->name, prev->group ? " of group " : "",
+				    prev->group ? prev->group->path : "", rc->dev->name, r->path);
 		DIAG_NOTE(rc, prev->pos, "the other one is declared here");
 	}
 	if (na->layout.s && na->fields.len)
@@ -346,11 +369,15 @@ static void add_register(struct regs_checker *rc, const struct regs_node_ast *na
 			    "'%s' has both 'layout' and 'fields'; use one", r->name);
 	else
 		check_fields(rc, na, r);
-	vec_push(a, &rc->block->regs, r);
-	vec_push(a, &rc->layout_asts, na);
+	/* A duplicate stays out of the IR, so no later check reports it again. */
+	if (!prev) {
+		strmap_put(&rc->indices, r->path, (void *)(uintptr_t)(rc->block->regs.len + 1));
+		vec_push(a, &rc->block->regs, r);
+		vec_push(a, &rc->layout_asts, na);
+	}
 	*out = (struct span_item){r->offset, bytes, count, r->stride, r->name, r->pos, 0, r->bank,
 				  access_info(r->access)->readable,
-				  access_info(r->access)->write != WRITE_NONE};
+				  access_info(r->access)->write != WRITE_NONE, bytes};
 }
 
 static void add_group(struct regs_checker *rc, const struct regs_node_ast *na,
@@ -365,7 +392,8 @@ static void add_group(struct regs_checker *rc, const struct regs_node_ast *na,
 	g->offset = na->offset.v;
 	g->parent = parent;
 	vec_push(a, &rc->block->groups, g);
-	check_items(rc, &na->children, g, g->path, &g->span);
+	uint64_t align;
+	check_items(rc, &na->children, g, g->path, &g->span, &align);
 	if (!na->children.len)
 		DIAG_REPORT(rc, na->pos, E0214, "group '%s' holds no registers", g->name);
 	uint64_t count, stride;
@@ -373,17 +401,30 @@ static void add_group(struct regs_checker *rc, const struct regs_node_ast *na,
 		count = 1;
 	g->count = count;
 	g->stride = count > 1 ? stride : 0;
+	/* Offsets inside a group are relative: the group's own offset and
+	 * stride must keep its widest register aligned in the block. */
+	if (g->offset % align)
+		DIAG_REPORT(rc, na->offset.pos, E0208,
+			    "group '%s' at offset 0x%llx misaligns its %llu-byte registers",
+			    g->name, (unsigned long long)g->offset, (unsigned long long)align);
+	else if (g->stride % align)
+		DIAG_REPORT(rc, na->stride.pos, E0208,
+			    "stride 0x%llx of group '%s' misaligns its %llu-byte registers",
+			    (unsigned long long)g->stride, g->name, (unsigned long long)align);
 	*out = (struct span_item){g->offset, g->span ? g->span : 1, count, g->stride, g->name,
-				  g->pos, 0, NULL, true, true};
+				  g->pos, 0, NULL, true, true, align};
 }
 
-/* Checks one level and returns the bytes its first elements cover. */
+/* Checks one level and returns the bytes its first elements cover and the
+ * alignment its widest register needs. */
 static void check_items(struct regs_checker *rc, const regs_node_list *items,
-			const struct ir_group *group, const char *prefix, uint64_t *span)
+			const struct ir_group *group, const char *prefix, uint64_t *span,
+			uint64_t *align)
 {
 	struct span_item *spans = malloc((items->len ? items->len : 1) * sizeof *spans);
 	size_t n = 0;
 	*span = 0;
+	*align = 1;
 	for (size_t i = 0; i < items->len; i++) {
 		const struct regs_node_ast *na = items->items[i];
 		if (!na->name.s || !na->offset.set)
@@ -398,6 +439,8 @@ static void check_items(struct regs_checker *rc, const regs_node_list *items,
 		s->end = s->offset + (s->count - 1) * s->stride + s->size;
 		if (s->end > *span)
 			*span = s->end;
+		if (s->align > *align)
+			*align = s->align;
 	}
 	check_overlaps(rc, spans, n);
 	if (!group)
@@ -413,32 +456,14 @@ static void check_items(struct regs_checker *rc, const regs_node_list *items,
 
 /* ---- layout: a register borrowing another's fields ---- */
 
-static void resolve_layout(struct regs_checker *rc, size_t index, unsigned depth)
+static size_t register_index(const struct regs_checker *rc, const struct ir_register *r)
 {
-	struct ir_register *r = rc->block->regs.items[index];
-	const struct regs_node_ast *na = rc->layout_asts.items[index];
-	if (!na->layout.s || na->fields.len || r->layout_of)
-		return;
-	struct ir_register *target = strmap_get(&rc->paths, na->layout.s);
-	if (!target) {
-		const char **names = malloc(rc->block->regs.len * sizeof *names);
-		for (size_t i = 0; i < rc->block->regs.len; i++)
-			names[i] = rc->block->regs.items[i]->path;
-		const char *hint = closest_word(na->layout.s, names, rc->block->regs.len);
-		free(names);
-		DIAG_REPORT(rc, na->layout.pos, E0212, "layout '%s' names no register of block '%s'%s%s%s",
-			    na->layout.s, rc->block->name, hint ? "; did you mean '" : "",
-			    hint ? hint : "", hint ? "'?" : "");
-		return;
-	}
-	if (target == r || depth > rc->block->regs.len) {
-		DIAG_REPORT(rc, na->layout.pos, E0212, "layout of '%s' leads back to itself", r->name);
-		return;
-	}
-	size_t tindex = 0;
-	while (rc->block->regs.items[tindex] != target)
-		tindex++;
-	resolve_layout(rc, tindex, depth + 1);
+	return (size_t)(uintptr_t)strmap_get(&rc->indices, r->path) - 1;
+}
+
+static void borrow_fields(struct regs_checker *rc, struct ir_register *r,
+			  const struct ir_register *target, const struct regs_node_ast *na)
+{
 	r->layout_of = target;
 	for (size_t i = 0; i < target->fields.len; i++) {
 		struct ir_field f = target->fields.items[i];
@@ -458,6 +483,73 @@ static void resolve_layout(struct regs_checker *rc, size_t index, unsigned depth
 		f.reg = r;
 		vec_push(rc->c->arena, &r->fields, f);
 	}
+}
+
+enum layout_state { LAYOUT_NEW, LAYOUT_VISITING, LAYOUT_DONE };
+
+/* Resolves every layout of the block. A chain x -> y -> z is walked to its
+ * end without recursion (a long chain must not exhaust the C stack), then
+ * each register borrows from the next, last first; a chain that comes back
+ * to itself is reported once, at the register where the walk entered it. */
+static void resolve_layouts(struct regs_checker *rc)
+{
+	size_t n = rc->block->regs.len;
+	enum layout_state *state = calloc(n ? n : 1, sizeof *state);
+	size_t *path = malloc((n ? n : 1) * sizeof *path);
+	for (size_t start = 0; start < n; start++) {
+		size_t len = 0, cycle_at = SIZE_MAX;
+		for (size_t j = start;;) {
+			const struct regs_node_ast *na = rc->layout_asts.items[j];
+			if (state[j] == LAYOUT_DONE || !na->layout.s || na->fields.len)
+				break;
+			if (state[j] == LAYOUT_VISITING) {
+				cycle_at = j;
+				break;
+			}
+			state[j] = LAYOUT_VISITING;
+			path[len++] = j;
+			const struct ir_register *target = strmap_get(&rc->paths, na->layout.s);
+			if (!target) {
+				const char **names = malloc(n * sizeof *names);
+				for (size_t i = 0; i < n; i++)
+					names[i] = rc->block->regs.items[i]->path;
+				const char *hint = closest_word(na->layout.s, names, n);
+				free(names);
+				DIAG_REPORT(rc, na->layout.pos, E0212,
+					    "layout '%s' names no register of block '%s'%s%s%s",
+					    na->layout.s, rc->block->name, hint ? "; did you mean '" : "",
+					    hint ? hint : "", hint ? "'?" : "");
+				break;
+			}
+			j = register_index(rc, target);
+		}
+		if (cycle_at != SIZE_MAX) {
+			struct strbuf chain = {0};
+			size_t k = 0;
+			while (path[k] != cycle_at)
+				k++;
+			for (size_t i = k; i < len; i++)
+				sb_printf(&chain, "%s -> ", rc->block->regs.items[path[i]]->name);
+			sb_puts(&chain, rc->block->regs.items[cycle_at]->name);
+			DIAG_REPORT(rc, rc->layout_asts.items[cycle_at]->layout.pos, E0212,
+				    "layouts form a cycle: %s", sb_str(&chain));
+			sb_free(&chain);
+			for (size_t i = k; i < len; i++)
+				state[path[i]] = LAYOUT_DONE;
+			len = k;
+		}
+		while (len) {
+			size_t j = path[--len];
+			struct ir_register *r = rc->block->regs.items[j];
+			const struct regs_node_ast *na = rc->layout_asts.items[j];
+			const struct ir_register *target = strmap_get(&rc->paths, na->layout.s);
+			if (target)
+				borrow_fields(rc, r, target, na);
+			state[j] = LAYOUT_DONE;
+		}
+	}
+	free(path);
+	free(state);
 }
 
 /* ---- C names ---- */
@@ -529,7 +621,7 @@ static void check_block(struct regs_checker *rc, const struct regs_block_ast *ba
 	if (ba->size.set && ba->size.v == 0)
 		DIAG_REPORT(rc, ba->size.pos, E0217, "block '%s' has size 0", b->name);
 	if (b->space == SPACE_IO && b->size > 0x10000)
-		DIAG_REPORT(rc, ba->size.pos, E0207,
+		DIAG_REPORT(rc, ba->size.pos, E0217,
 			    "I/O block '%s' is 0x%llx bytes; port space holds 0x10000",
 			    b->name, (unsigned long long)b->size);
 	struct regs_node_ast fake = {.name = ba->name, .count = ba->count, .stride = ba->stride};
@@ -541,11 +633,11 @@ static void check_block(struct regs_checker *rc, const struct regs_block_ast *ba
 
 	rc->block = b;
 	strmap_init(&rc->paths, a);
+	strmap_init(&rc->indices, a);
 	rc->layout_asts.len = 0;
-	uint64_t span;
-	check_items(rc, &ba->items, NULL, NULL, &span);
-	for (size_t i = 0; i < b->regs.len; i++)
-		resolve_layout(rc, i, 0);
+	uint64_t span, align;
+	check_items(rc, &ba->items, NULL, NULL, &span, &align);
+	resolve_layouts(rc);
 	for (size_t i = 0; i < b->regs.len; i++)
 		check_reset(rc, rc->layout_asts.items[i], b->regs.items[i]);
 	vec_push(a, &rc->dev->blocks, b);

@@ -101,7 +101,8 @@ static bool same_diag(const struct diagnostic *a, const struct diagnostic *b)
 
 void diag_sort(struct diag_engine *d)
 {
-	qsort(d->list.items, d->list.len, sizeof *d->list.items, compare_diag);
+	if (d->list.len)
+		qsort(d->list.items, d->list.len, sizeof *d->list.items, compare_diag);
 	size_t kept = 0;
 	for (size_t i = 0; i < d->list.len; i++) {
 		struct diagnostic *dg = d->list.items[i];
@@ -147,6 +148,29 @@ static size_t byte_of_column(const char *line, size_t len, uint32_t col)
 	return i;
 }
 
+/* Writes source text for a terminal: control characters, and the
+ * bidirectional overrides of "Trojan Source", become '?', one column each
+ * like the character they replace, so the caret still lines up. */
+static void put_printable(struct strbuf *out, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		const unsigned char *p = (const unsigned char *)s + i;
+		size_t n = 1;
+		if (p[0] >= 0xc0)
+			while (i + n < len && (p[n] & 0xc0) == 0x80)
+				n++;
+		bool control = (p[0] < 0x20 && p[0] != '\t') || p[0] == 0x7f ||
+			       (p[0] == 0xc2 && n == 2 && p[1] < 0xa0) ||
+			       (p[0] == 0xe2 && n == 3 && p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+			       (p[0] == 0xe2 && n == 3 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9);
+		if (control)
+			sb_putc(out, '?');
+		else
+			sb_putn(out, s + i, n);
+		i += n;
+	}
+}
+
 static size_t back_to_char_start(const char *line, size_t i)
 {
 	while (i > 0 && (line[i] & 0xc0) == 0x80)
@@ -171,7 +195,7 @@ static void render_quote(struct strbuf *out, struct srcpos pos, bool color)
 	char gutter[16];
 	int gw = snprintf(gutter, sizeof gutter, "%u", pos.line);
 	sb_printf(out, " %s |%s ", gutter, start ? " ..." : "");
-	sb_putn(out, line + start, end - start);
+	put_printable(out, line + start, end - start);
 	sb_printf(out, "%s\n", end < len ? "..." : "");
 
 	sb_printf(out, " %*s |%s ", gw, "", start ? "    " : "");

@@ -37,12 +37,16 @@ struct diag_engine;
 bool spec_kind_of_path(const char *path, enum spec_kind *kind);
 
 /* Reads and validates a file (size, NUL bytes, UTF-8, line length, emptiness).
- * Returns NULL after reporting a diagnostic if it cannot be used. */
+ * Returns NULL after reporting a diagnostic if it cannot be used. `order` is
+ * its place among the inputs, which diagnostics are sorted by. */
 struct source *source_from_file(struct arena *a, struct diag_engine *d, const char *path,
-				enum spec_kind kind);
+				enum spec_kind kind, unsigned order);
 /* The same checks on text already in memory (the fuzzers, the built-in library). */
 struct source *source_from_text(struct arena *a, struct diag_engine *d, const char *path,
-				const char *text, size_t len, enum spec_kind kind);
+				const char *text, size_t len, enum spec_kind kind, unsigned order);
+/* A source that is only a name, for diagnostics about a path drvgen could
+ * not read (a missing file, a search folder). */
+struct source *source_named(struct arena *a, const char *path, unsigned order);
 /* The text of line `line` (1-based) without its line break. */
 const char *source_line(const struct source *src, uint32_t line, size_t *len);
 /* The position of a byte offset in src->text. */

@@ -29,6 +29,17 @@ static json_t *pos(struct srcpos p)
 	return json_string(buf);
 }
 
+/* A JSON number where it fits a signed 64-bit integer (every value below
+ * 2^63), else its decimal digits as a string: never a wrapped number. */
+static json_t *value_json(uint64_t v, bool is_signed)
+{
+	if (is_signed || v <= INT64_MAX)
+		return json_integer((json_int_t)(int64_t)v);
+	char buf[32];
+	snprintf(buf, sizeof buf, "%" PRIu64, v);
+	return json_string(buf);
+}
+
 static void set(json_t *obj, const char *key, json_t *value)
 {
 	json_object_set_new(obj, key, value);
@@ -51,7 +62,7 @@ static json_t *field_json(const struct ir_field *f)
 	for (size_t i = 0; i < f->enums.len; i++) {
 		json_t *e = json_object();
 		set(e, "name", json_string(f->enums.items[i].name));
-		set(e, "value", json_integer((json_int_t)f->enums.items[i].value));
+		set(e, "value", value_json(f->enums.items[i].value, false));
 		json_array_append_new(enums, e);
 	}
 	set(o, "enum", enums);
@@ -72,6 +83,7 @@ static json_t *register_json(const struct ir_register *r)
 	set(o, "access", json_string(access_info(r->access)->name));
 	set(o, "volatile", json_boolean(r->is_volatile));
 	set(o, "reset", r->has_reset ? hex(r->reset, r->width / 4) : json_null());
+	set(o, "reset_mask", r->has_reset ? hex(r->reset_mask, r->width / 4) : json_null());
 	set(o, "count", json_integer((json_int_t)r->count));
 	set(o, "stride", hex(r->stride, 1));
 	set(o, "layout", r->layout_of ? json_string(r->layout_of->path) : json_null());
@@ -152,9 +164,7 @@ static json_t *type_json(const struct ir_type *t)
 				set(mo, "type", json_string(m->type->name));
 				set(mo, "offset", json_integer(m->offset));
 			} else {
-				set(mo, "value", json_integer((json_int_t)(t->is_signed
-								? (int64_t)m->value
-								: (int64_t)(m->value & INT64_MAX))));
+				set(mo, "value", value_json(m->value, t->is_signed));
 			}
 			set(mo, "doc", str_or_null(m->doc));
 			if (m->deprecated)
@@ -209,6 +219,11 @@ static json_t *method_json(const struct ir_method *m)
 		set(po, "name", json_string(p->name));
 		set(po, "type", json_string(p->type->name));
 		set(po, "offset", json_integer(p->offset));
+		set(po, "doc", str_or_null(p->doc));
+		if (p->deprecated)
+			set(po, "deprecated", json_string(p->deprecated));
+		if (p->since)
+			set(po, "since", json_integer(p->since));
 		json_array_append_new(params, po);
 	}
 	set(o, "params", params);

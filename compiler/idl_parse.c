@@ -14,6 +14,7 @@
 void idl_lex_step(struct idl_parser *p, struct srcpos *loc, const char *text, size_t len)
 {
 	*loc = (struct srcpos){p->src, p->line, p->col};
+	p->last_opened_by_lookahead = false;
 	for (size_t i = 0; i < len; i++) {
 		if (text[i] == '\n') {
 			p->line++;
@@ -48,7 +49,11 @@ void idl_lex_newline(struct idl_parser *p)
 
 const char *idl_lex_take_doc(struct idl_parser *p, const char *text)
 {
+	/* Called once per real token, after idl_lex_step moved past it. */
 	p->last_text = text;
+	p->tokens++;
+	p->prev_end = p->last_end;
+	p->last_end = (struct srcpos){p->src, p->line, p->col};
 	p->line_blank = false;
 	p->last_token_line = p->line;
 	if (!p->doc.len)
@@ -68,6 +73,7 @@ bool idl_lex_open(struct idl_parser *p, char c, struct srcpos pos)
 	}
 	p->open_pos[p->nopen] = pos;
 	p->open_char[p->nopen++] = c;
+	p->last_opened_by_lookahead = true;
 	return true;
 }
 
@@ -84,6 +90,28 @@ void idl_lex_error(struct idl_parser *p, struct srcpos pos, enum diag_code code,
 	va_start(ap, fmt);
 	diag_vreport(p->diag, pos, code, fmt, ap);
 	va_end(ap);
+}
+
+/* Names a stray character so it can be found even when it prints as
+ * nothing: 'x' for printable ASCII, U+00A0 for the rest. */
+void idl_lex_bad_char(struct idl_parser *p, struct srcpos pos, const char *text)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	if (t[0] > 0x20 && t[0] < 0x7f) {
+		diag_report(p->diag, pos, E0401, "character '%c' is not part of the IDL", t[0]);
+		return;
+	}
+	unsigned cp = t[0], n = 0;
+	if (t[0] >= 0xf0)
+		cp = t[0] & 0x07, n = 3;
+	else if (t[0] >= 0xe0)
+		cp = t[0] & 0x0f, n = 2;
+	else if (t[0] >= 0xc0)
+		cp = t[0] & 0x1f, n = 1;
+	for (unsigned i = 1; i <= n && t[i]; i++)
+		cp = cp << 6 | (t[i] & 0x3f);
+	diag_report(p->diag, pos, E0401, "character U+%04X is not part of the IDL%s", cp,
+		    cp >= 0x80 ? " (names and keywords are ASCII)" : "");
 }
 
 uint64_t idl_lex_integer(struct idl_parser *p, const char *text, struct srcpos pos)
@@ -152,9 +180,9 @@ struct idl_type_ast *idl_type_sized(struct idl_parser *p, enum idl_type_form for
 	t->pos = pos;
 	t->elem = elem;
 	t->bound = bound;
-	t->depth = elem ? elem->depth + 1 : 0;
+	t->depth = elem ? elem->depth + 1 : 1;
 	/* The checker walks types recursively; keep that walk shallow. */
-	if (t->depth == IDL_MAX_NESTING)
+	if (t->depth == IDL_MAX_NESTING + 1)
 		diag_report(p->diag, pos, E0405, "types are nested more than %d deep",
 			    IDL_MAX_NESTING);
 	return t;
@@ -217,9 +245,14 @@ void idl_add_decl(struct idl_parser *p, struct idl_decl_ast *d)
  * character literal ("'{'"); messages want  name  and  '{'. */
 const char *idl_describe_token(const char *bison_name)
 {
-	static char buf[64];
+	/* Bison's names live as long as the program; strip the quotes in a
+	 * copy per call site's lifetime: a small ring of buffers suffices for
+	 * the few names one message lists. */
+	static char ring[64][40];
+	static unsigned next;
 	size_t len = strlen(bison_name);
-	if (len >= 2 && bison_name[0] == '"' && bison_name[len - 1] == '"' && len - 2 < sizeof buf) {
+	if (len >= 2 && bison_name[0] == '"' && bison_name[len - 1] == '"' && len - 2 < 40) {
+		char *buf = ring[next++ % 64];
 		memcpy(buf, bison_name + 1, len - 2);
 		buf[len - 2] = 0;
 		return buf;

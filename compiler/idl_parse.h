@@ -47,6 +47,10 @@ struct idl_parser {
 	size_t nopen;
 	bool stopped; /* a fatal lexer error ended the parse: report nothing more */
 	const char *last_text; /* the latest token, quoted in syntax errors */
+	unsigned tokens;       /* tokens so far: none means a file of comments */
+	struct srcpos prev_end; /* just past the token before the latest one */
+	struct srcpos last_end;
+	bool last_opened_by_lookahead; /* the latest token opened a bracket */
 };
 
 /* ---- used by the lexer (dsl/idl.l) ---- */
@@ -58,6 +62,7 @@ bool idl_lex_open(struct idl_parser *p, char c, struct srcpos pos);
 void idl_lex_close(struct idl_parser *p);
 uint64_t idl_lex_integer(struct idl_parser *p, const char *text, struct srcpos pos);
 const char *idl_lex_string(struct idl_parser *p, const char *text, size_t len);
+void idl_lex_bad_char(struct idl_parser *p, struct srcpos pos, const char *text);
 void idl_lex_error(struct idl_parser *p, struct srcpos pos, enum diag_code code, const char *fmt,
 		   ...) PRINTF_LIKE(4, 5);
 

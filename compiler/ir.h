@@ -100,7 +100,8 @@ struct ir_register {
 	bool is_volatile;
 	bool has_reset;
 	uint64_t reset;
-	uint64_t count; /* 1 unless an array */
+	uint64_t reset_mask; /* the bits whose reset value is known */
+	uint64_t count;      /* 1 unless an array */
 	uint64_t stride;
 	const char *bank; /* registers of another bank may share its bytes; NULL: the default */
 	const struct ir_group *group;
@@ -215,6 +216,8 @@ struct ir_param {
 	struct srcpos pos;
 	const struct ir_type *type;
 	uint32_t offset; /* inline offset in the payload */
+	const char *deprecated;
+	unsigned since;
 };
 
 enum ir_method_kind { METHOD_CALL, METHOD_SEND, METHOD_EVENT };

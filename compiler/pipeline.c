@@ -33,6 +33,7 @@ struct drvgen {
 	VEC(struct regs_ast *) regs;
 	VEC(struct manifest_ast *) manifests;
 	bool idl_ok, regs_ok, manifests_ok; /* every file of the language loaded */
+	unsigned next_order;                /* sources are numbered as they are read */
 	struct ir *ir;
 };
 
@@ -75,8 +76,7 @@ static int compare_names(const void *a, const void *b)
 
 static void add_folder(struct drvgen *g, const char *path)
 {
-	struct srcpos whole = {NEW(&g->arena, struct source), 0, 0};
-	((struct source *)whole.src)->path = arena_strdup(&g->arena, path);
+	struct srcpos whole = {source_named(&g->arena, path, 0), 0, 0};
 	DIR *dir = opendir(path);
 	if (!dir) {
 		diag_report(&g->diag, whole, E0001, "cannot open folder");
@@ -109,15 +109,18 @@ static void add_folder(struct drvgen *g, const char *path)
 void drvgen_add_path(struct drvgen *g, const char *path)
 {
 	struct stat st;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+	struct srcpos whole = {source_named(&g->arena, path, 0), 0, 0};
+	if (stat(path, &st) != 0) {
+		diag_report(&g->diag, whole, E0001, "no such file or folder");
+		return;
+	}
+	if (S_ISDIR(st.st_mode)) {
 		add_folder(g, path);
 		return;
 	}
 	enum spec_kind kind;
 	if (!spec_kind_of_path(path, &kind)) {
-		struct source *named = NEW(&g->arena, struct source);
-		named->path = arena_strdup(&g->arena, path);
-		diag_report(&g->diag, (struct srcpos){named, 0, 0}, E0002,
+		diag_report(&g->diag, whole, E0002,
 			    "not a spec file: drvgen reads *.idl, *.regs.yaml and *.manifest.yaml");
 		g->diag.io_failure = true;
 		return;
@@ -154,7 +157,6 @@ static void load_source(struct drvgen *g, struct source *src)
 {
 	if (!src)
 		return;
-	src->order = (unsigned)g->sources.len;
 	vec_push(&g->arena, &g->sources, src);
 	switch (src->kind) {
 	case SPEC_IDL: {
@@ -188,15 +190,17 @@ static void load_source(struct drvgen *g, struct source *src)
 
 static void load_inputs(struct drvgen *g)
 {
-	qsort(g->inputs.items, g->inputs.len, sizeof *g->inputs.items, compare_inputs);
+	if (g->inputs.len)
+		qsort(g->inputs.items, g->inputs.len, sizeof *g->inputs.items, compare_inputs);
 	for (size_t i = 0; i < g->inputs.len; i++) {
 		const struct input *in = &g->inputs.items[i];
 		if (i && strcmp(in->key, g->inputs.items[i - 1].key) == 0)
 			continue; /* named twice, e.g. a folder and a file in it */
+		unsigned order = g->next_order++;
 		struct source *src =
 			in->text ? source_from_text(&g->arena, &g->diag, in->path, in->text, in->len,
-						    in->kind)
-				 : source_from_file(&g->arena, &g->diag, in->path, in->kind);
+						    in->kind, order)
+				 : source_from_file(&g->arena, &g->diag, in->path, in->kind, order);
 		if (!src) {
 			g->idl_ok &= in->kind != SPEC_IDL;
 			g->regs_ok &= in->kind != SPEC_REGS;
@@ -223,13 +227,13 @@ static struct source *find_namespace(struct drvgen *g, const char *ns)
 		const char *path = arena_printf(&g->arena, "%s/%s", g->opts.include_dirs[i], file);
 		struct stat st;
 		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-			return source_from_file(&g->arena, &g->diag, path, SPEC_IDL);
+			return source_from_file(&g->arena, &g->diag, path, SPEC_IDL, g->next_order++);
 	}
 	for (size_t i = 0; i < builtin_file_count; i++)
 		if (strcmp(base_name(builtin_files[i].path), file) == 0) {
 			struct source *src = source_from_text(&g->arena, &g->diag, builtin_files[i].path,
 							      builtin_files[i].data, builtin_files[i].len,
-							      SPEC_IDL);
+							      SPEC_IDL, g->next_order++);
 			if (src)
 				src->builtin = true;
 			return src;
@@ -297,8 +301,22 @@ static void load_used_namespaces(struct drvgen *g)
 
 /* ---- the run ---- */
 
+/* A search folder that does not exist is a typo worth hearing about, not
+ * something to skip silently. */
+static void check_include_dirs(struct drvgen *g)
+{
+	for (size_t i = 0; i < g->opts.include_dir_count; i++) {
+		struct stat st;
+		const char *dir = g->opts.include_dirs[i];
+		if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+			diag_report(&g->diag, (struct srcpos){source_named(&g->arena, dir, 0), 0, 0},
+				    E0001, "the -I search folder does not exist");
+	}
+}
+
 const struct ir *drvgen_build(struct drvgen *g)
 {
+	check_include_dirs(g);
 	load_inputs(g);
 	load_used_namespaces(g);
 

@@ -91,15 +91,20 @@ static struct srcpos pos_by_scan(const struct source *src, size_t offset)
 	return pos;
 }
 
+static void report_too_large(struct diag_engine *d, struct source *src, uint64_t size)
+{
+	diag_report(d, (struct srcpos){src, 0, 0}, E0007,
+		    "file is %llu bytes; spec files are limited to %d MiB", (unsigned long long)size,
+		    SOURCE_MAX_BYTES / (1024 * 1024));
+}
+
 static bool validate(struct arena *a, struct diag_engine *d, struct source *src)
 {
 	const unsigned char *t = (const unsigned char *)src->text;
 	size_t len = src->len;
 
 	if (len > SOURCE_MAX_BYTES) {
-		diag_report(d, (struct srcpos){src, 0, 0}, E0007,
-			    "file is %zu bytes; spec files are limited to %d MiB", len,
-			    SOURCE_MAX_BYTES / (1024 * 1024));
+		report_too_large(d, src, len);
 		return false;
 	}
 	const void *nul = memchr(t, 0, len);
@@ -155,12 +160,19 @@ static bool validate(struct arena *a, struct diag_engine *d, struct source *src)
 	return true;
 }
 
-struct source *source_from_text(struct arena *a, struct diag_engine *d, const char *path,
-				const char *text, size_t len, enum spec_kind kind)
+struct source *source_named(struct arena *a, const char *path, unsigned order)
 {
 	struct source *src = NEW(a, struct source);
 	src->path = arena_strdup(a, path);
 	src->name = base_name(src->path);
+	src->order = order;
+	return src;
+}
+
+struct source *source_from_text(struct arena *a, struct diag_engine *d, const char *path,
+				const char *text, size_t len, enum spec_kind kind, unsigned order)
+{
+	struct source *src = source_named(a, path, order);
 	src->kind = kind;
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
 		text += 3;
@@ -173,12 +185,9 @@ struct source *source_from_text(struct arena *a, struct diag_engine *d, const ch
 }
 
 struct source *source_from_file(struct arena *a, struct diag_engine *d, const char *path,
-				enum spec_kind kind)
+				enum spec_kind kind, unsigned order)
 {
-	struct source *nameonly = NEW(a, struct source);
-	nameonly->path = arena_strdup(a, path);
-	nameonly->name = base_name(nameonly->path);
-	struct srcpos whole = {nameonly, 0, 0};
+	struct srcpos whole = {source_named(a, path, order), 0, 0};
 
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -191,8 +200,12 @@ struct source *source_from_file(struct arena *a, struct diag_engine *d, const ch
 		diag_report(d, whole, E0001, "is a folder, expected a file");
 		return NULL;
 	}
-	/* Read one byte past the limit so an oversized file is recognised without
-	 * reading all of it. */
+	if (S_ISREG(st.st_mode) && st.st_size > SOURCE_MAX_BYTES) {
+		fclose(f);
+		report_too_large(d, (struct source *)whole.src, (uint64_t)st.st_size);
+		return NULL;
+	}
+	/* Stop one chunk past the limit: a pipe or device has no size to stat. */
 	size_t len = 0;
 	struct strbuf buf = {0};
 	char chunk[64 * 1024];
@@ -215,7 +228,7 @@ struct source *source_from_file(struct arena *a, struct diag_engine *d, const ch
 		diag_report(d, whole, E0001, "cannot read file: %s", strerror(saved));
 		return NULL;
 	}
-	struct source *src = source_from_text(a, d, path, sb_str(&buf), len, kind);
+	struct source *src = source_from_text(a, d, path, sb_str(&buf), len, kind, order);
 	sb_free(&buf);
 	return src;
 }

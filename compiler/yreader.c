@@ -61,6 +61,12 @@ void ycheck_keys(struct yreader *r, const struct ynode *map, const char *what,
 		if (known)
 			continue;
 		const char *hint = closest_word(key->u.str, keys, nkeys);
+		if (!strcmp(key->u.str, "<<")) {
+			diag_report(r->diag, ypos(r, key), E0105,
+				    "YAML merge keys ('<<') are not supported; write the keys out, or "
+				    "reuse a register's fields with 'layout'");
+			continue;
+		}
 		if (hint)
 			diag_report(r->diag, ypos(r, key), E0105,
 				    "unknown key '%s' in %s; did you mean '%s'?", key->u.str, what, hint);

@@ -183,11 +183,21 @@ static void report_parser_error(struct builder *b, const yaml_parser_t *p)
 		 * catch these first, so this is a fallback. */
 		pos = source_pos_at(b->src, p->problem_offset);
 	}
-	if (p->context)
+	/* libyaml's words for a tab in the indentation do not say "tab". */
+	size_t tab_len;
+	const char *line = source_line(b->src, pos.line, &tab_len);
+	bool tab = line && pos.col >= 1 && pos.col <= tab_len && line[pos.col - 1] == '\t';
+	if (tab)
+		diag_report(b->diag, pos, E0101, "a tab cannot indent YAML; use spaces");
+	else if (p->context)
 		diag_report(b->diag, pos, E0101, "%s %s", p->context, problem);
 	else
 		diag_report(b->diag, pos, E0101, "%s", problem);
-	if (p->context && p->error != YAML_READER_ERROR)
+	if (tab)
+		return;
+	if (p->context && p->error != YAML_READER_ERROR &&
+	    (p->context_mark.line != p->problem_mark.line ||
+	     p->context_mark.column != p->problem_mark.column))
 		diag_note(b->diag, mark_pos(b, p->context_mark), "the construct started here");
 }
 

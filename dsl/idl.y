@@ -10,6 +10,9 @@
 %define api.prefix {idl_yy}
 %define api.location.type {struct srcpos}
 %define parse.error custom
+/* Lookahead correction: "expected" lists name exactly the tokens that could
+ * continue, not what default reductions happened to leave. */
+%define parse.lac full
 %locations
 %param {yyscan_t scanner}
 %parse-param {struct idl_parser *p}
@@ -75,7 +78,7 @@ static void idl_yyerror(IDL_YYLTYPE *loc, yyscan_t scanner, struct idl_parser *p
 %type <member> enumerator field param
 %type <members> enumerators enumerator_list fields params param_list
 %type <cap> cap
-%type <cap_list> cap_list
+%type <cap_list> cap_list caps_nonempty
 %type <caps> caps
 %type <method> method
 %type <methods> methods
@@ -162,12 +165,20 @@ decl
 	| annotations ERROR ident '{' enumerators '}' ';'
 		{ $$ = idl_decl(p, DECL_ERROR, $1, $2, $3, @3);
 		  $$->members = $5; }
-	| annotations STRUCT ident '{' fields '}' ';'
+	| annotations STRUCT ident '{' fields close_brace ';'
 		{ $$ = idl_decl(p, DECL_STRUCT, $1, $2, $3, @3);
 		  $$->members = $5; }
-	| annotations INTERFACE ident interface_id parents '{' methods '}' ';'
+	| annotations INTERFACE ident interface_id parents '{' methods close_brace ';'
 		{ $$ = idl_decl(p, DECL_INTERFACE, $1, $2, $3, @3); $$->id = $4;
 		  $$->parents = $5; $$->methods = $7; }
+	;
+
+/* After an error in the last member (a missing ';' before '}', say), the
+ * closing brace still closes the declaration instead of being skipped. */
+close_brace
+	: '}'
+	| error '}'
+		{ yyerrok; }
 	;
 
 underlying
@@ -255,14 +266,22 @@ caps
 		{ $$ = (struct idl_caps){0}; $$.in = $2; }
 	| '{' cap_list ';' cap_list '}'
 		{ $$.in = $2; $$.out = $4; }
+	/* Safe only because the '{' leaves the stack once the caps reduce; a
+	 * rule like this for '(' params ')' would catch errors after the ')'. */
+	| '{' error '}'
+		{ $$ = (struct idl_caps){0}; yyerrok; }
 	;
 
 cap_list
 	: %empty
 		{ $$ = (idl_cap_list){0}; }
-	| cap
+	| caps_nonempty
+	;
+
+caps_nonempty
+	: cap
 		{ $$ = (idl_cap_list){0}; vec_push(p->arena, &$$, $1); }
-	| cap_list ',' cap
+	| caps_nonempty ',' cap
 		{ $$ = $1; vec_push(p->arena, &$$, $3); }
 	;
 
@@ -336,18 +355,36 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 	(void)scanner;
 	if (p->stopped)
 		return 0;
-	enum { MAX_EXPECTED = 6 };
-	yysymbol_kind_t expected[MAX_EXPECTED];
-	int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);
 	yysymbol_kind_t found = yypcontext_token(ctx);
+	if (found == YYSYMBOL_YYEOF && p->tokens == 0) {
+		diag_report(p->diag, (struct srcpos){p->src, 0, 0}, E0003,
+			    "file holds only comments; a spec file declares at least one thing");
+		return 0;
+	}
+	/* Keywords are names too where a name may stand: list them once, as
+	 * "name", and give up on lists too long to help. */
+	enum { MAX_SHOWN = 6 };
+	yysymbol_kind_t expected[YYNTOKENS];
+	int n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
+	bool name_expected = false;
+	for (int i = 0; i < n; i++)
+		name_expected |= expected[i] == YYSYMBOL_IDENT;
+	const char *shown[YYNTOKENS];
+	int nshown = 0;
+	for (int i = 0; i < n; i++) {
+		if (name_expected && expected[i] >= YYSYMBOL_NAMESPACE && expected[i] <= YYSYMBOL_EVENT)
+			continue;
+		shown[nshown++] = idl_describe_token(yysymbol_name(expected[i]));
+	}
 	struct strbuf msg = {0};
-	bool closes = false;
-	if (n > 0) {
+	bool closes = false, semicolon = false;
+	if (nshown > 0 && nshown <= MAX_SHOWN) {
 		sb_puts(&msg, "expected ");
-		for (int i = 0; i < n; i++) {
-			const char *name = idl_describe_token(yysymbol_name(expected[i]));
-			sb_printf(&msg, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", name);
+		for (int i = 0; i < nshown; i++) {
+			const char *name = shown[i];
+			sb_printf(&msg, "%s%s", i == 0 ? "" : i == nshown - 1 ? " or " : ", ", name);
 			closes |= !strcmp(name, "'}'") || !strcmp(name, "')'") || !strcmp(name, "']'");
+			semicolon |= !strcmp(name, "';'");
 		}
 		sb_puts(&msg, ", found ");
 	} else {
@@ -357,10 +394,20 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 					      : idl_describe_token(yysymbol_name(found)));
 	if ((found == YYSYMBOL_IDENT || found == YYSYMBOL_INTEGER) && p->last_text)
 		sb_printf(&msg, " '%s'", p->last_text);
-	diag_report(p->diag, *yypcontext_location(ctx), E0403, "%s", sb_str(&msg));
+	/* A ';' missing at the end of a line belongs there, not at whatever
+	 * starts the next line. */
+	struct srcpos at = *yypcontext_location(ctx);
+	if (semicolon && p->prev_end.line && p->prev_end.line < at.line)
+		at = p->prev_end;
+	diag_report(p->diag, at, E0403, "%s", sb_str(&msg));
 	sb_free(&msg);
-	if (closes && p->nopen)
-		diag_note(p->diag, p->open_pos[p->nopen - 1], "to close the '%c' opened here",
-			  p->open_char[p->nopen - 1]);
+	/* The lexer has already counted the unexpected token if it opens a
+	 * bracket; the one waiting to be closed is the one before it. */
+	size_t open = p->nopen;
+	if (open && p->last_opened_by_lookahead)
+		open--;
+	if (closes && open)
+		diag_note(p->diag, p->open_pos[open - 1], "to close the '%c' opened here",
+			  p->open_char[open - 1]);
 	return 0;
 }
