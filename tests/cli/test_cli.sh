@@ -1,0 +1,107 @@
+#!/bin/sh
+# test_cli.sh DRVGEN - the command line contract of DESIGN.md section 4:
+# exit codes, where output goes, the diagnostic format, colour, --help.
+set -u
+drvgen=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+fail() {
+	echo "FAIL: $*"
+	failures=$((failures + 1))
+}
+
+# expect_exit STATUS CMD... - runs CMD, keeps its stdout/stderr in $tmp.
+expect_exit() {
+	want=$1
+	shift
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	[ "$got" = "$want" ] || fail "'$*' exited $got, expected $want; stderr: $(head -3 "$tmp/err")"
+}
+
+expect_exit 0 "$drvgen" --version
+grep -q '^drvgen [0-9]' "$tmp/out" || fail "--version prints 'drvgen X.Y.Z' on stdout"
+expect_exit 0 "$drvgen" --help
+grep -q 'usage: drvgen check' "$tmp/out" || fail "--help prints usage on stdout"
+expect_exit 0 "$drvgen" check --help
+grep -q 'usage: drvgen check' "$tmp/out" || fail "check --help prints its usage"
+expect_exit 2 "$drvgen"
+expect_exit 2 "$drvgen" frobnicate specs/edu
+expect_exit 2 "$drvgen" check
+expect_exit 2 "$drvgen" check --frob specs/edu
+expect_exit 2 "$drvgen" check -I
+expect_exit 2 "$drvgen" dump specs/edu
+expect_exit 2 "$drvgen" check --color=sometimes specs/edu
+
+# The specs check clean, silently.
+expect_exit 0 "$drvgen" check specs/edu specs/uart16550 dsl/std
+[ -s "$tmp/out" ] && fail "check prints nothing on stdout"
+[ -s "$tmp/err" ] && fail "a clean check prints nothing on stderr"
+
+# I/O problems are exit 2.
+expect_exit 2 "$drvgen" check "$tmp/missing.idl"
+grep -q "missing.idl: error\[E0001\]" "$tmp/err" || fail "a missing file reports E0001"
+expect_exit 2 "$drvgen" check README.md
+
+# Spec errors are exit 1, all of them, in the documented form.
+mkdir "$tmp/bad"
+cat >"$tmp/bad/bad.regs.yaml" <<'YAML'
+device: d
+blocks:
+  - name: b
+    size: 0x10
+    registers:
+      - { name: a, offset: 0x2 }
+      - { name: c, offset: 0x4, layout: ctlr }
+      - { name: ctrl, offset: 0x8, width: 12 }
+YAML
+expect_exit 1 "$drvgen" check "$tmp/bad"
+grep -q "^$tmp/bad/bad.regs.yaml:6:28: error\[E0208\]: " "$tmp/err" || fail "misaligned register at 6:28"
+grep -q "^$tmp/bad/bad.regs.yaml:7:41: error\[E0212\]: layout 'ctlr' names no register of block 'b'; did you mean 'ctrl'?" "$tmp/err" \
+	|| fail "unknown layout with a did-you-mean at 7:41"
+grep -q '^ 6 |       - { name: a, offset: 0x2 }$' "$tmp/err" || fail "the source line is quoted"
+grep -q '^   |                            ^$' "$tmp/err" || fail "a caret marks the column"
+[ "$(grep -c 'error\[' "$tmp/err")" = 4 ] || fail "every error is reported, not just the first"
+grep -q "$(printf '\033')" "$tmp/err" && fail "no colour when stderr is not a terminal"
+expect_exit 1 "$drvgen" check --color=always "$tmp/bad"
+grep -q "$(printf '\033')\[1;31merror" "$tmp/err" || fail "--color=always colours errors"
+
+# YAML structure problems are reported together too.
+printf 'device: d\nblocks:\n  - { name: b, sise: 4, registers: [ { name: r, ofset: 0 } ] }\n' >"$tmp/keys.regs.yaml"
+expect_exit 1 "$drvgen" check "$tmp/keys.regs.yaml"
+grep -q "keys.regs.yaml:3:16: error\[E0105\]: unknown key 'sise' in a block; did you mean 'size'?" "$tmp/err" || fail "unknown block key"
+grep -q "keys.regs.yaml:3:49: error\[E0105\]: unknown key 'ofset'" "$tmp/err" || fail "unknown register key"
+
+# Notes point at related places.
+printf 'namespace n;\nenum e { A };\nenum e { B };\n' >"$tmp/dup.idl"
+expect_exit 1 "$drvgen" check "$tmp/dup.idl"
+grep -q "^$tmp/dup.idl:3:6: error\[E0502\]" "$tmp/err" || fail "duplicate declaration at 3:6"
+grep -q "^$tmp/dup.idl:2:6: note: first declared here" "$tmp/err" || fail "note at the first declaration"
+
+# -I adds a search folder for `use`.
+mkdir "$tmp/inc"
+printf 'namespace lib;\nstruct pair { a: u32; b: u32; };\n' >"$tmp/inc/lib.idl"
+printf 'namespace app;\nuse lib;\ninterface x { call f(p: lib::pair) void; };\n' >"$tmp/app.idl"
+expect_exit 1 "$drvgen" check "$tmp/app.idl"
+grep -q 'E0508' "$tmp/err" || fail "use without -I fails with E0508"
+expect_exit 0 "$drvgen" check -I "$tmp/inc" "$tmp/app.idl"
+expect_exit 0 "$drvgen" check "-I$tmp/inc" "$tmp/app.idl"
+
+# dump --json: valid JSON holding every register, field, label and capability.
+expect_exit 0 "$drvgen" dump --json specs/edu
+jq -e '.devices[0].blocks[0].registers | length == 11' "$tmp/out" >/dev/null || fail "edu has 11 registers in the dump"
+jq -e '[.devices[0].blocks[0].registers[].fields[]] | length == 14' "$tmp/out" >/dev/null || fail "edu has 14 fields in the dump"
+jq -e '[.interfaces[] | select(.name == "edu::device") | .methods[].label] == ["0x81c57ea10001","0x81c57ea10002","0x81c57ea10003","0x81c57ea10004","0x81c57ea10005"]' "$tmp/out" >/dev/null \
+	|| fail "edu::device's five labels in the dump"
+jq -e '.drivers[0].capabilities | map(.name) == ["regs","irq","buf"]' "$tmp/out" >/dev/null || fail "edu's capabilities in the dump"
+expect_exit 1 "$drvgen" dump --json "$tmp/bad"
+[ -s "$tmp/out" ] && fail "no JSON on stdout when the specs have errors"
+
+if [ "$failures" = 0 ]; then
+	echo "cli: all checks passed"
+else
+	echo "cli: $failures check(s) failed"
+	exit 1
+fi

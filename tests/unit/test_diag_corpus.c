@@ -1,0 +1,246 @@
+/* test_diag_corpus.c - every check has a bad input, and every diagnostic
+ * code is tested and documented.
+ *
+ * Each folder tests/diag/<CODE>-<slug>[-<n>]/ holds spec files and
+ * `expected`: one line per diagnostic drvgen must report, in its sorted
+ * order, as `file:line:col: CODE` (or `file: CODE` for a whole-file
+ * problem), then `exit N`. File names are relative to the case folder. An
+ * optional `args` file lists what to pass instead of the folder, one path
+ * per line relative to the case folder, or `-I dir` for a search folder.
+ */
+#include "harness.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+
+#define CORPUS "tests/diag"
+
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct strbuf sb = {0};
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sb_putn(&sb, buf, n);
+	fclose(f);
+	if (!sb.data)
+		sb_putn(&sb, "", 0);
+	return sb.data;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The case folders, sorted. */
+static size_t list_cases(char ***out)
+{
+	DIR *d = opendir(CORPUS);
+	assert_non_null(d);
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (e->d_name[0] == 'E' || e->d_name[0] == 'W') {
+			names = realloc(names, (n + 1) * sizeof *names);
+			names[n++] = strdup(e->d_name);
+		}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof *names, compare_strings);
+	*out = names;
+	return n;
+}
+
+/* Runs one case and renders what drvgen reported in the `expected` form. */
+static void run_case(const char *dir, struct strbuf *actual, struct strbuf *rendered)
+{
+	char path[1100];
+	snprintf(path, sizeof path, "%s/args", dir);
+	char *args = read_text(path);
+	const char *includes[8];
+	size_t nincludes = 0;
+	char *lines[32];
+	size_t nlines = 0;
+	for (char *line = args ? strtok(args, "\n") : NULL; line; line = strtok(NULL, "\n"))
+		lines[nlines++] = line;
+	for (size_t i = 0; i < nlines; i++)
+		if (!strncmp(lines[i], "-I ", 3) && nincludes < 8) {
+			char *p = malloc(1100);
+			snprintf(p, 1100, "%s/%s", dir, lines[i] + 3);
+			includes[nincludes++] = p;
+		}
+	struct drvgen_options opts = {.include_dirs = includes, .include_dir_count = nincludes};
+	struct drvgen *g = drvgen_new(&opts);
+	bool any = false;
+	for (size_t i = 0; i < nlines; i++)
+		if (strncmp(lines[i], "-I ", 3) != 0) {
+			snprintf(path, sizeof path, "%s/%s", dir, lines[i]);
+			drvgen_add_path(g, path);
+			any = true;
+		}
+	if (!any)
+		drvgen_add_path(g, dir);
+	drvgen_build(g);
+
+	size_t dirlen = strlen(dir);
+	for (size_t i = 0; i < drvgen_diagnostic_count(g); i++) {
+		const struct diagnostic *d = drvgen_diagnostic(g, i);
+		const char *file = d->pos.src ? d->pos.src->path : "?";
+		if (!strncmp(file, dir, dirlen) && file[dirlen] == '/')
+			file += dirlen + 1;
+		if (d->pos.line)
+			sb_printf(actual, "%s:%u:%u: %s\n", file, d->pos.line, d->pos.col,
+				  diag_code_name(d->code));
+		else
+			sb_printf(actual, "%s: %s\n", file, diag_code_name(d->code));
+		diag_render(rendered, d, false);
+	}
+	sb_printf(actual, "exit %d\n", drvgen_status(g));
+	drvgen_free(g);
+	for (size_t i = 0; i < nincludes; i++)
+		free((void *)includes[i]);
+	free(args);
+}
+
+static void every_case_reports_what_it_expects(void **state)
+{
+	(void)state;
+	char **cases;
+	size_t n = list_cases(&cases);
+	assert_true(n > 0);
+	int failures = 0;
+	for (size_t i = 0; i < n; i++) {
+		char dir[512], path[600];
+		snprintf(dir, sizeof dir, "%s/%s", CORPUS, cases[i]);
+		snprintf(path, sizeof path, "%s/expected", dir);
+		char *expected = read_text(path);
+		if (!expected) {
+			fprintf(stderr, "%s: no 'expected' file\n", dir);
+			failures++;
+			continue;
+		}
+		struct strbuf actual = {0}, rendered = {0};
+		run_case(dir, &actual, &rendered);
+		/* The case is named after the code it exists for; that code must be
+		 * among what it expects. */
+		char code[6];
+		memcpy(code, cases[i], 5);
+		code[5] = 0;
+		if (strcmp(sb_str(&actual), expected) != 0) {
+			fprintf(stderr, "--- %s: expected\n%s--- got\n%s--- as printed\n%s\n", dir,
+				expected, sb_str(&actual), sb_str(&rendered));
+			failures++;
+		} else if (!strstr(expected, code)) {
+			fprintf(stderr, "%s: expects no %s\n", dir, code);
+			failures++;
+		}
+		sb_free(&actual);
+		sb_free(&rendered);
+		free(expected);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(cases[i]);
+	free(cases);
+	if (failures)
+		fail_msg("%d corpus case(s) failed", failures);
+}
+
+/* A code is tested if a corpus case expects it or a unit test asserts it
+ * (the few inputs too big to commit, like a 17 MB file). */
+static bool unit_tests_assert(const char *code)
+{
+	DIR *d = opendir("tests/unit");
+	assert_non_null(d);
+	char quoted[16];
+	snprintf(quoted, sizeof quoted, "\"%s\"", code);
+	bool found = false;
+	struct dirent *e;
+	while (!found && (e = readdir(d))) {
+		if (strncmp(e->d_name, "test_", 5) != 0 || !strcmp(e->d_name, "test_diag_corpus.c"))
+			continue;
+		char path[512];
+		snprintf(path, sizeof path, "tests/unit/%s", e->d_name);
+		char *text = read_text(path);
+		found = text && strstr(text, quoted);
+		free(text);
+	}
+	closedir(d);
+	return found;
+}
+
+static void every_code_is_tested(void **state)
+{
+	(void)state;
+	char **cases;
+	size_t n = list_cases(&cases);
+	int missing = 0;
+	for (int code = 0; code < DIAG_CODE_COUNT; code++) {
+		const char *name = diag_code_name((enum diag_code)code);
+		bool found = false;
+		for (size_t i = 0; i < n && !found; i++) {
+			char path[600];
+			snprintf(path, sizeof path, "%s/%s/expected", CORPUS, cases[i]);
+			char *expected = read_text(path);
+			found = expected && strstr(expected, name);
+			free(expected);
+		}
+		if (!found && !unit_tests_assert(name)) {
+			fprintf(stderr, "%s (%s) has no corpus case and no unit test\n", name,
+				diag_code_slug((enum diag_code)code));
+			missing++;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(cases[i]);
+	free(cases);
+	if (missing)
+		fail_msg("%d code(s) untested", missing);
+}
+
+/* docs/diagnostics.md has a section `## E0204 field-overlap` per code, with
+ * a bad and a good example. */
+static void every_code_is_documented(void **state)
+{
+	(void)state;
+	char *doc = read_text("docs/diagnostics.md");
+	assert_non_null(doc);
+	int missing = 0;
+	for (int code = 0; code < DIAG_CODE_COUNT; code++) {
+		char heading[64];
+		snprintf(heading, sizeof heading, "\n## %s %s\n", diag_code_name((enum diag_code)code),
+			 diag_code_slug((enum diag_code)code));
+		const char *at = strstr(doc, heading);
+		if (!at) {
+			fprintf(stderr, "docs/diagnostics.md: no section '%s'\n", heading + 1);
+			missing++;
+			continue;
+		}
+		const char *end = strstr(at + 1, "\n## ");
+		size_t len = end ? (size_t)(end - at) : strlen(at);
+		char *section = strndup(at, len);
+		if (!strstr(section, "Bad:") || !strstr(section, "Good:")) {
+			fprintf(stderr, "docs/diagnostics.md: %s lacks a Bad: or Good: example\n",
+				diag_code_name((enum diag_code)code));
+			missing++;
+		}
+		free(section);
+	}
+	free(doc);
+	if (missing)
+		fail_msg("%d code(s) undocumented", missing);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_case_reports_what_it_expects),
+		cmocka_unit_test(every_code_is_tested),
+		cmocka_unit_test(every_code_is_documented),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,90 @@
+/* test_text.c - hashing, numbers, identifiers and typo hints. */
+#include "harness.h"
+
+#include "base.h"
+
+static void fnv1a_matches_the_documented_vectors(void **state)
+{
+	(void)state;
+	/* docs/interface-ids.md lists these; DESIGN.md fixes io::file. */
+	assert_int_equal(fnv1a32("", 0), 0x811c9dc5u);
+	assert_int_equal(fnv1a32("a", 1), 0xe40c292cu);
+	assert_int_equal(fnv1a32("io::file", 8), 0x7b9588b7u);
+	assert_int_equal(fnv1a32("dev::serial", 11), 0x5430284cu);
+	assert_int_equal(fnv1a32("sys::devregistry", 16), 0xd794b6b2u);
+	assert_int_equal(fnv1a32("edu::device", 11), 0x81c57ea1u);
+}
+
+static void numbers_in_every_base(void **state)
+{
+	(void)state;
+	uint64_t v;
+	assert_true(parse_u64("0", &v) && v == 0);
+	assert_true(parse_u64("42", &v) && v == 42);
+	assert_true(parse_u64("0x2f8", &v) && v == 0x2f8);
+	assert_true(parse_u64("0X2F8", &v) && v == 0x2f8);
+	assert_true(parse_u64("0b101", &v) && v == 5);
+	assert_true(parse_u64("0x1_0000", &v) && v == 0x10000);
+	assert_true(parse_u64("18446744073709551615", &v) && v == UINT64_MAX);
+	assert_true(parse_u64("0xffffffffffffffff", &v) && v == UINT64_MAX);
+}
+
+static void malformed_numbers(void **state)
+{
+	(void)state;
+	uint64_t v;
+	const char *bad[] = {"", "0x", "0b2", "12a", "-1", "1.5", "_1", "1_", "1__0",
+			     "18446744073709551616", "0x10000000000000000", " 1", "0x_1"};
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++)
+		if (parse_u64(bad[i], &v))
+			fail_msg("'%s' parsed as %llu", bad[i], (unsigned long long)v);
+}
+
+static void keyword_table_is_sorted_and_found(void **state)
+{
+	(void)state;
+	assert_true(is_c_keyword("int"));
+	assert_true(is_c_keyword("_Bool"));
+	assert_true(is_c_keyword("xor"));
+	assert_true(is_c_keyword("alignas"));
+	assert_true(is_c_keyword("while"));
+	assert_false(is_c_keyword("status"));
+	assert_false(is_c_keyword("Int"));
+}
+
+static void identifiers(void **state)
+{
+	(void)state;
+	assert_true(is_c_identifier("irq_status"));
+	assert_true(is_c_identifier("_x1"));
+	assert_false(is_c_identifier("1x"));
+	assert_false(is_c_identifier("a-b"));
+	assert_false(is_c_identifier(""));
+	assert_false(is_c_identifier("caf\xc3\xa9"));
+}
+
+static void did_you_mean(void **state)
+{
+	(void)state;
+	const char *keys[] = {"name", "offset", "width", "access"};
+	assert_string_equal(closest_word("ofset", keys, 4), "offset");
+	assert_string_equal(closest_word("widht", keys, 4), "width");
+	assert_string_equal(closest_word("acess", keys, 4), "access");
+	assert_null(closest_word("color", keys, 4));
+	assert_null(closest_word("x", keys, 4));
+	assert_int_equal(edit_distance("mmoi", "mmio"), 1);
+	assert_int_equal(edit_distance("kitten", "sitting"), 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(fnv1a_matches_the_documented_vectors),
+		cmocka_unit_test(numbers_in_every_base),
+		cmocka_unit_test(malformed_numbers),
+		cmocka_unit_test(keyword_table_is_sorted_and_found),
+		cmocka_unit_test(identifiers),
+		cmocka_unit_test(did_you_mean),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
