@@ -1,5 +1,10 @@
-# drvgen - the one entry point. `make deps` installs what the build needs,
-# `make` builds build/drvgen, `make test` runs every test.
+# drvgen - the one entry point.
+#
+#   make deps    install the Debian packages the project needs (as root)
+#   make         build build/drvgen
+#   make test    every test: unit, corpus, golden, CLI, ASan+UBSan, clang, fuzz
+#   make fuzz    run the front-end fuzzers for FUZZ_SECONDS each (default 300)
+#   make demo    the main job: build drvgen and run it on the specs
 
 CC      ?= cc
 BUILD   ?= build
@@ -12,6 +17,7 @@ LIBS    := -lyaml -ljansson
 COMPILER_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
 COMPILER_OBJ := $(patsubst compiler/%.c,$(BUILD)/compiler/%.o,$(COMPILER_SRC)) \
 		$(GEN)/idl.tab.o $(GEN)/idl.lex.o $(GEN)/std_library.o
+HEADERS := $(wildcard compiler/*.h) compiler/diag_codes.def $(GEN)/idl.tab.h $(GEN)/idl.lex.h
 
 .PHONY: all
 all: $(BUILD)/drvgen
@@ -23,7 +29,7 @@ $(BUILD)/libdrvgen.a: $(COMPILER_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/compiler/%.o: compiler/%.c compiler/*.h compiler/diag_codes.def $(GEN)/idl.tab.h $(GEN)/idl.lex.h | $(BUILD)/compiler
+$(BUILD)/compiler/%.o: compiler/%.c $(HEADERS) | $(BUILD)/compiler
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) -c -o $@ $<
 
 # Bison and flex output is compiled with the same warnings as our own code.
@@ -33,16 +39,122 @@ $(GEN)/idl.tab.c $(GEN)/idl.tab.h: dsl/idl.y | $(GEN)
 $(GEN)/idl.lex.c $(GEN)/idl.lex.h: dsl/idl.l | $(GEN)
 	flex --header-file=$(GEN)/idl.lex.h -o $(GEN)/idl.lex.c $<
 
-$(GEN)/%.o: $(GEN)/%.c $(GEN)/idl.tab.h $(GEN)/idl.lex.h compiler/*.h
+$(GEN)/%.o: $(GEN)/%.c $(HEADERS)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) -c -o $@ $<
 
 # The standard protocol library is compiled into drvgen, so `use io;` works
 # wherever the binary is installed.
 $(GEN)/std_library.c: tools/embed_files.sh $(wildcard dsl/std/*.idl) | $(GEN)
-	sh tools/embed_files.sh dsl/std $(wildcard dsl/std/*.idl) > $@
+	sh tools/embed_files.sh dsl/std $(sort $(wildcard dsl/std/*.idl)) > $@
 
-$(BUILD)/compiler $(GEN):
+$(BUILD)/compiler $(GEN) $(BUILD)/tests $(BUILD)/fuzz:
 	mkdir -p $@
+
+# ---- dependencies ----
+
+# Everything the build, the tests and the targets need, by Debian name.
+DEB_PACKAGES := make gcc clang libclang-rt-dev flex bison pkg-config \
+	libyaml-dev libjansson-dev libcmocka-dev jq \
+	libseccomp-dev rpcsvc-proto libtirpc-dev \
+	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod
+
+.PHONY: deps
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -z "$$missing" ]; then echo "deps: all $(words $(DEB_PACKAGES)) packages are installed"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	else \
+		echo "deps: missing packages; run as root:"; \
+		echo "  apt-get update && apt-get install -y --no-install-recommends" $$missing; \
+		exit 1; \
+	fi
+
+# ---- tests ----
+
+UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/libdrvgen.a | $(BUILD)/tests
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) -o $@ $< $(BUILD)/libdrvgen.a $(LIBS) -lcmocka
+
+.PHONY: test test-unit test-cli test-asan test-clang test-fuzz
+test: test-unit test-cli test-asan test-clang test-fuzz
+	@echo "make test: all passed"
+
+# Unit, corpus and golden tests: every cmocka binary, run from the top folder.
+test-unit: $(UNIT_TESTS) $(BUILD)/drvgen
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+
+test-cli: $(BUILD)/drvgen
+	sh tests/cli/test_cli.sh $(BUILD)/drvgen
+
+# The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer,
+# any report fatal.
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+test-asan:
+	$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g $(SANITIZE)" \
+		LDFLAGS="$(SANITIZE)" test-unit
+
+# clang must build everything warning-free too.
+test-clang:
+	$(MAKE) --no-print-directory BUILD=build/clang CC=clang all $(patsubst $(BUILD)/%,build/clang/%,$(UNIT_TESTS))
+
+# ---- fuzzing (clang's libFuzzer, with ASan and UBSan) ----
+
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS := idl:fuzz.idl:idl regs:fuzz.regs.yaml:yaml manifest:fuzz.manifest.yaml:yaml
+FUZZ_FLAGS   := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+# The library built for fuzzing: instrumented for coverage, no main.
+.PHONY: lib fuzz-lib
+lib: $(BUILD)/libdrvgen.a
+fuzz-lib:
+	$(MAKE) --no-print-directory BUILD=build/fuzz/lib CC=clang \
+		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" lib
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_frontend.c fuzz-lib | $(BUILD)/fuzz
+	clang $(FUZZ_FLAGS) $(CPPFLAGS_ALL) -DFUZZ_FILE='"$(word 2,$(subst :, ,$(filter $*:%,$(FUZZ_TARGETS))))"' \
+		-o $@ $< build/fuzz/lib/libdrvgen.a $(LIBS)
+
+# Seeds: every spec of the language in the repository.
+build/fuzz/seeds/%: FORCE
+	@rm -rf $@ && mkdir -p $@
+	@case $* in idl) pat='*.idl';; regs) pat='*.regs.yaml';; manifest) pat='*.manifest.yaml';; esac; \
+	find dsl specs tests -name "$$pat" -type f | while read -r f; do cp "$$f" "$@/$$(echo "$$f" | tr / _)"; done
+
+.PHONY: FORCE fuzz
+FORCE:
+
+# fuzz_run NAME SECONDS: runs one target; a crash, leak, timeout or UB
+# report fails, with the log's end shown and the input kept in build/fuzz/.
+define fuzz_run
+	@mkdir -p build/fuzz/corpus/$(1)
+	build/fuzz/fuzz_$(1) -max_total_time=$(2) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		-artifact_prefix=build/fuzz/$(1)- \
+		-dict=tests/fuzz/$(word 3,$(subst :, ,$(filter $(1):%,$(FUZZ_TARGETS)))).dict \
+		build/fuzz/corpus/$(1) build/fuzz/seeds/$(1) >build/fuzz/$(1).log 2>&1 \
+		|| { tail -40 build/fuzz/$(1).log; exit 1; }
+	@grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' build/fuzz/$(1).log | tr '\n' ' '; echo
+
+endef
+
+fuzz test-fuzz: build/fuzz/fuzz_idl build/fuzz/fuzz_regs build/fuzz/fuzz_manifest \
+		build/fuzz/seeds/idl build/fuzz/seeds/regs build/fuzz/seeds/manifest
+	$(call fuzz_run,idl,$(if $(filter test-fuzz,$@),20,$(FUZZ_SECONDS)))
+	$(call fuzz_run,regs,$(if $(filter test-fuzz,$@),20,$(FUZZ_SECONDS)))
+	$(call fuzz_run,manifest,$(if $(filter test-fuzz,$@),20,$(FUZZ_SECONDS)))
+
+# ---- the main job ----
+
+.PHONY: demo
+demo: $(BUILD)/drvgen
+	$(BUILD)/drvgen check specs/edu specs/uart16550 dsl/std
+	@echo "drvgen: specs/edu, specs/uart16550 and dsl/std check clean"
+	$(BUILD)/drvgen dump --json specs/edu | jq -r '.interfaces[] | "\(.name) \(.id): " + ([.methods[] | "\(.name)=\(.label)"] | join(" "))'
 
 .PHONY: clean
 clean:
