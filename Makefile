@@ -5,6 +5,7 @@
 #   make test    every test: unit, corpus, golden, CLI, ASan+UBSan, clang, fuzz
 #   make fuzz    run the front-end fuzzers for FUZZ_SECONDS each (default 300)
 #   make demo    the main job: build drvgen and run it on the specs
+#   make generate  regenerate generated/ (committed) and the golden outputs
 
 CC      ?= cc
 BUILD   ?= build
@@ -53,8 +54,8 @@ $(BUILD)/compiler $(GEN) $(BUILD)/tests $(BUILD)/fuzz:
 # ---- dependencies ----
 
 # Everything the build, the tests and the targets need, by Debian name.
-DEB_PACKAGES := make gcc clang libclang-rt-dev flex bison pkg-config \
-	libyaml-dev libjansson-dev libcmocka-dev jq \
+DEB_PACKAGES := make gcc g++ clang clang-format libclang-rt-dev flex bison pkg-config \
+	libyaml-dev libjansson-dev libcmocka-dev jq binutils sparse \
 	libseccomp-dev rpcsvc-proto libtirpc-dev \
 	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod
 
@@ -81,13 +82,33 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/libdrvgen.a | $(BUILD)/tests
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) -o $@ $< $(BUILD)/libdrvgen.a $(LIBS) -lcmocka
 
-.PHONY: test test-unit test-cli test-asan test-clang test-fuzz
-test: test-unit test-cli test-asan test-clang test-fuzz
+# Host tests of generated code on the simulated bus (runtime/sim).
+SIM_INCLUDES := -Iruntime/sim -Iruntime/common -Itests/models
+SIM_TESTS := $(BUILD)/sim/test_edu_sim $(BUILD)/sim/test_access_sim
+SIM_HEADERS := $(wildcard runtime/*/*.h tests/models/*.h)
+
+$(BUILD)/sim/test_edu_sim: tests/sim/test_edu_sim.c tests/models/edu_model.c runtime/sim/drv_sim.c \
+		generated/edu/edu_regs_desc.c generated/edu/edu_regs.h $(SIM_HEADERS) | $(BUILD)/sim
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) $(SIM_INCLUDES) -Igenerated/edu \
+		-o $@ $(filter %.c,$^) -lcmocka
+
+$(BUILD)/sim/test_access_sim: tests/sim/test_access_sim.c tests/models/regfile_model.c \
+		runtime/sim/drv_sim.c tests/golden/gen/access/expected/acc_regs_desc.c \
+		generated/uart16550/uart16550_regs_desc.c tests/golden/gen/access/expected/acc_regs.h \
+		generated/uart16550/uart16550_regs.h $(SIM_HEADERS) | $(BUILD)/sim
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) $(SIM_INCLUDES) \
+		-Itests/golden/gen/access/expected -Igenerated/uart16550 -o $@ $(filter %.c,$^) -lcmocka
+
+$(BUILD)/sim:
+	mkdir -p $@
+
+.PHONY: test test-unit test-cli test-asan test-clang test-fuzz test-generated test-compile
+test: test-unit test-cli test-generated test-compile test-asan test-clang test-fuzz
 	@echo "make test: all passed"
 
-# Unit, corpus and golden tests: every cmocka binary, run from the top folder.
-test-unit: $(UNIT_TESTS) $(BUILD)/drvgen
-	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+# Unit, corpus, golden and sim tests: every cmocka binary, from the top folder.
+test-unit: $(UNIT_TESTS) $(SIM_TESTS) $(BUILD)/drvgen
+	@set -e; for t in $(UNIT_TESTS) $(SIM_TESTS); do echo "== $$t"; $$t; done
 
 test-cli: $(BUILD)/drvgen
 	sh tests/cli/test_cli.sh $(BUILD)/drvgen
@@ -101,7 +122,44 @@ test-asan:
 
 # clang must build everything warning-free too.
 test-clang:
-	$(MAKE) --no-print-directory BUILD=build/clang CC=clang all $(patsubst $(BUILD)/%,build/clang/%,$(UNIT_TESTS))
+	$(MAKE) --no-print-directory BUILD=build/clang CC=clang all \
+		$(patsubst $(BUILD)/%,build/clang/%,$(UNIT_TESTS) $(SIM_TESTS))
+
+# ---- generated code ----
+
+# Each spec folder's output lives, committed, in generated/<spec>; focused
+# inputs keep theirs in tests/golden/gen/<case>/expected.
+SPECS := edu uart16550
+GOLDEN_GEN := $(notdir $(wildcard tests/golden/gen/*))
+
+.PHONY: generate
+generate: $(BUILD)/drvgen
+	@set -e; for s in $(SPECS); do $(BUILD)/drvgen gen -o generated/$$s specs/$$s; done
+	@set -e; for c in $(GOLDEN_GEN); do \
+		$(BUILD)/drvgen gen -o tests/golden/gen/$$c/expected tests/golden/gen/$$c; done
+
+# generated/ and the golden outputs are what drvgen makes now, and are
+# clang-format clean against generated/.clang-format.
+test-generated: $(BUILD)/drvgen
+	@set -e; for s in $(SPECS); do $(BUILD)/drvgen gen --check -o generated/$$s specs/$$s; done
+	@set -e; for c in $(GOLDEN_GEN); do \
+		$(BUILD)/drvgen gen --check -o tests/golden/gen/$$c/expected tests/golden/gen/$$c; done
+	@set -e; n=0; for f in generated/*/* tests/golden/gen/*/expected/*; do \
+		clang-format --style=file:generated/.clang-format "$$f" | cmp -s - "$$f" \
+			|| { echo "not clang-format clean: $$f"; exit 1; }; n=$$((n + 1)); done; \
+		echo "generated: up to date and clang-format clean ($$n files)"
+
+# Generated code compiles everywhere it must, misuse does not compile, and
+# accessors cost what hand-written volatile accesses cost.
+test-compile: $(BUILD)/drvgen
+	sh tests/compile/headers.sh $(BUILD)/compile
+	sh tests/compile_fail/run.sh gcc runtime/common runtime/user tests/golden/gen/access/expected
+	sh tests/compile_fail/run.sh clang runtime/common runtime/user tests/golden/gen/access/expected
+	sh tests/zero_overhead/compare.sh gcc $(BUILD)/zero_overhead runtime/common runtime/user \
+		generated/edu generated/uart16550
+	sh tests/zero_overhead/compare.sh clang $(BUILD)/zero_overhead runtime/common runtime/user \
+		generated/edu generated/uart16550
+	sh tests/compile/kmod.sh $(CURDIR)/$(BUILD)/kmod_regs
 
 # ---- fuzzing (clang's libFuzzer, with ASan and UBSan) ----
 

@@ -85,6 +85,7 @@ void strmap_set(struct strmap *m, const char *key, void *value);
 /* ---- text.c ---- */
 
 uint32_t fnv1a32(const char *s, size_t len);
+uint64_t fnv1a64(uint64_t h, const void *data, size_t len); /* h = 0 starts a hash */
 bool is_c_identifier(const char *s);
 bool is_c_keyword(const char *s);
 size_t edit_distance(const char *a, const char *b);

@@ -15,9 +15,10 @@ struct regs_checker {
 	struct checker *c;
 	struct ir_device *dev;
 	struct ir_block *block;
+	struct strmap *c_names; /* every C identifier the accessors define, build-wide */
+	struct strmap clashes;  /* pairs of items already reported as clashing */
 	struct strmap paths;   /* register path -> register, per block */
 	struct strmap indices; /* register path -> its index in block->regs, plus one */
-	struct strmap c_names; /* every C identifier the accessors will use, per device */
 	VEC(const struct regs_node_ast *) layout_asts; /* parallel to block->regs */
 };
 
@@ -554,28 +555,56 @@ static void resolve_layouts(struct regs_checker *rc)
 
 /* ---- C names ---- */
 
-static void claim_c_name(struct regs_checker *rc, const char *name, struct srcpos pos)
+struct c_name_owner {
+	const char *what; /* "register 'status'", for the message */
+	struct srcpos pos;
+};
+
+/* Every identifier a device's header will define is claimed here, one
+ * registry for the whole build, so two items never define the same name
+ * (a register 'count' in group 'q' and q's own Q_COUNT, say). */
+static void claim_c_name(struct regs_checker *rc, const char *name, struct srcpos pos,
+			 const char *what)
 {
-	struct srcpos *p = NEW(rc->c->arena, struct srcpos);
-	*p = pos;
-	struct srcpos *prev = strmap_put(&rc->c_names, name, p);
-	if (prev) {
-		DIAG_REPORT(rc, pos, E0216, "this item and another both become '%s' in C", name);
-		DIAG_NOTE(rc, *prev, "the other item");
-	}
+	struct c_name_owner *o = NEW(rc->c->arena, struct c_name_owner);
+	o->what = what;
+	o->pos = pos;
+	struct c_name_owner *prev = strmap_put(rc->c_names, name, o);
+	if (!prev)
+		return;
+	/* Two items clash in several names at once (stem, constants): say it once. */
+	const char *pair = arena_printf(rc->c->arena, "%s\n%s", what, prev->what);
+	if (strmap_put(&rc->clashes, pair, (void *)pair))
+		return;
+	DIAG_REPORT(rc, pos, E0216, "%s and %s would both define '%s' in C; rename one", what,
+		    prev->what, name);
+	DIAG_NOTE(rc, prev->pos, "the other one");
+}
+
+/* The item's constant prefix is claimed too: the accessor patterns take it
+ * as an argument, and an argument that is itself a macro would expand. */
+static void claim_constants(struct regs_checker *rc, const char *c_name, const char *const *suffixes,
+			    size_t n, struct srcpos pos, const char *what)
+{
+	const char *prefix = upper_dup(rc->c->arena, c_name);
+	claim_c_name(rc, prefix, pos, what);
+	for (size_t i = 0; i < n; i++)
+		claim_c_name(rc, arena_printf(rc->c->arena, "%s_%s", prefix, suffixes[i]), pos, what);
 }
 
 /* <device>_<register>, with the block joining the prefix only for registers
- * whose name more than one block uses (docs/accessors.md). */
+ * (and groups) whose path more than one block uses (docs/accessors.md). */
 static void name_registers(struct regs_checker *rc)
 {
 	struct arena *a = rc->c->arena;
-	struct strmap blocks_of; /* register path -> first block holding it, or &blocks_of if shared */
+	struct strmap blocks_of; /* path -> first block holding it, or &blocks_of if shared */
 	strmap_init(&blocks_of, a);
 	for (size_t b = 0; b < rc->dev->blocks.len; b++) {
 		const struct ir_block *blk = rc->dev->blocks.items[b];
-		for (size_t i = 0; i < blk->regs.len; i++) {
-			const char *path = blk->regs.items[i]->path;
+		size_t n = blk->regs.len + blk->groups.len;
+		for (size_t i = 0; i < n; i++) {
+			const char *path = i < blk->regs.len ? blk->regs.items[i]->path
+							     : blk->groups.items[i - blk->regs.len]->path;
 			const struct ir_block *first = strmap_get(&blocks_of, path);
 			if (!first)
 				strmap_put(&blocks_of, path, (void *)blk);
@@ -583,23 +612,50 @@ static void name_registers(struct regs_checker *rc)
 				strmap_set(&blocks_of, path, &blocks_of);
 		}
 	}
+	const char *suffixes[IR_MAX_CONSTANTS];
+	claim_c_name(rc, upper_dup(a, arena_printf(a, "%s_REGS_H", rc->dev->name)), rc->dev->pos,
+		     arena_printf(a, "the header guard of device '%s'", rc->dev->name));
 	for (size_t b = 0; b < rc->dev->blocks.len; b++) {
-		const struct ir_block *blk = rc->dev->blocks.items[b];
+		struct ir_block *blk = rc->dev->blocks.items[b];
+		const char *what = arena_printf(a, "block '%s'", blk->name);
+		blk->c_name = arena_printf(a, "%s_%s", rc->dev->name, blk->name);
+		claim_c_name(rc, blk->c_name, blk->pos, what);
+		claim_constants(rc, blk->c_name, suffixes, ir_block_constants(blk, suffixes), blk->pos,
+				what);
+		for (size_t i = 0; i < blk->groups.len; i++) {
+			struct ir_group *g = blk->groups.items[i];
+			bool shared = strmap_get(&blocks_of, g->path) == &blocks_of;
+			g->c_name = shared ? arena_printf(a, "%s_%s_%s", rc->dev->name, blk->name, g->path)
+					   : arena_printf(a, "%s_%s", rc->dev->name, g->path);
+			what = arena_printf(a, "group '%s'", g->path);
+			claim_c_name(rc, g->c_name, g->pos, what);
+			claim_constants(rc, g->c_name, suffixes, ir_group_constants(g, suffixes), g->pos,
+					what);
+		}
 		for (size_t i = 0; i < blk->regs.len; i++) {
 			struct ir_register *r = blk->regs.items[i];
 			bool shared = strmap_get(&blocks_of, r->path) == &blocks_of;
 			r->c_name = shared ? arena_printf(a, "%s_%s_%s", rc->dev->name, blk->name, r->path)
 					   : arena_printf(a, "%s_%s", rc->dev->name, r->path);
-			claim_c_name(rc, r->c_name, r->pos);
+			what = arena_printf(a, "register '%s'", r->path);
+			claim_c_name(rc, r->c_name, r->pos, what);
+			claim_constants(rc, r->c_name, suffixes, ir_register_constants(r, suffixes), r->pos,
+					what);
 			for (size_t f = 0; f < r->fields.len; f++) {
 				const struct ir_field *fld = &r->fields.items[f];
 				const char *stem = arena_printf(a, "%s_%s", r->c_name, fld->name);
-				claim_c_name(rc, stem, fld->pos);
+				what = arena_printf(a, "field '%s.%s'", r->path, fld->name);
+				claim_c_name(rc, stem, fld->pos, what);
+				claim_constants(rc, stem, suffixes, ir_field_constants(fld, suffixes),
+						fld->pos, what);
 				for (size_t e = 0; e < fld->enums.len; e++)
 					claim_c_name(rc,
 						     upper_dup(a, arena_printf(a, "%s_%s", stem,
 									       fld->enums.items[e].name)),
-						     fld->enums.items[e].pos);
+						     fld->enums.items[e].pos,
+						     arena_printf(a, "enum value '%s' of field '%s.%s'",
+								  fld->enums.items[e].name, r->path,
+								  fld->name));
 			}
 		}
 	}
@@ -645,8 +701,9 @@ static void check_block(struct regs_checker *rc, const struct regs_block_ast *ba
 
 void check_regs(struct checker *c, struct regs_ast *const *files, size_t n)
 {
-	struct strmap devices;
+	struct strmap devices, c_names;
 	strmap_init(&devices, c->arena);
+	strmap_init(&c_names, c->arena);
 	for (size_t f = 0; f < n; f++) {
 		const struct regs_ast *ast = files[f];
 		struct regs_checker rc = {.c = c};
@@ -664,7 +721,8 @@ void check_regs(struct checker *c, struct regs_ast *const *files, size_t n)
 			continue;
 		}
 		rc.dev = dev;
-		strmap_init(&rc.c_names, c->arena);
+		rc.c_names = &c_names;
+		strmap_init(&rc.clashes, c->arena);
 		struct strmap block_names;
 		strmap_init(&block_names, c->arena);
 		for (size_t i = 0; i < ast->blocks.len; i++) {

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define DRVGEN_VERSION "0.1.0"
 
@@ -49,5 +50,35 @@ const struct diagnostic *drvgen_diagnostic(const struct drvgen *g, size_t i);
 
 /* The IR as JSON text (malloc'd; the caller frees it). */
 char *drvgen_ir_json(const struct ir *ir);
+
+/* ---- generation ---- */
+
+enum { DRVGEN_TARGET_KMOD = 1, DRVGEN_TARGET_USER = 2, DRVGEN_TARGET_SIM = 4, DRVGEN_TARGET_ALL = 7 };
+
+struct drvgen_gen_options {
+	unsigned targets; /* DRVGEN_TARGET_* bits; 0 means all */
+	const char *spdx; /* SPDX-License-Identifier of generated files; NULL: "MIT" */
+};
+
+struct drvgen_file {
+	const char *name; /* no folders: "edu_regs.h" */
+	const char *text;
+	size_t len;
+	bool author_owned; /* a skeleton: written only where no file of the name exists */
+};
+
+struct drvgen_output {
+	const struct drvgen_file *files; /* sorted by name */
+	size_t count;
+};
+
+/* Runs every backend over the IR of a successful drvgen_build. The files
+ * live until drvgen_free. */
+struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_options *opts);
+
+/* Writes the files into dir (created if needed), each only if its bytes
+ * changed. With check, writes nothing and reports each stale or missing file
+ * to `report` instead. Returns 0, 1 (check found stale files) or 2 (I/O). */
+int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, FILE *report);
 
 #endif

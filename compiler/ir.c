@@ -43,3 +43,76 @@ const struct ir_interface *ir_find_interface(const struct ir *ir, const char *qu
 			return ir->interfaces.items[i];
 	return NULL;
 }
+
+bool ir_register_read_side_effect(const struct ir_register *r)
+{
+	if (access_info(r->access)->read_side_effect)
+		return true;
+	for (size_t i = 0; i < r->fields.len; i++)
+		if (access_info(r->fields.items[i].access)->read_side_effect)
+			return true;
+	return false;
+}
+
+bool ir_register_can_update(const struct ir_register *r)
+{
+	return r->access == ACCESS_RW && !ir_register_read_side_effect(r);
+}
+
+static uint64_t full_mask(unsigned bits)
+{
+	return bits >= 64 ? UINT64_MAX : (1ull << bits) - 1;
+}
+
+size_t ir_register_constants(const struct ir_register *r, const char **suffixes)
+{
+	size_t n = 0;
+	suffixes[n++] = "OFFSET";
+	if (r->count > 1) {
+		suffixes[n++] = "COUNT";
+		suffixes[n++] = "STRIDE";
+	}
+	if (r->has_reset) {
+		suffixes[n++] = "RESET";
+		if (r->reset_mask != full_mask(r->width))
+			suffixes[n++] = "RESET_MASK";
+	}
+	if (ir_register_can_update(r)) {
+		suffixes[n++] = "KEEP";
+		suffixes[n++] = "IDLE";
+	}
+	return n;
+}
+
+size_t ir_field_constants(const struct ir_field *f, const char **suffixes)
+{
+	size_t n = 0;
+	suffixes[n++] = "SHIFT";
+	suffixes[n++] = "MASK";
+	if (f->has_reset)
+		suffixes[n++] = "RESET";
+	return n;
+}
+
+size_t ir_group_constants(const struct ir_group *g, const char **suffixes)
+{
+	size_t n = 0;
+	suffixes[n++] = "OFFSET";
+	suffixes[n++] = "SPAN";
+	if (g->count > 1) {
+		suffixes[n++] = "COUNT";
+		suffixes[n++] = "STRIDE";
+	}
+	return n;
+}
+
+size_t ir_block_constants(const struct ir_block *b, const char **suffixes)
+{
+	size_t n = 0;
+	suffixes[n++] = "SIZE";
+	if (b->count > 1) {
+		suffixes[n++] = "COUNT";
+		suffixes[n++] = "STRIDE";
+	}
+	return n;
+}

@@ -76,7 +76,8 @@ struct ir_field {
  * register set). Registers point at their innermost group. */
 struct ir_group {
 	const char *name;
-	const char *path; /* group names from the block down, joined with '_' */
+	const char *path;   /* group names from the block down, joined with '_' */
+	const char *c_name; /* its handle's name: "nic_queue" (docs/accessors.md) */
 	const char *doc;
 	struct srcpos pos;
 	uint64_t offset; /* relative to the parent group or the block */
@@ -114,6 +115,7 @@ struct ir_device;
 
 struct ir_block {
 	const char *name;
+	const char *c_name; /* its handle's name: "<device>_<block>" */
 	const char *doc;
 	struct srcpos pos;
 	enum reg_space space;
@@ -318,5 +320,20 @@ struct ir {
 };
 
 const struct ir_interface *ir_find_interface(const struct ir *ir, const char *qualified_name);
+
+/* ---- what the accessors define (ir.c; docs/accessors.md) ---- */
+
+/* A read of r changes the device (an rc/rs register or field). */
+bool ir_register_read_side_effect(const struct ir_register *r);
+/* r gets an update (read-modify-write) helper: read without side effects
+ * and a plain register-wide write. */
+bool ir_register_can_update(const struct ir_register *r);
+/* The suffixes of the constants PREFIX_SUFFIX the accessors define, PREFIX
+ * being the item's C name in upper case; at most IR_MAX_CONSTANTS. */
+enum { IR_MAX_CONSTANTS = 8 };
+size_t ir_register_constants(const struct ir_register *r, const char **suffixes);
+size_t ir_field_constants(const struct ir_field *f, const char **suffixes);
+size_t ir_group_constants(const struct ir_group *g, const char **suffixes);
+size_t ir_block_constants(const struct ir_block *b, const char **suffixes);
 
 #endif

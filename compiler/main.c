@@ -12,6 +12,7 @@
 
 static const char usage[] =
 	"usage: drvgen check  [-I DIR]... SPEC...\n"
+	"       drvgen gen    [-I DIR]... [--target T] [-o DIR] [--check] [--spdx ID] SPEC...\n"
 	"       drvgen dump   --json [-I DIR]... SPEC...\n"
 	"       drvgen --version | --help | COMMAND --help\n"
 	"\n"
@@ -20,6 +21,10 @@ static const char usage[] =
 	"\n"
 	"options:\n"
 	"  -I DIR          search DIR for the files `use` names, before the standard library\n"
+	"  -o DIR          (gen) write the generated files into DIR (default: .)\n"
+	"  --target T      (gen) kmod, user, sim or all (default: all)\n"
+	"  --check         (gen) write nothing; exit 1 if a generated file is stale or missing\n"
+	"  --spdx ID       (gen) the SPDX-License-Identifier of generated files (default: MIT)\n"
 	"  --json          (dump) print the checked model as JSON on stdout\n"
 	"  --color=WHEN    colour diagnostics: auto (on a terminal), always or never\n"
 	"\n"
@@ -28,6 +33,9 @@ static const char usage[] =
 static const char *const command_help[][2] = {
 	{"check", "usage: drvgen check [-I DIR]... SPEC...\n"
 		  "Parses and checks the specs and prints every problem found.\n"},
+	{"gen", "usage: drvgen gen [-I DIR]... [--target T] [-o DIR] [--check] [--spdx ID] SPEC...\n"
+		"Checks the specs and writes the generated files into -o DIR, each only if it\n"
+		"changed. With --check, writes nothing and exits 1 if any is stale or missing.\n"},
 	{"dump", "usage: drvgen dump --json [-I DIR]... SPEC...\n"
 		 "Prints the checked model (the IR the backends read) as JSON on stdout.\n"},
 };
@@ -38,6 +46,10 @@ struct cli {
 	VEC(const char *) specs;
 	bool json;
 	bool color;
+	bool check;
+	const char *out_dir;
+	const char *spdx;
+	unsigned targets;
 	struct arena arena;
 };
 
@@ -108,6 +120,28 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 			vec_push(&cli->arena, &cli->includes, a + 2);
 		} else if (!strcmp(a, "--json") && !strcmp(cli->command, "dump")) {
 			cli->json = true;
+		} else if (!strcmp(cli->command, "gen") && (!strcmp(a, "-o") || !strcmp(a, "--target") ||
+							      !strcmp(a, "--spdx"))) {
+			if (++i == argc)
+				return usage_error("%s needs a value", a);
+			if (!strcmp(a, "-o")) {
+				cli->out_dir = argv[i];
+			} else if (!strcmp(a, "--spdx")) {
+				cli->spdx = argv[i];
+			} else {
+				static const char *const names[] = {"kmod", "user", "sim", "all"};
+				static const unsigned bits[] = {DRVGEN_TARGET_KMOD, DRVGEN_TARGET_USER,
+								DRVGEN_TARGET_SIM, DRVGEN_TARGET_ALL};
+				unsigned k = 0;
+				while (k < 4 && strcmp(argv[i], names[k]))
+					k++;
+				if (k == 4)
+					return usage_error("--target takes kmod, user, sim or all, not '%s'",
+							   argv[i]);
+				cli->targets |= bits[k];
+			}
+		} else if (!strcmp(a, "--check") && !strcmp(cli->command, "gen")) {
+			cli->check = true;
 		} else if (!strncmp(a, "--color=", 8)) {
 			color = a + 8;
 			if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never"))
@@ -143,6 +177,13 @@ int main(int argc, char **argv)
 		drvgen_add_path(g, cli.specs.items[i]);
 	const struct ir *ir = drvgen_build(g);
 	status = drvgen_status(g);
+	if (ir && !strcmp(cli.command, "gen")) {
+		struct drvgen_gen_options gopts = {.targets = cli.targets, .spdx = cli.spdx};
+		struct drvgen_output out = drvgen_generate(g, &gopts);
+		int written = drvgen_write(&out, cli.out_dir ? cli.out_dir : ".", cli.check, stderr);
+		if (written > status)
+			status = written;
+	}
 	if (ir && cli.json) {
 		char *text = drvgen_ir_json(ir);
 		if (!text || puts(text) == EOF || fflush(stdout) != 0) {

@@ -7,6 +7,7 @@
 #include "drvgen.h"
 
 #include "check.h"
+#include "gen.h"
 #include "spec.h"
 
 #include <dirent.h>
@@ -355,4 +356,26 @@ size_t drvgen_diagnostic_count(const struct drvgen *g)
 const struct diagnostic *drvgen_diagnostic(const struct drvgen *g, size_t i)
 {
 	return g->diag.list.items[i];
+}
+
+/* ---- generation ---- */
+
+struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_options *opts)
+{
+	struct gen_options go = {
+		.targets = opts && opts->targets ? opts->targets : DRVGEN_TARGET_ALL,
+		.spdx = opts && opts->spdx ? opts->spdx : "MIT",
+	};
+	struct gen gen = {.arena = &g->arena, .ir = g->ir, .opts = &go};
+	emit_regs(&gen);
+	gen_finish(&gen);
+
+	struct drvgen_file *files = arena_alloc(&g->arena, (gen.files.len + 1) * sizeof *files);
+	for (size_t i = 0; i < gen.files.len; i++) {
+		struct gen_file *f = gen.files.items[i];
+		const char *text = arena_strndup(&g->arena, sb_str(&f->text), f->text.len);
+		files[i] = (struct drvgen_file){f->name, text, f->text.len, f->author_owned};
+		sb_free(&f->text);
+	}
+	return (struct drvgen_output){files, gen.files.len};
 }

@@ -14,6 +14,18 @@ uint32_t fnv1a32(const char *s, size_t len)
 	return h;
 }
 
+uint64_t fnv1a64(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	if (h == 0)
+		h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
 bool is_c_identifier(const char *s)
 {
 	if (!(isalpha((unsigned char)*s) || *s == '_'))

@@ -73,6 +73,17 @@ void ycheck_keys(struct yreader *r, const struct ynode *map, const char *what,
 		else
 			diag_report(r->diag, ypos(r, key), E0105, "unknown key '%s' in %s", key->u.str,
 				    what);
+		/* "doc: Set by hardware, cleared by writing 1." in { } braces: the
+		 * comma ended the value and the rest became a key. */
+		const struct ynode *prev_value = i ? map->u.pairs[i - 1].value : NULL;
+		if (strchr(key->u.str, ' ') && prev_value && prev_value->kind == YNODE_SCALAR &&
+		    !prev_value->quoted && !prev_value->is_null) {
+			const char *prev_key = map->u.pairs[i - 1].key->u.str;
+			diag_note(r->diag, ypos(r, prev_value),
+				  "a ',' ended the value of '%s' early; quote the whole value: %s: \"...\"",
+				  prev_key, prev_key);
+			continue;
+		}
 		struct strbuf list = {0};
 		for (size_t k = 0; k < nkeys; k++)
 			sb_printf(&list, "%s%s", k ? ", " : "", keys[k]);

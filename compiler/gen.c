@@ -1,0 +1,251 @@
+/* gen.c - the output of one generation and the text every backend writes alike. */
+#include "gen.h"
+#include "drvgen.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { COLUMN_LIMIT = 100, TAB_WIDTH = 8 };
+
+struct gen_file *gen_open(struct gen *g, const char *name)
+{
+	struct gen_file *f = NEW(g->arena, struct gen_file);
+	f->name = arena_strdup(g->arena, name);
+	vec_push(g->arena, &g->files, f);
+	return f;
+}
+
+/* ---- fencing long lines off from clang-format ---- */
+
+static size_t display_width(const char *line, size_t len)
+{
+	size_t col = 0;
+	for (size_t i = 0; i < len; i++)
+		if (line[i] == '\t')
+			col = (col / TAB_WIDTH + 1) * TAB_WIDTH;
+		else if ((line[i] & 0xc0) != 0x80)
+			col++;
+	return col;
+}
+
+static bool is_comment_line(const char *line, size_t len)
+{
+	size_t i = 0;
+	while (i < len && (line[i] == '\t' || line[i] == ' '))
+		i++;
+	return i < len && (line[i] == '*' || (line[i] == '/' && i + 1 < len && line[i + 1] == '*'));
+}
+
+/* The change in brace depth over a line, strings aside. */
+static int brace_delta(const char *line, size_t len)
+{
+	int d = 0;
+	bool in_string = false;
+	for (size_t i = 0; i < len; i++) {
+		if (line[i] == '"' && (i == 0 || line[i - 1] != '\\'))
+			in_string = !in_string;
+		else if (!in_string && line[i] == '{')
+			d++;
+		else if (!in_string && line[i] == '}')
+			d--;
+	}
+	return d;
+}
+
+static bool line_is(const char *p, size_t len, const char *text)
+{
+	return len == strlen(text) && memcmp(p, text, len) == 0;
+}
+
+struct line {
+	const char *p;
+	size_t len;
+};
+
+/* Code lines longer than the column limit (long spec names make them) are
+ * fenced off from clang-format rather than broken by rules of our own that
+ * could drift from its: the output stays clang-format clean either way. A
+ * fence covers whole top-level constructs (an array and all its rows), since
+ * clang-format formats a construct as one; extern "C" does not count. */
+static void guard_long_lines(struct strbuf *text)
+{
+	VEC(struct line) lines = {0};
+	struct arena scratch = {0};
+	const char *p = sb_str(text), *end = p + text->len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		struct line l = {p, len};
+		vec_push(&scratch, &lines, l);
+		p += len + 1;
+	}
+	struct strbuf out = {0};
+	size_t i = 0;
+	while (i < lines.len) {
+		/* One construct: lines i..j-1, from brace depth 0 back to 0. */
+		size_t j = i;
+		int depth = 0;
+		bool long_code = false;
+		do {
+			const struct line *l = &lines.items[j];
+			bool wrapper = line_is(l->p, l->len, "extern \"C\" {") ||
+				       (line_is(l->p, l->len, "}") && j > 0 &&
+					line_is(lines.items[j - 1].p, lines.items[j - 1].len,
+						"#ifdef __cplusplus"));
+			if (!wrapper && !is_comment_line(l->p, l->len)) {
+				depth += brace_delta(l->p, l->len);
+				long_code |= display_width(l->p, l->len) > COLUMN_LIMIT;
+			}
+			j++;
+		} while (j < lines.len && depth > 0);
+		if (long_code)
+			sb_puts(&out, "/* clang-format off */\n");
+		for (size_t k = i; k < j; k++) {
+			sb_putn(&out, lines.items[k].p, lines.items[k].len);
+			sb_putc(&out, '\n');
+		}
+		if (long_code)
+			sb_puts(&out, "/* clang-format on */\n");
+		i = j;
+	}
+	arena_free(&scratch);
+	sb_free(text);
+	*text = out;
+}
+
+static int compare_files(const void *a, const void *b)
+{
+	return strcmp((*(struct gen_file *const *)a)->name, (*(struct gen_file *const *)b)->name);
+}
+
+void gen_finish(struct gen *g)
+{
+	for (size_t i = 0; i < g->files.len; i++)
+		guard_long_lines(&g->files.items[i]->text);
+	if (g->files.len)
+		qsort(g->files.items, g->files.len, sizeof *g->files.items, compare_files);
+}
+
+/* ---- text ---- */
+
+const char *gen_where(struct gen *g, struct srcpos pos)
+{
+	return arena_printf(g->arena, "%s:%u", pos.src ? pos.src->name : "?", pos.line);
+}
+
+const char *gen_hex(struct gen *g, uint64_t v)
+{
+	return arena_printf(g->arena, "0x%llx%s", (unsigned long long)v,
+			    v > UINT32_MAX ? "ull" : "u");
+}
+
+const char *gen_hex_width(struct gen *g, uint64_t v, unsigned bits)
+{
+	return arena_printf(g->arena, "0x%0*llx%s", (int)bits / 4, (unsigned long long)v,
+			    bits > 32 ? "ull" : "u");
+}
+
+void gen_call(struct strbuf *out, const char *name, const char *const *args, size_t nargs,
+	      const char *end)
+{
+	sb_printf(out, "%s(", name);
+	for (size_t i = 0; i < nargs; i++)
+		sb_printf(out, "%s%s", i ? ", " : "", args[i]);
+	sb_printf(out, ")%s\n", end);
+}
+
+/* Comments must not end early: a spec's "*" followed by "/" is broken up. */
+static void put_comment_text(struct strbuf *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		sb_putc(out, s[i]);
+		if (s[i] == '*' && i + 1 < n && s[i + 1] == '/')
+			sb_putc(out, ' ');
+	}
+}
+
+static void put_tabs(struct strbuf *out, unsigned tabs)
+{
+	for (unsigned i = 0; i < tabs; i++)
+		sb_putc(out, '\t');
+}
+
+/* Greedy word wrap, as clang-format reflows comments: each line as full as
+ * the column limit allows. Paragraphs (blank lines in the text) stay. */
+void gen_comment(struct strbuf *out, unsigned tabs, const char *text)
+{
+	unsigned indent = tabs * TAB_WIDTH;
+	size_t len = strlen(text);
+	while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
+		len--;
+	bool one_line = indent + 3 + len + 3 <= COLUMN_LIMIT && !memchr(text, '\n', len);
+	if (one_line) {
+		put_tabs(out, tabs);
+		sb_puts(out, "/* ");
+		put_comment_text(out, text, len);
+		sb_puts(out, " */\n");
+		return;
+	}
+	put_tabs(out, tabs);
+	sb_puts(out, "/*\n");
+	size_t width = COLUMN_LIMIT - indent - 3;
+	size_t i = 0;
+	while (i < len) {
+		size_t eol = i;
+		while (eol < len && text[eol] != '\n')
+			eol++;
+		if (eol == i) {
+			put_tabs(out, tabs);
+			sb_puts(out, " *\n");
+		}
+		while (i < eol) {
+			while (i < eol && text[i] == ' ')
+				i++;
+			if (i == eol)
+				break;
+			size_t end = i, last_space = 0;
+			while (end < eol && end - i < width) {
+				if (text[end] == ' ')
+					last_space = end;
+				end++;
+			}
+			if (end < eol && last_space > i)
+				end = last_space;
+			else if (end < eol) /* a word longer than a line stays whole */
+				while (end < eol && text[end] != ' ')
+					end++;
+			put_tabs(out, tabs);
+			sb_puts(out, " * ");
+			size_t n = end - i;
+			while (n && text[i + n - 1] == ' ')
+				n--;
+			put_comment_text(out, text + i, n);
+			sb_putc(out, '\n');
+			i = end;
+		}
+		i = eol + 1;
+	}
+	put_tabs(out, tabs);
+	sb_puts(out, " */\n");
+}
+
+void gen_banner(struct gen *g, struct gen_file *f, const char *purpose,
+		const struct source *const *sources, size_t nsources)
+{
+	uint64_t hash = 0;
+	struct strbuf names = {0};
+	for (size_t i = 0; i < nsources; i++) {
+		const struct source *s = sources[i];
+		hash = fnv1a64(hash, s->name, strlen(s->name) + 1);
+		hash = fnv1a64(hash, s->text, s->len);
+		sb_printf(&names, "%s%s", i ? ", " : "", s->name);
+	}
+	sb_printf(&f->text, "/* SPDX-License-Identifier: %s */\n", g->opts->spdx);
+	struct strbuf text = {0};
+	sb_printf(&text, "%s - %s\n\nGenerated by drvgen %s from %s (input hash %016llx). Do not "
+			 "edit: change the spec and run drvgen gen.",
+		  f->name, purpose, DRVGEN_VERSION, sb_str(&names), (unsigned long long)hash);
+	gen_comment(&f->text, 0, sb_str(&text));
+	sb_free(&text);
+	sb_free(&names);
+}

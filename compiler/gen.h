@@ -1,0 +1,57 @@
+/* gen.h - what every backend shares: the files of one generation, banners,
+ * comments. A backend is a function from the IR to files in memory; the
+ * writer (writer.c) decides what reaches the disk.
+ */
+#ifndef DRVGEN_GEN_H
+#define DRVGEN_GEN_H
+
+#include "ir.h"
+
+struct gen_options {
+	unsigned targets; /* DRVGEN_TARGET_* bits (drvgen.h) */
+	const char *spdx; /* the SPDX line of every generated file */
+};
+
+struct gen_file {
+	const char *name;  /* a file name, no folders: "edu_regs.h" */
+	struct strbuf text;
+	bool author_owned; /* written only where no file of the name exists */
+};
+
+struct gen {
+	struct arena *arena;
+	const struct ir *ir;
+	const struct gen_options *opts;
+	VEC(struct gen_file *) files;
+};
+
+/* ---- gen.c ---- */
+
+struct gen_file *gen_open(struct gen *g, const char *name);
+/* The banner: SPDX line, the file's purpose, drvgen's version, the spec
+ * files it comes from and a hash of their contents. */
+void gen_banner(struct gen *g, struct gen_file *f, const char *purpose,
+		const struct source *const *sources, size_t nsources);
+/* A C comment holding text, wrapped to the 100-column limit, at an indent
+ * of `tabs` tabs: one line if it fits, else a block. */
+void gen_comment(struct strbuf *out, unsigned tabs, const char *text);
+/* name(arg, arg, ...) on one line; `end` follows the ')' (";" or ""). A
+ * line too long for clang-format's limit is fenced off from it by
+ * gen_finish, like any other. */
+void gen_call(struct strbuf *out, const char *name, const char *const *args, size_t nargs,
+	      const char *end);
+/* "edu.regs.yaml:12": where an item came from, without folders. */
+const char *gen_where(struct gen *g, struct srcpos pos);
+/* A C integer constant: 0x20u, or 0x100000000ull past 32 bits. */
+const char *gen_hex(struct gen *g, uint64_t v);
+/* The same, padded to a register's width: 0x00000080u. */
+const char *gen_hex_width(struct gen *g, uint64_t v, unsigned bits);
+/* Fences over-long code lines off from clang-format, and sorts the files by
+ * name, so output never depends on backend order. */
+void gen_finish(struct gen *g);
+
+/* ---- the backends ---- */
+
+void emit_regs(struct gen *g);
+
+#endif

@@ -1,0 +1,85 @@
+/* drv_io.h (kmod) - register access for a Linux kernel module.
+ *
+ * MMIO goes through ioread8..32 and readq/writeq on the pcim_iomap'd BAR;
+ * port I/O through inb/outb on the ports request_region granted. The kernel's
+ * accessors carry the barriers its architectures need.
+ */
+#ifndef DRV_IO_H
+#define DRV_IO_H
+
+#include <linux/bug.h>
+#include <linux/io.h>
+#include <linux/types.h>
+
+struct drv_io {
+	void __iomem *base;  /* MMIO: the mapping */
+	unsigned long port;  /* port I/O: the first port */
+};
+
+static inline struct drv_io drv_io_mmio(void __iomem *base)
+{
+	struct drv_io io = {base, 0};
+	return io;
+}
+
+static inline struct drv_io drv_io_pio(unsigned long port)
+{
+	struct drv_io io = {NULL, port};
+	return io;
+}
+
+static inline struct drv_io drv_io_offset(struct drv_io io, u64 off)
+{
+	if (io.base)
+		io.base += off;
+	else
+		io.port += off;
+	return io;
+}
+
+static inline u8 drv_mmio_read8(struct drv_io io, u64 off) { return ioread8(io.base + off); }
+static inline u16 drv_mmio_read16(struct drv_io io, u64 off) { return ioread16(io.base + off); }
+static inline u32 drv_mmio_read32(struct drv_io io, u64 off) { return ioread32(io.base + off); }
+static inline u64 drv_mmio_read64(struct drv_io io, u64 off) { return readq(io.base + off); }
+static inline void drv_mmio_write8(struct drv_io io, u64 off, u8 v) { iowrite8(v, io.base + off); }
+static inline void drv_mmio_write16(struct drv_io io, u64 off, u16 v) { iowrite16(v, io.base + off); }
+static inline void drv_mmio_write32(struct drv_io io, u64 off, u32 v) { iowrite32(v, io.base + off); }
+static inline void drv_mmio_write64(struct drv_io io, u64 off, u64 v) { writeq(v, io.base + off); }
+
+/* A read-modify-write in drv_regs.h brackets its two accesses with
+ * drv_barrier() and uses the _relaxed forms between. In the kernel those are
+ * the ordered accessors themselves, which carry what each architecture
+ * needs, so the bracket only has to stop the compiler. */
+static inline void drv_barrier(void) { barrier(); }
+#define drv_mmio_read8_relaxed drv_mmio_read8
+#define drv_mmio_read16_relaxed drv_mmio_read16
+#define drv_mmio_read32_relaxed drv_mmio_read32
+#define drv_mmio_read64_relaxed drv_mmio_read64
+#define drv_mmio_write8_relaxed drv_mmio_write8
+#define drv_mmio_write16_relaxed drv_mmio_write16
+#define drv_mmio_write32_relaxed drv_mmio_write32
+#define drv_mmio_write64_relaxed drv_mmio_write64
+
+static inline u8 drv_pio_read8(struct drv_io io, u64 off) { return inb(io.port + off); }
+static inline u16 drv_pio_read16(struct drv_io io, u64 off) { return inw(io.port + off); }
+static inline u32 drv_pio_read32(struct drv_io io, u64 off) { return inl(io.port + off); }
+static inline void drv_pio_write8(struct drv_io io, u64 off, u8 v) { outb(v, io.port + off); }
+static inline void drv_pio_write16(struct drv_io io, u64 off, u16 v) { outw(v, io.port + off); }
+static inline void drv_pio_write32(struct drv_io io, u64 off, u32 v) { outl(v, io.port + off); }
+
+#define drv_pio_read8_relaxed drv_pio_read8
+#define drv_pio_read16_relaxed drv_pio_read16
+#define drv_pio_read32_relaxed drv_pio_read32
+#define drv_pio_write8_relaxed drv_pio_write8
+#define drv_pio_write16_relaxed drv_pio_write16
+#define drv_pio_write32_relaxed drv_pio_write32
+
+/* An out-of-range register index is a driver bug about to touch a register
+ * outside its array: stop here rather than there. */
+static inline void drv_index_fault(const char *where, unsigned long i)
+{
+	pr_err("drvgen: %s: register index %lu is out of range\n", where, i);
+	BUG();
+}
+
+#endif

@@ -1,0 +1,73 @@
+/* drv_sim.h - a simulated bus for host tests of drivers.
+ *
+ * A test maps a device model (C callbacks) as a register block; the
+ * generated accessors, compiled against runtime/sim/drv_io.h, drive it
+ * unchanged. Every access can be recorded and decoded to block, register,
+ * field and value, as text or JSON lines, so a test can assert the exact
+ * sequence a driver performs.
+ *
+ *	struct drv_sim *sim = drv_sim_new();
+ *	struct drv_io io = drv_sim_map(sim, &edu_bar0_desc, edu_model_ops(&model));
+ *	struct edu_bar0 h = edu_bar0_at(io);
+ *	drv_sim_record(sim, true);
+ *	edu_liveness_write(h, 0x1234);
+ *	drv_sim_format_text(drv_sim_trace_at(sim, 0), line, sizeof line);
+ *	   -> "W edu.bar0 liveness <- 0x00001234"
+ */
+#ifndef DRV_SIM_H
+#define DRV_SIM_H
+
+#include "drv_desc.h"
+#include "drv_io.h"
+
+#include <stdio.h>
+
+struct drv_sim_model {
+	uint64_t (*read)(void *ctx, uint64_t offset, unsigned bytes);
+	void (*write)(void *ctx, uint64_t offset, unsigned bytes, uint64_t value);
+	void *ctx;
+};
+
+enum { DRV_SIM_MAX_DIMS = 4 };
+
+/* One recorded access, decoded when the window has a description. */
+struct drv_sim_access {
+	bool write;
+	const struct drv_sim_window *window;
+	uint64_t offset; /* from the start of the window */
+	uint64_t instance; /* of a block that repeats, else 0 */
+	unsigned bytes;
+	uint64_t value;
+	const struct drv_desc_reg *reg; /* NULL: no register of this size there */
+	uint64_t index[DRV_SIM_MAX_DIMS];
+};
+
+struct drv_sim;
+
+struct drv_sim *drv_sim_new(void);
+void drv_sim_free(struct drv_sim *sim);
+
+/* Maps a model as one block; desc (from a generated <device>_regs_desc.c)
+ * may be NULL, in which case the trace shows raw offsets. */
+struct drv_io drv_sim_map(struct drv_sim *sim, const struct drv_desc_block *desc,
+			  struct drv_sim_model model);
+
+/* The bank a model has switched in (e.g. "dlab" while a 16550's LCR.DLAB is
+ * set), so shared offsets decode to the register actually reached. */
+void drv_sim_set_bank(struct drv_io io, const char *bank);
+
+/* Keep accesses in memory (off by default) and/or stream them as they
+ * happen to text and JSON-lines files (either may be NULL). */
+void drv_sim_record(struct drv_sim *sim, bool on);
+void drv_sim_trace_to(struct drv_sim *sim, FILE *text, FILE *jsonl);
+size_t drv_sim_trace_len(const struct drv_sim *sim);
+const struct drv_sim_access *drv_sim_trace_at(const struct drv_sim *sim, size_t i);
+void drv_sim_trace_clear(struct drv_sim *sim);
+
+/* "R edu.bar0 status -> 0x00000001 {computing=1 irq_enable=0}" */
+void drv_sim_format_text(const struct drv_sim_access *a, char *buf, size_t len);
+/* {"op":"read","block":"edu.bar0","offset":32,"bytes":4,"value":1,
+ *  "register":"status","fields":{"computing":1,"irq_enable":0}} */
+void drv_sim_format_json(const struct drv_sim_access *a, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,136 @@
+/* drv_io.h (user) - register access for a Linux userspace driver server.
+ *
+ * MMIO is a volatile access to a mapping of the BAR (sysfs resourceN or
+ * VFIO); port I/O is the x86 in/out instructions, after ioperm() granted the
+ * manifest's ranges. As in Linux's x86 readl/writel, a compiler barrier keeps
+ * ordinary memory accesses (a DMA descriptor, say) on their side of the
+ * register access; x86 orders uncached accesses itself, so no fence
+ * instruction is needed and an accessor is exactly one load or store. Other
+ * architectures would need a real fence here.
+ */
+#ifndef DRV_IO_H
+#define DRV_IO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct drv_io {
+	volatile uint8_t *base; /* MMIO: the mapping */
+	uint16_t port;          /* port I/O: the first port */
+};
+
+static inline struct drv_io drv_io_mmio(volatile void *base)
+{
+	struct drv_io io = {(volatile uint8_t *)base, 0};
+	return io;
+}
+
+static inline struct drv_io drv_io_pio(uint16_t port)
+{
+	struct drv_io io = {NULL, port};
+	return io;
+}
+
+static inline struct drv_io drv_io_offset(struct drv_io io, uint64_t off)
+{
+	if (io.base)
+		io.base += off;
+	else
+		io.port = (uint16_t)(io.port + off);
+	return io;
+}
+
+/* Orders ordinary memory accesses around a register access. */
+static inline void drv_barrier(void)
+{
+	__asm__ __volatile__("" ::: "memory");
+}
+
+/* The _relaxed forms are the bare access; a read-modify-write brackets its
+ * two with one barrier each side (drv_regs.h), as nothing needs ordering
+ * between them. */
+#define DRV_MMIO(bits)                                                                    \
+	static inline uint##bits##_t drv_mmio_read##bits##_relaxed(struct drv_io io,      \
+								   uint64_t off)          \
+	{                                                                                 \
+		return *(volatile uint##bits##_t *)(io.base + off);                       \
+	}                                                                                 \
+	static inline void drv_mmio_write##bits##_relaxed(struct drv_io io, uint64_t off, \
+							  uint##bits##_t v)               \
+	{                                                                                 \
+		*(volatile uint##bits##_t *)(io.base + off) = v;                          \
+	}                                                                                 \
+	static inline uint##bits##_t drv_mmio_read##bits(struct drv_io io, uint64_t off)  \
+	{                                                                                 \
+		uint##bits##_t v = drv_mmio_read##bits##_relaxed(io, off);               \
+		drv_barrier();                                                            \
+		return v;                                                                 \
+	}                                                                                 \
+	static inline void drv_mmio_write##bits(struct drv_io io, uint64_t off,          \
+						uint##bits##_t v)                         \
+	{                                                                                 \
+		drv_barrier();                                                            \
+		drv_mmio_write##bits##_relaxed(io, off, v);                               \
+	}
+DRV_MMIO(8)
+DRV_MMIO(16)
+DRV_MMIO(32)
+DRV_MMIO(64)
+#undef DRV_MMIO
+
+static inline uint8_t drv_pio_read8(struct drv_io io, uint64_t off)
+{
+	uint8_t v;
+	__asm__ __volatile__("inb %w1, %b0" : "=a"(v) : "Nd"((uint16_t)(io.port + off)) : "memory");
+	return v;
+}
+
+static inline uint16_t drv_pio_read16(struct drv_io io, uint64_t off)
+{
+	uint16_t v;
+	__asm__ __volatile__("inw %w1, %w0" : "=a"(v) : "Nd"((uint16_t)(io.port + off)) : "memory");
+	return v;
+}
+
+static inline uint32_t drv_pio_read32(struct drv_io io, uint64_t off)
+{
+	uint32_t v;
+	__asm__ __volatile__("inl %w1, %0" : "=a"(v) : "Nd"((uint16_t)(io.port + off)) : "memory");
+	return v;
+}
+
+static inline void drv_pio_write8(struct drv_io io, uint64_t off, uint8_t v)
+{
+	__asm__ __volatile__("outb %b0, %w1" : : "a"(v), "Nd"((uint16_t)(io.port + off)) : "memory");
+}
+
+static inline void drv_pio_write16(struct drv_io io, uint64_t off, uint16_t v)
+{
+	__asm__ __volatile__("outw %w0, %w1" : : "a"(v), "Nd"((uint16_t)(io.port + off)) : "memory");
+}
+
+static inline void drv_pio_write32(struct drv_io io, uint64_t off, uint32_t v)
+{
+	__asm__ __volatile__("outl %0, %w1" : : "a"(v), "Nd"((uint16_t)(io.port + off)) : "memory");
+}
+
+/* Port instructions are ordered by the CPU and carry a compiler barrier. */
+#define drv_pio_read8_relaxed drv_pio_read8
+#define drv_pio_read16_relaxed drv_pio_read16
+#define drv_pio_read32_relaxed drv_pio_read32
+#define drv_pio_write8_relaxed drv_pio_write8
+#define drv_pio_write16_relaxed drv_pio_write16
+#define drv_pio_write32_relaxed drv_pio_write32
+
+/* An array index past the end at run time: a driver bug, stopped before it
+ * touches a register outside the array. */
+__attribute__((noreturn, cold)) static inline void drv_index_fault(const char *where,
+								    unsigned long i)
+{
+	fprintf(stderr, "drvgen: %s: register index %lu is out of range\n", where, i);
+	abort();
+}
+
+#endif

@@ -1,0 +1,5 @@
+/* expect: incompatible type */
+/* A field helper of one register does not take another register's value. */
+#include "acc_regs.h"
+unsigned f(struct acc_regs h);
+unsigned f(struct acc_regs h) { return acc_ctrl_enable_get(acc_err_read(h)); }

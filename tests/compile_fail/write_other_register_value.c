@@ -1,0 +1,5 @@
+/* expect: incompatible type */
+/* Nor does a register take another register's value. */
+#include "acc_regs.h"
+void f(struct acc_regs h);
+void f(struct acc_regs h) { acc_ctrl_write(h, acc_err_read(h)); }
