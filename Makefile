@@ -206,6 +206,18 @@ fuzz test-fuzz: build/fuzz/fuzz_idl build/fuzz/fuzz_regs build/fuzz/fuzz_manifes
 	$(call fuzz_run,regs,$(if $(filter test-fuzz,$@),20,$(FUZZ_SECONDS)))
 	$(call fuzz_run,manifest,$(if $(filter test-fuzz,$@),20,$(FUZZ_SECONDS)))
 
+# ---- benchmarks (ratios against baselines measured in the same run) ----
+
+$(BUILD)/tools/%: tools/%.c | $(BUILD)/tools
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) -o $@ $<
+
+$(BUILD)/tools:
+	mkdir -p $@
+
+.PHONY: bench
+bench: $(BUILD)/drvgen $(BUILD)/tools/synth_regs $(BUILD)/tools/bench_run
+	sh bench/regs_scale.sh $(BUILD)
+
 # ---- the main job ----
 
 .PHONY: demo

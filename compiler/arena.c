@@ -25,33 +25,65 @@ static void *xmalloc(size_t n)
 	return p;
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+static struct arena_chunk *new_chunk(struct arena *a, size_t size)
 {
+	/* A spare chunk that fits, else a new one; chunks grow with the arena so
+	 * a 100k-register spec does not make thousands of small mallocs. */
+	for (struct arena_chunk **pp = &a->spare; *pp; pp = &(*pp)->next)
+		if ((*pp)->size >= size) {
+			struct arena_chunk *c = *pp;
+			*pp = c->next;
+			c->used = 0;
+			return c;
+		}
 	size_t align = sizeof(max_align_t);
-	size = (size + align - 1) / align * align;
+	size_t chunk = size > ARENA_CHUNK_MIN ? size : ARENA_CHUNK_MIN;
+	if (a->bytes / 4 > chunk)
+		chunk = a->bytes / 4 / align * align;
+	struct arena_chunk *c = xmalloc(sizeof *c + chunk);
+	c->size = chunk;
+	c->used = 0;
+	return c;
+}
+
+static void *alloc_aligned(struct arena *a, size_t size, size_t align)
+{
 	struct arena_chunk *c = a->head;
-	if (!c || c->size - c->used < size) {
-		size_t chunk = size > ARENA_CHUNK_MIN ? size : ARENA_CHUNK_MIN;
-		/* Grow chunks with the arena so a 100k-register spec does not make
-		 * thousands of small mallocs. */
-		if (a->bytes / 4 > chunk)
-			chunk = a->bytes / 4 / align * align;
-		c = xmalloc(sizeof *c + chunk);
-		c->size = chunk;
-		c->used = 0;
+	size_t at = c ? (c->used + align - 1) / align * align : 0;
+	if (!c || at > c->size || c->size - at < size) {
+		c = new_chunk(a, (size + 15) / 16 * 16);
 		c->next = a->head;
 		a->head = c;
+		at = 0;
 	}
-	void *p = (char *)c->data + c->used;
-	c->used += size;
+	void *p = (char *)c->data + at;
+	c->used = at + size;
 	a->bytes += size;
 	memset(p, 0, size);
 	return p;
 }
 
+void *arena_alloc(struct arena *a, size_t size)
+{
+	return alloc_aligned(a, size, sizeof(max_align_t));
+}
+
+void arena_recycle(struct arena *to, struct arena *from)
+{
+	struct arena_chunk *lists[2] = {from->head, from->spare};
+	for (int i = 0; i < 2; i++)
+		for (struct arena_chunk *c = lists[i], *next; c; c = next) {
+			next = c->next;
+			c->next = to->spare;
+			to->spare = c;
+		}
+	from->head = from->spare = NULL;
+	from->bytes = 0;
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = alloc_aligned(a, n + 1, 1); /* text needs no alignment */
 	memcpy(p, s, n);
 	p[n] = 0;
 	return p;
@@ -68,7 +100,7 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 	va_copy(ap2, ap);
 	int n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
-	char *p = arena_alloc(a, (size_t)n + 1);
+	char *p = alloc_aligned(a, (size_t)n + 1, 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
@@ -98,12 +130,12 @@ void vec_grow_(struct arena *a, void **items, size_t *cap, size_t need, size_t e
 
 void arena_free(struct arena *a)
 {
-	struct arena_chunk *c = a->head;
-	while (c) {
-		struct arena_chunk *next = c->next;
-		free(c);
-		c = next;
-	}
-	a->head = NULL;
+	struct arena_chunk *lists[2] = {a->head, a->spare};
+	for (int i = 0; i < 2; i++)
+		for (struct arena_chunk *c = lists[i], *next; c; c = next) {
+			next = c->next;
+			free(c);
+		}
+	a->head = a->spare = NULL;
 	a->bytes = 0;
 }

@@ -73,8 +73,10 @@ struct regs_ast {
 	VEC(struct regs_block_ast *) blocks;
 };
 
-struct yreader;
-struct regs_ast *regs_load(struct arena *a, struct diag_engine *d, const struct source *src);
+/* The YAML tree is built in `scratch`, which the caller may recycle after;
+ * the AST lives in `a`. */
+struct regs_ast *regs_load(struct arena *a, struct arena *scratch, struct diag_engine *d,
+			   const struct source *src);
 
 /* ---- capability manifests (manifest_load.c) ---- */
 
@@ -106,7 +108,7 @@ struct manifest_ast {
 	VEC(struct manifest_cap_ast) caps;
 };
 
-struct manifest_ast *manifest_load(struct arena *a, struct diag_engine *d,
+struct manifest_ast *manifest_load(struct arena *a, struct arena *scratch, struct diag_engine *d,
 				   const struct source *src);
 
 /* ---- protocols (idl_parse.c, dsl/idl.l, dsl/idl.y) ---- */

@@ -20,10 +20,15 @@
 struct arena_chunk;
 struct arena {
 	struct arena_chunk *head;
-	size_t bytes; /* total bytes handed out, for the benchmark's memory figure */
+	struct arena_chunk *spare; /* recycled chunks, used before new ones */
+	size_t bytes;              /* total bytes handed out */
 };
 
 void *arena_alloc(struct arena *a, size_t size); /* zeroed, aligned for any type */
+/* Moves every chunk of `from` to `to`'s spare list, emptying `from`: memory a
+ * phase is done with (a YAML tree once its AST exists) is reused by the next
+ * phase instead of being returned and faulted in again. */
+void arena_recycle(struct arena *to, struct arena *from);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) PRINTF_LIKE(2, 3);
@@ -74,6 +79,8 @@ struct strmap {
 };
 
 void strmap_init(struct strmap *m, struct arena *a);
+/* The same, sized for `expected` keys up front, so it never grows. */
+void strmap_init_sized(struct strmap *m, struct arena *a, size_t expected);
 /* The value stored under key, or NULL. */
 void *strmap_get(const struct strmap *m, const char *key);
 /* Stores value under key unless the key is present; returns the value that

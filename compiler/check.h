@@ -20,7 +20,11 @@ void check_idl(struct checker *c, struct idl_ast *const *files, size_t n);
 void check_regs(struct checker *c, struct regs_ast *const *files, size_t n);
 void check_manifests(struct checker *c, struct manifest_ast *const *files, size_t n);
 
-/* Shared by the checkers: E0201 unless name is a C identifier and no keyword. */
+/* Shared by the checkers: E0201 unless name is a C identifier. */
 bool check_c_name(struct checker *c, struct lstr name, const char *what);
+
+/* c_names.c: E0216 for any two items of the register maps whose generated
+ * C names would clash, given c_name and c_const are set. */
+void check_c_name_clashes(struct checker *c);
 
 #endif

@@ -15,8 +15,6 @@ struct regs_checker {
 	struct checker *c;
 	struct ir_device *dev;
 	struct ir_block *block;
-	struct strmap *c_names; /* every C identifier the accessors define, build-wide */
-	struct strmap clashes;  /* pairs of items already reported as clashing */
 	struct strmap paths;   /* register path -> register, per block */
 	struct strmap indices; /* register path -> its index in block->regs, plus one */
 	VEC(const struct regs_node_ast *) layout_asts; /* parallel to block->regs */
@@ -25,6 +23,9 @@ struct regs_checker {
 #define DIAG_REPORT(rc, pos, code, ...) diag_report((rc)->c->diag, pos, code, __VA_ARGS__)
 #define DIAG_NOTE(rc, pos, ...) diag_note((rc)->c->diag, pos, __VA_ARGS__)
 
+/* Names of register maps and manifests only ever appear inside longer C
+ * names (uart16550_lcr_break_get), so a C keyword is a fine name; clashes
+ * between the longer names are checked where they are made. */
 bool check_c_name(struct checker *c, struct lstr name, const char *what)
 {
 	if (!name.s)
@@ -34,10 +35,6 @@ bool check_c_name(struct checker *c, struct lstr name, const char *what)
 			    "%s name '%s' is not a C identifier (letters, digits and '_', not "
 			    "starting with a digit)",
 			    what, name.s);
-		return false;
-	}
-	if (is_c_keyword(name.s)) {
-		diag_report(c->diag, name.pos, E0201, "%s name '%s' is a C keyword", what, name.s);
 		return false;
 	}
 	return true;
@@ -555,45 +552,16 @@ static void resolve_layouts(struct regs_checker *rc)
 
 /* ---- C names ---- */
 
-struct c_name_owner {
-	const char *what; /* "register 'status'", for the message */
-	struct srcpos pos;
-};
-
-/* Every identifier a device's header will define is claimed here, one
- * registry for the whole build, so two items never define the same name
- * (a register 'count' in group 'q' and q's own Q_COUNT, say). */
-static void claim_c_name(struct regs_checker *rc, const char *name, struct srcpos pos,
-			 const char *what)
-{
-	struct c_name_owner *o = NEW(rc->c->arena, struct c_name_owner);
-	o->what = what;
-	o->pos = pos;
-	struct c_name_owner *prev = strmap_put(rc->c_names, name, o);
-	if (!prev)
-		return;
-	/* Two items clash in several names at once (stem, constants): say it once. */
-	const char *pair = arena_printf(rc->c->arena, "%s\n%s", what, prev->what);
-	if (strmap_put(&rc->clashes, pair, (void *)pair))
-		return;
-	DIAG_REPORT(rc, pos, E0216, "%s and %s would both define '%s' in C; rename one", what,
-		    prev->what, name);
-	DIAG_NOTE(rc, prev->pos, "the other one");
-}
-
-/* The item's constant prefix is claimed too: the accessor patterns take it
- * as an argument, and an argument that is itself a macro would expand. */
-static void claim_constants(struct regs_checker *rc, const char *c_name, const char *const *suffixes,
-			    size_t n, struct srcpos pos, const char *what)
-{
-	const char *prefix = upper_dup(rc->c->arena, c_name);
-	claim_c_name(rc, prefix, pos, what);
-	for (size_t i = 0; i < n; i++)
-		claim_c_name(rc, arena_printf(rc->c->arena, "%s_%s", prefix, suffixes[i]), pos, what);
-}
-
 /* <device>_<register>, with the block joining the prefix only for registers
  * (and groups) whose path more than one block uses (docs/accessors.md). */
+static const char *c_name_of(struct regs_checker *rc, const struct strmap *blocks_of,
+			     const struct ir_block *blk, const char *path)
+{
+	bool shared = strmap_get(blocks_of, path) == (void *)blocks_of;
+	return shared ? arena_printf(rc->c->arena, "%s_%s_%s", rc->dev->name, blk->name, path)
+		      : arena_printf(rc->c->arena, "%s_%s", rc->dev->name, path);
+}
+
 static void name_registers(struct regs_checker *rc)
 {
 	struct arena *a = rc->c->arena;
@@ -612,56 +580,38 @@ static void name_registers(struct regs_checker *rc)
 				strmap_set(&blocks_of, path, &blocks_of);
 		}
 	}
-	const char *suffixes[IR_MAX_CONSTANTS];
-	claim_c_name(rc, upper_dup(a, arena_printf(a, "%s_REGS_H", rc->dev->name)), rc->dev->pos,
-		     arena_printf(a, "the header guard of device '%s'", rc->dev->name));
 	for (size_t b = 0; b < rc->dev->blocks.len; b++) {
 		struct ir_block *blk = rc->dev->blocks.items[b];
-		const char *what = arena_printf(a, "block '%s'", blk->name);
 		blk->c_name = arena_printf(a, "%s_%s", rc->dev->name, blk->name);
-		claim_c_name(rc, blk->c_name, blk->pos, what);
-		claim_constants(rc, blk->c_name, suffixes, ir_block_constants(blk, suffixes), blk->pos,
-				what);
+		blk->c_const = upper_dup(a, blk->c_name);
 		for (size_t i = 0; i < blk->groups.len; i++) {
 			struct ir_group *g = blk->groups.items[i];
-			bool shared = strmap_get(&blocks_of, g->path) == &blocks_of;
-			g->c_name = shared ? arena_printf(a, "%s_%s_%s", rc->dev->name, blk->name, g->path)
-					   : arena_printf(a, "%s_%s", rc->dev->name, g->path);
-			what = arena_printf(a, "group '%s'", g->path);
-			claim_c_name(rc, g->c_name, g->pos, what);
-			claim_constants(rc, g->c_name, suffixes, ir_group_constants(g, suffixes), g->pos,
-					what);
+			g->c_name = c_name_of(rc, &blocks_of, blk, g->path);
+			g->c_const = upper_dup(a, g->c_name);
 		}
 		for (size_t i = 0; i < blk->regs.len; i++) {
 			struct ir_register *r = blk->regs.items[i];
-			bool shared = strmap_get(&blocks_of, r->path) == &blocks_of;
-			r->c_name = shared ? arena_printf(a, "%s_%s_%s", rc->dev->name, blk->name, r->path)
-					   : arena_printf(a, "%s_%s", rc->dev->name, r->path);
-			what = arena_printf(a, "register '%s'", r->path);
-			claim_c_name(rc, r->c_name, r->pos, what);
-			claim_constants(rc, r->c_name, suffixes, ir_register_constants(r, suffixes), r->pos,
-					what);
+			r->c_name = c_name_of(rc, &blocks_of, blk, r->path);
+			r->c_const = upper_dup(a, r->c_name);
 			for (size_t f = 0; f < r->fields.len; f++) {
-				const struct ir_field *fld = &r->fields.items[f];
-				const char *stem = arena_printf(a, "%s_%s", r->c_name, fld->name);
-				what = arena_printf(a, "field '%s.%s'", r->path, fld->name);
-				claim_c_name(rc, stem, fld->pos, what);
-				claim_constants(rc, stem, suffixes, ir_field_constants(fld, suffixes),
-						fld->pos, what);
-				for (size_t e = 0; e < fld->enums.len; e++)
-					claim_c_name(rc,
-						     upper_dup(a, arena_printf(a, "%s_%s", stem,
-									       fld->enums.items[e].name)),
-						     fld->enums.items[e].pos,
-						     arena_printf(a, "enum value '%s' of field '%s.%s'",
-								  fld->enums.items[e].name, r->path,
-								  fld->name));
+				struct ir_field *fld = &r->fields.items[f];
+				fld->c_const = arena_printf(a, "%s_%s", r->c_const, fld->name);
+				for (char *p = (char *)fld->c_const + strlen(r->c_const); *p; p++)
+					*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
 			}
 		}
 	}
 }
 
 /* ---- the stage ---- */
+
+static size_t count_registers(const regs_node_list *items)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < items->len; i++)
+		n += items->items[i]->is_group ? count_registers(&items->items[i]->children) : 1;
+	return n;
+}
 
 static void check_block(struct regs_checker *rc, const struct regs_block_ast *ba)
 {
@@ -688,8 +638,9 @@ static void check_block(struct regs_checker *rc, const struct regs_block_ast *ba
 	b->stride = count > 1 ? stride : 0;
 
 	rc->block = b;
-	strmap_init(&rc->paths, a);
-	strmap_init(&rc->indices, a);
+	size_t nregs = count_registers(&ba->items);
+	strmap_init_sized(&rc->paths, a, nregs);
+	strmap_init_sized(&rc->indices, a, nregs);
 	rc->layout_asts.len = 0;
 	uint64_t span, align;
 	check_items(rc, &ba->items, NULL, NULL, &span, &align);
@@ -701,9 +652,8 @@ static void check_block(struct regs_checker *rc, const struct regs_block_ast *ba
 
 void check_regs(struct checker *c, struct regs_ast *const *files, size_t n)
 {
-	struct strmap devices, c_names;
+	struct strmap devices;
 	strmap_init(&devices, c->arena);
-	strmap_init(&c_names, c->arena);
 	for (size_t f = 0; f < n; f++) {
 		const struct regs_ast *ast = files[f];
 		struct regs_checker rc = {.c = c};
@@ -721,8 +671,6 @@ void check_regs(struct checker *c, struct regs_ast *const *files, size_t n)
 			continue;
 		}
 		rc.dev = dev;
-		rc.c_names = &c_names;
-		strmap_init(&rc.clashes, c->arena);
 		struct strmap block_names;
 		strmap_init(&block_names, c->arena);
 		for (size_t i = 0; i < ast->blocks.len; i++) {
@@ -741,4 +689,5 @@ void check_regs(struct checker *c, struct regs_ast *const *files, size_t n)
 		name_registers(&rc);
 		vec_push(c->arena, &c->ir->devices, dev);
 	}
+	check_c_name_clashes(c);
 }

@@ -19,6 +19,7 @@ struct regs_emitter {
 	const struct ir_device *dev;
 	const struct ir_block *block;
 	struct strmap done; /* C names of the registers and groups already emitted */
+	struct strbuf scratch;
 };
 
 static uint64_t width_mask(unsigned bits)
@@ -95,9 +96,30 @@ static void emit_pattern(struct regs_emitter *e, const char *pattern, size_t n, 
 	gen_call(&e->f->text, pattern, args, n, "");
 }
 
-static const char *num(struct regs_emitter *e, unsigned v)
+static const char *bits_text(unsigned bits)
 {
-	return arena_printf(e->g->arena, "%u", v);
+	return bits == 8 ? "8" : bits == 16 ? "16" : bits == 32 ? "32" : "64";
+}
+
+static const char *width_type(unsigned bits)
+{
+	return bits == 8 ? "uint8_t" : bits == 16 ? "uint16_t" : bits == 32 ? "uint32_t" : "uint64_t";
+}
+
+/* #define stem_field_set(v, x) DRV_SET(stem_field, F, v, x), the body on a
+ * line of its own when one line would be too long, as clang-format has it. */
+static void emit_field_check(struct regs_emitter *e, const char *stem, const char *field,
+			     const char *op, const char *first, const char *check, const char *F)
+{
+	struct strbuf *head = &e->scratch, body = {0};
+	head->len = 0;
+	sb_printf(head, "#define %s_%s_%s(%s, x)", stem, field, op, first);
+	sb_printf(&body, "%s(%s_%s, %s, %s, x)", check, stem, field, F, first);
+	if (head->len + 1 + body.len <= 100 || head->len + 2 > 100 || 8 + body.len > 100)
+		sb_printf(&e->f->text, "%s %s\n", sb_str(head), sb_str(&body));
+	else
+		sb_printf(&e->f->text, "%s \\\n\t%s\n", sb_str(head), sb_str(&body));
+	sb_free(&body);
 }
 
 static void emit_define(struct regs_emitter *e, const char *name, const char *value)
@@ -157,16 +179,14 @@ static bool enum_fits_int(const struct ir_field *f)
 static void emit_field(struct regs_emitter *e, const struct ir_register *r, const char *handle,
 		       bool update, const struct ir_field *f)
 {
-	struct arena *a = e->g->arena;
 	struct strbuf *t = &e->f->text;
 	const struct access_info *ai = access_info(f->access);
 	const char *stem = r->c_name;
-	const char *F = upper(e, arena_printf(a, "%s_%s", stem, f->name));
+	const char *F = f->c_const;
 	unsigned width = f->msb - f->lsb + 1;
-	(void)a;
 
 	struct strbuf c = {0};
-	sb_printf(&c, "%s.%s (%s): ", r->name, f->name, gen_where(e->g, f->pos));
+	sb_printf(&c, "%s.%s (%s:%u): ", r->name, f->name, f->pos.src->name, f->pos.line);
 	if (width == 1)
 		sb_printf(&c, "bit %u", f->lsb);
 	else
@@ -177,35 +197,28 @@ static void emit_field(struct regs_emitter *e, const struct ir_register *r, cons
 	gen_comment(t, 0, sb_str(&c));
 	sb_free(&c);
 
-	emit_define(e, arena_printf(a, "%s_SHIFT", F), arena_printf(a, "%u", f->lsb));
-	emit_define(e, arena_printf(a, "%s_MASK", F), gen_hex_width(e->g, f->mask, r->width));
+	sb_printf(t, "#define %s_SHIFT %u\n", F, f->lsb);
+	sb_printf(t, "#define %s_MASK %s\n", F, gen_hex_width(e->g, f->mask, r->width));
 	if (f->has_reset)
-		emit_define(e, arena_printf(a, "%s_RESET", F), gen_hex(e->g, f->reset));
+		sb_printf(t, "#define %s_RESET %s\n", F, gen_hex(e->g, f->reset));
 	bool as_enum = enum_fits_int(f);
 	if (as_enum)
 		emit_enum(e, stem, f);
 	else
 		for (size_t i = 0; i < f->enums.len; i++)
-			emit_define(e, arena_printf(a, "%s_%s", F, upper(e, f->enums.items[i].name)),
-				    gen_hex(e->g, f->enums.items[i].value));
-	if (ai->readable) {
-		if (as_enum)
-			emit_pattern(e, "DRV_FIELD_GET_ENUM", 5, stem, f->name, num(e, r->width), F,
-				     arena_printf(a, "%s_%s", stem, f->name));
-		else
-			emit_pattern(e, "DRV_FIELD_GET", 4, stem, f->name, num(e, r->width), F);
-	}
-	if (ai->write == WRITE_NONE)
-		return;
-	static const char *const set_params[] = {"v", "x"}, *const update_params[] = {"h", "x"};
-	emit_pattern(e, "DRV_FIELD_SET", 4, stem, f->name, num(e, r->width), F);
-	emit_checked(e, arena_printf(a, "%s_%s_set", stem, f->name), set_params, 2, 1,
-		     "DRV_FIELD_FITS", F);
-	if (update && r->count == 1) {
-		emit_pattern(e, "DRV_FIELD_UPDATE", 5, stem, f->name, handle, num(e, r->width), F);
-		emit_checked(e, arena_printf(a, "%s_%s_update", stem, f->name), update_params, 2, 1,
-			     "DRV_FIELD_FITS", F);
-	}
+			sb_printf(t, "#define %s_%s %s\n", F, upper(e, f->enums.items[i].name),
+				  gen_hex(e->g, f->enums.items[i].value));
+	bool writable = ai->write != WRITE_NONE;
+	bool field_update = writable && update && r->count == 1;
+	const char *type = as_enum ? arena_printf(e->g->arena, "enum %s_%s", stem, f->name)
+				   : width_type(r->width);
+	emit_pattern(e, "DRV_FIELD", 8, stem, f->name, handle, bits_text(r->width), F, type,
+		     ai->readable ? (writable ? "RW" : "RO") : "WO",
+		     field_update ? "UPDATE" : "NO_UPDATE");
+	if (writable)
+		emit_field_check(e, stem, f->name, "set", "v", "DRV_SET", F);
+	if (field_update)
+		emit_field_check(e, stem, f->name, "update", "h", "DRV_UPDATE_FIELD", F);
 }
 
 /* The index check over an array accessor: name(h, i, rest...). */
@@ -216,7 +229,7 @@ static void emit_index_check(struct regs_emitter *e, const struct ir_register *r
 	for (size_t k = 0; k < nrest && k < 2; k++)
 		params[2 + k] = rest[k];
 	emit_checked(e, arena_printf(e->g->arena, "%s_%s", r->c_name, op), params, 2 + nrest, 1,
-		     "DRV_INDEX_FITS", upper(e, r->c_name));
+		     "DRV_INDEX_FITS", r->c_const);
 }
 
 static void emit_register(struct regs_emitter *e, const struct ir_register *r);
@@ -234,7 +247,7 @@ static void emit_group(struct regs_emitter *e, const struct ir_group *g)
 		return;
 	struct arena *a = e->g->arena;
 	struct strbuf *t = &e->f->text;
-	const char *G = upper(e, g->c_name);
+	const char *G = g->c_const;
 	sb_putc(t, '\n');
 	struct strbuf c = {0};
 	sb_printf(&c, "Group %s (%s): ", g->path, gen_where(e->g, g->pos));
@@ -278,7 +291,7 @@ static void emit_register(struct regs_emitter *e, const struct ir_register *r)
 	struct strbuf *t = &e->f->text;
 	const struct access_info *ai = access_info(r->access);
 	const char *stem = r->c_name;
-	const char *P = upper(e, stem);
+	const char *P = r->c_const;
 	const char *handle = handle_of(e, r->group);
 	const char *io = e->block->space == SPACE_IO ? "pio" : "mmio";
 	const char *order = e->block->endian == ENDIAN_BIG ? "BE" : "LE";
@@ -320,21 +333,21 @@ static void emit_register(struct regs_emitter *e, const struct ir_register *r)
 	}
 
 	if (other)
-		emit_pattern(e, "DRV_VALUE_OF", 3, stem, other->c_name, num(e, r->width));
+		emit_pattern(e, "DRV_VALUE_OF", 3, stem, other->c_name, bits_text(r->width));
 	else if (r->fields.len)
-		emit_pattern(e, "DRV_VALUE", 2, stem, num(e, r->width));
+		emit_pattern(e, "DRV_VALUE", 2, stem, bits_text(r->width));
 	else
-		emit_pattern(e, "DRV_VALUE_PLAIN", 2, stem, num(e, r->width));
+		emit_pattern(e, "DRV_VALUE_PLAIN", 2, stem, bits_text(r->width));
 
 	const char *at = array ? "_AT" : "";
 	if (ai->readable) {
-		emit_pattern(e, arena_printf(a, "DRV_READ%s", at), 6, stem, handle, io, num(e, r->width),
+		emit_pattern(e, arena_printf(a, "DRV_READ%s", at), 6, stem, handle, io, bits_text(r->width),
 			     order, P);
 		if (array)
 			emit_index_check(e, r, "read", NULL, 0);
 	}
 	if (ai->write == WRITE_STORE) {
-		emit_pattern(e, arena_printf(a, "DRV_WRITE%s", at), 6, stem, handle, io, num(e, r->width),
+		emit_pattern(e, arena_printf(a, "DRV_WRITE%s", at), 6, stem, handle, io, bits_text(r->width),
 			     order, P);
 		static const char *const v[] = {"v"};
 		if (array)
@@ -345,13 +358,13 @@ static void emit_register(struct regs_emitter *e, const struct ir_register *r)
 		emit_pattern(e,
 			     arena_printf(a, "DRV_WRITE_%s%s",
 					  ai->write == WRITE_ONE_ACTS ? "ONES" : "ZEROS", at),
-			     7, stem, helper, handle, io, num(e, r->width), order, P);
+			     7, stem, helper, handle, io, bits_text(r->width), order, P);
 		static const char *const bits[] = {"bits"};
 		if (array)
 			emit_index_check(e, r, helper, bits, 1);
 	}
 	if (update) {
-		emit_pattern(e, arena_printf(a, "DRV_UPDATE%s", at), 6, stem, handle, io, num(e, r->width),
+		emit_pattern(e, arena_printf(a, "DRV_UPDATE%s", at), 6, stem, handle, io, bits_text(r->width),
 			     order, P);
 		static const char *const mv[] = {"mask", "value"};
 		if (array)
@@ -367,7 +380,7 @@ static void emit_block(struct regs_emitter *e, const struct ir_block *b)
 	struct arena *a = e->g->arena;
 	struct strbuf *t = &e->f->text;
 	e->block = b;
-	const char *B = upper(e, b->c_name);
+	const char *B = b->c_const;
 	sb_putc(t, '\n');
 	struct strbuf c = {0};
 	sb_printf(&c, "Block %s (%s): %s, %s-endian, 0x%llx bytes", b->name, gen_where(e->g, b->pos),
@@ -415,6 +428,7 @@ static void emit_header(struct gen *g, const struct ir_device *dev)
 	for (size_t i = 0; i < dev->blocks.len; i++)
 		emit_block(&e, dev->blocks.items[i]);
 	sb_printf(t, "\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s */\n", guard);
+	sb_free(&e.scratch);
 }
 
 /* ---- the description ---- */

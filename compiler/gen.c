@@ -69,6 +69,18 @@ struct line {
  * clang-format formats a construct as one; extern "C" does not count. */
 static void guard_long_lines(struct strbuf *text)
 {
+	/* Most files have no long line: find out before copying anything. */
+	bool any = false;
+	for (const char *p = sb_str(text), *end = p + text->len; p < end && !any;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		/* A line holds at most a few tabs: short ones cannot be too wide. */
+		any = len > COLUMN_LIMIT - 4 * TAB_WIDTH && display_width(p, len) > COLUMN_LIMIT &&
+		      !is_comment_line(p, len);
+		p += len + 1;
+	}
+	if (!any)
+		return;
 	VEC(struct line) lines = {0};
 	struct arena scratch = {0};
 	const char *p = sb_str(text), *end = p + text->len;
@@ -148,10 +160,16 @@ const char *gen_hex_width(struct gen *g, uint64_t v, unsigned bits)
 void gen_call(struct strbuf *out, const char *name, const char *const *args, size_t nargs,
 	      const char *end)
 {
-	sb_printf(out, "%s(", name);
-	for (size_t i = 0; i < nargs; i++)
-		sb_printf(out, "%s%s", i ? ", " : "", args[i]);
-	sb_printf(out, ")%s\n", end);
+	sb_puts(out, name);
+	sb_putc(out, '(');
+	for (size_t i = 0; i < nargs; i++) {
+		if (i)
+			sb_puts(out, ", ");
+		sb_puts(out, args[i]);
+	}
+	sb_putc(out, ')');
+	sb_puts(out, end);
+	sb_putc(out, '\n');
 }
 
 /* Comments must not end early: a spec's "*" followed by "/" is broken up. */

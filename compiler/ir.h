@@ -60,6 +60,7 @@ struct ir_register;
 
 struct ir_field {
 	const char *name;
+	const char *c_const; /* the prefix of its constants: "EDU_STATUS_IRQ_ENABLE" */
 	const char *doc;
 	struct srcpos pos;
 	unsigned lsb, msb;
@@ -77,7 +78,8 @@ struct ir_field {
 struct ir_group {
 	const char *name;
 	const char *path;   /* group names from the block down, joined with '_' */
-	const char *c_name; /* its handle's name: "nic_queue" (docs/accessors.md) */
+	const char *c_name;  /* its handle's name: "nic_queue" (docs/accessors.md) */
+	const char *c_const; /* the prefix of its constants: "NIC_QUEUE" */
 	const char *doc;
 	struct srcpos pos;
 	uint64_t offset; /* relative to the parent group or the block */
@@ -92,7 +94,8 @@ struct ir_block;
 struct ir_register {
 	const char *name;
 	const char *path;   /* group path + name: unique within the block */
-	const char *c_name; /* the accessors' prefix: "edu_status" (docs/accessors.md) */
+	const char *c_name;  /* the accessors' prefix: "edu_status" (docs/accessors.md) */
+	const char *c_const; /* the prefix of its constants: "EDU_STATUS" */
 	const char *doc;
 	struct srcpos pos;
 	uint64_t offset; /* relative to the group, or the block if none */
@@ -115,7 +118,8 @@ struct ir_device;
 
 struct ir_block {
 	const char *name;
-	const char *c_name; /* its handle's name: "<device>_<block>" */
+	const char *c_name;  /* its handle's name: "<device>_<block>" */
+	const char *c_const; /* the prefix of its constants: "EDU_BAR0" */
 	const char *doc;
 	struct srcpos pos;
 	enum reg_space space;

@@ -143,10 +143,10 @@ static void read_capability(struct loader *l, struct manifest_ast *m,
 	vec_push(l->arena, &m->caps, c);
 }
 
-struct manifest_ast *manifest_load(struct arena *a, struct diag_engine *d,
+struct manifest_ast *manifest_load(struct arena *a, struct arena *scratch, struct diag_engine *d,
 				   const struct source *src)
 {
-	struct ynode *root = ytree_load(a, d, src);
+	struct ynode *root = ytree_load(scratch, a, d, src);
 	if (!root)
 		return NULL;
 	struct loader l = {{a, d, src}, a};

@@ -35,6 +35,7 @@ struct drvgen {
 	VEC(struct manifest_ast *) manifests;
 	bool idl_ok, regs_ok, manifests_ok; /* every file of the language loaded */
 	unsigned next_order;                /* sources are numbered as they are read */
+	VEC(void *) owned;                  /* malloc'd texts of generated files */
 	struct ir *ir;
 };
 
@@ -54,6 +55,8 @@ void drvgen_free(struct drvgen *g)
 {
 	if (!g)
 		return;
+	for (size_t i = 0; i < g->owned.len; i++)
+		free(g->owned.items[i]);
 	arena_free(&g->arena);
 	free(g);
 }
@@ -170,7 +173,9 @@ static void load_source(struct drvgen *g, struct source *src)
 	}
 	case SPEC_REGS: {
 		size_t before = g->diag.errors;
-		struct regs_ast *ast = regs_load(&g->arena, &g->diag, src);
+		struct arena scratch = {0};
+		struct regs_ast *ast = regs_load(&g->arena, &scratch, &g->diag, src);
+		arena_recycle(&g->arena, &scratch);
 		if (ast && g->diag.errors == before)
 			vec_push(&g->arena, &g->regs, ast);
 		else
@@ -179,7 +184,9 @@ static void load_source(struct drvgen *g, struct source *src)
 	}
 	case SPEC_MANIFEST: {
 		size_t before = g->diag.errors;
-		struct manifest_ast *ast = manifest_load(&g->arena, &g->diag, src);
+		struct arena scratch = {0};
+		struct manifest_ast *ast = manifest_load(&g->arena, &scratch, &g->diag, src);
+		arena_recycle(&g->arena, &scratch);
 		if (ast && g->diag.errors == before)
 			vec_push(&g->arena, &g->manifests, ast);
 		else
@@ -370,12 +377,14 @@ struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_o
 	emit_regs(&gen);
 	gen_finish(&gen);
 
+	/* The texts are handed over, not copied: a 100k-register header is
+	 * hundreds of megabytes. drvgen_free frees them. */
 	struct drvgen_file *files = arena_alloc(&g->arena, (gen.files.len + 1) * sizeof *files);
 	for (size_t i = 0; i < gen.files.len; i++) {
 		struct gen_file *f = gen.files.items[i];
-		const char *text = arena_strndup(&g->arena, sb_str(&f->text), f->text.len);
-		files[i] = (struct drvgen_file){f->name, text, f->text.len, f->author_owned};
-		sb_free(&f->text);
+		files[i] = (struct drvgen_file){f->name, sb_str(&f->text), f->text.len, f->author_owned};
+		if (f->text.data)
+			vec_push(&g->arena, &g->owned, (void *)f->text.data);
 	}
 	return (struct drvgen_output){files, gen.files.len};
 }

@@ -242,9 +242,10 @@ static struct regs_block_ast *read_block(struct loader *l, const struct ynode *n
 	return b;
 }
 
-struct regs_ast *regs_load(struct arena *a, struct diag_engine *d, const struct source *src)
+struct regs_ast *regs_load(struct arena *a, struct arena *scratch, struct diag_engine *d,
+			   const struct source *src)
 {
-	struct ynode *root = ytree_load(a, d, src);
+	struct ynode *root = ytree_load(scratch, a, d, src);
 	if (!root)
 		return NULL;
 	struct loader l = {{a, d, src}, a};

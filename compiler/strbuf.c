@@ -41,12 +41,20 @@ void sb_puts(struct strbuf *sb, const char *s)
 
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 {
+	/* Format into the room there is; only if that was too small, grow and
+	 * format again. Generators print hundreds of megabytes through here. */
+	sb_reserve(sb, 128);
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
+	size_t room = sb->cap - sb->len;
+	int n = vsnprintf(sb->data + sb->len, room, fmt, ap2);
 	va_end(ap2);
-	sb_reserve(sb, (size_t)n);
-	vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= room) {
+		sb_reserve(sb, (size_t)n);
+		vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+	}
 	sb->len += (size_t)n;
 }
 

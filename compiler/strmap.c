@@ -17,10 +17,32 @@ void strmap_init(struct strmap *m, struct arena *a)
 	m->slots = NULL;
 }
 
+/* FNV-1a's low bits, which pick the slot, mix poorly for keys that differ
+ * only at the end (EDU_R1_A, EDU_R1_B, ...): spread them first. */
+static uint32_t mix(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x7feb352du;
+	h ^= h >> 15;
+	h *= 0x846ca68bu;
+	h ^= h >> 16;
+	return h;
+}
+
+void strmap_init_sized(struct strmap *m, struct arena *a, size_t expected)
+{
+	strmap_init(m, a);
+	size_t cap = 64;
+	while (cap < expected * 2 + 2)
+		cap *= 2;
+	m->slots = arena_alloc(a, cap * sizeof *m->slots);
+	m->cap = cap;
+}
+
 static struct strmap_slot *find_slot(struct strmap_slot *slots, size_t cap, const char *key,
 				     uint32_t hash)
 {
-	size_t i = hash & (cap - 1);
+	size_t i = mix(hash) & (cap - 1);
 	while (slots[i].key && (slots[i].hash != hash || strcmp(slots[i].key, key) != 0))
 		i = (i + 1) & (cap - 1);
 	return &slots[i];
@@ -45,9 +67,15 @@ static void grow(struct strmap *m)
 	m->cap = ncap;
 }
 
+/* At most half full: linear probing stays short. */
+static bool needs_growth(const struct strmap *m)
+{
+	return (m->len + 1) * 2 > m->cap;
+}
+
 void *strmap_put(struct strmap *m, const char *key, void *value)
 {
-	if ((m->len + 1) * 4 > m->cap * 3)
+	if (needs_growth(m))
 		grow(m);
 	uint32_t hash = fnv1a32(key, strlen(key));
 	struct strmap_slot *s = find_slot(m->slots, m->cap, key, hash);
@@ -62,7 +90,7 @@ void *strmap_put(struct strmap *m, const char *key, void *value)
 
 void strmap_set(struct strmap *m, const char *key, void *value)
 {
-	if ((m->len + 1) * 4 > m->cap * 3)
+	if (needs_growth(m))
 		grow(m);
 	uint32_t hash = fnv1a32(key, strlen(key));
 	struct strmap_slot *s = find_slot(m->slots, m->cap, key, hash);

@@ -12,20 +12,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *read_file(const char *path, size_t *len)
+enum file_state { FILE_MISSING, FILE_SAME, FILE_DIFFERENT };
+
+/* Compares a file with text without reading it all into memory: a size
+ * that differs settles it at once, else chunk by chunk. */
+static enum file_state compare_file(const char *path, const char *text, size_t len)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return NULL;
-	struct strbuf sb = {0};
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_putn(&sb, buf, n);
+		return FILE_MISSING;
+	struct stat st;
+	enum file_state state = FILE_DIFFERENT;
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == len) {
+		char buf[65536];
+		size_t at = 0, n;
+		while ((n = fread(buf, 1, sizeof buf, f)) > 0 && at + n <= len &&
+		       memcmp(buf, text + at, n) == 0)
+			at += n;
+		if (at == len && n == 0)
+			state = FILE_SAME;
+	}
 	fclose(f);
-	sb_putn(&sb, "", 0);
-	*len = sb.len;
-	return sb.data;
+	return state;
 }
 
 static int make_dirs(const char *dir)
@@ -72,18 +80,13 @@ int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, F
 		const struct drvgen_file *f = &out->files[i];
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s", dir, f->name);
-		size_t old_len = 0;
-		char *old = read_file(path, &old_len);
-		bool same = old && old_len == f->len && memcmp(old, f->text, f->len) == 0;
-		if (f->author_owned && old) {
-			free(old);
+		enum file_state state = compare_file(path, f->text, f->len);
+		if (f->author_owned && state != FILE_MISSING)
 			continue; /* the author's now */
-		}
-		free(old);
-		if (same)
+		if (state == FILE_SAME)
 			continue;
 		if (check) {
-			fprintf(report, "%s: %s\n", path, old ? "stale" : "missing");
+			fprintf(report, "%s: %s\n", path, state == FILE_MISSING ? "missing" : "stale");
 			status = status > 1 ? status : 1;
 			continue;
 		}

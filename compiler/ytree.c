@@ -24,7 +24,8 @@ struct anchor {
 };
 
 struct builder {
-	struct arena *arena;
+	struct arena *arena; /* nodes */
+	struct arena *text;  /* scalar strings */
 	struct diag_engine *diag;
 	const struct source *src;
 	struct frame frames[YTREE_MAX_DEPTH + 1];
@@ -215,7 +216,7 @@ static bool handle_event(struct builder *b, const yaml_event_t *ev)
 		struct ynode *n = new_node(b, YNODE_SCALAR, ev->start_mark);
 		n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
 		n->is_null = is_null_scalar(ev);
-		n->u.str = arena_strndup(b->arena, (const char *)ev->data.scalar.value,
+		n->u.str = arena_strndup(b->text, (const char *)ev->data.scalar.value,
 					 ev->data.scalar.length);
 		n->len = (uint32_t)ev->data.scalar.length;
 		remember_anchor(b, (const char *)ev->data.scalar.anchor, n);
@@ -236,9 +237,10 @@ static bool handle_event(struct builder *b, const yaml_event_t *ev)
 	}
 }
 
-struct ynode *ytree_load(struct arena *a, struct diag_engine *d, const struct source *src)
+struct ynode *ytree_load(struct arena *nodes, struct arena *text, struct diag_engine *d,
+			 const struct source *src)
 {
-	struct builder b = {.arena = a, .diag = d, .src = src};
+	struct builder b = {.arena = nodes, .text = text, .diag = d, .src = src};
 	yaml_parser_t parser;
 	if (!yaml_parser_initialize(&parser))
 		abort();

@@ -43,8 +43,11 @@ enum {
 	YTREE_MAX_ALIAS_EXPANSION = 1000000,
 };
 
-/* Parses the single YAML document of src. NULL after reporting if malformed. */
-struct ynode *ytree_load(struct arena *a, struct diag_engine *d, const struct source *src);
+/* Parses the single YAML document of src. NULL after reporting if malformed.
+ * The nodes go in `nodes`, which the caller may recycle once it has read
+ * them; scalar text goes in `text`, which outlives them. */
+struct ynode *ytree_load(struct arena *nodes, struct arena *text, struct diag_engine *d,
+			 const struct source *src);
 
 /* ---- yreader.c ---- */
 

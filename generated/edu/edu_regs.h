@@ -36,17 +36,17 @@ DRV_READ(edu_id, edu_bar0, mmio, 32, LE, EDU_ID)
 #define EDU_ID_MAGIC_SHIFT 0
 #define EDU_ID_MAGIC_MASK 0x000000ffu
 #define EDU_ID_MAGIC_RESET 0xedu
-DRV_FIELD_GET(edu_id, magic, 32, EDU_ID_MAGIC)
+DRV_FIELD(edu_id, magic, edu_bar0, 32, EDU_ID_MAGIC, uint32_t, RO, NO_UPDATE)
 /* id.minor (edu.regs.yaml:19): bits 23:16, ro. Minor version. */
 #define EDU_ID_MINOR_SHIFT 16
 #define EDU_ID_MINOR_MASK 0x00ff0000u
 #define EDU_ID_MINOR_RESET 0x0u
-DRV_FIELD_GET(edu_id, minor, 32, EDU_ID_MINOR)
+DRV_FIELD(edu_id, minor, edu_bar0, 32, EDU_ID_MINOR, uint32_t, RO, NO_UPDATE)
 /* id.major (edu.regs.yaml:20): bits 31:24, ro. Major version. */
 #define EDU_ID_MAJOR_SHIFT 24
 #define EDU_ID_MAJOR_MASK 0xff000000u
 #define EDU_ID_MAJOR_RESET 0x1u
-DRV_FIELD_GET(edu_id, major, 32, EDU_ID_MAJOR)
+DRV_FIELD(edu_id, major, edu_bar0, 32, EDU_ID_MAJOR, uint32_t, RO, NO_UPDATE)
 
 /*
  * liveness (edu.regs.yaml:21): rw, 32 bits at 0x4. Reads back the inverse (~) of the last value
@@ -83,19 +83,16 @@ DRV_UPDATE(edu_status, edu_bar0, mmio, 32, LE, EDU_STATUS)
 /* status.computing (edu.regs.yaml:33): bit 0, ro, volatile. A factorial is being computed. */
 #define EDU_STATUS_COMPUTING_SHIFT 0
 #define EDU_STATUS_COMPUTING_MASK 0x00000001u
-DRV_FIELD_GET(edu_status, computing, 32, EDU_STATUS_COMPUTING)
+DRV_FIELD(edu_status, computing, edu_bar0, 32, EDU_STATUS_COMPUTING, uint32_t, RO, NO_UPDATE)
 /*
  * status.irq_enable (edu.regs.yaml:34): bit 7, rw. Raise interrupt 0x1 when a factorial finishes.
  */
 #define EDU_STATUS_IRQ_ENABLE_SHIFT 7
 #define EDU_STATUS_IRQ_ENABLE_MASK 0x00000080u
-DRV_FIELD_GET(edu_status, irq_enable, 32, EDU_STATUS_IRQ_ENABLE)
-DRV_FIELD_SET(edu_status, irq_enable, 32, EDU_STATUS_IRQ_ENABLE)
-#define edu_status_irq_enable_set(v, x) \
-	edu_status_irq_enable_set_((v), DRV_FIELD_FITS((x), EDU_STATUS_IRQ_ENABLE))
-DRV_FIELD_UPDATE(edu_status, irq_enable, edu_bar0, 32, EDU_STATUS_IRQ_ENABLE)
+DRV_FIELD(edu_status, irq_enable, edu_bar0, 32, EDU_STATUS_IRQ_ENABLE, uint32_t, RW, UPDATE)
+#define edu_status_irq_enable_set(v, x) DRV_SET(edu_status_irq_enable, EDU_STATUS_IRQ_ENABLE, v, x)
 #define edu_status_irq_enable_update(h, x) \
-	edu_status_irq_enable_update_((h), DRV_FIELD_FITS((x), EDU_STATUS_IRQ_ENABLE))
+	DRV_UPDATE_FIELD(edu_status_irq_enable, EDU_STATUS_IRQ_ENABLE, h, x)
 
 /*
  * irq_status (edu.regs.yaml:35): ro, 32 bits at 0x24, volatile. The causes of the pending
@@ -107,11 +104,11 @@ DRV_READ(edu_irq_status, edu_bar0, mmio, 32, LE, EDU_IRQ_STATUS)
 /* irq_status.fact (edu.regs.yaml:41): bit 0, ro, volatile. A factorial finished. */
 #define EDU_IRQ_STATUS_FACT_SHIFT 0
 #define EDU_IRQ_STATUS_FACT_MASK 0x00000001u
-DRV_FIELD_GET(edu_irq_status, fact, 32, EDU_IRQ_STATUS_FACT)
+DRV_FIELD(edu_irq_status, fact, edu_bar0, 32, EDU_IRQ_STATUS_FACT, uint32_t, RO, NO_UPDATE)
 /* irq_status.dma (edu.regs.yaml:42): bit 8, ro, volatile. A DMA transfer finished. */
 #define EDU_IRQ_STATUS_DMA_SHIFT 8
 #define EDU_IRQ_STATUS_DMA_MASK 0x00000100u
-DRV_FIELD_GET(edu_irq_status, dma, 32, EDU_IRQ_STATUS_DMA)
+DRV_FIELD(edu_irq_status, dma, edu_bar0, 32, EDU_IRQ_STATUS_DMA, uint32_t, RO, NO_UPDATE)
 
 /*
  * irq_raise (edu.regs.yaml:43): wo, 32 bits at 0x60, the fields of irq_status. ORs the value into
@@ -123,15 +120,13 @@ DRV_WRITE(edu_irq_raise, edu_bar0, mmio, 32, LE, EDU_IRQ_RAISE)
 /* irq_raise.fact (edu.regs.yaml:41): bit 0, wo. A factorial finished. */
 #define EDU_IRQ_RAISE_FACT_SHIFT 0
 #define EDU_IRQ_RAISE_FACT_MASK 0x00000001u
-DRV_FIELD_SET(edu_irq_raise, fact, 32, EDU_IRQ_RAISE_FACT)
-#define edu_irq_raise_fact_set(v, x) \
-	edu_irq_raise_fact_set_((v), DRV_FIELD_FITS((x), EDU_IRQ_RAISE_FACT))
+DRV_FIELD(edu_irq_raise, fact, edu_bar0, 32, EDU_IRQ_RAISE_FACT, uint32_t, WO, NO_UPDATE)
+#define edu_irq_raise_fact_set(v, x) DRV_SET(edu_irq_raise_fact, EDU_IRQ_RAISE_FACT, v, x)
 /* irq_raise.dma (edu.regs.yaml:42): bit 8, wo. A DMA transfer finished. */
 #define EDU_IRQ_RAISE_DMA_SHIFT 8
 #define EDU_IRQ_RAISE_DMA_MASK 0x00000100u
-DRV_FIELD_SET(edu_irq_raise, dma, 32, EDU_IRQ_RAISE_DMA)
-#define edu_irq_raise_dma_set(v, x) \
-	edu_irq_raise_dma_set_((v), DRV_FIELD_FITS((x), EDU_IRQ_RAISE_DMA))
+DRV_FIELD(edu_irq_raise, dma, edu_bar0, 32, EDU_IRQ_RAISE_DMA, uint32_t, WO, NO_UPDATE)
+#define edu_irq_raise_dma_set(v, x) DRV_SET(edu_irq_raise_dma, EDU_IRQ_RAISE_DMA, v, x)
 
 /*
  * irq_ack (edu.regs.yaml:44): wo, 32 bits at 0x64, the fields of irq_status. Clears the value from
@@ -143,13 +138,13 @@ DRV_WRITE(edu_irq_ack, edu_bar0, mmio, 32, LE, EDU_IRQ_ACK)
 /* irq_ack.fact (edu.regs.yaml:41): bit 0, wo. A factorial finished. */
 #define EDU_IRQ_ACK_FACT_SHIFT 0
 #define EDU_IRQ_ACK_FACT_MASK 0x00000001u
-DRV_FIELD_SET(edu_irq_ack, fact, 32, EDU_IRQ_ACK_FACT)
-#define edu_irq_ack_fact_set(v, x) edu_irq_ack_fact_set_((v), DRV_FIELD_FITS((x), EDU_IRQ_ACK_FACT))
+DRV_FIELD(edu_irq_ack, fact, edu_bar0, 32, EDU_IRQ_ACK_FACT, uint32_t, WO, NO_UPDATE)
+#define edu_irq_ack_fact_set(v, x) DRV_SET(edu_irq_ack_fact, EDU_IRQ_ACK_FACT, v, x)
 /* irq_ack.dma (edu.regs.yaml:42): bit 8, wo. A DMA transfer finished. */
 #define EDU_IRQ_ACK_DMA_SHIFT 8
 #define EDU_IRQ_ACK_DMA_MASK 0x00000100u
-DRV_FIELD_SET(edu_irq_ack, dma, 32, EDU_IRQ_ACK_DMA)
-#define edu_irq_ack_dma_set(v, x) edu_irq_ack_dma_set_((v), DRV_FIELD_FITS((x), EDU_IRQ_ACK_DMA))
+DRV_FIELD(edu_irq_ack, dma, edu_bar0, 32, EDU_IRQ_ACK_DMA, uint32_t, WO, NO_UPDATE)
+#define edu_irq_ack_dma_set(v, x) DRV_SET(edu_irq_ack_dma, EDU_IRQ_ACK_DMA, v, x)
 
 /* dma_src (edu.regs.yaml:45): rw, 64 bits at 0x80. DMA source address. */
 #define EDU_DMA_SRC_OFFSET 0x80u
@@ -195,13 +190,9 @@ DRV_UPDATE(edu_dma_cmd, edu_bar0, mmio, 32, LE, EDU_DMA_CMD)
  */
 #define EDU_DMA_CMD_START_SHIFT 0
 #define EDU_DMA_CMD_START_MASK 0x00000001u
-DRV_FIELD_GET(edu_dma_cmd, start, 32, EDU_DMA_CMD_START)
-DRV_FIELD_SET(edu_dma_cmd, start, 32, EDU_DMA_CMD_START)
-#define edu_dma_cmd_start_set(v, x) \
-	edu_dma_cmd_start_set_((v), DRV_FIELD_FITS((x), EDU_DMA_CMD_START))
-DRV_FIELD_UPDATE(edu_dma_cmd, start, edu_bar0, 32, EDU_DMA_CMD_START)
-#define edu_dma_cmd_start_update(h, x) \
-	edu_dma_cmd_start_update_((h), DRV_FIELD_FITS((x), EDU_DMA_CMD_START))
+DRV_FIELD(edu_dma_cmd, start, edu_bar0, 32, EDU_DMA_CMD_START, uint32_t, RW, UPDATE)
+#define edu_dma_cmd_start_set(v, x) DRV_SET(edu_dma_cmd_start, EDU_DMA_CMD_START, v, x)
+#define edu_dma_cmd_start_update(h, x) DRV_UPDATE_FIELD(edu_dma_cmd_start, EDU_DMA_CMD_START, h, x)
 /*
  * dma_cmd.direction (edu.regs.yaml:54): bit 1, rw. 0 copies from RAM to the device, 1 from the
  * device to RAM.
@@ -212,26 +203,23 @@ enum edu_dma_cmd_direction {
 	EDU_DMA_CMD_DIRECTION_TO_DEVICE = 0,
 	EDU_DMA_CMD_DIRECTION_FROM_DEVICE = 1,
 };
-DRV_FIELD_GET_ENUM(edu_dma_cmd, direction, 32, EDU_DMA_CMD_DIRECTION, edu_dma_cmd_direction)
-DRV_FIELD_SET(edu_dma_cmd, direction, 32, EDU_DMA_CMD_DIRECTION)
-#define edu_dma_cmd_direction_set(v, x) \
-	edu_dma_cmd_direction_set_((v), DRV_FIELD_FITS((x), EDU_DMA_CMD_DIRECTION))
-DRV_FIELD_UPDATE(edu_dma_cmd, direction, edu_bar0, 32, EDU_DMA_CMD_DIRECTION)
+/* clang-format off */
+DRV_FIELD(edu_dma_cmd, direction, edu_bar0, 32, EDU_DMA_CMD_DIRECTION, enum edu_dma_cmd_direction, RW, UPDATE)
+/* clang-format on */
+#define edu_dma_cmd_direction_set(v, x) DRV_SET(edu_dma_cmd_direction, EDU_DMA_CMD_DIRECTION, v, x)
 #define edu_dma_cmd_direction_update(h, x) \
-	edu_dma_cmd_direction_update_((h), DRV_FIELD_FITS((x), EDU_DMA_CMD_DIRECTION))
+	DRV_UPDATE_FIELD(edu_dma_cmd_direction, EDU_DMA_CMD_DIRECTION, h, x)
 /*
  * dma_cmd.irq_enable (edu.regs.yaml:58): bit 2, rw. Raise interrupt 0x100 when the transfer is
  * done.
  */
 #define EDU_DMA_CMD_IRQ_ENABLE_SHIFT 2
 #define EDU_DMA_CMD_IRQ_ENABLE_MASK 0x00000004u
-DRV_FIELD_GET(edu_dma_cmd, irq_enable, 32, EDU_DMA_CMD_IRQ_ENABLE)
-DRV_FIELD_SET(edu_dma_cmd, irq_enable, 32, EDU_DMA_CMD_IRQ_ENABLE)
+DRV_FIELD(edu_dma_cmd, irq_enable, edu_bar0, 32, EDU_DMA_CMD_IRQ_ENABLE, uint32_t, RW, UPDATE)
 #define edu_dma_cmd_irq_enable_set(v, x) \
-	edu_dma_cmd_irq_enable_set_((v), DRV_FIELD_FITS((x), EDU_DMA_CMD_IRQ_ENABLE))
-DRV_FIELD_UPDATE(edu_dma_cmd, irq_enable, edu_bar0, 32, EDU_DMA_CMD_IRQ_ENABLE)
+	DRV_SET(edu_dma_cmd_irq_enable, EDU_DMA_CMD_IRQ_ENABLE, v, x)
 #define edu_dma_cmd_irq_enable_update(h, x) \
-	edu_dma_cmd_irq_enable_update_((h), DRV_FIELD_FITS((x), EDU_DMA_CMD_IRQ_ENABLE))
+	DRV_UPDATE_FIELD(edu_dma_cmd_irq_enable, EDU_DMA_CMD_IRQ_ENABLE, h, x)
 
 #ifdef __cplusplus
 }

@@ -281,26 +281,27 @@
 
 /* ---- fields ----
  * F is the field's constant prefix: F##_SHIFT and F##_MASK (in register
- * position). get: the field of a value; set_: the value with the field
- * replaced, the new content masked to the field (the generated #define over
- * it refuses a constant that does not fit). */
+ * position). One line per field:
+ *	DRV_FIELD(stem, field, handle, bits, F, type, RO|WO|RW, UPDATE|NO_UPDATE)
+ * defines stem_field_get (readable fields; it returns `type`, an enum type
+ * for enumerated fields), stem_field_set_ (writable fields: the value with
+ * the field replaced, the new content masked to the field) and
+ * stem_field_update_ (read-modify-write of the field, where the register
+ * has an update). The generated #defines over _set_ and _update_ refuse a
+ * constant that does not fit (DRV_SET, DRV_UPDATE_FIELD). */
 
-#define DRV_FIELD_GET(stem, field, bits, F)                                               \
+#define DRV_FIELD(stem, field, handle, bits, F, type, ops, update)                        \
 	DRV_PIN_FIELD(F, bits)                                                            \
-	static inline uint##bits##_t stem##_##field##_get(stem##_t v)                     \
+	DRV_FIELD_##ops(stem, field, bits, F, type)                                       \
+	DRV_FIELD_##update(stem, field, handle, bits, F)
+
+#define DRV_FIELD_GET_(stem, field, bits, F, type)                                        \
+	static inline type stem##_##field##_get(stem##_t v)                               \
 	{                                                                                 \
-		return (uint##bits##_t)((stem##_raw(v) & F##_MASK) >> F##_SHIFT);          \
+		return (type)((stem##_raw(v) & F##_MASK) >> F##_SHIFT);                    \
 	}
 
-#define DRV_FIELD_GET_ENUM(stem, field, bits, F, type)                                    \
-	DRV_PIN_FIELD(F, bits)                                                            \
-	static inline enum type stem##_##field##_get(stem##_t v)                          \
-	{                                                                                 \
-		return (enum type)((stem##_raw(v) & F##_MASK) >> F##_SHIFT);               \
-	}
-
-#define DRV_FIELD_SET(stem, field, bits, F)                                               \
-	DRV_PIN_FIELD(F, bits)                                                            \
+#define DRV_FIELD_SET_(stem, field, bits, F)                                              \
 	static inline stem##_t stem##_##field##_set_(stem##_t v, uint##bits##_t x)        \
 	{                                                                                 \
 		return stem##_value((uint##bits##_t)((stem##_raw(v) & ~F##_MASK) |         \
@@ -308,12 +309,22 @@
 						      F##_MASK)));                        \
 	}
 
-/* Read-modify-write of one field; registers with an update only. */
+#define DRV_FIELD_RO(stem, field, bits, F, type) DRV_FIELD_GET_(stem, field, bits, F, type)
+#define DRV_FIELD_WO(stem, field, bits, F, type) DRV_FIELD_SET_(stem, field, bits, F)
+#define DRV_FIELD_RW(stem, field, bits, F, type)                                          \
+	DRV_FIELD_GET_(stem, field, bits, F, type)                                        \
+	DRV_FIELD_SET_(stem, field, bits, F)
+
 #define DRV_FIELD_UPDATE(stem, field, handle, bits, F)                                    \
 	static inline void stem##_##field##_update_(struct handle h, uint##bits##_t x)    \
 	{                                                                                 \
 		stem##_update(h, stem##_value(F##_MASK),                                  \
 			      stem##_value((uint##bits##_t)((uint##bits##_t)x << F##_SHIFT))); \
 	}
+#define DRV_FIELD_NO_UPDATE(stem, field, handle, bits, F)
+
+/* The checked entry points; sf is the field's stem (edu_status_irq_enable). */
+#define DRV_SET(sf, F, v, x) sf##_set_((v), DRV_FIELD_FITS((x), F))
+#define DRV_UPDATE_FIELD(sf, F, h, x) sf##_update_((h), DRV_FIELD_FITS((x), F))
 
 #endif

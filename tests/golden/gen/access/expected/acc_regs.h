@@ -35,38 +35,27 @@ DRV_UPDATE(acc_ctrl, acc_regs, mmio, 32, LE, ACC_CTRL)
 /* ctrl.enable (acc.regs.yaml:13): bit 0, rw. */
 #define ACC_CTRL_ENABLE_SHIFT 0
 #define ACC_CTRL_ENABLE_MASK 0x00000001u
-DRV_FIELD_GET(acc_ctrl, enable, 32, ACC_CTRL_ENABLE)
-DRV_FIELD_SET(acc_ctrl, enable, 32, ACC_CTRL_ENABLE)
-#define acc_ctrl_enable_set(v, x) acc_ctrl_enable_set_((v), DRV_FIELD_FITS((x), ACC_CTRL_ENABLE))
-DRV_FIELD_UPDATE(acc_ctrl, enable, acc_regs, 32, ACC_CTRL_ENABLE)
-#define acc_ctrl_enable_update(h, x) \
-	acc_ctrl_enable_update_((h), DRV_FIELD_FITS((x), ACC_CTRL_ENABLE))
+DRV_FIELD(acc_ctrl, enable, acc_regs, 32, ACC_CTRL_ENABLE, uint32_t, RW, UPDATE)
+#define acc_ctrl_enable_set(v, x) DRV_SET(acc_ctrl_enable, ACC_CTRL_ENABLE, v, x)
+#define acc_ctrl_enable_update(h, x) DRV_UPDATE_FIELD(acc_ctrl_enable, ACC_CTRL_ENABLE, h, x)
 /* ctrl.pending (acc.regs.yaml:14): bit 1, w1c. Set by hardware, cleared by writing 1. */
 #define ACC_CTRL_PENDING_SHIFT 1
 #define ACC_CTRL_PENDING_MASK 0x00000002u
-DRV_FIELD_GET(acc_ctrl, pending, 32, ACC_CTRL_PENDING)
-DRV_FIELD_SET(acc_ctrl, pending, 32, ACC_CTRL_PENDING)
-#define acc_ctrl_pending_set(v, x) acc_ctrl_pending_set_((v), DRV_FIELD_FITS((x), ACC_CTRL_PENDING))
-DRV_FIELD_UPDATE(acc_ctrl, pending, acc_regs, 32, ACC_CTRL_PENDING)
-#define acc_ctrl_pending_update(h, x) \
-	acc_ctrl_pending_update_((h), DRV_FIELD_FITS((x), ACC_CTRL_PENDING))
+DRV_FIELD(acc_ctrl, pending, acc_regs, 32, ACC_CTRL_PENDING, uint32_t, RW, UPDATE)
+#define acc_ctrl_pending_set(v, x) DRV_SET(acc_ctrl_pending, ACC_CTRL_PENDING, v, x)
+#define acc_ctrl_pending_update(h, x) DRV_UPDATE_FIELD(acc_ctrl_pending, ACC_CTRL_PENDING, h, x)
 /* ctrl.nready (acc.regs.yaml:15): bit 2, w0c. Set by hardware, cleared by writing 0. */
 #define ACC_CTRL_NREADY_SHIFT 2
 #define ACC_CTRL_NREADY_MASK 0x00000004u
-DRV_FIELD_GET(acc_ctrl, nready, 32, ACC_CTRL_NREADY)
-DRV_FIELD_SET(acc_ctrl, nready, 32, ACC_CTRL_NREADY)
-#define acc_ctrl_nready_set(v, x) acc_ctrl_nready_set_((v), DRV_FIELD_FITS((x), ACC_CTRL_NREADY))
-DRV_FIELD_UPDATE(acc_ctrl, nready, acc_regs, 32, ACC_CTRL_NREADY)
-#define acc_ctrl_nready_update(h, x) \
-	acc_ctrl_nready_update_((h), DRV_FIELD_FITS((x), ACC_CTRL_NREADY))
+DRV_FIELD(acc_ctrl, nready, acc_regs, 32, ACC_CTRL_NREADY, uint32_t, RW, UPDATE)
+#define acc_ctrl_nready_set(v, x) DRV_SET(acc_ctrl_nready, ACC_CTRL_NREADY, v, x)
+#define acc_ctrl_nready_update(h, x) DRV_UPDATE_FIELD(acc_ctrl_nready, ACC_CTRL_NREADY, h, x)
 /* ctrl.go (acc.regs.yaml:16): bit 3, rw, volatile. Starts an operation; reads 1 while busy. */
 #define ACC_CTRL_GO_SHIFT 3
 #define ACC_CTRL_GO_MASK 0x00000008u
-DRV_FIELD_GET(acc_ctrl, go, 32, ACC_CTRL_GO)
-DRV_FIELD_SET(acc_ctrl, go, 32, ACC_CTRL_GO)
-#define acc_ctrl_go_set(v, x) acc_ctrl_go_set_((v), DRV_FIELD_FITS((x), ACC_CTRL_GO))
-DRV_FIELD_UPDATE(acc_ctrl, go, acc_regs, 32, ACC_CTRL_GO)
-#define acc_ctrl_go_update(h, x) acc_ctrl_go_update_((h), DRV_FIELD_FITS((x), ACC_CTRL_GO))
+DRV_FIELD(acc_ctrl, go, acc_regs, 32, ACC_CTRL_GO, uint32_t, RW, UPDATE)
+#define acc_ctrl_go_set(v, x) DRV_SET(acc_ctrl_go, ACC_CTRL_GO, v, x)
+#define acc_ctrl_go_update(h, x) DRV_UPDATE_FIELD(acc_ctrl_go, ACC_CTRL_GO, h, x)
 /* ctrl.mode (acc.regs.yaml:17): bits 6:4, rw. */
 #define ACC_CTRL_MODE_SHIFT 4
 #define ACC_CTRL_MODE_MASK 0x00000070u
@@ -75,19 +64,15 @@ enum acc_ctrl_mode {
 	ACC_CTRL_MODE_SLOW = 1,
 	ACC_CTRL_MODE_FAST = 5,
 };
-DRV_FIELD_GET_ENUM(acc_ctrl, mode, 32, ACC_CTRL_MODE, acc_ctrl_mode)
-DRV_FIELD_SET(acc_ctrl, mode, 32, ACC_CTRL_MODE)
-#define acc_ctrl_mode_set(v, x) acc_ctrl_mode_set_((v), DRV_FIELD_FITS((x), ACC_CTRL_MODE))
-DRV_FIELD_UPDATE(acc_ctrl, mode, acc_regs, 32, ACC_CTRL_MODE)
-#define acc_ctrl_mode_update(h, x) acc_ctrl_mode_update_((h), DRV_FIELD_FITS((x), ACC_CTRL_MODE))
+DRV_FIELD(acc_ctrl, mode, acc_regs, 32, ACC_CTRL_MODE, enum acc_ctrl_mode, RW, UPDATE)
+#define acc_ctrl_mode_set(v, x) DRV_SET(acc_ctrl_mode, ACC_CTRL_MODE, v, x)
+#define acc_ctrl_mode_update(h, x) DRV_UPDATE_FIELD(acc_ctrl_mode, ACC_CTRL_MODE, h, x)
 /* ctrl.flip (acc.regs.yaml:18): bit 7, w1t. */
 #define ACC_CTRL_FLIP_SHIFT 7
 #define ACC_CTRL_FLIP_MASK 0x00000080u
-DRV_FIELD_GET(acc_ctrl, flip, 32, ACC_CTRL_FLIP)
-DRV_FIELD_SET(acc_ctrl, flip, 32, ACC_CTRL_FLIP)
-#define acc_ctrl_flip_set(v, x) acc_ctrl_flip_set_((v), DRV_FIELD_FITS((x), ACC_CTRL_FLIP))
-DRV_FIELD_UPDATE(acc_ctrl, flip, acc_regs, 32, ACC_CTRL_FLIP)
-#define acc_ctrl_flip_update(h, x) acc_ctrl_flip_update_((h), DRV_FIELD_FITS((x), ACC_CTRL_FLIP))
+DRV_FIELD(acc_ctrl, flip, acc_regs, 32, ACC_CTRL_FLIP, uint32_t, RW, UPDATE)
+#define acc_ctrl_flip_set(v, x) DRV_SET(acc_ctrl_flip, ACC_CTRL_FLIP, v, x)
+#define acc_ctrl_flip_update(h, x) DRV_UPDATE_FIELD(acc_ctrl_flip, ACC_CTRL_FLIP, h, x)
 
 /* isr (acc.regs.yaml:19): w1c, 32 bits at 0x4, volatile. */
 #define ACC_ISR_OFFSET 0x4u
@@ -97,15 +82,13 @@ DRV_WRITE_ONES(acc_isr, clear, acc_regs, mmio, 32, LE, ACC_ISR)
 /* isr.rx (acc.regs.yaml:24): bit 0, w1c, volatile. */
 #define ACC_ISR_RX_SHIFT 0
 #define ACC_ISR_RX_MASK 0x00000001u
-DRV_FIELD_GET(acc_isr, rx, 32, ACC_ISR_RX)
-DRV_FIELD_SET(acc_isr, rx, 32, ACC_ISR_RX)
-#define acc_isr_rx_set(v, x) acc_isr_rx_set_((v), DRV_FIELD_FITS((x), ACC_ISR_RX))
+DRV_FIELD(acc_isr, rx, acc_regs, 32, ACC_ISR_RX, uint32_t, RW, NO_UPDATE)
+#define acc_isr_rx_set(v, x) DRV_SET(acc_isr_rx, ACC_ISR_RX, v, x)
 /* isr.tx (acc.regs.yaml:25): bit 1, w1c, volatile. */
 #define ACC_ISR_TX_SHIFT 1
 #define ACC_ISR_TX_MASK 0x00000002u
-DRV_FIELD_GET(acc_isr, tx, 32, ACC_ISR_TX)
-DRV_FIELD_SET(acc_isr, tx, 32, ACC_ISR_TX)
-#define acc_isr_tx_set(v, x) acc_isr_tx_set_((v), DRV_FIELD_FITS((x), ACC_ISR_TX))
+DRV_FIELD(acc_isr, tx, acc_regs, 32, ACC_ISR_TX, uint32_t, RW, NO_UPDATE)
+#define acc_isr_tx_set(v, x) DRV_SET(acc_isr_tx, ACC_ISR_TX, v, x)
 
 /* iset (acc.regs.yaml:26): w1s, 32 bits at 0x8. */
 #define ACC_ISET_OFFSET 0x8u
@@ -144,13 +127,12 @@ DRV_WRITE(acc_err, acc_regs, mmio, 32, LE, ACC_ERR)
 /* err.code (acc.regs.yaml:34): bits 7:0, rc. */
 #define ACC_ERR_CODE_SHIFT 0
 #define ACC_ERR_CODE_MASK 0x000000ffu
-DRV_FIELD_GET(acc_err, code, 32, ACC_ERR_CODE)
+DRV_FIELD(acc_err, code, acc_regs, 32, ACC_ERR_CODE, uint32_t, RO, NO_UPDATE)
 /* err.enable (acc.regs.yaml:35): bit 8, rw. */
 #define ACC_ERR_ENABLE_SHIFT 8
 #define ACC_ERR_ENABLE_MASK 0x00000100u
-DRV_FIELD_GET(acc_err, enable, 32, ACC_ERR_ENABLE)
-DRV_FIELD_SET(acc_err, enable, 32, ACC_ERR_ENABLE)
-#define acc_err_enable_set(v, x) acc_err_enable_set_((v), DRV_FIELD_FITS((x), ACC_ERR_ENABLE))
+DRV_FIELD(acc_err, enable, acc_regs, 32, ACC_ERR_ENABLE, uint32_t, RW, NO_UPDATE)
+#define acc_err_enable_set(v, x) DRV_SET(acc_err_enable, ACC_ERR_ENABLE, v, x)
 
 /* id (acc.regs.yaml:36): ro, 32 bits at 0x20. */
 #define ACC_ID_OFFSET 0x20u
@@ -234,19 +216,15 @@ DRV_UPDATE(acc_small, acc_regs, mmio, 8, LE, ACC_SMALL)
 /* small.lo (acc.regs.yaml:49): bits 3:0, rw. */
 #define ACC_SMALL_LO_SHIFT 0
 #define ACC_SMALL_LO_MASK 0x0fu
-DRV_FIELD_GET(acc_small, lo, 8, ACC_SMALL_LO)
-DRV_FIELD_SET(acc_small, lo, 8, ACC_SMALL_LO)
-#define acc_small_lo_set(v, x) acc_small_lo_set_((v), DRV_FIELD_FITS((x), ACC_SMALL_LO))
-DRV_FIELD_UPDATE(acc_small, lo, acc_regs, 8, ACC_SMALL_LO)
-#define acc_small_lo_update(h, x) acc_small_lo_update_((h), DRV_FIELD_FITS((x), ACC_SMALL_LO))
+DRV_FIELD(acc_small, lo, acc_regs, 8, ACC_SMALL_LO, uint8_t, RW, UPDATE)
+#define acc_small_lo_set(v, x) DRV_SET(acc_small_lo, ACC_SMALL_LO, v, x)
+#define acc_small_lo_update(h, x) DRV_UPDATE_FIELD(acc_small_lo, ACC_SMALL_LO, h, x)
 /* small.hi (acc.regs.yaml:49): bits 7:4, rw. */
 #define ACC_SMALL_HI_SHIFT 4
 #define ACC_SMALL_HI_MASK 0xf0u
-DRV_FIELD_GET(acc_small, hi, 8, ACC_SMALL_HI)
-DRV_FIELD_SET(acc_small, hi, 8, ACC_SMALL_HI)
-#define acc_small_hi_set(v, x) acc_small_hi_set_((v), DRV_FIELD_FITS((x), ACC_SMALL_HI))
-DRV_FIELD_UPDATE(acc_small, hi, acc_regs, 8, ACC_SMALL_HI)
-#define acc_small_hi_update(h, x) acc_small_hi_update_((h), DRV_FIELD_FITS((x), ACC_SMALL_HI))
+DRV_FIELD(acc_small, hi, acc_regs, 8, ACC_SMALL_HI, uint8_t, RW, UPDATE)
+#define acc_small_hi_set(v, x) DRV_SET(acc_small_hi, ACC_SMALL_HI, v, x)
+#define acc_small_hi_update(h, x) DRV_UPDATE_FIELD(acc_small_hi, ACC_SMALL_HI, h, x)
 
 /* Block be (acc.regs.yaml:50): MMIO, big-endian, 0x8 bytes. */
 #define ACC_BE_SIZE 0x8u
