@@ -99,6 +99,27 @@ jq -e '.drivers[0].capabilities | map(.name) == ["regs","irq","buf"]' "$tmp/out"
 expect_exit 1 "$drvgen" dump --json "$tmp/bad"
 [ -s "$tmp/out" ] && fail "no JSON on stdout when the specs have errors"
 
+# gen: files named after the spec, written only when their bytes change.
+expect_exit 0 "$drvgen" gen -o "$tmp/gen" specs/edu
+[ -f "$tmp/gen/edu_regs.h" ] && [ -f "$tmp/gen/edu_regs_desc.c" ] || fail "gen writes edu_regs.h and edu_regs_desc.c"
+touch -d '2001-01-01' "$tmp/gen/edu_regs.h"
+expect_exit 0 "$drvgen" gen -o "$tmp/gen" specs/edu
+[ "$(stat -c %Y "$tmp/gen/edu_regs.h")" = "$(date -d '2001-01-01' +%s)" ] || fail "an unchanged file is not rewritten"
+expect_exit 0 "$drvgen" gen --check -o "$tmp/gen" specs/edu
+echo '/* edited */' >> "$tmp/gen/edu_regs.h"
+rm "$tmp/gen/edu_regs_desc.c"
+expect_exit 1 "$drvgen" gen --check -o "$tmp/gen" specs/edu
+grep -q "edu_regs.h: stale" "$tmp/err" || fail "--check names a stale file"
+grep -q "edu_regs_desc.c: missing" "$tmp/err" || fail "--check names a missing file"
+[ -f "$tmp/gen/edu_regs_desc.c" ] && fail "--check writes nothing"
+expect_exit 0 "$drvgen" gen -o "$tmp/gen" specs/edu
+expect_exit 0 "$drvgen" gen --check -o "$tmp/gen" specs/edu
+expect_exit 2 "$drvgen" gen --target toaster -o "$tmp/gen" specs/edu
+expect_exit 1 "$drvgen" gen -o "$tmp/gen-bad" "$tmp/bad"
+[ -e "$tmp/gen-bad" ] && fail "nothing is written when the specs have errors"
+expect_exit 0 "$drvgen" gen --spdx "GPL-2.0-only" -o "$tmp/gen-gpl" specs/edu
+head -1 "$tmp/gen-gpl/edu_regs.h" | grep -q "SPDX-License-Identifier: GPL-2.0-only" || fail "--spdx sets the SPDX line"
+
 if [ "$failures" = 0 ]; then
 	echo "cli: all checks passed"
 else
