@@ -95,6 +95,7 @@ uint32_t fnv1a32(const char *s, size_t len);
 uint64_t fnv1a64(uint64_t h, const void *data, size_t len); /* h = 0 starts a hash */
 bool is_c_identifier(const char *s);
 bool is_c_keyword(const char *s);
+bool is_c11_keyword(const char *s); /* C11 alone, without C++ */
 size_t edit_distance(const char *a, const char *b);
 /* The candidate closest to `word`, or NULL if none is close enough to be a
  * plausible typo (used for "did you mean" notes). */

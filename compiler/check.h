@@ -26,5 +26,9 @@ bool check_c_name(struct checker *c, struct lstr name, const char *what);
 /* c_names.c: E0216 for any two items of the register maps whose generated
  * C names would clash, given c_name and c_const are set. */
 void check_c_name_clashes(struct checker *c);
+/* check_idl_names.c: E0216 for two protocol declarations whose generated C
+ * names clash (with each other or a register map's files), E0524 for a
+ * name generated code reserves. After check_idl and check_regs. */
+void check_idl_names(struct checker *c);
 
 #endif

@@ -33,7 +33,6 @@ struct idl_checker {
 	struct strmap symbols;    /* "ns::name" -> symbol */
 	struct strmap builtins;   /* "u32" -> symbol */
 	struct strmap namespaces; /* "io" -> ns_info */
-	struct strmap c_names;    /* "io_file" -> symbol, for E0216 */
 	VEC(struct symbol *) order;
 };
 
@@ -96,24 +95,26 @@ struct annotations {
 	unsigned since;
 	const char *deprecated;
 	struct lnum op;
+	int malformed; /* -1 unset, 0 reply, 1 close */
 };
 
-enum { ALLOW_OP = 1 };
+enum { ALLOW_OP = 1, ALLOW_MALFORMED = 2 };
 
 static struct annotations read_annotations(struct idl_checker *ic, const idl_annotations *list,
 					   unsigned allow)
 {
-	struct annotations out = {0};
-	bool seen[3] = {false, false, false};
+	struct annotations out = {.malformed = -1};
+	static const char *const known[] = {"since", "deprecated", "op", "malformed"};
+	bool seen[4] = {false, false, false, false};
 	for (size_t i = 0; i < list->len; i++) {
 		const struct idl_annotation *a = &list->items[i];
 		const char *name = a->name.s;
-		int which = !strcmp(name, "since") ? 0 : !strcmp(name, "deprecated") ? 1
-						     : !strcmp(name, "op")		    ? 2
-												    : -1;
+		int which = -1;
+		for (int k = 0; k < 4; k++)
+			if (!strcmp(name, known[k]))
+				which = k;
 		if (which < 0) {
-			static const char *const known[] = {"since", "deprecated", "op"};
-			const char *hint = closest_word(name, known, 3);
+			const char *hint = closest_word(name, known, 4);
 			DIAG_REPORT(ic, a->name.pos, E0511, "unknown annotation '@%s'%s%s%s", name,
 				    hint ? "; did you mean '@" : "", hint ? hint : "", hint ? "'?" : "");
 			continue;
@@ -123,12 +124,12 @@ static struct annotations read_annotations(struct idl_checker *ic, const idl_ann
 			continue;
 		}
 		seen[which] = true;
-		bool wants_string = which == 1;
+		bool wants_string = which == 1 || which == 3;
 		if (!a->has_arg || a->arg_is_string != wants_string) {
+			static const char *const examples[] = {"@since(2)", "@deprecated(\"use x\")",
+							       "@op(3)", "@malformed(\"close\")"};
 			DIAG_REPORT(ic, a->pos, E0511, "'@%s' takes %s, as in %s", name,
-				    wants_string ? "a string" : "a number",
-				    which == 0 ? "@since(2)" : which == 1 ? "@deprecated(\"use x\")"
-									  : "@op(3)");
+				    wants_string ? "a string" : "a number", examples[which]);
 			continue;
 		}
 		switch (which) {
@@ -148,6 +149,18 @@ static struct annotations read_annotations(struct idl_checker *ic, const idl_ann
 					    "'@op' numbers a call, send or event; it means nothing here");
 			else
 				out.op = (struct lnum){a->num, a->arg_pos, true};
+			break;
+		case 3:
+			if (!(allow & ALLOW_MALFORMED))
+				DIAG_REPORT(ic, a->pos, E0511,
+					    "'@malformed' is a policy of an interface; it means nothing "
+					    "here");
+			else if (strcmp(a->str, "reply") && strcmp(a->str, "close"))
+				DIAG_REPORT(ic, a->arg_pos, E0511,
+					    "'@malformed' takes \"reply\" (an error reply, the default) or "
+					    "\"close\" (drop the client)");
+			else
+				out.malformed = !strcmp(a->str, "close");
 			break;
 		}
 	}
@@ -216,13 +229,6 @@ static void declare(struct idl_checker *ic, const struct idl_ast *file,
 		t->doc = d->doc;
 		t->pos = d->name.pos;
 		s->type = t;
-	}
-	struct symbol *clash = strmap_put(&ic->c_names, c_name, s);
-	if (clash) {
-		DIAG_REPORT(ic, d->name.pos, E0216,
-			    "'%s' and '%s::%s' both become '%s' in C", qualified, clash->file->ns.s,
-			    clash->decl->name.s, c_name);
-		DIAG_NOTE(ic, clash->decl->name.pos, "the other declaration");
 	}
 	vec_push(a, &ic->order, s);
 }
@@ -809,6 +815,13 @@ static void check_method(struct idl_checker *ic, struct symbol *s, const struct 
 	m->deprecated = an.deprecated;
 	const char *deprecated_scope = m->deprecated ? m->deprecated : iface->deprecated;
 
+	/* A method's name only stands alone as a member of the ops struct,
+	 * where a C++ keyword gets a '_' (docs/ipc.md). */
+	m->member = is_c_keyword(m->name) ? arena_printf(a, "%s_", m->name) : m->name;
+	if (is_c11_keyword(ma->name.s))
+		DIAG_REPORT(ic, ma->name.pos, E0519,
+			    "method '%s' is a C keyword and would not compile in generated code",
+			    ma->name.s);
 	uint64_t op = an.op.set ? an.op.v : index + 1;
 	if (op == 0 || op > 65535) {
 		DIAG_REPORT(ic, an.op.set ? an.op.pos : ma->name.pos, E0512,
@@ -839,6 +852,15 @@ static void check_method(struct idl_checker *ic, struct symbol *s, const struct 
 		DIAG_REPORT(ic, ma->caps_out.items[0].name.pos, E0522,
 			    "a %s has no reply to carry capabilities back",
 			    m->kind == METHOD_SEND ? "send" : "event");
+	else if (m->kind == METHOD_EVENT && ma->caps_in.len)
+		DIAG_REPORT(ic, ma->caps_in.items[0].name.pos, E0522,
+			    "an event carries no capabilities: it goes to every client, and a "
+			    "handle or buffer belongs to one");
+	for (size_t i = 0; i < m->caps_out.len; i++)
+		if (m->caps_out.items[i].kind == CAP_PAGES)
+			DIAG_REPORT(ic, m->caps_out.items[i].pos, E0522,
+				    "a reply carries handles, not pages: the caller lends the "
+				    "buffer, as an input capability");
 
 	bool ok = true;
 	for (size_t i = 0; i < ma->params.len; i++) {
@@ -916,13 +938,15 @@ static void check_method(struct idl_checker *ic, struct symbol *s, const struct 
 
 static void check_decl_header(struct idl_checker *ic, struct symbol *s)
 {
-	struct annotations an = read_annotations(ic, &s->decl->annotations, 0);
+	struct annotations an =
+		read_annotations(ic, &s->decl->annotations, s->iface ? ALLOW_MALFORMED : 0);
 	if (s->type) {
 		s->type->since = an.since;
 		s->type->deprecated = an.deprecated;
 	} else {
 		s->iface->since = an.since;
 		s->iface->deprecated = an.deprecated;
+		s->iface->close_on_malformed = an.malformed == 1;
 	}
 }
 
@@ -975,7 +999,6 @@ void check_idl(struct checker *c, struct idl_ast *const *files, size_t n)
 	strmap_init(&ic.symbols, c->arena);
 	strmap_init(&ic.builtins, c->arena);
 	strmap_init(&ic.namespaces, c->arena);
-	strmap_init(&ic.c_names, c->arena);
 	add_builtins(&ic);
 
 	for (size_t f = 0; f < n; f++) {

@@ -172,6 +172,186 @@ void gen_call(struct strbuf *out, const char *name, const char *const *args, siz
 	sb_putc(out, '\n');
 }
 
+static size_t joined_len(const char *const *items, size_t n)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(items[i]) + (i ? 2 : 0);
+	return len;
+}
+
+static void put_joined(struct strbuf *out, const char *const *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sb_puts(out, ", ");
+		sb_puts(out, items[i]);
+	}
+}
+
+static void put_indent(struct strbuf *out, unsigned col)
+{
+	for (unsigned i = 0; i < col / TAB_WIDTH; i++)
+		sb_putc(out, '\t');
+	for (unsigned i = 0; i < col % TAB_WIDTH; i++)
+		sb_putc(out, ' ');
+}
+
+/* Each item of a list at column col, one per line, the last followed by
+ * `last` (a ")" or ");" and a tail): does every line fit? */
+static bool fits_aligned(size_t col, const char *const *items, size_t n, size_t last)
+{
+	for (size_t i = 0; i < n; i++)
+		if (col + strlen(items[i]) + (i + 1 == n ? last : 1) > COLUMN_LIMIT)
+			return false;
+	return true;
+}
+
+static void put_aligned(struct strbuf *out, size_t col, const char *const *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i) {
+			sb_puts(out, ",\n");
+			put_indent(out, (unsigned)col);
+		}
+		sb_puts(out, items[i]);
+	}
+}
+
+static void put_one_per_line(struct strbuf *out, unsigned col, const char *const *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sb_puts(out, ",\n");
+		put_indent(out, col);
+		sb_puts(out, items[i]);
+	}
+}
+
+/* The layouts below are the ones clang-format (14, generated/.clang-format)
+ * chooses, in its order of preference, measured on thousands of random
+ * signatures and calls; tests/golden and the clang-format check in `make
+ * test` hold them to it. */
+void gen_signature(struct strbuf *out, unsigned tabs, const char *head, size_t ret_len,
+		   const char *const *params, size_t nparams, const char *tail)
+{
+	unsigned indent = tabs * TAB_WIDTH;
+	size_t head_len = strlen(head), tail_len = strlen(tail);
+	size_t all = joined_len(params, nparams);
+	const char *name = head + ret_len + (ret_len ? 1 : 0);
+	put_indent(out, indent);
+	/* on one line */
+	if (indent + head_len + 1 + all + 1 + tail_len <= COLUMN_LIMIT) {
+		sb_printf(out, "%s(", head);
+		put_joined(out, params, nparams);
+		sb_printf(out, ")%s\n", tail);
+		return;
+	}
+	/* "static int\nname(...)": only ever after a storage class */
+	if (ret_len && !strncmp(head, "static ", 7) &&
+	    indent + strlen(name) + 1 + all + 1 + tail_len <= COLUMN_LIMIT) {
+		sb_putn(out, head, ret_len);
+		sb_putc(out, '\n');
+		put_indent(out, indent);
+		sb_printf(out, "%s(", name);
+		put_joined(out, params, nparams);
+		sb_printf(out, ")%s\n", tail);
+		return;
+	}
+	sb_printf(out, "%s(", head);
+	unsigned inner = indent + TAB_WIDTH;
+	bool next_line = inner + all + 1 + tail_len <= COLUMN_LIMIT;
+	/* five or more: all on the next line beats a line each */
+	if (nparams >= 5 && next_line) {
+		sb_putc(out, '\n');
+		put_indent(out, inner);
+		put_joined(out, params, nparams);
+	} else if (fits_aligned(indent + head_len + 1, params, nparams, 1 + tail_len)) {
+		put_aligned(out, indent + head_len + 1, params, nparams);
+	} else if (next_line) {
+		sb_putc(out, '\n');
+		put_indent(out, inner);
+		put_joined(out, params, nparams);
+	} else {
+		sb_putc(out, '\n');
+		put_one_per_line(out, inner, params, nparams);
+	}
+	sb_printf(out, ")%s\n", tail);
+}
+
+void gen_call_statement(struct strbuf *out, unsigned tabs, const char *lead, const char *name,
+			const char *const *args, size_t nargs)
+{
+	unsigned indent = tabs * TAB_WIDTH, inner = indent + TAB_WIDTH;
+	size_t lead_len = strlen(lead), name_len = strlen(name);
+	size_t start = indent + lead_len + name_len + 1;
+	size_t all = joined_len(args, nargs);
+	put_indent(out, indent);
+	if (start + all + 2 <= COLUMN_LIMIT) {
+		sb_printf(out, "%s%s(", lead, name);
+		put_joined(out, args, nargs);
+		sb_puts(out, ");\n");
+		return;
+	}
+	bool next_line = inner + all + 2 <= COLUMN_LIMIT;
+	bool aligned = nargs > 1 && fits_aligned(start, args, nargs, 2);
+	bool assignment = lead_len >= 2 && !strcmp(lead + lead_len - 2, "= ");
+	if (next_line && (nargs >= 3 || !aligned)) {
+		/* all the arguments on the next line */
+		sb_printf(out, "%s%s(\n", lead, name);
+		put_indent(out, inner);
+		put_joined(out, args, nargs);
+	} else if (aligned) {
+		sb_printf(out, "%s%s(", lead, name);
+		put_aligned(out, start, args, nargs);
+	} else if (assignment && inner + name_len + all + 3 <= COLUMN_LIMIT) {
+		/* "x =\n\tname(args);" */
+		sb_putn(out, lead, lead_len - 1);
+		sb_putc(out, '\n');
+		put_indent(out, inner);
+		sb_printf(out, "%s(", name);
+		put_joined(out, args, nargs);
+	} else if (assignment && fits_aligned(inner + name_len + 1, args, nargs, 2)) {
+		sb_putn(out, lead, lead_len - 1);
+		sb_putc(out, '\n');
+		put_indent(out, inner);
+		sb_printf(out, "%s(", name);
+		put_aligned(out, inner + name_len + 1, args, nargs);
+	} else {
+		sb_printf(out, "%s%s(\n", lead, name);
+		put_one_per_line(out, inner, args, nargs);
+	}
+	sb_puts(out, ");\n");
+}
+
+/* "if (a || b)" on one line, else as many operands a line as fit, each
+ * continuation aligned after the "if (". */
+void gen_condition(struct strbuf *out, unsigned tabs, const char *const *operands, size_t n,
+		   const char *op)
+{
+	unsigned indent = tabs * TAB_WIDTH;
+	size_t col = indent + 4, op_len = strlen(op);
+	put_indent(out, indent);
+	sb_puts(out, "if (");
+	size_t at = col;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(operands[i]) + (i + 1 == n ? 1 : op_len + 1);
+		if (i && at + 1 + len > COLUMN_LIMIT) {
+			sb_putc(out, '\n');
+			put_indent(out, (unsigned)col);
+			at = col;
+		} else if (i) {
+			sb_putc(out, ' ');
+			at++;
+		}
+		sb_puts(out, operands[i]);
+		if (i + 1 < n)
+			sb_printf(out, " %s", op);
+		at += len;
+	}
+	sb_puts(out, ")\n");
+}
+
 /* Comments must not end early: a spec's "*" followed by "/" is broken up. */
 static void put_comment_text(struct strbuf *out, const char *s, size_t n)
 {

@@ -40,6 +40,19 @@ void gen_comment(struct strbuf *out, unsigned tabs, const char *text);
  * gen_finish, like any other. */
 void gen_call(struct strbuf *out, const char *name, const char *const *args, size_t nargs,
 	      const char *end);
+/* A function's head and parameters as clang-format lays them out (gen.c
+ * has the measured rules): `head` is "static int name" (`ret_len` bytes of
+ * it the return type, 0 for none, as in a function pointer member), `tail`
+ * what follows the ')': ";" or "". */
+void gen_signature(struct strbuf *out, unsigned tabs, const char *head, size_t ret_len,
+		   const char *const *params, size_t nparams, const char *tail);
+/* A statement ending in a call, "lead name(args);", as clang-format lays
+ * it out. */
+void gen_call_statement(struct strbuf *out, unsigned tabs, const char *lead, const char *name,
+			const char *const *args, size_t nargs);
+/* "if (a || b || c)" (op "||"), broken as clang-format breaks it. */
+void gen_condition(struct strbuf *out, unsigned tabs, const char *const *operands, size_t n,
+		   const char *op);
 /* "edu.regs.yaml:12": where an item came from, without folders. */
 const char *gen_where(struct gen *g, struct srcpos pos);
 /* A C integer constant: 0x20u, or 0x100000000ull past 32 bits. */
@@ -53,5 +66,6 @@ void gen_finish(struct gen *g);
 /* ---- the backends ---- */
 
 void emit_regs(struct gen *g);
+void emit_ipc(struct gen *g);
 
 #endif

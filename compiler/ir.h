@@ -231,6 +231,7 @@ enum ir_method_kind { METHOD_CALL, METHOD_SEND, METHOD_EVENT };
 struct ir_method {
 	enum ir_method_kind kind;
 	const char *name;
+	const char *member; /* its member of the ops struct: name, or name_ for a C++ keyword */
 	const char *doc;
 	struct srcpos pos;
 	unsigned op;
@@ -265,6 +266,7 @@ struct ir_interface {
 	VEC(const struct ir_method *) all_methods; /* inherited ones first, each once */
 	const char *deprecated;
 	unsigned since;
+	bool close_on_malformed; /* @malformed("close"): drop the client, do not reply */
 };
 
 enum {

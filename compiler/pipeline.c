@@ -338,6 +338,8 @@ const struct ir *drvgen_build(struct drvgen *g)
 		check_idl(&c, g->idl.items, g->idl.len);
 	if (g->regs_ok)
 		check_regs(&c, g->regs.items, g->regs.len);
+	if (g->idl_ok)
+		check_idl_names(&c);
 	if (g->idl_ok && g->regs_ok && g->manifests_ok)
 		check_manifests(&c, g->manifests.items, g->manifests.len);
 
@@ -375,6 +377,7 @@ struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_o
 	};
 	struct gen gen = {.arena = &g->arena, .ir = g->ir, .opts = &go};
 	emit_regs(&gen);
+	emit_ipc(&gen);
 	gen_finish(&gen);
 
 	/* The texts are handed over, not copied: a 100k-register header is

@@ -51,12 +51,23 @@ static const char *const c_keywords[] = {
 	"unsigned", "using", "virtual", "void", "volatile", "while", "xor",
 };
 
-bool is_c_keyword(const char *s)
+/* The C11 ones alone: a name that is a keyword only in C++ can still be
+ * part of a longer C name. */
+static const char *const c11_keywords[] = {
+	"_Alignas", "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary",
+	"_Noreturn", "_Static_assert", "_Thread_local", "auto", "break", "case", "char", "const",
+	"continue", "default", "do", "double", "else", "enum", "extern", "float", "for", "goto",
+	"if", "inline", "int", "long", "register", "restrict", "return", "short", "signed",
+	"sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void",
+	"volatile", "while",
+};
+
+static bool in_sorted(const char *s, const char *const *list, size_t n)
 {
-	size_t lo = 0, hi = ARRAY_LEN(c_keywords);
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(s, c_keywords[mid]);
+		int c = strcmp(s, list[mid]);
 		if (c == 0)
 			return true;
 		if (c < 0)
@@ -65,6 +76,16 @@ bool is_c_keyword(const char *s)
 			lo = mid + 1;
 	}
 	return false;
+}
+
+bool is_c_keyword(const char *s)
+{
+	return in_sorted(s, c_keywords, ARRAY_LEN(c_keywords));
+}
+
+bool is_c11_keyword(const char *s)
+{
+	return in_sorted(s, c11_keywords, ARRAY_LEN(c11_keywords));
 }
 
 /* Optimal string alignment distance: insertions, deletions, substitutions
