@@ -102,13 +102,29 @@ $(BUILD)/sim/test_access_sim: tests/sim/test_access_sim.c tests/models/regfile_m
 $(BUILD)/sim:
 	mkdir -p $@
 
+# IPC: generated stubs and dispatch over the userspace runtime, in-process
+# and over sockets between processes.
+RUNTIME_USER := runtime/user/drv_client.c runtime/user/drv_server.c runtime/user/drv_socket.c
+RUNTIME_USER_H := $(wildcard runtime/common/*.h runtime/user/*.h)
+KIT := tests/golden/gen/ipc/expected
+IPC_TESTS := $(BUILD)/ipc/test_ipc_kit
+
+$(BUILD)/ipc/test_ipc_kit: tests/ipc/test_ipc_kit.c tests/ipc/kit_impl.c tests/ipc/kit_impl.h \
+		$(wildcard $(KIT)/*) $(RUNTIME_USER) $(RUNTIME_USER_H) | $(BUILD)/ipc
+	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Iruntime/common -Iruntime/user -I$(KIT) -Itests/ipc \
+		-o $@ $(filter-out %_fuzz.c,$(filter %.c,$^)) -lcmocka -lpthread
+
+$(BUILD)/ipc:
+	mkdir -p $@
+
 .PHONY: test test-unit test-cli test-asan test-clang test-fuzz test-generated test-compile
 test: test-unit test-cli test-generated test-compile test-asan test-clang test-fuzz
 	@echo "make test: all passed"
 
-# Unit, corpus, golden and sim tests: every cmocka binary, from the top folder.
-test-unit: $(UNIT_TESTS) $(SIM_TESTS) $(BUILD)/drvgen
-	@set -e; for t in $(UNIT_TESTS) $(SIM_TESTS); do echo "== $$t"; $$t; done
+# Unit, corpus, golden, sim and IPC tests: every cmocka binary, from the top
+# folder.
+test-unit: $(UNIT_TESTS) $(SIM_TESTS) $(IPC_TESTS) $(BUILD)/drvgen
+	@set -e; for t in $(UNIT_TESTS) $(SIM_TESTS) $(IPC_TESTS); do echo "== $$t"; $$t; done
 
 test-cli: $(BUILD)/drvgen
 	sh tests/cli/test_cli.sh $(BUILD)/drvgen
@@ -123,7 +139,7 @@ test-asan:
 # clang must build everything warning-free too.
 test-clang:
 	$(MAKE) --no-print-directory BUILD=build/clang CC=clang all \
-		$(patsubst $(BUILD)/%,build/clang/%,$(UNIT_TESTS) $(SIM_TESTS))
+		$(patsubst $(BUILD)/%,build/clang/%,$(UNIT_TESTS) $(SIM_TESTS) $(IPC_TESTS))
 
 # ---- generated code ----
 
@@ -153,6 +169,7 @@ test-generated: $(BUILD)/drvgen
 # accessors cost what hand-written volatile accesses cost.
 test-compile: $(BUILD)/drvgen
 	sh tests/compile/headers.sh $(BUILD)/compile
+	sh tests/compile/ipc.sh $(BUILD)/compile
 	sh tests/compile_fail/run.sh gcc runtime/common runtime/user tests/golden/gen/access/expected
 	sh tests/compile_fail/run.sh clang runtime/common runtime/user tests/golden/gen/access/expected
 	sh tests/zero_overhead/compare.sh gcc $(BUILD)/zero_overhead runtime/common runtime/user \
