@@ -107,12 +107,18 @@ $(BUILD)/sim:
 RUNTIME_USER := runtime/user/drv_client.c runtime/user/drv_server.c runtime/user/drv_socket.c
 RUNTIME_USER_H := $(wildcard runtime/common/*.h runtime/user/*.h)
 KIT := tests/golden/gen/ipc/expected
-IPC_TESTS := $(BUILD)/ipc/test_ipc_kit
+IPC_TESTS := $(BUILD)/ipc/test_ipc_kit $(BUILD)/ipc/test_wire
 
 $(BUILD)/ipc/test_ipc_kit: tests/ipc/test_ipc_kit.c tests/ipc/kit_impl.c tests/ipc/kit_impl.h \
 		$(wildcard $(KIT)/*) $(RUNTIME_USER) $(RUNTIME_USER_H) | $(BUILD)/ipc
 	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Iruntime/common -Iruntime/user -I$(KIT) -Itests/ipc \
 		-o $@ $(filter-out %_fuzz.c,$(filter %.c,$^)) -lcmocka -lpthread
+
+$(BUILD)/ipc/test_wire: tests/ipc/test_wire.c $(KIT)/kit_store_client.c \
+		generated/edu/edu_device_client.c runtime/user/drv_client.c runtime/user/drv_socket.c \
+		$(wildcard $(KIT)/*.h generated/edu/*.h) $(RUNTIME_USER_H) | $(BUILD)/ipc
+	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Iruntime/common -Iruntime/user -I$(KIT) -Igenerated/edu \
+		-o $@ $(filter %.c,$^) -lcmocka
 
 $(BUILD)/ipc:
 	mkdir -p $@
@@ -217,11 +223,36 @@ define fuzz_run
 
 endef
 
+# The server dispatch drvgen generates, one harness per protocol (a child's
+# covers its parents' dispatch too): raw messages in, never a crash.
+IPC_FUZZ := kit_tiered:$(KIT) dev_serial:generated/uart16550 edu_device:generated/edu
+ipc_fuzz_dir = $(word 2,$(subst :, ,$(filter $(1):%,$(IPC_FUZZ))))
+
+.SECONDEXPANSION:
+build/fuzz/ipc_%: $$(call ipc_fuzz_dir,$$*)/$$*_fuzz.c $$(wildcard $$(call ipc_fuzz_dir,$$*)/*_server.c) \
+		$(RUNTIME_USER) $(RUNTIME_USER_H) | $(BUILD)/fuzz
+	clang $(FUZZ_FLAGS) -Iruntime/common -Iruntime/user -I$(call ipc_fuzz_dir,$*) -o $@ \
+		$(filter %.c,$^)
+
+# ipc_fuzz_run NAME SECONDS
+define ipc_fuzz_run
+	@mkdir -p build/fuzz/corpus/ipc_$(1)
+	build/fuzz/ipc_$(1) -max_total_time=$(2) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		-artifact_prefix=build/fuzz/ipc_$(1)- build/fuzz/corpus/ipc_$(1) \
+		>build/fuzz/ipc_$(1).log 2>&1 || { tail -40 build/fuzz/ipc_$(1).log; exit 1; }
+	@grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' build/fuzz/ipc_$(1).log | tr '\n' ' '; echo
+
+endef
+
+IPC_FUZZ_NAMES := $(foreach t,$(IPC_FUZZ),$(word 1,$(subst :, ,$(t))))
+
 fuzz test-fuzz: build/fuzz/fuzz_idl build/fuzz/fuzz_regs build/fuzz/fuzz_manifest \
-		build/fuzz/seeds/idl build/fuzz/seeds/regs build/fuzz/seeds/manifest
+		build/fuzz/seeds/idl build/fuzz/seeds/regs build/fuzz/seeds/manifest \
+		$(foreach n,$(IPC_FUZZ_NAMES),build/fuzz/ipc_$(n))
 	$(call fuzz_run,idl,$(if $(filter test-fuzz,$@),20,$(FUZZ_SECONDS)))
 	$(call fuzz_run,regs,$(if $(filter test-fuzz,$@),20,$(FUZZ_SECONDS)))
 	$(call fuzz_run,manifest,$(if $(filter test-fuzz,$@),20,$(FUZZ_SECONDS)))
+	$(foreach n,$(IPC_FUZZ_NAMES),$(call ipc_fuzz_run,$(n),$(if $(filter test-fuzz,$@),15,$(FUZZ_SECONDS))))
 
 # ---- benchmarks (ratios against baselines measured in the same run) ----
 
