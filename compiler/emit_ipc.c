@@ -1542,6 +1542,9 @@ static void emit_serve(struct ipc *e, const struct ir_method *m)
 		line(e, 2, "return DRV_STATUS_INTERNAL;");
 		line(e, 1, "result = (%s *)(void *)(call->scratch + drv_s);", ct);
 	}
+	/* ops filled in by hand may miss one */
+	line(e, 1, "if (!self->ops->%s)", m->member);
+	line(e, 2, "return DRV_STATUS_INTERNAL;");
 	str_list args = {0};
 	push(e, &args, "self");
 	push(e, &args, "call");
@@ -1710,6 +1713,8 @@ static void emit_server(struct gen *g, const struct ir_interface *iface)
 	if (iface->parents.len)
 		line(e, 1, "int drv_st;");
 	blank(e);
+	line(e, 1, "if (!drv_self->ops)");
+	line(e, 2, "return DRV_STATUS_INTERNAL; /* never given its handlers */");
 	line(e, 1, "switch (call->label) {");
 	for (size_t i = 0; i < iface->methods.len; i++) {
 		const struct ir_method *m = iface->methods.items[i];
@@ -1727,8 +1732,6 @@ static void emit_server(struct gen *g, const struct ir_interface *iface)
 		line(e, 1, "if (drv_st != DRV_STATUS_UNKNOWN_LABEL)");
 		line(e, 2, "return drv_st;");
 	}
-	if (!iface->parents.len)
-		line(e, 1, "(void)drv_self;");
 	line(e, 1, "return DRV_STATUS_UNKNOWN_LABEL;");
 	line(e, 0, "}");
 

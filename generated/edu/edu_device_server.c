@@ -34,6 +34,8 @@ static int drv_serve_ident(struct edu_device *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!self->ops->ident)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->ident(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -74,6 +76,8 @@ static int drv_serve_liveness(struct edu_device *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	v = drv_get32(drv_p);
+	if (!self->ops->liveness)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->liveness(self, call, v, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -114,6 +118,8 @@ static int drv_serve_factorial(struct edu_device *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	n = drv_get32(drv_p);
+	if (!self->ops->factorial)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->factorial(self, call, n, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -149,6 +155,8 @@ static int drv_serve_dma_write(struct edu_device *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	offset = drv_get32(drv_p);
 	len = drv_get32(drv_p + 4);
+	if (!self->ops->dma_write)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->dma_write(self, call, &call->caps[0].pages, offset, len);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -184,6 +192,8 @@ static int drv_serve_dma_read(struct edu_device *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	offset = drv_get32(drv_p);
 	len = drv_get32(drv_p + 4);
+	if (!self->ops->dma_read)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->dma_read(self, call, &call->caps[0].pages, offset, len);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -213,6 +223,8 @@ int edu_device_dispatch(void *self, struct drv_call *call)
 {
 	struct edu_device *drv_self = (struct edu_device *)self;
 
+	if (!drv_self->ops)
+		return DRV_STATUS_INTERNAL; /* never given its handlers */
 	switch (call->label) {
 	case EDU_DEVICE_IDENT_LABEL:
 		return drv_serve_ident(drv_self, call);
@@ -227,7 +239,6 @@ int edu_device_dispatch(void *self, struct drv_call *call)
 	default:
 		break;
 	}
-	(void)drv_self;
 	return DRV_STATUS_UNKNOWN_LABEL;
 }
 

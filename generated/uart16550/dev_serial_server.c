@@ -34,6 +34,8 @@ static int drv_serve_get_baud(struct dev_serial *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!self->ops->get_baud)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->get_baud(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -69,6 +71,8 @@ static int drv_serve_set_baud(struct dev_serial *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	hz = drv_get32(drv_p);
+	if (!self->ops->set_baud)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->set_baud(self, call, hz);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -104,6 +108,8 @@ static int drv_serve_get_charlen(struct dev_serial *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!self->ops->get_charlen)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->get_charlen(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -139,6 +145,8 @@ static int drv_serve_set_charlen(struct dev_serial *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	bits = drv_get32(drv_p);
+	if (!self->ops->set_charlen)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->set_charlen(self, call, bits);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -177,6 +185,8 @@ static int drv_serve_get_stopbits(struct dev_serial *self, struct drv_call *call
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!self->ops->get_stopbits)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->get_stopbits(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -214,6 +224,8 @@ static int drv_serve_set_stopbits(struct dev_serial *self, struct drv_call *call
 	if (!dev_stop_bits_valid(drv_get32(drv_p)))
 		return DRV_STATUS_MALFORMED;
 	bits = (enum dev_stop_bits)drv_get32(drv_p);
+	if (!self->ops->set_stopbits)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->set_stopbits(self, call, bits);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -251,6 +263,8 @@ static int drv_serve_get_parity(struct dev_serial *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!self->ops->get_parity)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->get_parity(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -288,6 +302,8 @@ static int drv_serve_set_parity(struct dev_serial *self, struct drv_call *call)
 	if (!dev_parity_valid(drv_get32(drv_p)))
 		return DRV_STATUS_MALFORMED;
 	parity = (enum dev_parity)drv_get32(drv_p);
+	if (!self->ops->set_parity)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->set_parity(self, call, parity);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -321,6 +337,8 @@ int dev_serial_dispatch(void *self, struct drv_call *call)
 	struct dev_serial *drv_self = (struct dev_serial *)self;
 	int drv_st;
 
+	if (!drv_self->ops)
+		return DRV_STATUS_INTERNAL; /* never given its handlers */
 	switch (call->label) {
 	case DEV_SERIAL_GET_BAUD_LABEL:
 		return drv_serve_get_baud(drv_self, call);

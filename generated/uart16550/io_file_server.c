@@ -39,6 +39,8 @@ static int drv_serve_read(struct io_file *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	buf = drv_get64(drv_p);
 	amt = drv_get64(drv_p + 8);
+	if (!self->ops->read)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->read(self, call, &call->caps[0].pages, buf, amt, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -79,6 +81,8 @@ static int drv_serve_write(struct io_file *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	buf = drv_get64(drv_p);
 	amt = drv_get64(drv_p + 8);
+	if (!self->ops->write)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->write(self, call, &call->caps[0].pages, buf, amt, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -123,6 +127,8 @@ static int drv_serve_seek(struct io_file *self, struct drv_call *call)
 	if (!io_whence_valid(drv_get32(drv_p + 8)))
 		return DRV_STATUS_MALFORMED;
 	w = (enum io_whence)drv_get32(drv_p + 8);
+	if (!self->ops->seek)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->seek(self, call, offs, w, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -150,6 +156,8 @@ int io_file_dispatch(void *self, struct drv_call *call)
 {
 	struct io_file *drv_self = (struct io_file *)self;
 
+	if (!drv_self->ops)
+		return DRV_STATUS_INTERNAL; /* never given its handlers */
 	switch (call->label) {
 	case IO_FILE_READ_LABEL:
 		return drv_serve_read(drv_self, call);
@@ -160,7 +168,6 @@ int io_file_dispatch(void *self, struct drv_call *call)
 	default:
 		break;
 	}
-	(void)drv_self;
 	return DRV_STATUS_UNKNOWN_LABEL;
 }
 

@@ -34,6 +34,8 @@ static int drv_serve_flush(struct kit_cache *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!self->ops->flush)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->flush(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -73,6 +75,8 @@ int kit_cache_dispatch(void *self, struct drv_call *call)
 	struct kit_cache *drv_self = (struct kit_cache *)self;
 	int drv_st;
 
+	if (!drv_self->ops)
+		return DRV_STATUS_INTERNAL; /* never given its handlers */
 	switch (call->label) {
 	case KIT_CACHE_FLUSH_LABEL:
 		return drv_serve_flush(drv_self, call);

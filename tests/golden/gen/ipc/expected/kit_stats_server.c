@@ -34,6 +34,8 @@ static int drv_serve_count(struct kit_stats *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!self->ops->count)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->count(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -59,13 +61,14 @@ int kit_stats_dispatch(void *self, struct drv_call *call)
 {
 	struct kit_stats *drv_self = (struct kit_stats *)self;
 
+	if (!drv_self->ops)
+		return DRV_STATUS_INTERNAL; /* never given its handlers */
 	switch (call->label) {
 	case KIT_STATS_COUNT_LABEL:
 		return drv_serve_count(drv_self, call);
 	default:
 		break;
 	}
-	(void)drv_self;
 	return DRV_STATUS_UNKNOWN_LABEL;
 }
 

@@ -39,6 +39,8 @@ static int drv_serve_add(struct kit_store *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	a = drv_get32(drv_p);
 	b = drv_get32(drv_p + 4);
+	if (!self->ops->add)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->add(self, call, a, b, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -89,6 +91,8 @@ static int drv_serve_scale(struct kit_store *self, struct drv_call *call)
 	if (!kit_flags_valid(drv_get16(drv_p + 10)))
 		return DRV_STATUS_MALFORMED;
 	f = drv_get16(drv_p + 10);
+	if (!self->ops->scale)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->scale(self, call, v, l, f, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -135,6 +139,8 @@ static int drv_serve_move(struct kit_store *self, struct drv_call *call)
 	if (!kit_point_get(drv_p + 28, &by))
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
+	if (!self->ops->move)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->move(self, call, &r, &by, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -235,6 +241,8 @@ static int drv_serve_put(struct kit_store *self, struct drv_call *call)
 	drv_at = drv_align8(drv_end);
 	if (drv_at != call->len)
 		return DRV_STATUS_MALFORMED;
+	if (!self->ops->put)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->put(
 		self, call, key, value, value_len, marks, marks_count, modes, modes_count, &result);
 	if (drv_st == DRV_DEFER)
@@ -300,6 +308,8 @@ static int drv_serve_get(struct kit_store *self, struct drv_call *call)
 	drv_at = drv_align8(drv_end + 1);
 	if (drv_at != call->len)
 		return DRV_STATUS_MALFORMED;
+	if (!self->ops->get)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->get(self, call, key, result, &result_len);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -353,6 +363,8 @@ static int drv_serve_name(struct kit_store *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	id = drv_get32(drv_p);
 	result[0] = '\0';
+	if (!self->ops->name)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->name(self, call, id, result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -410,6 +422,8 @@ static int drv_serve_list(struct kit_store *self, struct drv_call *call)
 	if ((call->scratch_cap - drv_s) / sizeof(struct kit_record) < 3)
 		return DRV_STATUS_INTERNAL;
 	result = (struct kit_record *)(void *)(call->scratch + drv_s);
+	if (!self->ops->list)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->list(self, call, from, result, &result_count);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -452,6 +466,8 @@ static int drv_serve_matrix(struct kit_store *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
+	if (!self->ops->matrix)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->matrix(self, call, result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -494,6 +510,8 @@ static int drv_serve_wide(struct kit_store *self, struct drv_call *call)
 	if (!kit_big_valid(drv_get64(drv_p)))
 		return DRV_STATUS_MALFORMED;
 	b = drv_get64(drv_p);
+	if (!self->ops->wide)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->wide(self, call, b, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -529,6 +547,8 @@ static int drv_serve_share(struct kit_store *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 1, 8))
 		return DRV_STATUS_MALFORMED;
 	note = drv_get8(drv_p);
+	if (!self->ops->share)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->share(self, call, call->caps[0].fd, note);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -588,6 +608,8 @@ static int drv_serve_open(struct kit_store *self, struct drv_call *call)
 	drv_at = drv_align8(drv_end + 1);
 	if (drv_at != call->len)
 		return DRV_STATUS_MALFORMED;
+	if (!self->ops->open)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->open(self, call, path, &result, &fd);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -628,6 +650,8 @@ static int drv_serve_sum(struct kit_store *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	len = drv_get32(drv_p);
+	if (!self->ops->sum)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->sum(self, call, &call->caps[0].pages, len, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -653,6 +677,8 @@ static int drv_serve_poke(struct kit_store *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	n = drv_get32(drv_p);
+	if (!self->ops->poke)
+		return DRV_STATUS_INTERNAL;
 	self->ops->poke(self, call, n);
 	return 0;
 }
@@ -685,6 +711,8 @@ static int drv_serve_note(struct kit_store *self, struct drv_call *call)
 	drv_at = drv_align8(drv_end + 1);
 	if (drv_at != call->len)
 		return DRV_STATUS_MALFORMED;
+	if (!self->ops->note)
+		return DRV_STATUS_INTERNAL;
 	self->ops->note(self, call, text);
 	return 0;
 }
@@ -745,6 +773,8 @@ static int drv_serve_delete(struct kit_store *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	id = drv_get32(drv_p);
+	if (!self->ops->delete_)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->delete_(self, call, id);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -784,6 +814,8 @@ int kit_store_dispatch(void *self, struct drv_call *call)
 {
 	struct kit_store *drv_self = (struct kit_store *)self;
 
+	if (!drv_self->ops)
+		return DRV_STATUS_INTERNAL; /* never given its handlers */
 	switch (call->label) {
 	case KIT_STORE_ADD_LABEL:
 		return drv_serve_add(drv_self, call);
@@ -818,7 +850,6 @@ int kit_store_dispatch(void *self, struct drv_call *call)
 	default:
 		break;
 	}
-	(void)drv_self;
 	return DRV_STATUS_UNKNOWN_LABEL;
 }
 

@@ -34,6 +34,8 @@ static int drv_serve_tier(struct kit_tiered *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!self->ops->tier)
+		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->tier(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -61,6 +63,8 @@ int kit_tiered_dispatch(void *self, struct drv_call *call)
 	struct kit_tiered *drv_self = (struct kit_tiered *)self;
 	int drv_st;
 
+	if (!drv_self->ops)
+		return DRV_STATUS_INTERNAL; /* never given its handlers */
 	switch (call->label) {
 	case KIT_TIERED_TIER_LABEL:
 		return drv_serve_tier(drv_self, call);
