@@ -990,6 +990,73 @@ static void note_namespaces(struct ipc *e, const struct ir_type *t, struct strma
 		note_namespaces(e, t->members.items[i].type, seen, order);
 }
 
+/* The names of a stub's parameters after the client, in order. */
+static void stub_args(struct ipc *e, const struct ir_method *m, str_list *out)
+{
+	for (size_t i = 0; i < m->caps_in.len; i++)
+		push(e, out, m->caps_in.items[i].name);
+	for (size_t i = 0; i < m->params.len; i++) {
+		const struct ir_param *p = &m->params.items[i];
+		push(e, out, p->name);
+		if (p->type->kind == IR_BYTES || p->type->kind == IR_VECTOR)
+			push(e, out, count_name(e, &(struct slot){p->name, p->type, 0}));
+	}
+	if (m->kind != METHOD_CALL)
+		return;
+	switch (m->result->kind) {
+	case IR_VOID:
+		break;
+	case IR_BYTES:
+		push(e, out, "result");
+		push(e, out, "result_len");
+		break;
+	case IR_VECTOR:
+		push(e, out, "result");
+		push(e, out, "result_count");
+		break;
+	default:
+		push(e, out, "result");
+		break;
+	}
+	for (size_t i = 0; i < m->caps_out.len; i++)
+		push(e, out, m->caps_out.items[i].name);
+}
+
+/* An inherited call is its owner's stub on the same connection; nothing
+ * is generated twice. */
+static void emit_inherited_stub(struct ipc *e, const struct ir_method *m)
+{
+	const char *cn = e->iface->c_name, *owner = m->owner->c_name;
+	const char *client_param = arena_printf(A, "struct %s_client *client", cn);
+	const char *as_owner = arena_printf(A, "(struct %s_client *)client", owner);
+	if (m->kind == METHOD_EVENT) {
+		line(e, 0, "typedef %s_%s_handler %s_%s_handler;", owner, m->name, cn, m->name);
+		const char *sub[] = {client_param, arena_printf(A, "%s_%s_handler handler", cn, m->name),
+				     "void *ctx"};
+		gen_signature(e->o, 0, arena_printf(A, "static inline int %s_on_%s", cn, m->name), 17,
+			      sub, 3, "");
+		line(e, 0, "{");
+		const char *args[] = {as_owner, "handler", "ctx"};
+		gen_call_statement(e->o, 1, "return ", arena_printf(A, "%s_on_%s", owner, m->name), args,
+				   3);
+		line(e, 0, "}");
+		return;
+	}
+	str_list params = {0}, args = {0};
+	push(e, &params, client_param);
+	input_params(e, m, &params, true);
+	if (m->kind == METHOD_CALL)
+		output_params(e, m, &params);
+	push(e, &args, as_owner);
+	stub_args(e, m, &args);
+	gen_signature(e->o, 0, arena_printf(A, "static inline int %s_%s", cn, m->name), 17,
+		      params.items, params.len, "");
+	line(e, 0, "{");
+	gen_call_statement(e->o, 1, "return ", arena_printf(A, "%s_%s", owner, m->name), args.items,
+			   args.len);
+	line(e, 0, "}");
+}
+
 static void emit_header(struct gen *g, const struct ir_interface *iface)
 {
 	struct ipc ec = {.g = g, .iface = iface}, *e = &ec;
@@ -1060,16 +1127,25 @@ static void emit_header(struct gen *g, const struct ir_interface *iface)
 	gen_signature(e->o, 0, arena_printf(A, "void %s_disconnect", cn), 4, &client_param, 1, ";");
 	for (size_t i = 0; i < iface->parents.len; i++) {
 		const struct ir_interface *p = iface->parents.items[i];
+		blank(e);
 		gen_comment(e->o, 0, arena_printf(A, "The same connection, as a client of %s.", p->name));
 		gen_signature(e->o, 0,
-			      arena_printf(A, "struct %s_client *%s_as_%s", p->c_name, cn, p->c_name),
-			      strlen(p->c_name) + 16, &client_param, 1, ";");
+			      arena_printf(A, "static inline struct %s_client *%s_as_%s", p->c_name, cn,
+					   p->c_name),
+			      strlen(p->c_name) + 30, &client_param, 1, "");
+		line(e, 0, "{");
+		line(e, 1, "return (struct %s_client *)client;", p->c_name);
+		line(e, 0, "}");
 	}
 	for (size_t i = 0; i < iface->all_methods.len; i++) {
 		const struct ir_method *m = iface->all_methods.items[i];
 		str_list params = {0};
 		blank(e);
 		method_comment(e, 0, m);
+		if (m->owner != iface) {
+			emit_inherited_stub(e, m);
+			continue;
+		}
 		if (m->kind == METHOD_EVENT) {
 			push(e, &params, "void *ctx");
 			input_params(e, m, &params, false);
@@ -1398,18 +1474,8 @@ static void emit_client(struct gen *g, const struct ir_interface *iface)
 	line(e, 0, "{");
 	line(e, 1, "drv_client_disconnect((struct drv_client *)client);");
 	line(e, 0, "}");
-	for (size_t i = 0; i < iface->parents.len; i++) {
-		const struct ir_interface *p = iface->parents.items[i];
-		blank(e);
-		gen_signature(e->o, 0,
-			      arena_printf(A, "struct %s_client *%s_as_%s", p->c_name, cn, p->c_name),
-			      strlen(p->c_name) + 16, &client_param, 1, "");
-		line(e, 0, "{");
-		line(e, 1, "return (struct %s_client *)client;", p->c_name);
-		line(e, 0, "}");
-	}
-	for (size_t i = 0; i < iface->all_methods.len; i++) {
-		const struct ir_method *m = iface->all_methods.items[i];
+	for (size_t i = 0; i < iface->methods.len; i++) {
+		const struct ir_method *m = iface->methods.items[i];
 		if (m->kind == METHOD_EVENT)
 			emit_client_event(e, m);
 		else
@@ -1823,66 +1889,22 @@ static void emit_fuzz(struct gen *g, const struct ir_interface *iface)
 		   &src, 1);
 	line(e, 0, "#include \"%s.h\"", cn);
 	blank(e);
-	line(e, 0, "#include <stdlib.h>");
-	line(e, 0, "#include <string.h>");
+	line(e, 0, "#include \"drv_fuzz.h\"");
 	for (size_t i = 0; i < iface->all_methods.len; i++)
 		if (iface->all_methods.items[i]->kind != METHOD_EVENT)
 			emit_fuzz_handler(e, iface->all_methods.items[i]);
 	blank(e);
 	line(e, 0, "static const struct %s_ops fuzz_ops = %s_OPS(fuzz);", cn, up(e, cn));
 	blank(e);
-	line(e, 0, "static uint8_t reply[DRV_MAX_PAYLOAD];");
-	line(e, 0, "static uint64_t scratch[DRV_SCRATCH_SIZE / 8];");
-	line(e, 0, "static uint8_t page[4096];");
-	line(e, 0, "static int finished;");
-	blank(e);
-	line(e, 0, "static void fuzz_finish(struct drv_call *call, uint32_t status)");
-	line(e, 0, "{");
-	line(e, 1, "if (status == 0 && (call->reply_len > call->reply_cap || call->reply_len %% 8))");
-	line(e, 2, "abort();");
-	line(e, 1, "finished++;");
-	line(e, 0, "}");
-	blank(e);
 	line(e, 0, "int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);");
 	blank(e);
 	line(e, 0, "int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)");
 	line(e, 0, "{");
 	line(e, 1, "struct %s object;", cn);
-	line(e, 1, "struct drv_header h;");
-	line(e, 1, "struct drv_call call;");
-	line(e, 1, "int st;");
 	blank(e);
-	line(e, 1, "if (size < DRV_HEADER_SIZE || size > DRV_MAX_MESSAGE)");
-	line(e, 2, "return 0;");
-	line(e, 1, "drv_header_get(data, &h);");
-	line(e, 1, "memset(&call, 0, sizeof call);");
-	line(e, 1, "call.label = h.label;");
-	line(e, 1, "call.request = h.request;");
-	line(e, 1, "call.kind = h.kind;");
-	line(e, 1, "call.msg = data + DRV_HEADER_SIZE;");
-	line(e, 1, "call.len = (uint32_t)(size - DRV_HEADER_SIZE);");
-	line(e, 1, "/* capabilities as the header announces them */");
-	line(e, 1, "call.ncaps = h.ncaps %% (DRV_MAX_CAPS + 1);");
-	line(e, 1, "for (unsigned i = 0; i < call.ncaps; i++) {");
-	line(e, 2, "call.caps[i].kind = (h.status >> i) & 1 ? DRV_CAP_PAGES : DRV_CAP_HANDLE;");
-	line(e, 2, "call.caps[i].fd = -1;");
-	line(e, 2, "call.caps[i].pages.data = page;");
-	line(e, 2, "call.caps[i].pages.size = sizeof page;");
-	line(e, 1, "}");
-	line(e, 1, "call.reply = reply;");
-	line(e, 1, "call.reply_cap = sizeof reply;");
-	line(e, 1, "call.scratch = (uint8_t *)scratch;");
-	line(e, 1, "call.scratch_cap = sizeof scratch;");
-	line(e, 1, "call.finish = fuzz_finish;");
-	line(e, 1, "finished = 0;");
 	line(e, 1, "if (!%s_init(&object, &fuzz_ops))", cn);
 	line(e, 2, "abort();");
-	line(e, 1, "st = %s_dispatch(&object, &call);", cn);
-	line(e, 1, "if (st == DRV_DEFER ? finished != 1 : finished != 0)");
-	line(e, 2, "abort();");
-	line(e, 1, "if (st == 0)");
-	line(e, 2, "fuzz_finish(&call, 0);");
-	line(e, 1, "return 0;");
+	line(e, 1, "return drv_fuzz_dispatch(data, size, &object, %s_dispatch);", cn);
 	line(e, 0, "}");
 }
 

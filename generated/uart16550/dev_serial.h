@@ -41,31 +41,42 @@ struct dev_serial_client;
 /* Connects to instance `instance` of dev::serial. Returns 0 or -DRV_E_CONNECTION. */
 int dev_serial_connect(unsigned instance, struct dev_serial_client **client);
 void dev_serial_disconnect(struct dev_serial_client *client);
+
 /* The same connection, as a client of io::file. */
-struct io_file_client *dev_serial_as_io_file(struct dev_serial_client *client);
+static inline struct io_file_client *dev_serial_as_io_file(struct dev_serial_client *client)
+{
+	return (struct io_file_client *)client;
+}
 
 /* call read (io.idl:16), from io::file: Reads up to amt bytes of data from a file. */
-int dev_serial_read(struct dev_serial_client *client,
-		    struct drv_buffer *pages,
-		    uint64_t buf,
-		    uint64_t amt,
-		    uint64_t *result);
+static inline int dev_serial_read(struct dev_serial_client *client,
+				  struct drv_buffer *pages,
+				  uint64_t buf,
+				  uint64_t amt,
+				  uint64_t *result)
+{
+	return io_file_read((struct io_file_client *)client, pages, buf, amt, result);
+}
 
 /* call write (io.idl:19), from io::file: Writes up to amt bytes of data to a file. */
-int dev_serial_write(struct dev_serial_client *client,
-		     struct drv_buffer *pages,
-		     uint64_t buf,
-		     uint64_t amt,
-		     uint64_t *result);
+static inline int dev_serial_write(struct dev_serial_client *client,
+				   struct drv_buffer *pages,
+				   uint64_t buf,
+				   uint64_t amt,
+				   uint64_t *result)
+{
+	return io_file_write((struct io_file_client *)client, pages, buf, amt, result);
+}
 
 /*
  * call seek (io.idl:22), from io::file: Seeks a file to a given offset, returning the new absolute
  * position.
  */
-int dev_serial_seek(struct dev_serial_client *client,
-		    int64_t offs,
-		    enum io_whence w,
-		    uint64_t *result);
+static inline int
+dev_serial_seek(struct dev_serial_client *client, int64_t offs, enum io_whence w, uint64_t *result)
+{
+	return io_file_seek((struct io_file_client *)client, offs, w, result);
+}
 
 /* call get_baud (dev.idl:23): Returns the baud rate in Hz. */
 int dev_serial_get_baud(struct dev_serial_client *client, uint32_t *result);

@@ -31,93 +31,158 @@ struct kit_cache_client;
 /* Connects to instance `instance` of kit::cache. Returns 0 or -DRV_E_CONNECTION. */
 int kit_cache_connect(unsigned instance, struct kit_cache_client **client);
 void kit_cache_disconnect(struct kit_cache_client *client);
+
 /* The same connection, as a client of kit::store. */
-struct kit_store_client *kit_cache_as_kit_store(struct kit_cache_client *client);
+static inline struct kit_store_client *kit_cache_as_kit_store(struct kit_cache_client *client)
+{
+	return (struct kit_store_client *)client;
+}
 
 /* call add (kit.idl:56), from kit::store: Fixed values, a result in return. */
-int kit_cache_add(struct kit_cache_client *client, uint32_t a, uint32_t b, uint32_t *result);
+static inline int
+kit_cache_add(struct kit_cache_client *client, uint32_t a, uint32_t b, uint32_t *result)
+{
+	return kit_store_add((struct kit_store_client *)client, a, b, result);
+}
 
 /*
  * call scale (kit.idl:59), from kit::store, errors kit::failure: Signed and enum values, checked
  * on both sides.
  */
-int kit_cache_scale(struct kit_cache_client *client,
-		    int64_t v,
-		    enum kit_level l,
-		    kit_flags f,
-		    enum kit_level *result);
+static inline int kit_cache_scale(struct kit_cache_client *client,
+				  int64_t v,
+				  enum kit_level l,
+				  kit_flags f,
+				  enum kit_level *result)
+{
+	return kit_store_scale((struct kit_store_client *)client, v, l, f, result);
+}
 
 /* call move (kit.idl:62), from kit::store, errors kit::failure: A struct in, a struct out. */
-int kit_cache_move(struct kit_cache_client *client,
-		   const struct kit_record *r,
-		   const struct kit_point *by,
-		   struct kit_record *result);
+static inline int kit_cache_move(struct kit_cache_client *client,
+				 const struct kit_record *r,
+				 const struct kit_point *by,
+				 struct kit_record *result)
+{
+	return kit_store_move((struct kit_store_client *)client, r, by, result);
+}
 
 /*
  * call put (kit.idl:65), from kit::store, errors kit::failure: Variable data in: bytes, a string
  * and a vector.
  */
-int kit_cache_put(struct kit_cache_client *client,
-		  const char *key,
-		  const uint8_t *value,
-		  uint32_t value_len,
-		  const uint16_t *marks,
-		  uint32_t marks_count,
-		  const enum kit_mode *modes,
-		  uint32_t modes_count,
-		  uint32_t *result);
+static inline int kit_cache_put(struct kit_cache_client *client,
+				const char *key,
+				const uint8_t *value,
+				uint32_t value_len,
+				const uint16_t *marks,
+				uint32_t marks_count,
+				const enum kit_mode *modes,
+				uint32_t modes_count,
+				uint32_t *result)
+{
+	return kit_store_put((struct kit_store_client *)client,
+			     key,
+			     value,
+			     value_len,
+			     marks,
+			     marks_count,
+			     modes,
+			     modes_count,
+			     result);
+}
 
 /* call get (kit.idl:68), from kit::store, errors kit::failure: Variable data out. */
-int kit_cache_get(struct kit_cache_client *client,
-		  const char *key,
-		  uint8_t *result,
-		  uint32_t *result_len);
+static inline int kit_cache_get(struct kit_cache_client *client,
+				const char *key,
+				uint8_t *result,
+				uint32_t *result_len)
+{
+	return kit_store_get((struct kit_store_client *)client, key, result, result_len);
+}
 
 /* call name (kit.idl:69), from kit::store. */
-int kit_cache_name(struct kit_cache_client *client, uint32_t id, char *result);
+static inline int kit_cache_name(struct kit_cache_client *client, uint32_t id, char *result)
+{
+	return kit_store_name((struct kit_store_client *)client, id, result);
+}
 
 /* call list (kit.idl:70), from kit::store. */
-int kit_cache_list(struct kit_cache_client *client,
-		   uint32_t from,
-		   struct kit_record *result,
-		   uint32_t *result_count);
+static inline int kit_cache_list(struct kit_cache_client *client,
+				 uint32_t from,
+				 struct kit_record *result,
+				 uint32_t *result_count)
+{
+	return kit_store_list((struct kit_store_client *)client, from, result, result_count);
+}
 
 /* call matrix (kit.idl:71), from kit::store. */
-int kit_cache_matrix(struct kit_cache_client *client, int8_t result[2][2]);
+static inline int kit_cache_matrix(struct kit_cache_client *client, int8_t result[2][2])
+{
+	return kit_store_matrix((struct kit_store_client *)client, result);
+}
 
 /* call wide (kit.idl:72), from kit::store. */
-int kit_cache_wide(struct kit_cache_client *client, uint64_t b, uint64_t *result);
+static inline int kit_cache_wide(struct kit_cache_client *client, uint64_t b, uint64_t *result)
+{
+	return kit_store_wide((struct kit_store_client *)client, b, result);
+}
 
 /* call share (kit.idl:75), from kit::store: Handles in and out. */
-int kit_cache_share(struct kit_cache_client *client, int fd, uint8_t note);
+static inline int kit_cache_share(struct kit_cache_client *client, int fd, uint8_t note)
+{
+	return kit_store_share((struct kit_store_client *)client, fd, note);
+}
 
 /* call open (kit.idl:76), from kit::store, errors kit::failure. */
-int kit_cache_open(struct kit_cache_client *client, const char *path, uint64_t *result, int *fd);
+static inline int
+kit_cache_open(struct kit_cache_client *client, const char *path, uint64_t *result, int *fd)
+{
+	return kit_store_open((struct kit_store_client *)client, path, result, fd);
+}
 
 /* call sum (kit.idl:79), from kit::store: A page buffer. */
-int kit_cache_sum(struct kit_cache_client *client,
-		  struct drv_buffer *pages,
-		  uint32_t len,
-		  uint64_t *result);
+static inline int kit_cache_sum(struct kit_cache_client *client,
+				struct drv_buffer *pages,
+				uint32_t len,
+				uint64_t *result)
+{
+	return kit_store_sum((struct kit_store_client *)client, pages, len, result);
+}
 
 /* send poke (kit.idl:82), from kit::store: One way. */
-int kit_cache_poke(struct kit_cache_client *client, uint32_t n);
+static inline int kit_cache_poke(struct kit_cache_client *client, uint32_t n)
+{
+	return kit_store_poke((struct kit_store_client *)client, n);
+}
 
 /* send note (kit.idl:83), from kit::store. */
-int kit_cache_note(struct kit_cache_client *client, const char *text);
+static inline int kit_cache_note(struct kit_cache_client *client, const char *text)
+{
+	return kit_store_note((struct kit_store_client *)client, text);
+}
 
 /* event changed (kit.idl:86), from kit::store: From the server. */
-typedef void (*kit_cache_changed_handler)(void *ctx, const char *key, uint64_t version);
-int kit_cache_on_changed(struct kit_cache_client *client,
-			 kit_cache_changed_handler handler,
-			 void *ctx);
+typedef kit_store_changed_handler kit_cache_changed_handler;
+static inline int
+kit_cache_on_changed(struct kit_cache_client *client, kit_cache_changed_handler handler, void *ctx)
+{
+	return kit_store_on_changed((struct kit_store_client *)client, handler, ctx);
+}
 
 /* event tick (kit.idl:87), from kit::store. */
-typedef void (*kit_cache_tick_handler)(void *ctx);
-int kit_cache_on_tick(struct kit_cache_client *client, kit_cache_tick_handler handler, void *ctx);
+typedef kit_store_tick_handler kit_cache_tick_handler;
+static inline int
+kit_cache_on_tick(struct kit_cache_client *client, kit_cache_tick_handler handler, void *ctx)
+{
+	return kit_store_on_tick((struct kit_store_client *)client, handler, ctx);
+}
 
 /* call delete (kit.idl:90), from kit::store: A C++ keyword: its ops member is delete_. */
-int kit_cache_delete(struct kit_cache_client *client, uint32_t id);
+static inline int kit_cache_delete(struct kit_cache_client *client, uint32_t id)
+{
+	return kit_store_delete((struct kit_store_client *)client, id);
+}
 
 /* call flush (kit.idl:95). */
 int kit_cache_flush(struct kit_cache_client *client, uint32_t *result);

@@ -8,8 +8,7 @@
  */
 #include "kit_stats.h"
 
-#include <stdlib.h>
-#include <string.h>
+#include "drv_fuzz.h"
 
 static int fuzz_count(struct kit_stats *self, struct drv_call *call, uint64_t *result)
 {
@@ -20,56 +19,13 @@ static int fuzz_count(struct kit_stats *self, struct drv_call *call, uint64_t *r
 
 static const struct kit_stats_ops fuzz_ops = KIT_STATS_OPS(fuzz);
 
-static uint8_t reply[DRV_MAX_PAYLOAD];
-static uint64_t scratch[DRV_SCRATCH_SIZE / 8];
-static uint8_t page[4096];
-static int finished;
-
-static void fuzz_finish(struct drv_call *call, uint32_t status)
-{
-	if (status == 0 && (call->reply_len > call->reply_cap || call->reply_len % 8))
-		abort();
-	finished++;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct kit_stats object;
-	struct drv_header h;
-	struct drv_call call;
-	int st;
 
-	if (size < DRV_HEADER_SIZE || size > DRV_MAX_MESSAGE)
-		return 0;
-	drv_header_get(data, &h);
-	memset(&call, 0, sizeof call);
-	call.label = h.label;
-	call.request = h.request;
-	call.kind = h.kind;
-	call.msg = data + DRV_HEADER_SIZE;
-	call.len = (uint32_t)(size - DRV_HEADER_SIZE);
-	/* capabilities as the header announces them */
-	call.ncaps = h.ncaps % (DRV_MAX_CAPS + 1);
-	for (unsigned i = 0; i < call.ncaps; i++) {
-		call.caps[i].kind = (h.status >> i) & 1 ? DRV_CAP_PAGES : DRV_CAP_HANDLE;
-		call.caps[i].fd = -1;
-		call.caps[i].pages.data = page;
-		call.caps[i].pages.size = sizeof page;
-	}
-	call.reply = reply;
-	call.reply_cap = sizeof reply;
-	call.scratch = (uint8_t *)scratch;
-	call.scratch_cap = sizeof scratch;
-	call.finish = fuzz_finish;
-	finished = 0;
 	if (!kit_stats_init(&object, &fuzz_ops))
 		abort();
-	st = kit_stats_dispatch(&object, &call);
-	if (st == DRV_DEFER ? finished != 1 : finished != 0)
-		abort();
-	if (st == 0)
-		fuzz_finish(&call, 0);
-	return 0;
+	return drv_fuzz_dispatch(data, size, &object, kit_stats_dispatch);
 }
