@@ -272,32 +272,61 @@ static int socket_fd(const struct drv_client *c)
 	return ((const struct socket_client *)c)->fd;
 }
 
-/* Events are handled as they come; the first non-event is returned. */
+/* A server that breaks the framing is cut off: nothing after it could be
+ * trusted to answer what it seems to. */
+static int socket_broken(struct socket_client *s, const int *fds, unsigned nfds, int err)
+{
+	drv_close_fds(fds, nfds);
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	return err;
+}
+
+enum { GOT_REPLY = 1, GOT_EVENT = 2, GOT_NOTHING = 3 };
+
+/* Receives one message into s->c.in. An event is delivered to its handler
+ * (whose verdict lands in *event_status); a reply is left for the caller,
+ * its header in *h and its fds in fds. */
+static int socket_next(struct socket_client *s, int flags, struct drv_header *h, int *fds,
+		       unsigned *nfds, int *event_status)
+{
+	ssize_t n = drv_receive(s->fd, s->c.in, fds, nfds, flags);
+	if (n == -1 && (flags & MSG_DONTWAIT) && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return GOT_NOTHING;
+	if (n == 0 || n == -1)
+		return socket_broken(s, fds, *nfds, -DRV_E_CONNECTION);
+	if (n < DRV_HEADER_SIZE) /* or too big: drv_receive said -2 */
+		return socket_broken(s, fds, *nfds, -DRV_E_BAD_REPLY);
+	drv_header_get(s->c.in, h);
+	if (h->length != (uint32_t)n - DRV_HEADER_SIZE || h->ncaps != *nfds ||
+	    (h->kind != DRV_KIND_REPLY && h->kind != DRV_KIND_EVENT) ||
+	    (h->kind == DRV_KIND_EVENT && *nfds))
+		return socket_broken(s, fds, *nfds, -DRV_E_BAD_REPLY);
+	if (h->kind == DRV_KIND_REPLY)
+		return GOT_REPLY;
+	*event_status = drv_client_deliver(&s->c, h->label, s->c.in + DRV_HEADER_SIZE, h->length);
+	return GOT_EVENT;
+}
+
+/* Events that arrive first are delivered; one that does not decode is
+ * dropped, since the reply is still to come. */
 static int socket_wait_reply(struct socket_client *s, uint32_t request, struct drv_reply *r)
 {
-	for (;;) {
-		ssize_t n = drv_receive(s->fd, s->c.in, r->fds, &r->nfds, 0);
-		if (n == 0 || n == -1)
-			return -DRV_E_CONNECTION;
-		if (n < DRV_HEADER_SIZE)
-			return drv_client_bad_reply(r);
-		struct drv_header h;
-		drv_header_get(s->c.in, &h);
-		if (h.length != (uint32_t)n - DRV_HEADER_SIZE || h.ncaps != r->nfds)
-			return drv_client_bad_reply(r);
-		if (h.kind == DRV_KIND_EVENT && r->nfds == 0) {
-			int st = drv_client_deliver(&s->c, h.label, s->c.in + DRV_HEADER_SIZE, h.length);
-			if (st)
-				return st;
-			continue;
-		}
-		if (h.kind != DRV_KIND_REPLY || h.request != request)
-			return drv_client_bad_reply(r);
-		r->status = h.status;
-		r->payload = s->c.in + DRV_HEADER_SIZE;
-		r->len = h.length;
-		return 0;
+	struct drv_header h;
+	int event_status, got;
+	while ((got = socket_next(s, 0, &h, r->fds, &r->nfds, &event_status)) == GOT_EVENT)
+		;
+	if (got < 0)
+		return got;
+	if (h.request != request) {
+		r->nfds = 0;
+		return socket_broken(s, r->fds, h.ncaps, -DRV_E_BAD_REPLY);
 	}
+	r->status = h.status;
+	r->payload = s->c.in + DRV_HEADER_SIZE;
+	r->len = h.length;
+	return 0;
 }
 
 static int socket_call(struct drv_client *c, uint16_t kind, uint64_t label, uint32_t len,
@@ -316,7 +345,7 @@ static int socket_call(struct drv_client *c, uint16_t kind, uint64_t label, uint
 	for (unsigned i = 0; i < ncaps; i++)
 		fds[i] = caps[i].fd;
 	if (drv_send(s->fd, c->out, DRV_HEADER_SIZE + len, fds, ncaps, 0) < 0)
-		return errno == EBADF ? -DRV_E_ARGUMENT : -DRV_E_CONNECTION;
+		return errno == EBADF ? -DRV_E_ARGUMENT : socket_broken(s, NULL, 0, -DRV_E_CONNECTION);
 	if (!r)
 		return 0;
 	memset(r, 0, sizeof *r);
@@ -326,37 +355,30 @@ static int socket_call(struct drv_client *c, uint16_t kind, uint64_t label, uint
 static int socket_poll(struct drv_client *c, int timeout_ms)
 {
 	struct socket_client *s = (struct socket_client *)c;
-	struct pollfd p = {s->fd, POLLIN, 0};
 	int delivered = 0;
-	if (s->fd < 0)
-		return -DRV_E_CONNECTION;
 	for (;;) {
-		int r = poll(&p, 1, delivered ? 0 : timeout_ms);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r < 0 ? -DRV_E_CONNECTION : delivered;
-		int fds[DRV_MAX_CAPS];
-		unsigned nfds;
-		ssize_t n = drv_receive(s->fd, c->in, fds, &nfds, MSG_DONTWAIT);
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return delivered;
-		if (n == 0 || n == -1)
+		if (s->fd < 0)
 			return -DRV_E_CONNECTION;
-		drv_close_fds(fds, nfds);
+		struct pollfd p = {s->fd, POLLIN, 0};
+		int ready = poll(&p, 1, delivered ? 0 : timeout_ms);
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready < 0)
+			return socket_broken(s, NULL, 0, -DRV_E_CONNECTION);
+		if (ready == 0)
+			return delivered;
 		struct drv_header h;
-		if (n < DRV_HEADER_SIZE)
-			return -DRV_E_BAD_REPLY;
-		drv_header_get(c->in, &h);
-		/* outside a call, only events may come */
-		if (h.kind != DRV_KIND_EVENT || h.length != (uint32_t)n - DRV_HEADER_SIZE ||
-		    h.ncaps != nfds || nfds)
-			return -DRV_E_BAD_REPLY;
-		c->busy = true;
-		int st = drv_client_deliver(c, h.label, c->in + DRV_HEADER_SIZE, h.length);
-		c->busy = false;
-		if (st)
-			return st;
+		int fds[DRV_MAX_CAPS], event_status = 0;
+		unsigned nfds = 0;
+		int got = socket_next(s, MSG_DONTWAIT, &h, fds, &nfds, &event_status);
+		if (got < 0)
+			return got;
+		if (got == GOT_NOTHING)
+			return delivered;
+		if (got == GOT_REPLY) /* outside a call, no reply is due */
+			return socket_broken(s, fds, nfds, -DRV_E_BAD_REPLY);
+		if (event_status)
+			return event_status;
 		delivered++;
 	}
 }
