@@ -107,9 +107,9 @@ $(BUILD)/sim:
 RUNTIME_USER := runtime/user/drv_client.c runtime/user/drv_server.c runtime/user/drv_socket.c
 RUNTIME_USER_H := $(wildcard runtime/common/*.h runtime/user/*.h)
 KIT := tests/golden/gen/ipc/expected
-IPC_TESTS := $(BUILD)/ipc/test_ipc_kit $(BUILD)/ipc/test_wire
+IPC_TESTS := $(BUILD)/ipc/test_ipc_kit $(BUILD)/ipc/test_ipc_malformed $(BUILD)/ipc/test_wire
 
-$(BUILD)/ipc/test_ipc_kit: tests/ipc/test_ipc_kit.c tests/ipc/kit_impl.c tests/ipc/kit_impl.h \
+$(BUILD)/ipc/test_ipc_%: tests/ipc/test_ipc_%.c tests/ipc/kit_impl.c tests/ipc/kit_impl.h \
 		$(wildcard $(KIT)/*) $(RUNTIME_USER) $(RUNTIME_USER_H) | $(BUILD)/ipc
 	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Iruntime/common -Iruntime/user -I$(KIT) -Itests/ipc \
 		-o $@ $(filter-out %_fuzz.c,$(filter %.c,$^)) -lcmocka -lpthread

@@ -266,8 +266,9 @@ static struct mapping *map_pages(struct connection *c, int fd)
 	m->ino = st.st_ino;
 	m->refs = 1;
 	if (m->size) {
-		m->data = mmap(NULL, m->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
-			       fd, 0);
+		/* no MAP_POPULATE: a client must not make the server fault in
+		 * pages the handler never touches */
+		m->data = mmap(NULL, m->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		if (m->data == MAP_FAILED) {
 			free(m);
 			return NULL;
@@ -328,6 +329,14 @@ static uint32_t check_message(struct connection *c, struct call_slot *slot,
 static bool is_transport_status(int st)
 {
 	return st >= DRV_STATUS_UNKNOWN_LABEL && st <= DRV_STATUS_SHUTDOWN;
+}
+
+/* What @malformed("close") closes a connection for: the client's fault,
+ * not the server's own (DRV_STATUS_INTERNAL). */
+static bool is_client_fault(int st)
+{
+	return st == DRV_STATUS_UNKNOWN_LABEL || st == DRV_STATUS_MALFORMED ||
+	       st == DRV_STATUS_BAD_CAPS;
 }
 
 static void server_finish(struct drv_call *call, uint32_t status);
@@ -395,7 +404,7 @@ static void serve_connection(struct connection *c)
 	}
 	if (is_transport_status(st)) {
 		s->stats.errors++;
-		if (c->object->iface->close_on_malformed) {
+		if (is_client_fault(st) && c->object->iface->close_on_malformed) {
 			s->stats.dropped++;
 			finish_slot(slot);
 			drop_connection(c);
@@ -428,7 +437,7 @@ static void server_finish(struct drv_call *call, uint32_t status)
 			}
 		if (c->deferred-- == DRV_MAX_DEFERRED_PER_CLIENT)
 			s->dirty = true; /* it may be read again */
-		if (is_transport_status((int)status) && c->object->iface->close_on_malformed)
+		if (is_client_fault((int)status) && c->object->iface->close_on_malformed)
 			drop_connection(c);
 		else
 			send_reply(c, slot, status);
@@ -877,7 +886,7 @@ static int local_call(struct drv_client *c, uint16_t kind, uint64_t label, uint3
 			close(call->caps[i].fd);
 	if (is_transport_status(st)) {
 		o->server->stats.errors++;
-		if (o->iface->close_on_malformed) {
+		if (is_client_fault(st) && o->iface->close_on_malformed) {
 			l->closed = true;
 			return -DRV_E_CONNECTION;
 		}
