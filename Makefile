@@ -107,12 +107,22 @@ $(BUILD)/sim:
 RUNTIME_USER := runtime/user/drv_client.c runtime/user/drv_server.c runtime/user/drv_socket.c
 RUNTIME_USER_H := $(wildcard runtime/common/*.h runtime/user/*.h)
 KIT := tests/golden/gen/ipc/expected
-IPC_TESTS := $(BUILD)/ipc/test_ipc_kit $(BUILD)/ipc/test_ipc_malformed $(BUILD)/ipc/test_wire
+IPC_TESTS := $(BUILD)/ipc/test_ipc_kit $(BUILD)/ipc/test_ipc_malformed $(BUILD)/ipc/test_ipc_std \
+	$(BUILD)/ipc/test_wire
+STD_IPC := $(wildcard generated/uart16550/io_file_*.c generated/uart16550/dev_serial_*.c \
+	generated/edu/edu_device_*.c)
 
 $(BUILD)/ipc/test_ipc_%: tests/ipc/test_ipc_%.c tests/ipc/kit_impl.c tests/ipc/kit_impl.h \
 		$(wildcard $(KIT)/*) $(RUNTIME_USER) $(RUNTIME_USER_H) | $(BUILD)/ipc
 	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Iruntime/common -Iruntime/user -I$(KIT) -Itests/ipc \
 		-o $@ $(filter-out %_fuzz.c,$(filter %.c,$^)) -lcmocka -lpthread
+
+# io::file, dev::serial and edu::device, as the specs generate them
+$(BUILD)/ipc/test_ipc_std: tests/ipc/test_ipc_std.c tests/ipc/serial_fake.c tests/ipc/edu_fake.c \
+		$(filter-out %_fuzz.c,$(STD_IPC)) $(wildcard tests/ipc/*_fake.h generated/*/*.h) \
+		$(RUNTIME_USER) $(RUNTIME_USER_H) | $(BUILD)/ipc
+	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Iruntime/common -Iruntime/user -Igenerated/uart16550 \
+		-Igenerated/edu -Itests/ipc -o $@ $(filter %.c,$^) -lcmocka -lpthread
 
 $(BUILD)/ipc/test_wire: tests/ipc/test_wire.c $(KIT)/kit_store_client.c \
 		generated/edu/edu_device_client.c runtime/user/drv_client.c runtime/user/drv_socket.c \

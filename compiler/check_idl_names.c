@@ -86,6 +86,8 @@ static void claim_type(struct names *n, const struct ir_type *t)
 		return;
 	}
 	claimf(n, o, "%s_valid", t->c_name, NULL);
+	if (t->kind != IR_BITS)
+		claimf(n, o, "%s_name", t->c_name, NULL);
 	for (size_t i = 0; i < t->members.len; i++) {
 		const struct ir_member *m = &t->members.items[i];
 		const struct owner *mo = owner(n, m->pos, "value '%s' of %s", m->name, t->name);

@@ -273,6 +273,14 @@ static void check_padding(struct ipc *e, unsigned tabs, const char *p, const uin
 
 /* ---- <ns>_types.h ---- */
 
+/* A value of t as _valid and _name compare it: two's complement. */
+static const char *case_value(struct ipc *e, const struct ir_type *t, uint64_t v)
+{
+	if (t->is_signed && (int64_t)v < 0)
+		return arena_printf(A, "(uint64_t)%lldll", (long long)v);
+	return gen_hex(e->g, v);
+}
+
 static void emit_values(struct ipc *e, const struct ir_type *t)
 {
 	const char *prefix = up(e, t->c_name);
@@ -317,20 +325,32 @@ static void emit_values(struct ipc *e, const struct ir_type *t)
 		for (size_t i = 0; i < t->members.len; i++)
 			all |= t->members.items[i].value;
 		line(e, 1, "return (v & ~(uint64_t)%s) == 0;", gen_hex(e->g, all));
-	} else {
-		line(e, 1, "switch (v) {");
-		for (size_t i = 0; i < t->members.len; i++) {
-			uint64_t v = t->members.items[i].value;
-			if (t->is_signed && (int64_t)v < 0)
-				line(e, 1, "case (uint64_t)%lldll:", (long long)v);
-			else
-				line(e, 1, "case %s:", gen_hex(e->g, v));
-		}
-		line(e, 2, "return true;");
-		line(e, 1, "default:");
-		line(e, 2, "return false;");
-		line(e, 1, "}");
+		line(e, 0, "}");
+		return;
 	}
+	line(e, 1, "switch (v) {");
+	for (size_t i = 0; i < t->members.len; i++)
+		line(e, 1, "case %s:", case_value(e, t, t->members.items[i].value));
+	line(e, 2, "return true;");
+	line(e, 1, "default:");
+	line(e, 2, "return false;");
+	line(e, 1, "}");
+	line(e, 0, "}");
+
+	/* for logs and messages: the name a value has in the spec */
+	blank(e);
+	gen_comment(e->o, 0, arena_printf(A, "The name of v in %s, or NULL.", t->name));
+	line(e, 0, "static inline const char *%s_name(uint64_t v)", t->c_name);
+	line(e, 0, "{");
+	line(e, 1, "switch (v) {");
+	for (size_t i = 0; i < t->members.len; i++) {
+		const struct ir_member *m = &t->members.items[i];
+		line(e, 1, "case %s:", case_value(e, t, m->value));
+		line(e, 2, "return \"%s\";", m->name);
+	}
+	line(e, 1, "default:");
+	line(e, 2, "return NULL;");
+	line(e, 1, "}");
 	line(e, 0, "}");
 }
 

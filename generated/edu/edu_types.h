@@ -37,6 +37,21 @@ static inline bool edu_error_valid(uint64_t v)
 	}
 }
 
+/* The name of v in edu::error, or NULL. */
+static inline const char *edu_error_name(uint64_t v)
+{
+	switch (v) {
+	case 0x1u:
+		return "BUSY";
+	case 0x2u:
+		return "TIMEOUT";
+	case 0x3u:
+		return "RANGE";
+	default:
+		return NULL;
+	}
+}
+
 #ifdef __cplusplus
 }
 #endif

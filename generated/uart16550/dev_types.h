@@ -32,6 +32,19 @@ static inline bool dev_stop_bits_valid(uint64_t v)
 	}
 }
 
+/* The name of v in dev::stop_bits, or NULL. */
+static inline const char *dev_stop_bits_name(uint64_t v)
+{
+	switch (v) {
+	case 0x0u:
+		return "ONE";
+	case 0x1u:
+		return "TWO";
+	default:
+		return NULL;
+	}
+}
+
 /* enum dev::parity (dev.idl:10). */
 enum dev_parity {
 	DEV_PARITY_NONE = 0,
@@ -53,6 +66,25 @@ static inline bool dev_parity_valid(uint64_t v)
 		return true;
 	default:
 		return false;
+	}
+}
+
+/* The name of v in dev::parity, or NULL. */
+static inline const char *dev_parity_name(uint64_t v)
+{
+	switch (v) {
+	case 0x0u:
+		return "NONE";
+	case 0x1u:
+		return "ODD";
+	case 0x2u:
+		return "EVEN";
+	case 0x3u:
+		return "MARK";
+	case 0x4u:
+		return "SPACE";
+	default:
+		return NULL;
 	}
 }
 

@@ -37,6 +37,21 @@ static inline bool io_whence_valid(uint64_t v)
 	}
 }
 
+/* The name of v in io::whence, or NULL. */
+static inline const char *io_whence_name(uint64_t v)
+{
+	switch (v) {
+	case 0x0u:
+		return "SET";
+	case 0x1u:
+		return "CUR";
+	case 0x2u:
+		return "END";
+	default:
+		return NULL;
+	}
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -62,8 +62,9 @@ enum drv_client_error {
 	DRV_E_BUSY = 0x20005,       /* a call on this client is already running */
 };
 
-/* A handler returns this to keep the call and reply later. */
-#define DRV_DEFER (-1)
+/* A handler returns this to keep the call and reply later: a value no
+ * handler returns by mistake (-1 is -EPERM). */
+#define DRV_DEFER (-0x10000)
 
 struct drv_header {
 	uint64_t label; /* interface ID << 16 | op */
@@ -265,6 +266,10 @@ struct drv_call {
 	unsigned nreply_caps;
 	drv_finish_fn finish; /* set by the transport for deferred replies */
 	void *transport;      /* the transport's own state for this call */
+	/* Set by the transport when the client has gone: a deferred call
+	 * still wants its reply (which then goes nowhere), but the work for
+	 * it may stop. */
+	bool cancelled;
 };
 
 /* ---- an event being delivered to a client ---- */

@@ -111,6 +111,7 @@ struct drv_server {
 	struct drv_object *objects;
 	struct call_slot *spare; /* the next message is received here; NULL: throttled */
 	struct call_slot *free_slots;
+	struct call_slot *orphans; /* deferred calls whose client has gone */
 	unsigned deferred;
 	struct watch *watches;
 	size_t nwatches;
@@ -195,9 +196,17 @@ static void drop_connection(struct connection *c)
 	c->dead = true;
 	close(c->fd);
 	c->fd = -1;
-	for (struct call_slot *slot = c->deferred_calls; slot; slot = slot->next)
-		slot->conn = NULL; /* the driver still holds it; answering it just ends it */
-	c->deferred_calls = NULL;
+	/* The driver still holds them; answering one just ends it. The server
+	 * keeps them, to free what the driver never answers. */
+	while (c->deferred_calls) {
+		struct call_slot *slot = c->deferred_calls;
+		c->deferred_calls = slot->next;
+		slot->conn = NULL;
+		slot->call.cancelled = true;
+		slot->next = s->orphans;
+		s->orphans = slot;
+	}
+	c->deferred = 0;
 	for (unsigned i = 0; i < CACHED_MAPPINGS; i++)
 		if (c->cache[i]) {
 			unref_mapping(c->cache[i]);
@@ -429,12 +438,13 @@ static void server_finish(struct drv_call *call, uint32_t status)
 	if (slot->state != SLOT_DEFERRED)
 		return; /* answered twice: the second one is dropped */
 	struct connection *c = slot->conn;
+	struct call_slot **list = c ? &c->deferred_calls : &s->orphans;
+	for (struct call_slot **p = list; *p; p = &(*p)->next)
+		if (*p == slot) {
+			*p = slot->next;
+			break;
+		}
 	if (c) {
-		for (struct call_slot **p = &c->deferred_calls; *p; p = &(*p)->next)
-			if (*p == slot) {
-				*p = slot->next;
-				break;
-			}
 		if (c->deferred-- == DRV_MAX_DEFERRED_PER_CLIENT)
 			s->dirty = true; /* it may be read again */
 		if (is_client_fault((int)status) && c->object->iface->close_on_malformed)
@@ -696,35 +706,50 @@ static int make_dirs(const char *path)
 	return 0;
 }
 
-/* Binds at path; a socket nobody listens on any more is replaced. */
-static int bind_path(int fd, const char *path)
+/* Whether a socket file is left by a server that died: nobody listens. */
+static bool is_stale(const char *path)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	strcpy(addr.sun_path, path);
-	if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0)
-		return 0;
-	if (errno != EADDRINUSE)
-		return -errno;
 	int probe = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (probe < 0)
-		return -errno;
-	int alive = connect(probe, (struct sockaddr *)&addr, sizeof addr) == 0;
-	int why = errno;
+		return false;
+	bool refused = connect(probe, (struct sockaddr *)&addr, sizeof addr) < 0 &&
+		       errno == ECONNREFUSED;
 	close(probe);
-	if (alive || why != ECONNREFUSED)
-		return -EADDRINUSE;
-	if (unlink(path) < 0)
-		return -errno;
-	return bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0 ? 0 : -errno;
+	return refused;
 }
 
+/* Gives the listening socket at tmp the name path, unless a live server
+ * has it: link() never replaces, so two servers never share an instance. */
+static int place(const char *tmp, const char *path)
+{
+	if (link(tmp, path) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -errno;
+	if (!is_stale(path))
+		return -EADDRINUSE;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	if (link(tmp, path) == 0)
+		return 0;
+	return errno == EEXIST ? -EADDRINUSE : -errno;
+}
+
+/* The socket listens before its name appears (it is bound under a
+ * temporary name first), so a client that finds the name can connect. */
 int drv_object_publish(struct drv_object *o, int instance)
 {
+	static unsigned temporaries;
 	if (o->listen_fd >= 0)
 		return -EBUSY;
-	char dir[sizeof o->path];
+	char dir[sizeof o->path], tmp[sizeof o->path];
 	int len = snprintf(dir, sizeof dir, "%s/%s", drv_run_dir(), o->iface->name);
 	if (len < 0 || (size_t)len >= sizeof dir)
+		return -ENAMETOOLONG;
+	len = snprintf(tmp, sizeof tmp, "%s/.%d-%u", dir, (int)getpid(), temporaries++);
+	if (len < 0 || (size_t)len >= sizeof tmp)
 		return -ENAMETOOLONG;
 	int st = make_dirs(dir);
 	if (st)
@@ -732,13 +757,22 @@ int drv_object_publish(struct drv_object *o, int instance)
 	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	strcpy(addr.sun_path, tmp);
+	unlink(tmp);
+	if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(fd, 64) < 0) {
+		st = -errno;
+		close(fd);
+		unlink(tmp);
+		return st;
+	}
 	for (int n = instance < 0 ? 0 : instance;; n++) {
 		len = snprintf(o->path, sizeof o->path, "%s/%d", dir, n);
 		if (len < 0 || (size_t)len >= sizeof o->path) {
 			st = -ENAMETOOLONG;
 			break;
 		}
-		st = bind_path(fd, o->path);
+		st = place(tmp, o->path);
 		if (st == 0) {
 			o->instance = n;
 			break;
@@ -746,12 +780,8 @@ int drv_object_publish(struct drv_object *o, int instance)
 		if (st != -EADDRINUSE || instance >= 0)
 			break;
 	}
-	if (st == 0 && listen(fd, 64) < 0)
-		st = -errno;
+	unlink(tmp);
 	if (st) {
-		if (o->instance >= 0)
-			unlink(o->path);
-		o->instance = -1;
 		o->path[0] = '\0';
 		close(fd);
 		return st;
@@ -771,8 +801,11 @@ void drv_server_free(struct drv_server *s)
 	if (!s)
 		return;
 	for (struct drv_object *o = s->objects; o;) {
-		for (struct connection *c = o->conns; c; c = c->next)
-			for (struct call_slot *slot = c->deferred_calls; slot;) {
+		for (struct connection *c = o->conns; c; c = c->next) {
+			struct call_slot *slot = c->deferred_calls;
+			c->deferred_calls = NULL; /* send_reply may drop c */
+			c->deferred = 0;
+			while (slot) {
 				struct call_slot *next = slot->next;
 				if (!c->dead)
 					send_reply(c, slot, DRV_STATUS_SHUTDOWN);
@@ -780,6 +813,7 @@ void drv_server_free(struct drv_server *s)
 				free(slot);
 				slot = next;
 			}
+		}
 		for (struct connection *c = o->conns; c; c = c->next)
 			drop_connection(c);
 		for (struct local_client *l = o->locals; l; l = l->next)
@@ -801,6 +835,12 @@ void drv_server_free(struct drv_server *s)
 		}
 		free(o);
 		o = next;
+	}
+	while (s->orphans) {
+		struct call_slot *slot = s->orphans;
+		s->orphans = slot->next;
+		finish_slot(slot);
+		free(slot);
 	}
 	while (s->free_slots) {
 		struct call_slot *slot = s->free_slots;

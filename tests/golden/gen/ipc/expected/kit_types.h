@@ -35,6 +35,21 @@ static inline bool kit_mode_valid(uint64_t v)
 	}
 }
 
+/* The name of v in kit::mode, or NULL. */
+static inline const char *kit_mode_name(uint64_t v)
+{
+	switch (v) {
+	case 0x1u:
+		return "READ";
+	case 0x2u:
+		return "WRITE";
+	case 0x3u:
+		return "BOTH";
+	default:
+		return NULL;
+	}
+}
+
 /* enum kit::level (kit.idl:14): A signed enum: values below zero travel as two's complement. */
 enum kit_level {
 	KIT_LEVEL_LOW = -100,
@@ -55,6 +70,21 @@ static inline bool kit_level_valid(uint64_t v)
 	}
 }
 
+/* The name of v in kit::level, or NULL. */
+static inline const char *kit_level_name(uint64_t v)
+{
+	switch (v) {
+	case (uint64_t)-100ll:
+		return "LOW";
+	case 0x0u:
+		return "MID";
+	case 0x64u:
+		return "HIGH";
+	default:
+		return NULL;
+	}
+}
+
 /* enum kit::big (kit.idl:21): Wider than an int: generated as constants of the underlying type. */
 #define KIT_BIG_SMALL ((uint64_t)0x1u)
 #define KIT_BIG_HUGE ((uint64_t)0x100000000ull)
@@ -68,6 +98,19 @@ static inline bool kit_big_valid(uint64_t v)
 		return true;
 	default:
 		return false;
+	}
+}
+
+/* The name of v in kit::big, or NULL. */
+static inline const char *kit_big_name(uint64_t v)
+{
+	switch (v) {
+	case 0x1u:
+		return "SMALL";
+	case 0x100000000ull:
+		return "HUGE";
+	default:
+		return NULL;
 	}
 }
 
@@ -100,6 +143,21 @@ static inline bool kit_failure_valid(uint64_t v)
 		return true;
 	default:
 		return false;
+	}
+}
+
+/* The name of v in kit::failure, or NULL. */
+static inline const char *kit_failure_name(uint64_t v)
+{
+	switch (v) {
+	case 0x1u:
+		return "NOT_FOUND";
+	case 0x2u:
+		return "FULL";
+	case 0x28u:
+		return "DENIED";
+	default:
+		return NULL;
 	}
 }
 
