@@ -275,6 +275,7 @@ $(BUILD)/tools:
 .PHONY: bench
 bench: $(BUILD)/drvgen $(BUILD)/tools/synth_regs $(BUILD)/tools/bench_run
 	sh bench/regs_scale.sh $(BUILD)
+	sh bench/ipc.sh $(BUILD)
 
 # ---- the main job ----
 
