@@ -1414,8 +1414,9 @@ static void emit_client_method(struct ipc *e, const struct ir_method *m)
 		line(e, 0, "}");
 		return;
 	}
-	const char *args[] = {"drv_c", label_name(e, m), len, caps, ncaps, "&drv_r"};
-	gen_call_statement(e->o, 1, "drv_st = ", "drv_client_call", args, 6);
+	const char *args[] = {"drv_c", label_name(e, m), len, caps, ncaps,
+			      arena_printf(A, "%zu", m->caps_out.len), "&drv_r"};
+	gen_call_statement(e->o, 1, "drv_st = ", "drv_client_call", args, 7);
 	line(e, 1, "if (drv_st)");
 	line(e, 2, "return drv_st;");
 	line(e, 1, "if (drv_r.status || drv_r.nfds != %zu)", m->caps_out.len);

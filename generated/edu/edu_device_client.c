@@ -27,7 +27,7 @@ int edu_device_ident(struct edu_device_client *client, uint32_t *result)
 	struct drv_reply drv_r;
 	int drv_st;
 
-	drv_st = drv_client_call(drv_c, EDU_DEVICE_IDENT_LABEL, 0, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, EDU_DEVICE_IDENT_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -49,7 +49,7 @@ int edu_device_liveness(struct edu_device_client *client, uint32_t v, uint32_t *
 
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, v);
-	drv_st = drv_client_call(drv_c, EDU_DEVICE_LIVENESS_LABEL, 8, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, EDU_DEVICE_LIVENESS_LABEL, 8, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -71,7 +71,7 @@ int edu_device_factorial(struct edu_device_client *client, uint32_t n, uint32_t 
 
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, n);
-	drv_st = drv_client_call(drv_c, EDU_DEVICE_FACTORIAL_LABEL, 8, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, EDU_DEVICE_FACTORIAL_LABEL, 8, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -101,7 +101,7 @@ int edu_device_dma_write(struct edu_device_client *client,
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, offset);
 	drv_put32(drv_p + 4, len);
-	drv_st = drv_client_call(drv_c, EDU_DEVICE_DMA_WRITE_LABEL, 8, drv_caps, 1, &drv_r);
+	drv_st = drv_client_call(drv_c, EDU_DEVICE_DMA_WRITE_LABEL, 8, drv_caps, 1, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -128,7 +128,7 @@ int edu_device_dma_read(struct edu_device_client *client,
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, offset);
 	drv_put32(drv_p + 4, len);
-	drv_st = drv_client_call(drv_c, EDU_DEVICE_DMA_READ_LABEL, 8, drv_caps, 1, &drv_r);
+	drv_st = drv_client_call(drv_c, EDU_DEVICE_DMA_READ_LABEL, 8, drv_caps, 1, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)

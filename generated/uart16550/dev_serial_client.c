@@ -27,7 +27,7 @@ int dev_serial_get_baud(struct dev_serial_client *client, uint32_t *result)
 	struct drv_reply drv_r;
 	int drv_st;
 
-	drv_st = drv_client_call(drv_c, DEV_SERIAL_GET_BAUD_LABEL, 0, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, DEV_SERIAL_GET_BAUD_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -49,7 +49,7 @@ int dev_serial_set_baud(struct dev_serial_client *client, uint32_t hz)
 
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, hz);
-	drv_st = drv_client_call(drv_c, DEV_SERIAL_SET_BAUD_LABEL, 8, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, DEV_SERIAL_SET_BAUD_LABEL, 8, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -65,7 +65,7 @@ int dev_serial_get_charlen(struct dev_serial_client *client, uint32_t *result)
 	struct drv_reply drv_r;
 	int drv_st;
 
-	drv_st = drv_client_call(drv_c, DEV_SERIAL_GET_CHARLEN_LABEL, 0, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, DEV_SERIAL_GET_CHARLEN_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -87,7 +87,7 @@ int dev_serial_set_charlen(struct dev_serial_client *client, uint32_t bits)
 
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, bits);
-	drv_st = drv_client_call(drv_c, DEV_SERIAL_SET_CHARLEN_LABEL, 8, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, DEV_SERIAL_SET_CHARLEN_LABEL, 8, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -103,7 +103,7 @@ int dev_serial_get_stopbits(struct dev_serial_client *client, enum dev_stop_bits
 	struct drv_reply drv_r;
 	int drv_st;
 
-	drv_st = drv_client_call(drv_c, DEV_SERIAL_GET_STOPBITS_LABEL, 0, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, DEV_SERIAL_GET_STOPBITS_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -129,7 +129,7 @@ int dev_serial_set_stopbits(struct dev_serial_client *client, enum dev_stop_bits
 		return -DRV_E_ARGUMENT;
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, bits);
-	drv_st = drv_client_call(drv_c, DEV_SERIAL_SET_STOPBITS_LABEL, 8, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, DEV_SERIAL_SET_STOPBITS_LABEL, 8, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -145,7 +145,7 @@ int dev_serial_get_parity(struct dev_serial_client *client, enum dev_parity *res
 	struct drv_reply drv_r;
 	int drv_st;
 
-	drv_st = drv_client_call(drv_c, DEV_SERIAL_GET_PARITY_LABEL, 0, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, DEV_SERIAL_GET_PARITY_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -171,7 +171,7 @@ int dev_serial_set_parity(struct dev_serial_client *client, enum dev_parity pari
 		return -DRV_E_ARGUMENT;
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, parity);
-	drv_st = drv_client_call(drv_c, DEV_SERIAL_SET_PARITY_LABEL, 8, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, DEV_SERIAL_SET_PARITY_LABEL, 8, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)

@@ -39,7 +39,7 @@ int io_file_read(struct io_file_client *client,
 	memset(drv_p, 0, 16);
 	drv_put64(drv_p, buf);
 	drv_put64(drv_p + 8, amt);
-	drv_st = drv_client_call(drv_c, IO_FILE_READ_LABEL, 16, drv_caps, 1, &drv_r);
+	drv_st = drv_client_call(drv_c, IO_FILE_READ_LABEL, 16, drv_caps, 1, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -68,7 +68,7 @@ int io_file_write(struct io_file_client *client,
 	memset(drv_p, 0, 16);
 	drv_put64(drv_p, buf);
 	drv_put64(drv_p + 8, amt);
-	drv_st = drv_client_call(drv_c, IO_FILE_WRITE_LABEL, 16, drv_caps, 1, &drv_r);
+	drv_st = drv_client_call(drv_c, IO_FILE_WRITE_LABEL, 16, drv_caps, 1, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -91,7 +91,7 @@ int io_file_seek(struct io_file_client *client, int64_t offs, enum io_whence w, 
 	memset(drv_p, 0, 16);
 	drv_put64(drv_p, (uint64_t)offs);
 	drv_put32(drv_p + 8, w);
-	drv_st = drv_client_call(drv_c, IO_FILE_SEEK_LABEL, 16, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, IO_FILE_SEEK_LABEL, 16, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)

@@ -72,7 +72,8 @@ struct drv_cap drv_handle_cap(int fd)
 }
 
 static int checked_call(struct drv_client *c, uint16_t kind, uint64_t label, uint32_t len,
-			const struct drv_cap *caps, unsigned ncaps, struct drv_reply *reply)
+			const struct drv_cap *caps, unsigned ncaps, unsigned reply_caps,
+			struct drv_reply *reply)
 {
 	if (!c)
 		return -DRV_E_CONNECTION;
@@ -84,21 +85,22 @@ static int checked_call(struct drv_client *c, uint16_t kind, uint64_t label, uin
 		if (caps[i].fd < 0)
 			return -DRV_E_ARGUMENT;
 	c->busy = true;
-	int st = c->ops->call(c, kind, label, len, caps, ncaps, reply);
+	int st = c->ops->call(c, kind, label, len, caps, ncaps, reply_caps, reply);
 	c->busy = false;
 	return st;
 }
 
 int drv_client_call(struct drv_client *client, uint64_t label, uint32_t len,
-		    const struct drv_cap *caps, unsigned ncaps, struct drv_reply *reply)
+		    const struct drv_cap *caps, unsigned ncaps, unsigned reply_caps,
+		    struct drv_reply *reply)
 {
-	return checked_call(client, DRV_KIND_CALL, label, len, caps, ncaps, reply);
+	return checked_call(client, DRV_KIND_CALL, label, len, caps, ncaps, reply_caps, reply);
 }
 
 int drv_client_send(struct drv_client *client, uint64_t label, uint32_t len,
 		    const struct drv_cap *caps, unsigned ncaps)
 {
-	return checked_call(client, DRV_KIND_SEND, label, len, caps, ncaps, NULL);
+	return checked_call(client, DRV_KIND_SEND, label, len, caps, ncaps, 0, NULL);
 }
 
 int drv_client_bad_reply(struct drv_reply *reply)
@@ -291,6 +293,7 @@ enum { GOT_REPLY = 1, GOT_EVENT = 2, GOT_NOTHING = 3 };
 static int socket_next(struct socket_client *s, int flags, struct drv_header *h, int *fds,
 		       unsigned *nfds, int *event_status)
 {
+	/* fds NULL: none expected, any that come are closed by the kernel */
 	ssize_t n = drv_receive(s->fd, s->c.in, fds, nfds, flags);
 	if (n == -1 && (flags & MSG_DONTWAIT) && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return GOT_NOTHING;
@@ -311,11 +314,13 @@ static int socket_next(struct socket_client *s, int flags, struct drv_header *h,
 
 /* Events that arrive first are delivered; one that does not decode is
  * dropped, since the reply is still to come. */
-static int socket_wait_reply(struct socket_client *s, uint32_t request, struct drv_reply *r)
+static int socket_wait_reply(struct socket_client *s, uint32_t request, unsigned reply_caps,
+			     struct drv_reply *r)
 {
 	struct drv_header h;
 	int event_status, got;
-	while ((got = socket_next(s, 0, &h, r->fds, &r->nfds, &event_status)) == GOT_EVENT)
+	while ((got = socket_next(s, 0, &h, reply_caps ? r->fds : NULL, &r->nfds,
+				  &event_status)) == GOT_EVENT)
 		;
 	if (got < 0)
 		return got;
@@ -330,7 +335,8 @@ static int socket_wait_reply(struct socket_client *s, uint32_t request, struct d
 }
 
 static int socket_call(struct drv_client *c, uint16_t kind, uint64_t label, uint32_t len,
-		       const struct drv_cap *caps, unsigned ncaps, struct drv_reply *r)
+		       const struct drv_cap *caps, unsigned ncaps, unsigned reply_caps,
+		       struct drv_reply *r)
 {
 	struct socket_client *s = (struct socket_client *)c;
 	if (s->fd < 0)
@@ -349,7 +355,7 @@ static int socket_call(struct drv_client *c, uint16_t kind, uint64_t label, uint
 	if (!r)
 		return 0;
 	memset(r, 0, sizeof *r);
-	return socket_wait_reply(s, h.request, r);
+	return socket_wait_reply(s, h.request, reply_caps, r);
 }
 
 static int socket_poll(struct drv_client *c, int timeout_ms)
@@ -370,7 +376,7 @@ static int socket_poll(struct drv_client *c, int timeout_ms)
 		struct drv_header h;
 		int fds[DRV_MAX_CAPS], event_status = 0;
 		unsigned nfds = 0;
-		int got = socket_next(s, MSG_DONTWAIT, &h, fds, &nfds, &event_status);
+		int got = socket_next(s, MSG_DONTWAIT, &h, NULL, &nfds, &event_status);
 		if (got < 0)
 			return got;
 		if (got == GOT_NOTHING)

@@ -866,8 +866,10 @@ static void local_finish(struct drv_call *call, uint32_t status)
 }
 
 static int local_call(struct drv_client *c, uint16_t kind, uint64_t label, uint32_t len,
-		      const struct drv_cap *caps, unsigned ncaps, struct drv_reply *r)
+		      const struct drv_cap *caps, unsigned ncaps, unsigned reply_caps,
+		      struct drv_reply *r)
 {
+	(void)reply_caps; /* the handles come as they are */
 	struct local_client *l = (struct local_client *)c;
 	struct drv_object *o = l->object;
 	if (!o || l->closed)

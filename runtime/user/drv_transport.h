@@ -11,9 +11,11 @@
 
 struct drv_client_ops {
 	/* Sends a call (reply != NULL) or a send whose payload is in
-	 * client->out after the header, and for a call waits for the reply. */
+	 * client->out after the header, and for a call waits for the reply,
+	 * which carries reply_caps handles if it succeeds. */
 	int (*call)(struct drv_client *c, uint16_t kind, uint64_t label, uint32_t len,
-		    const struct drv_cap *caps, unsigned ncaps, struct drv_reply *reply);
+		    const struct drv_cap *caps, unsigned ncaps, unsigned reply_caps,
+		    struct drv_reply *reply);
 	int (*poll)(struct drv_client *c, int timeout_ms);
 	int (*fd)(const struct drv_client *c);
 	void (*disconnect)(struct drv_client *c);
@@ -53,9 +55,10 @@ void drv_close_fds(const int *fds, unsigned n);
 /* ---- drv_socket.c: messages over a SOCK_SEQPACKET socket ---- */
 
 /* Receives one message into buf (DRV_MAX_MESSAGE bytes) and the fds it
- * carries. Returns its length, 0 for a closed connection, -1 (errno) for
- * an error, or -2 for a message too long or with too many fds (whose fds
- * are closed). */
+ * carries (fds NULL: none are expected, and any that come are closed).
+ * Returns its length, 0 for a closed connection, -1 (errno) for an error,
+ * or -2 for a message too long or with too many fds (whose fds are
+ * closed). */
 ssize_t drv_receive(int fd, uint8_t *buf, int *fds, unsigned *nfds, int flags);
 /* Sends one message with nfds fds; EINTR is retried. 0, or -1 (errno). */
 int drv_send(int fd, const uint8_t *msg, size_t len, const int *fds, unsigned nfds, int flags);

@@ -866,7 +866,7 @@ static uint32_t raw_call(struct drv_client *c, uint64_t label, const void *paylo
 	struct drv_reply r;
 	memcpy(drv_client_request(c), payload, len);
 	memset(&r, 0xaa, sizeof r);
-	assert_int_equal(drv_client_call(c, label, len, caps, ncaps, &r), 0);
+	assert_int_equal(drv_client_call(c, label, len, caps, ncaps, 0, &r), 0);
 	assert_int_equal(r.nfds, 0);
 	if (r.status)
 		assert_int_equal(r.len, 0);
@@ -945,7 +945,7 @@ static void raw_requests(void **state)
 	assert_int_equal(raw_call(s, IO_FILE_READ_LABEL, p, 8, &pages, 1), DRV_STATUS_MALFORMED);
 	/* not a multiple of 8: the client will not send it */
 	struct drv_reply r;
-	assert_int_equal(drv_client_call(s, DEV_SERIAL_SET_BAUD_LABEL, 4, NULL, 0, &r),
+	assert_int_equal(drv_client_call(s, DEV_SERIAL_SET_BAUD_LABEL, 4, NULL, 0, 0, &r),
 			 -DRV_E_ARGUMENT);
 
 	/* the wrong capabilities */

@@ -31,8 +31,10 @@ struct recorder {
 };
 
 static int record_call(struct drv_client *c, uint16_t kind, uint64_t label, uint32_t len,
-		       const struct drv_cap *caps, unsigned ncaps, struct drv_reply *r)
+		       const struct drv_cap *caps, unsigned ncaps, unsigned reply_caps,
+		       struct drv_reply *r)
 {
+	(void)reply_caps;
 	struct recorder *rec = (struct recorder *)c;
 	struct drv_header h = {label, c->next_request++, len, (uint16_t)ncaps, kind, 0};
 	for (unsigned i = 0; i < ncaps; i++)

@@ -27,7 +27,7 @@ int kit_cache_flush(struct kit_cache_client *client, uint32_t *result)
 	struct drv_reply drv_r;
 	int drv_st;
 
-	drv_st = drv_client_call(drv_c, KIT_CACHE_FLUSH_LABEL, 0, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, KIT_CACHE_FLUSH_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)

@@ -27,7 +27,7 @@ int kit_stats_count(struct kit_stats_client *client, uint64_t *result)
 	struct drv_reply drv_r;
 	int drv_st;
 
-	drv_st = drv_client_call(drv_c, KIT_STATS_COUNT_LABEL, 0, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, KIT_STATS_COUNT_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)

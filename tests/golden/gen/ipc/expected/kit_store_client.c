@@ -31,7 +31,7 @@ int kit_store_add(struct kit_store_client *client, uint32_t a, uint32_t b, uint3
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, a);
 	drv_put32(drv_p + 4, b);
-	drv_st = drv_client_call(drv_c, KIT_STORE_ADD_LABEL, 8, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, KIT_STORE_ADD_LABEL, 8, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -63,7 +63,7 @@ int kit_store_scale(struct kit_store_client *client,
 	drv_put64(drv_p, (uint64_t)v);
 	drv_put16(drv_p + 8, (uint16_t)l);
 	drv_put16(drv_p + 10, f);
-	drv_st = drv_client_call(drv_c, KIT_STORE_SCALE_LABEL, 16, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, KIT_STORE_SCALE_LABEL, 16, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -95,7 +95,7 @@ int kit_store_move(struct kit_store_client *client,
 	memset(drv_p, 0, 40);
 	kit_record_put(drv_p, r);
 	kit_point_put(drv_p + 28, by);
-	drv_st = drv_client_call(drv_c, KIT_STORE_MOVE_LABEL, 40, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, KIT_STORE_MOVE_LABEL, 40, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -160,7 +160,7 @@ int kit_store_put(struct kit_store_client *client,
 	drv_end = drv_at + modes_count;
 	drv_at = drv_align8(drv_end);
 	memset(drv_p + drv_end, 0, drv_at - drv_end);
-	drv_st = drv_client_call(drv_c, KIT_STORE_PUT_LABEL, drv_at, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, KIT_STORE_PUT_LABEL, drv_at, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -196,7 +196,7 @@ int kit_store_get(struct kit_store_client *client,
 	drv_end = drv_at + drv_n;
 	drv_at = drv_align8(drv_end + 1);
 	memset(drv_p + drv_end, 0, drv_at - drv_end);
-	drv_st = drv_client_call(drv_c, KIT_STORE_GET_LABEL, drv_at, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, KIT_STORE_GET_LABEL, drv_at, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -224,7 +224,7 @@ int kit_store_name(struct kit_store_client *client, uint32_t id, char *result)
 
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, id);
-	drv_st = drv_client_call(drv_c, KIT_STORE_NAME_LABEL, 8, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, KIT_STORE_NAME_LABEL, 8, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -256,7 +256,7 @@ int kit_store_list(struct kit_store_client *client,
 
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, from);
-	drv_st = drv_client_call(drv_c, KIT_STORE_LIST_LABEL, 8, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, KIT_STORE_LIST_LABEL, 8, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -285,7 +285,7 @@ int kit_store_matrix(struct kit_store_client *client, int8_t result[2][2])
 	struct drv_reply drv_r;
 	int drv_st;
 
-	drv_st = drv_client_call(drv_c, KIT_STORE_MATRIX_LABEL, 0, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, KIT_STORE_MATRIX_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -314,7 +314,7 @@ int kit_store_wide(struct kit_store_client *client, uint64_t b, uint64_t *result
 		return -DRV_E_ARGUMENT;
 	memset(drv_p, 0, 8);
 	drv_put64(drv_p, b);
-	drv_st = drv_client_call(drv_c, KIT_STORE_WIDE_LABEL, 8, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, KIT_STORE_WIDE_LABEL, 8, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -340,7 +340,7 @@ int kit_store_share(struct kit_store_client *client, int fd, uint8_t note)
 	drv_caps[0] = drv_handle_cap(fd);
 	memset(drv_p, 0, 8);
 	drv_put8(drv_p, note);
-	drv_st = drv_client_call(drv_c, KIT_STORE_SHARE_LABEL, 8, drv_caps, 1, &drv_r);
+	drv_st = drv_client_call(drv_c, KIT_STORE_SHARE_LABEL, 8, drv_caps, 1, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -370,7 +370,7 @@ int kit_store_open(struct kit_store_client *client, const char *path, uint64_t *
 	drv_end = drv_at + drv_n;
 	drv_at = drv_align8(drv_end + 1);
 	memset(drv_p + drv_end, 0, drv_at - drv_end);
-	drv_st = drv_client_call(drv_c, KIT_STORE_OPEN_LABEL, drv_at, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, KIT_STORE_OPEN_LABEL, drv_at, NULL, 0, 1, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 1)
@@ -398,7 +398,7 @@ int kit_store_sum(struct kit_store_client *client,
 	drv_caps[0] = drv_buffer_cap(pages);
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, len);
-	drv_st = drv_client_call(drv_c, KIT_STORE_SUM_LABEL, 8, drv_caps, 1, &drv_r);
+	drv_st = drv_client_call(drv_c, KIT_STORE_SUM_LABEL, 8, drv_caps, 1, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
@@ -508,7 +508,7 @@ int kit_store_delete(struct kit_store_client *client, uint32_t id)
 
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, id);
-	drv_st = drv_client_call(drv_c, KIT_STORE_DELETE_LABEL, 8, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, KIT_STORE_DELETE_LABEL, 8, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)

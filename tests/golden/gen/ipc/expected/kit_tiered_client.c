@@ -27,7 +27,7 @@ int kit_tiered_tier(struct kit_tiered_client *client, uint8_t *result)
 	struct drv_reply drv_r;
 	int drv_st;
 
-	drv_st = drv_client_call(drv_c, KIT_TIERED_TIER_LABEL, 0, NULL, 0, &drv_r);
+	drv_st = drv_client_call(drv_c, KIT_TIERED_TIER_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
 	if (drv_r.status || drv_r.nfds != 0)
