@@ -363,9 +363,11 @@ static void prepare_call(struct call_slot *slot, const struct drv_header *h)
 	call->reply_len = 0;
 	call->scratch = (uint8_t *)slot->scratch;
 	call->scratch_cap = DRV_SCRATCH_SIZE;
+	call->ncaps = 0;
 	call->nreply_caps = 0;
 	call->finish = server_finish;
 	call->transport = slot;
+	call->cancelled = false;
 }
 
 /* Reads and serves one message of connection c. */
@@ -375,7 +377,6 @@ static void serve_connection(struct connection *c)
 	struct call_slot *slot = s->spare;
 	if (!slot)
 		return;
-	memset(&slot->call, 0, sizeof slot->call);
 	ssize_t n = drv_receive(c->fd, slot->msg, slot->fds, &slot->nfds, MSG_DONTWAIT);
 	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return;
