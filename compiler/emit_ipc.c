@@ -730,8 +730,8 @@ static bool has_variable(const slot_list *s)
 	return false;
 }
 
-/* Vectors decoded into scratch room. */
-static bool needs_scratch(const slot_list *s)
+/* Vectors decoded element by element, into scratch room. */
+static bool has_unpacked_vector(const slot_list *s)
 {
 	for (size_t i = 0; i < s->len; i++)
 		if (s->items[i].type->kind == IR_VECTOR && !is_byte_vector(s->items[i].type))
@@ -773,15 +773,8 @@ struct locals {
 	unsigned depth; /* array indexes */
 };
 
-static bool has_unpacked_vector(const slot_list *s)
-{
-	for (size_t i = 0; i < s->len; i++)
-		if (s->items[i].type->kind == IR_VECTOR && !is_byte_vector(s->items[i].type))
-			return true;
-	return false;
-}
-
-static void add_depth(struct locals *l, const slot_list *s)
+/* Array indexes and a vector's element index. */
+static void add_loops(struct locals *l, const slot_list *s)
 {
 	unsigned d = slots_depth(s);
 	if (d > l->depth)
@@ -791,7 +784,7 @@ static void add_depth(struct locals *l, const slot_list *s)
 
 static void for_encode(struct locals *l, const slot_list *s)
 {
-	add_depth(l, s);
+	add_loops(l, s);
 	l->at |= l->end |= has_variable(s);
 	for (size_t i = 0; i < s->len; i++)
 		l->n |= s->items[i].type->kind == IR_STRING;
@@ -799,15 +792,15 @@ static void for_encode(struct locals *l, const slot_list *s)
 
 static void for_decode(struct locals *l, const slot_list *s)
 {
-	add_depth(l, s);
+	add_loops(l, s);
 	l->at |= l->end |= l->n |= has_variable(s);
-	l->s |= needs_scratch(s);
+	l->s |= has_unpacked_vector(s);
 }
 
 /* A client copying a variable result out of the reply. */
 static void for_result(struct locals *l, const slot_list *s)
 {
-	add_depth(l, s);
+	add_loops(l, s);
 	l->end |= l->n |= has_variable(s);
 }
 
@@ -1348,17 +1341,10 @@ static void decode_result(struct ipc *e, const struct ir_method *m, const char *
 
 /* A value the caller gives that the server would reject is refused here,
  * before it costs a round trip (values nested in structs and arrays are
- * left to the server). */
+ * left to the server; a NULL buffer or a negative handle to
+ * drv_client_call, for every stub at once). */
 static void check_arguments(struct ipc *e, const struct ir_method *m)
 {
-	for (size_t i = 0; i < m->caps_in.len; i++) {
-		const struct ir_cap *c = &m->caps_in.items[i];
-		if (c->kind == CAP_PAGES)
-			line(e, 1, "if (!%s)", c->name);
-		else
-			line(e, 1, "if (%s < 0)", c->name);
-		line(e, 2, "return -DRV_E_ARGUMENT;");
-	}
 	for (size_t i = 0; i < m->params.len; i++) {
 		const struct ir_param *p = &m->params.items[i];
 		const struct ir_type *t = p->type;
@@ -1573,7 +1559,7 @@ static void serve_output_locals(struct ipc *e, const struct ir_method *m)
 		break;
 	default:
 		line(e, 1, "%s = %s;", declarator(e, t, "result"),
-		     is_c_enum(t) && has_values(t) && t->kind != IR_BITS
+		     (t->kind == IR_ENUM || t->kind == IR_ERROR) && is_c_enum(t)
 			     ? arena_printf(A, "(%s)0", ctype(e, t))
 			     : "0");
 		break;

@@ -95,8 +95,6 @@ int edu_device_dma_write(struct edu_device_client *client,
 	struct drv_reply drv_r;
 	int drv_st;
 
-	if (!pages)
-		return -DRV_E_ARGUMENT;
 	drv_caps[0] = drv_buffer_cap(pages);
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, offset);
@@ -122,8 +120,6 @@ int edu_device_dma_read(struct edu_device_client *client,
 	struct drv_reply drv_r;
 	int drv_st;
 
-	if (!pages)
-		return -DRV_E_ARGUMENT;
 	drv_caps[0] = drv_buffer_cap(pages);
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, offset);

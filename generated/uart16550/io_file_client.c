@@ -33,8 +33,6 @@ int io_file_read(struct io_file_client *client,
 	struct drv_reply drv_r;
 	int drv_st;
 
-	if (!pages)
-		return -DRV_E_ARGUMENT;
 	drv_caps[0] = drv_buffer_cap(pages);
 	memset(drv_p, 0, 16);
 	drv_put64(drv_p, buf);
@@ -62,8 +60,6 @@ int io_file_write(struct io_file_client *client,
 	struct drv_reply drv_r;
 	int drv_st;
 
-	if (!pages)
-		return -DRV_E_ARGUMENT;
 	drv_caps[0] = drv_buffer_cap(pages);
 	memset(drv_p, 0, 16);
 	drv_put64(drv_p, buf);

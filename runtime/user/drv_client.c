@@ -358,6 +358,8 @@ static int socket_call(struct drv_client *c, uint16_t kind, uint64_t label, uint
 	return socket_wait_reply(s, h.request, reply_caps, r);
 }
 
+/* Waits for the first event; those queued behind it are read without
+ * waiting again. */
 static int socket_poll(struct drv_client *c, int timeout_ms)
 {
 	struct socket_client *s = (struct socket_client *)c;
@@ -365,16 +367,18 @@ static int socket_poll(struct drv_client *c, int timeout_ms)
 	for (;;) {
 		if (s->fd < 0)
 			return -DRV_E_CONNECTION;
-		struct pollfd p = {s->fd, POLLIN, 0};
-		int ready = poll(&p, 1, delivered ? 0 : timeout_ms);
-		if (ready < 0 && errno == EINTR)
-			continue;
-		if (ready < 0)
-			return socket_broken(s, NULL, 0, -DRV_E_CONNECTION);
-		if (ready == 0)
-			return delivered;
+		if (!delivered) {
+			struct pollfd p = {s->fd, POLLIN, 0};
+			int ready = poll(&p, 1, timeout_ms);
+			if (ready < 0 && errno == EINTR)
+				continue;
+			if (ready < 0)
+				return socket_broken(s, NULL, 0, -DRV_E_CONNECTION);
+			if (ready == 0)
+				return 0;
+		}
 		struct drv_header h;
-		int fds[DRV_MAX_CAPS], event_status = 0;
+		int event_status = 0;
 		unsigned nfds = 0;
 		int got = socket_next(s, MSG_DONTWAIT, &h, NULL, &nfds, &event_status);
 		if (got < 0)
@@ -382,7 +386,7 @@ static int socket_poll(struct drv_client *c, int timeout_ms)
 		if (got == GOT_NOTHING)
 			return delivered;
 		if (got == GOT_REPLY) /* outside a call, no reply is due */
-			return socket_broken(s, fds, nfds, -DRV_E_BAD_REPLY);
+			return socket_broken(s, NULL, 0, -DRV_E_BAD_REPLY);
 		if (event_status)
 			return event_status;
 		delivered++;

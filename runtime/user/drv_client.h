@@ -73,7 +73,8 @@ struct drv_reply {
 /* Sends the request (len payload bytes) and waits for its reply,
  * delivering events that arrive meanwhile; reply_caps is how many handles
  * a successful reply carries (none: a reply with any is broken, and is
- * received without room for them). 0, or a negative DRV_E_... */
+ * received without room for them). 0, or a negative DRV_E_...:
+ * -DRV_E_ARGUMENT for a NULL buffer or a negative handle among caps. */
 int drv_client_call(struct drv_client *client, uint64_t label, uint32_t len,
 		    const struct drv_cap *caps, unsigned ncaps, unsigned reply_caps,
 		    struct drv_reply *reply);

@@ -448,10 +448,8 @@ static void server_finish(struct drv_call *call, uint32_t status)
 	if (c) {
 		if (c->deferred-- == DRV_MAX_DEFERRED_PER_CLIENT)
 			s->dirty = true; /* it may be read again */
-		if (is_client_fault((int)status) && c->object->iface->close_on_malformed)
-			drop_connection(c);
-		else
-			send_reply(c, slot, status);
+		/* a deferred reply is the driver's answer, never the client's fault */
+		send_reply(c, slot, status);
 	}
 	s->deferred--;
 	free_slot(s, slot);

@@ -335,8 +335,6 @@ int kit_store_share(struct kit_store_client *client, int fd, uint8_t note)
 	struct drv_reply drv_r;
 	int drv_st;
 
-	if (fd < 0)
-		return -DRV_E_ARGUMENT;
 	drv_caps[0] = drv_handle_cap(fd);
 	memset(drv_p, 0, 8);
 	drv_put8(drv_p, note);
@@ -393,8 +391,6 @@ int kit_store_sum(struct kit_store_client *client,
 	struct drv_reply drv_r;
 	int drv_st;
 
-	if (!pages)
-		return -DRV_E_ARGUMENT;
 	drv_caps[0] = drv_buffer_cap(pages);
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, len);
