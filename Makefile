@@ -166,14 +166,14 @@ GOLDEN_GEN := $(notdir $(wildcard tests/golden/gen/*))
 
 .PHONY: generate
 generate: $(BUILD)/drvgen
-	@set -e; for s in $(SPECS); do $(BUILD)/drvgen gen -o generated/$$s specs/$$s; done
+	@set -e; for s in $(SPECS); do $(BUILD)/drvgen gen -o generated/$$s --skeleton specs/$$s specs/$$s; done
 	@set -e; for c in $(GOLDEN_GEN); do \
 		$(BUILD)/drvgen gen -o tests/golden/gen/$$c/expected tests/golden/gen/$$c; done
 
 # generated/ and the golden outputs are what drvgen makes now, and are
 # clang-format clean against generated/.clang-format.
 test-generated: $(BUILD)/drvgen
-	@set -e; for s in $(SPECS); do $(BUILD)/drvgen gen --check -o generated/$$s specs/$$s; done
+	@set -e; for s in $(SPECS); do $(BUILD)/drvgen gen --check -o generated/$$s --skeleton specs/$$s specs/$$s; done
 	@set -e; for c in $(GOLDEN_GEN); do \
 		$(BUILD)/drvgen gen --check -o tests/golden/gen/$$c/expected tests/golden/gen/$$c; done
 	@set -e; n=0; for f in generated/*/* tests/golden/gen/*/expected/*; do \

@@ -91,7 +91,7 @@ struct manifest_cap_ast {
 	enum ir_capability_kind kind;
 	struct lstr name;
 	struct srcpos pos;
-	struct lnum bar, base, offset, size, pages, line;
+	struct lnum bar, base, offset, size, pages, line, address_bits;
 	struct lnum irq_kind;
 	struct lstr block;
 	const char *doc;

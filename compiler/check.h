@@ -31,4 +31,10 @@ void check_c_name_clashes(struct checker *c);
  * name generated code reserves. After check_idl and check_regs. */
 void check_idl_names(struct checker *c);
 
+/* check_author.c: E0601 for each requirement (gen.h) the author-owned file
+ * at path does not define; nothing if it does not exist. */
+struct gen_requirement;
+void check_author_file(struct arena *a, struct diag_engine *d, const char *path,
+		       const struct gen_requirement *req, size_t n, unsigned order);
+
 #endif

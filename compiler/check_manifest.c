@@ -262,6 +262,12 @@ static void check_capability(struct checker *c, struct ir_driver *drv,
 				    "dma '%s' of %llu bytes; give 1 byte to 4 GiB", cap.name,
 				    (unsigned long long)ca->size.v);
 		cap.size = ca->pages.set ? ca->pages.v * PAGE_SIZE : ca->size.v;
+		/* Linux's default DMA mask: a device that says nothing reaches 4 GiB. */
+		cap.address_bits = ca->address_bits.set ? (unsigned)ca->address_bits.v : 32;
+		if (ca->address_bits.set && (ca->address_bits.v < 16 || ca->address_bits.v > 64))
+			DIAG_REPORT(c, ca->address_bits.pos, E0314,
+				    "dma '%s' reaches %llu address bits; give 16 to 64", cap.name,
+				    (unsigned long long)ca->address_bits.v);
 		break;
 	}
 	if (!range_ok)

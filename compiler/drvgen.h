@@ -58,6 +58,9 @@ enum { DRVGEN_TARGET_KMOD = 1, DRVGEN_TARGET_USER = 2, DRVGEN_TARGET_SIM = 4, DR
 struct drvgen_gen_options {
 	unsigned targets; /* DRVGEN_TARGET_* bits; 0 means all */
 	const char *spdx; /* SPDX-License-Identifier of generated files; NULL: "MIT" */
+	/* Where author-owned files (driver skeletons) live; NULL: the output
+	 * folder. */
+	const char *author_dir;
 };
 
 struct drvgen_file {
@@ -65,6 +68,7 @@ struct drvgen_file {
 	const char *text;
 	size_t len;
 	bool author_owned; /* a skeleton: written only where no file of the name exists */
+	const char *dir;   /* author-owned: the folder it belongs in; NULL: the output folder */
 };
 
 struct drvgen_output {
@@ -80,5 +84,11 @@ struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_o
  * changed. With check, writes nothing and reports each stale or missing file
  * to `report` instead. Returns 0, 1 (check found stale files) or 2 (I/O). */
 int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, FILE *report);
+
+/* Checks that each author-owned file of the last drvgen_generate still
+ * defines every handler and hook the spec asks for (a method added to the
+ * protocol since the skeleton was written). Reports each missing one as a
+ * diagnostic; returns 0, or 1 if any is missing. */
+int drvgen_check_author_files(struct drvgen *g, const char *out_dir);
 
 #endif

@@ -591,6 +591,27 @@ static void output_params(struct ipc *e, const struct ir_method *m, str_list *ou
 		push(e, out, arena_printf(A, "int *%s", m->caps_out.items[i].name));
 }
 
+/* The parameters of a method's handler: the object, the call, the inputs
+ * and the outputs. */
+static void handler_params(struct ipc *e, const struct ir_method *m, str_list *out)
+{
+	push(e, out, arena_printf(A, "struct %s *self", m->owner->c_name));
+	push(e, out, "struct drv_call *call");
+	input_params(e, m, out, false);
+	if (m->kind == METHOD_CALL)
+		output_params(e, m, out);
+}
+
+/* For the skeleton (emit_driver.c), which defines the handlers. */
+const char *const *ipc_handler_params(struct gen *g, const struct ir_method *m, size_t *n)
+{
+	struct ipc ec = {.g = g, .iface = m->owner}, *e = &ec;
+	str_list params = {0};
+	handler_params(e, m, &params);
+	*n = params.len;
+	return params.items;
+}
+
 /* The same outputs given by value, as a deferred reply takes them. */
 static void output_values(struct ipc *e, const struct ir_method *m, str_list *out)
 {
@@ -1196,11 +1217,7 @@ static void emit_header(struct gen *g, const struct ir_interface *iface)
 			continue;
 		method_comment(e, 1, m);
 		str_list params = {0};
-		push(e, &params, arena_printf(A, "struct %s *self", cn));
-		push(e, &params, "struct drv_call *call");
-		input_params(e, m, &params, false);
-		if (m->kind == METHOD_CALL)
-			output_params(e, m, &params);
+		handler_params(e, m, &params);
 		gen_signature(e->o, 1,
 			      arena_printf(A, "%s (*%s)", m->kind == METHOD_CALL ? "int" : "void",
 					   m->member),
@@ -1746,8 +1763,6 @@ static void emit_server(struct gen *g, const struct ir_interface *iface)
 				iface->name),
 		   &src, 1);
 	line(e, 0, "#include \"%s.h\"", cn);
-	blank(e);
-	line(e, 0, "#include <string.h>");
 	for (size_t i = 0; i < iface->methods.len; i++) {
 		const struct ir_method *m = iface->methods.items[i];
 		if (m->kind == METHOD_CALL)

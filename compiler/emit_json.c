@@ -298,6 +298,7 @@ static json_t *capability_json(const struct ir_capability *c)
 		break;
 	case CAPABILITY_DMA:
 		set(o, "size", hex(c->size, 1));
+		set(o, "address_bits", json_integer(c->address_bits));
 		break;
 	}
 	if (c->kind == CAPABILITY_MMIO || c->kind == CAPABILITY_IOPORT)

@@ -18,11 +18,22 @@ struct gen_file {
 	bool author_owned; /* written only where no file of the name exists */
 };
 
+/* A name an author-owned file must define: once the author owns the
+ * skeleton, drvgen checks it still defines what the spec now asks for. */
+struct gen_requirement {
+	const char *file;   /* the author-owned file's name */
+	const char *symbol; /* "edu_factorial" */
+	struct srcpos pos;  /* what asks for it: an IDL method, a manifest */
+	const char *what;   /* "the handler of call edu::device.factorial" */
+	const char *hint;   /* what to add, or NULL */
+};
+
 struct gen {
 	struct arena *arena;
 	const struct ir *ir;
 	const struct gen_options *opts;
 	VEC(struct gen_file *) files;
+	VEC(struct gen_requirement) required;
 };
 
 /* ---- gen.c ---- */
@@ -67,5 +78,9 @@ void gen_finish(struct gen *g);
 
 void emit_regs(struct gen *g);
 void emit_ipc(struct gen *g);
+void emit_driver(struct gen *g);
+
+/* The C parameters of a method's handler, as the ops struct declares them. */
+const char *const *ipc_handler_params(struct gen *g, const struct ir_method *m, size_t *n);
 
 #endif

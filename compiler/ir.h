@@ -291,7 +291,8 @@ struct ir_capability {
 	uint64_t size;      /* mmio, ioport, dma (bytes) */
 	const struct ir_block *block;
 	enum ir_irq_kind irq_kind;
-	unsigned line; /* irq: legacy line for IRQ_LINE */
+	unsigned line;         /* irq: legacy line for IRQ_LINE */
+	unsigned address_bits; /* dma: the device reaches addresses below 2^address_bits */
 };
 
 struct ir_match {

@@ -12,7 +12,8 @@
 
 static const char usage[] =
 	"usage: drvgen check  [-I DIR]... SPEC...\n"
-	"       drvgen gen    [-I DIR]... [--target T] [-o DIR] [--check] [--spdx ID] SPEC...\n"
+	"       drvgen gen    [-I DIR]... [--target T] [-o DIR] [--skeleton DIR] [--check] [--spdx ID]\n"
+	"                     SPEC...\n"
 	"       drvgen dump   --json [-I DIR]... SPEC...\n"
 	"       drvgen --version | --help | COMMAND --help\n"
 	"\n"
@@ -22,6 +23,8 @@ static const char usage[] =
 	"options:\n"
 	"  -I DIR          search DIR for the files `use` names, before the standard library\n"
 	"  -o DIR          (gen) write the generated files into DIR (default: .)\n"
+	"  --skeleton DIR  (gen) where driver skeletons (<driver>.c, yours once written) live\n"
+	"                  (default: the -o folder)\n"
 	"  --target T      (gen) kmod, user, sim or all (default: all)\n"
 	"  --check         (gen) write nothing; exit 1 if a generated file is stale or missing\n"
 	"  --spdx ID       (gen) the SPDX-License-Identifier of generated files (default: MIT)\n"
@@ -48,6 +51,7 @@ struct cli {
 	bool color;
 	bool check;
 	const char *out_dir;
+	const char *skeleton_dir;
 	const char *spdx;
 	unsigned targets;
 	struct arena arena;
@@ -121,13 +125,15 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 		} else if (!strcmp(a, "--json") && !strcmp(cli->command, "dump")) {
 			cli->json = true;
 		} else if (!strcmp(cli->command, "gen") && (!strcmp(a, "-o") || !strcmp(a, "--target") ||
-							      !strcmp(a, "--spdx"))) {
+							      !strcmp(a, "--spdx") || !strcmp(a, "--skeleton"))) {
 			if (++i == argc)
 				return usage_error("%s needs a value", a);
 			if (!strcmp(a, "-o")) {
 				cli->out_dir = argv[i];
 			} else if (!strcmp(a, "--spdx")) {
 				cli->spdx = argv[i];
+			} else if (!strcmp(a, "--skeleton")) {
+				cli->skeleton_dir = argv[i];
 			} else {
 				static const char *const names[] = {"kmod", "user", "sim", "all"};
 				static const unsigned bits[] = {DRVGEN_TARGET_KMOD, DRVGEN_TARGET_USER,
@@ -178,11 +184,16 @@ int main(int argc, char **argv)
 	const struct ir *ir = drvgen_build(g);
 	status = drvgen_status(g);
 	if (ir && !strcmp(cli.command, "gen")) {
-		struct drvgen_gen_options gopts = {.targets = cli.targets, .spdx = cli.spdx};
+		struct drvgen_gen_options gopts = {
+			.targets = cli.targets, .spdx = cli.spdx, .author_dir = cli.skeleton_dir};
 		struct drvgen_output out = drvgen_generate(g, &gopts);
-		int written = drvgen_write(&out, cli.out_dir ? cli.out_dir : ".", cli.check, stderr);
+		const char *out_dir = cli.out_dir ? cli.out_dir : ".";
+		int written = drvgen_write(&out, out_dir, cli.check, stderr);
 		if (written > status)
 			status = written;
+		/* After writing, so a skeleton written just now is checked too. */
+		if (written < 2 && drvgen_check_author_files(g, out_dir) > status)
+			status = 1;
 	}
 	if (ir && cli.json) {
 		char *text = drvgen_ir_json(ir);

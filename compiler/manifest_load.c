@@ -14,7 +14,7 @@ static const char *const capability_kinds[] = {"mmio", "ioport", "irq", "dma", N
 static const char *const mmio_keys[] = {"name", "doc", "bar", "block", "offset", "size", NULL};
 static const char *const ioport_keys[] = {"name", "doc", "base", "size", "block", NULL};
 static const char *const irq_keys[] = {"name", "doc", "kind", "line", NULL};
-static const char *const dma_keys[] = {"name", "doc", "pages", "size", NULL};
+static const char *const dma_keys[] = {"name", "doc", "pages", "size", "address_bits", NULL};
 static const char *const irq_kind_words[] = {"intx", "msi", "line", NULL};
 
 struct loader {
@@ -138,6 +138,7 @@ static void read_capability(struct loader *l, struct manifest_ast *m,
 	case CAPABILITY_DMA:
 		read_num(l, n, "pages", &c.pages);
 		read_num(l, n, "size", &c.size);
+		read_num(l, n, "address_bits", &c.address_bits);
 		break;
 	}
 	vec_push(l->arena, &m->caps, c);

@@ -37,6 +37,12 @@ struct drvgen {
 	unsigned next_order;                /* sources are numbered as they are read */
 	VEC(void *) owned;                  /* malloc'd texts of generated files */
 	struct ir *ir;
+	/* From drvgen_generate, for drvgen_check_author_files. */
+	struct {
+		struct gen_requirement *items;
+		size_t len;
+	} required;
+	const char *author_dir;
 };
 
 struct drvgen *drvgen_new(const struct drvgen_options *opts)
@@ -378,16 +384,41 @@ struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_o
 	struct gen gen = {.arena = &g->arena, .ir = g->ir, .opts = &go};
 	emit_regs(&gen);
 	emit_ipc(&gen);
+	emit_driver(&gen);
 	gen_finish(&gen);
+	g->required.items = gen.required.items;
+	g->required.len = gen.required.len;
+	g->author_dir = opts ? opts->author_dir : NULL;
 
 	/* The texts are handed over, not copied: a 100k-register header is
 	 * hundreds of megabytes. drvgen_free frees them. */
 	struct drvgen_file *files = arena_alloc(&g->arena, (gen.files.len + 1) * sizeof *files);
 	for (size_t i = 0; i < gen.files.len; i++) {
 		struct gen_file *f = gen.files.items[i];
-		files[i] = (struct drvgen_file){f->name, sb_str(&f->text), f->text.len, f->author_owned};
+		files[i] = (struct drvgen_file){f->name, sb_str(&f->text), f->text.len, f->author_owned,
+						f->author_owned ? g->author_dir : NULL};
 		if (f->text.data)
 			vec_push(&g->arena, &g->owned, (void *)f->text.data);
 	}
 	return (struct drvgen_output){files, gen.files.len};
+}
+
+int drvgen_check_author_files(struct drvgen *g, const char *out_dir)
+{
+	size_t first = g->diag.list.len, errors = g->diag.errors;
+	const char *dir = g->author_dir ? g->author_dir : out_dir;
+	for (size_t i = 0; i < g->required.len;) {
+		size_t n = 1;
+		while (i + n < g->required.len &&
+		       !strcmp(g->required.items[i + n].file, g->required.items[i].file))
+			n++;
+		const char *path = arena_printf(&g->arena, "%s/%s", dir, g->required.items[i].file);
+		check_author_file(&g->arena, &g->diag, path, g->required.items + i, n,
+				  g->next_order++);
+		i += n;
+	}
+	if (g->opts.on_diagnostic)
+		for (size_t i = first; i < g->diag.list.len; i++)
+			g->opts.on_diagnostic(g->diag.list.items[i], g->opts.ctx);
+	return g->diag.errors > errors ? 1 : 0;
 }

@@ -79,7 +79,7 @@ int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, F
 	for (size_t i = 0; i < out->count; i++) {
 		const struct drvgen_file *f = &out->files[i];
 		char path[4096];
-		snprintf(path, sizeof path, "%s/%s", dir, f->name);
+		snprintf(path, sizeof path, "%s/%s", f->dir ? f->dir : dir, f->name);
 		enum file_state state = compare_file(path, f->text, f->len);
 		if (f->author_owned && state != FILE_MISSING)
 			continue; /* the author's now */

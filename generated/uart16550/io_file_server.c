@@ -8,8 +8,6 @@
  */
 #include "io_file.h"
 
-#include <string.h>
-
 static uint32_t drv_complete_read(struct drv_call *call, int status, uint64_t result)
 {
 	uint8_t *drv_p = call->reply;

@@ -24,12 +24,12 @@
 #include "drv_wire.h"
 
 #ifdef __KERNEL__
+#include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/printk.h>
-#include <linux/slab.h>
 #else
+#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #endif
 
 /* The struct that contains `ptr` as its `member`. */
@@ -104,7 +104,9 @@ struct drv_dma_buffer {
 
 enum { DRV_MAX_RESOURCES = 16 };
 
-/* In manifest order: io[] holds the mmio ranges and then the port ranges. */
+/* In manifest order: io[] holds the mmio ranges and then the port ranges,
+ * each starting at the range's first byte or port (the BAR's mapping plus
+ * the range's offset). */
 struct drv_resources {
 	struct drv_io io[DRV_MAX_RESOURCES];
 	struct drv_dma_buffer dma[DRV_MAX_RESOURCES];

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: MIT
+/*
+ * edu.c - the driver of QEMU's edu device, serving edu::device (edu.idl).
+ *
+ * Written once, against the typed registers of edu.regs.yaml and the
+ * capabilities of edu.manifest.yaml; the same file builds into the kernel
+ * module, the userspace server and the host tests against the simulated
+ * device. Like every drvgen driver it runs one event at a time and never
+ * waits: a call that needs the device (a factorial, a DMA transfer) is
+ * started, deferred, and answered from the interrupt.
+ *
+ * The device computes one factorial and runs one DMA transfer at a time, so
+ * each unit has a short queue of deferred calls: a client that finds the
+ * queue full gets BUSY rather than waiting behind an unbounded line.
+ */
+#include "edu_driver.h"
+
+enum {
+	EDU_MAGIC = 0xed,
+	EDU_DMA_WINDOW = 0x40000, /* the device buffer, in the device's DMA address space */
+	EDU_DMA_WINDOW_SIZE = 4096,
+	EDU_QUEUE = 8, /* deferred calls waiting per unit */
+};
+
+/* A deferred call and what it asked for. */
+struct edu_job {
+	struct drv_call *call;
+	uint32_t n;               /* factorial */
+	struct drv_pages *pages;  /* dma */
+	uint32_t offset, len;     /* dma */
+	bool to_device;           /* dma: dma_write */
+};
+
+/* Jobs in arrival order; the first is the one the device is running. */
+struct edu_queue {
+	struct edu_job jobs[EDU_QUEUE];
+	unsigned head, count;
+};
+
+struct edu {
+	struct edu_driver base;
+	struct edu_queue factorial;
+	struct edu_queue dma;
+};
+EDU_DRIVER(struct edu);
+
+static struct edu *from_edu_device(struct edu_device *self)
+{
+	return drv_container_of(self, struct edu, base.edu_device);
+}
+
+static struct edu_job *queue_first(struct edu_queue *q)
+{
+	return q->count ? &q->jobs[q->head] : NULL;
+}
+
+/* Adds a job; false if the queue is full. */
+static bool queue_push(struct edu_queue *q, const struct edu_job *job)
+{
+	if (q->count == EDU_QUEUE)
+		return false;
+	q->jobs[(q->head + q->count++) % EDU_QUEUE] = *job;
+	return true;
+}
+
+static void queue_pop(struct edu_queue *q)
+{
+	q->head = (q->head + 1) % EDU_QUEUE;
+	q->count--;
+}
+
+/* ---- the units ---- */
+
+static void start_factorial(struct edu *edu)
+{
+	edu_factorial_write(edu->base.caps.regs, queue_first(&edu->factorial)->n);
+}
+
+static void start_dma(struct edu *edu)
+{
+	const struct edu_job *job = queue_first(&edu->dma);
+	struct edu_bar0 regs = edu->base.caps.regs;
+	const struct drv_dma_buffer *buf = &edu->base.caps.buf;
+	uint64_t window = EDU_DMA_WINDOW + job->offset;
+	edu_dma_cmd_t cmd = edu_dma_cmd_start_set(edu_dma_cmd_value(0), 1);
+
+	cmd = edu_dma_cmd_irq_enable_set(cmd, 1);
+	if (job->to_device) {
+		drv_copy(buf->cpu, job->pages->data, job->len);
+		edu_dma_src_write(regs, buf->bus);
+		edu_dma_dst_write(regs, window);
+		cmd = edu_dma_cmd_direction_set(cmd, EDU_DMA_CMD_DIRECTION_TO_DEVICE);
+	} else {
+		edu_dma_src_write(regs, window);
+		edu_dma_dst_write(regs, buf->bus);
+		cmd = edu_dma_cmd_direction_set(cmd, EDU_DMA_CMD_DIRECTION_FROM_DEVICE);
+	}
+	edu_dma_count_write(regs, job->len);
+	edu_dma_cmd_write(regs, cmd);
+}
+
+static void factorial_done(struct edu *edu)
+{
+	struct edu_job *job = queue_first(&edu->factorial);
+
+	if (!job)
+		return; /* raised by someone writing irq_raise */
+	edu_device_factorial_reply(job->call, 0, edu_factorial_read(edu->base.caps.regs));
+	queue_pop(&edu->factorial);
+	if (edu->factorial.count)
+		start_factorial(edu);
+}
+
+static void dma_done(struct edu *edu)
+{
+	struct edu_job *job = queue_first(&edu->dma);
+
+	if (!job)
+		return;
+	/* A cancelled call's pages stay mapped until its reply; copying into
+	 * them is harmless, and skipping it saves nothing worth a branch. */
+	if (!job->to_device)
+		drv_copy(job->pages->data, edu->base.caps.buf.cpu, job->len);
+	if (job->to_device)
+		edu_device_dma_write_reply(job->call, 0);
+	else
+		edu_device_dma_read_reply(job->call, 0);
+	queue_pop(&edu->dma);
+	if (edu->dma.count)
+		start_dma(edu);
+}
+
+/* ---- hooks ---- */
+
+int edu_init(struct edu_driver *drv)
+{
+	edu_id_t id = edu_id_read(drv->caps.regs);
+
+	if (edu_id_magic_get(id) != EDU_MAGIC) {
+		drv_log("edu", "no edu device: id register reads 0x%08x", (unsigned)edu_id_raw(id));
+		return -ENODEV;
+	}
+	if (drv->caps.buf.size < EDU_DMA_WINDOW_SIZE)
+		return -ENOMEM;
+	/* Nothing from before this driver is pending. */
+	edu_irq_ack_write(drv->caps.regs, edu_irq_status_read(drv->caps.regs));
+	edu_status_irq_enable_update(drv->caps.regs, 1);
+	drv_log("edu", "edu %u.%u, instance %u", (unsigned)edu_id_major_get(id),
+		(unsigned)edu_id_minor_get(id), drv->instance);
+	return 0;
+}
+
+void edu_start(struct edu_driver *drv)
+{
+	(void)drv;
+}
+
+bool edu_irq(struct edu_driver *drv, unsigned irq)
+{
+	struct edu *edu = drv_container_of(drv, struct edu, base);
+	edu_irq_status_t why = edu_irq_status_read(drv->caps.regs);
+
+	(void)irq;
+	if (!edu_irq_status_raw(why))
+		return false; /* a device sharing the line */
+	edu_irq_ack_write(drv->caps.regs, why);
+	if (edu_irq_status_fact_get(why))
+		factorial_done(edu);
+	if (edu_irq_status_dma_get(why))
+		dma_done(edu);
+	return true;
+}
+
+void edu_stop(struct edu_driver *drv)
+{
+	struct edu *edu = drv_container_of(drv, struct edu, base);
+
+	edu_status_irq_enable_update(drv->caps.regs, 0);
+	/* The runtime answers the calls still queued (SHUTDOWN); forget them. */
+	edu->factorial.count = 0;
+	edu->dma.count = 0;
+}
+
+/* ---- edu::device ---- */
+
+static int edu_ident(struct edu_device *self, struct drv_call *call, uint32_t *result)
+{
+	(void)call;
+	*result = edu_id_raw(edu_id_read(from_edu_device(self)->base.caps.regs));
+	return 0;
+}
+
+static int edu_liveness(struct edu_device *self, struct drv_call *call, uint32_t v,
+			uint32_t *result)
+{
+	struct edu_bar0 regs = from_edu_device(self)->base.caps.regs;
+
+	(void)call;
+	edu_liveness_write(regs, v);
+	*result = edu_liveness_read(regs);
+	return 0;
+}
+
+static int edu_factorial(struct edu_device *self, struct drv_call *call, uint32_t n,
+			 uint32_t *result)
+{
+	struct edu *edu = from_edu_device(self);
+	struct edu_job job = {.call = call, .n = n};
+
+	(void)result;
+	if (!queue_push(&edu->factorial, &job))
+		return EDU_ERROR_BUSY;
+	if (edu->factorial.count == 1)
+		start_factorial(edu);
+	return DRV_DEFER;
+}
+
+/* Queues a DMA transfer of [offset, offset+len) of the device buffer. */
+static int queue_dma(struct edu_device *self, struct drv_call *call, struct drv_pages *pages,
+		     uint32_t offset, uint32_t len, bool to_device)
+{
+	struct edu *edu = from_edu_device(self);
+	struct edu_job job = {
+		.call = call, .pages = pages, .offset = offset, .len = len, .to_device = to_device};
+
+	if (offset > EDU_DMA_WINDOW_SIZE || len > EDU_DMA_WINDOW_SIZE - offset || len > pages->size)
+		return EDU_ERROR_RANGE;
+	if (!len)
+		return 0;
+	if (!queue_push(&edu->dma, &job))
+		return EDU_ERROR_BUSY;
+	if (edu->dma.count == 1)
+		start_dma(edu);
+	return DRV_DEFER;
+}
+
+static int edu_dma_write(struct edu_device *self, struct drv_call *call, struct drv_pages *pages,
+			 uint32_t offset, uint32_t len)
+{
+	return queue_dma(self, call, pages, offset, len, true);
+}
+
+static int edu_dma_read(struct edu_device *self, struct drv_call *call, struct drv_pages *pages,
+			uint32_t offset, uint32_t len)
+{
+	return queue_dma(self, call, pages, offset, len, false);
+}
+
+const struct edu_device_ops edu_device_ops = EDU_DEVICE_OPS(edu);
