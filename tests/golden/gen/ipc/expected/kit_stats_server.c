@@ -8,8 +8,6 @@
  */
 #include "kit_stats.h"
 
-#include <string.h>
-
 static uint32_t drv_complete_count(struct drv_call *call, int status, uint64_t result)
 {
 	uint8_t *drv_p = call->reply;

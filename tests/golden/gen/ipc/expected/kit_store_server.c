@@ -8,8 +8,6 @@
  */
 #include "kit_store.h"
 
-#include <string.h>
-
 static uint32_t drv_complete_add(struct drv_call *call, int status, uint32_t result)
 {
 	uint8_t *drv_p = call->reply;

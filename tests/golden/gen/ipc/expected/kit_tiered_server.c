@@ -8,8 +8,6 @@
  */
 #include "kit_tiered.h"
 
-#include <string.h>
-
 static uint32_t drv_complete_tier(struct drv_call *call, int status, uint8_t result)
 {
 	uint8_t *drv_p = call->reply;
