@@ -26,11 +26,12 @@
 #define DRV_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
 /* x, unless x is a constant greater than max: then the build fails with msg
  * (as Linux's FIELD_PREP does). x is evaluated once; a run-time value passes
- * and is masked by the accessor. */
+ * and is masked by the accessor. (+ 0ull: a bool compares as a number, and
+ * a negative constant does not fit.) */
 #define DRV_FITS(x, max, msg)                                                             \
 	((void)sizeof(struct {                                                            \
 		 DRV_STATIC_ASSERT(                                                       \
-			 __builtin_choose_expr(__builtin_constant_p(x), (x) <= (max), 1), msg); \
+			 __builtin_choose_expr(__builtin_constant_p(x), (x) + 0ull <= (max), 1), msg); \
 		 char drv_fits_;                                                          \
 	 }),                                                                              \
 	 (x))
