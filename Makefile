@@ -170,12 +170,17 @@ generate: $(BUILD)/drvgen
 	@set -e; for c in $(GOLDEN_GEN); do \
 		$(BUILD)/drvgen gen -o tests/golden/gen/$$c/expected tests/golden/gen/$$c; done
 
-# generated/ and the golden outputs are what drvgen makes now, and are
+# generated/ and the golden outputs are what drvgen makes now (gen --check
+# prints a diff for each stale file, and names each missing one), and are
 # clang-format clean against generated/.clang-format.
 test-generated: $(BUILD)/drvgen
-	@set -e; for s in $(SPECS); do $(BUILD)/drvgen gen --check -o generated/$$s --skeleton specs/$$s specs/$$s; done
-	@set -e; for c in $(GOLDEN_GEN); do \
-		$(BUILD)/drvgen gen --check -o tests/golden/gen/$$c/expected tests/golden/gen/$$c; done
+	@stale=0; for s in $(SPECS); do \
+		$(BUILD)/drvgen gen --check -o generated/$$s --skeleton specs/$$s specs/$$s || stale=1; \
+	done; \
+	for c in $(GOLDEN_GEN); do \
+		$(BUILD)/drvgen gen --check -o tests/golden/gen/$$c/expected tests/golden/gen/$$c || stale=1; \
+	done; \
+	[ $$stale = 0 ] || { echo "generated output is stale (diffs above): run 'make generate'"; exit 1; }
 	@set -e; n=0; for f in generated/*/* tests/golden/gen/*/expected/*; do \
 		clang-format --style=file:generated/.clang-format "$$f" | cmp -s - "$$f" \
 			|| { echo "not clang-format clean: $$f"; exit 1; }; n=$$((n + 1)); done; \

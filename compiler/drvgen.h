@@ -81,8 +81,10 @@ struct drvgen_output {
 struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_options *opts);
 
 /* Writes the files into dir (created if needed), each only if its bytes
- * changed. With check, writes nothing and reports each stale or missing file
- * to `report` instead. Returns 0, 1 (check found stale files) or 2 (I/O). */
+ * changed. With check, writes nothing and reports each missing file, and
+ * each stale one with a unified diff from the disk to what would be
+ * written, to `report` instead. Returns 0, 1 (check found stale or missing
+ * files) or 2 (I/O). */
 int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, FILE *report);
 
 /* Checks that each author-owned file of the last drvgen_generate still

@@ -26,7 +26,8 @@ static const char usage[] =
 	"  --skeleton DIR  (gen) where driver skeletons (<driver>.c, yours once written) live\n"
 	"                  (default: the -o folder)\n"
 	"  --target T      (gen) kmod, user, sim or all (default: all)\n"
-	"  --check         (gen) write nothing; exit 1 if a generated file is stale or missing\n"
+	"  --check         (gen) write nothing; exit 1 if a generated file is stale (with a\n"
+	"                  unified diff on stderr) or missing\n"
 	"  --spdx ID       (gen) the SPDX-License-Identifier of generated files (default: MIT)\n"
 	"  --json          (dump) print the checked model as JSON on stdout\n"
 	"  --color=WHEN    colour diagnostics: auto (on a terminal), always or never\n"
@@ -38,7 +39,8 @@ static const char *const command_help[][2] = {
 		  "Parses and checks the specs and prints every problem found.\n"},
 	{"gen", "usage: drvgen gen [-I DIR]... [--target T] [-o DIR] [--check] [--spdx ID] SPEC...\n"
 		"Checks the specs and writes the generated files into -o DIR, each only if it\n"
-		"changed. With --check, writes nothing and exits 1 if any is stale or missing.\n"},
+		"changed. With --check, writes nothing and exits 1 if any is stale or missing,\n"
+		"printing a unified diff from the disk to the new text of each stale one.\n"},
 	{"dump", "usage: drvgen dump --json [-I DIR]... SPEC...\n"
 		 "Prints the checked model (the IR the backends read) as JSON on stdout.\n"},
 };

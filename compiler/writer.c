@@ -2,6 +2,7 @@
  * they change (so make rebuilds only what a spec change touched), author-owned
  * files never overwritten, and --check to find stale output without writing.
  */
+#include "diff.h"
 #include "drvgen.h"
 #include "gen.h"
 
@@ -34,6 +35,52 @@ static enum file_state compare_file(const char *path, const char *text, size_t l
 	}
 	fclose(f);
 	return state;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct strbuf sb = {0};
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sb_putn(&sb, buf, n);
+	bool ok = !ferror(f);
+	fclose(f);
+	if (!ok) {
+		sb_free(&sb);
+		return NULL;
+	}
+	*len = sb.len;
+	return sb.data ? sb.data : calloc(1, 1);
+}
+
+/* "edu_regs.h: stale", then the diff from the file on disk to what drvgen
+ * would write. A relative path gets git's a/ and b/ prefixes, so `git
+ * apply` takes the diff from the folder drvgen ran in. */
+static int report_stale(FILE *report, const char *path, const struct drvgen_file *f)
+{
+	const char *shown = path;
+	size_t len;
+	char *old = read_file(path, &len);
+	if (!old) {
+		fprintf(report, "drvgen: cannot read %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	bool relative = path[0] != '/';
+	while (relative && !strncmp(path, "./", 2))
+		path += 2;
+	char old_name[4200], new_name[4200];
+	snprintf(old_name, sizeof old_name, "%s%s", relative ? "a/" : "", path);
+	snprintf(new_name, sizeof new_name, "%s%s", relative ? "b/" : "", path);
+	struct strbuf diff = {0};
+	diff_unified(&diff, old_name, old, len, new_name, f->text, f->len, 3);
+	free(old);
+	fprintf(report, "%s: stale\n%s", shown, sb_str(&diff));
+	sb_free(&diff);
+	return 1;
 }
 
 static int make_dirs(const char *dir)
@@ -86,8 +133,12 @@ int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, F
 		if (state == FILE_SAME)
 			continue;
 		if (check) {
-			fprintf(report, "%s: %s\n", path, state == FILE_MISSING ? "missing" : "stale");
-			status = status > 1 ? status : 1;
+			int found = 1;
+			if (state == FILE_MISSING)
+				fprintf(report, "%s: missing\n", path);
+			else
+				found = report_stale(report, path, f);
+			status = status > found ? status : found;
 			continue;
 		}
 		if (write_atomically(path, f->text, f->len) != 0) {

@@ -112,8 +112,28 @@ expect_exit 1 "$drvgen" gen --check -o "$tmp/gen" specs/edu
 grep -q "edu_regs.h: stale" "$tmp/err" || fail "--check names a stale file"
 grep -q "edu_regs_desc.c: missing" "$tmp/err" || fail "--check names a missing file"
 [ -f "$tmp/gen/edu_regs_desc.c" ] && fail "--check writes nothing"
+# A stale file comes with a unified diff from the disk to what gen writes.
+grep -q "^--- $tmp/gen/edu_regs.h\$" "$tmp/err" && grep -q "^+++ $tmp/gen/edu_regs.h\$" "$tmp/err" \
+	|| fail "--check shows a diff of the stale file"
+grep -q '^@@ -[0-9]*,4 +[0-9]*,3 @@$' "$tmp/err" || fail "the hunk covers the added line and 3 of context"
+grep -q '^-/\* edited \*/$' "$tmp/err" || fail "the diff removes the edit"
+[ "$(grep -c '^[-+][^-+]' "$tmp/err")" = 1 ] || fail "the diff has one changed line"
+grep -q '^+++ .*edu_regs_desc.c' "$tmp/err" && fail "a missing file gets no diff"
+# Run from the output's parent, the diff has git's a/ b/ prefixes and
+# applies there.
+top=$(pwd)
+drvgen_abs=$(cd "$(dirname "$drvgen")" && pwd)/$(basename "$drvgen")
+(cd "$tmp" && "$drvgen_abs" gen --check -o gen "$top/specs/edu" >"$tmp/out" 2>"$tmp/rel")
+grep -q '^--- a/gen/edu_regs.h$' "$tmp/rel" && grep -q '^+++ b/gen/edu_regs.h$' "$tmp/rel" \
+	|| fail "relative paths get a/ and b/ prefixes"
+if command -v git >/dev/null; then
+	(cd "$tmp" && git apply --include='gen/edu_regs.h' "$tmp/rel") || fail "git apply takes the diff"
+	expect_exit 1 "$drvgen" gen --check -o "$tmp/gen" specs/edu
+	grep -q 'edu_regs.h' "$tmp/err" && fail "the applied diff makes edu_regs.h current"
+fi
 expect_exit 0 "$drvgen" gen -o "$tmp/gen" specs/edu
 expect_exit 0 "$drvgen" gen --check -o "$tmp/gen" specs/edu
+[ -s "$tmp/err" ] && fail "an up-to-date --check prints nothing"
 expect_exit 2 "$drvgen" gen --target toaster -o "$tmp/gen" specs/edu
 expect_exit 1 "$drvgen" gen -o "$tmp/gen-bad" "$tmp/bad"
 [ -e "$tmp/gen-bad" ] && fail "nothing is written when the specs have errors"
