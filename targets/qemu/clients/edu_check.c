@@ -1,0 +1,338 @@
+/* edu_check.c - the edu::device checks of the QEMU tests, one client
+ * program for both targets: it opens edu::device instance 0 and does not
+ * know whether the kernel module or the userspace server answers.
+ *
+ *   edu_check [--tag T]            every check below; exit 0 iff all pass
+ *   edu_check [--tag T] --hold     connect and check ident, write "held\n"
+ *                                  to fd 3, wait for a line or EOF on stdin,
+ *                                  then check the same connection still
+ *                                  works (the rmmod-while-open test)
+ *
+ * Checks: ident = 0x010000ed; liveness(x) = ~x; factorial(5) = 120 and
+ * factorial(12) = 479001600 (the reply waits for the device's interrupt);
+ * 4 KiB DMA write then read returns the same bytes, and a partial transfer
+ * lands at its offset; out-of-range DMA gives RANGE; two client processes
+ * at once, each looping liveness/factorial/DMA on its own half of the
+ * device buffer.
+ */
+#define _GNU_SOURCE
+#include "check.h"
+#include "edu_device.h"
+
+#include <errno.h>
+#include <sys/wait.h>
+#include <time.h>
+
+enum {
+	EDU_BUF = 4096, /* the device's DMA buffer */
+	GUARD_S = 120,
+	ROUNDS = 25, /* per process in the two-client check */
+	MAX_BUSY = 10000,
+};
+
+static const uint32_t factorials[13] = {
+	1, 1, 2, 6, 24, 120, 720, 5040, 40320, 362880, 3628800, 39916800, 479001600,
+};
+
+static uint32_t rng_state;
+
+static uint32_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 17;
+	rng_state ^= rng_state << 5;
+	return rng_state;
+}
+
+static void seed_rng(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	rng_state = (uint32_t)ts.tv_nsec ^ ((uint32_t)getpid() << 16) ^ 0x9e3779b9u;
+	if (!rng_state)
+		rng_state = 1;
+}
+
+static void fill(struct drv_buffer *b, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		((uint8_t *)b->data)[i] = (uint8_t)rng();
+}
+
+static const char *edu_status(int st)
+{
+	return status_text(st, edu_error_name);
+}
+
+/* ---- the single-client checks ---- */
+
+static void check_ident(struct edu_device_client *c)
+{
+	uint32_t id = 0;
+	int st = edu_device_ident(c, &id);
+	check(st == 0 && id == 0x010000edu, st ? edu_status(st) : "expected 0x010000ed",
+	      "ident() = 0x%08x", (unsigned)id);
+}
+
+static void check_liveness(struct edu_device_client *c)
+{
+	static const uint32_t xs[] = {0, 1, 0x12345678u, 0xdeadbeefu, 0xffffffffu, 0x80000000u};
+	for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++) {
+		uint32_t r = 0;
+		int st = edu_device_liveness(c, xs[i], &r);
+		char why[64];
+		snprintf(why, sizeof why, "expected 0x%08x", (unsigned)~xs[i]);
+		check(st == 0 && r == ~xs[i], st ? edu_status(st) : why, "liveness(0x%08x) = 0x%08x",
+		      (unsigned)xs[i], (unsigned)r);
+	}
+}
+
+static void check_factorial(struct edu_device_client *c, uint32_t n)
+{
+	uint32_t r = 0;
+	int st = edu_device_factorial(c, n, &r);
+	char why[64];
+	snprintf(why, sizeof why, "expected %u", (unsigned)factorials[n]);
+	check(st == 0 && r == factorials[n], st ? edu_status(st) : why, "factorial(%u) = %u",
+	      (unsigned)n, (unsigned)r);
+}
+
+/* First byte where a and b differ, or -1. */
+static long first_difference(const uint8_t *a, const uint8_t *b, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (a[i] != b[i])
+			return (long)i;
+	return -1;
+}
+
+static void check_dma(struct edu_device_client *c)
+{
+	struct drv_buffer *out = NULL, *in = NULL;
+	if (!check(drv_buffer_new(EDU_BUF, &out) == 0 && drv_buffer_new(EDU_BUF, &in) == 0, NULL,
+		   "two 4 KiB page buffers")) {
+		drv_buffer_free(out);
+		drv_buffer_free(in);
+		return;
+	}
+	/* Random bytes every run: a read that returns what an earlier run (or
+	 * the other target's phase) left in the device cannot pass. */
+	fill(out, EDU_BUF);
+	memset(in->data, 0, EDU_BUF);
+	int st = edu_device_dma_write(c, out, 0, EDU_BUF);
+	check(st == 0, edu_status(st), "dma_write(offset 0, 4096 bytes) = %s", edu_status(st));
+	st = edu_device_dma_read(c, in, 0, EDU_BUF);
+	check(st == 0, edu_status(st), "dma_read(offset 0, 4096 bytes) = %s", edu_status(st));
+	long d = first_difference(out->data, in->data, EDU_BUF);
+	char why[96];
+	snprintf(why, sizeof why, "first difference at byte %ld", d);
+	check(d < 0, why, "4 KiB read back equals the 4 KiB written");
+
+	/* A partial transfer lands at its offset and leaves the rest alone. */
+	uint8_t expect[EDU_BUF];
+	memcpy(expect, out->data, EDU_BUF);
+	fill(out, 100);
+	memcpy(expect + 1000, out->data, 100);
+	st = edu_device_dma_write(c, out, 1000, 100);
+	check(st == 0, edu_status(st), "dma_write(offset 1000, 100 bytes) = %s", edu_status(st));
+	memset(in->data, 0, EDU_BUF);
+	st = edu_device_dma_read(c, in, 0, EDU_BUF);
+	d = first_difference(expect, in->data, EDU_BUF);
+	snprintf(why, sizeof why, "%s, first difference at byte %ld", edu_status(st), d);
+	check(st == 0 && d < 0, why, "100 bytes written at offset 1000 are there, and only there");
+
+	/* Out of the device's 4 KiB buffer: RANGE, for both directions. */
+	static const struct {
+		uint32_t offset, len;
+	} bad[] = {{4000, 200}, {4096, 1}, {0, 4097}, {0xfffffff0u, 0x20}, {1, 0xffffffffu}};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		st = edu_device_dma_write(c, out, bad[i].offset, bad[i].len);
+		check(st == EDU_ERROR_RANGE, "expected error RANGE",
+		      "dma_write(offset %u, %u bytes) = %s", (unsigned)bad[i].offset,
+		      (unsigned)bad[i].len, edu_status(st));
+		st = edu_device_dma_read(c, in, bad[i].offset, bad[i].len);
+		check(st == EDU_ERROR_RANGE, "expected error RANGE",
+		      "dma_read(offset %u, %u bytes) = %s", (unsigned)bad[i].offset,
+		      (unsigned)bad[i].len, edu_status(st));
+	}
+	/* A refused write changed nothing. */
+	memset(in->data, 0, EDU_BUF);
+	st = edu_device_dma_read(c, in, 0, EDU_BUF);
+	d = first_difference(expect, in->data, EDU_BUF);
+	snprintf(why, sizeof why, "%s, first difference at byte %ld", edu_status(st), d);
+	check(st == 0 && d < 0, why, "the refused transfers left the device buffer unchanged");
+	drv_buffer_free(out);
+	drv_buffer_free(in);
+}
+
+/* ---- two clients at once ---- */
+
+/* A method's BUSY (the device is computing or transferring for the other
+ * client) is the protocol's answer for a shared device: retried, and
+ * counted. Anything else that is not the right result fails the round. */
+struct loop_stats {
+	unsigned busy;
+	char error[200];
+};
+
+#define RETRY(stats, st, call)                                                                    \
+	do                                                                                        \
+		(st) = (call);                                                                    \
+	while ((st) == EDU_ERROR_BUSY && ++(stats)->busy < MAX_BUSY)
+
+/* ROUNDS of liveness, factorial and a DMA round trip through this client's
+ * half of the device buffer (`half` 0 or 1). 0, or 1 with stats->error. */
+static int client_loop(unsigned half, struct loop_stats *stats)
+{
+	struct edu_device_client *c = NULL;
+	struct drv_buffer *out = NULL, *in = NULL;
+	int st = edu_device_connect(0, &c);
+	if (st) {
+		snprintf(stats->error, sizeof stats->error, "connect: %s", edu_status(st));
+		return 1;
+	}
+	if (drv_buffer_new(EDU_BUF / 2, &out) || drv_buffer_new(EDU_BUF / 2, &in)) {
+		snprintf(stats->error, sizeof stats->error, "no page buffers");
+		return 1;
+	}
+	uint32_t offset = half * (EDU_BUF / 2);
+	for (unsigned round = 0; round < ROUNDS; round++) {
+		uint32_t x = rng(), r = 0;
+		st = edu_device_liveness(c, x, &r);
+		if (st || r != ~x) {
+			snprintf(stats->error, sizeof stats->error,
+				 "round %u: liveness(0x%08x) = 0x%08x, %s", round, (unsigned)x,
+				 (unsigned)r, edu_status(st));
+			return 1;
+		}
+		uint32_t n = 1 + rng() % 12;
+		r = 0;
+		RETRY(stats, st, edu_device_factorial(c, n, &r));
+		if (st || r != factorials[n]) {
+			snprintf(stats->error, sizeof stats->error,
+				 "round %u: factorial(%u) = %u, %s", round, (unsigned)n,
+				 (unsigned)r, edu_status(st));
+			return 1;
+		}
+		fill(out, EDU_BUF / 2);
+		memset(in->data, 0, EDU_BUF / 2);
+		RETRY(stats, st, edu_device_dma_write(c, out, offset, EDU_BUF / 2));
+		if (!st)
+			RETRY(stats, st, edu_device_dma_read(c, in, offset, EDU_BUF / 2));
+		long d = st ? -1 : first_difference(out->data, in->data, EDU_BUF / 2);
+		if (st || d >= 0) {
+			snprintf(stats->error, sizeof stats->error,
+				 "round %u: DMA round trip at offset %u: %s, first difference at %ld",
+				 round, (unsigned)offset, edu_status(st), d);
+			return 1;
+		}
+	}
+	drv_buffer_free(out);
+	drv_buffer_free(in);
+	edu_device_disconnect(c);
+	return 0;
+}
+
+static void check_two_clients(void)
+{
+	int result[2]; /* the child's verdict: a struct loop_stats */
+	int go[2];     /* both start together: the parent releases the child */
+	if (pipe(result) || pipe(go)) {
+		check(false, strerror(errno), "two clients: pipes");
+		return;
+	}
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0) {
+		check(false, strerror(errno), "two clients: fork");
+		return;
+	}
+	if (pid == 0) {
+		close(result[0]);
+		close(go[1]);
+		rng_state ^= 0x5bd1e995u;
+		char b;
+		struct loop_stats s = {0, ""};
+		int rc = read(go[0], &b, 1) == 1 ? client_loop(1, &s) : 1;
+		if (write(result[1], &s, sizeof s) != (ssize_t)sizeof s)
+			rc = 1;
+		_exit(rc);
+	}
+	close(result[1]);
+	close(go[0]);
+	struct loop_stats mine = {0, ""}, theirs = {0, ""};
+	int rc = write(go[1], "g", 1) == 1 ? client_loop(0, &mine) : 1;
+	close(go[1]);
+	ssize_t got = read(result[0], &theirs, sizeof theirs);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	check(rc == 0, mine.error,
+	      "two clients: client A did %u rounds of liveness/factorial/4 KiB-half DMA (%u BUSY "
+	      "retries)",
+	      ROUNDS, mine.busy);
+	bool child_ok = got == (ssize_t)sizeof theirs && WIFEXITED(status) &&
+			WEXITSTATUS(status) == 0;
+	check(child_ok, got == (ssize_t)sizeof theirs ? theirs.error : "client B died",
+	      "two clients: client B (pid %d) did the same at the same time (%u BUSY retries)",
+	      (int)pid, theirs.busy);
+}
+
+/* ---- rmmod while open ---- */
+
+static int hold(void)
+{
+	struct edu_device_client *c = NULL;
+	int st = edu_device_connect(0, &c);
+	if (!check(st == 0, edu_status(st), "holder: connect edu::device 0"))
+		return check_exit();
+	check_ident(c);
+	guard(GUARD_S, "waiting to be released (stdin)");
+	if (write(3, "held\n", 5) != 5)
+		check(false, strerror(errno), "holder: tell the script (fd 3) the device is held");
+	char line[64];
+	ssize_t n = read(STDIN_FILENO, line, sizeof line);
+	(void)n; /* a line or EOF: either releases us */
+	guard(GUARD_S, "calling edu::device after the rmmod attempt");
+	uint32_t r = 0;
+	st = edu_device_liveness(c, 0x0f0f0f0fu, &r);
+	check(st == 0 && r == 0xf0f0f0f0u, st ? edu_status(st) : "expected 0xf0f0f0f0",
+	      "holder: the open connection still works: liveness(0x0f0f0f0f) = 0x%08x",
+	      (unsigned)r);
+	check_factorial(c, 12);
+	edu_device_disconnect(c);
+	return check_exit();
+}
+
+int main(int argc, char **argv)
+{
+	bool hold_mode = false;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	check_tag = "edu";
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--tag") && i + 1 < argc)
+			check_tag = argv[++i];
+		else if (!strcmp(argv[i], "--hold"))
+			hold_mode = true;
+		else {
+			fprintf(stderr, "usage: %s [--tag TAG] [--hold]\n", argv[0]);
+			return 2;
+		}
+	}
+	seed_rng();
+	if (hold_mode)
+		return hold();
+	guard(GUARD_S, "running the edu::device checks");
+
+	struct edu_device_client *c = NULL;
+	int st = edu_device_connect(0, &c);
+	if (!check(st == 0, edu_status(st), "connect edu::device 0"))
+		return check_exit();
+	check_ident(c);
+	check_liveness(c);
+	check_factorial(c, 5);
+	check_factorial(c, 12);
+	check_dma(c);
+	edu_device_disconnect(c);
+	check_two_clients();
+	return check_exit();
+}
