@@ -191,6 +191,7 @@ test-generated: $(BUILD)/drvgen
 test-compile: $(BUILD)/drvgen
 	sh tests/compile/headers.sh $(BUILD)/compile
 	sh tests/compile/ipc.sh $(BUILD)/compile
+	sh tests/compile/drivers.sh
 	sh tests/compile_fail/run.sh gcc runtime/common runtime/user tests/golden/gen/access/expected
 	sh tests/compile_fail/run.sh clang runtime/common runtime/user tests/golden/gen/access/expected
 	sh tests/zero_overhead/compare.sh gcc $(BUILD)/zero_overhead runtime/common runtime/user \
