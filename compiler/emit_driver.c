@@ -93,10 +93,12 @@ static const char *cap_summary(struct drv_emitter *e, const struct ir_capability
 }
 
 /* The prefix of the author's handlers for an interface: the driver's name
- * when it serves one protocol, else driver_interface. */
+ * when it serves one protocol, else the interface's own name (edu_ident;
+ * port_up, stats_frames). Never the interface's C name: that prefixes its
+ * client stubs, which the driver's header declares. */
 static const char *handler_prefix(struct drv_emitter *e, const struct ir_interface *iface)
 {
-	return e->d->provides.len == 1 ? e->dn : arena_printf(A, "%s_%s", e->dn, iface->c_name);
+	return e->d->provides.len == 1 ? e->dn : iface->local;
 }
 
 /* ---- <driver>_driver.h ---- */

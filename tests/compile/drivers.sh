@@ -1,0 +1,30 @@
+#!/bin/sh
+# drivers.sh - every generated driver's glue (<driver>_driver.c, _main.c)
+# and its author code (specs/<spec>/<driver>.c, or the skeleton drvgen
+# wrote for a golden case) compile for the userspace target with gcc and
+# clang at -std=c11 -Wall -Wextra -Werror -pedantic. The kernel target is
+# built with Kbuild by targets/kmod/build.sh (make drivers).
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+failures=0
+count=0
+for glue in "$top"/generated/*/*_driver.c "$top"/tests/golden/gen/*/expected/*_driver.c; do
+	[ -e "$glue" ] || continue
+	dir=$(dirname "$glue")
+	drv=$(basename "$glue" _driver.c)
+	case $dir in
+	"$top"/generated/*) author="$top/specs/$(basename "$dir")/$drv.c" ;;
+	*) author="$dir/$drv.c" ;;
+	esac
+	for f in "$glue" "$dir/${drv}_main.c" "$author"; do
+		[ -e "$f" ] || { echo "FAIL: $f is missing"; failures=$((failures + 1)); continue; }
+		for cc in gcc clang; do
+			count=$((count + 1))
+			$cc -std=c11 -Wall -Wextra -Werror -pedantic -I"$top/runtime/common" \
+				-I"$top/runtime/user" -I"$dir" -c "$f" -o /dev/null \
+				|| { echo "FAIL: $f with $cc"; failures=$((failures + 1)); }
+		done
+	done
+done
+[ $failures -eq 0 ] && echo "drivers: $count compilations of driver glue and author code, all clean"
+exit $failures
