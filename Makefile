@@ -104,7 +104,8 @@ $(BUILD)/sim:
 
 # IPC: generated stubs and dispatch over the userspace runtime, in-process
 # and over sockets between processes.
-RUNTIME_USER := runtime/user/drv_client.c runtime/user/drv_server.c runtime/user/drv_socket.c
+RUNTIME_USER := runtime/user/drv_client.c runtime/user/drv_server.c runtime/user/drv_socket.c \
+	runtime/user/drv_ioctl.c
 RUNTIME_USER_H := $(wildcard runtime/common/*.h runtime/user/*.h)
 KIT := tests/golden/gen/ipc/expected
 IPC_TESTS := $(BUILD)/ipc/test_ipc_kit $(BUILD)/ipc/test_ipc_malformed $(BUILD)/ipc/test_ipc_std \
@@ -126,6 +127,7 @@ $(BUILD)/ipc/test_ipc_std: tests/ipc/test_ipc_std.c tests/ipc/serial_fake.c test
 
 $(BUILD)/ipc/test_wire: tests/ipc/test_wire.c $(KIT)/kit_store_client.c \
 		generated/edu/edu_device_client.c runtime/user/drv_client.c runtime/user/drv_socket.c \
+		runtime/user/drv_ioctl.c \
 		$(wildcard $(KIT)/*.h generated/edu/*.h) $(RUNTIME_USER_H) | $(BUILD)/ipc
 	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Iruntime/common -Iruntime/user -I$(KIT) -Igenerated/edu \
 		-o $@ $(filter %.c,$^) -lcmocka

@@ -38,7 +38,7 @@ $cc $warn $flags -I"$src/runtime/common" -I"$src/runtime/user" \
 	"$src"/tests/golden/gen/ipc/expected/kit_*_client.c \
 	"$src"/tests/golden/gen/ipc/expected/kit_*_server.c \
 	"$src/runtime/user/drv_client.c" "$src/runtime/user/drv_server.c" \
-	"$src/runtime/user/drv_socket.c" -lpthread
+	"$src/runtime/user/drv_socket.c" "$src/runtime/user/drv_ioctl.c" -lpthread
 
 # rpcgen's output names its header after the .x as given: generate in $out
 cp "$src/bench/ipc/kit_rpc.x" "$out/kit_rpc.x"

@@ -412,7 +412,7 @@ int drv_client_connect(const char *interface_name, unsigned instance, struct drv
 	int len = snprintf(addr.sun_path, sizeof addr.sun_path, "%s/%s/%u", drv_run_dir(),
 			   interface_name, instance);
 	if (len < 0 || (size_t)len >= sizeof addr.sun_path)
-		return -DRV_E_CONNECTION;
+		return drv_ioctl_connect(interface_name, instance, out);
 	struct socket_client *s = malloc(sizeof *s);
 	if (!s)
 		return -DRV_E_NO_MEMORY;
@@ -420,7 +420,8 @@ int drv_client_connect(const char *interface_name, unsigned instance, struct drv
 	s->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (s->fd < 0 || connect(s->fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
 		socket_disconnect(&s->c);
-		return -DRV_E_CONNECTION;
+		/* no server process: the driver may be a kernel module */
+		return drv_ioctl_connect(interface_name, instance, out);
 	}
 	*out = &s->c;
 	return 0;

@@ -49,7 +49,12 @@ int drv_client_poll(struct drv_client *client, int timeout_ms);
 /* The run directory: $DRVGEN_RUN_DIR, else /run/drvgen. A server of
  * interface "dev::serial" instance 2 listens at <run dir>/dev::serial/2. */
 const char *drv_run_dir(void);
+/* Where a driver running as a kernel module is: $DRVGEN_DEV_DIR, else
+ * /dev/drvgen, laid out as the run directory (drv_ioctl.c). */
+const char *drv_dev_dir(void);
 
+/* Connects to the server's socket in the run directory or, when there is
+ * none, to a kernel module's device in the dev directory. */
 int drv_client_connect(const char *interface_name, unsigned instance, struct drv_client **out);
 void drv_client_disconnect(struct drv_client *client);
 

@@ -1,6 +1,7 @@
 /* drv_transport.h - inside the userspace runtime: what a client is, for
- * the two transports that make one (drv_client.c: a socket to a server
- * process; drv_local.c: an object served in this process).
+ * the transports that make one (drv_client.c: a socket to a server
+ * process; drv_server.c: an object served in this process; drv_ioctl.c:
+ * a driver in the kernel).
  */
 #ifndef DRV_TRANSPORT_H
 #define DRV_TRANSPORT_H
@@ -62,5 +63,11 @@ void drv_close_fds(const int *fds, unsigned n);
 ssize_t drv_receive(int fd, uint8_t *buf, int *fds, unsigned *nfds, int flags);
 /* Sends one message with nfds fds; EINTR is retried. 0, or -1 (errno). */
 int drv_send(int fd, const uint8_t *msg, size_t len, const int *fds, unsigned nfds, int flags);
+
+/* ---- drv_ioctl.c: calls into a kernel module's misc device ---- */
+
+/* Opens <dev dir>/<interface>/<instance>. 0, or -DRV_E_CONNECTION when
+ * there is no such device (or -DRV_E_NO_MEMORY). */
+int drv_ioctl_connect(const char *interface_name, unsigned instance, struct drv_client **out);
 
 #endif
