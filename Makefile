@@ -146,6 +146,7 @@ test-unit: $(UNIT_TESTS) $(SIM_TESTS) $(IPC_TESTS) $(BUILD)/drvgen
 
 test-cli: $(BUILD)/drvgen
 	sh tests/cli/test_cli.sh $(BUILD)/drvgen
+	sh tests/cli/test_regen.sh $(BUILD)/drvgen
 
 # The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer,
 # any report fatal.

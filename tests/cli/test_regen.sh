@@ -1,0 +1,133 @@
+#!/bin/sh
+# test_regen.sh DRVGEN - output is deterministic and diffs stay local
+# (docs/regeneration.md):
+#  - the same specs give byte-identical files, equal to the committed
+#    generated/, whatever the order of the files on the command line or in
+#    the folder, the locale, the time zone or the working directory;
+#  - adding one call to a protocol, or one register to a map, changes only
+#    the lines about it and the banners' input hash.
+# Run from the top folder.
+set -u
+top=$(pwd)
+drvgen=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+fail() {
+	echo "FAIL: $*"
+	failures=$((failures + 1))
+}
+
+# copy_spec SPEC DEST ORDER - copies specs/SPEC into DEST, creating the
+# files in ORDER (sort or "sort -r"), so the folder lists them differently.
+copy_spec() {
+	mkdir -p "$2"
+	for f in $(ls "specs/$1" | $3); do cp "specs/$1/$f" "$2/$f"; done
+}
+
+for spec in edu uart16550; do
+	# Run 1: the folder, by a relative path, from a shallow folder.
+	copy_spec $spec "$tmp/one/$spec" sort
+	(cd "$tmp/one" && LC_ALL=C TZ=UTC "$drvgen" gen -o out --skeleton $spec $spec) \
+		|| fail "$spec: gen in $tmp/one"
+	# Run 2: the files one by one in reverse order, by absolute paths, the
+	# folder named too, from a deeper folder, in another locale and zone.
+	deep="$tmp/two/a/much/deeper/place"
+	copy_spec $spec "$deep/$spec" "sort -r"
+	files=$(ls "$deep/$spec" | grep -v '\.c$' | sort -r | sed "s|^|$deep/$spec/|")
+	(cd "$deep" && LC_ALL=C.UTF-8 LANG=tr_TR.UTF-8 TZ=Asia/Tokyo \
+		"$drvgen" gen -o "$deep/out" --skeleton "$deep/$spec" $files "$deep/$spec") \
+		|| fail "$spec: gen in $deep"
+	# Run 3: rotated order, from the root folder.
+	set -- $(ls "$deep/$spec" | grep -v '\.c$' | sed "s|^|$deep/$spec/|")
+	first=$1
+	shift
+	(cd / && LC_ALL=POSIX "$drvgen" gen -o "$tmp/three" --skeleton "$deep/$spec" "$@" "$first") \
+		|| fail "$spec: gen from /"
+	# Run 4 (uart16550 uses the standard library): the std files named
+	# on the command line instead of found for `use`.
+	if [ $spec = uart16550 ]; then
+		"$drvgen" gen -o "$tmp/four" --skeleton "$deep/$spec" dsl/std/io.idl "$deep/$spec" \
+			dsl/std/dev.idl || fail "$spec: gen with the std files named"
+		for f in generated/$spec/*; do
+			cmp -s "$f" "$tmp/four/$(basename "$f")" || fail "$spec: naming std files changes $f"
+		done
+	fi
+	for f in generated/$spec/*; do
+		name=$(basename "$f")
+		for out in "$tmp/one/out" "$deep/out" "$tmp/three"; do
+			cmp -s "$f" "$out/$name" || fail "$spec: $out/$name differs from $f"
+		done
+	done
+	for out in "$tmp/one/out" "$deep/out" "$tmp/three"; do
+		[ "$(ls "$out" | wc -l)" = "$(ls generated/$spec | wc -l)" ] || fail "$spec: $out has other files"
+	done
+	grep -l "$tmp\|$top" "$tmp/one/out"/* "$deep/out"/* && fail "$spec: an absolute path in the output"
+	rm -rf "$tmp/one" "$tmp/two" "$tmp/three" "$tmp/four"
+done
+
+# hunks_outside PATTERN [EXTRA] <DIFF - prints every hunk of DIFF (what gen
+# --check prints) that is neither an insertion of lines one of which matches
+# PATTERN nor a change of banner input hashes (and of lines matching EXTRA).
+hunks_outside() {
+	awk -v pat="$1" -v extra="${2:-^$}" '
+		function flush() {
+			if (hunk != "" && !(minus == 0 && match_pat) && other != 0)
+				printf "%s", hunk
+			hunk = ""; minus = other = 0; match_pat = 0
+		}
+		/^@@ / { flush(); hunk = $0 "\n"; next }
+		/^(---|\+\+\+) / { flush(); next }
+		/^[-+]/ {
+			hunk = hunk $0 "\n"
+			if (/^-/) minus++
+			if ($0 ~ pat) match_pat = 1
+			if ($0 !~ /input hash [0-9a-f]+\)/ && $0 !~ extra) other++
+			next
+		}
+		/^ / { hunk = hunk $0 "\n"; next }
+		{ flush() }
+		END { flush() }'
+}
+
+# One call more at the end of edu::device.
+copy_spec edu "$tmp/edu" sort
+"$drvgen" gen -o "$tmp/gen" --skeleton "$tmp/edu" "$tmp/edu" || fail "gen of edu"
+cat >>"$tmp/edu/edu.idl.new" <<'EOF'
+
+	# Resets the device; hard also clears its buffer.
+	call reset(hard: bool) u32;
+EOF
+sed -i '/call dma_read/r '"$tmp/edu/edu.idl.new" "$tmp/edu/edu.idl"
+rm "$tmp/edu/edu.idl.new"
+grep -q 'call reset' "$tmp/edu/edu.idl" || fail "the call was not added"
+"$drvgen" gen --check -o "$tmp/gen" --skeleton "$tmp/edu" "$tmp/edu" >/dev/null 2>"$tmp/diff"
+grep -q '^+.*edu_device_reset' "$tmp/diff" || fail "the new call's stub is in the diff"
+grep -q 'E0601' "$tmp/diff" || fail "the skeleton lacks the new handler: E0601"
+stray=$(hunks_outside '[Rr][Ee][Ss][Ee][Tt]' <"$tmp/diff")
+[ -z "$stray" ] || fail "adding a call changed other lines:
+$stray"
+[ "$(grep -v '^--- ' "$tmp/diff" | grep -c '^-')" = "$(grep -c '^-.*input hash' "$tmp/diff")" ] \
+	|| fail "adding a call removed lines other than banner hashes"
+grep '^--- ' "$tmp/diff" | grep -q 'regs\|driver\|kmod\|main' && fail "adding a call touched register or driver files"
+
+# One register more at the end of edu's block: its lines, and the count of
+# registers in the description table.
+rm -rf "$tmp/gen"
+"$drvgen" gen -o "$tmp/gen" --skeleton "$tmp/edu" "$tmp/edu" >/dev/null 2>&1
+printf '      - { name: scratch, offset: 0xa0, access: rw, doc: a spare register }\n' \
+	>>"$tmp/edu/edu.regs.yaml"
+"$drvgen" gen --check -o "$tmp/gen" --skeleton "$tmp/edu" "$tmp/edu" >/dev/null 2>"$tmp/diff"
+grep -q '^+#define EDU_SCRATCH_OFFSET 0xa0u' "$tmp/diff" || fail "the new register is in the diff"
+stray=$(hunks_outside '[Ss][Cc][Rr][Aa][Tt][Cc][Hh]' '^[-+]	\.nregs = 1[12],$' <"$tmp/diff")
+[ -z "$stray" ] || fail "adding a register changed other lines:
+$stray"
+grep '^--- ' "$tmp/diff" | grep -q 'edu_device\|edu_types' && fail "adding a register touched protocol files"
+
+if [ "$failures" = 0 ]; then
+	echo "regen: all checks passed"
+else
+	echo "regen: $failures check(s) failed"
+	exit 1
+fi
