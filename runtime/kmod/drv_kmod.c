@@ -588,7 +588,7 @@ static void drv_kinst_teardown(struct drv_kinst *inst)
 	/* no new calls; those the driver holds are answered now, but it may
 	 * still touch them until its stop hook ran */
 	spin_lock_irqsave(&inst->lock, flags);
-	inst->dead = true;
+	WRITE_ONCE(inst->dead, true); /* the ioctl's early check reads it unlocked */
 	list_for_each_entry_safe(kc, next, &inst->deferred, node) {
 		kc->state = KCALL_ANSWERED;
 		kc->status = DRV_STATUS_SHUTDOWN;
