@@ -84,13 +84,24 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/libdrvgen.a | $(B
 
 # Host tests of generated code on the simulated bus (runtime/sim).
 SIM_INCLUDES := -Iruntime/sim -Iruntime/common -Itests/models
-SIM_TESTS := $(BUILD)/sim/test_edu_sim $(BUILD)/sim/test_access_sim
+SIM_TESTS := $(BUILD)/sim/test_edu_sim $(BUILD)/sim/test_access_sim $(BUILD)/sim/test_edu_driver
 SIM_HEADERS := $(wildcard runtime/*/*.h tests/models/*.h)
 
 $(BUILD)/sim/test_edu_sim: tests/sim/test_edu_sim.c tests/models/edu_model.c runtime/sim/drv_sim.c \
 		generated/edu/edu_regs_desc.c generated/edu/edu_regs.h $(SIM_HEADERS) | $(BUILD)/sim
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) $(SIM_INCLUDES) -Igenerated/edu \
 		-o $@ $(filter %.c,$^) -lcmocka
+
+# specs/edu/edu.c itself, through its generated glue, on the edu model, served
+# to in-process clients by the userspace runtime.
+$(BUILD)/sim/test_edu_driver: tests/sim/test_edu_driver.c tests/models/edu_model.c \
+		runtime/sim/drv_sim.c runtime/user/drv_server.c runtime/user/drv_client.c \
+		runtime/user/drv_socket.c runtime/user/drv_ioctl.c generated/edu/edu_regs_desc.c \
+		generated/edu/edu_driver.c generated/edu/edu_device_client.c \
+		generated/edu/edu_device_server.c specs/edu/edu.c \
+		$(wildcard generated/edu/*.h) $(SIM_HEADERS) | $(BUILD)/sim
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) $(SIM_INCLUDES) -Igenerated/edu \
+		-Iruntime/user -o $@ $(filter %.c,$^) -lcmocka
 
 $(BUILD)/sim/test_access_sim: tests/sim/test_access_sim.c tests/models/regfile_model.c \
 		runtime/sim/drv_sim.c tests/golden/gen/access/expected/acc_regs_desc.c \

@@ -1,0 +1,624 @@
+/* test_edu_driver.c - the edu driver itself (specs/edu/edu.c, the file the
+ * kernel module and the userspace server build) run on the host against the
+ * edu model, through its generated glue (edu_driver_desc) and served over
+ * the userspace runtime to in-process clients using the generated stubs.
+ *
+ * The test plays the runtime: it binds the driver to a simulated BAR and a
+ * slice of the model's RAM, runs init, serves edu::device and routes the
+ * model's interrupt line to the irq hook through an eventfd the server
+ * watches, as drv_host.c does with a UIO descriptor.
+ *
+ * Time is the poll loop's: the model's latency is far longer than any call
+ * takes, so work the driver starts finishes only when a deferred call waits
+ * in the loop, where an always-readable "tick" eventfd runs edu_model_run.
+ * A driver that read a result before its interrupt would read n, not n!.
+ * Nothing sleeps; a hang is cut off by alarm().
+ *
+ * Several calls in flight at once come from several in-process clients: a
+ * tick can, instead of letting time pass, make the next call, which then
+ * waits in a nested round of the loop (struct fixture.meanwhile).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "drv_client.h"
+#include "drv_server.h"
+#include "drv_sim.h"
+#include "edu_driver.h"
+#include "edu_model.h"
+
+enum {
+	LATENCY = 1000,		  /* accesses: never reached by a call's own */
+	RAM_BASE = 0x00200000,	  /* the model's RAM on the bus, below 2^28 */
+	RAM_SIZE = 4 * 4096,
+	DMA_OFFSET = 2 * 4096,	  /* the driver's DMA buffer in that RAM */
+	DMA_SIZE = 4096,
+	NQUEUE = 9,		  /* the driver queues 8 factorials; the ninth is BUSY */
+	EDU_ID = 0x010000ed,
+};
+
+struct fixture;
+typedef void (*meanwhile_fn)(struct fixture *f);
+
+struct fixture {
+	struct edu_model model;
+	uint8_t *ram;
+	struct drv_sim *sim;
+	struct drv_sim_model inner; /* the model's ops, behind the tweak */
+	uint32_t id_override;	    /* nonzero: what the id register reads */
+	struct drv_resources res;
+	const struct drv_driver_desc *desc;
+	void *drv;
+	bool stopped;
+	struct drv_server *server;
+	struct drv_object *object;
+	struct edu_device_client *client;
+	int irq_fd, tick_fd;
+	/* the interrupt path */
+	unsigned edges;	    /* the line rose */
+	unsigned irqs;	    /* the irq hook ran */
+	unsigned unhandled; /* ... and said the device had not raised it */
+	unsigned ticks;
+	unsigned idle_ticks; /* in a row, with nothing the device could still do */
+	bool stuck;	     /* a call waited for an interrupt that cannot come */
+	/* run by the next tick instead of letting time pass */
+	meanwhile_fn meanwhile;
+	/* the queue test */
+	struct edu_device_client *queue[NQUEUE];
+	int qrc[NQUEUE];
+	uint32_t qres[NQUEUE];
+	unsigned queued;
+	/* the DMA chain test */
+	struct drv_buffer *chained;
+	struct edu_device_client *other;
+	int chained_rc;
+};
+
+/* ---- the runtime's part ---- */
+
+static void signal_fd(int fd)
+{
+	uint64_t one = 1;
+	assert_int_equal(write(fd, &one, sizeof one), (ssize_t)sizeof one);
+}
+
+/* The model's INTx line: a rising edge is an interrupt for the loop. The
+ * hook never runs from here, which may be inside one of the driver's own
+ * register accesses. */
+static void on_line(void *ctx, bool level)
+{
+	struct fixture *f = ctx;
+	if (!level)
+		return;
+	f->edges++;
+	signal_fd(f->irq_fd);
+}
+
+/* The interrupt, as the server's loop sees it. The line is level-triggered:
+ * still asserted after the hook, it interrupts again. */
+static void on_irq_fd(void *ctx, int fd, short revents)
+{
+	struct fixture *f = ctx;
+	uint64_t count;
+	(void)revents;
+	if (read(fd, &count, sizeof count) != (ssize_t)sizeof count)
+		return; /* consumed by a nested round of the loop */
+	f->irqs++;
+	if (!f->desc->irq(f->drv, EDU_IRQ_IRQ)) {
+		f->unhandled++;
+		return;
+	}
+	if (f->model.irq_level)
+		signal_fd(f->irq_fd);
+}
+
+/* Each round of the loop: time passes, or the test's next move.
+ *
+ * A call waits only in the loop, so rounds in a row in which the device has
+ * no work in flight and its line is low mean a call waits for an interrupt
+ * that will never come (the round that answers a call can be idle; the next
+ * cannot). Unwatching everything then makes the loop fail (-EDEADLK) and the
+ * waiting calls return -DRV_E_CONNECTION: the test fails at once, where
+ * the driver hung, rather than at the alarm. */
+static void on_tick(void *ctx, int fd, short revents)
+{
+	struct fixture *f = ctx;
+	meanwhile_fn fn = f->meanwhile;
+	(void)fd;
+	(void)revents;
+	f->ticks++;
+	if (fn) {
+		f->meanwhile = NULL;
+		fn(f);
+		return;
+	}
+	if (f->model.fact_countdown || f->model.dma_countdown || f->model.irq_level) {
+		f->idle_ticks = 0;
+	} else if (++f->idle_ticks == 10) {
+		f->stuck = true;
+		drv_server_unwatch(f->server, f->irq_fd);
+		drv_server_unwatch(f->server, f->tick_fd);
+	}
+	edu_model_run(&f->model);
+}
+
+/* The id register reads id_override when set; everything else is the
+ * model's. */
+static uint64_t tweak_read(void *ctx, uint64_t offset, unsigned bytes)
+{
+	struct fixture *f = ctx;
+	uint64_t v = f->inner.read(f->inner.ctx, offset, bytes);
+	return offset == 0 && f->id_override ? f->id_override : v;
+}
+
+static void tweak_write(void *ctx, uint64_t offset, unsigned bytes, uint64_t value)
+{
+	struct fixture *f = ctx;
+	f->inner.write(f->inner.ctx, offset, bytes, value);
+}
+
+/* The device and its resources, the driver allocated and bound: what the
+ * runtime has before it calls init. */
+static struct fixture *new_device(uint32_t id_override)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	alarm(30); /* a hang is a failure, not a stuck build */
+	f->irq_fd = f->tick_fd = -1;
+	f->ram = calloc(1, RAM_SIZE);
+	assert_non_null(f->ram);
+	edu_model_init(&f->model, LATENCY);
+	f->model.ram = f->ram;
+	f->model.ram_base = RAM_BASE;
+	f->model.ram_size = RAM_SIZE;
+	f->model.irq = on_line;
+	f->model.irq_ctx = f;
+	f->sim = drv_sim_new();
+	f->id_override = id_override;
+	f->inner = edu_model_ops(&f->model);
+	struct drv_sim_model ops = f->inner;
+	if (id_override)
+		ops = (struct drv_sim_model){tweak_read, tweak_write, f};
+	f->res.io[0] = drv_sim_map(f->sim, &edu_bar0_desc, ops);
+	f->res.dma[0] = (struct drv_dma_buffer){f->ram + DMA_OFFSET, RAM_BASE + DMA_OFFSET, DMA_SIZE};
+	f->res.instance = 0;
+
+	f->desc = &edu_driver_desc;
+	assert_int_equal(f->desc->nmmio, 1);
+	assert_int_equal(f->desc->nirqs, 1);
+	assert_int_equal(f->desc->ndma, 1);
+	assert_int_equal(f->desc->dma[0].size, DMA_SIZE);
+	assert_true(RAM_BASE + DMA_OFFSET + DMA_SIZE <= UINT64_C(1) << f->desc->dma[0].address_bits);
+	assert_int_equal(f->desc->ninterfaces, 1);
+	assert_ptr_equal(f->desc->interfaces[0], &edu_device_interface);
+	assert_true(*f->desc->size >= sizeof(struct edu_driver));
+	f->drv = calloc(1, *f->desc->size);
+	assert_non_null(f->drv);
+	return f;
+}
+
+static void free_device(struct fixture *f)
+{
+	free(f->drv);
+	drv_sim_free(f->sim);
+	free(f->ram);
+	free(f);
+	alarm(0);
+}
+
+static struct edu_device_client *connect_client(struct fixture *f)
+{
+	struct edu_device_client *c = NULL;
+	assert_int_equal(drv_object_connect(f->object, (struct drv_client **)&c), 0);
+	assert_non_null(c);
+	return c;
+}
+
+/* The probe: bind, init, serve, start. */
+static int setup(void **state)
+{
+	struct fixture *f = new_device(0);
+	assert_int_equal(f->desc->bind(f->drv, &f->res), 0);
+	assert_int_equal(f->desc->init(f->drv), 0);
+
+	assert_int_equal(drv_server_new(&f->server), 0);
+	assert_int_equal(drv_server_add(f->server, f->desc->interfaces[0], f->desc->object(f->drv, 0),
+					&f->object),
+			 0);
+	assert_null(f->desc->object(f->drv, 1));
+	f->irq_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	f->tick_fd = eventfd(1, EFD_CLOEXEC | EFD_NONBLOCK); /* never read: always ready */
+	assert_true(f->irq_fd >= 0 && f->tick_fd >= 0);
+	assert_int_equal(drv_server_watch(f->server, f->irq_fd, POLLIN, on_irq_fd, f), 0);
+	assert_int_equal(drv_server_watch(f->server, f->tick_fd, POLLIN, on_tick, f), 0);
+	f->desc->start(f->drv);
+	f->client = connect_client(f);
+	*state = f;
+	return 0;
+}
+
+/* The remove: stop (no call is open), then free what the runtime holds. */
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	edu_device_disconnect(f->client);
+	for (unsigned i = 0; i < NQUEUE; i++)
+		if (f->queue[i])
+			edu_device_disconnect(f->queue[i]);
+	if (f->other)
+		edu_device_disconnect(f->other);
+	if (f->chained)
+		drv_buffer_free(f->chained);
+	if (!f->stopped)
+		f->desc->stop(f->drv);
+	drv_server_free(f->server);
+	close(f->irq_fd);
+	close(f->tick_fd);
+	free_device(f);
+	return 0;
+}
+
+/* What every test ends with: the device saw nothing it would log, the line
+ * is low, and every interrupt was the device's. */
+static void assert_quiet(struct fixture *f)
+{
+	assert_false(f->stuck);
+	assert_int_equal(f->model.guest_errors, 0);
+	assert_false(f->model.irq_level);
+	assert_int_equal(f->model.irq_status, 0);
+	assert_int_equal(f->unhandled, 0);
+	assert_int_equal(f->irqs, f->edges);
+}
+
+static struct drv_buffer *new_buffer(size_t size)
+{
+	struct drv_buffer *b = NULL;
+	assert_int_equal(drv_buffer_new(size, &b), 0);
+	assert_non_null(b);
+	assert_int_equal(b->size, size);
+	return b;
+}
+
+static void fill(uint8_t *p, size_t n, unsigned seed)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(i * 7 + seed + (i >> 8));
+}
+
+/* Asserts the recorded accesses are exactly these lines, then clears them. */
+static void assert_trace(struct fixture *f, const char *const *lines, size_t n)
+{
+	char buf[512];
+	size_t len = drv_sim_trace_len(f->sim);
+	for (size_t i = 0; i < len || i < n; i++) {
+		if (i < len)
+			drv_sim_format_text(drv_sim_trace_at(f->sim, i), buf, sizeof buf);
+		const char *want = i < n ? lines[i] : "(nothing)";
+		const char *got = i < len ? buf : "(nothing)";
+		if (strcmp(want, got) != 0)
+			fail_msg("access %zu:\n  expected %s\n  got      %s", i, want, got);
+	}
+	drv_sim_trace_clear(f->sim);
+}
+
+/* ---- the probe ---- */
+
+/* init acknowledged nothing stale and enabled the factorial interrupt. */
+static void init_enables_interrupt(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(f->model.status, 0x80);
+	assert_int_equal(f->model.dma_cmd, 0);
+	assert_int_equal(f->irqs, 0);
+	assert_quiet(f);
+}
+
+static void ident(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t id = 0;
+	assert_int_equal(edu_device_ident(f->client, &id), 0);
+	assert_int_equal(id, EDU_ID);
+	assert_int_equal(f->ticks, 0); /* answered at once */
+	assert_quiet(f);
+}
+
+static void liveness(void **state)
+{
+	struct fixture *f = *state;
+	static const uint32_t values[] = {0, 1, 0x12345678, 0x80000000u, 0xffffffffu};
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		uint32_t r = values[i];
+		assert_int_equal(edu_device_liveness(f->client, values[i], &r), 0);
+		assert_int_equal(r, ~values[i]);
+	}
+	assert_int_equal(f->ticks, 0);
+	assert_quiet(f);
+}
+
+/* ---- factorials, answered from the interrupt ---- */
+
+static void factorial(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t r = 0;
+	drv_sim_record(f->sim, true);
+	assert_int_equal(edu_device_factorial(f->client, 5, &r), 0);
+	assert_int_equal(r, 120);
+	assert_int_equal(f->irqs, 1);
+	/* started, then nothing until the interrupt: no polling, no early read */
+	static const char *const trace[] = {
+		"W edu.bar0 factorial <- 0x00000005",
+		"R edu.bar0 irq_status -> 0x00000001 {fact=0x1 dma=0x0}",
+		"W edu.bar0 irq_ack <- 0x00000001 {fact=0x1 dma=0x0}",
+		"R edu.bar0 factorial -> 0x00000078",
+	};
+	assert_trace(f, trace, 4);
+	drv_sim_record(f->sim, false);
+
+	assert_int_equal(edu_device_factorial(f->client, 12, &r), 0);
+	assert_int_equal(r, 479001600);
+	assert_int_equal(f->irqs, 2);
+	assert_int_equal(edu_device_factorial(f->client, 0, &r), 0);
+	assert_int_equal(r, 1);
+	assert_int_equal(f->irqs, 3);
+	assert_quiet(f);
+}
+
+/* Makes the next queued call from its own client; that call waits in a
+ * nested round of the loop, whose tick makes the one after it. */
+static void queue_next(struct fixture *f)
+{
+	unsigned k = f->queued++;
+	if (f->queued < NQUEUE)
+		f->meanwhile = queue_next;
+	f->qrc[k] = edu_device_factorial(f->queue[k], k + 1, &f->qres[k]);
+	if (k == NQUEUE - 1) {
+		/* the factorial unit is full; the rest of the device is not */
+		uint32_t v = 0;
+		assert_int_equal(edu_device_liveness(f->queue[k], 0x0f0f0f0f, &v), 0);
+		assert_int_equal(v, 0xf0f0f0f0u);
+		assert_int_equal(f->irqs, 0);
+	}
+}
+
+/* Eight factorials wait in the driver's queue; the ninth is BUSY, and the
+ * eight are answered in order, one interrupt each. */
+static void factorial_queue_full(void **state)
+{
+	struct fixture *f = *state;
+	for (unsigned k = 0; k < NQUEUE; k++) {
+		f->queue[k] = connect_client(f);
+		f->qrc[k] = -1;
+		f->qres[k] = 0xdeadbeef;
+	}
+	queue_next(f);
+	assert_int_equal(f->queued, NQUEUE);
+	uint32_t want = 1;
+	for (unsigned k = 0; k < NQUEUE - 1; k++) {
+		want *= k + 1;
+		assert_int_equal(f->qrc[k], 0);
+		assert_int_equal(f->qres[k], want);
+	}
+	assert_int_equal(f->qrc[NQUEUE - 1], EDU_ERROR_BUSY);
+	assert_int_equal(f->qres[NQUEUE - 1], 0xdeadbeef);
+	assert_int_equal(f->irqs, NQUEUE - 1);
+	struct drv_server_stats st;
+	drv_server_get_stats(f->server, &st);
+	assert_int_equal(st.deferred, NQUEUE - 1);
+
+	/* the queue is empty again */
+	uint32_t r = 0;
+	assert_int_equal(edu_device_factorial(f->client, 10, &r), 0);
+	assert_int_equal(r, 3628800);
+	assert_quiet(f);
+}
+
+/* ---- DMA ---- */
+
+static void dma_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct drv_buffer *b = new_buffer(DMA_SIZE);
+	uint8_t want[DMA_SIZE];
+	fill(want, sizeof want, 3);
+	memcpy(b->data, want, sizeof want);
+
+	assert_int_equal(edu_device_dma_write(f->client, b, 0, DMA_SIZE), 0);
+	assert_int_equal(f->irqs, 1);
+	assert_memory_equal(f->model.buf, want, DMA_SIZE);
+	/* the device was told the driver's buffer and its own window */
+	assert_int_equal(f->model.dma_src, RAM_BASE + DMA_OFFSET);
+	assert_int_equal(f->model.dma_dst, EDU_MODEL_DMA_BASE);
+	assert_int_equal(f->model.dma_cnt, DMA_SIZE);
+
+	/* what comes back is what the device holds now */
+	f->model.buf[10] ^= 0xff;
+	want[10] ^= 0xff;
+	memset(b->data, 0, DMA_SIZE);
+	assert_int_equal(edu_device_dma_read(f->client, b, 0, DMA_SIZE), 0);
+	assert_int_equal(f->irqs, 2);
+	assert_memory_equal(b->data, want, DMA_SIZE);
+	assert_int_equal(f->model.dma_src, EDU_MODEL_DMA_BASE);
+	assert_int_equal(f->model.dma_dst, RAM_BASE + DMA_OFFSET);
+
+	/* part of the buffer, at an offset: the caller's first bytes */
+	uint8_t part[50];
+	fill(part, sizeof part, 99);
+	memcpy(b->data, part, sizeof part);
+	assert_int_equal(edu_device_dma_write(f->client, b, 100, sizeof part), 0);
+	assert_memory_equal(f->model.buf + 100, part, sizeof part);
+	assert_memory_equal(f->model.buf, want, 100);
+	assert_memory_equal(f->model.buf + 150, want + 150, DMA_SIZE - 150);
+	memset(b->data, 0, DMA_SIZE);
+	assert_int_equal(edu_device_dma_read(f->client, b, 4000, 96), 0);
+	assert_memory_equal(b->data, want + 4000, 96);
+	assert_int_equal(f->irqs, 4);
+	drv_buffer_free(b);
+	assert_quiet(f);
+}
+
+/* Refused before the device is touched. */
+static void dma_out_of_range(void **state)
+{
+	struct fixture *f = *state;
+	struct drv_buffer *b = new_buffer(DMA_SIZE);
+	struct drv_buffer *small = new_buffer(100);
+	uint8_t before[DMA_SIZE];
+	fill(f->model.buf, DMA_SIZE, 5);
+	memcpy(before, f->model.buf, DMA_SIZE);
+	drv_sim_record(f->sim, true);
+
+	/* past the end of the device's buffer */
+	assert_int_equal(edu_device_dma_write(f->client, b, 4000, 200), EDU_ERROR_RANGE);
+	assert_int_equal(edu_device_dma_read(f->client, b, 4000, 200), EDU_ERROR_RANGE);
+	assert_int_equal(edu_device_dma_write(f->client, b, 0, DMA_SIZE + 1), EDU_ERROR_RANGE);
+	assert_int_equal(edu_device_dma_read(f->client, b, 4097, 0), EDU_ERROR_RANGE);
+	assert_int_equal(edu_device_dma_write(f->client, b, 0xffffffffu, 2), EDU_ERROR_RANGE);
+	assert_int_equal(edu_device_dma_write(f->client, b, 1, 0xffffffffu), EDU_ERROR_RANGE);
+	/* longer than the caller's buffer */
+	assert_int_equal(edu_device_dma_write(f->client, small, 0, 200), EDU_ERROR_RANGE);
+	assert_int_equal(edu_device_dma_read(f->client, small, 0, 101), EDU_ERROR_RANGE);
+	/* nothing to move: done, without the device */
+	assert_int_equal(edu_device_dma_read(f->client, b, DMA_SIZE, 0), 0);
+	assert_int_equal(edu_device_dma_write(f->client, small, 0, 0), 0);
+
+	assert_int_equal(drv_sim_trace_len(f->sim), 0);
+	assert_int_equal(f->ticks, 0);
+	assert_int_equal(f->irqs, 0);
+	assert_memory_equal(f->model.buf, before, DMA_SIZE);
+
+	/* the edges of the range are in it */
+	fill(small->data, 100, 11);
+	assert_int_equal(edu_device_dma_write(f->client, small, DMA_SIZE - 100, 100), 0);
+	assert_memory_equal(f->model.buf + DMA_SIZE - 100, small->data, 100);
+	drv_buffer_free(small);
+	drv_buffer_free(b);
+	assert_quiet(f);
+}
+
+/* While a dma_write waits, a dma_read of the same bytes queues behind it
+ * and so reads what the write put there. */
+static void read_behind_write(struct fixture *f)
+{
+	f->chained_rc = edu_device_dma_read(f->other, f->chained, 0, DMA_SIZE);
+}
+
+static void dma_queued(void **state)
+{
+	struct fixture *f = *state;
+	struct drv_buffer *b = new_buffer(DMA_SIZE);
+	f->chained = new_buffer(DMA_SIZE);
+	f->other = connect_client(f);
+	f->chained_rc = -1;
+	fill(b->data, DMA_SIZE, 42);
+	memset(f->chained->data, 0, DMA_SIZE);
+	f->meanwhile = read_behind_write;
+	assert_int_equal(edu_device_dma_write(f->client, b, 0, DMA_SIZE), 0);
+	assert_int_equal(f->chained_rc, 0);
+	assert_memory_equal(f->chained->data, b->data, DMA_SIZE);
+	assert_memory_equal(f->model.buf, b->data, DMA_SIZE);
+	assert_int_equal(f->irqs, 2);
+	drv_buffer_free(b);
+	assert_quiet(f);
+}
+
+/* ---- stop, and a probe that fails ---- */
+
+static void stop_disables_interrupt(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t r = 0;
+	assert_int_equal(edu_device_factorial(f->client, 4, &r), 0);
+	assert_int_equal(r, 24);
+	f->desc->stop(f->drv);
+	f->stopped = true;
+	assert_int_equal(f->model.status & 0x80, 0);
+	/* a factorial now raises nothing */
+	f->model.fact = 3;
+	f->model.status |= 0x01;
+	f->model.fact_countdown = 1;
+	edu_model_run(&f->model);
+	assert_int_equal(f->edges, 1);
+	assert_quiet(f);
+}
+
+static void init_rejects_wrong_magic(void **state)
+{
+	(void)state;
+	struct fixture *f = new_device(0x010000eeu);
+	assert_int_equal(f->desc->bind(f->drv, &f->res), 0);
+	drv_sim_record(f->sim, true);
+	assert_int_equal(f->desc->init(f->drv), -ENODEV);
+	/* it looked, and touched nothing */
+	static const char *const trace[] = {
+		"R edu.bar0 id -> 0x010000ee {magic=0xee minor=0x0 major=0x1}",
+	};
+	assert_trace(f, trace, 1);
+	assert_int_equal(f->model.status, 0);
+	assert_int_equal(f->model.guest_errors, 0);
+	free_device(f);
+}
+
+/* A DMA buffer smaller than the device's is refused too. */
+static void init_rejects_small_buffer(void **state)
+{
+	(void)state;
+	struct fixture *f = new_device(0);
+	f->res.dma[0].size = DMA_SIZE / 2;
+	assert_int_equal(f->desc->bind(f->drv, &f->res), 0);
+	assert_int_equal(f->desc->init(f->drv), -ENOMEM);
+	assert_int_equal(f->model.status, 0);
+	free_device(f);
+}
+
+/* ---- everything at once: what QEMU would have logged ---- */
+
+static void no_guest_errors(void **state)
+{
+	struct fixture *f = *state;
+	struct drv_buffer *b = new_buffer(DMA_SIZE);
+	uint32_t r = 0;
+	for (unsigned round = 0; round < 3; round++) {
+		assert_int_equal(edu_device_ident(f->client, &r), 0);
+		assert_int_equal(edu_device_liveness(f->client, round, &r), 0);
+		assert_int_equal(edu_device_factorial(f->client, 6 + round, &r), 0);
+		fill(b->data, DMA_SIZE, round);
+		assert_int_equal(edu_device_dma_write(f->client, b, round * 512, 1024), 0);
+		assert_int_equal(edu_device_dma_read(f->client, b, 0, DMA_SIZE), 0);
+		assert_int_equal(edu_device_dma_write(f->client, b, 4000, 200), EDU_ERROR_RANGE);
+	}
+	assert_int_equal(f->irqs, 9);
+	assert_int_equal(f->model.guest_errors, 0);
+	drv_buffer_free(b);
+	assert_quiet(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(init_enables_interrupt, setup, teardown),
+		cmocka_unit_test_setup_teardown(ident, setup, teardown),
+		cmocka_unit_test_setup_teardown(liveness, setup, teardown),
+		cmocka_unit_test_setup_teardown(factorial, setup, teardown),
+		cmocka_unit_test_setup_teardown(factorial_queue_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(dma_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(dma_out_of_range, setup, teardown),
+		cmocka_unit_test_setup_teardown(dma_queued, setup, teardown),
+		cmocka_unit_test_setup_teardown(stop_disables_interrupt, setup, teardown),
+		cmocka_unit_test(init_rejects_wrong_magic),
+		cmocka_unit_test(init_rejects_small_buffer),
+		cmocka_unit_test_setup_teardown(no_guest_errors, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
