@@ -2,9 +2,11 @@
 #
 #   make deps    install the Debian packages the project needs (as root)
 #   make         build build/drvgen
-#   make test    every test: unit, corpus, golden, CLI, ASan+UBSan, clang, fuzz
+#   make test    every test: unit, corpus, golden, CLI, ASan+UBSan, clang, fuzz,
+#                and the drivers of both targets on QEMU (make qemu-test)
 #   make fuzz    run the front-end fuzzers for FUZZ_SECONDS each (default 300)
-#   make demo    the main job: build drvgen and run it on the specs
+#   make demo    the main job: from the specs to edu and pcserial drivers
+#                running on QEMU as kernel modules and as userspace servers
 #   make generate  regenerate generated/ (committed) and the golden outputs
 
 CC      ?= cc
@@ -147,7 +149,7 @@ $(BUILD)/ipc:
 	mkdir -p $@
 
 .PHONY: test test-unit test-cli test-asan test-clang test-fuzz test-generated test-compile
-test: test-unit test-cli test-generated test-compile test-asan test-clang test-fuzz
+test: test-unit test-cli test-generated test-compile test-asan test-clang test-fuzz qemu-test
 	@echo "make test: all passed"
 
 # Unit, corpus, golden, sim and IPC tests: every cmocka binary, from the top
@@ -299,11 +301,23 @@ bench: $(BUILD)/drvgen $(BUILD)/tools/synth_regs $(BUILD)/tools/bench_run
 
 # ---- the main job ----
 
+# Drivers for both targets and the QEMU end-to-end tests: targets/qemu/qemu.mk
+# (make drivers, make qemu-test).
+include targets/qemu/qemu.mk
+
+# From the specs to drivers running on QEMU: check the specs, generate both
+# drivers afresh, build edu and pcserial as kernel modules and as userspace
+# servers, boot QEMU and run the same clients against each.
 .PHONY: demo
 demo: $(BUILD)/drvgen
 	$(BUILD)/drvgen check specs/edu specs/uart16550 dsl/std
 	@echo "drvgen: specs/edu, specs/uart16550 and dsl/std check clean"
-	$(BUILD)/drvgen dump --json specs/edu | jq -r '.interfaces[] | "\(.name) \(.id): " + ([.methods[] | "\(.name)=\(.label)"] | join(" "))'
+	@rm -rf $(BUILD)/demo/gen
+	@set -e; for s in $(SPECS); do \
+		echo "$(BUILD)/drvgen gen --skeleton specs/$$s -o $(BUILD)/demo/gen/$$s specs/$$s"; \
+		$(BUILD)/drvgen gen --skeleton specs/$$s -o $(BUILD)/demo/gen/$$s specs/$$s; done
+	@$(MAKE) --no-print-directory QEMU_GEN=$(BUILD)/demo/gen DRIVERS=$(BUILD)/demo/drivers \
+		QEMU_OUT=$(BUILD)/demo/qemu E2E_FLAGS=--demo qemu-test
 
 .PHONY: clean
 clean:

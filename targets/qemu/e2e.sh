@@ -1,0 +1,84 @@
+#!/bin/bash
+# e2e.sh [--demo] OUTDIR DRIVERS CLIENTS - the QEMU end-to-end run behind
+# `make qemu-test` and `make demo`.
+#
+#   DRIVERS   kmod/{edu,pcserial,drv_uio_irq}.ko and user/{edu,pcserial}-server
+#             (targets/kmod/build.sh, targets/user/build.sh)
+#   CLIENTS   edu_check, serial_echo, serial_block (targets/qemu/clients)
+#
+# Stages OUTDIR/stage (bin/, kmod/, run = guest_run.sh), builds
+# OUTDIR/e2e.cpio.gz, boots it with run.sh and com2_host.sh driving COM2,
+# and judges: exit 0 iff the guest and the host side both passed and no
+# "not ok" line appeared.  Missing drivers are staged as missing: the guest
+# reports each as "not ok" and goes on with the rest.
+#
+# Files: OUTDIR/console.log (the guest console), OUTDIR/run.out (console +
+# host side, as shown).  --demo prints a short summary after the run.
+# Guard: DRVGEN_QEMU_TIMEOUT (default 600 s) for the whole boot.
+set -u
+
+DEMO=0
+if [ "${1:-}" = --demo ]; then DEMO=1; shift; fi
+[ $# -eq 3 ] || { echo "usage: e2e.sh [--demo] OUTDIR DRIVERS CLIENTS" >&2; exit 2; }
+OUT=$1 DRIVERS=$2 CLIENTS=$3
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+STAGE=$OUT/stage
+rm -rf "$STAGE"
+mkdir -p "$STAGE/bin" "$STAGE/kmod"
+for c in edu_check serial_echo serial_block; do
+    cp "$CLIENTS/$c" "$STAGE/bin/" || exit 1
+done
+for s in edu pcserial; do
+    if [ -x "$DRIVERS/user/$s-server" ]; then cp "$DRIVERS/user/$s-server" "$STAGE/bin/"
+    else echo "e2e: $DRIVERS/user/$s-server missing; the guest will report it" >&2; fi
+done
+for m in edu pcserial drv_uio_irq; do
+    if [ -f "$DRIVERS/kmod/$m.ko" ]; then cp "$DRIVERS/kmod/$m.ko" "$STAGE/kmod/"
+    else echo "e2e: $DRIVERS/kmod/$m.ko missing; the guest will report it" >&2; fi
+done
+cp "$HERE/guest_run.sh" "$STAGE/run"
+chmod 755 "$STAGE/run"
+
+"$HERE/mkinitramfs.sh" "$OUT/e2e.cpio.gz" "$STAGE" || exit 1
+
+echo "e2e: booting QEMU (TCG); the guest tests the kernel-module target, then the userspace-server target"
+start=$(date +%s.%N)
+# the console reaches the terminal as it comes (sed -u), \r and SeaBIOS's
+# escape sequences stripped
+"$HERE/run.sh" -t "${DRVGEN_QEMU_TIMEOUT:-600}" -l "$OUT/console.log" \
+    -H "bash '$HERE/com2_host.sh' kmod user" "$OUT/e2e.cpio.gz" 2>&1 |
+    tr -d '\r' | sed -u 's/\x1b[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$OUT/run.out"
+rc=${PIPESTATUS[0]}
+end=$(date +%s.%N)
+secs=$(echo "$start $end" | awk '{ printf "%.1f", $2 - $1 }')
+
+pass=$(grep -c '^ok ' "$OUT/run.out")
+fail=$(grep -c '^not ok ' "$OUT/run.out")
+echo
+if [ "$DEMO" = 1 ]; then
+    # tally TAGS...: "N ok, M not ok" over the lines of those tags
+    tally() {
+        local re; re=$(printf '%s|' "$@"); re=${re%|}
+        echo "$(grep -Ec "^ok [0-9-]+ ($re): " "$OUT/run.out") ok, $(grep -Ec "^not ok [0-9-]+ ($re): " "$OUT/run.out") not ok"
+    }
+    key() {     # key TAG: the headline results of the edu checks of TAG
+        grep -E "^(not )?ok [0-9]+ $1: (ident|factorial\(12\)|4 KiB read back)" "$OUT/run.out" |
+            sed -E "s/^ok [0-9]+ $1: //; s/^(not ok [0-9]+) $1: /NOT OK: /" | paste -sd ';' - | sed 's/;/; /g'
+    }
+    echo "==== drvgen demo: one spec, two targets, the same client ===="
+    echo "  edu.ko (kernel module):   $(key kmod)"
+    echo "  edu-server (userspace):   $(key user)"
+    echo "  COM2 echo, host side:     $(grep -E '^(not )?ok [0-9]+ host: COM2: [a-z]+: sent' "$OUT/run.out" | sed -E 's/^ok [0-9]+ host: COM2: //; s/^not ok [0-9]+ host: COM2: /NOT OK: /' | paste -sd ';' - | sed 's/;/; /g')"
+    echo "  kernel-module checks:     $(tally kmod kmod-holder)"
+    echo "  userspace-server checks:  $(tally user user-restarted)"
+    echo "  host side:                $(tally host)"
+fi
+echo "e2e: $pass ok, $fail not ok; run.sh exit status $rc; console log $OUT/console.log"
+echo "e2e: QEMU run time ${secs} s (boot, both targets' tests, poweroff; TCG)"
+if [ "$rc" != 0 ] || [ "$fail" != 0 ] || [ "$pass" = 0 ]; then
+    echo "e2e: FAILED; what failed:" >&2
+    grep -E '^not ok |^qemu: |^run\.sh: |Kernel panic|BUG:|Oops' "$OUT/run.out" | sed 's/^/  /' >&2
+    exit 1
+fi
+echo "e2e: passed"
