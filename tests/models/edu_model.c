@@ -58,12 +58,21 @@ static bool in_range(uint64_t start, uint64_t len, uint64_t base, uint64_t size)
 	return start >= base && len <= size && start - base <= size - len;
 }
 
+/* QEMU 7.2 (Debian 12's, what targets/qemu boots) checks the device side of
+ * a transfer with the end exclusive twice over: a transfer that ends at the
+ * buffer's last byte is refused, and refused with hw_error, which kills the
+ * VM. So the model refuses it too (fixed in later QEMU). */
+static bool in_device_buffer(uint64_t start, uint64_t len)
+{
+	return len > 0 && in_range(start, len, EDU_MODEL_DMA_BASE, EDU_MODEL_DMA_SIZE - 1);
+}
+
 static void finish_dma(struct edu_model *m)
 {
 	uint64_t cnt = m->dma_cnt;
 	if (!(m->dma_cmd & DMA_TO_RAM)) {
 		uint64_t src = m->dma_src & m->dma_mask;
-		if (in_range(m->dma_dst, cnt, EDU_MODEL_DMA_BASE, EDU_MODEL_DMA_SIZE) &&
+		if (in_device_buffer(m->dma_dst, cnt) &&
 		    in_range(src, cnt, m->ram_base, m->ram_size))
 			memcpy(m->buf + (m->dma_dst - EDU_MODEL_DMA_BASE), m->ram + (src - m->ram_base),
 			       cnt);
@@ -71,7 +80,7 @@ static void finish_dma(struct edu_model *m)
 			m->guest_errors++;
 	} else {
 		uint64_t dst = m->dma_dst & m->dma_mask;
-		if (in_range(m->dma_src, cnt, EDU_MODEL_DMA_BASE, EDU_MODEL_DMA_SIZE) &&
+		if (in_device_buffer(m->dma_src, cnt) &&
 		    in_range(dst, cnt, m->ram_base, m->ram_size))
 			memcpy(m->ram + (dst - m->ram_base), m->buf + (m->dma_src - EDU_MODEL_DMA_BASE),
 			       cnt);

@@ -372,6 +372,14 @@ static void factorial(void **state)
 	assert_int_equal(edu_device_factorial(f->client, 0, &r), 0);
 	assert_int_equal(r, 1);
 	assert_int_equal(f->irqs, 3);
+	/* 13! does not fit the 32-bit register: refused, the device untouched */
+	r = 7;
+	drv_sim_record(f->sim, true);
+	assert_int_equal(edu_device_factorial(f->client, 13, &r), EDU_ERROR_RANGE);
+	assert_int_equal(r, 7);
+	assert_trace(f, trace, 0);
+	drv_sim_record(f->sim, false);
+	assert_int_equal(f->irqs, 3);
 	assert_quiet(f);
 }
 
@@ -436,11 +444,13 @@ static void dma_round_trip(void **state)
 
 	assert_int_equal(edu_device_dma_write(f->client, b, 0, DMA_SIZE), 0);
 	assert_int_equal(f->irqs, 1);
-	assert_memory_equal(f->model.buf, want, DMA_SIZE);
+	/* all but the last byte, which QEMU 7.2 cannot move (the driver's
+	 * erratum note) */
+	assert_memory_equal(f->model.buf, want, DMA_SIZE - 1);
 	/* the device was told the driver's buffer and its own window */
 	assert_int_equal(f->model.dma_src, RAM_BASE + DMA_OFFSET);
 	assert_int_equal(f->model.dma_dst, EDU_MODEL_DMA_BASE);
-	assert_int_equal(f->model.dma_cnt, DMA_SIZE);
+	assert_int_equal(f->model.dma_cnt, DMA_SIZE - 1);
 
 	/* what comes back is what the device holds now */
 	f->model.buf[10] ^= 0xff;
@@ -459,10 +469,17 @@ static void dma_round_trip(void **state)
 	assert_int_equal(edu_device_dma_write(f->client, b, 100, sizeof part), 0);
 	assert_memory_equal(f->model.buf + 100, part, sizeof part);
 	assert_memory_equal(f->model.buf, want, 100);
-	assert_memory_equal(f->model.buf + 150, want + 150, DMA_SIZE - 150);
+	assert_memory_equal(f->model.buf + 150, want + 150, DMA_SIZE - 151);
 	memset(b->data, 0, DMA_SIZE);
 	assert_int_equal(edu_device_dma_read(f->client, b, 4000, 96), 0);
 	assert_memory_equal(b->data, want + 4000, 96);
+	assert_int_equal(f->irqs, 4);
+	/* the last byte alone never reaches the device */
+	((uint8_t *)b->data)[0] = 0x5a;
+	assert_int_equal(edu_device_dma_write(f->client, b, DMA_SIZE - 1, 1), 0);
+	((uint8_t *)b->data)[0] = 0;
+	assert_int_equal(edu_device_dma_read(f->client, b, DMA_SIZE - 1, 1), 0);
+	assert_int_equal(((uint8_t *)b->data)[0], 0x5a);
 	assert_int_equal(f->irqs, 4);
 	drv_buffer_free(b);
 	assert_quiet(f);
@@ -501,7 +518,12 @@ static void dma_out_of_range(void **state)
 	/* the edges of the range are in it */
 	fill(small->data, 100, 11);
 	assert_int_equal(edu_device_dma_write(f->client, small, DMA_SIZE - 100, 100), 0);
-	assert_memory_equal(f->model.buf + DMA_SIZE - 100, small->data, 100);
+	assert_memory_equal(f->model.buf + DMA_SIZE - 100, small->data, 99);
+	uint8_t sent[100];
+	memcpy(sent, small->data, sizeof sent);
+	memset(small->data, 0, 100);
+	assert_int_equal(edu_device_dma_read(f->client, small, DMA_SIZE - 100, 100), 0);
+	assert_memory_equal(small->data, sent, sizeof sent);
 	drv_buffer_free(small);
 	drv_buffer_free(b);
 	assert_quiet(f);
@@ -527,7 +549,7 @@ static void dma_queued(void **state)
 	assert_int_equal(edu_device_dma_write(f->client, b, 0, DMA_SIZE), 0);
 	assert_int_equal(f->chained_rc, 0);
 	assert_memory_equal(f->chained->data, b->data, DMA_SIZE);
-	assert_memory_equal(f->model.buf, b->data, DMA_SIZE);
+	assert_memory_equal(f->model.buf, b->data, DMA_SIZE - 1);
 	assert_int_equal(f->irqs, 2);
 	drv_buffer_free(b);
 	assert_quiet(f);
