@@ -7,7 +7,8 @@
 #   make fuzz    run the front-end fuzzers for FUZZ_SECONDS each (default 300)
 #   make demo    the main job: from the specs to edu and pcserial drivers
 #                running on QEMU as kernel modules and as userspace servers
-#   make generate  regenerate generated/ (committed) and the golden outputs
+#   make generate  regenerate generated/ (committed) and the golden outputs, for
+#                the specs whose files changed (docs/regeneration.md)
 
 CC      ?= cc
 BUILD   ?= build
@@ -160,6 +161,7 @@ test-unit: $(UNIT_TESTS) $(SIM_TESTS) $(IPC_TESTS) $(BUILD)/drvgen
 test-cli: $(BUILD)/drvgen
 	sh tests/cli/test_cli.sh $(BUILD)/drvgen
 	sh tests/cli/test_regen.sh $(BUILD)/drvgen
+	sh tests/cli/test_make.sh $(BUILD)/drvgen
 
 # The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer,
 # any report fatal.
@@ -180,11 +182,32 @@ test-clang:
 SPECS := edu uart16550
 GOLDEN_GEN := $(notdir $(wildcard tests/golden/gen/*))
 
+# `make generate` reruns drvgen for a spec only when a file its last run read
+# changed (drvgen gen --depfile lists them: spec files, `use`d IDL, the
+# driver skeleton), a generated file was edited or deleted, or drvgen itself
+# changed. A stamp per spec under $(BUILD)/generate records the last run:
+# generated files are written only when their bytes change, so they keep
+# their times, and what is built from an unchanged one is not rebuilt.
+DRVGEN := $(BUILD)/drvgen
+GEN_STAMPS := $(SPECS:%=$(BUILD)/generate/spec-%.stamp) \
+	$(GOLDEN_GEN:%=$(BUILD)/generate/golden-%.stamp)
+-include $(GEN_STAMPS:.stamp=.d)
+
 .PHONY: generate
-generate: $(BUILD)/drvgen
-	@set -e; for s in $(SPECS); do $(BUILD)/drvgen gen -o generated/$$s --skeleton specs/$$s specs/$$s; done
-	@set -e; for c in $(GOLDEN_GEN); do \
-		$(BUILD)/drvgen gen -o tests/golden/gen/$$c/expected tests/golden/gen/$$c; done
+generate: $(GEN_STAMPS)
+
+$(BUILD)/generate/spec-%.stamp: $(DRVGEN) | $(BUILD)/generate
+	$(DRVGEN) gen -o generated/$* --skeleton specs/$* --depfile $(@:.stamp=.d) --depfile-target $@ \
+		specs/$*
+	@touch $@
+
+$(BUILD)/generate/golden-%.stamp: $(DRVGEN) | $(BUILD)/generate
+	$(DRVGEN) gen -o tests/golden/gen/$*/expected --depfile $(@:.stamp=.d) --depfile-target $@ \
+		tests/golden/gen/$*
+	@touch $@
+
+$(BUILD)/generate:
+	mkdir -p $@
 
 # generated/ and the golden outputs are what drvgen makes now (gen --check
 # prints a diff for each stale file, and names each missing one), and are

@@ -87,6 +87,21 @@ struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_o
  * files) or 2 (I/O). */
 int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, FILE *report);
 
+/* What `gen --depfile` writes (depfile.c). */
+struct drvgen_depfile {
+	const char *path;   /* the file of make rules to write */
+	const char *target; /* the rule's one target (a stamp); NULL: every generated file */
+	/* The SPEC arguments: the folders among them are prerequisites too. */
+	const char *const *specs;
+	size_t spec_count;
+};
+
+/* Writes make rules making the files of `out` (written into dir) depend on
+ * every file the run read: spec files, files found for a `use`, author-owned
+ * files, spec folders. Returns 0, or 2 if the file cannot be written. */
+int drvgen_write_depfile(const struct ir *ir, const struct drvgen_output *out, const char *dir,
+			 const struct drvgen_depfile *dep, FILE *report);
+
 /* Checks that each author-owned file of the last drvgen_generate still
  * defines every handler and hook the spec asks for (a method added to the
  * protocol since the skeleton was written). Reports each missing one as a

@@ -13,7 +13,7 @@
 static const char usage[] =
 	"usage: drvgen check  [-I DIR]... SPEC...\n"
 	"       drvgen gen    [-I DIR]... [--target T] [-o DIR] [--skeleton DIR] [--check] [--spdx ID]\n"
-	"                     SPEC...\n"
+	"                     [--depfile FILE [--depfile-target T]] SPEC...\n"
 	"       drvgen dump   --json [-I DIR]... SPEC...\n"
 	"       drvgen --version | --help | COMMAND --help\n"
 	"\n"
@@ -29,6 +29,9 @@ static const char usage[] =
 	"  --check         (gen) write nothing; exit 1 if a generated file is stale (with a\n"
 	"                  unified diff on stderr) or missing\n"
 	"  --spdx ID       (gen) the SPDX-License-Identifier of generated files (default: MIT)\n"
+	"  --depfile FILE  (gen) write make rules to FILE: each generated file depends on every\n"
+	"                  file read\n"
+	"  --depfile-target T  (gen) the target of those rules instead (a stamp file)\n"
 	"  --json          (dump) print the checked model as JSON on stdout\n"
 	"  --color=WHEN    colour diagnostics: auto (on a terminal), always or never\n"
 	"\n"
@@ -54,6 +57,8 @@ struct cli {
 	bool check;
 	const char *out_dir;
 	const char *skeleton_dir;
+	const char *depfile;
+	const char *depfile_target;
 	const char *spdx;
 	unsigned targets;
 	struct arena arena;
@@ -127,7 +132,9 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 		} else if (!strcmp(a, "--json") && !strcmp(cli->command, "dump")) {
 			cli->json = true;
 		} else if (!strcmp(cli->command, "gen") && (!strcmp(a, "-o") || !strcmp(a, "--target") ||
-							      !strcmp(a, "--spdx") || !strcmp(a, "--skeleton"))) {
+							      !strcmp(a, "--spdx") || !strcmp(a, "--skeleton") ||
+							      !strcmp(a, "--depfile") ||
+							      !strcmp(a, "--depfile-target"))) {
 			if (++i == argc)
 				return usage_error("%s needs a value", a);
 			if (!strcmp(a, "-o")) {
@@ -136,6 +143,10 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 				cli->spdx = argv[i];
 			} else if (!strcmp(a, "--skeleton")) {
 				cli->skeleton_dir = argv[i];
+			} else if (!strcmp(a, "--depfile")) {
+				cli->depfile = argv[i];
+			} else if (!strcmp(a, "--depfile-target")) {
+				cli->depfile_target = argv[i];
 			} else {
 				static const char *const names[] = {"kmod", "user", "sim", "all"};
 				static const unsigned bits[] = {DRVGEN_TARGET_KMOD, DRVGEN_TARGET_USER,
@@ -160,6 +171,8 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 	}
 	if (!strcmp(cli->command, "dump") && !cli->json)
 		return usage_error("%s: the only dump format is --json", "dump");
+	if (cli->depfile_target && !cli->depfile)
+		return usage_error("%s: --depfile-target needs --depfile", cli->command);
 	if (!cli->specs.len)
 		return usage_error("%s: name at least one spec folder or file", cli->command);
 	cli->color = want_color(color);
@@ -196,6 +209,13 @@ int main(int argc, char **argv)
 		/* After writing, so a skeleton written just now is checked too. */
 		if (written < 2 && drvgen_check_author_files(g, out_dir) > status)
 			status = 1;
+		/* With --check too: the rules say what was read. */
+		if (cli.depfile && written < 2) {
+			struct drvgen_depfile dep = {cli.depfile, cli.depfile_target, cli.specs.items,
+						     cli.specs.len};
+			if (drvgen_write_depfile(ir, &out, out_dir, &dep, stderr))
+				status = 2;
+		}
 	}
 	if (ir && cli.json) {
 		char *text = drvgen_ir_json(ir);

@@ -135,6 +135,24 @@ expect_exit 0 "$drvgen" gen -o "$tmp/gen" specs/edu
 expect_exit 0 "$drvgen" gen --check -o "$tmp/gen" specs/edu
 [ -s "$tmp/err" ] && fail "an up-to-date --check prints nothing"
 expect_exit 2 "$drvgen" gen --target toaster -o "$tmp/gen" specs/edu
+
+# --depfile: make rules, every generated file depending on every file read.
+expect_exit 0 "$drvgen" gen -o "$tmp/gen" --depfile "$tmp/edu.d" specs/edu/
+grep -q "^$tmp/gen/edu_regs.h \\\\$" "$tmp/edu.d" || fail "the depfile's targets are the generated files"
+grep -q "^$tmp/gen/edu_types.h:" "$tmp/edu.d" || fail "the last target ends the target list"
+for f in specs/edu specs/edu/edu.idl specs/edu/edu.regs.yaml specs/edu/edu.manifest.yaml; do
+	grep -q "^ $f \\\\$" "$tmp/edu.d" || fail "the depfile lists $f"
+	grep -q "^$f:$" "$tmp/edu.d" || fail "$f gets an empty rule of its own"
+done
+grep -q "^ $tmp/gen/edu.c$" "$tmp/edu.d" || fail "the skeleton, read for its handlers, is a prerequisite"
+mkdir "$tmp/with space"
+expect_exit 0 "$drvgen" gen --check -o generated/uart16550 --skeleton specs/uart16550 \
+	--depfile "$tmp/with space/u.d" --depfile-target 'out/a b$#.stamp' specs/uart16550
+grep -q '^out/a\\ b\$\$\\#.stamp: \\$' "$tmp/with space/u.d" || fail "--depfile-target, escaped for make"
+grep -q '^ dsl/std/io.idl \\$' "$tmp/with space/u.d" || fail "the std file a spec uses is listed"
+grep -q '^ generated/uart16550/io_types.h \\$' "$tmp/with space/u.d" || fail "a stamp depends on the outputs"
+expect_exit 2 "$drvgen" gen --depfile-target x -o "$tmp/gen" specs/edu
+expect_exit 2 "$drvgen" gen -o "$tmp/gen" --depfile "$tmp/no/such/dir/x.d" specs/edu
 expect_exit 1 "$drvgen" gen -o "$tmp/gen-bad" "$tmp/bad"
 [ -e "$tmp/gen-bad" ] && fail "nothing is written when the specs have errors"
 expect_exit 0 "$drvgen" gen --spdx "GPL-2.0-only" -o "$tmp/gen-gpl" specs/edu
