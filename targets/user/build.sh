@@ -1,0 +1,95 @@
+#!/bin/sh
+# targets/user/build.sh SPECDIR GENDIR OUTDIR
+#
+# Builds OUTDIR/<driver>-server, the driver as a statically linked userspace
+# server (runtime/user/drv_host.c): it runs on a minimal guest with no libc
+# installed, and nothing it loads at run time could be opened anyway once
+# the sandbox is in place.
+#
+#   GENDIR/<driver>_main.c     names the driver (exactly one *_main.c)
+#   GENDIR/<driver>_driver.c   the driver description
+#   SPECDIR/<driver>.c         the author's code
+#   runtime/user/{drv_host,drv_server,drv_client,drv_socket}.c (+ drv_ioctl.c)
+#   GENDIR/*_server.c, *_regs_desc.c: put in an archive, so the linker takes
+#                              the provided interfaces' dispatch and their
+#                              ancestors' (whatever is referenced) and no more
+#   -lseccomp                  libseccomp.a
+#
+# Environment: CC (default gcc), CFLAGS (default -O2 -g), V=1 echoes commands.
+set -eu
+
+usage() { echo "usage: $0 SPECDIR GENDIR OUTDIR" >&2; exit 2; }
+[ $# -eq 3 ] || usage
+SPECDIR=$1
+GENDIR=$2
+OUTDIR=$3
+for d in "$SPECDIR" "$GENDIR"; do
+    [ -d "$d" ] || { echo "$0: '$d' is not a directory" >&2; exit 2; }
+done
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+CC=${CC:-gcc}
+CFLAGS=${CFLAGS:-"-O2 -g"}
+WARN="-std=c11 -Wall -Wextra -Werror -pedantic"
+INC="-I$ROOT/runtime/common -I$ROOT/runtime/user -I$GENDIR -I$SPECDIR"
+
+# The driver is the one whose entry point the generator wrote.
+set -- "$GENDIR"/*_main.c
+if [ $# -ne 1 ] || [ ! -f "$1" ]; then
+    echo "$0: want exactly one *_main.c in $GENDIR" >&2
+    exit 1
+fi
+DRIVER=$(basename "$1" _main.c)
+for f in "$GENDIR/${DRIVER}_driver.c" "$SPECDIR/$DRIVER.c"; do
+    [ -f "$f" ] || { echo "$0: $f is missing" >&2; exit 1; }
+done
+
+if ! echo 'int main(void){return 0;}' |
+        "$CC" -static -x c -o /dev/null - -lseccomp 2>/dev/null; then
+    echo "$0: cannot link -static -lseccomp (apt-get install libseccomp-dev)" >&2
+    exit 1
+fi
+
+OBJ=$(mktemp -d "${TMPDIR:-/tmp}/drvgen-user.XXXXXX")
+trap 'rm -rf "$OBJ"' EXIT
+trap 'exit 130' INT TERM
+
+cc() {  # cc SRC OBJ
+    [ "${V:-0}" = 1 ] && echo "$CC $WARN $CFLAGS $INC -c -o $2 $1" >&2
+    # shellcheck disable=SC2086  # the flag lists are meant to split
+    "$CC" $WARN $CFLAGS $INC -c -o "$2" "$1"
+}
+
+OBJS=
+n=0
+for src in "$GENDIR/${DRIVER}_main.c" "$GENDIR/${DRIVER}_driver.c" "$SPECDIR/$DRIVER.c" \
+           "$ROOT"/runtime/user/drv_host.c "$ROOT"/runtime/user/drv_server.c \
+           "$ROOT"/runtime/user/drv_client.c "$ROOT"/runtime/user/drv_socket.c \
+           "$ROOT"/runtime/user/drv_ioctl.c; do
+    [ -f "$src" ] || continue       # drv_ioctl.c is optional
+    n=$((n + 1))
+    o=$OBJ/$n-$(basename "$src" .c).o
+    cc "$src" "$o"
+    OBJS="$OBJS $o"
+done
+
+LIB=
+for src in "$GENDIR"/*_server.c "$GENDIR"/*_regs_desc.c; do
+    [ -f "$src" ] || continue
+    o=$OBJ/lib-$(basename "$src" .c).o
+    cc "$src" "$o"
+    LIB="$LIB $o"
+done
+if [ -n "$LIB" ]; then
+    # shellcheck disable=SC2086
+    ar rcs "$OBJ/libgen.a" $LIB
+    LIB=$OBJ/libgen.a
+fi
+
+mkdir -p "$OUTDIR"
+OUT=$OUTDIR/$DRIVER-server
+[ "${V:-0}" = 1 ] && echo "$CC -static $CFLAGS -o $OUT $OBJS $LIB -lseccomp" >&2
+# shellcheck disable=SC2086
+"$CC" -static $CFLAGS -o "$OUT.tmp" $OBJS $LIB -lseccomp
+mv "$OUT.tmp" "$OUT"
+echo "build: $OUT" >&2
