@@ -87,6 +87,15 @@ struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_o
  * files) or 2 (I/O). */
 int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, FILE *report);
 
+/* `drvgen compat OLD NEW` (compat.c, docs/compat.md): loads and checks both
+ * versions (a spec folder or a file each; diagnostics go to the options'
+ * callback), then writes to `out` every change from OLD to NEW, classed as
+ * compatible, source-breaking or wire-breaking, as text or as JSON. Returns
+ * 0 if nothing breaks, 1 if something does or a version has errors, 2 on an
+ * I/O error. */
+int drvgen_compat(const char *old_path, const char *new_path, const struct drvgen_options *opts,
+		  bool json, FILE *out);
+
 /* What `gen --depfile` writes (depfile.c). */
 struct drvgen_depfile {
 	const char *path;   /* the file of make rules to write */

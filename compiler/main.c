@@ -15,6 +15,7 @@ static const char usage[] =
 	"       drvgen gen    [-I DIR]... [--target T] [-o DIR] [--skeleton DIR] [--check] [--spdx ID]\n"
 	"                     [--depfile FILE [--depfile-target T]] SPEC...\n"
 	"       drvgen dump   --json [-I DIR]... SPEC...\n"
+	"       drvgen compat [-I DIR]... [--json] OLD NEW\n"
 	"       drvgen --version | --help | COMMAND --help\n"
 	"\n"
 	"SPEC is a spec folder (its *.idl, *.regs.yaml and *.manifest.yaml files) or a\n"
@@ -32,10 +33,12 @@ static const char usage[] =
 	"  --depfile FILE  (gen) write make rules to FILE: each generated file depends on every\n"
 	"                  file read\n"
 	"  --depfile-target T  (gen) the target of those rules instead (a stamp file)\n"
-	"  --json          (dump) print the checked model as JSON on stdout\n"
+	"  --json          (dump) print the checked model as JSON on stdout; (compat) the\n"
+	"                  report as JSON\n"
 	"  --color=WHEN    colour diagnostics: auto (on a terminal), always or never\n"
 	"\n"
-	"exit status: 0 success, 1 the specs have errors, 2 usage or I/O error\n";
+	"exit status: 0 success, 1 the specs have errors (compat: or a change breaks clients),\n"
+	"2 usage or I/O error\n";
 
 static const char *const command_help[][2] = {
 	{"check", "usage: drvgen check [-I DIR]... SPEC...\n"
@@ -46,6 +49,10 @@ static const char *const command_help[][2] = {
 		"printing a unified diff from the disk to the new text of each stale one.\n"},
 	{"dump", "usage: drvgen dump --json [-I DIR]... SPEC...\n"
 		 "Prints the checked model (the IR the backends read) as JSON on stdout.\n"},
+	{"compat", "usage: drvgen compat [-I DIR]... [--json] OLD NEW\n"
+		   "Compares two versions of a spec (folders or files) and prints each change,\n"
+		   "classed compatible, source-breaking or wire-breaking (docs/compat.md).\n"
+		   "Exits 1 if a change breaks clients, 0 if none does.\n"},
 };
 
 struct cli {
@@ -129,7 +136,8 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 			vec_push(&cli->arena, &cli->includes, argv[i]);
 		} else if (!strncmp(a, "-I", 2)) {
 			vec_push(&cli->arena, &cli->includes, a + 2);
-		} else if (!strcmp(a, "--json") && !strcmp(cli->command, "dump")) {
+		} else if (!strcmp(a, "--json") &&
+			   (!strcmp(cli->command, "dump") || !strcmp(cli->command, "compat"))) {
 			cli->json = true;
 		} else if (!strcmp(cli->command, "gen") && (!strcmp(a, "-o") || !strcmp(a, "--target") ||
 							      !strcmp(a, "--spdx") || !strcmp(a, "--skeleton") ||
@@ -175,6 +183,8 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 		return usage_error("%s: --depfile-target needs --depfile", cli->command);
 	if (!cli->specs.len)
 		return usage_error("%s: name at least one spec folder or file", cli->command);
+	if (!strcmp(cli->command, "compat") && cli->specs.len != 2)
+		return usage_error("%s: name two versions, OLD and NEW", cli->command);
 	cli->color = want_color(color);
 	return -1;
 }
@@ -193,6 +203,11 @@ int main(int argc, char **argv)
 		.on_diagnostic = print_diagnostic,
 		.ctx = &cli,
 	};
+	if (!strcmp(cli.command, "compat")) {
+		status = drvgen_compat(cli.specs.items[0], cli.specs.items[1], &opts, cli.json, stdout);
+		arena_free(&cli.arena);
+		return status;
+	}
 	struct drvgen *g = drvgen_new(&opts);
 	for (size_t i = 0; i < cli.specs.len; i++)
 		drvgen_add_path(g, cli.specs.items[i]);

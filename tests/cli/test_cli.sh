@@ -158,6 +158,35 @@ expect_exit 1 "$drvgen" gen -o "$tmp/gen-bad" "$tmp/bad"
 expect_exit 0 "$drvgen" gen --spdx "GPL-2.0-only" -o "$tmp/gen-gpl" specs/edu
 head -1 "$tmp/gen-gpl/edu_regs.h" | grep -q "SPDX-License-Identifier: GPL-2.0-only" || fail "--spdx sets the SPDX line"
 
+# compat: exit 0 when nothing breaks, 1 when something does, 2 on misuse;
+# the report on stdout, as text or JSON (docs/compat.md).
+expect_exit 0 "$drvgen" compat specs/edu specs/edu
+grep -q '^drvgen compat: no changes$' "$tmp/out" || fail "compat of a spec with itself: no changes"
+mkdir -p "$tmp/compat/old" "$tmp/compat/new"
+cp specs/edu/edu.idl "$tmp/compat/old/"
+sed 's|^\(	call ident() u32;\)$|\1\n\n	call reset() void;|' specs/edu/edu.idl >"$tmp/compat/new/edu.idl"
+expect_exit 1 "$drvgen" compat "$tmp/compat/old" "$tmp/compat/new"
+grep -q "^$tmp/compat/new/edu.idl:[0-9]*:[0-9]*: wire-breaking\[label-changed\]: edu::device.liveness: " "$tmp/out" \
+	|| fail "compat reports the shifted label in diagnostic form"
+tail -1 "$tmp/out" | grep -q '^drvgen compat: wire-breaking (4 wire-breaking, 0 source-breaking, 1 compatible)$' \
+	|| fail "compat ends with a summary: $(tail -1 "$tmp/out")"
+[ -s "$tmp/err" ] && fail "compat prints nothing on stderr for clean specs"
+expect_exit 1 "$drvgen" compat --json "$tmp/compat/old/edu.idl" "$tmp/compat/new/edu.idl"
+jq -e '.result == "wire-breaking" and .breaking and .counts["wire-breaking"] == 4 and
+	([.changes[].rule] | index("method-added")) != null' "$tmp/out" >/dev/null || fail "compat --json"
+sed 's|^\(	call dma_read.*\)$|\1\n	call reset() void;|' specs/edu/edu.idl >"$tmp/compat/new/edu.idl"
+expect_exit 0 "$drvgen" compat --json "$tmp/compat/old" "$tmp/compat/new"
+jq -e '.result == "compatible" and (.breaking | not) and (.changes | length) == 1' "$tmp/out" >/dev/null \
+	|| fail "a call added at the end is compatible"
+expect_exit 2 "$drvgen" compat specs/edu
+expect_exit 2 "$drvgen" compat specs/edu specs/edu specs/edu
+expect_exit 2 "$drvgen" compat specs/edu "$tmp/nowhere"
+expect_exit 1 "$drvgen" compat specs/edu "$tmp/bad"
+grep -q 'error\[E0208\]' "$tmp/err" || fail "compat reports the errors of a version"
+[ -s "$tmp/out" ] && fail "no report when a version has errors"
+expect_exit 0 "$drvgen" compat --help
+grep -q 'usage: drvgen compat' "$tmp/out" || fail "compat --help"
+
 if [ "$failures" = 0 ]; then
 	echo "cli: all checks passed"
 else

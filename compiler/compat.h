@@ -1,0 +1,48 @@
+/* compat.h - `drvgen compat OLD NEW`: every change between two versions of a
+ * spec, each classed by whom it breaks (docs/compat.md has the rules).
+ *
+ * compat.c compares protocols and runs the whole comparison; compat_regs.c
+ * compares register maps. Both only read the two checked IRs.
+ */
+#ifndef DRVGEN_COMPAT_H
+#define DRVGEN_COMPAT_H
+
+#include "ir.h"
+
+/* In rising severity: a report's result is its most severe change. */
+enum compat_class {
+	COMPAT_COMPATIBLE,
+	COMPAT_SOURCE, /* code written against OLD's generated API no longer builds or means the same */
+	COMPAT_WIRE,   /* a peer built from OLD and one built from NEW misunderstand each other */
+	COMPAT_CLASS_COUNT
+};
+
+struct compat_change {
+	enum compat_class cls;
+	const char *rule;    /* stable name, the first column of docs/compat.md's tables */
+	const char *subject; /* the item: "edu::device.factorial", "edu.bar0.status.irq_enable" */
+	const char *message; /* starts with the subject */
+	struct srcpos old_pos, new_pos; /* the item in each version; src NULL where it is absent */
+};
+
+struct compat {
+	struct arena *arena;
+	const struct ir *old, *new;
+	VEC(struct compat_change) changes;
+};
+
+/* Records one change; the message is printf-formatted. */
+void compat_report(struct compat *c, enum compat_class cls, const char *rule, const char *subject,
+		   struct srcpos old_pos, struct srcpos new_pos, const char *fmt, ...)
+	PRINTF_LIKE(7, 8);
+const char *compat_class_name(enum compat_class cls);
+
+/* Fills c->changes with every change from c->old to c->new, the most severe
+ * first and otherwise in the order of the specs. */
+void compat_compare(struct compat *c);
+
+/* ---- compat_regs.c ---- */
+
+void compat_regs(struct compat *c);
+
+#endif
