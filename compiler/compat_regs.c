@@ -169,12 +169,12 @@ static void compare_register(struct compat *c, const char *subject, const struct
 	compare_fields(c, subject, o, n);
 }
 
-static const struct ir_register *register_at(const struct ir_block *b, const char *path)
+/* A block's registers by path: blocks can hold 100k registers. */
+static void index_registers(struct arena *a, struct strmap *m, const struct ir_block *b)
 {
+	strmap_init_sized(m, a, b->regs.len);
 	for (size_t i = 0; i < b->regs.len; i++)
-		if (!strcmp(b->regs.items[i]->path, path))
-			return b->regs.items[i];
-	return NULL;
+		strmap_put(m, b->regs.items[i]->path, b->regs.items[i]);
 }
 
 static void compare_block(struct compat *c, const char *subject, const struct ir_block *o,
@@ -200,11 +200,14 @@ static void compare_block(struct compat *c, const char *subject, const struct ir
 			      "stride 0x%llx -> 0x%llx", (unsigned long long)o->stride,
 			      (unsigned long long)n->stride);
 
+	struct strmap old_regs, new_regs;
+	index_registers(c->arena, &old_regs, o);
+	index_registers(c->arena, &new_regs, n);
 	bool *renamed_to = arena_alloc(c->arena, n->regs.len + 1);
 	for (size_t i = 0; i < o->regs.len; i++) {
 		const struct ir_register *o_reg = o->regs.items[i];
 		const char *reg = arena_printf(c->arena, "%s.%s", subject, o_reg->path);
-		const struct ir_register *n_reg = register_at(n, o_reg->path);
+		const struct ir_register *n_reg = strmap_get(&new_regs, o_reg->path);
 		if (n_reg) {
 			compare_register(c, reg, o_reg, n_reg);
 			continue;
@@ -216,7 +219,7 @@ static void compare_block(struct compat *c, const char *subject, const struct ir
 			(n->regs.items[k]->bank != o_reg->bank &&
 			 (!n->regs.items[k]->bank || !o_reg->bank ||
 			  strcmp(n->regs.items[k]->bank, o_reg->bank))) ||
-			register_at(o, n->regs.items[k]->path)))
+			strmap_get(&old_regs, n->regs.items[k]->path)))
 			k++;
 		if (k < n->regs.len) {
 			renamed_to[k] = true;
@@ -230,7 +233,7 @@ static void compare_block(struct compat *c, const char *subject, const struct ir
 		}
 	}
 	for (size_t k = 0; k < n->regs.len; k++)
-		if (!renamed_to[k] && !register_at(o, n->regs.items[k]->path))
+		if (!renamed_to[k] && !strmap_get(&old_regs, n->regs.items[k]->path))
 			compat_report(c, COMPAT_COMPATIBLE, "register-added",
 				      arena_printf(c->arena, "%s.%s", subject, n->regs.items[k]->path),
 				      (struct srcpos){0}, n->regs.items[k]->pos, "added at offset 0x%llx",
