@@ -189,16 +189,21 @@ GOLDEN_GEN := $(notdir $(wildcard tests/golden/gen/*))
 # generated files are written only when their bytes change, so they keep
 # their times, and what is built from an unchanged one is not rebuilt.
 DRVGEN := $(BUILD)/drvgen
-GEN_STAMPS := $(SPECS:%=$(BUILD)/generate/spec-%.stamp) \
-	$(GOLDEN_GEN:%=$(BUILD)/generate/golden-%.stamp)
+SPEC_STAMPS := $(SPECS:%=$(BUILD)/generate/spec-%.stamp)
+GEN_STAMPS := $(SPEC_STAMPS) $(GOLDEN_GEN:%=$(BUILD)/generate/golden-%.stamp)
 -include $(GEN_STAMPS:.stamp=.d)
 
+# A spec stamp made for a build (make drivers) in a fresh build folder only
+# checks generated/ (--check) before recording it: a build never quietly
+# rewrites a stale commit that make test would flag. make generate writes.
+GEN_FIRST := --check
 .PHONY: generate
+generate: GEN_FIRST :=
 generate: $(GEN_STAMPS)
 
 $(BUILD)/generate/spec-%.stamp: $(DRVGEN) | $(BUILD)/generate
-	$(DRVGEN) gen -o generated/$* --skeleton specs/$* --depfile $(@:.stamp=.d) --depfile-target $@ \
-		specs/$*
+	$(DRVGEN) gen$(if $(wildcard $@),, $(GEN_FIRST)) -o generated/$* --skeleton specs/$* \
+		--depfile $(@:.stamp=.d) --depfile-target $@ specs/$*
 	@touch $@
 
 $(BUILD)/generate/golden-%.stamp: $(DRVGEN) | $(BUILD)/generate
@@ -327,6 +332,11 @@ bench: $(BUILD)/drvgen $(BUILD)/tools/synth_regs $(BUILD)/tools/bench_run
 # Drivers for both targets and the QEMU end-to-end tests: targets/qemu/qemu.mk
 # (make drivers, make qemu-test).
 include targets/qemu/qemu.mk
+
+# The drivers and clients are built from generated/: bring it up to date with
+# the specs first (make generate's stamps), so a protocol change regenerates
+# the stubs, and a method the driver skeleton lacks stops the build (E0601).
+drivers qemu-clients: $(if $(filter generated,$(QEMU_GEN)),$(SPEC_STAMPS))
 
 # From the specs to drivers running on QEMU: check the specs, generate both
 # drivers afresh, build edu and pcserial as kernel modules and as userspace

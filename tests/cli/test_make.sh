@@ -5,6 +5,7 @@
 # and reports a protocol method the driver skeleton lacks. Works on a copy of
 # the source tree; run from the top folder.
 set -u
+top=$(pwd)
 tmp=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 drvgen="$tmp/drvgen"
@@ -42,6 +43,18 @@ rewritten() {
 	find generated tests/golden/gen -type f -newer "$tmp/marker" | sort | tr '\n' ' '
 }
 
+# In a fresh build folder, a stamp made for a build rather than by make
+# generate only checks generated/: a stale file stops it, untouched.
+echo '/* edited */' >>generated/edu/edu_regs.h
+make --no-print-directory build/generate/spec-edu.stamp DRVGEN="$drvgen" >"$tmp/log" 2>&1 \
+	&& fail "a build goes on with a stale generated/edu"
+grep -q '^generated/edu/edu_regs.h: stale$' "$tmp/log" || fail "the build shows the stale file: $(tail -3 "$tmp/log")"
+grep -q edited generated/edu/edu_regs.h || fail "a build rewrote a stale committed file"
+[ -e build/generate/spec-edu.stamp ] && fail "a failed check leaves a stamp"
+cp "$top/generated/edu/edu_regs.h" generated/edu/edu_regs.h
+make -n --no-print-directory drivers DRVGEN="$drvgen" >"$tmp/log" 2>&1
+grep -q "drvgen gen --check -o generated/edu " "$tmp/log" || fail "make drivers checks generated/ first"
+
 settle
 run_make
 [ $status = 0 ] || fail "the first make generate fails: $(tail -5 "$tmp/log")"
@@ -69,6 +82,13 @@ run_make
 # the skeleton has no handler for it, so make stops with E0601 at specs/edu/edu.c.
 settle
 sed -i 's|^\(	call dma_read.*\)$|\1\n\n	# Resets the device.\n	call reset() void;|' specs/edu/edu.idl
+# make drivers regenerates edu before it builds anything.
+make -n --no-print-directory drivers DRVGEN="$drvgen" >"$tmp/log" 2>&1
+first=$(grep -n 'drvgen gen -o generated/edu ' "$tmp/log" | head -1 | cut -d: -f1)
+build=$(grep -n 'build.sh' "$tmp/log" | head -1 | cut -d: -f1)
+[ -n "$first" ] && [ -n "$build" ] && [ "$first" -lt "$build" ] \
+	|| fail "make drivers does not regenerate edu before building: $(head -3 "$tmp/log")"
+grep -q 'drvgen gen.* -o generated/uart16550 ' "$tmp/log" && fail "make drivers regenerates uart16550 too"
 run_make
 [ "$ran" = "generated/edu " ] || fail "a protocol change ran drvgen for: $ran"
 [ $status != 0 ] || fail "make generate succeeds with a handler missing"
