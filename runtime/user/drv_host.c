@@ -41,6 +41,7 @@
 #include <sys/io.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -132,7 +133,8 @@ static int write_text(const char *path, const char *s)
 	return (size_t)n == len ? 0 : -EIO;
 }
 
-static int read_hex(const char *path, uint32_t *out)
+/* A number in a sysfs file: ids are hex ("0x1234"), the irq decimal. */
+static int read_number(const char *path, int base, uint32_t *out)
 {
 	char buf[32];
 	int st = read_text(path, buf, sizeof buf);
@@ -140,7 +142,7 @@ static int read_hex(const char *path, uint32_t *out)
 		return st;
 	char *end;
 	errno = 0;
-	unsigned long v = strtoul(buf, &end, 16);
+	unsigned long v = strtoul(buf, &end, base);
 	if (errno || end == buf || *end || v > UINT32_MAX)
 		return -EINVAL;
 	*out = (uint32_t)v;
@@ -273,7 +275,7 @@ static int read_ids(const char *bdf, struct pci_ids *id)
 	for (unsigned i = 0; i < 5; i++) {
 		char path[128];
 		snprintf(path, sizeof path, PCI_DEVICES "/%s/%s", bdf, files[i]);
-		int st = read_hex(path, fields[i]);
+		int st = read_number(path, 16, fields[i]);
 		if (st)
 			return st;
 	}
@@ -390,6 +392,11 @@ static int bind_uio(struct host *h)
 		LOG(h, "binding %s to " UIO_DRIVER " failed: %s", h->bdf, strerror(-st));
 		return st;
 	}
+	/* The override was for this bind only: left set, it would keep the
+	 * device from its kernel driver (a .ko of the same manifest, say)
+	 * even after an unbind from uio_pci_generic. */
+	if (write_text(path, "\n"))
+		LOG(h, "warning: cannot clear %s", path);
 	LOG(h, "bound %s to " UIO_DRIVER, h->bdf);
 	return 0;
 }
@@ -428,14 +435,32 @@ static int unmask_intx(struct host *h)
 	return st;
 }
 
+/* The config fd gets the highest descriptor number the process may have,
+ * so every other descriptor, now or later, is below it: the seccomp filter
+ * then tells them apart with one comparison (write() only below it; see
+ * add_rules), which stays sound when the kernel truncates a 64-bit fd
+ * argument to 32 bits. */
 static int open_config(struct host *h)
 {
 	char path[128];
+	struct rlimit rl;
 	dev_path(h, path, sizeof path, "config");
-	h->cfg_fd = open(path, O_RDWR | O_CLOEXEC);
-	if (h->cfg_fd < 0) {
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
 		LOG(h, "cannot open %s: %s", path, strerror(errno));
 		return -errno;
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < 16 || rl.rlim_cur > INT_MAX) {
+		LOG(h, "cannot place the config fd: RLIMIT_NOFILE is unusable");
+		close(fd);
+		return -EINVAL;
+	}
+	int top = (int)rl.rlim_cur - 1;
+	h->cfg_fd = fcntl(fd, F_DUPFD_CLOEXEC, top);
+	close(fd);
+	if (h->cfg_fd != top) {
+		LOG(h, "cannot place the config fd at %d: %s", top, strerror(errno));
+		return -EMFILE;
 	}
 	return 0;
 }
@@ -557,7 +582,7 @@ static int pci_uio(struct host *h, struct host_irq *q)
 	dev_path(h, path, sizeof path, "irq");
 	/* uio_pci_generic binds a device without a line too, whose uio fd
 	 * would then never become readable */
-	if (read_hex(path, &line) || !line) {
+	if (read_number(path, 10, &line) || !line) {
 		LOG(h, "%s has no INTx line", h->bdf);
 		return -ENXIO;
 	}
@@ -886,12 +911,12 @@ static int setup_dma(struct host *h)
 
 /* What the process keeps from here on: the serving loop (poll, socket
  * messages, page buffers mapped from clients' memfds), the interrupt path
- * (read the UIO fd; pread/pwrite config space for INTx) and what libc does
- * underneath (malloc, stderr, exit). Everything it needed a path for is
- * already open. */
+ * (read the UIO fd, write it or the config space to re-enable) and what
+ * libc does underneath (malloc, stderr, exit). Everything it needed a path
+ * for is already open. write/writev and pread64/pwrite64 are in add_rules,
+ * with conditions. */
 static const int allowed_syscalls[] = {
-	SCMP_SYS(read),         SCMP_SYS(write),        SCMP_SYS(readv),
-	SCMP_SYS(writev),       SCMP_SYS(pread64),      SCMP_SYS(pwrite64),
+	SCMP_SYS(read),         SCMP_SYS(readv),
 	SCMP_SYS(poll),         SCMP_SYS(ppoll),        SCMP_SYS(recvmsg),
 	SCMP_SYS(sendmsg),      SCMP_SYS(recvfrom),     SCMP_SYS(sendto),
 	SCMP_SYS(accept4),      SCMP_SYS(close),        SCMP_SYS(fstat),
@@ -921,11 +946,39 @@ static struct scmp_arg_cmp arg_clear(unsigned arg, scmp_datum_t mask)
 	return c;
 }
 
-static int add_rules(scmp_filter_ctx ctx)
+static struct scmp_arg_cmp arg_below(unsigned arg, scmp_datum_t v)
+{
+	struct scmp_arg_cmp c = {arg, SCMP_CMP_LT, v, 0};
+	return c;
+}
+
+static int add_rules(scmp_filter_ctx ctx, int cfg_fd)
 {
 	int st = 0;
 	for (size_t i = 0; !st && i < sizeof allowed_syscalls / sizeof *allowed_syscalls; i++)
 		st = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed_syscalls[i], 0);
+	/* Config space: the one write the server needs is the 16-bit command
+	 * register (INTx re-enable), so that is the only one it can make; the
+	 * BARs, capabilities and the rest of config space stay as the kernel
+	 * set them. (The command register still holds bus mastering: without
+	 * an IOMMU a device that can DMA is trusted with memory anyway.) The
+	 * config fd is the highest fd (open_config), so "below it" is every
+	 * other one. */
+	if (cfg_fd >= 0) {
+		st = st ? st : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1,
+						arg_below(0, (scmp_datum_t)cfg_fd));
+		st = st ? st : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(writev), 1,
+						arg_below(0, (scmp_datum_t)cfg_fd));
+		st = st ? st : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(pread64), 3,
+						arg_eq(0, (scmp_datum_t)cfg_fd), arg_eq(2, 2),
+						arg_eq(3, PCI_CMD));
+		st = st ? st : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(pwrite64), 3,
+						arg_eq(0, (scmp_datum_t)cfg_fd), arg_eq(2, 2),
+						arg_eq(3, PCI_CMD));
+	} else {
+		st = st ? st : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 0);
+		st = st ? st : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(writev), 0);
+	}
 	for (size_t i = 0; !st && i < sizeof allowed_fcntl / sizeof *allowed_fcntl; i++)
 		st = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1,
 				      arg_eq(1, (scmp_datum_t)allowed_fcntl[i]));
@@ -1010,7 +1063,7 @@ static int enter_sandbox(struct host *h)
 	/* a syscall made through another ABI (int 0x80, x32) is never allowed */
 	st = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
 	if (!st)
-		st = add_rules(ctx);
+		st = add_rules(ctx, h->cfg_fd);
 	if (!st)
 		st = seccomp_load(ctx);
 	seccomp_release(ctx);
