@@ -8,7 +8,9 @@
  * ever use is acquired before the author's code runs a single protocol
  * call; then the process gives up its capabilities and installs a seccomp
  * allow-list, so a driver bug reachable from a client message can touch the
- * device (which it was granted anyway) but not the rest of the system.
+ * device it was granted, but no file, no other process and almost none of
+ * the kernel. (Without an IOMMU, a device that can DMA reaches memory the
+ * filter cannot guard: that needs VFIO with an IOMMU, see setup_dma.)
  *
  * The order, one log line per step:
  *   find the device -> bind uio_pci_generic -> map BARs -> ioperm ports ->
@@ -18,7 +20,9 @@
  * socket(), bind(), mkdir() and link() on paths, which the filter would
  * otherwise have to allow for the whole life of the process. A client that
  * connects in between waits in the listen backlog; nothing it sends is read
- * before the sandbox is in place.
+ * before the sandbox is in place. The price: at exit the socket's name
+ * cannot be unlinked; it stays until the next server of that instance
+ * replaces it, which drv_object_publish does for a name nobody listens on.
  */
 #define _GNU_SOURCE
 #include "drv_host.h"
@@ -38,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/io.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -310,8 +315,9 @@ static int find_pci_device(struct host *h)
 		struct dirent **names;
 		int n = scandir(PCI_DEVICES, &names, NULL, by_name);
 		if (n < 0) {
-			LOG(h, "cannot list " PCI_DEVICES ": %s", strerror(errno));
-			return -errno;
+			int err = errno;
+			LOG(h, "cannot list " PCI_DEVICES ": %s", strerror(err));
+			return -err;
 		}
 		bool found = false;
 		for (int i = 0; i < n; i++) {
@@ -435,11 +441,28 @@ static int unmask_intx(struct host *h)
 	return st;
 }
 
+/* Takes the device for this process: one server per device, as the kernel
+ * gives a device one driver. Without it a second server (another
+ * --instance, or a restart racing the old one) would map the same BAR and
+ * run init on the device under the first one's feet. The lock goes with
+ * the process, however it ends. */
+static int lock_device(struct host *h, int fd, const char *what)
+{
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	int err = errno;
+	if (err == EWOULDBLOCK)
+		LOG(h, "%s is already served by another server", what);
+	else
+		LOG(h, "cannot lock %s: %s", what, strerror(err));
+	return err == EWOULDBLOCK ? -EBUSY : -err;
+}
+
 /* The config fd gets the highest descriptor number the process may have,
  * so every other descriptor, now or later, is below it: the seccomp filter
  * then tells them apart with one comparison (write() only below it; see
  * add_rules), which stays sound when the kernel truncates a 64-bit fd
- * argument to 32 bits. */
+ * argument to 32 bits. It also carries the device's lock. */
 static int open_config(struct host *h)
 {
 	char path[128];
@@ -447,8 +470,9 @@ static int open_config(struct host *h)
 	dev_path(h, path, sizeof path, "config");
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		LOG(h, "cannot open %s: %s", path, strerror(errno));
-		return -errno;
+		int err = errno;
+		LOG(h, "cannot open %s: %s", path, strerror(err));
+		return -err;
 	}
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < 16 || rl.rlim_cur > INT_MAX) {
 		LOG(h, "cannot place the config fd: RLIMIT_NOFILE is unusable");
@@ -462,7 +486,7 @@ static int open_config(struct host *h)
 		LOG(h, "cannot place the config fd at %d: %s", top, strerror(errno));
 		return -EMFILE;
 	}
-	return 0;
+	return lock_device(h, h->cfg_fd, h->bdf);
 }
 
 /* ---- MMIO ---- */
@@ -517,8 +541,9 @@ static int map_mmio(struct host *h)
 		dev_path(h, path, sizeof path, "resource%u", m->bar);
 		int fd = open(path, O_RDWR | O_CLOEXEC);
 		if (fd < 0) {
-			LOG(h, "mmio %s: cannot open %s: %s", m->name, path, strerror(errno));
-			return -errno;
+			int err = errno;
+			LOG(h, "mmio %s: cannot open %s: %s", m->name, path, strerror(err));
+			return -err;
 		}
 		void *map = mmap(NULL, end - first, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 				 (off_t)first);
@@ -549,9 +574,10 @@ static int grant_ports(struct host *h)
 			return -ERANGE;
 		}
 		if (ioperm(p->base, p->size, 1) < 0) {
+			int err = errno;
 			LOG(h, "ports %s: ioperm(0x%x, %u): %s", p->name, p->base, p->size,
-			    strerror(errno));
-			return -errno;
+			    strerror(err));
+			return -err;
 		}
 		h->res.io[d->nmmio + i] = drv_io_pio(p->base);
 		LOG(h, "ports %s: 0x%x-0x%x granted", p->name, p->base, p->base + p->size - 1);
@@ -568,8 +594,9 @@ static int open_uio(struct host *h, const char *uio, struct host_irq *q)
 	/* non-blocking: the loop reads only what poll() said is there */
 	q->fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (q->fd < 0) {
-		LOG(h, "cannot open %s: %s", path, strerror(errno));
-		return -errno;
+		int err = errno;
+		LOG(h, "cannot open %s: %s", path, strerror(err));
+		return -err;
 	}
 	return 0;
 }
@@ -589,8 +616,9 @@ static int pci_uio(struct host *h, struct host_irq *q)
 	dev_path(h, path, sizeof path, "uio");
 	DIR *dir = opendir(path);
 	if (!dir) {
-		LOG(h, "%s has no UIO device: %s", h->bdf, strerror(errno));
-		return -errno;
+		int err = errno;
+		LOG(h, "%s has no UIO device: %s", h->bdf, strerror(err));
+		return -err;
 	}
 	struct dirent *e;
 	char uio[32] = "";
@@ -622,8 +650,12 @@ static int line_uio(struct host *h, struct host_irq *q)
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof path, "/sys/class/uio/%s/name", e->d_name);
-		if (!read_text(path, name, sizeof name) && !strcmp(name, want))
+		if (!read_text(path, name, sizeof name) && !strcmp(name, want)) {
 			st = open_uio(h, e->d_name, q);
+			/* the line is the ISA device's identity, as a BDF is a PCI one's */
+			if (!st)
+				st = lock_device(h, q->fd, want);
+		}
 	}
 	if (dir)
 		closedir(dir);
@@ -898,8 +930,9 @@ static int setup_dma(struct host *h)
 	}
 	int pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	if (pagemap < 0) {
-		LOG(h, "cannot open /proc/self/pagemap: %s", strerror(errno));
-		return -errno;
+		int err = errno;
+		LOG(h, "cannot open /proc/self/pagemap: %s", strerror(err));
+		return -err;
 	}
 	for (unsigned i = 0; i < d->ndma && !st; i++)
 		st = alloc_dma(h, pagemap, &d->dma[i], &h->res.dma[i]);
@@ -1017,25 +1050,29 @@ static int drop_capabilities(struct host *h)
 {
 	for (unsigned long cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+			int err = errno;
 			LOG(h, "sandbox: cannot drop capability %lu from the bounding set: %s", cap,
-			    strerror(errno));
-			return -errno;
+			    strerror(err));
+			return -err;
 		}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) {
-		LOG(h, "sandbox: cannot clear the ambient capabilities: %s", strerror(errno));
-		return -errno;
+		int err = errno;
+		LOG(h, "sandbox: cannot clear the ambient capabilities: %s", strerror(err));
+		return -err;
 	}
 	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 	memset(data, 0, sizeof data);
 	if (syscall(SYS_capset, &hdr, data) < 0) {
-		LOG(h, "sandbox: capset: %s", strerror(errno));
-		return -errno;
+		int err = errno;
+		LOG(h, "sandbox: capset: %s", strerror(err));
+		return -err;
 	}
 	/* and check: a silently kept capability would defeat the rest */
 	if (syscall(SYS_capget, &hdr, data) < 0) {
-		LOG(h, "sandbox: capget: %s", strerror(errno));
-		return -errno;
+		int err = errno;
+		LOG(h, "sandbox: capget: %s", strerror(err));
+		return -err;
 	}
 	for (unsigned i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
 		if (data[i].effective || data[i].permitted || data[i].inheritable) {
@@ -1049,8 +1086,9 @@ static int enter_sandbox(struct host *h)
 {
 	/* no execve could ever gain privileges again (and seccomp needs it) */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		LOG(h, "sandbox: PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
-		return -errno;
+		int err = errno;
+		LOG(h, "sandbox: PR_SET_NO_NEW_PRIVS: %s", strerror(err));
+		return -err;
 	}
 	int st = drop_capabilities(h);
 	if (st)
@@ -1178,8 +1216,10 @@ static int publish(struct host *h)
 	}
 	for (unsigned i = 0; i < d->nirqs; i++) {
 		st = drv_server_watch(h->server, h->irqs[i].fd, POLLIN, on_irq, &h->irqs[i]);
-		if (st)
+		if (st) {
+			LOG(h, "cannot watch irq %s: %s", d->irqs[i].name, strerror(-st));
 			return st;
+		}
 	}
 	st = watch_signals(h);
 	if (st)
@@ -1208,9 +1248,9 @@ static int acquire(struct host *h)
 	if (pci) {
 		st = find_pci_device(h);
 		if (!st)
-			st = bind_uio(h);
+			st = open_config(h); /* and lock the device before touching it */
 		if (!st)
-			st = open_config(h);
+			st = bind_uio(h);
 		if (!st)
 			st = map_mmio(h);
 	} else {
