@@ -12,8 +12,9 @@
 # "not ok" line appeared.  Missing drivers are staged as missing: the guest
 # reports each as "not ok" and goes on with the rest.
 #
-# Files: OUTDIR/console.log (the guest console), OUTDIR/run.out (console +
-# host side, as shown).  --demo prints a short summary after the run.
+# Files: OUTDIR/console.log (the guest console), OUTDIR/host.out (the host
+# side), OUTDIR/results.out (both: what is judged), OUTDIR/run.out (what
+# run.sh printed).  --demo prints a short summary after the run.
 # Guard: DRVGEN_QEMU_TIMEOUT (default 600 s) for the whole boot.
 set -u
 
@@ -46,39 +47,47 @@ echo "e2e: booting QEMU (TCG); the guest tests the kernel-module target, then th
 start=$(date +%s.%N)
 # the console reaches the terminal as it comes (sed -u), \r and SeaBIOS's
 # escape sequences stripped
+# The host side writes to its own file: sharing stdout with the console
+# would splice its lines into the guest's mid-line.
 "$HERE/run.sh" -t "${DRVGEN_QEMU_TIMEOUT:-600}" -l "$OUT/console.log" \
-    -H "bash '$HERE/com2_host.sh' kmod user" "$OUT/e2e.cpio.gz" 2>&1 |
+    -H "exec bash '$HERE/com2_host.sh' kmod user > '$OUT/host.out' 2>&1" "$OUT/e2e.cpio.gz" 2>&1 |
     tr -d '\r' | sed -u 's/\x1b[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$OUT/run.out"
 rc=${PIPESTATUS[0]}
 end=$(date +%s.%N)
 secs=$(echo "$start $end" | awk '{ printf "%.1f", $2 - $1 }')
+echo
+echo "#### host side: COM2 (com2_host.sh)"
+cat "$OUT/host.out" 2>/dev/null
 
-pass=$(grep -c '^ok ' "$OUT/run.out")
-fail=$(grep -c '^not ok ' "$OUT/run.out")
+# every result line: the guest's (its console log) and the host side's
+{ tr -d '\r' < "$OUT/console.log"; cat "$OUT/host.out" 2>/dev/null; } > "$OUT/results.out"
+pass=$(grep -c '^ok ' "$OUT/results.out")
+fail=$(grep -c '^not ok ' "$OUT/results.out")
 echo
 if [ "$DEMO" = 1 ]; then
     # tally TAGS...: "N ok, M not ok" over the lines of those tags
     tally() {
         local re; re=$(printf '%s|' "$@"); re=${re%|}
-        echo "$(grep -Ec "^ok [0-9-]+ ($re): " "$OUT/run.out") ok, $(grep -Ec "^not ok [0-9-]+ ($re): " "$OUT/run.out") not ok"
+        echo "$(grep -Ec "^ok [0-9-]+ ($re): " "$OUT/results.out") ok, $(grep -Ec "^not ok [0-9-]+ ($re): " "$OUT/results.out") not ok"
     }
     key() {     # key TAG: the headline results of the edu checks of TAG
-        grep -E "^(not )?ok [0-9]+ $1: (ident|factorial\(12\)|4 KiB read back)" "$OUT/run.out" |
+        grep -E "^(not )?ok [0-9]+ $1: (ident|factorial\(12\)|4 KiB read back)" "$OUT/results.out" |
             sed -E "s/^ok [0-9]+ $1: //; s/^(not ok [0-9]+) $1: /NOT OK: /" | paste -sd ';' - | sed 's/;/; /g'
     }
     echo "==== drvgen demo: one spec, two targets, the same client ===="
     echo "  edu.ko (kernel module):   $(key kmod)"
     echo "  edu-server (userspace):   $(key user)"
-    echo "  COM2 echo, host side:     $(grep -E '^(not )?ok [0-9]+ host: COM2: [a-z]+: sent' "$OUT/run.out" | sed -E 's/^ok [0-9]+ host: COM2: //; s/^not ok [0-9]+ host: COM2: /NOT OK: /' | paste -sd ';' - | sed 's/;/; /g')"
+    echo "  COM2 echo, host side:     $(grep -E '^(not )?ok [0-9]+ host: COM2: [a-z]+: sent' "$OUT/results.out" | sed -E 's/^ok [0-9]+ host: COM2: //; s/^not ok [0-9]+ host: COM2: /NOT OK: /' | paste -sd ';' - | sed 's/;/; /g')"
     echo "  kernel-module checks:     $(tally kmod kmod-holder)"
     echo "  userspace-server checks:  $(tally user user-restarted)"
     echo "  host side:                $(tally host)"
 fi
 echo "e2e: $pass ok, $fail not ok; run.sh exit status $rc; console log $OUT/console.log"
-echo "e2e: QEMU run time ${secs} s (boot, both targets' tests, poweroff; TCG)"
+echo "e2e: QEMU run time ${secs} s (run.sh wall time: boot, the tests of both targets, poweroff; TCG)"
 if [ "$rc" != 0 ] || [ "$fail" != 0 ] || [ "$pass" = 0 ]; then
     echo "e2e: FAILED; what failed:" >&2
-    grep -E '^not ok |^qemu: |^run\.sh: |Kernel panic|BUG:|Oops' "$OUT/run.out" | sed 's/^/  /' >&2
+    { grep -E '^not ok |Kernel panic|BUG:|Oops' "$OUT/results.out"
+      grep -E '^qemu: |^run\.sh: ' "$OUT/run.out"; } | sed 's/^/  /' >&2
     exit 1
 fi
 echo "e2e: passed"
