@@ -72,14 +72,14 @@ if [ "$DEMO" = 1 ]; then
     }
     key() {     # key TAG: the headline results of the edu checks of TAG
         grep -E "^(not )?ok [0-9]+ $1: (ident|factorial\(12\)|4 KiB read back)" "$OUT/results.out" |
-            sed -E "s/^ok [0-9]+ $1: //; s/^(not ok [0-9]+) $1: /NOT OK: /" | paste -sd ';' - | sed 's/;/; /g'
+            sed -E "s|^ok [0-9]+ $1: ||; s|^not ok [0-9]+ $1: |NOT OK: |" | paste -sd ';' - | sed 's/;/; /g'
     }
     echo "==== drvgen demo: one spec, two targets, the same client ===="
-    echo "  edu.ko (kernel module):   $(key kmod)"
-    echo "  edu-server (userspace):   $(key user)"
+    echo "  edu.ko (kernel module):   $(key kmod/edu)"
+    echo "  edu-server (userspace):   $(key user/edu)"
     echo "  COM2 echo, host side:     $(grep -E '^(not )?ok [0-9]+ host: COM2: [a-z]+: sent' "$OUT/results.out" | sed -E 's/^ok [0-9]+ host: COM2: //; s/^not ok [0-9]+ host: COM2: /NOT OK: /' | paste -sd ';' - | sed 's/;/; /g')"
-    echo "  kernel-module checks:     $(tally kmod kmod-holder)"
-    echo "  userspace-server checks:  $(tally user user-restarted)"
+    echo "  kernel-module checks:     $(tally 'kmod(/[a-z-]+)?')"
+    echo "  userspace-server checks:  $(tally 'user(/[a-z-]+)?')"
     echo "  host side:                $(tally host)"
 fi
 echo "e2e: $pass ok, $fail not ok; run.sh exit status $rc; console log $OUT/console.log"

@@ -178,14 +178,14 @@ kmod_edu() {
     check "edu.ko bound the edu device ($(basename "$EDU"))" [ "$(basename "$(readlink "$EDU/driver")")" = edu ]
     check "$DEV_DIR/edu::device/0 is its character device" [ -c "$DEV_DIR/edu::device/0" ]
     irq=$(cat "$EDU/irq"); before=$(irq_count "$irq")
-    run_client edu_check --tag kmod
+    run_client edu_check --tag kmod/edu
     TAG=kmod
     check_irqs "edu.ko answered factorials from the device's interrupt" "$irq" "$before" 2
 
     # rmmod while a client holds the device open
     rm -f /tmp/hold.r /tmp/hold.g
     mkfifo /tmp/hold.r /tmp/hold.g
-    edu_check --tag kmod-holder --hold 3>/tmp/hold.r </tmp/hold.g &
+    edu_check --tag kmod/holder --hold 3>/tmp/hold.r </tmp/hold.g &
     hpid=$!
     exec 5</tmp/hold.r 6>/tmp/hold.g
     if read -r line <&5 && [ "$line" = held ]; then
@@ -220,11 +220,11 @@ kmod_serial() {
     check "$DEV_DIR/dev::serial/0 is its character device" [ -c "$DEV_DIR/dev::serial/0" ]
     check "pcserial.ko holds ports 0x2f8-0x2ff" grep -q '02f8-02ff : pcserial' /proc/ioports
     before=$(irq_count 3)
-    run_client serial_echo --tag kmod --port 0x2f8
+    run_client serial_echo --tag kmod/serial --port 0x2f8 --marker "DRVGEN-COM2-READY kmod"
     TAG=kmod
     check_irqs "pcserial.ko received the host's line by interrupt" 3 "$before" 1
-    run_client serial_block --tag kmod --client-kill
-    run_client serial_block --tag kmod --probe
+    run_client serial_block --tag kmod/serial --client-kill
+    run_client serial_block --tag kmod/serial --probe
     TAG=kmod
     check "rmmod pcserial (a killed reader's call still deferred in it)" timeout $GUARD rmmod pcserial
     check "$DEV_DIR/dev::serial/0 is gone" [ ! -e "$DEV_DIR/dev::serial/0" ]
@@ -247,7 +247,7 @@ user_edu() {
         [ "$(basename "$(readlink "$EDU/driver")")" = uio_pci_generic ]
     check "$RUN_DIR/edu::device/0 is its socket" [ -S "$RUN_DIR/edu::device/0" ]
     irq=$(cat "$EDU/irq"); before=$(irq_count "$irq")
-    run_client edu_check --tag user
+    run_client edu_check --tag user/edu
     TAG=user
     check_irqs "edu-server answered factorials from the device's interrupt (uio)" "$irq" "$before" 2
     # it has served calls, so the sandbox is in place (it comes before the
@@ -265,19 +265,19 @@ user_serial() {
         timeout $GUARD insmod kmod/drv_uio_irq.ko line=3 || return
     start_server pcserial /tmp/pcserial-server.log || return
     SERIAL_PID=$SERVER_PID
-    run_client serial_block --tag user --probe
+    run_client serial_block --tag user/serial --probe
     TAG=user
     check_sandbox pcserial "$SERIAL_PID" /tmp/pcserial-server.log
 
     # a reader killed while its read is parked in the server
-    run_client serial_block --tag user --client-kill
+    run_client serial_block --tag user/serial --client-kill
     TAG=user
     check "pcserial-server survived the reader's death" kill -0 "$SERIAL_PID"
 
     # the server killed while a read is parked in it
     rm -f /tmp/block.r
     mkfifo /tmp/block.r
-    serial_block --tag user --server-kill 3>/tmp/block.r &
+    serial_block --tag user/serial --server-kill 3>/tmp/block.r &
     bpid=$!
     exec 7</tmp/block.r
     if read -r line <&7 && [ "$line" = blocked ]; then
@@ -297,9 +297,9 @@ user_serial() {
     # restarted, it serves again: a new client, then the echo
     start_server pcserial /tmp/pcserial-server.2.log || return
     SERIAL_PID=$SERVER_PID
-    run_client serial_block --tag user-restarted --probe
+    run_client serial_block --tag user/serial-restarted --probe
     before=$(irq_count 3)
-    run_client serial_echo --tag user --port 0x2f8
+    run_client serial_echo --tag user/serial --port 0x2f8 --marker "DRVGEN-COM2-READY user"
     TAG=user
     check_irqs "the restarted pcserial-server received the host's line by interrupt (uio)" 3 "$before" 1
 }
