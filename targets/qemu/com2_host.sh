@@ -55,7 +55,7 @@ while [ "$next" -lt "${#want[@]}" ]; do
                 result FAIL "COM2: unexpected marker $(shown "$line")"
             fi
             # answer whatever asked, so the guest never waits for us
-            printf "$SEND" >&4
+            printf '%b' "$SEND" >&4
             if IFS= read -r -t "$LINE_TIMEOUT" echo_line <&3; then
                 if [ "$echo_line" = "$EXPECT" ]; then
                     result OK "COM2: $tag: sent 'hello\\r', read back 'hello\\n'"

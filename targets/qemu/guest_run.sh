@@ -25,7 +25,7 @@
 # so a hang becomes a failure, not a stuck run.
 
 cd /stage || exit 1
-export PATH=/stage/bin:$PATH
+export PATH="/stage/bin:$PATH"
 RUN_DIR=${DRVGEN_RUN_DIR:-/run/drvgen}
 DEV_DIR=${DRVGEN_DEV_DIR:-/dev/drvgen}
 OUT=/tmp/drvgen-e2e.out
