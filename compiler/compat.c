@@ -18,7 +18,7 @@
 #include <string.h>
 
 static const char *const class_names[COMPAT_CLASS_COUNT] = {"compatible", "source-breaking",
-							     "wire-breaking"};
+							    "wire-breaking"};
 
 const char *compat_class_name(enum compat_class cls)
 {
@@ -32,8 +32,14 @@ void compat_report(struct compat *c, enum compat_class cls, const char *rule, co
 	va_start(ap, fmt);
 	const char *text = arena_vprintf(c->arena, fmt, ap);
 	va_end(ap);
-	struct compat_change change = {cls, rule, subject, arena_printf(c->arena, "%s: %s", subject, text),
-				       old_pos, new_pos};
+	struct compat_change change = {
+		.cls = cls,
+		.rule = rule,
+		.subject = subject,
+		.message = arena_printf(c->arena, "%s: %s", subject, text),
+		.old_pos = old_pos,
+		.new_pos = new_pos,
+	};
 	vec_push(c->arena, &c->changes, change);
 }
 
@@ -173,26 +179,27 @@ static void compare_use(struct protocols *p, const char *subject, const char *wh
 	}
 	if (o->kind == IR_VECTOR || o->kind == IR_BYTES || o->kind == IR_STRING) {
 		if (n->bound < o->bound)
-			compat_report(c, dir & TO_SERVER ? COMPAT_WIRE : COMPAT_COMPATIBLE,
-				      "bound-narrowed", subject, op, np,
-				      "%s: at most %llu -> %llu%s", what, (unsigned long long)o->bound,
-				      (unsigned long long)n->bound,
-				      dir & TO_SERVER
-					      ? ": servers built from NEW refuse longer requests that "
-						"clients built from OLD may send"
-					      : "");
+			compat_report(
+				c, dir & TO_SERVER ? COMPAT_WIRE : COMPAT_COMPATIBLE,
+				"bound-narrowed", subject, op, np, "%s: at most %llu -> %llu%s",
+				what, (unsigned long long)o->bound, (unsigned long long)n->bound,
+				dir & TO_SERVER
+					? ": servers built from NEW refuse longer requests that "
+					  "clients built from OLD may send"
+					: "");
 		else if (n->bound > o->bound)
 			compat_report(c, dir & TO_CLIENT ? COMPAT_WIRE : COMPAT_COMPATIBLE,
 				      "bound-widened", subject, op, np,
-				      "%s: at most %llu -> %llu%s", what, (unsigned long long)o->bound,
-				      (unsigned long long)n->bound,
-				      dir & TO_CLIENT ? ": clients built from OLD refuse the longer "
-							"replies or events servers built from NEW may send"
-						      : "");
+				      "%s: at most %llu -> %llu%s", what,
+				      (unsigned long long)o->bound, (unsigned long long)n->bound,
+				      dir & TO_CLIENT
+					      ? ": clients built from OLD refuse the longer "
+						"replies or events servers built from NEW may send"
+					      : "");
 	}
 	if (o->kind == IR_ARRAY || o->kind == IR_VECTOR)
-		compare_use(p, subject, arena_printf(c->arena, "%s (elements)", what), o->base, n->base,
-			    dir, op, np);
+		compare_use(p, subject, arena_printf(c->arena, "%s (elements)", what), o->base,
+			    n->base, dir, op, np);
 }
 
 static const char *since_note(struct compat *c, unsigned since, unsigned old_version)
@@ -224,12 +231,12 @@ static void compare_values(struct protocols *p, const struct ir_type *o, const s
 		const struct ir_member *nm = member_named(n, om->name);
 		if (nm) {
 			if (nm->value != om->value)
-				compat_report(c, dir ? COMPAT_WIRE : COMPAT_SOURCE, "value-changed", subject,
-					      om->pos, nm->pos, "value %lld -> %lld", (long long)om->value,
-					      (long long)nm->value);
+				compat_report(c, dir ? COMPAT_WIRE : COMPAT_SOURCE, "value-changed",
+					      subject, om->pos, nm->pos, "value %lld -> %lld",
+					      (long long)om->value, (long long)nm->value);
 			if (nm->deprecated && !om->deprecated)
-				compat_report(c, COMPAT_COMPATIBLE, "deprecated", subject, om->pos, nm->pos,
-					      "deprecated: %s", nm->deprecated);
+				compat_report(c, COMPAT_COMPATIBLE, "deprecated", subject, om->pos,
+					      nm->pos, "deprecated: %s", nm->deprecated);
 			continue;
 		}
 		size_t k = 0;
@@ -246,15 +253,18 @@ static void compare_values(struct protocols *p, const struct ir_type *o, const s
 		}
 		const char *deprecated = om->deprecated ? om->deprecated : o->deprecated;
 		if (deprecated)
-			compat_report(c, COMPAT_SOURCE, "value-removed", subject, om->pos, (struct srcpos){0},
-				      "removed, deprecated in OLD (%s)", deprecated);
+			compat_report(c, COMPAT_SOURCE, "value-removed", subject, om->pos,
+				      (struct srcpos){0}, "removed, deprecated in OLD (%s)",
+				      deprecated);
 		else if (dir & TO_SERVER)
-			compat_report(c, COMPAT_WIRE, "value-removed", subject, om->pos, (struct srcpos){0},
-				      "removed: servers built from NEW refuse it from clients built from "
-				      "OLD");
+			compat_report(
+				c, COMPAT_WIRE, "value-removed", subject, om->pos,
+				(struct srcpos){0},
+				"removed: servers built from NEW refuse it from clients built from "
+				"OLD");
 		else
-			compat_report(c, COMPAT_SOURCE, "value-removed", subject, om->pos, (struct srcpos){0},
-				      "removed");
+			compat_report(c, COMPAT_SOURCE, "value-removed", subject, om->pos,
+				      (struct srcpos){0}, "removed");
 	}
 	unsigned version = type_version(o);
 	for (size_t k = 0; k < n->members.len; k++) {
@@ -262,10 +272,12 @@ static void compare_values(struct protocols *p, const struct ir_type *o, const s
 		if (renamed_to[k] || member_named(o, nm->name))
 			continue;
 		const char *subject = arena_printf(c->arena, "%s.%s", n->name, nm->name);
-		compat_report(c, dir & TO_CLIENT ? COMPAT_WIRE : COMPAT_COMPATIBLE, "value-added", subject,
-			      (struct srcpos){0}, nm->pos, "added (%lld)%s%s", (long long)nm->value,
-			      dir & TO_CLIENT ? ": clients built from OLD refuse it in a reply or event"
-					      : "",
+		compat_report(c, dir & TO_CLIENT ? COMPAT_WIRE : COMPAT_COMPATIBLE, "value-added",
+			      subject, (struct srcpos){0}, nm->pos, "added (%lld)%s%s",
+			      (long long)nm->value,
+			      dir & TO_CLIENT
+				      ? ": clients built from OLD refuse it in a reply or event"
+				      : "",
 			      since_note(c, nm->since, version));
 	}
 }
@@ -291,18 +303,20 @@ static void compare_fields(struct protocols *p, const struct ir_type *o, const s
 			nf = field_at(n, of->offset);
 			if (nf && !member_named(o, nf->name) && same_wire(of->type, nf->type)) {
 				renamed_to[nf - n->members.items] = true;
-				compat_report(c, COMPAT_SOURCE, "struct-field-renamed", subject, of->pos,
-					      nf->pos, "renamed %s", nf->name);
+				compat_report(c, COMPAT_SOURCE, "struct-field-renamed", subject,
+					      of->pos, nf->pos, "renamed %s", nf->name);
 			} else {
-				compat_report(c, dir ? COMPAT_WIRE : COMPAT_SOURCE, "struct-field-removed",
-					      subject, of->pos, (struct srcpos){0}, "removed%s",
+				compat_report(c, dir ? COMPAT_WIRE : COMPAT_SOURCE,
+					      "struct-field-removed", subject, of->pos,
+					      (struct srcpos){0}, "removed%s",
 					      dir ? ": the struct's layout changes" : "");
 			}
 			continue;
 		}
 		if (nf->offset != of->offset)
-			compat_report(c, dir ? COMPAT_WIRE : COMPAT_COMPATIBLE, "struct-field-moved", subject,
-				      of->pos, nf->pos, "offset %u -> %u", of->offset, nf->offset);
+			compat_report(c, dir ? COMPAT_WIRE : COMPAT_COMPATIBLE,
+				      "struct-field-moved", subject, of->pos, nf->pos,
+				      "offset %u -> %u", of->offset, nf->offset);
 		compare_use(p, subject, "field", of->type, nf->type, dir, of->pos, nf->pos);
 	}
 	for (size_t k = 0; k < n->members.len; k++) {
@@ -310,13 +324,17 @@ static void compare_fields(struct protocols *p, const struct ir_type *o, const s
 		if (renamed_to[k] || member_named(o, nf->name))
 			continue;
 		compat_report(c, dir ? COMPAT_WIRE : COMPAT_COMPATIBLE, "struct-field-added",
-			      arena_printf(c->arena, "%s.%s", n->name, nf->name), (struct srcpos){0},
-			      nf->pos, "added%s", dir ? ": the struct's layout changes" : "");
+			      arena_printf(c->arena, "%s.%s", n->name, nf->name),
+			      (struct srcpos){0}, nf->pos, "added%s",
+			      dir ? ": the struct's layout changes" : "");
 	}
 }
 
 static const char *const kind_names[] = {
-	[IR_ENUM] = "enum", [IR_BITS] = "bits", [IR_ERROR] = "error", [IR_STRUCT] = "struct",
+	[IR_ENUM] = "enum",
+	[IR_BITS] = "bits",
+	[IR_ERROR] = "error",
+	[IR_STRUCT] = "struct",
 };
 
 /* A declared type in both versions, under one name. Its changes matter on
@@ -326,8 +344,8 @@ static void compare_type(struct protocols *p, const struct ir_type *o, const str
 	struct compat *c = p->c;
 	unsigned dir = direction(p, o);
 	if (o->kind != n->kind) {
-		compat_report(c, dir ? COMPAT_WIRE : COMPAT_SOURCE, "type-kind-changed", o->name, o->pos,
-			      n->pos, "%s -> %s", kind_names[o->kind], kind_names[n->kind]);
+		compat_report(c, dir ? COMPAT_WIRE : COMPAT_SOURCE, "type-kind-changed", o->name,
+			      o->pos, n->pos, "%s -> %s", kind_names[o->kind], kind_names[n->kind]);
 		return;
 	}
 	if (n->deprecated && !o->deprecated)
@@ -353,15 +371,15 @@ static void compare_types(struct protocols *p)
 		if (n)
 			compare_type(p, o, n);
 		else
-			compat_report(c, COMPAT_SOURCE, "type-removed", o->name, o->pos, (struct srcpos){0},
-				      "%s removed%s", kind_names[o->kind],
+			compat_report(c, COMPAT_SOURCE, "type-removed", o->name, o->pos,
+				      (struct srcpos){0}, "%s removed%s", kind_names[o->kind],
 				      o->deprecated ? " (deprecated in OLD)" : "");
 	}
 	for (size_t i = 0; i < c->new->types.len; i++) {
 		const struct ir_type *n = c->new->types.items[i];
 		if (!strmap_get(&p->old_types, n->name))
-			compat_report(c, COMPAT_COMPATIBLE, "type-added", n->name, (struct srcpos){0},
-				      n->pos, "%s added", kind_names[n->kind]);
+			compat_report(c, COMPAT_COMPATIBLE, "type-added", n->name,
+				      (struct srcpos){0}, n->pos, "%s added", kind_names[n->kind]);
 	}
 }
 
@@ -393,11 +411,12 @@ static void compare_method(struct protocols *p, const char *subject, const struc
 		return;
 	}
 	if (!id_changed && o->label != n->label)
-		compat_report(c, COMPAT_WIRE, "label-changed", subject, o->pos, n->pos,
-			      "label 0x%llx -> 0x%llx (op %u -> %u: a method was inserted, removed or "
-			      "moved before it; @op(%u) keeps the old label)",
-			      (unsigned long long)o->label, (unsigned long long)n->label, o->op, n->op,
-			      o->op);
+		compat_report(
+			c, COMPAT_WIRE, "label-changed", subject, o->pos, n->pos,
+			"label 0x%llx -> 0x%llx (op %u -> %u: a method was inserted, removed or "
+			"moved before it; @op(%u) keeps the old label)",
+			(unsigned long long)o->label, (unsigned long long)n->label, o->op, n->op,
+			o->op);
 	if (!same_caps(&o->caps_in, &n->caps_in) || !same_caps(&o->caps_out, &n->caps_out))
 		compat_report(c, COMPAT_WIRE, "caps-changed", subject, o->pos, n->pos,
 			      "the capabilities it passes changed");
@@ -407,27 +426,30 @@ static void compare_method(struct protocols *p, const char *subject, const struc
 		const struct ir_param *op = &o->params.items[i], *np = &n->params.items[i];
 		const char *what = arena_printf(c->arena, "parameter %zu (%s)", i + 1, op->name);
 		if (strcmp(op->name, np->name))
-			compat_report(c, COMPAT_COMPATIBLE, "param-renamed", subject, op->pos, np->pos,
-				      "%s renamed %s", what, np->name);
+			compat_report(c, COMPAT_COMPATIBLE, "param-renamed", subject, op->pos,
+				      np->pos, "%s renamed %s", what, np->name);
 		compare_use(p, subject, what, op->type, np->type, dir, op->pos, np->pos);
 	}
 	for (size_t i = common; i < o->params.len; i++)
 		compat_report(c, COMPAT_WIRE, "param-removed", subject, o->params.items[i].pos,
 			      n->pos, "parameter %zu (%s) removed", i + 1, o->params.items[i].name);
 	for (size_t i = common; i < n->params.len; i++)
-		compat_report(c, COMPAT_WIRE, "param-added", subject, o->pos, n->params.items[i].pos,
-			      "parameter %zu (%s) added", i + 1, n->params.items[i].name);
+		compat_report(c, COMPAT_WIRE, "param-added", subject, o->pos,
+			      n->params.items[i].pos, "parameter %zu (%s) added", i + 1,
+			      n->params.items[i].name);
 	if (o->result && n->result)
 		compare_use(p, subject, "result", o->result, n->result, TO_CLIENT, o->pos, n->pos);
 	if (!o->error && n->error)
-		compat_report(c, COMPAT_WIRE, "error-type-changed", subject, o->pos, n->pos,
-			      "now fails with %s: clients built from OLD take its codes for bad replies",
-			      n->error->name);
+		compat_report(
+			c, COMPAT_WIRE, "error-type-changed", subject, o->pos, n->pos,
+			"now fails with %s: clients built from OLD take its codes for bad replies",
+			n->error->name);
 	else if (o->error && !n->error)
 		compat_report(c, COMPAT_SOURCE, "error-type-changed", subject, o->pos, n->pos,
 			      "no longer fails with %s", o->error->name);
 	else if (o->error)
-		compare_use(p, subject, "error type", o->error, n->error, TO_CLIENT, o->pos, n->pos);
+		compare_use(p, subject, "error type", o->error, n->error, TO_CLIENT, o->pos,
+			    n->pos);
 	if (n->deprecated && !o->deprecated)
 		compat_report(c, COMPAT_COMPATIBLE, "deprecated", subject, o->pos, n->pos,
 			      "deprecated: %s", n->deprecated);
@@ -468,7 +490,8 @@ static void compare_interface(struct protocols *p, const struct ir_interface *o,
 		compat_report(c, COMPAT_WIRE, "interface-id-changed", o->name, o->pos, n->pos,
 			      "ID 0x%08x -> 0x%08x: the label of each of its %zu methods changes%s",
 			      o->id, n->id, o->methods.len,
-			      o->id_explicit ? "" : "; an explicit ID (interface x = 0x...) keeps it");
+			      o->id_explicit ? ""
+					     : "; an explicit ID (interface x = 0x...) keeps it");
 	if (n->deprecated && !o->deprecated)
 		compat_report(c, COMPAT_COMPATIBLE, "deprecated", o->name, o->pos, n->pos,
 			      "deprecated: %s", n->deprecated);
@@ -492,9 +515,8 @@ static void compare_interface(struct protocols *p, const struct ir_interface *o,
 			continue;
 		}
 		size_t r = 0;
-		while (r < n->methods.len &&
-		       (n->methods.items[r]->op != om->op || renamed_to[r] ||
-			method_named(o, n->methods.items[r]->name)))
+		while (r < n->methods.len && (n->methods.items[r]->op != om->op || renamed_to[r] ||
+					      method_named(o, n->methods.items[r]->name)))
 			r++;
 		if (r < n->methods.len) {
 			renamed_to[r] = true;
@@ -523,10 +545,11 @@ static void compare_interface(struct protocols *p, const struct ir_interface *o,
 			if (o->methods.items[r]->op == nm->op && o->id == n->id)
 				before = o->methods.items[r];
 		compat_report(c, COMPAT_COMPATIBLE, "method-added",
-			      arena_printf(c->arena, "%s.%s", n->name, nm->name), (struct srcpos){0},
-			      nm->pos, "%s added (label 0x%llx%s%s)%s", method_kinds[nm->kind],
-			      (unsigned long long)nm->label, before ? ", the label of OLD's " : "",
-			      before ? before->name : "", since_note(c, nm->since, version));
+			      arena_printf(c->arena, "%s.%s", n->name, nm->name),
+			      (struct srcpos){0}, nm->pos, "%s added (label 0x%llx%s%s)%s",
+			      method_kinds[nm->kind], (unsigned long long)nm->label,
+			      before ? ", the label of OLD's " : "", before ? before->name : "",
+			      since_note(c, nm->since, version));
 	}
 }
 
@@ -550,20 +573,22 @@ static void compare_interfaces(struct protocols *p)
 		if (r < new->interfaces.len) {
 			renamed_to[r] = true;
 			n = new->interfaces.items[r];
-			compat_report(c, COMPAT_SOURCE, "interface-renamed", o->name, o->pos, n->pos,
-				      "renamed %s, the same ID 0x%08x", n->name, o->id);
+			compat_report(c, COMPAT_SOURCE, "interface-renamed", o->name, o->pos,
+				      n->pos, "renamed %s, the same ID 0x%08x", n->name, o->id);
 			compare_interface(p, o, n);
 		} else {
-			compat_report(c, o->deprecated ? COMPAT_SOURCE : COMPAT_WIRE, "interface-removed",
-				      o->name, o->pos, (struct srcpos){0}, "interface removed%s",
+			compat_report(c, o->deprecated ? COMPAT_SOURCE : COMPAT_WIRE,
+				      "interface-removed", o->name, o->pos, (struct srcpos){0},
+				      "interface removed%s",
 				      o->deprecated ? ", deprecated in OLD" : "");
 		}
 	}
 	for (size_t r = 0; r < new->interfaces.len; r++) {
 		const struct ir_interface *n = new->interfaces.items[r];
 		if (!renamed_to[r] && !strmap_get(&p->old_ifaces, n->name))
-			compat_report(c, COMPAT_COMPATIBLE, "interface-added", n->name, (struct srcpos){0},
-				      n->pos, "interface added (ID 0x%08x)", n->id);
+			compat_report(c, COMPAT_COMPATIBLE, "interface-added", n->name,
+				      (struct srcpos){0}, n->pos, "interface added (ID 0x%08x)",
+				      n->id);
 	}
 }
 
@@ -610,7 +635,8 @@ void compat_compare(struct compat *c)
 
 static const char *where(struct compat *c, struct srcpos pos)
 {
-	return pos.src ? arena_printf(c->arena, "%s:%u:%u", pos.src->path, pos.line, pos.col) : NULL;
+	return pos.src ? arena_printf(c->arena, "%s:%u:%u", pos.src->path, pos.line, pos.col)
+		       : NULL;
 }
 
 static enum compat_class worst(const struct compat *c)
@@ -631,7 +657,9 @@ static void print_text(struct compat *c, FILE *out)
 	if (!c->changes.len)
 		fputs("drvgen compat: no changes\n", out);
 	else
-		fprintf(out, "drvgen compat: %s (%zu wire-breaking, %zu source-breaking, %zu compatible)\n",
+		fprintf(out,
+			"drvgen compat: %s (%zu wire-breaking, %zu source-breaking, %zu "
+			"compatible)\n",
 			compat_class_name(worst(c)), counts[COMPAT_WIRE], counts[COMPAT_SOURCE],
 			counts[COMPAT_COMPATIBLE]);
 }
@@ -682,7 +710,7 @@ int drvgen_compat(const char *old_path, const char *new_path, const struct drvge
 	const struct ir *old_ir = drvgen_build(old_g);
 	const struct ir *new_ir = drvgen_build(new_g);
 	int status = drvgen_status(old_g) > drvgen_status(new_g) ? drvgen_status(old_g)
-								  : drvgen_status(new_g);
+								 : drvgen_status(new_g);
 	if (old_ir && new_ir) {
 		struct arena arena = {0};
 		struct compat c = {.arena = &arena, .old = old_ir, .new = new_ir};

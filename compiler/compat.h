@@ -12,7 +12,7 @@
 /* In rising severity: a report's result is its most severe change. */
 enum compat_class {
 	COMPAT_COMPATIBLE,
-	COMPAT_SOURCE, /* code written against OLD's generated API no longer builds or means the same */
+	COMPAT_SOURCE, /* code written against OLD's generated API breaks when rebuilt */
 	COMPAT_WIRE,   /* a peer built from OLD and one built from NEW misunderstand each other */
 	COMPAT_CLASS_COUNT
 };

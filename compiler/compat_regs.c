@@ -27,7 +27,8 @@ static enum compat_class access_change(enum reg_access o, enum reg_access n)
 {
 	if (o == n)
 		return COMPAT_COMPATIBLE;
-	return n == ACCESS_RW && (o == ACCESS_RO || o == ACCESS_WO) ? COMPAT_COMPATIBLE : COMPAT_WIRE;
+	return n == ACCESS_RW && (o == ACCESS_RO || o == ACCESS_WO) ? COMPAT_COMPATIBLE
+								    : COMPAT_WIRE;
 }
 
 static const char *access_name(enum reg_access a)
@@ -54,14 +55,15 @@ static void compare_field_values(struct compat *c, const char *field, const stru
 		const struct ir_enum_value *nv = value_named(n, ov->name);
 		if (nv) {
 			if (nv->value != ov->value)
-				compat_report(c, COMPAT_WIRE, "field-value-changed", subject, ov->pos, nv->pos,
-					      "value %llu -> %llu", (unsigned long long)ov->value,
+				compat_report(c, COMPAT_WIRE, "field-value-changed", subject,
+					      ov->pos, nv->pos, "value %llu -> %llu",
+					      (unsigned long long)ov->value,
 					      (unsigned long long)nv->value);
 			continue;
 		}
 		size_t k = 0;
 		while (k < n->enums.len && (n->enums.items[k].value != ov->value || renamed_to[k] ||
-					     value_named(o, n->enums.items[k].name)))
+					    value_named(o, n->enums.items[k].name)))
 			k++;
 		if (k < n->enums.len) {
 			renamed_to[k] = true;
@@ -69,17 +71,19 @@ static void compare_field_values(struct compat *c, const char *field, const stru
 				      n->enums.items[k].pos, "renamed %s, the same value %llu",
 				      n->enums.items[k].name, (unsigned long long)ov->value);
 		} else {
-			compat_report(c, writable ? COMPAT_WIRE : COMPAT_SOURCE, "field-value-removed",
-				      subject, ov->pos, (struct srcpos){0}, "removed%s",
-				      writable ? ": drivers built from OLD may still write it" : "");
+			compat_report(
+				c, writable ? COMPAT_WIRE : COMPAT_SOURCE, "field-value-removed",
+				subject, ov->pos, (struct srcpos){0}, "removed%s",
+				writable ? ": drivers built from OLD may still write it" : "");
 		}
 	}
 	for (size_t k = 0; k < n->enums.len; k++)
 		if (!renamed_to[k] && !value_named(o, n->enums.items[k].name))
-			compat_report(c, COMPAT_COMPATIBLE, "field-value-added",
-				      arena_printf(c->arena, "%s.%s", field, n->enums.items[k].name),
-				      (struct srcpos){0}, n->enums.items[k].pos, "added (%llu)",
-				      (unsigned long long)n->enums.items[k].value);
+			compat_report(
+				c, COMPAT_COMPATIBLE, "field-value-added",
+				arena_printf(c->arena, "%s.%s", field, n->enums.items[k].name),
+				(struct srcpos){0}, n->enums.items[k].pos, "added (%llu)",
+				(unsigned long long)n->enums.items[k].value);
 }
 
 static const struct ir_field *field_named(const struct ir_register *r, const char *name)
@@ -98,8 +102,8 @@ static void compare_field(struct compat *c, const char *subject, const struct ir
 			      "bits %u:%u -> %u:%u", o->msb, o->lsb, n->msb, n->lsb);
 	enum compat_class access = access_change(o->access, n->access);
 	if (o->access != n->access)
-		compat_report(c, access, "field-access-changed", subject, o->pos, n->pos, "%s -> %s",
-			      access_name(o->access), access_name(n->access));
+		compat_report(c, access, "field-access-changed", subject, o->pos, n->pos,
+			      "%s -> %s", access_name(o->access), access_name(n->access));
 	compare_field_values(c, subject, o, n);
 }
 
@@ -151,8 +155,8 @@ static void compare_register(struct compat *c, const char *subject, const struct
 		compat_report(c, COMPAT_WIRE, "register-width-changed", subject, o->pos, n->pos,
 			      "%u -> %u bits", o->width, n->width);
 	if (o->access != n->access)
-		compat_report(c, access_change(o->access, n->access), "register-access-changed", subject,
-			      o->pos, n->pos, "%s -> %s", access_name(o->access),
+		compat_report(c, access_change(o->access, n->access), "register-access-changed",
+			      subject, o->pos, n->pos, "%s -> %s", access_name(o->access),
 			      access_name(n->access));
 	if (o->count != n->count)
 		compat_report(c, n->count < o->count ? COMPAT_WIRE : COMPAT_COMPATIBLE,
@@ -164,8 +168,8 @@ static void compare_register(struct compat *c, const char *subject, const struct
 			      "stride 0x%llx -> 0x%llx", (unsigned long long)o->stride,
 			      (unsigned long long)n->stride);
 	if (o->has_reset != n->has_reset || (o->reset ^ n->reset) & o->reset_mask & n->reset_mask)
-		compat_report(c, COMPAT_COMPATIBLE, "register-reset-changed", subject, o->pos, n->pos,
-			      "reset value changed");
+		compat_report(c, COMPAT_COMPATIBLE, "register-reset-changed", subject, o->pos,
+			      n->pos, "reset value changed");
 	compare_fields(c, subject, o, n);
 }
 
@@ -189,8 +193,9 @@ static void compare_block(struct compat *c, const char *subject, const struct ir
 			      "%s -> %s endian", endians[o->endian], endians[n->endian]);
 	if (o->size != n->size)
 		compat_report(c, n->size < o->size ? COMPAT_WIRE : COMPAT_COMPATIBLE,
-			      "block-size-changed", subject, o->pos, n->pos, "size 0x%llx -> 0x%llx",
-			      (unsigned long long)o->size, (unsigned long long)n->size);
+			      "block-size-changed", subject, o->pos, n->pos,
+			      "size 0x%llx -> 0x%llx", (unsigned long long)o->size,
+			      (unsigned long long)n->size);
 	if (o->count != n->count)
 		compat_report(c, n->count < o->count ? COMPAT_WIRE : COMPAT_COMPATIBLE,
 			      "block-count-changed", subject, o->pos, n->pos, "%llu -> %llu copies",
@@ -225,19 +230,22 @@ static void compare_block(struct compat *c, const char *subject, const struct ir
 			renamed_to[k] = true;
 			compat_report(c, COMPAT_SOURCE, "register-renamed", reg, o_reg->pos,
 				      n->regs.items[k]->pos, "renamed %s, the same offset 0x%llx",
-				      n->regs.items[k]->path, (unsigned long long)block_offset(o_reg));
+				      n->regs.items[k]->path,
+				      (unsigned long long)block_offset(o_reg));
 			compare_register(c, reg, o_reg, n->regs.items[k]);
 		} else {
-			compat_report(c, COMPAT_WIRE, "register-removed", reg, o_reg->pos, (struct srcpos){0},
-				      "removed (offset 0x%llx)", (unsigned long long)block_offset(o_reg));
+			compat_report(c, COMPAT_WIRE, "register-removed", reg, o_reg->pos,
+				      (struct srcpos){0}, "removed (offset 0x%llx)",
+				      (unsigned long long)block_offset(o_reg));
 		}
 	}
 	for (size_t k = 0; k < n->regs.len; k++)
 		if (!renamed_to[k] && !strmap_get(&old_regs, n->regs.items[k]->path))
-			compat_report(c, COMPAT_COMPATIBLE, "register-added",
-				      arena_printf(c->arena, "%s.%s", subject, n->regs.items[k]->path),
-				      (struct srcpos){0}, n->regs.items[k]->pos, "added at offset 0x%llx",
-				      (unsigned long long)block_offset(n->regs.items[k]));
+			compat_report(
+				c, COMPAT_COMPATIBLE, "register-added",
+				arena_printf(c->arena, "%s.%s", subject, n->regs.items[k]->path),
+				(struct srcpos){0}, n->regs.items[k]->pos, "added at offset 0x%llx",
+				(unsigned long long)block_offset(n->regs.items[k]));
 }
 
 static const struct ir_block *block_named(const struct ir_device *d, const char *name)
@@ -281,11 +289,12 @@ void compat_regs(struct compat *c)
 				compat_report(c, COMPAT_COMPATIBLE, "block-added",
 					      arena_printf(c->arena, "%s.%s", nd->name,
 							   nd->blocks.items[k]->name),
-					      (struct srcpos){0}, nd->blocks.items[k]->pos, "block added");
+					      (struct srcpos){0}, nd->blocks.items[k]->pos,
+					      "block added");
 	}
 	for (size_t i = 0; i < c->new->devices.len; i++)
 		if (!device_named(c->old, c->new->devices.items[i]->name))
-			compat_report(c, COMPAT_COMPATIBLE, "device-added", c->new->devices.items[i]->name,
-				      (struct srcpos){0}, c->new->devices.items[i]->pos,
-				      "register map added");
+			compat_report(c, COMPAT_COMPATIBLE, "device-added",
+				      c->new->devices.items[i]->name, (struct srcpos){0},
+				      c->new->devices.items[i]->pos, "register map added");
 }

@@ -26,7 +26,7 @@ struct diff_side {
 
 struct differ {
 	struct diff_side old, new;
-	long *forward;  /* furthest x on each diagonal k = x - y, from the start */
+	long *forward;	/* furthest x on each diagonal k = x - y, from the start */
 	long *backward; /* the same from the end, in coordinates counted backwards */
 	long max_edits; /* of one half-search; the arrays hold 2 * max_edits + 3 */
 };
@@ -121,7 +121,8 @@ static bool find_split(struct differ *d, size_t a0, size_t a1, size_t b0, size_t
 				if (fk >= -mid && fk < size - mid && fw[mid + fk] >= 0) {
 					long fx = fw[mid + fk], fy = fx - fk;
 					if (fx >= n - x) {
-						*split_a = a0 + (size_t)fx, *split_b = b0 + (size_t)fy;
+						*split_a = a0 + (size_t)fx,
+						*split_b = b0 + (size_t)fy;
 						return fx + fy > 0 && fx + fy < n + m;
 					}
 				}
@@ -206,9 +207,8 @@ static void put_hunk(struct strbuf *out, const struct differ *d, const struct di
 	put_lines(out, ' ', &d->old, a, a_end);
 }
 
-size_t diff_unified(struct strbuf *out, const char *old_name, const char *old_text,
-		    size_t old_len, const char *new_name, const char *new_text, size_t new_len,
-		    unsigned context)
+size_t diff_unified(struct strbuf *out, const char *old_name, const char *old_text, size_t old_len,
+		    const char *new_name, const char *new_text, size_t new_len, unsigned context)
 {
 	if (old_len == new_len && memcmp(old_text, new_text, old_len) == 0)
 		return 0;
@@ -246,7 +246,8 @@ size_t diff_unified(struct strbuf *out, const char *old_name, const char *old_te
 	for (size_t i = 0; i < changes.len; hunks++) {
 		/* Changes closer than twice the context share a hunk. */
 		size_t j = i;
-		while (j + 1 < changes.len && changes.items[j + 1].a0 - changes.items[j].a1 <= 2 * context)
+		while (j + 1 < changes.len &&
+		       changes.items[j + 1].a0 - changes.items[j].a1 <= 2 * context)
 			j++;
 		put_hunk(out, &d, &changes.items[i], &changes.items[j], context);
 		i = j + 1;

@@ -11,8 +11,7 @@
  * more than DIFF_MAX_EDITS lines, when parts of it may be coarser (still
  * correct). Returns the number of hunks. */
 enum { DIFF_MAX_EDITS = 20000 };
-size_t diff_unified(struct strbuf *out, const char *old_name, const char *old_text,
-		    size_t old_len, const char *new_name, const char *new_text, size_t new_len,
-		    unsigned context);
+size_t diff_unified(struct strbuf *out, const char *old_name, const char *old_text, size_t old_len,
+		    const char *new_name, const char *new_text, size_t new_len, unsigned context);
 
 #endif

@@ -214,12 +214,13 @@ static void random_pairs_apply_and_are_shortest(void **state)
 		size_t edits = 0;
 		char *applied = apply(a, d, &edits);
 		if (strcmp(applied, b) != 0)
-			fail_msg("round %d: the diff does not turn\n%s\ninto\n%s\ndiff:\n%s", round, a, b, d);
+			fail_msg("round %d: the diff does not turn\n%s\ninto\n%s\ndiff:\n%s", round,
+				 a, b, d);
 		struct lines la = split(a), lb = split(b);
 		size_t shortest = la.n + lb.n - 2 * lcs_length(&la, &lb);
 		if (edits != shortest)
-			fail_msg("round %d: %zu edits, the shortest script has %zu\n%s", round, edits,
-				 shortest, d);
+			fail_msg("round %d: %zu edits, the shortest script has %zu\n%s", round,
+				 edits, shortest, d);
 		free_lines(&la);
 		free_lines(&lb);
 		free(applied);
@@ -245,7 +246,7 @@ static void large_text_small_change(void **state)
 	size_t hunks = diff_unified(&out, "a", a.data, a.len, "b", b.data, b.len, 3);
 	assert_int_equal(hunks, 2);
 	assert_non_null(strstr(sb_str(&out), "@@ -98,6 +98,7 @@\n line 97\n line 98\n line 99\n"
-					    "+inserted after 99\n line 100\n"));
+					     "+inserted after 99\n line 100\n"));
 	sb_free(&out);
 	sb_free(&a);
 	sb_free(&b);
