@@ -3,14 +3,7 @@
 # exit codes, where output goes, the diagnostic format, colour, --help.
 set -u
 drvgen=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
+. tests/cli/lib.sh
 
 # expect_exit STATUS CMD... - runs CMD, keeps its stdout/stderr in $tmp.
 expect_exit() {
@@ -187,9 +180,4 @@ grep -q 'error\[E0208\]' "$tmp/err" || fail "compat reports the errors of a vers
 expect_exit 0 "$drvgen" compat --help
 grep -q 'usage: drvgen compat' "$tmp/out" || fail "compat --help"
 
-if [ "$failures" = 0 ]; then
-	echo "cli: all checks passed"
-else
-	echo "cli: $failures check(s) failed"
-	exit 1
-fi
+finish cli

@@ -6,16 +6,9 @@
 # the source tree; run from the top folder.
 set -u
 top=$(pwd)
-tmp=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
+. tests/cli/lib.sh
 drvgen="$tmp/drvgen"
 cp "$1" "$drvgen"
-failures=0
-
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
 
 tree="$tmp/tree"
 mkdir "$tree"
@@ -137,9 +130,4 @@ run_make
 [ "$ran" = "generated/edu " ] || fail "a new spec file ran drvgen for: $ran"
 [ -f generated/edu/extra_x.h ] || fail "the new file's output is generated"
 
-if [ "$failures" = 0 ]; then
-	echo "make: all checks passed"
-else
-	echo "make: $failures check(s) failed"
-	exit 1
-fi
+finish make

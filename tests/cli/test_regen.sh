@@ -10,14 +10,7 @@
 set -u
 top=$(pwd)
 drvgen=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
+. tests/cli/lib.sh
 
 # copy_spec SPEC DEST ORDER - copies specs/SPEC into DEST, creating the
 # files in ORDER (sort or "sort -r"), so the folder lists them differently.
@@ -125,9 +118,4 @@ stray=$(hunks_outside '[Ss][Cc][Rr][Aa][Tt][Cc][Hh]' '^[-+]	\.nregs = 1[12],$' <
 $stray"
 grep '^--- ' "$tmp/diff" | grep -q 'edu_device\|edu_types' && fail "adding a register touched protocol files"
 
-if [ "$failures" = 0 ]; then
-	echo "regen: all checks passed"
-else
-	echo "regen: $failures check(s) failed"
-	exit 1
-fi
+finish regen

@@ -13,7 +13,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
@@ -100,6 +102,52 @@ static inline void assert_clean(const struct run *r)
 		print_diagnostics(r);
 		fail_msg("expected no diagnostics");
 	}
+}
+
+/* ---- corpus helpers ---- */
+
+/* A file's whole text, NUL-terminated ("" if empty); NULL if it cannot be
+ * read. The caller frees it. */
+static inline char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct strbuf sb = {0};
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sb_putn(&sb, buf, n);
+	fclose(f);
+	sb_putn(&sb, "", 0);
+	return sb.data;
+}
+
+static inline int harness_compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in folder dir that start with one of the characters of
+ * `first` (NULL: any but '.'), sorted: a corpus's cases. The caller frees
+ * each name and the array. */
+static inline size_t list_cases_in(const char *dir, const char *first, char ***out)
+{
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (first ? e->d_name[0] && strchr(first, e->d_name[0]) : e->d_name[0] != '.') {
+			names = realloc(names, (n + 1) * sizeof *names);
+			names[n++] = strdup(e->d_name);
+		}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof *names, harness_compare_names);
+	*out = names;
+	return n;
 }
 
 #endif

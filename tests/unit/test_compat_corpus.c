@@ -18,44 +18,9 @@
 
 #define CORPUS "tests/compat"
 
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct strbuf sb = {0};
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_putn(&sb, buf, n);
-	fclose(f);
-	if (!sb.data)
-		sb_putn(&sb, "", 0);
-	return sb.data;
-}
-
-static int compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static size_t list_cases(char ***out)
 {
-	DIR *d = opendir(CORPUS);
-	assert_non_null(d);
-	char **names = NULL;
-	size_t n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.') {
-			names = realloc(names, (n + 1) * sizeof *names);
-			names[n++] = strdup(e->d_name);
-		}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof *names, compare_strings);
-	*out = names;
-	return n;
+	return list_cases_in(CORPUS, NULL, out);
 }
 
 struct diag_lines {
@@ -150,7 +115,8 @@ static int check_json(const char *dir, json_t *root, const char *expected)
 	for (size_t i = 0; i < n; i++) {
 		json_t *c = json_array_get(changes, i);
 		if (!json_string_value(json_object_get(c, "message")) ||
-		    (json_is_null(json_object_get(c, "old")) && json_is_null(json_object_get(c, "new")))) {
+		    (json_is_null(json_object_get(c, "old")) &&
+		     json_is_null(json_object_get(c, "new")))) {
 			fprintf(stderr, "%s: change %zu has no message or no position\n", dir, i);
 			failures++;
 		}
@@ -183,7 +149,8 @@ static void every_case_reports_what_it_expects(void **state)
 		json_t *json = NULL;
 		run_case(dir, &actual, &json);
 		if (strcmp(sb_str(&actual), expected) != 0) {
-			fprintf(stderr, "--- %s: expected\n%s--- got\n%s", dir, expected, sb_str(&actual));
+			fprintf(stderr, "--- %s: expected\n%s--- got\n%s", dir, expected,
+				sb_str(&actual));
 			failures++;
 		} else if (json) {
 			failures += check_json(dir, json, expected);

@@ -15,45 +15,10 @@
 
 #define CORPUS "tests/diag"
 
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct strbuf sb = {0};
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_putn(&sb, buf, n);
-	fclose(f);
-	if (!sb.data)
-		sb_putn(&sb, "", 0);
-	return sb.data;
-}
-
-static int compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The case folders, sorted. */
 static size_t list_cases(char ***out)
 {
-	DIR *d = opendir(CORPUS);
-	assert_non_null(d);
-	char **names = NULL;
-	size_t n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (e->d_name[0] == 'E' || e->d_name[0] == 'W') {
-			names = realloc(names, (n + 1) * sizeof *names);
-			names[n++] = strdup(e->d_name);
-		}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof *names, compare_strings);
-	*out = names;
-	return n;
+	return list_cases_in(CORPUS, "EW", out);
 }
 
 /* Runs one case and renders what drvgen reported in the `expected` form. */

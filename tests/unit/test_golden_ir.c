@@ -13,21 +13,6 @@
 
 #define GOLDEN "tests/golden/ir"
 
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct strbuf sb = {0};
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_putn(&sb, buf, n);
-	fclose(f);
-	sb_putn(&sb, "", 0);
-	return sb.data;
-}
-
 static bool check_case(const char *name)
 {
 	char dir[512], path[600];
