@@ -9,11 +9,12 @@
  *                                  works (the rmmod-while-open test)
  *
  * Checks: ident = 0x010000ed; liveness(x) = ~x; factorial(5) = 120 and
- * factorial(12) = 479001600 (the reply waits for the device's interrupt);
- * a partial DMA transfer lands at its offset; out-of-range DMA gives RANGE;
- * two client processes at once, each looping liveness/factorial/DMA on its
- * own part of the device buffer; last, a 4 KiB DMA write then read returns
- * the same bytes.
+ * factorial(12) = 479001600 (the reply waits for the device's interrupt),
+ * factorial(13) is RANGE; a partial DMA transfer lands at its offset;
+ * out-of-range DMA gives RANGE; two client processes at once, each looping
+ * liveness/factorial/DMA on its own part of the device buffer; last, a
+ * 4 KiB DMA write then read returns the same bytes, and so does the
+ * buffer's last byte alone.
  */
 #define _GNU_SOURCE
 #include "check.h"
@@ -166,8 +167,8 @@ static void check_dma_partial(struct edu_device_client *c)
 	drv_buffer_free(in);
 }
 
-/* The whole 4 KiB buffer, one write and one read. Last of all the checks:
- * QEMU 7.2's edu model aborts the whole machine (hw_error) on any transfer
+/* The whole 4 KiB buffer, one write and one read, then its last byte
+ * alone. Last of all the checks: QEMU 7.2's edu model aborts the whole machine (hw_error) on any transfer
  * that ends at the buffer's end, an off-by-one fixed upstream in QEMU 8.0
  * (https://gitlab.com/qemu-project/qemu/-/issues/1254); a driver must not
  * let a client do that, and if one does, every other result is in. */
@@ -190,6 +191,20 @@ static void check_dma_full(struct edu_device_client *c)
 	char why[96];
 	snprintf(why, sizeof why, "first difference at byte %ld", d);
 	check(st == 0 && d < 0, why, "4 KiB read back equals the 4 KiB written");
+
+	/* The last byte alone, then the whole buffer back: it changed, and
+	 * nothing else did. */
+	uint8_t expect[EDU_BUF];
+	memcpy(expect, out->data, EDU_BUF);
+	((uint8_t *)out->data)[0] = expect[EDU_BUF - 1] ^ 0x5a;
+	expect[EDU_BUF - 1] ^= 0x5a;
+	st = edu_device_dma_write(c, out, EDU_BUF - 1, 1);
+	check(st == 0, edu_status(st), "dma_write(offset 4095, 1 byte) = %s", edu_status(st));
+	memset(in->data, 0, EDU_BUF);
+	st = edu_device_dma_read(c, in, 0, EDU_BUF);
+	d = first_difference(expect, in->data, EDU_BUF);
+	snprintf(why, sizeof why, "%s, first difference at byte %ld", edu_status(st), d);
+	check(st == 0 && d < 0, why, "the buffer's last byte changed, and only it");
 	drv_buffer_free(out);
 	drv_buffer_free(in);
 }
@@ -363,6 +378,10 @@ int main(int argc, char **argv)
 	check_liveness(c);
 	check_factorial(c, 5);
 	check_factorial(c, 12);
+	uint32_t r = 0;
+	st = edu_device_factorial(c, 13, &r);
+	check(st == EDU_ERROR_RANGE, "expected error RANGE: 13! does not fit in 32 bits",
+	      "factorial(13) = %s", edu_status(st));
 	check_dma_partial(c);
 	check_two_clients();
 	check_dma_full(c);
