@@ -28,6 +28,10 @@ struct drv_emitter {
 
 #define A (e->g->arena)
 
+/* Per capability kind: the runtime's descriptor type is drv_<kind>_desc,
+ * and the generated table of them drv_<kind>_table. */
+static const char *const kinds[] = {"mmio", "port", "irq", "dma"};
+
 static void line(struct drv_emitter *e, unsigned tabs, const char *fmt, ...) PRINTF_LIKE(3, 4);
 
 static void line(struct drv_emitter *e, unsigned tabs, const char *fmt, ...)
@@ -253,7 +257,6 @@ static void emit_desc_tables(struct drv_emitter *e)
 		line(e, 0, "};");
 		blank(e);
 	}
-	static const char *const kinds[] = {"mmio", "port", "irq", "dma"};
 	for (unsigned k = CAPABILITY_MMIO; k <= CAPABILITY_DMA; k++) {
 		if (!count_caps(d, k))
 			continue;
@@ -389,7 +392,6 @@ static void emit_desc(struct drv_emitter *e)
 	blank(e);
 	emit_desc_tables(e);
 	emit_bind(e);
-	static const char *const kinds[] = {"mmio", "port", "irq", "dma"};
 	static const char *const counts[] = {"nmmio", "nports", "nirqs", "ndma"};
 	static const char *const fields[] = {"mmio", "ports", "irqs", "dma"};
 	line(e, 0, "const struct drv_driver_desc %s_driver_desc = {", dn);

@@ -27,13 +27,14 @@ struct gen_requirement {
 	const char *what;   /* "the handler of call edu::device.factorial" */
 	const char *hint;   /* what to add, or NULL */
 };
+typedef VEC(struct gen_requirement) gen_requirement_list;
 
 struct gen {
 	struct arena *arena;
 	const struct ir *ir;
 	const struct gen_options *opts;
 	VEC(struct gen_file *) files;
-	VEC(struct gen_requirement) required;
+	gen_requirement_list required;
 };
 
 /* ---- gen.c ---- */

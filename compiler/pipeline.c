@@ -38,10 +38,7 @@ struct drvgen {
 	VEC(void *) owned;                  /* malloc'd texts of generated files */
 	struct ir *ir;
 	/* From drvgen_generate, for drvgen_check_author_files. */
-	struct {
-		struct gen_requirement *items;
-		size_t len;
-	} required;
+	gen_requirement_list required;
 	const char *author_dir;
 };
 
@@ -386,8 +383,7 @@ struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_o
 	emit_ipc(&gen);
 	emit_driver(&gen);
 	gen_finish(&gen);
-	g->required.items = gen.required.items;
-	g->required.len = gen.required.len;
+	g->required = gen.required;
 	g->author_dir = opts ? opts->author_dir : NULL;
 
 	/* The texts are handed over, not copied: a 100k-register header is

@@ -39,9 +39,18 @@
 #ifdef __KERNEL__
 #define drv_log(drv_name, fmt, ...) pr_info("%s: " fmt "\n", drv_name, ##__VA_ARGS__)
 #else
+#include <stdarg.h>
 #define drv_log(drv_name, ...) drv_log_user(drv_name, __VA_ARGS__)
 __attribute__((format(printf, 2, 3))) static inline void drv_log_user(const char *drv_name,
-								      const char *fmt, ...);
+								      const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s: ", drv_name);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
 #endif
 
 /* ---- what a manifest lists ---- */
@@ -150,18 +159,5 @@ struct drv_driver_desc {
 	bool (*irq)(void *drv, unsigned irq);
 	void (*stop)(void *drv);
 };
-
-#ifndef __KERNEL__
-#include <stdarg.h>
-static inline void drv_log_user(const char *drv_name, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "%s: ", drv_name);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-#endif
 
 #endif

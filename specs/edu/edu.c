@@ -90,22 +90,30 @@ static uint32_t dma_bytes(const struct edu_job *job)
 	return job->offset + job->len == EDU_DMA_WINDOW_SIZE ? job->len - 1 : job->len;
 }
 
+/* Moves the buffer's last byte between the caller's pages and `last`, if
+ * the job covers it. */
+static void move_last_byte(struct edu *edu, const struct edu_job *job)
+{
+	uint8_t *byte = (uint8_t *)job->pages->data + dma_bytes(job);
+
+	if (dma_bytes(job) == job->len)
+		return;
+	if (job->to_device)
+		edu->last = *byte;
+	else
+		*byte = edu->last;
+}
+
 /* Answers a DMA job whose transfer (if it needed one) is done. */
 static void finish_dma_job(struct edu *edu, struct edu_job *job)
 {
-	uint8_t *pages = job->pages->data;
-	uint32_t n = dma_bytes(job);
-
-	if (job->to_device) {
-		if (n < job->len)
-			edu->last = pages[n];
+	if (!job->to_device)
+		drv_copy(job->pages->data, edu->base.caps.buf.cpu, dma_bytes(job));
+	move_last_byte(edu, job);
+	if (job->to_device)
 		edu_device_dma_write_reply(job->call, 0);
-	} else {
-		drv_copy(pages, edu->base.caps.buf.cpu, n);
-		if (n < job->len)
-			pages[n] = edu->last;
+	else
 		edu_device_dma_read_reply(job->call, 0);
-	}
 }
 
 /* Starts the first queued job that needs the device, answering on the way
@@ -263,13 +271,7 @@ static int queue_dma(struct edu_device *self, struct drv_call *call, struct drv_
 	if (!len)
 		return 0;
 	if (!edu->dma.count && !dma_bytes(&job)) {
-		/* Only the last byte, and nothing queued before it. */
-		uint8_t *byte = pages->data;
-
-		if (to_device)
-			edu->last = *byte;
-		else
-			*byte = edu->last;
+		move_last_byte(edu, &job); /* only the last byte, nothing queued before it */
 		return 0;
 	}
 	if (!queue_push(&edu->dma, &job))
