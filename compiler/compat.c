@@ -622,15 +622,17 @@ void compat_compare(struct compat *c)
 {
 	compat_protocols(c);
 	compat_regs(c);
-	/* Most severe first, otherwise in the order found: a stable sort. */
-	struct compat_change *v = c->changes.items;
-	for (size_t i = 1; i < c->changes.len; i++) {
-		struct compat_change x = v[i];
-		size_t k = i;
-		for (; k > 0 && v[k - 1].cls < x.cls; k--)
-			v[k] = v[k - 1];
-		v[k] = x;
-	}
+	/* Most severe first, otherwise in the order found: one pass per class
+	 * keeps it stable and linear. */
+	size_t n = c->changes.len, at = 0;
+	if (n < 2)
+		return;
+	struct compat_change *sorted = arena_alloc(c->arena, (n + 1) * sizeof *sorted);
+	for (int cls = COMPAT_CLASS_COUNT - 1; cls >= 0; cls--)
+		for (size_t i = 0; i < n; i++)
+			if ((int)c->changes.items[i].cls == cls)
+				sorted[at++] = c->changes.items[i];
+	memcpy(c->changes.items, sorted, n * sizeof *sorted);
 }
 
 static const char *where(struct compat *c, struct srcpos pos)

@@ -174,6 +174,13 @@ static void compare_register(struct compat *c, const char *subject, const struct
 }
 
 /* A block's registers by path: blocks can hold 100k registers. */
+typedef VEC(size_t) index_list;
+
+static const char *offset_key(struct compat *c, const struct ir_register *r)
+{
+	return arena_printf(c->arena, "%llx", (unsigned long long)block_offset(r));
+}
+
 static void index_registers(struct arena *a, struct strmap *m, const struct ir_block *b)
 {
 	strmap_init_sized(m, a, b->regs.len);
@@ -209,6 +216,23 @@ static void compare_block(struct compat *c, const char *subject, const struct ir
 	index_registers(c->arena, &old_regs, o);
 	index_registers(c->arena, &new_regs, n);
 	bool *renamed_to = arena_alloc(c->arena, n->regs.len + 1);
+	/* Where a register OLD had and NEW lacks by name is looked for: NEW's
+	 * registers OLD lacks by name, by offset (a map, so a map of renames
+	 * compares in linear time). */
+	struct strmap unmatched;
+	strmap_init(&unmatched, c->arena);
+	for (size_t k = 0; k < n->regs.len; k++) {
+		if (strmap_get(&old_regs, n->regs.items[k]->path))
+			continue;
+		const char *key = offset_key(c, n->regs.items[k]);
+		index_list *l = strmap_get(&unmatched, key);
+		if (!l) {
+			l = arena_alloc(c->arena, sizeof *l);
+			*l = (index_list){0};
+			strmap_put(&unmatched, key, l);
+		}
+		vec_push(c->arena, l, k);
+	}
 	for (size_t i = 0; i < o->regs.len; i++) {
 		const struct ir_register *o_reg = o->regs.items[i];
 		const char *reg = arena_printf(c->arena, "%s.%s", subject, o_reg->path);
@@ -217,15 +241,15 @@ static void compare_block(struct compat *c, const char *subject, const struct ir
 			compare_register(c, reg, o_reg, n_reg);
 			continue;
 		}
-		size_t k = 0;
-		while (k < n->regs.len &&
-		       (block_offset(n->regs.items[k]) != block_offset(o_reg) ||
-			n->regs.items[k]->width != o_reg->width || renamed_to[k] ||
-			(n->regs.items[k]->bank != o_reg->bank &&
-			 (!n->regs.items[k]->bank || !o_reg->bank ||
-			  strcmp(n->regs.items[k]->bank, o_reg->bank))) ||
-			strmap_get(&old_regs, n->regs.items[k]->path)))
-			k++;
+		size_t k = n->regs.len;
+		const index_list *at = strmap_get(&unmatched, offset_key(c, o_reg));
+		for (size_t j = 0; at && j < at->len && k == n->regs.len; j++) {
+			const struct ir_register *r = n->regs.items[at->items[j]];
+			if (r->width == o_reg->width && !renamed_to[at->items[j]] &&
+			    (r->bank == o_reg->bank ||
+			     (r->bank && o_reg->bank && !strcmp(r->bank, o_reg->bank))))
+				k = at->items[j];
+		}
 		if (k < n->regs.len) {
 			renamed_to[k] = true;
 			compat_report(c, COMPAT_SOURCE, "register-renamed", reg, o_reg->pos,

@@ -12,7 +12,7 @@
  * make with "no rule to make target".
  */
 #include "drvgen.h"
-#include "ir.h"
+#include "gen.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -117,15 +117,9 @@ int drvgen_write_depfile(const struct ir *ir, const struct drvgen_output *out, c
 		sb_puts(&text, ":\n");
 	}
 
-	/* Beside the target and renamed over it: make never reads half of it. */
 	int status = 0;
-	const char *tmp = arena_printf(&arena, "%s.tmp.%ld", dep->path, (long)getpid());
-	FILE *f = fopen(tmp, "wb");
-	bool ok = f && fwrite(text.data, 1, text.len, f) == text.len;
-	ok &= f && fclose(f) == 0;
-	if (!ok || rename(tmp, dep->path) != 0) {
+	if (write_atomically(dep->path, sb_str(&text), text.len) != 0) {
 		fprintf(report, "drvgen: cannot write %s: %s\n", dep->path, strerror(errno));
-		unlink(tmp);
 		status = 2;
 	}
 	sb_free(&text);

@@ -75,6 +75,10 @@ const char *gen_hex_width(struct gen *g, uint64_t v, unsigned bits);
  * name, so output never depends on backend order. */
 void gen_finish(struct gen *g);
 
+/* writer.c: writes path beside itself and renames it into place, so a
+ * reader (or make) never sees half a file. 0, or -1 with errno. */
+int write_atomically(const char *path, const char *text, size_t len);
+
 /* ---- the backends ---- */
 
 void emit_regs(struct gen *g);

@@ -43,10 +43,13 @@ static const char usage[] =
 static const char *const command_help[][2] = {
 	{"check", "usage: drvgen check [-I DIR]... SPEC...\n"
 		  "Parses and checks the specs and prints every problem found.\n"},
-	{"gen", "usage: drvgen gen [-I DIR]... [--target T] [-o DIR] [--check] [--spdx ID] SPEC...\n"
+	{"gen", "usage: drvgen gen [-I DIR]... [--target T] [-o DIR] [--skeleton DIR] [--check]\n"
+		"                  [--spdx ID] [--depfile FILE [--depfile-target STAMP]] SPEC...\n"
 		"Checks the specs and writes the generated files into -o DIR, each only if it\n"
 		"changed. With --check, writes nothing and exits 1 if any is stale or missing,\n"
-		"printing a unified diff from the disk to the new text of each stale one.\n"},
+		"printing a unified diff from the disk to the new text of each stale one.\n"
+		"A driver's skeleton <driver>.c goes into --skeleton DIR (default: -o DIR) only\n"
+		"where none exists; an existing one is checked for every handler (E0601).\n"},
 	{"dump", "usage: drvgen dump --json [-I DIR]... SPEC...\n"
 		 "Prints the checked model (the IR the backends read) as JSON on stdout.\n"},
 	{"compat", "usage: drvgen compat [-I DIR]... [--json] OLD NEW\n"

@@ -98,9 +98,7 @@ static int make_dirs(const char *dir)
 	return mkdir(path, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Written beside the target and renamed over it, so a reader (or make)
- * never sees half a file. */
-static int write_atomically(const char *path, const char *text, size_t len)
+int write_atomically(const char *path, const char *text, size_t len)
 {
 	char tmp[4200];
 	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
@@ -127,9 +125,9 @@ int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, F
 		const struct drvgen_file *f = &out->files[i];
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s", f->dir ? f->dir : dir, f->name);
-		enum file_state state = compare_file(path, f->text, f->len);
-		if (f->author_owned && state != FILE_MISSING)
+		if (f->author_owned && access(path, F_OK) == 0)
 			continue; /* the author's now */
+		enum file_state state = compare_file(path, f->text, f->len);
 		if (state == FILE_SAME)
 			continue;
 		if (check) {

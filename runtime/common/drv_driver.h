@@ -160,4 +160,14 @@ struct drv_driver_desc {
 	void (*stop)(void *drv);
 };
 
+/* Whether a runtime can run desc: within its fixed limits, with what it
+ * needs to bind, and an irq hook if there are interrupts (init, start and
+ * stop may be left out). Both targets check it before acquiring anything. */
+static inline bool drv_desc_usable(const struct drv_driver_desc *desc)
+{
+	return desc->nmmio + desc->nports <= DRV_MAX_RESOURCES &&
+	       desc->ndma <= DRV_MAX_RESOURCES && desc->nirqs <= DRV_MAX_RESOURCES &&
+	       desc->size && desc->bind && desc->object && (!desc->nirqs || desc->irq);
+}
+
 #endif

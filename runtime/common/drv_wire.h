@@ -224,6 +224,36 @@ static inline uint32_t drv_error_status(int status, bool (*valid)(uint64_t))
 	return DRV_STATUS_INTERNAL;
 }
 
+/* A transport status (DRV_STATUS_UNKNOWN_LABEL .. DRV_STATUS_SHUTDOWN),
+ * not a method's own error. */
+static inline bool drv_is_transport_status(uint32_t st)
+{
+	return st >= DRV_STATUS_UNKNOWN_LABEL && st <= DRV_STATUS_SHUTDOWN;
+}
+
+/* What @malformed("close") closes a client for: its own fault, not the
+ * server's (DRV_STATUS_INTERNAL). */
+static inline bool drv_is_client_fault(uint32_t st)
+{
+	return st == DRV_STATUS_UNKNOWN_LABEL || st == DRV_STATUS_MALFORMED ||
+	       st == DRV_STATUS_BAD_CAPS;
+}
+
+/* Every transport's first check of a request: the header against what
+ * arrived, `len` bytes with `ncaps` capabilities (at most DRV_MAX_CAPS).
+ * 0, or the status to reply with. The capabilities themselves are the
+ * transport's to check. */
+static inline uint32_t drv_check_header(const struct drv_header *h, size_t len, unsigned ncaps)
+{
+	if (h->length != len - DRV_HEADER_SIZE || h->length % 8)
+		return DRV_STATUS_MALFORMED;
+	if (h->ncaps != ncaps)
+		return DRV_STATUS_BAD_CAPS;
+	if (h->status >> ncaps) /* ncaps <= DRV_MAX_CAPS: the shift is defined */
+		return DRV_STATUS_MALFORMED; /* kinds announced for capabilities not sent */
+	return 0;
+}
+
 /* ---- a call being served ---- */
 
 /* A `page...` capability as the server sees it: the client's buffer,

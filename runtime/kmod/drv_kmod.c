@@ -82,8 +82,7 @@ struct drv_kinst {
 	struct drv_kirq irqs[DRV_MAX_RESOURCES];
 	unsigned int nattached;
 	unsigned int nregistered;
-	unsigned int nobjs;
-	struct drv_object objs[];
+	struct drv_object objs[]; /* desc->ninterfaces */
 };
 
 enum drv_kcall_state {
@@ -296,13 +295,10 @@ static u32 drv_kcall_check(struct drv_kcall *kc, const struct drv_header *h,
 			   const struct drv_ioc_call *ioc)
 {
 	unsigned int i;
+	u32 st = drv_check_header(h, ioc->msg_len, ioc->ncaps);
 
-	if (h->length != ioc->msg_len - DRV_HEADER_SIZE || h->length % 8)
-		return DRV_STATUS_MALFORMED;
-	if (h->ncaps != ioc->ncaps)
-		return DRV_STATUS_BAD_CAPS;
-	if (h->status >> h->ncaps) /* ncaps <= 8 here: the shift is defined */
-		return DRV_STATUS_MALFORMED; /* kinds announced for capabilities not sent */
+	if (st)
+		return st;
 	for (i = 0; i < h->ncaps; i++) {
 		/* a handle (a file descriptor) means nothing to a kernel
 		 * driver, so this transport does not carry one */
@@ -313,14 +309,6 @@ static u32 drv_kcall_check(struct drv_kcall *kc, const struct drv_header *h,
 	}
 	kc->call.ncaps = h->ncaps;
 	return 0;
-}
-
-/* What @malformed("close") closes a client for: its own fault, not the
- * server's (DRV_STATUS_INTERNAL). */
-static bool drv_is_client_fault(u32 st)
-{
-	return st == DRV_STATUS_UNKNOWN_LABEL || st == DRV_STATUS_MALFORMED ||
-	       st == DRV_STATUS_BAD_CAPS;
 }
 
 /* Copies a reply message out: the header rh, then its payload. */
@@ -488,7 +476,7 @@ static void drv_kinst_release(struct kref *ref)
 	struct drv_kinst *inst = container_of(ref, struct drv_kinst, ref);
 	unsigned int i;
 
-	for (i = 0; i < inst->nobjs; i++) {
+	for (i = 0; i < inst->desc->ninterfaces; i++) {
 		kfree(inst->objs[i].misc.name);
 		kfree(inst->objs[i].misc.nodename);
 	}
@@ -553,8 +541,7 @@ static irqreturn_t drv_kmod_irq(int irq, void *data)
 	/* Even after removal began: until stop has quiesced it, the device
 	 * may still raise its line, and only the author knows if it did. */
 	spin_lock_irqsave(&inst->lock, flags);
-	if (inst->desc->irq)
-		mine = inst->desc->irq(inst->drv, ki->index);
+	mine = inst->desc->irq(inst->drv, ki->index); /* drv_desc_usable: there is one */
 	spin_unlock_irqrestore(&inst->lock, flags);
 	return mine ? IRQ_HANDLED : IRQ_NONE;
 }
@@ -842,8 +829,7 @@ static int drv_kinst_probe(struct drv_kmod *kmod, struct pci_dev *pdev, struct d
 	struct drv_kinst *inst;
 	int ret;
 
-	if (desc->nmmio + desc->nports > DRV_MAX_RESOURCES || desc->ndma > DRV_MAX_RESOURCES ||
-	    desc->nirqs > DRV_MAX_RESOURCES || !desc->size || !desc->bind || !desc->object)
+	if (!drv_desc_usable(desc))
 		return -EINVAL;
 	inst = kzalloc(struct_size(inst, objs, desc->ninterfaces), GFP_KERNEL);
 	if (!inst)
@@ -852,7 +838,6 @@ static int drv_kinst_probe(struct drv_kmod *kmod, struct pci_dev *pdev, struct d
 	inst->kmod = kmod;
 	inst->desc = desc;
 	inst->pdev = pdev;
-	inst->nobjs = desc->ninterfaces;
 	spin_lock_init(&inst->lock);
 	INIT_LIST_HEAD(&inst->deferred);
 	INIT_LIST_HEAD(&inst->shutdown);

@@ -119,7 +119,7 @@ int drv_client_status(struct drv_reply *reply, bool (*valid)(uint64_t))
 		return -DRV_E_BAD_REPLY; /* success with the wrong handles */
 	if (st <= 0xffff && valid && valid(st))
 		return (int)st;
-	if (st >= DRV_STATUS_UNKNOWN_LABEL && st <= DRV_STATUS_SHUTDOWN)
+	if (drv_is_transport_status(st))
 		return -(int)st;
 	return -DRV_E_BAD_REPLY;
 }

@@ -671,10 +671,6 @@ static int open_irqs(struct host *h)
 {
 	const struct drv_driver_desc *d = h->desc;
 	bool intx = false;
-	if (d->nirqs && !d->irq) {
-		LOG(h, "the manifest lists interrupts but the driver has no irq hook");
-		return -EINVAL;
-	}
 	for (unsigned i = 0; i < d->nirqs; i++) {
 		struct host_irq *q = &h->irqs[i];
 		q->host = h;
@@ -1237,10 +1233,10 @@ static int acquire(struct host *h)
 		pci |= d->match[i].bus == DRV_BUS_PCI;
 		isa |= d->match[i].bus == DRV_BUS_ISA;
 	}
-	if (pci == isa || d->nmmio + d->nports > DRV_MAX_RESOURCES ||
-	    d->ndma > DRV_MAX_RESOURCES || d->nirqs > DRV_MAX_RESOURCES) {
+	if (pci == isa || !drv_desc_usable(d)) {
 		LOG(h, "the driver description is unusable (%s)",
-		    pci == isa ? "it must match PCI or ISA devices" : "too many resources");
+		    pci == isa ? "it must match PCI or ISA devices"
+			       : "too many resources, or no irq hook");
 		return -EINVAL;
 	}
 	h->pci = pci;

@@ -68,11 +68,9 @@ static int ioctl_call(struct drv_client *c, uint16_t kind, uint64_t label, uint3
 	ioc.ncaps = ncaps;
 	ioc.reply = (uint64_t)(uintptr_t)c->in;
 	ioc.reply_cap = DRV_MAX_MESSAGE;
-	int st;
-	do
-		st = ioctl(k->fd, DRV_IOC_CALL, &ioc);
-	while (st < 0 && errno == EINTR);
-	if (st < 0)
+	/* Never retried: the module returns EINTR only to a caller a fatal
+	 * signal is ending, and the driver may already have acted on the call. */
+	if (ioctl(k->fd, DRV_IOC_CALL, &ioc) < 0)
 		return errno == ENOMEM ? -DRV_E_NO_MEMORY : ioctl_broken(k, -DRV_E_CONNECTION);
 	if (!r)
 		return 0;

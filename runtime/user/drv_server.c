@@ -309,12 +309,9 @@ static uint32_t check_message(struct connection *c, struct call_slot *slot,
 			      const struct drv_header *h, size_t n)
 {
 	struct drv_call *call = &slot->call;
-	if (h->length != n - DRV_HEADER_SIZE || h->length % 8)
-		return DRV_STATUS_MALFORMED;
-	if (h->ncaps != slot->nfds)
-		return DRV_STATUS_BAD_CAPS;
-	if (h->ncaps < 32 && h->status >> h->ncaps)
-		return DRV_STATUS_MALFORMED; /* kinds announced for capabilities not sent */
+	uint32_t st = drv_check_header(h, n, slot->nfds);
+	if (st)
+		return st;
 	for (unsigned i = 0; i < slot->nfds; i++) {
 		struct drv_cap *cap = &call->caps[i];
 		if (h->status >> i & 1) {
@@ -335,18 +332,6 @@ static uint32_t check_message(struct connection *c, struct call_slot *slot,
 	return 0;
 }
 
-static bool is_transport_status(int st)
-{
-	return st >= DRV_STATUS_UNKNOWN_LABEL && st <= DRV_STATUS_SHUTDOWN;
-}
-
-/* What @malformed("close") closes a connection for: the client's fault,
- * not the server's own (DRV_STATUS_INTERNAL). */
-static bool is_client_fault(int st)
-{
-	return st == DRV_STATUS_UNKNOWN_LABEL || st == DRV_STATUS_MALFORMED ||
-	       st == DRV_STATUS_BAD_CAPS;
-}
 
 static void server_finish(struct drv_call *call, uint32_t status);
 
@@ -412,9 +397,9 @@ static void serve_connection(struct connection *c)
 		if (st == DRV_DEFER) /* answered before its handler returned */
 			st = (int)slot->early_status;
 	}
-	if (is_transport_status(st)) {
+	if (drv_is_transport_status((uint32_t)st)) {
 		s->stats.errors++;
-		if (is_client_fault(st) && c->object->iface->close_on_malformed) {
+		if (drv_is_client_fault((uint32_t)st) && c->object->iface->close_on_malformed) {
 			s->stats.dropped++;
 			finish_slot(slot);
 			drop_connection(c);
@@ -925,9 +910,9 @@ static int local_call(struct drv_client *c, uint16_t kind, uint64_t label, uint3
 	for (unsigned i = 0; i < ncaps; i++)
 		if (call->caps[i].kind == DRV_CAP_HANDLE && call->caps[i].fd >= 0)
 			close(call->caps[i].fd);
-	if (is_transport_status(st)) {
+	if (drv_is_transport_status((uint32_t)st)) {
 		o->server->stats.errors++;
-		if (is_client_fault(st) && o->iface->close_on_malformed) {
+		if (drv_is_client_fault((uint32_t)st) && o->iface->close_on_malformed) {
 			l->closed = true;
 			return -DRV_E_CONNECTION;
 		}

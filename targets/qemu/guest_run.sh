@@ -128,7 +128,7 @@ start_server() {
     return 1
 }
 
-# stop_server NAME PID LOG: SIGTERM; it must exit 0 and remove its socket.
+# stop_server NAME PID: SIGTERM; it must exit 0 (its socket stays: the sandbox denies unlink).
 stop_server() {
     [ -n "$2" ] || return 0
     kill -TERM "$2" 2>/dev/null

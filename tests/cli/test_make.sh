@@ -106,6 +106,11 @@ static int edu_reset(struct edu_device *self, struct drv_call *call)
 EOF
 run_make
 [ $status = 0 ] || fail "make generate still fails with the handler written: $(grep error "$tmp/log")"
+# The author's file alone is an input of its spec's generation.
+settle
+touch specs/edu/edu.c
+run_make
+[ $status = 0 ] || fail "make generate after touching the skeleton: $(grep error "$tmp/log")"
 [ "$ran" = "generated/edu " ] || fail "the skeleton's edit ran drvgen for: $ran"
 
 # The standard library file a spec uses is a dependency.

@@ -96,6 +96,7 @@ sed -i '/call dma_read/r '"$tmp/edu/edu.idl.new" "$tmp/edu/edu.idl"
 rm "$tmp/edu/edu.idl.new"
 grep -q 'call reset' "$tmp/edu/edu.idl" || fail "the call was not added"
 "$drvgen" gen --check -o "$tmp/gen" --skeleton "$tmp/edu" "$tmp/edu" >/dev/null 2>"$tmp/diff"
+[ $? = 1 ] || fail "gen --check of a spec with a new call exits 1"
 grep -q '^+.*edu_device_reset' "$tmp/diff" || fail "the new call's stub is in the diff"
 grep -q 'E0601' "$tmp/diff" || fail "the skeleton lacks the new handler: E0601"
 stray=$(hunks_outside '[Rr][Ee][Ss][Ee][Tt]' <"$tmp/diff")
@@ -109,9 +110,11 @@ grep '^--- ' "$tmp/diff" | grep -q 'regs\|driver\|kmod\|main' && fail "adding a 
 # registers in the description table.
 rm -rf "$tmp/gen"
 "$drvgen" gen -o "$tmp/gen" --skeleton "$tmp/edu" "$tmp/edu" >/dev/null 2>&1
+[ $? = 1 ] || fail "gen exits 1 while the skeleton lacks edu_reset (E0601)"
 printf '      - { name: scratch, offset: 0xa0, access: rw, doc: a spare register }\n' \
 	>>"$tmp/edu/edu.regs.yaml"
 "$drvgen" gen --check -o "$tmp/gen" --skeleton "$tmp/edu" "$tmp/edu" >/dev/null 2>"$tmp/diff"
+[ $? = 1 ] || fail "gen --check of a spec with a new register exits 1"
 grep -q '^+#define EDU_SCRATCH_OFFSET 0xa0u' "$tmp/diff" || fail "the new register is in the diff"
 stray=$(hunks_outside '[Ss][Cc][Rr][Aa][Tt][Cc][Hh]' '^[-+]	\.nregs = 1[12],$' <"$tmp/diff")
 [ -z "$stray" ] || fail "adding a register changed other lines:

@@ -226,7 +226,7 @@ struct loop_stats {
 
 /* ROUNDS of liveness, factorial and a DMA round trip through this client's
  * own part of the device buffer (`half` 0: bytes [0, 2000), 1: [2048, 4048);
- * the full-buffer transfers are check_dma's). 0, or 1 with stats->error. */
+ * the full-buffer transfers are check_dma_full's). 0, or 1 with stats->error. */
 static int client_loop(unsigned half, struct loop_stats *stats)
 {
 	struct edu_device_client *c = NULL;
