@@ -5,10 +5,11 @@
 # userspace driver server an ISA interrupt line (runtime/kmod/drv_uio_irq.c).
 #
 # The driver is the one GENDIR/<driver>_kmod.c names (drvgen gen writes one
-# per manifest). Its module links, as the contract says: the generated
+# per manifest). Its module links the generated
 # GENDIR/<driver>_kmod.c and <driver>_driver.c, the server dispatch of every
 # interface GENDIR holds (GENDIR/*_server.c: those the driver serves and
-# their parents), the author's SPECDIR/<driver>.c, and runtime/kmod/drv_kmod.c.
+# their parents), the author's SPECDIR/<driver>.c, and the module runtime
+# (runtime/kmod/*.c but drv_uio_irq.c).
 #
 # Kbuild, against the headers of the newest /boot/vmlinuz-* (or $KVER);
 # -Werror, and sparse when it is installed. Any warning, from the compiler,
@@ -59,10 +60,16 @@ else
 		objs="$objs gen/$(basename "$f" .c).o"
 	done
 	cp "$spec/$name.c" "$kb/spec/"
-	cp "$top/runtime/kmod/drv_kmod.c" "$kb/runtime/"
+	# the module runtime: every runtime/kmod/*.c but drv_uio_irq.c, a
+	# module of its own
+	for f in "$top"/runtime/kmod/*.c; do
+		[ "$(basename "$f")" = drv_uio_irq.c ] && continue
+		cp "$f" "$kb/runtime/"
+		objs="$objs runtime/$(basename "$f" .c).o"
+	done
 	cat > "$kb/Kbuild" <<KBUILD
 obj-m := $name.o
-$name-y :=$objs spec/$name.o runtime/drv_kmod.o
+$name-y :=$objs spec/$name.o
 ccflags-y := -Werror -I$top/runtime/kmod -I$top/runtime/common -I$gen -I$spec
 KBUILD
 fi
