@@ -179,7 +179,9 @@ test-clang:
 
 # Each spec folder's output lives, committed, in generated/<spec>; focused
 # inputs keep theirs in tests/golden/gen/<case>/expected.
-SPECS := edu uart16550
+# Every folder of specs/ that holds spec files.
+GEN_SPECS := $(sort $(patsubst specs/%/,%,$(dir $(wildcard specs/*/*.idl specs/*/*.regs.yaml \
+	specs/*/*.manifest.yaml))))
 GOLDEN_GEN := $(notdir $(wildcard tests/golden/gen/*))
 
 # `make generate` reruns drvgen for a spec only when a file its last run read
@@ -189,7 +191,7 @@ GOLDEN_GEN := $(notdir $(wildcard tests/golden/gen/*))
 # generated files are written only when their bytes change, so they keep
 # their times, and what is built from an unchanged one is not rebuilt.
 DRVGEN := $(BUILD)/drvgen
-SPEC_STAMPS := $(SPECS:%=$(BUILD)/generate/spec-%.stamp)
+SPEC_STAMPS := $(GEN_SPECS:%=$(BUILD)/generate/spec-%.stamp)
 GEN_STAMPS := $(SPEC_STAMPS) $(GOLDEN_GEN:%=$(BUILD)/generate/golden-%.stamp)
 -include $(GEN_STAMPS:.stamp=.d)
 
@@ -218,7 +220,7 @@ $(BUILD)/generate:
 # prints a diff for each stale file, and names each missing one), and are
 # clang-format clean against generated/.clang-format.
 test-generated: $(BUILD)/drvgen
-	@stale=0; for s in $(SPECS); do \
+	@stale=0; for s in $(GEN_SPECS); do \
 		$(BUILD)/drvgen gen --check -o generated/$$s --skeleton specs/$$s specs/$$s || stale=1; \
 	done; \
 	for c in $(GOLDEN_GEN); do \
@@ -338,15 +340,16 @@ include targets/qemu/qemu.mk
 # the stubs, and a method the driver skeleton lacks stops the build (E0601).
 drivers qemu-clients: $(if $(filter generated,$(QEMU_GEN)),$(SPEC_STAMPS))
 
-# From the specs to drivers running on QEMU: check the specs, generate both
-# drivers afresh, build edu and pcserial as kernel modules and as userspace
-# servers, boot QEMU and run the same clients against each.
+# From the specs to drivers running on QEMU: check the specs, generate every
+# driver afresh, build each as a kernel module and as a userspace server,
+# boot QEMU and run the same clients against each.
 .PHONY: demo
 demo: $(BUILD)/drvgen
-	$(BUILD)/drvgen check specs/edu specs/uart16550 dsl/std
-	@echo "drvgen: specs/edu, specs/uart16550 and dsl/std check clean"
+	@set -e; for s in $(GEN_SPECS); do $(BUILD)/drvgen check specs/$$s; done
+	$(BUILD)/drvgen check dsl/std
+	@echo "drvgen: $(GEN_SPECS:%=specs/%) and dsl/std check clean"
 	@rm -rf $(BUILD)/demo/gen
-	@set -e; for s in $(SPECS); do \
+	@set -e; for s in $(GEN_SPECS); do \
 		echo "$(BUILD)/drvgen gen --skeleton specs/$$s -o $(BUILD)/demo/gen/$$s specs/$$s"; \
 		$(BUILD)/drvgen gen --skeleton specs/$$s -o $(BUILD)/demo/gen/$$s specs/$$s; done
 	@$(MAKE) --no-print-directory QEMU_GEN=$(BUILD)/demo/gen DRIVERS=$(BUILD)/demo/drivers \

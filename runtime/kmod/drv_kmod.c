@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* drv_kmod.c - the kernel-module runtime: a drvgen driver description
+/* drv_kmod.c - the kernel-module runtime, drvgen.ko: a drvgen driver description
  * (drv_driver.h) registered with the PCI core or, for an ISA device, as a
  * platform device, and its
  * instances probed and removed in order.
@@ -8,10 +8,90 @@
  * the manifest lists (kmod_res.c), hands them to the generated bind, runs
  * the author's hooks, and makes one misc device per interface the driver
  * serves, at /dev/drvgen/<interface>/<instance> (kmod_call.c).
+ *
+ * The runtime is one module every driver module depends on, as a class
+ * core is in Linux: one copy of it in memory, one registry of protocol
+ * instance numbers for all drivers, and the class adapters of block and
+ * network drivers written once. Its exports are GPL-only; the driver
+ * modules drvgen generates are Dual MIT/GPL. A driver module built against
+ * other runtime headers is refused at load (modversions).
  */
+#include <linux/mutex.h>
 #include <linux/slab.h>
 
 #include "kmod.h"
+
+/* ---- protocol instance numbers ---- */
+
+struct drv_kregistry_entry {
+	struct list_head node;
+	const char *interface;
+	int n;
+};
+
+static LIST_HEAD(drv_kregistry);
+static DEFINE_MUTEX(drv_kregistry_lock);
+
+static bool drv_kregistry_taken(const char *interface, int n)
+{
+	struct drv_kregistry_entry *e;
+
+	list_for_each_entry(e, &drv_kregistry, node)
+		if (e->n == n && !strcmp(e->interface, interface))
+			return true;
+	return false;
+}
+
+int drv_kregistry_take(const struct drv_driver_desc *desc)
+{
+	struct drv_kregistry_entry *e[DRV_MAX_RESOURCES];
+	unsigned int i;
+	int n = 0;
+
+	if (desc->ninterfaces > DRV_MAX_RESOURCES)
+		return -EINVAL;
+	for (i = 0; i < desc->ninterfaces; i++) {
+		e[i] = kzalloc(sizeof(*e[i]), GFP_KERNEL);
+		if (!e[i]) {
+			while (i-- > 0)
+				kfree(e[i]);
+			return -ENOMEM;
+		}
+	}
+	mutex_lock(&drv_kregistry_lock);
+	for (i = 0; i < desc->ninterfaces;) {
+		if (drv_kregistry_taken(desc->interfaces[i]->name, n)) {
+			n++;
+			i = 0;
+		} else {
+			i++;
+		}
+	}
+	for (i = 0; i < desc->ninterfaces; i++) {
+		/* the name lives in the driver module, which outlives the entry */
+		e[i]->interface = desc->interfaces[i]->name;
+		e[i]->n = n;
+		list_add_tail(&e[i]->node, &drv_kregistry);
+	}
+	mutex_unlock(&drv_kregistry_lock);
+	return n;
+}
+
+void drv_kregistry_give(const struct drv_driver_desc *desc, int n)
+{
+	struct drv_kregistry_entry *e, *next;
+	unsigned int i;
+
+	mutex_lock(&drv_kregistry_lock);
+	for (i = 0; i < desc->ninterfaces; i++)
+		list_for_each_entry_safe(e, next, &drv_kregistry, node)
+			if (e->n == n && e->interface == desc->interfaces[i]->name) {
+				list_del(&e->node);
+				kfree(e);
+				break;
+			}
+	mutex_unlock(&drv_kregistry_lock);
+}
 
 /* Runs a hook under the instance lock. */
 static void drv_kinst_hook(struct drv_kinst *inst, void (*hook)(void *drv))
@@ -57,7 +137,9 @@ static void drv_kinst_teardown(struct drv_kinst *inst)
 	kvfree(inst->event);
 	inst->event = NULL;
 	if (inst->instance >= 0)
-		ida_free(&inst->kmod->instances, inst->instance);
+		drv_kregistry_give(desc, inst->instance);
+	if (inst->number >= 0)
+		ida_free(&inst->kmod->instances, inst->number);
 	/* the mappings, DMA buffers and vectors are the device's managed
 	 * resources, released once remove returns */
 	kref_put(&inst->ref, drv_kinst_release);
@@ -100,13 +182,19 @@ static int drv_kinst_probe(struct drv_kmod *kmod, struct pci_dev *pdev, struct d
 	spin_lock_init(&inst->lock);
 	INIT_LIST_HEAD(&inst->deferred);
 	INIT_LIST_HEAD(&inst->shutdown);
-	inst->instance = ida_alloc(&kmod->instances, GFP_KERNEL);
+	inst->instance = -1;
+	inst->number = ida_alloc(&kmod->instances, GFP_KERNEL);
+	if (inst->number < 0) {
+		ret = inst->number;
+		goto fail;
+	}
+	inst->instance = drv_kregistry_take(desc);
 	if (inst->instance < 0) {
 		ret = inst->instance;
 		goto fail;
 	}
 	res = kzalloc(sizeof(*res), GFP_KERNEL);
-	inst->name = kasprintf(GFP_KERNEL, "%s%d", desc->name, inst->instance);
+	inst->name = kasprintf(GFP_KERNEL, "%s%d", desc->name, inst->number);
 	inst->drv = kvzalloc(*desc->size ? *desc->size : 1, GFP_KERNEL);
 	inst->event = kvzalloc(DRV_MAX_PAYLOAD, GFP_KERNEL);
 	if (!res || !inst->name || !inst->drv || !inst->event) {
@@ -140,7 +228,7 @@ static int drv_kinst_probe(struct drv_kmod *kmod, struct pci_dev *pdev, struct d
 	if (ret)
 		goto fail;
 	drv_kinst_hook(inst, desc->start);
-	dev_info(dev, "%s: instance %d\n", desc->name, inst->instance);
+	dev_info(dev, "%s: %s, protocols at instance %d\n", desc->name, inst->name, inst->instance);
 	*out = inst;
 	return 0;
 
@@ -300,6 +388,7 @@ int drv_kmod_register(struct drv_kmod *kmod, const struct drv_driver_desc *desc,
 	}
 	return ret;
 }
+EXPORT_SYMBOL_GPL(drv_kmod_register);
 
 void drv_kmod_unregister(struct drv_kmod *kmod)
 {
@@ -315,3 +404,7 @@ void drv_kmod_unregister(struct drv_kmod *kmod)
 	destroy_workqueue(kmod->wq);
 	ida_destroy(&kmod->instances);
 }
+EXPORT_SYMBOL_GPL(drv_kmod_unregister);
+
+MODULE_LICENSE("Dual MIT/GPL");
+MODULE_DESCRIPTION("drvgen: the runtime of drvgen's kernel-module drivers");

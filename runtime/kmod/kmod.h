@@ -97,8 +97,9 @@ struct drv_kinst {
 	const struct drv_driver_desc *desc;
 	struct pci_dev *pdev; /* NULL for ISA */
 	struct device *dev;   /* the PCI or ISA device */
-	int instance;         /* -1 until numbered */
-	char *name;           /* "edu0": the IRQ's name in /proc/interrupts */
+	int number;           /* among the driver's devices; -1 until numbered */
+	int instance;         /* its protocols' instance (drv_kregistry); -1 until given */
+	char *name;           /* "edu0": driver and number, for the IRQ and misc names */
 
 	spinlock_t lock; /* the author's code, and the state of every call */
 	bool dead;       /* removed: no call reaches the driver any more */
@@ -120,6 +121,15 @@ struct drv_kinst {
 	unsigned int nregistered;
 	struct drv_object objs[]; /* desc->ninterfaces */
 };
+
+/* ---- drv_kmod.c ---- */
+
+/* Protocol instance numbers are shared by every drvgen module: two drivers
+ * serving dev::serial make /dev/drvgen/dev::serial/0 and .../1. The
+ * lowest number free in all of the driver's interfaces, or a negative
+ * errno; given back at removal. */
+int drv_kregistry_take(const struct drv_driver_desc *desc);
+void drv_kregistry_give(const struct drv_driver_desc *desc, int n);
 
 /* ---- kmod_res.c ---- */
 

@@ -17,6 +17,7 @@
 #include <linux/build_bug.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -471,11 +472,13 @@ uint8_t *drv_event_buffer(struct drv_object *obj)
 {
 	return obj->inst->event;
 }
+EXPORT_SYMBOL_GPL(drv_event_buffer);
 
 int drv_event_send(struct drv_object *obj, uint64_t label, uint32_t len)
 {
 	return -DRV_E_CONNECTION;
 }
+EXPORT_SYMBOL_GPL(drv_event_send);
 
 
 /* ---- the instance's misc devices ---- */
@@ -498,8 +501,8 @@ int drv_kcall_publish(struct drv_kinst *inst)
 			return -EINVAL;
 		misc->minor = MISC_DYNAMIC_MINOR;
 		misc->name = desc->ninterfaces == 1 ?
-				     kasprintf(GFP_KERNEL, "%s%d", desc->name, inst->instance) :
-				     kasprintf(GFP_KERNEL, "%s%d-%u", desc->name, inst->instance, i);
+				     kasprintf(GFP_KERNEL, "%s", inst->name) :
+				     kasprintf(GFP_KERNEL, "%s-%u", inst->name, i);
 		/* devtmpfs makes /dev/drvgen/<interface>/<instance>: the
 		 * userspace run directory's layout */
 		misc->nodename = kasprintf(GFP_KERNEL, "drvgen/%s/%d", obj->iface->name,

@@ -12,6 +12,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/ioport.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 
 #include "kmod.h"
@@ -275,6 +276,7 @@ int drv_dma_map(struct drv_dma_stream *s, struct drv_call *call, unsigned int ca
 	map->slot = slot;
 	return 0;
 }
+EXPORT_SYMBOL_GPL(drv_dma_map);
 
 void drv_dma_unmap(struct drv_dma_map *map)
 {
@@ -290,6 +292,7 @@ void drv_dma_unmap(struct drv_dma_map *map)
 	map->seg = NULL;
 	map->nseg = 0;
 }
+EXPORT_SYMBOL_GPL(drv_dma_unmap);
 
 void drv_dma_sync_for_cpu(struct drv_dma_map *map)
 {
@@ -299,6 +302,7 @@ void drv_dma_sync_for_cpu(struct drv_dma_map *map)
 		dma_sync_sg_for_cpu(slot->stream->inst->dev, slot->pages->sgt.sgl,
 				    (int)slot->pages->sgt.orig_nents, slot->dir);
 }
+EXPORT_SYMBOL_GPL(drv_dma_sync_for_cpu);
 
 void drv_dma_sync_for_device(struct drv_dma_map *map)
 {
@@ -308,6 +312,7 @@ void drv_dma_sync_for_device(struct drv_dma_map *map)
 		dma_sync_sg_for_device(slot->stream->inst->dev, slot->pages->sgt.sgl,
 				       (int)slot->pages->sgt.orig_nents, slot->dir);
 }
+EXPORT_SYMBOL_GPL(drv_dma_sync_for_device);
 
 void drv_kres_release_call(struct drv_kinst *inst, struct drv_call *call)
 {
@@ -367,11 +372,13 @@ void drv_timer_arm(struct drv_timer *t, uint64_t ns)
 {
 	drv_kres_timer_start(t, ns, 0);
 }
+EXPORT_SYMBOL_GPL(drv_timer_arm);
 
 void drv_timer_arm_periodic(struct drv_timer *t, uint64_t ns)
 {
 	drv_kres_timer_start(t, ns, ns ? ns : 1);
 }
+EXPORT_SYMBOL_GPL(drv_timer_arm_periodic);
 
 /* The author holds the instance lock: an expiry waiting for it sees the
  * timer disarmed (hrtimer_try_to_cancel cannot wait for it here). */
@@ -380,6 +387,7 @@ void drv_timer_disarm(struct drv_timer *t)
 	t->armed = false;
 	hrtimer_try_to_cancel(&t->hr);
 }
+EXPORT_SYMBOL_GPL(drv_timer_disarm);
 
 static int drv_kres_timers(struct drv_kinst *inst, struct drv_resources *res)
 {

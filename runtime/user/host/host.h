@@ -89,13 +89,16 @@ struct host_bus {
 extern const struct host_bus host_vfio_bus;
 extern const struct host_bus host_uio_bus;
 
-/* The IOVA space the server hands out (vfio.c): first fit over the ranges
- * the IOMMU allows. */
+/* The IOVA space the server hands out (vfio.c): first fit, lowest first,
+ * in the ranges the IOMMU allows. */
+struct host_iova_range {
+	uint64_t start, end; /* [start, end) */
+};
+
 struct host_iova {
-	uint64_t start, end; /* [start, end): where allocations may go */
-	struct host_iova_range {
-		uint64_t start, end;
-	} *used;
+	struct host_iova_range allowed[8]; /* sorted; none: not read yet */
+	unsigned nallowed;
+	struct host_iova_range *used; /* sorted */
 	size_t nused, cap;
 };
 

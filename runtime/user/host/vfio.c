@@ -247,9 +247,9 @@ static int vfio_irqs(struct host *h)
 /* ---- DMA through the IOMMU ---- */
 
 /* The IOVA ranges the IOMMU can translate, less what is reserved (the MSI
- * window, say): the capability chain of VFIO_IOMMU_GET_INFO. The window
- * starts at 1 MiB, so that a device writing to a NULL-ish bus address
- * faults instead of hitting a buffer. */
+ * window, say): the capability chain of VFIO_IOMMU_GET_INFO. Nothing goes
+ * below 1 MiB, so that a device writing to a NULL-ish bus address faults
+ * instead of hitting a buffer. */
 static int iova_window(struct host *h)
 {
 	struct vfio_iommu_type1_info probe = {.argsz = sizeof probe};
@@ -261,66 +261,64 @@ static int iova_window(struct host *h)
 		return -ENOMEM;
 	info->argsz = size;
 	int st = ioctl(h->container_fd, VFIO_IOMMU_GET_INFO, info) < 0 ? -errno : 0;
-	h->iova.start = 1u << 20;
-	h->iova.end = 1ull << 39;
-	if (!st && (info->flags & VFIO_IOMMU_INFO_CAPS) && info->cap_offset) {
-		uint32_t off = info->cap_offset;
-		uint64_t best = 0;
-		while (off && off + sizeof(struct vfio_info_cap_header) <= size) {
-			struct vfio_info_cap_header *c = (void *)((uint8_t *)info + off);
-			if (c->id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE) {
-				struct vfio_iommu_type1_info_cap_iova_range *r = (void *)c;
-				/* the biggest range from the bottom: devices with
-				 * few address bits need low addresses */
-				for (uint32_t i = 0; i < r->nr_iovas; i++) {
-					uint64_t s = r->iova_ranges[i].start, e = r->iova_ranges[i].end;
-					if (s < (1u << 20))
-						s = 1u << 20;
-					if (e > s && e - s > best && s < (1ull << 32)) {
-						best = e - s;
-						h->iova.start = s;
-						h->iova.end = e + 1;
-					}
-				}
+	struct host_iova *v = &h->iova;
+	uint32_t off = !st && (info->flags & VFIO_IOMMU_INFO_CAPS) ? info->cap_offset : 0;
+	while (off && off + sizeof(struct vfio_info_cap_header) <= size) {
+		struct vfio_info_cap_header *c = (void *)((uint8_t *)info + off);
+		if (c->id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE) {
+			struct vfio_iommu_type1_info_cap_iova_range *r = (void *)c;
+			/* the kernel lists them in order */
+			for (uint32_t i = 0; i < r->nr_iovas && v->nallowed < 8; i++) {
+				uint64_t s = r->iova_ranges[i].start, e = r->iova_ranges[i].end;
+				if (s < (1u << 20))
+					s = 1u << 20;
+				if (e > s)
+					v->allowed[v->nallowed++] = (struct host_iova_range){s, e + 1};
 			}
-			off = c->next;
 		}
+		off = c->next;
 	}
 	free(info);
+	if (!st && !v->nallowed) /* no list: the 39 bits every VT-d has */
+		v->allowed[v->nallowed++] = (struct host_iova_range){1u << 20, 1ull << 39};
 	return st;
 }
 
-/* First fit among the used ranges, kept sorted: [start, start + size)
- * below limit. */
+/* First fit, lowest first: [start, start + size) below limit, inside an
+ * allowed range, clear of every used one. */
 static int iova_alloc(struct host_iova *v, uint64_t size, uint64_t limit, uint64_t *out)
 {
-	uint64_t at = v->start;
-	size_t i = 0;
-	for (; i <= v->nused; i++) {
-		uint64_t gap_end = i < v->nused ? v->used[i].start : v->end;
-		if (gap_end > limit)
-			gap_end = limit;
-		if (at <= gap_end && gap_end - at >= size)
-			break;
-		if (i < v->nused && v->used[i].end > at)
+	size_t i = 0; /* used[i] is the first used range at or after `at` */
+	for (unsigned r = 0; r < v->nallowed; r++) {
+		uint64_t at = v->allowed[r].start;
+		uint64_t end = v->allowed[r].end < limit ? v->allowed[r].end : limit;
+		while (i < v->nused && v->used[i].end <= at)
+			i++;
+		for (; at < end && end - at >= size; i++) {
+			uint64_t gap_end = i < v->nused && v->used[i].start < end ? v->used[i].start : end;
+			if (gap_end >= at && gap_end - at >= size)
+				goto found;
+			if (i >= v->nused)
+				break;
 			at = v->used[i].end;
+		}
+		continue;
+found:
+		if (v->nused == v->cap) {
+			size_t cap = v->cap ? v->cap * 2 : 64;
+			void *p = realloc(v->used, cap * sizeof *v->used);
+			if (!p)
+				return -ENOMEM;
+			v->used = p;
+			v->cap = cap;
+		}
+		memmove(&v->used[i + 1], &v->used[i], (v->nused - i) * sizeof *v->used);
+		v->used[i] = (struct host_iova_range){at, at + size};
+		v->nused++;
+		*out = at;
+		return 0;
 	}
-	if (i > v->nused)
-		return -ENOSPC;
-	if (v->nused == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 64;
-		void *p = realloc(v->used, cap * sizeof *v->used);
-		if (!p)
-			return -ENOMEM;
-		v->used = p;
-		v->cap = cap;
-	}
-	memmove(&v->used[i + 1], &v->used[i], (v->nused - i) * sizeof *v->used);
-	v->used[i].start = at;
-	v->used[i].end = at + size;
-	v->nused++;
-	*out = at;
-	return 0;
+	return -ENOSPC;
 }
 
 static void iova_free(struct host_iova *v, uint64_t start)
@@ -335,7 +333,7 @@ static void iova_free(struct host_iova *v, uint64_t start)
 
 static int map_range(struct host *h, void *cpu, uint64_t size, unsigned bits, uint64_t *bus)
 {
-	if (!h->iova.end) {
+	if (!h->iova.nallowed) {
 		int st = iova_window(h);
 		if (st) {
 			HOST_LOG(h, "cannot read the IOMMU's address ranges: %s", strerror(-st));
