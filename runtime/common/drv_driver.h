@@ -279,6 +279,7 @@ static inline bool drv_desc_usable(const struct drv_driver_desc *desc)
 	return desc->nmmio + desc->nports <= DRV_MAX_RESOURCES &&
 	       desc->ndma <= DRV_MAX_RESOURCES && desc->nirqs <= DRV_MAX_RESOURCES &&
 	       desc->nconfig <= DRV_MAX_RESOURCES && desc->ntimers <= DRV_MAX_RESOURCES &&
+	       desc->ninterfaces <= DRV_MAX_RESOURCES &&
 	       desc->size && desc->bind && desc->object && (!desc->nirqs || desc->irq) &&
 	       (!desc->ntimers || desc->timer);
 }

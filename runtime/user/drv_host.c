@@ -12,8 +12,8 @@
  *
  * The order, one log line per step:
  *   find the device -> lock it -> VFIO or UIO -> config blocks -> map BARs
- *   -> ports -> interrupts -> bus mastering + DMA -> timers -> bind, init
- *   -> publish the protocols -> sandbox -> start -> serve -> stop.
+ *   -> ports -> interrupts -> bus mastering + DMA -> timers -> publish the
+ *   protocols -> bind, init -> sandbox -> start -> serve -> stop.
  * Publishing comes before the sandbox: it needs socket(), bind(), mkdir()
  * and link() on paths, which the filter would otherwise have to allow for
  * the whole life of the process. A client that connects in between waits
@@ -52,7 +52,8 @@ static void usage(const struct host *h)
 	fprintf(stderr,
 		"usage: %s-server [--device DDDD:BB:DD.F] [--instance N] [--uio] [-v]\n"
 		"  --device    the PCI device to drive (default: the first one the manifest matches)\n"
-		"  --instance  the instance number its protocols are published as (default 0)\n"
+		"  --instance  the instance number its protocols are published as (default: the\n"
+		"              lowest free one)\n"
 		"  --uio       serve through uio_pci_generic even where VFIO could (no MSI, no IOMMU)\n"
 		"  -v          log every interrupt\n",
 		h->name);
@@ -384,6 +385,11 @@ static int watch_signals(struct host *h)
 	return drv_server_watch(h->server, h->sig_fd, POLLIN, on_signal, h);
 }
 
+/* The protocols' sockets, before bind: the instance number is then known
+ * to the driver (drv->instance). The lowest number free for the first
+ * protocol, and the same one for the others, unless --instance says. A
+ * client that connects now waits in the listen backlog until the loop
+ * serves. */
 static int publish(struct host *h)
 {
 	const struct drv_driver_desc *d = h->desc;
@@ -394,32 +400,55 @@ static int publish(struct host *h)
 	}
 	for (unsigned i = 0; i < d->ninterfaces; i++) {
 		const struct drv_interface *iface = d->interfaces[i];
-		struct drv_object *obj;
-		st = drv_server_add(h->server, iface, d->object(h->drv, i), &obj);
+		st = drv_server_add(h->server, iface, d->object(h->drv, i), &h->objects[i]);
 		if (!st)
-			st = drv_object_publish(obj, h->instance);
+			st = drv_object_publish(h->objects[i], h->instance);
 		if (st) {
-			HOST_LOG(h, "cannot publish %s/%d: %s", iface->name, h->instance,
-				 strerror(-st));
+			HOST_LOG(h, "cannot publish %s/%d: %s", iface->name, h->instance, strerror(-st));
 			return st;
 		}
+		h->instance = drv_object_instance(h->objects[i]);
 		HOST_LOG(h, "published %s at %s/%s/%d", iface->name, drv_run_dir(), iface->name,
-			 drv_object_instance(obj));
+			 h->instance);
 	}
+	return 0;
+}
+
+/* Interrupts, timers and signals reach the loop. */
+static int watch_events(struct host *h)
+{
+	const struct drv_driver_desc *d = h->desc;
 	for (unsigned i = 0; i < d->nirqs; i++) {
-		st = drv_server_watch(h->server, h->irqs[i].fd, POLLIN, on_irq, &h->irqs[i]);
+		int st = drv_server_watch(h->server, h->irqs[i].fd, POLLIN, on_irq, &h->irqs[i]);
 		if (st) {
 			HOST_LOG(h, "cannot watch irq %s: %s", d->irqs[i].name, strerror(-st));
 			return st;
 		}
 	}
-	st = host_watch_timers(h);
+	int st = host_watch_timers(h);
 	if (st)
 		return st;
 	st = watch_signals(h);
 	if (st)
 		HOST_LOG(h, "cannot watch for SIGTERM: %s", strerror(-st));
 	return st;
+}
+
+/* bind readied the protocol objects afresh (their init forgets whom they
+ * were attached to): they learn again which server object serves them. */
+static int bind(struct host *h)
+{
+	const struct drv_driver_desc *d = h->desc;
+	h->res.instance = (unsigned)h->instance;
+	int st = d->bind(h->drv, &h->res);
+	if (st) {
+		HOST_LOG(h, "bind failed: %s", strerror(-st));
+		return st;
+	}
+	for (unsigned i = 0; i < d->ninterfaces; i++)
+		d->interfaces[i]->attach(d->object(h->drv, i), h->objects[i]);
+	HOST_LOG(h, "bound the resources");
+	return 0;
 }
 
 int drv_host_main(const struct drv_driver_desc *desc, int argc, char **argv)
@@ -433,6 +462,7 @@ int drv_host_main(const struct drv_driver_desc *desc, int argc, char **argv)
 		.device_fd = -1,
 		.pagemap_fd = -1,
 		.sig_fd = -1,
+		.instance = DRV_ANY_INSTANCE,
 	};
 	struct host *h = &host;
 	h->config.host = h;
@@ -445,32 +475,26 @@ int drv_host_main(const struct drv_driver_desc *desc, int argc, char **argv)
 	h->page = sysconf(_SC_PAGESIZE);
 	/* a client that hangs up mid-reply must not kill the server */
 	signal(SIGPIPE, SIG_IGN);
-	HOST_LOG(h, "version %s, instance %d", desc->version ? desc->version : "?", h->instance);
+	HOST_LOG(h, "version %s", desc->version ? desc->version : "?");
 
 	st = acquire(h);
 	if (st)
 		return 1;
 
-	h->res.instance = (unsigned)h->instance;
 	h->drv = calloc(1, *desc->size);
 	if (!h->drv) {
 		HOST_LOG(h, "out of memory");
 		return 1;
 	}
-	st = desc->bind(h->drv, &h->res);
-	if (st) {
-		HOST_LOG(h, "bind failed: %s", strerror(-st));
+	if (publish(h) || bind(h))
 		return 1;
-	}
-	HOST_LOG(h, "bound the resources");
 	st = desc->init ? desc->init(h->drv) : 0;
 	if (st) {
 		HOST_LOG(h, "init failed: %s", strerror(-st));
 		return 1;
 	}
 	HOST_LOG(h, "init done");
-
-	if (publish(h))
+	if (watch_events(h))
 		return 1;
 	/* init has quiesced the device; from now on its interrupts reach the
 	 * hook (one that was pending arrives as the first event) */

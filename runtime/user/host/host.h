@@ -108,7 +108,7 @@ struct host {
 	bool verbose;
 	bool force_uio;
 	const char *device_opt;
-	int instance;
+	int instance; /* --instance, or DRV_ANY_INSTANCE until published */
 	bool pci;
 	char bdf[16];
 	char dev_dir[64]; /* /sys/bus/pci/devices/<bdf> */
@@ -127,6 +127,7 @@ struct host {
 	struct drv_resources res;
 	void *drv;
 	struct drv_server *server;
+	struct drv_object *objects[DRV_MAX_RESOURCES]; /* one per provided interface */
 	int sig_fd;
 	bool failed; /* the loop stopped for an error, not a signal */
 };
