@@ -60,7 +60,8 @@ $(BUILD)/compiler $(GEN) $(BUILD)/tests $(BUILD)/fuzz:
 DEB_PACKAGES := make gcc g++ clang clang-format libclang-rt-dev flex bison pkg-config \
 	libyaml-dev libjansson-dev libcmocka-dev jq binutils sparse \
 	libseccomp-dev rpcsvc-proto libtirpc-dev \
-	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod
+	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod \
+	e2fsprogs fio iperf3
 
 .PHONY: deps
 deps:

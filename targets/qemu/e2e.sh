@@ -6,9 +6,10 @@
 #             (targets/kmod/build.sh, targets/user/build.sh)
 #   CLIENTS   <spec>/<client>: each spec's test clients (build_clients.sh)
 #   SPECDIR   a spec folder with a qemu/test.sh: its QEMU_ARGS go on the
-#             QEMU command line, its FIFOS are made, its MODULES are copied
-#             into the image, its HOST command runs on the host while the
-#             guest does, and the guest runs its spec_kmod and spec_user
+#             QEMU command line, its FIFOS are made, its MODULES and
+#             BINARIES are copied into the image, its HOST command runs on
+#             the host while the guest does, and the guest runs its
+#             spec_kmod and spec_user
 #
 # Stages OUTDIR/stage (bin/, kmod/, specs/, lib.sh, run = guest_run.sh),
 # builds OUTDIR/e2e.cpio.gz, boots it once with run.sh, and judges: exit 0
@@ -43,7 +44,7 @@ for s in "$DRIVERS"/user/*-server; do [ -x "$s" ] && cp "$s" "$STAGE/bin/"; done
 # spec_var SPECDIR NAME: a variable its qemu/test.sh sets
 spec_var() { (. "$1/qemu/test.sh" >/dev/null 2>&1; eval "printf '%s' \"\${$2:-}\""); }
 
-QEMU_ARGS=() FIFO_ARGS=() HOSTS=() EXTRA_MODULES=""
+QEMU_ARGS=() FIFO_ARGS=() HOSTS=() EXTRA_MODULES="" BINARIES=""
 for dir in "$@"; do
     spec=$(basename "$dir")
     [ -f "$dir/qemu/test.sh" ] || { echo "e2e: $dir has no qemu/test.sh" >&2; exit 2; }
@@ -57,6 +58,7 @@ for dir in "$@"; do
     QEMU_ARGS+=($(spec_var "$dir" QEMU_ARGS))
     for f in $(spec_var "$dir" FIFOS); do FIFO_ARGS+=(-f "$f"); done
     EXTRA_MODULES="$EXTRA_MODULES $(spec_var "$dir" MODULES)"
+    BINARIES="$BINARIES $(spec_var "$dir" BINARIES)"
     h=$(spec_var "$dir" HOST)
     if [ -n "$h" ]; then
         # the spec's own qemu/ folder first, then this one's scripts
@@ -64,7 +66,7 @@ for dir in "$@"; do
     fi
 done
 
-EXTRA_MODULES=$EXTRA_MODULES "$HERE/mkinitramfs.sh" "$OUT/e2e.cpio.gz" "$STAGE" || exit 1
+EXTRA_MODULES=$EXTRA_MODULES BINARIES=$BINARIES "$HERE/mkinitramfs.sh" "$OUT/e2e.cpio.gz" "$STAGE" || exit 1
 
 # Every host command at once; the host side fails if any does.
 HOST_CMD=""

@@ -19,6 +19,9 @@
 #   MODULES   space-separated module names loaded at boot (default "uio
 #             uio_pci_generic vfio vfio_iommu_type1 vfio-pci"; dependencies
 #             are added from modules.dep)
+#   BINARIES  programs of the host to copy in (names on the PATH, or
+#             paths), into /usr/bin, with the shared libraries ldd names
+#             (at their own paths) and the dynamic loader: mke2fs, fio...
 #   EXTRA_MODULES  modules copied in but not loaded: the guest loads one with
 #             `load_module NAME` (guest_lib.sh), which reads its load order
 #             (dependencies first) from /etc/drvgen-mod/NAME
@@ -148,6 +151,20 @@ while IFS= read -r rel; do
     esac
 done < "$LIST"
 echo "$KVER" > "$ROOT/etc/drvgen-kver"
+
+# --- host programs -----------------------------------------------------------
+for b in ${BINARIES:-}; do
+    path=$(command -v "$b" 2>/dev/null || true)
+    [ -n "$path" ] && [ -x "$path" ] || { echo "$0: no program '$b' on this host" >&2; exit 1; }
+    mkdir -p "$ROOT/usr/bin"
+    cp -L "$path" "$ROOT/usr/bin/$(basename "$path")"
+    # "libx.so.1 => /lib/.../libx.so.1 (0x...)" and "/lib64/ld-linux-x86-64.so.2 (0x...)"
+    for lib in $(ldd "$path" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'); do
+        [ -e "$ROOT$lib" ] && continue
+        mkdir -p "$ROOT$(dirname "$lib")"
+        cp -L "$lib" "$ROOT$lib"
+    done
+done
 
 # --- stage -------------------------------------------------------------------
 # cp -R (not -a): keep modes, but the archive forces uid/gid 0 anyway.
