@@ -168,8 +168,10 @@ check_sandbox() {
         v=$(status_field $cap "$2")
         check "$1-server sandbox: $cap: $v (no capabilities)" [ "$v" = 0000000000000000 ]
     done
-    uid=$(awk '$1 == "Uid:" { print $2 }' "/proc/$2/status")
-    echo "#   ($1-server runs as uid $uid: root without capabilities)"
+    ids=$(awk '$1 == "Uid:" || $1 == "Gid:" { printf "%s ", $2 $3 $4 $5 }' "/proc/$2/status")
+    check "$1-server sandbox: uid and gid 65534 (nobody): $ids" [ "$ids" = "65534655346553465534 65534655346553465534 " ]
+    check "$1-server sandbox: its root is an empty file system of its own ($(ls -A "/proc/$2/root/" | wc -l) entries)" \
+        [ -z "$(ls -A "/proc/$2/root/")" ]
     if grep -q 'sandbox: open denied' "$3"; then
         ok "$1-server: after init it cannot open a file: \"$(grep -m1 'sandbox: open denied' "$3")\""
     else
