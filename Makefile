@@ -61,7 +61,7 @@ DEB_PACKAGES := make gcc g++ clang clang-format libclang-rt-dev flex bison pkg-c
 	libyaml-dev libjansson-dev libcmocka-dev jq binutils sparse \
 	libseccomp-dev rpcsvc-proto libtirpc-dev \
 	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod \
-	e2fsprogs fio iperf3
+	e2fsprogs fio iperf3 socat
 
 .PHONY: deps
 deps:

@@ -197,3 +197,20 @@ load_module() {
         module_loaded "$m" || insmod "$ko" || return 1
     done < "/etc/drvgen-mod/$1"
 }
+
+# monitor COMMAND: asks the host to run COMMAND on QEMU's monitor
+# (monitor_agent.sh); the caller then waits, bounded, for its effect
+monitor() {
+    echo "DRVGEN-MONITOR $*"
+}
+
+# wait_for SECONDS CMD...: polls CMD every 50 ms until it succeeds (0) or
+# SECONDS pass (1)
+wait_for() {
+    limit=$(($1 * 20)); shift
+    i=0
+    while ! "$@" 2>/dev/null; do
+        i=$((i + 1)); [ $i -ge "$limit" ] && return 1
+        usleep 50000
+    done
+}
