@@ -88,7 +88,8 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/libdrvgen.a | $(B
 
 # Host tests of generated code on the simulated bus (runtime/sim).
 SIM_INCLUDES := -Iruntime/sim -Iruntime/common -Itests/models
-SIM_TESTS := $(BUILD)/sim/test_edu_sim $(BUILD)/sim/test_access_sim $(BUILD)/sim/test_edu_driver
+SIM_TESTS := $(BUILD)/sim/test_edu_sim $(BUILD)/sim/test_access_sim $(BUILD)/sim/test_edu_driver \
+	$(BUILD)/sim/test_pci_sim
 SIM_HEADERS := $(wildcard runtime/*/*.h tests/models/*.h)
 
 $(BUILD)/sim/test_edu_sim: tests/sim/test_edu_sim.c tests/models/edu_model.c runtime/sim/drv_sim.c \
@@ -106,6 +107,11 @@ $(BUILD)/sim/test_edu_driver: tests/sim/test_edu_driver.c tests/models/edu_model
 		$(wildcard generated/edu/*.h) $(SIM_HEADERS) | $(BUILD)/sim
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) $(SIM_INCLUDES) -Igenerated/edu \
 		-Iruntime/user -o $@ $(filter %.c,$^) -lcmocka
+
+# The PCI capability walk (runtime/common/drv_pci.h) over a config space.
+$(BUILD)/sim/test_pci_sim: tests/sim/test_pci_sim.c runtime/sim/drv_sim.c $(SIM_HEADERS) \
+		runtime/common/drv_pci.h | $(BUILD)/sim
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) $(SIM_INCLUDES) -o $@ $(filter %.c,$^) -lcmocka
 
 $(BUILD)/sim/test_access_sim: tests/sim/test_access_sim.c tests/models/regfile_model.c \
 		runtime/sim/drv_sim.c tests/golden/gen/access/expected/acc_regs_desc.c \
