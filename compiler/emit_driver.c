@@ -16,7 +16,6 @@
 #include "drvgen.h"
 #include "gen.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 struct drv_emitter {
@@ -31,24 +30,6 @@ struct drv_emitter {
 /* Per capability kind: the runtime's descriptor type is drv_<kind>_desc,
  * and the generated table of them drv_<kind>_table. */
 static const char *const kinds[] = {"mmio", "port", "irq", "dma"};
-
-static void line(struct drv_emitter *e, unsigned tabs, const char *fmt, ...) PRINTF_LIKE(3, 4);
-
-static void line(struct drv_emitter *e, unsigned tabs, const char *fmt, ...)
-{
-	for (unsigned i = 0; i < tabs; i++)
-		sb_putc(e->o, '\t');
-	va_list ap;
-	va_start(ap, fmt);
-	sb_vprintf(e->o, fmt, ap);
-	va_end(ap);
-	sb_putc(e->o, '\n');
-}
-
-static void blank(struct drv_emitter *e)
-{
-	sb_putc(e->o, '\n');
-}
 
 static struct gen_file *open_file(struct drv_emitter *e, const char *name, const char *purpose)
 {
@@ -115,36 +96,36 @@ static void emit_header(struct drv_emitter *e)
 		  arena_printf(A, "the driver %s: its capabilities, its struct, and the hooks and "
 				  "handlers its author writes (%s.c).",
 			       dn, dn));
-	line(e, 0, "#ifndef %s_DRIVER_H", DN);
-	line(e, 0, "#define %s_DRIVER_H", DN);
-	blank(e);
-	line(e, 0, "#include \"drv_driver.h\"");
+	gen_line(e->o, 0, "#ifndef %s_DRIVER_H", DN);
+	gen_line(e->o, 0, "#define %s_DRIVER_H", DN);
+	gen_blank(e->o);
+	gen_line(e->o, 0, "#include \"drv_driver.h\"");
 	for (size_t i = 0; i < d->provides.len; i++)
-		line(e, 0, "#include \"%s.h\"", d->provides.items[i]->c_name);
+		gen_line(e->o, 0, "#include \"%s.h\"", d->provides.items[i]->c_name);
 	if (d->device)
-		line(e, 0, "#include \"%s_regs.h\"", d->device->name);
-	blank(e);
+		gen_line(e->o, 0, "#include \"%s_regs.h\"", d->device->name);
+	gen_blank(e->o);
 
 	gen_comment(e->o, 0,
 		    arena_printf(A, "What %s grants the driver, bound by the runtime before %s_init.",
 				 gen_where(e->g, d->pos), dn));
-	line(e, 0, "struct %s_caps {", dn);
+	gen_line(e->o, 0, "struct %s_caps {", dn);
 	for (size_t i = 0; i < d->caps.len; i++) {
 		const struct ir_capability *c = &d->caps.items[i];
 		if (c->kind == CAPABILITY_IRQ)
 			continue;
 		gen_comment(e->o, 1, cap_summary(e, c));
-		line(e, 1, "%s %s;", cap_type(e, c), c->name);
+		gen_line(e->o, 1, "%s %s;", cap_type(e, c), c->name);
 	}
 	if (!count_caps(d, CAPABILITY_MMIO) && !count_caps(d, CAPABILITY_IOPORT) &&
 	    !count_caps(d, CAPABILITY_DMA))
-		line(e, 1, "char none; /* the manifest grants no memory or ports */");
-	line(e, 0, "};");
-	blank(e);
+		gen_line(e->o, 1, "char none; /* the manifest grants no memory or ports */");
+	gen_line(e->o, 0, "};");
+	gen_blank(e->o);
 
 	if (count_caps(d, CAPABILITY_IRQ)) {
 		gen_comment(e->o, 0, arena_printf(A, "The interrupts, as %s_irq numbers them.", dn));
-		line(e, 0, "enum %s_irq {", dn);
+		gen_line(e->o, 0, "enum %s_irq {", dn);
 		unsigned n = 0;
 		for (size_t i = 0; i < d->caps.len; i++) {
 			const struct ir_capability *c = &d->caps.items[i];
@@ -157,30 +138,30 @@ static void emit_header(struct drv_emitter *e)
 			gen_comment(e->o, 1,
 				    arena_printf(A, "irq %s: %s (%s).", c->name, what,
 						 gen_where(e->g, c->pos)));
-			line(e, 1, "%s_IRQ_%s = %u,", DN, upper_dup(A, c->name), n++);
+			gen_line(e->o, 1, "%s_IRQ_%s = %u,", DN, upper_dup(A, c->name), n++);
 		}
-		line(e, 0, "};");
-		blank(e);
+		gen_line(e->o, 0, "};");
+		gen_blank(e->o);
 	}
 
 	gen_comment(e->o, 0,
 		    arena_printf(A, "The driver as drvgen sees it: the author's struct (%s.c) starts "
 				    "with it, as its member `base`.",
 				 dn));
-	line(e, 0, "struct %s_driver {", dn);
-	line(e, 1, "struct %s_caps caps;", dn);
-	line(e, 1, "/* Its number among the devices the driver serves. */");
-	line(e, 1, "unsigned instance;");
+	gen_line(e->o, 0, "struct %s_driver {", dn);
+	gen_line(e->o, 1, "struct %s_caps caps;", dn);
+	gen_line(e->o, 1, "/* Its number among the devices the driver serves. */");
+	gen_line(e->o, 1, "unsigned instance;");
 	for (size_t i = 0; i < d->provides.len; i++) {
 		const struct ir_interface *p = d->provides.items[i];
 		gen_comment(e->o, 1, arena_printf(A, "Serves %s, as instance `instance`.", p->name));
-		line(e, 1, "struct %s %s;", p->c_name, p->c_name);
+		gen_line(e->o, 1, "struct %s %s;", p->c_name, p->c_name);
 	}
-	line(e, 0, "};");
-	blank(e);
+	gen_line(e->o, 0, "};");
+	gen_blank(e->o);
 
-	line(e, 0, "/* ---- the author's part (%s.c) ---- */", dn);
-	blank(e);
+	gen_line(e->o, 0, "/* ---- the author's part (%s.c) ---- */", dn);
+	gen_blank(e->o);
 	const char *drv_param = arena_printf(A, "struct %s_driver *drv", dn);
 	gen_comment(e->o, 0,
 		    "Readies the device before any client can call. 0, or a negative errno, "
@@ -203,25 +184,25 @@ static void emit_header(struct drv_emitter *e)
 		gen_comment(e->o, 0,
 			    arena_printf(A, "The handlers of %s: %s_OPS(%s).", p->name,
 					 upper_dup(A, p->c_name), handler_prefix(e, p)));
-		line(e, 0, "extern const struct %s_ops %s_ops;", p->c_name, p->c_name);
+		gen_line(e->o, 0, "extern const struct %s_ops %s_ops;", p->c_name, p->c_name);
 	}
 	gen_comment(e->o, 0, arena_printf(A, "The size of the author's struct: %s_DRIVER(type).", DN));
-	line(e, 0, "extern const size_t %s_size;", dn);
-	blank(e);
+	gen_line(e->o, 0, "extern const size_t %s_size;", dn);
+	gen_blank(e->o);
 	gen_comment(e->o, 0,
 		    arena_printf(A, "Defines %s_size for the author's struct, which must start with "
 				    "struct %s_driver base.",
 				 dn, dn));
-	line(e, 0, "/* clang-format off */");
-	line(e, 0, "#define %s_DRIVER(type) \\", DN);
-	line(e, 1, "const size_t %s_size = sizeof(type); \\", dn);
-	line(e, 1, "_Static_assert(offsetof(type, base) == 0, #type \" starts with its base\")");
-	line(e, 0, "/* clang-format on */");
-	blank(e);
+	gen_line(e->o, 0, "/* clang-format off */");
+	gen_line(e->o, 0, "#define %s_DRIVER(type) \\", DN);
+	gen_line(e->o, 1, "const size_t %s_size = sizeof(type); \\", dn);
+	gen_line(e->o, 1, "_Static_assert(offsetof(type, base) == 0, #type \" starts with its base\")");
+	gen_line(e->o, 0, "/* clang-format on */");
+	gen_blank(e->o);
 	gen_comment(e->o, 0, "What the runtime of either target needs to run the driver.");
-	line(e, 0, "extern const struct drv_driver_desc %s_driver_desc;", dn);
-	blank(e);
-	line(e, 0, "#endif");
+	gen_line(e->o, 0, "extern const struct drv_driver_desc %s_driver_desc;", dn);
+	gen_blank(e->o);
+	gen_line(e->o, 0, "#endif");
 }
 
 /* ---- <driver>_driver.c ---- */
@@ -236,71 +217,71 @@ static void emit_desc_tables(struct drv_emitter *e)
 {
 	const struct ir_driver *d = e->d;
 	if (d->matches.len) {
-		line(e, 0, "static const struct drv_match drv_match_table[] = {");
+		gen_line(e->o, 0, "static const struct drv_match drv_match_table[] = {");
 		for (size_t i = 0; i < d->matches.len; i++) {
 			const struct ir_match *m = &d->matches.items[i];
-			line(e, 1, "{");
+			gen_line(e->o, 1, "{");
 			if (m->kind == MATCH_PCI) {
-				line(e, 2, ".bus = DRV_BUS_PCI,");
-				line(e, 2, ".vendor = %s,", pci_id(e, m->vendor, "DRV_PCI_ANY"));
-				line(e, 2, ".device = %s,", pci_id(e, m->device, "DRV_PCI_ANY"));
-				line(e, 2, ".subvendor = %s,", pci_id(e, m->subvendor, "DRV_PCI_ANY"));
-				line(e, 2, ".subdevice = %s,", pci_id(e, m->subdevice, "DRV_PCI_ANY"));
-				line(e, 2, ".class_code = 0x%06x,", m->class_code);
-				line(e, 2, ".class_mask = 0x%06x,", m->class_mask);
+				gen_line(e->o, 2, ".bus = DRV_BUS_PCI,");
+				gen_line(e->o, 2, ".vendor = %s,", pci_id(e, m->vendor, "DRV_PCI_ANY"));
+				gen_line(e->o, 2, ".device = %s,", pci_id(e, m->device, "DRV_PCI_ANY"));
+				gen_line(e->o, 2, ".subvendor = %s,", pci_id(e, m->subvendor, "DRV_PCI_ANY"));
+				gen_line(e->o, 2, ".subdevice = %s,", pci_id(e, m->subdevice, "DRV_PCI_ANY"));
+				gen_line(e->o, 2, ".class_code = 0x%06x,", m->class_code);
+				gen_line(e->o, 2, ".class_mask = 0x%06x,", m->class_mask);
 			} else {
-				line(e, 2, ".bus = DRV_BUS_ISA,");
-				line(e, 2, ".ioport = %s,", gen_hex(e->g, m->ioport));
+				gen_line(e->o, 2, ".bus = DRV_BUS_ISA,");
+				gen_line(e->o, 2, ".ioport = %s,", gen_hex(e->g, m->ioport));
 			}
-			line(e, 1, "},");
+			gen_line(e->o, 1, "},");
 		}
-		line(e, 0, "};");
-		blank(e);
+		gen_line(e->o, 0, "};");
+		gen_blank(e->o);
 	}
 	for (unsigned k = CAPABILITY_MMIO; k <= CAPABILITY_DMA; k++) {
 		if (!count_caps(d, k))
 			continue;
-		line(e, 0, "static const struct drv_%s_desc drv_%s_table[] = {", kinds[k], kinds[k]);
+		gen_line(e->o, 0, "static const struct drv_%s_desc drv_%s_table[] = {", kinds[k], kinds[k]);
 		for (size_t i = 0; i < d->caps.len; i++) {
 			const struct ir_capability *c = &d->caps.items[i];
 			if (c->kind != k)
 				continue;
-			line(e, 1, "{");
-			line(e, 2, ".name = \"%s\",", c->name);
+			gen_line(e->o, 1, "{");
+			gen_line(e->o, 2, ".name = \"%s\",", c->name);
 			switch (c->kind) {
 			case CAPABILITY_MMIO:
-				line(e, 2, ".bar = %u,", c->bar);
-				line(e, 2, ".offset = %s,", gen_hex(e->g, c->offset));
-				line(e, 2, ".size = %s,", gen_hex(e->g, c->size));
+				gen_line(e->o, 2, ".bar = %u,", c->bar);
+				gen_line(e->o, 2, ".offset = %s,", gen_hex(e->g, c->offset));
+				gen_line(e->o, 2, ".size = %s,", gen_hex(e->g, c->size));
 				break;
 			case CAPABILITY_IOPORT:
-				line(e, 2, ".base = %s,", gen_hex(e->g, c->base));
-				line(e, 2, ".size = %s,", gen_hex(e->g, c->size));
+				gen_line(e->o, 2, ".base = %s,", gen_hex(e->g, c->base));
+				gen_line(e->o, 2, ".size = %s,", gen_hex(e->g, c->size));
 				break;
 			case CAPABILITY_IRQ:
-				line(e, 2, ".kind = %s,",
+				gen_line(e->o, 2, ".kind = %s,",
 				     c->irq_kind == IRQ_LINE  ? "DRV_IRQ_LINE"
 				     : c->irq_kind == IRQ_MSI ? "DRV_IRQ_MSI"
 							      : "DRV_IRQ_INTX");
 				if (c->irq_kind == IRQ_LINE)
-					line(e, 2, ".line = %u,", c->line);
+					gen_line(e->o, 2, ".line = %u,", c->line);
 				break;
 			case CAPABILITY_DMA:
-				line(e, 2, ".size = %s,", gen_hex(e->g, c->size));
-				line(e, 2, ".address_bits = %u,", c->address_bits);
+				gen_line(e->o, 2, ".size = %s,", gen_hex(e->g, c->size));
+				gen_line(e->o, 2, ".address_bits = %u,", c->address_bits);
 				break;
 			}
-			line(e, 1, "},");
+			gen_line(e->o, 1, "},");
 		}
-		line(e, 0, "};");
-		blank(e);
+		gen_line(e->o, 0, "};");
+		gen_blank(e->o);
 	}
 	if (d->provides.len) {
-		line(e, 0, "static const struct drv_interface *const drv_interface_table[] = {");
+		gen_line(e->o, 0, "static const struct drv_interface *const drv_interface_table[] = {");
 		for (size_t i = 0; i < d->provides.len; i++)
-			line(e, 1, "&%s_interface,", d->provides.items[i]->c_name);
-		line(e, 0, "};");
-		blank(e);
+			gen_line(e->o, 1, "&%s_interface,", d->provides.items[i]->c_name);
+		gen_line(e->o, 0, "};");
+		gen_blank(e->o);
 	}
 }
 
@@ -313,9 +294,9 @@ static void emit_bind(struct drv_emitter *e)
 		    "author's handlers.");
 	const char *bind_params[] = {"void *self", "const struct drv_resources *res"};
 	gen_signature(e->o, 0, "static int drv_bind", 3, bind_params, 2, "");
-	line(e, 0, "{");
-	line(e, 1, "struct %s_driver *drv = self;", dn);
-	blank(e);
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "struct %s_driver *drv = self;", dn);
+	gen_blank(e->o);
 	unsigned io = 0, dma = 0;
 	for (unsigned k = CAPABILITY_MMIO; k <= CAPABILITY_IOPORT; k++)
 		for (size_t i = 0; i < d->caps.len; i++) {
@@ -323,63 +304,63 @@ static void emit_bind(struct drv_emitter *e)
 			if (c->kind != k)
 				continue;
 			if (c->block)
-				line(e, 1, "drv->caps.%s = %s_at(res->io[%u]);", c->name,
+				gen_line(e->o, 1, "drv->caps.%s = %s_at(res->io[%u]);", c->name,
 				     c->block->c_name, io++);
 			else
-				line(e, 1, "drv->caps.%s = res->io[%u];", c->name, io++);
+				gen_line(e->o, 1, "drv->caps.%s = res->io[%u];", c->name, io++);
 		}
 	for (size_t i = 0; i < d->caps.len; i++)
 		if (d->caps.items[i].kind == CAPABILITY_DMA)
-			line(e, 1, "drv->caps.%s = res->dma[%u];", d->caps.items[i].name, dma++);
-	line(e, 1, "drv->instance = res->instance;");
+			gen_line(e->o, 1, "drv->caps.%s = res->dma[%u];", d->caps.items[i].name, dma++);
+	gen_line(e->o, 1, "drv->instance = res->instance;");
 	for (size_t i = 0; i < d->provides.len; i++) {
 		const struct ir_interface *p = d->provides.items[i];
-		line(e, 1, "if (!%s_init(&drv->%s, &%s_ops))", p->c_name, p->c_name, p->c_name);
-		line(e, 2, "return -EINVAL;");
+		gen_line(e->o, 1, "if (!%s_init(&drv->%s, &%s_ops))", p->c_name, p->c_name, p->c_name);
+		gen_line(e->o, 2, "return -EINVAL;");
 	}
-	line(e, 1, "return 0;");
-	line(e, 0, "}");
-	blank(e);
+	gen_line(e->o, 1, "return 0;");
+	gen_line(e->o, 0, "}");
+	gen_blank(e->o);
 
 	const char *object_params[] = {"void *self", "unsigned i"};
 	gen_signature(e->o, 0, "static void *drv_object", 13, object_params, 2, "");
-	line(e, 0, "{");
-	line(e, 1, "struct %s_driver *drv = self;", dn);
-	blank(e);
-	line(e, 1, "switch (i) {");
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "struct %s_driver *drv = self;", dn);
+	gen_blank(e->o);
+	gen_line(e->o, 1, "switch (i) {");
 	for (size_t i = 0; i < d->provides.len; i++) {
-		line(e, 1, "case %zu:", i);
-		line(e, 2, "return &drv->%s;", d->provides.items[i]->c_name);
+		gen_line(e->o, 1, "case %zu:", i);
+		gen_line(e->o, 2, "return &drv->%s;", d->provides.items[i]->c_name);
 	}
-	line(e, 1, "default:");
-	line(e, 2, "return NULL;");
-	line(e, 1, "}");
-	line(e, 0, "}");
-	blank(e);
+	gen_line(e->o, 1, "default:");
+	gen_line(e->o, 2, "return NULL;");
+	gen_line(e->o, 1, "}");
+	gen_line(e->o, 0, "}");
+	gen_blank(e->o);
 
 	/* The hooks take void *: thunks keep the author's signatures typed. */
-	line(e, 0, "static int drv_init(void *self)");
-	line(e, 0, "{");
-	line(e, 1, "return %s_init(self);", dn);
-	line(e, 0, "}");
-	blank(e);
-	line(e, 0, "static void drv_start(void *self)");
-	line(e, 0, "{");
-	line(e, 1, "%s_start(self);", dn);
-	line(e, 0, "}");
-	blank(e);
+	gen_line(e->o, 0, "static int drv_init(void *self)");
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "return %s_init(self);", dn);
+	gen_line(e->o, 0, "}");
+	gen_blank(e->o);
+	gen_line(e->o, 0, "static void drv_start(void *self)");
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "%s_start(self);", dn);
+	gen_line(e->o, 0, "}");
+	gen_blank(e->o);
 	if (count_caps(d, CAPABILITY_IRQ)) {
-		line(e, 0, "static bool drv_irq(void *self, unsigned irq)");
-		line(e, 0, "{");
-		line(e, 1, "return %s_irq(self, irq);", dn);
-		line(e, 0, "}");
-		blank(e);
+		gen_line(e->o, 0, "static bool drv_irq(void *self, unsigned irq)");
+		gen_line(e->o, 0, "{");
+		gen_line(e->o, 1, "return %s_irq(self, irq);", dn);
+		gen_line(e->o, 0, "}");
+		gen_blank(e->o);
 	}
-	line(e, 0, "static void drv_stop(void *self)");
-	line(e, 0, "{");
-	line(e, 1, "%s_stop(self);", dn);
-	line(e, 0, "}");
-	blank(e);
+	gen_line(e->o, 0, "static void drv_stop(void *self)");
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "%s_stop(self);", dn);
+	gen_line(e->o, 0, "}");
+	gen_blank(e->o);
 }
 
 static void emit_desc(struct drv_emitter *e)
@@ -388,39 +369,39 @@ static void emit_desc(struct drv_emitter *e)
 	const char *dn = e->dn;
 	open_file(e, arena_printf(A, "%s_driver.c", dn),
 		  arena_printf(A, "the driver %s as the runtime of either target sees it.", dn));
-	line(e, 0, "#include \"%s_driver.h\"", dn);
-	blank(e);
+	gen_line(e->o, 0, "#include \"%s_driver.h\"", dn);
+	gen_blank(e->o);
 	emit_desc_tables(e);
 	emit_bind(e);
 	static const char *const counts[] = {"nmmio", "nports", "nirqs", "ndma"};
 	static const char *const fields[] = {"mmio", "ports", "irqs", "dma"};
-	line(e, 0, "const struct drv_driver_desc %s_driver_desc = {", dn);
-	line(e, 1, ".name = \"%s\",", dn);
-	line(e, 1, ".version = \"%s\",", d->version ? d->version : "0.0.0");
+	gen_line(e->o, 0, "const struct drv_driver_desc %s_driver_desc = {", dn);
+	gen_line(e->o, 1, ".name = \"%s\",", dn);
+	gen_line(e->o, 1, ".version = \"%s\",", d->version ? d->version : "0.0.0");
 	if (d->matches.len) {
-		line(e, 1, ".match = drv_match_table,");
-		line(e, 1, ".nmatch = %zu,", d->matches.len);
+		gen_line(e->o, 1, ".match = drv_match_table,");
+		gen_line(e->o, 1, ".nmatch = %zu,", d->matches.len);
 	}
 	for (unsigned k = CAPABILITY_MMIO; k <= CAPABILITY_DMA; k++) {
 		size_t n = count_caps(d, k);
 		if (!n)
 			continue;
-		line(e, 1, ".%s = drv_%s_table,", fields[k], kinds[k]);
-		line(e, 1, ".%s = %zu,", counts[k], n);
+		gen_line(e->o, 1, ".%s = drv_%s_table,", fields[k], kinds[k]);
+		gen_line(e->o, 1, ".%s = %zu,", counts[k], n);
 	}
 	if (d->provides.len) {
-		line(e, 1, ".interfaces = drv_interface_table,");
-		line(e, 1, ".ninterfaces = %zu,", d->provides.len);
+		gen_line(e->o, 1, ".interfaces = drv_interface_table,");
+		gen_line(e->o, 1, ".ninterfaces = %zu,", d->provides.len);
 	}
-	line(e, 1, ".size = &%s_size,", dn);
-	line(e, 1, ".bind = drv_bind,");
-	line(e, 1, ".object = drv_object,");
-	line(e, 1, ".init = drv_init,");
-	line(e, 1, ".start = drv_start,");
+	gen_line(e->o, 1, ".size = &%s_size,", dn);
+	gen_line(e->o, 1, ".bind = drv_bind,");
+	gen_line(e->o, 1, ".object = drv_object,");
+	gen_line(e->o, 1, ".init = drv_init,");
+	gen_line(e->o, 1, ".start = drv_start,");
 	if (count_caps(d, CAPABILITY_IRQ))
-		line(e, 1, ".irq = drv_irq,");
-	line(e, 1, ".stop = drv_stop,");
-	line(e, 0, "};");
+		gen_line(e->o, 1, ".irq = drv_irq,");
+	gen_line(e->o, 1, ".stop = drv_stop,");
+	gen_line(e->o, 0, "};");
 }
 
 /* ---- <driver>_kmod.c and <driver>_main.c ---- */
@@ -445,12 +426,12 @@ static void emit_kmod(struct drv_emitter *e)
 	const char *dn = e->dn;
 	open_file(e, arena_printf(A, "%s_kmod.c", dn),
 		  arena_printf(A, "the driver %s as a Linux kernel module.", dn));
-	line(e, 0, "#include <linux/module.h>");
-	line(e, 0, "#include <linux/pci.h>");
-	blank(e);
-	line(e, 0, "#include \"drv_kmod.h\"");
-	line(e, 0, "#include \"%s_driver.h\"", dn);
-	blank(e);
+	gen_line(e->o, 0, "#include <linux/module.h>");
+	gen_line(e->o, 0, "#include <linux/pci.h>");
+	gen_blank(e->o);
+	gen_line(e->o, 0, "#include \"drv_kmod.h\"");
+	gen_line(e->o, 0, "#include \"%s_driver.h\"", dn);
+	gen_blank(e->o);
 	bool pci = false;
 	for (size_t i = 0; i < d->matches.len; i++)
 		pci |= d->matches.items[i].kind == MATCH_PCI;
@@ -458,46 +439,46 @@ static void emit_kmod(struct drv_emitter *e)
 		gen_comment(e->o, 0,
 			    "The devices it drives; the table is also what lets udev load the module "
 			    "for them.");
-		line(e, 0, "static const struct pci_device_id drv_pci_ids[] = {");
+		gen_line(e->o, 0, "static const struct pci_device_id drv_pci_ids[] = {");
 		for (size_t i = 0; i < d->matches.len; i++) {
 			const struct ir_match *m = &d->matches.items[i];
 			if (m->kind != MATCH_PCI)
 				continue;
-			line(e, 1, "{");
-			line(e, 2, ".vendor = %s,", pci_id(e, m->vendor, "PCI_ANY_ID"));
-			line(e, 2, ".device = %s,", pci_id(e, m->device, "PCI_ANY_ID"));
-			line(e, 2, ".subvendor = %s,", pci_id(e, m->subvendor, "PCI_ANY_ID"));
-			line(e, 2, ".subdevice = %s,", pci_id(e, m->subdevice, "PCI_ANY_ID"));
-			line(e, 2, ".class = 0x%06x,", m->class_code);
-			line(e, 2, ".class_mask = 0x%06x,", m->class_mask);
-			line(e, 1, "},");
+			gen_line(e->o, 1, "{");
+			gen_line(e->o, 2, ".vendor = %s,", pci_id(e, m->vendor, "PCI_ANY_ID"));
+			gen_line(e->o, 2, ".device = %s,", pci_id(e, m->device, "PCI_ANY_ID"));
+			gen_line(e->o, 2, ".subvendor = %s,", pci_id(e, m->subvendor, "PCI_ANY_ID"));
+			gen_line(e->o, 2, ".subdevice = %s,", pci_id(e, m->subdevice, "PCI_ANY_ID"));
+			gen_line(e->o, 2, ".class = 0x%06x,", m->class_code);
+			gen_line(e->o, 2, ".class_mask = 0x%06x,", m->class_mask);
+			gen_line(e->o, 1, "},");
 		}
-		line(e, 1, "{0},");
-		line(e, 0, "};");
-		line(e, 0, "MODULE_DEVICE_TABLE(pci, drv_pci_ids);");
-		blank(e);
+		gen_line(e->o, 1, "{0},");
+		gen_line(e->o, 0, "};");
+		gen_line(e->o, 0, "MODULE_DEVICE_TABLE(pci, drv_pci_ids);");
+		gen_blank(e->o);
 	}
-	line(e, 0, "static struct drv_kmod drv_kmod;");
-	blank(e);
-	line(e, 0, "static int __init drv_module_init(void)");
-	line(e, 0, "{");
+	gen_line(e->o, 0, "static struct drv_kmod drv_kmod;");
+	gen_blank(e->o);
+	gen_line(e->o, 0, "static int __init drv_module_init(void)");
+	gen_line(e->o, 0, "{");
 	const char *args[] = {"&drv_kmod", arena_printf(A, "&%s_driver_desc", dn),
 			      pci ? "drv_pci_ids" : "NULL", "THIS_MODULE"};
 	gen_call_statement(e->o, 1, "return ", "drv_kmod_register", args, 4);
-	line(e, 0, "}");
-	blank(e);
-	line(e, 0, "static void __exit drv_module_exit(void)");
-	line(e, 0, "{");
-	line(e, 1, "drv_kmod_unregister(&drv_kmod);");
-	line(e, 0, "}");
-	blank(e);
-	line(e, 0, "module_init(drv_module_init);");
-	line(e, 0, "module_exit(drv_module_exit);");
-	line(e, 0, "MODULE_LICENSE(\"Dual MIT/GPL\");");
+	gen_line(e->o, 0, "}");
+	gen_blank(e->o);
+	gen_line(e->o, 0, "static void __exit drv_module_exit(void)");
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "drv_kmod_unregister(&drv_kmod);");
+	gen_line(e->o, 0, "}");
+	gen_blank(e->o);
+	gen_line(e->o, 0, "module_init(drv_module_init);");
+	gen_line(e->o, 0, "module_exit(drv_module_exit);");
+	gen_line(e->o, 0, "MODULE_LICENSE(\"Dual MIT/GPL\");");
 	if (d->doc)
-		line(e, 0, "MODULE_DESCRIPTION(\"%s\");", c_escape(e, d->doc));
+		gen_line(e->o, 0, "MODULE_DESCRIPTION(\"%s\");", c_escape(e, d->doc));
 	if (d->version)
-		line(e, 0, "MODULE_VERSION(\"%s\");", d->version);
+		gen_line(e->o, 0, "MODULE_VERSION(\"%s\");", d->version);
 }
 
 static void emit_main(struct drv_emitter *e)
@@ -505,13 +486,13 @@ static void emit_main(struct drv_emitter *e)
 	const char *dn = e->dn;
 	open_file(e, arena_printf(A, "%s_main.c", dn),
 		  arena_printf(A, "the driver %s as a Linux userspace driver server.", dn));
-	line(e, 0, "#include \"drv_host.h\"");
-	line(e, 0, "#include \"%s_driver.h\"", dn);
-	blank(e);
-	line(e, 0, "int main(int argc, char **argv)");
-	line(e, 0, "{");
-	line(e, 1, "return drv_host_main(&%s_driver_desc, argc, argv);", dn);
-	line(e, 0, "}");
+	gen_line(e->o, 0, "#include \"drv_host.h\"");
+	gen_line(e->o, 0, "#include \"%s_driver.h\"", dn);
+	gen_blank(e->o);
+	gen_line(e->o, 0, "int main(int argc, char **argv)");
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "return drv_host_main(&%s_driver_desc, argc, argv);", dn);
+	gen_line(e->o, 0, "}");
 }
 
 /* ---- <driver>.c: the skeleton ---- */
@@ -530,35 +511,35 @@ static void emit_skeleton(struct drv_emitter *e)
 	struct gen_file *f = gen_open(e->g, arena_printf(A, "%s.c", dn));
 	f->author_owned = true;
 	e->o = &f->text;
-	line(e, 0, "// SPDX-License-Identifier: %s", e->g->opts->spdx);
+	gen_line(e->o, 0, "// SPDX-License-Identifier: %s", e->g->opts->spdx);
 	gen_comment(e->o, 0,
 		    arena_printf(A, "%s.c - the driver %s: written by drvgen once, as a starting "
 				    "point, and yours from then on. drvgen never overwrites it; "
 				    "when the protocol gains a method, `drvgen gen` names the "
 				    "handler to add here.",
 				 dn, dn));
-	line(e, 0, "#include \"%s_driver.h\"", dn);
-	blank(e);
+	gen_line(e->o, 0, "#include \"%s_driver.h\"", dn);
+	gen_blank(e->o);
 	gen_comment(e->o, 0,
 		    arena_printf(A, "The driver's state. It starts with what drvgen binds: the "
 				    "capabilities of %s and the protocol objects.",
 				 gen_where(e->g, d->pos)));
-	line(e, 0, "struct %s {", dn);
-	line(e, 1, "struct %s_driver base;", dn);
-	line(e, 0, "};");
-	line(e, 0, "%s_DRIVER(struct %s);", DN, dn);
-	blank(e);
+	gen_line(e->o, 0, "struct %s {", dn);
+	gen_line(e->o, 1, "struct %s_driver base;", dn);
+	gen_line(e->o, 0, "};");
+	gen_line(e->o, 0, "%s_DRIVER(struct %s);", DN, dn);
+	gen_blank(e->o);
 	/* One way back from each object to the driver, for the handlers. */
 	for (size_t i = 0; i < d->provides.len; i++) {
 		const struct ir_interface *p = d->provides.items[i];
 		const char *path = p->c_name;
 		for (const struct ir_interface *at = p;;) {
-			line(e, 0, "static inline struct %s *from_%s(struct %s *self)", dn, at->c_name,
+			gen_line(e->o, 0, "static inline struct %s *from_%s(struct %s *self)", dn, at->c_name,
 			     at->c_name);
-			line(e, 0, "{");
-			line(e, 1, "return drv_container_of(self, struct %s, base.%s);", dn, path);
-			line(e, 0, "}");
-			blank(e);
+			gen_line(e->o, 0, "{");
+			gen_line(e->o, 1, "return drv_container_of(self, struct %s, base.%s);", dn, path);
+			gen_line(e->o, 0, "}");
+			gen_blank(e->o);
 			if (!at->parents.len)
 				break;
 			at = at->parents.items[0];
@@ -567,36 +548,36 @@ static void emit_skeleton(struct drv_emitter *e)
 	}
 	require(e, arena_printf(A, "%s_init", dn), d->pos, "the init hook",
 		arena_printf(A, "int %s_init(struct %s_driver *drv)", dn, dn));
-	line(e, 0, "int %s_init(struct %s_driver *drv)", dn, dn);
-	line(e, 0, "{");
-	line(e, 1, "(void)drv;");
-	line(e, 1, "return 0;");
-	line(e, 0, "}");
-	blank(e);
+	gen_line(e->o, 0, "int %s_init(struct %s_driver *drv)", dn, dn);
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "(void)drv;");
+	gen_line(e->o, 1, "return 0;");
+	gen_line(e->o, 0, "}");
+	gen_blank(e->o);
 	require(e, arena_printf(A, "%s_start", dn), d->pos, "the start hook",
 		arena_printf(A, "void %s_start(struct %s_driver *drv)", dn, dn));
-	line(e, 0, "void %s_start(struct %s_driver *drv)", dn, dn);
-	line(e, 0, "{");
-	line(e, 1, "(void)drv;");
-	line(e, 0, "}");
-	blank(e);
+	gen_line(e->o, 0, "void %s_start(struct %s_driver *drv)", dn, dn);
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "(void)drv;");
+	gen_line(e->o, 0, "}");
+	gen_blank(e->o);
 	if (count_caps(d, CAPABILITY_IRQ)) {
 		require(e, arena_printf(A, "%s_irq", dn), d->pos, "the irq hook",
 			arena_printf(A, "bool %s_irq(struct %s_driver *drv, unsigned irq)", dn, dn));
-		line(e, 0, "bool %s_irq(struct %s_driver *drv, unsigned irq)", dn, dn);
-		line(e, 0, "{");
-		line(e, 1, "(void)drv;");
-		line(e, 1, "(void)irq;");
-		line(e, 1, "return false;");
-		line(e, 0, "}");
-		blank(e);
+		gen_line(e->o, 0, "bool %s_irq(struct %s_driver *drv, unsigned irq)", dn, dn);
+		gen_line(e->o, 0, "{");
+		gen_line(e->o, 1, "(void)drv;");
+		gen_line(e->o, 1, "(void)irq;");
+		gen_line(e->o, 1, "return false;");
+		gen_line(e->o, 0, "}");
+		gen_blank(e->o);
 	}
 	require(e, arena_printf(A, "%s_stop", dn), d->pos, "the stop hook",
 		arena_printf(A, "void %s_stop(struct %s_driver *drv)", dn, dn));
-	line(e, 0, "void %s_stop(struct %s_driver *drv)", dn, dn);
-	line(e, 0, "{");
-	line(e, 1, "(void)drv;");
-	line(e, 0, "}");
+	gen_line(e->o, 0, "void %s_stop(struct %s_driver *drv)", dn, dn);
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "(void)drv;");
+	gen_line(e->o, 0, "}");
 	for (size_t i = 0; i < d->provides.len; i++) {
 		const struct ir_interface *p = d->provides.items[i];
 		const char *prefix = handler_prefix(e, p);
@@ -618,7 +599,7 @@ static void emit_skeleton(struct drv_emitter *e)
 					     m->name),
 				arena_strdup(A, sb_str(&sig)));
 			sb_free(&sig);
-			blank(e);
+			gen_blank(e->o);
 			gen_comment(e->o, 0,
 				    arena_printf(A, "%s %s (%s). Not written yet: the client gets "
 						    "DRV_STATUS_INTERNAL.",
@@ -628,7 +609,7 @@ static void emit_skeleton(struct drv_emitter *e)
 				      arena_printf(A, "static %s %s",
 						   m->kind == METHOD_CALL ? "int" : "void", name),
 				      m->kind == METHOD_CALL ? 10 : 11, params, n, "");
-			line(e, 0, "{");
+			gen_line(e->o, 0, "{");
 			for (size_t k = 0; k < n; k++) {
 				const char *pn = strrchr(params[k], ' ');
 				pn = pn ? pn + 1 : params[k];
@@ -636,20 +617,20 @@ static void emit_skeleton(struct drv_emitter *e)
 					pn++;
 				size_t len = strcspn(pn, "[");
 				if (!strcmp(pn, "self"))
-					line(e, 1, "(void)from_%s(self);", m->owner->c_name);
+					gen_line(e->o, 1, "(void)from_%s(self);", m->owner->c_name);
 				else
-					line(e, 1, "(void)%.*s;", (int)len, pn);
+					gen_line(e->o, 1, "(void)%.*s;", (int)len, pn);
 			}
 			if (m->kind == METHOD_CALL)
-				line(e, 1, "return DRV_STATUS_INTERNAL;");
-			line(e, 0, "}");
+				gen_line(e->o, 1, "return DRV_STATUS_INTERNAL;");
+			gen_line(e->o, 0, "}");
 		}
-		blank(e);
+		gen_blank(e->o);
 		require(e, arena_printf(A, "%s_ops", p->c_name), p->pos,
 			arena_printf(A, "the handler table of %s", p->name),
 			arena_printf(A, "const struct %s_ops %s_ops = %s_OPS(%s);", p->c_name,
 				     p->c_name, upper_dup(A, p->c_name), prefix));
-		line(e, 0, "const struct %s_ops %s_ops = %s_OPS(%s);", p->c_name, p->c_name,
+		gen_line(e->o, 0, "const struct %s_ops %s_ops = %s_OPS(%s);", p->c_name, p->c_name,
 		     upper_dup(A, p->c_name), prefix);
 	}
 }

@@ -19,7 +19,6 @@
  */
 #include "gen.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 struct ipc {
@@ -31,25 +30,6 @@ struct ipc {
 #define A (e->g->arena)
 
 typedef VEC(const char *) str_list;
-
-/* One line of code at an indent. */
-static void line(struct ipc *e, unsigned tabs, const char *fmt, ...) PRINTF_LIKE(3, 4);
-
-static void line(struct ipc *e, unsigned tabs, const char *fmt, ...)
-{
-	for (unsigned i = 0; i < tabs; i++)
-		sb_putc(e->o, '\t');
-	va_list ap;
-	va_start(ap, fmt);
-	sb_vprintf(e->o, fmt, ap);
-	va_end(ap);
-	sb_putc(e->o, '\n');
-}
-
-static void blank(struct ipc *e)
-{
-	sb_putc(e->o, '\n');
-}
 
 static const char *up(struct ipc *e, const char *s)
 {
@@ -169,23 +149,23 @@ static void put_value(struct ipc *e, unsigned tabs, const struct ir_type *t, con
 {
 	switch (t->kind) {
 	case IR_BOOL:
-		line(e, tabs, "drv_put8(%s, %s ? 1 : 0);", dst, val);
+		gen_line(e->o, tabs, "drv_put8(%s, %s ? 1 : 0);", dst, val);
 		return;
 	case IR_STRUCT:
-		line(e, tabs, "%s_put(%s, %s);", t->c_name, dst, addr(e, val));
+		gen_line(e->o, tabs, "%s_put(%s, %s);", t->c_name, dst, addr(e, val));
 		return;
 	case IR_ARRAY: {
 		const char *i = arena_printf(A, "drv_i%u", depth);
-		line(e, tabs, "for (%s = 0; %s < %llu; %s++)", i, i, (unsigned long long)t->bound, i);
+		gen_line(e->o, tabs, "for (%s = 0; %s < %llu; %s++)", i, i, (unsigned long long)t->bound, i);
 		put_value(e, tabs + 1, t->base, arena_printf(A, "%s + %s", dst, scaled(e, i, t->base->size)),
 			  arena_printf(A, "%s[%s]", val, i), depth + 1);
 		return;
 	}
 	default:
 		if (t->is_signed)
-			line(e, tabs, "drv_put%u(%s, (uint%u_t)%s);", bits_of(t), dst, bits_of(t), val);
+			gen_line(e->o, tabs, "drv_put%u(%s, (uint%u_t)%s);", bits_of(t), dst, bits_of(t), val);
 		else
-			line(e, tabs, "drv_put%u(%s, %s);", bits_of(t), dst, val);
+			gen_line(e->o, tabs, "drv_put%u(%s, %s);", bits_of(t), dst, val);
 		return;
 	}
 }
@@ -195,41 +175,41 @@ static void get_value(struct ipc *e, unsigned tabs, const struct ir_type *t, con
 {
 	switch (t->kind) {
 	case IR_BOOL:
-		line(e, tabs, "if (drv_get8(%s) > 1)", src);
-		line(e, tabs + 1, "%s", fail);
-		line(e, tabs, "%s = drv_get8(%s) != 0;", lv, src);
+		gen_line(e->o, tabs, "if (drv_get8(%s) > 1)", src);
+		gen_line(e->o, tabs + 1, "%s", fail);
+		gen_line(e->o, tabs, "%s = drv_get8(%s) != 0;", lv, src);
 		return;
 	case IR_ENUM:
 	case IR_ERROR:
 	case IR_BITS:
-		line(e, tabs, "if (!%s_valid(%s))", t->c_name, raw_value(e, t, src));
-		line(e, tabs + 1, "%s", fail);
+		gen_line(e->o, tabs, "if (!%s_valid(%s))", t->c_name, raw_value(e, t, src));
+		gen_line(e->o, tabs + 1, "%s", fail);
 		if (t->is_signed)
-			line(e, tabs, "%s = (%s)(int%u_t)drv_get%u(%s);", lv, ctype(e, t), bits_of(t),
+			gen_line(e->o, tabs, "%s = (%s)(int%u_t)drv_get%u(%s);", lv, ctype(e, t), bits_of(t),
 			     bits_of(t), src);
 		else if (t->kind != IR_BITS && is_c_enum(t))
-			line(e, tabs, "%s = (%s)drv_get%u(%s);", lv, ctype(e, t), bits_of(t), src);
+			gen_line(e->o, tabs, "%s = (%s)drv_get%u(%s);", lv, ctype(e, t), bits_of(t), src);
 		else
-			line(e, tabs, "%s = drv_get%u(%s);", lv, bits_of(t), src);
+			gen_line(e->o, tabs, "%s = drv_get%u(%s);", lv, bits_of(t), src);
 		return;
 	case IR_STRUCT:
-		line(e, tabs, "if (!%s_get(%s, %s))", t->c_name, src, addr(e, lv));
-		line(e, tabs + 1, "%s", fail);
+		gen_line(e->o, tabs, "if (!%s_get(%s, %s))", t->c_name, src, addr(e, lv));
+		gen_line(e->o, tabs + 1, "%s", fail);
 		return;
 	case IR_ARRAY: {
 		const char *i = arena_printf(A, "drv_i%u", depth);
-		line(e, tabs, "for (%s = 0; %s < %llu; %s++) {", i, i, (unsigned long long)t->bound,
+		gen_line(e->o, tabs, "for (%s = 0; %s < %llu; %s++) {", i, i, (unsigned long long)t->bound,
 		     i);
 		get_value(e, tabs + 1, t->base, arena_printf(A, "%s + %s", src, scaled(e, i, t->base->size)),
 			  arena_printf(A, "%s[%s]", lv, i), fail, depth + 1);
-		line(e, tabs, "}");
+		gen_line(e->o, tabs, "}");
 		return;
 	}
 	default:
 		if (t->is_signed)
-			line(e, tabs, "%s = (%s)drv_get%u(%s);", lv, int_type(t->kind), bits_of(t), src);
+			gen_line(e->o, tabs, "%s = (%s)drv_get%u(%s);", lv, int_type(t->kind), bits_of(t), src);
 		else
-			line(e, tabs, "%s = drv_get%u(%s);", lv, bits_of(t), src);
+			gen_line(e->o, tabs, "%s = drv_get%u(%s);", lv, bits_of(t), src);
 		return;
 	}
 }
@@ -250,7 +230,7 @@ static void declare_indexes(struct ipc *e, unsigned depth)
 	struct strbuf s = {0};
 	for (unsigned i = 0; i < depth; i++)
 		sb_printf(&s, "%sdrv_i%u", i ? ", " : "", i);
-	line(e, 1, "uint32_t %s;", sb_str(&s));
+	gen_line(e->o, 1, "uint32_t %s;", sb_str(&s));
 	sb_free(&s);
 }
 
@@ -263,8 +243,8 @@ static void check_padding(struct ipc *e, unsigned tabs, const char *p, const uin
 	for (size_t i = 0; i <= n; i++) {
 		uint32_t next = i < n ? starts[i] : size;
 		if (next > covered) {
-			line(e, tabs, "if (!drv_zeros(%s, %u, %u))", p, covered, next);
-			line(e, tabs + 1, "%s", fail);
+			gen_line(e->o, tabs, "if (!drv_zeros(%s, %u, %u))", p, covered, next);
+			gen_line(e->o, tabs + 1, "%s", fail);
 		}
 		if (i < n && ends[i] > covered)
 			covered = ends[i];
@@ -285,92 +265,92 @@ static void emit_values(struct ipc *e, const struct ir_type *t)
 {
 	const char *prefix = up(e, t->c_name);
 	if (t->kind == IR_BITS)
-		line(e, 0, "typedef %s %s;", int_type(t->base->kind), t->c_name);
+		gen_line(e->o, 0, "typedef %s %s;", int_type(t->base->kind), t->c_name);
 	if (t->kind != IR_BITS && is_c_enum(t)) {
-		line(e, 0, "enum %s {", t->c_name);
+		gen_line(e->o, 0, "enum %s {", t->c_name);
 		for (size_t i = 0; i < t->members.len; i++) {
 			const struct ir_member *m = &t->members.items[i];
 			if (m->doc)
 				gen_comment(e->o, 1, m->doc);
 			if (t->is_signed)
-				line(e, 1, "%s_%s = %lld,", prefix, up(e, m->name), (long long)m->value);
+				gen_line(e->o, 1, "%s_%s = %lld,", prefix, up(e, m->name), (long long)m->value);
 			else
-				line(e, 1, "%s_%s = %llu,", prefix, up(e, m->name),
+				gen_line(e->o, 1, "%s_%s = %llu,", prefix, up(e, m->name),
 				     (unsigned long long)m->value);
 		}
-		line(e, 0, "};");
+		gen_line(e->o, 0, "};");
 	} else {
 		for (size_t i = 0; i < t->members.len; i++) {
 			const struct ir_member *m = &t->members.items[i];
 			if (m->doc)
 				gen_comment(e->o, 0, m->doc);
 			if (t->is_signed)
-				line(e, 0, "#define %s_%s ((%s)%lldll)", prefix, up(e, m->name),
+				gen_line(e->o, 0, "#define %s_%s ((%s)%lldll)", prefix, up(e, m->name),
 				     int_type(t->base->kind), (long long)m->value);
 			else
-				line(e, 0, "#define %s_%s ((%s)%s)", prefix, up(e, m->name),
+				gen_line(e->o, 0, "#define %s_%s ((%s)%s)", prefix, up(e, m->name),
 				     t->kind == IR_BITS ? t->c_name : int_type(t->base->kind),
 				     gen_hex(e->g, m->value));
 		}
 	}
-	blank(e);
+	gen_blank(e->o);
 	gen_comment(e->o, 0,
 		    arena_printf(A, "Whether v (two's complement) is a %s.",
 				 t->kind == IR_BITS ? arena_printf(A, "set of %s flags", t->name)
 						    : arena_printf(A, "value of %s", t->name)));
-	line(e, 0, "static inline bool %s_valid(uint64_t v)", t->c_name);
-	line(e, 0, "{");
+	gen_line(e->o, 0, "static inline bool %s_valid(uint64_t v)", t->c_name);
+	gen_line(e->o, 0, "{");
 	if (t->kind == IR_BITS) {
 		uint64_t all = 0;
 		for (size_t i = 0; i < t->members.len; i++)
 			all |= t->members.items[i].value;
-		line(e, 1, "return (v & ~(uint64_t)%s) == 0;", gen_hex(e->g, all));
-		line(e, 0, "}");
+		gen_line(e->o, 1, "return (v & ~(uint64_t)%s) == 0;", gen_hex(e->g, all));
+		gen_line(e->o, 0, "}");
 		return;
 	}
-	line(e, 1, "switch (v) {");
+	gen_line(e->o, 1, "switch (v) {");
 	for (size_t i = 0; i < t->members.len; i++)
-		line(e, 1, "case %s:", case_value(e, t, t->members.items[i].value));
-	line(e, 2, "return true;");
-	line(e, 1, "default:");
-	line(e, 2, "return false;");
-	line(e, 1, "}");
-	line(e, 0, "}");
+		gen_line(e->o, 1, "case %s:", case_value(e, t, t->members.items[i].value));
+	gen_line(e->o, 2, "return true;");
+	gen_line(e->o, 1, "default:");
+	gen_line(e->o, 2, "return false;");
+	gen_line(e->o, 1, "}");
+	gen_line(e->o, 0, "}");
 
 	/* for logs and messages: the name a value has in the spec */
-	blank(e);
+	gen_blank(e->o);
 	gen_comment(e->o, 0, arena_printf(A, "The name of v in %s, or NULL.", t->name));
-	line(e, 0, "static inline const char *%s_name(uint64_t v)", t->c_name);
-	line(e, 0, "{");
-	line(e, 1, "switch (v) {");
+	gen_line(e->o, 0, "static inline const char *%s_name(uint64_t v)", t->c_name);
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "switch (v) {");
 	for (size_t i = 0; i < t->members.len; i++) {
 		const struct ir_member *m = &t->members.items[i];
-		line(e, 1, "case %s:", case_value(e, t, m->value));
-		line(e, 2, "return \"%s\";", m->name);
+		gen_line(e->o, 1, "case %s:", case_value(e, t, m->value));
+		gen_line(e->o, 2, "return \"%s\";", m->name);
 	}
-	line(e, 1, "default:");
-	line(e, 2, "return NULL;");
-	line(e, 1, "}");
-	line(e, 0, "}");
+	gen_line(e->o, 1, "default:");
+	gen_line(e->o, 2, "return NULL;");
+	gen_line(e->o, 1, "}");
+	gen_line(e->o, 0, "}");
 }
 
 static void emit_struct(struct ipc *e, const struct ir_type *t)
 {
-	line(e, 0, "struct %s {", t->c_name);
+	gen_line(e->o, 0, "struct %s {", t->c_name);
 	unsigned depth = 0;
 	for (size_t i = 0; i < t->members.len; i++) {
 		const struct ir_member *m = &t->members.items[i];
 		if (m->doc)
 			gen_comment(e->o, 1, m->doc);
-		line(e, 1, "%s;", declarator(e, m->type, m->name));
+		gen_line(e->o, 1, "%s;", declarator(e, m->type, m->name));
 		if (array_depth(m->type) > depth)
 			depth = array_depth(m->type);
 	}
-	line(e, 0, "};");
+	gen_line(e->o, 0, "};");
 
-	blank(e);
-	line(e, 0, "static inline void %s_put(uint8_t *p, const struct %s *v)", t->c_name, t->c_name);
-	line(e, 0, "{");
+	gen_blank(e->o);
+	gen_line(e->o, 0, "static inline void %s_put(uint8_t *p, const struct %s *v)", t->c_name, t->c_name);
+	gen_line(e->o, 0, "{");
 	declare_indexes(e, depth);
 	uint32_t *starts = arena_alloc(A, (t->members.len + 1) * sizeof *starts);
 	uint32_t *ends = arena_alloc(A, (t->members.len + 1) * sizeof *ends);
@@ -384,7 +364,7 @@ static void emit_struct(struct ipc *e, const struct ir_type *t)
 	for (size_t i = 0; i <= t->members.len; i++) {
 		uint32_t next = i < t->members.len ? starts[i] : t->size;
 		if (next > covered)
-			line(e, 1, "memset(%s, 0, %u);", at(e, "p", covered), next - covered);
+			gen_line(e->o, 1, "memset(%s, 0, %u);", at(e, "p", covered), next - covered);
 		if (i < t->members.len && ends[i] > covered)
 			covered = ends[i];
 	}
@@ -392,46 +372,46 @@ static void emit_struct(struct ipc *e, const struct ir_type *t)
 		const struct ir_member *m = &t->members.items[i];
 		put_value(e, 1, m->type, at(e, "p", m->offset), arena_printf(A, "v->%s", m->name), 0);
 	}
-	line(e, 0, "}");
+	gen_line(e->o, 0, "}");
 
-	blank(e);
-	line(e, 0, "static inline bool %s_get(const uint8_t *p, struct %s *v)", t->c_name,
+	gen_blank(e->o);
+	gen_line(e->o, 0, "static inline bool %s_get(const uint8_t *p, struct %s *v)", t->c_name,
 	     t->c_name);
-	line(e, 0, "{");
+	gen_line(e->o, 0, "{");
 	declare_indexes(e, depth);
 	if (depth)
-		blank(e);
+		gen_blank(e->o);
 	check_padding(e, 1, "p", starts, ends, t->members.len, t->size, "return false;");
 	for (size_t i = 0; i < t->members.len; i++) {
 		const struct ir_member *m = &t->members.items[i];
 		get_value(e, 1, m->type, at(e, "p", m->offset), arena_printf(A, "v->%s", m->name),
 			  "return false;", 0);
 	}
-	line(e, 1, "return true;");
-	line(e, 0, "}");
+	gen_line(e->o, 1, "return true;");
+	gen_line(e->o, 0, "}");
 }
 
 static void open_header(struct ipc *e, const char *guard, const char *const *includes, size_t n)
 {
-	line(e, 0, "#ifndef %s", guard);
-	line(e, 0, "#define %s", guard);
-	blank(e);
+	gen_line(e->o, 0, "#ifndef %s", guard);
+	gen_line(e->o, 0, "#define %s", guard);
+	gen_blank(e->o);
 	for (size_t i = 0; i < n; i++)
-		line(e, 0, "#include \"%s\"", includes[i]);
-	blank(e);
-	line(e, 0, "#ifdef __cplusplus");
-	line(e, 0, "extern \"C\" {");
-	line(e, 0, "#endif");
+		gen_line(e->o, 0, "#include \"%s\"", includes[i]);
+	gen_blank(e->o);
+	gen_line(e->o, 0, "#ifdef __cplusplus");
+	gen_line(e->o, 0, "extern \"C\" {");
+	gen_line(e->o, 0, "#endif");
 }
 
 static void close_header(struct ipc *e, const char *guard)
 {
-	blank(e);
-	line(e, 0, "#ifdef __cplusplus");
-	line(e, 0, "}");
-	line(e, 0, "#endif");
-	blank(e);
-	line(e, 0, "#endif /* %s */", guard);
+	gen_blank(e->o);
+	gen_line(e->o, 0, "#ifdef __cplusplus");
+	gen_line(e->o, 0, "}");
+	gen_line(e->o, 0, "#endif");
+	gen_blank(e->o);
+	gen_line(e->o, 0, "#endif /* %s */", guard);
 }
 
 /* The IDL files declaring namespace ns. */
@@ -479,7 +459,7 @@ static void emit_types(struct gen *g, const char *ns)
 		sb_puts(&c, t->doc ? ":" : ".");
 		if (t->doc)
 			sb_printf(&c, " %s", t->doc);
-		blank(e);
+		gen_blank(e->o);
 		gen_comment(e->o, 0, sb_str(&c));
 		sb_free(&c);
 		if (t->kind == IR_STRUCT)
@@ -834,10 +814,10 @@ static void declare_locals(struct ipc *e, const struct locals *l)
 		if (all[i])
 			sb_printf(&names, "%s%s", names.len ? ", " : "", all[i]);
 	if (names.len)
-		line(e, 1, "uint32_t %s;", sb_str(&names));
+		gen_line(e->o, 1, "uint32_t %s;", sb_str(&names));
 	sb_free(&names);
 	if (l->s)
-		line(e, 1, "uint32_t drv_s = 0;");
+		gen_line(e->o, 1, "uint32_t drv_s = 0;");
 	declare_indexes(e, l->depth);
 }
 
@@ -851,7 +831,7 @@ static const char *encode(struct ipc *e, unsigned tabs, const slot_list *s, cons
 	uint32_t inl = inline_size(s);
 	if (!s->len)
 		return "0";
-	line(e, tabs, "memset(%s, 0, %u);", p, inl);
+	gen_line(e->o, tabs, "memset(%s, 0, %u);", p, inl);
 	for (size_t i = 0; i < s->len; i++) {
 		const struct slot *sl = &s->items[i];
 		if (!ir_type_is_variable(sl->type))
@@ -862,7 +842,7 @@ static const char *encode(struct ipc *e, unsigned tabs, const slot_list *s, cons
 	}
 	if (!has_variable(s))
 		return arena_printf(A, "%u", inl);
-	line(e, tabs, "drv_at = %u;", inl);
+	gen_line(e->o, tabs, "drv_at = %u;", inl);
 	for (size_t i = 0; i < s->len; i++) {
 		const struct slot *sl = &s->items[i];
 		const struct ir_type *t = sl->type;
@@ -870,29 +850,29 @@ static const char *encode(struct ipc *e, unsigned tabs, const slot_list *s, cons
 			continue;
 		const char *count = "drv_n";
 		if (t->kind == IR_STRING)
-			line(e, tabs, "drv_n = drv_strnlen(%s, %llu);", sl->name,
+			gen_line(e->o, tabs, "drv_n = drv_strnlen(%s, %llu);", sl->name,
 			     (unsigned long long)t->bound + 1);
 		else
 			count = count_name(e, sl);
 		if (t->kind == IR_STRING)
-			line(e, tabs, "if (drv_n > %llu || !drv_utf8((const uint8_t *)%s, drv_n))",
+			gen_line(e->o, tabs, "if (drv_n > %llu || !drv_utf8((const uint8_t *)%s, drv_n))",
 			     (unsigned long long)t->bound, sl->name);
 		else
-			line(e, tabs, "if (%s > %llu)", count, (unsigned long long)t->bound);
-		line(e, tabs + 1, "%s", too_big);
-		line(e, tabs, "drv_put32(%s, %s);", at(e, p, sl->offset), count);
+			gen_line(e->o, tabs, "if (%s > %llu)", count, (unsigned long long)t->bound);
+		gen_line(e->o, tabs + 1, "%s", too_big);
+		gen_line(e->o, tabs, "drv_put32(%s, %s);", at(e, p, sl->offset), count);
 		if (t->kind == IR_VECTOR && !is_byte_vector(t)) {
-			line(e, tabs, "for (drv_k = 0; drv_k < %s; drv_k++)", count);
+			gen_line(e->o, tabs, "for (drv_k = 0; drv_k < %s; drv_k++)", count);
 			put_value(e, tabs + 1, t->base,
 				  arena_printf(A, "%s + drv_at + %s", p, scaled(e, "drv_k", t->base->size)),
 				  arena_printf(A, "%s[drv_k]", sl->name), 0);
-			line(e, tabs, "drv_end = drv_at + %s;", scaled(e, count, t->base->size));
+			gen_line(e->o, tabs, "drv_end = drv_at + %s;", scaled(e, count, t->base->size));
 		} else {
-			line(e, tabs, "drv_copy(%s + drv_at, %s, %s);", p, sl->name, count);
-			line(e, tabs, "drv_end = drv_at + %s;", count);
+			gen_line(e->o, tabs, "drv_copy(%s + drv_at, %s, %s);", p, sl->name, count);
+			gen_line(e->o, tabs, "drv_end = drv_at + %s;", count);
 		}
-		line(e, tabs, "drv_at = drv_align8(drv_end%s);", terminator(t));
-		line(e, tabs, "memset(%s + drv_end, 0, drv_at - drv_end);", p);
+		gen_line(e->o, tabs, "drv_at = drv_align8(drv_end%s);", terminator(t));
+		gen_line(e->o, tabs, "memset(%s + drv_end, 0, drv_at - drv_end);", p);
 	}
 	return "drv_at";
 }
@@ -910,8 +890,8 @@ static void decode(struct ipc *e, unsigned tabs, const slot_list *s, const char 
 	const char *len = arena_printf(A, "%slen", in);
 	uint32_t inl = inline_size(s);
 	bool var = has_variable(s);
-	line(e, tabs, "if (%s %s %u)", len, var ? "<" : "!=", inl);
-	line(e, tabs + 1, "%s", fail);
+	gen_line(e->o, tabs, "if (%s %s %u)", len, var ? "<" : "!=", inl);
+	gen_line(e->o, tabs + 1, "%s", fail);
 	uint32_t *starts = arena_alloc(A, (s->len + 1) * sizeof *starts);
 	uint32_t *ends = arena_alloc(A, (s->len + 1) * sizeof *ends);
 	for (size_t i = 0; i < s->len; i++) {
@@ -926,56 +906,56 @@ static void decode(struct ipc *e, unsigned tabs, const slot_list *s, const char 
 	}
 	if (!var)
 		return;
-	line(e, tabs, "drv_at = %u;", inl);
+	gen_line(e->o, tabs, "drv_at = %u;", inl);
 	for (size_t i = 0; i < s->len; i++) {
 		const struct slot *sl = &s->items[i];
 		const struct ir_type *t = sl->type;
 		if (!ir_type_is_variable(t))
 			continue;
-		line(e, tabs, "drv_n = drv_get32(%s);", at(e, p, sl->offset));
-		line(e, tabs, "if (drv_n > %llu)", (unsigned long long)t->bound);
-		line(e, tabs + 1, "%s", fail);
-		line(e, tabs, "drv_end = drv_at + %s;", scaled(e, "drv_n", elem_size(t)));
+		gen_line(e->o, tabs, "drv_n = drv_get32(%s);", at(e, p, sl->offset));
+		gen_line(e->o, tabs, "if (drv_n > %llu)", (unsigned long long)t->bound);
+		gen_line(e->o, tabs + 1, "%s", fail);
+		gen_line(e->o, tabs, "drv_end = drv_at + %s;", scaled(e, "drv_n", elem_size(t)));
 		const char *bounds[] = {
 			arena_printf(A, "drv_align8(drv_end%s) > %s", terminator(t), len),
 			arena_printf(A, "!drv_zeros(%s, drv_end, drv_align8(drv_end%s))", p,
 				     terminator(t))};
 		gen_condition(e->o, tabs, bounds, 2, "||");
-		line(e, tabs + 1, "%s", fail);
+		gen_line(e->o, tabs + 1, "%s", fail);
 		switch (t->kind) {
 		case IR_BYTES:
-			line(e, tabs, "%s = %s + drv_at;", sl->name, p);
-			line(e, tabs, "%s = drv_n;", count_name(e, sl));
+			gen_line(e->o, tabs, "%s = %s + drv_at;", sl->name, p);
+			gen_line(e->o, tabs, "%s = drv_n;", count_name(e, sl));
 			break;
 		case IR_STRING:
-			line(e, tabs, "if (!drv_utf8(%s + drv_at, drv_n))", p);
-			line(e, tabs + 1, "%s", fail);
-			line(e, tabs, "%s = (const char *)(%s + drv_at);", sl->name, p);
+			gen_line(e->o, tabs, "if (!drv_utf8(%s + drv_at, drv_n))", p);
+			gen_line(e->o, tabs + 1, "%s", fail);
+			gen_line(e->o, tabs, "%s = (const char *)(%s + drv_at);", sl->name, p);
 			break;
 		default: {
 			const char *ct = ctype(e, t->base);
 			if (is_byte_vector(t)) {
-				line(e, tabs, "%s = (const %s *)(%s + drv_at);", sl->name, ct, p);
-				line(e, tabs, "%s = drv_n;", count_name(e, sl));
+				gen_line(e->o, tabs, "%s = (const %s *)(%s + drv_at);", sl->name, ct, p);
+				gen_line(e->o, tabs, "%s = drv_n;", count_name(e, sl));
 				break;
 			}
-			line(e, tabs, "if (drv_n > (%sscratch_cap - drv_s) / sizeof(%s))", in, ct);
-			line(e, tabs + 1, "%s", fail);
-			line(e, tabs, "%s = (%s *)(void *)(%sscratch + drv_s);", sl->name, ct, in);
-			line(e, tabs, "for (drv_k = 0; drv_k < drv_n; drv_k++) {");
+			gen_line(e->o, tabs, "if (drv_n > (%sscratch_cap - drv_s) / sizeof(%s))", in, ct);
+			gen_line(e->o, tabs + 1, "%s", fail);
+			gen_line(e->o, tabs, "%s = (%s *)(void *)(%sscratch + drv_s);", sl->name, ct, in);
+			gen_line(e->o, tabs, "for (drv_k = 0; drv_k < drv_n; drv_k++) {");
 			get_value(e, tabs + 1, t->base,
 				  arena_printf(A, "%s + drv_at + %s", p, scaled(e, "drv_k", t->base->size)),
 				  arena_printf(A, "%s[drv_k]", sl->name), fail, 0);
-			line(e, tabs, "}");
-			line(e, tabs, "%s = drv_n;", count_name(e, sl));
-			line(e, tabs, "drv_s += drv_align8(drv_n * (uint32_t)sizeof(%s));", ct);
+			gen_line(e->o, tabs, "}");
+			gen_line(e->o, tabs, "%s = drv_n;", count_name(e, sl));
+			gen_line(e->o, tabs, "drv_s += drv_align8(drv_n * (uint32_t)sizeof(%s));", ct);
 			break;
 		}
 		}
-		line(e, tabs, "drv_at = drv_align8(drv_end%s);", terminator(t));
+		gen_line(e->o, tabs, "drv_at = drv_align8(drv_end%s);", terminator(t));
 	}
-	line(e, tabs, "if (drv_at != %s)", len);
-	line(e, tabs + 1, "%s", fail);
+	gen_line(e->o, tabs, "if (drv_at != %s)", len);
+	gen_line(e->o, tabs + 1, "%s", fail);
 }
 
 /* Locals for decode's output, named as the slots. */
@@ -986,20 +966,20 @@ static void declare_slot_locals(struct ipc *e, const slot_list *s)
 		const struct ir_type *t = sl->type;
 		switch (t->kind) {
 		case IR_BYTES:
-			line(e, 1, "const uint8_t *%s;", sl->name);
-			line(e, 1, "uint32_t %s;", count_name(e, sl));
+			gen_line(e->o, 1, "const uint8_t *%s;", sl->name);
+			gen_line(e->o, 1, "uint32_t %s;", count_name(e, sl));
 			break;
 		case IR_STRING:
-			line(e, 1, "const char *%s;", sl->name);
+			gen_line(e->o, 1, "const char *%s;", sl->name);
 			break;
 		case IR_VECTOR:
 			/* unpacked into scratch room, or used in place */
-			line(e, 1, "%s%s *%s;", is_byte_vector(t) ? "const " : "", ctype(e, t->base),
+			gen_line(e->o, 1, "%s%s *%s;", is_byte_vector(t) ? "const " : "", ctype(e, t->base),
 			     sl->name);
-			line(e, 1, "uint32_t %s;", count_name(e, sl));
+			gen_line(e->o, 1, "uint32_t %s;", count_name(e, sl));
 			break;
 		default:
-			line(e, 1, "%s;", declarator(e, t, sl->name));
+			gen_line(e->o, 1, "%s;", declarator(e, t, sl->name));
 			break;
 		}
 	}
@@ -1064,16 +1044,16 @@ static void emit_inherited_stub(struct ipc *e, const struct ir_method *m)
 	const char *client_param = arena_printf(A, "struct %s_client *client", cn);
 	const char *as_owner = arena_printf(A, "(struct %s_client *)client", owner);
 	if (m->kind == METHOD_EVENT) {
-		line(e, 0, "typedef %s_%s_handler %s_%s_handler;", owner, m->name, cn, m->name);
+		gen_line(e->o, 0, "typedef %s_%s_handler %s_%s_handler;", owner, m->name, cn, m->name);
 		const char *sub[] = {client_param, arena_printf(A, "%s_%s_handler handler", cn, m->name),
 				     "void *ctx"};
 		gen_signature(e->o, 0, arena_printf(A, "static inline int %s_on_%s", cn, m->name), 17,
 			      sub, 3, "");
-		line(e, 0, "{");
+		gen_line(e->o, 0, "{");
 		const char *args[] = {as_owner, "handler", "ctx"};
 		gen_call_statement(e->o, 1, "return ", arena_printf(A, "%s_on_%s", owner, m->name), args,
 				   3);
-		line(e, 0, "}");
+		gen_line(e->o, 0, "}");
 		return;
 	}
 	str_list params = {0}, args = {0};
@@ -1085,10 +1065,10 @@ static void emit_inherited_stub(struct ipc *e, const struct ir_method *m)
 	stub_args(e, m, &args);
 	gen_signature(e->o, 0, arena_printf(A, "static inline int %s_%s", cn, m->name), 17,
 		      params.items, params.len, "");
-	line(e, 0, "{");
+	gen_line(e->o, 0, "{");
 	gen_call_statement(e->o, 1, "return ", arena_printf(A, "%s_%s", owner, m->name), args.items,
 			   args.len);
-	line(e, 0, "}");
+	gen_line(e->o, 0, "}");
 }
 
 static void emit_header(struct gen *g, const struct ir_interface *iface)
@@ -1133,23 +1113,23 @@ static void emit_header(struct gen *g, const struct ir_interface *iface)
 	sb_puts(&c, iface->doc ? ":" : ".");
 	if (iface->doc)
 		sb_printf(&c, " %s", iface->doc);
-	blank(e);
+	gen_blank(e->o);
 	gen_comment(e->o, 0, sb_str(&c));
 	sb_free(&c);
-	line(e, 0, "#define %s_NAME \"%s\"", CN, iface->name);
-	line(e, 0, "#define %s_ID 0x%08xu", CN, iface->id);
+	gen_line(e->o, 0, "#define %s_NAME \"%s\"", CN, iface->name);
+	gen_line(e->o, 0, "#define %s_ID 0x%08xu", CN, iface->id);
 	for (size_t i = 0; i < iface->methods.len; i++) {
 		const struct ir_method *m = iface->methods.items[i];
-		line(e, 0, "#define %s 0x%012llxull", label_name(e, m), (unsigned long long)m->label);
+		gen_line(e->o, 0, "#define %s 0x%012llxull", label_name(e, m), (unsigned long long)m->label);
 	}
 
 	/* the client */
-	blank(e);
-	line(e, 0, "/* ---- client ---- */");
-	blank(e);
-	line(e, 0, "struct drv_buffer;");
-	line(e, 0, "struct %s_client;", cn);
-	blank(e);
+	gen_blank(e->o);
+	gen_line(e->o, 0, "/* ---- client ---- */");
+	gen_blank(e->o);
+	gen_line(e->o, 0, "struct drv_buffer;");
+	gen_line(e->o, 0, "struct %s_client;", cn);
+	gen_blank(e->o);
 	gen_comment(e->o, 0,
 		    arena_printf(A, "Connects to instance `instance` of %s. Returns 0 or "
 				    "-DRV_E_CONNECTION.",
@@ -1161,20 +1141,20 @@ static void emit_header(struct gen *g, const struct ir_interface *iface)
 	gen_signature(e->o, 0, arena_printf(A, "void %s_disconnect", cn), 4, &client_param, 1, ";");
 	for (size_t i = 0; i < iface->parents.len; i++) {
 		const struct ir_interface *p = iface->parents.items[i];
-		blank(e);
+		gen_blank(e->o);
 		gen_comment(e->o, 0, arena_printf(A, "The same connection, as a client of %s.", p->name));
 		gen_signature(e->o, 0,
 			      arena_printf(A, "static inline struct %s_client *%s_as_%s", p->c_name, cn,
 					   p->c_name),
 			      strlen(p->c_name) + 30, &client_param, 1, "");
-		line(e, 0, "{");
-		line(e, 1, "return (struct %s_client *)client;", p->c_name);
-		line(e, 0, "}");
+		gen_line(e->o, 0, "{");
+		gen_line(e->o, 1, "return (struct %s_client *)client;", p->c_name);
+		gen_line(e->o, 0, "}");
 	}
 	for (size_t i = 0; i < iface->all_methods.len; i++) {
 		const struct ir_method *m = iface->all_methods.items[i];
 		str_list params = {0};
-		blank(e);
+		gen_blank(e->o);
 		method_comment(e, 0, m);
 		if (m->owner != iface) {
 			emit_inherited_stub(e, m);
@@ -1202,14 +1182,14 @@ static void emit_header(struct gen *g, const struct ir_interface *iface)
 	}
 
 	/* the server */
-	blank(e);
-	line(e, 0, "/* ---- server ---- */");
-	blank(e);
-	line(e, 0, "struct %s;", cn);
-	blank(e);
-	line(e, 0, "struct %s_ops {", cn);
+	gen_blank(e->o);
+	gen_line(e->o, 0, "/* ---- server ---- */");
+	gen_blank(e->o);
+	gen_line(e->o, 0, "struct %s;", cn);
+	gen_blank(e->o);
+	gen_line(e->o, 0, "struct %s_ops {", cn);
 	for (size_t i = 0; i < iface->parents.len; i++)
-		line(e, 1, "struct %s_ops %s;", iface->parents.items[i]->c_name,
+		gen_line(e->o, 1, "struct %s_ops %s;", iface->parents.items[i]->c_name,
 		     iface->parents.items[i]->c_name);
 	for (size_t i = 0; i < iface->methods.len; i++) {
 		const struct ir_method *m = iface->methods.items[i];
@@ -1223,41 +1203,41 @@ static void emit_header(struct gen *g, const struct ir_interface *iface)
 					   m->member),
 			      0, params.items, params.len, ";");
 	}
-	line(e, 0, "};");
-	blank(e);
+	gen_line(e->o, 0, "};");
+	gen_blank(e->o);
 	gen_comment(e->o, 0,
 		    arena_printf(A, "An object serving %s: embed it in the driver's state and set "
 				    "its handlers with %s_init.",
 				 iface->name, cn));
-	line(e, 0, "struct %s {", cn);
+	gen_line(e->o, 0, "struct %s {", cn);
 	for (size_t i = 0; i < iface->parents.len; i++)
-		line(e, 1, "struct %s %s;", iface->parents.items[i]->c_name,
+		gen_line(e->o, 1, "struct %s %s;", iface->parents.items[i]->c_name,
 		     iface->parents.items[i]->c_name);
-	line(e, 1, "const struct %s_ops *ops;", cn);
+	gen_line(e->o, 1, "const struct %s_ops *ops;", cn);
 	if (!iface->parents.len)
-		line(e, 1, "struct drv_object *object; /* the transport serving it */");
-	line(e, 0, "};");
-	blank(e);
+		gen_line(e->o, 1, "struct drv_object *object; /* the transport serving it */");
+	gen_line(e->o, 0, "};");
+	gen_blank(e->o);
 	gen_comment(e->o, 0,
 		    arena_printf(A, "The ops of functions <prefix>_<method>, one per method of %s "
 				    "and its parents, so a method added to the protocol is a "
 				    "compile error until it is written.",
 				 iface->name));
 	/* clang-format packs a macro's initializer list; one per line reads better */
-	line(e, 0, "/* clang-format off */");
-	line(e, 0, "#define %s_OPS(prefix) \\", CN);
-	line(e, 1, "{ \\");
+	gen_line(e->o, 0, "/* clang-format off */");
+	gen_line(e->o, 0, "#define %s_OPS(prefix) \\", CN);
+	gen_line(e->o, 1, "{ \\");
 	for (size_t i = 0; i < iface->parents.len; i++)
-		line(e, 2, ".%s = %s_OPS(prefix), \\", iface->parents.items[i]->c_name,
+		gen_line(e->o, 2, ".%s = %s_OPS(prefix), \\", iface->parents.items[i]->c_name,
 		     up(e, iface->parents.items[i]->c_name));
 	for (size_t i = 0; i < iface->methods.len; i++) {
 		const struct ir_method *m = iface->methods.items[i];
 		if (m->kind != METHOD_EVENT)
-			line(e, 2, ".%s = prefix##_%s, \\", m->member, m->name);
+			gen_line(e->o, 2, ".%s = prefix##_%s, \\", m->member, m->name);
 	}
-	line(e, 1, "}");
-	line(e, 0, "/* clang-format on */");
-	blank(e);
+	gen_line(e->o, 1, "}");
+	gen_line(e->o, 0, "/* clang-format on */");
+	gen_blank(e->o);
 	gen_comment(e->o, 0, "Sets the handlers; false if one of them is NULL.");
 	const char *init_params[] = {arena_printf(A, "struct %s *self", cn),
 				     arena_printf(A, "const struct %s_ops *ops", cn)};
@@ -1267,12 +1247,12 @@ static void emit_header(struct gen *g, const struct ir_interface *iface)
 	const char *dispatch_params[] = {"void *self", "struct drv_call *call"};
 	gen_signature(e->o, 0, arena_printf(A, "int %s_dispatch", cn), 3, dispatch_params, 2, ";");
 	gen_comment(e->o, 0, "What a transport needs to serve the interface.");
-	line(e, 0, "extern const struct drv_interface %s_interface;", cn);
+	gen_line(e->o, 0, "extern const struct drv_interface %s_interface;", cn);
 	for (size_t i = 0; i < iface->methods.len; i++) {
 		const struct ir_method *m = iface->methods.items[i];
 		str_list params = {0};
 		if (m->kind != METHOD_SEND)
-			blank(e);
+			gen_blank(e->o);
 		if (m->kind == METHOD_EVENT) {
 			gen_comment(e->o, 0,
 				    arena_printf(A, "Sends event %s to every client of self. Returns 0, "
@@ -1304,54 +1284,54 @@ static void decode_result(struct ipc *e, const struct ir_method *m, const char *
 {
 	const struct ir_type *t = m->result;
 	if (t->kind == IR_VOID) {
-		line(e, 1, "if (drv_r.len != 0)");
-		line(e, 2, "%s", fail);
+		gen_line(e->o, 1, "if (drv_r.len != 0)");
+		gen_line(e->o, 2, "%s", fail);
 		return;
 	}
 	uint32_t inl = (t->size + 7u) & ~7u;
 	if (!ir_type_is_variable(t)) {
-		line(e, 1, "if (drv_r.len != %u)", inl);
-		line(e, 2, "%s", fail);
+		gen_line(e->o, 1, "if (drv_r.len != %u)", inl);
+		gen_line(e->o, 2, "%s", fail);
 		if (inl > t->size) {
-			line(e, 1, "if (!drv_zeros(drv_r.payload, %u, %u))", t->size, inl);
-			line(e, 2, "%s", fail);
+			gen_line(e->o, 1, "if (!drv_zeros(drv_r.payload, %u, %u))", t->size, inl);
+			gen_line(e->o, 2, "%s", fail);
 		}
 		get_value(e, 1, t, "drv_r.payload", t->kind == IR_ARRAY ? "result" : "*result", fail,
 			  0);
 		return;
 	}
 	/* copied out of the reply, which the next call reuses */
-	line(e, 1, "if (drv_r.len < %u || !drv_zeros(drv_r.payload, 4, %u))", inl, inl);
-	line(e, 2, "%s", fail);
-	line(e, 1, "drv_n = drv_get32(drv_r.payload);");
-	line(e, 1, "if (drv_n > %llu)", (unsigned long long)t->bound);
-	line(e, 2, "%s", fail);
-	line(e, 1, "drv_end = %u + %s;", inl, scaled(e, "drv_n", elem_size(t)));
+	gen_line(e->o, 1, "if (drv_r.len < %u || !drv_zeros(drv_r.payload, 4, %u))", inl, inl);
+	gen_line(e->o, 2, "%s", fail);
+	gen_line(e->o, 1, "drv_n = drv_get32(drv_r.payload);");
+	gen_line(e->o, 1, "if (drv_n > %llu)", (unsigned long long)t->bound);
+	gen_line(e->o, 2, "%s", fail);
+	gen_line(e->o, 1, "drv_end = %u + %s;", inl, scaled(e, "drv_n", elem_size(t)));
 	const char *bounds[] = {arena_printf(A, "drv_align8(drv_end%s) != drv_r.len", terminator(t)),
 				"!drv_zeros(drv_r.payload, drv_end, drv_r.len)"};
 	gen_condition(e->o, 1, bounds, 2, "||");
-	line(e, 2, "%s", fail);
+	gen_line(e->o, 2, "%s", fail);
 	const char *data = arena_printf(A, "drv_r.payload + %u", inl);
 	switch (t->kind) {
 	case IR_STRING:
-		line(e, 1, "if (!drv_utf8(%s, drv_n))", data);
-		line(e, 2, "%s", fail);
-		line(e, 1, "memcpy(result, %s, drv_n + 1);", data);
+		gen_line(e->o, 1, "if (!drv_utf8(%s, drv_n))", data);
+		gen_line(e->o, 2, "%s", fail);
+		gen_line(e->o, 1, "memcpy(result, %s, drv_n + 1);", data);
 		break;
 	case IR_BYTES:
-		line(e, 1, "drv_copy(result, %s, drv_n);", data);
-		line(e, 1, "*result_len = drv_n;");
+		gen_line(e->o, 1, "drv_copy(result, %s, drv_n);", data);
+		gen_line(e->o, 1, "*result_len = drv_n;");
 		break;
 	default:
 		if (is_byte_vector(t)) {
-			line(e, 1, "drv_copy(result, %s, drv_n);", data);
+			gen_line(e->o, 1, "drv_copy(result, %s, drv_n);", data);
 		} else {
-			line(e, 1, "for (drv_k = 0; drv_k < drv_n; drv_k++) {");
+			gen_line(e->o, 1, "for (drv_k = 0; drv_k < drv_n; drv_k++) {");
 			get_value(e, 2, t->base, arena_printf(A, "%s + %s", data, scaled(e, "drv_k", t->base->size)),
 				  "result[drv_k]", fail, 0);
-			line(e, 1, "}");
+			gen_line(e->o, 1, "}");
 		}
-		line(e, 1, "*result_count = drv_n;");
+		gen_line(e->o, 1, "*result_count = drv_n;");
 		break;
 	}
 }
@@ -1366,12 +1346,12 @@ static void check_arguments(struct ipc *e, const struct ir_method *m)
 		const struct ir_param *p = &m->params.items[i];
 		const struct ir_type *t = p->type;
 		if (has_values(t))
-			line(e, 1, "if (!%s_valid((uint64_t)%s))", t->c_name, p->name);
+			gen_line(e->o, 1, "if (!%s_valid((uint64_t)%s))", t->c_name, p->name);
 		else if (t->kind == IR_STRING || t->kind == IR_STRUCT)
-			line(e, 1, "if (!%s)", p->name);
+			gen_line(e->o, 1, "if (!%s)", p->name);
 		else
 			continue;
-		line(e, 2, "return -DRV_E_ARGUMENT;");
+		gen_line(e->o, 2, "return -DRV_E_ARGUMENT;");
 	}
 }
 
@@ -1384,28 +1364,28 @@ static void emit_client_method(struct ipc *e, const struct ir_method *m)
 	input_params(e, m, &params, true);
 	if (m->kind == METHOD_CALL)
 		output_params(e, m, &params);
-	blank(e);
+	gen_blank(e->o);
 	gen_signature(e->o, 0, arena_printf(A, "int %s_%s", cn, m->name), 3, params.items,
 		      params.len, "");
-	line(e, 0, "{");
-	line(e, 1, "struct drv_client *drv_c = (struct drv_client *)client;");
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "struct drv_client *drv_c = (struct drv_client *)client;");
 	if (req.len)
-		line(e, 1, "uint8_t *drv_p = drv_client_request(drv_c);");
+		gen_line(e->o, 1, "uint8_t *drv_p = drv_client_request(drv_c);");
 	struct locals l = {0};
 	for_encode(&l, &req);
 	for_result(&l, &rep);
 	declare_locals(e, &l);
 	if (m->caps_in.len)
-		line(e, 1, "struct drv_cap drv_caps[%zu];", m->caps_in.len);
+		gen_line(e->o, 1, "struct drv_cap drv_caps[%zu];", m->caps_in.len);
 	if (m->kind == METHOD_CALL) {
-		line(e, 1, "struct drv_reply drv_r;");
-		line(e, 1, "int drv_st;");
+		gen_line(e->o, 1, "struct drv_reply drv_r;");
+		gen_line(e->o, 1, "int drv_st;");
 	}
-	blank(e);
+	gen_blank(e->o);
 	check_arguments(e, m);
 	for (size_t i = 0; i < m->caps_in.len; i++) {
 		const struct ir_cap *c = &m->caps_in.items[i];
-		line(e, 1, "drv_caps[%zu] = %s(%s);", i,
+		gen_line(e->o, 1, "drv_caps[%zu] = %s(%s);", i,
 		     c->kind == CAP_PAGES ? "drv_buffer_cap" : "drv_handle_cap", c->name);
 	}
 	const char *len = encode(e, 1, &req, "drv_p", "return -DRV_E_ARGUMENT;");
@@ -1414,57 +1394,57 @@ static void emit_client_method(struct ipc *e, const struct ir_method *m)
 	if (m->kind == METHOD_SEND) {
 		const char *args[] = {"drv_c", label_name(e, m), len, caps, ncaps};
 		gen_call_statement(e->o, 1, "return ", "drv_client_send", args, 5);
-		line(e, 0, "}");
+		gen_line(e->o, 0, "}");
 		return;
 	}
 	const char *args[] = {"drv_c", label_name(e, m), len, caps, ncaps,
 			      arena_printf(A, "%zu", m->caps_out.len), "&drv_r"};
 	gen_call_statement(e->o, 1, "drv_st = ", "drv_client_call", args, 7);
-	line(e, 1, "if (drv_st)");
-	line(e, 2, "return drv_st;");
-	line(e, 1, "if (drv_r.status || drv_r.nfds != %zu)", m->caps_out.len);
-	line(e, 2, "return drv_client_status(&drv_r, %s);",
+	gen_line(e->o, 1, "if (drv_st)");
+	gen_line(e->o, 2, "return drv_st;");
+	gen_line(e->o, 1, "if (drv_r.status || drv_r.nfds != %zu)", m->caps_out.len);
+	gen_line(e->o, 2, "return drv_client_status(&drv_r, %s);",
 	     m->error ? arena_printf(A, "%s_valid", m->error->c_name) : "NULL");
 	decode_result(e, m, "return drv_client_bad_reply(&drv_r);");
 	for (size_t i = 0; i < m->caps_out.len; i++)
-		line(e, 1, "*%s = drv_r.fds[%zu];", m->caps_out.items[i].name, i);
-	line(e, 1, "return 0;");
-	line(e, 0, "}");
+		gen_line(e->o, 1, "*%s = drv_r.fds[%zu];", m->caps_out.items[i].name, i);
+	gen_line(e->o, 1, "return 0;");
+	gen_line(e->o, 0, "}");
 }
 
 static void emit_client_event(struct ipc *e, const struct ir_method *m)
 {
 	const char *cn = e->iface->c_name;
 	slot_list req = request_slots(e, m);
-	blank(e);
+	gen_blank(e->o);
 	const char *thunk_params[] = {"drv_fn handler", "void *ctx", "const struct drv_event *ev"};
 	gen_signature(e->o, 0, arena_printf(A, "static int drv_thunk_%s", m->name), 10,
 		      thunk_params, 3, "");
-	line(e, 0, "{");
+	gen_line(e->o, 0, "{");
 	if (req.len)
-		line(e, 1, "const uint8_t *drv_p = ev->msg;");
+		gen_line(e->o, 1, "const uint8_t *drv_p = ev->msg;");
 	struct locals l = {0};
 	for_decode(&l, &req);
 	declare_locals(e, &l);
 	declare_slot_locals(e, &req);
-	blank(e);
+	gen_blank(e->o);
 	decode(e, 1, &req, "ev->", "return -DRV_E_BAD_REPLY;");
 	str_list args = {0};
 	push(e, &args, "ctx");
 	input_args(e, m, &args, "ev->caps");
 	gen_call_statement(e->o, 1, "", arena_printf(A, "((%s_%s_handler)handler)", cn, m->name),
 			   args.items, args.len);
-	line(e, 1, "return 0;");
-	line(e, 0, "}");
-	blank(e);
+	gen_line(e->o, 1, "return 0;");
+	gen_line(e->o, 0, "}");
+	gen_blank(e->o);
 	const char *sub[] = {arena_printf(A, "struct %s_client *client", cn),
 			     arena_printf(A, "%s_%s_handler handler", cn, m->name), "void *ctx"};
 	gen_signature(e->o, 0, arena_printf(A, "int %s_on_%s", cn, m->name), 3, sub, 3, "");
-	line(e, 0, "{");
+	gen_line(e->o, 0, "{");
 	const char *args2[] = {"(struct drv_client *)client", label_name(e, m),
 			       arena_printf(A, "drv_thunk_%s", m->name), "(drv_fn)handler", "ctx"};
 	gen_call_statement(e->o, 1, "return ", "drv_client_on_event", args2, 5);
-	line(e, 0, "}");
+	gen_line(e->o, 0, "}");
 }
 
 static void emit_client(struct gen *g, const struct ir_interface *iface)
@@ -1478,26 +1458,26 @@ static void emit_client(struct gen *g, const struct ir_interface *iface)
 				iface->name),
 		   &src, 1);
 	const char *cn = iface->c_name, *CN = up(e, cn);
-	line(e, 0, "#include \"%s.h\"", cn);
-	blank(e);
-	line(e, 0, "#include \"drv_client.h\"");
-	blank(e);
-	line(e, 0, "#include <string.h>");
-	blank(e);
+	gen_line(e->o, 0, "#include \"%s.h\"", cn);
+	gen_blank(e->o);
+	gen_line(e->o, 0, "#include \"drv_client.h\"");
+	gen_blank(e->o);
+	gen_line(e->o, 0, "#include <string.h>");
+	gen_blank(e->o);
 	const char *open_params[] = {"unsigned instance",
 				     arena_printf(A, "struct %s_client **client", cn)};
 	gen_signature(e->o, 0, arena_printf(A, "int %s_connect", cn), 3, open_params, 2, "");
-	line(e, 0, "{");
+	gen_line(e->o, 0, "{");
 	const char *oargs[] = {arena_printf(A, "%s_NAME", CN), "instance",
 			       "(struct drv_client **)client"};
 	gen_call_statement(e->o, 1, "return ", "drv_client_connect", oargs, 3);
-	line(e, 0, "}");
-	blank(e);
+	gen_line(e->o, 0, "}");
+	gen_blank(e->o);
 	const char *client_param = arena_printf(A, "struct %s_client *client", cn);
 	gen_signature(e->o, 0, arena_printf(A, "void %s_disconnect", cn), 4, &client_param, 1, "");
-	line(e, 0, "{");
-	line(e, 1, "drv_client_disconnect((struct drv_client *)client);");
-	line(e, 0, "}");
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "drv_client_disconnect((struct drv_client *)client);");
+	gen_line(e->o, 0, "}");
 	for (size_t i = 0; i < iface->methods.len; i++) {
 		const struct ir_method *m = iface->methods.items[i];
 		if (m->kind == METHOD_EVENT)
@@ -1517,37 +1497,37 @@ static void emit_complete(struct ipc *e, const struct ir_method *m)
 	push(e, &params, "struct drv_call *call");
 	push(e, &params, "int status");
 	output_values(e, m, &params);
-	blank(e);
+	gen_blank(e->o);
 	gen_signature(e->o, 0, arena_printf(A, "static uint32_t drv_complete_%s", m->name), 15,
 		      params.items, params.len, "");
-	line(e, 0, "{");
+	gen_line(e->o, 0, "{");
 	if (rep.len)
-		line(e, 1, "uint8_t *drv_p = call->reply;");
+		gen_line(e->o, 1, "uint8_t *drv_p = call->reply;");
 	struct locals l = {0};
 	for_encode(&l, &rep);
 	declare_locals(e, &l);
 	if (rep.len)
-		blank(e);
-	line(e, 1, "if (status)");
-	line(e, 2, "return drv_error_status(status, %s);",
+		gen_blank(e->o);
+	gen_line(e->o, 1, "if (status)");
+	gen_line(e->o, 2, "return drv_error_status(status, %s);",
 	     m->error ? arena_printf(A, "%s_valid", m->error->c_name) : "NULL");
 	if (has_values(m->result)) {
-		line(e, 1, "if (!%s_valid((uint64_t)result))", m->result->c_name);
-		line(e, 2, "return DRV_STATUS_INTERNAL;");
+		gen_line(e->o, 1, "if (!%s_valid((uint64_t)result))", m->result->c_name);
+		gen_line(e->o, 2, "return DRV_STATUS_INTERNAL;");
 	}
 	for (size_t i = 0; i < m->caps_out.len; i++) {
-		line(e, 1, "if (%s < 0)", m->caps_out.items[i].name);
-		line(e, 2, "return DRV_STATUS_INTERNAL;");
+		gen_line(e->o, 1, "if (%s < 0)", m->caps_out.items[i].name);
+		gen_line(e->o, 2, "return DRV_STATUS_INTERNAL;");
 	}
 	const char *len = encode(e, 1, &rep, "drv_p", "return DRV_STATUS_INTERNAL;");
 	for (size_t i = 0; i < m->caps_out.len; i++) {
-		line(e, 1, "call->reply_caps[%zu].kind = DRV_CAP_HANDLE;", i);
-		line(e, 1, "call->reply_caps[%zu].fd = %s;", i, m->caps_out.items[i].name);
+		gen_line(e->o, 1, "call->reply_caps[%zu].kind = DRV_CAP_HANDLE;", i);
+		gen_line(e->o, 1, "call->reply_caps[%zu].fd = %s;", i, m->caps_out.items[i].name);
 	}
-	line(e, 1, "call->nreply_caps = %zu;", m->caps_out.len);
-	line(e, 1, "call->reply_len = %s;", len);
-	line(e, 1, "return 0;");
-	line(e, 0, "}");
+	gen_line(e->o, 1, "call->nreply_caps = %zu;", m->caps_out.len);
+	gen_line(e->o, 1, "call->reply_len = %s;", len);
+	gen_line(e->o, 1, "return 0;");
+	gen_line(e->o, 0, "}");
 }
 
 /* The serve function's variables for a call's outputs, as the handler
@@ -1560,29 +1540,29 @@ static void serve_output_locals(struct ipc *e, const struct ir_method *m)
 	case IR_VOID:
 		break;
 	case IR_BYTES:
-		line(e, 1, "uint8_t *result = call->reply + 8;");
-		line(e, 1, "uint32_t result_len = 0;");
+		gen_line(e->o, 1, "uint8_t *result = call->reply + 8;");
+		gen_line(e->o, 1, "uint32_t result_len = 0;");
 		break;
 	case IR_STRING:
-		line(e, 1, "char *result = (char *)call->reply + 8;");
+		gen_line(e->o, 1, "char *result = (char *)call->reply + 8;");
 		break;
 	case IR_VECTOR:
-		line(e, 1, "%s *result;", ctype(e, t->base));
-		line(e, 1, "uint32_t result_count = 0;");
+		gen_line(e->o, 1, "%s *result;", ctype(e, t->base));
+		gen_line(e->o, 1, "uint32_t result_count = 0;");
 		break;
 	case IR_ARRAY:
 	case IR_STRUCT:
-		line(e, 1, "%s;", declarator(e, t, "result"));
+		gen_line(e->o, 1, "%s;", declarator(e, t, "result"));
 		break;
 	default:
-		line(e, 1, "%s = %s;", declarator(e, t, "result"),
+		gen_line(e->o, 1, "%s = %s;", declarator(e, t, "result"),
 		     (t->kind == IR_ENUM || t->kind == IR_ERROR) && is_c_enum(t)
 			     ? arena_printf(A, "(%s)0", ctype(e, t))
 			     : "0");
 		break;
 	}
 	for (size_t i = 0; i < m->caps_out.len; i++)
-		line(e, 1, "int %s = -1;", m->caps_out.items[i].name);
+		gen_line(e->o, 1, "int %s = -1;", m->caps_out.items[i].name);
 }
 
 static void emit_serve(struct ipc *e, const struct ir_method *m)
@@ -1593,12 +1573,12 @@ static void emit_serve(struct ipc *e, const struct ir_method *m)
 	bool call = m->kind == METHOD_CALL;
 	bool vector_result = call && t->kind == IR_VECTOR;
 	const char *params[] = {arena_printf(A, "struct %s *self", cn), "struct drv_call *call"};
-	blank(e);
+	gen_blank(e->o);
 	gen_signature(e->o, 0, arena_printf(A, "static int drv_serve_%s", m->name), 10, params, 2,
 		      "");
-	line(e, 0, "{");
+	gen_line(e->o, 0, "{");
 	if (req.len)
-		line(e, 1, "const uint8_t *drv_p = call->msg;");
+		gen_line(e->o, 1, "const uint8_t *drv_p = call->msg;");
 	struct locals l = {0};
 	for_decode(&l, &req);
 	l.s |= vector_result;
@@ -1606,11 +1586,11 @@ static void emit_serve(struct ipc *e, const struct ir_method *m)
 	declare_slot_locals(e, &req);
 	if (call) {
 		serve_output_locals(e, m);
-		line(e, 1, "int drv_st;");
+		gen_line(e->o, 1, "int drv_st;");
 	}
-	blank(e);
-	line(e, 1, "if (call->kind != %s)", call ? "DRV_KIND_CALL" : "DRV_KIND_SEND");
-	line(e, 2, "return DRV_STATUS_MALFORMED;");
+	gen_blank(e->o);
+	gen_line(e->o, 1, "if (call->kind != %s)", call ? "DRV_KIND_CALL" : "DRV_KIND_SEND");
+	gen_line(e->o, 2, "return DRV_STATUS_MALFORMED;");
 	str_list caps = {0};
 	push(e, &caps, arena_printf(A, "call->ncaps != %zu", m->caps_in.len));
 	for (size_t i = 0; i < m->caps_in.len; i++)
@@ -1619,22 +1599,22 @@ static void emit_serve(struct ipc *e, const struct ir_method *m)
 				  m->caps_in.items[i].kind == CAP_PAGES ? "DRV_CAP_PAGES"
 									 : "DRV_CAP_HANDLE"));
 	gen_condition(e->o, 1, caps.items, caps.len, "||");
-	line(e, 2, "return DRV_STATUS_BAD_CAPS;");
+	gen_line(e->o, 2, "return DRV_STATUS_BAD_CAPS;");
 	decode(e, 1, &req, "call->", "return DRV_STATUS_MALFORMED;");
 	if (call && (t->kind == IR_ARRAY || t->kind == IR_STRUCT))
-		line(e, 1, "memset(&result, 0, sizeof result);");
+		gen_line(e->o, 1, "memset(&result, 0, sizeof result);");
 	if (call && t->kind == IR_STRING)
-		line(e, 1, "result[0] = '\\0';");
+		gen_line(e->o, 1, "result[0] = '\\0';");
 	if (vector_result) {
 		const char *ct = ctype(e, t->base);
-		line(e, 1, "if ((call->scratch_cap - drv_s) / sizeof(%s) < %llu)", ct,
+		gen_line(e->o, 1, "if ((call->scratch_cap - drv_s) / sizeof(%s) < %llu)", ct,
 		     (unsigned long long)t->bound);
-		line(e, 2, "return DRV_STATUS_INTERNAL;");
-		line(e, 1, "result = (%s *)(void *)(call->scratch + drv_s);", ct);
+		gen_line(e->o, 2, "return DRV_STATUS_INTERNAL;");
+		gen_line(e->o, 1, "result = (%s *)(void *)(call->scratch + drv_s);", ct);
 	}
 	/* ops filled in by hand may miss one */
-	line(e, 1, "if (!self->ops->%s)", m->member);
-	line(e, 2, "return DRV_STATUS_INTERNAL;");
+	gen_line(e->o, 1, "if (!self->ops->%s)", m->member);
+	gen_line(e->o, 2, "return DRV_STATUS_INTERNAL;");
 	str_list args = {0};
 	push(e, &args, "self");
 	push(e, &args, "call");
@@ -1642,8 +1622,8 @@ static void emit_serve(struct ipc *e, const struct ir_method *m)
 	if (!call) {
 		gen_call_statement(e->o, 1, "", arena_printf(A, "self->ops->%s", m->member), args.items,
 				   args.len);
-		line(e, 1, "return 0;");
-		line(e, 0, "}");
+		gen_line(e->o, 1, "return 0;");
+		gen_line(e->o, 0, "}");
 		return;
 	}
 	switch (t->kind) {
@@ -1669,25 +1649,25 @@ static void emit_serve(struct ipc *e, const struct ir_method *m)
 		push(e, &args, arena_printf(A, "&%s", m->caps_out.items[i].name));
 	gen_call_statement(e->o, 1, "drv_st = ", arena_printf(A, "self->ops->%s", m->member),
 			   args.items, args.len);
-	line(e, 1, "if (drv_st == DRV_DEFER)");
-	line(e, 2, "return DRV_DEFER;");
+	gen_line(e->o, 1, "if (drv_st == DRV_DEFER)");
+	gen_line(e->o, 2, "return DRV_DEFER;");
 	str_list cargs = {0};
 	push(e, &cargs, "call");
 	push(e, &cargs, "drv_st");
 	output_value_args(e, m, &cargs, false);
 	gen_call_statement(e->o, 1, "return (int)", arena_printf(A, "drv_complete_%s", m->name),
 			   cargs.items, cargs.len);
-	line(e, 0, "}");
+	gen_line(e->o, 0, "}");
 
 	/* the deferred reply */
 	str_list rparams = {0};
 	push(e, &rparams, "struct drv_call *call");
 	push(e, &rparams, "int status");
 	output_values(e, m, &rparams);
-	blank(e);
+	gen_blank(e->o);
 	gen_signature(e->o, 0, arena_printf(A, "void %s_%s_reply", cn, m->name), 4, rparams.items,
 		      rparams.len, "");
-	line(e, 0, "{");
+	gen_line(e->o, 0, "{");
 	struct strbuf inner = {0};
 	sb_printf(&inner, "drv_complete_%s(call, status", m->name);
 	str_list vals = {0};
@@ -1701,7 +1681,7 @@ static void emit_serve(struct ipc *e, const struct ir_method *m)
 	const char *fargs[] = {"call", arena_strdup(A, sb_str(&inner))};
 	sb_free(&inner);
 	gen_call_statement(e->o, 1, "", "call->finish", fargs, 2);
-	line(e, 0, "}");
+	gen_line(e->o, 0, "}");
 }
 
 static void emit_emit(struct ipc *e, const struct ir_method *m)
@@ -1711,7 +1691,7 @@ static void emit_emit(struct ipc *e, const struct ir_method *m)
 	str_list params = {0};
 	push(e, &params, arena_printf(A, "struct %s *self", cn));
 	input_params(e, m, &params, false);
-	blank(e);
+	gen_blank(e->o);
 	gen_signature(e->o, 0, arena_printf(A, "int %s_emit_%s", cn, m->name), 3, params.items,
 		      params.len, "");
 	/* the transport object sits at the root of the first-parent chain */
@@ -1720,29 +1700,29 @@ static void emit_emit(struct ipc *e, const struct ir_method *m)
 	for (const struct ir_interface *i = e->iface; i->parents.len; i = i->parents.items[0])
 		sb_printf(&path, "%s.", i->parents.items[0]->c_name);
 	sb_puts(&path, "object");
-	line(e, 0, "{");
-	line(e, 1, "struct drv_object *drv_obj = %s;", sb_str(&path));
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "struct drv_object *drv_obj = %s;", sb_str(&path));
 	sb_free(&path);
 	if (req.len)
-		line(e, 1, "uint8_t *drv_p;");
+		gen_line(e->o, 1, "uint8_t *drv_p;");
 	struct locals l = {0};
 	for_encode(&l, &req);
 	declare_locals(e, &l);
-	blank(e);
-	line(e, 1, "if (!drv_obj)");
-	line(e, 2, "return 0; /* not served yet: no client to tell */");
+	gen_blank(e->o);
+	gen_line(e->o, 1, "if (!drv_obj)");
+	gen_line(e->o, 2, "return 0; /* not served yet: no client to tell */");
 	if (req.len)
-		line(e, 1, "drv_p = drv_event_buffer(drv_obj);");
+		gen_line(e->o, 1, "drv_p = drv_event_buffer(drv_obj);");
 	const char *len = encode(e, 1, &req, "drv_p", "return -DRV_E_ARGUMENT;");
 	const char *args[] = {"drv_obj", label_name(e, m), len};
 	gen_call_statement(e->o, 1, "return ", "drv_event_send", args, 3);
-	line(e, 0, "}");
+	gen_line(e->o, 0, "}");
 }
 
 static void emit_attach_paths(struct ipc *e, const struct ir_interface *i, const char *path)
 {
 	if (!i->parents.len) {
-		line(e, 1, "%sobject = object;", path);
+		gen_line(e->o, 1, "%sobject = object;", path);
 		return;
 	}
 	for (size_t k = 0; k < i->parents.len; k++)
@@ -1762,7 +1742,7 @@ static void emit_server(struct gen *g, const struct ir_interface *iface)
 				   "handler sees it.",
 				iface->name),
 		   &src, 1);
-	line(e, 0, "#include \"%s.h\"", cn);
+	gen_line(e->o, 0, "#include \"%s.h\"", cn);
 	for (size_t i = 0; i < iface->methods.len; i++) {
 		const struct ir_method *m = iface->methods.items[i];
 		if (m->kind == METHOD_CALL)
@@ -1775,72 +1755,72 @@ static void emit_server(struct gen *g, const struct ir_interface *iface)
 
 	const char *init_params[] = {arena_printf(A, "struct %s *self", cn),
 				     arena_printf(A, "const struct %s_ops *ops", cn)};
-	blank(e);
+	gen_blank(e->o);
 	gen_signature(e->o, 0, arena_printf(A, "bool %s_init", cn), 4, init_params, 2, "");
-	line(e, 0, "{");
-	line(e, 1, "bool ok = true;");
-	blank(e);
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "bool ok = true;");
+	gen_blank(e->o);
 	for (size_t i = 0; i < iface->parents.len; i++) {
 		const char *p = iface->parents.items[i]->c_name;
-		line(e, 1, "ok &= %s_init(&self->%s, &ops->%s);", p, p, p);
+		gen_line(e->o, 1, "ok &= %s_init(&self->%s, &ops->%s);", p, p, p);
 	}
-	line(e, 1, "self->ops = ops;");
+	gen_line(e->o, 1, "self->ops = ops;");
 	if (!iface->parents.len)
-		line(e, 1, "self->object = NULL;");
+		gen_line(e->o, 1, "self->object = NULL;");
 	for (size_t i = 0; i < iface->methods.len; i++)
 		if (iface->methods.items[i]->kind != METHOD_EVENT)
-			line(e, 1, "ok &= ops->%s != NULL;", iface->methods.items[i]->member);
-	line(e, 1, "return ok;");
-	line(e, 0, "}");
+			gen_line(e->o, 1, "ok &= ops->%s != NULL;", iface->methods.items[i]->member);
+	gen_line(e->o, 1, "return ok;");
+	gen_line(e->o, 0, "}");
 
 	const char *dparams[] = {"void *self", "struct drv_call *call"};
-	blank(e);
+	gen_blank(e->o);
 	gen_signature(e->o, 0, arena_printf(A, "int %s_dispatch", cn), 3, dparams, 2, "");
-	line(e, 0, "{");
-	line(e, 1, "struct %s *drv_self = (struct %s *)self;", cn, cn);
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "struct %s *drv_self = (struct %s *)self;", cn, cn);
 	if (iface->parents.len)
-		line(e, 1, "int drv_st;");
-	blank(e);
-	line(e, 1, "if (!drv_self->ops)");
-	line(e, 2, "return DRV_STATUS_INTERNAL; /* never given its handlers */");
-	line(e, 1, "switch (call->label) {");
+		gen_line(e->o, 1, "int drv_st;");
+	gen_blank(e->o);
+	gen_line(e->o, 1, "if (!drv_self->ops)");
+	gen_line(e->o, 2, "return DRV_STATUS_INTERNAL; /* never given its handlers */");
+	gen_line(e->o, 1, "switch (call->label) {");
 	for (size_t i = 0; i < iface->methods.len; i++) {
 		const struct ir_method *m = iface->methods.items[i];
 		if (m->kind == METHOD_EVENT)
 			continue;
-		line(e, 1, "case %s:", label_name(e, m));
-		line(e, 2, "return drv_serve_%s(drv_self, call);", m->name);
+		gen_line(e->o, 1, "case %s:", label_name(e, m));
+		gen_line(e->o, 2, "return drv_serve_%s(drv_self, call);", m->name);
 	}
-	line(e, 1, "default:");
-	line(e, 2, "break;");
-	line(e, 1, "}");
+	gen_line(e->o, 1, "default:");
+	gen_line(e->o, 2, "break;");
+	gen_line(e->o, 1, "}");
 	for (size_t i = 0; i < iface->parents.len; i++) {
 		const char *p = iface->parents.items[i]->c_name;
-		line(e, 1, "drv_st = %s_dispatch(&drv_self->%s, call);", p, p);
-		line(e, 1, "if (drv_st != DRV_STATUS_UNKNOWN_LABEL)");
-		line(e, 2, "return drv_st;");
+		gen_line(e->o, 1, "drv_st = %s_dispatch(&drv_self->%s, call);", p, p);
+		gen_line(e->o, 1, "if (drv_st != DRV_STATUS_UNKNOWN_LABEL)");
+		gen_line(e->o, 2, "return drv_st;");
 	}
-	line(e, 1, "return DRV_STATUS_UNKNOWN_LABEL;");
-	line(e, 0, "}");
+	gen_line(e->o, 1, "return DRV_STATUS_UNKNOWN_LABEL;");
+	gen_line(e->o, 0, "}");
 
 	/* every root ancestor has a transport object, wherever it is embedded */
 	const char *aparams[] = {"void *self", "struct drv_object *object"};
-	blank(e);
+	gen_blank(e->o);
 	gen_signature(e->o, 0, "static void drv_attach", 11, aparams, 2, "");
-	line(e, 0, "{");
-	line(e, 1, "struct %s *drv_self = (struct %s *)self;", cn, cn);
-	blank(e);
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "struct %s *drv_self = (struct %s *)self;", cn, cn);
+	gen_blank(e->o);
 	emit_attach_paths(e, iface, "drv_self->");
-	line(e, 0, "}");
+	gen_line(e->o, 0, "}");
 
-	blank(e);
-	line(e, 0, "const struct drv_interface %s_interface = {", cn);
-	line(e, 1, ".name = %s_NAME,", CN);
-	line(e, 1, ".id = %s_ID,", CN);
-	line(e, 1, ".dispatch = %s_dispatch,", cn);
-	line(e, 1, ".attach = drv_attach,");
-	line(e, 1, ".close_on_malformed = %s,", iface->close_on_malformed ? "true" : "false");
-	line(e, 0, "};");
+	gen_blank(e->o);
+	gen_line(e->o, 0, "const struct drv_interface %s_interface = {", cn);
+	gen_line(e->o, 1, ".name = %s_NAME,", CN);
+	gen_line(e->o, 1, ".id = %s_ID,", CN);
+	gen_line(e->o, 1, ".dispatch = %s_dispatch,", cn);
+	gen_line(e->o, 1, ".attach = drv_attach,");
+	gen_line(e->o, 1, ".close_on_malformed = %s,", iface->close_on_malformed ? "true" : "false");
+	gen_line(e->o, 0, "};");
 }
 
 /* ---- <iface>_fuzz.c ---- */
@@ -1857,34 +1837,34 @@ static void emit_fuzz_handler(struct ipc *e, const struct ir_method *m)
 	input_args(e, m, &args, "");
 	if (m->kind == METHOD_CALL)
 		output_params(e, m, &params);
-	blank(e);
+	gen_blank(e->o);
 	gen_signature(e->o, 0,
 		      arena_printf(A, "static %s fuzz_%s", m->kind == METHOD_CALL ? "int" : "void",
 				   m->name),
 		      m->kind == METHOD_CALL ? 10 : 11, params.items, params.len, "");
-	line(e, 0, "{");
-	line(e, 1, "(void)self;");
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "(void)self;");
 	if (m->kind != METHOD_CALL || m->op % 2 == 0)
-		line(e, 1, "(void)call;");
+		gen_line(e->o, 1, "(void)call;");
 	for (size_t i = 0; i < m->caps_in.len; i++)
-		line(e, 1, "(void)%s;", m->caps_in.items[i].name);
+		gen_line(e->o, 1, "(void)%s;", m->caps_in.items[i].name);
 	for (size_t i = 0; i < m->params.len; i++) {
 		const struct ir_param *p = &m->params.items[i];
-		line(e, 1, "(void)%s;", p->name);
+		gen_line(e->o, 1, "(void)%s;", p->name);
 		if (p->type->kind == IR_BYTES || p->type->kind == IR_VECTOR)
-			line(e, 1, "(void)%s;", count_name(e, &(struct slot){p->name, p->type, 0}));
+			gen_line(e->o, 1, "(void)%s;", count_name(e, &(struct slot){p->name, p->type, 0}));
 	}
 	if (m->kind != METHOD_CALL) {
-		line(e, 0, "}");
+		gen_line(e->o, 0, "}");
 		return;
 	}
 	if (m->op % 2 == 0) {
 		if (m->result->kind != IR_VOID)
-			line(e, 1, "(void)result;");
+			gen_line(e->o, 1, "(void)result;");
 		for (size_t i = 0; i < m->caps_out.len; i++)
-			line(e, 1, "(void)%s;", m->caps_out.items[i].name);
-		line(e, 1, "return 0;");
-		line(e, 0, "}");
+			gen_line(e->o, 1, "(void)%s;", m->caps_out.items[i].name);
+		gen_line(e->o, 1, "return 0;");
+		gen_line(e->o, 0, "}");
 		return;
 	}
 	str_list rargs = {0};
@@ -1893,8 +1873,8 @@ static void emit_fuzz_handler(struct ipc *e, const struct ir_method *m)
 	output_value_args(e, m, &rargs, true);
 	gen_call_statement(e->o, 1, "", arena_printf(A, "%s_%s_reply", m->owner->c_name, m->name),
 			   rargs.items, rargs.len);
-	line(e, 1, "return DRV_DEFER;");
-	line(e, 0, "}");
+	gen_line(e->o, 1, "return DRV_DEFER;");
+	gen_line(e->o, 0, "}");
 }
 
 static void emit_fuzz(struct gen *g, const struct ir_interface *iface)
@@ -1909,25 +1889,25 @@ static void emit_fuzz(struct gen *g, const struct ir_interface *iface)
 				   "error reply or a well-formed one out, never a crash.",
 				iface->name),
 		   &src, 1);
-	line(e, 0, "#include \"%s.h\"", cn);
-	blank(e);
-	line(e, 0, "#include \"drv_fuzz.h\"");
+	gen_line(e->o, 0, "#include \"%s.h\"", cn);
+	gen_blank(e->o);
+	gen_line(e->o, 0, "#include \"drv_fuzz.h\"");
 	for (size_t i = 0; i < iface->all_methods.len; i++)
 		if (iface->all_methods.items[i]->kind != METHOD_EVENT)
 			emit_fuzz_handler(e, iface->all_methods.items[i]);
-	blank(e);
-	line(e, 0, "static const struct %s_ops fuzz_ops = %s_OPS(fuzz);", cn, up(e, cn));
-	blank(e);
-	line(e, 0, "int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);");
-	blank(e);
-	line(e, 0, "int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)");
-	line(e, 0, "{");
-	line(e, 1, "struct %s object;", cn);
-	blank(e);
-	line(e, 1, "if (!%s_init(&object, &fuzz_ops))", cn);
-	line(e, 2, "abort();");
-	line(e, 1, "return drv_fuzz_dispatch(data, size, &object, %s_dispatch);", cn);
-	line(e, 0, "}");
+	gen_blank(e->o);
+	gen_line(e->o, 0, "static const struct %s_ops fuzz_ops = %s_OPS(fuzz);", cn, up(e, cn));
+	gen_blank(e->o);
+	gen_line(e->o, 0, "int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);");
+	gen_blank(e->o);
+	gen_line(e->o, 0, "int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)");
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "struct %s object;", cn);
+	gen_blank(e->o);
+	gen_line(e->o, 1, "if (!%s_init(&object, &fuzz_ops))", cn);
+	gen_line(e->o, 2, "abort();");
+	gen_line(e->o, 1, "return drv_fuzz_dispatch(data, size, &object, %s_dispatch);", cn);
+	gen_line(e->o, 0, "}");
 }
 
 /* ---- the backend ---- */

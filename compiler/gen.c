@@ -2,6 +2,7 @@
 #include "gen.h"
 #include "drvgen.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,6 +140,22 @@ void gen_finish(struct gen *g)
 }
 
 /* ---- text ---- */
+
+void gen_line(struct strbuf *out, unsigned tabs, const char *fmt, ...)
+{
+	for (unsigned i = 0; i < tabs; i++)
+		sb_putc(out, '\t');
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(out, fmt, ap);
+	va_end(ap);
+	sb_putc(out, '\n');
+}
+
+void gen_blank(struct strbuf *out)
+{
+	sb_putc(out, '\n');
+}
 
 const char *gen_where(struct gen *g, struct srcpos pos)
 {

@@ -44,6 +44,10 @@ struct gen_file *gen_open(struct gen *g, const char *name);
  * files it comes from and a hash of their contents. */
 void gen_banner(struct gen *g, struct gen_file *f, const char *purpose,
 		const struct source *const *sources, size_t nsources);
+/* One line of code at an indent of `tabs` tabs; every emitter writes through
+ * these two. */
+void gen_line(struct strbuf *out, unsigned tabs, const char *fmt, ...) PRINTF_LIKE(3, 4);
+void gen_blank(struct strbuf *out);
 /* A C comment holding text, wrapped to the 100-column limit, at an indent
  * of `tabs` tabs: one line if it fits, else a block. */
 void gen_comment(struct strbuf *out, unsigned tabs, const char *text);
