@@ -189,6 +189,15 @@ void gen_call(struct strbuf *out, const char *name, const char *const *args, siz
 	sb_putc(out, '\n');
 }
 
+void gen_macro(struct strbuf *out, const char *head, const char *body)
+{
+	size_t h = strlen(head), b = strlen(body);
+	if (h + 1 + b <= COLUMN_LIMIT || h + 2 > COLUMN_LIMIT || TAB_WIDTH + b > COLUMN_LIMIT)
+		sb_printf(out, "%s %s\n", head, body);
+	else
+		sb_printf(out, "%s \\\n\t%s\n", head, body);
+}
+
 static size_t joined_len(const char *const *items, size_t n)
 {
 	size_t len = 0;

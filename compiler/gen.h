@@ -56,6 +56,10 @@ void gen_comment(struct strbuf *out, unsigned tabs, const char *text);
  * gen_finish, like any other. */
 void gen_call(struct strbuf *out, const char *name, const char *const *args, size_t nargs,
 	      const char *end);
+/* "#define head body" on one line, or the body on a line of its own after
+ * a backslash when the whole does not fit but the parts do, as clang-format
+ * lays a macro out (a line too long either way is fenced off by gen_finish). */
+void gen_macro(struct strbuf *out, const char *head, const char *body);
 /* A function's head and parameters as clang-format lays them out (gen.c
  * has the measured rules): `head` is "static int name" (`ret_len` bytes of
  * it the return type, 0 for none, as in a function pointer member), `tail`

@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "gen.h"
+#include "names.h"
 #include "spec.h"
 
 #include <dirent.h>
@@ -341,6 +342,9 @@ const struct ir *drvgen_build(struct drvgen *g)
 		check_idl(&c, g->idl.items, g->idl.len);
 	if (g->regs_ok)
 		check_regs(&c, g->regs.items, g->regs.len);
+	name_ir(&g->arena, g->ir);
+	if (g->regs_ok)
+		check_c_name_clashes(&c);
 	if (g->idl_ok)
 		check_idl_names(&c);
 	if (g->idl_ok && g->regs_ok && g->manifests_ok)
