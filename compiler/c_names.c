@@ -32,7 +32,7 @@
 /* The constant prefix itself, passed to the accessor patterns: a bit past
  * the rules of names.h. */
 #define PREFIX_PASTED ((reg_names)1 << 63)
-_Static_assert(N_RULE_COUNT - N_FIRST_REGISTER < 63, "reg_names has room for PREFIX_PASTED");
+_Static_assert(N_FIRST_DRIVER - N_FIRST_REGISTER < 63, "reg_names has room for PREFIX_PASTED");
 
 static reg_names rule_bit(unsigned id)
 {
@@ -281,7 +281,7 @@ static const char *upper_suffix(struct arena *a, unsigned id)
  * it. */
 static void collect_suffixes(struct clash_check *cc, struct space *s)
 {
-	for (unsigned id = N_FIRST_REGISTER; id < N_RULE_COUNT; id++) {
+	for (unsigned id = N_FIRST_REGISTER; id < N_FIRST_DRIVER; id++) {
 		if (name_rules[id].space != s->space)
 			continue;
 		s->rules |= rule_bit(id);

@@ -25,7 +25,7 @@ bool check_c_name(struct checker *c, struct lstr name, const char *what);
 
 /* After the naming pass (names.h) over the IR the checkers built:
  * c_names.c: E0216 for any two items of the register maps whose generated
- * C names would clash; check_idl_names.c: E0216 for two protocol
+ * C names would clash; check_idl_names.c: E0216 for two protocol or driver
  * declarations whose generated C names clash (with each other or a register
  * map's files), E0524 for a name generated code reserves. */
 void check_c_name_clashes(struct checker *c);

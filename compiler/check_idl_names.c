@@ -1,10 +1,10 @@
-/* check_idl_names.c - the C that protocols become must not declare a name
- * twice.
+/* check_idl_names.c - the C that protocols and drivers become must not
+ * declare a name twice.
  *
- * Every name the naming pass (names.c) recorded for the protocols is
- * claimed by the declaration it comes from, in its C name space, along with
- * the register maps' files and include guards, which a protocol must not
- * take (namespace edu, interface regs: edu_regs.h). Two declarations
+ * Every name the naming pass (names.c) recorded for the protocols and the
+ * drivers is claimed by the declaration it comes from, in its C name space,
+ * along with the register maps' files and include guards, which a protocol
+ * must not take (namespace edu, interface regs: edu_regs.h). Two declarations
  * claiming one name are E0216, reported once per pair. The parameters of
  * each recorded signature are claimed in a scope of their own, where the
  * names generated functions give their own parameters and variables
@@ -182,4 +182,14 @@ void check_idl_names(struct checker *c)
 	}
 	for (size_t i = 0; i < c->ir->interfaces.len; i++)
 		claim_interface(&n, c->ir->interfaces.items[i]);
+	/* a driver's header includes its protocols' */
+	for (size_t i = 0; i < c->ir->drivers.len; i++) {
+		const struct ir_driver *d = c->ir->drivers.items[i];
+		claim_all(&n, owner(&n, d->pos, "driver %s", d->name, NULL), &d->c);
+		for (size_t k = 0; k < d->served.len; k++)
+			claim_all(&n,
+				  owner(&n, d->pos, "the handlers of %s in driver %s",
+					d->served.items[k].iface->name, d->name),
+				  &d->served.items[k].c);
+	}
 }

@@ -9,15 +9,16 @@
  *	<iface>_fuzz.c    a libFuzzer entry point over raw messages
  *
  * Message layout comes from the IR (offsets, inline and maximum sizes);
- * this file only spells it in C. The codecs go through drv_get/drv_put, so
- * they are alignment- and byte-order-free, and allocate nothing. Every
- * global name made here is claimed in check_idl_names.c first.
+ * the names and signatures from the naming pass (names.c); this file only
+ * spells them in C. The codecs go through drv_get/drv_put, so they are
+ * alignment- and byte-order-free, and allocate nothing.
  *
  * Generated functions declare their variables first (the kernel builds
  * with -Wdeclaration-after-statement) and name them drv_..., a prefix the
  * checker keeps out of specs.
  */
 #include "gen.h"
+#include "names.h"
 
 #include <string.h>
 
@@ -31,75 +32,105 @@ struct ipc {
 
 typedef VEC(const char *) str_list;
 
-static const char *up(struct ipc *e, const char *s)
-{
-	return upper_dup(A, s);
-}
-
 static void push(struct ipc *e, str_list *l, const char *s)
 {
 	vec_push(A, l, s);
 }
 
-/* ---- C types ---- */
+/* A variable a generated function has at hand to pass on: `expr` holds a
+ * value of `type`, named `name` as the parameters that take it. */
+struct var {
+	const char *name;
+	struct c_type type;
+	const char *expr;
+};
 
-static const char *int_type(enum ir_type_kind k)
+typedef VEC(struct var) var_list;
+
+static void add_var(struct ipc *e, var_list *vars, const char *name, struct c_type type,
+		    const char *expr)
 {
-	static const char *const names[] = {
-		[IR_BOOL] = "bool",    [IR_U8] = "uint8_t",  [IR_U16] = "uint16_t",
-		[IR_U32] = "uint32_t", [IR_U64] = "uint64_t", [IR_I8] = "int8_t",
-		[IR_I16] = "int16_t",  [IR_I32] = "int32_t",  [IR_I64] = "int64_t",
-	};
-	return names[k];
+	struct var v = {name, type, expr ? expr : name};
+	vec_push(A, vars, v);
 }
 
-/* An enum whose values all fit an int is a C enum; a wider one is its
- * underlying integer type with #defined values. */
-static bool is_c_enum(const struct ir_type *t)
+/* A function's parameters as variables of its body. */
+static void add_params(struct ipc *e, var_list *vars, const struct c_function *fn)
 {
-	for (size_t i = 0; i < t->members.len; i++) {
-		uint64_t v = t->members.items[i].value;
-		if (t->is_signed ? ((int64_t)v < -2147483647 - 1 || (int64_t)v > 2147483647)
-				 : v > 2147483647)
-			return false;
+	for (size_t i = 0; i < fn->params.len; i++)
+		add_var(e, vars, fn->params.items[i].name, fn->params.items[i].type, NULL);
+}
+
+/* The arguments of a call to fn from the variables at hand, each passed as
+ * its parameter takes it; `caps`: where the request's capabilities are
+ * ("call->caps"), or NULL if they are variables too. */
+static str_list arguments(struct ipc *e, const struct c_function *fn, const var_list *vars,
+			  const char *caps)
+{
+	str_list args = {0};
+	for (size_t i = 0; i < fn->params.len; i++) {
+		const struct c_param *p = &fn->params.items[i];
+		if (p->role == PARAM_CAP_IN && caps) {
+			bool pages = !strcmp(p->type.spec, "struct drv_pages");
+			struct c_type held = {.spec = p->type.spec};
+			push(e, &args,
+			     gen_pass(e->g, &p->type, &held,
+				      arena_printf(A, "%s[%u].%s", caps, p->index,
+						   pages ? "pages" : "fd")));
+			continue;
+		}
+		const struct var *v = NULL;
+		for (size_t k = 0; k < vars->len && !v; k++)
+			if (!strcmp(vars->items[k].name, p->name))
+				v = &vars->items[k];
+		/* the object, as the parent interface's type */
+		if (p->role == PARAM_OBJECT && strcmp(p->type.spec, v->type.spec))
+			push(e, &args, arena_printf(A, "(%s *)%s", p->type.spec, v->expr));
+		else
+			push(e, &args, gen_pass(e->g, &p->type, &v->type, v->expr));
 	}
-	return true;
+	return args;
 }
+
+static const struct c_param *param_of(const struct c_function *fn, enum c_param_role role)
+{
+	for (size_t i = 0; i < fn->params.len; i++)
+		if (fn->params.items[i].role == role)
+			return &fn->params.items[i];
+	return NULL;
+}
+
+static const char *ns_header(struct ipc *e, const char *ns)
+{
+	for (size_t i = 0; i < e->g->ir->namespaces.len; i++)
+		if (!strcmp(e->g->ir->namespaces.items[i]->name, ns))
+			return c_symbol_name(&e->g->ir->namespaces.items[i]->c, N_NS_HEADER);
+	return NULL;
+}
+
+/* ---- C types ---- */
 
 static bool has_values(const struct ir_type *t)
 {
 	return t->kind == IR_ENUM || t->kind == IR_ERROR || t->kind == IR_BITS;
 }
 
-/* The C type of a value of t; of an array's elements for an array. */
 static const char *ctype(struct ipc *e, const struct ir_type *t)
 {
-	while (t->kind == IR_ARRAY)
-		t = t->base;
-	switch (t->kind) {
-	case IR_ENUM:
-	case IR_ERROR:
-		return is_c_enum(t) ? arena_printf(A, "enum %s", t->c_name) : int_type(t->base->kind);
-	case IR_BITS:
-		return t->c_name;
-	case IR_STRUCT:
-		return arena_printf(A, "struct %s", t->c_name);
-	default:
-		return int_type(t->kind);
-	}
+	return c_type_spec(A, t);
 }
 
 /* "uint8_t name[3][4]" */
 static const char *declarator(struct ipc *e, const struct ir_type *t, const char *name)
 {
-	struct strbuf dims = {0};
-	for (const struct ir_type *u = t; u->kind == IR_ARRAY; u = u->base)
-		sb_printf(&dims, "[%llu]", (unsigned long long)u->bound);
-	const char *d = arena_printf(A, "%s %s%s", ctype(e, t), name, sb_str(&dims));
-	sb_free(&dims);
-	return d;
+	struct c_type ct = c_value_type(A, t);
+	return gen_declaration(e->g, &ct, name);
 }
 
+static const char *valid_fn(const struct ir_type *t)
+{
+	return c_symbol_name(&t->c, N_TYPE_VALID);
+}
 static unsigned bits_of(const struct ir_type *t)
 {
 	return t->size * 8;
@@ -152,18 +183,22 @@ static void put_value(struct ipc *e, unsigned tabs, const struct ir_type *t, con
 		gen_line(e->o, tabs, "drv_put8(%s, %s ? 1 : 0);", dst, val);
 		return;
 	case IR_STRUCT:
-		gen_line(e->o, tabs, "%s_put(%s, %s);", t->c_name, dst, addr(e, val));
+		gen_line(e->o, tabs, "%s(%s, %s);", c_symbol_name(&t->c, N_TYPE_PUT), dst,
+			 addr(e, val));
 		return;
 	case IR_ARRAY: {
 		const char *i = arena_printf(A, "drv_i%u", depth);
-		gen_line(e->o, tabs, "for (%s = 0; %s < %llu; %s++)", i, i, (unsigned long long)t->bound, i);
-		put_value(e, tabs + 1, t->base, arena_printf(A, "%s + %s", dst, scaled(e, i, t->base->size)),
+		gen_line(e->o, tabs, "for (%s = 0; %s < %llu; %s++)", i, i,
+			 (unsigned long long)t->bound, i);
+		put_value(e, tabs + 1, t->base,
+			  arena_printf(A, "%s + %s", dst, scaled(e, i, t->base->size)),
 			  arena_printf(A, "%s[%s]", val, i), depth + 1);
 		return;
 	}
 	default:
 		if (t->is_signed)
-			gen_line(e->o, tabs, "drv_put%u(%s, (uint%u_t)%s);", bits_of(t), dst, bits_of(t), val);
+			gen_line(e->o, tabs, "drv_put%u(%s, (uint%u_t)%s);", bits_of(t), dst,
+				 bits_of(t), val);
 		else
 			gen_line(e->o, tabs, "drv_put%u(%s, %s);", bits_of(t), dst, val);
 		return;
@@ -182,32 +217,36 @@ static void get_value(struct ipc *e, unsigned tabs, const struct ir_type *t, con
 	case IR_ENUM:
 	case IR_ERROR:
 	case IR_BITS:
-		gen_line(e->o, tabs, "if (!%s_valid(%s))", t->c_name, raw_value(e, t, src));
+		gen_line(e->o, tabs, "if (!%s(%s))", valid_fn(t), raw_value(e, t, src));
 		gen_line(e->o, tabs + 1, "%s", fail);
 		if (t->is_signed)
-			gen_line(e->o, tabs, "%s = (%s)(int%u_t)drv_get%u(%s);", lv, ctype(e, t), bits_of(t),
-			     bits_of(t), src);
-		else if (t->kind != IR_BITS && is_c_enum(t))
-			gen_line(e->o, tabs, "%s = (%s)drv_get%u(%s);", lv, ctype(e, t), bits_of(t), src);
+			gen_line(e->o, tabs, "%s = (%s)(int%u_t)drv_get%u(%s);", lv, ctype(e, t),
+				 bits_of(t), bits_of(t), src);
+		else if (c_symbol_find(&t->c, N_TYPE_TAG))
+			gen_line(e->o, tabs, "%s = (%s)drv_get%u(%s);", lv, ctype(e, t), bits_of(t),
+				 src);
 		else
 			gen_line(e->o, tabs, "%s = drv_get%u(%s);", lv, bits_of(t), src);
 		return;
 	case IR_STRUCT:
-		gen_line(e->o, tabs, "if (!%s_get(%s, %s))", t->c_name, src, addr(e, lv));
+		gen_line(e->o, tabs, "if (!%s(%s, %s))", c_symbol_name(&t->c, N_TYPE_GET), src,
+			 addr(e, lv));
 		gen_line(e->o, tabs + 1, "%s", fail);
 		return;
 	case IR_ARRAY: {
 		const char *i = arena_printf(A, "drv_i%u", depth);
-		gen_line(e->o, tabs, "for (%s = 0; %s < %llu; %s++) {", i, i, (unsigned long long)t->bound,
-		     i);
-		get_value(e, tabs + 1, t->base, arena_printf(A, "%s + %s", src, scaled(e, i, t->base->size)),
+		gen_line(e->o, tabs, "for (%s = 0; %s < %llu; %s++) {", i, i,
+			 (unsigned long long)t->bound, i);
+		get_value(e, tabs + 1, t->base,
+			  arena_printf(A, "%s + %s", src, scaled(e, i, t->base->size)),
 			  arena_printf(A, "%s[%s]", lv, i), fail, depth + 1);
 		gen_line(e->o, tabs, "}");
 		return;
 	}
 	default:
 		if (t->is_signed)
-			gen_line(e->o, tabs, "%s = (%s)drv_get%u(%s);", lv, int_type(t->kind), bits_of(t), src);
+			gen_line(e->o, tabs, "%s = (%s)drv_get%u(%s);", lv, ctype(e, t), bits_of(t),
+				 src);
 		else
 			gen_line(e->o, tabs, "%s = drv_get%u(%s);", lv, bits_of(t), src);
 		return;
@@ -263,34 +302,37 @@ static const char *case_value(struct ipc *e, const struct ir_type *t, uint64_t v
 
 static void emit_values(struct ipc *e, const struct ir_type *t)
 {
-	const char *prefix = up(e, t->c_name);
-	if (t->kind == IR_BITS)
-		gen_line(e->o, 0, "typedef %s %s;", int_type(t->base->kind), t->c_name);
-	if (t->kind != IR_BITS && is_c_enum(t)) {
-		gen_line(e->o, 0, "enum %s {", t->c_name);
+	const char *typedef_name = c_symbol_name(&t->c, N_TYPE_TYPEDEF);
+	const char *tag = c_symbol_name(&t->c, N_TYPE_TAG);
+	if (typedef_name)
+		gen_line(e->o, 0, "typedef %s %s;", ctype(e, t->base), typedef_name);
+	if (tag) {
+		gen_line(e->o, 0, "enum %s {", tag);
 		for (size_t i = 0; i < t->members.len; i++) {
 			const struct ir_member *m = &t->members.items[i];
+			const char *name = c_symbol_name(&m->c, N_TYPE_VALUE);
 			if (m->doc)
 				gen_comment(e->o, 1, m->doc);
 			if (t->is_signed)
-				gen_line(e->o, 1, "%s_%s = %lld,", prefix, up(e, m->name), (long long)m->value);
+				gen_line(e->o, 1, "%s = %lld,", name, (long long)m->value);
 			else
-				gen_line(e->o, 1, "%s_%s = %llu,", prefix, up(e, m->name),
-				     (unsigned long long)m->value);
+				gen_line(e->o, 1, "%s = %llu,", name, (unsigned long long)m->value);
 		}
 		gen_line(e->o, 0, "};");
 	} else {
+		/* constants of the type's integer type: a C enum holds an int */
+		const char *type = typedef_name ? typedef_name : ctype(e, t->base);
 		for (size_t i = 0; i < t->members.len; i++) {
 			const struct ir_member *m = &t->members.items[i];
+			const char *name = c_symbol_name(&m->c, N_TYPE_VALUE);
 			if (m->doc)
 				gen_comment(e->o, 0, m->doc);
 			if (t->is_signed)
-				gen_line(e->o, 0, "#define %s_%s ((%s)%lldll)", prefix, up(e, m->name),
-				     int_type(t->base->kind), (long long)m->value);
+				gen_line(e->o, 0, "#define %s ((%s)%lldll)", name, type,
+					 (long long)m->value);
 			else
-				gen_line(e->o, 0, "#define %s_%s ((%s)%s)", prefix, up(e, m->name),
-				     t->kind == IR_BITS ? t->c_name : int_type(t->base->kind),
-				     gen_hex(e->g, m->value));
+				gen_line(e->o, 0, "#define %s ((%s)%s)", name, type,
+					 gen_hex(e->g, m->value));
 		}
 	}
 	gen_blank(e->o);
@@ -298,7 +340,8 @@ static void emit_values(struct ipc *e, const struct ir_type *t)
 		    arena_printf(A, "Whether v (two's complement) is a %s.",
 				 t->kind == IR_BITS ? arena_printf(A, "set of %s flags", t->name)
 						    : arena_printf(A, "value of %s", t->name)));
-	gen_line(e->o, 0, "static inline bool %s_valid(uint64_t v)", t->c_name);
+	gen_function(e->g, e->o, 0, "static inline", c_symbol_fn(&t->c, N_TYPE_VALID), GEN_FUNCTION,
+		     "");
 	gen_line(e->o, 0, "{");
 	if (t->kind == IR_BITS) {
 		uint64_t all = 0;
@@ -320,7 +363,8 @@ static void emit_values(struct ipc *e, const struct ir_type *t)
 	/* for logs and messages: the name a value has in the spec */
 	gen_blank(e->o);
 	gen_comment(e->o, 0, arena_printf(A, "The name of v in %s, or NULL.", t->name));
-	gen_line(e->o, 0, "static inline const char *%s_name(uint64_t v)", t->c_name);
+	gen_function(e->g, e->o, 0, "static inline", c_symbol_fn(&t->c, N_TYPE_NAME), GEN_FUNCTION,
+		     "");
 	gen_line(e->o, 0, "{");
 	gen_line(e->o, 1, "switch (v) {");
 	for (size_t i = 0; i < t->members.len; i++) {
@@ -336,7 +380,7 @@ static void emit_values(struct ipc *e, const struct ir_type *t)
 
 static void emit_struct(struct ipc *e, const struct ir_type *t)
 {
-	gen_line(e->o, 0, "struct %s {", t->c_name);
+	gen_line(e->o, 0, "struct %s {", c_symbol_name(&t->c, N_TYPE_TAG));
 	unsigned depth = 0;
 	for (size_t i = 0; i < t->members.len; i++) {
 		const struct ir_member *m = &t->members.items[i];
@@ -349,7 +393,8 @@ static void emit_struct(struct ipc *e, const struct ir_type *t)
 	gen_line(e->o, 0, "};");
 
 	gen_blank(e->o);
-	gen_line(e->o, 0, "static inline void %s_put(uint8_t *p, const struct %s *v)", t->c_name, t->c_name);
+	gen_function(e->g, e->o, 0, "static inline", c_symbol_fn(&t->c, N_TYPE_PUT), GEN_FUNCTION,
+		     "");
 	gen_line(e->o, 0, "{");
 	declare_indexes(e, depth);
 	uint32_t *starts = arena_alloc(A, (t->members.len + 1) * sizeof *starts);
@@ -364,19 +409,21 @@ static void emit_struct(struct ipc *e, const struct ir_type *t)
 	for (size_t i = 0; i <= t->members.len; i++) {
 		uint32_t next = i < t->members.len ? starts[i] : t->size;
 		if (next > covered)
-			gen_line(e->o, 1, "memset(%s, 0, %u);", at(e, "p", covered), next - covered);
+			gen_line(e->o, 1, "memset(%s, 0, %u);", at(e, "p", covered),
+				 next - covered);
 		if (i < t->members.len && ends[i] > covered)
 			covered = ends[i];
 	}
 	for (size_t i = 0; i < t->members.len; i++) {
 		const struct ir_member *m = &t->members.items[i];
-		put_value(e, 1, m->type, at(e, "p", m->offset), arena_printf(A, "v->%s", m->name), 0);
+		put_value(e, 1, m->type, at(e, "p", m->offset), arena_printf(A, "v->%s", m->name),
+			  0);
 	}
 	gen_line(e->o, 0, "}");
 
 	gen_blank(e->o);
-	gen_line(e->o, 0, "static inline bool %s_get(const uint8_t *p, struct %s *v)", t->c_name,
-	     t->c_name);
+	gen_function(e->g, e->o, 0, "static inline", c_symbol_fn(&t->c, N_TYPE_GET), GEN_FUNCTION,
+		     "");
 	gen_line(e->o, 0, "{");
 	declare_indexes(e, depth);
 	if (depth)
@@ -414,44 +461,28 @@ static void close_header(struct ipc *e, const char *guard)
 	gen_line(e->o, 0, "#endif /* %s */", guard);
 }
 
-/* The IDL files declaring namespace ns. */
-static const struct source *const *namespace_sources(struct ipc *e, const char *ns, size_t *n)
-{
-	VEC(const struct source *) v = {0};
-	const struct ir *ir = e->g->ir;
-	for (size_t i = 0; i < ir->sources.len; i++) {
-		const struct source *s = ir->sources.items[i];
-		bool has = false;
-		for (size_t k = 0; k < ir->types.len && !has; k++)
-			has = ir->types.items[k]->pos.src == s && !strcmp(ir->types.items[k]->ns, ns);
-		if (has)
-			vec_push(A, &v, s);
-	}
-	*n = v.len;
-	return v.items;
-}
-
-static void emit_types(struct gen *g, const char *ns)
+static void emit_types(struct gen *g, const struct ir_namespace *ns)
 {
 	struct ipc ec = {.g = g}, *e = &ec;
-	struct gen_file *f = gen_open(g, arena_printf(A, "%s_types.h", ns));
+	struct gen_file *f = gen_open(g, c_symbol_name(&ns->c, N_NS_HEADER));
 	e->o = &f->text;
-	size_t nsrc;
-	const struct source *const *srcs = namespace_sources(e, ns, &nsrc);
 	gen_banner(g, f,
-		   arena_printf(A, "the types of protocol namespace %s, with their wire codecs "
-				   "(docs/wire-format.md).",
-				ns),
-		   srcs, nsrc);
+		   arena_printf(A,
+				"the types of protocol namespace %s, with their wire codecs "
+				"(docs/wire-format.md).",
+				ns->name),
+		   ns->sources.items, ns->sources.len);
 	static const char *const includes[] = {"drv_wire.h"};
-	const char *guard = arena_printf(A, "%s_TYPES_H", up(e, ns));
+	const char *guard = c_symbol_name(&ns->c, N_NS_GUARD);
 	open_header(e, guard, includes, 1);
 	for (size_t i = 0; i < g->ir->types.len; i++) {
 		const struct ir_type *t = g->ir->types.items[i];
-		if (strcmp(t->ns, ns) != 0)
+		if (strcmp(t->ns, ns->name) != 0)
 			continue;
-		static const char *const kinds[] = {[IR_ENUM] = "enum", [IR_BITS] = "bits",
-						    [IR_ERROR] = "error", [IR_STRUCT] = "struct"};
+		static const char *const kinds[] = {[IR_ENUM] = "enum",
+						    [IR_BITS] = "bits",
+						    [IR_ERROR] = "error",
+						    [IR_STRUCT] = "struct"};
 		struct strbuf c = {0};
 		sb_printf(&c, "%s %s (%s)", kinds[t->kind], t->name, gen_where(g, t->pos));
 		if (t->deprecated)
@@ -468,193 +499,6 @@ static void emit_types(struct gen *g, const char *ns)
 			emit_values(e, t);
 	}
 	close_header(e, guard);
-}
-
-/* ---- what a method's C functions take ---- */
-
-/* An array given to be read: const, but for an array of arrays, which C
- * before C23 will not pass to a const parameter without a cast. */
-static const char *array_in(struct ipc *e, const struct ir_type *t, const char *name)
-{
-	const char *d = declarator(e, t, name);
-	return array_depth(t) == 1 ? arena_printf(A, "const %s", d) : d;
-}
-
-/* The inputs of a method in C: capabilities, then parameters; a variable
- * one is a pointer and a length. `client`: the stub's buffer type. */
-static void input_params(struct ipc *e, const struct ir_method *m, str_list *out, bool client)
-{
-	for (size_t i = 0; i < m->caps_in.len; i++) {
-		const struct ir_cap *c = &m->caps_in.items[i];
-		if (c->kind == CAP_PAGES)
-			push(e, out, arena_printf(A, "struct %s *%s", client ? "drv_buffer" : "drv_pages",
-						  c->name));
-		else
-			push(e, out, arena_printf(A, "int %s", c->name));
-	}
-	for (size_t i = 0; i < m->params.len; i++) {
-		const struct ir_param *p = &m->params.items[i];
-		const struct ir_type *t = p->type;
-		switch (t->kind) {
-		case IR_BYTES:
-			push(e, out, arena_printf(A, "const uint8_t *%s", p->name));
-			push(e, out, arena_printf(A, "uint32_t %s_len", p->name));
-			break;
-		case IR_STRING:
-			push(e, out, arena_printf(A, "const char *%s", p->name));
-			break;
-		case IR_VECTOR:
-			push(e, out, arena_printf(A, "const %s *%s", ctype(e, t->base), p->name));
-			push(e, out, arena_printf(A, "uint32_t %s_count", p->name));
-			break;
-		case IR_STRUCT:
-			push(e, out, arena_printf(A, "const %s *%s", ctype(e, t), p->name));
-			break;
-		case IR_ARRAY:
-			push(e, out, array_in(e, t, p->name));
-			break;
-		default:
-			push(e, out, declarator(e, t, p->name));
-			break;
-		}
-	}
-}
-
-/* The arguments that pass input_params on, from variables of the same
- * names (a struct from a variable of its own, not a pointer). */
-static void input_args(struct ipc *e, const struct ir_method *m, str_list *out,
-		       const char *caps_from)
-{
-	for (size_t i = 0; i < m->caps_in.len; i++)
-		push(e, out,
-		     m->caps_in.items[i].kind == CAP_PAGES
-			     ? arena_printf(A, "&%s[%zu].pages", caps_from, i)
-			     : arena_printf(A, "%s[%zu].fd", caps_from, i));
-	for (size_t i = 0; i < m->params.len; i++) {
-		const struct ir_param *p = &m->params.items[i];
-		push(e, out, p->type->kind == IR_STRUCT ? arena_printf(A, "&%s", p->name) : p->name);
-		if (p->type->kind == IR_BYTES)
-			push(e, out, arena_printf(A, "%s_len", p->name));
-		if (p->type->kind == IR_VECTOR)
-			push(e, out, arena_printf(A, "%s_count", p->name));
-	}
-}
-
-/* A call's outputs, filled in by the callee: the result and the handles
- * coming back. A variable result is written to the caller's storage,
- * room for its bound. */
-static void output_params(struct ipc *e, const struct ir_method *m, str_list *out)
-{
-	const struct ir_type *t = m->result;
-	switch (t->kind) {
-	case IR_VOID:
-		break;
-	case IR_BYTES:
-		push(e, out, "uint8_t *result");
-		push(e, out, "uint32_t *result_len");
-		break;
-	case IR_STRING:
-		push(e, out, "char *result");
-		break;
-	case IR_VECTOR:
-		push(e, out, arena_printf(A, "%s *result", ctype(e, t->base)));
-		push(e, out, "uint32_t *result_count");
-		break;
-	case IR_ARRAY:
-		push(e, out, declarator(e, t, "result"));
-		break;
-	default:
-		push(e, out, arena_printf(A, "%s *result", ctype(e, t)));
-		break;
-	}
-	for (size_t i = 0; i < m->caps_out.len; i++)
-		push(e, out, arena_printf(A, "int *%s", m->caps_out.items[i].name));
-}
-
-/* The parameters of a method's handler: the object, the call, the inputs
- * and the outputs. */
-static void handler_params(struct ipc *e, const struct ir_method *m, str_list *out)
-{
-	push(e, out, arena_printf(A, "struct %s *self", m->owner->c_name));
-	push(e, out, "struct drv_call *call");
-	input_params(e, m, out, false);
-	if (m->kind == METHOD_CALL)
-		output_params(e, m, out);
-}
-
-/* For the skeleton (emit_driver.c), which defines the handlers. */
-const char *const *ipc_handler_params(struct gen *g, const struct ir_method *m, size_t *n)
-{
-	struct ipc ec = {.g = g, .iface = m->owner}, *e = &ec;
-	str_list params = {0};
-	handler_params(e, m, &params);
-	*n = params.len;
-	return params.items;
-}
-
-/* The same outputs given by value, as a deferred reply takes them. */
-static void output_values(struct ipc *e, const struct ir_method *m, str_list *out)
-{
-	const struct ir_type *t = m->result;
-	switch (t->kind) {
-	case IR_VOID:
-		break;
-	case IR_BYTES:
-		push(e, out, "const uint8_t *result");
-		push(e, out, "uint32_t result_len");
-		break;
-	case IR_STRING:
-		push(e, out, "const char *result");
-		break;
-	case IR_VECTOR:
-		push(e, out, arena_printf(A, "const %s *result", ctype(e, t->base)));
-		push(e, out, "uint32_t result_count");
-		break;
-	case IR_ARRAY:
-		push(e, out, array_in(e, t, "result"));
-		break;
-	case IR_STRUCT:
-		push(e, out, arena_printf(A, "const %s *result", ctype(e, t)));
-		break;
-	default:
-		push(e, out, declarator(e, t, "result"));
-		break;
-	}
-	for (size_t i = 0; i < m->caps_out.len; i++)
-		push(e, out, arena_printf(A, "int %s", m->caps_out.items[i].name));
-}
-
-/* Arguments for output_values from variables declared as the server's
- * serve function declares them (see serve_output_locals); `from_params`:
- * from output_params instead, as the fuzz harness has them. */
-static void output_value_args(struct ipc *e, const struct ir_method *m, str_list *out,
-			      bool from_params)
-{
-	const char *star = from_params ? "*" : "";
-	switch (m->result->kind) {
-	case IR_VOID:
-		break;
-	case IR_BYTES:
-		push(e, out, "result");
-		push(e, out, arena_printf(A, "%sresult_len", star));
-		break;
-	case IR_STRING:
-	case IR_ARRAY:
-		push(e, out, "result");
-		break;
-	case IR_VECTOR:
-		push(e, out, "result");
-		push(e, out, arena_printf(A, "%sresult_count", star));
-		break;
-	case IR_STRUCT:
-		push(e, out, from_params ? "result" : "&result");
-		break;
-	default:
-		push(e, out, from_params ? "*result" : "result");
-		break;
-	}
-	for (size_t i = 0; i < m->caps_out.len; i++)
-		push(e, out, arena_printf(A, "%s%s", star, m->caps_out.items[i].name));
 }
 
 static void method_comment(struct ipc *e, unsigned tabs, const struct ir_method *m)
@@ -675,9 +519,9 @@ static void method_comment(struct ipc *e, unsigned tabs, const struct ir_method 
 	sb_free(&c);
 }
 
-static const char *label_name(struct ipc *e, const struct ir_method *m)
+static const char *label_name(const struct ir_method *m)
 {
-	return arena_printf(A, "%s_%s_LABEL", up(e, m->owner->c_name), up(e, m->name));
+	return c_symbol_name(&m->c, N_M_LABEL);
 }
 
 /* ---- message bodies ----
@@ -686,29 +530,30 @@ static const char *label_name(struct ipc *e, const struct ir_method *m)
  * inline part, each 8-aligned and zero-padded, in order. */
 
 struct slot {
-	const char *name; /* the C variable (or parameter) holding it */
+	const char *name;  /* the C variable (or parameter) holding it */
+	const char *count; /* a variable one's length or count variable */
 	const struct ir_type *type;
 	uint32_t offset;
 };
 
 typedef VEC(struct slot) slot_list;
 
-static slot_list request_slots(struct ipc *e, const struct ir_method *m)
+/* The values of a message as the parameters of fn hold them: those of the
+ * role `value` (PARAM_INPUT, the request; PARAM_RESULT, the reply), each
+ * followed by its length or count. */
+static slot_list slots_of(struct ipc *e, const struct ir_method *m, const struct c_function *fn,
+			  enum c_param_role value)
 {
 	slot_list s = {0};
-	for (size_t i = 0; i < m->params.len; i++) {
-		struct slot sl = {m->params.items[i].name, m->params.items[i].type,
-				  m->params.items[i].offset};
-		vec_push(A, &s, sl);
-	}
-	return s;
-}
-
-static slot_list reply_slots(struct ipc *e, const struct ir_method *m)
-{
-	slot_list s = {0};
-	if (m->kind == METHOD_CALL && m->result->kind != IR_VOID) {
-		struct slot sl = {"result", m->result, 0};
+	for (size_t i = 0; i < fn->params.len; i++) {
+		const struct c_param *p = &fn->params.items[i];
+		if (p->role != value)
+			continue;
+		bool input = value == PARAM_INPUT;
+		struct slot sl = {p->name, NULL, input ? m->params.items[p->index].type : m->result,
+				  input ? m->params.items[p->index].offset : 0};
+		if (i + 1 < fn->params.len && fn->params.items[i + 1].role == value + 1)
+			sl.count = fn->params.items[i + 1].name;
 		vec_push(A, &s, sl);
 	}
 	return s;
@@ -761,11 +606,6 @@ static uint32_t elem_size(const struct ir_type *t)
 static const char *terminator(const struct ir_type *t)
 {
 	return t->kind == IR_STRING ? " + 1" : "";
-}
-
-static const char *count_name(struct ipc *e, const struct slot *s)
-{
-	return arena_printf(A, "%s_%s", s->name, s->type->kind == IR_BYTES ? "len" : "count");
 }
 
 /* The variables a function's codecs use, declared first. */
@@ -851,12 +691,13 @@ static const char *encode(struct ipc *e, unsigned tabs, const slot_list *s, cons
 		const char *count = "drv_n";
 		if (t->kind == IR_STRING)
 			gen_line(e->o, tabs, "drv_n = drv_strnlen(%s, %llu);", sl->name,
-			     (unsigned long long)t->bound + 1);
+				 (unsigned long long)t->bound + 1);
 		else
-			count = count_name(e, sl);
+			count = sl->count;
 		if (t->kind == IR_STRING)
-			gen_line(e->o, tabs, "if (drv_n > %llu || !drv_utf8((const uint8_t *)%s, drv_n))",
-			     (unsigned long long)t->bound, sl->name);
+			gen_line(e->o, tabs,
+				 "if (drv_n > %llu || !drv_utf8((const uint8_t *)%s, drv_n))",
+				 (unsigned long long)t->bound, sl->name);
 		else
 			gen_line(e->o, tabs, "if (%s > %llu)", count, (unsigned long long)t->bound);
 		gen_line(e->o, tabs + 1, "%s", too_big);
@@ -864,9 +705,11 @@ static const char *encode(struct ipc *e, unsigned tabs, const slot_list *s, cons
 		if (t->kind == IR_VECTOR && !is_byte_vector(t)) {
 			gen_line(e->o, tabs, "for (drv_k = 0; drv_k < %s; drv_k++)", count);
 			put_value(e, tabs + 1, t->base,
-				  arena_printf(A, "%s + drv_at + %s", p, scaled(e, "drv_k", t->base->size)),
+				  arena_printf(A, "%s + drv_at + %s", p,
+					       scaled(e, "drv_k", t->base->size)),
 				  arena_printf(A, "%s[drv_k]", sl->name), 0);
-			gen_line(e->o, tabs, "drv_end = drv_at + %s;", scaled(e, count, t->base->size));
+			gen_line(e->o, tabs, "drv_end = drv_at + %s;",
+				 scaled(e, count, t->base->size));
 		} else {
 			gen_line(e->o, tabs, "drv_copy(%s + drv_at, %s, %s);", p, sl->name, count);
 			gen_line(e->o, tabs, "drv_end = drv_at + %s;", count);
@@ -925,7 +768,7 @@ static void decode(struct ipc *e, unsigned tabs, const slot_list *s, const char 
 		switch (t->kind) {
 		case IR_BYTES:
 			gen_line(e->o, tabs, "%s = %s + drv_at;", sl->name, p);
-			gen_line(e->o, tabs, "%s = drv_n;", count_name(e, sl));
+			gen_line(e->o, tabs, "%s = drv_n;", sl->count);
 			break;
 		case IR_STRING:
 			gen_line(e->o, tabs, "if (!drv_utf8(%s + drv_at, drv_n))", p);
@@ -935,20 +778,25 @@ static void decode(struct ipc *e, unsigned tabs, const slot_list *s, const char 
 		default: {
 			const char *ct = ctype(e, t->base);
 			if (is_byte_vector(t)) {
-				gen_line(e->o, tabs, "%s = (const %s *)(%s + drv_at);", sl->name, ct, p);
-				gen_line(e->o, tabs, "%s = drv_n;", count_name(e, sl));
+				gen_line(e->o, tabs, "%s = (const %s *)(%s + drv_at);", sl->name,
+					 ct, p);
+				gen_line(e->o, tabs, "%s = drv_n;", sl->count);
 				break;
 			}
-			gen_line(e->o, tabs, "if (drv_n > (%sscratch_cap - drv_s) / sizeof(%s))", in, ct);
+			gen_line(e->o, tabs, "if (drv_n > (%sscratch_cap - drv_s) / sizeof(%s))",
+				 in, ct);
 			gen_line(e->o, tabs + 1, "%s", fail);
-			gen_line(e->o, tabs, "%s = (%s *)(void *)(%sscratch + drv_s);", sl->name, ct, in);
+			gen_line(e->o, tabs, "%s = (%s *)(void *)(%sscratch + drv_s);", sl->name,
+				 ct, in);
 			gen_line(e->o, tabs, "for (drv_k = 0; drv_k < drv_n; drv_k++) {");
 			get_value(e, tabs + 1, t->base,
-				  arena_printf(A, "%s + drv_at + %s", p, scaled(e, "drv_k", t->base->size)),
+				  arena_printf(A, "%s + drv_at + %s", p,
+					       scaled(e, "drv_k", t->base->size)),
 				  arena_printf(A, "%s[drv_k]", sl->name), fail, 0);
 			gen_line(e->o, tabs, "}");
-			gen_line(e->o, tabs, "%s = drv_n;", count_name(e, sl));
-			gen_line(e->o, tabs, "drv_s += drv_align8(drv_n * (uint32_t)sizeof(%s));", ct);
+			gen_line(e->o, tabs, "%s = drv_n;", sl->count);
+			gen_line(e->o, tabs, "drv_s += drv_align8(drv_n * (uint32_t)sizeof(%s));",
+				 ct);
 			break;
 		}
 		}
@@ -958,30 +806,34 @@ static void decode(struct ipc *e, unsigned tabs, const slot_list *s, const char 
 	gen_line(e->o, tabs + 1, "%s", fail);
 }
 
-/* Locals for decode's output, named as the slots. */
-static void declare_slot_locals(struct ipc *e, const slot_list *s)
+/* The variable decode leaves parameter p of a handler in: what it points
+ * to for a struct, a copy for an array; a vector unpacked into scratch
+ * room is written, one of bytes used in place is not. */
+static struct c_type decoded_type(const struct c_param *p, const struct ir_type *t)
 {
-	for (size_t i = 0; i < s->len; i++) {
-		const struct slot *sl = &s->items[i];
-		const struct ir_type *t = sl->type;
-		switch (t->kind) {
-		case IR_BYTES:
-			gen_line(e->o, 1, "const uint8_t *%s;", sl->name);
-			gen_line(e->o, 1, "uint32_t %s;", count_name(e, sl));
-			break;
-		case IR_STRING:
-			gen_line(e->o, 1, "const char *%s;", sl->name);
-			break;
-		case IR_VECTOR:
-			/* unpacked into scratch room, or used in place */
-			gen_line(e->o, 1, "%s%s *%s;", is_byte_vector(t) ? "const " : "", ctype(e, t->base),
-			     sl->name);
-			gen_line(e->o, 1, "uint32_t %s;", count_name(e, sl));
-			break;
-		default:
-			gen_line(e->o, 1, "%s;", declarator(e, t, sl->name));
-			break;
-		}
+	struct c_type held = p->type;
+	if (t->kind == IR_STRUCT)
+		held.pointers = 0;
+	if (t->kind == IR_STRUCT || t->kind == IR_ARRAY ||
+	    (t->kind == IR_VECTOR && !is_byte_vector(t)))
+		held.is_const = false;
+	return held;
+}
+
+/* Locals for decode's output, named as the handler's parameters; into
+ * vars, for the call to the handler. */
+static void declare_slot_locals(struct ipc *e, const struct ir_method *m,
+				const struct c_function *handler, var_list *vars)
+{
+	for (size_t i = 0; i < handler->params.len; i++) {
+		const struct c_param *p = &handler->params.items[i];
+		if (p->role != PARAM_INPUT && p->role != PARAM_INPUT_LENGTH)
+			continue;
+		struct c_type held = p->role == PARAM_INPUT
+					     ? decoded_type(p, m->params.items[p->index].type)
+					     : p->type;
+		gen_line(e->o, 1, "%s;", gen_declaration(e->g, &held, p->name));
+		add_var(e, vars, p->name, held, NULL);
 	}
 }
 
@@ -1004,91 +856,48 @@ static void note_namespaces(struct ipc *e, const struct ir_type *t, struct strma
 		note_namespaces(e, t->members.items[i].type, seen, order);
 }
 
-/* The names of a stub's parameters after the client, in order. */
-static void stub_args(struct ipc *e, const struct ir_method *m, str_list *out)
+/* An inherited method is its owner's on the same connection: nothing is
+ * generated twice. */
+static void emit_inherited(struct ipc *e, const struct ir_client_method *cm)
 {
-	for (size_t i = 0; i < m->caps_in.len; i++)
-		push(e, out, m->caps_in.items[i].name);
-	for (size_t i = 0; i < m->params.len; i++) {
-		const struct ir_param *p = &m->params.items[i];
-		push(e, out, p->name);
-		if (p->type->kind == IR_BYTES || p->type->kind == IR_VECTOR)
-			push(e, out, count_name(e, &(struct slot){p->name, p->type, 0}));
-	}
-	if (m->kind != METHOD_CALL)
-		return;
-	switch (m->result->kind) {
-	case IR_VOID:
-		break;
-	case IR_BYTES:
-		push(e, out, "result");
-		push(e, out, "result_len");
-		break;
-	case IR_VECTOR:
-		push(e, out, "result");
-		push(e, out, "result_count");
-		break;
-	default:
-		push(e, out, "result");
-		break;
-	}
-	for (size_t i = 0; i < m->caps_out.len; i++)
-		push(e, out, m->caps_out.items[i].name);
-}
-
-/* An inherited call is its owner's stub on the same connection; nothing
- * is generated twice. */
-static void emit_inherited_stub(struct ipc *e, const struct ir_method *m)
-{
-	const char *cn = e->iface->c_name, *owner = m->owner->c_name;
-	const char *client_param = arena_printf(A, "struct %s_client *client", cn);
-	const char *as_owner = arena_printf(A, "(struct %s_client *)client", owner);
-	if (m->kind == METHOD_EVENT) {
-		gen_line(e->o, 0, "typedef %s_%s_handler %s_%s_handler;", owner, m->name, cn, m->name);
-		const char *sub[] = {client_param, arena_printf(A, "%s_%s_handler handler", cn, m->name),
-				     "void *ctx"};
-		gen_signature(e->o, 0, arena_printf(A, "static inline int %s_on_%s", cn, m->name), 17,
-			      sub, 3, "");
-		gen_line(e->o, 0, "{");
-		const char *args[] = {as_owner, "handler", "ctx"};
-		gen_call_statement(e->o, 1, "return ", arena_printf(A, "%s_on_%s", owner, m->name), args,
-				   3);
-		gen_line(e->o, 0, "}");
-		return;
-	}
-	str_list params = {0}, args = {0};
-	push(e, &params, client_param);
-	input_params(e, m, &params, true);
-	if (m->kind == METHOD_CALL)
-		output_params(e, m, &params);
-	push(e, &args, as_owner);
-	stub_args(e, m, &args);
-	gen_signature(e->o, 0, arena_printf(A, "static inline int %s_%s", cn, m->name), 17,
-		      params.items, params.len, "");
+	const struct ir_method *m = cm->method;
+	const struct ir_client_method *own = NULL;
+	for (size_t i = 0; i < m->owner->client.len && !own; i++)
+		if (m->owner->client.items[i].method == m)
+			own = &m->owner->client.items[i];
+	enum name_rule_id id = m->kind == METHOD_EVENT ? N_M_ON : N_M_STUB;
+	const struct c_function *fn = c_symbol_fn(&cm->c, id), *owner_fn = c_symbol_fn(&own->c, id);
+	if (m->kind == METHOD_EVENT)
+		gen_line(e->o, 0, "typedef %s %s;", c_symbol_name(&own->c, N_M_HANDLER_TYPE),
+			 c_symbol_name(&cm->c, N_M_HANDLER_TYPE));
+	gen_function(e->g, e->o, 0, "static inline", fn, GEN_FUNCTION, "");
 	gen_line(e->o, 0, "{");
-	gen_call_statement(e->o, 1, "return ", arena_printf(A, "%s_%s", owner, m->name), args.items,
-			   args.len);
+	var_list vars = {0};
+	add_params(e, &vars, fn);
+	str_list args = arguments(e, owner_fn, &vars, NULL);
+	gen_call_statement(e->o, 1, "return ", owner_fn->name, args.items, args.len);
 	gen_line(e->o, 0, "}");
 }
 
 static void emit_header(struct gen *g, const struct ir_interface *iface)
 {
 	struct ipc ec = {.g = g, .iface = iface}, *e = &ec;
-	struct gen_file *f = gen_open(g, arena_printf(A, "%s.h", iface->c_name));
+	struct gen_file *f = gen_open(g, c_symbol_name(&iface->c, N_IF_HEADER));
 	e->o = &f->text;
 	const struct source *src = iface->pos.src;
 	gen_banner(g, f,
-		   arena_printf(A, "the protocol %s: its client API and its server's dispatch "
-				   "(docs/ipc.md).",
+		   arena_printf(A,
+				"the protocol %s: its client API and its server's dispatch "
+				"(docs/ipc.md).",
 				iface->name),
 		   &src, 1);
-	const char *cn = iface->c_name, *CN = up(e, cn);
+	const c_symbol_list *c = &iface->c;
 
 	/* the types of the methods declared here; a parent's header brings its own */
 	str_list includes = {0}, namespaces = {0};
 	push(e, &includes, "drv_wire.h");
 	for (size_t i = 0; i < iface->parents.len; i++)
-		push(e, &includes, arena_printf(A, "%s.h", iface->parents.items[i]->c_name));
+		push(e, &includes, c_symbol_name(&iface->parents.items[i]->c, N_IF_HEADER));
 	struct strmap seen;
 	strmap_init(&seen, A);
 	for (size_t i = 0; i < iface->methods.len; i++) {
@@ -1100,27 +909,28 @@ static void emit_header(struct gen *g, const struct ir_interface *iface)
 		note_namespaces(e, m->error, &seen, &namespaces);
 	}
 	for (size_t i = 0; i < namespaces.len; i++)
-		push(e, &includes, arena_printf(A, "%s_types.h", namespaces.items[i]));
-	const char *guard = arena_printf(A, "%s_H", CN);
+		push(e, &includes, ns_header(e, namespaces.items[i]));
+	const char *guard = c_symbol_name(c, N_IF_GUARD);
 	open_header(e, guard, includes.items, includes.len);
 
-	struct strbuf c = {0};
-	sb_printf(&c, "interface %s (%s)", iface->name, gen_where(g, iface->pos));
+	struct strbuf text = {0};
+	sb_printf(&text, "interface %s (%s)", iface->name, gen_where(g, iface->pos));
 	for (size_t i = 0; i < iface->parents.len; i++)
-		sb_printf(&c, "%s %s", i ? "," : ", inherits", iface->parents.items[i]->name);
+		sb_printf(&text, "%s %s", i ? "," : ", inherits", iface->parents.items[i]->name);
 	if (iface->deprecated)
-		sb_printf(&c, ", deprecated: %s", iface->deprecated);
-	sb_puts(&c, iface->doc ? ":" : ".");
+		sb_printf(&text, ", deprecated: %s", iface->deprecated);
+	sb_puts(&text, iface->doc ? ":" : ".");
 	if (iface->doc)
-		sb_printf(&c, " %s", iface->doc);
+		sb_printf(&text, " %s", iface->doc);
 	gen_blank(e->o);
-	gen_comment(e->o, 0, sb_str(&c));
-	sb_free(&c);
-	gen_line(e->o, 0, "#define %s_NAME \"%s\"", CN, iface->name);
-	gen_line(e->o, 0, "#define %s_ID 0x%08xu", CN, iface->id);
+	gen_comment(e->o, 0, sb_str(&text));
+	sb_free(&text);
+	gen_line(e->o, 0, "#define %s \"%s\"", c_symbol_name(c, N_IF_NAME), iface->name);
+	gen_line(e->o, 0, "#define %s 0x%08xu", c_symbol_name(c, N_IF_ID), iface->id);
 	for (size_t i = 0; i < iface->methods.len; i++) {
 		const struct ir_method *m = iface->methods.items[i];
-		gen_line(e->o, 0, "#define %s 0x%012llxull", label_name(e, m), (unsigned long long)m->label);
+		gen_line(e->o, 0, "#define %s 0x%012llxull", label_name(m),
+			 (unsigned long long)m->label);
 	}
 
 	/* the client */
@@ -1128,108 +938,96 @@ static void emit_header(struct gen *g, const struct ir_interface *iface)
 	gen_line(e->o, 0, "/* ---- client ---- */");
 	gen_blank(e->o);
 	gen_line(e->o, 0, "struct drv_buffer;");
-	gen_line(e->o, 0, "struct %s_client;", cn);
+	gen_line(e->o, 0, "struct %s;", c_symbol_name(c, N_IF_CLIENT));
 	gen_blank(e->o);
 	gen_comment(e->o, 0,
-		    arena_printf(A, "Connects to instance `instance` of %s. Returns 0 or "
-				    "-DRV_E_CONNECTION.",
+		    arena_printf(A,
+				 "Connects to instance `instance` of %s. Returns 0 or "
+				 "-DRV_E_CONNECTION.",
 				 iface->name));
-	const char *open_params[] = {"unsigned instance",
-				     arena_printf(A, "struct %s_client **client", cn)};
-	gen_signature(e->o, 0, arena_printf(A, "int %s_connect", cn), 3, open_params, 2, ";");
-	const char *client_param = arena_printf(A, "struct %s_client *client", cn);
-	gen_signature(e->o, 0, arena_printf(A, "void %s_disconnect", cn), 4, &client_param, 1, ";");
+	gen_function(g, e->o, 0, "", c_symbol_fn(c, N_IF_CONNECT), GEN_FUNCTION, ";");
+	gen_function(g, e->o, 0, "", c_symbol_fn(c, N_IF_DISCONNECT), GEN_FUNCTION, ";");
 	for (size_t i = 0; i < iface->parents.len; i++) {
-		const struct ir_interface *p = iface->parents.items[i];
+		const struct c_function *as = c_symbol_nth(c, N_IF_AS_PARENT, i)->fn;
 		gen_blank(e->o);
-		gen_comment(e->o, 0, arena_printf(A, "The same connection, as a client of %s.", p->name));
-		gen_signature(e->o, 0,
-			      arena_printf(A, "static inline struct %s_client *%s_as_%s", p->c_name, cn,
-					   p->c_name),
-			      strlen(p->c_name) + 30, &client_param, 1, "");
+		gen_comment(e->o, 0,
+			    arena_printf(A, "The same connection, as a client of %s.",
+					 iface->parents.items[i]->name));
+		gen_function(g, e->o, 0, "static inline", as, GEN_FUNCTION, "");
 		gen_line(e->o, 0, "{");
-		gen_line(e->o, 1, "return (struct %s_client *)client;", p->c_name);
+		gen_line(e->o, 1, "return (%s *)client;", as->ret.spec);
 		gen_line(e->o, 0, "}");
 	}
-	for (size_t i = 0; i < iface->all_methods.len; i++) {
-		const struct ir_method *m = iface->all_methods.items[i];
-		str_list params = {0};
+	for (size_t i = 0; i < iface->client.len; i++) {
+		const struct ir_client_method *cm = &iface->client.items[i];
+		const struct ir_method *m = cm->method;
 		gen_blank(e->o);
 		method_comment(e, 0, m);
 		if (m->owner != iface) {
-			emit_inherited_stub(e, m);
-			continue;
+			emit_inherited(e, cm);
+		} else if (m->kind == METHOD_EVENT) {
+			gen_function(g, e->o, 0, "typedef", c_symbol_fn(&cm->c, N_M_HANDLER_TYPE),
+				     GEN_POINTER, ";");
+			gen_function(g, e->o, 0, "", c_symbol_fn(&cm->c, N_M_ON), GEN_FUNCTION,
+				     ";");
+		} else {
+			gen_function(g, e->o, 0, "", c_symbol_fn(&cm->c, N_M_STUB), GEN_FUNCTION,
+				     ";");
 		}
-		if (m->kind == METHOD_EVENT) {
-			push(e, &params, "void *ctx");
-			input_params(e, m, &params, false);
-			gen_signature(e->o, 0,
-				      arena_printf(A, "typedef void (*%s_%s_handler)", cn, m->name), 0,
-				      params.items, params.len, ";");
-			const char *sub[] = {client_param,
-					     arena_printf(A, "%s_%s_handler handler", cn, m->name),
-					     "void *ctx"};
-			gen_signature(e->o, 0, arena_printf(A, "int %s_on_%s", cn, m->name), 3, sub, 3,
-				      ";");
-			continue;
-		}
-		push(e, &params, client_param);
-		input_params(e, m, &params, true);
-		if (m->kind == METHOD_CALL)
-			output_params(e, m, &params);
-		gen_signature(e->o, 0, arena_printf(A, "int %s_%s", cn, m->name), 3, params.items,
-			      params.len, ";");
 	}
 
 	/* the server */
+	const char *object = c_symbol_name(c, N_IF_OBJECT), *ops = c_symbol_name(c, N_IF_OPS);
 	gen_blank(e->o);
 	gen_line(e->o, 0, "/* ---- server ---- */");
 	gen_blank(e->o);
-	gen_line(e->o, 0, "struct %s;", cn);
+	gen_line(e->o, 0, "struct %s;", object);
 	gen_blank(e->o);
-	gen_line(e->o, 0, "struct %s_ops {", cn);
-	for (size_t i = 0; i < iface->parents.len; i++)
-		gen_line(e->o, 1, "struct %s_ops %s;", iface->parents.items[i]->c_name,
-		     iface->parents.items[i]->c_name);
+	gen_line(e->o, 0, "struct %s {", ops);
+	for (size_t i = 0; i < iface->parents.len; i++) {
+		const struct ir_interface *p = iface->parents.items[i];
+		gen_line(e->o, 1, "struct %s %s;", c_symbol_name(&p->c, N_IF_OPS), p->c_name);
+	}
 	for (size_t i = 0; i < iface->methods.len; i++) {
 		const struct ir_method *m = iface->methods.items[i];
 		if (m->kind == METHOD_EVENT)
 			continue;
 		method_comment(e, 1, m);
-		str_list params = {0};
-		handler_params(e, m, &params);
-		gen_signature(e->o, 1,
-			      arena_printf(A, "%s (*%s)", m->kind == METHOD_CALL ? "int" : "void",
-					   m->member),
-			      0, params.items, params.len, ";");
+		gen_function(g, e->o, 1, "", c_symbol_fn(&m->c, N_M_MEMBER), GEN_POINTER, ";");
 	}
 	gen_line(e->o, 0, "};");
 	gen_blank(e->o);
+	const char *init = c_symbol_name(c, N_IF_INIT);
 	gen_comment(e->o, 0,
-		    arena_printf(A, "An object serving %s: embed it in the driver's state and set "
-				    "its handlers with %s_init.",
-				 iface->name, cn));
-	gen_line(e->o, 0, "struct %s {", cn);
-	for (size_t i = 0; i < iface->parents.len; i++)
-		gen_line(e->o, 1, "struct %s %s;", iface->parents.items[i]->c_name,
-		     iface->parents.items[i]->c_name);
-	gen_line(e->o, 1, "const struct %s_ops *ops;", cn);
+		    arena_printf(A,
+				 "An object serving %s: embed it in the driver's state and set "
+				 "its handlers with %s.",
+				 iface->name, init));
+	gen_line(e->o, 0, "struct %s {", object);
+	for (size_t i = 0; i < iface->parents.len; i++) {
+		const struct ir_interface *p = iface->parents.items[i];
+		gen_line(e->o, 1, "struct %s %s;", c_symbol_name(&p->c, N_IF_OBJECT), p->c_name);
+	}
+	gen_line(e->o, 1, "const struct %s *ops;", ops);
 	if (!iface->parents.len)
 		gen_line(e->o, 1, "struct drv_object *object; /* the transport serving it */");
 	gen_line(e->o, 0, "};");
 	gen_blank(e->o);
 	gen_comment(e->o, 0,
-		    arena_printf(A, "The ops of functions <prefix>_<method>, one per method of %s "
-				    "and its parents, so a method added to the protocol is a "
-				    "compile error until it is written.",
+		    arena_printf(A,
+				 "The ops of functions <prefix>_<method>, one per method of %s "
+				 "and its parents, so a method added to the protocol is a "
+				 "compile error until it is written.",
 				 iface->name));
 	/* clang-format packs a macro's initializer list; one per line reads better */
 	gen_line(e->o, 0, "/* clang-format off */");
-	gen_line(e->o, 0, "#define %s_OPS(prefix) \\", CN);
+	gen_line(e->o, 0, "#define %s(prefix) \\", c_symbol_name(c, N_IF_OPS_MACRO));
 	gen_line(e->o, 1, "{ \\");
-	for (size_t i = 0; i < iface->parents.len; i++)
-		gen_line(e->o, 2, ".%s = %s_OPS(prefix), \\", iface->parents.items[i]->c_name,
-		     up(e, iface->parents.items[i]->c_name));
+	for (size_t i = 0; i < iface->parents.len; i++) {
+		const struct ir_interface *p = iface->parents.items[i];
+		gen_line(e->o, 2, ".%s = %s(prefix), \\", p->c_name,
+			 c_symbol_name(&p->c, N_IF_OPS_MACRO));
+	}
 	for (size_t i = 0; i < iface->methods.len; i++) {
 		const struct ir_method *m = iface->methods.items[i];
 		if (m->kind != METHOD_EVENT)
@@ -1239,39 +1037,35 @@ static void emit_header(struct gen *g, const struct ir_interface *iface)
 	gen_line(e->o, 0, "/* clang-format on */");
 	gen_blank(e->o);
 	gen_comment(e->o, 0, "Sets the handlers; false if one of them is NULL.");
-	const char *init_params[] = {arena_printf(A, "struct %s *self", cn),
-				     arena_printf(A, "const struct %s_ops *ops", cn)};
-	gen_signature(e->o, 0, arena_printf(A, "bool %s_init", cn), 4, init_params, 2, ";");
-	gen_comment(e->o, 0, "Validates the request in call, runs its handler and encodes the reply. "
-			     "Returns the reply's status, or DRV_DEFER.");
-	const char *dispatch_params[] = {"void *self", "struct drv_call *call"};
-	gen_signature(e->o, 0, arena_printf(A, "int %s_dispatch", cn), 3, dispatch_params, 2, ";");
+	gen_function(g, e->o, 0, "", c_symbol_fn(c, N_IF_INIT), GEN_FUNCTION, ";");
+	gen_comment(e->o, 0,
+		    "Validates the request in call, runs its handler and encodes the reply. "
+		    "Returns the reply's status, or DRV_DEFER.");
+	gen_function(g, e->o, 0, "", c_symbol_fn(c, N_IF_DISPATCH), GEN_FUNCTION, ";");
 	gen_comment(e->o, 0, "What a transport needs to serve the interface.");
-	gen_line(e->o, 0, "extern const struct drv_interface %s_interface;", cn);
+	gen_line(e->o, 0, "extern const struct drv_interface %s;",
+		 c_symbol_name(c, N_IF_INTERFACE));
 	for (size_t i = 0; i < iface->methods.len; i++) {
 		const struct ir_method *m = iface->methods.items[i];
-		str_list params = {0};
 		if (m->kind != METHOD_SEND)
 			gen_blank(e->o);
 		if (m->kind == METHOD_EVENT) {
-			gen_comment(e->o, 0,
-				    arena_printf(A, "Sends event %s to every client of self. Returns 0, "
-						    "or -DRV_E_ARGUMENT for a value over its bound.",
-						 m->name));
-			push(e, &params, arena_printf(A, "struct %s *self", cn));
-			input_params(e, m, &params, false);
-			gen_signature(e->o, 0, arena_printf(A, "int %s_emit_%s", cn, m->name), 3,
-				      params.items, params.len, ";");
+			gen_comment(
+				e->o, 0,
+				arena_printf(A,
+					     "Sends event %s to every client of self. Returns 0, "
+					     "or -DRV_E_ARGUMENT for a value over its bound.",
+					     m->name));
+			gen_function(g, e->o, 0, "", c_symbol_fn(&m->c, N_M_EMIT), GEN_FUNCTION,
+				     ";");
 		} else if (m->kind == METHOD_CALL) {
 			gen_comment(e->o, 0,
-				    arena_printf(A, "Replies to a call of %s whose handler returned "
-						    "DRV_DEFER.",
+				    arena_printf(A,
+						 "Replies to a call of %s whose handler returned "
+						 "DRV_DEFER.",
 						 m->name));
-			push(e, &params, "struct drv_call *call");
-			push(e, &params, "int status");
-			output_values(e, m, &params);
-			gen_signature(e->o, 0, arena_printf(A, "void %s_%s_reply", cn, m->name), 4,
-				      params.items, params.len, ";");
+			gen_function(g, e->o, 0, "", c_symbol_fn(&m->c, N_M_REPLY), GEN_FUNCTION,
+				     ";");
 		}
 	}
 	close_header(e, guard);
@@ -1279,10 +1073,22 @@ static void emit_header(struct gen *g, const struct ir_interface *iface)
 
 /* ---- <iface>_client.c ---- */
 
-/* Decodes the reply body into the caller's outputs (output_params). */
-static void decode_result(struct ipc *e, const struct ir_method *m, const char *fail)
+/* The client side of method m in the interface being written. */
+static const struct ir_client_method *client_of(struct ipc *e, const struct ir_method *m)
+{
+	for (size_t i = 0; i < e->iface->client.len; i++)
+		if (e->iface->client.items[i].method == m)
+			return &e->iface->client.items[i];
+	return NULL;
+}
+
+/* Decodes the reply body into the stub's outputs. */
+static void decode_result(struct ipc *e, const struct ir_method *m, const struct c_function *stub,
+			  const char *fail)
 {
 	const struct ir_type *t = m->result;
+	const struct c_param *result = param_of(stub, PARAM_RESULT);
+	const struct c_param *length = param_of(stub, PARAM_RESULT_LENGTH);
 	if (t->kind == IR_VOID) {
 		gen_line(e->o, 1, "if (drv_r.len != 0)");
 		gen_line(e->o, 2, "%s", fail);
@@ -1296,8 +1102,9 @@ static void decode_result(struct ipc *e, const struct ir_method *m, const char *
 			gen_line(e->o, 1, "if (!drv_zeros(drv_r.payload, %u, %u))", t->size, inl);
 			gen_line(e->o, 2, "%s", fail);
 		}
-		get_value(e, 1, t, "drv_r.payload", t->kind == IR_ARRAY ? "result" : "*result", fail,
-			  0);
+		struct c_type value = c_value_type(A, t);
+		get_value(e, 1, t, "drv_r.payload",
+			  gen_pass(e->g, &value, &result->type, result->name), fail, 0);
 		return;
 	}
 	/* copied out of the reply, which the next call reuses */
@@ -1307,33 +1114,28 @@ static void decode_result(struct ipc *e, const struct ir_method *m, const char *
 	gen_line(e->o, 1, "if (drv_n > %llu)", (unsigned long long)t->bound);
 	gen_line(e->o, 2, "%s", fail);
 	gen_line(e->o, 1, "drv_end = %u + %s;", inl, scaled(e, "drv_n", elem_size(t)));
-	const char *bounds[] = {arena_printf(A, "drv_align8(drv_end%s) != drv_r.len", terminator(t)),
-				"!drv_zeros(drv_r.payload, drv_end, drv_r.len)"};
+	const char *bounds[] = {
+		arena_printf(A, "drv_align8(drv_end%s) != drv_r.len", terminator(t)),
+		"!drv_zeros(drv_r.payload, drv_end, drv_r.len)"};
 	gen_condition(e->o, 1, bounds, 2, "||");
 	gen_line(e->o, 2, "%s", fail);
 	const char *data = arena_printf(A, "drv_r.payload + %u", inl);
-	switch (t->kind) {
-	case IR_STRING:
+	if (t->kind == IR_STRING) {
 		gen_line(e->o, 1, "if (!drv_utf8(%s, drv_n))", data);
 		gen_line(e->o, 2, "%s", fail);
-		gen_line(e->o, 1, "memcpy(result, %s, drv_n + 1);", data);
-		break;
-	case IR_BYTES:
-		gen_line(e->o, 1, "drv_copy(result, %s, drv_n);", data);
-		gen_line(e->o, 1, "*result_len = drv_n;");
-		break;
-	default:
-		if (is_byte_vector(t)) {
-			gen_line(e->o, 1, "drv_copy(result, %s, drv_n);", data);
-		} else {
-			gen_line(e->o, 1, "for (drv_k = 0; drv_k < drv_n; drv_k++) {");
-			get_value(e, 2, t->base, arena_printf(A, "%s + %s", data, scaled(e, "drv_k", t->base->size)),
-				  "result[drv_k]", fail, 0);
-			gen_line(e->o, 1, "}");
-		}
-		gen_line(e->o, 1, "*result_count = drv_n;");
-		break;
+		gen_line(e->o, 1, "memcpy(%s, %s, drv_n + 1);", result->name, data);
+		return;
 	}
+	if (t->kind == IR_BYTES || is_byte_vector(t)) {
+		gen_line(e->o, 1, "drv_copy(%s, %s, drv_n);", result->name, data);
+	} else {
+		gen_line(e->o, 1, "for (drv_k = 0; drv_k < drv_n; drv_k++) {");
+		get_value(e, 2, t->base,
+			  arena_printf(A, "%s + %s", data, scaled(e, "drv_k", t->base->size)),
+			  arena_printf(A, "%s[drv_k]", result->name), fail, 0);
+		gen_line(e->o, 1, "}");
+	}
+	gen_line(e->o, 1, "*%s = drv_n;", length->name);
 }
 
 /* A value the caller gives that the server would reject is refused here,
@@ -1346,7 +1148,7 @@ static void check_arguments(struct ipc *e, const struct ir_method *m)
 		const struct ir_param *p = &m->params.items[i];
 		const struct ir_type *t = p->type;
 		if (has_values(t))
-			gen_line(e->o, 1, "if (!%s_valid((uint64_t)%s))", t->c_name, p->name);
+			gen_line(e->o, 1, "if (!%s((uint64_t)%s))", valid_fn(t), p->name);
 		else if (t->kind == IR_STRING || t->kind == IR_STRUCT)
 			gen_line(e->o, 1, "if (!%s)", p->name);
 		else
@@ -1357,16 +1159,10 @@ static void check_arguments(struct ipc *e, const struct ir_method *m)
 
 static void emit_client_method(struct ipc *e, const struct ir_method *m)
 {
-	const char *cn = e->iface->c_name;
-	slot_list req = request_slots(e, m), rep = reply_slots(e, m);
-	str_list params = {0};
-	push(e, &params, arena_printf(A, "struct %s_client *client", cn));
-	input_params(e, m, &params, true);
-	if (m->kind == METHOD_CALL)
-		output_params(e, m, &params);
+	const struct c_function *stub = c_symbol_fn(&client_of(e, m)->c, N_M_STUB);
+	slot_list req = slots_of(e, m, stub, PARAM_INPUT), rep = slots_of(e, m, stub, PARAM_RESULT);
 	gen_blank(e->o);
-	gen_signature(e->o, 0, arena_printf(A, "int %s_%s", cn, m->name), 3, params.items,
-		      params.len, "");
+	gen_function(e->g, e->o, 0, "", stub, GEN_FUNCTION, "");
 	gen_line(e->o, 0, "{");
 	gen_line(e->o, 1, "struct drv_client *drv_c = (struct drv_client *)client;");
 	if (req.len)
@@ -1383,66 +1179,73 @@ static void emit_client_method(struct ipc *e, const struct ir_method *m)
 	}
 	gen_blank(e->o);
 	check_arguments(e, m);
-	for (size_t i = 0; i < m->caps_in.len; i++) {
-		const struct ir_cap *c = &m->caps_in.items[i];
-		gen_line(e->o, 1, "drv_caps[%zu] = %s(%s);", i,
-		     c->kind == CAP_PAGES ? "drv_buffer_cap" : "drv_handle_cap", c->name);
+	for (size_t i = 0; i < stub->params.len; i++) {
+		const struct c_param *p = &stub->params.items[i];
+		if (p->role == PARAM_CAP_IN)
+			gen_line(e->o, 1, "drv_caps[%u] = %s(%s);", p->index,
+				 p->type.pointers ? "drv_buffer_cap" : "drv_handle_cap", p->name);
 	}
 	const char *len = encode(e, 1, &req, "drv_p", "return -DRV_E_ARGUMENT;");
 	const char *caps = m->caps_in.len ? "drv_caps" : "NULL";
 	const char *ncaps = arena_printf(A, "%zu", m->caps_in.len);
 	if (m->kind == METHOD_SEND) {
-		const char *args[] = {"drv_c", label_name(e, m), len, caps, ncaps};
+		const char *args[] = {"drv_c", label_name(m), len, caps, ncaps};
 		gen_call_statement(e->o, 1, "return ", "drv_client_send", args, 5);
 		gen_line(e->o, 0, "}");
 		return;
 	}
-	const char *args[] = {"drv_c", label_name(e, m), len, caps, ncaps,
-			      arena_printf(A, "%zu", m->caps_out.len), "&drv_r"};
+	const char *args[] = {"drv_c", label_name(m), len,
+			      caps,    ncaps,	      arena_printf(A, "%zu", m->caps_out.len),
+			      "&drv_r"};
 	gen_call_statement(e->o, 1, "drv_st = ", "drv_client_call", args, 7);
 	gen_line(e->o, 1, "if (drv_st)");
 	gen_line(e->o, 2, "return drv_st;");
 	gen_line(e->o, 1, "if (drv_r.status || drv_r.nfds != %zu)", m->caps_out.len);
 	gen_line(e->o, 2, "return drv_client_status(&drv_r, %s);",
-	     m->error ? arena_printf(A, "%s_valid", m->error->c_name) : "NULL");
-	decode_result(e, m, "return drv_client_bad_reply(&drv_r);");
-	for (size_t i = 0; i < m->caps_out.len; i++)
-		gen_line(e->o, 1, "*%s = drv_r.fds[%zu];", m->caps_out.items[i].name, i);
+		 m->error ? valid_fn(m->error) : "NULL");
+	decode_result(e, m, stub, "return drv_client_bad_reply(&drv_r);");
+	for (size_t i = 0; i < stub->params.len; i++) {
+		const struct c_param *p = &stub->params.items[i];
+		if (p->role == PARAM_CAP_OUT)
+			gen_line(e->o, 1, "*%s = drv_r.fds[%u];", p->name, p->index);
+	}
 	gen_line(e->o, 1, "return 0;");
 	gen_line(e->o, 0, "}");
 }
 
 static void emit_client_event(struct ipc *e, const struct ir_method *m)
 {
-	const char *cn = e->iface->c_name;
-	slot_list req = request_slots(e, m);
+	const struct ir_client_method *cm = client_of(e, m);
+	const struct c_function *type = c_symbol_fn(&cm->c, N_M_HANDLER_TYPE);
+	const struct c_function *on = c_symbol_fn(&cm->c, N_M_ON);
+	slot_list req = slots_of(e, m, type, PARAM_INPUT);
+	struct c_function *thunk = gen_fn(e->g, "int", arena_printf(A, "drv_thunk_%s", m->name));
+	gen_fn_param(e->g, thunk, "drv_fn", 0, ipc_own_names[OWN_HANDLER]);
+	gen_fn_param(e->g, thunk, "void", 1, ipc_own_names[OWN_CTX]);
+	gen_fn_param(e->g, thunk, "const struct drv_event", 1, ipc_own_names[OWN_EV]);
 	gen_blank(e->o);
-	const char *thunk_params[] = {"drv_fn handler", "void *ctx", "const struct drv_event *ev"};
-	gen_signature(e->o, 0, arena_printf(A, "static int drv_thunk_%s", m->name), 10,
-		      thunk_params, 3, "");
+	gen_function(e->g, e->o, 0, "static", thunk, GEN_FUNCTION, "");
 	gen_line(e->o, 0, "{");
 	if (req.len)
 		gen_line(e->o, 1, "const uint8_t *drv_p = ev->msg;");
 	struct locals l = {0};
 	for_decode(&l, &req);
 	declare_locals(e, &l);
-	declare_slot_locals(e, &req);
+	var_list vars = {0};
+	add_params(e, &vars, thunk);
+	declare_slot_locals(e, m, type, &vars);
 	gen_blank(e->o);
 	decode(e, 1, &req, "ev->", "return -DRV_E_BAD_REPLY;");
-	str_list args = {0};
-	push(e, &args, "ctx");
-	input_args(e, m, &args, "ev->caps");
-	gen_call_statement(e->o, 1, "", arena_printf(A, "((%s_%s_handler)handler)", cn, m->name),
-			   args.items, args.len);
+	str_list args = arguments(e, type, &vars, NULL);
+	gen_call_statement(e->o, 1, "", arena_printf(A, "((%s)handler)", type->name), args.items,
+			   args.len);
 	gen_line(e->o, 1, "return 0;");
 	gen_line(e->o, 0, "}");
 	gen_blank(e->o);
-	const char *sub[] = {arena_printf(A, "struct %s_client *client", cn),
-			     arena_printf(A, "%s_%s_handler handler", cn, m->name), "void *ctx"};
-	gen_signature(e->o, 0, arena_printf(A, "int %s_on_%s", cn, m->name), 3, sub, 3, "");
+	gen_function(e->g, e->o, 0, "", on, GEN_FUNCTION, "");
 	gen_line(e->o, 0, "{");
-	const char *args2[] = {"(struct drv_client *)client", label_name(e, m),
-			       arena_printf(A, "drv_thunk_%s", m->name), "(drv_fn)handler", "ctx"};
+	const char *args2[] = {"(struct drv_client *)client", label_name(m), thunk->name,
+			       "(drv_fn)handler", "ctx"};
 	gen_call_statement(e->o, 1, "return ", "drv_client_on_event", args2, 5);
 	gen_line(e->o, 0, "}");
 }
@@ -1450,31 +1253,28 @@ static void emit_client_event(struct ipc *e, const struct ir_method *m)
 static void emit_client(struct gen *g, const struct ir_interface *iface)
 {
 	struct ipc ec = {.g = g, .iface = iface}, *e = &ec;
-	struct gen_file *f = gen_open(g, arena_printf(A, "%s_client.c", iface->c_name));
+	const c_symbol_list *c = &iface->c;
+	struct gen_file *f = gen_open(g, c_symbol_name(c, N_IF_CLIENT_FILE));
 	e->o = &f->text;
 	const struct source *src = iface->pos.src;
 	gen_banner(g, f,
 		   arena_printf(A, "the client stubs of %s: encode, call, validate the reply.",
 				iface->name),
 		   &src, 1);
-	const char *cn = iface->c_name, *CN = up(e, cn);
-	gen_line(e->o, 0, "#include \"%s.h\"", cn);
+	gen_line(e->o, 0, "#include \"%s\"", c_symbol_name(c, N_IF_HEADER));
 	gen_blank(e->o);
 	gen_line(e->o, 0, "#include \"drv_client.h\"");
 	gen_blank(e->o);
 	gen_line(e->o, 0, "#include <string.h>");
 	gen_blank(e->o);
-	const char *open_params[] = {"unsigned instance",
-				     arena_printf(A, "struct %s_client **client", cn)};
-	gen_signature(e->o, 0, arena_printf(A, "int %s_connect", cn), 3, open_params, 2, "");
+	gen_function(g, e->o, 0, "", c_symbol_fn(c, N_IF_CONNECT), GEN_FUNCTION, "");
 	gen_line(e->o, 0, "{");
-	const char *oargs[] = {arena_printf(A, "%s_NAME", CN), "instance",
+	const char *oargs[] = {c_symbol_name(c, N_IF_NAME), "instance",
 			       "(struct drv_client **)client"};
 	gen_call_statement(e->o, 1, "return ", "drv_client_connect", oargs, 3);
 	gen_line(e->o, 0, "}");
 	gen_blank(e->o);
-	const char *client_param = arena_printf(A, "struct %s_client *client", cn);
-	gen_signature(e->o, 0, arena_printf(A, "void %s_disconnect", cn), 4, &client_param, 1, "");
+	gen_function(g, e->o, 0, "", c_symbol_fn(c, N_IF_DISCONNECT), GEN_FUNCTION, "");
 	gen_line(e->o, 0, "{");
 	gen_line(e->o, 1, "drv_client_disconnect((struct drv_client *)client);");
 	gen_line(e->o, 0, "}");
@@ -1489,17 +1289,22 @@ static void emit_client(struct gen *g, const struct ir_interface *iface)
 
 /* ---- <iface>_server.c ---- */
 
-/* complete: turns the handler's status and outputs into the reply. */
+/* complete: turns the handler's status and outputs into the reply; it takes
+ * what the deferred reply takes. */
+static const struct c_function *complete_fn(struct ipc *e, const struct ir_method *m)
+{
+	struct c_function *fn =
+		gen_fn(e->g, "uint32_t", arena_printf(A, "drv_complete_%s", m->name));
+	fn->params = c_symbol_fn(&m->c, N_M_REPLY)->params;
+	return fn;
+}
+
 static void emit_complete(struct ipc *e, const struct ir_method *m)
 {
-	slot_list rep = reply_slots(e, m);
-	str_list params = {0};
-	push(e, &params, "struct drv_call *call");
-	push(e, &params, "int status");
-	output_values(e, m, &params);
+	const struct c_function *fn = complete_fn(e, m);
+	slot_list rep = slots_of(e, m, fn, PARAM_RESULT);
 	gen_blank(e->o);
-	gen_signature(e->o, 0, arena_printf(A, "static uint32_t drv_complete_%s", m->name), 15,
-		      params.items, params.len, "");
+	gen_function(e->g, e->o, 0, "static", fn, GEN_FUNCTION, "");
 	gen_line(e->o, 0, "{");
 	if (rep.len)
 		gen_line(e->o, 1, "uint8_t *drv_p = call->reply;");
@@ -1510,19 +1315,24 @@ static void emit_complete(struct ipc *e, const struct ir_method *m)
 		gen_blank(e->o);
 	gen_line(e->o, 1, "if (status)");
 	gen_line(e->o, 2, "return drv_error_status(status, %s);",
-	     m->error ? arena_printf(A, "%s_valid", m->error->c_name) : "NULL");
+		 m->error ? valid_fn(m->error) : "NULL");
 	if (has_values(m->result)) {
-		gen_line(e->o, 1, "if (!%s_valid((uint64_t)result))", m->result->c_name);
+		gen_line(e->o, 1, "if (!%s((uint64_t)%s))", valid_fn(m->result),
+			 param_of(fn, PARAM_RESULT)->name);
 		gen_line(e->o, 2, "return DRV_STATUS_INTERNAL;");
 	}
-	for (size_t i = 0; i < m->caps_out.len; i++) {
-		gen_line(e->o, 1, "if (%s < 0)", m->caps_out.items[i].name);
-		gen_line(e->o, 2, "return DRV_STATUS_INTERNAL;");
-	}
+	for (size_t i = 0; i < fn->params.len; i++)
+		if (fn->params.items[i].role == PARAM_CAP_OUT) {
+			gen_line(e->o, 1, "if (%s < 0)", fn->params.items[i].name);
+			gen_line(e->o, 2, "return DRV_STATUS_INTERNAL;");
+		}
 	const char *len = encode(e, 1, &rep, "drv_p", "return DRV_STATUS_INTERNAL;");
-	for (size_t i = 0; i < m->caps_out.len; i++) {
-		gen_line(e->o, 1, "call->reply_caps[%zu].kind = DRV_CAP_HANDLE;", i);
-		gen_line(e->o, 1, "call->reply_caps[%zu].fd = %s;", i, m->caps_out.items[i].name);
+	for (size_t i = 0; i < fn->params.len; i++) {
+		const struct c_param *p = &fn->params.items[i];
+		if (p->role != PARAM_CAP_OUT)
+			continue;
+		gen_line(e->o, 1, "call->reply_caps[%u].kind = DRV_CAP_HANDLE;", p->index);
+		gen_line(e->o, 1, "call->reply_caps[%u].fd = %s;", p->index, p->name);
 	}
 	gen_line(e->o, 1, "call->nreply_caps = %zu;", m->caps_out.len);
 	gen_line(e->o, 1, "call->reply_len = %s;", len);
@@ -1532,50 +1342,61 @@ static void emit_complete(struct ipc *e, const struct ir_method *m)
 
 /* The serve function's variables for a call's outputs, as the handler
  * fills them in: a variable result straight into the reply (bytes, str)
- * or scratch room (vectors). */
-static void serve_output_locals(struct ipc *e, const struct ir_method *m)
+ * or scratch room (vectors); into vars. */
+static void serve_output_locals(struct ipc *e, const struct ir_method *m,
+				const struct c_function *handler, var_list *vars)
 {
 	const struct ir_type *t = m->result;
-	switch (t->kind) {
-	case IR_VOID:
-		break;
-	case IR_BYTES:
-		gen_line(e->o, 1, "uint8_t *result = call->reply + 8;");
-		gen_line(e->o, 1, "uint32_t result_len = 0;");
-		break;
-	case IR_STRING:
-		gen_line(e->o, 1, "char *result = (char *)call->reply + 8;");
-		break;
-	case IR_VECTOR:
-		gen_line(e->o, 1, "%s *result;", ctype(e, t->base));
-		gen_line(e->o, 1, "uint32_t result_count = 0;");
-		break;
-	case IR_ARRAY:
-	case IR_STRUCT:
-		gen_line(e->o, 1, "%s;", declarator(e, t, "result"));
-		break;
-	default:
-		gen_line(e->o, 1, "%s = %s;", declarator(e, t, "result"),
-		     (t->kind == IR_ENUM || t->kind == IR_ERROR) && is_c_enum(t)
-			     ? arena_printf(A, "(%s)0", ctype(e, t))
-			     : "0");
-		break;
+	bool in_place = t->kind == IR_BYTES || t->kind == IR_STRING || t->kind == IR_VECTOR;
+	for (size_t i = 0; i < handler->params.len; i++) {
+		const struct c_param *p = &handler->params.items[i];
+		struct c_type held = p->type;
+		const char *init = NULL;
+		switch (p->role) {
+		case PARAM_RESULT:
+			if (!in_place && !held.array)
+				held.pointers--;
+			init = t->kind == IR_BYTES    ? "call->reply + 8"
+			       : t->kind == IR_STRING ? "(char *)call->reply + 8"
+			       : in_place || t->kind == IR_ARRAY || t->kind == IR_STRUCT ? NULL
+			       : c_symbol_find(&t->c, N_TYPE_TAG)
+				       ? arena_printf(A, "(%s)0", held.spec)
+				       : "0";
+			break;
+		case PARAM_RESULT_LENGTH:
+			held.pointers--;
+			init = "0";
+			break;
+		case PARAM_CAP_OUT:
+			held.pointers--;
+			init = "-1";
+			break;
+		default:
+			continue;
+		}
+		const char *decl = gen_declaration(e->g, &held, p->name);
+		if (init)
+			gen_line(e->o, 1, "%s = %s;", decl, init);
+		else
+			gen_line(e->o, 1, "%s;", decl);
+		add_var(e, vars, p->name, held, NULL);
 	}
-	for (size_t i = 0; i < m->caps_out.len; i++)
-		gen_line(e->o, 1, "int %s = -1;", m->caps_out.items[i].name);
 }
 
 static void emit_serve(struct ipc *e, const struct ir_method *m)
 {
-	const char *cn = e->iface->c_name;
-	slot_list req = request_slots(e, m);
+	const struct c_function *handler = c_symbol_fn(&m->c, N_M_MEMBER);
+	slot_list req = slots_of(e, m, handler, PARAM_INPUT);
 	const struct ir_type *t = m->result;
 	bool call = m->kind == METHOD_CALL;
 	bool vector_result = call && t->kind == IR_VECTOR;
-	const char *params[] = {arena_printf(A, "struct %s *self", cn), "struct drv_call *call"};
+	struct c_function *serve = gen_fn(e->g, "int", arena_printf(A, "drv_serve_%s", m->name));
+	gen_fn_param(e->g, serve,
+		     arena_printf(A, "struct %s", c_symbol_name(&e->iface->c, N_IF_OBJECT)), 1,
+		     ipc_own_names[OWN_SELF]);
+	gen_fn_param(e->g, serve, "struct drv_call", 1, ipc_own_names[OWN_CALL]);
 	gen_blank(e->o);
-	gen_signature(e->o, 0, arena_printf(A, "static int drv_serve_%s", m->name), 10, params, 2,
-		      "");
+	gen_function(e->g, e->o, 0, "static", serve, GEN_FUNCTION, "");
 	gen_line(e->o, 0, "{");
 	if (req.len)
 		gen_line(e->o, 1, "const uint8_t *drv_p = call->msg;");
@@ -1583,9 +1404,11 @@ static void emit_serve(struct ipc *e, const struct ir_method *m)
 	for_decode(&l, &req);
 	l.s |= vector_result;
 	declare_locals(e, &l);
-	declare_slot_locals(e, &req);
+	var_list vars = {0};
+	add_params(e, &vars, serve);
+	declare_slot_locals(e, m, handler, &vars);
 	if (call) {
-		serve_output_locals(e, m);
+		serve_output_locals(e, m, handler, &vars);
 		gen_line(e->o, 1, "int drv_st;");
 	}
 	gen_blank(e->o);
@@ -1597,7 +1420,7 @@ static void emit_serve(struct ipc *e, const struct ir_method *m)
 		push(e, &caps,
 		     arena_printf(A, "call->caps[%zu].kind != %s", i,
 				  m->caps_in.items[i].kind == CAP_PAGES ? "DRV_CAP_PAGES"
-									 : "DRV_CAP_HANDLE"));
+									: "DRV_CAP_HANDLE"));
 	gen_condition(e->o, 1, caps.items, caps.len, "||");
 	gen_line(e->o, 2, "return DRV_STATUS_BAD_CAPS;");
 	decode(e, 1, &req, "call->", "return DRV_STATUS_MALFORMED;");
@@ -1608,77 +1431,44 @@ static void emit_serve(struct ipc *e, const struct ir_method *m)
 	if (vector_result) {
 		const char *ct = ctype(e, t->base);
 		gen_line(e->o, 1, "if ((call->scratch_cap - drv_s) / sizeof(%s) < %llu)", ct,
-		     (unsigned long long)t->bound);
+			 (unsigned long long)t->bound);
 		gen_line(e->o, 2, "return DRV_STATUS_INTERNAL;");
 		gen_line(e->o, 1, "result = (%s *)(void *)(call->scratch + drv_s);", ct);
 	}
 	/* ops filled in by hand may miss one */
 	gen_line(e->o, 1, "if (!self->ops->%s)", m->member);
 	gen_line(e->o, 2, "return DRV_STATUS_INTERNAL;");
-	str_list args = {0};
-	push(e, &args, "self");
-	push(e, &args, "call");
-	input_args(e, m, &args, "call->caps");
+	str_list args = arguments(e, handler, &vars, "call->caps");
+	const char *op = arena_printf(A, "self->ops->%s", m->member);
 	if (!call) {
-		gen_call_statement(e->o, 1, "", arena_printf(A, "self->ops->%s", m->member), args.items,
-				   args.len);
+		gen_call_statement(e->o, 1, "", op, args.items, args.len);
 		gen_line(e->o, 1, "return 0;");
 		gen_line(e->o, 0, "}");
 		return;
 	}
-	switch (t->kind) {
-	case IR_VOID:
-		break;
-	case IR_BYTES:
-		push(e, &args, "result");
-		push(e, &args, "&result_len");
-		break;
-	case IR_STRING:
-	case IR_ARRAY:
-		push(e, &args, "result");
-		break;
-	case IR_VECTOR:
-		push(e, &args, "result");
-		push(e, &args, "&result_count");
-		break;
-	default:
-		push(e, &args, "&result");
-		break;
-	}
-	for (size_t i = 0; i < m->caps_out.len; i++)
-		push(e, &args, arena_printf(A, "&%s", m->caps_out.items[i].name));
-	gen_call_statement(e->o, 1, "drv_st = ", arena_printf(A, "self->ops->%s", m->member),
-			   args.items, args.len);
+	gen_call_statement(e->o, 1, "drv_st = ", op, args.items, args.len);
 	gen_line(e->o, 1, "if (drv_st == DRV_DEFER)");
 	gen_line(e->o, 2, "return DRV_DEFER;");
-	str_list cargs = {0};
-	push(e, &cargs, "call");
-	push(e, &cargs, "drv_st");
-	output_value_args(e, m, &cargs, false);
-	gen_call_statement(e->o, 1, "return (int)", arena_printf(A, "drv_complete_%s", m->name),
-			   cargs.items, cargs.len);
+	const struct c_function *complete = complete_fn(e, m);
+	add_var(e, &vars, ipc_own_names[OWN_STATUS], (struct c_type){.spec = "int"}, "drv_st");
+	str_list cargs = arguments(e, complete, &vars, NULL);
+	gen_call_statement(e->o, 1, "return (int)", complete->name, cargs.items, cargs.len);
 	gen_line(e->o, 0, "}");
 
-	/* the deferred reply */
-	str_list rparams = {0};
-	push(e, &rparams, "struct drv_call *call");
-	push(e, &rparams, "int status");
-	output_values(e, m, &rparams);
+	/* the deferred reply: what complete makes of its values, handed over */
+	const struct c_function *reply = c_symbol_fn(&m->c, N_M_REPLY);
 	gen_blank(e->o);
-	gen_signature(e->o, 0, arena_printf(A, "void %s_%s_reply", cn, m->name), 4, rparams.items,
-		      rparams.len, "");
+	gen_function(e->g, e->o, 0, "", reply, GEN_FUNCTION, "");
 	gen_line(e->o, 0, "{");
+	var_list given = {0};
+	add_params(e, &given, reply);
+	str_list rargs = arguments(e, complete, &given, NULL);
 	struct strbuf inner = {0};
-	sb_printf(&inner, "drv_complete_%s(call, status", m->name);
-	str_list vals = {0};
-	output_value_args(e, m, &vals, false);
-	for (size_t i = 0; i < vals.len; i++) {
-		/* the reply's parameters are the values themselves */
-		const char *v = vals.items[i];
-		sb_printf(&inner, ", %s", v[0] == '&' ? v + 1 : v);
-	}
+	sb_printf(&inner, "%s(", complete->name);
+	for (size_t i = 0; i < rargs.len; i++)
+		sb_printf(&inner, "%s%s", i ? ", " : "", rargs.items[i]);
 	sb_putc(&inner, ')');
-	const char *fargs[] = {"call", arena_strdup(A, sb_str(&inner))};
+	const char *fargs[] = {ipc_own_names[OWN_CALL], arena_strdup(A, sb_str(&inner))};
 	sb_free(&inner);
 	gen_call_statement(e->o, 1, "", "call->finish", fargs, 2);
 	gen_line(e->o, 0, "}");
@@ -1686,14 +1476,10 @@ static void emit_serve(struct ipc *e, const struct ir_method *m)
 
 static void emit_emit(struct ipc *e, const struct ir_method *m)
 {
-	const char *cn = e->iface->c_name;
-	slot_list req = request_slots(e, m);
-	str_list params = {0};
-	push(e, &params, arena_printf(A, "struct %s *self", cn));
-	input_params(e, m, &params, false);
+	const struct c_function *fn = c_symbol_fn(&m->c, N_M_EMIT);
+	slot_list req = slots_of(e, m, fn, PARAM_INPUT);
 	gen_blank(e->o);
-	gen_signature(e->o, 0, arena_printf(A, "int %s_emit_%s", cn, m->name), 3, params.items,
-		      params.len, "");
+	gen_function(e->g, e->o, 0, "", fn, GEN_FUNCTION, "");
 	/* the transport object sits at the root of the first-parent chain */
 	struct strbuf path = {0};
 	sb_puts(&path, "self->");
@@ -1714,7 +1500,7 @@ static void emit_emit(struct ipc *e, const struct ir_method *m)
 	if (req.len)
 		gen_line(e->o, 1, "drv_p = drv_event_buffer(drv_obj);");
 	const char *len = encode(e, 1, &req, "drv_p", "return -DRV_E_ARGUMENT;");
-	const char *args[] = {"drv_obj", label_name(e, m), len};
+	const char *args[] = {"drv_obj", label_name(m), len};
 	gen_call_statement(e->o, 1, "return ", "drv_event_send", args, 3);
 	gen_line(e->o, 0, "}");
 }
@@ -1733,16 +1519,18 @@ static void emit_attach_paths(struct ipc *e, const struct ir_interface *i, const
 static void emit_server(struct gen *g, const struct ir_interface *iface)
 {
 	struct ipc ec = {.g = g, .iface = iface}, *e = &ec;
-	struct gen_file *f = gen_open(g, arena_printf(A, "%s_server.c", iface->c_name));
+	const c_symbol_list *c = &iface->c;
+	struct gen_file *f = gen_open(g, c_symbol_name(c, N_IF_SERVER_FILE));
 	e->o = &f->text;
-	const char *cn = iface->c_name, *CN = up(e, cn);
+	const char *object = c_symbol_name(c, N_IF_OBJECT);
 	const struct source *src = iface->pos.src;
 	gen_banner(g, f,
-		   arena_printf(A, "the server dispatch of %s: every message validated before a "
-				   "handler sees it.",
+		   arena_printf(A,
+				"the server dispatch of %s: every message validated before a "
+				"handler sees it.",
 				iface->name),
 		   &src, 1);
-	gen_line(e->o, 0, "#include \"%s.h\"", cn);
+	gen_line(e->o, 0, "#include \"%s\"", c_symbol_name(c, N_IF_HEADER));
 	for (size_t i = 0; i < iface->methods.len; i++) {
 		const struct ir_method *m = iface->methods.items[i];
 		if (m->kind == METHOD_CALL)
@@ -1753,31 +1541,30 @@ static void emit_server(struct gen *g, const struct ir_interface *iface)
 			emit_serve(e, m);
 	}
 
-	const char *init_params[] = {arena_printf(A, "struct %s *self", cn),
-				     arena_printf(A, "const struct %s_ops *ops", cn)};
 	gen_blank(e->o);
-	gen_signature(e->o, 0, arena_printf(A, "bool %s_init", cn), 4, init_params, 2, "");
+	gen_function(g, e->o, 0, "", c_symbol_fn(c, N_IF_INIT), GEN_FUNCTION, "");
 	gen_line(e->o, 0, "{");
 	gen_line(e->o, 1, "bool ok = true;");
 	gen_blank(e->o);
 	for (size_t i = 0; i < iface->parents.len; i++) {
-		const char *p = iface->parents.items[i]->c_name;
-		gen_line(e->o, 1, "ok &= %s_init(&self->%s, &ops->%s);", p, p, p);
+		const struct ir_interface *p = iface->parents.items[i];
+		gen_line(e->o, 1, "ok &= %s(&self->%s, &ops->%s);", c_symbol_name(&p->c, N_IF_INIT),
+			 p->c_name, p->c_name);
 	}
 	gen_line(e->o, 1, "self->ops = ops;");
 	if (!iface->parents.len)
 		gen_line(e->o, 1, "self->object = NULL;");
 	for (size_t i = 0; i < iface->methods.len; i++)
 		if (iface->methods.items[i]->kind != METHOD_EVENT)
-			gen_line(e->o, 1, "ok &= ops->%s != NULL;", iface->methods.items[i]->member);
+			gen_line(e->o, 1, "ok &= ops->%s != NULL;",
+				 iface->methods.items[i]->member);
 	gen_line(e->o, 1, "return ok;");
 	gen_line(e->o, 0, "}");
 
-	const char *dparams[] = {"void *self", "struct drv_call *call"};
 	gen_blank(e->o);
-	gen_signature(e->o, 0, arena_printf(A, "int %s_dispatch", cn), 3, dparams, 2, "");
+	gen_function(g, e->o, 0, "", c_symbol_fn(c, N_IF_DISPATCH), GEN_FUNCTION, "");
 	gen_line(e->o, 0, "{");
-	gen_line(e->o, 1, "struct %s *drv_self = (struct %s *)self;", cn, cn);
+	gen_line(e->o, 1, "struct %s *drv_self = (struct %s *)self;", object, object);
 	if (iface->parents.len)
 		gen_line(e->o, 1, "int drv_st;");
 	gen_blank(e->o);
@@ -1788,15 +1575,16 @@ static void emit_server(struct gen *g, const struct ir_interface *iface)
 		const struct ir_method *m = iface->methods.items[i];
 		if (m->kind == METHOD_EVENT)
 			continue;
-		gen_line(e->o, 1, "case %s:", label_name(e, m));
+		gen_line(e->o, 1, "case %s:", label_name(m));
 		gen_line(e->o, 2, "return drv_serve_%s(drv_self, call);", m->name);
 	}
 	gen_line(e->o, 1, "default:");
 	gen_line(e->o, 2, "break;");
 	gen_line(e->o, 1, "}");
 	for (size_t i = 0; i < iface->parents.len; i++) {
-		const char *p = iface->parents.items[i]->c_name;
-		gen_line(e->o, 1, "drv_st = %s_dispatch(&drv_self->%s, call);", p, p);
+		const struct ir_interface *p = iface->parents.items[i];
+		gen_line(e->o, 1, "drv_st = %s(&drv_self->%s, call);",
+			 c_symbol_name(&p->c, N_IF_DISPATCH), p->c_name);
 		gen_line(e->o, 1, "if (drv_st != DRV_STATUS_UNKNOWN_LABEL)");
 		gen_line(e->o, 2, "return drv_st;");
 	}
@@ -1804,22 +1592,25 @@ static void emit_server(struct gen *g, const struct ir_interface *iface)
 	gen_line(e->o, 0, "}");
 
 	/* every root ancestor has a transport object, wherever it is embedded */
-	const char *aparams[] = {"void *self", "struct drv_object *object"};
+	struct c_function *attach = gen_fn(g, "void", "drv_attach");
+	gen_fn_param(g, attach, "void", 1, ipc_own_names[OWN_SELF]);
+	gen_fn_param(g, attach, "struct drv_object", 1, "object");
 	gen_blank(e->o);
-	gen_signature(e->o, 0, "static void drv_attach", 11, aparams, 2, "");
+	gen_function(g, e->o, 0, "static", attach, GEN_FUNCTION, "");
 	gen_line(e->o, 0, "{");
-	gen_line(e->o, 1, "struct %s *drv_self = (struct %s *)self;", cn, cn);
+	gen_line(e->o, 1, "struct %s *drv_self = (struct %s *)self;", object, object);
 	gen_blank(e->o);
 	emit_attach_paths(e, iface, "drv_self->");
 	gen_line(e->o, 0, "}");
 
 	gen_blank(e->o);
-	gen_line(e->o, 0, "const struct drv_interface %s_interface = {", cn);
-	gen_line(e->o, 1, ".name = %s_NAME,", CN);
-	gen_line(e->o, 1, ".id = %s_ID,", CN);
-	gen_line(e->o, 1, ".dispatch = %s_dispatch,", cn);
+	gen_line(e->o, 0, "const struct drv_interface %s = {", c_symbol_name(c, N_IF_INTERFACE));
+	gen_line(e->o, 1, ".name = %s,", c_symbol_name(c, N_IF_NAME));
+	gen_line(e->o, 1, ".id = %s,", c_symbol_name(c, N_IF_ID));
+	gen_line(e->o, 1, ".dispatch = %s,", c_symbol_name(c, N_IF_DISPATCH));
 	gen_line(e->o, 1, ".attach = drv_attach,");
-	gen_line(e->o, 1, ".close_on_malformed = %s,", iface->close_on_malformed ? "true" : "false");
+	gen_line(e->o, 1, ".close_on_malformed = %s,",
+		 iface->close_on_malformed ? "true" : "false");
 	gen_line(e->o, 0, "};");
 }
 
@@ -1829,50 +1620,36 @@ static void emit_server(struct gen *g, const struct ir_interface *iface)
  * before they return, the others answer at once, so both paths run. */
 static void emit_fuzz_handler(struct ipc *e, const struct ir_method *m)
 {
-	str_list params = {0};
-	push(e, &params, arena_printf(A, "struct %s *self", m->owner->c_name));
-	push(e, &params, "struct drv_call *call");
-	input_params(e, m, &params, false);
-	str_list args = {0};
-	input_args(e, m, &args, "");
-	if (m->kind == METHOD_CALL)
-		output_params(e, m, &params);
+	struct c_function fuzz = *c_symbol_fn(&m->c, N_M_MEMBER);
+	fuzz.name = arena_printf(A, "fuzz_%s", m->name);
+	bool defer = m->kind == METHOD_CALL && m->op % 2;
 	gen_blank(e->o);
-	gen_signature(e->o, 0,
-		      arena_printf(A, "static %s fuzz_%s", m->kind == METHOD_CALL ? "int" : "void",
-				   m->name),
-		      m->kind == METHOD_CALL ? 10 : 11, params.items, params.len, "");
+	gen_function(e->g, e->o, 0, "static", &fuzz, GEN_FUNCTION, "");
 	gen_line(e->o, 0, "{");
-	gen_line(e->o, 1, "(void)self;");
-	if (m->kind != METHOD_CALL || m->op % 2 == 0)
-		gen_line(e->o, 1, "(void)call;");
-	for (size_t i = 0; i < m->caps_in.len; i++)
-		gen_line(e->o, 1, "(void)%s;", m->caps_in.items[i].name);
-	for (size_t i = 0; i < m->params.len; i++) {
-		const struct ir_param *p = &m->params.items[i];
+	for (size_t i = 0; i < fuzz.params.len; i++) {
+		const struct c_param *p = &fuzz.params.items[i];
+		bool output = p->role == PARAM_RESULT || p->role == PARAM_RESULT_LENGTH ||
+			      p->role == PARAM_CAP_OUT;
+		if ((p->role == PARAM_CALL && defer) || (output && defer) ||
+		    p->role == PARAM_RESULT_LENGTH)
+			continue;
 		gen_line(e->o, 1, "(void)%s;", p->name);
-		if (p->type->kind == IR_BYTES || p->type->kind == IR_VECTOR)
-			gen_line(e->o, 1, "(void)%s;", count_name(e, &(struct slot){p->name, p->type, 0}));
 	}
 	if (m->kind != METHOD_CALL) {
 		gen_line(e->o, 0, "}");
 		return;
 	}
-	if (m->op % 2 == 0) {
-		if (m->result->kind != IR_VOID)
-			gen_line(e->o, 1, "(void)result;");
-		for (size_t i = 0; i < m->caps_out.len; i++)
-			gen_line(e->o, 1, "(void)%s;", m->caps_out.items[i].name);
+	if (!defer) {
 		gen_line(e->o, 1, "return 0;");
 		gen_line(e->o, 0, "}");
 		return;
 	}
-	str_list rargs = {0};
-	push(e, &rargs, "call");
-	push(e, &rargs, "0");
-	output_value_args(e, m, &rargs, true);
-	gen_call_statement(e->o, 1, "", arena_printf(A, "%s_%s_reply", m->owner->c_name, m->name),
-			   rargs.items, rargs.len);
+	const struct c_function *reply = c_symbol_fn(&m->c, N_M_REPLY);
+	var_list vars = {0};
+	add_params(e, &vars, &fuzz);
+	add_var(e, &vars, ipc_own_names[OWN_STATUS], (struct c_type){.spec = "int"}, "0");
+	str_list rargs = arguments(e, reply, &vars, NULL);
+	gen_call_statement(e->o, 1, "", reply->name, rargs.items, rargs.len);
 	gen_line(e->o, 1, "return DRV_DEFER;");
 	gen_line(e->o, 0, "}");
 }
@@ -1880,33 +1657,37 @@ static void emit_fuzz_handler(struct ipc *e, const struct ir_method *m)
 static void emit_fuzz(struct gen *g, const struct ir_interface *iface)
 {
 	struct ipc ec = {.g = g, .iface = iface}, *e = &ec;
-	struct gen_file *f = gen_open(g, arena_printf(A, "%s_fuzz.c", iface->c_name));
+	const c_symbol_list *c = &iface->c;
+	struct gen_file *f = gen_open(g, c_symbol_name(c, N_IF_FUZZ_FILE));
 	e->o = &f->text;
-	const char *cn = iface->c_name;
+	const char *object = c_symbol_name(c, N_IF_OBJECT);
 	const struct source *src = iface->pos.src;
 	gen_banner(g, f,
-		   arena_printf(A, "a libFuzzer harness for the dispatch of %s: any bytes in, an "
-				   "error reply or a well-formed one out, never a crash.",
+		   arena_printf(A,
+				"a libFuzzer harness for the dispatch of %s: any bytes in, an "
+				"error reply or a well-formed one out, never a crash.",
 				iface->name),
 		   &src, 1);
-	gen_line(e->o, 0, "#include \"%s.h\"", cn);
+	gen_line(e->o, 0, "#include \"%s\"", c_symbol_name(c, N_IF_HEADER));
 	gen_blank(e->o);
 	gen_line(e->o, 0, "#include \"drv_fuzz.h\"");
 	for (size_t i = 0; i < iface->all_methods.len; i++)
 		if (iface->all_methods.items[i]->kind != METHOD_EVENT)
 			emit_fuzz_handler(e, iface->all_methods.items[i]);
 	gen_blank(e->o);
-	gen_line(e->o, 0, "static const struct %s_ops fuzz_ops = %s_OPS(fuzz);", cn, up(e, cn));
+	gen_line(e->o, 0, "static const struct %s fuzz_ops = %s(fuzz);", c_symbol_name(c, N_IF_OPS),
+		 c_symbol_name(c, N_IF_OPS_MACRO));
 	gen_blank(e->o);
 	gen_line(e->o, 0, "int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);");
 	gen_blank(e->o);
 	gen_line(e->o, 0, "int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)");
 	gen_line(e->o, 0, "{");
-	gen_line(e->o, 1, "struct %s object;", cn);
+	gen_line(e->o, 1, "struct %s object;", object);
 	gen_blank(e->o);
-	gen_line(e->o, 1, "if (!%s_init(&object, &fuzz_ops))", cn);
+	gen_line(e->o, 1, "if (!%s(&object, &fuzz_ops))", c_symbol_name(c, N_IF_INIT));
 	gen_line(e->o, 2, "abort();");
-	gen_line(e->o, 1, "return drv_fuzz_dispatch(data, size, &object, %s_dispatch);", cn);
+	gen_line(e->o, 1, "return drv_fuzz_dispatch(data, size, &object, %s);",
+		 c_symbol_name(c, N_IF_DISPATCH));
 	gen_line(e->o, 0, "}");
 }
 
@@ -1914,13 +1695,8 @@ static void emit_fuzz(struct gen *g, const struct ir_interface *iface)
 
 void emit_ipc(struct gen *g)
 {
-	struct strmap namespaces;
-	strmap_init(&namespaces, g->arena);
-	for (size_t i = 0; i < g->ir->types.len; i++) {
-		const char *ns = g->ir->types.items[i]->ns;
-		if (!strmap_put(&namespaces, ns, (void *)ns))
-			emit_types(g, ns);
-	}
+	for (size_t i = 0; i < g->ir->namespaces.len; i++)
+		emit_types(g, g->ir->namespaces.items[i]);
 	for (size_t i = 0; i < g->ir->interfaces.len; i++) {
 		const struct ir_interface *iface = g->ir->interfaces.items[i];
 		emit_header(g, iface);

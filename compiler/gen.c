@@ -257,14 +257,18 @@ static void put_one_per_line(struct strbuf *out, unsigned col, const char *const
 /* The layouts below are the ones clang-format (14, generated/.clang-format)
  * chooses, in its order of preference, measured on thousands of random
  * signatures and calls; tests/golden and the clang-format check in `make
- * test` hold them to it. */
-void gen_signature(struct strbuf *out, unsigned tabs, const char *head, size_t ret_len,
-		   const char *const *params, size_t nparams, const char *tail)
+ * test` hold them to it. `head` is "static int name": the name at name_at,
+ * the return type before it (none for a function pointer). */
+static void put_signature(struct strbuf *out, unsigned tabs, const char *head, size_t name_at,
+			  const char *const *params, size_t nparams, const char *tail)
 {
 	unsigned indent = tabs * TAB_WIDTH;
 	size_t head_len = strlen(head), tail_len = strlen(tail);
 	size_t all = joined_len(params, nparams);
-	const char *name = head + ret_len + (ret_len ? 1 : 0);
+	const char *name = head + name_at;
+	size_t ret_len = name_at;
+	while (ret_len && head[ret_len - 1] == ' ')
+		ret_len--;
 	put_indent(out, indent);
 	/* on one line */
 	if (indent + head_len + 1 + all + 1 + tail_len <= COLUMN_LIMIT) {
@@ -303,6 +307,84 @@ void gen_signature(struct strbuf *out, unsigned tabs, const char *head, size_t r
 		put_one_per_line(out, inner, params, nparams);
 	}
 	sb_printf(out, ")%s\n", tail);
+}
+
+const char *gen_declaration(struct gen *g, const struct c_type *t, const char *name)
+{
+	struct strbuf d = {0};
+	sb_printf(&d, "%s%s ", t->is_const ? "const " : "", t->spec);
+	for (unsigned i = 0; i < t->pointers; i++)
+		sb_putc(&d, '*');
+	sb_puts(&d, name);
+	for (const struct ir_type *u = t->array; u && u->kind == IR_ARRAY; u = u->base)
+		sb_printf(&d, "[%llu]", (unsigned long long)u->bound);
+	const char *text = arena_strdup(g->arena, sb_str(&d));
+	sb_free(&d);
+	return text;
+}
+
+/* The head "[storage ]ret name" (or "ret (*name)") and where the name
+ * starts in it. */
+static const char *function_head(struct gen *g, const char *storage, const struct c_function *fn,
+				 enum gen_decl decl, size_t *name_at)
+{
+	const char *name =
+		decl == GEN_POINTER ? arena_printf(g->arena, "(*%s)", fn->name) : fn->name;
+	const char *head = arena_printf(g->arena, "%s%s%s", storage, *storage ? " " : "",
+					gen_declaration(g, &fn->ret, name));
+	*name_at = decl == GEN_POINTER ? 0 : strlen(head) - strlen(name);
+	return head;
+}
+
+static const char *const *param_texts(struct gen *g, const struct c_function *fn)
+{
+	const char **texts = arena_alloc(g->arena, (fn->params.len + 1) * sizeof *texts);
+	for (size_t i = 0; i < fn->params.len; i++)
+		texts[i] = gen_declaration(g, &fn->params.items[i].type, fn->params.items[i].name);
+	return texts;
+}
+
+void gen_function(struct gen *g, struct strbuf *out, unsigned tabs, const char *storage,
+		  const struct c_function *fn, enum gen_decl decl, const char *tail)
+{
+	size_t name_at;
+	const char *head = function_head(g, storage, fn, decl, &name_at);
+	put_signature(out, tabs, head, name_at, param_texts(g, fn), fn->params.len, tail);
+}
+
+const char *gen_function_text(struct gen *g, const char *storage, const struct c_function *fn)
+{
+	size_t name_at;
+	struct strbuf text = {0};
+	sb_printf(&text, "%s(", function_head(g, storage, fn, GEN_FUNCTION, &name_at));
+	put_joined(&text, param_texts(g, fn), fn->params.len);
+	sb_putc(&text, ')');
+	const char *s = arena_strdup(g->arena, sb_str(&text));
+	sb_free(&text);
+	return s;
+}
+
+struct c_function *gen_fn(struct gen *g, const char *ret, const char *name)
+{
+	struct c_function *fn = NEW(g->arena, struct c_function);
+	fn->ret.spec = ret;
+	fn->name = name;
+	return fn;
+}
+
+void gen_fn_param(struct gen *g, struct c_function *fn, const char *spec, unsigned pointers,
+		  const char *name)
+{
+	struct c_param p = {.type = {.spec = spec, .pointers = pointers}, .name = name};
+	vec_push(g->arena, &fn->params, p);
+}
+
+const char *gen_pass(struct gen *g, const struct c_type *to, const struct c_type *from,
+		     const char *expr)
+{
+	if (to->array || from->array || to->pointers == from->pointers)
+		return expr;
+	return arena_printf(g->arena, to->pointers > from->pointers ? "&%s" : "*%s", expr);
 }
 
 void gen_call_statement(struct strbuf *out, unsigned tabs, const char *lead, const char *name,

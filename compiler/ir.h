@@ -325,7 +325,7 @@ typedef VEC(const struct ir_interface *) ir_interface_list;
  * inherited ones, which forward to their owner's. */
 struct ir_client_method {
 	const struct ir_method *method;
-	c_symbol_list c; /* the stub (calls, sends), or the subscription and handler type (events) */
+	c_symbol_list c; /* the stub (calls, sends); subscription and handler type (events) */
 };
 
 struct ir_interface {
@@ -382,8 +382,17 @@ struct ir_match {
 	uint64_t ioport; /* isa */
 };
 
+/* A protocol a driver serves, and the names its skeleton gives it. */
+struct ir_served {
+	const struct ir_interface *iface;
+	const char *prefix; /* of its handlers: the driver's name, or the interface's own */
+	c_symbol_list c;    /* from_ functions, handlers (all_methods' order), their table */
+};
+
 struct ir_driver {
 	const char *name;
+	c_symbol_list c; /* files, structs, hooks (with signatures), descriptor */
+	VEC(struct ir_served) served; /* provides, in order */
 	const char *doc;
 	const char *version;
 	struct srcpos pos;

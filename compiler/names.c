@@ -173,26 +173,63 @@ const struct name_rule name_rules[N_RULE_COUNT] = {
 			    "its values as data (static, in the description)"},
 	[N_FIELD_VALUE] = {"{REG}_{FIELD}_{VALUE}", C_ORDINARY, "enumerator, macro",
 			   "every value of a field", "the value"},
+
+	[N_DRV_HEADER] = {"{dn}_driver.h", C_FILE, "file", NULL,
+			  "its capabilities, its struct, the author's hooks and handlers"},
+	[N_DRV_DESC_FILE] = {"{dn}_driver.c", C_FILE, "file", NULL,
+			     "the manifest as data for the runtime of either target"},
+	[N_DRV_KMOD_FILE] = {"{dn}_kmod.c", C_FILE, "file", "the kmod target", "the kernel module"},
+	[N_DRV_MAIN_FILE] = {"{dn}_main.c", C_FILE, "file", "the user target",
+			     "the userspace server's main"},
+	[N_DRV_SKELETON] = {"{dn}.c", C_FILE, "file", NULL,
+			    "the author's code: a skeleton, written once"},
+	[N_DRV_GUARD] = {"{DN}_DRIVER_H", C_ORDINARY, "macro", NULL, "the header's include guard"},
+	[N_DRV_CAPS] = {"{dn}_caps", C_TAG, "struct", NULL,
+			"the capabilities, bound by the runtime"},
+	[N_DRV_IRQS] = {"{dn}_irq", C_TAG, "enum", "drivers with interrupts",
+			"the interrupts, numbered"},
+	[N_DRV_IRQ] = {"{DN}_IRQ_{CAP}", C_ORDINARY, "enumerator", "each interrupt", "its number"},
+	[N_DRV_STRUCT] = {"{dn}_driver", C_TAG, "struct", NULL, "the driver as drvgen sees it"},
+	[N_DRV_AUTHOR] = {"{dn}", C_TAG, "struct", NULL,
+			  "the author's state, which starts with it (in the skeleton)"},
+	[N_DRV_INIT] = {"{dn}_init", C_ORDINARY, "function", NULL,
+			"the author's hook: readies the device"},
+	[N_DRV_START] = {"{dn}_start", C_ORDINARY, "function", NULL,
+			 "the author's hook: runs once the protocols are published"},
+	[N_DRV_IRQ_HOOK] = {"{dn}_irq", C_ORDINARY, "function", "drivers with interrupts",
+			    "the author's hook: handles an interrupt"},
+	[N_DRV_STOP] = {"{dn}_stop", C_ORDINARY, "function", NULL,
+			"the author's hook: quiesces the device"},
+	[N_DRV_SIZE] = {"{dn}_size", C_ORDINARY, "variable", NULL,
+			"the size of the author's struct"},
+	[N_DRV_SIZE_MACRO] = {"{DN}_DRIVER", C_ORDINARY, "macro", NULL,
+			      "defines it from the author's struct"},
+	[N_DRV_DESC] = {"{dn}_driver_desc", C_ORDINARY, "variable", NULL,
+			"what the runtime of either target needs"},
+	[N_DRV_OPS] = {"{cn}_ops", C_ORDINARY, "variable", "each protocol it serves",
+		       "its handlers (in the skeleton)"},
+	[N_DRV_FROM] = {"from_{cn}", C_ORDINARY, "function",
+			"each protocol it serves, and its first parents",
+			"the author's struct from a handler's self (in the skeleton)"},
+	[N_DRV_HANDLER] = {"{prefix}_{member}", C_ORDINARY, "function",
+			   "each call and send of a protocol it serves",
+			   "a handler (in the skeleton); prefix is the driver's name when it "
+			   "serves one protocol, else the interface's own name"},
 };
 
 const char *const ipc_own_names[] = {
-	"self",	   "call", "client", "status",	   "ctx",
-	"handler", "ev",   "result", "result_len", "result_count",
+	[OWN_SELF] = "self",
+	[OWN_CALL] = "call",
+	[OWN_CLIENT] = "client",
+	[OWN_STATUS] = "status",
+	[OWN_CTX] = "ctx",
+	[OWN_HANDLER] = "handler",
+	[OWN_EV] = "ev",
+	[OWN_RESULT] = "result",
+	[OWN_RESULT_LEN] = "result_len",
+	[OWN_RESULT_COUNT] = "result_count",
 };
 const size_t ipc_own_name_count = ARRAY_LEN(ipc_own_names);
-
-enum own_name {
-	OWN_SELF,
-	OWN_CALL,
-	OWN_CLIENT,
-	OWN_STATUS,
-	OWN_CTX,
-	OWN_HANDLER,
-	OWN_EV,
-	OWN_RESULT,
-	OWN_RESULT_LEN,
-	OWN_RESULT_COUNT
-};
 
 /* ---- reading ---- */
 
@@ -200,6 +237,14 @@ const struct c_symbol *c_symbol_find(const c_symbol_list *list, enum name_rule_i
 {
 	for (size_t i = 0; i < list->len; i++)
 		if (list->items[i].rule == id)
+			return &list->items[i];
+	return NULL;
+}
+
+const struct c_symbol *c_symbol_nth(const c_symbol_list *list, enum name_rule_id id, size_t n)
+{
+	for (size_t i = 0; i < list->len; i++)
+		if (list->items[i].rule == id && n-- == 0)
 			return &list->items[i];
 	return NULL;
 }
@@ -365,6 +410,13 @@ static struct c_function *function(struct namer *n, struct c_type ret, const cha
 	return f;
 }
 
+/* A function named by rule id. */
+static struct c_function *named_function(struct namer *n, struct c_type ret, enum name_rule_id id,
+					 const struct var *vars, size_t nvars)
+{
+	return function(n, ret, expand(n->a, name_rules[id].pattern, vars, nvars));
+}
+
 static void param(struct namer *n, struct c_function *f, struct c_type type, const char *name,
 		  enum c_param_role role, size_t index, struct srcpos pos)
 {
@@ -372,7 +424,7 @@ static void param(struct namer *n, struct c_function *f, struct c_type type, con
 	vec_push(n->a, &f->params, p);
 }
 
-static void own(struct namer *n, struct c_function *f, struct c_type type, enum own_name name,
+static void own(struct namer *n, struct c_function *f, struct c_type type, enum ipc_own_name name,
 		enum c_param_role role)
 {
 	param(n, f, type, ipc_own_names[name], role, 0, (struct srcpos){0});
@@ -528,18 +580,35 @@ static void name_type(struct namer *n, struct ir_type *t)
 			     {"T", upper_dup(n->a, t->local)},
 			     {"VALUE", NULL}};
 	if (t->kind == IR_STRUCT) {
+		const char *spec = arena_printf(n->a, "struct %s", t->c_name);
 		add(n, &t->c, N_TYPE_TAG, vars, 4, NULL);
-		add(n, &t->c, N_TYPE_PUT, vars, 4, NULL);
-		add(n, &t->c, N_TYPE_GET, vars, 4, NULL);
+		struct c_function *put =
+			named_function(n, type_of("void", 0, false), N_TYPE_PUT, vars, 4);
+		param(n, put, type_of("uint8_t", 1, false), "p", PARAM_OWN, 0, (struct srcpos){0});
+		param(n, put, type_of(spec, 1, true), "v", PARAM_OWN, 0, (struct srcpos){0});
+		add(n, &t->c, N_TYPE_PUT, vars, 4, put);
+		struct c_function *get =
+			named_function(n, type_of("bool", 0, false), N_TYPE_GET, vars, 4);
+		param(n, get, type_of("uint8_t", 1, true), "p", PARAM_OWN, 0, (struct srcpos){0});
+		param(n, get, type_of(spec, 1, false), "v", PARAM_OWN, 0, (struct srcpos){0});
+		add(n, &t->c, N_TYPE_GET, vars, 4, get);
 		return;
 	}
 	if (t->kind == IR_BITS)
 		add(n, &t->c, N_TYPE_TYPEDEF, vars, 4, NULL);
 	else if (c_is_enum(t))
 		add(n, &t->c, N_TYPE_TAG, vars, 4, NULL);
-	add(n, &t->c, N_TYPE_VALID, vars, 4, NULL);
-	if (t->kind != IR_BITS)
-		add(n, &t->c, N_TYPE_NAME, vars, 4, NULL);
+	struct c_function *valid =
+		named_function(n, type_of("bool", 0, false), N_TYPE_VALID, vars, 4);
+	param(n, valid, type_of("uint64_t", 0, false), "v", PARAM_OWN, 0, (struct srcpos){0});
+	add(n, &t->c, N_TYPE_VALID, vars, 4, valid);
+	if (t->kind != IR_BITS) {
+		struct c_function *name =
+			named_function(n, type_of("char", 1, true), N_TYPE_NAME, vars, 4);
+		param(n, name, type_of("uint64_t", 0, false), "v", PARAM_OWN, 0,
+		      (struct srcpos){0});
+		add(n, &t->c, N_TYPE_NAME, vars, 4, name);
+	}
 	for (size_t i = 0; i < t->members.len; i++) {
 		struct ir_member *m = &t->members.items[i];
 		vars[4].value = upper_dup(n->a, m->name);
@@ -552,15 +621,15 @@ static void name_client_method(struct namer *n, struct ir_interface *iface, cons
 			       const struct ir_method *m)
 {
 	struct ir_client_method cm = {.method = m};
-	const char *client = arena_printf(n->a, "struct %s_client", iface->c_name);
+	const char *client = arena_printf(n->a, "struct %s", c_symbol_name(&iface->c, N_IF_CLIENT));
 	if (m->kind == METHOD_EVENT) {
 		struct c_function *type =
 			function(n, type_of("void", 0, false),
 				 expand(n->a, name_rules[N_M_HANDLER_TYPE].pattern, vars, 3));
 		own(n, type, type_of("void", 1, false), OWN_CTX, PARAM_OWN);
 		add_inputs(n, type, m, false);
-		struct c_function *on = function(n, type_of("int", 0, false),
-						 expand(n->a, name_rules[N_M_ON].pattern, vars, 3));
+		struct c_function *on =
+			named_function(n, type_of("int", 0, false), N_M_ON, vars, 3);
 		own(n, on, type_of(client, 1, false), OWN_CLIENT, PARAM_OBJECT);
 		own(n, on, type_of(type->name, 0, false), OWN_HANDLER, PARAM_OWN);
 		own(n, on, type_of("void", 1, false), OWN_CTX, PARAM_OWN);
@@ -590,7 +659,8 @@ static void name_method(struct namer *n, const struct ir_interface *iface, struc
 				   {"CN", upper_dup(n->a, cn)},
 				   {"M", upper_dup(n->a, m->name)}};
 	add(n, &m->c, N_M_LABEL, vars, 5, NULL);
-	struct c_type self = type_of(arena_printf(n->a, "struct %s", cn), 1, false);
+	struct c_type self = type_of(
+		arena_printf(n->a, "struct %s", c_symbol_name(&iface->c, N_IF_OBJECT)), 1, false);
 	struct c_type call = type_of("struct drv_call", 1, false);
 	if (m->kind == METHOD_EVENT) {
 		struct c_function *emit =
@@ -612,8 +682,7 @@ static void name_method(struct namer *n, const struct ir_interface *iface, struc
 	add(n, &m->c, N_M_MEMBER, vars, 5, handler);
 	if (m->kind != METHOD_CALL)
 		return;
-	struct c_function *reply = function(n, type_of("void", 0, false),
-					    expand(n->a, name_rules[N_M_REPLY].pattern, vars, 5));
+	struct c_function *reply = named_function(n, type_of("void", 0, false), N_M_REPLY, vars, 5);
 	own(n, reply, call, OWN_CALL, PARAM_CALL);
 	own(n, reply, type_of("int", 0, false), OWN_STATUS, PARAM_OWN);
 	add_outputs(n, reply, m, true);
@@ -632,21 +701,25 @@ static void name_interface(struct namer *n, struct ir_interface *iface)
 	for (size_t i = 0; i < ARRAY_LEN(plain); i++)
 		add(n, &iface->c, plain[i], vars, 2, NULL);
 
-	struct c_type client = type_of(arena_printf(n->a, "struct %s_client", cn), 1, false);
-	struct c_function *f =
-		function(n, type_of("int", 0, false), arena_printf(n->a, "%s_connect", cn));
+	struct c_type client = type_of(
+		arena_printf(n->a, "struct %s", c_symbol_name(&iface->c, N_IF_CLIENT)), 1, false);
+	struct c_function *f = named_function(n, type_of("int", 0, false), N_IF_CONNECT, vars, 2);
 	param(n, f, type_of("unsigned", 0, false), "instance", PARAM_OWN, 0, (struct srcpos){0});
 	own(n, f, type_of(client.spec, 2, false), OWN_CLIENT, PARAM_OBJECT);
 	add(n, &iface->c, N_IF_CONNECT, vars, 2, f);
-	f = function(n, type_of("void", 0, false), arena_printf(n->a, "%s_disconnect", cn));
+	f = named_function(n, type_of("void", 0, false), N_IF_DISCONNECT, vars, 2);
 	own(n, f, client, OWN_CLIENT, PARAM_OBJECT);
 	add(n, &iface->c, N_IF_DISCONNECT, vars, 2, f);
-	f = function(n, type_of("bool", 0, false), arena_printf(n->a, "%s_init", cn));
-	own(n, f, type_of(arena_printf(n->a, "struct %s", cn), 1, false), OWN_SELF, PARAM_OBJECT);
-	param(n, f, type_of(arena_printf(n->a, "struct %s_ops", cn), 1, true), "ops", PARAM_OWN, 0,
-	      (struct srcpos){0});
+	f = named_function(n, type_of("bool", 0, false), N_IF_INIT, vars, 2);
+	own(n, f,
+	    type_of(arena_printf(n->a, "struct %s", c_symbol_name(&iface->c, N_IF_OBJECT)), 1,
+		    false),
+	    OWN_SELF, PARAM_OBJECT);
+	param(n, f,
+	      type_of(arena_printf(n->a, "struct %s", c_symbol_name(&iface->c, N_IF_OPS)), 1, true),
+	      "ops", PARAM_OWN, 0, (struct srcpos){0});
 	add(n, &iface->c, N_IF_INIT, vars, 2, f);
-	f = function(n, type_of("int", 0, false), arena_printf(n->a, "%s_dispatch", cn));
+	f = named_function(n, type_of("int", 0, false), N_IF_DISPATCH, vars, 2);
 	own(n, f, type_of("void", 1, false), OWN_SELF, PARAM_OBJECT);
 	own(n, f, type_of("struct drv_call", 1, false), OWN_CALL, PARAM_CALL);
 	add(n, &iface->c, N_IF_DISPATCH, vars, 2, f);
@@ -851,12 +924,106 @@ static void name_device_regs(struct namer *n, struct ir_device *dev)
 	}
 }
 
+/* ---- drivers ---- */
+
+const char *driver_symbol(const struct ir_driver *d, enum name_rule_id id)
+{
+	return c_symbol_name(&d->c, id);
+}
+
+static bool has_irqs(const struct ir_driver *d)
+{
+	for (size_t i = 0; i < d->caps.len; i++)
+		if (d->caps.items[i].kind == CAPABILITY_IRQ)
+			return true;
+	return false;
+}
+
+/* A hook: ret name(struct <dn>_driver *drv[, unsigned irq]). */
+static const struct c_function *hook(struct namer *n, const char *ret, enum name_rule_id id,
+				     const struct var *vars, const char *driver, bool irq)
+{
+	struct c_function *f = named_function(n, type_of(ret, 0, false), id, vars, 2);
+	param(n, f, type_of(arena_printf(n->a, "struct %s", driver), 1, false), "drv", PARAM_OBJECT,
+	      0, (struct srcpos){0});
+	if (irq)
+		param(n, f, type_of("unsigned", 0, false), "irq", PARAM_OWN, 0, (struct srcpos){0});
+	return f;
+}
+
+/* The skeleton's names for a protocol the driver serves: one way back from
+ * each object of the first-parent chain to the driver, the handlers, and
+ * their table. */
+static void name_served(struct namer *n, struct ir_driver *d, const struct ir_interface *iface)
+{
+	struct ir_served sv = {.iface = iface,
+			       .prefix = d->provides.len == 1 ? d->name : iface->local};
+	struct var vars[] = {{"cn", iface->c_name}, {"prefix", sv.prefix}, {"member", NULL}};
+	for (const struct ir_interface *at = iface;; at = at->parents.items[0]) {
+		const char *object = c_symbol_name(&at->c, N_IF_OBJECT);
+		vars[0].value = at->c_name;
+		struct c_function *from = named_function(
+			n,
+			type_of(arena_printf(n->a, "struct %s", c_symbol_name(&d->c, N_DRV_AUTHOR)),
+				1, false),
+			N_DRV_FROM, vars, 1);
+		own(n, from, type_of(arena_printf(n->a, "struct %s", object), 1, false), OWN_SELF,
+		    PARAM_OBJECT);
+		add(n, &sv.c, N_DRV_FROM, vars, 1, from);
+		if (!at->parents.len)
+			break;
+	}
+	vars[0].value = iface->c_name;
+	for (size_t i = 0; i < iface->all_methods.len; i++) {
+		const struct ir_method *m = iface->all_methods.items[i];
+		if (m->kind == METHOD_EVENT)
+			continue;
+		struct c_function *handler = NEW(n->a, struct c_function);
+		*handler = *c_symbol_fn(&m->c, N_M_MEMBER);
+		vars[2].value = m->member;
+		handler->name = expand(n->a, name_rules[N_DRV_HANDLER].pattern, vars, 3);
+		add(n, &sv.c, N_DRV_HANDLER, vars, 3, handler);
+	}
+	add(n, &sv.c, N_DRV_OPS, vars, 1, NULL);
+	vec_push(n->a, &d->served, sv);
+}
+
+static void name_driver(struct namer *n, struct ir_driver *d)
+{
+	struct var vars[] = {{"dn", d->name}, {"DN", upper_dup(n->a, d->name)}, {"CAP", NULL}};
+	static const enum name_rule_id plain[] = {
+		N_DRV_HEADER,	N_DRV_DESC_FILE, N_DRV_KMOD_FILE,  N_DRV_MAIN_FILE,
+		N_DRV_SKELETON, N_DRV_GUARD,	 N_DRV_CAPS,	   N_DRV_STRUCT,
+		N_DRV_AUTHOR,	N_DRV_SIZE,	 N_DRV_SIZE_MACRO, N_DRV_DESC,
+	};
+	for (size_t i = 0; i < ARRAY_LEN(plain); i++)
+		add(n, &d->c, plain[i], vars, 2, NULL);
+	const char *driver = c_symbol_name(&d->c, N_DRV_STRUCT);
+	add(n, &d->c, N_DRV_INIT, vars, 2, hook(n, "int", N_DRV_INIT, vars, driver, false));
+	add(n, &d->c, N_DRV_START, vars, 2, hook(n, "void", N_DRV_START, vars, driver, false));
+	if (has_irqs(d)) {
+		add(n, &d->c, N_DRV_IRQS, vars, 2, NULL);
+		for (size_t i = 0; i < d->caps.len; i++)
+			if (d->caps.items[i].kind == CAPABILITY_IRQ) {
+				vars[2].value = upper_dup(n->a, d->caps.items[i].name);
+				add(n, &d->c, N_DRV_IRQ, vars, 3, NULL);
+			}
+		add(n, &d->c, N_DRV_IRQ_HOOK, vars, 2,
+		    hook(n, "bool", N_DRV_IRQ_HOOK, vars, driver, true));
+	}
+	add(n, &d->c, N_DRV_STOP, vars, 2, hook(n, "void", N_DRV_STOP, vars, driver, false));
+	for (size_t i = 0; i < d->provides.len; i++)
+		name_served(n, d, d->provides.items[i]);
+}
+
 void name_ir(struct arena *a, struct ir *ir)
 {
 	struct namer n = {a, ir};
 	name_protocols(&n);
 	for (size_t i = 0; i < ir->devices.len; i++)
 		name_device_regs(&n, ir->devices.items[i]);
+	for (size_t i = 0; i < ir->drivers.len; i++)
+		name_driver(&n, ir->drivers.items[i]);
 }
 
 /* ---- the docs' tables ---- */
@@ -914,6 +1081,18 @@ static const char *register_example(struct arena *a, const struct ir *ir, enum n
 	return NULL;
 }
 
+static const char *driver_example(const struct ir *ir, enum name_rule_id id)
+{
+	const char *name = NULL;
+	for (size_t i = 0; i < ir->drivers.len && !name; i++) {
+		const struct ir_driver *d = ir->drivers.items[i];
+		name = c_symbol_name(&d->c, id);
+		for (size_t k = 0; k < d->served.len && !name; k++)
+			name = c_symbol_name(&d->served.items[k].c, id);
+	}
+	return name;
+}
+
 void names_table(struct strbuf *out, struct arena *a, const struct ir *example,
 		 enum name_rule_id first, enum name_rule_id last)
 {
@@ -924,8 +1103,9 @@ void names_table(struct strbuf *out, struct arena *a, const struct ir *example,
 		for (const char *p = r->pattern; *p; p++)
 			if (*p != '{' && *p != '}')
 				sb_putc(out, *p);
-		const char *ex = id >= N_FIRST_REGISTER ? register_example(a, example, id)
-							: protocol_example(example, id);
+		const char *ex = id >= N_FIRST_DRIVER	  ? driver_example(example, id)
+				 : id >= N_FIRST_REGISTER ? register_example(a, example, id)
+							  : protocol_example(example, id);
 		sb_printf(out, "` | %s | %s | %s | %s%s%s |\n", r->kind,
 			  r->when ? r->when : "every one", r->what, ex ? "`" : "", ex ? ex : "",
 			  ex ? "`" : "");

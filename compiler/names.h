@@ -109,9 +109,33 @@ enum name_rule_id {
 	N_FIELD_ENUM,
 	N_FIELD_VALUES,
 	N_FIELD_VALUE,
+	/* a driver */
+	N_DRV_HEADER,
+	N_DRV_DESC_FILE,
+	N_DRV_KMOD_FILE,
+	N_DRV_MAIN_FILE,
+	N_DRV_SKELETON,
+	N_DRV_GUARD,
+	N_DRV_CAPS,
+	N_DRV_IRQS,
+	N_DRV_IRQ,
+	N_DRV_STRUCT,
+	N_DRV_AUTHOR,
+	N_DRV_INIT,
+	N_DRV_START,
+	N_DRV_IRQ_HOOK,
+	N_DRV_STOP,
+	N_DRV_SIZE,
+	N_DRV_SIZE_MACRO,
+	N_DRV_DESC,
+	/* a protocol a driver serves */
+	N_DRV_OPS,
+	N_DRV_FROM,
+	N_DRV_HANDLER,
 	N_RULE_COUNT,
 	N_FIRST_PROTOCOL = N_NS_HEADER,
 	N_FIRST_REGISTER = N_DEV_HEADER,
+	N_FIRST_DRIVER = N_DRV_HEADER,
 };
 
 /* Where a C name lives: two names clash only within one space. Macros are
@@ -135,6 +159,18 @@ extern const struct name_rule name_rules[N_RULE_COUNT];
 
 /* Names every generated function of a protocol may give its own parameters
  * and variables: a spec's parameter cannot take one (E0524). */
+enum ipc_own_name {
+	OWN_SELF,
+	OWN_CALL,
+	OWN_CLIENT,
+	OWN_STATUS,
+	OWN_CTX,
+	OWN_HANDLER,
+	OWN_EV,
+	OWN_RESULT,
+	OWN_RESULT_LEN,
+	OWN_RESULT_COUNT,
+};
 extern const char *const ipc_own_names[];
 extern const size_t ipc_own_name_count;
 
@@ -147,9 +183,14 @@ void name_ir(struct arena *a, struct ir *ir);
 /* The symbol of rule `id` in a list, or NULL; its name, or NULL. */
 const struct c_symbol *c_symbol_find(const c_symbol_list *list, enum name_rule_id id);
 const char *c_symbol_name(const c_symbol_list *list, enum name_rule_id id);
+/* The n-th symbol of rule id (one per parent, say), or NULL. */
+const struct c_symbol *c_symbol_nth(const c_symbol_list *list, enum name_rule_id id, size_t n);
 /* The signature recorded with rule `id` (never NULL for a function rule the
  * item has). */
 const struct c_function *c_symbol_fn(const c_symbol_list *list, enum name_rule_id id);
+
+/* A driver's name of rule `id` among its own (NULL if it has none). */
+const char *driver_symbol(const struct ir_driver *d, enum name_rule_id id);
 
 static inline bool has_name(reg_names names, enum name_rule_id id)
 {
