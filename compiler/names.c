@@ -1093,9 +1093,10 @@ static const char *driver_example(const struct ir *ir, enum name_rule_id id)
 	return name;
 }
 
-void names_table(struct strbuf *out, struct arena *a, const struct ir *example,
-		 enum name_rule_id first, enum name_rule_id last)
+size_t names_table(struct strbuf *out, struct arena *a, const struct ir *example,
+		   enum name_rule_id first, enum name_rule_id last)
 {
+	size_t missing = 0;
 	sb_puts(out, "| name | C | for | what | example |\n|---|---|---|---|---|\n");
 	for (unsigned id = first; id <= last; id++) {
 		const struct name_rule *r = &name_rules[id];
@@ -1106,8 +1107,10 @@ void names_table(struct strbuf *out, struct arena *a, const struct ir *example,
 		const char *ex = id >= N_FIRST_DRIVER	  ? driver_example(example, id)
 				 : id >= N_FIRST_REGISTER ? register_example(a, example, id)
 							  : protocol_example(example, id);
+		missing += !ex;
 		sb_printf(out, "` | %s | %s | %s | %s%s%s |\n", r->kind,
-			  r->when ? r->when : "every one", r->what, ex ? "`" : "", ex ? ex : "",
+			  r->when ? r->when : "always", r->what, ex ? "`" : "", ex ? ex : "",
 			  ex ? "`" : "");
 	}
+	return missing;
 }

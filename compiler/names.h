@@ -222,8 +222,9 @@ struct c_type c_value_type(struct arena *a, const struct ir_type *t);
 const char *c_type_spec(struct arena *a, const struct ir_type *t);
 
 /* The markdown table of rules first..last, with an example of each from
- * the example IR (docs/ipc.md, docs/accessors.md). */
-void names_table(struct strbuf *out, struct arena *a, const struct ir *example,
-		 enum name_rule_id first, enum name_rule_id last);
+ * the example IR (docs/ipc.md, docs/accessors.md, docs/drivers.md).
+ * Returns how many rules the example has no name of. */
+size_t names_table(struct strbuf *out, struct arena *a, const struct ir *example,
+		   enum name_rule_id first, enum name_rule_id last);
 
 #endif
