@@ -369,14 +369,19 @@ static void emit_bind(struct drv_emitter *e)
 	gen_line(e->o, 1, "return 0;");
 	gen_line(e->o, 0, "}");
 	gen_blank(e->o);
+}
 
+/* The protocol object i, for the runtime to serve. */
+static void emit_object(struct drv_emitter *e)
+{
+	const struct ir_driver *d = e->d;
 	struct c_function *object = gen_fn(e->g, "void", "drv_object");
 	object->ret.pointers = 1;
 	gen_fn_param(e->g, object, "void", 1, "self");
 	gen_fn_param(e->g, object, "unsigned", 0, "i");
 	gen_function(e->g, e->o, 0, "static", object, GEN_FUNCTION, "");
 	gen_line(e->o, 0, "{");
-	gen_line(e->o, 1, "struct %s *drv = self;", driver);
+	gen_line(e->o, 1, "struct %s *drv = self;", name_of(e, N_DRV_STRUCT));
 	gen_blank(e->o);
 	gen_line(e->o, 1, "switch (i) {");
 	for (size_t i = 0; i < d->provides.len; i++) {
@@ -388,9 +393,13 @@ static void emit_bind(struct drv_emitter *e)
 	gen_line(e->o, 1, "}");
 	gen_line(e->o, 0, "}");
 	gen_blank(e->o);
+}
 
-	/* The runtime calls the hooks with void *: thunks keep the author's
-	 * signatures typed. */
+/* The runtime calls the hooks with void *: thunks keep the author's
+ * signatures typed. */
+static void emit_thunks(struct drv_emitter *e)
+{
+	const struct ir_driver *d = e->d;
 	for (size_t i = 0; i < ARRAY_LEN(hooks); i++) {
 		const struct c_function *fn = c_symbol_fn(&d->c, hooks[i].id);
 		if (!fn)
@@ -426,6 +435,8 @@ static void emit_desc(struct drv_emitter *e)
 	gen_blank(e->o);
 	emit_desc_tables(e);
 	emit_bind(e);
+	emit_object(e);
+	emit_thunks(e);
 	static const char *const counts[] = {"nmmio", "nports", "nirqs", "ndma"};
 	static const char *const fields[] = {"mmio", "ports", "irqs", "dma"};
 	gen_line(e->o, 0, "const struct drv_driver_desc %s = {", name_of(e, N_DRV_DESC));

@@ -1,12 +1,13 @@
 /* names.h - the naming pass: every C name generated code defines, made by
- * one table of rules (names.c) and recorded in the IR.
+ * one table of rules (names.c) and recorded in the IR (name_ir.c).
  *
  * A name rule is a pattern over an item's names ("{cn}_connect"), the C
  * name space the result lives in, and what it names. The pass applies the
  * rules to the checked IR; the emitters spell the recorded names and
  * signatures, check_idl_names.c and c_names.c compare them, and the tables
- * in docs/ipc.md and docs/accessors.md are printed from the same rules
- * (tests/unit/test_names.c holds the docs to them).
+ * in docs/ipc.md, docs/accessors.md and docs/drivers.md are printed from
+ * the same rules (tools/names_table.c; make test-generated holds the docs
+ * to them).
  */
 #ifndef DRVGEN_NAMES_H
 #define DRVGEN_NAMES_H
@@ -174,8 +175,9 @@ enum ipc_own_name {
 extern const char *const ipc_own_names[];
 extern const size_t ipc_own_name_count;
 
-/* Runs the pass over a checked IR. Items the checker left half-built (a
- * type that did not resolve) get what can be named without them. */
+/* name_ir.c: runs the pass over a checked IR. Items the checker left
+ * half-built (a type that did not resolve) get what can be named without
+ * them. */
 void name_ir(struct arena *a, struct ir *ir);
 
 /* ---- reading what it recorded ---- */
