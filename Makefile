@@ -208,7 +208,8 @@ GEN_STAMPS := $(SPEC_STAMPS) $(GOLDEN_GEN:%=$(BUILD)/generate/golden-%.stamp)
 GEN_FIRST := --check
 .PHONY: generate
 generate: GEN_FIRST :=
-generate: $(GEN_STAMPS)
+generate: $(GEN_STAMPS) $(BUILD)/tools/names_table
+	$(BUILD)/tools/names_table $(NAMES_DOCS)
 
 $(BUILD)/generate/spec-%.stamp: $(DRVGEN) | $(BUILD)/generate
 	$(DRVGEN) gen$(if $(wildcard $@),, $(GEN_FIRST)) -o generated/$* --skeleton specs/$* \
@@ -225,8 +226,10 @@ $(BUILD)/generate:
 
 # generated/ and the golden outputs are what drvgen makes now (gen --check
 # prints a diff for each stale file, and names each missing one), and are
-# clang-format clean against generated/.clang-format.
-test-generated: $(BUILD)/drvgen
+# clang-format clean against generated/.clang-format; the docs' tables of
+# names are the naming pass's.
+test-generated: $(BUILD)/drvgen $(BUILD)/tools/names_table
+	$(BUILD)/tools/names_table --check $(NAMES_DOCS)
 	@stale=0; for s in $(GEN_SPECS); do \
 		$(BUILD)/drvgen gen --check -o generated/$$s --skeleton specs/$$s specs/$$s || stale=1; \
 	done; \
@@ -324,6 +327,12 @@ fuzz test-fuzz: build/fuzz/fuzz_idl build/fuzz/fuzz_regs build/fuzz/fuzz_manifes
 	$(foreach n,$(IPC_FUZZ_NAMES),$(call ipc_fuzz_run,$(n),$(if $(filter test-fuzz,$@),15,$(FUZZ_SECONDS))))
 
 # ---- benchmarks (ratios against baselines measured in the same run) ----
+
+# The docs' tables of generated C names, printed from the naming pass's
+# rules: make generate rewrites them, make test-generated checks them.
+NAMES_DOCS := docs/ipc.md docs/accessors.md docs/drivers.md
+$(BUILD)/tools/names_table: tools/names_table.c $(BUILD)/libdrvgen.a | $(BUILD)/tools
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) -o $@ $< $(BUILD)/libdrvgen.a $(LIBS)
 
 $(BUILD)/tools/%: tools/%.c | $(BUILD)/tools
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) -o $@ $<

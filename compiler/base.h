@@ -31,6 +31,7 @@ void *arena_alloc(struct arena *a, size_t size); /* zeroed, aligned for any type
 void arena_recycle(struct arena *to, struct arena *from);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_concat(struct arena *a, const char *s, const char *t); /* s then t, without printf */
 char *arena_printf(struct arena *a, const char *fmt, ...) PRINTF_LIKE(2, 3);
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
 void arena_free(struct arena *a);
@@ -47,6 +48,9 @@ void arena_free(struct arena *a);
 	}
 
 void vec_grow_(struct arena *a, void **items, size_t *cap, size_t need, size_t elem);
+/* Room for n items, where the count is known up front. */
+#define vec_reserve(arena, v, n) \
+	vec_grow_((arena), (void **)&(v)->items, &(v)->cap, (n), sizeof *(v)->items)
 #define vec_push(arena, v, x)                                                             \
 	(vec_grow_((arena), (void **)&(v)->items, &(v)->cap, (v)->len + 1, sizeof *(v)->items), \
 	 (v)->items[(v)->len++] = (x))

@@ -23,12 +23,12 @@ void check_manifests(struct checker *c, struct manifest_ast *const *files, size_
 /* Shared by the checkers: E0201 unless name is a C identifier. */
 bool check_c_name(struct checker *c, struct lstr name, const char *what);
 
-/* c_names.c: E0216 for any two items of the register maps whose generated
- * C names would clash, given c_name and c_const are set. */
+/* After the naming pass (names.h) over the IR the checkers built:
+ * c_names.c: E0216 for any two items of the register maps whose generated
+ * C names would clash; check_idl_names.c: E0216 for two protocol or driver
+ * declarations whose generated C names clash (with each other or a register
+ * map's files), E0524 for a name generated code reserves. */
 void check_c_name_clashes(struct checker *c);
-/* check_idl_names.c: E0216 for two protocol declarations whose generated C
- * names clash (with each other or a register map's files), E0524 for a
- * name generated code reserves. After check_idl and check_regs. */
 void check_idl_names(struct checker *c);
 
 /* check_author.c: E0601 for each requirement (gen.h) the author-owned file

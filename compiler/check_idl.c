@@ -206,13 +206,11 @@ static void declare(struct idl_checker *ic, const struct idl_ast *file,
 		return;
 	}
 	vec_push(a, &namespace_info(ic, ns)->names, d->name.s);
-	const char *c_name = arena_printf(a, "%s_%s", ns, d->name.s);
 	if (d->kind == DECL_INTERFACE) {
 		struct ir_interface *i = NEW(a, struct ir_interface);
 		i->name = qualified;
 		i->ns = ns;
 		i->local = d->name.s;
-		i->c_name = c_name;
 		i->doc = d->doc;
 		i->pos = d->name.pos;
 		s->iface = i;
@@ -225,7 +223,6 @@ static void declare(struct idl_checker *ic, const struct idl_ast *file,
 		t->name = qualified;
 		t->ns = ns;
 		t->local = d->name.s;
-		t->c_name = c_name;
 		t->doc = d->doc;
 		t->pos = d->name.pos;
 		s->type = t;
@@ -815,9 +812,6 @@ static void check_method(struct idl_checker *ic, struct symbol *s, const struct 
 	m->deprecated = an.deprecated;
 	const char *deprecated_scope = m->deprecated ? m->deprecated : iface->deprecated;
 
-	/* A method's name only stands alone as a member of the ops struct,
-	 * where a C++ keyword gets a '_' (docs/ipc.md). */
-	m->member = is_c_keyword(m->name) ? arena_printf(a, "%s_", m->name) : m->name;
 	if (is_c11_keyword(ma->name.s))
 		DIAG_REPORT(ic, ma->name.pos, E0519,
 			    "method '%s' is a C keyword and would not compile in generated code",

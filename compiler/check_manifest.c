@@ -181,120 +181,156 @@ static bool range_ends_past(uint64_t base, uint64_t len, uint64_t limit)
 	return base > limit || len > limit - base;
 }
 
+/* A range of a BAR: [offset, offset + size); its block starts at offset;
+ * size defaults to the block's extent. False if it is left out, so it
+ * cannot overlap or cover anything. */
+static bool check_mmio(struct checker *c, struct ir_driver *drv, struct ir_capability *cap,
+		       const struct manifest_cap_ast *ca)
+{
+	if (ca->bar.v > 5)
+		DIAG_REPORT(c, ca->bar.pos, E0312, "BAR %llu does not exist; PCI has BARs 0 to 5",
+			    (unsigned long long)ca->bar.v);
+	cap->bar = (unsigned)ca->bar.v;
+	cap->offset = ca->offset.v;
+	bind_block(c, drv, cap, ca, SPACE_MMIO);
+	if (ca->size.set)
+		cap->size = ca->size.v;
+	else if (cap->block)
+		cap->size = block_span(cap->block);
+	if (!ca->size.set && !ca->block.s) {
+		DIAG_REPORT(c, ca->pos, E0310, "mmio capability '%s' needs a 'block' or a 'size'",
+			    cap->name);
+	} else if (ca->size.set && ca->size.v == 0) {
+		DIAG_REPORT(c, ca->size.pos, E0310, "capability '%s' has size 0", cap->name);
+	} else if (range_ends_past(cap->offset, cap->size, UINT64_MAX - 1)) {
+		DIAG_REPORT(c, ca->offset.set ? ca->offset.pos : ca->pos, E0305,
+			    "'%s' (0x%llx bytes at offset 0x%llx) runs past the end of any BAR",
+			    cap->name, (unsigned long long)cap->size,
+			    (unsigned long long)cap->offset);
+		return false;
+	} else if (cap->block && block_span(cap->block) > cap->size) {
+		DIAG_REPORT(c, ca->size.pos, E0305,
+			    "block '%s' (0x%llx bytes) does not fit '%s' (0x%llx bytes)",
+			    cap->block->name, (unsigned long long)block_span(cap->block), cap->name,
+			    (unsigned long long)cap->size);
+	}
+	return true;
+}
+
+/* Ports [base, base + size) of the 64 KiB port space. */
+static bool check_ioport(struct checker *c, struct ir_driver *drv, struct ir_capability *cap,
+			 const struct manifest_cap_ast *ca)
+{
+	bool range_ok = true;
+	cap->base = ca->base.v;
+	cap->size = ca->size.v;
+	if (ca->size.set && cap->size == 0)
+		DIAG_REPORT(c, ca->size.pos, E0310, "capability '%s' has size 0", cap->name);
+	else if ((range_ok = !range_ends_past(cap->base, cap->size, 0x10000)) == false)
+		DIAG_REPORT(c, ca->base.pos, E0313,
+			    "ports 0x%llx..+0x%llx go past 0xffff, the end of port space",
+			    (unsigned long long)cap->base, (unsigned long long)cap->size);
+	bind_block(c, drv, cap, ca, SPACE_IO);
+	if (cap->block && block_span(cap->block) > cap->size)
+		DIAG_REPORT(c, ca->size.pos, E0305,
+			    "block '%s' (0x%llx ports) does not fit '%s' (0x%llx ports)",
+			    cap->block->name, (unsigned long long)block_span(cap->block), cap->name,
+			    (unsigned long long)cap->size);
+	return range_ok;
+}
+
+/* A PCI interrupt (INTx, MSI) or an ISA line. */
+static void check_irq(struct checker *c, struct ir_capability *cap,
+		      const struct manifest_cap_ast *ca)
+{
+	cap->irq_kind = ca->irq_kind.set ? (enum ir_irq_kind)ca->irq_kind.v
+			: ca->line.set	 ? IRQ_LINE
+					 : IRQ_INTX;
+	if (cap->irq_kind == IRQ_LINE && !ca->line.set)
+		DIAG_REPORT(c, ca->pos, E0309, "irq '%s' of kind 'line' needs a 'line'", cap->name);
+	else if (cap->irq_kind != IRQ_LINE && ca->line.set)
+		DIAG_REPORT(c, ca->line.pos, E0309,
+			    "irq '%s' is a PCI interrupt; 'line' is for ISA interrupts only",
+			    cap->name);
+	else if (ca->line.set && ca->line.v > 15)
+		DIAG_REPORT(c, ca->line.pos, E0309, "ISA interrupt line %llu is not 0 to 15",
+			    (unsigned long long)ca->line.v);
+	cap->line = (unsigned)(ca->line.v & 0xff);
+}
+
+/* Memory the device reaches by DMA: pages or bytes, below 2^address_bits. */
+static void check_dma(struct checker *c, struct ir_capability *cap,
+		      const struct manifest_cap_ast *ca)
+{
+	if (ca->pages.set == ca->size.set)
+		DIAG_REPORT(c, ca->pos, E0310, "dma '%s' needs one of 'pages' or 'size'",
+			    cap->name);
+	else if (ca->pages.set && (ca->pages.v == 0 || ca->pages.v > (1u << 20)))
+		DIAG_REPORT(c, ca->pages.pos, E0310,
+			    "dma '%s' of %llu pages; give 1 to 1048576 pages", cap->name,
+			    (unsigned long long)ca->pages.v);
+	else if (ca->size.set && (ca->size.v == 0 || ca->size.v > (1ull << 32)))
+		DIAG_REPORT(c, ca->size.pos, E0310, "dma '%s' of %llu bytes; give 1 byte to 4 GiB",
+			    cap->name, (unsigned long long)ca->size.v);
+	cap->size = ca->pages.set ? ca->pages.v * PAGE_SIZE : ca->size.v;
+	/* Linux's default DMA mask: a device that says nothing reaches 4 GiB. */
+	cap->address_bits = ca->address_bits.set ? (unsigned)ca->address_bits.v : 32;
+	if (ca->address_bits.set && (ca->address_bits.v < 16 || ca->address_bits.v > 64))
+		DIAG_REPORT(c, ca->address_bits.pos, E0314,
+			    "dma '%s' reaches %llu address bits; give 16 to 64", cap->name,
+			    (unsigned long long)ca->address_bits.v);
+}
+
+/* Two capabilities of a kind that claim the same thing: a name, bytes of a
+ * BAR, ports, an ISA line, or the one INTx line of a PCI function. */
+static void check_overlap(struct checker *c, const struct ir_capability *cap,
+			  const struct ir_capability *o, const struct manifest_cap_ast *ca)
+{
+	bool meet = o->kind == cap->kind &&
+		    ((cap->kind == CAPABILITY_MMIO && o->bar == cap->bar &&
+		      ranges_meet(o->offset, o->size, cap->offset, cap->size)) ||
+		     (cap->kind == CAPABILITY_IOPORT &&
+		      ranges_meet(o->base, o->size, cap->base, cap->size)) ||
+		     (cap->kind == CAPABILITY_IRQ && cap->irq_kind == IRQ_LINE &&
+		      o->irq_kind == IRQ_LINE && o->line == cap->line));
+	if (strcmp(o->name, cap->name) == 0) {
+		DIAG_REPORT(c, ca->name.pos, E0202, "capability '%s' is declared twice", cap->name);
+		DIAG_NOTE(c, o->pos, "first declared here");
+	} else if (meet) {
+		DIAG_REPORT(c, ca->pos, E0304, "capability '%s' overlaps '%s'", cap->name, o->name);
+		DIAG_NOTE(c, o->pos, "'%s' declared here", o->name);
+	} else if (cap->kind == CAPABILITY_IRQ && cap->irq_kind == IRQ_INTX &&
+		   o->kind == CAPABILITY_IRQ && o->irq_kind == IRQ_INTX) {
+		DIAG_REPORT(c, ca->pos, E0309,
+			    "'%s' is a second INTx interrupt; a PCI function has one", cap->name);
+		DIAG_NOTE(c, o->pos, "'%s' declared here", o->name);
+	}
+}
+
 static void check_capability(struct checker *c, struct ir_driver *drv,
 			     const struct manifest_cap_ast *ca)
 {
+	struct ir_capability cap = {
+		.kind = ca->kind, .name = ca->name.s, .doc = ca->doc, .pos = ca->pos};
 	bool range_ok = true; /* false: left out, so it cannot overlap or cover */
-	struct ir_capability cap = {.kind = ca->kind, .name = ca->name.s, .doc = ca->doc,
-				    .pos = ca->pos};
 	switch (ca->kind) {
 	case CAPABILITY_MMIO:
-		/* The capability is [offset, offset + size) of the BAR; its block
-		 * starts at offset; size defaults to the block's extent. */
-		if (ca->bar.v > 5)
-			DIAG_REPORT(c, ca->bar.pos, E0312, "BAR %llu does not exist; PCI has BARs 0 to 5",
-				    (unsigned long long)ca->bar.v);
-		cap.bar = (unsigned)ca->bar.v;
-		cap.offset = ca->offset.v;
-		bind_block(c, drv, &cap, ca, SPACE_MMIO);
-		if (ca->size.set)
-			cap.size = ca->size.v;
-		else if (cap.block)
-			cap.size = block_span(cap.block);
-		if (!ca->size.set && !ca->block.s)
-			DIAG_REPORT(c, ca->pos, E0310,
-				    "mmio capability '%s' needs a 'block' or a 'size'", cap.name);
-		else if (ca->size.set && ca->size.v == 0)
-			DIAG_REPORT(c, ca->size.pos, E0310, "capability '%s' has size 0", cap.name);
-		else if ((range_ok = !range_ends_past(cap.offset, cap.size, UINT64_MAX - 1)) == false)
-			DIAG_REPORT(c, ca->offset.set ? ca->offset.pos : ca->pos, E0305,
-				    "'%s' (0x%llx bytes at offset 0x%llx) runs past the end of any BAR",
-				    cap.name, (unsigned long long)cap.size,
-				    (unsigned long long)cap.offset);
-		else if (cap.block && block_span(cap.block) > cap.size)
-			DIAG_REPORT(c, ca->size.pos, E0305,
-				    "block '%s' (0x%llx bytes) does not fit '%s' (0x%llx bytes)",
-				    cap.block->name, (unsigned long long)block_span(cap.block), cap.name,
-				    (unsigned long long)cap.size);
+		range_ok = check_mmio(c, drv, &cap, ca);
 		break;
 	case CAPABILITY_IOPORT:
-		cap.base = ca->base.v;
-		cap.size = ca->size.v;
-		if (ca->size.set && cap.size == 0)
-			DIAG_REPORT(c, ca->size.pos, E0310, "capability '%s' has size 0", cap.name);
-		else if ((range_ok = !range_ends_past(cap.base, cap.size, 0x10000)) == false)
-			DIAG_REPORT(c, ca->base.pos, E0313,
-				    "ports 0x%llx..+0x%llx go past 0xffff, the end of port space",
-				    (unsigned long long)cap.base, (unsigned long long)cap.size);
-		bind_block(c, drv, &cap, ca, SPACE_IO);
-		if (cap.block && block_span(cap.block) > cap.size)
-			DIAG_REPORT(c, ca->size.pos, E0305,
-				    "block '%s' (0x%llx ports) does not fit '%s' (0x%llx ports)",
-				    cap.block->name, (unsigned long long)block_span(cap.block), cap.name,
-				    (unsigned long long)cap.size);
+		range_ok = check_ioport(c, drv, &cap, ca);
 		break;
 	case CAPABILITY_IRQ:
-		cap.irq_kind = ca->irq_kind.set ? (enum ir_irq_kind)ca->irq_kind.v
-			       : ca->line.set	? IRQ_LINE
-						: IRQ_INTX;
-		if (cap.irq_kind == IRQ_LINE && !ca->line.set)
-			DIAG_REPORT(c, ca->pos, E0309, "irq '%s' of kind 'line' needs a 'line'",
-				    cap.name);
-		else if (cap.irq_kind != IRQ_LINE && ca->line.set)
-			DIAG_REPORT(c, ca->line.pos, E0309,
-				    "irq '%s' is a PCI interrupt; 'line' is for ISA interrupts only",
-				    cap.name);
-		else if (ca->line.set && ca->line.v > 15)
-			DIAG_REPORT(c, ca->line.pos, E0309, "ISA interrupt line %llu is not 0 to 15",
-				    (unsigned long long)ca->line.v);
-		cap.line = (unsigned)(ca->line.v & 0xff);
+		check_irq(c, &cap, ca);
 		break;
 	case CAPABILITY_DMA:
-		if (ca->pages.set == ca->size.set)
-			DIAG_REPORT(c, ca->pos, E0310, "dma '%s' needs one of 'pages' or 'size'",
-				    cap.name);
-		else if (ca->pages.set && (ca->pages.v == 0 || ca->pages.v > (1u << 20)))
-			DIAG_REPORT(c, ca->pages.pos, E0310,
-				    "dma '%s' of %llu pages; give 1 to 1048576 pages", cap.name,
-				    (unsigned long long)ca->pages.v);
-		else if (ca->size.set && (ca->size.v == 0 || ca->size.v > (1ull << 32)))
-			DIAG_REPORT(c, ca->size.pos, E0310,
-				    "dma '%s' of %llu bytes; give 1 byte to 4 GiB", cap.name,
-				    (unsigned long long)ca->size.v);
-		cap.size = ca->pages.set ? ca->pages.v * PAGE_SIZE : ca->size.v;
-		/* Linux's default DMA mask: a device that says nothing reaches 4 GiB. */
-		cap.address_bits = ca->address_bits.set ? (unsigned)ca->address_bits.v : 32;
-		if (ca->address_bits.set && (ca->address_bits.v < 16 || ca->address_bits.v > 64))
-			DIAG_REPORT(c, ca->address_bits.pos, E0314,
-				    "dma '%s' reaches %llu address bits; give 16 to 64", cap.name,
-				    (unsigned long long)ca->address_bits.v);
+		check_dma(c, &cap, ca);
 		break;
 	}
 	if (!range_ok)
 		return;
-	for (size_t i = 0; i < drv->caps.len; i++) {
-		const struct ir_capability *o = &drv->caps.items[i];
-		if (strcmp(o->name, cap.name) == 0) {
-			DIAG_REPORT(c, ca->name.pos, E0202, "capability '%s' is declared twice",
-				    cap.name);
-			DIAG_NOTE(c, o->pos, "first declared here");
-		} else if (o->kind == cap.kind &&
-			   ((cap.kind == CAPABILITY_MMIO && o->bar == cap.bar &&
-			     ranges_meet(o->offset, o->size, cap.offset, cap.size)) ||
-			    (cap.kind == CAPABILITY_IOPORT &&
-			     ranges_meet(o->base, o->size, cap.base, cap.size)) ||
-			    (cap.kind == CAPABILITY_IRQ && cap.irq_kind == IRQ_LINE &&
-			     o->irq_kind == IRQ_LINE && o->line == cap.line))) {
-			DIAG_REPORT(c, ca->pos, E0304, "capability '%s' overlaps '%s'", cap.name,
-				    o->name);
-			DIAG_NOTE(c, o->pos, "'%s' declared here", o->name);
-		} else if (cap.kind == CAPABILITY_IRQ && cap.irq_kind == IRQ_INTX &&
-			   o->kind == CAPABILITY_IRQ && o->irq_kind == IRQ_INTX) {
-			DIAG_REPORT(c, ca->pos, E0309,
-				    "'%s' is a second INTx interrupt; a PCI function has one", cap.name);
-			DIAG_NOTE(c, o->pos, "'%s' declared here", o->name);
-		}
-	}
+	for (size_t i = 0; i < drv->caps.len; i++)
+		check_overlap(c, &cap, &drv->caps.items[i], ca);
 	vec_push(c->arena, &drv->caps, cap);
 }
 

@@ -158,7 +158,7 @@ static void check_enum(struct regs_checker *rc, const struct regs_field_ast *fa,
 			DIAG_REPORT(rc, e->value.pos, E0206,
 				    "enum value %s = %llu does not fit the %u-bit field '%s'", e->name.s,
 				    (unsigned long long)e->value.v, bits, f->name);
-		struct ir_enum_value v = {e->name.s, NULL, e->name.pos, e->value.v};
+		struct ir_enum_value v = {.name = e->name.s, .pos = e->name.pos, .value = e->value.v};
 		vec_push(rc->c->arena, &f->enums, v);
 	}
 }
@@ -550,59 +550,6 @@ static void resolve_layouts(struct regs_checker *rc)
 	free(state);
 }
 
-/* ---- C names ---- */
-
-/* <device>_<register>, with the block joining the prefix only for registers
- * (and groups) whose path more than one block uses (docs/accessors.md). */
-static const char *c_name_of(struct regs_checker *rc, const struct strmap *blocks_of,
-			     const struct ir_block *blk, const char *path)
-{
-	bool shared = strmap_get(blocks_of, path) == (void *)blocks_of;
-	return shared ? arena_printf(rc->c->arena, "%s_%s_%s", rc->dev->name, blk->name, path)
-		      : arena_printf(rc->c->arena, "%s_%s", rc->dev->name, path);
-}
-
-static void name_registers(struct regs_checker *rc)
-{
-	struct arena *a = rc->c->arena;
-	struct strmap blocks_of; /* path -> first block holding it, or &blocks_of if shared */
-	strmap_init(&blocks_of, a);
-	for (size_t b = 0; b < rc->dev->blocks.len; b++) {
-		const struct ir_block *blk = rc->dev->blocks.items[b];
-		size_t n = blk->regs.len + blk->groups.len;
-		for (size_t i = 0; i < n; i++) {
-			const char *path = i < blk->regs.len ? blk->regs.items[i]->path
-							     : blk->groups.items[i - blk->regs.len]->path;
-			const struct ir_block *first = strmap_get(&blocks_of, path);
-			if (!first)
-				strmap_put(&blocks_of, path, (void *)blk);
-			else if (first != blk)
-				strmap_set(&blocks_of, path, &blocks_of);
-		}
-	}
-	for (size_t b = 0; b < rc->dev->blocks.len; b++) {
-		struct ir_block *blk = rc->dev->blocks.items[b];
-		blk->c_name = arena_printf(a, "%s_%s", rc->dev->name, blk->name);
-		blk->c_const = upper_dup(a, blk->c_name);
-		for (size_t i = 0; i < blk->groups.len; i++) {
-			struct ir_group *g = blk->groups.items[i];
-			g->c_name = c_name_of(rc, &blocks_of, blk, g->path);
-			g->c_const = upper_dup(a, g->c_name);
-		}
-		for (size_t i = 0; i < blk->regs.len; i++) {
-			struct ir_register *r = blk->regs.items[i];
-			r->c_name = c_name_of(rc, &blocks_of, blk, r->path);
-			r->c_const = upper_dup(a, r->c_name);
-			for (size_t f = 0; f < r->fields.len; f++) {
-				struct ir_field *fld = &r->fields.items[f];
-				fld->c_const = arena_printf(a, "%s_%s", r->c_const, fld->name);
-				for (char *p = (char *)fld->c_const + strlen(r->c_const); *p; p++)
-					*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
-			}
-		}
-	}
-}
-
 /* ---- the stage ---- */
 
 static size_t count_registers(const regs_node_list *items)
@@ -686,8 +633,6 @@ void check_regs(struct checker *c, struct regs_ast *const *files, size_t n)
 			}
 			check_block(&rc, ba);
 		}
-		name_registers(&rc);
 		vec_push(c->arena, &c->ir->devices, dev);
 	}
-	check_c_name_clashes(c);
 }

@@ -11,19 +11,20 @@
  *	<driver>.c         the skeleton, written once; the author owns it
  *
  * The runtimes do the acquiring (probe, BARs, IRQs, DMA, misc device or
- * socket); what is generated is only what differs per driver, as data.
+ * socket); what is generated is only what differs per driver, as data. The
+ * names and the signatures of the hooks and handlers are the naming pass's
+ * (names.c).
  */
 #include "drvgen.h"
 #include "gen.h"
+#include "names.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 struct drv_emitter {
 	struct gen *g;
 	struct strbuf *o;
 	const struct ir_driver *d;
-	const char *dn, *DN; /* the driver's name, lower and upper case */
 };
 
 #define A (e->g->arena)
@@ -32,27 +33,35 @@ struct drv_emitter {
  * and the generated table of them drv_<kind>_table. */
 static const char *const kinds[] = {"mmio", "port", "irq", "dma"};
 
-static void line(struct drv_emitter *e, unsigned tabs, const char *fmt, ...) PRINTF_LIKE(3, 4);
+/* The author's hooks, in the order the header declares them, with the
+ * header's comment and the last line of the skeleton's body. */
+static const struct {
+	enum name_rule_id id;
+	const char *field; /* of struct drv_driver_desc; the thunk is drv_<field> */
+	const char *what;  /* for E0601 */
+	const char *doc;   /* the irq hook's names the enum of interrupts: "%s" */
+	const char *body;
+} hooks[] = {
+	{N_DRV_INIT, "init", "the init hook",
+	 "Readies the device before any client can call. 0, or a negative errno, which fails the "
+	 "probe.",
+	 "return 0;"},
+	{N_DRV_START, "start", "the start hook", "Runs once the protocols are published.", NULL},
+	{N_DRV_IRQ_HOOK, "irq", "the irq hook",
+	 "Runs for each interrupt of `irq` (enum %s); returns whether the device raised it.",
+	 "return false;"},
+	{N_DRV_STOP, "stop", "the stop hook",
+	 "Quiesces the device once every call was answered or cancelled.", NULL},
+};
 
-static void line(struct drv_emitter *e, unsigned tabs, const char *fmt, ...)
+static const char *name_of(const struct drv_emitter *e, enum name_rule_id id)
 {
-	for (unsigned i = 0; i < tabs; i++)
-		sb_putc(e->o, '\t');
-	va_list ap;
-	va_start(ap, fmt);
-	sb_vprintf(e->o, fmt, ap);
-	va_end(ap);
-	sb_putc(e->o, '\n');
+	return driver_symbol(e->d, id);
 }
 
-static void blank(struct drv_emitter *e)
+static struct gen_file *open_file(struct drv_emitter *e, enum name_rule_id id, const char *purpose)
 {
-	sb_putc(e->o, '\n');
-}
-
-static struct gen_file *open_file(struct drv_emitter *e, const char *name, const char *purpose)
-{
-	struct gen_file *f = gen_open(e->g, name);
+	struct gen_file *f = gen_open(e->g, name_of(e, id));
 	const struct source *src = e->d->pos.src;
 	gen_banner(e->g, f, purpose, &src, 1);
 	e->o = &f->text;
@@ -73,7 +82,8 @@ static const char *cap_type(struct drv_emitter *e, const struct ir_capability *c
 {
 	if (c->kind == CAPABILITY_DMA)
 		return "struct drv_dma_buffer";
-	return c->block ? arena_printf(A, "struct %s", c->block->c_name) : "struct drv_io";
+	return c->block ? arena_printf(A, "struct %s", name_block(A, c->block, N_BLOCK_HANDLE))
+			: "struct drv_io";
 }
 
 static const char *cap_summary(struct drv_emitter *e, const struct ir_capability *c)
@@ -96,132 +106,138 @@ static const char *cap_summary(struct drv_emitter *e, const struct ir_capability
 	return "";
 }
 
-/* The prefix of the author's handlers for an interface: the driver's name
- * when it serves one protocol, else the interface's own name (edu_ident;
- * port_up, stats_frames). Never the interface's C name: that prefixes its
- * client stubs, which the driver's header declares. */
-static const char *handler_prefix(struct drv_emitter *e, const struct ir_interface *iface)
-{
-	return e->d->provides.len == 1 ? e->dn : iface->local;
-}
-
 /* ---- <driver>_driver.h ---- */
 
-static void emit_header(struct drv_emitter *e)
+static void emit_caps(struct drv_emitter *e)
 {
 	const struct ir_driver *d = e->d;
-	const char *dn = e->dn, *DN = e->DN;
-	open_file(e, arena_printf(A, "%s_driver.h", dn),
-		  arena_printf(A, "the driver %s: its capabilities, its struct, and the hooks and "
-				  "handlers its author writes (%s.c).",
-			       dn, dn));
-	line(e, 0, "#ifndef %s_DRIVER_H", DN);
-	line(e, 0, "#define %s_DRIVER_H", DN);
-	blank(e);
-	line(e, 0, "#include \"drv_driver.h\"");
-	for (size_t i = 0; i < d->provides.len; i++)
-		line(e, 0, "#include \"%s.h\"", d->provides.items[i]->c_name);
-	if (d->device)
-		line(e, 0, "#include \"%s_regs.h\"", d->device->name);
-	blank(e);
-
 	gen_comment(e->o, 0,
-		    arena_printf(A, "What %s grants the driver, bound by the runtime before %s_init.",
-				 gen_where(e->g, d->pos), dn));
-	line(e, 0, "struct %s_caps {", dn);
+		    arena_printf(A, "What %s grants the driver, bound by the runtime before %s.",
+				 gen_where(e->g, d->pos), name_of(e, N_DRV_INIT)));
+	gen_line(e->o, 0, "struct %s {", name_of(e, N_DRV_CAPS));
 	for (size_t i = 0; i < d->caps.len; i++) {
 		const struct ir_capability *c = &d->caps.items[i];
 		if (c->kind == CAPABILITY_IRQ)
 			continue;
 		gen_comment(e->o, 1, cap_summary(e, c));
-		line(e, 1, "%s %s;", cap_type(e, c), c->name);
+		gen_line(e->o, 1, "%s %s;", cap_type(e, c), c->name);
 	}
 	if (!count_caps(d, CAPABILITY_MMIO) && !count_caps(d, CAPABILITY_IOPORT) &&
 	    !count_caps(d, CAPABILITY_DMA))
-		line(e, 1, "char none; /* the manifest grants no memory or ports */");
-	line(e, 0, "};");
-	blank(e);
-
-	if (count_caps(d, CAPABILITY_IRQ)) {
-		gen_comment(e->o, 0, arena_printf(A, "The interrupts, as %s_irq numbers them.", dn));
-		line(e, 0, "enum %s_irq {", dn);
-		unsigned n = 0;
-		for (size_t i = 0; i < d->caps.len; i++) {
-			const struct ir_capability *c = &d->caps.items[i];
-			if (c->kind != CAPABILITY_IRQ)
-				continue;
-			const char *what = c->irq_kind == IRQ_LINE
-						   ? arena_printf(A, "ISA line %u", c->line)
-					   : c->irq_kind == IRQ_MSI ? "the first MSI vector"
-								    : "the PCI INTx line";
-			gen_comment(e->o, 1,
-				    arena_printf(A, "irq %s: %s (%s).", c->name, what,
-						 gen_where(e->g, c->pos)));
-			line(e, 1, "%s_IRQ_%s = %u,", DN, upper_dup(A, c->name), n++);
-		}
-		line(e, 0, "};");
-		blank(e);
+		gen_line(e->o, 1, "char none; /* the manifest grants no memory or ports */");
+	gen_line(e->o, 0, "};");
+	gen_blank(e->o);
+	if (!name_of(e, N_DRV_IRQS))
+		return;
+	gen_comment(
+		e->o, 0,
+		arena_printf(A, "The interrupts, as %s numbers them.", name_of(e, N_DRV_IRQ_HOOK)));
+	gen_line(e->o, 0, "enum %s {", name_of(e, N_DRV_IRQS));
+	unsigned n = 0;
+	for (size_t i = 0; i < d->caps.len; i++) {
+		const struct ir_capability *c = &d->caps.items[i];
+		if (c->kind != CAPABILITY_IRQ)
+			continue;
+		const char *what = c->irq_kind == IRQ_LINE ? arena_printf(A, "ISA line %u", c->line)
+				   : c->irq_kind == IRQ_MSI ? "the first MSI vector"
+							    : "the PCI INTx line";
+		gen_comment(e->o, 1,
+			    arena_printf(A, "irq %s: %s (%s).", c->name, what,
+					 gen_where(e->g, c->pos)));
+		gen_line(e->o, 1, "%s = %u,", c_symbol_nth(&d->c, N_DRV_IRQ, n)->name, n);
+		n++;
 	}
+	gen_line(e->o, 0, "};");
+	gen_blank(e->o);
+}
+
+/* The author's part: hooks, handler tables, the size of the author's
+ * struct. */
+static void emit_author_part(struct drv_emitter *e)
+{
+	const struct ir_driver *d = e->d;
+	gen_line(e->o, 0, "/* ---- the author's part (%s) ---- */", name_of(e, N_DRV_SKELETON));
+	gen_blank(e->o);
+	for (size_t i = 0; i < ARRAY_LEN(hooks); i++) {
+		const struct c_function *fn = c_symbol_fn(&d->c, hooks[i].id);
+		if (!fn)
+			continue;
+		gen_comment(e->o, 0,
+			    hooks[i].id == N_DRV_IRQ_HOOK
+				    ? arena_printf(A, hooks[i].doc, name_of(e, N_DRV_IRQS))
+				    : hooks[i].doc);
+		gen_function(e->g, e->o, 0, "", fn, GEN_FUNCTION, ";");
+	}
+	for (size_t i = 0; i < d->served.len; i++) {
+		const struct ir_served *sv = &d->served.items[i];
+		const c_symbol_list *p = &sv->iface->c;
+		gen_comment(e->o, 0,
+			    arena_printf(A, "The handlers of %s: %s(%s).", sv->iface->name,
+					 c_symbol_name(p, N_IF_OPS_MACRO), sv->prefix));
+		gen_line(e->o, 0, "extern const struct %s %s;", c_symbol_name(p, N_IF_OPS),
+			 c_symbol_name(&sv->c, N_DRV_OPS));
+	}
+	const char *size = name_of(e, N_DRV_SIZE), *macro = name_of(e, N_DRV_SIZE_MACRO);
+	gen_comment(e->o, 0, arena_printf(A, "The size of the author's struct: %s(type).", macro));
+	gen_line(e->o, 0, "extern const size_t %s;", size);
+	gen_blank(e->o);
+	gen_comment(e->o, 0,
+		    arena_printf(A,
+				 "Defines %s for the author's struct, which must start with "
+				 "struct %s base.",
+				 size, name_of(e, N_DRV_STRUCT)));
+	gen_line(e->o, 0, "/* clang-format off */");
+	gen_line(e->o, 0, "#define %s(type) \\", macro);
+	gen_line(e->o, 1, "const size_t %s = sizeof(type); \\", size);
+	gen_line(e->o, 1,
+		 "_Static_assert(offsetof(type, base) == 0, #type \" starts with its base\")");
+	gen_line(e->o, 0, "/* clang-format on */");
+}
+
+static void emit_header(struct drv_emitter *e)
+{
+	const struct ir_driver *d = e->d;
+	open_file(e, N_DRV_HEADER,
+		  arena_printf(A,
+			       "the driver %s: its capabilities, its struct, and the hooks and "
+			       "handlers its author writes (%s).",
+			       d->name, name_of(e, N_DRV_SKELETON)));
+	const char *guard = name_of(e, N_DRV_GUARD);
+	gen_line(e->o, 0, "#ifndef %s", guard);
+	gen_line(e->o, 0, "#define %s", guard);
+	gen_blank(e->o);
+	gen_line(e->o, 0, "#include \"drv_driver.h\"");
+	for (size_t i = 0; i < d->provides.len; i++)
+		gen_line(e->o, 0, "#include \"%s\"",
+			 c_symbol_name(&d->provides.items[i]->c, N_IF_HEADER));
+	if (d->device)
+		gen_line(e->o, 0, "#include \"%s\"", name_device(A, d->device, N_DEV_HEADER));
+	gen_blank(e->o);
+	emit_caps(e);
 
 	gen_comment(e->o, 0,
-		    arena_printf(A, "The driver as drvgen sees it: the author's struct (%s.c) starts "
-				    "with it, as its member `base`.",
-				 dn));
-	line(e, 0, "struct %s_driver {", dn);
-	line(e, 1, "struct %s_caps caps;", dn);
-	line(e, 1, "/* Its number among the devices the driver serves. */");
-	line(e, 1, "unsigned instance;");
+		    arena_printf(A,
+				 "The driver as drvgen sees it: the author's struct (%s) starts "
+				 "with it, as its member `base`.",
+				 name_of(e, N_DRV_SKELETON)));
+	gen_line(e->o, 0, "struct %s {", name_of(e, N_DRV_STRUCT));
+	gen_line(e->o, 1, "struct %s caps;", name_of(e, N_DRV_CAPS));
+	gen_line(e->o, 1, "/* Its number among the devices the driver serves. */");
+	gen_line(e->o, 1, "unsigned instance;");
 	for (size_t i = 0; i < d->provides.len; i++) {
 		const struct ir_interface *p = d->provides.items[i];
-		gen_comment(e->o, 1, arena_printf(A, "Serves %s, as instance `instance`.", p->name));
-		line(e, 1, "struct %s %s;", p->c_name, p->c_name);
+		gen_comment(e->o, 1,
+			    arena_printf(A, "Serves %s, as instance `instance`.", p->name));
+		gen_line(e->o, 1, "struct %s %s;", c_symbol_name(&p->c, N_IF_OBJECT), p->c_name);
 	}
-	line(e, 0, "};");
-	blank(e);
-
-	line(e, 0, "/* ---- the author's part (%s.c) ---- */", dn);
-	blank(e);
-	const char *drv_param = arena_printf(A, "struct %s_driver *drv", dn);
-	gen_comment(e->o, 0,
-		    "Readies the device before any client can call. 0, or a negative errno, "
-		    "which fails the probe.");
-	gen_signature(e->o, 0, arena_printf(A, "int %s_init", dn), 3, &drv_param, 1, ";");
-	gen_comment(e->o, 0, "Runs once the protocols are published.");
-	gen_signature(e->o, 0, arena_printf(A, "void %s_start", dn), 4, &drv_param, 1, ";");
-	if (count_caps(d, CAPABILITY_IRQ)) {
-		gen_comment(e->o, 0,
-			    arena_printf(A, "Runs for each interrupt of `irq` (enum %s_irq); returns "
-					    "whether the device raised it.",
-					 dn));
-		const char *irq_params[] = {drv_param, "unsigned irq"};
-		gen_signature(e->o, 0, arena_printf(A, "bool %s_irq", dn), 4, irq_params, 2, ";");
-	}
-	gen_comment(e->o, 0, "Quiesces the device once every call was answered or cancelled.");
-	gen_signature(e->o, 0, arena_printf(A, "void %s_stop", dn), 4, &drv_param, 1, ";");
-	for (size_t i = 0; i < d->provides.len; i++) {
-		const struct ir_interface *p = d->provides.items[i];
-		gen_comment(e->o, 0,
-			    arena_printf(A, "The handlers of %s: %s_OPS(%s).", p->name,
-					 upper_dup(A, p->c_name), handler_prefix(e, p)));
-		line(e, 0, "extern const struct %s_ops %s_ops;", p->c_name, p->c_name);
-	}
-	gen_comment(e->o, 0, arena_printf(A, "The size of the author's struct: %s_DRIVER(type).", DN));
-	line(e, 0, "extern const size_t %s_size;", dn);
-	blank(e);
-	gen_comment(e->o, 0,
-		    arena_printf(A, "Defines %s_size for the author's struct, which must start with "
-				    "struct %s_driver base.",
-				 dn, dn));
-	line(e, 0, "/* clang-format off */");
-	line(e, 0, "#define %s_DRIVER(type) \\", DN);
-	line(e, 1, "const size_t %s_size = sizeof(type); \\", dn);
-	line(e, 1, "_Static_assert(offsetof(type, base) == 0, #type \" starts with its base\")");
-	line(e, 0, "/* clang-format on */");
-	blank(e);
+	gen_line(e->o, 0, "};");
+	gen_blank(e->o);
+	emit_author_part(e);
+	gen_blank(e->o);
 	gen_comment(e->o, 0, "What the runtime of either target needs to run the driver.");
-	line(e, 0, "extern const struct drv_driver_desc %s_driver_desc;", dn);
-	blank(e);
-	line(e, 0, "#endif");
+	gen_line(e->o, 0, "extern const struct drv_driver_desc %s;", name_of(e, N_DRV_DESC));
+	gen_blank(e->o);
+	gen_line(e->o, 0, "#endif");
 }
 
 /* ---- <driver>_driver.c ---- */
@@ -236,86 +252,95 @@ static void emit_desc_tables(struct drv_emitter *e)
 {
 	const struct ir_driver *d = e->d;
 	if (d->matches.len) {
-		line(e, 0, "static const struct drv_match drv_match_table[] = {");
+		gen_line(e->o, 0, "static const struct drv_match drv_match_table[] = {");
 		for (size_t i = 0; i < d->matches.len; i++) {
 			const struct ir_match *m = &d->matches.items[i];
-			line(e, 1, "{");
+			gen_line(e->o, 1, "{");
 			if (m->kind == MATCH_PCI) {
-				line(e, 2, ".bus = DRV_BUS_PCI,");
-				line(e, 2, ".vendor = %s,", pci_id(e, m->vendor, "DRV_PCI_ANY"));
-				line(e, 2, ".device = %s,", pci_id(e, m->device, "DRV_PCI_ANY"));
-				line(e, 2, ".subvendor = %s,", pci_id(e, m->subvendor, "DRV_PCI_ANY"));
-				line(e, 2, ".subdevice = %s,", pci_id(e, m->subdevice, "DRV_PCI_ANY"));
-				line(e, 2, ".class_code = 0x%06x,", m->class_code);
-				line(e, 2, ".class_mask = 0x%06x,", m->class_mask);
+				gen_line(e->o, 2, ".bus = DRV_BUS_PCI,");
+				gen_line(e->o, 2, ".vendor = %s,",
+					 pci_id(e, m->vendor, "DRV_PCI_ANY"));
+				gen_line(e->o, 2, ".device = %s,",
+					 pci_id(e, m->device, "DRV_PCI_ANY"));
+				gen_line(e->o, 2, ".subvendor = %s,",
+					 pci_id(e, m->subvendor, "DRV_PCI_ANY"));
+				gen_line(e->o, 2, ".subdevice = %s,",
+					 pci_id(e, m->subdevice, "DRV_PCI_ANY"));
+				gen_line(e->o, 2, ".class_code = 0x%06x,", m->class_code);
+				gen_line(e->o, 2, ".class_mask = 0x%06x,", m->class_mask);
 			} else {
-				line(e, 2, ".bus = DRV_BUS_ISA,");
-				line(e, 2, ".ioport = %s,", gen_hex(e->g, m->ioport));
+				gen_line(e->o, 2, ".bus = DRV_BUS_ISA,");
+				gen_line(e->o, 2, ".ioport = %s,", gen_hex(e->g, m->ioport));
 			}
-			line(e, 1, "},");
+			gen_line(e->o, 1, "},");
 		}
-		line(e, 0, "};");
-		blank(e);
+		gen_line(e->o, 0, "};");
+		gen_blank(e->o);
 	}
 	for (unsigned k = CAPABILITY_MMIO; k <= CAPABILITY_DMA; k++) {
 		if (!count_caps(d, k))
 			continue;
-		line(e, 0, "static const struct drv_%s_desc drv_%s_table[] = {", kinds[k], kinds[k]);
+		gen_line(e->o, 0, "static const struct drv_%s_desc drv_%s_table[] = {", kinds[k],
+			 kinds[k]);
 		for (size_t i = 0; i < d->caps.len; i++) {
 			const struct ir_capability *c = &d->caps.items[i];
 			if (c->kind != k)
 				continue;
-			line(e, 1, "{");
-			line(e, 2, ".name = \"%s\",", c->name);
+			gen_line(e->o, 1, "{");
+			gen_line(e->o, 2, ".name = \"%s\",", c->name);
 			switch (c->kind) {
 			case CAPABILITY_MMIO:
-				line(e, 2, ".bar = %u,", c->bar);
-				line(e, 2, ".offset = %s,", gen_hex(e->g, c->offset));
-				line(e, 2, ".size = %s,", gen_hex(e->g, c->size));
+				gen_line(e->o, 2, ".bar = %u,", c->bar);
+				gen_line(e->o, 2, ".offset = %s,", gen_hex(e->g, c->offset));
+				gen_line(e->o, 2, ".size = %s,", gen_hex(e->g, c->size));
 				break;
 			case CAPABILITY_IOPORT:
-				line(e, 2, ".base = %s,", gen_hex(e->g, c->base));
-				line(e, 2, ".size = %s,", gen_hex(e->g, c->size));
+				gen_line(e->o, 2, ".base = %s,", gen_hex(e->g, c->base));
+				gen_line(e->o, 2, ".size = %s,", gen_hex(e->g, c->size));
 				break;
 			case CAPABILITY_IRQ:
-				line(e, 2, ".kind = %s,",
-				     c->irq_kind == IRQ_LINE  ? "DRV_IRQ_LINE"
-				     : c->irq_kind == IRQ_MSI ? "DRV_IRQ_MSI"
-							      : "DRV_IRQ_INTX");
+				gen_line(e->o, 2, ".kind = %s,",
+					 c->irq_kind == IRQ_LINE  ? "DRV_IRQ_LINE"
+					 : c->irq_kind == IRQ_MSI ? "DRV_IRQ_MSI"
+								  : "DRV_IRQ_INTX");
 				if (c->irq_kind == IRQ_LINE)
-					line(e, 2, ".line = %u,", c->line);
+					gen_line(e->o, 2, ".line = %u,", c->line);
 				break;
 			case CAPABILITY_DMA:
-				line(e, 2, ".size = %s,", gen_hex(e->g, c->size));
-				line(e, 2, ".address_bits = %u,", c->address_bits);
+				gen_line(e->o, 2, ".size = %s,", gen_hex(e->g, c->size));
+				gen_line(e->o, 2, ".address_bits = %u,", c->address_bits);
 				break;
 			}
-			line(e, 1, "},");
+			gen_line(e->o, 1, "},");
 		}
-		line(e, 0, "};");
-		blank(e);
+		gen_line(e->o, 0, "};");
+		gen_blank(e->o);
 	}
 	if (d->provides.len) {
-		line(e, 0, "static const struct drv_interface *const drv_interface_table[] = {");
+		gen_line(e->o, 0,
+			 "static const struct drv_interface *const drv_interface_table[] = {");
 		for (size_t i = 0; i < d->provides.len; i++)
-			line(e, 1, "&%s_interface,", d->provides.items[i]->c_name);
-		line(e, 0, "};");
-		blank(e);
+			gen_line(e->o, 1, "&%s,",
+				 c_symbol_name(&d->provides.items[i]->c, N_IF_INTERFACE));
+		gen_line(e->o, 0, "};");
+		gen_blank(e->o);
 	}
 }
 
 static void emit_bind(struct drv_emitter *e)
 {
 	const struct ir_driver *d = e->d;
-	const char *dn = e->dn;
+	const char *driver = name_of(e, N_DRV_STRUCT);
 	gen_comment(e->o, 0,
 		    "The resources the runtime acquired, as typed handles; the objects, with the "
 		    "author's handlers.");
-	const char *bind_params[] = {"void *self", "const struct drv_resources *res"};
-	gen_signature(e->o, 0, "static int drv_bind", 3, bind_params, 2, "");
-	line(e, 0, "{");
-	line(e, 1, "struct %s_driver *drv = self;", dn);
-	blank(e);
+	struct c_function *bind = gen_fn(e->g, "int", "drv_bind");
+	gen_fn_param(e->g, bind, "void", 1, "self");
+	gen_fn_param(e->g, bind, "const struct drv_resources", 1, "res");
+	gen_function(e->g, e->o, 0, "static", bind, GEN_FUNCTION, "");
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "struct %s *drv = self;", driver);
+	gen_blank(e->o);
 	unsigned io = 0, dma = 0;
 	for (unsigned k = CAPABILITY_MMIO; k <= CAPABILITY_IOPORT; k++)
 		for (size_t i = 0; i < d->caps.len; i++) {
@@ -323,104 +348,122 @@ static void emit_bind(struct drv_emitter *e)
 			if (c->kind != k)
 				continue;
 			if (c->block)
-				line(e, 1, "drv->caps.%s = %s_at(res->io[%u]);", c->name,
-				     c->block->c_name, io++);
+				gen_line(e->o, 1, "drv->caps.%s = %s(res->io[%u]);", c->name,
+					 name_block(A, c->block, N_BLOCK_AT), io++);
 			else
-				line(e, 1, "drv->caps.%s = res->io[%u];", c->name, io++);
+				gen_line(e->o, 1, "drv->caps.%s = res->io[%u];", c->name, io++);
 		}
 	for (size_t i = 0; i < d->caps.len; i++)
 		if (d->caps.items[i].kind == CAPABILITY_DMA)
-			line(e, 1, "drv->caps.%s = res->dma[%u];", d->caps.items[i].name, dma++);
-	line(e, 1, "drv->instance = res->instance;");
-	for (size_t i = 0; i < d->provides.len; i++) {
-		const struct ir_interface *p = d->provides.items[i];
-		line(e, 1, "if (!%s_init(&drv->%s, &%s_ops))", p->c_name, p->c_name, p->c_name);
-		line(e, 2, "return -EINVAL;");
+			gen_line(e->o, 1, "drv->caps.%s = res->dma[%u];", d->caps.items[i].name,
+				 dma++);
+	gen_line(e->o, 1, "drv->instance = res->instance;");
+	for (size_t i = 0; i < d->served.len; i++) {
+		const struct ir_served *sv = &d->served.items[i];
+		const char *member = sv->iface->c_name;
+		gen_line(e->o, 1, "if (!%s(&drv->%s, &%s))",
+			 c_symbol_name(&sv->iface->c, N_IF_INIT), member,
+			 c_symbol_name(&sv->c, N_DRV_OPS));
+		gen_line(e->o, 2, "return -EINVAL;");
 	}
-	line(e, 1, "return 0;");
-	line(e, 0, "}");
-	blank(e);
+	gen_line(e->o, 1, "return 0;");
+	gen_line(e->o, 0, "}");
+	gen_blank(e->o);
+}
 
-	const char *object_params[] = {"void *self", "unsigned i"};
-	gen_signature(e->o, 0, "static void *drv_object", 13, object_params, 2, "");
-	line(e, 0, "{");
-	line(e, 1, "struct %s_driver *drv = self;", dn);
-	blank(e);
-	line(e, 1, "switch (i) {");
+/* The protocol object i, for the runtime to serve. */
+static void emit_object(struct drv_emitter *e)
+{
+	const struct ir_driver *d = e->d;
+	struct c_function *object = gen_fn(e->g, "void", "drv_object");
+	object->ret.pointers = 1;
+	gen_fn_param(e->g, object, "void", 1, "self");
+	gen_fn_param(e->g, object, "unsigned", 0, "i");
+	gen_function(e->g, e->o, 0, "static", object, GEN_FUNCTION, "");
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "struct %s *drv = self;", name_of(e, N_DRV_STRUCT));
+	gen_blank(e->o);
+	gen_line(e->o, 1, "switch (i) {");
 	for (size_t i = 0; i < d->provides.len; i++) {
-		line(e, 1, "case %zu:", i);
-		line(e, 2, "return &drv->%s;", d->provides.items[i]->c_name);
+		gen_line(e->o, 1, "case %zu:", i);
+		gen_line(e->o, 2, "return &drv->%s;", d->provides.items[i]->c_name);
 	}
-	line(e, 1, "default:");
-	line(e, 2, "return NULL;");
-	line(e, 1, "}");
-	line(e, 0, "}");
-	blank(e);
+	gen_line(e->o, 1, "default:");
+	gen_line(e->o, 2, "return NULL;");
+	gen_line(e->o, 1, "}");
+	gen_line(e->o, 0, "}");
+	gen_blank(e->o);
+}
 
-	/* The hooks take void *: thunks keep the author's signatures typed. */
-	line(e, 0, "static int drv_init(void *self)");
-	line(e, 0, "{");
-	line(e, 1, "return %s_init(self);", dn);
-	line(e, 0, "}");
-	blank(e);
-	line(e, 0, "static void drv_start(void *self)");
-	line(e, 0, "{");
-	line(e, 1, "%s_start(self);", dn);
-	line(e, 0, "}");
-	blank(e);
-	if (count_caps(d, CAPABILITY_IRQ)) {
-		line(e, 0, "static bool drv_irq(void *self, unsigned irq)");
-		line(e, 0, "{");
-		line(e, 1, "return %s_irq(self, irq);", dn);
-		line(e, 0, "}");
-		blank(e);
+/* The runtime calls the hooks with void *: thunks keep the author's
+ * signatures typed. */
+static void emit_thunks(struct drv_emitter *e)
+{
+	const struct ir_driver *d = e->d;
+	for (size_t i = 0; i < ARRAY_LEN(hooks); i++) {
+		const struct c_function *fn = c_symbol_fn(&d->c, hooks[i].id);
+		if (!fn)
+			continue;
+		struct c_function thunk = *fn;
+		thunk.name = arena_printf(A, "drv_%s", hooks[i].field);
+		thunk.params.items = arena_alloc(A, fn->params.len * sizeof *fn->params.items);
+		struct strbuf args = {0};
+		for (size_t k = 0; k < fn->params.len; k++) {
+			thunk.params.items[k] = fn->params.items[k];
+			if (k == 0)
+				thunk.params.items[k] = (struct c_param){
+					.type = {.spec = "void", .pointers = 1}, .name = "self"};
+			sb_printf(&args, "%s%s", k ? ", " : "", thunk.params.items[k].name);
+		}
+		gen_function(e->g, e->o, 0, "static", &thunk, GEN_FUNCTION, "");
+		gen_line(e->o, 0, "{");
+		gen_line(e->o, 1, "%s%s(%s);", strcmp(fn->ret.spec, "void") ? "return " : "",
+			 fn->name, sb_str(&args));
+		gen_line(e->o, 0, "}");
+		gen_blank(e->o);
+		sb_free(&args);
 	}
-	line(e, 0, "static void drv_stop(void *self)");
-	line(e, 0, "{");
-	line(e, 1, "%s_stop(self);", dn);
-	line(e, 0, "}");
-	blank(e);
 }
 
 static void emit_desc(struct drv_emitter *e)
 {
 	const struct ir_driver *d = e->d;
-	const char *dn = e->dn;
-	open_file(e, arena_printf(A, "%s_driver.c", dn),
+	const char *dn = d->name;
+	open_file(e, N_DRV_DESC_FILE,
 		  arena_printf(A, "the driver %s as the runtime of either target sees it.", dn));
-	line(e, 0, "#include \"%s_driver.h\"", dn);
-	blank(e);
+	gen_line(e->o, 0, "#include \"%s\"", name_of(e, N_DRV_HEADER));
+	gen_blank(e->o);
 	emit_desc_tables(e);
 	emit_bind(e);
+	emit_object(e);
+	emit_thunks(e);
 	static const char *const counts[] = {"nmmio", "nports", "nirqs", "ndma"};
 	static const char *const fields[] = {"mmio", "ports", "irqs", "dma"};
-	line(e, 0, "const struct drv_driver_desc %s_driver_desc = {", dn);
-	line(e, 1, ".name = \"%s\",", dn);
-	line(e, 1, ".version = \"%s\",", d->version ? d->version : "0.0.0");
+	gen_line(e->o, 0, "const struct drv_driver_desc %s = {", name_of(e, N_DRV_DESC));
+	gen_line(e->o, 1, ".name = \"%s\",", dn);
+	gen_line(e->o, 1, ".version = \"%s\",", d->version ? d->version : "0.0.0");
 	if (d->matches.len) {
-		line(e, 1, ".match = drv_match_table,");
-		line(e, 1, ".nmatch = %zu,", d->matches.len);
+		gen_line(e->o, 1, ".match = drv_match_table,");
+		gen_line(e->o, 1, ".nmatch = %zu,", d->matches.len);
 	}
 	for (unsigned k = CAPABILITY_MMIO; k <= CAPABILITY_DMA; k++) {
 		size_t n = count_caps(d, k);
 		if (!n)
 			continue;
-		line(e, 1, ".%s = drv_%s_table,", fields[k], kinds[k]);
-		line(e, 1, ".%s = %zu,", counts[k], n);
+		gen_line(e->o, 1, ".%s = drv_%s_table,", fields[k], kinds[k]);
+		gen_line(e->o, 1, ".%s = %zu,", counts[k], n);
 	}
 	if (d->provides.len) {
-		line(e, 1, ".interfaces = drv_interface_table,");
-		line(e, 1, ".ninterfaces = %zu,", d->provides.len);
+		gen_line(e->o, 1, ".interfaces = drv_interface_table,");
+		gen_line(e->o, 1, ".ninterfaces = %zu,", d->provides.len);
 	}
-	line(e, 1, ".size = &%s_size,", dn);
-	line(e, 1, ".bind = drv_bind,");
-	line(e, 1, ".object = drv_object,");
-	line(e, 1, ".init = drv_init,");
-	line(e, 1, ".start = drv_start,");
-	if (count_caps(d, CAPABILITY_IRQ))
-		line(e, 1, ".irq = drv_irq,");
-	line(e, 1, ".stop = drv_stop,");
-	line(e, 0, "};");
+	gen_line(e->o, 1, ".size = &%s,", name_of(e, N_DRV_SIZE));
+	gen_line(e->o, 1, ".bind = drv_bind,");
+	gen_line(e->o, 1, ".object = drv_object,");
+	for (size_t i = 0; i < ARRAY_LEN(hooks); i++)
+		if (c_symbol_fn(&d->c, hooks[i].id))
+			gen_line(e->o, 1, ".%s = drv_%s,", hooks[i].field, hooks[i].field);
+	gen_line(e->o, 0, "};");
 }
 
 /* ---- <driver>_kmod.c and <driver>_main.c ---- */
@@ -442,223 +485,217 @@ static const char *c_escape(struct drv_emitter *e, const char *text)
 static void emit_kmod(struct drv_emitter *e)
 {
 	const struct ir_driver *d = e->d;
-	const char *dn = e->dn;
-	open_file(e, arena_printf(A, "%s_kmod.c", dn),
-		  arena_printf(A, "the driver %s as a Linux kernel module.", dn));
-	line(e, 0, "#include <linux/module.h>");
-	line(e, 0, "#include <linux/pci.h>");
-	blank(e);
-	line(e, 0, "#include \"drv_kmod.h\"");
-	line(e, 0, "#include \"%s_driver.h\"", dn);
-	blank(e);
+	open_file(e, N_DRV_KMOD_FILE,
+		  arena_printf(A, "the driver %s as a Linux kernel module.", d->name));
+	gen_line(e->o, 0, "#include <linux/module.h>");
+	gen_line(e->o, 0, "#include <linux/pci.h>");
+	gen_blank(e->o);
+	gen_line(e->o, 0, "#include \"drv_kmod.h\"");
+	gen_line(e->o, 0, "#include \"%s\"", name_of(e, N_DRV_HEADER));
+	gen_blank(e->o);
 	bool pci = false;
 	for (size_t i = 0; i < d->matches.len; i++)
 		pci |= d->matches.items[i].kind == MATCH_PCI;
 	if (pci) {
-		gen_comment(e->o, 0,
-			    "The devices it drives; the table is also what lets udev load the module "
-			    "for them.");
-		line(e, 0, "static const struct pci_device_id drv_pci_ids[] = {");
+		gen_comment(
+			e->o, 0,
+			"The devices it drives; the table is also what lets udev load the module "
+			"for them.");
+		gen_line(e->o, 0, "static const struct pci_device_id drv_pci_ids[] = {");
 		for (size_t i = 0; i < d->matches.len; i++) {
 			const struct ir_match *m = &d->matches.items[i];
 			if (m->kind != MATCH_PCI)
 				continue;
-			line(e, 1, "{");
-			line(e, 2, ".vendor = %s,", pci_id(e, m->vendor, "PCI_ANY_ID"));
-			line(e, 2, ".device = %s,", pci_id(e, m->device, "PCI_ANY_ID"));
-			line(e, 2, ".subvendor = %s,", pci_id(e, m->subvendor, "PCI_ANY_ID"));
-			line(e, 2, ".subdevice = %s,", pci_id(e, m->subdevice, "PCI_ANY_ID"));
-			line(e, 2, ".class = 0x%06x,", m->class_code);
-			line(e, 2, ".class_mask = 0x%06x,", m->class_mask);
-			line(e, 1, "},");
+			gen_line(e->o, 1, "{");
+			gen_line(e->o, 2, ".vendor = %s,", pci_id(e, m->vendor, "PCI_ANY_ID"));
+			gen_line(e->o, 2, ".device = %s,", pci_id(e, m->device, "PCI_ANY_ID"));
+			gen_line(e->o, 2, ".subvendor = %s,",
+				 pci_id(e, m->subvendor, "PCI_ANY_ID"));
+			gen_line(e->o, 2, ".subdevice = %s,",
+				 pci_id(e, m->subdevice, "PCI_ANY_ID"));
+			gen_line(e->o, 2, ".class = 0x%06x,", m->class_code);
+			gen_line(e->o, 2, ".class_mask = 0x%06x,", m->class_mask);
+			gen_line(e->o, 1, "},");
 		}
-		line(e, 1, "{0},");
-		line(e, 0, "};");
-		line(e, 0, "MODULE_DEVICE_TABLE(pci, drv_pci_ids);");
-		blank(e);
+		gen_line(e->o, 1, "{0},");
+		gen_line(e->o, 0, "};");
+		gen_line(e->o, 0, "MODULE_DEVICE_TABLE(pci, drv_pci_ids);");
+		gen_blank(e->o);
 	}
-	line(e, 0, "static struct drv_kmod drv_kmod;");
-	blank(e);
-	line(e, 0, "static int __init drv_module_init(void)");
-	line(e, 0, "{");
-	const char *args[] = {"&drv_kmod", arena_printf(A, "&%s_driver_desc", dn),
+	gen_line(e->o, 0, "static struct drv_kmod drv_kmod;");
+	gen_blank(e->o);
+	gen_line(e->o, 0, "static int __init drv_module_init(void)");
+	gen_line(e->o, 0, "{");
+	const char *args[] = {"&drv_kmod", arena_printf(A, "&%s", name_of(e, N_DRV_DESC)),
 			      pci ? "drv_pci_ids" : "NULL", "THIS_MODULE"};
 	gen_call_statement(e->o, 1, "return ", "drv_kmod_register", args, 4);
-	line(e, 0, "}");
-	blank(e);
-	line(e, 0, "static void __exit drv_module_exit(void)");
-	line(e, 0, "{");
-	line(e, 1, "drv_kmod_unregister(&drv_kmod);");
-	line(e, 0, "}");
-	blank(e);
-	line(e, 0, "module_init(drv_module_init);");
-	line(e, 0, "module_exit(drv_module_exit);");
-	line(e, 0, "MODULE_LICENSE(\"Dual MIT/GPL\");");
+	gen_line(e->o, 0, "}");
+	gen_blank(e->o);
+	gen_line(e->o, 0, "static void __exit drv_module_exit(void)");
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "drv_kmod_unregister(&drv_kmod);");
+	gen_line(e->o, 0, "}");
+	gen_blank(e->o);
+	gen_line(e->o, 0, "module_init(drv_module_init);");
+	gen_line(e->o, 0, "module_exit(drv_module_exit);");
+	gen_line(e->o, 0, "MODULE_LICENSE(\"Dual MIT/GPL\");");
 	if (d->doc)
-		line(e, 0, "MODULE_DESCRIPTION(\"%s\");", c_escape(e, d->doc));
+		gen_line(e->o, 0, "MODULE_DESCRIPTION(\"%s\");", c_escape(e, d->doc));
 	if (d->version)
-		line(e, 0, "MODULE_VERSION(\"%s\");", d->version);
+		gen_line(e->o, 0, "MODULE_VERSION(\"%s\");", d->version);
 }
 
 static void emit_main(struct drv_emitter *e)
 {
-	const char *dn = e->dn;
-	open_file(e, arena_printf(A, "%s_main.c", dn),
-		  arena_printf(A, "the driver %s as a Linux userspace driver server.", dn));
-	line(e, 0, "#include \"drv_host.h\"");
-	line(e, 0, "#include \"%s_driver.h\"", dn);
-	blank(e);
-	line(e, 0, "int main(int argc, char **argv)");
-	line(e, 0, "{");
-	line(e, 1, "return drv_host_main(&%s_driver_desc, argc, argv);", dn);
-	line(e, 0, "}");
+	open_file(e, N_DRV_MAIN_FILE,
+		  arena_printf(A, "the driver %s as a Linux userspace driver server.", e->d->name));
+	gen_line(e->o, 0, "#include \"drv_host.h\"");
+	gen_line(e->o, 0, "#include \"%s\"", name_of(e, N_DRV_HEADER));
+	gen_blank(e->o);
+	gen_line(e->o, 0, "int main(int argc, char **argv)");
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "return drv_host_main(&%s, argc, argv);", name_of(e, N_DRV_DESC));
+	gen_line(e->o, 0, "}");
 }
 
 /* ---- <driver>.c: the skeleton ---- */
 
-static void require(struct drv_emitter *e, const char *symbol, struct srcpos pos,
-		    const char *what, const char *hint)
+static void require(struct drv_emitter *e, const char *symbol, struct srcpos pos, const char *what,
+		    const char *hint)
 {
-	struct gen_requirement r = {arena_printf(A, "%s.c", e->dn), symbol, pos, what, hint};
+	struct gen_requirement r = {name_of(e, N_DRV_SKELETON), symbol, pos, what, hint};
 	vec_push(A, &e->g->required, r);
+}
+
+/* A function of the skeleton, which the author's file must still define:
+ * its signature, `(void)` for each parameter, and the last line. */
+static void emit_stub(struct drv_emitter *e, const char *storage, const struct c_function *fn,
+		      const char *last)
+{
+	gen_function(e->g, e->o, 0, storage, fn, GEN_FUNCTION, "");
+	gen_line(e->o, 0, "{");
+	for (size_t i = 0; i < fn->params.len; i++)
+		gen_line(e->o, 1, "(void)%s;", fn->params.items[i].name);
+	if (last)
+		gen_line(e->o, 1, "%s", last);
+	gen_line(e->o, 0, "}");
+}
+
+static void emit_hooks(struct drv_emitter *e)
+{
+	const struct ir_driver *d = e->d;
+	for (size_t i = 0; i < ARRAY_LEN(hooks); i++) {
+		const struct c_function *fn = c_symbol_fn(&d->c, hooks[i].id);
+		if (!fn)
+			continue;
+		require(e, fn->name, d->pos, hooks[i].what, gen_function_text(e->g, "", fn));
+		if (i)
+			gen_blank(e->o);
+		emit_stub(e, "", fn, hooks[i].body);
+	}
+}
+
+/* The handlers of one protocol the driver serves, and their table; the
+ * handlers find the driver with a from_ function. */
+static void emit_handlers(struct drv_emitter *e, const struct ir_served *sv)
+{
+	const struct ir_interface *p = sv->iface;
+	size_t k = 0;
+	for (size_t j = 0; j < p->all_methods.len; j++) {
+		const struct ir_method *m = p->all_methods.items[j];
+		if (m->kind == METHOD_EVENT)
+			continue;
+		const struct c_function *fn = c_symbol_nth(&sv->c, N_DRV_HANDLER, k++)->fn;
+		const char *kind = m->kind == METHOD_CALL ? "call" : "send";
+		require(e, fn->name, m->pos,
+			arena_printf(A, "the handler of %s %s.%s", kind, m->owner->name, m->name),
+			arena_printf(A, "%s and list it in the handler table",
+				     gen_function_text(e->g, "static", fn)));
+		gen_blank(e->o);
+		gen_comment(e->o, 0,
+			    arena_printf(A,
+					 "%s %s (%s). Not written yet: the client gets "
+					 "DRV_STATUS_INTERNAL.",
+					 kind, m->name, gen_where(e->g, m->pos)));
+		gen_function(e->g, e->o, 0, "static", fn, GEN_FUNCTION, "");
+		gen_line(e->o, 0, "{");
+		for (size_t i = 0; i < fn->params.len; i++) {
+			const struct c_param *param = &fn->params.items[i];
+			if (param->role == PARAM_OBJECT)
+				gen_line(e->o, 1, "(void)from_%s(self);", m->owner->c_name);
+			else
+				gen_line(e->o, 1, "(void)%s;", param->name);
+		}
+		if (m->kind == METHOD_CALL)
+			gen_line(e->o, 1, "return DRV_STATUS_INTERNAL;");
+		gen_line(e->o, 0, "}");
+	}
+	gen_blank(e->o);
+	const char *ops = c_symbol_name(&sv->c, N_DRV_OPS);
+	const char *table =
+		arena_printf(A, "const struct %s %s = %s(%s);", c_symbol_name(&p->c, N_IF_OPS), ops,
+			     c_symbol_name(&p->c, N_IF_OPS_MACRO), sv->prefix);
+	require(e, ops, p->pos, arena_printf(A, "the handler table of %s", p->name), table);
+	gen_line(e->o, 0, "%s", table);
 }
 
 static void emit_skeleton(struct drv_emitter *e)
 {
 	const struct ir_driver *d = e->d;
-	const char *dn = e->dn, *DN = e->DN;
-	struct gen_file *f = gen_open(e->g, arena_printf(A, "%s.c", dn));
+	const char *file = name_of(e, N_DRV_SKELETON), *author = name_of(e, N_DRV_AUTHOR);
+	struct gen_file *f = gen_open(e->g, file);
 	f->author_owned = true;
 	e->o = &f->text;
-	line(e, 0, "// SPDX-License-Identifier: %s", e->g->opts->spdx);
+	gen_line(e->o, 0, "// SPDX-License-Identifier: %s", e->g->opts->spdx);
 	gen_comment(e->o, 0,
-		    arena_printf(A, "%s.c - the driver %s: written by drvgen once, as a starting "
-				    "point, and yours from then on. drvgen never overwrites it; "
-				    "when the protocol gains a method, `drvgen gen` names the "
-				    "handler to add here.",
-				 dn, dn));
-	line(e, 0, "#include \"%s_driver.h\"", dn);
-	blank(e);
+		    arena_printf(A,
+				 "%s - the driver %s: written by drvgen once, as a starting "
+				 "point, and yours from then on. drvgen never overwrites it; "
+				 "when the protocol gains a method, `drvgen gen` names the "
+				 "handler to add here.",
+				 file, d->name));
+	gen_line(e->o, 0, "#include \"%s\"", name_of(e, N_DRV_HEADER));
+	gen_blank(e->o);
 	gen_comment(e->o, 0,
-		    arena_printf(A, "The driver's state. It starts with what drvgen binds: the "
-				    "capabilities of %s and the protocol objects.",
+		    arena_printf(A,
+				 "The driver's state. It starts with what drvgen binds: the "
+				 "capabilities of %s and the protocol objects.",
 				 gen_where(e->g, d->pos)));
-	line(e, 0, "struct %s {", dn);
-	line(e, 1, "struct %s_driver base;", dn);
-	line(e, 0, "};");
-	line(e, 0, "%s_DRIVER(struct %s);", DN, dn);
-	blank(e);
+	gen_line(e->o, 0, "struct %s {", author);
+	gen_line(e->o, 1, "struct %s base;", name_of(e, N_DRV_STRUCT));
+	gen_line(e->o, 0, "};");
+	gen_line(e->o, 0, "%s(struct %s);", name_of(e, N_DRV_SIZE_MACRO), author);
+	gen_blank(e->o);
 	/* One way back from each object to the driver, for the handlers. */
-	for (size_t i = 0; i < d->provides.len; i++) {
-		const struct ir_interface *p = d->provides.items[i];
-		const char *path = p->c_name;
-		for (const struct ir_interface *at = p;;) {
-			line(e, 0, "static inline struct %s *from_%s(struct %s *self)", dn, at->c_name,
-			     at->c_name);
-			line(e, 0, "{");
-			line(e, 1, "return drv_container_of(self, struct %s, base.%s);", dn, path);
-			line(e, 0, "}");
-			blank(e);
-			if (!at->parents.len)
-				break;
-			at = at->parents.items[0];
-			path = arena_printf(A, "%s.%s", path, at->c_name);
-		}
-	}
-	require(e, arena_printf(A, "%s_init", dn), d->pos, "the init hook",
-		arena_printf(A, "int %s_init(struct %s_driver *drv)", dn, dn));
-	line(e, 0, "int %s_init(struct %s_driver *drv)", dn, dn);
-	line(e, 0, "{");
-	line(e, 1, "(void)drv;");
-	line(e, 1, "return 0;");
-	line(e, 0, "}");
-	blank(e);
-	require(e, arena_printf(A, "%s_start", dn), d->pos, "the start hook",
-		arena_printf(A, "void %s_start(struct %s_driver *drv)", dn, dn));
-	line(e, 0, "void %s_start(struct %s_driver *drv)", dn, dn);
-	line(e, 0, "{");
-	line(e, 1, "(void)drv;");
-	line(e, 0, "}");
-	blank(e);
-	if (count_caps(d, CAPABILITY_IRQ)) {
-		require(e, arena_printf(A, "%s_irq", dn), d->pos, "the irq hook",
-			arena_printf(A, "bool %s_irq(struct %s_driver *drv, unsigned irq)", dn, dn));
-		line(e, 0, "bool %s_irq(struct %s_driver *drv, unsigned irq)", dn, dn);
-		line(e, 0, "{");
-		line(e, 1, "(void)drv;");
-		line(e, 1, "(void)irq;");
-		line(e, 1, "return false;");
-		line(e, 0, "}");
-		blank(e);
-	}
-	require(e, arena_printf(A, "%s_stop", dn), d->pos, "the stop hook",
-		arena_printf(A, "void %s_stop(struct %s_driver *drv)", dn, dn));
-	line(e, 0, "void %s_stop(struct %s_driver *drv)", dn, dn);
-	line(e, 0, "{");
-	line(e, 1, "(void)drv;");
-	line(e, 0, "}");
-	for (size_t i = 0; i < d->provides.len; i++) {
-		const struct ir_interface *p = d->provides.items[i];
-		const char *prefix = handler_prefix(e, p);
-		for (size_t j = 0; j < p->all_methods.len; j++) {
-			const struct ir_method *m = p->all_methods.items[j];
-			if (m->kind == METHOD_EVENT)
+	for (size_t i = 0; i < d->served.len; i++) {
+		const struct ir_served *sv = &d->served.items[i];
+		const char *path = sv->iface->c_name;
+		const struct ir_interface *at = sv->iface;
+		for (size_t k = 0; k < sv->c.len; k++) {
+			if (sv->c.items[k].rule != N_DRV_FROM)
 				continue;
-			const char *name = arena_printf(A, "%s_%s", prefix, m->member);
-			size_t n;
-			const char *const *params = ipc_handler_params(e->g, m, &n);
-			struct strbuf sig = {0};
-			sb_printf(&sig, "static %s %s(", m->kind == METHOD_CALL ? "int" : "void", name);
-			for (size_t k = 0; k < n; k++)
-				sb_printf(&sig, "%s%s", k ? ", " : "", params[k]);
-			sb_puts(&sig, ") and list it in the handler table");
-			require(e, name, m->pos,
-				arena_printf(A, "the handler of %s %s.%s",
-					     m->kind == METHOD_CALL ? "call" : "send", m->owner->name,
-					     m->name),
-				arena_strdup(A, sb_str(&sig)));
-			sb_free(&sig);
-			blank(e);
-			gen_comment(e->o, 0,
-				    arena_printf(A, "%s %s (%s). Not written yet: the client gets "
-						    "DRV_STATUS_INTERNAL.",
-						 m->kind == METHOD_CALL ? "call" : "send", m->name,
-						 gen_where(e->g, m->pos)));
-			gen_signature(e->o, 0,
-				      arena_printf(A, "static %s %s",
-						   m->kind == METHOD_CALL ? "int" : "void", name),
-				      m->kind == METHOD_CALL ? 10 : 11, params, n, "");
-			line(e, 0, "{");
-			for (size_t k = 0; k < n; k++) {
-				const char *pn = strrchr(params[k], ' ');
-				pn = pn ? pn + 1 : params[k];
-				while (*pn == '*')
-					pn++;
-				size_t len = strcspn(pn, "[");
-				if (!strcmp(pn, "self"))
-					line(e, 1, "(void)from_%s(self);", m->owner->c_name);
-				else
-					line(e, 1, "(void)%.*s;", (int)len, pn);
+			gen_function(e->g, e->o, 0, "static inline", sv->c.items[k].fn,
+				     GEN_FUNCTION, "");
+			gen_line(e->o, 0, "{");
+			gen_line(e->o, 1, "return drv_container_of(self, struct %s, base.%s);",
+				 author, path);
+			gen_line(e->o, 0, "}");
+			gen_blank(e->o);
+			if (at->parents.len) {
+				at = at->parents.items[0];
+				path = arena_printf(A, "%s.%s", path, at->c_name);
 			}
-			if (m->kind == METHOD_CALL)
-				line(e, 1, "return DRV_STATUS_INTERNAL;");
-			line(e, 0, "}");
 		}
-		blank(e);
-		require(e, arena_printf(A, "%s_ops", p->c_name), p->pos,
-			arena_printf(A, "the handler table of %s", p->name),
-			arena_printf(A, "const struct %s_ops %s_ops = %s_OPS(%s);", p->c_name,
-				     p->c_name, upper_dup(A, p->c_name), prefix));
-		line(e, 0, "const struct %s_ops %s_ops = %s_OPS(%s);", p->c_name, p->c_name,
-		     upper_dup(A, p->c_name), prefix);
 	}
+	emit_hooks(e);
+	for (size_t i = 0; i < d->served.len; i++)
+		emit_handlers(e, &d->served.items[i]);
 }
 
 void emit_driver(struct gen *g)
 {
 	for (size_t i = 0; i < g->ir->drivers.len; i++) {
-		const struct ir_driver *d = g->ir->drivers.items[i];
-		struct drv_emitter e = {.g = g, .d = d, .dn = d->name, .DN = upper_dup(g->arena, d->name)};
+		struct drv_emitter e = {.g = g, .d = g->ir->drivers.items[i]};
 		emit_header(&e);
 		emit_desc(&e);
 		if (g->opts->targets & DRVGEN_TARGET_KMOD)

@@ -2,6 +2,7 @@
 #include "gen.h"
 #include "drvgen.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,6 +141,22 @@ void gen_finish(struct gen *g)
 
 /* ---- text ---- */
 
+void gen_line(struct strbuf *out, unsigned tabs, const char *fmt, ...)
+{
+	for (unsigned i = 0; i < tabs; i++)
+		sb_putc(out, '\t');
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(out, fmt, ap);
+	va_end(ap);
+	sb_putc(out, '\n');
+}
+
+void gen_blank(struct strbuf *out)
+{
+	sb_putc(out, '\n');
+}
+
 const char *gen_where(struct gen *g, struct srcpos pos)
 {
 	return arena_printf(g->arena, "%s:%u", pos.src ? pos.src->name : "?", pos.line);
@@ -170,6 +187,15 @@ void gen_call(struct strbuf *out, const char *name, const char *const *args, siz
 	sb_putc(out, ')');
 	sb_puts(out, end);
 	sb_putc(out, '\n');
+}
+
+void gen_macro(struct strbuf *out, const char *head, const char *body)
+{
+	size_t h = strlen(head), b = strlen(body);
+	if (h + 1 + b <= COLUMN_LIMIT || h + 2 > COLUMN_LIMIT || TAB_WIDTH + b > COLUMN_LIMIT)
+		sb_printf(out, "%s %s\n", head, body);
+	else
+		sb_printf(out, "%s \\\n\t%s\n", head, body);
 }
 
 static size_t joined_len(const char *const *items, size_t n)
@@ -231,14 +257,18 @@ static void put_one_per_line(struct strbuf *out, unsigned col, const char *const
 /* The layouts below are the ones clang-format (14, generated/.clang-format)
  * chooses, in its order of preference, measured on thousands of random
  * signatures and calls; tests/golden and the clang-format check in `make
- * test` hold them to it. */
-void gen_signature(struct strbuf *out, unsigned tabs, const char *head, size_t ret_len,
-		   const char *const *params, size_t nparams, const char *tail)
+ * test` hold them to it. `head` is "static int name": the name at name_at,
+ * the return type before it (none for a function pointer). */
+static void put_signature(struct strbuf *out, unsigned tabs, const char *head, size_t name_at,
+			  const char *const *params, size_t nparams, const char *tail)
 {
 	unsigned indent = tabs * TAB_WIDTH;
 	size_t head_len = strlen(head), tail_len = strlen(tail);
 	size_t all = joined_len(params, nparams);
-	const char *name = head + ret_len + (ret_len ? 1 : 0);
+	const char *name = head + name_at;
+	size_t ret_len = name_at;
+	while (ret_len && head[ret_len - 1] == ' ')
+		ret_len--;
 	put_indent(out, indent);
 	/* on one line */
 	if (indent + head_len + 1 + all + 1 + tail_len <= COLUMN_LIMIT) {
@@ -277,6 +307,84 @@ void gen_signature(struct strbuf *out, unsigned tabs, const char *head, size_t r
 		put_one_per_line(out, inner, params, nparams);
 	}
 	sb_printf(out, ")%s\n", tail);
+}
+
+const char *gen_declaration(struct gen *g, const struct c_type *t, const char *name)
+{
+	struct strbuf d = {0};
+	sb_printf(&d, "%s%s ", t->is_const ? "const " : "", t->spec);
+	for (unsigned i = 0; i < t->pointers; i++)
+		sb_putc(&d, '*');
+	sb_puts(&d, name);
+	for (const struct ir_type *u = t->array; u && u->kind == IR_ARRAY; u = u->base)
+		sb_printf(&d, "[%llu]", (unsigned long long)u->bound);
+	const char *text = arena_strdup(g->arena, sb_str(&d));
+	sb_free(&d);
+	return text;
+}
+
+/* The head "[storage ]ret name" (or "ret (*name)") and where the name
+ * starts in it. */
+static const char *function_head(struct gen *g, const char *storage, const struct c_function *fn,
+				 enum gen_decl decl, size_t *name_at)
+{
+	const char *name =
+		decl == GEN_POINTER ? arena_printf(g->arena, "(*%s)", fn->name) : fn->name;
+	const char *head = arena_printf(g->arena, "%s%s%s", storage, *storage ? " " : "",
+					gen_declaration(g, &fn->ret, name));
+	*name_at = decl == GEN_POINTER ? 0 : strlen(head) - strlen(name);
+	return head;
+}
+
+static const char *const *param_texts(struct gen *g, const struct c_function *fn)
+{
+	const char **texts = arena_alloc(g->arena, (fn->params.len + 1) * sizeof *texts);
+	for (size_t i = 0; i < fn->params.len; i++)
+		texts[i] = gen_declaration(g, &fn->params.items[i].type, fn->params.items[i].name);
+	return texts;
+}
+
+void gen_function(struct gen *g, struct strbuf *out, unsigned tabs, const char *storage,
+		  const struct c_function *fn, enum gen_decl decl, const char *tail)
+{
+	size_t name_at;
+	const char *head = function_head(g, storage, fn, decl, &name_at);
+	put_signature(out, tabs, head, name_at, param_texts(g, fn), fn->params.len, tail);
+}
+
+const char *gen_function_text(struct gen *g, const char *storage, const struct c_function *fn)
+{
+	size_t name_at;
+	struct strbuf text = {0};
+	sb_printf(&text, "%s(", function_head(g, storage, fn, GEN_FUNCTION, &name_at));
+	put_joined(&text, param_texts(g, fn), fn->params.len);
+	sb_putc(&text, ')');
+	const char *s = arena_strdup(g->arena, sb_str(&text));
+	sb_free(&text);
+	return s;
+}
+
+struct c_function *gen_fn(struct gen *g, const char *ret, const char *name)
+{
+	struct c_function *fn = NEW(g->arena, struct c_function);
+	fn->ret.spec = ret;
+	fn->name = name;
+	return fn;
+}
+
+void gen_fn_param(struct gen *g, struct c_function *fn, const char *spec, unsigned pointers,
+		  const char *name)
+{
+	struct c_param p = {.type = {.spec = spec, .pointers = pointers}, .name = name};
+	vec_push(g->arena, &fn->params, p);
+}
+
+const char *gen_pass(struct gen *g, const struct c_type *to, const struct c_type *from,
+		     const char *expr)
+{
+	if (to->array || from->array || to->pointers == from->pointers)
+		return expr;
+	return arena_printf(g->arena, to->pointers > from->pointers ? "&%s" : "*%s", expr);
 }
 
 void gen_call_statement(struct strbuf *out, unsigned tabs, const char *lead, const char *name,

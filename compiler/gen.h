@@ -44,6 +44,10 @@ struct gen_file *gen_open(struct gen *g, const char *name);
  * files it comes from and a hash of their contents. */
 void gen_banner(struct gen *g, struct gen_file *f, const char *purpose,
 		const struct source *const *sources, size_t nsources);
+/* One line of code at an indent of `tabs` tabs; every emitter writes through
+ * these two. */
+void gen_line(struct strbuf *out, unsigned tabs, const char *fmt, ...) PRINTF_LIKE(3, 4);
+void gen_blank(struct strbuf *out);
 /* A C comment holding text, wrapped to the 100-column limit, at an indent
  * of `tabs` tabs: one line if it fits, else a block. */
 void gen_comment(struct strbuf *out, unsigned tabs, const char *text);
@@ -52,12 +56,34 @@ void gen_comment(struct strbuf *out, unsigned tabs, const char *text);
  * gen_finish, like any other. */
 void gen_call(struct strbuf *out, const char *name, const char *const *args, size_t nargs,
 	      const char *end);
+/* "#define head body" on one line, or the body on a line of its own after
+ * a backslash when the whole does not fit but the parts do, as clang-format
+ * lays a macro out (a line too long either way is fenced off by gen_finish). */
+void gen_macro(struct strbuf *out, const char *head, const char *body);
+/* "const uint8_t *name", "int8_t name[2][2]": a declaration of name. */
+const char *gen_declaration(struct gen *g, const struct c_type *t, const char *name);
+
+/* How gen_function declares a signature. */
+enum gen_decl {
+	GEN_FUNCTION, /* [storage] ret name(params) */
+	GEN_POINTER,  /* [storage] ret (*name)(params): an ops member, a typedef */
+};
+
 /* A function's head and parameters as clang-format lays them out (gen.c
- * has the measured rules): `head` is "static int name" (`ret_len` bytes of
- * it the return type, 0 for none, as in a function pointer member), `tail`
- * what follows the ')': ";" or "". */
-void gen_signature(struct strbuf *out, unsigned tabs, const char *head, size_t ret_len,
-		   const char *const *params, size_t nparams, const char *tail);
+ * has the measured rules), followed by `tail`: ";" or "". */
+void gen_function(struct gen *g, struct strbuf *out, unsigned tabs, const char *storage,
+		  const struct c_function *fn, enum gen_decl decl, const char *tail);
+/* The same on one line, for messages. */
+const char *gen_function_text(struct gen *g, const char *storage, const struct c_function *fn);
+/* A signature an emitter makes for a function of its own, and its
+ * parameters: `pointers` stars before the name. */
+struct c_function *gen_fn(struct gen *g, const char *ret, const char *name);
+void gen_fn_param(struct gen *g, struct c_function *fn, const char *spec, unsigned pointers,
+		  const char *name);
+/* expr, of type `from`, as an argument of type `to`: its address, what it
+ * points to, or itself. */
+const char *gen_pass(struct gen *g, const struct c_type *to, const struct c_type *from,
+		     const char *expr);
 /* A statement ending in a call, "lead name(args);", as clang-format lays
  * it out. */
 void gen_call_statement(struct strbuf *out, unsigned tabs, const char *lead, const char *name,
@@ -85,7 +111,5 @@ void emit_regs(struct gen *g);
 void emit_ipc(struct gen *g);
 void emit_driver(struct gen *g);
 
-/* The C parameters of a method's handler, as the ops struct declares them. */
-const char *const *ipc_handler_params(struct gen *g, const struct ir_method *m, size_t *n);
 
 #endif

@@ -10,6 +10,59 @@
 
 #include "diag.h"
 
+/* ---- the C names of generated code (names.c) ----
+ * The naming pass runs once the IR is checked and records every name the
+ * generated C defines for an item, and each function's signature as types
+ * and names; the emitters spell what it recorded, the clash checks compare
+ * it, and the name tables of docs/ipc.md and docs/accessors.md are made
+ * from its rules. */
+
+struct ir_type;
+
+/* A C type as a declaration spells it around a name. */
+struct c_type {
+	const char *spec;            /* "uint32_t", "struct kit_point", "char", "void" */
+	bool is_const;               /* const spec */
+	unsigned pointers;           /* spec *name: 1, spec **name: 2 */
+	const struct ir_type *array; /* an IR_ARRAY: its dimensions follow the name */
+};
+
+/* What a parameter carries, for the code that passes it on. */
+enum c_param_role {
+	PARAM_OWN,           /* the generated code's own: status, ctx, handler, instance */
+	PARAM_OBJECT,        /* self or client: the object the function is about */
+	PARAM_CALL,          /* the call being served */
+	PARAM_CAP_IN,        /* capability `index` of the request */
+	PARAM_INPUT,         /* a parameter of the method */
+	PARAM_INPUT_LENGTH,  /* the _len or _count of a variable one */
+	PARAM_RESULT,        /* a call's result */
+	PARAM_RESULT_LENGTH, /* its _len or _count */
+	PARAM_CAP_OUT,       /* a capability of the reply */
+};
+
+struct c_param {
+	struct c_type type;
+	const char *name;
+	enum c_param_role role;
+	unsigned index;    /* PARAM_CAP_IN, PARAM_CAP_OUT: which capability */
+	struct srcpos pos; /* the spec's declaration; none for the generated code's own */
+};
+
+struct c_function {
+	struct c_type ret;
+	const char *name;
+	VEC(struct c_param) params;
+};
+
+/* One name generated code defines: `rule` indexes the table of name rules
+ * (names.h), which says what it names and where it lives. */
+struct c_symbol {
+	const char *name;
+	unsigned rule;
+	const struct c_function *fn; /* a function's (or function type's) signature */
+};
+typedef VEC(struct c_symbol) c_symbol_list;
+
 /* ---- register maps ---- */
 
 enum reg_access {
@@ -51,6 +104,7 @@ enum reg_endian { ENDIAN_LITTLE, ENDIAN_BIG };
 
 struct ir_enum_value {
 	const char *name;
+	const char *c_const; /* its constant: "EDU_DMA_CMD_DIRECTION_TO_DEVICE" */
 	const char *doc;
 	struct srcpos pos;
 	uint64_t value;
@@ -58,9 +112,16 @@ struct ir_enum_value {
 
 struct ir_register;
 
+/* Register map items record their names as a set of rules (names.h): each
+ * name is the item's C name or constant prefix and the rule's suffix, so a
+ * 100k-register map does not hold millions of strings. */
+typedef uint64_t reg_names;
+
 struct ir_field {
 	const char *name;
+	const char *c_name;  /* the prefix of its functions: "edu_status_irq_enable" */
 	const char *c_const; /* the prefix of its constants: "EDU_STATUS_IRQ_ENABLE" */
+	reg_names names;
 	const char *doc;
 	struct srcpos pos;
 	unsigned lsb, msb;
@@ -80,6 +141,7 @@ struct ir_group {
 	const char *path;   /* group names from the block down, joined with '_' */
 	const char *c_name;  /* its handle's name: "nic_queue" (docs/accessors.md) */
 	const char *c_const; /* the prefix of its constants: "NIC_QUEUE" */
+	reg_names names;
 	const char *doc;
 	struct srcpos pos;
 	uint64_t offset; /* relative to the parent group or the block */
@@ -96,6 +158,7 @@ struct ir_register {
 	const char *path;   /* group path + name: unique within the block */
 	const char *c_name;  /* the accessors' prefix: "edu_status" (docs/accessors.md) */
 	const char *c_const; /* the prefix of its constants: "EDU_STATUS" */
+	reg_names names;
 	const char *doc;
 	struct srcpos pos;
 	uint64_t offset; /* relative to the group, or the block if none */
@@ -120,6 +183,7 @@ struct ir_block {
 	const char *name;
 	const char *c_name;  /* its handle's name: "<device>_<block>" */
 	const char *c_const; /* the prefix of its constants: "EDU_BAR0" */
+	reg_names names;
 	const char *doc;
 	struct srcpos pos;
 	enum reg_space space;
@@ -134,6 +198,8 @@ struct ir_block {
 
 struct ir_device {
 	const char *name;
+	const char *c_const; /* "EDU" */
+	reg_names names;
 	const char *doc;
 	struct srcpos pos;
 	VEC(struct ir_block *) blocks;
@@ -162,11 +228,10 @@ enum ir_type_kind {
 	IR_STRING, /* str<MAX> */
 };
 
-struct ir_type;
-
 /* An enumerator, a bits flag, an error code or a struct field. */
 struct ir_member {
 	const char *name;
+	c_symbol_list c; /* a value's constant */
 	const char *doc;
 	struct srcpos pos;
 	uint64_t value; /* enum/bits/error: two's complement of the value */
@@ -182,6 +247,7 @@ struct ir_type {
 	const char *ns;     /* namespace; NULL for built-in and anonymous types */
 	const char *local;  /* "whence" */
 	const char *c_name; /* "io_whence" */
+	c_symbol_list c;    /* declared types: the C type, its functions */
 	const char *doc;
 	struct srcpos pos;
 	const struct ir_type *base; /* enum/bits/error: underlying; array/vector: element */
@@ -232,6 +298,9 @@ struct ir_method {
 	enum ir_method_kind kind;
 	const char *name;
 	const char *member; /* its member of the ops struct: name, or name_ for a C++ keyword */
+	/* The server side: label, ops member (with the handler's signature),
+	 * deferred reply, event emitter. The client side is the interface's. */
+	c_symbol_list c;
 	const char *doc;
 	struct srcpos pos;
 	unsigned op;
@@ -252,11 +321,20 @@ struct ir_method {
 
 typedef VEC(const struct ir_interface *) ir_interface_list;
 
+/* A method as the client API of one interface has it: its own, and the
+ * inherited ones, which forward to their owner's. */
+struct ir_client_method {
+	const struct ir_method *method;
+	c_symbol_list c; /* the stub (calls, sends); subscription and handler type (events) */
+};
+
 struct ir_interface {
 	const char *name; /* "io::file" */
 	const char *ns;
 	const char *local;
 	const char *c_name; /* "io_file" */
+	c_symbol_list c;    /* files, structs, functions, macros */
+	VEC(struct ir_client_method) client; /* all_methods' client side, in order */
 	const char *doc;
 	struct srcpos pos;
 	uint32_t id;
@@ -304,8 +382,17 @@ struct ir_match {
 	uint64_t ioport; /* isa */
 };
 
+/* A protocol a driver serves, and the names its skeleton gives it. */
+struct ir_served {
+	const struct ir_interface *iface;
+	const char *prefix; /* of its handlers: the driver's name, or the interface's own */
+	c_symbol_list c;    /* from_ functions, handlers (all_methods' order), their table */
+};
+
 struct ir_driver {
 	const char *name;
+	c_symbol_list c; /* files, structs, hooks (with signatures), descriptor */
+	VEC(struct ir_served) served; /* provides, in order */
 	const char *doc;
 	const char *version;
 	struct srcpos pos;
@@ -318,8 +405,16 @@ struct ir_driver {
 
 /* ---- the whole spec ---- */
 
+/* A protocol namespace: its types header. */
+struct ir_namespace {
+	const char *name;
+	c_symbol_list c;
+	VEC(const struct source *) sources; /* the IDL files declaring its types */
+};
+
 struct ir {
 	VEC(const struct source *) sources;
+	VEC(struct ir_namespace *) namespaces; /* those declaring types, in order */
 	VEC(struct ir_device *) devices;
 	VEC(struct ir_type *) types; /* declared (named) types, in file and declaration order */
 	VEC(struct ir_interface *) interfaces;
@@ -335,12 +430,5 @@ bool ir_register_read_side_effect(const struct ir_register *r);
 /* r gets an update (read-modify-write) helper: read without side effects
  * and a plain register-wide write. */
 bool ir_register_can_update(const struct ir_register *r);
-/* The suffixes of the constants PREFIX_SUFFIX the accessors define, PREFIX
- * being the item's C name in upper case; at most IR_MAX_CONSTANTS. */
-enum { IR_MAX_CONSTANTS = 8 };
-size_t ir_register_constants(const struct ir_register *r, const char **suffixes);
-size_t ir_field_constants(const struct ir_field *f, const char **suffixes);
-size_t ir_group_constants(const struct ir_group *g, const char **suffixes);
-size_t ir_block_constants(const struct ir_block *b, const char **suffixes);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "gen.h"
+#include "names.h"
 #include "spec.h"
 
 #include <dirent.h>
@@ -341,10 +342,14 @@ const struct ir *drvgen_build(struct drvgen *g)
 		check_idl(&c, g->idl.items, g->idl.len);
 	if (g->regs_ok)
 		check_regs(&c, g->regs.items, g->regs.len);
-	if (g->idl_ok)
-		check_idl_names(&c);
 	if (g->idl_ok && g->regs_ok && g->manifests_ok)
 		check_manifests(&c, g->manifests.items, g->manifests.len);
+	/* the C names of all that, and whether two of them clash */
+	name_ir(&g->arena, g->ir);
+	if (g->regs_ok)
+		check_c_name_clashes(&c);
+	if (g->idl_ok)
+		check_idl_names(&c);
 
 	diag_sort(&g->diag);
 	if (g->opts.on_diagnostic)
