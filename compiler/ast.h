@@ -92,7 +92,10 @@ struct manifest_cap_ast {
 	struct lstr name;
 	struct srcpos pos;
 	struct lnum bar, base, offset, size, pages, line, address_bits;
-	struct lnum irq_kind;
+	struct lnum irq_kind, vector, fallback; /* fallback: an irq kind */
+	struct lnum capability;                 /* config */
+	struct lnum streaming, mappings, segments;
+	struct lnum interval; /* timer: nanoseconds */
 	struct lstr block;
 	const char *doc;
 };

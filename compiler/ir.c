@@ -3,6 +3,11 @@
 
 #include <string.h>
 
+const char *const space_names[SPACE_COUNT + 1] = {"mmio", "io", "pci-config", NULL};
+
+const char *const capability_kind_names[CAPABILITY_KIND_COUNT + 1] = {
+	"mmio", "ioport", "config", "irq", "dma", "timer", NULL};
+
 const char *const access_names[ACCESS_COUNT + 1] = {
 	"ro", "rw", "wo", "rc", "rs", "w1c", "w1s", "w1t", "w0c", "w0s", "wonce", NULL,
 };

@@ -99,7 +99,12 @@ struct access_info {
 extern const char *const access_names[ACCESS_COUNT + 1]; /* NULL-terminated, for the YAML reader */
 const struct access_info *access_info(enum reg_access access);
 
-enum reg_space { SPACE_MMIO, SPACE_IO };
+/* Where a block's registers are: memory-mapped, x86 port I/O, or a PCI
+ * function's configuration space. */
+enum reg_space { SPACE_MMIO, SPACE_IO, SPACE_CONFIG, SPACE_COUNT };
+/* As the register map language spells them: "mmio", "io", "pci-config";
+ * NULL-terminated, for the YAML reader. */
+extern const char *const space_names[SPACE_COUNT + 1];
 enum reg_endian { ENDIAN_LITTLE, ENDIAN_BIG };
 
 struct ir_enum_value {
@@ -354,8 +359,19 @@ enum {
 
 /* ---- manifests ---- */
 
-enum ir_capability_kind { CAPABILITY_MMIO, CAPABILITY_IOPORT, CAPABILITY_IRQ, CAPABILITY_DMA };
-enum ir_irq_kind { IRQ_INTX, IRQ_MSI, IRQ_LINE };
+/* In the order a manifest's `capabilities` lists them (docs/manifest.md). */
+enum ir_capability_kind {
+	CAPABILITY_MMIO,
+	CAPABILITY_IOPORT,
+	CAPABILITY_CONFIG,
+	CAPABILITY_IRQ,
+	CAPABILITY_DMA,
+	CAPABILITY_TIMER,
+	CAPABILITY_KIND_COUNT
+};
+/* As a manifest spells them: "mmio", "ioport", ...; NULL-terminated. */
+extern const char *const capability_kind_names[CAPABILITY_KIND_COUNT + 1];
+enum ir_irq_kind { IRQ_INTX, IRQ_MSI, IRQ_LINE, IRQ_MSIX };
 enum ir_match_kind { MATCH_PCI, MATCH_ISA };
 
 struct ir_capability {
@@ -363,14 +379,22 @@ struct ir_capability {
 	const char *name;
 	const char *doc;
 	struct srcpos pos;
-	unsigned bar;       /* mmio */
+	unsigned bar;       /* mmio; ioport when in_bar */
+	bool in_bar;        /* ioport: in I/O BAR `bar`, at `offset`; else at `base` */
 	uint64_t base;      /* ioport */
-	uint64_t offset;    /* mmio: offset of the block in the BAR */
-	uint64_t size;      /* mmio, ioport, dma (bytes) */
+	uint64_t offset;    /* mmio: of the block in the BAR; ioport: in the BAR; config */
+	uint64_t size;      /* mmio, ioport, config, dma (bytes) */
 	const struct ir_block *block;
+	unsigned capability;   /* config: the PCI capability id it is at; 0: at `offset` */
 	enum ir_irq_kind irq_kind;
 	unsigned line;         /* irq: legacy line for IRQ_LINE */
+	unsigned vector;       /* irq: MSI or MSI-X vector */
+	bool intx_fallback;    /* irq: the one vector may become INTx */
 	unsigned address_bits; /* dma: the device reaches addresses below 2^address_bits */
+	bool streaming;        /* dma: clients' buffers mapped, not a buffer of its own */
+	unsigned mappings;     /* dma streaming: at once */
+	unsigned segments;     /* dma streaming: per mapping */
+	uint64_t interval_ns;  /* timer: the manifest's interval; 0: none */
 };
 
 struct ir_match {
@@ -400,7 +424,7 @@ struct ir_driver {
 	ir_interface_list provides;
 	ir_interface_list services;
 	VEC(struct ir_capability) caps;
-	const struct ir_device *device; /* the device whose blocks it binds, if any */
+	VEC(const struct ir_device *) devices; /* whose blocks it binds, in order of first use */
 };
 
 /* ---- the whole spec ---- */

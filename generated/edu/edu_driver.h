@@ -32,9 +32,9 @@ enum edu_irq {
  */
 struct edu_driver {
 	struct edu_caps caps;
-	/* Its number among the devices the driver serves. */
+	/* The instance number its protocols are published at. */
 	unsigned instance;
-	/* Serves edu::device, as instance `instance`. */
+	/* Serves edu::device. */
 	struct edu_device edu_device;
 };
 

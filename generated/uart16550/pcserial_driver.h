@@ -31,9 +31,9 @@ enum pcserial_irq {
  */
 struct pcserial_driver {
 	struct pcserial_caps caps;
-	/* Its number among the devices the driver serves. */
+	/* The instance number its protocols are published at. */
 	unsigned instance;
-	/* Serves dev::serial, as instance `instance`. */
+	/* Serves dev::serial. */
 	struct dev_serial dev_serial;
 };
 

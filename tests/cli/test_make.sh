@@ -5,6 +5,9 @@
 # and reports a protocol method the driver skeleton lacks. Works on a copy of
 # the source tree; run from the top folder.
 set -u
+# The makes below judge what make prints: flags of a make that runs this
+# script (-s, a jobserver) must not reach them.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 top=$(pwd)
 . tests/cli/lib.sh
 drvgen="$tmp/drvgen"
