@@ -131,7 +131,7 @@ RUNTIME_USER_H := $(wildcard runtime/common/*.h runtime/user/*.h)
 KIT := tests/golden/gen/ipc/expected
 IPC_TESTS := $(BUILD)/ipc/test_ipc_kit $(BUILD)/ipc/test_ipc_malformed $(BUILD)/ipc/test_ipc_std \
 	$(BUILD)/ipc/test_wire
-STD_IPC := $(wildcard generated/uart16550/io_file_*.c generated/uart16550/dev_serial_*.c \
+STD_IPC := $(wildcard generated/pcserial/io_file_*.c generated/pcserial/dev_serial_*.c \
 	generated/edu/edu_device_*.c)
 
 $(BUILD)/ipc/test_ipc_%: tests/ipc/test_ipc_%.c tests/ipc/kit_impl.c tests/ipc/kit_impl.h \
@@ -143,7 +143,7 @@ $(BUILD)/ipc/test_ipc_%: tests/ipc/test_ipc_%.c tests/ipc/kit_impl.c tests/ipc/k
 $(BUILD)/ipc/test_ipc_std: tests/ipc/test_ipc_std.c tests/ipc/serial_fake.c tests/ipc/edu_fake.c \
 		$(filter-out %_fuzz.c,$(STD_IPC)) $(wildcard tests/ipc/*_fake.h generated/*/*.h) \
 		$(RUNTIME_USER) $(RUNTIME_USER_H) | $(BUILD)/ipc
-	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Iruntime/common -Iruntime/user -Igenerated/uart16550 \
+	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Iruntime/common -Iruntime/user -Igenerated/pcserial \
 		-Igenerated/edu -Itests/ipc -o $@ $(filter %.c,$^) -lcmocka -lpthread
 
 $(BUILD)/ipc/test_wire: tests/ipc/test_wire.c $(KIT)/kit_store_client.c \
@@ -237,7 +237,7 @@ test-generated: $(BUILD)/drvgen $(BUILD)/tools/names_table
 		$(BUILD)/drvgen gen --check -o tests/golden/gen/$$c/expected tests/golden/gen/$$c || stale=1; \
 	done; \
 	[ $$stale = 0 ] || { echo "generated output is stale (diffs above): run 'make generate'"; exit 1; }
-	@set -e; n=0; for f in generated/*/* tests/golden/gen/*/expected/*; do \
+	@set -e; n=0; for f in generated/*/*.[ch] tests/golden/gen/*/expected/*.[ch]; do \
 		clang-format --style=file:generated/.clang-format "$$f" | cmp -s - "$$f" \
 			|| { echo "not clang-format clean: $$f"; exit 1; }; n=$$((n + 1)); done; \
 		echo "generated: up to date and clang-format clean ($$n files)"
@@ -297,7 +297,7 @@ endef
 
 # The server dispatch drvgen generates, one harness per protocol (a child's
 # covers its parents' dispatch too): raw messages in, never a crash.
-IPC_FUZZ := kit_tiered:$(KIT) dev_serial:generated/uart16550 edu_device:generated/edu
+IPC_FUZZ := kit_tiered:$(KIT) dev_serial:generated/pcserial edu_device:generated/edu
 ipc_fuzz_dir = $(word 2,$(subst :, ,$(filter $(1):%,$(IPC_FUZZ))))
 
 .SECONDEXPANSION:

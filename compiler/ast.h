@@ -108,6 +108,7 @@ struct manifest_ast {
 	VEC(struct manifest_match_ast) matches;
 	lstr_list provides;
 	lstr_list services;
+	lstr_list libraries; /* folders, relative to the manifest's */
 	VEC(struct manifest_cap_ast) caps;
 };
 

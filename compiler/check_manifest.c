@@ -574,6 +574,8 @@ void check_manifests(struct checker *c, struct manifest_ast *const *files, size_
 				    "version '%s' is not MAJOR.MINOR.PATCH, as in 1.0.0", m->version.s);
 		for (size_t i = 0; i < m->matches.len; i++)
 			check_match(c, drv, &m->matches.items[i]);
+		for (size_t i = 0; i < m->libraries.len; i++)
+			vec_push(c->arena, &drv->libraries, m->libraries.items[i].s);
 		resolve_interfaces(c, &m->provides, &drv->provides, "provided interface");
 		resolve_interfaces(c, &m->services, &drv->services, "service");
 		for (size_t i = 0; i < m->caps.len; i++) {

@@ -425,6 +425,10 @@ struct ir_driver {
 	ir_interface_list services;
 	VEC(struct ir_capability) caps;
 	VEC(const struct ir_device *) devices; /* whose blocks it binds, in order of first use */
+	/* Spec folders whose register maps and protocols joined the run for
+	 * it, and whose C files join its sources, as the manifest wrote them
+	 * (relative to its folder). */
+	VEC(const char *) libraries;
 };
 
 /* ---- the whole spec ---- */

@@ -5,8 +5,9 @@
 
 #include <string.h>
 
-static const char *const manifest_keys[] = {"driver",   "doc",      "version",      "match",
-					    "provides", "services", "capabilities", NULL};
+static const char *const manifest_keys[] = {"driver",	  "doc",       "version",
+					    "match",	  "provides",  "services",
+					    "libraries", "capabilities", NULL};
 static const char *const match_keys[] = {"pci", "isa", NULL};
 static const char *const pci_keys[] = {"vendor", "device", "subvendor", "subdevice",
 				       "class", "class_mask", NULL};
@@ -101,7 +102,7 @@ static void read_names(struct loader *l, const struct ynode *map, const char *ke
 		return;
 	for (uint32_t i = 0; i < list->len; i++) {
 		struct lstr s = {0};
-		if (yread_str(&l->r, list->u.items[i], "an interface name", &s.s)) {
+		if (yread_str(&l->r, list->u.items[i], key, &s.s)) {
 			s.pos = ypos(&l->r, list->u.items[i]);
 			vec_push(l->arena, out, s);
 		}
@@ -234,6 +235,7 @@ struct manifest_ast *manifest_load(struct arena *a, struct arena *scratch, struc
 			read_match(&l, m, match->u.items[i]);
 	read_names(&l, root, "provides", &m->provides);
 	read_names(&l, root, "services", &m->services);
+	read_names(&l, root, "libraries", &m->libraries);
 
 	const struct ynode *caps = yget(root, "capabilities");
 	if (caps && yexpect(&l.r, caps, YNODE_MAP, "capabilities")) {

@@ -674,6 +674,8 @@ static void name_driver(struct namer *n, struct ir_driver *d)
 	};
 	for (size_t i = 0; i < ARRAY_LEN(plain); i++)
 		add(n, &d->c, plain[i], vars, 2, NULL);
+	if (d->libraries.len)
+		add(n, &d->c, N_DRV_LIBRARIES, vars, 2, NULL);
 	const char *driver = c_symbol_name(&d->c, N_DRV_STRUCT);
 	add(n, &d->c, N_DRV_INIT, vars, 2, hook(n, "int", N_DRV_INIT, vars, driver, NULL));
 	add(n, &d->c, N_DRV_START, vars, 2, hook(n, "void", N_DRV_START, vars, driver, NULL));

@@ -177,6 +177,9 @@ const struct name_rule name_rules[N_RULE_COUNT] = {
 			     "the userspace server's main"},
 	[N_DRV_SKELETON] = {"{dn}.c", C_FILE, "file", NULL,
 			    "the author's code: a skeleton, written once"},
+	[N_DRV_LIBRARIES] = {"{dn}_libraries.txt", C_FILE, "file", "drivers with libraries",
+			     "the library folders whose C files join the driver's (build scripts "
+			     "read it)"},
 	[N_DRV_GUARD] = {"{DN}_DRIVER_H", C_ORDINARY, "macro", NULL, "the header's include guard"},
 	[N_DRV_CAPS] = {"{dn}_caps", C_TAG, "struct", NULL,
 			"the capabilities, bound by the runtime"},

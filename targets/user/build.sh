@@ -8,7 +8,8 @@
 #
 #   GENDIR/<driver>_main.c     names the driver (exactly one *_main.c)
 #   GENDIR/<driver>_driver.c   the driver description
-#   SPECDIR/<driver>.c         the author's code
+#   SPECDIR/<driver>.c         the author's code, and the C files of each
+#                              library folder GENDIR/<driver>_libraries.txt lists
 #   runtime/user/{drv_host,drv_server,drv_client,drv_socket}.c (+ drv_ioctl.c),
 #                              runtime/user/host/*.c (VFIO, UIO, DMA, timers, sandbox)
 #   GENDIR/*_server.c, *_regs_desc.c: put in an archive, so the linker takes
@@ -61,9 +62,21 @@ cc() {  # cc SRC OBJ
     "$CC" $WARN $CFLAGS $INC -c -o "$2" "$1"
 }
 
+# the libraries the manifest lists (GENDIR/<driver>_libraries.txt): each
+# folder's C files, and the folder on the include path
+LIBSRC=
+if [ -f "$GENDIR/${DRIVER}_libraries.txt" ]; then
+    for lib in $(grep -v '^#' "$GENDIR/${DRIVER}_libraries.txt"); do
+        dir=$(cd "$SPECDIR/$lib" && pwd) || { echo "$0: no library folder $SPECDIR/$lib" >&2; exit 1; }
+        INC="$INC -I$dir"
+        for f in "$dir"/*.c; do [ -f "$f" ] && LIBSRC="$LIBSRC $f"; done
+    done
+fi
+
 OBJS=
 n=0
-for src in "$GENDIR/${DRIVER}_main.c" "$GENDIR/${DRIVER}_driver.c" "$SPECDIR/$DRIVER.c" \
+# shellcheck disable=SC2086  # LIBSRC is a list of paths without spaces
+for src in "$GENDIR/${DRIVER}_main.c" "$GENDIR/${DRIVER}_driver.c" "$SPECDIR/$DRIVER.c" $LIBSRC \
            "$ROOT"/runtime/user/drv_host.c "$ROOT"/runtime/user/host/*.c \
            "$ROOT"/runtime/user/drv_server.c \
            "$ROOT"/runtime/user/drv_client.c "$ROOT"/runtime/user/drv_socket.c \

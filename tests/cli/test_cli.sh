@@ -29,7 +29,7 @@ expect_exit 2 "$drvgen" dump specs/edu
 expect_exit 2 "$drvgen" check --color=sometimes specs/edu
 
 # The specs check clean, silently.
-expect_exit 0 "$drvgen" check specs/edu specs/uart16550 dsl/std
+expect_exit 0 "$drvgen" check specs/edu specs/uart16550 specs/pcserial specs/pciserial dsl/std
 [ -s "$tmp/out" ] && fail "check prints nothing on stdout"
 [ -s "$tmp/err" ] && fail "a clean check prints nothing on stderr"
 
@@ -139,11 +139,11 @@ for f in specs/edu specs/edu/edu.idl specs/edu/edu.regs.yaml specs/edu/edu.manif
 done
 grep -q "^ $tmp/gen/edu.c$" "$tmp/edu.d" || fail "the skeleton, read for its handlers, is a prerequisite"
 mkdir "$tmp/with space"
-expect_exit 0 "$drvgen" gen --check -o generated/uart16550 --skeleton specs/uart16550 \
-	--depfile "$tmp/with space/u.d" --depfile-target 'out/a b$#.stamp' specs/uart16550
+expect_exit 0 "$drvgen" gen --check -o generated/pcserial --skeleton specs/pcserial \
+	--depfile "$tmp/with space/u.d" --depfile-target 'out/a b$#.stamp' specs/pcserial
 grep -q '^out/a\\ b\$\$\\#.stamp: \\$' "$tmp/with space/u.d" || fail "--depfile-target, escaped for make"
 grep -q '^ dsl/std/io.idl \\$' "$tmp/with space/u.d" || fail "the std file a spec uses is listed"
-grep -q '^ generated/uart16550/io_types.h \\$' "$tmp/with space/u.d" || fail "a stamp depends on the outputs"
+grep -q '^ generated/pcserial/io_types.h \\$' "$tmp/with space/u.d" || fail "a stamp depends on the outputs"
 expect_exit 2 "$drvgen" gen --depfile-target x -o "$tmp/gen" specs/edu
 expect_exit 2 "$drvgen" gen -o "$tmp/gen" --depfile "$tmp/no/such/dir/x.d" specs/edu
 expect_exit 1 "$drvgen" gen -o "$tmp/gen-bad" "$tmp/bad"

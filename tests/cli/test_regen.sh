@@ -12,14 +12,17 @@ top=$(pwd)
 drvgen=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 . tests/cli/lib.sh
 
-# copy_spec SPEC DEST ORDER - copies specs/SPEC into DEST, creating the
-# files in ORDER (sort or "sort -r"), so the folder lists them differently.
+# copy_spec SPEC DEST ORDER - copies the files of specs/SPEC into DEST,
+# creating them in ORDER (sort or "sort -r"), so the folder lists them
+# differently; and the library the spec lists beside it (pcserial's
+# ../uart16550), as a spec folder of its own would be.
 copy_spec() {
-	mkdir -p "$2"
-	for f in $(ls "specs/$1" | $3); do cp "specs/$1/$f" "$2/$f"; done
+	mkdir -p "$2" "$2/../uart16550"
+	for f in $(ls "specs/$1" | $3); do [ -f "specs/$1/$f" ] && cp "specs/$1/$f" "$2/$f"; done
+	cp specs/uart16550/*.regs.yaml "$2/../uart16550/"
 }
 
-for spec in edu uart16550; do
+for spec in edu pcserial; do
 	# Run 1: the folder, by a relative path, from a shallow folder.
 	copy_spec $spec "$tmp/one/$spec" sort
 	(cd "$tmp/one" && LC_ALL=C TZ=UTC "$drvgen" gen -o out --skeleton $spec $spec) \
@@ -38,9 +41,9 @@ for spec in edu uart16550; do
 	shift
 	(cd / && LC_ALL=POSIX "$drvgen" gen -o "$tmp/three" --skeleton "$deep/$spec" "$@" "$first") \
 		|| fail "$spec: gen from /"
-	# Run 4 (uart16550 uses the standard library): the std files named
+	# Run 4 (pcserial uses the standard library): the std files named
 	# on the command line instead of found for `use`.
-	if [ $spec = uart16550 ]; then
+	if [ $spec = pcserial ]; then
 		"$drvgen" gen -o "$tmp/four" --skeleton "$deep/$spec" dsl/std/io.idl "$deep/$spec" \
 			dsl/std/dev.idl || fail "$spec: gen with the std files named"
 		for f in generated/$spec/*; do

@@ -28,7 +28,7 @@ static void uart_driver_loads_its_protocol(void **state)
 {
 	(void)state;
 	struct run r;
-	run_paths(&r, "specs/uart16550", NULL);
+	run_paths(&r, "specs/pcserial", NULL);
 	assert_clean(&r);
 	const struct ir_driver *d = r.ir->drivers.items[0];
 	assert_string_equal(d->name, "pcserial");
