@@ -217,9 +217,10 @@ $(BUILD)/generate:
 
 # generated/ and the golden outputs are what drvgen makes now (gen --check
 # prints a diff for each stale file, and names each missing one), and are
-# clang-format clean against generated/.clang-format; the docs' tables of
-# names are the naming pass's.
-test-generated: $(BUILD)/drvgen $(BUILD)/tools/names_table
+# clang-format clean against generated/.clang-format, as is what random
+# specs with long names make; the docs' tables of names are the naming
+# pass's.
+test-generated: $(BUILD)/drvgen $(BUILD)/tools/names_table $(BUILD)/tools/synth_idl
 	$(BUILD)/tools/names_table --check $(NAMES_DOCS)
 	@stale=0; for s in $(SPECS); do \
 		$(BUILD)/drvgen gen --check -o generated/$$s --skeleton specs/$$s specs/$$s || stale=1; \
@@ -232,6 +233,7 @@ test-generated: $(BUILD)/drvgen $(BUILD)/tools/names_table
 		clang-format --style=file:generated/.clang-format "$$f" | cmp -s - "$$f" \
 			|| { echo "not clang-format clean: $$f"; exit 1; }; n=$$((n + 1)); done; \
 		echo "generated: up to date and clang-format clean ($$n files)"
+	sh tests/cli/test_layout.sh $(BUILD)/drvgen $(BUILD)/tools/synth_idl
 
 # Generated code compiles everywhere it must, misuse does not compile, and
 # accessors cost what hand-written volatile accesses cost.
