@@ -15,13 +15,16 @@ BUILD   ?= build
 GEN     := $(BUILD)/gen
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -pedantic
-CPPFLAGS_ALL := -D_XOPEN_SOURCE=700 -Icompiler -I$(GEN) $(CPPFLAGS)
+# runtime/common: drv_wire.h, the message format the compiler checks specs
+# against and the generated code and runtimes carry.
+CPPFLAGS_ALL := -D_XOPEN_SOURCE=700 -Icompiler -Iruntime/common -I$(GEN) $(CPPFLAGS)
 LIBS    := -lyaml -ljansson
 
 COMPILER_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
 COMPILER_OBJ := $(patsubst compiler/%.c,$(BUILD)/compiler/%.o,$(COMPILER_SRC)) \
 		$(GEN)/idl.tab.o $(GEN)/idl.lex.o $(GEN)/std_library.o
-HEADERS := $(wildcard compiler/*.h) compiler/diag_codes.def $(GEN)/idl.tab.h $(GEN)/idl.lex.h
+HEADERS := $(wildcard compiler/*.h) compiler/diag_codes.def runtime/common/drv_wire.h \
+	$(GEN)/idl.tab.h $(GEN)/idl.lex.h
 
 .PHONY: all
 all: $(BUILD)/drvgen

@@ -10,6 +10,11 @@
 
 #include "diag.h"
 
+/* The message format's limits (DRV_HEADER_SIZE, DRV_MAX_MESSAGE,
+ * DRV_MAX_CAPS): defined once, where every transport and the generated code
+ * read them. */
+#include "drv_wire.h"
+
 /* ---- the C names of generated code (names.c) ----
  * The naming pass runs once the IR is checked and records every name the
  * generated C defines for an item, and each function's signature as types
@@ -345,11 +350,6 @@ struct ir_interface {
 	const char *deprecated;
 	unsigned since;
 	bool close_on_malformed; /* @malformed("close"): drop the client, do not reply */
-};
-
-enum {
-	WIRE_HEADER_SIZE = 24,
-	WIRE_MAX_MESSAGE = 65536,
 };
 
 /* ---- manifests ---- */
