@@ -63,7 +63,8 @@ $(BUILD)/compiler $(GEN) $(BUILD)/tests $(BUILD)/fuzz:
 DEB_PACKAGES := make gcc g++ clang clang-format libclang-rt-dev flex bison pkg-config \
 	libyaml-dev libjansson-dev libcmocka-dev jq binutils sparse \
 	libseccomp-dev rpcsvc-proto libtirpc-dev \
-	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod
+	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod \
+	e2fsprogs fio iperf3 socat
 
 .PHONY: deps
 deps:
@@ -90,7 +91,8 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/libdrvgen.a | $(B
 
 # Host tests of generated code on the simulated bus (runtime/sim).
 SIM_INCLUDES := -Iruntime/sim -Iruntime/common -Itests/models
-SIM_TESTS := $(BUILD)/sim/test_edu_sim $(BUILD)/sim/test_access_sim $(BUILD)/sim/test_edu_driver
+SIM_TESTS := $(BUILD)/sim/test_edu_sim $(BUILD)/sim/test_access_sim $(BUILD)/sim/test_edu_driver \
+	$(BUILD)/sim/test_pci_sim
 SIM_HEADERS := $(wildcard runtime/*/*.h tests/models/*.h)
 
 $(BUILD)/sim/test_edu_sim: tests/sim/test_edu_sim.c tests/models/edu_model.c runtime/sim/drv_sim.c \
@@ -108,6 +110,11 @@ $(BUILD)/sim/test_edu_driver: tests/sim/test_edu_driver.c tests/models/edu_model
 		$(wildcard generated/edu/*.h) $(SIM_HEADERS) | $(BUILD)/sim
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) $(SIM_INCLUDES) -Igenerated/edu \
 		-Iruntime/user -o $@ $(filter %.c,$^) -lcmocka
+
+# The PCI capability walk (runtime/common/drv_pci.h) over a config space.
+$(BUILD)/sim/test_pci_sim: tests/sim/test_pci_sim.c runtime/sim/drv_sim.c $(SIM_HEADERS) \
+		runtime/common/drv_pci.h | $(BUILD)/sim
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) $(SIM_INCLUDES) -o $@ $(filter %.c,$^) -lcmocka
 
 $(BUILD)/sim/test_access_sim: tests/sim/test_access_sim.c tests/models/regfile_model.c \
 		runtime/sim/drv_sim.c tests/golden/gen/access/expected/acc_regs_desc.c \
@@ -182,7 +189,9 @@ test-clang:
 
 # Each spec folder's output lives, committed, in generated/<spec>; focused
 # inputs keep theirs in tests/golden/gen/<case>/expected.
-SPECS := edu uart16550
+# Every folder of specs/ that holds spec files.
+GEN_SPECS := $(sort $(patsubst specs/%/,%,$(dir $(wildcard specs/*/*.idl specs/*/*.regs.yaml \
+	specs/*/*.manifest.yaml))))
 GOLDEN_GEN := $(notdir $(wildcard tests/golden/gen/*))
 
 # `make generate` reruns drvgen for a spec only when a file its last run read
@@ -192,7 +201,7 @@ GOLDEN_GEN := $(notdir $(wildcard tests/golden/gen/*))
 # generated files are written only when their bytes change, so they keep
 # their times, and what is built from an unchanged one is not rebuilt.
 DRVGEN := $(BUILD)/drvgen
-SPEC_STAMPS := $(SPECS:%=$(BUILD)/generate/spec-%.stamp)
+SPEC_STAMPS := $(GEN_SPECS:%=$(BUILD)/generate/spec-%.stamp)
 GEN_STAMPS := $(SPEC_STAMPS) $(GOLDEN_GEN:%=$(BUILD)/generate/golden-%.stamp)
 -include $(GEN_STAMPS:.stamp=.d)
 
@@ -225,7 +234,7 @@ $(BUILD)/generate:
 # pass's.
 test-generated: $(BUILD)/drvgen $(BUILD)/tools/names_table $(BUILD)/tools/synth_idl
 	$(BUILD)/tools/names_table --check $(NAMES_DOCS)
-	@stale=0; for s in $(SPECS); do \
+	@stale=0; for s in $(GEN_SPECS); do \
 		$(BUILD)/drvgen gen --check -o generated/$$s --skeleton specs/$$s specs/$$s || stale=1; \
 	done; \
 	for c in $(GOLDEN_GEN); do \
@@ -352,15 +361,16 @@ include targets/qemu/qemu.mk
 # the stubs, and a method the driver skeleton lacks stops the build (E0601).
 drivers qemu-clients: $(if $(filter generated,$(QEMU_GEN)),$(SPEC_STAMPS))
 
-# From the specs to drivers running on QEMU: check the specs, generate both
-# drivers afresh, build edu and pcserial as kernel modules and as userspace
-# servers, boot QEMU and run the same clients against each.
+# From the specs to drivers running on QEMU: check the specs, generate every
+# driver afresh, build each as a kernel module and as a userspace server,
+# boot QEMU and run the same clients against each.
 .PHONY: demo
 demo: $(BUILD)/drvgen
-	$(BUILD)/drvgen check specs/edu specs/uart16550 dsl/std
-	@echo "drvgen: specs/edu, specs/uart16550 and dsl/std check clean"
+	@set -e; for s in $(GEN_SPECS); do $(BUILD)/drvgen check specs/$$s; done
+	$(BUILD)/drvgen check dsl/std
+	@echo "drvgen: $(GEN_SPECS:%=specs/%) and dsl/std check clean"
 	@rm -rf $(BUILD)/demo/gen
-	@set -e; for s in $(SPECS); do \
+	@set -e; for s in $(GEN_SPECS); do \
 		echo "$(BUILD)/drvgen gen --skeleton specs/$$s -o $(BUILD)/demo/gen/$$s specs/$$s"; \
 		$(BUILD)/drvgen gen --skeleton specs/$$s -o $(BUILD)/demo/gen/$$s specs/$$s; done
 	@$(MAKE) --no-print-directory QEMU_GEN=$(BUILD)/demo/gen DRIVERS=$(BUILD)/demo/drivers \

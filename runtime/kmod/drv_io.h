@@ -9,22 +9,30 @@
 
 #include <linux/bug.h>
 #include <linux/io.h>
+#include <linux/pci.h>
 #include <linux/types.h>
 
 struct drv_io {
 	void __iomem *base;  /* MMIO: the mapping */
-	unsigned long port;  /* port I/O: the first port */
+	unsigned long port;  /* port I/O: the first port; config space: the first byte */
+	struct pci_dev *pdev; /* config space: the device */
 };
 
 static inline struct drv_io drv_io_mmio(void __iomem *base)
 {
-	struct drv_io io = {base, 0};
+	struct drv_io io = {base, 0, NULL};
 	return io;
 }
 
 static inline struct drv_io drv_io_pio(unsigned long port)
 {
-	struct drv_io io = {NULL, port};
+	struct drv_io io = {NULL, port, NULL};
+	return io;
+}
+
+static inline struct drv_io drv_io_config(struct pci_dev *pdev, unsigned long offset)
+{
+	struct drv_io io = {NULL, offset, pdev};
 	return io;
 }
 
@@ -73,6 +81,55 @@ static inline void drv_pio_write32(struct drv_io io, u64 off, u32 v) { outl(v, i
 #define drv_pio_write8_relaxed drv_pio_write8
 #define drv_pio_write16_relaxed drv_pio_write16
 #define drv_pio_write32_relaxed drv_pio_write32
+
+/* Configuration space through the PCI core, which serializes accesses
+ * (pci_lock) and is safe in atomic context. A failed read gives all ones,
+ * as a missing device's would. */
+static inline u8 drv_cfg_read8(struct drv_io io, u64 off)
+{
+	u8 v;
+
+	pci_read_config_byte(io.pdev, (int)(io.port + off), &v);
+	return v;
+}
+
+static inline u16 drv_cfg_read16(struct drv_io io, u64 off)
+{
+	u16 v;
+
+	pci_read_config_word(io.pdev, (int)(io.port + off), &v);
+	return v;
+}
+
+static inline u32 drv_cfg_read32(struct drv_io io, u64 off)
+{
+	u32 v;
+
+	pci_read_config_dword(io.pdev, (int)(io.port + off), &v);
+	return v;
+}
+
+static inline void drv_cfg_write8(struct drv_io io, u64 off, u8 v)
+{
+	pci_write_config_byte(io.pdev, (int)(io.port + off), v);
+}
+
+static inline void drv_cfg_write16(struct drv_io io, u64 off, u16 v)
+{
+	pci_write_config_word(io.pdev, (int)(io.port + off), v);
+}
+
+static inline void drv_cfg_write32(struct drv_io io, u64 off, u32 v)
+{
+	pci_write_config_dword(io.pdev, (int)(io.port + off), v);
+}
+
+#define drv_cfg_read8_relaxed drv_cfg_read8
+#define drv_cfg_read16_relaxed drv_cfg_read16
+#define drv_cfg_read32_relaxed drv_cfg_read32
+#define drv_cfg_write8_relaxed drv_cfg_write8
+#define drv_cfg_write16_relaxed drv_cfg_write16
+#define drv_cfg_write32_relaxed drv_cfg_write32
 
 /* An out-of-range register index is a driver bug about to touch a register
  * outside its array: stop here rather than there. */

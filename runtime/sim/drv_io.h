@@ -2,6 +2,8 @@
  *
  * Every access becomes a call into a device model written in C, and may be
  * recorded in a trace decoded to register and field names (drv_sim.h).
+ * MMIO, port I/O and configuration space are alike here: each is a window
+ * on the bus that a model answers.
  */
 #ifndef DRV_IO_H
 #define DRV_IO_H
@@ -61,6 +63,9 @@ DRV_SIM_ACCESS(mmio, 64)
 DRV_SIM_ACCESS(pio, 8)
 DRV_SIM_ACCESS(pio, 16)
 DRV_SIM_ACCESS(pio, 32)
+DRV_SIM_ACCESS(cfg, 8)
+DRV_SIM_ACCESS(cfg, 16)
+DRV_SIM_ACCESS(cfg, 32)
 DRV_SIM_RELAXED(mmio, 8)
 DRV_SIM_RELAXED(mmio, 16)
 DRV_SIM_RELAXED(mmio, 32)
@@ -68,6 +73,9 @@ DRV_SIM_RELAXED(mmio, 64)
 DRV_SIM_RELAXED(pio, 8)
 DRV_SIM_RELAXED(pio, 16)
 DRV_SIM_RELAXED(pio, 32)
+DRV_SIM_RELAXED(cfg, 8)
+DRV_SIM_RELAXED(cfg, 16)
+DRV_SIM_RELAXED(cfg, 32)
 #undef DRV_SIM_ACCESS
 #undef DRV_SIM_RELAXED
 

@@ -16,20 +16,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* The server's view of the device's configuration space (runtime/user/host). */
+struct drv_config_space;
+
 struct drv_io {
 	volatile uint8_t *base; /* MMIO: the mapping */
-	uint16_t port;          /* port I/O: the first port */
+	uint16_t port;          /* port I/O: the first port; config space: the first byte */
+	const struct drv_config_space *config; /* config space: the device's */
 };
 
 static inline struct drv_io drv_io_mmio(volatile void *base)
 {
-	struct drv_io io = {(volatile uint8_t *)base, 0};
+	struct drv_io io = {(volatile uint8_t *)base, 0, NULL};
 	return io;
 }
 
 static inline struct drv_io drv_io_pio(uint16_t port)
 {
-	struct drv_io io = {NULL, port};
+	struct drv_io io = {NULL, port, NULL};
+	return io;
+}
+
+static inline struct drv_io drv_io_config(const struct drv_config_space *config, uint16_t offset)
+{
+	struct drv_io io = {NULL, offset, config};
 	return io;
 }
 
@@ -116,13 +126,42 @@ static inline void drv_pio_write32(struct drv_io io, uint64_t off, uint32_t v)
 	__asm__ __volatile__("outl %0, %w1" : : "a"(v), "Nd"((uint16_t)(io.port + off)) : "memory");
 }
 
-/* Port instructions are ordered by the CPU and carry a compiler barrier. */
+/* Configuration space is a file the server reads and writes
+ * (runtime/user/host/config.c); a write the manifest does not grant is
+ * refused there, and by the sandbox. */
+uint32_t drv_config_read(const struct drv_config_space *config, unsigned off, unsigned bytes);
+void drv_config_write(const struct drv_config_space *config, unsigned off, unsigned bytes,
+		      uint32_t v);
+
+#define DRV_CFG(bits)                                                                     \
+	static inline uint##bits##_t drv_cfg_read##bits(struct drv_io io, uint64_t off)   \
+	{                                                                                 \
+		return (uint##bits##_t)drv_config_read(io.config, (unsigned)(io.port + off),  \
+						      bits / 8);                         \
+	}                                                                                 \
+	static inline void drv_cfg_write##bits(struct drv_io io, uint64_t off, uint##bits##_t v) \
+	{                                                                                 \
+		drv_config_write(io.config, (unsigned)(io.port + off), bits / 8, v);      \
+	}
+DRV_CFG(8)
+DRV_CFG(16)
+DRV_CFG(32)
+#undef DRV_CFG
+
+/* Port instructions are ordered by the CPU and carry a compiler barrier;
+ * so is a system call. */
 #define drv_pio_read8_relaxed drv_pio_read8
 #define drv_pio_read16_relaxed drv_pio_read16
 #define drv_pio_read32_relaxed drv_pio_read32
 #define drv_pio_write8_relaxed drv_pio_write8
 #define drv_pio_write16_relaxed drv_pio_write16
 #define drv_pio_write32_relaxed drv_pio_write32
+#define drv_cfg_read8_relaxed drv_cfg_read8
+#define drv_cfg_read16_relaxed drv_cfg_read16
+#define drv_cfg_read32_relaxed drv_cfg_read32
+#define drv_cfg_write8_relaxed drv_cfg_write8
+#define drv_cfg_write16_relaxed drv_cfg_write16
+#define drv_cfg_write32_relaxed drv_cfg_write32
 
 /* An array index past the end at run time: a driver bug, stopped before it
  * touches a register outside the array. */

@@ -1,66 +1,100 @@
 #!/bin/bash
-# e2e.sh [--demo] OUTDIR DRIVERS CLIENTS - the QEMU end-to-end run behind
-# `make qemu-test` and `make demo`.
+# e2e.sh [--demo] OUTDIR DRIVERS CLIENTS SPECDIR... - the QEMU end-to-end run
+# behind `make qemu-test` and `make demo` (targets/qemu/README.md).
 #
-#   DRIVERS   kmod/{edu,pcserial,drv_uio_irq}.ko and user/{edu,pcserial}-server
+#   DRIVERS   kmod/{drvgen,drv_uio_irq,<driver>}.ko and user/<driver>-server
 #             (targets/kmod/build.sh, targets/user/build.sh)
-#   CLIENTS   edu_check, serial_echo, serial_block (targets/qemu/clients)
+#   CLIENTS   <spec>/<client>: each spec's test clients (build_clients.sh)
+#   SPECDIR   a spec folder with a qemu/test.sh: its QEMU_ARGS go on the
+#             QEMU command line, its FIFOS are made, its MODULES and
+#             BINARIES are copied into the image, its HOST command runs on
+#             the host while the guest does, and the guest runs its
+#             spec_kmod and spec_user
 #
-# Stages OUTDIR/stage (bin/, kmod/, run = guest_run.sh), builds
-# OUTDIR/e2e.cpio.gz, boots it with run.sh and com2_host.sh driving COM2,
-# and judges: exit 0 iff the guest and the host side both passed and no
-# "not ok" line appeared.  Missing drivers are staged as missing: the guest
-# reports each as "not ok" and goes on with the rest.
+# Stages OUTDIR/stage (bin/, kmod/, specs/, lib.sh, run = guest_run.sh),
+# builds OUTDIR/e2e.cpio.gz, boots it once with run.sh, and judges: exit 0
+# iff the guest and every host command passed and no "not ok" line
+# appeared.  Missing drivers are staged as missing: the guest reports each
+# as "not ok" and goes on with the rest.
 #
-# Files: OUTDIR/console.log (the guest console), OUTDIR/host.out (the host
-# side), OUTDIR/results.out (both: what is judged), OUTDIR/run.out (what
-# run.sh printed).  --demo prints a short summary after the run.
-# Guard: DRVGEN_QEMU_TIMEOUT (default 600 s) for the whole boot.
+# Files: OUTDIR/console.log (the guest console), OUTDIR/host-<spec>.out
+# (each host command's), OUTDIR/results.out (all of them: what is judged),
+# OUTDIR/run.out (what run.sh printed).  --demo prints a short summary.
+# Guard: DRVGEN_QEMU_TIMEOUT (default 900 s) for the whole boot.
 set -u
 
 DEMO=0
 if [ "${1:-}" = --demo ]; then DEMO=1; shift; fi
-[ $# -eq 3 ] || { echo "usage: e2e.sh [--demo] OUTDIR DRIVERS CLIENTS" >&2; exit 2; }
+[ $# -ge 4 ] || { echo "usage: e2e.sh [--demo] OUTDIR DRIVERS CLIENTS SPECDIR..." >&2; exit 2; }
 OUT=$1 DRIVERS=$2 CLIENTS=$3
+shift 3
 HERE=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
 
 STAGE=$OUT/stage
-rm -rf "$STAGE"
-mkdir -p "$STAGE/bin" "$STAGE/kmod"
-for c in edu_check serial_echo serial_block; do
-    cp "$CLIENTS/$c" "$STAGE/bin/" || exit 1
-done
-for s in edu pcserial; do
-    if [ -x "$DRIVERS/user/$s-server" ]; then cp "$DRIVERS/user/$s-server" "$STAGE/bin/"
-    else echo "e2e: $DRIVERS/user/$s-server missing; the guest will report it" >&2; fi
-done
-for m in edu pcserial drv_uio_irq; do
-    if [ -f "$DRIVERS/kmod/$m.ko" ]; then cp "$DRIVERS/kmod/$m.ko" "$STAGE/kmod/"
-    else echo "e2e: $DRIVERS/kmod/$m.ko missing; the guest will report it" >&2; fi
-done
+rm -rf "$STAGE" "$OUT"/host-*.out
+mkdir -p "$STAGE/bin" "$STAGE/kmod" "$STAGE/specs"
 cp "$HERE/guest_run.sh" "$STAGE/run"
+cp "$HERE/guest_lib.sh" "$STAGE/lib.sh"
 chmod 755 "$STAGE/run"
+for m in "$DRIVERS"/kmod/*.ko; do [ -f "$m" ] && cp "$m" "$STAGE/kmod/"; done
+for s in "$DRIVERS"/user/*-server; do [ -x "$s" ] && cp "$s" "$STAGE/bin/"; done
 
-"$HERE/mkinitramfs.sh" "$OUT/e2e.cpio.gz" "$STAGE" || exit 1
+# spec_var SPECDIR NAME: a variable its qemu/test.sh sets
+spec_var() { (. "$1/qemu/test.sh" >/dev/null 2>&1; eval "printf '%s' \"\${$2:-}\""); }
 
-echo "e2e: booting QEMU (TCG); the guest tests the kernel-module target, then the userspace-server target"
+QEMU_ARGS=() FIFO_ARGS=() HOSTS=() EXTRA_MODULES="" BINARIES=""
+for dir in "$@"; do
+    spec=$(basename "$dir")
+    [ -f "$dir/qemu/test.sh" ] || { echo "e2e: $dir has no qemu/test.sh" >&2; exit 2; }
+    cp "$dir/qemu/test.sh" "$STAGE/specs/$spec.sh"
+    mkdir -p "$STAGE/bin/$spec"
+    for c in $(spec_var "$dir" CLIENTS); do
+        if [ -x "$CLIENTS/$spec/$c" ]; then cp "$CLIENTS/$spec/$c" "$STAGE/bin/$spec/"
+        else echo "e2e: $CLIENTS/$spec/$c missing; the guest will report it" >&2; fi
+    done
+    # shellcheck disable=SC2207  # the arguments are plain words
+    QEMU_ARGS+=($(spec_var "$dir" QEMU_ARGS))
+    for f in $(spec_var "$dir" FIFOS); do FIFO_ARGS+=(-f "$f"); done
+    EXTRA_MODULES="$EXTRA_MODULES $(spec_var "$dir" MODULES)"
+    BINARIES="$BINARIES $(spec_var "$dir" BINARIES)"
+    h=$(spec_var "$dir" HOST)
+    if [ -n "$h" ]; then
+        # the spec's own qemu/ folder first, then this one's scripts
+        HOSTS+=("cd '$HERE' && PATH='$(cd "$dir/qemu" && pwd):$HERE:'\"\$PATH\" exec bash -c '$h' > '$OUT/host-$spec.out' 2>&1")
+    fi
+done
+
+EXTRA_MODULES=$EXTRA_MODULES BINARIES=$BINARIES "$HERE/mkinitramfs.sh" "$OUT/e2e.cpio.gz" "$STAGE" || exit 1
+
+# Every host command at once, and the monitor agent (monitor_agent.sh);
+# the host side fails if any does.
+HOSTS+=("cd '$HERE' && exec bash monitor_agent.sh > '$OUT/host-monitor.out' 2>&1")
+HOST_CMD=""
+for h in "${HOSTS[@]}"; do HOST_CMD="$HOST_CMD ( $h ) & pids=\"\$pids \$!\";"; done
+HOST_CMD="pids=;$HOST_CMD rc=0; for p in \$pids; do wait \$p || rc=1; done; exit \$rc"
+
+echo "e2e: booting QEMU (TCG) with: ${QEMU_ARGS[*]}"
+echo "e2e: the guest tests the kernel-module target, then the userspace-server target"
 start=$(date +%s.%N)
 # the console reaches the terminal as it comes (sed -u), \r and SeaBIOS's
 # escape sequences stripped
-# The host side writes to its own file: sharing stdout with the console
-# would splice its lines into the guest's mid-line.
-"$HERE/run.sh" -t "${DRVGEN_QEMU_TIMEOUT:-600}" -l "$OUT/console.log" \
-    -H "exec bash '$HERE/com2_host.sh' kmod user > '$OUT/host.out' 2>&1" "$OUT/e2e.cpio.gz" 2>&1 |
+"$HERE/run.sh" -t "${DRVGEN_QEMU_TIMEOUT:-900}" -l "$OUT/console.log" "${FIFO_ARGS[@]}" \
+    -H "$HOST_CMD" "$OUT/e2e.cpio.gz" -- "${QEMU_ARGS[@]}" 2>&1 |
     tr -d '\r' | sed -u 's/\x1b[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$OUT/run.out"
 rc=${PIPESTATUS[0]}
 end=$(date +%s.%N)
 secs=$(echo "$start $end" | awk '{ printf "%.1f", $2 - $1 }')
-echo
-echo "#### host side: COM2 (com2_host.sh)"
-cat "$OUT/host.out" 2>/dev/null
+for f in "$OUT"/host-*.out; do
+    [ -f "$f" ] || continue
+    echo
+    echo "#### host side: $(basename "$f" .out)"
+    cat "$f"
+done
 
 # every result line: the guest's (its console log) and the host side's
-{ tr -d '\r' < "$OUT/console.log"; cat "$OUT/host.out" 2>/dev/null; } > "$OUT/results.out"
+{ tr -d '\r' < "$OUT/console.log"; cat "$OUT"/host-*.out 2>/dev/null; } > "$OUT/results.out"
 pass=$(grep -c '^ok ' "$OUT/results.out")
 fail=$(grep -c '^not ok ' "$OUT/results.out")
 echo
@@ -70,17 +104,13 @@ if [ "$DEMO" = 1 ]; then
         local re; re=$(printf '%s|' "$@"); re=${re%|}
         echo "$(grep -Ec "^ok [0-9-]+ ($re): " "$OUT/results.out") ok, $(grep -Ec "^not ok [0-9-]+ ($re): " "$OUT/results.out") not ok"
     }
-    key() {     # key TAG: the headline results of the edu checks of TAG
-        grep -E "^(not )?ok [0-9]+ $1: (ident|factorial\(12\)|4 KiB read back)" "$OUT/results.out" |
-            sed -E "s|^ok [0-9]+ $1: ||; s|^not ok [0-9]+ $1: |NOT OK: |" | paste -sd ';' - | sed 's/;/; /g'
-    }
-    echo "==== drvgen demo: one spec, two targets, the same client ===="
-    echo "  edu.ko (kernel module):   $(key kmod/edu)"
-    echo "  edu-server (userspace):   $(key user/edu)"
-    echo "  COM2 echo, host side:     $(grep -E '^(not )?ok [0-9]+ host: COM2: [a-z]+: sent' "$OUT/results.out" | sed -E 's/^ok [0-9]+ host: COM2: //; s/^not ok [0-9]+ host: COM2: /NOT OK: /' | paste -sd ';' - | sed 's/;/; /g')"
+    echo "==== drvgen demo: each spec, two targets, the same clients ===="
     echo "  kernel-module checks:     $(tally 'kmod(/[a-z-]+)?')"
     echo "  userspace-server checks:  $(tally 'user(/[a-z-]+)?')"
     echo "  host side:                $(tally host)"
+    grep -E '^(not )?ok [0-9]+ (kmod|user)/[a-z-]+: ' "$OUT/results.out" |
+        sed -E 's/^(not ok|ok) [0-9]+ ([^:]*):.*/\2 \1/' | sort | uniq -c |
+        awk '{ printf "  %-26s %s %s\n", $2 ":", $1, $3 ($4 ? " " $4 : "") }'
 fi
 echo "e2e: $pass ok, $fail not ok; run.sh exit status $rc; console log $OUT/console.log"
 echo "e2e: QEMU run time ${secs} s (run.sh wall time: boot, the tests of both targets, poweroff; TCG)"

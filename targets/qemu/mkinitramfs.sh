@@ -5,17 +5,26 @@
 #   /bin/busybox, /bin/sh          (other applet links: `busybox --install -s`
 #                                  in /init at boot)
 #   /init                          (copied from targets/qemu/init)
-#   /lib/modules/<kver>/...        uio.ko, uio_pci_generic.ko and their
+#   /lib/modules/<kver>/...        MODULES and EXTRA_MODULES and their
 #                                  modules.dep dependencies, uncompressed
-#   /etc/drvgen-modules            the .ko paths, in load order, for /init
+#   /etc/drvgen-modules            the .ko paths of MODULES, in load order,
+#                                  for /init
+#   /etc/drvgen-mod/NAME           each EXTRA_MODULES module's load order
 #   /stage/...                     a copy of STAGE_DIR (test binaries, .ko
 #                                  files, the optional /stage/run script)
 #
 # Environment overrides:
 #   KVER      kernel version (default: newest /boot/vmlinuz-*; never `uname -r`,
 #             the host kernel is not the guest kernel)
-#   MODULES   space-separated module names (default "uio uio_pci_generic";
-#             dependencies are added from modules.dep)
+#   MODULES   space-separated module names loaded at boot (default "uio
+#             uio_pci_generic vfio vfio_iommu_type1 vfio-pci"; dependencies
+#             are added from modules.dep)
+#   BINARIES  programs of the host to copy in (names on the PATH, or
+#             paths), into /usr/bin, with the shared libraries ldd names
+#             (at their own paths) and the dynamic loader: mke2fs, fio...
+#   EXTRA_MODULES  modules copied in but not loaded: the guest loads one with
+#             `load_module NAME` (guest_lib.sh), which reads its load order
+#             (dependencies first) from /etc/drvgen-mod/NAME
 #   MODDIR    module tree to take them from (default /lib/modules/$KVER)
 #   BUSYBOX   static busybox binary (default /bin/busybox)
 #   SOURCE_DATE_EPOCH  timestamp stamped on every file (default 0)
@@ -32,7 +41,8 @@ STAGE=$2
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUSYBOX=${BUSYBOX:-/bin/busybox}
-MODULES=${MODULES:-"uio uio_pci_generic"}
+MODULES=${MODULES:-"uio uio_pci_generic vfio vfio_iommu_type1 vfio-pci"}
+EXTRA_MODULES=${EXTRA_MODULES:-}
 EPOCH=${SOURCE_DATE_EPOCH:-0}
 
 if [ -z "${KVER:-}" ]; then
@@ -90,42 +100,71 @@ chmod 755 "$ROOT/init"
 add_mod() {                   # append $1 unless already listed
     grep -qxF "$1" "$LIST" || echo "$1" >> "$LIST"
 }
-for m in $MODULES; do
+# load_order MODULE: its modules.dep paths, dependencies first (nothing for
+# a built-in module)
+load_order() {
     # "uio-pci-generic" and "uio_pci_generic" name the same module
-    pat=$(echo "$m" | sed 's/[-_]/[-_]/g')
+    pat=$(echo "$1" | sed 's/[-_]/[-_]/g')
     line=$(grep -E "(^|/)${pat}\.ko(\.(xz|gz|zst))?:" "$MODDIR/modules.dep" | head -n 1 || true)
     if [ -z "$line" ]; then
         if grep -qE "/${pat}\.ko\$" "$MODDIR/modules.builtin" 2>/dev/null; then
-            echo "$0: note: '$m' is built into the kernel, nothing to load" >&2
-            continue
+            echo "$0: note: '$1' is built into the kernel, nothing to load" >&2
+            return 0
         fi
-        echo "$0: module '$m' not found in $MODDIR/modules.dep" >&2
-        exit 1
+        echo "$0: module '$1' not found in $MODDIR/modules.dep" >&2
+        return 1
     fi
     # deps reversed (tac in sed), then the module itself
-    for d in $(echo "${line#*:}" | tr ' ' '\n' | sed '/^$/d;1!G;h;$!d'); do
-        add_mod "$d"
-    done
-    add_mod "${line%%:*}"
+    echo "${line#*:}" | tr ' ' '\n' | sed '/^$/d;1!G;h;$!d'
+    echo "${line%%:*}"
+}
+# guest_path REL: where module REL is in the image (stored uncompressed)
+guest_path() {
+    rel=${1%.xz}; rel=${rel%.gz}; rel=${rel%.zst}
+    echo "/lib/modules/$KVER/$rel"
+}
+for m in $MODULES; do
+    order=$(load_order "$m") || exit 1
+    for d in $order; do add_mod "$d"; done
+done
+: > "$ROOT/etc/drvgen-modules"
+while IFS= read -r rel; do guest_path "$rel" >> "$ROOT/etc/drvgen-modules"; done < "$LIST"
+mkdir -p "$ROOT/etc/drvgen-mod"
+for m in $EXTRA_MODULES; do
+    order=$(load_order "$m") || exit 1
+    : > "$ROOT/etc/drvgen-mod/$m"
+    for d in $order; do add_mod "$d"; guest_path "$d" >> "$ROOT/etc/drvgen-mod/$m"; done
 done
 
-: > "$ROOT/etc/drvgen-modules"
 while IFS= read -r rel; do
     # Store modules uncompressed: busybox insmod may not understand .ko.xz /
     # .ko.zst, and the guest then needs no decompressor.  Nothing is lost:
     # the signature sits inside the uncompressed .ko.
-    dst=${rel%.xz}; dst=${dst%.gz}; dst=${dst%.zst}
-    mkdir -p "$ROOT/lib/modules/$KVER/$(dirname "$rel")"
+    dst=$(guest_path "$rel")
+    mkdir -p "$ROOT$(dirname "$dst")"
     case "$rel" in
-        *.ko.xz)  xz -dc     "$MODDIR/$rel" > "$ROOT/lib/modules/$KVER/$dst" ;;
-        *.ko.gz)  gzip -dc   "$MODDIR/$rel" > "$ROOT/lib/modules/$KVER/$dst" ;;
-        *.ko.zst) zstd -qdc  "$MODDIR/$rel" > "$ROOT/lib/modules/$KVER/$dst" ;;
-        *.ko)     cp         "$MODDIR/$rel"   "$ROOT/lib/modules/$KVER/$dst" ;;
+        *.ko.xz)  xz -dc     "$MODDIR/$rel" > "$ROOT$dst" ;;
+        *.ko.gz)  gzip -dc   "$MODDIR/$rel" > "$ROOT$dst" ;;
+        *.ko.zst) zstd -qdc  "$MODDIR/$rel" > "$ROOT$dst" ;;
+        *.ko)     cp         "$MODDIR/$rel"   "$ROOT$dst" ;;
         *) echo "$0: unexpected module file $rel" >&2; exit 1 ;;
     esac
-    echo "/lib/modules/$KVER/$dst" >> "$ROOT/etc/drvgen-modules"
 done < "$LIST"
 echo "$KVER" > "$ROOT/etc/drvgen-kver"
+
+# --- host programs -----------------------------------------------------------
+for b in ${BINARIES:-}; do
+    path=$(command -v "$b" 2>/dev/null || true)
+    [ -n "$path" ] && [ -x "$path" ] || { echo "$0: no program '$b' on this host" >&2; exit 1; }
+    mkdir -p "$ROOT/usr/bin"
+    cp -L "$path" "$ROOT/usr/bin/$(basename "$path")"
+    # "libx.so.1 => /lib/.../libx.so.1 (0x...)" and "/lib64/ld-linux-x86-64.so.2 (0x...)"
+    for lib in $(ldd "$path" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'); do
+        [ -e "$ROOT$lib" ] && continue
+        mkdir -p "$ROOT$(dirname "$lib")"
+        cp -L "$lib" "$ROOT$lib"
+    done
+done
 
 # --- stage -------------------------------------------------------------------
 # cp -R (not -a): keep modes, but the archive forces uid/gid 0 anyway.

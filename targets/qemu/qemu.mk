@@ -1,51 +1,52 @@
 # targets/qemu/qemu.mk - the drivers built for both targets, the QEMU test
 # clients, and the end-to-end run (included by the top Makefile; uses its
-# CC, WARN, CFLAGS, BUILD).
+# CC, CFLAGS, BUILD, DRVGEN).
 #
-#   make drivers     edu and pcserial as kernel modules (+ drv_uio_irq.ko)
-#                    and as userspace servers, into $(DRIVERS)/{kmod,user}
+#   make drivers     every spec's driver as a kernel module (with drvgen.ko,
+#                    the runtime, and drv_uio_irq.ko) and as a userspace
+#                    server, into $(DRIVERS)/{kmod,user}
 #   make qemu-test   drivers + clients, one QEMU boot testing both targets
 #                    (targets/qemu/README.md); fails on any "not ok"
 #
-# QEMU_GEN is the folder holding one generated folder per spec (default
-# the committed generated/; `make demo` points it at a fresh `drvgen gen`).
+# SPECS: the specs to build and test, by name (a folder of specs/) or by
+# path (any spec folder); by default every folder of specs/ with a
+# qemu/test.sh. A spec of specs/ uses its generated code from $(QEMU_GEN)
+# (default the committed generated/; `make demo` points it at a fresh
+# `drvgen gen`); one from elsewhere is generated into $(BUILD)/gen/<name>.
 
 QEMU_GEN ?= generated
 DRIVERS  ?= $(BUILD)/drivers
 QEMU_OUT ?= $(BUILD)/qemu
 E2E_FLAGS ?=
+SPECS ?= $(patsubst specs/%/qemu/test.sh,%,$(wildcard specs/*/qemu/test.sh))
 
-QEMU_CLIENT_RUNTIME := runtime/user/drv_client.c runtime/user/drv_socket.c \
-	$(wildcard runtime/user/drv_ioctl.c)
-QEMU_CLIENT_DEPS := targets/qemu/clients/check.h $(QEMU_CLIENT_RUNTIME) \
-	$(wildcard runtime/common/*.h runtime/user/*.h)
-QEMU_CLIENTS := $(QEMU_OUT)/clients/edu_check $(QEMU_OUT)/clients/serial_echo \
-	$(QEMU_OUT)/clients/serial_block
-# Static: the guest has no libc.
-QEMU_CLIENT_CC = $(CC) $(WARN) $(CFLAGS) -static -Iruntime/common -Iruntime/user
+QEMU_SPECS := $(foreach s,$(SPECS),$(if $(findstring /,$(s)),$(patsubst %/,%,$(s)),specs/$(s)))
 
-$(QEMU_OUT)/clients/edu_check: targets/qemu/clients/edu_check.c \
-		$(QEMU_GEN)/edu/edu_device_client.c $(wildcard $(QEMU_GEN)/edu/*.h) $(QEMU_CLIENT_DEPS)
-	@mkdir -p $(@D)
-	$(QEMU_CLIENT_CC) -I$(QEMU_GEN)/edu -o $@ $(filter %.c,$^)
-
-$(QEMU_OUT)/clients/serial_%: targets/qemu/clients/serial_%.c \
-		$(QEMU_GEN)/uart16550/dev_serial_client.c $(QEMU_GEN)/uart16550/io_file_client.c \
-		$(wildcard $(QEMU_GEN)/uart16550/*.h) $(QEMU_CLIENT_DEPS)
-	@mkdir -p $(@D)
-	$(QEMU_CLIENT_CC) -I$(QEMU_GEN)/uart16550 -o $@ $(filter %.c,$^)
+# For each spec folder: $$dir, $$name, $$gen (generating it first if it is
+# not one of specs/); then the commands in $(1).
+define for_each_spec
+	@set -e; for dir in $(QEMU_SPECS); do \
+		name=$$(basename $$dir); \
+		case $$dir in \
+		specs/*) gen=$(QEMU_GEN)/$$name ;; \
+		*) gen=$(BUILD)/gen/$$name; $(DRVGEN) gen -o $$gen --skeleton $$dir $$dir ;; \
+		esac; \
+		$(1) \
+	done
+endef
 
 .PHONY: qemu-clients drivers qemu-test
-qemu-clients: $(QEMU_CLIENTS)
+qemu-clients: $(DRVGEN)
+	$(call for_each_spec,sh targets/qemu/build_clients.sh $$dir $$gen $(QEMU_OUT)/clients/$$name;)
 
 # Always rebuilt: the build scripts check every file every time (-Werror,
 # sparse), and a module is a few seconds.
-drivers:
-	sh targets/kmod/build.sh specs/edu $(QEMU_GEN)/edu $(DRIVERS)/kmod
-	sh targets/kmod/build.sh specs/uart16550 $(QEMU_GEN)/uart16550 $(DRIVERS)/kmod
+drivers: $(DRVGEN)
+	sh targets/kmod/build.sh --core $(DRIVERS)/kmod
 	sh targets/kmod/build.sh --uio-irq $(DRIVERS)/kmod
-	sh targets/user/build.sh specs/edu $(QEMU_GEN)/edu $(DRIVERS)/user
-	sh targets/user/build.sh specs/uart16550 $(QEMU_GEN)/uart16550 $(DRIVERS)/user
+	$(call for_each_spec,if ls $$dir/*.manifest.yaml >/dev/null 2>&1; then \
+		sh targets/kmod/build.sh $$dir $$gen $(DRIVERS)/kmod; \
+		sh targets/user/build.sh $$dir $$gen $(DRIVERS)/user; fi;)
 
 qemu-test: drivers qemu-clients
-	bash targets/qemu/e2e.sh $(E2E_FLAGS) $(QEMU_OUT) $(DRIVERS) $(QEMU_OUT)/clients
+	bash targets/qemu/e2e.sh $(E2E_FLAGS) $(QEMU_OUT) $(DRIVERS) $(QEMU_OUT)/clients $(QEMU_SPECS)

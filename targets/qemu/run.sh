@@ -6,28 +6,34 @@
 # i.e. the <rc> of the last "DRVGEN-QEMU-EXIT <rc>" line printed by /init.
 #
 #   COM1 (ttyS0, 0x3f8/irq4)  console -> stdout AND the log file
-#   COM2 (0x2f8/irq3)         16550 left to userspace (8250.nr_uarts=1), wired
-#                             to a pair of host FIFOs (QEMU "pipe" chardev):
-#                               PREFIX.in   host writes -> guest receives
-#                               PREFIX.out  guest sends -> host reads
-#   PCI                       QEMU "edu" device (1234:11e8)
+#   intel-iommu               an IOMMU with interrupt remapping; the kernel
+#                             boots with intel_iommu=on iommu=pt (--no-iommu:
+#                             none)
+#   QEMU_ARGS                 the devices under test (each spec's, put on the
+#                             command line before COM1: see the uart16550
+#                             spec's qemu/test.sh for why order matters)
 #
 # Options:
 #   -t, --timeout SEC    guard timeout; QEMU is killed after SEC seconds
 #                        (default 300, env DRVGEN_QEMU_TIMEOUT)
 #   -l, --log FILE       console log (default ./drvgen-qemu-console.log)
-#   -s, --com2 PREFIX    COM2 FIFOs are PREFIX.in / PREFIX.out; created (and
-#                        afterwards removed) by this script.  Default: in a
-#                        fresh temp dir.
+#   -f, --fifo NAME      make the FIFO pair NAME.in (host writes, guest
+#                        receives) and NAME.out (guest sends, host reads) in
+#                        a fresh temp dir, for a QEMU "pipe" chardev: @FIFO@
+#                        in QEMU_ARGS is that dir ("path=@FIFO@/NAME").
+#                        Repeatable.
 #   -H, --host-cmd CMD   run CMD (via sh -c) on the host while the guest runs,
-#                        with DRVGEN_COM2_IN / DRVGEN_COM2_OUT (the FIFO paths)
-#                        and DRVGEN_COM2 (the prefix) in its environment.  It
-#                        gets 5 s after QEMU exits, then is killed.  Exit
-#                        status becomes the guest's rc if non-zero, else CMD's.
+#                        with DRVGEN_FIFO_DIR (the FIFOs' dir),
+#                        DRVGEN_QEMU_MONITOR (the QEMU monitor's Unix socket)
+#                        and DRVGEN_CONSOLE_LOG (the log file) in its
+#                        environment.  It gets 5 s after QEMU exits,
+#                        then is killed.  Exit status becomes the guest's rc
+#                        if non-zero, else CMD's.
 #   -k, --kernel FILE    kernel image (default: newest /boot/vmlinuz-*)
 #   -M, --machine TYPE   QEMU machine type (default q35, see README)
 #   -m, --mem SIZE       guest RAM (default 512M)
 #   -a, --append ARGS    extra kernel command line arguments
+#       --no-iommu       no intel-iommu device, no intel_iommu=on
 #   -i, --interactive    keep stdin on the console (use with -a drvgen.shell=1);
 #                        Ctrl-A x quits, Ctrl-A c is the QEMU monitor
 #   -q, --quiet          do not copy the console to stdout (log file only)
@@ -44,7 +50,8 @@ die() { echo "run.sh: $*" >&2; exit 2; }
 
 TIMEOUT=${DRVGEN_QEMU_TIMEOUT:-300}
 LOG=./drvgen-qemu-console.log
-COM2=
+FIFOS=()
+IOMMU=1
 HOST_CMD=
 KERNEL=
 MACHINE=q35
@@ -57,7 +64,8 @@ while [ $# -gt 0 ]; do
     case "$1" in
         -t|--timeout)     TIMEOUT=${2?}; shift 2 ;;
         -l|--log)         LOG=${2?}; shift 2 ;;
-        -s|--com2)        COM2=${2?}; shift 2 ;;
+        -f|--fifo)        FIFOS+=("${2?}"); shift 2 ;;
+        --no-iommu)       IOMMU=0; shift ;;
         -H|--host-cmd)    HOST_CMD=${2?}; shift 2 ;;
         -k|--kernel)      KERNEL=${2?}; shift 2 ;;
         -M|--machine)     MACHINE=${2?}; shift 2 ;;
@@ -86,24 +94,26 @@ fi
 [ -r "$KERNEL" ] || die "kernel '$KERNEL' not readable (run as root?)"
 
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/drvgen-qemu.XXXXXX")
-[ -n "$COM2" ] || COM2=$TMPD/com2
 QPID=; HPID=
 cleanup() {
     if [ -n "$HPID" ]; then kill "$HPID" 2>/dev/null || true; fi
     if [ -n "$QPID" ]; then kill "$QPID" 2>/dev/null || true; fi
-    rm -f "$COM2.in" "$COM2.out"
     rm -rf "$TMPD"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# COM2 FIFOs.  They must both exist before QEMU starts: if either is missing
+# FIFOs.  Both of a pair must exist before QEMU starts: if either is missing
 # the pipe chardev silently falls back to opening PREFIX itself read-write.
 # QEMU opens them O_RDWR, so (a) its opens never block, (b) what the guest
 # sends is kept in PREFIX.out (64 KiB pipe buffer) until the host reads it,
 # and (c) the host sees EOF on PREFIX.out once QEMU has exited.
-rm -f "$COM2.in" "$COM2.out"
-mkfifo "$COM2.in" "$COM2.out"
+for f in "${FIFOS[@]}"; do
+    case "$f" in ''|*/*) die "a FIFO name is a plain name, not '$f'" ;; esac
+    mkfifo "$TMPD/$f.in" "$TMPD/$f.out"
+done
+# @FIFO@ in the devices' arguments is where the FIFOs are
+for i in "${!EXTRA_QEMU[@]}"; do EXTRA_QEMU[$i]=${EXTRA_QEMU[$i]//@FIFO@/$TMPD}; done
 
 # TCG by default, even if /dev/kvm exists: on the dev box /dev/kvm is a
 # "kvm-pvm" (paravirtual, no VT-x) backend that hangs a stock guest in
@@ -122,12 +132,23 @@ if [ "$INTERACTIVE" = 1 ]; then
     CONSOLE=(-chardev "stdio,id=con0,mux=on,logfile=$LOG,logappend=off"
              -mon chardev=con0,mode=readline)
 elif [ "$QUIET" = 1 ]; then
-    CONSOLE=(-chardev "file,id=con0,path=$LOG" -monitor none)
+    CONSOLE=(-chardev "file,id=con0,path=$LOG"
+             -monitor "unix:$TMPD/monitor,server=on,wait=off")
 else
     # signal=off: a stray ^C byte on stdin must not kill QEMU; stdin is
     # /dev/null anyway in this mode.
     CONSOLE=(-chardev "stdio,id=con0,signal=off,logfile=$LOG,logappend=off"
-             -monitor none)
+             -monitor "unix:$TMPD/monitor,server=on,wait=off")
+fi
+
+# The IOMMU: VFIO in the guest gets real IOMMU domains. iommu=pt leaves
+# devices that have no domain of their own (kernel drivers, uio_pci_generic)
+# identity-mapped, so the userspace target's no-IOMMU path (--uio) runs in
+# the same boot.
+IOMMU_DEV=()
+if [ "$IOMMU" = 1 ]; then
+    IOMMU_DEV=(-device intel-iommu,intremap=on)
+    APPEND_EXTRA=" intel_iommu=on iommu=pt$APPEND_EXTRA"
 fi
 
 CMDLINE="console=ttyS0 8250.nr_uarts=1 panic=-1 quiet$APPEND_EXTRA"
@@ -137,17 +158,15 @@ QEMU=(qemu-system-x86_64
       -nographic -nodefaults -no-reboot
       -kernel "$KERNEL" -initrd "$INITRD" -append "$CMDLINE"
       "${CONSOLE[@]}"
-      # COM2 first, COM1 second -- ORDER MATTERS.  QEMU lists ISA devices in
-      # the ACPI DSDT newest-first; Linux's 8250 PNP probe runs before the
-      # legacy 0x3f8 port is set up, and with 8250.nr_uarts=1 the first PNP
-      # port found takes the only slot, ttyS0.  Create COM1 before COM2 and
-      # COM2 becomes ttyS0: the console silently moves to the FIFO and no
-      # end marker ever reaches $LOG.
-      -chardev "pipe,id=com2,path=$COM2"
-      -device isa-serial,iobase=0x2f8,irq=3,chardev=com2
-      -device isa-serial,iobase=0x3f8,irq=4,chardev=con0
-      -device edu
-      "${EXTRA_QEMU[@]}")
+      "${IOMMU_DEV[@]}"
+      # The devices under test before COM1 -- ORDER MATTERS for ISA serial
+      # ports.  QEMU lists ISA devices in the ACPI DSDT newest-first; Linux's
+      # 8250 PNP probe runs before the legacy 0x3f8 port is set up, and with
+      # 8250.nr_uarts=1 the first PNP port found takes the only slot, ttyS0.
+      # Create COM1 before another ISA port and that port becomes ttyS0: the
+      # console silently moves to its FIFO and no end marker reaches $LOG.
+      "${EXTRA_QEMU[@]}"
+      -device isa-serial,iobase=0x3f8,irq=4,chardev=con0)
 
 : > "$LOG"
 # timeout(1): TERM after $TIMEOUT s, KILL 10 s later if QEMU ignores it.
@@ -164,7 +183,7 @@ QPID=$!
 
 HRC=0
 if [ -n "$HOST_CMD" ]; then
-    DRVGEN_COM2=$COM2 DRVGEN_COM2_IN=$COM2.in DRVGEN_COM2_OUT=$COM2.out \
+    DRVGEN_FIFO_DIR=$TMPD DRVGEN_QEMU_MONITOR=$TMPD/monitor DRVGEN_CONSOLE_LOG=$LOG \
         timeout -k 5 "$TIMEOUT" sh -c "$HOST_CMD" &
     HPID=$!
 fi

@@ -9,7 +9,8 @@
 #   GENDIR/<driver>_main.c     names the driver (exactly one *_main.c)
 #   GENDIR/<driver>_driver.c   the driver description
 #   SPECDIR/<driver>.c         the author's code
-#   runtime/user/{drv_host,drv_server,drv_client,drv_socket}.c (+ drv_ioctl.c)
+#   runtime/user/{drv_host,drv_server,drv_client,drv_socket}.c (+ drv_ioctl.c),
+#                              runtime/user/host/*.c (VFIO, UIO, DMA, timers, sandbox)
 #   GENDIR/*_server.c, *_regs_desc.c: put in an archive, so the linker takes
 #                              the provided interfaces' dispatch and their
 #                              ancestors' (whatever is referenced) and no more
@@ -63,7 +64,8 @@ cc() {  # cc SRC OBJ
 OBJS=
 n=0
 for src in "$GENDIR/${DRIVER}_main.c" "$GENDIR/${DRIVER}_driver.c" "$SPECDIR/$DRIVER.c" \
-           "$ROOT"/runtime/user/drv_host.c "$ROOT"/runtime/user/drv_server.c \
+           "$ROOT"/runtime/user/drv_host.c "$ROOT"/runtime/user/host/*.c \
+           "$ROOT"/runtime/user/drv_server.c \
            "$ROOT"/runtime/user/drv_client.c "$ROOT"/runtime/user/drv_socket.c \
            "$ROOT"/runtime/user/drv_ioctl.c; do
     [ -f "$src" ] || continue       # drv_ioctl.c is optional

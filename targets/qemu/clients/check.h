@@ -21,6 +21,25 @@
 static const char *check_tag = "";
 static unsigned check_count;
 static unsigned check_failed;
+/* The protocol instance the client opens (--instance N; default 0). */
+static unsigned check_instance;
+
+/* The options every client takes, at argv[*i]: --tag T (the tag of its
+ * result lines) and --instance N. True if it took one (and its value). */
+static bool check_common_option(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc)
+		return false;
+	if (!strcmp(argv[*i], "--tag")) {
+		check_tag = argv[++*i];
+		return true;
+	}
+	if (!strcmp(argv[*i], "--instance")) {
+		check_instance = (unsigned)strtoul(argv[++*i], NULL, 10);
+		return true;
+	}
+	return false;
+}
 
 /* Prints one result line. On failure `why` (may be NULL) follows in
  * parentheses: what was expected, or which error came back. */

@@ -1,18 +1,18 @@
 /* serial_block.c - a dev::serial read that blocks, for the tests of what
  * happens to a call nobody will answer.
  *
- *   serial_block [--tag T] --server-kill
+ *   serial_block [--tag T] [--instance N] --server-kill
  *       A child process connects and calls read on dev::serial 0 while no
  *       data comes (it waits for the receive interrupt). Once the child is
  *       asleep in that call and the server still answers another
  *       connection, "blocked\n" goes to fd 3: the script then kills the
  *       server (kill -9). The child's read must come back with
  *       DRV_E_CONNECTION, not hang (a guard turns a hang into "not ok").
- *   serial_block [--tag T] --client-kill
+ *   serial_block [--tag T] [--instance N] --client-kill
  *       The same blocked read, but this process kills the child with
  *       SIGKILL: it must die (a kernel waiter must be killable) and the
  *       driver must keep serving (the script checks with --probe, rmmod).
- *   serial_block [--tag T] --probe
+ *   serial_block [--tag T] [--instance N] --probe
  *       Connect, get_baud: the server serves a new client.
  */
 #define _GNU_SOURCE
@@ -72,8 +72,8 @@ static void sleep_ms(long ms)
 static int probe(void)
 {
 	struct dev_serial_client *c = NULL;
-	int st = dev_serial_connect(0, &c);
-	if (check(st == 0, serial_status(st), "a new client connects to dev::serial 0")) {
+	int st = dev_serial_connect(check_instance, &c);
+	if (check(st == 0, serial_status(st), "a new client connects to dev::serial %u", check_instance)) {
 		uint32_t baud = 0;
 		st = dev_serial_get_baud(c, &baud);
 		check(st == 0 && baud > 0, serial_status(st), "and is served: get_baud() = %u",
@@ -89,9 +89,9 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	check_tag = "serial";
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--tag") && i + 1 < argc)
-			check_tag = argv[++i];
-		else if (!strcmp(argv[i], "--server-kill"))
+		if (check_common_option(argc, argv, &i))
+			continue;
+		if (!strcmp(argv[i], "--server-kill"))
 			mode = SERVER_KILL;
 		else if (!strcmp(argv[i], "--client-kill"))
 			mode = CLIENT_KILL;
@@ -101,7 +101,7 @@ int main(int argc, char **argv)
 			mode = NONE, i = argc;
 	}
 	if (mode == NONE) {
-		fprintf(stderr, "usage: %s [--tag T] --server-kill|--client-kill|--probe\n",
+		fprintf(stderr, "usage: %s [--tag T] [--instance N] --server-kill|--client-kill|--probe\n",
 			argv[0]);
 		return 2;
 	}
@@ -111,8 +111,8 @@ int main(int argc, char **argv)
 
 	/* this process's own connection: proves the server alive before the kill */
 	struct dev_serial_client *own = NULL;
-	int st = dev_serial_connect(0, &own);
-	if (!check(st == 0, serial_status(st), "connect dev::serial 0"))
+	int st = dev_serial_connect(check_instance, &own);
+	if (!check(st == 0, serial_status(st), "connect dev::serial %u", check_instance))
 		return check_exit();
 
 	int report[2], ready[2];
@@ -132,7 +132,7 @@ int main(int argc, char **argv)
 		struct verdict v = {0, 0};
 		struct dev_serial_client *c = NULL;
 		struct drv_buffer *b = NULL;
-		v.status = dev_serial_connect(0, &c);
+		v.status = dev_serial_connect(check_instance, &c);
 		if (!v.status)
 			v.status = drv_buffer_new(4096, &b);
 		if (write(ready[1], v.status ? "e" : "r", 1) != 1)

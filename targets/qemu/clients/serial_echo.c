@@ -1,18 +1,18 @@
 /* serial_echo.c - the Helios usrinit serial demo as a QEMU test client:
- * open dev::serial instance 0, program the line, then read what arrives
+ * open dev::serial (instance 0, or --instance N), program the line, then read what arrives
  * (each read waits for the UART's interrupt) and write it back with CR
  * turned into LF, until a CR or LF came in.
  *
- *   serial_echo [--tag T] [--port 0x2f8] [--marker TEXT] [--expect TEXT]
+ *   serial_echo [--tag T] [--instance N] [--port 0x2f8] [--marker TEXT] [--expect TEXT]
  *
  * --port P    also read the UART's registers at P directly (ioperm, as
  *             root) to check that set_baud / set_charlen / set_parity /
  *             set_stopbits really programmed the divisor latch and LCR.
  *             Only while the line is quiet, before the marker goes out.
  * --marker M  written through the driver (dev::serial write) as "M\n"
- *             before the first read: the host side waits for it on COM2
+ *             before the first read: the host side waits for it on the port
  *             and only then sends its line, so nothing is sent before the
- *             driver is listening.  Default "DRVGEN-COM2-READY <tag>".
+ *             driver is listening.  Default "DRVGEN-SERIAL-READY <tag>".
  * --expect E  what the reads must return in total, C escapes allowed
  *             (default "hello\r").
  *
@@ -191,9 +191,9 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	check_tag = "serial";
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--tag") && i + 1 < argc)
-			check_tag = argv[++i];
-		else if (!strcmp(argv[i], "--port") && i + 1 < argc)
+		if (check_common_option(argc, argv, &i))
+			continue;
+		if (!strcmp(argv[i], "--port") && i + 1 < argc)
 			port = (unsigned)strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--marker") && i + 1 < argc)
 			marker = argv[++i];
@@ -201,13 +201,13 @@ int main(int argc, char **argv)
 			expect_arg = argv[++i];
 		else {
 			fprintf(stderr,
-				"usage: %s [--tag T] [--port P] [--marker M] [--expect TEXT]\n",
+				"usage: %s [--tag T] [--instance N] [--port P] [--marker M] [--expect TEXT]\n",
 				argv[0]);
 			return 2;
 		}
 	}
 	if (!marker) {
-		snprintf(marker_buf, sizeof marker_buf, "DRVGEN-COM2-READY %s", check_tag);
+		snprintf(marker_buf, sizeof marker_buf, "DRVGEN-SERIAL-READY %s", check_tag);
 		marker = marker_buf;
 	}
 	uint8_t expect[256];
@@ -219,8 +219,8 @@ int main(int argc, char **argv)
 		port = 0;
 	}
 	struct dev_serial_client *c = NULL;
-	int st = dev_serial_connect(0, &c);
-	if (!check(st == 0, serial_status(st), "connect dev::serial 0"))
+	int st = dev_serial_connect(check_instance, &c);
+	if (!check(st == 0, serial_status(st), "connect dev::serial %u", check_instance))
 		return check_exit();
 	check_baud(c, 9600);
 	check_baud(c, 115200);
@@ -237,12 +237,12 @@ int main(int argc, char **argv)
 	((char *)b->data)[mlen++] = '\n';
 	unsigned calls = 0;
 	st = write_all(c, b, 0, mlen, &calls);
-	check(st == 0, serial_status(st), "wrote \"%s\" to COM2 (%zu bytes, %u write calls)",
+	check(st == 0, serial_status(st), "wrote \"%s\" to the port (%zu bytes, %u write calls)",
 	      escaped(b->data, mlen), mlen, calls);
-	printf("# %s: waiting for the host's line on COM2\n", check_tag);
+	printf("# %s: waiting for the host's line on the port\n", check_tag);
 
 	/* The echo: each read waits for the receive interrupt. */
-	guard(GUARD_S, "waiting for the host's line on COM2 (dev::serial read)");
+	guard(GUARD_S, "waiting for the host's line on the port (dev::serial read)");
 	uint8_t got[256];
 	size_t ngot = 0;
 	unsigned reads = 0, wcalls = 0;
@@ -267,7 +267,7 @@ int main(int argc, char **argv)
 			wst = write_all(c, b, 0, n, &wcalls);
 	}
 	check(eol && st == 0, st ? serial_status(st) : "no end of line",
-	      "read \"%s\" from COM2 (%zu bytes in %u reads)", escaped(got, ngot), ngot, reads);
+	      "read \"%s\" from the port (%zu bytes in %u reads)", escaped(got, ngot), ngot, reads);
 	char why[300];
 	snprintf(why, sizeof why, "expected \"%s\"", escaped(expect, expect_len));
 	check(ngot == expect_len && !memcmp(got, expect, ngot), why,

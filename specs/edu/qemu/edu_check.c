@@ -2,8 +2,8 @@
  * program for both targets: it opens edu::device instance 0 and does not
  * know whether the kernel module or the userspace server answers.
  *
- *   edu_check [--tag T]            every check below; exit 0 iff all pass
- *   edu_check [--tag T] --hold     connect and check ident, write "held\n"
+ *   edu_check [--tag T] [--instance N]            every check below; exit 0 iff all pass
+ *   edu_check [--tag T] [--instance N] --hold     connect and check ident, write "held\n"
  *                                  to fd 3, wait for a line or EOF on stdin,
  *                                  then check the same connection still
  *                                  works (the rmmod-while-open test)
@@ -231,7 +231,7 @@ static int client_loop(unsigned half, struct loop_stats *stats)
 {
 	struct edu_device_client *c = NULL;
 	struct drv_buffer *out = NULL, *in = NULL;
-	int st = edu_device_connect(0, &c);
+	int st = edu_device_connect(check_instance, &c);
 	if (st) {
 		snprintf(stats->error, sizeof stats->error, "connect: %s", edu_status(st));
 		return 1;
@@ -329,7 +329,7 @@ static int hold(void)
 {
 	struct edu_device_client *c = NULL;
 	guard(GUARD_S, "connecting the holder");
-	int st = edu_device_connect(0, &c);
+	int st = edu_device_connect(check_instance, &c);
 	if (!check(st == 0, edu_status(st), "holder: connect edu::device 0"))
 		return check_exit();
 	check_ident(c);
@@ -356,12 +356,12 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	check_tag = "edu";
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--tag") && i + 1 < argc)
-			check_tag = argv[++i];
-		else if (!strcmp(argv[i], "--hold"))
+		if (check_common_option(argc, argv, &i))
+			continue;
+		if (!strcmp(argv[i], "--hold"))
 			hold_mode = true;
 		else {
-			fprintf(stderr, "usage: %s [--tag TAG] [--hold]\n", argv[0]);
+			fprintf(stderr, "usage: %s [--tag TAG] [--instance N] [--hold]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -371,8 +371,8 @@ int main(int argc, char **argv)
 	guard(GUARD_S, "running the edu::device checks");
 
 	struct edu_device_client *c = NULL;
-	int st = edu_device_connect(0, &c);
-	if (!check(st == 0, edu_status(st), "connect edu::device 0"))
+	int st = edu_device_connect(check_instance, &c);
+	if (!check(st == 0, edu_status(st), "connect edu::device %u", check_instance))
 		return check_exit();
 	check_ident(c);
 	check_liveness(c);

@@ -1,0 +1,103 @@
+# specs/edu/qemu/test.sh - QEMU's edu device under `make qemu-test`
+# (targets/qemu/README.md): sourced by the host side for QEMU_ARGS and
+# CLIENTS, and in the guest for spec_kmod and spec_user.
+
+QEMU_ARGS="-device edu"
+CLIENTS="edu_check"
+
+edu_find() {                  # EDU: the device's sysfs dir; BDF: its address
+    EDU=$(pci_sysfs 0x1234 0x11e8)
+    BDF=$(basename "${EDU:-none}")
+}
+
+# edu_holder TAG NODE: rmmod is refused while a client holds NODE open, and
+# the client's connection still works afterwards
+edu_holder() {
+    rm -f /tmp/hold.r /tmp/hold.g
+    mkfifo /tmp/hold.r /tmp/hold.g
+    edu_check --tag kmod/holder --instance "$2" --hold 3>/tmp/hold.r </tmp/hold.g &
+    hpid=$!
+    exec 5</tmp/hold.r 6>/tmp/hold.g
+    if read -r line <&5 && [ "$line" = held ]; then
+        if timeout "$GUARD" rmmod edu 2>/tmp/rmmod.err; then
+            notok "rmmod edu while a client holds $1 open: it unloaded under the client"
+        else
+            ok "rmmod edu while a client holds the device open is refused: $(cat /tmp/rmmod.err)"
+        fi
+        check "edu is still loaded" module_loaded edu
+        check "$1 is still there" [ -c "$1" ]
+    else
+        notok "the holder never said it holds the device"
+    fi
+    exec 6>&-                 # releases the holder: it calls again, then exits
+    wait $hpid
+    rc=$?
+    exec 5<&-
+    check "the holder's connection still worked after the refused rmmod (rc $rc)" [ $rc = 0 ]
+}
+
+spec_kmod() {
+    TAG=kmod
+    edu_find
+    section "kernel-module target: edu.ko serves edu::device"
+    check "the edu PCI device is present (${EDU:-none})" [ -n "$EDU" ] || return
+    check "insmod edu.ko" timeout "$GUARD" insmod kmod/edu.ko || return
+    check "edu.ko bound the edu device ($BDF)" [ "$(bound_driver "$EDU")" = edu ]
+    n=$(kmod_instance "$EDU" edu::device)
+    node=$DEV_DIR/edu::device/$n
+    check "$node is its character device" [ -n "$n" ] && [ -c "$node" ]
+    irq=$(cat "$EDU/irq"); before=$(irq_count "$irq")
+    run_client edu_check --tag kmod/edu --instance "$n"
+    TAG=kmod
+    check_irqs "edu.ko answered factorials from the device's interrupt" "$irq" "$before" 2
+    edu_holder "$node" "$n"
+    check "rmmod edu once the client has closed" timeout "$GUARD" rmmod edu
+    check "$node is gone" [ ! -e "$node" ]
+    check "the edu device is unbound" [ ! -e "$EDU/driver" ]
+}
+
+# edu_user TAG LOG [SERVER ARGS]: a server, its checks, its sandbox, stopped
+edu_user() {
+    tag=$1 log=$2
+    shift 2
+    start_server edu "$log" "$@" || return 1
+    pid=$SERVER_PID
+    n=$(server_instance "$log" edu::device)
+    check "$RUN_DIR/edu::device/$n is its socket" [ -S "$RUN_DIR/edu::device/$n" ]
+    irq=$(cat "$EDU/irq"); before=$(irq_count "$irq")
+    run_client edu_check --tag "$tag" --instance "$n"
+    TAG=user
+    check_irqs "edu-server $* answered factorials from the device's interrupt" "$irq" "$before" 2
+    # it has served calls, so the sandbox is in place (it comes before
+    # the first request is read)
+    check_sandbox edu "$pid" "$log"
+    stop_server edu "$pid"
+    show_file edu-server "$log"
+}
+
+spec_user() {
+    TAG=user
+    edu_find
+    section "userspace-server target: edu-server serves edu::device through VFIO"
+    check "the edu PCI device is present (${EDU:-none})" [ -n "$EDU" ] || return
+    check "no kernel module around" sh -c "! grep -q '^edu ' /proc/modules"
+    check "$BDF is in an IOMMU group (the guest booted with intel_iommu=on)" [ -e "$EDU/iommu_group" ]
+    if edu_user user/edu /tmp/edu-vfio.log; then
+        TAG=user
+        check "edu-server bound the edu device to vfio-pci" [ "$(bound_driver "$EDU")" = vfio-pci ]
+        check_log edu-server /tmp/edu-vfio.log 'VFIO, IOMMU group' "it serves through VFIO"
+        check_log edu-server /tmp/edu-vfio.log 'dma buf: .* IOMMU-mapped' "its DMA buffer is IOMMU-mapped"
+    fi
+
+    section "userspace-server target: edu-server --uio (no IOMMU isolation, pinned pages)"
+    TAG=user
+    echo "$BDF" > /sys/bus/pci/drivers/vfio-pci/unbind 2>/dev/null
+    check "$BDF unbound from vfio-pci" [ ! -e "$EDU/driver" ]
+    if edu_user user/edu-uio /tmp/edu-uio.log --uio; then
+        TAG=user
+        check "edu-server --uio bound the edu device to uio_pci_generic" \
+            [ "$(bound_driver "$EDU")" = uio_pci_generic ]
+        check_log edu-server /tmp/edu-uio.log 'dma buf: .* pinned pages' "its DMA buffer is pinned pages"
+    fi
+    echo "$BDF" > /sys/bus/pci/drivers/uio_pci_generic/unbind 2>/dev/null
+}

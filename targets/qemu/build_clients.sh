@@ -1,0 +1,28 @@
+#!/bin/sh
+# build_clients.sh SPECDIR GENDIR OUTDIR - the spec's QEMU test clients
+# (CLIENTS in SPECDIR/qemu/test.sh), each a static program in OUTDIR: the
+# guest has no libc. A client NAME is SPECDIR/qemu/NAME.c, else
+# targets/qemu/clients/NAME.c (the clients of standard protocols, such as
+# dev::serial's), built with the spec's generated client stubs
+# (GENDIR/*_client.c) and the client runtime.
+#
+# Environment: CC (default cc), CFLAGS (default -O2 -g).
+set -eu
+[ $# -eq 3 ] || { echo "usage: build_clients.sh SPECDIR GENDIR OUTDIR" >&2; exit 2; }
+spec=$1 gen=$2 out=$3
+top=$(cd "$(dirname "$0")/../.." && pwd)
+CC=${CC:-cc}
+CFLAGS=${CFLAGS:-"-O2 -g"}
+clients=$( (. "$spec/qemu/test.sh" >/dev/null 2>&1; printf '%s' "${CLIENTS:-}") )
+mkdir -p "$out"
+for c in $clients; do
+	src=$spec/qemu/$c.c
+	[ -f "$src" ] || src=$top/targets/qemu/clients/$c.c
+	[ -f "$src" ] || { echo "build_clients.sh: no $c.c in $spec/qemu or targets/qemu/clients" >&2; exit 1; }
+	# shellcheck disable=SC2086  # CFLAGS is a list
+	$CC -std=c11 -Wall -Wextra -Werror -pedantic $CFLAGS -static \
+		-I"$top/runtime/common" -I"$top/runtime/user" -I"$top/targets/qemu/clients" -I"$gen" \
+		-o "$out/$c" "$src" "$gen"/*_client.c "$top/runtime/user/drv_client.c" \
+		"$top/runtime/user/drv_socket.c" "$top/runtime/user/drv_ioctl.c"
+	echo "build_clients.sh: $out/$c" >&2
+done
