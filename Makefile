@@ -40,10 +40,10 @@ $(BUILD)/compiler/%.o: compiler/%.c $(HEADERS) | $(BUILD)/compiler
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) -c -o $@ $<
 
 # Bison and flex output is compiled with the same warnings as our own code.
-$(GEN)/idl.tab.c $(GEN)/idl.tab.h: dsl/idl.y | $(GEN)
+$(GEN)/idl.tab.c $(GEN)/idl.tab.h: compiler/idl.y | $(GEN)
 	bison -Wall -Werror --defines=$(GEN)/idl.tab.h -o $(GEN)/idl.tab.c $<
 
-$(GEN)/idl.lex.c $(GEN)/idl.lex.h: dsl/idl.l | $(GEN)
+$(GEN)/idl.lex.c $(GEN)/idl.lex.h: compiler/idl.l | $(GEN)
 	flex --header-file=$(GEN)/idl.lex.h -o $(GEN)/idl.lex.c $<
 
 $(GEN)/%.o: $(GEN)/%.c $(HEADERS)

@@ -29,9 +29,17 @@ struct drv_emitter {
 
 #define A (e->g->arena)
 
-/* Per capability kind: the runtime's descriptor type is drv_<kind>_desc,
- * and the generated table of them drv_<kind>_table. */
-static const char *const kinds[] = {"mmio", "port", "irq", "dma"};
+/* Per capability kind, how struct drv_driver_desc (runtime/common/
+ * drv_driver.h) holds it: entries of type drv_<type>_desc in its member
+ * <member>, <count> of them; the generated table is drv_<type>_table. */
+static const struct {
+	const char *type, *member, *count;
+} tables[CAPABILITY_KIND_COUNT] = {
+	[CAPABILITY_MMIO] = {"mmio", "mmio", "nmmio"},
+	[CAPABILITY_IOPORT] = {"port", "ports", "nports"},
+	[CAPABILITY_IRQ] = {"irq", "irqs", "nirqs"},
+	[CAPABILITY_DMA] = {"dma", "dma", "ndma"},
+};
 
 /* The author's hooks, in the order the header declares them, with the
  * header's comment and the last line of the skeleton's body. */
@@ -277,11 +285,11 @@ static void emit_desc_tables(struct drv_emitter *e)
 		gen_line(e->o, 0, "};");
 		gen_blank(e->o);
 	}
-	for (unsigned k = CAPABILITY_MMIO; k <= CAPABILITY_DMA; k++) {
+	for (unsigned k = 0; k < CAPABILITY_KIND_COUNT; k++) {
 		if (!count_caps(d, k))
 			continue;
-		gen_line(e->o, 0, "static const struct drv_%s_desc drv_%s_table[] = {", kinds[k],
-			 kinds[k]);
+		gen_line(e->o, 0, "static const struct drv_%s_desc drv_%s_table[] = {", tables[k].type,
+			 tables[k].type);
 		for (size_t i = 0; i < d->caps.len; i++) {
 			const struct ir_capability *c = &d->caps.items[i];
 			if (c->kind != k)
@@ -437,8 +445,6 @@ static void emit_desc(struct drv_emitter *e)
 	emit_bind(e);
 	emit_object(e);
 	emit_thunks(e);
-	static const char *const counts[] = {"nmmio", "nports", "nirqs", "ndma"};
-	static const char *const fields[] = {"mmio", "ports", "irqs", "dma"};
 	gen_line(e->o, 0, "const struct drv_driver_desc %s = {", name_of(e, N_DRV_DESC));
 	gen_line(e->o, 1, ".name = \"%s\",", dn);
 	gen_line(e->o, 1, ".version = \"%s\",", d->version ? d->version : "0.0.0");
@@ -446,12 +452,12 @@ static void emit_desc(struct drv_emitter *e)
 		gen_line(e->o, 1, ".match = drv_match_table,");
 		gen_line(e->o, 1, ".nmatch = %zu,", d->matches.len);
 	}
-	for (unsigned k = CAPABILITY_MMIO; k <= CAPABILITY_DMA; k++) {
+	for (unsigned k = 0; k < CAPABILITY_KIND_COUNT; k++) {
 		size_t n = count_caps(d, k);
 		if (!n)
 			continue;
-		gen_line(e->o, 1, ".%s = drv_%s_table,", fields[k], kinds[k]);
-		gen_line(e->o, 1, ".%s = %zu,", counts[k], n);
+		gen_line(e->o, 1, ".%s = drv_%s_table,", tables[k].member, tables[k].type);
+		gen_line(e->o, 1, ".%s = %zu,", tables[k].count, n);
 	}
 	if (d->provides.len) {
 		gen_line(e->o, 1, ".interfaces = drv_interface_table,");

@@ -275,11 +275,9 @@ static json_t *interface_json(const struct ir_interface *i)
 
 static json_t *capability_json(const struct ir_capability *c)
 {
-	static const char *const kinds[] = {"mmio", "ioport", "irq", "dma"};
-	static const char *const irq_kinds[] = {"intx", "msi", "line"};
 	json_t *o = json_object();
 	set(o, "name", json_string(c->name));
-	set(o, "kind", json_string(kinds[c->kind]));
+	set(o, "kind", json_string(capability_words[c->kind]));
 	set(o, "pos", pos(c->pos));
 	switch (c->kind) {
 	case CAPABILITY_MMIO:
@@ -292,7 +290,7 @@ static json_t *capability_json(const struct ir_capability *c)
 		set(o, "size", hex(c->size, 1));
 		break;
 	case CAPABILITY_IRQ:
-		set(o, "irq_kind", json_string(irq_kinds[c->irq_kind]));
+		set(o, "irq_kind", json_string(irq_kind_words[c->irq_kind]));
 		if (c->irq_kind == IRQ_LINE)
 			set(o, "line", json_integer(c->line));
 		break;

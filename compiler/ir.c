@@ -7,6 +7,15 @@ const char *const access_names[ACCESS_COUNT + 1] = {
 	"ro", "rw", "wo", "rc", "rs", "w1c", "w1s", "w1t", "w0c", "w0s", "wonce", NULL,
 };
 
+const char *const capability_words[CAPABILITY_KIND_COUNT + 1] = {
+	[CAPABILITY_MMIO] = "mmio", [CAPABILITY_IOPORT] = "ioport", [CAPABILITY_IRQ] = "irq",
+	[CAPABILITY_DMA] = "dma",   [CAPABILITY_KIND_COUNT] = NULL,
+};
+
+const char *const irq_kind_words[IRQ_KIND_COUNT + 1] = {
+	[IRQ_INTX] = "intx", [IRQ_MSI] = "msi", [IRQ_LINE] = "line", [IRQ_KIND_COUNT] = NULL,
+};
+
 static const struct access_info access_table[ACCESS_COUNT] = {
 	[ACCESS_RO] = {"ro", true, false, WRITE_NONE},
 	[ACCESS_RW] = {"rw", true, false, WRITE_STORE},

@@ -354,8 +354,16 @@ struct ir_interface {
 
 /* ---- manifests ---- */
 
+/* A capability's kind, in the order of the manifest's `capabilities` keys
+ * and of the runtime's descriptor tables (docs/internals.md: adding one). */
 enum ir_capability_kind { CAPABILITY_MMIO, CAPABILITY_IOPORT, CAPABILITY_IRQ, CAPABILITY_DMA };
 enum ir_irq_kind { IRQ_INTX, IRQ_MSI, IRQ_LINE };
+/* How many: one past the last of each (switches name every kind). */
+enum { CAPABILITY_KIND_COUNT = CAPABILITY_DMA + 1, IRQ_KIND_COUNT = IRQ_LINE + 1 };
+
+/* Their words in a manifest and in the JSON dump; NULL-terminated. */
+extern const char *const capability_words[CAPABILITY_KIND_COUNT + 1];
+extern const char *const irq_kind_words[IRQ_KIND_COUNT + 1];
 enum ir_match_kind { MATCH_PCI, MATCH_ISA };
 
 struct ir_capability {

@@ -1,4 +1,4 @@
-/* manifest_load.c - a capability manifest's YAML read into its AST (DESIGN.md 5.3). */
+/* manifest_load.c - a capability manifest's YAML read into its AST (docs/manifest.md). */
 #include "ast.h"
 #include "ytree.h"
 
@@ -10,12 +10,10 @@ static const char *const match_keys[] = {"pci", "isa", NULL};
 static const char *const pci_keys[] = {"vendor", "device", "subvendor", "subdevice",
 				       "class", "class_mask", NULL};
 static const char *const isa_keys[] = {"ioport", NULL};
-static const char *const capability_kinds[] = {"mmio", "ioport", "irq", "dma", NULL};
 static const char *const mmio_keys[] = {"name", "doc", "bar", "block", "offset", "size", NULL};
 static const char *const ioport_keys[] = {"name", "doc", "base", "size", "block", NULL};
 static const char *const irq_keys[] = {"name", "doc", "kind", "line", NULL};
 static const char *const dma_keys[] = {"name", "doc", "pages", "size", "address_bits", NULL};
-static const char *const irq_kind_words[] = {"intx", "msi", "line", NULL};
 
 struct loader {
 	struct yreader r;
@@ -171,10 +169,10 @@ struct manifest_ast *manifest_load(struct arena *a, struct arena *scratch, struc
 
 	const struct ynode *caps = yget(root, "capabilities");
 	if (caps && yexpect(&l.r, caps, YNODE_MAP, "capabilities")) {
-		ycheck_keys(&l.r, caps, "capabilities", capability_kinds);
-		for (unsigned kind = 0; capability_kinds[kind]; kind++) {
-			const struct ynode *list = yget(caps, capability_kinds[kind]);
-			if (!list || !yexpect(&l.r, list, YNODE_SEQ, capability_kinds[kind]))
+		ycheck_keys(&l.r, caps, "capabilities", capability_words);
+		for (unsigned kind = 0; capability_words[kind]; kind++) {
+			const struct ynode *list = yget(caps, capability_words[kind]);
+			if (!list || !yexpect(&l.r, list, YNODE_SEQ, capability_words[kind]))
 				continue;
 			for (uint32_t i = 0; i < list->len; i++)
 				read_capability(&l, m, (enum ir_capability_kind)kind, list->u.items[i]);
