@@ -15,13 +15,16 @@ BUILD   ?= build
 GEN     := $(BUILD)/gen
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -pedantic
-CPPFLAGS_ALL := -D_XOPEN_SOURCE=700 -Icompiler -I$(GEN) $(CPPFLAGS)
+# runtime/common: drv_wire.h, the message format the compiler checks specs
+# against and the generated code and runtimes carry.
+CPPFLAGS_ALL := -D_XOPEN_SOURCE=700 -Icompiler -Iruntime/common -I$(GEN) $(CPPFLAGS)
 LIBS    := -lyaml -ljansson
 
 COMPILER_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
 COMPILER_OBJ := $(patsubst compiler/%.c,$(BUILD)/compiler/%.o,$(COMPILER_SRC)) \
 		$(GEN)/idl.tab.o $(GEN)/idl.lex.o $(GEN)/std_library.o
-HEADERS := $(wildcard compiler/*.h) compiler/diag_codes.def $(GEN)/idl.tab.h $(GEN)/idl.lex.h
+HEADERS := $(wildcard compiler/*.h) compiler/diag_codes.def runtime/common/drv_wire.h \
+	$(GEN)/idl.tab.h $(GEN)/idl.lex.h
 
 .PHONY: all
 all: $(BUILD)/drvgen
@@ -37,10 +40,10 @@ $(BUILD)/compiler/%.o: compiler/%.c $(HEADERS) | $(BUILD)/compiler
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) -c -o $@ $<
 
 # Bison and flex output is compiled with the same warnings as our own code.
-$(GEN)/idl.tab.c $(GEN)/idl.tab.h: dsl/idl.y | $(GEN)
+$(GEN)/idl.tab.c $(GEN)/idl.tab.h: compiler/idl.y | $(GEN)
 	bison -Wall -Werror --defines=$(GEN)/idl.tab.h -o $(GEN)/idl.tab.c $<
 
-$(GEN)/idl.lex.c $(GEN)/idl.lex.h: dsl/idl.l | $(GEN)
+$(GEN)/idl.lex.c $(GEN)/idl.lex.h: compiler/idl.l | $(GEN)
 	flex --header-file=$(GEN)/idl.lex.h -o $(GEN)/idl.lex.c $<
 
 $(GEN)/%.o: $(GEN)/%.c $(HEADERS)
@@ -226,9 +229,10 @@ $(BUILD)/generate:
 
 # generated/ and the golden outputs are what drvgen makes now (gen --check
 # prints a diff for each stale file, and names each missing one), and are
-# clang-format clean against generated/.clang-format; the docs' tables of
-# names are the naming pass's.
-test-generated: $(BUILD)/drvgen $(BUILD)/tools/names_table
+# clang-format clean against generated/.clang-format, as is what random
+# specs with long names make; the docs' tables of names are the naming
+# pass's.
+test-generated: $(BUILD)/drvgen $(BUILD)/tools/names_table $(BUILD)/tools/synth_idl
 	$(BUILD)/tools/names_table --check $(NAMES_DOCS)
 	@stale=0; for s in $(GEN_SPECS); do \
 		$(BUILD)/drvgen gen --check -o generated/$$s --skeleton specs/$$s specs/$$s || stale=1; \
@@ -241,6 +245,7 @@ test-generated: $(BUILD)/drvgen $(BUILD)/tools/names_table
 		clang-format --style=file:generated/.clang-format "$$f" | cmp -s - "$$f" \
 			|| { echo "not clang-format clean: $$f"; exit 1; }; n=$$((n + 1)); done; \
 		echo "generated: up to date and clang-format clean ($$n files)"
+	sh tests/cli/test_layout.sh $(BUILD)/drvgen $(BUILD)/tools/synth_idl
 
 # Generated code compiles everywhere it must, misuse does not compile, and
 # accessors cost what hand-written volatile accesses cost.

@@ -115,7 +115,7 @@ struct manifest_ast {
 struct manifest_ast *manifest_load(struct arena *a, struct arena *scratch, struct diag_engine *d,
 				   const struct source *src);
 
-/* ---- protocols (idl_parse.c, dsl/idl.l, dsl/idl.y) ---- */
+/* ---- protocols (idl_parse.c, idl.l, idl.y) ---- */
 
 struct idl_annotation {
 	struct lstr name;

@@ -393,10 +393,10 @@ static const struct ir_type *resolve_type(struct idl_checker *ic, const struct i
 			    form_names[t->form], examples[t->form]);
 		return NULL;
 	}
-	if (t->bound.v == 0 || t->bound.v > WIRE_MAX_MESSAGE) {
+	if (t->bound.v == 0 || t->bound.v > DRV_MAX_MESSAGE) {
 		DIAG_REPORT(ic, t->bound.pos, E0514, "%s %s %llu is not between 1 and %d",
 			    form_names[t->form], t->form == TYPE_ARRAY ? "count" : "maximum",
-			    (unsigned long long)t->bound.v, WIRE_MAX_MESSAGE);
+			    (unsigned long long)t->bound.v, DRV_MAX_MESSAGE);
 		return NULL;
 	}
 	const struct ir_type *elem = NULL;
@@ -441,7 +441,7 @@ static const struct ir_type *resolve_type(struct idl_checker *ic, const struct i
 		r->name = arena_printf(ic->c->arena, "str<%llu>", (unsigned long long)t->bound.v);
 		break;
 	}
-	if (size > WIRE_MAX_MESSAGE) {
+	if (size > DRV_MAX_MESSAGE) {
 		DIAG_REPORT(ic, t->pos, E0514, "%s is %llu bytes, more than a message can hold",
 			    r->name, (unsigned long long)size);
 		return NULL;
@@ -613,11 +613,11 @@ static void layout_struct(struct idl_checker *ic, struct symbol *s)
 			align = ft->align;
 	}
 	offset = align_up(offset, align);
-	if (offset > WIRE_MAX_MESSAGE) {
+	if (offset > DRV_MAX_MESSAGE) {
 		DIAG_REPORT(ic, d->name.pos, E0514, "struct '%s' is %llu bytes, more than a message "
 			    "can hold", t->name, (unsigned long long)offset);
 	}
-	t->size = t->max_size = (uint32_t)(offset > WIRE_MAX_MESSAGE ? WIRE_MAX_MESSAGE : offset);
+	t->size = t->max_size = (uint32_t)(offset > DRV_MAX_MESSAGE ? DRV_MAX_MESSAGE : offset);
 	t->align = (uint32_t)align;
 	/* Marked done even with errors, so its users are not reported again;
 	 * the pipeline stops before any backend sees the placeholder size. */
@@ -855,6 +855,12 @@ static void check_method(struct idl_checker *ic, struct symbol *s, const struct 
 			DIAG_REPORT(ic, m->caps_out.items[i].pos, E0522,
 				    "a reply carries handles, not pages: the caller lends the "
 				    "buffer, as an input capability");
+	const ir_cap_list *lists[] = {&m->caps_in, &m->caps_out};
+	for (size_t l = 0; l < 2; l++)
+		if (lists[l]->len > DRV_MAX_CAPS)
+			DIAG_REPORT(ic, lists[l]->items[DRV_MAX_CAPS].pos, E0522,
+				    "a message carries at most %d capabilities; '%s' has %zu",
+				    DRV_MAX_CAPS, m->name, lists[l]->len);
 
 	bool ok = true;
 	for (size_t i = 0; i < ma->params.len; i++) {
@@ -917,12 +923,12 @@ static void check_method(struct idl_checker *ic, struct symbol *s, const struct 
 			m->reply_max = m->reply_inline + (m->result->max_size - m->result->size);
 		}
 		uint32_t biggest = m->request_max > m->reply_max ? m->request_max : m->reply_max;
-		if ((uint64_t)biggest + WIRE_HEADER_SIZE > WIRE_MAX_MESSAGE)
+		if ((uint64_t)biggest + DRV_HEADER_SIZE > DRV_MAX_MESSAGE)
 			DIAG_REPORT(ic, m->pos, E0515,
 				    "a '%s' message can be %llu bytes, over the %d-byte limit; pass "
 				    "bulk data as 'page...'",
-				    m->name, (unsigned long long)biggest + WIRE_HEADER_SIZE,
-				    WIRE_MAX_MESSAGE);
+				    m->name, (unsigned long long)biggest + DRV_HEADER_SIZE,
+				    DRV_MAX_MESSAGE);
 	}
 	vec_push(a, &iface->methods, m);
 	vec_push(a, &iface->all_methods, m);

@@ -452,8 +452,6 @@ static void check_capability(struct checker *c, struct ir_driver *drv,
 	case CAPABILITY_TIMER:
 		check_timer(c, &cap, ca);
 		break;
-	case CAPABILITY_KIND_COUNT:
-		break;
 	}
 	/* a range left out (or one only the runtime places) cannot overlap */
 	for (size_t i = 0; range_ok && i < drv->caps.len; i++)

@@ -7,11 +7,19 @@
 
 static const struct {
 	const char *name, *slug, *summary;
+	int status;
 } code_table[] = {
-#define DIAG(code, slug, summary) {#code, #slug, summary},
+#define DIAG(code, slug, status, summary) {#code, #slug, summary, status},
 #include "diag_codes.def"
 #undef DIAG
 };
+
+void diag_init(struct diag_engine *d, struct arena *a)
+{
+	d->arena = a;
+	for (int code = 0; code < DIAG_CODE_COUNT; code++)
+		d->level[code] = code_table[code].status ? DIAG_ERROR : DIAG_WARNING;
+}
 
 const char *diag_code_name(enum diag_code code)
 {
@@ -28,26 +36,61 @@ const char *diag_code_summary(enum diag_code code)
 	return code_table[code].summary;
 }
 
+int diag_code_status(enum diag_code code)
+{
+	return code_table[code].status;
+}
+
 bool diag_code_is_warning(enum diag_code code)
 {
-	return code_table[code].name[0] == 'W';
+	return code_table[code].status == 0;
+}
+
+bool diag_code_of(const char *name, enum diag_code *code)
+{
+	for (int c = 0; c < DIAG_CODE_COUNT; c++)
+		if (!strcmp(name, code_table[c].name) || !strcmp(name, code_table[c].slug)) {
+			*code = (enum diag_code)c;
+			return true;
+		}
+	return false;
+}
+
+bool diag_set_level(struct diag_engine *d, const char *option, bool error)
+{
+	bool no = !strncmp(option, "no-", 3);
+	enum diag_code code;
+	if (!diag_code_of(no ? option + 3 : option, &code) || !diag_code_is_warning(code))
+		return false;
+	if (error)
+		d->level[code] = no ? DIAG_WARNING : DIAG_ERROR;
+	else
+		d->level[code] = no ? DIAG_OFF : DIAG_WARNING;
+	return true;
 }
 
 void diag_vreport(struct diag_engine *d, struct srcpos pos, enum diag_code code, const char *fmt,
 		  va_list ap)
 {
+	if (d->level[code] == DIAG_OFF) {
+		d->muted = true; /* its notes go too */
+		return;
+	}
+	d->muted = false;
 	struct diagnostic *dg = NEW(d->arena, struct diagnostic);
 	dg->code = code;
+	dg->error = d->level[code] == DIAG_ERROR;
 	dg->pos = pos;
 	dg->message = arena_vprintf(d->arena, fmt, ap);
 	dg->seq = d->list.len;
 	vec_push(d->arena, &d->list, dg);
-	if (diag_code_is_warning(code))
-		d->warnings++;
-	else
+	if (dg->error)
 		d->errors++;
-	if (code == E0001 || code == E0008)
-		d->io_failure = true;
+	else
+		d->warnings++;
+	int status = dg->error ? (code_table[code].status ? code_table[code].status : 1) : 0;
+	if (status > d->status)
+		d->status = status;
 }
 
 void diag_report(struct diag_engine *d, struct srcpos pos, enum diag_code code, const char *fmt,
@@ -61,7 +104,7 @@ void diag_report(struct diag_engine *d, struct srcpos pos, enum diag_code code, 
 
 void diag_note(struct diag_engine *d, struct srcpos pos, const char *fmt, ...)
 {
-	if (!d->list.len)
+	if (!d->list.len || d->muted)
 		return;
 	struct diagnostic *dg = d->list.items[d->list.len - 1];
 	va_list ap;
@@ -107,10 +150,10 @@ void diag_sort(struct diag_engine *d)
 	for (size_t i = 0; i < d->list.len; i++) {
 		struct diagnostic *dg = d->list.items[i];
 		if (kept && same_diag(d->list.items[kept - 1], dg)) {
-			if (diag_code_is_warning(dg->code))
-				d->warnings--;
-			else
+			if (dg->error)
 				d->errors--;
+			else
+				d->warnings--;
 			continue;
 		}
 		d->list.items[kept++] = dg;
@@ -209,7 +252,7 @@ static void render_quote(struct strbuf *out, struct srcpos pos, bool color)
 
 void diag_render(struct strbuf *out, const struct diagnostic *dg, bool color)
 {
-	bool warning = diag_code_is_warning(dg->code);
+	bool warning = !dg->error;
 	render_location(out, dg->pos, color);
 	sb_printf(out, "%s%s[%s]:%s %s%s%s\n", paint(color, warning ? "\033[1;33m" : "\033[1;31m"),
 		  warning ? "warning" : "error", diag_code_name(dg->code), paint(color, "\033[0m"),

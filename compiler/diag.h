@@ -55,11 +55,15 @@ struct srcpos source_pos_at(const struct source *src, size_t offset);
 /* ---- diag.c ---- */
 
 enum diag_code {
-#define DIAG(code, slug, summary) code,
+#define DIAG(code, slug, status, summary) code,
 #include "diag_codes.def"
 #undef DIAG
 	DIAG_CODE_COUNT
 };
+
+/* How a run reports a code: a warning unless -E makes it an error, or not
+ * at all after -W no-... (docs/diagnostics.md). Errors are always errors. */
+enum diag_level { DIAG_OFF, DIAG_WARNING, DIAG_ERROR };
 
 struct diag_note {
 	struct srcpos pos;
@@ -68,6 +72,7 @@ struct diag_note {
 
 struct diagnostic {
 	enum diag_code code;
+	bool error; /* an error, or a warning made one (-E) */
 	struct srcpos pos;
 	const char *message;
 	VEC(struct diag_note) notes;
@@ -78,13 +83,25 @@ struct diag_engine {
 	struct arena *arena;
 	VEC(struct diagnostic *) list;
 	size_t errors, warnings;
-	bool io_failure; /* an E0001/E0008-class problem: exit status 2 */
+	int status; /* the exit status the reports so far mean: 0, 1 or 2 */
+	unsigned char level[DIAG_CODE_COUNT]; /* enum diag_level */
+	bool muted; /* the last report was of a code turned off: drop its notes */
 };
+
+/* An engine reporting every code at its own level. */
+void diag_init(struct diag_engine *d, struct arena *a);
 
 const char *diag_code_name(enum diag_code code);    /* "E0204" */
 const char *diag_code_slug(enum diag_code code);    /* "field-overlap" */
 const char *diag_code_summary(enum diag_code code); /* one line for the catalogue */
+int diag_code_status(enum diag_code code);          /* as an error: 1 or 2; 0 a warning */
 bool diag_code_is_warning(enum diag_code code);
+/* The code of a name, its code or its slug ("W0501", "deprecated-use"). */
+bool diag_code_of(const char *name, enum diag_code *code);
+/* -W and -E: "NAME" or "no-NAME" of a warning sets its level (-W: warning
+ * or off; -E: error or warning). False, and nothing set, if NAME is no
+ * warning's. */
+bool diag_set_level(struct diag_engine *d, const char *option, bool error);
 
 /* Records a diagnostic; the notes that follow attach to it. */
 void diag_report(struct diag_engine *d, struct srcpos pos, enum diag_code code, const char *fmt,

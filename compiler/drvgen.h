@@ -21,6 +21,14 @@ struct diagnostic;
 struct ir;
 struct drvgen;
 
+/* -W NAME, -W no-NAME, -E NAME, -E no-NAME: how a warning (by its code or
+ * slug, docs/diagnostics.md) is reported: -W turns it on or off, -E makes
+ * it an error or a warning again. */
+struct drvgen_diag_option {
+	bool error;       /* -E rather than -W */
+	const char *name; /* "no-deprecated-use", "W0501" */
+};
+
 struct drvgen_options {
 	/* IDL search path for `use`, before the built-in standard library. */
 	const char *const *include_dirs;
@@ -29,7 +37,14 @@ struct drvgen_options {
 	 * drvgen_build returns. NULL: keep them for drvgen_diagnostic(). */
 	void (*on_diagnostic)(const struct diagnostic *d, void *ctx);
 	void *ctx;
+	/* Applied in order; a name that is no warning's is ignored (the CLI
+	 * refuses it first: drvgen_diag_option_valid). */
+	const struct drvgen_diag_option *diag_options;
+	size_t diag_option_count;
 };
+
+/* Whether "[no-]NAME" names a warning, as -W and -E take it. */
+bool drvgen_diag_option_valid(const char *option);
 
 struct drvgen *drvgen_new(const struct drvgen_options *opts);
 void drvgen_free(struct drvgen *g);

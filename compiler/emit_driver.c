@@ -30,16 +30,18 @@ struct drv_emitter {
 
 #define A (e->g->arena)
 
-/* Per capability kind: the runtime's descriptor type is drv_<desc>_desc,
- * the generated table of them drv_<desc>_table, and struct drv_driver_desc
- * holds it as .<field> and .n<field>. */
+/* Per capability kind, how struct drv_driver_desc (runtime/common/
+ * drv_driver.h) holds it: entries of type drv_<type>_desc in its member
+ * <member>, <count> of them; the generated table is drv_<type>_table. */
 static const struct {
-	const char *desc;
-	const char *field;
-} kinds[CAPABILITY_KIND_COUNT] = {
-	[CAPABILITY_MMIO] = {"mmio", "mmio"}, [CAPABILITY_IOPORT] = {"port", "ports"},
-	[CAPABILITY_CONFIG] = {"config", "config"}, [CAPABILITY_IRQ] = {"irq", "irqs"},
-	[CAPABILITY_DMA] = {"dma", "dma"},	    [CAPABILITY_TIMER] = {"timer", "timers"},
+	const char *type, *member, *count;
+} tables[CAPABILITY_KIND_COUNT] = {
+	[CAPABILITY_MMIO] = {"mmio", "mmio", "nmmio"},
+	[CAPABILITY_IOPORT] = {"port", "ports", "nports"},
+	[CAPABILITY_CONFIG] = {"config", "config", "nconfig"},
+	[CAPABILITY_IRQ] = {"irq", "irqs", "nirqs"},
+	[CAPABILITY_DMA] = {"dma", "dma", "ndma"},
+	[CAPABILITY_TIMER] = {"timer", "timers", "ntimers"},
 };
 
 /* The author's hooks, in the order the header declares them, with the
@@ -146,7 +148,6 @@ static const char *cap_summary(struct drv_emitter *e, const struct ir_capability
 					    (unsigned long long)c->interval_ns, where);
 		return arena_printf(A, "timer %s (%s).", c->name, where);
 	case CAPABILITY_IRQ:
-	case CAPABILITY_KIND_COUNT:
 		break;
 	}
 	return "";
@@ -478,8 +479,6 @@ static void emit_desc_entry(struct drv_emitter *e, const struct ir_capability *c
 		if (c->interval_ns)
 			gen_line(e->o, 2, ".period_ns = %lluull,", (unsigned long long)c->interval_ns);
 		break;
-	case CAPABILITY_KIND_COUNT:
-		break;
 	}
 	gen_line(e->o, 1, "},");
 }
@@ -519,8 +518,8 @@ static void emit_desc_tables(struct drv_emitter *e)
 	for (unsigned k = 0; k < CAPABILITY_KIND_COUNT; k++) {
 		if (!count_caps(d, k))
 			continue;
-		gen_line(e->o, 0, "static const struct drv_%s_desc drv_%s_table[] = {", kinds[k].desc,
-			 kinds[k].desc);
+		gen_line(e->o, 0, "static const struct drv_%s_desc drv_%s_table[] = {", tables[k].type,
+			 tables[k].type);
 		for (size_t i = 0; i < d->caps.len; i++)
 			if (d->caps.items[i].kind == k)
 				emit_desc_entry(e, &d->caps.items[i]);
@@ -670,8 +669,8 @@ static void emit_desc(struct drv_emitter *e)
 		size_t n = count_caps(d, k);
 		if (!n)
 			continue;
-		gen_line(e->o, 1, ".%s = drv_%s_table,", kinds[k].field, kinds[k].desc);
-		gen_line(e->o, 1, ".n%s = %zu,", kinds[k].field, n);
+		gen_line(e->o, 1, ".%s = drv_%s_table,", tables[k].member, tables[k].type);
+		gen_line(e->o, 1, ".%s = %zu,", tables[k].count, n);
 	}
 	if (d->provides.len) {
 		gen_line(e->o, 1, ".interfaces = drv_interface_table,");

@@ -49,10 +49,9 @@ static void decode_result(struct ipc *e, const struct ir_method *m, const struct
 	gen_line(e->o, 1, "if (drv_n > %llu)", (unsigned long long)t->bound);
 	gen_line(e->o, 2, "%s", fail);
 	gen_line(e->o, 1, "drv_end = %u + %s;", inl, ipc_scaled(e, "drv_n", ipc_elem_size(t)));
-	const char *bounds[] = {
-		arena_printf(A, "drv_align8(drv_end%s) != drv_r.len", ipc_terminator(t)),
-		"!drv_zeros(drv_r.payload, drv_end, drv_r.len)"};
-	gen_condition(e->o, 1, bounds, 2, "||");
+	gen_line(e->o, 1, "if (drv_align8(drv_end%s) != drv_r.len)", ipc_terminator(t));
+	gen_line(e->o, 2, "%s", fail);
+	gen_line(e->o, 1, "if (!drv_zeros(drv_r.payload, drv_end, drv_r.len))");
 	gen_line(e->o, 2, "%s", fail);
 	const char *data = arena_printf(A, "drv_r.payload + %u", inl);
 	if (t->kind == IR_STRING) {

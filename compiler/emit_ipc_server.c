@@ -9,7 +9,7 @@
 static const struct c_function *complete_fn(struct ipc *e, const struct ir_method *m)
 {
 	struct c_function *fn =
-		gen_fn(e->g, "uint32_t", arena_printf(A, "drv_complete_%s", m->name));
+		gen_fn(e->g, "int", arena_printf(A, "drv_complete_%s", m->name));
 	fn->params = c_symbol_fn(&m->c, N_M_REPLY)->params;
 	return fn;
 }
@@ -29,7 +29,7 @@ static void emit_complete(struct ipc *e, const struct ir_method *m)
 	if (rep.len)
 		gen_blank(e->o);
 	gen_line(e->o, 1, "if (status)");
-	gen_line(e->o, 2, "return drv_error_status(status, %s);",
+	gen_line(e->o, 2, "return (int)drv_error_status(status, %s);",
 		 m->error ? ipc_valid_fn(m->error) : "NULL");
 	if (ipc_has_values(m->result)) {
 		gen_line(e->o, 1, "if (!%s((uint64_t)%s))", ipc_valid_fn(m->result),
@@ -104,15 +104,13 @@ static void check_envelope(struct ipc *e, const struct ir_method *m)
 	gen_line(e->o, 1, "if (call->kind != %s)",
 		 m->kind == METHOD_CALL ? "DRV_KIND_CALL" : "DRV_KIND_SEND");
 	gen_line(e->o, 2, "return DRV_STATUS_MALFORMED;");
-	str_list caps = {0};
-	ipc_push(e, &caps, arena_printf(A, "call->ncaps != %zu", m->caps_in.len));
-	for (size_t i = 0; i < m->caps_in.len; i++)
-		ipc_push(e, &caps,
-			 arena_printf(A, "call->caps[%zu].kind != %s", i,
-				      m->caps_in.items[i].kind == CAP_PAGES ? "DRV_CAP_PAGES"
-									    : "DRV_CAP_HANDLE"));
-	gen_condition(e->o, 1, caps.items, caps.len, "||");
+	gen_line(e->o, 1, "if (call->ncaps != %zu)", m->caps_in.len);
 	gen_line(e->o, 2, "return DRV_STATUS_BAD_CAPS;");
+	for (size_t i = 0; i < m->caps_in.len; i++) {
+		gen_line(e->o, 1, "if (call->caps[%zu].kind != %s)", i,
+			 m->caps_in.items[i].kind == CAP_PAGES ? "DRV_CAP_PAGES" : "DRV_CAP_HANDLE");
+		gen_line(e->o, 2, "return DRV_STATUS_BAD_CAPS;");
+	}
 }
 
 /* A call's result, readied for the handler to fill in: zeroed, or room in
@@ -182,7 +180,7 @@ static void emit_serve(struct ipc *e, const struct ir_method *m)
 	const struct c_function *complete = complete_fn(e, m);
 	ipc_add_var(e, &vars, ipc_own_names[OWN_STATUS], (struct c_type){.spec = "int"}, "drv_st");
 	str_list cargs = ipc_arguments(e, complete, &vars, NULL);
-	gen_call_statement(e->o, 1, "return (int)", complete->name, cargs.items, cargs.len);
+	gen_call_statement(e->o, 1, "return ", complete->name, cargs.items, cargs.len);
 	gen_line(e->o, 0, "}");
 }
 
@@ -198,7 +196,7 @@ static void emit_reply(struct ipc *e, const struct ir_method *m)
 	ipc_add_params(e, &given, reply);
 	str_list rargs = ipc_arguments(e, complete, &given, NULL);
 	struct strbuf inner = {0};
-	sb_printf(&inner, "%s(", complete->name);
+	sb_printf(&inner, "(uint32_t)%s(", complete->name);
 	for (size_t i = 0; i < rargs.len; i++)
 		sb_printf(&inner, "%s%s", i ? ", " : "", rargs.items[i]);
 	sb_putc(&inner, ')');

@@ -275,10 +275,9 @@ static json_t *interface_json(const struct ir_interface *i)
 
 static json_t *capability_json(const struct ir_capability *c)
 {
-	static const char *const irq_kinds[] = {"intx", "msi", "line", "msix"};
 	json_t *o = json_object();
 	set(o, "name", json_string(c->name));
-	set(o, "kind", json_string(capability_kind_names[c->kind]));
+	set(o, "kind", json_string(capability_words[c->kind]));
 	set(o, "pos", pos(c->pos));
 	switch (c->kind) {
 	case CAPABILITY_MMIO:
@@ -303,7 +302,7 @@ static json_t *capability_json(const struct ir_capability *c)
 		set(o, "size", hex(c->size, 1));
 		break;
 	case CAPABILITY_IRQ:
-		set(o, "irq_kind", json_string(irq_kinds[c->irq_kind]));
+		set(o, "irq_kind", json_string(irq_kind_words[c->irq_kind]));
 		if (c->irq_kind == IRQ_LINE)
 			set(o, "line", json_integer(c->line));
 		if (c->irq_kind == IRQ_MSI || c->irq_kind == IRQ_MSIX)
@@ -324,8 +323,6 @@ static json_t *capability_json(const struct ir_capability *c)
 	case CAPABILITY_TIMER:
 		set(o, "interval_ns", c->interval_ns ? json_integer((json_int_t)c->interval_ns)
 						     : json_null());
-		break;
-	case CAPABILITY_KIND_COUNT:
 		break;
 	}
 	if (c->kind == CAPABILITY_MMIO || c->kind == CAPABILITY_IOPORT ||

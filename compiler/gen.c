@@ -37,22 +37,6 @@ static bool is_comment_line(const char *line, size_t len)
 	return i < len && (line[i] == '*' || (line[i] == '/' && i + 1 < len && line[i + 1] == '*'));
 }
 
-/* The change in brace depth over a line, strings aside. */
-static int brace_delta(const char *line, size_t len)
-{
-	int d = 0;
-	bool in_string = false;
-	for (size_t i = 0; i < len; i++) {
-		if (line[i] == '"' && (i == 0 || line[i - 1] != '\\'))
-			in_string = !in_string;
-		else if (!in_string && line[i] == '{')
-			d++;
-		else if (!in_string && line[i] == '}')
-			d--;
-	}
-	return d;
-}
-
 static bool line_is(const char *p, size_t len, const char *text)
 {
 	return len == strlen(text) && memcmp(p, text, len) == 0;
@@ -62,6 +46,41 @@ struct line {
 	const char *p;
 	size_t len;
 };
+
+/* The change in the depth of brackets of kind open/close over a line,
+ * strings aside. */
+static int bracket_delta(const char *line, size_t len, char open, char close)
+{
+	int d = 0;
+	bool in_string = false;
+	for (size_t i = 0; i < len; i++) {
+		if (line[i] == '"' && (i == 0 || line[i - 1] != '\\'))
+			in_string = !in_string;
+		else if (!in_string && line[i] == open)
+			d++;
+		else if (!in_string && line[i] == close)
+			d--;
+	}
+	return d;
+}
+
+/* A line the next one belongs with: a macro's line continued, or a
+ * function's head, whose body follows. */
+static bool continued(const struct line *l, const struct line *next)
+{
+	return l->len && (l->p[l->len - 1] == '\\' ||
+			  (l->p[l->len - 1] == ')' && next && line_is(next->p, next->len, "{")));
+}
+
+/* One of the fences below, or put_list's. */
+static bool is_fence(const struct line *l)
+{
+	size_t i = 0;
+	while (i < l->len && l->p[i] == '\t')
+		i++;
+	return line_is(l->p + i, l->len - i, "/* clang-format off */") ||
+	       line_is(l->p + i, l->len - i, "/* clang-format on */");
+}
 
 /* Code lines longer than the column limit (long spec names make them) are
  * fenced off from clang-format rather than broken by rules of our own that
@@ -95,10 +114,12 @@ static void guard_long_lines(struct strbuf *text)
 	struct strbuf out = {0};
 	size_t i = 0;
 	while (i < lines.len) {
-		/* One construct: lines i..j-1, from brace depth 0 back to 0. */
+		/* One construct: lines i..j-1, from brace and parenthesis depth
+		 * 0 back to 0, a function's head and body together, a macro's
+		 * lines together. */
 		size_t j = i;
-		int depth = 0;
-		bool long_code = false;
+		int depth = 0, parens = 0;
+		bool long_code = false, more = false;
 		do {
 			const struct line *l = &lines.items[j];
 			bool wrapper = line_is(l->p, l->len, "extern \"C\" {") ||
@@ -106,14 +127,19 @@ static void guard_long_lines(struct strbuf *text)
 					line_is(lines.items[j - 1].p, lines.items[j - 1].len,
 						"#ifdef __cplusplus"));
 			if (!wrapper && !is_comment_line(l->p, l->len)) {
-				depth += brace_delta(l->p, l->len);
+				depth += bracket_delta(l->p, l->len, '{', '}');
+				parens += bracket_delta(l->p, l->len, '(', ')');
 				long_code |= display_width(l->p, l->len) > COLUMN_LIMIT;
+				more = continued(l, j + 1 < lines.len ? &lines.items[j + 1] : NULL);
 			}
 			j++;
-		} while (j < lines.len && depth > 0);
+		} while (j < lines.len && (depth > 0 || parens > 0 || more));
 		if (long_code)
 			sb_puts(&out, "/* clang-format off */\n");
 		for (size_t k = i; k < j; k++) {
+			/* fenced whole: a fence inside would end it early */
+			if (long_code && is_fence(&lines.items[k]))
+				continue;
 			sb_putn(&out, lines.items[k].p, lines.items[k].len);
 			sb_putc(&out, '\n');
 		}
@@ -177,21 +203,6 @@ const char *gen_hex_width(struct gen *g, uint64_t v, unsigned bits)
 			    bits > 32 ? "ull" : "u");
 }
 
-void gen_call(struct strbuf *out, const char *name, const char *const *args, size_t nargs,
-	      const char *end)
-{
-	sb_puts(out, name);
-	sb_putc(out, '(');
-	for (size_t i = 0; i < nargs; i++) {
-		if (i)
-			sb_puts(out, ", ");
-		sb_puts(out, args[i]);
-	}
-	sb_putc(out, ')');
-	sb_puts(out, end);
-	sb_putc(out, '\n');
-}
-
 void gen_macro(struct strbuf *out, const char *head, const char *body)
 {
 	size_t h = strlen(head), b = strlen(body);
@@ -218,98 +229,49 @@ static void put_joined(struct strbuf *out, const char *const *items, size_t n)
 	}
 }
 
-static void put_indent(struct strbuf *out, unsigned col)
+void gen_call(struct strbuf *out, const char *name, const char *const *args, size_t nargs,
+	      const char *end)
 {
-	for (unsigned i = 0; i < col / TAB_WIDTH; i++)
+	sb_printf(out, "%s(", name);
+	put_joined(out, args, nargs);
+	sb_printf(out, ")%s\n", end);
+}
+
+static void put_tabs(struct strbuf *out, unsigned tabs)
+{
+	for (unsigned i = 0; i < tabs; i++)
 		sb_putc(out, '\t');
-	for (unsigned i = 0; i < col % TAB_WIDTH; i++)
-		sb_putc(out, ' ');
 }
 
-/* Each item of a list at column col, one per line, the last followed by
- * `last` (a ")" or ");" and a tail): does every line fit? */
-static bool fits_aligned(size_t col, const char *const *items, size_t n, size_t last)
+/* ---- the layout ----
+ * A signature or a call is one line if it fits the column limit; else it
+ * breaks after its '(' with one item per line, a tab further in, and the
+ * ')' after the last. generated/.clang-format asks clang-format for the
+ * same (AlignAfterOpenBracket: AlwaysBreak, no packing, no return type and
+ * no right side of an assignment on a line of its own), so the output is
+ * what it would make. Where it weighs other breaks, in a call through an
+ * expression and in a function pointer's declarator, a construct that does
+ * not fit is fenced off from it; so is any line too long even then
+ * (guard_long_lines). make test-generated checks every file. */
+static void put_list(struct strbuf *out, unsigned tabs, const char *head,
+		     const char *const *items, size_t n, const char *tail, bool fence)
 {
-	for (size_t i = 0; i < n; i++)
-		if (col + strlen(items[i]) + (i + 1 == n ? last : 1) > COLUMN_LIMIT)
-			return false;
-	return true;
-}
-
-static void put_aligned(struct strbuf *out, size_t col, const char *const *items, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (i) {
-			sb_puts(out, ",\n");
-			put_indent(out, (unsigned)col);
-		}
-		sb_puts(out, items[i]);
-	}
-}
-
-static void put_one_per_line(struct strbuf *out, unsigned col, const char *const *items, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			sb_puts(out, ",\n");
-		put_indent(out, col);
-		sb_puts(out, items[i]);
-	}
-}
-
-/* The layouts below are the ones clang-format (14, generated/.clang-format)
- * chooses, in its order of preference, measured on thousands of random
- * signatures and calls; tests/golden and the clang-format check in `make
- * test` hold them to it. `head` is "static int name": the name at name_at,
- * the return type before it (none for a function pointer). */
-static void put_signature(struct strbuf *out, unsigned tabs, const char *head, size_t name_at,
-			  const char *const *params, size_t nparams, const char *tail)
-{
-	unsigned indent = tabs * TAB_WIDTH;
-	size_t head_len = strlen(head), tail_len = strlen(tail);
-	size_t all = joined_len(params, nparams);
-	const char *name = head + name_at;
-	size_t ret_len = name_at;
-	while (ret_len && head[ret_len - 1] == ' ')
-		ret_len--;
-	put_indent(out, indent);
-	/* on one line */
-	if (indent + head_len + 1 + all + 1 + tail_len <= COLUMN_LIMIT) {
+	size_t width = tabs * TAB_WIDTH + strlen(head) + 1 + joined_len(items, n) + 1 + strlen(tail);
+	if (width <= COLUMN_LIMIT) {
+		put_tabs(out, tabs);
 		sb_printf(out, "%s(", head);
-		put_joined(out, params, nparams);
+		put_joined(out, items, n);
 		sb_printf(out, ")%s\n", tail);
 		return;
 	}
-	/* "static int\nname(...)": only ever after a storage class */
-	if (ret_len && !strncmp(head, "static ", 7) &&
-	    indent + strlen(name) + 1 + all + 1 + tail_len <= COLUMN_LIMIT) {
-		sb_putn(out, head, ret_len);
-		sb_putc(out, '\n');
-		put_indent(out, indent);
-		sb_printf(out, "%s(", name);
-		put_joined(out, params, nparams);
-		sb_printf(out, ")%s\n", tail);
-		return;
-	}
-	sb_printf(out, "%s(", head);
-	unsigned inner = indent + TAB_WIDTH;
-	bool next_line = inner + all + 1 + tail_len <= COLUMN_LIMIT;
-	/* five or more: all on the next line beats a line each */
-	if (nparams >= 5 && next_line) {
-		sb_putc(out, '\n');
-		put_indent(out, inner);
-		put_joined(out, params, nparams);
-	} else if (fits_aligned(indent + head_len + 1, params, nparams, 1 + tail_len)) {
-		put_aligned(out, indent + head_len + 1, params, nparams);
-	} else if (next_line) {
-		sb_putc(out, '\n');
-		put_indent(out, inner);
-		put_joined(out, params, nparams);
-	} else {
-		sb_putc(out, '\n');
-		put_one_per_line(out, inner, params, nparams);
-	}
-	sb_printf(out, ")%s\n", tail);
+	if (fence)
+		gen_line(out, tabs, "/* clang-format off */");
+	gen_line(out, tabs, "%s(", head);
+	for (size_t i = 0; i < n; i++)
+		gen_line(out, tabs + 1, "%s%s%s", items[i], i + 1 < n ? "," : ")",
+			 i + 1 < n ? "" : tail);
+	if (fence)
+		gen_line(out, tabs, "/* clang-format on */");
 }
 
 const char *gen_declaration(struct gen *g, const struct c_type *t, const char *name)
@@ -326,17 +288,14 @@ const char *gen_declaration(struct gen *g, const struct c_type *t, const char *n
 	return text;
 }
 
-/* The head "[storage ]ret name" (or "ret (*name)") and where the name
- * starts in it. */
+/* The head "[storage ]ret name", or "ret (*name)". */
 static const char *function_head(struct gen *g, const char *storage, const struct c_function *fn,
-				 enum gen_decl decl, size_t *name_at)
+				 enum gen_decl decl)
 {
 	const char *name =
 		decl == GEN_POINTER ? arena_printf(g->arena, "(*%s)", fn->name) : fn->name;
-	const char *head = arena_printf(g->arena, "%s%s%s", storage, *storage ? " " : "",
-					gen_declaration(g, &fn->ret, name));
-	*name_at = decl == GEN_POINTER ? 0 : strlen(head) - strlen(name);
-	return head;
+	return arena_printf(g->arena, "%s%s%s", storage, *storage ? " " : "",
+			    gen_declaration(g, &fn->ret, name));
 }
 
 static const char *const *param_texts(struct gen *g, const struct c_function *fn)
@@ -350,16 +309,15 @@ static const char *const *param_texts(struct gen *g, const struct c_function *fn
 void gen_function(struct gen *g, struct strbuf *out, unsigned tabs, const char *storage,
 		  const struct c_function *fn, enum gen_decl decl, const char *tail)
 {
-	size_t name_at;
-	const char *head = function_head(g, storage, fn, decl, &name_at);
-	put_signature(out, tabs, head, name_at, param_texts(g, fn), fn->params.len, tail);
+	const char *head = function_head(g, storage, fn, decl);
+	put_list(out, tabs, head, param_texts(g, fn), fn->params.len, tail,
+		 decl == GEN_POINTER && !strcmp(storage, "typedef"));
 }
 
 const char *gen_function_text(struct gen *g, const char *storage, const struct c_function *fn)
 {
-	size_t name_at;
 	struct strbuf text = {0};
-	sb_printf(&text, "%s(", function_head(g, storage, fn, GEN_FUNCTION, &name_at));
+	sb_printf(&text, "%s(", function_head(g, storage, fn, GEN_FUNCTION));
 	put_joined(&text, param_texts(g, fn), fn->params.len);
 	sb_putc(&text, ')');
 	const char *s = arena_strdup(g->arena, sb_str(&text));
@@ -393,74 +351,14 @@ const char *gen_pass(struct gen *g, const struct c_type *to, const struct c_type
 void gen_call_statement(struct strbuf *out, unsigned tabs, const char *lead, const char *name,
 			const char *const *args, size_t nargs)
 {
-	unsigned indent = tabs * TAB_WIDTH, inner = indent + TAB_WIDTH;
-	size_t lead_len = strlen(lead), name_len = strlen(name);
-	size_t start = indent + lead_len + name_len + 1;
-	size_t all = joined_len(args, nargs);
-	put_indent(out, indent);
-	if (start + all + 2 <= COLUMN_LIMIT) {
-		sb_printf(out, "%s%s(", lead, name);
-		put_joined(out, args, nargs);
-		sb_puts(out, ");\n");
-		return;
-	}
-	bool next_line = inner + all + 2 <= COLUMN_LIMIT;
-	bool aligned = nargs > 1 && fits_aligned(start, args, nargs, 2);
-	bool assignment = lead_len >= 2 && !strcmp(lead + lead_len - 2, "= ");
-	if (next_line && (nargs >= 3 || !aligned)) {
-		/* all the arguments on the next line */
-		sb_printf(out, "%s%s(\n", lead, name);
-		put_indent(out, inner);
-		put_joined(out, args, nargs);
-	} else if (aligned) {
-		sb_printf(out, "%s%s(", lead, name);
-		put_aligned(out, start, args, nargs);
-	} else if (assignment && inner + name_len + all + 3 <= COLUMN_LIMIT) {
-		/* "x =\n\tname(args);" */
-		sb_putn(out, lead, lead_len - 1);
-		sb_putc(out, '\n');
-		put_indent(out, inner);
-		sb_printf(out, "%s(", name);
-		put_joined(out, args, nargs);
-	} else if (assignment && fits_aligned(inner + name_len + 1, args, nargs, 2)) {
-		sb_putn(out, lead, lead_len - 1);
-		sb_putc(out, '\n');
-		put_indent(out, inner);
-		sb_printf(out, "%s(", name);
-		put_aligned(out, inner + name_len + 1, args, nargs);
-	} else {
-		sb_printf(out, "%s%s(\n", lead, name);
-		put_one_per_line(out, inner, args, nargs);
-	}
-	sb_puts(out, ");\n");
-}
-
-/* "if (a || b)" on one line, else as many operands a line as fit, each
- * continuation aligned after the "if (". */
-void gen_condition(struct strbuf *out, unsigned tabs, const char *const *operands, size_t n,
-		   const char *op)
-{
-	unsigned indent = tabs * TAB_WIDTH;
-	size_t col = indent + 4, op_len = strlen(op);
-	put_indent(out, indent);
-	sb_puts(out, "if (");
-	size_t at = col;
-	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(operands[i]) + (i + 1 == n ? 1 : op_len + 1);
-		if (i && at + 1 + len > COLUMN_LIMIT) {
-			sb_putc(out, '\n');
-			put_indent(out, (unsigned)col);
-			at = col;
-		} else if (i) {
-			sb_putc(out, ' ');
-			at++;
-		}
-		sb_puts(out, operands[i]);
-		if (i + 1 < n)
-			sb_printf(out, " %s", op);
-		at += len;
-	}
-	sb_puts(out, ")\n");
+	bool callee_is_name = true;
+	for (const char *p = name; *p; p++)
+		callee_is_name &= *p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+				  (*p >= '0' && *p <= '9');
+	struct strbuf head = {0};
+	sb_printf(&head, "%s%s", lead, name);
+	put_list(out, tabs, sb_str(&head), args, nargs, ";", !callee_is_name);
+	sb_free(&head);
 }
 
 /* Comments must not end early: a spec's "*" followed by "/" is broken up. */
@@ -471,12 +369,6 @@ static void put_comment_text(struct strbuf *out, const char *s, size_t n)
 		if (s[i] == '*' && i + 1 < n && s[i + 1] == '/')
 			sb_putc(out, ' ');
 	}
-}
-
-static void put_tabs(struct strbuf *out, unsigned tabs)
-{
-	for (unsigned i = 0; i < tabs; i++)
-		sb_putc(out, '\t');
 }
 
 /* Greedy word wrap, as clang-format reflows comments: each line as full as

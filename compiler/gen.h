@@ -69,8 +69,8 @@ enum gen_decl {
 	GEN_POINTER,  /* [storage] ret (*name)(params): an ops member, a typedef */
 };
 
-/* A function's head and parameters as clang-format lays them out (gen.c
- * has the measured rules), followed by `tail`: ";" or "". */
+/* A function's head and parameters, on one line if they fit, else one
+ * parameter a line (gen.c has the layout), followed by `tail`: ";" or "". */
 void gen_function(struct gen *g, struct strbuf *out, unsigned tabs, const char *storage,
 		  const struct c_function *fn, enum gen_decl decl, const char *tail);
 /* The same on one line, for messages. */
@@ -84,13 +84,10 @@ void gen_fn_param(struct gen *g, struct c_function *fn, const char *spec, unsign
  * points to, or itself. */
 const char *gen_pass(struct gen *g, const struct c_type *to, const struct c_type *from,
 		     const char *expr);
-/* A statement ending in a call, "lead name(args);", as clang-format lays
- * it out. */
+/* A statement ending in a call, "lead name(args);", laid out as a
+ * signature is (gen.c). */
 void gen_call_statement(struct strbuf *out, unsigned tabs, const char *lead, const char *name,
 			const char *const *args, size_t nargs);
-/* "if (a || b || c)" (op "||"), broken as clang-format breaks it. */
-void gen_condition(struct strbuf *out, unsigned tabs, const char *const *operands, size_t n,
-		   const char *op);
 /* "edu.regs.yaml:12": where an item came from, without folders. */
 const char *gen_where(struct gen *g, struct srcpos pos);
 /* A C integer constant: 0x20u, or 0x100000000ull past 32 bits. */

@@ -1,4 +1,4 @@
-/* idl_parse.h - what dsl/idl.l, dsl/idl.y and idl_parse.c share.
+/* idl_parse.h - what idl.l, idl.y and idl_parse.c share.
  *
  * The grammar's actions are one-line calls into the builders declared here,
  * so the grammar file reads as a grammar; the lexer keeps positions, doc
@@ -53,7 +53,7 @@ struct idl_parser {
 	bool last_opened_by_lookahead; /* the latest token opened a bracket */
 };
 
-/* ---- used by the lexer (dsl/idl.l) ---- */
+/* ---- used by the lexer (idl.l) ---- */
 void idl_lex_step(struct idl_parser *p, struct srcpos *loc, const char *text, size_t len);
 void idl_lex_comment(struct idl_parser *p, const char *text);
 void idl_lex_newline(struct idl_parser *p);
@@ -66,7 +66,7 @@ void idl_lex_bad_char(struct idl_parser *p, struct srcpos pos, const char *text)
 void idl_lex_error(struct idl_parser *p, struct srcpos pos, enum diag_code code, const char *fmt,
 		   ...) PRINTF_LIKE(4, 5);
 
-/* ---- used by the grammar (dsl/idl.y) ---- */
+/* ---- used by the grammar (idl.y) ---- */
 struct lstr idl_lstr(struct idl_token t, struct srcpos pos);
 struct idl_qname idl_qname_simple(struct idl_parser *p, struct idl_token t, struct srcpos pos);
 struct idl_qname idl_qname_join(struct idl_parser *p, struct idl_qname ns, struct idl_token t);

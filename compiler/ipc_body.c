@@ -208,11 +208,10 @@ void ipc_decode(struct ipc *e, unsigned tabs, const slot_list *s, const char *in
 		gen_line(e->o, tabs + 1, "%s", fail);
 		gen_line(e->o, tabs, "drv_end = drv_at + %s;",
 			 ipc_scaled(e, "drv_n", ipc_elem_size(t)));
-		const char *bounds[] = {
-			arena_printf(A, "drv_align8(drv_end%s) > %s", ipc_terminator(t), len),
-			arena_printf(A, "!drv_zeros(%s, drv_end, drv_align8(drv_end%s))", p,
-				     ipc_terminator(t))};
-		gen_condition(e->o, tabs, bounds, 2, "||");
+		gen_line(e->o, tabs, "if (drv_align8(drv_end%s) > %s)", ipc_terminator(t), len);
+		gen_line(e->o, tabs + 1, "%s", fail);
+		gen_line(e->o, tabs, "if (!drv_zeros(%s, drv_end, drv_align8(drv_end%s)))", p,
+			 ipc_terminator(t));
 		gen_line(e->o, tabs + 1, "%s", fail);
 		switch (t->kind) {
 		case IR_BYTES:

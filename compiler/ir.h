@@ -10,6 +10,11 @@
 
 #include "diag.h"
 
+/* The message format's limits (DRV_HEADER_SIZE, DRV_MAX_MESSAGE,
+ * DRV_MAX_CAPS): defined once, where every transport and the generated code
+ * read them. */
+#include "drv_wire.h"
+
 /* ---- the C names of generated code (names.c) ----
  * The naming pass runs once the IR is checked and records every name the
  * generated C defines for an item, and each function's signature as types
@@ -352,14 +357,10 @@ struct ir_interface {
 	bool close_on_malformed; /* @malformed("close"): drop the client, do not reply */
 };
 
-enum {
-	WIRE_HEADER_SIZE = 24,
-	WIRE_MAX_MESSAGE = 65536,
-};
-
 /* ---- manifests ---- */
 
-/* In the order a manifest's `capabilities` lists them (docs/manifest.md). */
+/* A capability's kind, in the order of the manifest's `capabilities` keys
+ * and of the runtime's descriptor tables (docs/internals.md: adding one). */
 enum ir_capability_kind {
 	CAPABILITY_MMIO,
 	CAPABILITY_IOPORT,
@@ -367,11 +368,14 @@ enum ir_capability_kind {
 	CAPABILITY_IRQ,
 	CAPABILITY_DMA,
 	CAPABILITY_TIMER,
-	CAPABILITY_KIND_COUNT
 };
-/* As a manifest spells them: "mmio", "ioport", ...; NULL-terminated. */
-extern const char *const capability_kind_names[CAPABILITY_KIND_COUNT + 1];
 enum ir_irq_kind { IRQ_INTX, IRQ_MSI, IRQ_LINE, IRQ_MSIX };
+/* How many: one past the last of each (switches name every kind). */
+enum { CAPABILITY_KIND_COUNT = CAPABILITY_TIMER + 1, IRQ_KIND_COUNT = IRQ_MSIX + 1 };
+
+/* Their words in a manifest and in the JSON dump; NULL-terminated. */
+extern const char *const capability_words[CAPABILITY_KIND_COUNT + 1];
+extern const char *const irq_kind_words[IRQ_KIND_COUNT + 1];
 enum ir_match_kind { MATCH_PCI, MATCH_ISA };
 
 struct ir_capability {

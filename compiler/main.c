@@ -1,5 +1,5 @@
-/* main.c - the drvgen command line (DESIGN.md section 4). Parses arguments,
- * runs the library, prints diagnostics, exits 0, 1 or 2. */
+/* main.c - the drvgen command line (docs/internals.md). Parses arguments,
+ * runs the library, prints diagnostics, exits 0, 1 or 2 (docs/diagnostics.md). */
 #include "drvgen.h"
 
 #include "diag.h"
@@ -11,11 +11,11 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: drvgen check  [-I DIR]... SPEC...\n"
-	"       drvgen gen    [-I DIR]... [--target T] [-o DIR] [--skeleton DIR] [--check] [--spdx ID]\n"
-	"                     [--depfile FILE [--depfile-target T]] SPEC...\n"
-	"       drvgen dump   --json [-I DIR]... SPEC...\n"
-	"       drvgen compat [-I DIR]... [--json] OLD NEW\n"
+	"usage: drvgen check  [-I DIR]... [-W WARN]... [-E WARN]... SPEC...\n"
+	"       drvgen gen    [-I DIR]... [-W WARN]... [-E WARN]... [--target T] [-o DIR] [--skeleton DIR]\n"
+	"                     [--check] [--spdx ID] [--depfile FILE [--depfile-target T]] SPEC...\n"
+	"       drvgen dump   --json [-I DIR]... [-W WARN]... [-E WARN]... SPEC...\n"
+	"       drvgen compat [-I DIR]... [-W WARN]... [-E WARN]... [--json] OLD NEW\n"
 	"       drvgen --version | --help | COMMAND --help\n"
 	"\n"
 	"SPEC is a spec folder (its *.idl, *.regs.yaml and *.manifest.yaml files) or a\n"
@@ -23,6 +23,8 @@ static const char usage[] =
 	"\n"
 	"options:\n"
 	"  -I DIR          search DIR for the files `use` names, before the standard library\n"
+	"  -W [no-]WARN    report warning WARN (its code or name: W0501, deprecated-use), or not\n"
+	"  -E [no-]WARN    make warning WARN an error (exit status 1), or a warning again\n"
 	"  -o DIR          (gen) write the generated files into DIR (default: .)\n"
 	"  --skeleton DIR  (gen) where driver skeletons (<driver>.c, yours once written) live\n"
 	"                  (default: the -o folder)\n"
@@ -38,21 +40,22 @@ static const char usage[] =
 	"  --color=WHEN    colour diagnostics: auto (on a terminal), always or never\n"
 	"\n"
 	"exit status: 0 success, 1 the specs have errors (compat: or a change breaks clients),\n"
-	"2 usage or I/O error\n";
+	"2 usage or I/O error (docs/diagnostics.md has each code's)\n";
 
 static const char *const command_help[][2] = {
-	{"check", "usage: drvgen check [-I DIR]... SPEC...\n"
+	{"check", "usage: drvgen check [-I DIR]... [-W WARN]... [-E WARN]... SPEC...\n"
 		  "Parses and checks the specs and prints every problem found.\n"},
-	{"gen", "usage: drvgen gen [-I DIR]... [--target T] [-o DIR] [--skeleton DIR] [--check]\n"
-		"                  [--spdx ID] [--depfile FILE [--depfile-target STAMP]] SPEC...\n"
+	{"gen", "usage: drvgen gen [-I DIR]... [-W WARN]... [-E WARN]... [--target T] [-o DIR]\n"
+		"                  [--skeleton DIR] [--check] [--spdx ID]\n"
+		"                  [--depfile FILE [--depfile-target STAMP]] SPEC...\n"
 		"Checks the specs and writes the generated files into -o DIR, each only if it\n"
 		"changed. With --check, writes nothing and exits 1 if any is stale or missing,\n"
 		"printing a unified diff from the disk to the new text of each stale one.\n"
 		"A driver's skeleton <driver>.c goes into --skeleton DIR (default: -o DIR) only\n"
 		"where none exists; an existing one is checked for every handler (E0601).\n"},
-	{"dump", "usage: drvgen dump --json [-I DIR]... SPEC...\n"
+	{"dump", "usage: drvgen dump --json [-I DIR]... [-W WARN]... [-E WARN]... SPEC...\n"
 		 "Prints the checked model (the IR the backends read) as JSON on stdout.\n"},
-	{"compat", "usage: drvgen compat [-I DIR]... [--json] OLD NEW\n"
+	{"compat", "usage: drvgen compat [-I DIR]... [-W WARN]... [-E WARN]... [--json] OLD NEW\n"
 		   "Compares two versions of a spec (folders or files) and prints each change,\n"
 		   "classed compatible, source-breaking or wire-breaking (docs/compat.md).\n"
 		   "Exits 1 if a change breaks clients, 0 if none does.\n"},
@@ -62,6 +65,7 @@ struct cli {
 	const char *command;
 	VEC(const char *) includes;
 	VEC(const char *) specs;
+	VEC(struct drvgen_diag_option) diag_options;
 	bool json;
 	bool color;
 	bool check;
@@ -139,6 +143,16 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 			vec_push(&cli->arena, &cli->includes, argv[i]);
 		} else if (!strncmp(a, "-I", 2)) {
 			vec_push(&cli->arena, &cli->includes, a + 2);
+		} else if (!strncmp(a, "-W", 2) || !strncmp(a, "-E", 2)) {
+			const char *name = a[2] ? a + 2 : ++i < argc ? argv[i] : NULL;
+			if (!name)
+				return usage_error("%s needs a warning's code or name", a);
+			if (!drvgen_diag_option_valid(name))
+				return usage_error("'%s' is not a warning ([no-]W0501 or "
+						   "[no-]deprecated-use; errors cannot be changed)",
+						   name);
+			struct drvgen_diag_option o = {a[1] == 'E', name};
+			vec_push(&cli->arena, &cli->diag_options, o);
 		} else if (!strcmp(a, "--json") &&
 			   (!strcmp(cli->command, "dump") || !strcmp(cli->command, "compat"))) {
 			cli->json = true;
@@ -205,6 +219,8 @@ int main(int argc, char **argv)
 		.include_dir_count = cli.includes.len,
 		.on_diagnostic = print_diagnostic,
 		.ctx = &cli,
+		.diag_options = cli.diag_options.items,
+		.diag_option_count = cli.diag_options.len,
 	};
 	if (!strcmp(cli.command, "compat")) {
 		status = drvgen_compat(cli.specs.items[0], cli.specs.items[1], &opts, cli.json, stdout);

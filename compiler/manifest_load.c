@@ -1,5 +1,4 @@
-/* manifest_load.c - a capability manifest's YAML read into its AST
- * (docs/manifest.md is the language). */
+/* manifest_load.c - a capability manifest's YAML read into its AST (docs/manifest.md). */
 #include "ast.h"
 #include "ytree.h"
 
@@ -21,8 +20,7 @@ static const char *const dma_keys[] = {"name",	    "doc",	 "pages",    "size",
 				       "address_bits", "streaming", "mappings", "segments",
 				       NULL};
 static const char *const timer_keys[] = {"name", "doc", "interval", NULL};
-/* In enum ir_irq_kind's order. */
-static const char *const irq_kind_words[] = {"intx", "msi", "line", "msix", NULL};
+
 struct loader {
 	struct yreader r;
 	struct arena *arena;
@@ -205,8 +203,6 @@ static void read_capability(struct loader *l, struct manifest_ast *m,
 	case CAPABILITY_TIMER:
 		read_duration(l, n, "interval", &c.interval);
 		break;
-	case CAPABILITY_KIND_COUNT:
-		break;
 	}
 	vec_push(l->arena, &m->caps, c);
 }
@@ -239,10 +235,10 @@ struct manifest_ast *manifest_load(struct arena *a, struct arena *scratch, struc
 
 	const struct ynode *caps = yget(root, "capabilities");
 	if (caps && yexpect(&l.r, caps, YNODE_MAP, "capabilities")) {
-		ycheck_keys(&l.r, caps, "capabilities", capability_kind_names);
-		for (unsigned kind = 0; capability_kind_names[kind]; kind++) {
-			const struct ynode *list = yget(caps, capability_kind_names[kind]);
-			if (!list || !yexpect(&l.r, list, YNODE_SEQ, capability_kind_names[kind]))
+		ycheck_keys(&l.r, caps, "capabilities", capability_words);
+		for (unsigned kind = 0; capability_words[kind]; kind++) {
+			const struct ynode *list = yget(caps, capability_words[kind]);
+			if (!list || !yexpect(&l.r, list, YNODE_SEQ, capability_words[kind]))
 				continue;
 			for (uint32_t i = 0; i < list->len; i++)
 				read_capability(&l, m, (enum ir_capability_kind)kind, list->u.items[i]);

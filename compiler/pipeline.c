@@ -48,9 +48,11 @@ struct drvgen *drvgen_new(const struct drvgen_options *opts)
 	struct drvgen *g = calloc(1, sizeof *g);
 	if (!g)
 		abort();
-	g->diag.arena = &g->arena;
+	diag_init(&g->diag, &g->arena);
 	if (opts)
 		g->opts = *opts;
+	for (size_t i = 0; i < g->opts.diag_option_count; i++)
+		diag_set_level(&g->diag, g->opts.diag_options[i].name, g->opts.diag_options[i].error);
 	g->idl_ok = g->regs_ok = g->manifests_ok = true;
 	return g;
 }
@@ -139,7 +141,6 @@ void drvgen_add_path(struct drvgen *g, const char *path)
 	if (!spec_kind_of_path(path, &kind)) {
 		diag_report(&g->diag, whole, E0002,
 			    "not a spec file: drvgen reads *.idl, *.regs.yaml and *.manifest.yaml");
-		g->diag.io_failure = true;
 		return;
 	}
 	add_input(g, path, kind, NULL, 0);
@@ -408,11 +409,16 @@ const struct ir *drvgen_build(struct drvgen *g)
 	return g->diag.errors ? NULL : g->ir;
 }
 
+bool drvgen_diag_option_valid(const char *option)
+{
+	struct diag_engine probe = {0};
+	diag_init(&probe, NULL);
+	return diag_set_level(&probe, option, false);
+}
+
 int drvgen_status(const struct drvgen *g)
 {
-	if (g->diag.io_failure)
-		return 2;
-	return g->diag.errors ? 1 : 0;
+	return g->diag.status;
 }
 
 size_t drvgen_diagnostic_count(const struct drvgen *g)

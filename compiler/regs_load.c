@@ -1,4 +1,4 @@
-/* regs_load.c - a register map's YAML read into its AST (DESIGN.md 5.2).
+/* regs_load.c - a register map's YAML read into its AST (docs/regs.md).
  *
  * This stage checks only shape: the keys each mapping may hold, node kinds,
  * numbers and keywords. What the values mean together (overlaps, widths,

@@ -54,19 +54,21 @@ int edu_device_factorial(struct edu_device_client *client, uint32_t n, uint32_t 
  * call dma_write (edu.idl:26), errors edu::error: Copies len bytes from the caller's buffer to the
  * device buffer at offset.
  */
-int edu_device_dma_write(struct edu_device_client *client,
-			 struct drv_buffer *pages,
-			 uint32_t offset,
-			 uint32_t len);
+int edu_device_dma_write(
+	struct edu_device_client *client,
+	struct drv_buffer *pages,
+	uint32_t offset,
+	uint32_t len);
 
 /*
  * call dma_read (edu.idl:29), errors edu::error: Copies len bytes from the device buffer at offset
  * to the caller's buffer.
  */
-int edu_device_dma_read(struct edu_device_client *client,
-			struct drv_buffer *pages,
-			uint32_t offset,
-			uint32_t len);
+int edu_device_dma_read(
+	struct edu_device_client *client,
+	struct drv_buffer *pages,
+	uint32_t offset,
+	uint32_t len);
 
 /* ---- server ---- */
 
@@ -82,36 +84,40 @@ struct edu_device_ops {
 	 * call liveness (edu.idl:20): Writes v to the liveness register and returns what the
 	 * device reads back (~v).
 	 */
-	int (*liveness)(struct edu_device *self,
-			struct drv_call *call,
-			uint32_t v,
-			uint32_t *result);
+	int (*liveness)(
+		struct edu_device *self,
+		struct drv_call *call,
+		uint32_t v,
+		uint32_t *result);
 	/*
 	 * call factorial (edu.idl:23), errors edu::error: Computes n! on the device. The reply
 	 * waits for the device's interrupt.
 	 */
-	int (*factorial)(struct edu_device *self,
-			 struct drv_call *call,
-			 uint32_t n,
-			 uint32_t *result);
+	int (*factorial)(
+		struct edu_device *self,
+		struct drv_call *call,
+		uint32_t n,
+		uint32_t *result);
 	/*
 	 * call dma_write (edu.idl:26), errors edu::error: Copies len bytes from the caller's
 	 * buffer to the device buffer at offset.
 	 */
-	int (*dma_write)(struct edu_device *self,
-			 struct drv_call *call,
-			 struct drv_pages *pages,
-			 uint32_t offset,
-			 uint32_t len);
+	int (*dma_write)(
+		struct edu_device *self,
+		struct drv_call *call,
+		struct drv_pages *pages,
+		uint32_t offset,
+		uint32_t len);
 	/*
 	 * call dma_read (edu.idl:29), errors edu::error: Copies len bytes from the device buffer
 	 * at offset to the caller's buffer.
 	 */
-	int (*dma_read)(struct edu_device *self,
-			struct drv_call *call,
-			struct drv_pages *pages,
-			uint32_t offset,
-			uint32_t len);
+	int (*dma_read)(
+		struct edu_device *self,
+		struct drv_call *call,
+		struct drv_pages *pages,
+		uint32_t offset,
+		uint32_t len);
 };
 
 /*

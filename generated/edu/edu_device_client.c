@@ -84,10 +84,11 @@ int edu_device_factorial(struct edu_device_client *client, uint32_t n, uint32_t 
 	return 0;
 }
 
-int edu_device_dma_write(struct edu_device_client *client,
-			 struct drv_buffer *pages,
-			 uint32_t offset,
-			 uint32_t len)
+int edu_device_dma_write(
+	struct edu_device_client *client,
+	struct drv_buffer *pages,
+	uint32_t offset,
+	uint32_t len)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
 	uint8_t *drv_p = drv_client_request(drv_c);
@@ -109,10 +110,11 @@ int edu_device_dma_write(struct edu_device_client *client,
 	return 0;
 }
 
-int edu_device_dma_read(struct edu_device_client *client,
-			struct drv_buffer *pages,
-			uint32_t offset,
-			uint32_t len)
+int edu_device_dma_read(
+	struct edu_device_client *client,
+	struct drv_buffer *pages,
+	uint32_t offset,
+	uint32_t len)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
 	uint8_t *drv_p = drv_client_request(drv_c);

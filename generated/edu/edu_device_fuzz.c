@@ -17,8 +17,11 @@ static int fuzz_ident(struct edu_device *self, struct drv_call *call, uint32_t *
 	return DRV_DEFER;
 }
 
-static int
-fuzz_liveness(struct edu_device *self, struct drv_call *call, uint32_t v, uint32_t *result)
+static int fuzz_liveness(
+	struct edu_device *self,
+	struct drv_call *call,
+	uint32_t v,
+	uint32_t *result)
 {
 	(void)self;
 	(void)call;
@@ -27,8 +30,11 @@ fuzz_liveness(struct edu_device *self, struct drv_call *call, uint32_t v, uint32
 	return 0;
 }
 
-static int
-fuzz_factorial(struct edu_device *self, struct drv_call *call, uint32_t n, uint32_t *result)
+static int fuzz_factorial(
+	struct edu_device *self,
+	struct drv_call *call,
+	uint32_t n,
+	uint32_t *result)
 {
 	(void)self;
 	(void)n;
@@ -36,11 +42,12 @@ fuzz_factorial(struct edu_device *self, struct drv_call *call, uint32_t n, uint3
 	return DRV_DEFER;
 }
 
-static int fuzz_dma_write(struct edu_device *self,
-			  struct drv_call *call,
-			  struct drv_pages *pages,
-			  uint32_t offset,
-			  uint32_t len)
+static int fuzz_dma_write(
+	struct edu_device *self,
+	struct drv_call *call,
+	struct drv_pages *pages,
+	uint32_t offset,
+	uint32_t len)
 {
 	(void)self;
 	(void)call;
@@ -50,11 +57,12 @@ static int fuzz_dma_write(struct edu_device *self,
 	return 0;
 }
 
-static int fuzz_dma_read(struct edu_device *self,
-			 struct drv_call *call,
-			 struct drv_pages *pages,
-			 uint32_t offset,
-			 uint32_t len)
+static int fuzz_dma_read(
+	struct edu_device *self,
+	struct drv_call *call,
+	struct drv_pages *pages,
+	uint32_t offset,
+	uint32_t len)
 {
 	(void)self;
 	(void)pages;

@@ -8,12 +8,12 @@
  */
 #include "edu_device.h"
 
-static uint32_t drv_complete_ident(struct drv_call *call, int status, uint32_t result)
+static int drv_complete_ident(struct drv_call *call, int status, uint32_t result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, result);
 	call->nreply_caps = 0;
@@ -37,20 +37,20 @@ static int drv_serve_ident(struct edu_device *self, struct drv_call *call)
 	drv_st = self->ops->ident(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_ident(call, drv_st, result);
+	return drv_complete_ident(call, drv_st, result);
 }
 
 void edu_device_ident_reply(struct drv_call *call, int status, uint32_t result)
 {
-	call->finish(call, drv_complete_ident(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_ident(call, status, result));
 }
 
-static uint32_t drv_complete_liveness(struct drv_call *call, int status, uint32_t result)
+static int drv_complete_liveness(struct drv_call *call, int status, uint32_t result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, result);
 	call->nreply_caps = 0;
@@ -79,20 +79,20 @@ static int drv_serve_liveness(struct edu_device *self, struct drv_call *call)
 	drv_st = self->ops->liveness(self, call, v, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_liveness(call, drv_st, result);
+	return drv_complete_liveness(call, drv_st, result);
 }
 
 void edu_device_liveness_reply(struct drv_call *call, int status, uint32_t result)
 {
-	call->finish(call, drv_complete_liveness(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_liveness(call, status, result));
 }
 
-static uint32_t drv_complete_factorial(struct drv_call *call, int status, uint32_t result)
+static int drv_complete_factorial(struct drv_call *call, int status, uint32_t result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, edu_error_valid);
+		return (int)drv_error_status(status, edu_error_valid);
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, result);
 	call->nreply_caps = 0;
@@ -121,18 +121,18 @@ static int drv_serve_factorial(struct edu_device *self, struct drv_call *call)
 	drv_st = self->ops->factorial(self, call, n, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_factorial(call, drv_st, result);
+	return drv_complete_factorial(call, drv_st, result);
 }
 
 void edu_device_factorial_reply(struct drv_call *call, int status, uint32_t result)
 {
-	call->finish(call, drv_complete_factorial(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_factorial(call, status, result));
 }
 
-static uint32_t drv_complete_dma_write(struct drv_call *call, int status)
+static int drv_complete_dma_write(struct drv_call *call, int status)
 {
 	if (status)
-		return drv_error_status(status, edu_error_valid);
+		return (int)drv_error_status(status, edu_error_valid);
 	call->nreply_caps = 0;
 	call->reply_len = 0;
 	return 0;
@@ -147,7 +147,9 @@ static int drv_serve_dma_write(struct edu_device *self, struct drv_call *call)
 
 	if (call->kind != DRV_KIND_CALL)
 		return DRV_STATUS_MALFORMED;
-	if (call->ncaps != 1 || call->caps[0].kind != DRV_CAP_PAGES)
+	if (call->ncaps != 1)
+		return DRV_STATUS_BAD_CAPS;
+	if (call->caps[0].kind != DRV_CAP_PAGES)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 8)
 		return DRV_STATUS_MALFORMED;
@@ -158,18 +160,18 @@ static int drv_serve_dma_write(struct edu_device *self, struct drv_call *call)
 	drv_st = self->ops->dma_write(self, call, &call->caps[0].pages, offset, len);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_dma_write(call, drv_st);
+	return drv_complete_dma_write(call, drv_st);
 }
 
 void edu_device_dma_write_reply(struct drv_call *call, int status)
 {
-	call->finish(call, drv_complete_dma_write(call, status));
+	call->finish(call, (uint32_t)drv_complete_dma_write(call, status));
 }
 
-static uint32_t drv_complete_dma_read(struct drv_call *call, int status)
+static int drv_complete_dma_read(struct drv_call *call, int status)
 {
 	if (status)
-		return drv_error_status(status, edu_error_valid);
+		return (int)drv_error_status(status, edu_error_valid);
 	call->nreply_caps = 0;
 	call->reply_len = 0;
 	return 0;
@@ -184,7 +186,9 @@ static int drv_serve_dma_read(struct edu_device *self, struct drv_call *call)
 
 	if (call->kind != DRV_KIND_CALL)
 		return DRV_STATUS_MALFORMED;
-	if (call->ncaps != 1 || call->caps[0].kind != DRV_CAP_PAGES)
+	if (call->ncaps != 1)
+		return DRV_STATUS_BAD_CAPS;
+	if (call->caps[0].kind != DRV_CAP_PAGES)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 8)
 		return DRV_STATUS_MALFORMED;
@@ -195,12 +199,12 @@ static int drv_serve_dma_read(struct edu_device *self, struct drv_call *call)
 	drv_st = self->ops->dma_read(self, call, &call->caps[0].pages, offset, len);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_dma_read(call, drv_st);
+	return drv_complete_dma_read(call, drv_st);
 }
 
 void edu_device_dma_read_reply(struct drv_call *call, int status)
 {
-	call->finish(call, drv_complete_dma_read(call, status));
+	call->finish(call, (uint32_t)drv_complete_dma_read(call, status));
 }
 
 bool edu_device_init(struct edu_device *self, const struct edu_device_ops *ops)

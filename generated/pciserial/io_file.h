@@ -32,18 +32,20 @@ int io_file_connect(unsigned instance, struct io_file_client **client);
 void io_file_disconnect(struct io_file_client *client);
 
 /* call read (io.idl:16): Reads up to amt bytes of data from a file. */
-int io_file_read(struct io_file_client *client,
-		 struct drv_buffer *pages,
-		 uint64_t buf,
-		 uint64_t amt,
-		 uint64_t *result);
+int io_file_read(
+	struct io_file_client *client,
+	struct drv_buffer *pages,
+	uint64_t buf,
+	uint64_t amt,
+	uint64_t *result);
 
 /* call write (io.idl:19): Writes up to amt bytes of data to a file. */
-int io_file_write(struct io_file_client *client,
-		  struct drv_buffer *pages,
-		  uint64_t buf,
-		  uint64_t amt,
-		  uint64_t *result);
+int io_file_write(
+	struct io_file_client *client,
+	struct drv_buffer *pages,
+	uint64_t buf,
+	uint64_t amt,
+	uint64_t *result);
 
 /* call seek (io.idl:22): Seeks a file to a given offset, returning the new absolute position. */
 int io_file_seek(struct io_file_client *client, int64_t offs, enum io_whence w, uint64_t *result);
@@ -54,28 +56,31 @@ struct io_file;
 
 struct io_file_ops {
 	/* call read (io.idl:16): Reads up to amt bytes of data from a file. */
-	int (*read)(struct io_file *self,
-		    struct drv_call *call,
-		    struct drv_pages *pages,
-		    uint64_t buf,
-		    uint64_t amt,
-		    uint64_t *result);
+	int (*read)(
+		struct io_file *self,
+		struct drv_call *call,
+		struct drv_pages *pages,
+		uint64_t buf,
+		uint64_t amt,
+		uint64_t *result);
 	/* call write (io.idl:19): Writes up to amt bytes of data to a file. */
-	int (*write)(struct io_file *self,
-		     struct drv_call *call,
-		     struct drv_pages *pages,
-		     uint64_t buf,
-		     uint64_t amt,
-		     uint64_t *result);
+	int (*write)(
+		struct io_file *self,
+		struct drv_call *call,
+		struct drv_pages *pages,
+		uint64_t buf,
+		uint64_t amt,
+		uint64_t *result);
 	/*
 	 * call seek (io.idl:22): Seeks a file to a given offset, returning the new absolute
 	 * position.
 	 */
-	int (*seek)(struct io_file *self,
-		    struct drv_call *call,
-		    int64_t offs,
-		    enum io_whence w,
-		    uint64_t *result);
+	int (*seek)(
+		struct io_file *self,
+		struct drv_call *call,
+		int64_t offs,
+		enum io_whence w,
+		uint64_t *result);
 };
 
 /*

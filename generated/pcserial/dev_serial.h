@@ -49,21 +49,23 @@ static inline struct io_file_client *dev_serial_as_io_file(struct dev_serial_cli
 }
 
 /* call read (io.idl:16), from io::file: Reads up to amt bytes of data from a file. */
-static inline int dev_serial_read(struct dev_serial_client *client,
-				  struct drv_buffer *pages,
-				  uint64_t buf,
-				  uint64_t amt,
-				  uint64_t *result)
+static inline int dev_serial_read(
+	struct dev_serial_client *client,
+	struct drv_buffer *pages,
+	uint64_t buf,
+	uint64_t amt,
+	uint64_t *result)
 {
 	return io_file_read((struct io_file_client *)client, pages, buf, amt, result);
 }
 
 /* call write (io.idl:19), from io::file: Writes up to amt bytes of data to a file. */
-static inline int dev_serial_write(struct dev_serial_client *client,
-				   struct drv_buffer *pages,
-				   uint64_t buf,
-				   uint64_t amt,
-				   uint64_t *result)
+static inline int dev_serial_write(
+	struct dev_serial_client *client,
+	struct drv_buffer *pages,
+	uint64_t buf,
+	uint64_t amt,
+	uint64_t *result)
 {
 	return io_file_write((struct io_file_client *)client, pages, buf, amt, result);
 }
@@ -72,8 +74,11 @@ static inline int dev_serial_write(struct dev_serial_client *client,
  * call seek (io.idl:22), from io::file: Seeks a file to a given offset, returning the new absolute
  * position.
  */
-static inline int
-dev_serial_seek(struct dev_serial_client *client, int64_t offs, enum io_whence w, uint64_t *result)
+static inline int dev_serial_seek(
+	struct dev_serial_client *client,
+	int64_t offs,
+	enum io_whence w,
+	uint64_t *result)
 {
 	return io_file_seek((struct io_file_client *)client, offs, w, result);
 }
@@ -117,13 +122,15 @@ struct dev_serial_ops {
 	/* call set_charlen (dev.idl:32): Sets the number of bits per character. */
 	int (*set_charlen)(struct dev_serial *self, struct drv_call *call, uint32_t bits);
 	/* call get_stopbits (dev.idl:35): Returns the configured number of stop bits. */
-	int (*get_stopbits)(struct dev_serial *self,
-			    struct drv_call *call,
-			    enum dev_stop_bits *result);
+	int (*get_stopbits)(
+		struct dev_serial *self,
+		struct drv_call *call,
+		enum dev_stop_bits *result);
 	/* call set_stopbits (dev.idl:38): Sets the number of stop bits. */
-	int (*set_stopbits)(struct dev_serial *self,
-			    struct drv_call *call,
-			    enum dev_stop_bits bits);
+	int (*set_stopbits)(
+		struct dev_serial *self,
+		struct drv_call *call,
+		enum dev_stop_bits bits);
 	/* call get_parity (dev.idl:41): Returns the configured parity setting. */
 	int (*get_parity)(struct dev_serial *self, struct drv_call *call, enum dev_parity *result);
 	/* call set_parity (dev.idl:44): Sets the parity setting. */

@@ -10,12 +10,13 @@
 
 #include "drv_fuzz.h"
 
-static int fuzz_read(struct io_file *self,
-		     struct drv_call *call,
-		     struct drv_pages *pages,
-		     uint64_t buf,
-		     uint64_t amt,
-		     uint64_t *result)
+static int fuzz_read(
+	struct io_file *self,
+	struct drv_call *call,
+	struct drv_pages *pages,
+	uint64_t buf,
+	uint64_t amt,
+	uint64_t *result)
 {
 	(void)self;
 	(void)pages;
@@ -25,12 +26,13 @@ static int fuzz_read(struct io_file *self,
 	return DRV_DEFER;
 }
 
-static int fuzz_write(struct io_file *self,
-		      struct drv_call *call,
-		      struct drv_pages *pages,
-		      uint64_t buf,
-		      uint64_t amt,
-		      uint64_t *result)
+static int fuzz_write(
+	struct io_file *self,
+	struct drv_call *call,
+	struct drv_pages *pages,
+	uint64_t buf,
+	uint64_t amt,
+	uint64_t *result)
 {
 	(void)self;
 	(void)call;
@@ -41,11 +43,12 @@ static int fuzz_write(struct io_file *self,
 	return 0;
 }
 
-static int fuzz_seek(struct io_file *self,
-		     struct drv_call *call,
-		     int64_t offs,
-		     enum io_whence w,
-		     uint64_t *result)
+static int fuzz_seek(
+	struct io_file *self,
+	struct drv_call *call,
+	int64_t offs,
+	enum io_whence w,
+	uint64_t *result)
 {
 	(void)self;
 	(void)offs;
@@ -84,16 +87,20 @@ static int fuzz_set_charlen(struct dev_serial *self, struct drv_call *call, uint
 	return 0;
 }
 
-static int
-fuzz_get_stopbits(struct dev_serial *self, struct drv_call *call, enum dev_stop_bits *result)
+static int fuzz_get_stopbits(
+	struct dev_serial *self,
+	struct drv_call *call,
+	enum dev_stop_bits *result)
 {
 	(void)self;
 	dev_serial_get_stopbits_reply(call, 0, *result);
 	return DRV_DEFER;
 }
 
-static int
-fuzz_set_stopbits(struct dev_serial *self, struct drv_call *call, enum dev_stop_bits bits)
+static int fuzz_set_stopbits(
+	struct dev_serial *self,
+	struct drv_call *call,
+	enum dev_stop_bits bits)
 {
 	(void)self;
 	(void)call;

@@ -8,12 +8,12 @@
  */
 #include "dev_serial.h"
 
-static uint32_t drv_complete_get_baud(struct drv_call *call, int status, uint32_t result)
+static int drv_complete_get_baud(struct drv_call *call, int status, uint32_t result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, result);
 	call->nreply_caps = 0;
@@ -37,18 +37,18 @@ static int drv_serve_get_baud(struct dev_serial *self, struct drv_call *call)
 	drv_st = self->ops->get_baud(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_get_baud(call, drv_st, result);
+	return drv_complete_get_baud(call, drv_st, result);
 }
 
 void dev_serial_get_baud_reply(struct drv_call *call, int status, uint32_t result)
 {
-	call->finish(call, drv_complete_get_baud(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_get_baud(call, status, result));
 }
 
-static uint32_t drv_complete_set_baud(struct drv_call *call, int status)
+static int drv_complete_set_baud(struct drv_call *call, int status)
 {
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	call->nreply_caps = 0;
 	call->reply_len = 0;
 	return 0;
@@ -74,20 +74,20 @@ static int drv_serve_set_baud(struct dev_serial *self, struct drv_call *call)
 	drv_st = self->ops->set_baud(self, call, hz);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_set_baud(call, drv_st);
+	return drv_complete_set_baud(call, drv_st);
 }
 
 void dev_serial_set_baud_reply(struct drv_call *call, int status)
 {
-	call->finish(call, drv_complete_set_baud(call, status));
+	call->finish(call, (uint32_t)drv_complete_set_baud(call, status));
 }
 
-static uint32_t drv_complete_get_charlen(struct drv_call *call, int status, uint32_t result)
+static int drv_complete_get_charlen(struct drv_call *call, int status, uint32_t result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, result);
 	call->nreply_caps = 0;
@@ -111,18 +111,18 @@ static int drv_serve_get_charlen(struct dev_serial *self, struct drv_call *call)
 	drv_st = self->ops->get_charlen(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_get_charlen(call, drv_st, result);
+	return drv_complete_get_charlen(call, drv_st, result);
 }
 
 void dev_serial_get_charlen_reply(struct drv_call *call, int status, uint32_t result)
 {
-	call->finish(call, drv_complete_get_charlen(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_get_charlen(call, status, result));
 }
 
-static uint32_t drv_complete_set_charlen(struct drv_call *call, int status)
+static int drv_complete_set_charlen(struct drv_call *call, int status)
 {
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	call->nreply_caps = 0;
 	call->reply_len = 0;
 	return 0;
@@ -148,21 +148,20 @@ static int drv_serve_set_charlen(struct dev_serial *self, struct drv_call *call)
 	drv_st = self->ops->set_charlen(self, call, bits);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_set_charlen(call, drv_st);
+	return drv_complete_set_charlen(call, drv_st);
 }
 
 void dev_serial_set_charlen_reply(struct drv_call *call, int status)
 {
-	call->finish(call, drv_complete_set_charlen(call, status));
+	call->finish(call, (uint32_t)drv_complete_set_charlen(call, status));
 }
 
-static uint32_t
-drv_complete_get_stopbits(struct drv_call *call, int status, enum dev_stop_bits result)
+static int drv_complete_get_stopbits(struct drv_call *call, int status, enum dev_stop_bits result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	if (!dev_stop_bits_valid((uint64_t)result))
 		return DRV_STATUS_INTERNAL;
 	memset(drv_p, 0, 8);
@@ -188,18 +187,18 @@ static int drv_serve_get_stopbits(struct dev_serial *self, struct drv_call *call
 	drv_st = self->ops->get_stopbits(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_get_stopbits(call, drv_st, result);
+	return drv_complete_get_stopbits(call, drv_st, result);
 }
 
 void dev_serial_get_stopbits_reply(struct drv_call *call, int status, enum dev_stop_bits result)
 {
-	call->finish(call, drv_complete_get_stopbits(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_get_stopbits(call, status, result));
 }
 
-static uint32_t drv_complete_set_stopbits(struct drv_call *call, int status)
+static int drv_complete_set_stopbits(struct drv_call *call, int status)
 {
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	call->nreply_caps = 0;
 	call->reply_len = 0;
 	return 0;
@@ -227,20 +226,20 @@ static int drv_serve_set_stopbits(struct dev_serial *self, struct drv_call *call
 	drv_st = self->ops->set_stopbits(self, call, bits);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_set_stopbits(call, drv_st);
+	return drv_complete_set_stopbits(call, drv_st);
 }
 
 void dev_serial_set_stopbits_reply(struct drv_call *call, int status)
 {
-	call->finish(call, drv_complete_set_stopbits(call, status));
+	call->finish(call, (uint32_t)drv_complete_set_stopbits(call, status));
 }
 
-static uint32_t drv_complete_get_parity(struct drv_call *call, int status, enum dev_parity result)
+static int drv_complete_get_parity(struct drv_call *call, int status, enum dev_parity result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	if (!dev_parity_valid((uint64_t)result))
 		return DRV_STATUS_INTERNAL;
 	memset(drv_p, 0, 8);
@@ -266,18 +265,18 @@ static int drv_serve_get_parity(struct dev_serial *self, struct drv_call *call)
 	drv_st = self->ops->get_parity(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_get_parity(call, drv_st, result);
+	return drv_complete_get_parity(call, drv_st, result);
 }
 
 void dev_serial_get_parity_reply(struct drv_call *call, int status, enum dev_parity result)
 {
-	call->finish(call, drv_complete_get_parity(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_get_parity(call, status, result));
 }
 
-static uint32_t drv_complete_set_parity(struct drv_call *call, int status)
+static int drv_complete_set_parity(struct drv_call *call, int status)
 {
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	call->nreply_caps = 0;
 	call->reply_len = 0;
 	return 0;
@@ -305,12 +304,12 @@ static int drv_serve_set_parity(struct dev_serial *self, struct drv_call *call)
 	drv_st = self->ops->set_parity(self, call, parity);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_set_parity(call, drv_st);
+	return drv_complete_set_parity(call, drv_st);
 }
 
 void dev_serial_set_parity_reply(struct drv_call *call, int status)
 {
-	call->finish(call, drv_complete_set_parity(call, status));
+	call->finish(call, (uint32_t)drv_complete_set_parity(call, status));
 }
 
 bool dev_serial_init(struct dev_serial *self, const struct dev_serial_ops *ops)

@@ -21,11 +21,12 @@ void io_file_disconnect(struct io_file_client *client)
 	drv_client_disconnect((struct drv_client *)client);
 }
 
-int io_file_read(struct io_file_client *client,
-		 struct drv_buffer *pages,
-		 uint64_t buf,
-		 uint64_t amt,
-		 uint64_t *result)
+int io_file_read(
+	struct io_file_client *client,
+	struct drv_buffer *pages,
+	uint64_t buf,
+	uint64_t amt,
+	uint64_t *result)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
 	uint8_t *drv_p = drv_client_request(drv_c);
@@ -48,11 +49,12 @@ int io_file_read(struct io_file_client *client,
 	return 0;
 }
 
-int io_file_write(struct io_file_client *client,
-		  struct drv_buffer *pages,
-		  uint64_t buf,
-		  uint64_t amt,
-		  uint64_t *result)
+int io_file_write(
+	struct io_file_client *client,
+	struct drv_buffer *pages,
+	uint64_t buf,
+	uint64_t amt,
+	uint64_t *result)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
 	uint8_t *drv_p = drv_client_request(drv_c);

@@ -10,12 +10,13 @@
 
 #include "drv_fuzz.h"
 
-static int fuzz_read(struct io_file *self,
-		     struct drv_call *call,
-		     struct drv_pages *pages,
-		     uint64_t buf,
-		     uint64_t amt,
-		     uint64_t *result)
+static int fuzz_read(
+	struct io_file *self,
+	struct drv_call *call,
+	struct drv_pages *pages,
+	uint64_t buf,
+	uint64_t amt,
+	uint64_t *result)
 {
 	(void)self;
 	(void)pages;
@@ -25,12 +26,13 @@ static int fuzz_read(struct io_file *self,
 	return DRV_DEFER;
 }
 
-static int fuzz_write(struct io_file *self,
-		      struct drv_call *call,
-		      struct drv_pages *pages,
-		      uint64_t buf,
-		      uint64_t amt,
-		      uint64_t *result)
+static int fuzz_write(
+	struct io_file *self,
+	struct drv_call *call,
+	struct drv_pages *pages,
+	uint64_t buf,
+	uint64_t amt,
+	uint64_t *result)
 {
 	(void)self;
 	(void)call;
@@ -41,11 +43,12 @@ static int fuzz_write(struct io_file *self,
 	return 0;
 }
 
-static int fuzz_seek(struct io_file *self,
-		     struct drv_call *call,
-		     int64_t offs,
-		     enum io_whence w,
-		     uint64_t *result)
+static int fuzz_seek(
+	struct io_file *self,
+	struct drv_call *call,
+	int64_t offs,
+	enum io_whence w,
+	uint64_t *result)
 {
 	(void)self;
 	(void)offs;

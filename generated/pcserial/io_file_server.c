@@ -8,12 +8,12 @@
  */
 #include "io_file.h"
 
-static uint32_t drv_complete_read(struct drv_call *call, int status, uint64_t result)
+static int drv_complete_read(struct drv_call *call, int status, uint64_t result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	memset(drv_p, 0, 8);
 	drv_put64(drv_p, result);
 	call->nreply_caps = 0;
@@ -31,7 +31,9 @@ static int drv_serve_read(struct io_file *self, struct drv_call *call)
 
 	if (call->kind != DRV_KIND_CALL)
 		return DRV_STATUS_MALFORMED;
-	if (call->ncaps != 1 || call->caps[0].kind != DRV_CAP_PAGES)
+	if (call->ncaps != 1)
+		return DRV_STATUS_BAD_CAPS;
+	if (call->caps[0].kind != DRV_CAP_PAGES)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 16)
 		return DRV_STATUS_MALFORMED;
@@ -42,20 +44,20 @@ static int drv_serve_read(struct io_file *self, struct drv_call *call)
 	drv_st = self->ops->read(self, call, &call->caps[0].pages, buf, amt, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_read(call, drv_st, result);
+	return drv_complete_read(call, drv_st, result);
 }
 
 void io_file_read_reply(struct drv_call *call, int status, uint64_t result)
 {
-	call->finish(call, drv_complete_read(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_read(call, status, result));
 }
 
-static uint32_t drv_complete_write(struct drv_call *call, int status, uint64_t result)
+static int drv_complete_write(struct drv_call *call, int status, uint64_t result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	memset(drv_p, 0, 8);
 	drv_put64(drv_p, result);
 	call->nreply_caps = 0;
@@ -73,7 +75,9 @@ static int drv_serve_write(struct io_file *self, struct drv_call *call)
 
 	if (call->kind != DRV_KIND_CALL)
 		return DRV_STATUS_MALFORMED;
-	if (call->ncaps != 1 || call->caps[0].kind != DRV_CAP_PAGES)
+	if (call->ncaps != 1)
+		return DRV_STATUS_BAD_CAPS;
+	if (call->caps[0].kind != DRV_CAP_PAGES)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 16)
 		return DRV_STATUS_MALFORMED;
@@ -84,20 +88,20 @@ static int drv_serve_write(struct io_file *self, struct drv_call *call)
 	drv_st = self->ops->write(self, call, &call->caps[0].pages, buf, amt, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_write(call, drv_st, result);
+	return drv_complete_write(call, drv_st, result);
 }
 
 void io_file_write_reply(struct drv_call *call, int status, uint64_t result)
 {
-	call->finish(call, drv_complete_write(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_write(call, status, result));
 }
 
-static uint32_t drv_complete_seek(struct drv_call *call, int status, uint64_t result)
+static int drv_complete_seek(struct drv_call *call, int status, uint64_t result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	memset(drv_p, 0, 8);
 	drv_put64(drv_p, result);
 	call->nreply_caps = 0;
@@ -130,12 +134,12 @@ static int drv_serve_seek(struct io_file *self, struct drv_call *call)
 	drv_st = self->ops->seek(self, call, offs, w, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_seek(call, drv_st, result);
+	return drv_complete_seek(call, drv_st, result);
 }
 
 void io_file_seek_reply(struct drv_call *call, int status, uint64_t result)
 {
-	call->finish(call, drv_complete_seek(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_seek(call, status, result));
 }
 
 bool io_file_init(struct io_file *self, const struct io_file_ops *ops)

@@ -1,6 +1,7 @@
 #!/bin/sh
-# test_cli.sh DRVGEN - the command line contract of DESIGN.md section 4:
-# exit codes, where output goes, the diagnostic format, colour, --help.
+# test_cli.sh DRVGEN - the command line as drvgen --help and
+# docs/diagnostics.md describe it: exit codes, where output goes, the
+# diagnostic format, colour, warnings under -W and -E, --help.
 set -u
 drvgen=$1
 . tests/cli/lib.sh
@@ -179,5 +180,26 @@ grep -q 'error\[E0208\]' "$tmp/err" || fail "compat reports the errors of a vers
 [ -s "$tmp/out" ] && fail "no report when a version has errors"
 expect_exit 0 "$drvgen" compat --help
 grep -q 'usage: drvgen compat' "$tmp/out" || fail "compat --help"
+
+# Warnings: exit 0, unless -E makes them errors; -W no- turns one off. By
+# code or by name; an error cannot be changed, nor a name that is no code.
+warned=tests/diag/W0501-deprecated-use
+expect_exit 0 "$drvgen" check "$warned"
+grep -q "warning\[W0501\]" "$tmp/err" || fail "a deprecated use is warning W0501"
+expect_exit 1 "$drvgen" check -E deprecated-use "$warned"
+grep -q "error\[W0501\]" "$tmp/err" || fail "-E deprecated-use reports W0501 as an error"
+expect_exit 1 "$drvgen" check -EW0501 "$warned"
+expect_exit 0 "$drvgen" check -E W0501 -E no-W0501 "$warned"
+grep -q "warning\[W0501\]" "$tmp/err" || fail "-E no-W0501 makes it a warning again"
+expect_exit 0 "$drvgen" check -W no-deprecated-use "$warned"
+[ -s "$tmp/err" ] && fail "-W no-deprecated-use reports nothing: $(head -3 "$tmp/err")"
+expect_exit 0 "$drvgen" check -W no-W0501 -W W0501 "$warned"
+grep -q "warning\[W0501\]" "$tmp/err" || fail "-W W0501 turns it back on"
+expect_exit 1 "$drvgen" check -W no-deprecated-use tests/diag/E0204-field-overlap
+expect_exit 2 "$drvgen" check -E field-overlap "$warned"
+grep -q "not a warning" "$tmp/err" || fail "-E of an error is a usage error"
+expect_exit 2 "$drvgen" check -W no-such-warning "$warned"
+expect_exit 2 "$drvgen" check -W
+"$drvgen" --help | grep -q -- "-E \[no-\]WARN" || fail "--help documents -E"
 
 finish cli

@@ -31,7 +31,7 @@ struct diag_lines {
 static void record_diagnostic(const struct diagnostic *d, void *ctx)
 {
 	struct diag_lines *l = ctx;
-	if (diag_code_is_warning(d->code))
+	if (!d->error)
 		return;
 	const char *file = d->pos.src ? d->pos.src->path : "?";
 	if (strlen(file) > l->dir_len)

@@ -172,6 +172,23 @@ static void every_code_is_tested(void **state)
 		fail_msg("%d code(s) untested", missing);
 }
 
+/* The exit status column of diag_codes.def agrees with the codes' letters:
+ * a warning fails nothing, an error is 1 or 2. */
+static void every_code_has_its_status(void **state)
+{
+	(void)state;
+	for (int code = 0; code < DIAG_CODE_COUNT; code++) {
+		const char *name = diag_code_name((enum diag_code)code);
+		int status = diag_code_status((enum diag_code)code);
+		if (name[0] == 'W')
+			assert_int_equal(status, 0);
+		else
+			assert_true(status == 1 || status == 2);
+	}
+	assert_int_equal(diag_code_status(E0001), 2);
+	assert_int_equal(diag_code_status(E0204), 1);
+}
+
 /* docs/diagnostics.md has a section `## E0204 field-overlap` per code, with
  * a bad and a good example. */
 static void every_code_is_documented(void **state)
@@ -211,6 +228,7 @@ int main(void)
 		cmocka_unit_test(every_case_reports_what_it_expects),
 		cmocka_unit_test(every_code_is_tested),
 		cmocka_unit_test(every_code_is_documented),
+		cmocka_unit_test(every_code_has_its_status),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

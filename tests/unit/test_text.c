@@ -6,7 +6,7 @@
 static void fnv1a_matches_the_documented_vectors(void **state)
 {
 	(void)state;
-	/* docs/interface-ids.md lists these; DESIGN.md fixes io::file. */
+	/* docs/interface-ids.md lists these, io::file's among them. */
 	assert_int_equal(fnv1a32("", 0), 0x811c9dc5u);
 	assert_int_equal(fnv1a32("a", 1), 0xe40c292cu);
 	assert_int_equal(fnv1a32("io::file", 8), 0x7b9588b7u);

@@ -78,8 +78,11 @@ static int port_set_mtu(struct nic_link *self, struct drv_call *call, uint32_t m
 }
 
 /* call send (nic.idl:18). Not written yet: the client gets DRV_STATUS_INTERNAL. */
-static int
-port_send(struct nic_port *self, struct drv_call *call, struct drv_pages *frame, uint32_t len)
+static int port_send(
+	struct nic_port *self,
+	struct drv_call *call,
+	struct drv_pages *frame,
+	uint32_t len)
 {
 	(void)from_nic_port(self);
 	(void)call;

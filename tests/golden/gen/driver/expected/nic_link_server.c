@@ -8,12 +8,12 @@
  */
 #include "nic_link.h"
 
-static uint32_t drv_complete_up(struct drv_call *call, int status, bool result)
+static int drv_complete_up(struct drv_call *call, int status, bool result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	memset(drv_p, 0, 8);
 	drv_put8(drv_p, result ? 1 : 0);
 	call->nreply_caps = 0;
@@ -37,18 +37,18 @@ static int drv_serve_up(struct nic_link *self, struct drv_call *call)
 	drv_st = self->ops->up(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_up(call, drv_st, result);
+	return drv_complete_up(call, drv_st, result);
 }
 
 void nic_link_up_reply(struct drv_call *call, int status, bool result)
 {
-	call->finish(call, drv_complete_up(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_up(call, status, result));
 }
 
-static uint32_t drv_complete_set_mtu(struct drv_call *call, int status)
+static int drv_complete_set_mtu(struct drv_call *call, int status)
 {
 	if (status)
-		return drv_error_status(status, nic_error_valid);
+		return (int)drv_error_status(status, nic_error_valid);
 	call->nreply_caps = 0;
 	call->reply_len = 0;
 	return 0;
@@ -74,12 +74,12 @@ static int drv_serve_set_mtu(struct nic_link *self, struct drv_call *call)
 	drv_st = self->ops->set_mtu(self, call, mtu);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_set_mtu(call, drv_st);
+	return drv_complete_set_mtu(call, drv_st);
 }
 
 void nic_link_set_mtu_reply(struct drv_call *call, int status)
 {
-	call->finish(call, drv_complete_set_mtu(call, status));
+	call->finish(call, (uint32_t)drv_complete_set_mtu(call, status));
 }
 
 bool nic_link_init(struct nic_link *self, const struct nic_link_ops *ops)

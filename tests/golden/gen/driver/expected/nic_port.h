@@ -62,10 +62,11 @@ struct nic_port;
 struct nic_port_ops {
 	struct nic_link_ops nic_link;
 	/* call send (nic.idl:18), errors nic::error. */
-	int (*send)(struct nic_port *self,
-		    struct drv_call *call,
-		    struct drv_pages *frame,
-		    uint32_t len);
+	int (*send)(
+		struct nic_port *self,
+		struct drv_call *call,
+		struct drv_pages *frame,
+		uint32_t len);
 	/* send kick (nic.idl:19). */
 	void (*kick)(struct nic_port *self, struct drv_call *call);
 };

@@ -25,8 +25,11 @@ static int fuzz_set_mtu(struct nic_link *self, struct drv_call *call, uint32_t m
 	return 0;
 }
 
-static int
-fuzz_send(struct nic_port *self, struct drv_call *call, struct drv_pages *frame, uint32_t len)
+static int fuzz_send(
+	struct nic_port *self,
+	struct drv_call *call,
+	struct drv_pages *frame,
+	uint32_t len)
 {
 	(void)self;
 	(void)frame;

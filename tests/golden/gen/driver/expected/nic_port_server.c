@@ -8,10 +8,10 @@
  */
 #include "nic_port.h"
 
-static uint32_t drv_complete_send(struct drv_call *call, int status)
+static int drv_complete_send(struct drv_call *call, int status)
 {
 	if (status)
-		return drv_error_status(status, nic_error_valid);
+		return (int)drv_error_status(status, nic_error_valid);
 	call->nreply_caps = 0;
 	call->reply_len = 0;
 	return 0;
@@ -25,7 +25,9 @@ static int drv_serve_send(struct nic_port *self, struct drv_call *call)
 
 	if (call->kind != DRV_KIND_CALL)
 		return DRV_STATUS_MALFORMED;
-	if (call->ncaps != 1 || call->caps[0].kind != DRV_CAP_PAGES)
+	if (call->ncaps != 1)
+		return DRV_STATUS_BAD_CAPS;
+	if (call->caps[0].kind != DRV_CAP_PAGES)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 8)
 		return DRV_STATUS_MALFORMED;
@@ -37,12 +39,12 @@ static int drv_serve_send(struct nic_port *self, struct drv_call *call)
 	drv_st = self->ops->send(self, call, &call->caps[0].pages, len);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_send(call, drv_st);
+	return drv_complete_send(call, drv_st);
 }
 
 void nic_port_send_reply(struct drv_call *call, int status)
 {
-	call->finish(call, drv_complete_send(call, status));
+	call->finish(call, (uint32_t)drv_complete_send(call, status));
 }
 
 static int drv_serve_kick(struct nic_port *self, struct drv_call *call)

@@ -8,12 +8,12 @@
  */
 #include "nic_stats.h"
 
-static uint32_t drv_complete_frames(struct drv_call *call, int status, uint64_t result)
+static int drv_complete_frames(struct drv_call *call, int status, uint64_t result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	memset(drv_p, 0, 8);
 	drv_put64(drv_p, result);
 	call->nreply_caps = 0;
@@ -37,12 +37,12 @@ static int drv_serve_frames(struct nic_stats *self, struct drv_call *call)
 	drv_st = self->ops->frames(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_frames(call, drv_st, result);
+	return drv_complete_frames(call, drv_st, result);
 }
 
 void nic_stats_frames_reply(struct drv_call *call, int status, uint64_t result)
 {
-	call->finish(call, drv_complete_frames(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_frames(call, status, result));
 }
 
 bool nic_stats_init(struct nic_stats *self, const struct nic_stats_ops *ops)

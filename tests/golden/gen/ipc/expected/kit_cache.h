@@ -39,8 +39,11 @@ static inline struct kit_store_client *kit_cache_as_kit_store(struct kit_cache_c
 }
 
 /* call add (kit.idl:56), from kit::store: Fixed values, a result in return. */
-static inline int
-kit_cache_add(struct kit_cache_client *client, uint32_t a, uint32_t b, uint32_t *result)
+static inline int kit_cache_add(
+	struct kit_cache_client *client,
+	uint32_t a,
+	uint32_t b,
+	uint32_t *result)
 {
 	return kit_store_add((struct kit_store_client *)client, a, b, result);
 }
@@ -49,20 +52,22 @@ kit_cache_add(struct kit_cache_client *client, uint32_t a, uint32_t b, uint32_t 
  * call scale (kit.idl:59), from kit::store, errors kit::failure: Signed and enum values, checked
  * on both sides.
  */
-static inline int kit_cache_scale(struct kit_cache_client *client,
-				  int64_t v,
-				  enum kit_level l,
-				  kit_flags f,
-				  enum kit_level *result)
+static inline int kit_cache_scale(
+	struct kit_cache_client *client,
+	int64_t v,
+	enum kit_level l,
+	kit_flags f,
+	enum kit_level *result)
 {
 	return kit_store_scale((struct kit_store_client *)client, v, l, f, result);
 }
 
 /* call move (kit.idl:62), from kit::store, errors kit::failure: A struct in, a struct out. */
-static inline int kit_cache_move(struct kit_cache_client *client,
-				 const struct kit_record *r,
-				 const struct kit_point *by,
-				 struct kit_record *result)
+static inline int kit_cache_move(
+	struct kit_cache_client *client,
+	const struct kit_record *r,
+	const struct kit_point *by,
+	struct kit_record *result)
 {
 	return kit_store_move((struct kit_store_client *)client, r, by, result);
 }
@@ -71,32 +76,35 @@ static inline int kit_cache_move(struct kit_cache_client *client,
  * call put (kit.idl:65), from kit::store, errors kit::failure: Variable data in: bytes, a string
  * and a vector.
  */
-static inline int kit_cache_put(struct kit_cache_client *client,
-				const char *key,
-				const uint8_t *value,
-				uint32_t value_len,
-				const uint16_t *marks,
-				uint32_t marks_count,
-				const enum kit_mode *modes,
-				uint32_t modes_count,
-				uint32_t *result)
+static inline int kit_cache_put(
+	struct kit_cache_client *client,
+	const char *key,
+	const uint8_t *value,
+	uint32_t value_len,
+	const uint16_t *marks,
+	uint32_t marks_count,
+	const enum kit_mode *modes,
+	uint32_t modes_count,
+	uint32_t *result)
 {
-	return kit_store_put((struct kit_store_client *)client,
-			     key,
-			     value,
-			     value_len,
-			     marks,
-			     marks_count,
-			     modes,
-			     modes_count,
-			     result);
+	return kit_store_put(
+		(struct kit_store_client *)client,
+		key,
+		value,
+		value_len,
+		marks,
+		marks_count,
+		modes,
+		modes_count,
+		result);
 }
 
 /* call get (kit.idl:68), from kit::store, errors kit::failure: Variable data out. */
-static inline int kit_cache_get(struct kit_cache_client *client,
-				const char *key,
-				uint8_t *result,
-				uint32_t *result_len)
+static inline int kit_cache_get(
+	struct kit_cache_client *client,
+	const char *key,
+	uint8_t *result,
+	uint32_t *result_len)
 {
 	return kit_store_get((struct kit_store_client *)client, key, result, result_len);
 }
@@ -108,10 +116,11 @@ static inline int kit_cache_name(struct kit_cache_client *client, uint32_t id, c
 }
 
 /* call list (kit.idl:70), from kit::store. */
-static inline int kit_cache_list(struct kit_cache_client *client,
-				 uint32_t from,
-				 struct kit_record *result,
-				 uint32_t *result_count)
+static inline int kit_cache_list(
+	struct kit_cache_client *client,
+	uint32_t from,
+	struct kit_record *result,
+	uint32_t *result_count)
 {
 	return kit_store_list((struct kit_store_client *)client, from, result, result_count);
 }
@@ -135,17 +144,21 @@ static inline int kit_cache_share(struct kit_cache_client *client, int fd, uint8
 }
 
 /* call open (kit.idl:76), from kit::store, errors kit::failure. */
-static inline int
-kit_cache_open(struct kit_cache_client *client, const char *path, uint64_t *result, int *fd)
+static inline int kit_cache_open(
+	struct kit_cache_client *client,
+	const char *path,
+	uint64_t *result,
+	int *fd)
 {
 	return kit_store_open((struct kit_store_client *)client, path, result, fd);
 }
 
 /* call sum (kit.idl:79), from kit::store: A page buffer. */
-static inline int kit_cache_sum(struct kit_cache_client *client,
-				struct drv_buffer *pages,
-				uint32_t len,
-				uint64_t *result)
+static inline int kit_cache_sum(
+	struct kit_cache_client *client,
+	struct drv_buffer *pages,
+	uint32_t len,
+	uint64_t *result)
 {
 	return kit_store_sum((struct kit_store_client *)client, pages, len, result);
 }
@@ -164,16 +177,20 @@ static inline int kit_cache_note(struct kit_cache_client *client, const char *te
 
 /* event changed (kit.idl:86), from kit::store: From the server. */
 typedef kit_store_changed_handler kit_cache_changed_handler;
-static inline int
-kit_cache_on_changed(struct kit_cache_client *client, kit_cache_changed_handler handler, void *ctx)
+static inline int kit_cache_on_changed(
+	struct kit_cache_client *client,
+	kit_cache_changed_handler handler,
+	void *ctx)
 {
 	return kit_store_on_changed((struct kit_store_client *)client, handler, ctx);
 }
 
 /* event tick (kit.idl:87), from kit::store. */
 typedef kit_store_tick_handler kit_cache_tick_handler;
-static inline int
-kit_cache_on_tick(struct kit_cache_client *client, kit_cache_tick_handler handler, void *ctx)
+static inline int kit_cache_on_tick(
+	struct kit_cache_client *client,
+	kit_cache_tick_handler handler,
+	void *ctx)
 {
 	return kit_store_on_tick((struct kit_store_client *)client, handler, ctx);
 }
@@ -189,9 +206,10 @@ int kit_cache_flush(struct kit_cache_client *client, uint32_t *result);
 
 /* event evicted (kit.idl:96). */
 typedef void (*kit_cache_evicted_handler)(void *ctx, uint32_t count);
-int kit_cache_on_evicted(struct kit_cache_client *client,
-			 kit_cache_evicted_handler handler,
-			 void *ctx);
+int kit_cache_on_evicted(
+	struct kit_cache_client *client,
+	kit_cache_evicted_handler handler,
+	void *ctx);
 
 /* ---- server ---- */
 

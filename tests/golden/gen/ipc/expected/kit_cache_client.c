@@ -54,13 +54,15 @@ static int drv_thunk_evicted(drv_fn handler, void *ctx, const struct drv_event *
 	return 0;
 }
 
-int kit_cache_on_evicted(struct kit_cache_client *client,
-			 kit_cache_evicted_handler handler,
-			 void *ctx)
+int kit_cache_on_evicted(
+	struct kit_cache_client *client,
+	kit_cache_evicted_handler handler,
+	void *ctx)
 {
-	return drv_client_on_event((struct drv_client *)client,
-				   KIT_CACHE_EVICTED_LABEL,
-				   drv_thunk_evicted,
-				   (drv_fn)handler,
-				   ctx);
+	return drv_client_on_event(
+		(struct drv_client *)client,
+		KIT_CACHE_EVICTED_LABEL,
+		drv_thunk_evicted,
+		(drv_fn)handler,
+		ctx);
 }

@@ -10,8 +10,12 @@
 
 #include "drv_fuzz.h"
 
-static int
-fuzz_add(struct kit_store *self, struct drv_call *call, uint32_t a, uint32_t b, uint32_t *result)
+static int fuzz_add(
+	struct kit_store *self,
+	struct drv_call *call,
+	uint32_t a,
+	uint32_t b,
+	uint32_t *result)
 {
 	(void)self;
 	(void)a;
@@ -20,12 +24,13 @@ fuzz_add(struct kit_store *self, struct drv_call *call, uint32_t a, uint32_t b, 
 	return DRV_DEFER;
 }
 
-static int fuzz_scale(struct kit_store *self,
-		      struct drv_call *call,
-		      int64_t v,
-		      enum kit_level l,
-		      kit_flags f,
-		      enum kit_level *result)
+static int fuzz_scale(
+	struct kit_store *self,
+	struct drv_call *call,
+	int64_t v,
+	enum kit_level l,
+	kit_flags f,
+	enum kit_level *result)
 {
 	(void)self;
 	(void)call;
@@ -36,11 +41,12 @@ static int fuzz_scale(struct kit_store *self,
 	return 0;
 }
 
-static int fuzz_move(struct kit_store *self,
-		     struct drv_call *call,
-		     const struct kit_record *r,
-		     const struct kit_point *by,
-		     struct kit_record *result)
+static int fuzz_move(
+	struct kit_store *self,
+	struct drv_call *call,
+	const struct kit_record *r,
+	const struct kit_point *by,
+	struct kit_record *result)
 {
 	(void)self;
 	(void)r;
@@ -49,16 +55,17 @@ static int fuzz_move(struct kit_store *self,
 	return DRV_DEFER;
 }
 
-static int fuzz_put(struct kit_store *self,
-		    struct drv_call *call,
-		    const char *key,
-		    const uint8_t *value,
-		    uint32_t value_len,
-		    const uint16_t *marks,
-		    uint32_t marks_count,
-		    const enum kit_mode *modes,
-		    uint32_t modes_count,
-		    uint32_t *result)
+static int fuzz_put(
+	struct kit_store *self,
+	struct drv_call *call,
+	const char *key,
+	const uint8_t *value,
+	uint32_t value_len,
+	const uint16_t *marks,
+	uint32_t marks_count,
+	const enum kit_mode *modes,
+	uint32_t modes_count,
+	uint32_t *result)
 {
 	(void)self;
 	(void)call;
@@ -73,11 +80,12 @@ static int fuzz_put(struct kit_store *self,
 	return 0;
 }
 
-static int fuzz_get(struct kit_store *self,
-		    struct drv_call *call,
-		    const char *key,
-		    uint8_t *result,
-		    uint32_t *result_len)
+static int fuzz_get(
+	struct kit_store *self,
+	struct drv_call *call,
+	const char *key,
+	uint8_t *result,
+	uint32_t *result_len)
 {
 	(void)self;
 	(void)key;
@@ -94,11 +102,12 @@ static int fuzz_name(struct kit_store *self, struct drv_call *call, uint32_t id,
 	return 0;
 }
 
-static int fuzz_list(struct kit_store *self,
-		     struct drv_call *call,
-		     uint32_t from,
-		     struct kit_record *result,
-		     uint32_t *result_count)
+static int fuzz_list(
+	struct kit_store *self,
+	struct drv_call *call,
+	uint32_t from,
+	struct kit_record *result,
+	uint32_t *result_count)
 {
 	(void)self;
 	(void)from;
@@ -132,7 +141,11 @@ static int fuzz_share(struct kit_store *self, struct drv_call *call, int fd, uin
 }
 
 static int fuzz_open(
-	struct kit_store *self, struct drv_call *call, const char *path, uint64_t *result, int *fd)
+	struct kit_store *self,
+	struct drv_call *call,
+	const char *path,
+	uint64_t *result,
+	int *fd)
 {
 	(void)self;
 	(void)path;
@@ -140,11 +153,12 @@ static int fuzz_open(
 	return DRV_DEFER;
 }
 
-static int fuzz_sum(struct kit_store *self,
-		    struct drv_call *call,
-		    struct drv_pages *pages,
-		    uint32_t len,
-		    uint64_t *result)
+static int fuzz_sum(
+	struct kit_store *self,
+	struct drv_call *call,
+	struct drv_pages *pages,
+	uint32_t len,
+	uint64_t *result)
 {
 	(void)self;
 	(void)call;

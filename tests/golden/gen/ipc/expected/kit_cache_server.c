@@ -8,12 +8,12 @@
  */
 #include "kit_cache.h"
 
-static uint32_t drv_complete_flush(struct drv_call *call, int status, uint32_t result)
+static int drv_complete_flush(struct drv_call *call, int status, uint32_t result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, result);
 	call->nreply_caps = 0;
@@ -37,12 +37,12 @@ static int drv_serve_flush(struct kit_cache *self, struct drv_call *call)
 	drv_st = self->ops->flush(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_flush(call, drv_st, result);
+	return drv_complete_flush(call, drv_st, result);
 }
 
 void kit_cache_flush_reply(struct drv_call *call, int status, uint32_t result)
 {
-	call->finish(call, drv_complete_flush(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_flush(call, status, result));
 }
 
 int kit_cache_emit_evicted(struct kit_cache *self, uint32_t count)

@@ -8,12 +8,12 @@
  */
 #include "kit_stats.h"
 
-static uint32_t drv_complete_count(struct drv_call *call, int status, uint64_t result)
+static int drv_complete_count(struct drv_call *call, int status, uint64_t result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	memset(drv_p, 0, 8);
 	drv_put64(drv_p, result);
 	call->nreply_caps = 0;
@@ -37,12 +37,12 @@ static int drv_serve_count(struct kit_stats *self, struct drv_call *call)
 	drv_st = self->ops->count(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_count(call, drv_st, result);
+	return drv_complete_count(call, drv_st, result);
 }
 
 void kit_stats_count_reply(struct drv_call *call, int status, uint64_t result)
 {
-	call->finish(call, drv_complete_count(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_count(call, status, result));
 }
 
 bool kit_stats_init(struct kit_stats *self, const struct kit_stats_ops *ops)

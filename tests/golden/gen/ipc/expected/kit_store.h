@@ -49,43 +49,48 @@ void kit_store_disconnect(struct kit_store_client *client);
 int kit_store_add(struct kit_store_client *client, uint32_t a, uint32_t b, uint32_t *result);
 
 /* call scale (kit.idl:59), errors kit::failure: Signed and enum values, checked on both sides. */
-int kit_store_scale(struct kit_store_client *client,
-		    int64_t v,
-		    enum kit_level l,
-		    kit_flags f,
-		    enum kit_level *result);
+int kit_store_scale(
+	struct kit_store_client *client,
+	int64_t v,
+	enum kit_level l,
+	kit_flags f,
+	enum kit_level *result);
 
 /* call move (kit.idl:62), errors kit::failure: A struct in, a struct out. */
-int kit_store_move(struct kit_store_client *client,
-		   const struct kit_record *r,
-		   const struct kit_point *by,
-		   struct kit_record *result);
+int kit_store_move(
+	struct kit_store_client *client,
+	const struct kit_record *r,
+	const struct kit_point *by,
+	struct kit_record *result);
 
 /* call put (kit.idl:65), errors kit::failure: Variable data in: bytes, a string and a vector. */
-int kit_store_put(struct kit_store_client *client,
-		  const char *key,
-		  const uint8_t *value,
-		  uint32_t value_len,
-		  const uint16_t *marks,
-		  uint32_t marks_count,
-		  const enum kit_mode *modes,
-		  uint32_t modes_count,
-		  uint32_t *result);
+int kit_store_put(
+	struct kit_store_client *client,
+	const char *key,
+	const uint8_t *value,
+	uint32_t value_len,
+	const uint16_t *marks,
+	uint32_t marks_count,
+	const enum kit_mode *modes,
+	uint32_t modes_count,
+	uint32_t *result);
 
 /* call get (kit.idl:68), errors kit::failure: Variable data out. */
-int kit_store_get(struct kit_store_client *client,
-		  const char *key,
-		  uint8_t *result,
-		  uint32_t *result_len);
+int kit_store_get(
+	struct kit_store_client *client,
+	const char *key,
+	uint8_t *result,
+	uint32_t *result_len);
 
 /* call name (kit.idl:69). */
 int kit_store_name(struct kit_store_client *client, uint32_t id, char *result);
 
 /* call list (kit.idl:70). */
-int kit_store_list(struct kit_store_client *client,
-		   uint32_t from,
-		   struct kit_record *result,
-		   uint32_t *result_count);
+int kit_store_list(
+	struct kit_store_client *client,
+	uint32_t from,
+	struct kit_record *result,
+	uint32_t *result_count);
 
 /* call matrix (kit.idl:71). */
 int kit_store_matrix(struct kit_store_client *client, int8_t result[2][2]);
@@ -100,10 +105,11 @@ int kit_store_share(struct kit_store_client *client, int fd, uint8_t note);
 int kit_store_open(struct kit_store_client *client, const char *path, uint64_t *result, int *fd);
 
 /* call sum (kit.idl:79): A page buffer. */
-int kit_store_sum(struct kit_store_client *client,
-		  struct drv_buffer *pages,
-		  uint32_t len,
-		  uint64_t *result);
+int kit_store_sum(
+	struct kit_store_client *client,
+	struct drv_buffer *pages,
+	uint32_t len,
+	uint64_t *result);
 
 /* send poke (kit.idl:82): One way. */
 int kit_store_poke(struct kit_store_client *client, uint32_t n);
@@ -113,9 +119,10 @@ int kit_store_note(struct kit_store_client *client, const char *text);
 
 /* event changed (kit.idl:86): From the server. */
 typedef void (*kit_store_changed_handler)(void *ctx, const char *key, uint64_t version);
-int kit_store_on_changed(struct kit_store_client *client,
-			 kit_store_changed_handler handler,
-			 void *ctx);
+int kit_store_on_changed(
+	struct kit_store_client *client,
+	kit_store_changed_handler handler,
+	void *ctx);
 
 /* event tick (kit.idl:87). */
 typedef void (*kit_store_tick_handler)(void *ctx);
@@ -130,55 +137,61 @@ struct kit_store;
 
 struct kit_store_ops {
 	/* call add (kit.idl:56): Fixed values, a result in return. */
-	int (*add)(struct kit_store *self,
-		   struct drv_call *call,
-		   uint32_t a,
-		   uint32_t b,
-		   uint32_t *result);
+	int (*add)(
+		struct kit_store *self,
+		struct drv_call *call,
+		uint32_t a,
+		uint32_t b,
+		uint32_t *result);
 	/*
 	 * call scale (kit.idl:59), errors kit::failure: Signed and enum values, checked on both
 	 * sides.
 	 */
-	int (*scale)(struct kit_store *self,
-		     struct drv_call *call,
-		     int64_t v,
-		     enum kit_level l,
-		     kit_flags f,
-		     enum kit_level *result);
+	int (*scale)(
+		struct kit_store *self,
+		struct drv_call *call,
+		int64_t v,
+		enum kit_level l,
+		kit_flags f,
+		enum kit_level *result);
 	/* call move (kit.idl:62), errors kit::failure: A struct in, a struct out. */
-	int (*move)(struct kit_store *self,
-		    struct drv_call *call,
-		    const struct kit_record *r,
-		    const struct kit_point *by,
-		    struct kit_record *result);
+	int (*move)(
+		struct kit_store *self,
+		struct drv_call *call,
+		const struct kit_record *r,
+		const struct kit_point *by,
+		struct kit_record *result);
 	/*
 	 * call put (kit.idl:65), errors kit::failure: Variable data in: bytes, a string and a
 	 * vector.
 	 */
-	int (*put)(struct kit_store *self,
-		   struct drv_call *call,
-		   const char *key,
-		   const uint8_t *value,
-		   uint32_t value_len,
-		   const uint16_t *marks,
-		   uint32_t marks_count,
-		   const enum kit_mode *modes,
-		   uint32_t modes_count,
-		   uint32_t *result);
+	int (*put)(
+		struct kit_store *self,
+		struct drv_call *call,
+		const char *key,
+		const uint8_t *value,
+		uint32_t value_len,
+		const uint16_t *marks,
+		uint32_t marks_count,
+		const enum kit_mode *modes,
+		uint32_t modes_count,
+		uint32_t *result);
 	/* call get (kit.idl:68), errors kit::failure: Variable data out. */
-	int (*get)(struct kit_store *self,
-		   struct drv_call *call,
-		   const char *key,
-		   uint8_t *result,
-		   uint32_t *result_len);
+	int (*get)(
+		struct kit_store *self,
+		struct drv_call *call,
+		const char *key,
+		uint8_t *result,
+		uint32_t *result_len);
 	/* call name (kit.idl:69). */
 	int (*name)(struct kit_store *self, struct drv_call *call, uint32_t id, char *result);
 	/* call list (kit.idl:70). */
-	int (*list)(struct kit_store *self,
-		    struct drv_call *call,
-		    uint32_t from,
-		    struct kit_record *result,
-		    uint32_t *result_count);
+	int (*list)(
+		struct kit_store *self,
+		struct drv_call *call,
+		uint32_t from,
+		struct kit_record *result,
+		uint32_t *result_count);
 	/* call matrix (kit.idl:71). */
 	int (*matrix)(struct kit_store *self, struct drv_call *call, int8_t result[2][2]);
 	/* call wide (kit.idl:72). */
@@ -186,17 +199,19 @@ struct kit_store_ops {
 	/* call share (kit.idl:75): Handles in and out. */
 	int (*share)(struct kit_store *self, struct drv_call *call, int fd, uint8_t note);
 	/* call open (kit.idl:76), errors kit::failure. */
-	int (*open)(struct kit_store *self,
-		    struct drv_call *call,
-		    const char *path,
-		    uint64_t *result,
-		    int *fd);
+	int (*open)(
+		struct kit_store *self,
+		struct drv_call *call,
+		const char *path,
+		uint64_t *result,
+		int *fd);
 	/* call sum (kit.idl:79): A page buffer. */
-	int (*sum)(struct kit_store *self,
-		   struct drv_call *call,
-		   struct drv_pages *pages,
-		   uint32_t len,
-		   uint64_t *result);
+	int (*sum)(
+		struct kit_store *self,
+		struct drv_call *call,
+		struct drv_pages *pages,
+		uint32_t len,
+		uint64_t *result);
 	/* send poke (kit.idl:82): One way. */
 	void (*poke)(struct kit_store *self, struct drv_call *call, uint32_t n);
 	/* send note (kit.idl:83). */
@@ -262,19 +277,21 @@ void kit_store_move_reply(struct drv_call *call, int status, const struct kit_re
 void kit_store_put_reply(struct drv_call *call, int status, uint32_t result);
 
 /* Replies to a call of get whose handler returned DRV_DEFER. */
-void kit_store_get_reply(struct drv_call *call,
-			 int status,
-			 const uint8_t *result,
-			 uint32_t result_len);
+void kit_store_get_reply(
+	struct drv_call *call,
+	int status,
+	const uint8_t *result,
+	uint32_t result_len);
 
 /* Replies to a call of name whose handler returned DRV_DEFER. */
 void kit_store_name_reply(struct drv_call *call, int status, const char *result);
 
 /* Replies to a call of list whose handler returned DRV_DEFER. */
-void kit_store_list_reply(struct drv_call *call,
-			  int status,
-			  const struct kit_record *result,
-			  uint32_t result_count);
+void kit_store_list_reply(
+	struct drv_call *call,
+	int status,
+	const struct kit_record *result,
+	uint32_t result_count);
 
 /* Replies to a call of matrix whose handler returned DRV_DEFER. */
 void kit_store_matrix_reply(struct drv_call *call, int status, int8_t result[2][2]);

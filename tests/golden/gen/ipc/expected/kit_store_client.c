@@ -44,11 +44,12 @@ int kit_store_add(struct kit_store_client *client, uint32_t a, uint32_t b, uint3
 	return 0;
 }
 
-int kit_store_scale(struct kit_store_client *client,
-		    int64_t v,
-		    enum kit_level l,
-		    kit_flags f,
-		    enum kit_level *result)
+int kit_store_scale(
+	struct kit_store_client *client,
+	int64_t v,
+	enum kit_level l,
+	kit_flags f,
+	enum kit_level *result)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
 	uint8_t *drv_p = drv_client_request(drv_c);
@@ -78,10 +79,11 @@ int kit_store_scale(struct kit_store_client *client,
 	return 0;
 }
 
-int kit_store_move(struct kit_store_client *client,
-		   const struct kit_record *r,
-		   const struct kit_point *by,
-		   struct kit_record *result)
+int kit_store_move(
+	struct kit_store_client *client,
+	const struct kit_record *r,
+	const struct kit_point *by,
+	struct kit_record *result)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
 	uint8_t *drv_p = drv_client_request(drv_c);
@@ -109,15 +111,16 @@ int kit_store_move(struct kit_store_client *client,
 	return 0;
 }
 
-int kit_store_put(struct kit_store_client *client,
-		  const char *key,
-		  const uint8_t *value,
-		  uint32_t value_len,
-		  const uint16_t *marks,
-		  uint32_t marks_count,
-		  const enum kit_mode *modes,
-		  uint32_t modes_count,
-		  uint32_t *result)
+int kit_store_put(
+	struct kit_store_client *client,
+	const char *key,
+	const uint8_t *value,
+	uint32_t value_len,
+	const uint16_t *marks,
+	uint32_t marks_count,
+	const enum kit_mode *modes,
+	uint32_t modes_count,
+	uint32_t *result)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
 	uint8_t *drv_p = drv_client_request(drv_c);
@@ -173,10 +176,11 @@ int kit_store_put(struct kit_store_client *client,
 	return 0;
 }
 
-int kit_store_get(struct kit_store_client *client,
-		  const char *key,
-		  uint8_t *result,
-		  uint32_t *result_len)
+int kit_store_get(
+	struct kit_store_client *client,
+	const char *key,
+	uint8_t *result,
+	uint32_t *result_len)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
 	uint8_t *drv_p = drv_client_request(drv_c);
@@ -207,7 +211,9 @@ int kit_store_get(struct kit_store_client *client,
 	if (drv_n > 200)
 		return drv_client_bad_reply(&drv_r);
 	drv_end = 8 + drv_n;
-	if (drv_align8(drv_end) != drv_r.len || !drv_zeros(drv_r.payload, drv_end, drv_r.len))
+	if (drv_align8(drv_end) != drv_r.len)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, drv_end, drv_r.len))
 		return drv_client_bad_reply(&drv_r);
 	drv_copy(result, drv_r.payload + 8, drv_n);
 	*result_len = drv_n;
@@ -235,7 +241,9 @@ int kit_store_name(struct kit_store_client *client, uint32_t id, char *result)
 	if (drv_n > 16)
 		return drv_client_bad_reply(&drv_r);
 	drv_end = 8 + drv_n;
-	if (drv_align8(drv_end + 1) != drv_r.len || !drv_zeros(drv_r.payload, drv_end, drv_r.len))
+	if (drv_align8(drv_end + 1) != drv_r.len)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, drv_end, drv_r.len))
 		return drv_client_bad_reply(&drv_r);
 	if (!drv_utf8(drv_r.payload + 8, drv_n))
 		return drv_client_bad_reply(&drv_r);
@@ -243,10 +251,11 @@ int kit_store_name(struct kit_store_client *client, uint32_t id, char *result)
 	return 0;
 }
 
-int kit_store_list(struct kit_store_client *client,
-		   uint32_t from,
-		   struct kit_record *result,
-		   uint32_t *result_count)
+int kit_store_list(
+	struct kit_store_client *client,
+	uint32_t from,
+	struct kit_record *result,
+	uint32_t *result_count)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
 	uint8_t *drv_p = drv_client_request(drv_c);
@@ -267,7 +276,9 @@ int kit_store_list(struct kit_store_client *client,
 	if (drv_n > 3)
 		return drv_client_bad_reply(&drv_r);
 	drv_end = 8 + drv_n * 28;
-	if (drv_align8(drv_end) != drv_r.len || !drv_zeros(drv_r.payload, drv_end, drv_r.len))
+	if (drv_align8(drv_end) != drv_r.len)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, drv_end, drv_r.len))
 		return drv_client_bad_reply(&drv_r);
 	for (drv_k = 0; drv_k < drv_n; drv_k++) {
 		if (!kit_record_get(drv_r.payload + 8 + drv_k * 28, &result[drv_k]))
@@ -277,8 +288,8 @@ int kit_store_list(struct kit_store_client *client,
 	return 0;
 }
 
-int kit_store_matrix(struct kit_store_client *client, int8_t result[2][2])
 /* clang-format off */
+int kit_store_matrix(struct kit_store_client *client, int8_t result[2][2])
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
 	uint32_t drv_i0, drv_i1;
@@ -380,10 +391,11 @@ int kit_store_open(struct kit_store_client *client, const char *path, uint64_t *
 	return 0;
 }
 
-int kit_store_sum(struct kit_store_client *client,
-		  struct drv_buffer *pages,
-		  uint32_t len,
-		  uint64_t *result)
+int kit_store_sum(
+	struct kit_store_client *client,
+	struct drv_buffer *pages,
+	uint32_t len,
+	uint64_t *result)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
 	uint8_t *drv_p = drv_client_request(drv_c);
@@ -453,8 +465,9 @@ static int drv_thunk_changed(drv_fn handler, void *ctx, const struct drv_event *
 	if (drv_n > 32)
 		return -DRV_E_BAD_REPLY;
 	drv_end = drv_at + drv_n;
-	if (drv_align8(drv_end + 1) > ev->len ||
-	    !drv_zeros(drv_p, drv_end, drv_align8(drv_end + 1)))
+	if (drv_align8(drv_end + 1) > ev->len)
+		return -DRV_E_BAD_REPLY;
+	if (!drv_zeros(drv_p, drv_end, drv_align8(drv_end + 1)))
 		return -DRV_E_BAD_REPLY;
 	if (!drv_utf8(drv_p + drv_at, drv_n))
 		return -DRV_E_BAD_REPLY;
@@ -466,15 +479,17 @@ static int drv_thunk_changed(drv_fn handler, void *ctx, const struct drv_event *
 	return 0;
 }
 
-int kit_store_on_changed(struct kit_store_client *client,
-			 kit_store_changed_handler handler,
-			 void *ctx)
+int kit_store_on_changed(
+	struct kit_store_client *client,
+	kit_store_changed_handler handler,
+	void *ctx)
 {
-	return drv_client_on_event((struct drv_client *)client,
-				   KIT_STORE_CHANGED_LABEL,
-				   drv_thunk_changed,
-				   (drv_fn)handler,
-				   ctx);
+	return drv_client_on_event(
+		(struct drv_client *)client,
+		KIT_STORE_CHANGED_LABEL,
+		drv_thunk_changed,
+		(drv_fn)handler,
+		ctx);
 }
 
 static int drv_thunk_tick(drv_fn handler, void *ctx, const struct drv_event *ev)
@@ -488,11 +503,12 @@ static int drv_thunk_tick(drv_fn handler, void *ctx, const struct drv_event *ev)
 
 int kit_store_on_tick(struct kit_store_client *client, kit_store_tick_handler handler, void *ctx)
 {
-	return drv_client_on_event((struct drv_client *)client,
-				   KIT_STORE_TICK_LABEL,
-				   drv_thunk_tick,
-				   (drv_fn)handler,
-				   ctx);
+	return drv_client_on_event(
+		(struct drv_client *)client,
+		KIT_STORE_TICK_LABEL,
+		drv_thunk_tick,
+		(drv_fn)handler,
+		ctx);
 }
 
 int kit_store_delete(struct kit_store_client *client, uint32_t id)

@@ -8,12 +8,12 @@
  */
 #include "kit_store.h"
 
-static uint32_t drv_complete_add(struct drv_call *call, int status, uint32_t result)
+static int drv_complete_add(struct drv_call *call, int status, uint32_t result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, result);
 	call->nreply_caps = 0;
@@ -42,20 +42,20 @@ static int drv_serve_add(struct kit_store *self, struct drv_call *call)
 	drv_st = self->ops->add(self, call, a, b, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_add(call, drv_st, result);
+	return drv_complete_add(call, drv_st, result);
 }
 
 void kit_store_add_reply(struct drv_call *call, int status, uint32_t result)
 {
-	call->finish(call, drv_complete_add(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_add(call, status, result));
 }
 
-static uint32_t drv_complete_scale(struct drv_call *call, int status, enum kit_level result)
+static int drv_complete_scale(struct drv_call *call, int status, enum kit_level result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, kit_failure_valid);
+		return (int)drv_error_status(status, kit_failure_valid);
 	if (!kit_level_valid((uint64_t)result))
 		return DRV_STATUS_INTERNAL;
 	memset(drv_p, 0, 8);
@@ -94,21 +94,20 @@ static int drv_serve_scale(struct kit_store *self, struct drv_call *call)
 	drv_st = self->ops->scale(self, call, v, l, f, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_scale(call, drv_st, result);
+	return drv_complete_scale(call, drv_st, result);
 }
 
 void kit_store_scale_reply(struct drv_call *call, int status, enum kit_level result)
 {
-	call->finish(call, drv_complete_scale(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_scale(call, status, result));
 }
 
-static uint32_t
-drv_complete_move(struct drv_call *call, int status, const struct kit_record *result)
+static int drv_complete_move(struct drv_call *call, int status, const struct kit_record *result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, kit_failure_valid);
+		return (int)drv_error_status(status, kit_failure_valid);
 	memset(drv_p, 0, 32);
 	kit_record_put(drv_p, result);
 	call->nreply_caps = 0;
@@ -142,20 +141,20 @@ static int drv_serve_move(struct kit_store *self, struct drv_call *call)
 	drv_st = self->ops->move(self, call, &r, &by, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_move(call, drv_st, &result);
+	return drv_complete_move(call, drv_st, &result);
 }
 
 void kit_store_move_reply(struct drv_call *call, int status, const struct kit_record *result)
 {
-	call->finish(call, drv_complete_move(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_move(call, status, result));
 }
 
-static uint32_t drv_complete_put(struct drv_call *call, int status, uint32_t result)
+static int drv_complete_put(struct drv_call *call, int status, uint32_t result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, kit_failure_valid);
+		return (int)drv_error_status(status, kit_failure_valid);
 	memset(drv_p, 0, 8);
 	drv_put32(drv_p, result);
 	call->nreply_caps = 0;
@@ -189,8 +188,9 @@ static int drv_serve_put(struct kit_store *self, struct drv_call *call)
 	if (drv_n > 32)
 		return DRV_STATUS_MALFORMED;
 	drv_end = drv_at + drv_n;
-	if (drv_align8(drv_end + 1) > call->len ||
-	    !drv_zeros(drv_p, drv_end, drv_align8(drv_end + 1)))
+	if (drv_align8(drv_end + 1) > call->len)
+		return DRV_STATUS_MALFORMED;
+	if (!drv_zeros(drv_p, drv_end, drv_align8(drv_end + 1)))
 		return DRV_STATUS_MALFORMED;
 	if (!drv_utf8(drv_p + drv_at, drv_n))
 		return DRV_STATUS_MALFORMED;
@@ -200,7 +200,9 @@ static int drv_serve_put(struct kit_store *self, struct drv_call *call)
 	if (drv_n > 200)
 		return DRV_STATUS_MALFORMED;
 	drv_end = drv_at + drv_n;
-	if (drv_align8(drv_end) > call->len || !drv_zeros(drv_p, drv_end, drv_align8(drv_end)))
+	if (drv_align8(drv_end) > call->len)
+		return DRV_STATUS_MALFORMED;
+	if (!drv_zeros(drv_p, drv_end, drv_align8(drv_end)))
 		return DRV_STATUS_MALFORMED;
 	value = drv_p + drv_at;
 	value_len = drv_n;
@@ -209,7 +211,9 @@ static int drv_serve_put(struct kit_store *self, struct drv_call *call)
 	if (drv_n > 10)
 		return DRV_STATUS_MALFORMED;
 	drv_end = drv_at + drv_n * 2;
-	if (drv_align8(drv_end) > call->len || !drv_zeros(drv_p, drv_end, drv_align8(drv_end)))
+	if (drv_align8(drv_end) > call->len)
+		return DRV_STATUS_MALFORMED;
+	if (!drv_zeros(drv_p, drv_end, drv_align8(drv_end)))
 		return DRV_STATUS_MALFORMED;
 	if (drv_n > (call->scratch_cap - drv_s) / sizeof(uint16_t))
 		return DRV_STATUS_MALFORMED;
@@ -224,7 +228,9 @@ static int drv_serve_put(struct kit_store *self, struct drv_call *call)
 	if (drv_n > 4)
 		return DRV_STATUS_MALFORMED;
 	drv_end = drv_at + drv_n;
-	if (drv_align8(drv_end) > call->len || !drv_zeros(drv_p, drv_end, drv_align8(drv_end)))
+	if (drv_align8(drv_end) > call->len)
+		return DRV_STATUS_MALFORMED;
+	if (!drv_zeros(drv_p, drv_end, drv_align8(drv_end)))
 		return DRV_STATUS_MALFORMED;
 	if (drv_n > (call->scratch_cap - drv_s) / sizeof(enum kit_mode))
 		return DRV_STATUS_MALFORMED;
@@ -241,26 +247,40 @@ static int drv_serve_put(struct kit_store *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	if (!self->ops->put)
 		return DRV_STATUS_INTERNAL;
+	/* clang-format off */
 	drv_st = self->ops->put(
-		self, call, key, value, value_len, marks, marks_count, modes, modes_count, &result);
+		self,
+		call,
+		key,
+		value,
+		value_len,
+		marks,
+		marks_count,
+		modes,
+		modes_count,
+		&result);
+	/* clang-format on */
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_put(call, drv_st, result);
+	return drv_complete_put(call, drv_st, result);
 }
 
 void kit_store_put_reply(struct drv_call *call, int status, uint32_t result)
 {
-	call->finish(call, drv_complete_put(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_put(call, status, result));
 }
 
-static uint32_t
-drv_complete_get(struct drv_call *call, int status, const uint8_t *result, uint32_t result_len)
+static int drv_complete_get(
+	struct drv_call *call,
+	int status,
+	const uint8_t *result,
+	uint32_t result_len)
 {
 	uint8_t *drv_p = call->reply;
 	uint32_t drv_at, drv_end;
 
 	if (status)
-		return drv_error_status(status, kit_failure_valid);
+		return (int)drv_error_status(status, kit_failure_valid);
 	memset(drv_p, 0, 8);
 	drv_at = 8;
 	if (result_len > 200)
@@ -297,8 +317,9 @@ static int drv_serve_get(struct kit_store *self, struct drv_call *call)
 	if (drv_n > 32)
 		return DRV_STATUS_MALFORMED;
 	drv_end = drv_at + drv_n;
-	if (drv_align8(drv_end + 1) > call->len ||
-	    !drv_zeros(drv_p, drv_end, drv_align8(drv_end + 1)))
+	if (drv_align8(drv_end + 1) > call->len)
+		return DRV_STATUS_MALFORMED;
+	if (!drv_zeros(drv_p, drv_end, drv_align8(drv_end + 1)))
 		return DRV_STATUS_MALFORMED;
 	if (!drv_utf8(drv_p + drv_at, drv_n))
 		return DRV_STATUS_MALFORMED;
@@ -311,24 +332,25 @@ static int drv_serve_get(struct kit_store *self, struct drv_call *call)
 	drv_st = self->ops->get(self, call, key, result, &result_len);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_get(call, drv_st, result, result_len);
+	return drv_complete_get(call, drv_st, result, result_len);
 }
 
-void kit_store_get_reply(struct drv_call *call,
-			 int status,
-			 const uint8_t *result,
-			 uint32_t result_len)
+void kit_store_get_reply(
+	struct drv_call *call,
+	int status,
+	const uint8_t *result,
+	uint32_t result_len)
 {
-	call->finish(call, drv_complete_get(call, status, result, result_len));
+	call->finish(call, (uint32_t)drv_complete_get(call, status, result, result_len));
 }
 
-static uint32_t drv_complete_name(struct drv_call *call, int status, const char *result)
+static int drv_complete_name(struct drv_call *call, int status, const char *result)
 {
 	uint8_t *drv_p = call->reply;
 	uint32_t drv_at, drv_end, drv_n;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	memset(drv_p, 0, 8);
 	drv_at = 8;
 	drv_n = drv_strnlen(result, 17);
@@ -366,24 +388,25 @@ static int drv_serve_name(struct kit_store *self, struct drv_call *call)
 	drv_st = self->ops->name(self, call, id, result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_name(call, drv_st, result);
+	return drv_complete_name(call, drv_st, result);
 }
 
 void kit_store_name_reply(struct drv_call *call, int status, const char *result)
 {
-	call->finish(call, drv_complete_name(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_name(call, status, result));
 }
 
-static uint32_t drv_complete_list(struct drv_call *call,
-				  int status,
-				  const struct kit_record *result,
-				  uint32_t result_count)
+static int drv_complete_list(
+	struct drv_call *call,
+	int status,
+	const struct kit_record *result,
+	uint32_t result_count)
 {
 	uint8_t *drv_p = call->reply;
 	uint32_t drv_at, drv_end, drv_k;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	memset(drv_p, 0, 8);
 	drv_at = 8;
 	if (result_count > 3)
@@ -425,24 +448,25 @@ static int drv_serve_list(struct kit_store *self, struct drv_call *call)
 	drv_st = self->ops->list(self, call, from, result, &result_count);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_list(call, drv_st, result, result_count);
+	return drv_complete_list(call, drv_st, result, result_count);
 }
 
-void kit_store_list_reply(struct drv_call *call,
-			  int status,
-			  const struct kit_record *result,
-			  uint32_t result_count)
+void kit_store_list_reply(
+	struct drv_call *call,
+	int status,
+	const struct kit_record *result,
+	uint32_t result_count)
 {
-	call->finish(call, drv_complete_list(call, status, result, result_count));
+	call->finish(call, (uint32_t)drv_complete_list(call, status, result, result_count));
 }
 
-static uint32_t drv_complete_matrix(struct drv_call *call, int status, int8_t result[2][2])
+static int drv_complete_matrix(struct drv_call *call, int status, int8_t result[2][2])
 {
 	uint8_t *drv_p = call->reply;
 	uint32_t drv_i0, drv_i1;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	memset(drv_p, 0, 8);
 	for (drv_i0 = 0; drv_i0 < 2; drv_i0++)
 		for (drv_i1 = 0; drv_i1 < 2; drv_i1++)
@@ -469,20 +493,20 @@ static int drv_serve_matrix(struct kit_store *self, struct drv_call *call)
 	drv_st = self->ops->matrix(self, call, result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_matrix(call, drv_st, result);
+	return drv_complete_matrix(call, drv_st, result);
 }
 
 void kit_store_matrix_reply(struct drv_call *call, int status, int8_t result[2][2])
 {
-	call->finish(call, drv_complete_matrix(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_matrix(call, status, result));
 }
 
-static uint32_t drv_complete_wide(struct drv_call *call, int status, uint64_t result)
+static int drv_complete_wide(struct drv_call *call, int status, uint64_t result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	if (!kit_big_valid((uint64_t)result))
 		return DRV_STATUS_INTERNAL;
 	memset(drv_p, 0, 8);
@@ -513,18 +537,18 @@ static int drv_serve_wide(struct kit_store *self, struct drv_call *call)
 	drv_st = self->ops->wide(self, call, b, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_wide(call, drv_st, result);
+	return drv_complete_wide(call, drv_st, result);
 }
 
 void kit_store_wide_reply(struct drv_call *call, int status, uint64_t result)
 {
-	call->finish(call, drv_complete_wide(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_wide(call, status, result));
 }
 
-static uint32_t drv_complete_share(struct drv_call *call, int status)
+static int drv_complete_share(struct drv_call *call, int status)
 {
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	call->nreply_caps = 0;
 	call->reply_len = 0;
 	return 0;
@@ -538,7 +562,9 @@ static int drv_serve_share(struct kit_store *self, struct drv_call *call)
 
 	if (call->kind != DRV_KIND_CALL)
 		return DRV_STATUS_MALFORMED;
-	if (call->ncaps != 1 || call->caps[0].kind != DRV_CAP_HANDLE)
+	if (call->ncaps != 1)
+		return DRV_STATUS_BAD_CAPS;
+	if (call->caps[0].kind != DRV_CAP_HANDLE)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 8)
 		return DRV_STATUS_MALFORMED;
@@ -550,20 +576,20 @@ static int drv_serve_share(struct kit_store *self, struct drv_call *call)
 	drv_st = self->ops->share(self, call, call->caps[0].fd, note);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_share(call, drv_st);
+	return drv_complete_share(call, drv_st);
 }
 
 void kit_store_share_reply(struct drv_call *call, int status)
 {
-	call->finish(call, drv_complete_share(call, status));
+	call->finish(call, (uint32_t)drv_complete_share(call, status));
 }
 
-static uint32_t drv_complete_open(struct drv_call *call, int status, uint64_t result, int fd)
+static int drv_complete_open(struct drv_call *call, int status, uint64_t result, int fd)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, kit_failure_valid);
+		return (int)drv_error_status(status, kit_failure_valid);
 	if (fd < 0)
 		return DRV_STATUS_INTERNAL;
 	memset(drv_p, 0, 8);
@@ -597,8 +623,9 @@ static int drv_serve_open(struct kit_store *self, struct drv_call *call)
 	if (drv_n > 64)
 		return DRV_STATUS_MALFORMED;
 	drv_end = drv_at + drv_n;
-	if (drv_align8(drv_end + 1) > call->len ||
-	    !drv_zeros(drv_p, drv_end, drv_align8(drv_end + 1)))
+	if (drv_align8(drv_end + 1) > call->len)
+		return DRV_STATUS_MALFORMED;
+	if (!drv_zeros(drv_p, drv_end, drv_align8(drv_end + 1)))
 		return DRV_STATUS_MALFORMED;
 	if (!drv_utf8(drv_p + drv_at, drv_n))
 		return DRV_STATUS_MALFORMED;
@@ -611,20 +638,20 @@ static int drv_serve_open(struct kit_store *self, struct drv_call *call)
 	drv_st = self->ops->open(self, call, path, &result, &fd);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_open(call, drv_st, result, fd);
+	return drv_complete_open(call, drv_st, result, fd);
 }
 
 void kit_store_open_reply(struct drv_call *call, int status, uint64_t result, int fd)
 {
-	call->finish(call, drv_complete_open(call, status, result, fd));
+	call->finish(call, (uint32_t)drv_complete_open(call, status, result, fd));
 }
 
-static uint32_t drv_complete_sum(struct drv_call *call, int status, uint64_t result)
+static int drv_complete_sum(struct drv_call *call, int status, uint64_t result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	memset(drv_p, 0, 8);
 	drv_put64(drv_p, result);
 	call->nreply_caps = 0;
@@ -641,7 +668,9 @@ static int drv_serve_sum(struct kit_store *self, struct drv_call *call)
 
 	if (call->kind != DRV_KIND_CALL)
 		return DRV_STATUS_MALFORMED;
-	if (call->ncaps != 1 || call->caps[0].kind != DRV_CAP_PAGES)
+	if (call->ncaps != 1)
+		return DRV_STATUS_BAD_CAPS;
+	if (call->caps[0].kind != DRV_CAP_PAGES)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 8)
 		return DRV_STATUS_MALFORMED;
@@ -653,12 +682,12 @@ static int drv_serve_sum(struct kit_store *self, struct drv_call *call)
 	drv_st = self->ops->sum(self, call, &call->caps[0].pages, len, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_sum(call, drv_st, result);
+	return drv_complete_sum(call, drv_st, result);
 }
 
 void kit_store_sum_reply(struct drv_call *call, int status, uint64_t result)
 {
-	call->finish(call, drv_complete_sum(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_sum(call, status, result));
 }
 
 static int drv_serve_poke(struct kit_store *self, struct drv_call *call)
@@ -700,8 +729,9 @@ static int drv_serve_note(struct kit_store *self, struct drv_call *call)
 	if (drv_n > 40)
 		return DRV_STATUS_MALFORMED;
 	drv_end = drv_at + drv_n;
-	if (drv_align8(drv_end + 1) > call->len ||
-	    !drv_zeros(drv_p, drv_end, drv_align8(drv_end + 1)))
+	if (drv_align8(drv_end + 1) > call->len)
+		return DRV_STATUS_MALFORMED;
+	if (!drv_zeros(drv_p, drv_end, drv_align8(drv_end + 1)))
 		return DRV_STATUS_MALFORMED;
 	if (!drv_utf8(drv_p + drv_at, drv_n))
 		return DRV_STATUS_MALFORMED;
@@ -747,10 +777,10 @@ int kit_store_emit_tick(struct kit_store *self)
 	return drv_event_send(drv_obj, KIT_STORE_TICK_LABEL, 0);
 }
 
-static uint32_t drv_complete_delete(struct drv_call *call, int status)
+static int drv_complete_delete(struct drv_call *call, int status)
 {
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	call->nreply_caps = 0;
 	call->reply_len = 0;
 	return 0;
@@ -776,12 +806,12 @@ static int drv_serve_delete(struct kit_store *self, struct drv_call *call)
 	drv_st = self->ops->delete_(self, call, id);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_delete(call, drv_st);
+	return drv_complete_delete(call, drv_st);
 }
 
 void kit_store_delete_reply(struct drv_call *call, int status)
 {
-	call->finish(call, drv_complete_delete(call, status));
+	call->finish(call, (uint32_t)drv_complete_delete(call, status));
 }
 
 bool kit_store_init(struct kit_store *self, const struct kit_store_ops *ops)

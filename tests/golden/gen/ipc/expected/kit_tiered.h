@@ -46,8 +46,11 @@ static inline struct kit_stats_client *kit_tiered_as_kit_stats(struct kit_tiered
 }
 
 /* call add (kit.idl:56), from kit::store: Fixed values, a result in return. */
-static inline int
-kit_tiered_add(struct kit_tiered_client *client, uint32_t a, uint32_t b, uint32_t *result)
+static inline int kit_tiered_add(
+	struct kit_tiered_client *client,
+	uint32_t a,
+	uint32_t b,
+	uint32_t *result)
 {
 	return kit_store_add((struct kit_store_client *)client, a, b, result);
 }
@@ -56,20 +59,22 @@ kit_tiered_add(struct kit_tiered_client *client, uint32_t a, uint32_t b, uint32_
  * call scale (kit.idl:59), from kit::store, errors kit::failure: Signed and enum values, checked
  * on both sides.
  */
-static inline int kit_tiered_scale(struct kit_tiered_client *client,
-				   int64_t v,
-				   enum kit_level l,
-				   kit_flags f,
-				   enum kit_level *result)
+static inline int kit_tiered_scale(
+	struct kit_tiered_client *client,
+	int64_t v,
+	enum kit_level l,
+	kit_flags f,
+	enum kit_level *result)
 {
 	return kit_store_scale((struct kit_store_client *)client, v, l, f, result);
 }
 
 /* call move (kit.idl:62), from kit::store, errors kit::failure: A struct in, a struct out. */
-static inline int kit_tiered_move(struct kit_tiered_client *client,
-				  const struct kit_record *r,
-				  const struct kit_point *by,
-				  struct kit_record *result)
+static inline int kit_tiered_move(
+	struct kit_tiered_client *client,
+	const struct kit_record *r,
+	const struct kit_point *by,
+	struct kit_record *result)
 {
 	return kit_store_move((struct kit_store_client *)client, r, by, result);
 }
@@ -78,32 +83,35 @@ static inline int kit_tiered_move(struct kit_tiered_client *client,
  * call put (kit.idl:65), from kit::store, errors kit::failure: Variable data in: bytes, a string
  * and a vector.
  */
-static inline int kit_tiered_put(struct kit_tiered_client *client,
-				 const char *key,
-				 const uint8_t *value,
-				 uint32_t value_len,
-				 const uint16_t *marks,
-				 uint32_t marks_count,
-				 const enum kit_mode *modes,
-				 uint32_t modes_count,
-				 uint32_t *result)
+static inline int kit_tiered_put(
+	struct kit_tiered_client *client,
+	const char *key,
+	const uint8_t *value,
+	uint32_t value_len,
+	const uint16_t *marks,
+	uint32_t marks_count,
+	const enum kit_mode *modes,
+	uint32_t modes_count,
+	uint32_t *result)
 {
-	return kit_store_put((struct kit_store_client *)client,
-			     key,
-			     value,
-			     value_len,
-			     marks,
-			     marks_count,
-			     modes,
-			     modes_count,
-			     result);
+	return kit_store_put(
+		(struct kit_store_client *)client,
+		key,
+		value,
+		value_len,
+		marks,
+		marks_count,
+		modes,
+		modes_count,
+		result);
 }
 
 /* call get (kit.idl:68), from kit::store, errors kit::failure: Variable data out. */
-static inline int kit_tiered_get(struct kit_tiered_client *client,
-				 const char *key,
-				 uint8_t *result,
-				 uint32_t *result_len)
+static inline int kit_tiered_get(
+	struct kit_tiered_client *client,
+	const char *key,
+	uint8_t *result,
+	uint32_t *result_len)
 {
 	return kit_store_get((struct kit_store_client *)client, key, result, result_len);
 }
@@ -115,10 +123,11 @@ static inline int kit_tiered_name(struct kit_tiered_client *client, uint32_t id,
 }
 
 /* call list (kit.idl:70), from kit::store. */
-static inline int kit_tiered_list(struct kit_tiered_client *client,
-				  uint32_t from,
-				  struct kit_record *result,
-				  uint32_t *result_count)
+static inline int kit_tiered_list(
+	struct kit_tiered_client *client,
+	uint32_t from,
+	struct kit_record *result,
+	uint32_t *result_count)
 {
 	return kit_store_list((struct kit_store_client *)client, from, result, result_count);
 }
@@ -142,17 +151,21 @@ static inline int kit_tiered_share(struct kit_tiered_client *client, int fd, uin
 }
 
 /* call open (kit.idl:76), from kit::store, errors kit::failure. */
-static inline int
-kit_tiered_open(struct kit_tiered_client *client, const char *path, uint64_t *result, int *fd)
+static inline int kit_tiered_open(
+	struct kit_tiered_client *client,
+	const char *path,
+	uint64_t *result,
+	int *fd)
 {
 	return kit_store_open((struct kit_store_client *)client, path, result, fd);
 }
 
 /* call sum (kit.idl:79), from kit::store: A page buffer. */
-static inline int kit_tiered_sum(struct kit_tiered_client *client,
-				 struct drv_buffer *pages,
-				 uint32_t len,
-				 uint64_t *result)
+static inline int kit_tiered_sum(
+	struct kit_tiered_client *client,
+	struct drv_buffer *pages,
+	uint32_t len,
+	uint64_t *result)
 {
 	return kit_store_sum((struct kit_store_client *)client, pages, len, result);
 }
@@ -171,17 +184,20 @@ static inline int kit_tiered_note(struct kit_tiered_client *client, const char *
 
 /* event changed (kit.idl:86), from kit::store: From the server. */
 typedef kit_store_changed_handler kit_tiered_changed_handler;
-static inline int kit_tiered_on_changed(struct kit_tiered_client *client,
-					kit_tiered_changed_handler handler,
-					void *ctx)
+static inline int kit_tiered_on_changed(
+	struct kit_tiered_client *client,
+	kit_tiered_changed_handler handler,
+	void *ctx)
 {
 	return kit_store_on_changed((struct kit_store_client *)client, handler, ctx);
 }
 
 /* event tick (kit.idl:87), from kit::store. */
 typedef kit_store_tick_handler kit_tiered_tick_handler;
-static inline int
-kit_tiered_on_tick(struct kit_tiered_client *client, kit_tiered_tick_handler handler, void *ctx)
+static inline int kit_tiered_on_tick(
+	struct kit_tiered_client *client,
+	kit_tiered_tick_handler handler,
+	void *ctx)
 {
 	return kit_store_on_tick((struct kit_store_client *)client, handler, ctx);
 }
@@ -200,9 +216,10 @@ static inline int kit_tiered_flush(struct kit_tiered_client *client, uint32_t *r
 
 /* event evicted (kit.idl:96), from kit::cache. */
 typedef kit_cache_evicted_handler kit_tiered_evicted_handler;
-static inline int kit_tiered_on_evicted(struct kit_tiered_client *client,
-					kit_tiered_evicted_handler handler,
-					void *ctx)
+static inline int kit_tiered_on_evicted(
+	struct kit_tiered_client *client,
+	kit_tiered_evicted_handler handler,
+	void *ctx)
 {
 	return kit_cache_on_evicted((struct kit_cache_client *)client, handler, ctx);
 }

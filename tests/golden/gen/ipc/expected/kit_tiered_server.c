@@ -8,12 +8,12 @@
  */
 #include "kit_tiered.h"
 
-static uint32_t drv_complete_tier(struct drv_call *call, int status, uint8_t result)
+static int drv_complete_tier(struct drv_call *call, int status, uint8_t result)
 {
 	uint8_t *drv_p = call->reply;
 
 	if (status)
-		return drv_error_status(status, NULL);
+		return (int)drv_error_status(status, NULL);
 	memset(drv_p, 0, 8);
 	drv_put8(drv_p, result);
 	call->nreply_caps = 0;
@@ -37,12 +37,12 @@ static int drv_serve_tier(struct kit_tiered *self, struct drv_call *call)
 	drv_st = self->ops->tier(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return (int)drv_complete_tier(call, drv_st, result);
+	return drv_complete_tier(call, drv_st, result);
 }
 
 void kit_tiered_tier_reply(struct drv_call *call, int status, uint8_t result)
 {
-	call->finish(call, drv_complete_tier(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_tier(call, status, result));
 }
 
 bool kit_tiered_init(struct kit_tiered *self, const struct kit_tiered_ops *ops)
