@@ -324,7 +324,8 @@ static const char *int_spec(enum ir_type_kind k)
 		[IR_I8] = "int8_t",    [IR_I16] = "int16_t",  [IR_I32] = "int32_t",
 		[IR_I64] = "int64_t",
 	};
-	return names[k];
+	/* a half-built type (its check failed) is named as nothing */
+	return (size_t)k < ARRAY_LEN(names) && names[k] ? names[k] : "void";
 }
 
 bool c_is_enum(const struct ir_type *t)
