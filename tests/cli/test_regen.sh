@@ -95,7 +95,7 @@ cat >>"$tmp/edu/edu.idl.new" <<'EOF'
 	# Resets the device; hard also clears its buffer.
 	call reset(hard: bool) u32;
 EOF
-sed -i '/call dma_read/r '"$tmp/edu/edu.idl.new" "$tmp/edu/edu.idl"
+sed -i '/call pci_info/r '"$tmp/edu/edu.idl.new" "$tmp/edu/edu.idl"
 rm "$tmp/edu/edu.idl.new"
 grep -q 'call reset' "$tmp/edu/edu.idl" || fail "the call was not added"
 "$drvgen" gen --check -o "$tmp/gen" --skeleton "$tmp/edu" "$tmp/edu" >/dev/null 2>"$tmp/diff"
@@ -109,7 +109,7 @@ $stray"
 	|| fail "adding a call removed lines other than banner hashes"
 grep '^--- ' "$tmp/diff" | grep -q 'regs\|driver\|kmod\|main' && fail "adding a call touched register or driver files"
 
-# One register more at the end of edu's block: its lines, and the count of
+# One register more at the end of edu's bar0 block (the file's last): its lines, and the count of
 # registers in the description table.
 rm -rf "$tmp/gen"
 "$drvgen" gen -o "$tmp/gen" --skeleton "$tmp/edu" "$tmp/edu" >/dev/null 2>&1

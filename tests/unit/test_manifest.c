@@ -16,12 +16,28 @@ static void edu_driver(void **state)
 	assert_int_equal(d->matches.items[0].vendor, 0x1234);
 	assert_int_equal(d->matches.items[0].device, 0x11e8);
 	assert_string_equal(d->provides.items[0]->name, "edu::device");
-	assert_int_equal(d->caps.len, 3);
-	assert_int_equal(d->caps.items[0].kind, CAPABILITY_MMIO);
-	assert_string_equal(d->caps.items[0].block->name, "bar0");
-	assert_int_equal(d->caps.items[0].size, 0x100000); /* from the block */
-	assert_int_equal(d->caps.items[1].irq_kind, IRQ_INTX);
-	assert_int_equal(d->caps.items[2].size, 4096);
+	assert_int_equal(d->caps.len, 6);
+	const struct ir_capability *c = d->caps.items;
+	assert_int_equal(c[0].kind, CAPABILITY_MMIO);
+	assert_string_equal(c[0].block->name, "bar0");
+	assert_int_equal(c[0].size, 0x100000); /* from the block */
+	/* configuration space: the header at 0, the MSI capability where the
+	 * list says */
+	assert_int_equal(c[1].kind, CAPABILITY_CONFIG);
+	assert_int_equal(c[1].offset, 0);
+	assert_int_equal(c[1].capability, 0);
+	assert_int_equal(c[1].size, 0x40);
+	assert_int_equal(c[2].kind, CAPABILITY_CONFIG);
+	assert_int_equal(c[2].capability, 0x05);
+	assert_string_equal(c[2].block->name, "msi");
+	assert_int_equal(c[3].kind, CAPABILITY_IRQ);
+	assert_int_equal(c[3].irq_kind, IRQ_MSI);
+	assert_true(c[3].intx_fallback);
+	assert_int_equal(c[4].kind, CAPABILITY_DMA);
+	assert_int_equal(c[4].size, 4096);
+	assert_false(c[4].streaming);
+	assert_int_equal(c[5].kind, CAPABILITY_TIMER);
+	assert_int_equal(c[5].interval_ns, 500000000);
 	run_free(&r);
 }
 
