@@ -147,11 +147,11 @@ static ssize_t floor_recv(int fd, int flags)
 {
 	if (!(floor_variant & FLOOR_MSG))
 		return recv(fd, floor_in, 64, flags);
-	int fds[DRV_MAX_CAPS];
-	unsigned nfds;
-	ssize_t n = drv_receive(fd, floor_in, fds, &nfds, flags);
-	drv_close_fds(fds, nfds);
-	return n;
+	int fds[DRV_MAX_BATCH_CAPS];
+	struct drv_received r;
+	drv_receive(fd, floor_in, fds, DRV_MAX_BATCH_CAPS, flags, &r);
+	drv_close_fds(fds, r.nfds);
+	return r.len;
 }
 
 static bool floor_send(int fd, const uint8_t *msg, size_t len)

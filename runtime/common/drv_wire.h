@@ -25,18 +25,23 @@ enum {
 	DRV_MAX_MESSAGE = 65536, /* header and payload */
 	DRV_MAX_PAYLOAD = DRV_MAX_MESSAGE - DRV_HEADER_SIZE,
 	DRV_MAX_CAPS = 8,
+	/* Descriptors one datagram may carry: a batch's messages together. */
+	DRV_MAX_BATCH_CAPS = 64,
 	/* Room a decoder unpacks vectors into: a C element is at most 4 times
 	 * its wire size (an enum of one byte becomes an int). */
 	DRV_SCRATCH_SIZE = 4 * DRV_MAX_MESSAGE,
 };
 
 /* What a message is. A call expects a reply with its request id; a send
- * and an event do not. */
+ * and an event do not. A batch is one datagram holding several whole
+ * messages (calls and sends one way, replies and events the other), whose
+ * descriptors it carries in their order. */
 enum drv_kind {
 	DRV_KIND_CALL = 1,
 	DRV_KIND_REPLY = 2,
 	DRV_KIND_SEND = 3,
 	DRV_KIND_EVENT = 4,
+	DRV_KIND_BATCH = 5,
 };
 
 /* The status of a reply: 0, a method's own error (its `!` type, 1..0xffff),
@@ -49,6 +54,7 @@ enum drv_status {
 	DRV_STATUS_BAD_CAPS = 0x10003,      /* wrong number or kind of capabilities */
 	DRV_STATUS_INTERNAL = 0x10004,      /* the server broke its own protocol */
 	DRV_STATUS_SHUTDOWN = 0x10005,      /* the server stopped before replying */
+	DRV_STATUS_LIMIT = 0x10006,         /* refused: one of the server's resource limits */
 };
 
 /* What a client stub returns besides 0 and a method's own error: the
@@ -96,10 +102,12 @@ static inline void drv_put32(uint8_t *p, uint32_t v)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
+/* Two halves, as drv_get64: compilers merge each into one store, but leave
+ * an 8-byte loop a loop. */
 static inline void drv_put64(uint8_t *p, uint64_t v)
 {
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
+	drv_put32(p, (uint32_t)v);
+	drv_put32(p + 4, (uint32_t)(v >> 32));
 }
 
 static inline uint8_t drv_get8(const uint8_t *p)
@@ -224,11 +232,11 @@ static inline uint32_t drv_error_status(int status, bool (*valid)(uint64_t))
 	return DRV_STATUS_INTERNAL;
 }
 
-/* A transport status (DRV_STATUS_UNKNOWN_LABEL .. DRV_STATUS_SHUTDOWN),
+/* A transport status (DRV_STATUS_UNKNOWN_LABEL .. DRV_STATUS_LIMIT),
  * not a method's own error. */
 static inline bool drv_is_transport_status(uint32_t st)
 {
-	return st >= DRV_STATUS_UNKNOWN_LABEL && st <= DRV_STATUS_SHUTDOWN;
+	return st >= DRV_STATUS_UNKNOWN_LABEL && st <= DRV_STATUS_LIMIT;
 }
 
 /* What @malformed("close") closes a client for: its own fault, not the

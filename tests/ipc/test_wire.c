@@ -36,11 +36,7 @@ static int record_call(struct drv_client *c, uint16_t kind, uint64_t label, uint
 {
 	(void)reply_caps;
 	struct recorder *rec = (struct recorder *)c;
-	struct drv_header h = {label, c->next_request++, len, (uint16_t)ncaps, kind, 0};
-	for (unsigned i = 0; i < ncaps; i++)
-		if (caps[i].kind == DRV_CAP_PAGES)
-			h.status |= 1u << i;
-	drv_header_put(c->out, &h);
+	drv_client_put_header(c, kind, label, drv_client_new_request(c), len, caps, ncaps);
 	memcpy(rec->sent, c->out, DRV_HEADER_SIZE + len);
 	rec->sent_len = DRV_HEADER_SIZE + len;
 	rec->sent_caps = ncaps;
@@ -57,7 +53,7 @@ static int record_call(struct drv_client *c, uint16_t kind, uint64_t label, uint
 	return 0;
 }
 
-static int record_poll(struct drv_client *c, int timeout_ms)
+static int record_receive(struct drv_client *c, int timeout_ms)
 {
 	(void)c;
 	(void)timeout_ms;
@@ -75,8 +71,8 @@ static void record_disconnect(struct drv_client *c)
 	drv_client_release(c);
 }
 
-static const struct drv_client_ops record_ops = {record_call, record_poll, record_fd,
-						 record_disconnect};
+static const struct drv_client_ops record_ops = {record_call,	 NULL,	    NULL,
+						 record_receive, record_fd, record_disconnect};
 
 static int setup(void **state)
 {
