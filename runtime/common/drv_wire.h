@@ -83,7 +83,18 @@ struct drv_header {
 	uint32_t status;
 };
 
-/* ---- little-endian fields ---- */
+/* ---- little-endian fields ----
+ *
+ * On a little-endian host a field is its bytes as they lie in memory: one
+ * load or store. Compilers do not reliably merge the byte-wise form into
+ * one (it took a hundred instructions to write a header), so only
+ * big-endian hosts use it. */
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define DRV_WIRE_NATIVE 1
+#else
+#define DRV_WIRE_NATIVE 0
+#endif
 
 static inline void drv_put8(uint8_t *p, uint8_t v)
 {
@@ -92,20 +103,30 @@ static inline void drv_put8(uint8_t *p, uint8_t v)
 
 static inline void drv_put16(uint8_t *p, uint16_t v)
 {
+	if (DRV_WIRE_NATIVE) {
+		memcpy(p, &v, sizeof v);
+		return;
+	}
 	p[0] = (uint8_t)v;
 	p[1] = (uint8_t)(v >> 8);
 }
 
 static inline void drv_put32(uint8_t *p, uint32_t v)
 {
+	if (DRV_WIRE_NATIVE) {
+		memcpy(p, &v, sizeof v);
+		return;
+	}
 	for (int i = 0; i < 4; i++)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-/* Two halves, as drv_get64: compilers merge each into one store, but leave
- * an 8-byte loop a loop. */
 static inline void drv_put64(uint8_t *p, uint64_t v)
 {
+	if (DRV_WIRE_NATIVE) {
+		memcpy(p, &v, sizeof v);
+		return;
+	}
 	drv_put32(p, (uint32_t)v);
 	drv_put32(p + 4, (uint32_t)(v >> 32));
 }
@@ -117,16 +138,31 @@ static inline uint8_t drv_get8(const uint8_t *p)
 
 static inline uint16_t drv_get16(const uint8_t *p)
 {
+	uint16_t v;
+	if (DRV_WIRE_NATIVE) {
+		memcpy(&v, p, sizeof v);
+		return v;
+	}
 	return (uint16_t)(p[0] | p[1] << 8);
 }
 
 static inline uint32_t drv_get32(const uint8_t *p)
 {
+	uint32_t v;
+	if (DRV_WIRE_NATIVE) {
+		memcpy(&v, p, sizeof v);
+		return v;
+	}
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static inline uint64_t drv_get64(const uint8_t *p)
 {
+	uint64_t v;
+	if (DRV_WIRE_NATIVE) {
+		memcpy(&v, p, sizeof v);
+		return v;
+	}
 	return (uint64_t)drv_get32(p) | (uint64_t)drv_get32(p + 4) << 32;
 }
 
