@@ -37,6 +37,7 @@
 #include "drv_server.h"
 #include "drv_transport.h" /* drv_send, drv_receive: the floor+msg variants */
 #include "kit_impl.h"
+#include "kit_inflight.h"
 #include "kit_store.h"
 
 #include <errno.h>
@@ -256,39 +257,17 @@ static double run_ipc(long iters)
 	return (t1 - t0) / (double)done;
 }
 
-/* kit_store_add for calls in flight, as drvgen will generate it over
- * drv_client_start (docs/ipc.md, "Pipelined calls"): the start encodes as
- * the synchronous stub does, the finish decodes as it does. */
-struct add_call {
-	struct drv_pending pending;
-	uint64_t reply[1]; /* add's reply: one u32, padded */
-	uint32_t a;        /* the bench's: what the sum must be */
+/* A call of add in flight, and what its sum must be. */
+struct bench_add {
+	struct kit_add_call call; /* first: the pending drv_client_next hands back */
+	uint32_t a;
 };
 
-static int add_start(struct kit_store_client *client, uint32_t a, uint32_t b, struct add_call *call)
+static void bench_add_start(struct drv_client *c, struct bench_add *b, uint32_t a)
 {
-	struct drv_client *c = (struct drv_client *)client;
-	uint8_t *p = drv_client_request(c);
-	memset(p, 0, 8);
-	drv_put32(p, a);
-	drv_put32(p + 4, b);
-	call->pending.reply_room = call->reply;
-	call->pending.reply_size = sizeof call->reply;
-	call->a = a;
-	return drv_client_start(c, KIT_STORE_ADD_LABEL, 8, NULL, 0, 0, &call->pending);
-}
-
-static int add_finish(struct add_call *call, uint32_t *result)
-{
-	struct drv_reply *r = &call->pending.reply;
-	if (call->pending.error)
-		return call->pending.error;
-	if (r->status || r->nfds != 0)
-		return drv_client_status(r, NULL);
-	if (r->len != 8 || !drv_zeros(r->payload, 4, 8))
-		return drv_client_bad_reply(r);
-	*result = drv_get32(r->payload);
-	return 0;
+	b->a = a;
+	if (kit_add_start(c, a, 7, &b->call))
+		die("kit_add_start");
 }
 
 /* ns per kit_store_add with PIPELINE_DEPTH calls in flight: each reply
@@ -296,8 +275,9 @@ static int add_finish(struct add_call *call, uint32_t *result)
 static double run_pipelined(long iters)
 {
 	pid_t pid = start_child(serve_kit);
-	struct kit_store_client *c = connect_kit();
-	static struct add_call calls[PIPELINE_DEPTH];
+	struct kit_store_client *client = connect_kit();
+	struct drv_client *c = (struct drv_client *)client;
+	static struct bench_add calls[PIPELINE_DEPTH];
 	uint32_t bad = 0, r = 0;
 	long started = 0, done = 0;
 	double t0 = 0;
@@ -307,26 +287,24 @@ static double run_pipelined(long iters)
 		started = done = 0;
 		t0 = bench_now_ns();
 		for (int i = 0; i < PIPELINE_DEPTH && started < n; i++)
-			if (add_start(c, (uint32_t)started++, 7, &calls[i]))
-				die("add_start");
+			bench_add_start(c, &calls[i], (uint32_t)started++);
 		while (done < started) {
 			struct drv_pending *p;
-			if (drv_client_next((struct drv_client *)c, -1, &p) != 1)
+			if (drv_client_next(c, -1, &p) != 1)
 				die("drv_client_next");
-			struct add_call *call = (struct add_call *)p;
-			if (add_finish(call, &r))
-				die("add_finish");
-			bad |= r ^ (call->a + 7);
+			struct bench_add *b = (struct bench_add *)p;
+			if (kit_add_finish(&b->call, &r))
+				die("kit_add_finish");
+			bad |= r ^ (b->a + 7);
 			done++;
-			if (started < n && !(round && bench_over_budget(t0, done)) &&
-			    add_start(c, (uint32_t)started++, 7, call))
-				die("add_start");
+			if (started < n && !(round && bench_over_budget(t0, done)))
+				bench_add_start(c, b, (uint32_t)started++);
 		}
 	}
 	double t1 = bench_now_ns();
 	if (bad)
 		die("pipelined kit_store_add: wrong sum");
-	kit_store_disconnect(c);
+	kit_store_disconnect(client);
 	stop_child(pid);
 	return (t1 - t0) / (double)done;
 }

@@ -335,8 +335,9 @@ static bool receive_until(struct drv_client *c, int timeout_ms,
 				break;
 			wait = (int)left;
 		}
+		/* nothing in the time given: the wait is over */
 		int st = c->ops->receive(c, wait);
-		if (st < 0 || (st == 0 && timeout_ms == 0))
+		if (st < 0 || (st == 0 && timeout_ms >= 0))
 			break;
 	}
 	c->busy = false;
@@ -618,7 +619,7 @@ static int take_message(struct socket_client *s, const struct drv_header *h, con
 		r->payload = msg + DRV_HEADER_SIZE;
 		r->len = h->length;
 		r->nfds = nfds;
-		memcpy(r->fds, fds, nfds * sizeof *fds);
+		drv_copy(r->fds, fds, nfds * (uint32_t)sizeof *fds);
 		s->sync.answered = true;
 		s->sync.request = 0;
 		return 0;
@@ -714,6 +715,7 @@ static int socket_flush(struct drv_client *c)
 	if (!s->batch || !s->batch->count)
 		return 0;
 	int st = drv_batch_send(s->fd, s->batch, 0) ? send_failed(s) : 0;
+	drv_batch_init(s->batch);
 	unsigned started = s->started;
 	s->started = 0;
 	if (st == -DRV_E_ARGUMENT && started) {

@@ -91,15 +91,27 @@ struct connection {
 	bool starved; /* without a slot or a buffer of its own: not read */
 	bool serving; /* a datagram of it is being served (a round may nest) */
 	bool queued;  /* on the server's list of connections with output */
+	uint32_t events; /* what epoll watches it for */
 	struct rx_buffer *rx;   /* the next datagram goes here */
 	struct call_slot *slot; /* the next request is dispatched here */
 	struct call_slot *deferred_calls;
 	unsigned deferred;
-	struct drv_batch *out; /* what goes to it together: made once it sends a batch */
+	/* A client that sends batches is sent batches: what goes to it this
+	 * round (made with its first batch), and what its full socket could
+	 * not take yet, oldest first (it is not read meanwhile). */
+	struct outbox *out;
+	struct outbox *held, **held_tail;
+	size_t held_bytes;
 	struct connection *next, *next_out;
 	uint64_t mapped; /* bytes in its table */
 	unsigned nmaps;
 	struct mapping *maps[]; /* its table: max_mappings */
+};
+
+/* Messages going to a connection together. */
+struct outbox {
+	struct outbox *next;
+	struct drv_batch batch;
 };
 
 enum local_state { LOCAL_IDLE, LOCAL_DISPATCHING, LOCAL_WAITING, LOCAL_ANSWERED };
@@ -445,6 +457,33 @@ static void set_events(struct drv_server *s, int fd, uint32_t events, void *owne
 	epoll_ctl(s->epfd, EPOLL_CTL_MOD, fd, &ev);
 }
 
+/* A connection is read unless it is starved or has output held; one with
+ * output held is written when its socket has room. */
+static void update_events(struct connection *c)
+{
+	uint32_t events = c->held ? EPOLLOUT : c->starved ? 0 : EPOLLIN;
+	if (events != c->events) {
+		c->events = events;
+		set_events(c->object->server, c->fd, events, c);
+	}
+}
+
+static void set_starved(struct connection *c, bool starved)
+{
+	if (starved == c->starved)
+		return;
+	c->starved = starved;
+	c->object->server->starved += starved ? 1 : -1;
+	update_events(c);
+}
+
+/* Drops what an outbox holds: its descriptors are closed. */
+static void empty_outbox(struct outbox *o)
+{
+	drv_close_fds(o->batch.fds, o->batch.nfds);
+	drv_batch_init(&o->batch);
+}
+
 /* Ends a call: what it received and what its reply did not send. */
 static void finish_slot(struct drv_server *s, struct call_slot *slot)
 {
@@ -486,10 +525,15 @@ static void drop_connection(struct connection *c)
 	c->deferred = 0;
 	while (c->nmaps)
 		untable(s, c, c->nmaps - 1);
-	if (c->out) {
-		drv_close_fds(c->out->fds, c->out->nfds);
-		drv_batch_init(c->out);
+	if (c->out)
+		empty_outbox(c->out);
+	while (c->held) {
+		struct outbox *o = c->held;
+		c->held = o->next;
+		empty_outbox(o);
+		free(o);
 	}
+	c->held_bytes = 0;
 	s->reap = true;
 }
 
@@ -544,46 +588,93 @@ static void restock(struct connection *c)
 	}
 	if (!c->slot)
 		c->slot = take_slot(s);
-	bool starved = !c->slot || c->rx->refs > 1;
-	if (starved == c->starved)
-		return;
-	c->starved = starved;
-	s->starved += starved ? 1 : -1;
-	set_events(s, c->fd, starved ? 0 : EPOLLIN, c);
+	set_starved(c, !c->slot || c->rx->refs > 1);
 }
 
 /* ---- sending ---- */
 
-/* Sends one message to c now, or adds it to what goes to c together at
- * the end of the round; its descriptors are given away. A client that
- * does not read what it is sent is not waited for: it is cut off. */
+/* Sends what c's socket takes of the output held for it, oldest first;
+ * once all of it has gone, c is read again. */
+static void send_held(struct connection *c)
+{
+	struct drv_server *s = c->object->server;
+	while (c->held) {
+		struct outbox *o = c->held;
+		uint32_t len = o->batch.len;
+		unsigned nfds = o->batch.nfds;
+		if (drv_batch_send(c->fd, &o->batch, MSG_DONTWAIT) < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			s->stats.dropped++;
+			drop_connection(c);
+			return;
+		}
+		drv_close_fds(o->batch.fds, nfds);
+		c->held_bytes -= len;
+		c->held = o->next;
+		free(o);
+	}
+	c->held_tail = &c->held;
+	update_events(c);
+}
+
+/* Sends what was gathered for c, or holds it while c's socket is full: a
+ * client with calls in flight may be busy a while before it reads their
+ * replies. It is not read meanwhile, and one that lets more pile up than
+ * the replies of max_deferred calls can come to is cut off. */
+static void flush_out(struct connection *c)
+{
+	struct drv_server *s = c->object->server;
+	struct outbox *o = c->out;
+	if (!o->batch.count)
+		return;
+	if (!c->held) {
+		unsigned nfds = o->batch.nfds;
+		if (drv_batch_send(c->fd, &o->batch, MSG_DONTWAIT) == 0) {
+			drv_close_fds(o->batch.fds, nfds);
+			return;
+		}
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			goto cut_off;
+	}
+	if (c->held_bytes + o->batch.len > (size_t)s->limits.max_deferred * DRV_MAX_MESSAGE ||
+	    !(c->out = malloc(sizeof *c->out))) {
+		c->out = o;
+		goto cut_off;
+	}
+	drv_batch_init(&c->out->batch);
+	o->next = NULL;
+	*c->held_tail = o;
+	c->held_tail = &o->next;
+	c->held_bytes += o->batch.len;
+	update_events(c);
+	return;
+cut_off:
+	s->stats.dropped++;
+	drop_connection(c);
+}
+
+/* Sends one message to c now or, if c reads batches, adds it to what goes
+ * to c together at the end of the round; its descriptors are given away.
+ * A client that reads one message at a time and does not read what it is
+ * sent is not waited for: it is cut off. */
 static void send_message(struct connection *c, const uint8_t *msg, uint32_t size, const int *fds,
 			 unsigned nfds)
 {
 	struct drv_server *s = c->object->server;
-	struct drv_batch *b = c->out;
-	if (!c->dead && !b) {
+	if (!c->dead && !c->out) {
 		if (drv_send(c->fd, msg, size, fds, nfds, MSG_DONTWAIT) < 0) {
 			s->stats.dropped++;
 			drop_connection(c);
 		}
+	} else if (!c->dead && !drv_batch_fits(&c->out->batch, size, nfds)) {
+		flush_out(c);
 	}
-	if (c->dead || !b) {
+	if (c->dead || !c->out) {
 		drv_close_fds(fds, nfds);
 		return;
 	}
-	if (!drv_batch_fits(b, size, nfds)) {
-		unsigned n = b->nfds;
-		int st = drv_batch_send(c->fd, b, MSG_DONTWAIT);
-		drv_close_fds(b->fds, n);
-		if (st) {
-			s->stats.dropped++;
-			drop_connection(c);
-			drv_close_fds(fds, nfds);
-			return;
-		}
-	}
-	drv_batch_add(b, msg, size, fds, nfds);
+	drv_batch_add(&c->out->batch, msg, size, fds, nfds);
 	if (!c->queued) {
 		c->queued = true;
 		c->next_out = s->out_list;
@@ -591,23 +682,15 @@ static void send_message(struct connection *c, const uint8_t *msg, uint32_t size
 	}
 }
 
-/* Sends what waits to go to each connection. */
+/* Sends what was gathered for each connection this round. */
 static void flush_all(struct drv_server *s)
 {
 	while (s->out_list) {
 		struct connection *c = s->out_list;
 		s->out_list = c->next_out;
 		c->queued = false;
-		struct drv_batch *b = c->out;
-		if (c->dead || !b->count)
-			continue;
-		unsigned n = b->nfds;
-		int st = drv_batch_send(c->fd, b, MSG_DONTWAIT);
-		drv_close_fds(b->fds, n);
-		if (st) {
-			s->stats.dropped++;
-			drop_connection(c);
-		}
+		if (!c->dead)
+			flush_out(c);
 	}
 }
 
@@ -733,7 +816,7 @@ static void serve_request(struct connection *c, const struct drv_header *h, cons
 	}
 	prepare_call(slot, h, msg);
 	slot->conn = c;
-	memcpy(slot->fds, fds, nfds * sizeof *fds);
+	drv_copy(slot->fds, fds, nfds * (uint32_t)sizeof *fds);
 	slot->nfds = nfds;
 	int st = (int)check_message(c, slot, h, n);
 	if (st == 0) {
@@ -790,7 +873,7 @@ static void serve_batch(struct connection *c, const struct drv_header *h,
 	}
 	s->stats.batches++;
 	if (!c->out && (c->out = malloc(sizeof *c->out)))
-		drv_batch_init(c->out); /* it reads batches: replies go so too */
+		drv_batch_init(&c->out->batch); /* it reads batches: replies go so too */
 	if (short_fds)
 		drv_close_fds(fds, r->nfds);
 	k.at = DRV_HEADER_SIZE;
@@ -919,6 +1002,8 @@ static struct connection *new_connection(struct drv_object *o, int fd)
 	c->kind = OWN_CONN;
 	c->object = o;
 	c->fd = fd;
+	c->events = EPOLLIN;
+	c->held_tail = &c->held;
 	c->rx = take_rx(s);
 	c->slot = take_slot(s);
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
@@ -997,7 +1082,7 @@ static void retry_starved(struct drv_server *s)
 				restock(c);
 }
 
-static void handle_event(struct drv_server *s, const struct epoll_event *ev)
+static void handle_event(const struct epoll_event *ev)
 {
 	switch (*(enum owner_kind *)ev->data.ptr) {
 	case OWN_LISTEN:
@@ -1006,18 +1091,16 @@ static void handle_event(struct drv_server *s, const struct epoll_event *ev)
 		struct connection *c = ev->data.ptr;
 		if (c->dead)
 			break;
-		if (c->serving) {
-			/* a round inside one of its handlers: it is read after */
-			if (!c->starved) {
-				c->starved = true;
-				s->starved++;
-				set_events(s, c->fd, 0, c);
-			}
-		} else if (ev->events & EPOLLIN) {
+		if (ev->events & EPOLLOUT)
+			send_held(c);
+		if (c->dead)
+			break;
+		if (c->serving && (ev->events & EPOLLIN))
+			set_starved(c, true); /* a round inside its handler: read after */
+		else if (ev->events & EPOLLIN)
 			serve_connection(c);
-		} else if (ev->events & (EPOLLHUP | EPOLLERR)) {
+		else if (ev->events & (EPOLLHUP | EPOLLERR))
 			drop_connection(c);
-		}
 		break;
 	}
 	case OWN_WATCH: {
@@ -1055,7 +1138,7 @@ int drv_server_run_once(struct drv_server *s, int timeout_ms)
 			accept_clients(ready[i].data.ptr);
 	for (int i = 0; i < n; i++)
 		if (*(enum owner_kind *)ready[i].data.ptr != OWN_LISTEN)
-			handle_event(s, &ready[i]);
+			handle_event(&ready[i]);
 	flush_all(s);
 	if (--s->depth == 0 && s->reap)
 		reap(s);
@@ -1298,6 +1381,7 @@ int drv_object_instance(const struct drv_object *o)
 }
 
 static void local_shutdown(struct local_client *l);
+static void local_release(struct local_call *lc);
 static void free_local_call(struct local_call *lc);
 
 void drv_server_free(struct drv_server *s)
@@ -1350,6 +1434,7 @@ void drv_server_free(struct drv_server *s)
 	while (s->local_orphans) {
 		struct local_call *lc = s->local_orphans;
 		s->local_orphans = lc->next;
+		local_release(lc);
 		free_local_call(lc);
 	}
 	while (s->spare_slots) {
@@ -1387,8 +1472,45 @@ static void free_local_call(struct local_call *lc)
 
 static void local_finish(struct drv_call *call, uint32_t status);
 
-/* Sets up lc's call for the request in msg: as over a socket, the handler
- * gets its own copy of each handle. 0, or -DRV_E_ARGUMENT. */
+/* What lc's call took for itself: the handler's copies of handles and,
+ * for a started call, its own mappings of page buffers. */
+static void local_release(struct local_call *lc)
+{
+	for (unsigned i = 0; i < lc->call.ncaps; i++) {
+		struct drv_cap *cap = &lc->call.caps[i];
+		if (cap->kind == DRV_CAP_HANDLE && cap->fd >= 0)
+			close(cap->fd);
+		if (cap->kind == DRV_CAP_PAGES && lc->pending && cap->pages.data)
+			munmap(cap->pages.data, cap->pages.size);
+	}
+	lc->call.ncaps = 0;
+}
+
+/* Takes a capability for lc's handler, as a socket would: its own copy of
+ * a handle and, for a started call (whose caller may go before the driver
+ * answers), its own mapping of a page buffer. */
+static bool local_take_cap(struct local_call *lc, struct drv_cap *cap)
+{
+	if (cap->kind == DRV_CAP_PAGES) {
+		int fd = cap->fd;
+		cap->fd = -1;
+		if (!lc->pending || !cap->pages.size)
+			return true;
+		cap->pages.data =
+			mmap(NULL, cap->pages.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (cap->pages.data != MAP_FAILED)
+			return true;
+		cap->pages.data = NULL;
+		return false;
+	}
+	cap->fd = fcntl(cap->fd, F_DUPFD_CLOEXEC, 0);
+	if (cap->fd < 0)
+		return false;
+	make_nonblocking(cap->fd);
+	return true;
+}
+
+/* Sets up lc's call for the request in msg. 0, or -DRV_E_ARGUMENT. */
 static int local_prepare(struct local_call *lc, uint16_t kind, uint64_t label, uint32_t request,
 			 const uint8_t *msg, uint32_t len, const struct drv_cap *caps,
 			 unsigned ncaps, uint8_t *reply, uint8_t *scratch)
@@ -1402,18 +1524,11 @@ static int local_prepare(struct local_call *lc, uint16_t kind, uint64_t label, u
 	call->len = len;
 	for (unsigned i = 0; i < ncaps; i++) {
 		call->caps[i] = caps[i];
-		if (caps[i].kind == DRV_CAP_PAGES) {
-			call->caps[i].fd = -1;
-			continue;
-		}
-		call->caps[i].fd = fcntl(caps[i].fd, F_DUPFD_CLOEXEC, 0);
-		if (call->caps[i].fd < 0) {
-			for (unsigned k = 0; k < i; k++)
-				if (call->caps[k].fd >= 0)
-					close(call->caps[k].fd);
+		if (!local_take_cap(lc, &call->caps[i])) {
+			call->ncaps = i;
+			local_release(lc);
 			return -DRV_E_ARGUMENT;
 		}
-		make_nonblocking(call->caps[i].fd);
 	}
 	call->ncaps = ncaps;
 	call->reply = reply;
@@ -1465,10 +1580,7 @@ static void local_close(struct local_client *l)
  * -DRV_E_CONNECTION when the protocol's policy closes l for it. */
 static int local_end(struct local_client *l, struct local_call *lc, int st)
 {
-	for (unsigned i = 0; i < lc->call.ncaps; i++)
-		if (lc->call.caps[i].kind == DRV_CAP_HANDLE && lc->call.caps[i].fd >= 0)
-			close(lc->call.caps[i].fd);
-	lc->call.ncaps = 0;
+	local_release(lc);
 	if (!drv_is_transport_status((uint32_t)st))
 		return st;
 	l->object->server->stats.errors++;
@@ -1515,7 +1627,8 @@ static void local_finish(struct drv_call *call, uint32_t status)
 	lc->state = LOCAL_IDLE;
 	if (lc->l)
 		local_complete(lc, (int)status);
-	/* else an orphan of a client gone: kept until the server goes */
+	else
+		local_release(lc); /* an orphan: kept until the server goes */
 }
 
 static int local_call(struct drv_client *c, uint16_t kind, uint64_t label, uint32_t len,
@@ -1582,6 +1695,7 @@ static int local_start(struct drv_client *c, uint64_t label, uint32_t len,
 		}
 	}
 	drv_copy(lc->room, c->out + DRV_HEADER_SIZE, len);
+	lc->pending = p; /* before its caps are taken: its pages are mapped */
 	uint32_t request = drv_client_new_request(c);
 	int st = local_prepare(lc, DRV_KIND_CALL, label, request, lc->room, len, caps, ncaps,
 			       lc->room + DRV_MAX_PAYLOAD, lc->room + 2 * DRV_MAX_PAYLOAD);
@@ -1591,7 +1705,6 @@ static int local_start(struct drv_client *c, uint64_t label, uint32_t len,
 		return st;
 	}
 	lc->l = l;
-	lc->pending = p;
 	drv_client_track(c, p, request, p->reply_caps);
 	lc->next = l->started;
 	l->started = lc;
@@ -1601,7 +1714,10 @@ static int local_start(struct drv_client *c, uint64_t label, uint32_t len,
 	return 0;
 }
 
-/* What completes a started call is the server's loop. */
+/* What completes a started call is the server's loop, or this process's
+ * own code once the wait is over. Waiting for ever when the loop has
+ * nothing to wait for would never end: the calls fail instead, as a
+ * synchronous call does. */
 static int local_receive(struct drv_client *c, int timeout_ms)
 {
 	struct local_client *l = (struct local_client *)c;
@@ -1610,6 +1726,8 @@ static int local_receive(struct drv_client *c, int timeout_ms)
 	if (!l->started)
 		return 0;
 	int n = drv_server_run_once(l->object->server, timeout_ms);
+	if (n == -EDEADLK && timeout_ms >= 0)
+		return 0;
 	if (n < 0) {
 		local_close(l);
 		return -DRV_E_CONNECTION;

@@ -112,7 +112,7 @@ void drv_batch_add(struct drv_batch *b, const uint8_t *msg, uint32_t size, const
 	memcpy(b->buf + b->len, msg, size);
 	b->len += size;
 	b->count++;
-	memcpy(b->fds + b->nfds, fds, nfds * sizeof *fds);
+	drv_copy(b->fds + b->nfds, fds, nfds * (uint32_t)sizeof *fds);
 	b->nfds += nfds;
 }
 
@@ -129,9 +129,10 @@ int drv_batch_send(int fd, struct drv_batch *b, int flags)
 				       0};
 		drv_header_put(b->buf, &h);
 	}
-	int st = drv_send(fd, msg, len, b->fds, b->nfds, flags);
+	if (drv_send(fd, msg, len, b->fds, b->nfds, flags) < 0)
+		return -1;
 	drv_batch_init(b);
-	return st;
+	return 0;
 }
 
 bool drv_batch_header_ok(const struct drv_header *h, size_t len)

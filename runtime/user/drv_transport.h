@@ -137,7 +137,7 @@ bool drv_batch_fits(const struct drv_batch *b, uint32_t size, unsigned nfds);
 void drv_batch_add(struct drv_batch *b, const uint8_t *msg, uint32_t size, const int *fds,
 		   unsigned nfds);
 /* Sends it as one datagram and empties it (its descriptors stay the
- * caller's). 0, or -1 (errno). */
+ * caller's): 0. Or -1 (errno), and it is as it was. */
 int drv_batch_send(int fd, struct drv_batch *b, int flags);
 
 /* A received batch's header holds for its `len` bytes: nothing but the
