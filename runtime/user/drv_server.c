@@ -100,7 +100,7 @@ struct connection {
 	 * round (made with its first batch), and what its full socket could
 	 * not take yet, oldest first (it is not read meanwhile). */
 	struct outbox *out;
-	struct outbox *held, **held_tail;
+	struct outbox *held, *held_last;
 	size_t held_bytes;
 	struct connection *next, *next_out;
 	uint64_t mapped; /* bytes in its table */
@@ -533,6 +533,7 @@ static void drop_connection(struct connection *c)
 		empty_outbox(o);
 		free(o);
 	}
+	c->held_last = NULL;
 	c->held_bytes = 0;
 	s->reap = true;
 }
@@ -614,71 +615,117 @@ static void send_held(struct connection *c)
 		c->held = o->next;
 		free(o);
 	}
-	c->held_tail = &c->held;
+	c->held_last = NULL;
 	update_events(c);
 }
 
-/* Sends what was gathered for c, or holds it while c's socket is full: a
- * client with calls in flight may be busy a while before it reads their
- * replies. It is not read meanwhile, and one that lets more pile up than
- * the replies of max_deferred calls can come to is cut off. */
-static void flush_out(struct connection *c)
+/* Whether c may be held `more` bytes more: a client with calls in flight
+ * may be busy a while before it reads their replies, but one that lets
+ * more pile up than the replies of max_deferred calls come to is cut
+ * off. */
+static bool may_hold(struct connection *c, size_t more)
 {
 	struct drv_server *s = c->object->server;
+	if (c->held_bytes + more <= (size_t)s->limits.max_deferred * DRV_MAX_MESSAGE)
+		return true;
+	s->stats.dropped++;
+	drop_connection(c);
+	return false;
+}
+
+/* Puts o last in what c's full socket could not take yet. */
+static void hold(struct connection *c, struct outbox *o)
+{
+	o->next = NULL;
+	if (c->held_last)
+		c->held_last->next = o;
+	else
+		c->held = o;
+	c->held_last = o;
+	c->held_bytes += o->batch.len;
+	update_events(c);
+}
+
+/* Sends what was gathered for c, or holds it while c's socket is full
+ * (and reads nothing more from c meanwhile). */
+static void flush_out(struct connection *c)
+{
 	struct outbox *o = c->out;
 	if (!o->batch.count)
 		return;
-	if (!c->held) {
-		unsigned nfds = o->batch.nfds;
-		if (drv_batch_send(c->fd, &o->batch, MSG_DONTWAIT) == 0) {
-			drv_close_fds(o->batch.fds, nfds);
-			return;
+	unsigned nfds = o->batch.nfds;
+	if (drv_batch_send(c->fd, &o->batch, MSG_DONTWAIT) == 0) {
+		drv_close_fds(o->batch.fds, nfds);
+		return;
+	}
+	if (errno != EAGAIN && errno != EWOULDBLOCK) {
+		c->object->server->stats.dropped++;
+		drop_connection(c);
+		return;
+	}
+	struct outbox *fresh = malloc(sizeof *fresh);
+	if (!fresh || !may_hold(c, o->batch.len)) {
+		free(fresh);
+		if (!c->dead)
+			drop_connection(c); /* no memory to hold it */
+		return;
+	}
+	drv_batch_init(&fresh->batch);
+	c->out = fresh;
+	c->object->server->stats.held++;
+	hold(c, o);
+}
+
+/* Adds a message to what c's full socket could not take yet. */
+static void hold_message(struct connection *c, const uint8_t *msg, uint32_t size, const int *fds,
+			 unsigned nfds)
+{
+	struct outbox *o = c->held_last;
+	if (may_hold(c, size) && !drv_batch_fits(&o->batch, size, nfds)) {
+		if ((o = malloc(sizeof *o))) {
+			drv_batch_init(&o->batch);
+			hold(c, o);
+		} else {
+			drop_connection(c); /* no memory to hold it */
 		}
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			goto cut_off;
 	}
-	if (c->held_bytes + o->batch.len > (size_t)s->limits.max_deferred * DRV_MAX_MESSAGE ||
-	    !(c->out = malloc(sizeof *c->out))) {
-		c->out = o;
-		goto cut_off;
+	if (c->dead) {
+		drv_close_fds(fds, nfds);
+		return;
 	}
-	drv_batch_init(&c->out->batch);
-	o->next = NULL;
-	*c->held_tail = o;
-	c->held_tail = &o->next;
-	c->held_bytes += o->batch.len;
-	update_events(c);
-	return;
-cut_off:
-	s->stats.dropped++;
-	drop_connection(c);
+	drv_batch_add(&o->batch, msg, size, fds, nfds);
+	c->held_bytes += size;
 }
 
 /* Sends one message to c now or, if c reads batches, adds it to what goes
- * to c together at the end of the round; its descriptors are given away.
- * A client that reads one message at a time and does not read what it is
- * sent is not waited for: it is cut off. */
+ * to c together at the end of the round (or to what its full socket could
+ * not take yet); its descriptors are given away. A client that reads one
+ * message at a time and does not read what it is sent is not waited for:
+ * it is cut off. */
 static void send_message(struct connection *c, const uint8_t *msg, uint32_t size, const int *fds,
 			 unsigned nfds)
 {
 	struct drv_server *s = c->object->server;
-	if (!c->dead && !c->out) {
+	if (c->dead) {
+		drv_close_fds(fds, nfds);
+	} else if (!c->out) {
 		if (drv_send(c->fd, msg, size, fds, nfds, MSG_DONTWAIT) < 0) {
 			s->stats.dropped++;
 			drop_connection(c);
 		}
-	} else if (!c->dead && !drv_batch_fits(&c->out->batch, size, nfds)) {
-		flush_out(c);
-	}
-	if (c->dead || !c->out) {
 		drv_close_fds(fds, nfds);
-		return;
-	}
-	drv_batch_add(&c->out->batch, msg, size, fds, nfds);
-	if (!c->queued) {
-		c->queued = true;
-		c->next_out = s->out_list;
-		s->out_list = c;
+	} else if (c->held) {
+		hold_message(c, msg, size, fds, nfds);
+	} else if (!drv_batch_fits(&c->out->batch, size, nfds)) {
+		flush_out(c);
+		send_message(c, msg, size, fds, nfds); /* into the emptied batch, or held */
+	} else {
+		drv_batch_add(&c->out->batch, msg, size, fds, nfds);
+		if (!c->queued) {
+			c->queued = true;
+			c->next_out = s->out_list;
+			s->out_list = c;
+		}
 	}
 }
 
@@ -1003,7 +1050,6 @@ static struct connection *new_connection(struct drv_object *o, int fd)
 	c->object = o;
 	c->fd = fd;
 	c->events = EPOLLIN;
-	c->held_tail = &c->held;
 	c->rx = take_rx(s);
 	c->slot = take_slot(s);
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};

@@ -118,6 +118,8 @@ struct drv_server_stats {
 	uint64_t clients;  /* connections accepted */
 	uint64_t dropped;  /* clients cut off for breaking the protocol or not reading */
 	uint64_t batches;  /* datagrams of several messages received */
+	uint64_t held;     /* times a client that reads batches had a full socket, and
+			    * what was for it was held until it read */
 	/* Refusals, each answered DRV_STATUS_LIMIT (and counted in errors
 	 * when it answers a request): */
 	uint64_t refused_connections; /* over max_connections, or no descriptor or

@@ -343,6 +343,52 @@ static void events_and_sync_calls_among_them(void **state)
 	drv_client_disconnect(c);
 }
 
+/* A client with calls in flight that is busy while the server has more
+ * for it than its socket takes: the server holds the rest (and reads
+ * nothing more from it) until it reads, and it gets every message, in
+ * order. */
+static void busy_client_gets_everything(void **state)
+{
+	struct world *w = *state;
+	enum { EVENTS = 3000 };
+	struct drv_client *busy = store_client(w), *poker = store_client(w);
+	int seen = 0, poker_seen = 0;
+	assert_int_equal(kit_store_on_changed((struct kit_store_client *)busy, on_changed, &seen), 0);
+	assert_int_equal(
+		kit_store_on_changed((struct kit_store_client *)poker, on_changed, &poker_seen), 0);
+	/* calls in flight make them clients the server sends batches to (and
+	 * the poker's events are held too while it is not scheduled) */
+	struct sum deferred = {0};
+	deferred.buf = filled_buffer(4096, 9);
+	start_sum(busy, &deferred, KIT_DEFER_SUM | 100);
+	struct kit_add_call add = {0};
+	assert_int_equal(kit_add_start(busy, 1, 2, &add), 0);
+	assert_ptr_equal(next_done(busy), &add.pending);
+	assert_int_equal(kit_add_start(poker, 1, 2, &add), 0);
+	assert_ptr_equal(next_done(poker), &add.pending);
+	for (int i = 0; i < EVENTS; i++) {
+		assert_int_equal(kit_store_poke((struct kit_store_client *)poker, 7), 0);
+		assert_true(drv_client_poll(poker, 0) >= 0);
+	}
+	assert_int_equal(kit_store_poke((struct kit_store_client *)poker, 10), 0);
+	while (poker_seen < EVENTS)
+		assert_true(drv_client_poll(poker, WAIT_MS) > 0);
+	struct drv_server_stats st;
+	assert_int_equal(kit_child_stats(&w->child, &st), 0);
+	assert_true(st.held > 0); /* the busy client's socket did fill */
+	assert_true(st.dropped == 0);
+	/* every event, then the deferred call's reply behind them */
+	assert_ptr_equal(next_done(busy), &deferred.call.pending);
+	assert_int_equal(seen, EVENTS);
+	finish_sum(&deferred);
+	uint32_t r = 0;
+	assert_int_equal(kit_store_add((struct kit_store_client *)busy, 2, 3, &r), 0);
+	assert_int_equal(r, 5);
+	drv_buffer_free(deferred.buf);
+	drv_client_disconnect(poker);
+	drv_client_disconnect(busy);
+}
+
 /* What drv_client_start and drv_client_wait refuse. */
 static void misuse(void **state)
 {
@@ -532,6 +578,7 @@ int main(void)
 		REMOTE(handles_in_replies),
 		LOCAL(events_and_sync_calls_among_them),
 		REMOTE(events_and_sync_calls_among_them),
+		REMOTE(busy_client_gets_everything),
 		LOCAL(misuse),
 		REMOTE(misuse),
 		LOCAL(client_goes_with_calls_in_flight),
