@@ -123,7 +123,7 @@ RUNTIME_USER := runtime/user/drv_client.c runtime/user/drv_server.c runtime/user
 RUNTIME_USER_H := $(wildcard runtime/common/*.h runtime/user/*.h)
 KIT := tests/golden/gen/ipc/expected
 IPC_TESTS := $(BUILD)/ipc/test_ipc_kit $(BUILD)/ipc/test_ipc_malformed $(BUILD)/ipc/test_ipc_std \
-	$(BUILD)/ipc/test_ipc_pipeline $(BUILD)/ipc/test_wire
+	$(BUILD)/ipc/test_ipc_pipeline $(BUILD)/ipc/test_ipc_limits $(BUILD)/ipc/test_wire
 STD_IPC := $(wildcard generated/uart16550/io_file_*.c generated/uart16550/dev_serial_*.c \
 	generated/edu/edu_device_*.c)
 

@@ -642,6 +642,9 @@ static int socket_take(struct socket_client *s, int flags)
 	bool handles = c->flight_handles || (s->sync.request && s->sync.reply_caps);
 	struct drv_received r;
 	drv_receive(s->fd, c->in, handles ? fds : NULL, DRV_MAX_BATCH_CAPS, flags, &r);
+	if (r.len < 0 && errno == ECONNRESET) /* told before what came first: take that */
+		drv_receive(s->fd, c->in, handles ? fds : NULL, DRV_MAX_BATCH_CAPS, MSG_DONTWAIT,
+			    &r);
 	if (r.len < 0 && (flags & MSG_DONTWAIT) && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return 0;
 	if (r.len <= 0)

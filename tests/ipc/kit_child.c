@@ -5,6 +5,7 @@
 #include "kit_child.h"
 #include "kit_impl.h"
 
+#include <dirent.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,6 +38,9 @@ static void serve(int control, const struct drv_server_options *options,
 		  void (*prepare)(void))
 {
 	static struct kit_impl impl;
+	/* only what a server would have: what the test has open is not its */
+	close_range(3, (unsigned)control - 1, 0);
+	close_range((unsigned)control + 1, ~0u, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	signal(SIGALRM, SIG_DFL);
 	alarm(0);
@@ -104,4 +108,54 @@ void kit_child_clean(struct kit_child *k)
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", k->dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "kit_child: could not remove %s\n", k->dir);
+}
+
+int proc_fds(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return -1;
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+int proc_mappings(pid_t pid, const char *needle)
+{
+	char path[64], line[512];
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	int n = 0;
+	while (fgets(line, sizeof line, f))
+		if (strstr(line, needle))
+			n++;
+	fclose(f);
+	return n;
+}
+
+long proc_cpu_ticks(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* after the command's closing parenthesis: state, then fields 4..;
+	 * utime and stime are fields 14 and 15 */
+	const char *p = strrchr(buf, ')');
+	long utime, stime;
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &utime,
+			 &stime) != 2)
+		return -1;
+	return utime + stime;
 }

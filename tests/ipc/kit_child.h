@@ -31,4 +31,11 @@ void kit_child_kill(struct kit_child *k);
 /* Removes the run directory, once the child is gone. */
 void kit_child_clean(struct kit_child *k);
 
+/* What a server process holds, from /proc: its descriptors, its mappings
+ * whose line has `needle`, and the CPU time it has used (clock ticks).
+ * -1 when it cannot be read. */
+int proc_fds(pid_t pid);
+int proc_mappings(pid_t pid, const char *needle);
+long proc_cpu_ticks(pid_t pid);
+
 #endif

@@ -38,7 +38,7 @@
 
 enum {
 	KIT_DEFER_SUM = 0x40000000, /* in sum's len: defer it */
-	KIT_DEFERRED_SUMS = 256,
+	KIT_DEFERRED_SUMS = 1024,
 };
 
 struct kit_impl {

@@ -18,9 +18,9 @@
 #define _GNU_SOURCE
 #include "drv_client.h"
 #include "drv_server.h"
+#include "kit_child.h"
 #include "kit_impl.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -125,36 +125,6 @@ static bool server_alive(void)
 	return world.child > 0 && waitpid(world.child, NULL, WNOHANG) == 0;
 }
 
-static int count_fds(pid_t pid)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
-	DIR *d = opendir(path);
-	if (!d)
-		return -1;
-	int n = 0;
-	for (struct dirent *e; (e = readdir(d));)
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
-static int count_mappings(pid_t pid, const char *needle)
-{
-	char path[64], line[512];
-	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	int n = 0;
-	while (fgets(line, sizeof line, f))
-		if (strstr(line, needle))
-			n++;
-	fclose(f);
-	return n;
-}
-
 static void other_client_works(const struct object *o);
 
 static int setup(void **state)
@@ -188,7 +158,7 @@ static int setup(void **state)
 		return -1;
 	/* the baseline: what the child inherited and its listening sockets,
 	 * which exist before their paths do */
-	world.base_fds = count_fds(world.child);
+	world.base_fds = proc_fds(world.child);
 	snprintf(where, sizeof where, "setup");
 	other_client_works(&STORE);
 	other_client_works(&TIERED);
@@ -1368,14 +1338,14 @@ static void nothing_leaked(void **state)
 	other_client_works(&TIERED);
 	int fds = -1;
 	for (int i = 0; i < 1000; i++) {
-		fds = count_fds(world.child);
+		fds = proc_fds(world.child);
 		if (fds == world.base_fds)
 			break;
 		usleep(1000);
 	}
 	CHECK(fds == world.base_fds, "the server holds %d descriptors, %d before any client", fds,
 	      world.base_fds);
-	int maps = count_mappings(world.child, "memfd:" MEMFD_NAME);
+	int maps = proc_mappings(world.child, "memfd:" MEMFD_NAME);
 	CHECK(maps == 0, "the server still maps %d page buffers of closed connections", maps);
 }
 

@@ -14,7 +14,6 @@
 #include "kit_impl.h"
 #include "kit_inflight.h"
 
-#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -414,42 +413,13 @@ static void misuse(void **state)
 
 /* ---- peers that go away with calls in flight ---- */
 
-static int count_memfd_mappings(pid_t pid)
-{
-	char path[64], line[512];
-	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	int n = 0;
-	while (fgets(line, sizeof line, f))
-		if (strstr(line, "memfd:drvgen-buffer"))
-			n++;
-	fclose(f);
-	return n;
-}
-
-static int count_fds(pid_t pid)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
-	DIR *d = opendir(path);
-	if (!d)
-		return -1;
-	int n = 0;
-	for (struct dirent *e; (e = readdir(d));)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 /* A client that goes with deferred calls in flight: the server serves on,
  * the driver's answers go nowhere, and nothing of the client stays. */
 static void client_goes_with_calls_in_flight(void **state)
 {
 	struct world *w = *state;
 	enum { N = 16 };
-	int fds_before = w->remote ? count_fds(w->child.pid) : 0;
+	int fds_before = w->remote ? proc_fds(w->child.pid) : 0;
 	if (w->remote) {
 		pid_t pid = fork();
 		if (pid == 0) {
@@ -491,8 +461,8 @@ static void client_goes_with_calls_in_flight(void **state)
 		/* the client's page buffers and descriptors are let go */
 		int maps = -1, fds = -1;
 		for (int i = 0; i < 1000; i++) {
-			maps = count_memfd_mappings(w->child.pid);
-			fds = count_fds(w->child.pid);
+			maps = proc_mappings(w->child.pid, "memfd:drvgen-buffer");
+			fds = proc_fds(w->child.pid);
 			if (maps == 0 && fds == fds_before)
 				break;
 			usleep(1000);
