@@ -18,11 +18,13 @@
  * and, to see where ipc's time over floor goes (not run by bench/ipc.sh),
  * floor with what the runtime does differently added:
  *
- *   floor+poll       the server waits in poll(), as drv_server_run does
- *   floor+epoll      the server waits in epoll_wait instead
- *   floor+msg        sendmsg/recvmsg through drv_send/drv_receive
- *   floor+poll+msg   what the runtime does: ipc minus stubs and dispatch
- *   floor+epoll+msg  the same on epoll
+ *   floor+poll       the server waits in poll()
+ *   floor+epoll      the server waits in epoll_wait, as drv_server_run does
+ *   floor+msg        the server receives through drv_receive (recvmsg with
+ *                    room for descriptors) and sends through drv_send
+ *   floor+epoll+msg  the system calls the runtime makes: ipc minus the
+ *                    stubs, the dispatch and the runtime's bookkeeping
+ *   floor+poll+msg   the same on poll
  *
  * Each mode warms up first and times only its loop (CLOCK_MONOTONIC) of
  * ITERATIONS, cut short after a second (bench_util.h); server start-up
@@ -139,16 +141,18 @@ static void serve_kit(int ready)
  *                drv_server_run_once does
  *   FLOOR_EPOLL  the same with epoll_wait on a set made once: what the
  *                server loop would cost on epoll
- *   FLOOR_MSG    both sides send and receive with drv_send and drv_receive
- *                (drv_socket.c: sendmsg/recvmsg, a 64 KiB buffer, room for
- *                fds, MSG_CMSG_CLOEXEC, MSG_NOSIGNAL) */
+ *   FLOOR_MSG    the server sends and receives with drv_send and
+ *                drv_receive (drv_socket.c: recvmsg with room for fds and
+ *                MSG_CMSG_CLOEXEC, a 64 KiB buffer, MSG_NOSIGNAL), as the
+ *                runtime's server does; the client, as the runtime's does
+ *                for a call with no handle in its reply, plain send and recv */
 enum { FLOOR_POLL = 1, FLOOR_EPOLL = 2, FLOOR_MSG = 4 };
 static int floor_variant;
 static _Alignas(8) uint8_t floor_in[DRV_MAX_MESSAGE];
 
-static ssize_t floor_recv(int fd, int flags)
+static ssize_t floor_recv(int fd, int flags, bool server)
 {
-	if (!(floor_variant & FLOOR_MSG))
+	if (!server || !(floor_variant & FLOOR_MSG))
 		return recv(fd, floor_in, 64, flags);
 	int fds[DRV_MAX_BATCH_CAPS];
 	struct drv_received r;
@@ -157,9 +161,9 @@ static ssize_t floor_recv(int fd, int flags)
 	return r.len;
 }
 
-static bool floor_send(int fd, const uint8_t *msg, size_t len)
+static bool floor_send(int fd, const uint8_t *msg, size_t len, bool server)
 {
-	if (!(floor_variant & FLOOR_MSG))
+	if (!server || !(floor_variant & FLOOR_MSG))
 		return send(fd, msg, len, 0) == (ssize_t)len;
 	return drv_send(fd, msg, len, NULL, 0, 0) == 0;
 }
@@ -207,7 +211,7 @@ static void serve_floor(int ready)
 				continue;
 		}
 		int flags = floor_variant & (FLOOR_POLL | FLOOR_EPOLL) ? MSG_DONTWAIT : 0;
-		ssize_t n = floor_recv(fd, flags);
+		ssize_t n = floor_recv(fd, flags, true);
 		if (n != 32)
 			_exit(n == 0 ? 0 : 3);
 		/* the reply: the call's header as a reply, a + b, padding */
@@ -216,7 +220,7 @@ static void serve_floor(int ready)
 		memset(out + 16, 0, 16);
 		drv_put16(out + 18, DRV_KIND_REPLY);
 		drv_put32(out + 24, drv_get32(floor_in + 24) + drv_get32(floor_in + 28));
-		if (!floor_send(fd, out, sizeof out))
+		if (!floor_send(fd, out, sizeof out, true))
 			_exit(3);
 	}
 }
@@ -316,9 +320,9 @@ static uint32_t floor_call(int fd, uint32_t request, uint32_t a, uint32_t b)
 	drv_header_put(out, &h);
 	drv_put32(out + 24, a);
 	drv_put32(out + 28, b);
-	if (!floor_send(fd, out, sizeof out))
+	if (!floor_send(fd, out, sizeof out, false))
 		die("floor: send");
-	if (floor_recv(fd, 0) != 32 || drv_get32(floor_in + 8) != request)
+	if (floor_recv(fd, 0, false) != 32 || drv_get32(floor_in + 8) != request)
 		die("floor: recv");
 	return drv_get32(floor_in + 24);
 }
