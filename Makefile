@@ -305,7 +305,13 @@ define ipc_fuzz_run
 
 endef
 
-IPC_FUZZ_NAMES := $(foreach t,$(IPC_FUZZ),$(word 1,$(subst :, ,$(t))))
+# Under the dispatch, the transport: any datagram to a real server's socket.
+build/fuzz/ipc_transport: tests/ipc/fuzz_transport.c tests/ipc/kit_impl.c tests/ipc/kit_impl.h \
+		$(wildcard $(KIT)/*) $(RUNTIME_USER) $(RUNTIME_USER_H) | $(BUILD)/fuzz
+	clang $(FUZZ_FLAGS) -Iruntime/common -Iruntime/user -I$(KIT) -Itests/ipc -o $@ \
+		$(filter-out %_fuzz.c,$(filter %.c,$^))
+
+IPC_FUZZ_NAMES := $(foreach t,$(IPC_FUZZ),$(word 1,$(subst :, ,$(t)))) transport
 
 fuzz test-fuzz: build/fuzz/fuzz_idl build/fuzz/fuzz_regs build/fuzz/fuzz_manifest \
 		build/fuzz/seeds/idl build/fuzz/seeds/regs build/fuzz/seeds/manifest \
