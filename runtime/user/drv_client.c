@@ -36,8 +36,8 @@ void drv_client_init(struct drv_client *c, const struct drv_client_ops *ops)
 	c->event_scratch = NULL;
 	c->events = 0;
 	c->event_error = 0;
-	c->flight.head = c->flight.tail = NULL;
-	c->done.head = c->done.tail = NULL;
+	drv_list_init(&c->flight);
+	drv_list_init(&c->done);
 	c->flight_handles = 0;
 }
 
@@ -166,34 +166,15 @@ int drv_client_status(struct drv_reply *reply, bool (*valid)(uint64_t))
 
 enum { PENDING_IDLE, PENDING_FLIGHT, PENDING_DONE };
 
-static void list_append(struct drv_pending_list *l, struct drv_pending *p)
+static struct drv_pending *pending_of(struct drv_link *l)
 {
-	p->next = NULL;
-	p->prev = l->tail;
-	if (l->tail)
-		l->tail->next = p;
-	else
-		l->head = p;
-	l->tail = p;
+	return drv_container_of(l, struct drv_pending, link);
 }
 
-static void list_remove(struct drv_pending_list *l, struct drv_pending *p)
+static bool list_holds(const struct drv_link *head, const struct drv_pending *p)
 {
-	if (p->prev)
-		p->prev->next = p->next;
-	else
-		l->head = p->next;
-	if (p->next)
-		p->next->prev = p->prev;
-	else
-		l->tail = p->prev;
-	p->prev = p->next = NULL;
-}
-
-static bool list_holds(const struct drv_pending_list *l, const struct drv_pending *p)
-{
-	for (const struct drv_pending *q = l->head; q; q = q->next)
-		if (q == p)
+	for (const struct drv_link *l = head->next; l != head; l = l->next)
+		if (l == &p->link)
 			return true;
 	return false;
 }
@@ -206,7 +187,7 @@ void drv_client_track(struct drv_client *c, struct drv_pending *p, uint32_t requ
 	p->error = 0;
 	memset(&p->reply, 0, sizeof p->reply);
 	p->state = PENDING_FLIGHT;
-	list_append(&c->flight, p);
+	drv_list_add(&c->flight, &p->link);
 	if (reply_caps)
 		c->flight_handles++;
 }
@@ -214,20 +195,20 @@ void drv_client_track(struct drv_client *c, struct drv_pending *p, uint32_t requ
 /* Replies mostly come in the order of their calls: the oldest first. */
 struct drv_pending *drv_client_find(struct drv_client *c, uint32_t request)
 {
-	for (struct drv_pending *p = c->flight.head; p; p = p->next)
-		if (p->request == request)
-			return p;
+	for (struct drv_link *l = c->flight.next; l != &c->flight; l = l->next)
+		if (pending_of(l)->request == request)
+			return pending_of(l);
 	return NULL;
 }
 
 static void complete(struct drv_client *c, struct drv_pending *p, int error)
 {
-	list_remove(&c->flight, p);
+	drv_list_del(&p->link);
 	if (p->reply_caps)
 		c->flight_handles--;
 	p->error = error;
 	p->state = PENDING_DONE;
-	list_append(&c->done, p);
+	drv_list_add(&c->done, &p->link);
 }
 
 void drv_client_answer(struct drv_client *c, struct drv_pending *p, uint32_t status,
@@ -255,8 +236,8 @@ void drv_client_fail(struct drv_client *c, struct drv_pending *p, int error)
 
 void drv_client_fail_all(struct drv_client *c, int error)
 {
-	while (c->flight.head)
-		complete(c, c->flight.head, error);
+	while (!drv_list_empty(&c->flight))
+		complete(c, pending_of(c->flight.next), error);
 }
 
 int drv_client_start(struct drv_client *client, uint64_t label, uint32_t len,
@@ -301,9 +282,9 @@ int drv_client_flush(struct drv_client *client)
 unsigned drv_client_in_flight(const struct drv_client *client)
 {
 	unsigned n = 0;
-	for (const struct drv_pending *p = client->flight.head; p; p = p->next)
+	for (const struct drv_link *l = client->flight.next; l != &client->flight; l = l->next)
 		n++;
-	for (const struct drv_pending *p = client->done.head; p; p = p->next)
+	for (const struct drv_link *l = client->done.next; l != &client->done; l = l->next)
 		n++;
 	return n;
 }
@@ -347,7 +328,7 @@ static bool receive_until(struct drv_client *c, int timeout_ms,
 static bool any_done(const struct drv_client *c, const void *arg)
 {
 	(void)arg;
-	return c->done.head || !c->flight.head;
+	return !drv_list_empty(&c->done) || drv_list_empty(&c->flight);
 }
 
 static bool done_with(const struct drv_client *c, const void *arg)
@@ -364,10 +345,10 @@ int drv_client_next(struct drv_client *client, int timeout_ms, struct drv_pendin
 	if (client->busy)
 		return -DRV_E_BUSY;
 	receive_until(client, timeout_ms, any_done, NULL);
-	struct drv_pending *p = client->done.head;
-	if (!p)
+	if (drv_list_empty(&client->done))
 		return 0;
-	list_remove(&client->done, p);
+	struct drv_pending *p = pending_of(client->done.next);
+	drv_list_del(&p->link);
 	p->state = PENDING_IDLE;
 	*done = p;
 	return 1;
@@ -385,7 +366,7 @@ int drv_client_wait(struct drv_client *client, struct drv_pending *pending, int 
 		return -DRV_E_ARGUMENT;
 	if (!receive_until(client, timeout_ms, done_with, pending))
 		return 0;
-	list_remove(&client->done, pending);
+	drv_list_del(&pending->link);
 	pending->state = PENDING_IDLE;
 	return 1;
 }
@@ -723,13 +704,13 @@ static int socket_flush(struct drv_client *c)
 	s->started = 0;
 	if (st == -DRV_E_ARGUMENT && started) {
 		/* none of the batch went: its calls, the newest in flight, fail */
-		struct drv_pending *p = c->flight.tail;
+		struct drv_link *l = c->flight.prev;
 		for (unsigned i = 1; i < started; i++)
-			p = p->prev;
-		while (p) {
-			struct drv_pending *next = p->next;
-			drv_client_fail(c, p, st);
-			p = next;
+			l = l->prev;
+		while (l != &c->flight) {
+			struct drv_link *next = l->next;
+			drv_client_fail(c, pending_of(l), st);
+			l = next;
 		}
 	}
 	return st;
@@ -764,6 +745,7 @@ static int socket_start(struct drv_client *c, uint64_t label, uint32_t len,
 		if (!s->batch)
 			return -DRV_E_NO_MEMORY;
 		drv_batch_init(s->batch);
+		s->batch->always = true;
 	}
 	uint32_t request = drv_client_new_request(c);
 	drv_client_put_header(c, DRV_KIND_CALL, label, request, len, caps, ncaps);

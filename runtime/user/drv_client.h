@@ -107,6 +107,12 @@ int drv_client_on_event(struct drv_client *client, uint64_t label, drv_event_thu
 
 /* ---- calls in flight (docs/ipc.md, "Pipelined calls") ---- */
 
+/* A link of a circular, doubly linked list whose head is a link too: the
+ * runtime's, in struct drv_pending and in its own structures. */
+struct drv_link {
+	struct drv_link *prev, *next;
+};
+
 /* One call in flight: storage the caller provides to drv_client_start and
  * keeps, unmoved, until drv_client_next or drv_client_wait hands it back
  * completed. Many may be in flight on one client; the server answers
@@ -123,7 +129,7 @@ struct drv_pending {
 				* connection) */
 	struct drv_reply reply;
 	/* The runtime's: */
-	struct drv_pending *prev, *next;
+	struct drv_link link;
 	uint32_t request;
 	uint8_t reply_caps;
 	uint8_t state;

@@ -51,8 +51,8 @@ struct mapping {
 	unsigned users;          /* calls using it */
 	struct connection *conn; /* whose table holds it; NULL once out of it */
 	uint64_t used;           /* the server's clock when a call last took it */
-	/* unused and in a table: the server's list, least recently used first */
-	struct mapping *prev, *next;
+	/* unused and in a table: on the server's list, least recently used first */
+	struct drv_link lru;
 };
 
 /* A datagram as received: the requests in it are dispatched where they lie. */
@@ -77,8 +77,8 @@ struct call_slot {
 	unsigned nfds;
 	struct mapping *maps[DRV_MAX_CAPS];
 	unsigned nmaps;
-	/* spares, its connection's deferred calls, or the orphans */
-	struct call_slot *prev, *next;
+	/* on a list: spares, its connection's deferred calls, or the orphans */
+	struct drv_link link;
 	_Alignas(8) uint8_t reply[DRV_HEADER_SIZE + DRV_MAX_PAYLOAD]; /* header, then payload */
 	uint64_t scratch[DRV_SCRATCH_SIZE / 8];
 };
@@ -94,7 +94,7 @@ struct connection {
 	uint32_t events; /* what epoll watches it for */
 	struct rx_buffer *rx;   /* the next datagram goes here */
 	struct call_slot *slot; /* the next request is dispatched here */
-	struct call_slot *deferred_calls;
+	struct drv_link deferred_calls;
 	unsigned deferred;
 	/* A client that sends batches is sent batches: what goes to it this
 	 * round (made with its first batch), and what its full socket could
@@ -177,12 +177,12 @@ struct drv_server {
 	unsigned nconns;
 	unsigned starved;       /* connections waiting for a slot or a buffer */
 	int64_t accept_resume;  /* when paused listening sockets are read again, or 0 */
-	struct call_slot *spare_slots;
+	struct drv_link spare_slots;
 	struct rx_buffer *spare_rx;
 	unsigned nspare_slots, nspare_rx;
-	struct call_slot *orphans;        /* deferred calls whose client has gone */
+	struct drv_link orphans;          /* deferred calls whose client has gone */
 	struct local_call *local_orphans; /* ... of in-process clients */
-	struct mapping *lru_head, *lru_tail;
+	struct drv_link lru;              /* mappings no call uses, least recently used first */
 	struct connection *out_list; /* connections with output to flush */
 	bool stopped;
 	bool reap;      /* something was dropped or unwatched this round */
@@ -200,11 +200,17 @@ static int64_t now_ms(void)
 
 /* ---- slots and receive buffers ---- */
 
+static struct call_slot *slot_of(struct drv_link *l)
+{
+	return drv_container_of(l, struct call_slot, link);
+}
+
 static struct call_slot *take_slot(struct drv_server *s)
 {
-	struct call_slot *slot = s->spare_slots;
-	if (slot) {
-		s->spare_slots = slot->next;
+	struct call_slot *slot;
+	if (!drv_list_empty(&s->spare_slots)) {
+		slot = slot_of(s->spare_slots.next);
+		drv_list_del(&slot->link);
 		s->nspare_slots--;
 	} else if (!(slot = malloc(sizeof *slot))) {
 		return NULL;
@@ -215,7 +221,7 @@ static struct call_slot *take_slot(struct drv_server *s)
 	slot->state = SLOT_IDLE;
 	slot->nfds = slot->nmaps = 0;
 	slot->call.nreply_caps = 0;
-	slot->prev = slot->next = NULL;
+	drv_list_init(&slot->link);
 	return slot;
 }
 
@@ -225,8 +231,7 @@ static void put_slot(struct drv_server *s, struct call_slot *slot)
 		free(slot);
 		return;
 	}
-	slot->next = s->spare_slots;
-	s->spare_slots = slot;
+	drv_list_add(&s->spare_slots, &slot->link);
 	s->nspare_slots++;
 }
 
@@ -256,52 +261,11 @@ static void unref_rx(struct drv_server *s, struct rx_buffer *rx)
 	s->nspare_rx++;
 }
 
-/* Into a doubly linked list of slots (a connection's deferred calls, the
- * orphans), and out of it. */
-static void slot_push(struct call_slot **list, struct call_slot *slot)
-{
-	slot->prev = NULL;
-	slot->next = *list;
-	if (*list)
-		(*list)->prev = slot;
-	*list = slot;
-}
-
-static void slot_unlink(struct call_slot **list, struct call_slot *slot)
-{
-	if (slot->prev)
-		slot->prev->next = slot->next;
-	else
-		*list = slot->next;
-	if (slot->next)
-		slot->next->prev = slot->prev;
-	slot->prev = slot->next = NULL;
-}
-
 /* ---- page buffers ---- */
 
-static void lru_append(struct drv_server *s, struct mapping *m)
+static struct mapping *mapping_of(struct drv_link *l)
 {
-	m->next = NULL;
-	m->prev = s->lru_tail;
-	if (s->lru_tail)
-		s->lru_tail->next = m;
-	else
-		s->lru_head = m;
-	s->lru_tail = m;
-}
-
-static void lru_remove(struct drv_server *s, struct mapping *m)
-{
-	if (m->prev)
-		m->prev->next = m->next;
-	else
-		s->lru_head = m->next;
-	if (m->next)
-		m->next->prev = m->prev;
-	else
-		s->lru_tail = m->prev;
-	m->prev = m->next = NULL;
+	return drv_container_of(l, struct mapping, lru);
 }
 
 static void unmap(struct drv_server *s, struct mapping *m)
@@ -321,7 +285,7 @@ static void untable(struct drv_server *s, struct connection *c, unsigned i)
 	c->mapped -= m->size;
 	m->conn = NULL;
 	if (!m->users) {
-		lru_remove(s, m);
+		drv_list_del(&m->lru);
 		unmap(s, m);
 	}
 }
@@ -332,7 +296,7 @@ static void release_mapping(struct drv_server *s, struct mapping *m)
 	if (--m->users)
 		return;
 	if (m->conn)
-		lru_append(s, m); /* kept for the client to send again */
+		drv_list_add(&s->lru, &m->lru); /* kept for the client to send again */
 	else
 		unmap(s, m);
 }
@@ -354,9 +318,9 @@ static bool evict_own(struct drv_server *s, struct connection *c)
 /* ... of any connection. */
 static bool evict_any(struct drv_server *s)
 {
-	struct mapping *m = s->lru_head;
-	if (!m)
+	if (drv_list_empty(&s->lru))
 		return false;
+	struct mapping *m = mapping_of(s->lru.next);
 	struct connection *c = m->conn;
 	for (unsigned i = 0; i < c->nmaps; i++)
 		if (c->maps[i] == m) {
@@ -401,7 +365,7 @@ static struct mapping *map_pages(struct connection *c, int fd, uint32_t *refusal
 		struct mapping *m = c->maps[i];
 		if (m->dev == st.st_dev && m->ino == st.st_ino && m->size == (size_t)st.st_size) {
 			if (!m->users++)
-				lru_remove(s, m);
+				drv_list_del(&m->lru);
 			m->used = now;
 			return m;
 		}
@@ -477,6 +441,17 @@ static void set_starved(struct connection *c, bool starved)
 	update_events(c);
 }
 
+/* An empty outbox: a batch of one message goes as the message. */
+static struct outbox *new_outbox(void)
+{
+	struct outbox *o = malloc(sizeof *o);
+	if (o) {
+		drv_batch_init(&o->batch);
+		o->batch.always = false;
+	}
+	return o;
+}
+
 /* Drops what an outbox holds: its descriptors are closed. */
 static void empty_outbox(struct outbox *o)
 {
@@ -515,12 +490,12 @@ static void drop_connection(struct connection *c)
 	c->starved = false;
 	/* The driver still holds them; answering one just ends it. The server
 	 * keeps them, to free what the driver never answers. */
-	while (c->deferred_calls) {
-		struct call_slot *slot = c->deferred_calls;
-		slot_unlink(&c->deferred_calls, slot);
+	while (!drv_list_empty(&c->deferred_calls)) {
+		struct call_slot *slot = slot_of(c->deferred_calls.next);
+		drv_list_del(&slot->link);
 		slot->conn = NULL;
 		slot->call.cancelled = true;
-		slot_push(&s->orphans, slot);
+		drv_list_add(&s->orphans, &slot->link);
 	}
 	c->deferred = 0;
 	while (c->nmaps)
@@ -663,14 +638,13 @@ static void flush_out(struct connection *c)
 		drop_connection(c);
 		return;
 	}
-	struct outbox *fresh = malloc(sizeof *fresh);
+	struct outbox *fresh = new_outbox();
 	if (!fresh || !may_hold(c, o->batch.len)) {
 		free(fresh);
 		if (!c->dead)
 			drop_connection(c); /* no memory to hold it */
 		return;
 	}
-	drv_batch_init(&fresh->batch);
 	c->out = fresh;
 	c->object->server->stats.held++;
 	hold(c, o);
@@ -682,8 +656,7 @@ static void hold_message(struct connection *c, const uint8_t *msg, uint32_t size
 {
 	struct outbox *o = c->held_last;
 	if (may_hold(c, size) && !drv_batch_fits(&o->batch, size, nfds)) {
-		if ((o = malloc(sizeof *o))) {
-			drv_batch_init(&o->batch);
+		if ((o = new_outbox())) {
 			hold(c, o);
 		} else {
 			drop_connection(c); /* no memory to hold it */
@@ -832,7 +805,7 @@ static void defer(struct connection *c, struct call_slot *slot)
 	slot->state = SLOT_DEFERRED;
 	slot->rx = c->rx;
 	c->rx->refs++;
-	slot_push(&c->deferred_calls, slot);
+	drv_list_add(&c->deferred_calls, &slot->link);
 	c->deferred++;
 	s->stats.deferred++;
 	c->slot = take_slot(s); /* none: c's next request is refused, and c waits */
@@ -919,8 +892,8 @@ static void serve_batch(struct connection *c, const struct drv_header *h,
 		return;
 	}
 	s->stats.batches++;
-	if (!c->out && (c->out = malloc(sizeof *c->out)))
-		drv_batch_init(&c->out->batch); /* it reads batches: replies go so too */
+	if (!c->out)
+		c->out = new_outbox(); /* it reads batches: replies go so too */
 	if (short_fds)
 		drv_close_fds(fds, r->nfds);
 	k.at = DRV_HEADER_SIZE;
@@ -984,7 +957,7 @@ static void server_finish(struct drv_call *call, uint32_t status)
 	if (slot->state != SLOT_DEFERRED)
 		return; /* answered twice: the second one is dropped */
 	struct connection *c = slot->conn;
-	slot_unlink(c ? &c->deferred_calls : &s->orphans, slot);
+	drv_list_del(&slot->link);
 	if (c) {
 		c->deferred--;
 		/* a deferred reply is the driver's answer, never the client's fault */
@@ -1050,6 +1023,7 @@ static struct connection *new_connection(struct drv_object *o, int fd)
 	c->object = o;
 	c->fd = fd;
 	c->events = EPOLLIN;
+	drv_list_init(&c->deferred_calls);
 	c->rx = take_rx(s);
 	c->slot = take_slot(s);
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
@@ -1279,6 +1253,9 @@ int drv_server_new_with(struct drv_server **out, const struct drv_server_options
 		return -err;
 	}
 	s->reserve_fd = fcntl(s->epfd, F_DUPFD_CLOEXEC, 0);
+	drv_list_init(&s->spare_slots);
+	drv_list_init(&s->orphans);
+	drv_list_init(&s->lru);
 	*out = s;
 	return 0;
 }
@@ -1436,9 +1413,9 @@ void drv_server_free(struct drv_server *s)
 		return;
 	for (struct drv_object *o = s->objects; o; o = o->next)
 		for (struct connection *c = o->conns; c; c = c->next) {
-			while (c->deferred_calls) {
-				struct call_slot *slot = c->deferred_calls;
-				slot_unlink(&c->deferred_calls, slot);
+			while (!drv_list_empty(&c->deferred_calls)) {
+				struct call_slot *slot = slot_of(c->deferred_calls.next);
+				drv_list_del(&slot->link);
 				if (!c->dead)
 					answer(c, slot, DRV_STATUS_SHUTDOWN);
 				finish_slot(s, slot);
@@ -1470,9 +1447,9 @@ void drv_server_free(struct drv_server *s)
 		free(o);
 		o = next;
 	}
-	while (s->orphans) {
-		struct call_slot *slot = s->orphans;
-		slot_unlink(&s->orphans, slot);
+	while (!drv_list_empty(&s->orphans)) {
+		struct call_slot *slot = slot_of(s->orphans.next);
+		drv_list_del(&slot->link);
 		finish_slot(s, slot);
 		unref_rx(s, slot->rx);
 		free(slot);
@@ -1483,9 +1460,9 @@ void drv_server_free(struct drv_server *s)
 		local_release(lc);
 		free_local_call(lc);
 	}
-	while (s->spare_slots) {
-		struct call_slot *slot = s->spare_slots;
-		s->spare_slots = slot->next;
+	while (!drv_list_empty(&s->spare_slots)) {
+		struct call_slot *slot = slot_of(s->spare_slots.next);
+		drv_list_del(&slot->link);
 		free(slot);
 	}
 	while (s->spare_rx) {

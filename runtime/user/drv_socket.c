@@ -120,7 +120,7 @@ int drv_batch_send(int fd, struct drv_batch *b, int flags)
 {
 	const uint8_t *msg = b->buf;
 	uint32_t len = b->len;
-	if (b->count == 1) {
+	if (b->count == 1 && !b->always) {
 		/* a batch of one is just the message */
 		msg += DRV_HEADER_SIZE;
 		len -= DRV_HEADER_SIZE;

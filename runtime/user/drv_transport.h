@@ -8,6 +8,7 @@
 
 #include "drv_client.h"
 
+#include <stddef.h>
 #include <sys/types.h>
 
 struct drv_client_ops {
@@ -40,10 +41,35 @@ struct drv_event_handler {
 	void *ctx;
 };
 
-/* Calls in flight or completed, in order, linked through their prev/next. */
-struct drv_pending_list {
-	struct drv_pending *head, *tail;
-};
+/* ---- lists of struct drv_link ---- */
+
+#define drv_container_of(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
+
+static inline void drv_list_init(struct drv_link *head)
+{
+	head->prev = head->next = head;
+}
+
+static inline bool drv_list_empty(const struct drv_link *head)
+{
+	return head->next == head;
+}
+
+/* l goes last. */
+static inline void drv_list_add(struct drv_link *head, struct drv_link *l)
+{
+	l->prev = head->prev;
+	l->next = head;
+	head->prev->next = l;
+	head->prev = l;
+}
+
+static inline void drv_list_del(struct drv_link *l)
+{
+	l->prev->next = l->next;
+	l->next->prev = l->prev;
+	l->prev = l->next = l;
+}
 
 struct drv_client {
 	const struct drv_client_ops *ops;
@@ -54,8 +80,8 @@ struct drv_client {
 	uint8_t *event_scratch; /* DRV_SCRATCH_SIZE, made with the first handler */
 	unsigned events;        /* delivered so far: what drv_client_poll counts */
 	int event_error;        /* the first event that did not decode, for drv_client_poll */
-	struct drv_pending_list flight; /* started, oldest first */
-	struct drv_pending_list done;   /* completed, not yet handed back */
+	struct drv_link flight; /* calls started, oldest first */
+	struct drv_link done;   /* calls completed, not yet handed back, in that order */
 	unsigned flight_handles;        /* calls in flight whose reply brings handles */
 	/* Messages, header first; 8-aligned for the payloads after it. */
 	_Alignas(8) uint8_t out[DRV_MAX_MESSAGE];
@@ -120,16 +146,19 @@ void drv_receive(int fd, uint8_t *buf, int *fds, unsigned max_fds, int flags,
 int drv_send(int fd, const uint8_t *msg, size_t len, const int *fds, unsigned nfds, int flags);
 
 /* Messages sent together: one datagram, whose batch header (room for it
- * first in buf) is written when it goes. A batch of one goes as the bare
- * message. */
+ * first in buf) is written when it goes. A server's batch of one goes as
+ * the bare message; a client's goes as a batch even so, which tells the
+ * server the client reads batches (it keeps calls in flight). */
 struct drv_batch {
 	uint32_t len;   /* bytes so far, the batch header's included */
 	unsigned count; /* messages */
+	bool always;    /* a batch header even on one message */
 	unsigned nfds;
 	int fds[DRV_MAX_BATCH_CAPS]; /* the messages' descriptors, in order */
 	_Alignas(8) uint8_t buf[DRV_HEADER_SIZE + DRV_MAX_MESSAGE];
 };
 
+/* Empties it (`always` is kept). */
 void drv_batch_init(struct drv_batch *b);
 /* Whether a message of `size` bytes with nfds descriptors may join: an
  * empty batch takes any message. */

@@ -355,8 +355,9 @@ static void busy_client_gets_everything(void **state)
 	assert_int_equal(kit_store_on_changed((struct kit_store_client *)busy, on_changed, &seen), 0);
 	assert_int_equal(
 		kit_store_on_changed((struct kit_store_client *)poker, on_changed, &poker_seen), 0);
-	/* calls in flight make them clients the server sends batches to (and
-	 * the poker's events are held too while it is not scheduled) */
+	/* calls in flight, even one, make them clients the server sends
+	 * batches to (and the poker's events are held too while it is not
+	 * scheduled) */
 	struct sum deferred = {0};
 	deferred.buf = filled_buffer(4096, 9);
 	start_sum(busy, &deferred, KIT_DEFER_SUM | 100);
