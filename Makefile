@@ -133,12 +133,13 @@ RUNTIME_USER := runtime/user/drv_client.c runtime/user/drv_server.c runtime/user
 RUNTIME_USER_H := $(wildcard runtime/common/*.h runtime/user/*.h)
 KIT := tests/golden/gen/ipc/expected
 IPC_TESTS := $(BUILD)/ipc/test_ipc_kit $(BUILD)/ipc/test_ipc_malformed $(BUILD)/ipc/test_ipc_std \
-	$(BUILD)/ipc/test_wire
+	$(BUILD)/ipc/test_ipc_pipeline $(BUILD)/ipc/test_ipc_limits $(BUILD)/ipc/test_wire
 STD_IPC := $(wildcard generated/pcserial/io_file_*.c generated/pcserial/dev_serial_*.c \
 	generated/edu/edu_device_*.c)
 
 $(BUILD)/ipc/test_ipc_%: tests/ipc/test_ipc_%.c tests/ipc/kit_impl.c tests/ipc/kit_impl.h \
-		$(wildcard $(KIT)/*) $(RUNTIME_USER) $(RUNTIME_USER_H) | $(BUILD)/ipc
+		tests/ipc/kit_child.c tests/ipc/kit_child.h tests/ipc/kit_inflight.c \
+		tests/ipc/kit_inflight.h $(wildcard $(KIT)/*) $(RUNTIME_USER) $(RUNTIME_USER_H) | $(BUILD)/ipc
 	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Iruntime/common -Iruntime/user -I$(KIT) -Itests/ipc \
 		-o $@ $(filter-out %_fuzz.c,$(filter %.c,$^)) -lcmocka -lpthread
 
@@ -321,7 +322,13 @@ define ipc_fuzz_run
 
 endef
 
-IPC_FUZZ_NAMES := $(foreach t,$(IPC_FUZZ),$(word 1,$(subst :, ,$(t))))
+# Under the dispatch, the transport: any datagram to a real server's socket.
+build/fuzz/ipc_transport: tests/ipc/fuzz_transport.c tests/ipc/kit_impl.c tests/ipc/kit_impl.h \
+		$(wildcard $(KIT)/*) $(RUNTIME_USER) $(RUNTIME_USER_H) | $(BUILD)/fuzz
+	clang $(FUZZ_FLAGS) -Iruntime/common -Iruntime/user -I$(KIT) -Itests/ipc -o $@ \
+		$(filter-out %_fuzz.c,$(filter %.c,$^))
+
+IPC_FUZZ_NAMES := $(foreach t,$(IPC_FUZZ),$(word 1,$(subst :, ,$(t)))) transport
 
 fuzz test-fuzz: build/fuzz/fuzz_idl build/fuzz/fuzz_regs build/fuzz/fuzz_manifest \
 		build/fuzz/seeds/idl build/fuzz/seeds/regs build/fuzz/seeds/manifest \

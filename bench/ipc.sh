@@ -5,6 +5,10 @@
 #
 #   ipc_rtt_ns     kit_store_add through the generated stub, the socket
 #                  transport and drv_server_run in another process
+#   ipc_pipelined_ns the same call with 32 in flight on the connection
+#                  (drv_client_start / drv_client_next), per call.
+#                  ipc_pipelined_speedup = calls/s pipelined / calls/s one
+#                  at a time = ipc_rtt_ns / ipc_pipelined_ns (goal >= 5)
 #   floor_rtt_ns   the same 32-byte call and 32-byte reply, hand-written:
 #                  blocking send/recv over AF_UNIX SOCK_SEQPACKET, server in
 #                  another process. ipc_rtt_ratio = ipc / floor (goal <= 1.10)
@@ -31,10 +35,12 @@ cc=${CC:-cc}
 flags="-O2 -g"
 warn="-std=c11 -Wall -Wextra -Werror -pedantic"
 
-# the generated kit protocols, the runtime and kit_impl.c, as tests/ipc builds them
+# the generated kit protocols, the runtime, kit_impl.c and kit_inflight.c, as tests/ipc
+# builds them
 $cc $warn $flags -I"$src/runtime/common" -I"$src/runtime/user" \
 	-I"$src/tests/golden/gen/ipc/expected" -I"$src/tests/ipc" -o "$out/ipc_bench" \
 	"$src/bench/ipc/ipc_bench.c" "$src/bench/ipc/bench_sum.c" "$src/tests/ipc/kit_impl.c" \
+	"$src/tests/ipc/kit_inflight.c" \
 	"$src"/tests/golden/gen/ipc/expected/kit_*_client.c \
 	"$src"/tests/golden/gen/ipc/expected/kit_*_server.c \
 	"$src/runtime/user/drv_client.c" "$src/runtime/user/drv_server.c" \
@@ -65,10 +71,12 @@ $cc -o "$out/rpc_bench" "$out/rpc_bench.o" "$out/kit_rpc_xdr.o" "$out/kit_rpc_cl
 # (IPC_BENCH_CPUS=0,1: a wake-up across CPUs costs ~40 us on this VM) the
 # script still ends in well under two minutes.
 rtt_iters=${RTT_ITERS:-100000}
+pipelined_iters=${PIPELINED_ITERS:-1000000}
 rpc_iters=${RPC_ITERS:-50000}
 bulk_iters=${BULK_ITERS:-1000}
 
 : > "$out/ipc.runs"
+: > "$out/pipelined.runs"
 : > "$out/floor.runs"
 : > "$out/rpc.runs"
 : > "$out/bulk.runs"
@@ -76,6 +84,7 @@ bulk_iters=${BULK_ITERS:-1000}
 i=0
 while [ $i -lt "$runs" ]; do
 	"$out/ipc_bench" ipc "$rtt_iters" >> "$out/ipc.runs"
+	"$out/ipc_bench" pipelined "$pipelined_iters" >> "$out/pipelined.runs"
 	"$out/ipc_bench" floor "$rtt_iters" >> "$out/floor.runs"
 	"$out/rpc_bench" "$rpc_iters" >> "$out/rpc.runs"
 	"$out/ipc_bench" bulk "$bulk_iters" >> "$out/bulk.runs"
@@ -88,6 +97,7 @@ median() {
 		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 ipc=$(median ipc)
+pipelined=$(median pipelined)
 floor=$(median floor)
 rpc=$(median rpc)
 bulk=$(median bulk)
@@ -101,6 +111,8 @@ int() {
 echo "ipc_rtt_ns: $(int "$ipc")"
 echo "floor_rtt_ns: $(int "$floor")"
 echo "ipc_rtt_ratio: $(ratio "$ipc" "$floor")"
+echo "ipc_pipelined_ns: $(int "$pipelined")"
+echo "ipc_pipelined_speedup: $(ratio "$ipc" "$pipelined")"
 echo "rpc_rtt_ns: $(int "$rpc")"
 echo "rpc_vs_ipc: $(ratio "$rpc" "$ipc")"
 echo "bulk_ipc_mib_s: $(int "$bulk")"

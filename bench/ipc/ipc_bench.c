@@ -4,6 +4,8 @@
  *   ipc    ns per kit_store_add round trip: generated client stub, socket
  *          transport, and the real server loop (drv_server_run with the
  *          generated dispatch and tests/ipc/kit_impl.c) in a child process.
+ *   pipelined  ns per kit_store_add with 32 calls in flight on the same
+ *          connection (drv_client_start, drv_client_next), the same server.
  *   floor  ns per round trip of the same bytes (a 32-byte call, a 32-byte
  *          reply) over the same socket type, hand-written: blocking send and
  *          recv on both sides, server in a child process. What the kernel
@@ -16,11 +18,13 @@
  * and, to see where ipc's time over floor goes (not run by bench/ipc.sh),
  * floor with what the runtime does differently added:
  *
- *   floor+poll       the server waits in poll(), as drv_server_run does
- *   floor+epoll      the server waits in epoll_wait instead
- *   floor+msg        sendmsg/recvmsg through drv_send/drv_receive
- *   floor+poll+msg   what the runtime does: ipc minus stubs and dispatch
- *   floor+epoll+msg  the same on epoll
+ *   floor+poll       the server waits in poll()
+ *   floor+epoll      the server waits in epoll_wait, as drv_server_run does
+ *   floor+msg        the server receives through drv_receive (recvmsg with
+ *                    room for descriptors) and sends through drv_send
+ *   floor+epoll+msg  the system calls the runtime makes: ipc minus the
+ *                    stubs, the dispatch and the runtime's bookkeeping
+ *   floor+poll+msg   the same on poll
  *
  * Each mode warms up first and times only its loop (CLOCK_MONOTONIC) of
  * ITERATIONS, cut short after a second (bench_util.h); server start-up
@@ -35,6 +39,7 @@
 #include "drv_server.h"
 #include "drv_transport.h" /* drv_send, drv_receive: the floor+msg variants */
 #include "kit_impl.h"
+#include "kit_inflight.h"
 #include "kit_store.h"
 
 #include <errno.h>
@@ -50,7 +55,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { BULK_SIZE = 1 << 20 };
+enum { BULK_SIZE = 1 << 20, PIPELINE_DEPTH = 32 };
 
 static void die(const char *what)
 {
@@ -136,27 +141,29 @@ static void serve_kit(int ready)
  *                drv_server_run_once does
  *   FLOOR_EPOLL  the same with epoll_wait on a set made once: what the
  *                server loop would cost on epoll
- *   FLOOR_MSG    both sides send and receive with drv_send and drv_receive
- *                (drv_socket.c: sendmsg/recvmsg, a 64 KiB buffer, room for
- *                fds, MSG_CMSG_CLOEXEC, MSG_NOSIGNAL) */
+ *   FLOOR_MSG    the server sends and receives with drv_send and
+ *                drv_receive (drv_socket.c: recvmsg with room for fds and
+ *                MSG_CMSG_CLOEXEC, a 64 KiB buffer, MSG_NOSIGNAL), as the
+ *                runtime's server does; the client, as the runtime's does
+ *                for a call with no handle in its reply, plain send and recv */
 enum { FLOOR_POLL = 1, FLOOR_EPOLL = 2, FLOOR_MSG = 4 };
 static int floor_variant;
 static _Alignas(8) uint8_t floor_in[DRV_MAX_MESSAGE];
 
-static ssize_t floor_recv(int fd, int flags)
+static ssize_t floor_recv(int fd, int flags, bool server)
 {
-	if (!(floor_variant & FLOOR_MSG))
+	if (!server || !(floor_variant & FLOOR_MSG))
 		return recv(fd, floor_in, 64, flags);
-	int fds[DRV_MAX_CAPS];
-	unsigned nfds;
-	ssize_t n = drv_receive(fd, floor_in, fds, &nfds, flags);
-	drv_close_fds(fds, nfds);
-	return n;
+	int fds[DRV_MAX_BATCH_CAPS];
+	struct drv_received r;
+	drv_receive(fd, floor_in, fds, DRV_MAX_BATCH_CAPS, flags, &r);
+	drv_close_fds(fds, r.nfds);
+	return r.len;
 }
 
-static bool floor_send(int fd, const uint8_t *msg, size_t len)
+static bool floor_send(int fd, const uint8_t *msg, size_t len, bool server)
 {
-	if (!(floor_variant & FLOOR_MSG))
+	if (!server || !(floor_variant & FLOOR_MSG))
 		return send(fd, msg, len, 0) == (ssize_t)len;
 	return drv_send(fd, msg, len, NULL, 0, 0) == 0;
 }
@@ -204,7 +211,7 @@ static void serve_floor(int ready)
 				continue;
 		}
 		int flags = floor_variant & (FLOOR_POLL | FLOOR_EPOLL) ? MSG_DONTWAIT : 0;
-		ssize_t n = floor_recv(fd, flags);
+		ssize_t n = floor_recv(fd, flags, true);
 		if (n != 32)
 			_exit(n == 0 ? 0 : 3);
 		/* the reply: the call's header as a reply, a + b, padding */
@@ -213,7 +220,7 @@ static void serve_floor(int ready)
 		memset(out + 16, 0, 16);
 		drv_put16(out + 18, DRV_KIND_REPLY);
 		drv_put32(out + 24, drv_get32(floor_in + 24) + drv_get32(floor_in + 28));
-		if (!floor_send(fd, out, sizeof out))
+		if (!floor_send(fd, out, sizeof out, true))
 			_exit(3);
 	}
 }
@@ -254,6 +261,58 @@ static double run_ipc(long iters)
 	return (t1 - t0) / (double)done;
 }
 
+/* A call of add in flight, and what its sum must be. */
+struct bench_add {
+	struct kit_add_call call; /* first: the pending drv_client_next hands back */
+	uint32_t a;
+};
+
+static void bench_add_start(struct drv_client *c, struct bench_add *b, uint32_t a)
+{
+	b->a = a;
+	if (kit_add_start(c, a, 7, &b->call))
+		die("kit_add_start");
+}
+
+/* ns per kit_store_add with PIPELINE_DEPTH calls in flight: each reply
+ * taken (drv_client_next) is followed by the start of another. */
+static double run_pipelined(long iters)
+{
+	pid_t pid = start_child(serve_kit);
+	struct kit_store_client *client = connect_kit();
+	struct drv_client *c = (struct drv_client *)client;
+	static struct bench_add calls[PIPELINE_DEPTH];
+	uint32_t bad = 0, r = 0;
+	long started = 0, done = 0;
+	double t0 = 0;
+	for (int round = 0; round < 2; round++) {
+		/* the first round warms up, the second is timed */
+		long n = round ? iters : BENCH_WARM_UP;
+		started = done = 0;
+		t0 = bench_now_ns();
+		for (int i = 0; i < PIPELINE_DEPTH && started < n; i++)
+			bench_add_start(c, &calls[i], (uint32_t)started++);
+		while (done < started) {
+			struct drv_pending *p;
+			if (drv_client_next(c, -1, &p) != 1)
+				die("drv_client_next");
+			struct bench_add *b = (struct bench_add *)p;
+			if (kit_add_finish(&b->call, &r))
+				die("kit_add_finish");
+			bad |= r ^ (b->a + 7);
+			done++;
+			if (started < n && !(round && bench_over_budget(t0, done)))
+				bench_add_start(c, b, (uint32_t)started++);
+		}
+	}
+	double t1 = bench_now_ns();
+	if (bad)
+		die("pipelined kit_store_add: wrong sum");
+	kit_store_disconnect(client);
+	stop_child(pid);
+	return (t1 - t0) / (double)done;
+}
+
 static uint32_t floor_call(int fd, uint32_t request, uint32_t a, uint32_t b)
 {
 	_Alignas(8) uint8_t out[32];
@@ -261,9 +320,9 @@ static uint32_t floor_call(int fd, uint32_t request, uint32_t a, uint32_t b)
 	drv_header_put(out, &h);
 	drv_put32(out + 24, a);
 	drv_put32(out + 28, b);
-	if (!floor_send(fd, out, sizeof out))
+	if (!floor_send(fd, out, sizeof out, false))
 		die("floor: send");
-	if (floor_recv(fd, 0) != 32 || drv_get32(floor_in + 8) != request)
+	if (floor_recv(fd, 0, false) != 32 || drv_get32(floor_in + 8) != request)
 		die("floor: recv");
 	return drv_get32(floor_in + 24);
 }
@@ -374,7 +433,7 @@ int main(int argc, char **argv)
 {
 	long iters = argc == 3 ? atol(argv[2]) : 0;
 	if (iters <= 0) {
-		fputs("usage: ipc_bench ipc|floor|bulk|local ITERATIONS\n"
+		fputs("usage: ipc_bench ipc|pipelined|floor|bulk|local ITERATIONS\n"
 		      "       ipc_bench floor+poll|floor+epoll|floor+msg|floor+poll+msg|floor+epoll+msg "
 		      "ITERATIONS\n",
 		      stderr);
@@ -388,6 +447,8 @@ int main(int argc, char **argv)
 	double v;
 	if (!strcmp(argv[1], "ipc"))
 		v = run_ipc(iters);
+	else if (!strcmp(argv[1], "pipelined"))
+		v = run_pipelined(iters);
 	else if (!strcmp(argv[1], "floor"))
 		v = run_floor(iters);
 	else if (!strncmp(argv[1], "floor+", 6)) {

@@ -25,18 +25,23 @@ enum {
 	DRV_MAX_MESSAGE = 65536, /* header and payload */
 	DRV_MAX_PAYLOAD = DRV_MAX_MESSAGE - DRV_HEADER_SIZE,
 	DRV_MAX_CAPS = 8,
+	/* Descriptors one datagram may carry: a batch's messages together. */
+	DRV_MAX_BATCH_CAPS = 64,
 	/* Room a decoder unpacks vectors into: a C element is at most 4 times
 	 * its wire size (an enum of one byte becomes an int). */
 	DRV_SCRATCH_SIZE = 4 * DRV_MAX_MESSAGE,
 };
 
 /* What a message is. A call expects a reply with its request id; a send
- * and an event do not. */
+ * and an event do not. A batch is one datagram holding several whole
+ * messages (calls and sends one way, replies and events the other), whose
+ * descriptors it carries in their order. */
 enum drv_kind {
 	DRV_KIND_CALL = 1,
 	DRV_KIND_REPLY = 2,
 	DRV_KIND_SEND = 3,
 	DRV_KIND_EVENT = 4,
+	DRV_KIND_BATCH = 5,
 };
 
 /* The status of a reply: 0, a method's own error (its `!` type, 1..0xffff),
@@ -49,6 +54,7 @@ enum drv_status {
 	DRV_STATUS_BAD_CAPS = 0x10003,      /* wrong number or kind of capabilities */
 	DRV_STATUS_INTERNAL = 0x10004,      /* the server broke its own protocol */
 	DRV_STATUS_SHUTDOWN = 0x10005,      /* the server stopped before replying */
+	DRV_STATUS_LIMIT = 0x10006,         /* refused: one of the server's resource limits */
 };
 
 /* What a client stub returns besides 0 and a method's own error: the
@@ -77,7 +83,18 @@ struct drv_header {
 	uint32_t status;
 };
 
-/* ---- little-endian fields ---- */
+/* ---- little-endian fields ----
+ *
+ * On a little-endian host a field is its bytes as they lie in memory: one
+ * load or store. Compilers do not reliably merge the byte-wise form into
+ * one (it took a hundred instructions to write a header), so only
+ * big-endian hosts use it. */
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define DRV_WIRE_NATIVE 1
+#else
+#define DRV_WIRE_NATIVE 0
+#endif
 
 static inline void drv_put8(uint8_t *p, uint8_t v)
 {
@@ -86,20 +103,32 @@ static inline void drv_put8(uint8_t *p, uint8_t v)
 
 static inline void drv_put16(uint8_t *p, uint16_t v)
 {
+	if (DRV_WIRE_NATIVE) {
+		memcpy(p, &v, sizeof v);
+		return;
+	}
 	p[0] = (uint8_t)v;
 	p[1] = (uint8_t)(v >> 8);
 }
 
 static inline void drv_put32(uint8_t *p, uint32_t v)
 {
+	if (DRV_WIRE_NATIVE) {
+		memcpy(p, &v, sizeof v);
+		return;
+	}
 	for (int i = 0; i < 4; i++)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static inline void drv_put64(uint8_t *p, uint64_t v)
 {
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
+	if (DRV_WIRE_NATIVE) {
+		memcpy(p, &v, sizeof v);
+		return;
+	}
+	drv_put32(p, (uint32_t)v);
+	drv_put32(p + 4, (uint32_t)(v >> 32));
 }
 
 static inline uint8_t drv_get8(const uint8_t *p)
@@ -109,16 +138,31 @@ static inline uint8_t drv_get8(const uint8_t *p)
 
 static inline uint16_t drv_get16(const uint8_t *p)
 {
+	uint16_t v;
+	if (DRV_WIRE_NATIVE) {
+		memcpy(&v, p, sizeof v);
+		return v;
+	}
 	return (uint16_t)(p[0] | p[1] << 8);
 }
 
 static inline uint32_t drv_get32(const uint8_t *p)
 {
+	uint32_t v;
+	if (DRV_WIRE_NATIVE) {
+		memcpy(&v, p, sizeof v);
+		return v;
+	}
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static inline uint64_t drv_get64(const uint8_t *p)
 {
+	uint64_t v;
+	if (DRV_WIRE_NATIVE) {
+		memcpy(&v, p, sizeof v);
+		return v;
+	}
 	return (uint64_t)drv_get32(p) | (uint64_t)drv_get32(p + 4) << 32;
 }
 
@@ -224,11 +268,11 @@ static inline uint32_t drv_error_status(int status, bool (*valid)(uint64_t))
 	return DRV_STATUS_INTERNAL;
 }
 
-/* A transport status (DRV_STATUS_UNKNOWN_LABEL .. DRV_STATUS_SHUTDOWN),
+/* A transport status (DRV_STATUS_UNKNOWN_LABEL .. DRV_STATUS_LIMIT),
  * not a method's own error. */
 static inline bool drv_is_transport_status(uint32_t st)
 {
-	return st >= DRV_STATUS_UNKNOWN_LABEL && st <= DRV_STATUS_SHUTDOWN;
+	return st >= DRV_STATUS_UNKNOWN_LABEL && st <= DRV_STATUS_LIMIT;
 }
 
 /* What @malformed("close") closes a client for: its own fault, not the

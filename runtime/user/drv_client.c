@@ -1,9 +1,13 @@
-/* drv_client.c - clients: what every transport shares, page buffers, and
- * the socket transport to a server process (docs/wire-format.md).
+/* drv_client.c - clients: what every transport shares (calls, calls in
+ * flight, events, page buffers), and the socket transport to a server
+ * process (docs/wire-format.md).
  *
- * A call is one sendmsg and one recvmsg (more only when events arrive in
- * between): the stub encodes straight into the message buffer, and the
- * reply is decoded where it was received.
+ * A synchronous call is one send and one receive (more only when other
+ * messages arrive in between): the stub encodes straight into the message
+ * buffer, and the reply is decoded where it was received. Calls started
+ * for pipelining are queued and sent together as one datagram, and their
+ * replies, which come as the server answers them, are copied to the
+ * storage each call brought.
  */
 #define _GNU_SOURCE
 #include "drv_transport.h"
@@ -17,6 +21,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- what every client shares ---- */
@@ -29,12 +34,25 @@ void drv_client_init(struct drv_client *c, const struct drv_client_ops *ops)
 	c->handlers = NULL;
 	c->nhandlers = 0;
 	c->event_scratch = NULL;
+	c->events = 0;
+	c->event_error = 0;
+	drv_list_init(&c->flight);
+	drv_list_init(&c->done);
+	c->flight_handles = 0;
 }
 
 void drv_client_release(struct drv_client *c)
 {
 	free(c->handlers);
 	free(c->event_scratch);
+}
+
+uint32_t drv_client_new_request(struct drv_client *c)
+{
+	uint32_t r = c->next_request++;
+	if (!c->next_request)
+		c->next_request = 1;
+	return r;
 }
 
 void drv_close_fds(const int *fds, unsigned n)
@@ -71,9 +89,19 @@ struct drv_cap drv_handle_cap(int fd)
 	return cap;
 }
 
-static int checked_call(struct drv_client *c, uint16_t kind, uint64_t label, uint32_t len,
-			const struct drv_cap *caps, unsigned ncaps, unsigned reply_caps,
-			struct drv_reply *reply)
+void drv_client_put_header(struct drv_client *c, uint16_t kind, uint64_t label, uint32_t request,
+			   uint32_t len, const struct drv_cap *caps, unsigned ncaps)
+{
+	struct drv_header h = {label, request, len, (uint16_t)ncaps, kind, 0};
+	for (unsigned i = 0; i < ncaps; i++)
+		if (caps[i].kind == DRV_CAP_PAGES)
+			h.status |= 1u << i;
+	drv_header_put(c->out, &h);
+}
+
+/* What every request is checked for before it goes anywhere. */
+static int check_request(struct drv_client *c, uint32_t len, const struct drv_cap *caps,
+			 unsigned ncaps)
 {
 	if (!c)
 		return -DRV_E_CONNECTION;
@@ -84,8 +112,18 @@ static int checked_call(struct drv_client *c, uint16_t kind, uint64_t label, uin
 	for (unsigned i = 0; i < ncaps; i++)
 		if (caps[i].fd < 0)
 			return -DRV_E_ARGUMENT;
+	return 0;
+}
+
+static int checked_call(struct drv_client *c, uint16_t kind, uint64_t label, uint32_t len,
+			const struct drv_cap *caps, unsigned ncaps, unsigned reply_caps,
+			struct drv_reply *reply)
+{
+	int st = check_request(c, len, caps, ncaps);
+	if (st)
+		return st;
 	c->busy = true;
-	int st = c->ops->call(c, kind, label, len, caps, ncaps, reply_caps, reply);
+	st = c->ops->call(c, kind, label, len, caps, ncaps, reply_caps, reply);
 	c->busy = false;
 	return st;
 }
@@ -123,6 +161,217 @@ int drv_client_status(struct drv_reply *reply, bool (*valid)(uint64_t))
 		return -(int)st;
 	return -DRV_E_BAD_REPLY;
 }
+
+/* ---- calls in flight ---- */
+
+enum { PENDING_IDLE, PENDING_FLIGHT, PENDING_DONE };
+
+static struct drv_pending *pending_of(struct drv_link *l)
+{
+	return drv_container_of(l, struct drv_pending, link);
+}
+
+static bool list_holds(const struct drv_link *head, const struct drv_pending *p)
+{
+	for (const struct drv_link *l = head->next; l != head; l = l->next)
+		if (l == &p->link)
+			return true;
+	return false;
+}
+
+void drv_client_track(struct drv_client *c, struct drv_pending *p, uint32_t request,
+		      unsigned reply_caps)
+{
+	p->request = request;
+	p->reply_caps = (uint8_t)reply_caps;
+	p->error = 0;
+	memset(&p->reply, 0, sizeof p->reply);
+	p->state = PENDING_FLIGHT;
+	drv_list_add(&c->flight, &p->link);
+	if (reply_caps)
+		c->flight_handles++;
+}
+
+/* Replies mostly come in the order of their calls: the oldest first. */
+struct drv_pending *drv_client_find(struct drv_client *c, uint32_t request)
+{
+	for (struct drv_link *l = c->flight.next; l != &c->flight; l = l->next)
+		if (pending_of(l)->request == request)
+			return pending_of(l);
+	return NULL;
+}
+
+static void complete(struct drv_client *c, struct drv_pending *p, int error)
+{
+	drv_list_del(&p->link);
+	if (p->reply_caps)
+		c->flight_handles--;
+	p->error = error;
+	p->state = PENDING_DONE;
+	drv_list_add(&c->done, &p->link);
+}
+
+void drv_client_answer(struct drv_client *c, struct drv_pending *p, uint32_t status,
+		       const uint8_t *payload, uint32_t len, const int *fds, unsigned nfds)
+{
+	if (len > p->reply_size || nfds > DRV_MAX_CAPS) {
+		drv_close_fds(fds, nfds);
+		complete(c, p, -DRV_E_BAD_REPLY);
+		return;
+	}
+	drv_copy(p->reply_room, payload, len);
+	p->reply.status = status;
+	p->reply.payload = p->reply_room;
+	p->reply.len = len;
+	p->reply.nfds = nfds;
+	for (unsigned i = 0; i < nfds; i++)
+		p->reply.fds[i] = fds[i];
+	complete(c, p, 0);
+}
+
+void drv_client_fail(struct drv_client *c, struct drv_pending *p, int error)
+{
+	complete(c, p, error);
+}
+
+void drv_client_fail_all(struct drv_client *c, int error)
+{
+	while (!drv_list_empty(&c->flight))
+		complete(c, pending_of(c->flight.next), error);
+}
+
+int drv_client_start(struct drv_client *client, uint64_t label, uint32_t len,
+		     const struct drv_cap *caps, unsigned ncaps, unsigned reply_caps,
+		     struct drv_pending *pending)
+{
+	int st = check_request(client, len, caps, ncaps);
+	if (st)
+		return st;
+	if (!pending || reply_caps > DRV_MAX_CAPS || (pending->reply_size && !pending->reply_room) ||
+	    pending->state != PENDING_IDLE)
+		return -DRV_E_ARGUMENT;
+	struct drv_client *c = client;
+	c->busy = true;
+	if (c->ops->start) {
+		pending->reply_caps = (uint8_t)reply_caps;
+		st = c->ops->start(c, label, len, caps, ncaps, pending);
+	} else {
+		/* a transport that answers each call before the next: make it */
+		struct drv_reply r;
+		st = c->ops->call(c, DRV_KIND_CALL, label, len, caps, ncaps, reply_caps, &r);
+		drv_client_track(c, pending, c->next_request - 1, reply_caps);
+		if (st)
+			drv_client_fail(c, pending, st);
+		else
+			drv_client_answer(c, pending, r.status, r.payload, r.len, r.fds, r.nfds);
+		st = 0;
+	}
+	c->busy = false;
+	return st;
+}
+
+int drv_client_flush(struct drv_client *client)
+{
+	if (!client)
+		return -DRV_E_CONNECTION;
+	if (client->busy)
+		return -DRV_E_BUSY;
+	return client->ops->flush ? client->ops->flush(client) : 0;
+}
+
+unsigned drv_client_in_flight(const struct drv_client *client)
+{
+	unsigned n = 0;
+	for (const struct drv_link *l = client->flight.next; l != &client->flight; l = l->next)
+		n++;
+	for (const struct drv_link *l = client->done.next; l != &client->done; l = l->next)
+		n++;
+	return n;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Takes what the server sends until `until` holds or timeout_ms has gone
+ * by: true if it holds. A connection that breaks completes every call in
+ * flight, so waiting for a call never outlives it. */
+static bool receive_until(struct drv_client *c, int timeout_ms,
+			  bool (*until)(const struct drv_client *c, const void *arg), const void *arg)
+{
+	if (until(c, arg))
+		return true;
+	if (c->ops->flush)
+		c->ops->flush(c); /* a call it cannot send completes with the error */
+	int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+	c->busy = true;
+	while (!until(c, arg)) {
+		int wait = timeout_ms;
+		if (timeout_ms > 0) {
+			int64_t left = deadline - now_ms();
+			if (left <= 0)
+				break;
+			wait = (int)left;
+		}
+		/* nothing in the time given: the wait is over */
+		int st = c->ops->receive(c, wait);
+		if (st < 0 || (st == 0 && timeout_ms >= 0))
+			break;
+	}
+	c->busy = false;
+	return until(c, arg);
+}
+
+static bool any_done(const struct drv_client *c, const void *arg)
+{
+	(void)arg;
+	return !drv_list_empty(&c->done) || drv_list_empty(&c->flight);
+}
+
+static bool done_with(const struct drv_client *c, const void *arg)
+{
+	(void)c;
+	return ((const struct drv_pending *)arg)->state == PENDING_DONE;
+}
+
+int drv_client_next(struct drv_client *client, int timeout_ms, struct drv_pending **done)
+{
+	*done = NULL;
+	if (!client)
+		return -DRV_E_CONNECTION;
+	if (client->busy)
+		return -DRV_E_BUSY;
+	receive_until(client, timeout_ms, any_done, NULL);
+	if (drv_list_empty(&client->done))
+		return 0;
+	struct drv_pending *p = pending_of(client->done.next);
+	drv_list_del(&p->link);
+	p->state = PENDING_IDLE;
+	*done = p;
+	return 1;
+}
+
+int drv_client_wait(struct drv_client *client, struct drv_pending *pending, int timeout_ms)
+{
+	if (!client)
+		return -DRV_E_CONNECTION;
+	if (client->busy)
+		return -DRV_E_BUSY;
+	if (!pending || !(pending->state == PENDING_FLIGHT ? list_holds(&client->flight, pending)
+			  : pending->state == PENDING_DONE ? list_holds(&client->done, pending)
+							   : false))
+		return -DRV_E_ARGUMENT;
+	if (!receive_until(client, timeout_ms, done_with, pending))
+		return 0;
+	drv_list_del(&pending->link);
+	pending->state = PENDING_IDLE;
+	return 1;
+}
+
+/* ---- events ---- */
 
 int drv_client_on_event(struct drv_client *client, uint64_t label, drv_event_thunk thunk,
 			drv_fn handler, void *ctx)
@@ -164,6 +413,9 @@ int drv_client_deliver(struct drv_client *c, uint64_t label, const uint8_t *payl
 		c->busy = true;
 		int st = c->handlers[i].thunk(c->handlers[i].fn, c->handlers[i].ctx, &ev);
 		c->busy = busy;
+		if (st && !c->event_error)
+			c->event_error = st;
+		c->events++;
 		return st;
 	}
 	return 0; /* nobody listens: dropped, as an unsubscribed event */
@@ -174,11 +426,22 @@ int drv_client_fd(const struct drv_client *client)
 	return client->ops->fd(client);
 }
 
+/* Waits for the first message; those queued behind it are read without
+ * waiting again. */
 int drv_client_poll(struct drv_client *client, int timeout_ms)
 {
 	if (client->busy)
 		return -DRV_E_BUSY;
-	return client->ops->poll(client, timeout_ms);
+	unsigned before = client->events;
+	client->event_error = 0;
+	client->busy = true;
+	int st = client->ops->receive(client, timeout_ms);
+	while (st > 0)
+		st = client->ops->receive(client, 0);
+	client->busy = false;
+	if (client->event_error)
+		return client->event_error;
+	return st < 0 ? st : (int)(client->events - before);
 }
 
 void drv_client_disconnect(struct drv_client *client)
@@ -195,6 +458,7 @@ const char *drv_strerror(int status)
 		[DRV_STATUS_BAD_CAPS - DRV_STATUS_UNKNOWN_LABEL] = "wrong capabilities for the method",
 		[DRV_STATUS_INTERNAL - DRV_STATUS_UNKNOWN_LABEL] = "the server failed internally",
 		[DRV_STATUS_SHUTDOWN - DRV_STATUS_UNKNOWN_LABEL] = "the server shut down",
+		[DRV_STATUS_LIMIT - DRV_STATUS_UNKNOWN_LABEL] = "the server refused it: a resource limit",
 	};
 	static const char *const client[] = {
 		[DRV_E_CONNECTION - DRV_E_CONNECTION] = "no connection to the server",
@@ -208,7 +472,7 @@ const char *drv_strerror(int status)
 	if (status > 0)
 		return "the method's own error";
 	unsigned s = (unsigned)-status;
-	if (s >= DRV_STATUS_UNKNOWN_LABEL && s <= DRV_STATUS_SHUTDOWN)
+	if (s >= DRV_STATUS_UNKNOWN_LABEL && s <= DRV_STATUS_LIMIT)
 		return transport[s - DRV_STATUS_UNKNOWN_LABEL];
 	if (s >= DRV_E_CONNECTION && s <= DRV_E_BUSY)
 		return client[s - DRV_E_CONNECTION];
@@ -262,11 +526,24 @@ const char *drv_run_dir(void)
 	return dir && *dir ? dir : "/run/drvgen";
 }
 
+
 /* ---- the socket transport ---- */
+
+/* The synchronous call waiting for its reply. */
+struct sync_wait {
+	uint32_t request; /* 0: none */
+	unsigned reply_caps;
+	struct drv_reply *reply;
+	bool answered;
+};
 
 struct socket_client {
 	struct drv_client c;
 	int fd;
+	int lost; /* once the connection is gone, why: what calls get from then on */
+	struct drv_batch *batch; /* calls started and not yet sent (made with the first) */
+	unsigned started;        /* how many: the newest calls in flight */
+	struct sync_wait sync;
 };
 
 static int socket_fd(const struct drv_client *c)
@@ -274,63 +551,209 @@ static int socket_fd(const struct drv_client *c)
 	return ((const struct socket_client *)c)->fd;
 }
 
+/* The connection is gone: every call in flight completes with the error. */
+static int socket_lost(struct socket_client *s, int err)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	if (!s->lost)
+		s->lost = err;
+	if (s->batch)
+		drv_batch_init(s->batch);
+	s->started = 0;
+	s->sync.request = 0;
+	drv_client_fail_all(&s->c, s->lost);
+	return s->lost;
+}
+
 /* A server that breaks the framing is cut off: nothing after it could be
  * trusted to answer what it seems to. */
 static int socket_broken(struct socket_client *s, const int *fds, unsigned nfds, int err)
 {
 	drv_close_fds(fds, nfds);
-	if (s->fd >= 0)
-		close(s->fd);
-	s->fd = -1;
-	return err;
+	return socket_lost(s, err);
 }
 
-enum { GOT_REPLY = 1, GOT_EVENT = 2, GOT_NOTHING = 3 };
-
-/* Receives one message into s->c.in. An event is delivered to its handler
- * (whose verdict lands in *event_status); a reply is left for the caller,
- * its header in *h and its fds in fds. */
-static int socket_next(struct socket_client *s, int flags, struct drv_header *h, int *fds,
-		       unsigned *nfds, int *event_status)
+/* One message from the server, with its descriptors (now the client's):
+ * an event is delivered, a reply goes to the call waiting for it. 0, or a
+ * negative error: the connection is gone. */
+static int take_message(struct socket_client *s, const struct drv_header *h, const uint8_t *msg,
+			const int *fds, unsigned nfds)
 {
-	/* fds NULL: none expected, any that come are closed by the kernel */
-	ssize_t n = drv_receive(s->fd, s->c.in, fds, nfds, flags);
-	if (n == -1 && (flags & MSG_DONTWAIT) && (errno == EAGAIN || errno == EWOULDBLOCK))
-		return GOT_NOTHING;
-	if (n == 0 || n == -1)
-		return socket_broken(s, fds, *nfds, -DRV_E_CONNECTION);
-	if (n < DRV_HEADER_SIZE) /* or too big: drv_receive said -2 */
-		return socket_broken(s, fds, *nfds, -DRV_E_BAD_REPLY);
-	drv_header_get(s->c.in, h);
-	if (h->length != (uint32_t)n - DRV_HEADER_SIZE || h->ncaps != *nfds ||
-	    (h->kind != DRV_KIND_REPLY && h->kind != DRV_KIND_EVENT) ||
-	    (h->kind == DRV_KIND_EVENT && *nfds))
-		return socket_broken(s, fds, *nfds, -DRV_E_BAD_REPLY);
-	if (h->kind == DRV_KIND_REPLY)
-		return GOT_REPLY;
-	*event_status = drv_client_deliver(&s->c, h->label, s->c.in + DRV_HEADER_SIZE, h->length);
-	return GOT_EVENT;
-}
-
-/* Events that arrive first are delivered; one that does not decode is
- * dropped, since the reply is still to come. */
-static int socket_wait_reply(struct socket_client *s, uint32_t request, unsigned reply_caps,
-			     struct drv_reply *r)
-{
-	struct drv_header h;
-	int event_status, got;
-	while ((got = socket_next(s, 0, &h, reply_caps ? r->fds : NULL, &r->nfds,
-				  &event_status)) == GOT_EVENT)
-		;
-	if (got < 0)
-		return got;
-	if (h.request != request) {
-		r->nfds = 0;
-		return socket_broken(s, r->fds, h.ncaps, -DRV_E_BAD_REPLY);
+	struct drv_client *c = &s->c;
+	if (h->kind == DRV_KIND_EVENT && !nfds) {
+		/* one that does not decode is dropped (drv_client_poll tells) */
+		drv_client_deliver(c, h->label, msg + DRV_HEADER_SIZE, h->length);
+		return 0;
 	}
-	r->status = h.status;
-	r->payload = s->c.in + DRV_HEADER_SIZE;
-	r->len = h.length;
+	if (h->kind != DRV_KIND_REPLY || nfds > DRV_MAX_CAPS)
+		return socket_broken(s, fds, nfds, -DRV_E_BAD_REPLY);
+	if (h->request == 0) {
+		/* the server refused the connection, saying why */
+		bool refusal = !h->length && !nfds && drv_is_transport_status(h->status);
+		return socket_broken(s, fds, nfds, refusal ? -(int)h->status : -DRV_E_BAD_REPLY);
+	}
+	if (h->request == s->sync.request) {
+		struct drv_reply *r = s->sync.reply;
+		r->status = h->status;
+		r->payload = msg + DRV_HEADER_SIZE;
+		r->len = h->length;
+		r->nfds = nfds;
+		drv_copy(r->fds, fds, nfds * (uint32_t)sizeof *fds);
+		s->sync.answered = true;
+		s->sync.request = 0;
+		return 0;
+	}
+	struct drv_pending *p = drv_client_find(c, h->request);
+	if (!p)
+		return socket_broken(s, fds, nfds, -DRV_E_BAD_REPLY);
+	drv_client_answer(c, p, h->status, msg + DRV_HEADER_SIZE, h->length, fds, nfds);
+	return 0;
+}
+
+/* Receives one datagram into s->c.in and takes every message in it. 1, 0
+ * when there was none (MSG_DONTWAIT), or a negative error. */
+static int socket_take(struct socket_client *s, int flags)
+{
+	struct drv_client *c = &s->c;
+	int fds[DRV_MAX_BATCH_CAPS];
+	/* no handle expected: the cheapest receive, and any that come are
+	 * closed by the kernel (the reply then does not add up) */
+	bool handles = c->flight_handles || (s->sync.request && s->sync.reply_caps);
+	struct drv_received r;
+	drv_receive(s->fd, c->in, handles ? fds : NULL, DRV_MAX_BATCH_CAPS, flags, &r);
+	if (r.len < 0 && errno == ECONNRESET) /* told before what came first: take that */
+		drv_receive(s->fd, c->in, handles ? fds : NULL, DRV_MAX_BATCH_CAPS, MSG_DONTWAIT,
+			    &r);
+	if (r.len < 0 && (flags & MSG_DONTWAIT) && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return 0;
+	if (r.len <= 0)
+		return socket_lost(s, -DRV_E_CONNECTION);
+	unsigned used = 0;
+	struct drv_header h;
+	if (r.too_long || r.fds_cut || r.len < DRV_HEADER_SIZE)
+		goto broken;
+	drv_header_get(c->in, &h);
+	if (h.length != (uint32_t)r.len - DRV_HEADER_SIZE || h.ncaps != r.nfds)
+		goto broken;
+	if (h.kind != DRV_KIND_BATCH) {
+		int st = take_message(s, &h, c->in, fds, r.nfds);
+		return st < 0 ? st : 1;
+	}
+	if (!drv_batch_header_ok(&h, (size_t)r.len))
+		goto broken;
+	struct drv_batch_cursor k = {c->in, (uint32_t)r.len, r.nfds, DRV_HEADER_SIZE, 0, 0, 0};
+	struct drv_header m;
+	int more;
+	while ((more = drv_batch_next(&k, &m)) > 0) {
+		int st = take_message(s, &m, c->in + k.msg, fds + k.first_fd, m.ncaps);
+		used = k.fds_at;
+		if (st < 0) {
+			drv_close_fds(fds + used, r.nfds - used);
+			return st;
+		}
+	}
+	if (more == 0)
+		return 1;
+broken:
+	return socket_broken(s, fds + used, r.nfds - used, -DRV_E_BAD_REPLY);
+}
+
+static int socket_receive(struct drv_client *c, int timeout_ms)
+{
+	struct socket_client *s = (struct socket_client *)c;
+	if (s->fd < 0)
+		return s->lost;
+	if (timeout_ms < 0)
+		return socket_take(s, 0);
+	if (timeout_ms > 0) {
+		struct pollfd p = {s->fd, POLLIN, 0};
+		int ready;
+		do
+			ready = poll(&p, 1, timeout_ms);
+		while (ready < 0 && errno == EINTR);
+		if (ready < 0)
+			return socket_lost(s, -DRV_E_CONNECTION);
+		if (ready == 0)
+			return 0;
+	}
+	return socket_take(s, MSG_DONTWAIT);
+}
+
+/* A send that failed: -DRV_E_ARGUMENT for a descriptor that is not one
+ * (nothing went), else the connection is gone, and a refusal the server
+ * sent before closing it says why. */
+static int send_failed(struct socket_client *s)
+{
+	if (errno == EBADF)
+		return -DRV_E_ARGUMENT;
+	while (s->fd >= 0 && socket_take(s, MSG_DONTWAIT) > 0)
+		;
+	return socket_lost(s, -DRV_E_CONNECTION);
+}
+
+static int socket_flush(struct drv_client *c)
+{
+	struct socket_client *s = (struct socket_client *)c;
+	if (!s->batch || !s->batch->count)
+		return 0;
+	int st = drv_batch_send(s->fd, s->batch, 0) ? send_failed(s) : 0;
+	drv_batch_init(s->batch);
+	unsigned started = s->started;
+	s->started = 0;
+	if (st == -DRV_E_ARGUMENT && started) {
+		/* none of the batch went: its calls, the newest in flight, fail */
+		struct drv_link *l = c->flight.prev;
+		for (unsigned i = 1; i < started; i++)
+			l = l->prev;
+		while (l != &c->flight) {
+			struct drv_link *next = l->next;
+			drv_client_fail(c, pending_of(l), st);
+			l = next;
+		}
+	}
+	return st;
+}
+
+/* Adds the message in c->out, with the descriptors of its caps, to the
+ * batch, sending the batch first if the message does not fit in it. */
+static int queue_message(struct socket_client *s, uint32_t len, const struct drv_cap *caps,
+			 unsigned ncaps)
+{
+	uint32_t size = DRV_HEADER_SIZE + len;
+	if (!drv_batch_fits(s->batch, size, ncaps)) {
+		int st = socket_flush(&s->c);
+		if (st)
+			return st;
+	}
+	int fds[DRV_MAX_CAPS];
+	for (unsigned i = 0; i < ncaps; i++)
+		fds[i] = caps[i].fd;
+	drv_batch_add(s->batch, s->c.out, size, fds, ncaps);
+	return 0;
+}
+
+static int socket_start(struct drv_client *c, uint64_t label, uint32_t len,
+			const struct drv_cap *caps, unsigned ncaps, struct drv_pending *p)
+{
+	struct socket_client *s = (struct socket_client *)c;
+	if (s->fd < 0)
+		return s->lost;
+	if (!s->batch) {
+		s->batch = malloc(sizeof *s->batch);
+		if (!s->batch)
+			return -DRV_E_NO_MEMORY;
+		drv_batch_init(s->batch);
+		s->batch->always = true;
+	}
+	uint32_t request = drv_client_new_request(c);
+	drv_client_put_header(c, DRV_KIND_CALL, label, request, len, caps, ncaps);
+	int st = queue_message(s, len, caps, ncaps);
+	if (st)
+		return st;
+	drv_client_track(c, p, request, p->reply_caps);
+	s->started++;
 	return 0;
 }
 
@@ -340,57 +763,32 @@ static int socket_call(struct drv_client *c, uint16_t kind, uint64_t label, uint
 {
 	struct socket_client *s = (struct socket_client *)c;
 	if (s->fd < 0)
-		return -DRV_E_CONNECTION;
-	struct drv_header h = {label, c->next_request++, len, (uint16_t)ncaps, kind, 0};
-	for (unsigned i = 0; i < ncaps; i++)
-		if (caps[i].kind == DRV_CAP_PAGES)
-			h.status |= 1u << i;
-	drv_header_put(c->out, &h);
-
-	int fds[DRV_MAX_CAPS];
-	for (unsigned i = 0; i < ncaps; i++)
-		fds[i] = caps[i].fd;
-	if (drv_send(s->fd, c->out, DRV_HEADER_SIZE + len, fds, ncaps, 0) < 0)
-		return errno == EBADF ? -DRV_E_ARGUMENT : socket_broken(s, NULL, 0, -DRV_E_CONNECTION);
-	if (!r)
-		return 0;
-	memset(r, 0, sizeof *r);
-	return socket_wait_reply(s, h.request, reply_caps, r);
-}
-
-/* Waits for the first event; those queued behind it are read without
- * waiting again. */
-static int socket_poll(struct drv_client *c, int timeout_ms)
-{
-	struct socket_client *s = (struct socket_client *)c;
-	int delivered = 0;
-	for (;;) {
-		if (s->fd < 0)
-			return -DRV_E_CONNECTION;
-		if (!delivered) {
-			struct pollfd p = {s->fd, POLLIN, 0};
-			int ready = poll(&p, 1, timeout_ms);
-			if (ready < 0 && errno == EINTR)
-				continue;
-			if (ready < 0)
-				return socket_broken(s, NULL, 0, -DRV_E_CONNECTION);
-			if (ready == 0)
-				return 0;
-		}
-		struct drv_header h;
-		int event_status = 0;
-		unsigned nfds = 0;
-		int got = socket_next(s, MSG_DONTWAIT, &h, NULL, &nfds, &event_status);
-		if (got < 0)
-			return got;
-		if (got == GOT_NOTHING)
-			return delivered;
-		if (got == GOT_REPLY) /* outside a call, no reply is due */
-			return socket_broken(s, NULL, 0, -DRV_E_BAD_REPLY);
-		if (event_status)
-			return event_status;
-		delivered++;
+		return s->lost;
+	uint32_t request = drv_client_new_request(c);
+	drv_client_put_header(c, kind, label, request, len, caps, ncaps);
+	int st;
+	if (s->batch && s->batch->count) {
+		/* the calls started before it go with it */
+		st = queue_message(s, len, caps, ncaps);
+		if (!st)
+			st = socket_flush(c);
+	} else {
+		int fds[DRV_MAX_CAPS];
+		for (unsigned i = 0; i < ncaps; i++)
+			fds[i] = caps[i].fd;
+		st = drv_send(s->fd, c->out, DRV_HEADER_SIZE + len, fds, ncaps, 0) ? send_failed(s)
+										   : 0;
 	}
+	if (st || !r)
+		return st;
+	memset(r, 0, sizeof *r);
+	s->sync = (struct sync_wait){request, reply_caps, r, false};
+	while (!s->sync.answered) {
+		st = socket_take(s, 0);
+		if (st < 0)
+			return st;
+	}
+	return 0;
 }
 
 static void socket_disconnect(struct drv_client *c)
@@ -398,12 +796,13 @@ static void socket_disconnect(struct drv_client *c)
 	struct socket_client *s = (struct socket_client *)c;
 	if (s->fd >= 0)
 		close(s->fd);
+	free(s->batch);
 	drv_client_release(c);
 	free(s);
 }
 
-static const struct drv_client_ops socket_ops = {socket_call, socket_poll, socket_fd,
-						 socket_disconnect};
+static const struct drv_client_ops socket_ops = {socket_call,	 socket_start, socket_flush,
+						 socket_receive, socket_fd,    socket_disconnect};
 
 int drv_client_connect(const char *interface_name, unsigned instance, struct drv_client **out)
 {
@@ -417,6 +816,10 @@ int drv_client_connect(const char *interface_name, unsigned instance, struct drv
 	if (!s)
 		return -DRV_E_NO_MEMORY;
 	drv_client_init(&s->c, &socket_ops);
+	s->lost = 0;
+	s->batch = NULL;
+	s->started = 0;
+	s->sync = (struct sync_wait){0, 0, NULL, false};
 	s->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (s->fd < 0 || connect(s->fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
 		socket_disconnect(&s->c);

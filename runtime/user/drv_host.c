@@ -50,13 +50,51 @@
 static void usage(const struct host *h)
 {
 	fprintf(stderr,
-		"usage: %s-server [--device DDDD:BB:DD.F] [--instance N] [--uio] [-v]\n"
-		"  --device    the PCI device to drive (default: the first one the manifest matches)\n"
-		"  --instance  the instance number its protocols are published as (default: the\n"
-		"              lowest free one)\n"
-		"  --uio       serve through uio_pci_generic even where VFIO could (no MSI, no IOMMU)\n"
-		"  -v          log every interrupt\n",
-		h->name);
+		"usage: %s-server [--device DDDD:BB:DD.F] [--instance N] [--uio]\n"
+		"          [--max-connections N] [--max-calls N] [-v]\n"
+		"  --device           the PCI device to drive (default: the first one the manifest\n"
+		"                     matches)\n"
+		"  --instance         the instance number its protocols are published as (default:\n"
+		"                     the lowest free one)\n"
+		"  --uio              serve through uio_pci_generic even where VFIO could (no MSI, no\n"
+		"                     IOMMU)\n"
+		"  --max-connections  clients connected at once (default %u)\n"
+		"  --max-calls        calls one connection may have waiting in the driver (default %u)\n"
+		"  -v                 log every interrupt\n",
+		h->name, DRV_DEFAULT_MAX_CONNECTIONS, DRV_DEFAULT_MAX_DEFERRED);
+}
+
+/* The options that take a value: --name VALUE or --name=VALUE. */
+enum value_option { OPT_DEVICE, OPT_INSTANCE, OPT_MAX_CONNECTIONS, OPT_MAX_CALLS, OPT_NONE };
+static const char *const value_options[] = {
+	[OPT_DEVICE] = "--device",
+	[OPT_INSTANCE] = "--instance",
+	[OPT_MAX_CONNECTIONS] = "--max-connections",
+	[OPT_MAX_CALLS] = "--max-calls",
+};
+
+static enum value_option value_option(const char *a)
+{
+	for (unsigned k = 0; k < OPT_NONE; k++) {
+		size_t n = strlen(value_options[k]);
+		if (!strncmp(a, value_options[k], n) && (a[n] == '\0' || a[n] == '='))
+			return (enum value_option)k;
+	}
+	return OPT_NONE;
+}
+
+/* A decimal number in [min, INT_MAX], or -1 after saying what is wrong. */
+static long number(const struct host *h, const char *opt, const char *val, long min)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(val, &end, 10);
+	if (errno || *end || n < min || n > INT_MAX || !isdigit((unsigned char)*val)) {
+		fprintf(stderr, "%s: %s wants a number from %ld, not '%s'\n", h->name, opt, min,
+			val);
+		return -1;
+	}
+	return n;
 }
 
 /* 0, or 2 (the exit status) after saying what is wrong. */
@@ -65,8 +103,7 @@ static int parse_options(struct host *h, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *val = NULL;
-		bool device = !strncmp(a, "--device", 8) && (a[8] == '\0' || a[8] == '=');
-		bool instance = !strncmp(a, "--instance", 10) && (a[10] == '\0' || a[10] == '=');
+		enum value_option k = value_option(a);
 		if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
 			h->verbose = true;
 			continue;
@@ -79,7 +116,7 @@ static int parse_options(struct host *h, int argc, char **argv)
 			usage(h);
 			exit(0);
 		}
-		if (!device && !instance) {
+		if (k == OPT_NONE) {
 			fprintf(stderr, "%s: unknown option '%s'\n", h->name, a);
 			usage(h);
 			return 2;
@@ -90,21 +127,28 @@ static int parse_options(struct host *h, int argc, char **argv)
 		else if (i + 1 < argc)
 			val = argv[++i];
 		if (!val || !*val) {
-			fprintf(stderr, "%s: %s needs a value\n", h->name, a);
+			fprintf(stderr, "%s: %s needs a value\n", h->name, value_options[k]);
 			return 2;
 		}
-		if (device) {
+		long n = 0;
+		if (k != OPT_DEVICE && (n = number(h, value_options[k], val, k == OPT_INSTANCE ? 0 : 1)) < 0)
+			return 2;
+		switch (k) {
+		case OPT_DEVICE:
 			h->device_opt = val;
-			continue;
+			break;
+		case OPT_INSTANCE:
+			h->instance = (int)n;
+			break;
+		case OPT_MAX_CONNECTIONS:
+			h->limits.max_connections = (unsigned)n;
+			break;
+		case OPT_MAX_CALLS:
+			h->limits.max_deferred = (unsigned)n;
+			break;
+		case OPT_NONE:
+			break;
 		}
-		char *end;
-		errno = 0;
-		long n = strtol(val, &end, 10);
-		if (errno || *end || n < 0 || n > INT_MAX || !isdigit((unsigned char)*val)) {
-			fprintf(stderr, "%s: --instance wants a number, not '%s'\n", h->name, val);
-			return 2;
-		}
-		h->instance = (int)n;
 	}
 	return 0;
 }
@@ -393,7 +437,7 @@ static int watch_signals(struct host *h)
 static int publish(struct host *h)
 {
 	const struct drv_driver_desc *d = h->desc;
-	int st = drv_server_new(&h->server);
+	int st = drv_server_new_with(&h->server, &h->limits);
 	if (st) {
 		HOST_LOG(h, "cannot make the server: %s", strerror(-st));
 		return st;

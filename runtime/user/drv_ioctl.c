@@ -6,7 +6,8 @@
  * them: a page buffer is lent as its address and size (the kernel pins the
  * pages), a handle cannot be lent (the driver answers
  * DRV_STATUS_BAD_CAPS), and no events come: the client has no descriptor
- * to poll and drv_client_poll delivers nothing.
+ * to poll and drv_client_poll delivers nothing. Nor does it pipeline: a
+ * call started for it is made at once.
  */
 #define _GNU_SOURCE
 #include "drv_ioctl.h"
@@ -50,7 +51,8 @@ static int ioctl_call(struct drv_client *c, uint16_t kind, uint64_t label, uint3
 	struct ioctl_client *k = (struct ioctl_client *)c;
 	if (k->fd < 0)
 		return -DRV_E_CONNECTION;
-	struct drv_header h = {label, c->next_request++, len, (uint16_t)ncaps, kind, 0};
+	uint32_t request = drv_client_new_request(c);
+	drv_client_put_header(c, kind, label, request, len, caps, ncaps);
 	struct drv_ioc_call ioc;
 	memset(&ioc, 0, sizeof ioc);
 	for (unsigned i = 0; i < ncaps; i++) {
@@ -58,11 +60,9 @@ static int ioctl_call(struct drv_client *c, uint16_t kind, uint64_t label, uint3
 		 * the driver refuses it */
 		if (caps[i].kind != DRV_CAP_PAGES)
 			continue;
-		h.status |= 1u << i;
 		ioc.caps[i].addr = (uint64_t)(uintptr_t)caps[i].pages.data;
 		ioc.caps[i].size = caps[i].pages.size;
 	}
-	drv_header_put(c->out, &h);
 	ioc.msg = (uint64_t)(uintptr_t)c->out;
 	ioc.msg_len = DRV_HEADER_SIZE + len;
 	ioc.ncaps = ncaps;
@@ -70,17 +70,26 @@ static int ioctl_call(struct drv_client *c, uint16_t kind, uint64_t label, uint3
 	ioc.reply_cap = DRV_MAX_MESSAGE;
 	/* Never retried: the module returns EINTR only to a caller a fatal
 	 * signal is ending, and the driver may already have acted on the call. */
-	if (ioctl(k->fd, DRV_IOC_CALL, &ioc) < 0)
-		return errno == ENOMEM ? -DRV_E_NO_MEMORY : ioctl_broken(k, -DRV_E_CONNECTION);
+	int err = ioctl(k->fd, DRV_IOC_CALL, &ioc) < 0 ? errno : 0;
+	if (err && err != EBUSY)
+		return err == ENOMEM ? -DRV_E_NO_MEMORY : ioctl_broken(k, -DRV_E_CONNECTION);
 	if (!r)
 		return 0;
 	memset(r, 0, sizeof *r);
+	if (err == EBUSY) {
+		/* the module's call limits (max_calls_per_file, _per_driver):
+		 * refused before the driver saw it, as a server refuses one
+		 * past its limits; the connection is fine */
+		r->status = DRV_STATUS_LIMIT;
+		r->payload = c->in + DRV_HEADER_SIZE;
+		return 0;
+	}
 	struct drv_header rh;
 	if (ioc.reply_len < DRV_HEADER_SIZE || ioc.reply_len > DRV_MAX_MESSAGE)
 		return ioctl_broken(k, -DRV_E_BAD_REPLY);
 	drv_header_get(c->in, &rh);
 	if (rh.length != ioc.reply_len - DRV_HEADER_SIZE || rh.ncaps || rh.kind != DRV_KIND_REPLY ||
-	    rh.request != h.request)
+	    rh.request != request)
 		return ioctl_broken(k, -DRV_E_BAD_REPLY);
 	r->status = rh.status;
 	r->payload = c->in + DRV_HEADER_SIZE;
@@ -88,11 +97,12 @@ static int ioctl_call(struct drv_client *c, uint16_t kind, uint64_t label, uint3
 	return 0;
 }
 
-static int ioctl_poll(struct drv_client *c, int timeout_ms)
+/* No events come this way, and every call is answered before the next. */
+static int ioctl_receive(struct drv_client *c, int timeout_ms)
 {
 	(void)timeout_ms;
 	struct ioctl_client *k = (struct ioctl_client *)c;
-	return k->fd < 0 ? -DRV_E_CONNECTION : 0; /* no events come this way */
+	return k->fd < 0 ? -DRV_E_CONNECTION : 0;
 }
 
 static int ioctl_fd(const struct drv_client *c)
@@ -110,8 +120,10 @@ static void ioctl_disconnect(struct drv_client *c)
 	free(k);
 }
 
-static const struct drv_client_ops ioctl_ops = {ioctl_call, ioctl_poll, ioctl_fd,
-						ioctl_disconnect};
+/* No start: drv_client_start makes each call at once (the module answers
+ * one call per ioctl). */
+static const struct drv_client_ops ioctl_ops = {ioctl_call, NULL,     NULL, ioctl_receive,
+						ioctl_fd,   ioctl_disconnect};
 
 int drv_ioctl_connect(const char *interface_name, unsigned instance, struct drv_client **out)
 {

@@ -25,6 +25,12 @@ struct store_data {
 	unsigned count;
 	struct drv_call *slow_get;
 	struct drv_call *flush;
+	struct deferred_sum {
+		struct drv_call *call;
+		const struct drv_pages *pages;
+		uint32_t len;
+	} sums[KIT_DEFERRED_SUMS];
+	unsigned nsums;
 };
 
 /* Tests run one kit_impl at a time, in this process or a child. */
@@ -198,18 +204,29 @@ static int kit_open(struct kit_store *self, struct drv_call *call, const char *p
 	return 0;
 }
 
-static int kit_sum(struct kit_store *self, struct drv_call *call, struct drv_pages *pages,
-		   uint32_t len, uint64_t *result)
+static uint64_t sum_of(const struct drv_pages *pages, uint32_t len)
 {
-	(void)self;
-	(void)call;
-	if (len > pages->size)
-		return 1; /* kit::store.sum has no error type: INTERNAL */
 	const uint8_t *p = pages->data;
 	uint64_t sum = 0;
 	for (uint32_t i = 0; i < len; i++)
 		sum += p[i];
-	*result = sum;
+	return sum;
+}
+
+static int kit_sum(struct kit_store *self, struct drv_call *call, struct drv_pages *pages,
+		   uint32_t len, uint64_t *result)
+{
+	struct store_data *d = data_of(self);
+	if (len & KIT_DEFER_SUM) {
+		len &= 0xffff;
+		if (len > pages->size || d->nsums == KIT_DEFERRED_SUMS)
+			return 1;
+		d->sums[d->nsums++] = (struct deferred_sum){call, pages, len};
+		return DRV_DEFER;
+	}
+	if (len > pages->size)
+		return 1; /* kit::store.sum has no error type: INTERNAL */
+	*result = sum_of(pages, len);
 	return 0;
 }
 
@@ -225,6 +242,11 @@ static void kit_poke(struct kit_store *self, struct drv_call *call, uint32_t n)
 		struct drv_call *c = d->slow_get;
 		d->slow_get = NULL;
 		kit_store_get_reply(c, 0, late, sizeof late);
+	} else if (n == 10) {
+		while (d->nsums) {
+			struct deferred_sum *ds = &d->sums[--d->nsums];
+			kit_store_sum_reply(ds->call, 0, sum_of(ds->pages, ds->len));
+		}
 	} else if (n == 9 && d->flush) {
 		struct drv_call *c = d->flush;
 		d->flush = NULL;

@@ -15,9 +15,13 @@
  *   wide(b)            SMALL <-> HUGE
  *   share{fd}(note)    writes the byte `note` to fd
  *   open{; fd}(path)   a pipe's read end holding path; result = its length; "missing": NOT_FOUND
- *   sum{pages}(len)    the sum of the first len bytes; len past the buffer: INTERNAL
+ *   sum{pages}(len)    the sum of the first len bytes; len past the buffer: INTERNAL;
+ *                      len with KIT_DEFER_SUM set: deferred, the sum of the first
+ *                      len & 0xffff bytes, until poke(10) (at most KIT_DEFERRED_SUMS wait;
+ *                      one more: INTERNAL)
  *   poke(n)            n 7: event changed("poked", 7); n 8: answers the deferred get;
- *                      n 9: answers a deferred flush; others: remembered (last_poke)
+ *                      n 9: answers a deferred flush; n 10: answers every deferred sum,
+ *                      the newest first; others: remembered (last_poke)
  *   note(text)         remembered (last_note)
  *   delete(id)         forgets everything
  *   flush()            no keys: answered before the handler returns (DRV_DEFER after
@@ -31,6 +35,11 @@
 
 #include "drv_server.h"
 #include "kit_tiered.h"
+
+enum {
+	KIT_DEFER_SUM = 0x40000000, /* in sum's len: defer it */
+	KIT_DEFERRED_SUMS = 1024,
+};
 
 struct kit_impl {
 	struct kit_store store;   /* a plain kit::store */

@@ -7,9 +7,11 @@
  * request with an error reply; kit::tiered (@malformed("close")) closes the
  * connection instead, so every table runs against both. After every case
  * the same connection (when it is still open) and a well-behaved client
- * through the generated stub must still be served. Then a client that
- * floods calls and reads no reply is cut off while others are served, and
- * the server has leaked no descriptor or mapping.
+ * through the generated stub must still be served. Batches (requests
+ * sent together in one datagram) whose framing is broken close the
+ * connection; the requests of one that holds are each answered, together.
+ * Then a client that floods calls and reads no reply is cut off while
+ * others are served, and the server has leaked no descriptor or mapping.
  *
  * Every valid message of the corpus is checked to succeed with its exact
  * reply, so a malformed one fails for the reason its name gives and not
@@ -18,9 +20,9 @@
 #define _GNU_SOURCE
 #include "drv_client.h"
 #include "drv_server.h"
+#include "kit_child.h"
 #include "kit_impl.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -125,36 +127,6 @@ static bool server_alive(void)
 	return world.child > 0 && waitpid(world.child, NULL, WNOHANG) == 0;
 }
 
-static int count_fds(pid_t pid)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
-	DIR *d = opendir(path);
-	if (!d)
-		return -1;
-	int n = 0;
-	for (struct dirent *e; (e = readdir(d));)
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
-static int count_mappings(pid_t pid, const char *needle)
-{
-	char path[64], line[512];
-	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	int n = 0;
-	while (fgets(line, sizeof line, f))
-		if (strstr(line, needle))
-			n++;
-	fclose(f);
-	return n;
-}
-
 static void other_client_works(const struct object *o);
 
 static int setup(void **state)
@@ -188,7 +160,7 @@ static int setup(void **state)
 		return -1;
 	/* the baseline: what the child inherited and its listening sockets,
 	 * which exist before their paths do */
-	world.base_fds = count_fds(world.child);
+	world.base_fds = proc_fds(world.child);
 	snprintf(where, sizeof where, "setup");
 	other_client_works(&STORE);
 	other_client_works(&TIERED);
@@ -1222,6 +1194,151 @@ static void run_suite(void **state)
 	CHECK(server_alive(), "the server died");
 }
 
+/* ---- batches: several requests in one datagram ---- */
+
+/* A message of a batch: add(40, 2), or as the case changes it. */
+struct bmsg {
+	uint16_t kind;   /* 0: a call */
+	bool has_length; /* its header's length, else 8 */
+	uint32_t length;
+	uint16_t ncaps;
+	bool malformed; /* add with no payload */
+};
+
+struct bcase {
+	const char *name;
+	struct bmsg msgs[4];
+	unsigned nmsgs;
+	uint64_t label;     /* the batch header's, where it should be 0 */
+	uint32_t request;   /* ... */
+	uint32_t status;    /* ... */
+	int32_t length_off; /* added to its length field */
+	int ncaps_off;      /* added to its descriptor count */
+	unsigned pipes;     /* descriptors attached */
+	uint32_t trailing;  /* zero bytes after the last message */
+	bool closes;        /* else each call is answered, in one batch */
+};
+
+/* The framing of a batch is the transport's: one it cannot split into
+ * messages, or whose messages are not requests, closes the connection
+ * (there is nobody to answer). What is inside is each request's own. */
+#define MSGS(...) .msgs = {__VA_ARGS__}, .nmsgs = sizeof((struct bmsg[]){__VA_ARGS__}) / sizeof(struct bmsg)
+#define ADD {.kind = DRV_KIND_CALL}
+#define POKE {.kind = DRV_KIND_SEND}
+static const struct bcase batch_cases[] = {
+	{.name = "two adds", MSGS(ADD, ADD)},
+	{.name = "an add and a send", MSGS(ADD, POKE)},
+	{.name = "a batch of one", MSGS(ADD)},
+	{.name = "an add malformed among two good", MSGS(ADD, {.malformed = true}, ADD)},
+	{.name = "a label in the batch header", MSGS(ADD, ADD), .label = 1, .closes = true},
+	{.name = "a request id in the batch header", MSGS(ADD, ADD), .request = 1, .closes = true},
+	{.name = "a status in the batch header", MSGS(ADD, ADD), .status = 1, .closes = true},
+	{.name = "no messages", .closes = true},
+	{.name = "the header's length 8 short", MSGS(ADD, ADD), .length_off = -8, .closes = true},
+	{.name = "a message running past the end",
+	 MSGS(ADD, {.has_length = true, .length = 16}), .closes = true},
+	{.name = "a message of 4 bytes", MSGS(ADD, {.has_length = true, .length = 4}),
+	 .closes = true},
+	{.name = "8 bytes after the last message", MSGS(ADD, ADD), .trailing = 8, .closes = true},
+	{.name = "a batch in the batch", MSGS(ADD, {.kind = DRV_KIND_BATCH}), .closes = true},
+	{.name = "a reply in the batch", MSGS(ADD, {.kind = DRV_KIND_REPLY}), .closes = true},
+	{.name = "an event in the batch", MSGS(ADD, {.kind = DRV_KIND_EVENT}), .closes = true},
+	{.name = "a descriptor no message claims", MSGS(ADD, ADD), .pipes = 1, .ncaps_off = 1,
+	 .closes = true},
+	{.name = "a descriptor claimed, none sent", MSGS(ADD, {.ncaps = 1}), .closes = true},
+	{.name = "9 descriptors for one message", MSGS(ADD, {.ncaps = 9}), .pipes = 9,
+	 .closes = true},
+};
+
+static void run_batch_case(const struct object *o, const struct bcase *c)
+{
+	snprintf(where, sizeof where, "%s: batch: %s", o->name, c->name);
+	uint8_t *p = out.buf;
+	uint32_t at = DRV_HEADER_SIZE, requests[4];
+	unsigned ncaps = 0;
+	memset(out.buf, 0, sizeof out.buf);
+	for (unsigned i = 0; i < c->nmsgs; i++) {
+		const struct bmsg *m = &c->msgs[i];
+		uint16_t kind = m->kind ? m->kind : DRV_KIND_CALL; /* {.malformed}: a call */
+		uint32_t len = m->malformed ? 0 : 8;
+		requests[i] = new_request();
+		struct drv_header h = {kind == DRV_KIND_SEND ? KIT_STORE_POKE_LABEL : KIT_STORE_ADD_LABEL,
+				       requests[i], m->has_length ? m->length : len, m->ncaps, kind, 0};
+		drv_header_put(p + at, &h);
+		memcpy(p + at + DRV_HEADER_SIZE, kind == DRV_KIND_SEND ? "\x03" Z4 Z4 : ADD_OK, len);
+		at += DRV_HEADER_SIZE + len;
+		ncaps += m->ncaps;
+	}
+	at += c->trailing;
+	struct drv_header bh = {c->label,
+				c->request,
+				(uint32_t)((int32_t)(at - DRV_HEADER_SIZE) + c->length_off),
+				(uint16_t)((int)ncaps + c->ncaps_off),
+				DRV_KIND_BATCH,
+				c->status};
+	drv_header_put(p, &bh);
+	struct made_fd fds[MAX_TEST_FDS];
+	int send_fds[MAX_TEST_FDS];
+	for (unsigned i = 0; i < c->pipes; i++) {
+		fds[i] = make_fd(FD_PIPE_R);
+		send_fds[i] = fds[i].fd;
+	}
+	int sock = raw_connect(o);
+	CHECK(send_raw(sock, out.buf, at, send_fds, c->pipes) == 0, "sendmsg: %s", strerror(errno));
+	for (unsigned i = 0; i < c->pipes; i++) {
+		close(fds[i].fd);
+		close(fds[i].other);
+	}
+	bool any_malformed = false;
+	for (unsigned i = 0; i < c->nmsgs; i++)
+		any_malformed |= c->msgs[i].malformed;
+	if (c->closes || (o->close_policy && any_malformed)) {
+		expect_closed(sock);
+		close(sock);
+		other_client_works(o);
+		return;
+	}
+	/* the replies, in order: a batch of them, or the one alone */
+	int r = receive(sock, REPLY_TIMEOUT_MS);
+	CHECK(r == 1, "expected the replies, got %s", describe(r));
+	close_received();
+	unsigned calls = 0;
+	for (unsigned i = 0; i < c->nmsgs; i++)
+		calls += c->msgs[i].kind != DRV_KIND_SEND;
+	uint32_t off = calls > 1 ? DRV_HEADER_SIZE : 0;
+	if (calls > 1)
+		CHECK(in.h.kind == DRV_KIND_BATCH && in.h.length == in.n - DRV_HEADER_SIZE &&
+			      !in.h.label && !in.h.request && !in.h.status && !in.h.ncaps,
+		      "expected a batch of %u replies, got %s", calls, describe(r));
+	for (unsigned i = 0; i < c->nmsgs; i++) {
+		if (c->msgs[i].kind == DRV_KIND_SEND)
+			continue;
+		struct drv_header h;
+		CHECK(off + DRV_HEADER_SIZE <= in.n, "reply %u missing", i);
+		drv_header_get(in.buf + off, &h);
+		bool bad = c->msgs[i].malformed;
+		CHECK(h.kind == DRV_KIND_REPLY && h.label == KIT_STORE_ADD_LABEL &&
+			      h.request == requests[i] &&
+			      h.status == (bad ? DRV_STATUS_MALFORMED : 0) &&
+			      h.length == (bad ? 0u : 8u) && h.ncaps == 0 &&
+			      (bad || drv_get32(in.buf + off + DRV_HEADER_SIZE) == 42),
+		      "reply %u: kind %u, request 0x%x (0x%x wanted), status 0x%x, length %u", i,
+		      h.kind, h.request, requests[i], h.status, h.length);
+		off += DRV_HEADER_SIZE + h.length;
+	}
+	CHECK(off == in.n, "%zu bytes after the replies", in.n - off);
+	raw_add(sock);
+	close(sock);
+}
+
+static void batches(void **state)
+{
+	const struct object *o = *state;
+	for (size_t i = 0; i < sizeof batch_cases / sizeof batch_cases[0]; i++)
+		run_batch_case(o, &batch_cases[i]);
+	CHECK(server_alive(), "the server died");
+}
+
 /* ---- a client that never reads its replies ---- */
 
 static double now(void)
@@ -1368,14 +1485,14 @@ static void nothing_leaked(void **state)
 	other_client_works(&TIERED);
 	int fds = -1;
 	for (int i = 0; i < 1000; i++) {
-		fds = count_fds(world.child);
+		fds = proc_fds(world.child);
 		if (fds == world.base_fds)
 			break;
 		usleep(1000);
 	}
 	CHECK(fds == world.base_fds, "the server holds %d descriptors, %d before any client", fds,
 	      world.base_fds);
-	int maps = count_mappings(world.child, "memfd:" MEMFD_NAME);
+	int maps = proc_mappings(world.child, "memfd:" MEMFD_NAME);
 	CHECK(maps == 0, "the server still maps %d page buffers of closed connections", maps);
 }
 
@@ -1404,15 +1521,19 @@ int main(void)
 	};
 	enum { NSUITES = sizeof suites / sizeof suites[0] };
 	static char names[NSUITES][64];
-	struct CMUnitTest tests[NSUITES + 3];
+	struct CMUnitTest tests[NSUITES + 5];
 	for (size_t i = 0; i < NSUITES; i++) {
 		snprintf(names[i], sizeof names[i], "%s: %s", suites[i].object->name,
 			 suites[i].name);
 		tests[i] = (struct CMUnitTest){names[i], run_suite, NULL, NULL,
 					       (void *)(uintptr_t)&suites[i]};
 	}
-	tests[NSUITES] = (struct CMUnitTest)cmocka_unit_test(flooding_client);
-	tests[NSUITES + 1] = (struct CMUnitTest)cmocka_unit_test(sparse_page_buffer);
-	tests[NSUITES + 2] = (struct CMUnitTest)cmocka_unit_test(nothing_leaked);
+	tests[NSUITES] = (struct CMUnitTest){"kit::store: batches", batches, NULL, NULL,
+					     (void *)(uintptr_t)&STORE};
+	tests[NSUITES + 1] = (struct CMUnitTest){"kit::tiered: batches", batches, NULL, NULL,
+						 (void *)(uintptr_t)&TIERED};
+	tests[NSUITES + 2] = (struct CMUnitTest)cmocka_unit_test(flooding_client);
+	tests[NSUITES + 3] = (struct CMUnitTest)cmocka_unit_test(sparse_page_buffer);
+	tests[NSUITES + 4] = (struct CMUnitTest)cmocka_unit_test(nothing_leaked);
 	return cmocka_run_group_tests_name("malformed messages", tests, setup, teardown);
 }

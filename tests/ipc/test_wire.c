@@ -4,13 +4,19 @@
  * stub sends and hands back a reply the test wrote byte by byte. So the
  * encodings docs/wire-format.md shows are checked here exactly, and every
  * way a reply can break the protocol is shown to the generated decoders.
+ * A batch, which only a socket makes, is checked over a real one.
  */
+#define _GNU_SOURCE
 #include "drv_transport.h"
 #include "edu_device.h"
 #include "kit_store.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -36,11 +42,7 @@ static int record_call(struct drv_client *c, uint16_t kind, uint64_t label, uint
 {
 	(void)reply_caps;
 	struct recorder *rec = (struct recorder *)c;
-	struct drv_header h = {label, c->next_request++, len, (uint16_t)ncaps, kind, 0};
-	for (unsigned i = 0; i < ncaps; i++)
-		if (caps[i].kind == DRV_CAP_PAGES)
-			h.status |= 1u << i;
-	drv_header_put(c->out, &h);
+	drv_client_put_header(c, kind, label, drv_client_new_request(c), len, caps, ncaps);
 	memcpy(rec->sent, c->out, DRV_HEADER_SIZE + len);
 	rec->sent_len = DRV_HEADER_SIZE + len;
 	rec->sent_caps = ncaps;
@@ -57,7 +59,7 @@ static int record_call(struct drv_client *c, uint16_t kind, uint64_t label, uint
 	return 0;
 }
 
-static int record_poll(struct drv_client *c, int timeout_ms)
+static int record_receive(struct drv_client *c, int timeout_ms)
 {
 	(void)c;
 	(void)timeout_ms;
@@ -75,8 +77,8 @@ static void record_disconnect(struct drv_client *c)
 	drv_client_release(c);
 }
 
-static const struct drv_client_ops record_ops = {record_call, record_poll, record_fd,
-						 record_disconnect};
+static const struct drv_client_ops record_ops = {record_call,	 NULL,	    NULL,
+						 record_receive, record_fd, record_disconnect};
 
 static int setup(void **state)
 {
@@ -261,6 +263,94 @@ static void unexpected_handles_are_closed(void **state)
 	close(p[1]);
 }
 
+/* docs/wire-format.md, "Batches": two calls of liveness started together
+ * go as one batch, over a real socket to a listener the test holds, and
+ * their replies, sent back in a batch the other way round, complete them
+ * in that order. */
+static void edu_batch_bytes(void **state)
+{
+	(void)state;
+	static const uint8_t batch[] = {
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* label 0 */
+		0x00, 0x00, 0x00, 0x00,                         /* request 0 */
+		0x40, 0x00, 0x00, 0x00,                         /* length 64 */
+		0x00, 0x00, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00, /* ncaps 0, kind: batch, status 0 */
+		0x02, 0x00, 0xa1, 0x7e, 0xc5, 0x81, 0x00, 0x00, /* liveness */
+		0x05, 0x00, 0x00, 0x00,                         /* request 5 */
+		0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, /* length 8, ncaps 0, call */
+		0x00, 0x00, 0x00, 0x00,                         /* no page buffers */
+		0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* v = 1 */
+		0x02, 0x00, 0xa1, 0x7e, 0xc5, 0x81, 0x00, 0x00, /* liveness */
+		0x06, 0x00, 0x00, 0x00,                         /* request 6 */
+		0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
+		0x00, 0x00, 0x00, 0x00,
+		0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* v = 2 */
+	};
+	char dir[] = "/tmp/drvgen-wire-XXXXXX", sub[64];
+	assert_non_null(mkdtemp(dir));
+	setenv("DRVGEN_RUN_DIR", dir, 1);
+	snprintf(sub, sizeof sub, "%s/%s", dir, EDU_DEVICE_NAME);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	snprintf(addr.sun_path, sizeof addr.sun_path, "%s/0", sub);
+	int l = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	assert_int_equal(bind(l, (struct sockaddr *)&addr, sizeof addr), 0);
+	assert_int_equal(listen(l, 1), 0);
+	struct edu_device_client *client;
+	assert_int_equal(edu_device_connect(0, &client), 0);
+	struct drv_client *c = (struct drv_client *)client;
+	int s = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+	assert_true(s >= 0);
+
+	struct {
+		struct drv_pending p;
+		uint64_t reply[1];
+	} calls[2];
+	memset(calls, 0, sizeof calls);
+	c->next_request = 5;
+	for (uint32_t v = 1; v <= 2; v++) {
+		uint8_t *p = drv_client_request(c);
+		memset(p, 0, 8);
+		drv_put32(p, v);
+		calls[v - 1].p.reply_room = calls[v - 1].reply;
+		calls[v - 1].p.reply_size = 8;
+		assert_int_equal(drv_client_start(c, EDU_DEVICE_LIVENESS_LABEL, 8, NULL, 0, 0,
+						  &calls[v - 1].p),
+				 0);
+	}
+	assert_int_equal(drv_client_flush(c), 0);
+	uint8_t got[sizeof batch + 8];
+	assert_int_equal(recv(s, got, sizeof got, 0), (ssize_t)sizeof batch);
+	assert_memory_equal(got, batch, sizeof batch);
+
+	/* the replies, 6 before 5: ~v each */
+	uint8_t replies[DRV_HEADER_SIZE + 2 * (DRV_HEADER_SIZE + 8)];
+	struct drv_header h = {0, 0, 2 * (DRV_HEADER_SIZE + 8), 0, DRV_KIND_BATCH, 0};
+	drv_header_put(replies, &h);
+	for (uint32_t i = 0; i < 2; i++) {
+		uint8_t *m = replies + DRV_HEADER_SIZE + i * (DRV_HEADER_SIZE + 8);
+		struct drv_header r = {EDU_DEVICE_LIVENESS_LABEL, 6 - i, 8, 0, DRV_KIND_REPLY, 0};
+		drv_header_put(m, &r);
+		drv_put64(m + DRV_HEADER_SIZE, (uint32_t)~(2 - i));
+	}
+	assert_int_equal(send(s, replies, sizeof replies, 0), (ssize_t)sizeof replies);
+	for (uint32_t i = 0; i < 2; i++) {
+		struct drv_pending *done;
+		assert_int_equal(drv_client_next(c, 5000, &done), 1);
+		assert_ptr_equal(done, &calls[1 - i].p);
+		assert_int_equal(done->error, 0);
+		assert_int_equal(done->reply.status, 0);
+		assert_int_equal(done->reply.len, 8);
+		assert_int_equal(drv_get32(done->reply.payload), ~(2 - i));
+	}
+	edu_device_disconnect(client);
+	close(s);
+	close(l);
+	unlink(addr.sun_path);
+	rmdir(sub);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +358,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(kit_put_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(distrusted_replies, setup, teardown),
 		cmocka_unit_test_setup_teardown(unexpected_handles_are_closed, setup, teardown),
+		cmocka_unit_test(edu_batch_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

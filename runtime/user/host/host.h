@@ -109,6 +109,7 @@ struct host {
 	bool force_uio;
 	const char *device_opt;
 	int instance; /* --instance, or DRV_ANY_INSTANCE until published */
+	struct drv_server_options limits; /* --max-*: 0 is the default */
 	bool pci;
 	char bdf[16];
 	char dev_dir[64]; /* /sys/bus/pci/devices/<bdf> */

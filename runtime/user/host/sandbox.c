@@ -42,12 +42,14 @@ static const int allowed_syscalls[] = {
 	SCMP_SYS(gettid),        SCMP_SYS(rt_sigreturn),   SCMP_SYS(rt_sigprocmask),
 	SCMP_SYS(restart_syscall), SCMP_SYS(exit),         SCMP_SYS(exit_group),
 	SCMP_SYS(timerfd_settime), SCMP_SYS(timerfd_gettime), SCMP_SYS(mlock),
-	SCMP_SYS(munlock),
+	SCMP_SYS(munlock),       SCMP_SYS(epoll_wait),     SCMP_SYS(epoll_pwait),
+	SCMP_SYS(epoll_ctl),
 };
 
-/* fcntl commands: the seals of a client's page buffer (drv_server.c), and
- * duplicating a handle for an in-process call. */
-static const int allowed_fcntl[] = {F_GET_SEALS, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL};
+/* fcntl commands: the seals of a client's page buffer (drv_server.c),
+ * duplicating a handle for an in-process call, and making a client's
+ * descriptor non-blocking before a handler uses it. */
+static const int allowed_fcntl[] = {F_GET_SEALS, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_SETFL};
 
 /* libseccomp's SCMP_Ax macros leave a field to the defaults, which -Wextra
  * rightly flags; these spell every field. */
