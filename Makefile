@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # drvgen - the one entry point.
 #
 #   make deps    install the Debian packages the project needs (as root)
@@ -172,6 +173,7 @@ test-cli: $(BUILD)/drvgen
 	sh tests/cli/test_cli.sh $(BUILD)/drvgen
 	sh tests/cli/test_regen.sh $(BUILD)/drvgen
 	sh tests/cli/test_make.sh $(BUILD)/drvgen
+	sh tests/cli/test_spdx.sh $(BUILD)/drvgen
 
 # The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer,
 # any report fatal.

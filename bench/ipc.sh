@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # ipc.sh BUILD - the cost of drvgen's userspace IPC (docs/ipc.md) against
 # what it could be, measured in one invocation, each figure the median of
 # RUNS (default 7) runs, the runs of every kind interleaved:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* emit_ipc_fuzz.c - <iface>_fuzz.c: a libFuzzer harness for an interface's
  * dispatch: any bytes in, an error reply or a well-formed one out, never a
  * crash.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* emit_ipc_header.c - <iface>.h: an interface's labels, its client API
  * (inherited methods forward to their owner's) and its server object, ops
  * and deferred replies (docs/ipc.md).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* emit_ipc_server.c - <iface>_server.c: the dispatch, which validates every
  * byte of a request before a handler sees it, the replies, deferred or not,
  * and the event emitters.

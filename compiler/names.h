@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* names.h - the naming pass: every C name generated code defines, made by
  * one table of rules (names.c) and recorded in the IR (name_ir.c).
  *

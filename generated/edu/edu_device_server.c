@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * edu_device_server.c - the server dispatch of edu::device: every message validated before a
  * handler sees it.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * dev_serial_client.c - the client stubs of dev::serial: encode, call, validate the reply.
  *

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * dev_serial_server.c - the server dispatch of dev::serial: every message validated before a
  * handler sees it.

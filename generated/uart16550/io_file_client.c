@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * io_file_client.c - the client stubs of io::file: encode, call, validate the reply.
  *

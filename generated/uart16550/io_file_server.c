@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * io_file_server.c - the server dispatch of io::file: every message validated before a handler
  * sees it.

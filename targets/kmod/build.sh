@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # build.sh SPECDIR GENDIR OUTDIR - builds a drvgen driver as the kernel
 # module OUTDIR/<driver>.ko (and OUTDIR/drvgen.ko, the runtime it needs,
 # when OUTDIR has none yet).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # targets/user/build.sh SPECDIR GENDIR OUTDIR
 #
 # Builds OUTDIR/<driver>-server, the driver as a statically linked userspace

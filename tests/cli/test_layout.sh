@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # test_layout.sh DRVGEN SYNTH_IDL [SPECS] - the generated C is clang-format
 # clean whatever the names: SPECS (default 20) random specs from
 # tools/synth_idl.c, names up to 60 characters, every file of each (its

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # test_regen.sh DRVGEN - output is deterministic and diffs stay local
 # (docs/regeneration.md):
 #  - the same specs give byte-identical files, equal to the committed

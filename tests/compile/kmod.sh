@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # kmod.sh OUTDIR - builds regs_kmod.c and the generated register
 # descriptions as a kernel module with Kbuild against the installed Linux
 # headers (those of the newest /boot/vmlinuz-*, or $KVER), with sparse when

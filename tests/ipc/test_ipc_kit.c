@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_ipc_kit.c - round trips through the generated stubs and dispatch of
  * the kit protocols (tests/golden/gen/ipc), once in-process and once over
  * real sockets to a server in another process: every call, every error

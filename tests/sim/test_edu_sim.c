@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_edu_sim.c - the generated edu accessors driving the edu model on the
  * simulated bus: values, the exact access sequences, interrupts and DMA. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_diag_corpus.c - every check has a bad input, and every diagnostic
  * code is tested and documented.
  *

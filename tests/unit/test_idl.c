@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_idl.c - the protocol language: the Helios protocols verbatim, the
  * extensions, doc comments, labels, sizes and the search path. */
 #include "harness.h"

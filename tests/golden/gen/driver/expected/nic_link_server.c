@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * nic_link_server.c - the server dispatch of nic::link: every message validated before a handler
  * sees it.

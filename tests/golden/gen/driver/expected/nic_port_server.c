@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * nic_port_server.c - the server dispatch of nic::port: every message validated before a handler
  * sees it.

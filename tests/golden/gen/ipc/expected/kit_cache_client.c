@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * kit_cache_client.c - the client stubs of kit::cache: encode, call, validate the reply.
  *

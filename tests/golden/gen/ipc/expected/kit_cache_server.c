@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * kit_cache_server.c - the server dispatch of kit::cache: every message validated before a handler
  * sees it.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * kit_stats_client.c - the client stubs of kit::stats: encode, call, validate the reply.
  *

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * kit_store_client.c - the client stubs of kit::store: encode, call, validate the reply.
  *

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * kit_store_server.c - the server dispatch of kit::store: every message validated before a handler
  * sees it.

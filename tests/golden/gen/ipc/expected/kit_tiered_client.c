@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * kit_tiered_client.c - the client stubs of kit::tiered: encode, call, validate the reply.
  *

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * kit_tiered_server.c - the server dispatch of kit::tiered: every message validated before a
  * handler sees it.
