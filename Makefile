@@ -247,6 +247,8 @@ test-generated: $(BUILD)/drvgen $(BUILD)/tools/names_table $(BUILD)/tools/synth_
 		clang-format --style=file:generated/.clang-format "$$f" | cmp -s - "$$f" \
 			|| { echo "not clang-format clean: $$f"; exit 1; }; n=$$((n + 1)); done; \
 		echo "generated: up to date and clang-format clean ($$n files)"
+	@twice=$$(awk -f tests/cli/twice.awk generated/*/*.c tests/golden/gen/*/expected/*.c); \
+		[ -z "$$twice" ] || { echo "$$twice"; exit 1; }
 	sh tests/cli/test_layout.sh $(BUILD)/drvgen $(BUILD)/tools/synth_idl
 
 # Generated code compiles everywhere it must, misuse does not compile, and

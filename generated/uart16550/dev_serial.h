@@ -167,7 +167,7 @@ struct dev_serial {
 	}
 /* clang-format on */
 
-/* Sets the handlers; false if one of them is NULL. */
+/* Sets the handlers; if one of them is NULL, returns false and the object refuses every call. */
 bool dev_serial_init(struct dev_serial *self, const struct dev_serial_ops *ops);
 /*
  * Validates the request in call, runs its handler and encodes the reply. Returns the reply's

@@ -32,8 +32,6 @@ static int drv_serve_get_baud(struct dev_serial *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->get_baud)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->get_baud(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -43,19 +41,6 @@ static int drv_serve_get_baud(struct dev_serial *self, struct drv_call *call)
 void dev_serial_get_baud_reply(struct drv_call *call, int status, uint32_t result)
 {
 	call->finish(call, (uint32_t)drv_complete_get_baud(call, status, result));
-}
-
-static int drv_complete_get_charlen(struct drv_call *call, int status, uint32_t result)
-{
-	uint8_t *drv_p = call->reply;
-
-	if (status)
-		return (int)drv_error_status(status, NULL);
-	memset(drv_p, 0, 8);
-	drv_put32(drv_p, result);
-	call->nreply_caps = 0;
-	call->reply_len = 8;
-	return 0;
 }
 
 static int drv_serve_get_charlen(struct dev_serial *self, struct drv_call *call)
@@ -69,17 +54,15 @@ static int drv_serve_get_charlen(struct dev_serial *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->get_charlen)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->get_charlen(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_get_charlen(call, drv_st, result);
+	return drv_complete_get_baud(call, drv_st, result);
 }
 
 void dev_serial_get_charlen_reply(struct drv_call *call, int status, uint32_t result)
 {
-	call->finish(call, (uint32_t)drv_complete_get_charlen(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_get_baud(call, status, result));
 }
 
 static int drv_complete_get_stopbits(struct drv_call *call, int status, enum dev_stop_bits result)
@@ -108,8 +91,6 @@ static int drv_serve_get_stopbits(struct dev_serial *self, struct drv_call *call
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->get_stopbits)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->get_stopbits(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -147,8 +128,6 @@ static int drv_serve_get_parity(struct dev_serial *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->get_parity)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->get_parity(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -184,8 +163,6 @@ static int drv_serve_set_baud(struct dev_serial *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	hz = drv_get32(drv_p);
-	if (!self->ops->set_baud)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->set_baud(self, call, hz);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -195,15 +172,6 @@ static int drv_serve_set_baud(struct dev_serial *self, struct drv_call *call)
 void dev_serial_set_baud_reply(struct drv_call *call, int status)
 {
 	call->finish(call, (uint32_t)drv_complete_set_baud(call, status));
-}
-
-static int drv_complete_set_charlen(struct drv_call *call, int status)
-{
-	if (status)
-		return (int)drv_error_status(status, NULL);
-	call->nreply_caps = 0;
-	call->reply_len = 0;
-	return 0;
 }
 
 static int drv_serve_set_charlen(struct dev_serial *self, struct drv_call *call)
@@ -221,26 +189,15 @@ static int drv_serve_set_charlen(struct dev_serial *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	bits = drv_get32(drv_p);
-	if (!self->ops->set_charlen)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->set_charlen(self, call, bits);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_set_charlen(call, drv_st);
+	return drv_complete_set_baud(call, drv_st);
 }
 
 void dev_serial_set_charlen_reply(struct drv_call *call, int status)
 {
-	call->finish(call, (uint32_t)drv_complete_set_charlen(call, status));
-}
-
-static int drv_complete_set_stopbits(struct drv_call *call, int status)
-{
-	if (status)
-		return (int)drv_error_status(status, NULL);
-	call->nreply_caps = 0;
-	call->reply_len = 0;
-	return 0;
+	call->finish(call, (uint32_t)drv_complete_set_baud(call, status));
 }
 
 static int drv_serve_set_stopbits(struct dev_serial *self, struct drv_call *call)
@@ -260,26 +217,15 @@ static int drv_serve_set_stopbits(struct dev_serial *self, struct drv_call *call
 	if (!dev_stop_bits_valid(drv_get32(drv_p)))
 		return DRV_STATUS_MALFORMED;
 	bits = (enum dev_stop_bits)drv_get32(drv_p);
-	if (!self->ops->set_stopbits)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->set_stopbits(self, call, bits);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_set_stopbits(call, drv_st);
+	return drv_complete_set_baud(call, drv_st);
 }
 
 void dev_serial_set_stopbits_reply(struct drv_call *call, int status)
 {
-	call->finish(call, (uint32_t)drv_complete_set_stopbits(call, status));
-}
-
-static int drv_complete_set_parity(struct drv_call *call, int status)
-{
-	if (status)
-		return (int)drv_error_status(status, NULL);
-	call->nreply_caps = 0;
-	call->reply_len = 0;
-	return 0;
+	call->finish(call, (uint32_t)drv_complete_set_baud(call, status));
 }
 
 static int drv_serve_set_parity(struct dev_serial *self, struct drv_call *call)
@@ -299,17 +245,15 @@ static int drv_serve_set_parity(struct dev_serial *self, struct drv_call *call)
 	if (!dev_parity_valid(drv_get32(drv_p)))
 		return DRV_STATUS_MALFORMED;
 	parity = (enum dev_parity)drv_get32(drv_p);
-	if (!self->ops->set_parity)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->set_parity(self, call, parity);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_set_parity(call, drv_st);
+	return drv_complete_set_baud(call, drv_st);
 }
 
 void dev_serial_set_parity_reply(struct drv_call *call, int status)
 {
-	call->finish(call, (uint32_t)drv_complete_set_parity(call, status));
+	call->finish(call, (uint32_t)drv_complete_set_baud(call, status));
 }
 
 bool dev_serial_init(struct dev_serial *self, const struct dev_serial_ops *ops)
@@ -317,7 +261,6 @@ bool dev_serial_init(struct dev_serial *self, const struct dev_serial_ops *ops)
 	bool ok = true;
 
 	ok &= io_file_init(&self->io_file, &ops->io_file);
-	self->ops = ops;
 	ok &= ops->get_baud != NULL;
 	ok &= ops->get_charlen != NULL;
 	ok &= ops->get_stopbits != NULL;
@@ -326,6 +269,7 @@ bool dev_serial_init(struct dev_serial *self, const struct dev_serial_ops *ops)
 	ok &= ops->set_charlen != NULL;
 	ok &= ops->set_stopbits != NULL;
 	ok &= ops->set_parity != NULL;
+	self->ops = ok ? ops : NULL;
 	return ok;
 }
 
@@ -335,7 +279,7 @@ int dev_serial_dispatch(void *self, struct drv_call *call)
 	int drv_st;
 
 	if (!drv_self->ops)
-		return DRV_STATUS_INTERNAL; /* never given its handlers */
+		return DRV_STATUS_INTERNAL; /* no handlers: init refused them */
 	switch (call->label) {
 	case DEV_SERIAL_GET_BAUD_LABEL:
 		return drv_serve_get_baud(drv_self, call);

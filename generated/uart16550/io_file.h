@@ -102,7 +102,7 @@ struct io_file {
 	}
 /* clang-format on */
 
-/* Sets the handlers; false if one of them is NULL. */
+/* Sets the handlers; if one of them is NULL, returns false and the object refuses every call. */
 bool io_file_init(struct io_file *self, const struct io_file_ops *ops);
 /*
  * Validates the request in call, runs its handler and encodes the reply. Returns the reply's

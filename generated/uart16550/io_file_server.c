@@ -39,8 +39,6 @@ static int drv_serve_read(struct io_file *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	buf = drv_get64(drv_p);
 	amt = drv_get64(drv_p + 8);
-	if (!self->ops->read)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->read(self, call, &call->caps[0].pages, buf, amt, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -50,19 +48,6 @@ static int drv_serve_read(struct io_file *self, struct drv_call *call)
 void io_file_read_reply(struct drv_call *call, int status, uint64_t result)
 {
 	call->finish(call, (uint32_t)drv_complete_read(call, status, result));
-}
-
-static int drv_complete_write(struct drv_call *call, int status, uint64_t result)
-{
-	uint8_t *drv_p = call->reply;
-
-	if (status)
-		return (int)drv_error_status(status, NULL);
-	memset(drv_p, 0, 8);
-	drv_put64(drv_p, result);
-	call->nreply_caps = 0;
-	call->reply_len = 8;
-	return 0;
 }
 
 static int drv_serve_write(struct io_file *self, struct drv_call *call)
@@ -83,30 +68,15 @@ static int drv_serve_write(struct io_file *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	buf = drv_get64(drv_p);
 	amt = drv_get64(drv_p + 8);
-	if (!self->ops->write)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->write(self, call, &call->caps[0].pages, buf, amt, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_write(call, drv_st, result);
+	return drv_complete_read(call, drv_st, result);
 }
 
 void io_file_write_reply(struct drv_call *call, int status, uint64_t result)
 {
-	call->finish(call, (uint32_t)drv_complete_write(call, status, result));
-}
-
-static int drv_complete_seek(struct drv_call *call, int status, uint64_t result)
-{
-	uint8_t *drv_p = call->reply;
-
-	if (status)
-		return (int)drv_error_status(status, NULL);
-	memset(drv_p, 0, 8);
-	drv_put64(drv_p, result);
-	call->nreply_caps = 0;
-	call->reply_len = 8;
-	return 0;
+	call->finish(call, (uint32_t)drv_complete_read(call, status, result));
 }
 
 static int drv_serve_seek(struct io_file *self, struct drv_call *call)
@@ -129,28 +99,26 @@ static int drv_serve_seek(struct io_file *self, struct drv_call *call)
 	if (!io_whence_valid(drv_get32(drv_p + 8)))
 		return DRV_STATUS_MALFORMED;
 	w = (enum io_whence)drv_get32(drv_p + 8);
-	if (!self->ops->seek)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->seek(self, call, offs, w, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_seek(call, drv_st, result);
+	return drv_complete_read(call, drv_st, result);
 }
 
 void io_file_seek_reply(struct drv_call *call, int status, uint64_t result)
 {
-	call->finish(call, (uint32_t)drv_complete_seek(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_read(call, status, result));
 }
 
 bool io_file_init(struct io_file *self, const struct io_file_ops *ops)
 {
 	bool ok = true;
 
-	self->ops = ops;
-	self->object = NULL;
 	ok &= ops->read != NULL;
 	ok &= ops->write != NULL;
 	ok &= ops->seek != NULL;
+	self->ops = ok ? ops : NULL;
+	self->object = NULL;
 	return ok;
 }
 
@@ -159,7 +127,7 @@ int io_file_dispatch(void *self, struct drv_call *call)
 	struct io_file *drv_self = (struct io_file *)self;
 
 	if (!drv_self->ops)
-		return DRV_STATUS_INTERNAL; /* never given its handlers */
+		return DRV_STATUS_INTERNAL; /* no handlers: init refused them */
 	switch (call->label) {
 	case IO_FILE_READ_LABEL:
 		return drv_serve_read(drv_self, call);

@@ -242,7 +242,7 @@ struct kit_cache {
 	}
 /* clang-format on */
 
-/* Sets the handlers; false if one of them is NULL. */
+/* Sets the handlers; if one of them is NULL, returns false and the object refuses every call. */
 bool kit_cache_init(struct kit_cache *self, const struct kit_cache_ops *ops);
 /*
  * Validates the request in call, runs its handler and encodes the reply. Returns the reply's

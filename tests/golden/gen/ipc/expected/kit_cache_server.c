@@ -32,8 +32,6 @@ static int drv_serve_flush(struct kit_cache *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->flush)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->flush(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -63,8 +61,8 @@ bool kit_cache_init(struct kit_cache *self, const struct kit_cache_ops *ops)
 	bool ok = true;
 
 	ok &= kit_store_init(&self->kit_store, &ops->kit_store);
-	self->ops = ops;
 	ok &= ops->flush != NULL;
+	self->ops = ok ? ops : NULL;
 	return ok;
 }
 
@@ -74,7 +72,7 @@ int kit_cache_dispatch(void *self, struct drv_call *call)
 	int drv_st;
 
 	if (!drv_self->ops)
-		return DRV_STATUS_INTERNAL; /* never given its handlers */
+		return DRV_STATUS_INTERNAL; /* no handlers: init refused them */
 	switch (call->label) {
 	case KIT_CACHE_FLUSH_LABEL:
 		return drv_serve_flush(drv_self, call);

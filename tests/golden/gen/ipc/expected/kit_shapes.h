@@ -271,7 +271,7 @@ struct kit_shapes {
 	}
 /* clang-format on */
 
-/* Sets the handlers; false if one of them is NULL. */
+/* Sets the handlers; if one of them is NULL, returns false and the object refuses every call. */
 bool kit_shapes_init(struct kit_shapes *self, const struct kit_shapes_ops *ops);
 /*
  * Validates the request in call, runs its handler and encodes the reply. Returns the reply's

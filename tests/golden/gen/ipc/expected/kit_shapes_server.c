@@ -27,8 +27,6 @@ static int drv_serve_nothing_a(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->nothing_a)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->nothing_a(self, call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -38,15 +36,6 @@ static int drv_serve_nothing_a(struct kit_shapes *self, struct drv_call *call)
 void kit_shapes_nothing_a_reply(struct drv_call *call, int status)
 {
 	call->finish(call, (uint32_t)drv_complete_nothing_a(call, status));
-}
-
-static int drv_complete_nothing_b(struct drv_call *call, int status)
-{
-	if (status)
-		return (int)drv_error_status(status, NULL);
-	call->nreply_caps = 0;
-	call->reply_len = 0;
-	return 0;
 }
 
 static int drv_serve_nothing_b(struct kit_shapes *self, struct drv_call *call)
@@ -59,17 +48,15 @@ static int drv_serve_nothing_b(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->nothing_b)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->nothing_b(self, call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_nothing_b(call, drv_st);
+	return drv_complete_nothing_a(call, drv_st);
 }
 
 void kit_shapes_nothing_b_reply(struct drv_call *call, int status)
 {
-	call->finish(call, (uint32_t)drv_complete_nothing_b(call, status));
+	call->finish(call, (uint32_t)drv_complete_nothing_a(call, status));
 }
 
 static int drv_complete_number_a(struct drv_call *call, int status, uint32_t result)
@@ -96,8 +83,6 @@ static int drv_serve_number_a(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->number_a)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->number_a(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -107,19 +92,6 @@ static int drv_serve_number_a(struct kit_shapes *self, struct drv_call *call)
 void kit_shapes_number_a_reply(struct drv_call *call, int status, uint32_t result)
 {
 	call->finish(call, (uint32_t)drv_complete_number_a(call, status, result));
-}
-
-static int drv_complete_number_b(struct drv_call *call, int status, uint32_t result)
-{
-	uint8_t *drv_p = call->reply;
-
-	if (status)
-		return (int)drv_error_status(status, NULL);
-	memset(drv_p, 0, 8);
-	drv_put32(drv_p, result);
-	call->nreply_caps = 0;
-	call->reply_len = 8;
-	return 0;
 }
 
 static int drv_serve_number_b(struct kit_shapes *self, struct drv_call *call)
@@ -133,17 +105,15 @@ static int drv_serve_number_b(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->number_b)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->number_b(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_number_b(call, drv_st, result);
+	return drv_complete_number_a(call, drv_st, result);
 }
 
 void kit_shapes_number_b_reply(struct drv_call *call, int status, uint32_t result)
 {
-	call->finish(call, (uint32_t)drv_complete_number_b(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_number_a(call, status, result));
 }
 
 static int drv_complete_truth_a(struct drv_call *call, int status, bool result)
@@ -170,8 +140,6 @@ static int drv_serve_truth_a(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->truth_a)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->truth_a(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -181,19 +149,6 @@ static int drv_serve_truth_a(struct kit_shapes *self, struct drv_call *call)
 void kit_shapes_truth_a_reply(struct drv_call *call, int status, bool result)
 {
 	call->finish(call, (uint32_t)drv_complete_truth_a(call, status, result));
-}
-
-static int drv_complete_truth_b(struct drv_call *call, int status, bool result)
-{
-	uint8_t *drv_p = call->reply;
-
-	if (status)
-		return (int)drv_error_status(status, kit_failure_valid);
-	memset(drv_p, 0, 8);
-	drv_put8(drv_p, result ? 1 : 0);
-	call->nreply_caps = 0;
-	call->reply_len = 8;
-	return 0;
 }
 
 static int drv_serve_truth_b(struct kit_shapes *self, struct drv_call *call)
@@ -207,17 +162,15 @@ static int drv_serve_truth_b(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->truth_b)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->truth_b(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_truth_b(call, drv_st, result);
+	return drv_complete_truth_a(call, drv_st, result);
 }
 
 void kit_shapes_truth_b_reply(struct drv_call *call, int status, bool result)
 {
-	call->finish(call, (uint32_t)drv_complete_truth_b(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_truth_a(call, status, result));
 }
 
 static int drv_complete_level_a(struct drv_call *call, int status, enum kit_level result)
@@ -246,8 +199,6 @@ static int drv_serve_level_a(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->level_a)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->level_a(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -257,21 +208,6 @@ static int drv_serve_level_a(struct kit_shapes *self, struct drv_call *call)
 void kit_shapes_level_a_reply(struct drv_call *call, int status, enum kit_level result)
 {
 	call->finish(call, (uint32_t)drv_complete_level_a(call, status, result));
-}
-
-static int drv_complete_level_b(struct drv_call *call, int status, enum kit_level result)
-{
-	uint8_t *drv_p = call->reply;
-
-	if (status)
-		return (int)drv_error_status(status, NULL);
-	if (!kit_level_valid((uint64_t)result))
-		return DRV_STATUS_INTERNAL;
-	memset(drv_p, 0, 8);
-	drv_put16(drv_p, (uint16_t)result);
-	call->nreply_caps = 0;
-	call->reply_len = 8;
-	return 0;
 }
 
 static int drv_serve_level_b(struct kit_shapes *self, struct drv_call *call)
@@ -285,17 +221,15 @@ static int drv_serve_level_b(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->level_b)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->level_b(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_level_b(call, drv_st, result);
+	return drv_complete_level_a(call, drv_st, result);
 }
 
 void kit_shapes_level_b_reply(struct drv_call *call, int status, enum kit_level result)
 {
-	call->finish(call, (uint32_t)drv_complete_level_b(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_level_a(call, status, result));
 }
 
 static int drv_complete_wide_a(struct drv_call *call, int status, uint64_t result)
@@ -324,8 +258,6 @@ static int drv_serve_wide_a(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->wide_a)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->wide_a(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -335,21 +267,6 @@ static int drv_serve_wide_a(struct kit_shapes *self, struct drv_call *call)
 void kit_shapes_wide_a_reply(struct drv_call *call, int status, uint64_t result)
 {
 	call->finish(call, (uint32_t)drv_complete_wide_a(call, status, result));
-}
-
-static int drv_complete_wide_b(struct drv_call *call, int status, uint64_t result)
-{
-	uint8_t *drv_p = call->reply;
-
-	if (status)
-		return (int)drv_error_status(status, NULL);
-	if (!kit_big_valid((uint64_t)result))
-		return DRV_STATUS_INTERNAL;
-	memset(drv_p, 0, 8);
-	drv_put64(drv_p, result);
-	call->nreply_caps = 0;
-	call->reply_len = 8;
-	return 0;
 }
 
 static int drv_serve_wide_b(struct kit_shapes *self, struct drv_call *call)
@@ -363,17 +280,15 @@ static int drv_serve_wide_b(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->wide_b)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->wide_b(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_wide_b(call, drv_st, result);
+	return drv_complete_wide_a(call, drv_st, result);
 }
 
 void kit_shapes_wide_b_reply(struct drv_call *call, int status, uint64_t result)
 {
-	call->finish(call, (uint32_t)drv_complete_wide_b(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_wide_a(call, status, result));
 }
 
 static int drv_complete_flags_a(struct drv_call *call, int status, kit_flags result)
@@ -402,8 +317,6 @@ static int drv_serve_flags_a(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->flags_a)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->flags_a(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -413,21 +326,6 @@ static int drv_serve_flags_a(struct kit_shapes *self, struct drv_call *call)
 void kit_shapes_flags_a_reply(struct drv_call *call, int status, kit_flags result)
 {
 	call->finish(call, (uint32_t)drv_complete_flags_a(call, status, result));
-}
-
-static int drv_complete_flags_b(struct drv_call *call, int status, kit_flags result)
-{
-	uint8_t *drv_p = call->reply;
-
-	if (status)
-		return (int)drv_error_status(status, NULL);
-	if (!kit_flags_valid((uint64_t)result))
-		return DRV_STATUS_INTERNAL;
-	memset(drv_p, 0, 8);
-	drv_put16(drv_p, result);
-	call->nreply_caps = 0;
-	call->reply_len = 8;
-	return 0;
 }
 
 static int drv_serve_flags_b(struct kit_shapes *self, struct drv_call *call)
@@ -441,17 +339,15 @@ static int drv_serve_flags_b(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->flags_b)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->flags_b(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_flags_b(call, drv_st, result);
+	return drv_complete_flags_a(call, drv_st, result);
 }
 
 void kit_shapes_flags_b_reply(struct drv_call *call, int status, kit_flags result)
 {
-	call->finish(call, (uint32_t)drv_complete_flags_b(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_flags_a(call, status, result));
 }
 
 static int drv_complete_record_a(struct drv_call *call, int status, const struct kit_record *result)
@@ -479,8 +375,6 @@ static int drv_serve_record_a(struct kit_shapes *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
-	if (!self->ops->record_a)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->record_a(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -490,19 +384,6 @@ static int drv_serve_record_a(struct kit_shapes *self, struct drv_call *call)
 void kit_shapes_record_a_reply(struct drv_call *call, int status, const struct kit_record *result)
 {
 	call->finish(call, (uint32_t)drv_complete_record_a(call, status, result));
-}
-
-static int drv_complete_record_b(struct drv_call *call, int status, const struct kit_record *result)
-{
-	uint8_t *drv_p = call->reply;
-
-	if (status)
-		return (int)drv_error_status(status, kit_failure_valid);
-	memset(drv_p, 0, 32);
-	kit_record_put(drv_p, result);
-	call->nreply_caps = 0;
-	call->reply_len = 32;
-	return 0;
 }
 
 static int drv_serve_record_b(struct kit_shapes *self, struct drv_call *call)
@@ -517,17 +398,15 @@ static int drv_serve_record_b(struct kit_shapes *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
-	if (!self->ops->record_b)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->record_b(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_record_b(call, drv_st, &result);
+	return drv_complete_record_a(call, drv_st, &result);
 }
 
 void kit_shapes_record_b_reply(struct drv_call *call, int status, const struct kit_record *result)
 {
-	call->finish(call, (uint32_t)drv_complete_record_b(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_record_a(call, status, result));
 }
 
 static int drv_complete_grid_a(struct drv_call *call, int status, uint16_t result[2][3])
@@ -558,8 +437,6 @@ static int drv_serve_grid_a(struct kit_shapes *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
-	if (!self->ops->grid_a)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->grid_a(self, call, result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -569,22 +446,6 @@ static int drv_serve_grid_a(struct kit_shapes *self, struct drv_call *call)
 void kit_shapes_grid_a_reply(struct drv_call *call, int status, uint16_t result[2][3])
 {
 	call->finish(call, (uint32_t)drv_complete_grid_a(call, status, result));
-}
-
-static int drv_complete_grid_b(struct drv_call *call, int status, uint16_t result[2][3])
-{
-	uint8_t *drv_p = call->reply;
-	uint32_t drv_i0, drv_i1;
-
-	if (status)
-		return (int)drv_error_status(status, NULL);
-	memset(drv_p, 0, 16);
-	for (drv_i0 = 0; drv_i0 < 2; drv_i0++)
-		for (drv_i1 = 0; drv_i1 < 3; drv_i1++)
-			drv_put16(drv_p + drv_i0 * 6 + drv_i1 * 2, result[drv_i0][drv_i1]);
-	call->nreply_caps = 0;
-	call->reply_len = 16;
-	return 0;
 }
 
 static int drv_serve_grid_b(struct kit_shapes *self, struct drv_call *call)
@@ -599,17 +460,15 @@ static int drv_serve_grid_b(struct kit_shapes *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
-	if (!self->ops->grid_b)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->grid_b(self, call, result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_grid_b(call, drv_st, result);
+	return drv_complete_grid_a(call, drv_st, result);
 }
 
 void kit_shapes_grid_b_reply(struct drv_call *call, int status, uint16_t result[2][3])
 {
-	call->finish(call, (uint32_t)drv_complete_grid_b(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_grid_a(call, status, result));
 }
 
 static int drv_complete_packet_a(
@@ -649,8 +508,6 @@ static int drv_serve_packet_a(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->packet_a)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->packet_a(self, call, result, &result_len);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -666,31 +523,6 @@ void kit_shapes_packet_a_reply(
 	call->finish(call, (uint32_t)drv_complete_packet_a(call, status, result, result_len));
 }
 
-static int drv_complete_packet_b(
-	struct drv_call *call,
-	int status,
-	const uint8_t *result,
-	uint32_t result_len)
-{
-	uint8_t *drv_p = call->reply;
-	uint32_t drv_at, drv_end;
-
-	if (status)
-		return (int)drv_error_status(status, kit_failure_valid);
-	memset(drv_p, 0, 8);
-	drv_at = 8;
-	if (result_len > 1518)
-		return DRV_STATUS_INTERNAL;
-	drv_put32(drv_p, result_len);
-	drv_copy(drv_p + drv_at, result, result_len);
-	drv_end = drv_at + result_len;
-	drv_at = drv_align8(drv_end);
-	memset(drv_p + drv_end, 0, drv_at - drv_end);
-	call->nreply_caps = 0;
-	call->reply_len = drv_at;
-	return 0;
-}
-
 static int drv_serve_packet_b(struct kit_shapes *self, struct drv_call *call)
 {
 	uint8_t *result = call->reply + 8;
@@ -703,12 +535,10 @@ static int drv_serve_packet_b(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->packet_b)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->packet_b(self, call, result, &result_len);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_packet_b(call, drv_st, result, result_len);
+	return drv_complete_packet_a(call, drv_st, result, result_len);
 }
 
 void kit_shapes_packet_b_reply(
@@ -717,7 +547,7 @@ void kit_shapes_packet_b_reply(
 	const uint8_t *result,
 	uint32_t result_len)
 {
-	call->finish(call, (uint32_t)drv_complete_packet_b(call, status, result, result_len));
+	call->finish(call, (uint32_t)drv_complete_packet_a(call, status, result, result_len));
 }
 
 static int drv_complete_text_a(struct drv_call *call, int status, const char *result)
@@ -754,8 +584,6 @@ static int drv_serve_text_a(struct kit_shapes *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	result[0] = '\0';
-	if (!self->ops->text_a)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->text_a(self, call, result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -765,28 +593,6 @@ static int drv_serve_text_a(struct kit_shapes *self, struct drv_call *call)
 void kit_shapes_text_a_reply(struct drv_call *call, int status, const char *result)
 {
 	call->finish(call, (uint32_t)drv_complete_text_a(call, status, result));
-}
-
-static int drv_complete_text_b(struct drv_call *call, int status, const char *result)
-{
-	uint8_t *drv_p = call->reply;
-	uint32_t drv_at, drv_end, drv_n;
-
-	if (status)
-		return (int)drv_error_status(status, NULL);
-	memset(drv_p, 0, 8);
-	drv_at = 8;
-	drv_n = drv_strnlen(result, 17);
-	if (drv_n > 16 || !drv_utf8((const uint8_t *)result, drv_n))
-		return DRV_STATUS_INTERNAL;
-	drv_put32(drv_p, drv_n);
-	drv_copy(drv_p + drv_at, result, drv_n);
-	drv_end = drv_at + drv_n;
-	drv_at = drv_align8(drv_end + 1);
-	memset(drv_p + drv_end, 0, drv_at - drv_end);
-	call->nreply_caps = 0;
-	call->reply_len = drv_at;
-	return 0;
 }
 
 static int drv_serve_text_b(struct kit_shapes *self, struct drv_call *call)
@@ -801,17 +607,15 @@ static int drv_serve_text_b(struct kit_shapes *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	result[0] = '\0';
-	if (!self->ops->text_b)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->text_b(self, call, result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_text_b(call, drv_st, result);
+	return drv_complete_text_a(call, drv_st, result);
 }
 
 void kit_shapes_text_b_reply(struct drv_call *call, int status, const char *result)
 {
-	call->finish(call, (uint32_t)drv_complete_text_b(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_text_a(call, status, result));
 }
 
 static int drv_complete_octets_a(
@@ -855,8 +659,6 @@ static int drv_serve_octets_a(struct kit_shapes *self, struct drv_call *call)
 	if ((call->scratch_cap - drv_s) / sizeof(uint8_t) < 8)
 		return DRV_STATUS_INTERNAL;
 	result = (uint8_t *)(void *)(call->scratch + drv_s);
-	if (!self->ops->octets_a)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->octets_a(self, call, result, &result_count);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -870,31 +672,6 @@ void kit_shapes_octets_a_reply(
 	uint32_t result_count)
 {
 	call->finish(call, (uint32_t)drv_complete_octets_a(call, status, result, result_count));
-}
-
-static int drv_complete_octets_b(
-	struct drv_call *call,
-	int status,
-	const uint8_t *result,
-	uint32_t result_count)
-{
-	uint8_t *drv_p = call->reply;
-	uint32_t drv_at, drv_end;
-
-	if (status)
-		return (int)drv_error_status(status, NULL);
-	memset(drv_p, 0, 8);
-	drv_at = 8;
-	if (result_count > 8)
-		return DRV_STATUS_INTERNAL;
-	drv_put32(drv_p, result_count);
-	drv_copy(drv_p + drv_at, result, result_count);
-	drv_end = drv_at + result_count;
-	drv_at = drv_align8(drv_end);
-	memset(drv_p + drv_end, 0, drv_at - drv_end);
-	call->nreply_caps = 0;
-	call->reply_len = drv_at;
-	return 0;
 }
 
 static int drv_serve_octets_b(struct kit_shapes *self, struct drv_call *call)
@@ -913,12 +690,10 @@ static int drv_serve_octets_b(struct kit_shapes *self, struct drv_call *call)
 	if ((call->scratch_cap - drv_s) / sizeof(uint8_t) < 8)
 		return DRV_STATUS_INTERNAL;
 	result = (uint8_t *)(void *)(call->scratch + drv_s);
-	if (!self->ops->octets_b)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->octets_b(self, call, result, &result_count);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_octets_b(call, drv_st, result, result_count);
+	return drv_complete_octets_a(call, drv_st, result, result_count);
 }
 
 void kit_shapes_octets_b_reply(
@@ -927,7 +702,7 @@ void kit_shapes_octets_b_reply(
 	const uint8_t *result,
 	uint32_t result_count)
 {
-	call->finish(call, (uint32_t)drv_complete_octets_b(call, status, result, result_count));
+	call->finish(call, (uint32_t)drv_complete_octets_a(call, status, result, result_count));
 }
 
 static int drv_complete_points_a(
@@ -972,8 +747,6 @@ static int drv_serve_points_a(struct kit_shapes *self, struct drv_call *call)
 	if ((call->scratch_cap - drv_s) / sizeof(struct kit_point) < 4)
 		return DRV_STATUS_INTERNAL;
 	result = (struct kit_point *)(void *)(call->scratch + drv_s);
-	if (!self->ops->points_a)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->points_a(self, call, result, &result_count);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -987,32 +760,6 @@ void kit_shapes_points_a_reply(
 	uint32_t result_count)
 {
 	call->finish(call, (uint32_t)drv_complete_points_a(call, status, result, result_count));
-}
-
-static int drv_complete_points_b(
-	struct drv_call *call,
-	int status,
-	const struct kit_point *result,
-	uint32_t result_count)
-{
-	uint8_t *drv_p = call->reply;
-	uint32_t drv_at, drv_end, drv_k;
-
-	if (status)
-		return (int)drv_error_status(status, NULL);
-	memset(drv_p, 0, 8);
-	drv_at = 8;
-	if (result_count > 4)
-		return DRV_STATUS_INTERNAL;
-	drv_put32(drv_p, result_count);
-	for (drv_k = 0; drv_k < result_count; drv_k++)
-		kit_point_put(drv_p + drv_at + drv_k * 8, &result[drv_k]);
-	drv_end = drv_at + result_count * 8;
-	drv_at = drv_align8(drv_end);
-	memset(drv_p + drv_end, 0, drv_at - drv_end);
-	call->nreply_caps = 0;
-	call->reply_len = drv_at;
-	return 0;
 }
 
 static int drv_serve_points_b(struct kit_shapes *self, struct drv_call *call)
@@ -1031,12 +778,10 @@ static int drv_serve_points_b(struct kit_shapes *self, struct drv_call *call)
 	if ((call->scratch_cap - drv_s) / sizeof(struct kit_point) < 4)
 		return DRV_STATUS_INTERNAL;
 	result = (struct kit_point *)(void *)(call->scratch + drv_s);
-	if (!self->ops->points_b)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->points_b(self, call, result, &result_count);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_points_b(call, drv_st, result, result_count);
+	return drv_complete_points_a(call, drv_st, result, result_count);
 }
 
 void kit_shapes_points_b_reply(
@@ -1045,7 +790,7 @@ void kit_shapes_points_b_reply(
 	const struct kit_point *result,
 	uint32_t result_count)
 {
-	call->finish(call, (uint32_t)drv_complete_points_b(call, status, result, result_count));
+	call->finish(call, (uint32_t)drv_complete_points_a(call, status, result, result_count));
 }
 
 static int drv_complete_handle_a(struct drv_call *call, int status, int fd)
@@ -1072,8 +817,6 @@ static int drv_serve_handle_a(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->handle_a)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->handle_a(self, call, &fd);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -1114,8 +857,6 @@ static int drv_serve_handle_b(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->handle_b)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->handle_b(self, call, &result, &fd);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -1131,8 +872,6 @@ bool kit_shapes_init(struct kit_shapes *self, const struct kit_shapes_ops *ops)
 {
 	bool ok = true;
 
-	self->ops = ops;
-	self->object = NULL;
 	ok &= ops->nothing_a != NULL;
 	ok &= ops->nothing_b != NULL;
 	ok &= ops->number_a != NULL;
@@ -1159,6 +898,8 @@ bool kit_shapes_init(struct kit_shapes *self, const struct kit_shapes_ops *ops)
 	ok &= ops->points_b != NULL;
 	ok &= ops->handle_a != NULL;
 	ok &= ops->handle_b != NULL;
+	self->ops = ok ? ops : NULL;
+	self->object = NULL;
 	return ok;
 }
 
@@ -1167,7 +908,7 @@ int kit_shapes_dispatch(void *self, struct drv_call *call)
 	struct kit_shapes *drv_self = (struct kit_shapes *)self;
 
 	if (!drv_self->ops)
-		return DRV_STATUS_INTERNAL; /* never given its handlers */
+		return DRV_STATUS_INTERNAL; /* no handlers: init refused them */
 	switch (call->label) {
 	case KIT_SHAPES_NOTHING_A_LABEL:
 		return drv_serve_nothing_a(drv_self, call);

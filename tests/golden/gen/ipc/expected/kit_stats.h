@@ -60,7 +60,7 @@ struct kit_stats {
 	}
 /* clang-format on */
 
-/* Sets the handlers; false if one of them is NULL. */
+/* Sets the handlers; if one of them is NULL, returns false and the object refuses every call. */
 bool kit_stats_init(struct kit_stats *self, const struct kit_stats_ops *ops);
 /*
  * Validates the request in call, runs its handler and encodes the reply. Returns the reply's

@@ -32,8 +32,6 @@ static int drv_serve_count(struct kit_stats *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->count)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->count(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -49,9 +47,9 @@ bool kit_stats_init(struct kit_stats *self, const struct kit_stats_ops *ops)
 {
 	bool ok = true;
 
-	self->ops = ops;
-	self->object = NULL;
 	ok &= ops->count != NULL;
+	self->ops = ok ? ops : NULL;
+	self->object = NULL;
 	return ok;
 }
 
@@ -60,7 +58,7 @@ int kit_stats_dispatch(void *self, struct drv_call *call)
 	struct kit_stats *drv_self = (struct kit_stats *)self;
 
 	if (!drv_self->ops)
-		return DRV_STATUS_INTERNAL; /* never given its handlers */
+		return DRV_STATUS_INTERNAL; /* no handlers: init refused them */
 	switch (call->label) {
 	case KIT_STATS_COUNT_LABEL:
 		return drv_serve_count(drv_self, call);

@@ -254,7 +254,7 @@ struct kit_store {
 	}
 /* clang-format on */
 
-/* Sets the handlers; false if one of them is NULL. */
+/* Sets the handlers; if one of them is NULL, returns false and the object refuses every call. */
 bool kit_store_init(struct kit_store *self, const struct kit_store_ops *ops);
 /*
  * Validates the request in call, runs its handler and encodes the reply. Returns the reply's

@@ -37,8 +37,6 @@ static int drv_serve_add(struct kit_store *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	a = drv_get32(drv_p);
 	b = drv_get32(drv_p + 4);
-	if (!self->ops->add)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->add(self, call, a, b, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -89,8 +87,6 @@ static int drv_serve_scale(struct kit_store *self, struct drv_call *call)
 	if (!kit_flags_valid(drv_get16(drv_p + 10)))
 		return DRV_STATUS_MALFORMED;
 	f = drv_get16(drv_p + 10);
-	if (!self->ops->scale)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->scale(self, call, v, l, f, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -136,8 +132,6 @@ static int drv_serve_move(struct kit_store *self, struct drv_call *call)
 	if (!kit_point_get(drv_p + 28, &by))
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
-	if (!self->ops->move)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->move(self, call, &r, &by, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -245,8 +239,6 @@ static int drv_serve_put(struct kit_store *self, struct drv_call *call)
 	drv_at = drv_align8(drv_end);
 	if (drv_at != call->len)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->put)
-		return DRV_STATUS_INTERNAL;
 	/* clang-format off */
 	drv_st = self->ops->put(
 		self,
@@ -327,8 +319,6 @@ static int drv_serve_get(struct kit_store *self, struct drv_call *call)
 	drv_at = drv_align8(drv_end + 1);
 	if (drv_at != call->len)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->get)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->get(self, call, key, result, &result_len);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -383,8 +373,6 @@ static int drv_serve_name(struct kit_store *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	id = drv_get32(drv_p);
 	result[0] = '\0';
-	if (!self->ops->name)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->name(self, call, id, result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -443,8 +431,6 @@ static int drv_serve_list(struct kit_store *self, struct drv_call *call)
 	if ((call->scratch_cap - drv_s) / sizeof(struct kit_record) < 3)
 		return DRV_STATUS_INTERNAL;
 	result = (struct kit_record *)(void *)(call->scratch + drv_s);
-	if (!self->ops->list)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->list(self, call, from, result, &result_count);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -488,8 +474,6 @@ static int drv_serve_matrix(struct kit_store *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
-	if (!self->ops->matrix)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->matrix(self, call, result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -532,8 +516,6 @@ static int drv_serve_wide(struct kit_store *self, struct drv_call *call)
 	if (!kit_big_valid(drv_get64(drv_p)))
 		return DRV_STATUS_MALFORMED;
 	b = drv_get64(drv_p);
-	if (!self->ops->wide)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->wide(self, call, b, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -571,8 +553,6 @@ static int drv_serve_share(struct kit_store *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 1, 8))
 		return DRV_STATUS_MALFORMED;
 	note = drv_get8(drv_p);
-	if (!self->ops->share)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->share(self, call, call->caps[0].fd, note);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -633,8 +613,6 @@ static int drv_serve_open(struct kit_store *self, struct drv_call *call)
 	drv_at = drv_align8(drv_end + 1);
 	if (drv_at != call->len)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->open)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->open(self, call, path, &result, &fd);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -677,8 +655,6 @@ static int drv_serve_sum(struct kit_store *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	len = drv_get32(drv_p);
-	if (!self->ops->sum)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->sum(self, call, &call->caps[0].pages, len, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -704,8 +680,6 @@ static int drv_serve_poke(struct kit_store *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	n = drv_get32(drv_p);
-	if (!self->ops->poke)
-		return DRV_STATUS_INTERNAL;
 	self->ops->poke(self, call, n);
 	return 0;
 }
@@ -739,8 +713,6 @@ static int drv_serve_note(struct kit_store *self, struct drv_call *call)
 	drv_at = drv_align8(drv_end + 1);
 	if (drv_at != call->len)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->note)
-		return DRV_STATUS_INTERNAL;
 	self->ops->note(self, call, text);
 	return 0;
 }
@@ -777,15 +749,6 @@ int kit_store_emit_tick(struct kit_store *self)
 	return drv_event_send(drv_obj, KIT_STORE_TICK_LABEL, 0);
 }
 
-static int drv_complete_delete(struct drv_call *call, int status)
-{
-	if (status)
-		return (int)drv_error_status(status, NULL);
-	call->nreply_caps = 0;
-	call->reply_len = 0;
-	return 0;
-}
-
 static int drv_serve_delete(struct kit_store *self, struct drv_call *call)
 {
 	const uint8_t *drv_p = call->msg;
@@ -801,25 +764,21 @@ static int drv_serve_delete(struct kit_store *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	id = drv_get32(drv_p);
-	if (!self->ops->delete_)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->delete_(self, call, id);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_delete(call, drv_st);
+	return drv_complete_share(call, drv_st);
 }
 
 void kit_store_delete_reply(struct drv_call *call, int status)
 {
-	call->finish(call, (uint32_t)drv_complete_delete(call, status));
+	call->finish(call, (uint32_t)drv_complete_share(call, status));
 }
 
 bool kit_store_init(struct kit_store *self, const struct kit_store_ops *ops)
 {
 	bool ok = true;
 
-	self->ops = ops;
-	self->object = NULL;
 	ok &= ops->add != NULL;
 	ok &= ops->scale != NULL;
 	ok &= ops->move != NULL;
@@ -835,6 +794,8 @@ bool kit_store_init(struct kit_store *self, const struct kit_store_ops *ops)
 	ok &= ops->poke != NULL;
 	ok &= ops->note != NULL;
 	ok &= ops->delete_ != NULL;
+	self->ops = ok ? ops : NULL;
+	self->object = NULL;
 	return ok;
 }
 
@@ -843,7 +804,7 @@ int kit_store_dispatch(void *self, struct drv_call *call)
 	struct kit_store *drv_self = (struct kit_store *)self;
 
 	if (!drv_self->ops)
-		return DRV_STATUS_INTERNAL; /* never given its handlers */
+		return DRV_STATUS_INTERNAL; /* no handlers: init refused them */
 	switch (call->label) {
 	case KIT_STORE_ADD_LABEL:
 		return drv_serve_add(drv_self, call);

@@ -267,7 +267,7 @@ struct kit_tiered {
 	}
 /* clang-format on */
 
-/* Sets the handlers; false if one of them is NULL. */
+/* Sets the handlers; if one of them is NULL, returns false and the object refuses every call. */
 bool kit_tiered_init(struct kit_tiered *self, const struct kit_tiered_ops *ops);
 /*
  * Validates the request in call, runs its handler and encodes the reply. Returns the reply's

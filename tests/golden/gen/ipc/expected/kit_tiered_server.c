@@ -32,8 +32,6 @@ static int drv_serve_tier(struct kit_tiered *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->tier)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->tier(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -51,8 +49,8 @@ bool kit_tiered_init(struct kit_tiered *self, const struct kit_tiered_ops *ops)
 
 	ok &= kit_cache_init(&self->kit_cache, &ops->kit_cache);
 	ok &= kit_stats_init(&self->kit_stats, &ops->kit_stats);
-	self->ops = ops;
 	ok &= ops->tier != NULL;
+	self->ops = ok ? ops : NULL;
 	return ok;
 }
 
@@ -62,7 +60,7 @@ int kit_tiered_dispatch(void *self, struct drv_call *call)
 	int drv_st;
 
 	if (!drv_self->ops)
-		return DRV_STATUS_INTERNAL; /* never given its handlers */
+		return DRV_STATUS_INTERNAL; /* no handlers: init refused them */
 	switch (call->label) {
 	case KIT_TIERED_TIER_LABEL:
 		return drv_serve_tier(drv_self, call);
