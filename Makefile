@@ -21,6 +21,8 @@ WARN    := -std=c11 -Wall -Wextra -Werror -pedantic
 CPPFLAGS_ALL := -D_XOPEN_SOURCE=700 -Icompiler -Iruntime/common -I$(GEN) $(CPPFLAGS)
 LIBS    := -lyaml -ljansson
 
+include runtime/sources.mk
+
 COMPILER_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
 COMPILER_OBJ := $(patsubst compiler/%.c,$(BUILD)/compiler/%.o,$(COMPILER_SRC)) \
 		$(GEN)/idl.tab.o $(GEN)/idl.lex.o $(GEN)/std_library.o
@@ -104,8 +106,7 @@ $(BUILD)/sim/test_edu_sim: tests/sim/test_edu_sim.c tests/models/edu_model.c run
 # specs/edu/edu.c itself, through its generated glue, on the edu model, served
 # to in-process clients by the userspace runtime.
 $(BUILD)/sim/test_edu_driver: tests/sim/test_edu_driver.c tests/models/edu_model.c \
-		runtime/sim/drv_sim.c runtime/user/drv_server.c runtime/user/drv_client.c \
-		runtime/user/drv_socket.c runtime/user/drv_ioctl.c generated/edu/edu_regs_desc.c \
+		runtime/sim/drv_sim.c $(RUNTIME_IPC_SRC) generated/edu/edu_regs_desc.c \
 		generated/edu/edu_driver.c generated/edu/edu_device_client.c \
 		generated/edu/edu_device_server.c specs/edu/edu.c \
 		$(wildcard generated/edu/*.h) $(SIM_HEADERS) | $(BUILD)/sim
@@ -128,9 +129,8 @@ $(BUILD)/sim:
 	mkdir -p $@
 
 # IPC: generated stubs and dispatch over the userspace runtime, in-process
-# and over sockets between processes.
-RUNTIME_USER := runtime/user/drv_client.c runtime/user/drv_server.c runtime/user/drv_socket.c \
-	runtime/user/drv_ioctl.c
+# and over sockets between processes. RUNTIME_IPC_SRC: what a server links.
+RUNTIME_IPC_SRC := $(RUNTIME_CLIENT_SRC) $(RUNTIME_SERVER_SRC)
 RUNTIME_USER_H := $(wildcard runtime/common/*.h runtime/user/*.h)
 KIT := tests/golden/gen/ipc/expected
 IPC_TESTS := $(BUILD)/ipc/test_ipc_kit $(BUILD)/ipc/test_ipc_malformed $(BUILD)/ipc/test_ipc_std \
@@ -139,20 +139,19 @@ STD_IPC := $(wildcard generated/uart16550/io_file_*.c generated/uart16550/dev_se
 	generated/edu/edu_device_*.c)
 
 $(BUILD)/ipc/test_ipc_%: tests/ipc/test_ipc_%.c tests/ipc/kit_impl.c tests/ipc/kit_impl.h \
-		$(wildcard $(KIT)/*) $(RUNTIME_USER) $(RUNTIME_USER_H) | $(BUILD)/ipc
+		$(wildcard $(KIT)/*) $(RUNTIME_IPC_SRC) $(RUNTIME_USER_H) | $(BUILD)/ipc
 	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Iruntime/common -Iruntime/user -I$(KIT) -Itests/ipc \
 		-o $@ $(filter-out %_fuzz.c,$(filter %.c,$^)) -lcmocka -lpthread
 
 # io::file, dev::serial and edu::device, as the specs generate them
 $(BUILD)/ipc/test_ipc_std: tests/ipc/test_ipc_std.c tests/ipc/serial_fake.c tests/ipc/edu_fake.c \
 		$(filter-out %_fuzz.c,$(STD_IPC)) $(wildcard tests/ipc/*_fake.h generated/*/*.h) \
-		$(RUNTIME_USER) $(RUNTIME_USER_H) | $(BUILD)/ipc
+		$(RUNTIME_IPC_SRC) $(RUNTIME_USER_H) | $(BUILD)/ipc
 	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Iruntime/common -Iruntime/user -Igenerated/uart16550 \
 		-Igenerated/edu -Itests/ipc -o $@ $(filter %.c,$^) -lcmocka -lpthread
 
 $(BUILD)/ipc/test_wire: tests/ipc/test_wire.c $(KIT)/kit_store_client.c \
-		generated/edu/edu_device_client.c runtime/user/drv_client.c runtime/user/drv_socket.c \
-		runtime/user/drv_ioctl.c \
+		generated/edu/edu_device_client.c $(RUNTIME_CLIENT_SRC) \
 		$(wildcard $(KIT)/*.h generated/edu/*.h) $(RUNTIME_USER_H) | $(BUILD)/ipc
 	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Iruntime/common -Iruntime/user -I$(KIT) -Igenerated/edu \
 		-o $@ $(filter %.c,$^) -lcmocka
@@ -311,7 +310,7 @@ ipc_fuzz_dir = $(word 2,$(subst :, ,$(filter $(1):%,$(IPC_FUZZ))))
 
 .SECONDEXPANSION:
 build/fuzz/ipc_%: $$(call ipc_fuzz_dir,$$*)/$$*_fuzz.c $$(wildcard $$(call ipc_fuzz_dir,$$*)/*_server.c) \
-		$(RUNTIME_USER) $(RUNTIME_USER_H) | $(BUILD)/fuzz
+		$(RUNTIME_IPC_SRC) $(RUNTIME_USER_H) | $(BUILD)/fuzz
 	clang $(FUZZ_FLAGS) -Iruntime/common -Iruntime/user -I$(call ipc_fuzz_dir,$*) -o $@ \
 		$(filter %.c,$^)
 

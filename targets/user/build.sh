@@ -10,8 +10,10 @@
 #   GENDIR/<driver>_main.c     names the driver (exactly one *_main.c)
 #   GENDIR/<driver>_driver.c   the driver description
 #   SPECDIR/<driver>.c         the author's code
-#   runtime/user/{drv_host,drv_server,drv_client,drv_socket}.c (+ drv_ioctl.c),
-#                              runtime/user/host/*.c (VFIO, UIO, DMA, timers, sandbox)
+#   the userspace runtime      RUNTIME_HOST_SRC, RUNTIME_SERVER_SRC and
+#                              RUNTIME_CLIENT_SRC of runtime/sources.mk: the
+#                              host (VFIO, UIO, DMA, timers, sandbox), the
+#                              dispatch loop and the transports
 #   GENDIR/*_server.c, *_regs_desc.c: put in an archive, so the linker takes
 #                              the provided interfaces' dispatch and their
 #                              ancestors' (whatever is referenced) and no more
@@ -62,14 +64,18 @@ cc() {  # cc SRC OBJ
     "$CC" $WARN $CFLAGS $INC -c -o "$2" "$1"
 }
 
+# runtime_src PART...: the files runtime/sources.mk lists as RUNTIME_<PART>_SRC
+runtime_src() {
+    for part; do
+        sed -n "s|^RUNTIME_${part}_SRC := ||p" "$ROOT/runtime/sources.mk"
+    done | tr ' ' '\n' | sed "s|^|$ROOT/|"
+}
+
 OBJS=
 n=0
+# shellcheck disable=SC2046  # the runtime's paths are meant to split and glob
 for src in "$GENDIR/${DRIVER}_main.c" "$GENDIR/${DRIVER}_driver.c" "$SPECDIR/$DRIVER.c" \
-           "$ROOT"/runtime/user/drv_host.c "$ROOT"/runtime/user/host/*.c \
-           "$ROOT"/runtime/user/drv_server.c \
-           "$ROOT"/runtime/user/drv_client.c "$ROOT"/runtime/user/drv_socket.c \
-           "$ROOT"/runtime/user/drv_ioctl.c; do
-    [ -f "$src" ] || continue       # drv_ioctl.c is optional
+           $(runtime_src HOST SERVER CLIENT); do
     n=$((n + 1))
     o=$OBJ/$n-$(basename "$src" .c).o
     cc "$src" "$o"
