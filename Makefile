@@ -110,7 +110,9 @@ deps:
 # per program. record_deps FLAGS writes $@.d, the headers those sources
 # include, found source by source (one -MMD over several sources keeps the
 # last one's only), so the program is rebuilt when one of them changes.
-record_deps = @$(CC) $(1) -MM -MP $(filter %.c,$^) | sed 's|^[^ :]*\.o:|$@:|' >$@.d
+# The sources themselves are left out: the rule names them, and a .d
+# naming one since removed would stop the build.
+record_deps = @$(CC) $(1) -MM -MP $(filter %.c,$^) | sed 's|^[^ :]*\.o: *[^ ]*\.c|$@:|' >$@.d
 define test_program
 	$(CC) $(WARN) $(CFLAGS) $(TEST_PP) $(LDFLAGS) -o $@ $(filter %.c,$^) $(TEST_LIBS)
 	$(call record_deps,$(TEST_PP))
@@ -166,7 +168,7 @@ IPC_TESTS := $(BUILD)/ipc/test_ipc_kit $(BUILD)/ipc/test_ipc_malformed $(BUILD)/
 	$(BUILD)/ipc/test_wire
 IPC_INCLUDES := -Iruntime/common -Iruntime/user
 $(IPC_TESTS): TEST_LIBS := -lcmocka -lpthread
-STD_IPC := $(wildcard generated/uart16550/io_file_*.c generated/uart16550/dev_serial_*.c \
+STD_IPC := $(wildcard generated/pcserial/io_file_*.c generated/pcserial/dev_serial_*.c \
 	generated/edu/edu_device_*.c)
 
 $(BUILD)/ipc/test_ipc_%: TEST_PP := $(IPC_INCLUDES) -I$(KIT) -Itests/ipc
@@ -175,7 +177,7 @@ $(BUILD)/ipc/test_ipc_%: tests/ipc/test_ipc_%.c tests/ipc/kit_impl.c \
 	$(test_program)
 
 # io::file, dev::serial and edu::device, as the specs generate them
-$(BUILD)/ipc/test_ipc_std: TEST_PP := $(IPC_INCLUDES) -Igenerated/uart16550 -Igenerated/edu \
+$(BUILD)/ipc/test_ipc_std: TEST_PP := $(IPC_INCLUDES) -Igenerated/pcserial -Igenerated/edu \
 	-Itests/ipc
 $(BUILD)/ipc/test_ipc_std: tests/ipc/test_ipc_std.c tests/ipc/serial_fake.c tests/ipc/edu_fake.c \
 		$(filter-out %_fuzz.c,$(STD_IPC)) $(RUNTIME_IPC_SRC) | $(BUILD)/ipc
@@ -283,7 +285,7 @@ test-generated: $(BUILD)/drvgen $(BUILD)/tools/names_table $(BUILD)/tools/synth_
 		$(BUILD)/drvgen gen --check -o tests/golden/gen/$$c/expected tests/golden/gen/$$c || stale=1; \
 	done; \
 	[ $$stale = 0 ] || { echo "generated output is stale (diffs above): run 'make generate'"; exit 1; }
-	@set -e; n=0; for f in generated/*/* tests/golden/gen/*/expected/*; do \
+	@set -e; n=0; for f in generated/*/*.[ch] tests/golden/gen/*/expected/*.[ch]; do \
 		clang-format --style=file:generated/.clang-format "$$f" | cmp -s - "$$f" \
 			|| { echo "not clang-format clean: $$f"; exit 1; }; n=$$((n + 1)); done; \
 		echo "generated: up to date and clang-format clean ($$n files)"
@@ -346,7 +348,7 @@ endef
 
 # The server dispatch drvgen generates, one harness per protocol (a child's
 # covers its parents' dispatch too): raw messages in, never a crash.
-IPC_FUZZ := kit_tiered:$(KIT) kit_shapes:$(KIT) dev_serial:generated/uart16550 edu_device:generated/edu
+IPC_FUZZ := kit_tiered:$(KIT) kit_shapes:$(KIT) dev_serial:generated/pcserial edu_device:generated/edu
 ipc_fuzz_dir = $(word 2,$(subst :, ,$(filter $(1):%,$(IPC_FUZZ))))
 
 .SECONDEXPANSION:

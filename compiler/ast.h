@@ -93,7 +93,10 @@ struct manifest_cap_ast {
 	struct lstr name;
 	struct srcpos pos;
 	struct lnum bar, base, offset, size, pages, line, address_bits;
-	struct lnum irq_kind;
+	struct lnum irq_kind, vector, fallback; /* fallback: an irq kind */
+	struct lnum capability;                 /* config */
+	struct lnum streaming, mappings, segments;
+	struct lnum interval; /* timer: nanoseconds */
 	struct lstr block;
 	const char *doc;
 };
@@ -106,6 +109,7 @@ struct manifest_ast {
 	VEC(struct manifest_match_ast) matches;
 	lstr_list provides;
 	lstr_list services;
+	lstr_list libraries; /* folders, relative to the manifest's */
 	VEC(struct manifest_cap_ast) caps;
 };
 

@@ -26,6 +26,10 @@ struct names {
 	struct checker *c;
 	struct strmap claimed;	/* space and C name -> owner */
 	struct strmap reported; /* owner pairs already reported */
+	/* A driver's own names, beside the claimed ones: each driver is its
+	 * own translation unit (and module or program), so two drivers may
+	 * both name their dev::serial handler table dev_serial_ops. */
+	struct strmap *scope;
 };
 
 static struct owner *owner(struct names *n, struct srcpos pos, const char *fmt, const char *a,
@@ -57,7 +61,9 @@ static void claim(struct names *n, const struct owner *o, enum c_space space, co
 		return;
 	}
 	const char *key = arena_printf(n->c->arena, "%d %s", (int)space, name);
-	const struct owner *prev = strmap_put(&n->claimed, key, (void *)o);
+	const struct owner *prev = n->scope ? strmap_get(&n->claimed, key) : NULL;
+	if (!prev)
+		prev = strmap_put(n->scope ? n->scope : &n->claimed, key, (void *)o);
 	if (!prev || same_declaration(prev, o))
 		return;
 	const char *pair = arena_printf(n->c->arena, "%p %p", (const void *)prev, (const void *)o);
@@ -186,11 +192,15 @@ void check_idl_names(struct checker *c)
 	/* a driver's header includes its protocols' */
 	for (size_t i = 0; i < c->ir->drivers.len; i++) {
 		const struct ir_driver *d = c->ir->drivers.items[i];
+		struct strmap scope;
+		strmap_init(&scope, c->arena);
+		n.scope = &scope;
 		claim_all(&n, owner(&n, d->pos, "driver %s", d->name, NULL), &d->c);
 		for (size_t k = 0; k < d->served.len; k++)
 			claim_all(&n,
 				  owner(&n, d->pos, "the handlers of %s in driver %s",
 					d->served.items[k].iface->name, d->name),
 				  &d->served.items[k].c);
+		n.scope = NULL;
 	}
 }

@@ -39,6 +39,12 @@ static bool is_semver(const char *s)
 	return *s == 0;
 }
 
+static const char *irq_kind_name(enum ir_irq_kind kind)
+{
+	static const char *const names[] = {"intx", "msi", "line", "msix"};
+	return names[kind];
+}
+
 static void check_range(struct checker *c, const struct lnum *n, uint64_t max, const char *what)
 {
 	if (n->set && n->v > max)
@@ -157,17 +163,20 @@ static void bind_block(struct checker *c, struct ir_driver *drv, struct ir_capab
 	const struct ir_block *b = find_block(c, &ca->block);
 	if (!b)
 		return;
-	static const char *const space_names[] = {"mmio", "io"};
 	if (b->space != space) {
 		DIAG_REPORT(c, ca->block.pos, E0303,
-			    "block '%s' is in %s space but '%s' is an %s capability", b->name,
-			    space_names[b->space], cap->name, space_names[space]);
+			    "block '%s' is in %s space, but '%s' is %s capability", b->name,
+			    space_names[b->space], cap->name,
+			    space == SPACE_MMIO ? "an mmio" : space == SPACE_IO ? "an ioport" : "a config");
 		DIAG_NOTE(c, b->pos, "block '%s' declared here", b->name);
 		return;
 	}
 	cap->block = b;
-	if (!drv->device)
-		drv->device = b->device;
+	bool known = false;
+	for (size_t i = 0; i < drv->devices.len; i++)
+		known |= drv->devices.items[i] == b->device;
+	if (!known)
+		vec_push(c->arena, &drv->devices, b->device);
 }
 
 /* Ranges are [base, base + len); all arithmetic is arranged not to wrap, so
@@ -218,35 +227,92 @@ static bool check_mmio(struct checker *c, struct ir_driver *drv, struct ir_capab
 	return true;
 }
 
-/* Ports [base, base + size) of the 64 KiB port space. */
+/* Ports: [base, base + size) of the 64 KiB port space, or [offset, offset
+ * + size) of an I/O BAR, wherever the firmware put it. The size defaults to
+ * the block's extent. */
 static bool check_ioport(struct checker *c, struct ir_driver *drv, struct ir_capability *cap,
 			 const struct manifest_cap_ast *ca)
 {
-	bool range_ok = true;
+	if (ca->base.set == ca->bar.set || (ca->offset.set && !ca->bar.set)) {
+		DIAG_REPORT(c, ca->pos, E0315,
+			    "ioport '%s' needs either 'base' (a fixed range, as an ISA device has) or "
+			    "'bar' (a range of a PCI I/O BAR, with an optional 'offset')",
+			    cap->name);
+		return false;
+	}
+	cap->in_bar = ca->bar.set;
 	cap->base = ca->base.v;
-	cap->size = ca->size.v;
-	if (ca->size.set && cap->size == 0)
-		DIAG_REPORT(c, ca->size.pos, E0310, "capability '%s' has size 0", cap->name);
-	else if ((range_ok = !range_ends_past(cap->base, cap->size, 0x10000)) == false)
-		DIAG_REPORT(c, ca->base.pos, E0313,
-			    "ports 0x%llx..+0x%llx go past 0xffff, the end of port space",
-			    (unsigned long long)cap->base, (unsigned long long)cap->size);
+	cap->offset = ca->offset.v;
+	if (ca->bar.set && ca->bar.v > 5)
+		DIAG_REPORT(c, ca->bar.pos, E0312, "BAR %llu does not exist; PCI has BARs 0 to 5",
+			    (unsigned long long)ca->bar.v);
+	cap->bar = (unsigned)(ca->bar.v & 7);
 	bind_block(c, drv, cap, ca, SPACE_IO);
+	cap->size = ca->size.set ? ca->size.v : cap->block ? block_span(cap->block) : 0;
+	uint64_t first = cap->in_bar ? cap->offset : cap->base;
+	if (!ca->size.set && !ca->block.s) {
+		DIAG_REPORT(c, ca->pos, E0310, "ioport capability '%s' needs a 'block' or a 'size'",
+			    cap->name);
+		return false;
+	} else if (cap->size == 0) {
+		DIAG_REPORT(c, ca->size.pos, E0310, "capability '%s' has size 0", cap->name);
+		return false;
+	} else if (range_ends_past(first, cap->size, 0x10000)) {
+		DIAG_REPORT(c, cap->in_bar ? ca->offset.pos : ca->base.pos, E0313,
+			    "ports 0x%llx..+0x%llx go past 0xffff, the end of port space",
+			    (unsigned long long)first, (unsigned long long)cap->size);
+		return false;
+	}
 	if (cap->block && block_span(cap->block) > cap->size)
 		DIAG_REPORT(c, ca->size.pos, E0305,
 			    "block '%s' (0x%llx ports) does not fit '%s' (0x%llx ports)",
 			    cap->block->name, (unsigned long long)block_span(cap->block), cap->name,
 			    (unsigned long long)cap->size);
-	return range_ok;
+	return true;
 }
 
-/* A PCI interrupt (INTx, MSI) or an ISA line. */
+/* A block of configuration space: at a fixed offset (the header at 0), or
+ * at a capability the runtime finds by id when it acquires the device. */
+static bool check_config(struct checker *c, struct ir_driver *drv, struct ir_capability *cap,
+			 const struct manifest_cap_ast *ca)
+{
+	bind_block(c, drv, cap, ca, SPACE_CONFIG);
+	if (!cap->block)
+		return false;
+	cap->size = block_span(cap->block);
+	cap->offset = ca->offset.v;
+	cap->capability = (unsigned)(ca->capability.v & 0xff);
+	if (ca->offset.set && ca->capability.set) {
+		DIAG_REPORT(c, ca->capability.pos, E0317,
+			    "config '%s' is at a fixed 'offset' or at a 'capability', not both",
+			    cap->name);
+		return false;
+	}
+	if (ca->capability.set && (ca->capability.v == 0 || ca->capability.v > 0xff)) {
+		DIAG_REPORT(c, ca->capability.pos, E0317,
+			    "PCI capability id %llu is not 1 to 255", (unsigned long long)ca->capability.v);
+		return false;
+	}
+	/* a capability is past the 64-byte header, at most at 0xfc */
+	uint64_t first = ca->capability.set ? 0x40 : cap->offset;
+	if (range_ends_past(first, cap->size, 0x1000)) {
+		DIAG_REPORT(c, ca->offset.set ? ca->offset.pos : ca->block.pos, E0317,
+			    "block '%s' (0x%llx bytes at 0x%llx) goes past 0x1000, the end of a PCI "
+			    "function's configuration space",
+			    cap->block->name, (unsigned long long)cap->size, (unsigned long long)first);
+		return false;
+	}
+	return !ca->capability.set;
+}
+
+/* A PCI interrupt (INTx, an MSI or MSI-X vector) or an ISA line. */
 static void check_irq(struct checker *c, struct ir_capability *cap,
 		      const struct manifest_cap_ast *ca)
 {
 	cap->irq_kind = ca->irq_kind.set ? (enum ir_irq_kind)ca->irq_kind.v
 			: ca->line.set	 ? IRQ_LINE
 					 : IRQ_INTX;
+	bool message = cap->irq_kind == IRQ_MSI || cap->irq_kind == IRQ_MSIX;
 	if (cap->irq_kind == IRQ_LINE && !ca->line.set)
 		DIAG_REPORT(c, ca->pos, E0309, "irq '%s' of kind 'line' needs a 'line'", cap->name);
 	else if (cap->irq_kind != IRQ_LINE && ca->line.set)
@@ -256,24 +322,61 @@ static void check_irq(struct checker *c, struct ir_capability *cap,
 	else if (ca->line.set && ca->line.v > 15)
 		DIAG_REPORT(c, ca->line.pos, E0309, "ISA interrupt line %llu is not 0 to 15",
 			    (unsigned long long)ca->line.v);
+	else if (ca->vector.set && !message)
+		DIAG_REPORT(c, ca->vector.pos, E0309,
+			    "irq '%s' has no vectors; 'vector' is for kinds msi and msix", cap->name);
+	else if (ca->vector.set && ca->vector.v > (cap->irq_kind == IRQ_MSI ? 31u : 2047u))
+		DIAG_REPORT(c, ca->vector.pos, E0309, "%s vector %llu is not 0 to %u",
+			    cap->irq_kind == IRQ_MSI ? "MSI" : "MSI-X",
+			    (unsigned long long)ca->vector.v, cap->irq_kind == IRQ_MSI ? 31 : 2047);
+	else if (ca->fallback.set && (!message || ca->fallback.v != IRQ_INTX))
+		DIAG_REPORT(c, ca->fallback.pos, E0309,
+			    "irq '%s' may fall back only from msi or msix, and only to intx",
+			    cap->name);
 	cap->line = (unsigned)(ca->line.v & 0xff);
+	cap->vector = (unsigned)(ca->vector.v & 0x7ff);
+	cap->intx_fallback = ca->fallback.set;
 }
 
-/* Memory the device reaches by DMA: pages or bytes, below 2^address_bits. */
+/* Memory the device reaches by DMA, below 2^address_bits: a buffer of the
+ * driver's own (pages or bytes), or the right to map clients' buffers
+ * (streaming: so many at once, each in so many segments). */
 static void check_dma(struct checker *c, struct ir_capability *cap,
 		      const struct manifest_cap_ast *ca)
 {
-	if (ca->pages.set == ca->size.set)
+	cap->streaming = ca->streaming.set && ca->streaming.v;
+	if (cap->streaming) {
+		if (ca->pages.set || ca->size.set)
+			DIAG_REPORT(c, ca->pages.set ? ca->pages.pos : ca->size.pos, E0319,
+				    "dma '%s' maps clients' buffers: it has no 'pages' or 'size' of its "
+				    "own",
+				    cap->name);
+		else if (ca->mappings.set && (ca->mappings.v == 0 || ca->mappings.v > 4096))
+			DIAG_REPORT(c, ca->mappings.pos, E0319,
+				    "dma '%s' of %llu mappings at once; give 1 to 4096", cap->name,
+				    (unsigned long long)ca->mappings.v);
+		else if (ca->segments.set && (ca->segments.v == 0 || ca->segments.v > 65536))
+			DIAG_REPORT(c, ca->segments.pos, E0319,
+				    "dma '%s' of %llu segments a mapping; give 1 to 65536", cap->name,
+				    (unsigned long long)ca->segments.v);
+		cap->mappings = ca->mappings.set ? (unsigned)(ca->mappings.v & 0xffff) : 32;
+		cap->segments = ca->segments.set ? (unsigned)(ca->segments.v & 0x1ffff) : 64;
+	} else if (ca->mappings.set || ca->segments.set) {
+		DIAG_REPORT(c, ca->mappings.set ? ca->mappings.pos : ca->segments.pos, E0319,
+			    "'mappings' and 'segments' are for a streaming dma capability "
+			    "(streaming: true)");
+	} else if (ca->pages.set == ca->size.set) {
 		DIAG_REPORT(c, ca->pos, E0310, "dma '%s' needs one of 'pages' or 'size'",
 			    cap->name);
-	else if (ca->pages.set && (ca->pages.v == 0 || ca->pages.v > (1u << 20)))
+	} else if (ca->pages.set && (ca->pages.v == 0 || ca->pages.v > (1u << 20))) {
 		DIAG_REPORT(c, ca->pages.pos, E0310,
 			    "dma '%s' of %llu pages; give 1 to 1048576 pages", cap->name,
 			    (unsigned long long)ca->pages.v);
-	else if (ca->size.set && (ca->size.v == 0 || ca->size.v > (1ull << 32)))
+	} else if (ca->size.set && (ca->size.v == 0 || ca->size.v > (1ull << 32))) {
 		DIAG_REPORT(c, ca->size.pos, E0310, "dma '%s' of %llu bytes; give 1 byte to 4 GiB",
 			    cap->name, (unsigned long long)ca->size.v);
-	cap->size = ca->pages.set ? ca->pages.v * PAGE_SIZE : ca->size.v;
+	}
+	cap->size = cap->streaming ? 0 : ca->pages.set ? ca->pages.v * PAGE_SIZE : ca->size.v;
 	/* Linux's default DMA mask: a device that says nothing reaches 4 GiB. */
 	cap->address_bits = ca->address_bits.set ? (unsigned)ca->address_bits.v : 32;
 	if (ca->address_bits.set && (ca->address_bits.v < 16 || ca->address_bits.v > 64))
@@ -282,18 +385,35 @@ static void check_dma(struct checker *c, struct ir_capability *cap,
 			    (unsigned long long)ca->address_bits.v);
 }
 
+/* A timer the driver arms; its interval, if given, is a constant for it. */
+static void check_timer(struct checker *c, struct ir_capability *cap,
+			const struct manifest_cap_ast *ca)
+{
+	if (ca->interval.set && ca->interval.v == 0)
+		DIAG_REPORT(c, ca->interval.pos, E0318, "timer '%s' has an interval of 0",
+			    cap->name);
+	cap->interval_ns = ca->interval.v;
+}
+
 /* Two capabilities of a kind that claim the same thing: a name, bytes of a
  * BAR, ports, an ISA line, or the one INTx line of a PCI function. */
 static void check_overlap(struct checker *c, const struct ir_capability *cap,
 			  const struct ir_capability *o, const struct manifest_cap_ast *ca)
 {
+	bool message = cap->irq_kind == IRQ_MSI || cap->irq_kind == IRQ_MSIX;
 	bool meet = o->kind == cap->kind &&
 		    ((cap->kind == CAPABILITY_MMIO && o->bar == cap->bar &&
 		      ranges_meet(o->offset, o->size, cap->offset, cap->size)) ||
-		     (cap->kind == CAPABILITY_IOPORT &&
-		      ranges_meet(o->base, o->size, cap->base, cap->size)) ||
+		     (cap->kind == CAPABILITY_IOPORT && o->in_bar == cap->in_bar &&
+		      (!cap->in_bar || o->bar == cap->bar) &&
+		      ranges_meet(cap->in_bar ? o->offset : o->base, o->size,
+				  cap->in_bar ? cap->offset : cap->base, cap->size)) ||
+		     (cap->kind == CAPABILITY_CONFIG && !o->capability && !cap->capability &&
+		      ranges_meet(o->offset, o->size, cap->offset, cap->size)) ||
 		     (cap->kind == CAPABILITY_IRQ && cap->irq_kind == IRQ_LINE &&
-		      o->irq_kind == IRQ_LINE && o->line == cap->line));
+		      o->irq_kind == IRQ_LINE && o->line == cap->line) ||
+		     (cap->kind == CAPABILITY_IRQ && message && o->irq_kind == cap->irq_kind &&
+		      o->vector == cap->vector));
 	if (strcmp(o->name, cap->name) == 0) {
 		DIAG_REPORT(c, ca->name.pos, E0202, "capability '%s' is declared twice", cap->name);
 		DIAG_NOTE(c, o->pos, "first declared here");
@@ -321,27 +441,67 @@ static void check_capability(struct checker *c, struct ir_driver *drv,
 	case CAPABILITY_IOPORT:
 		range_ok = check_ioport(c, drv, &cap, ca);
 		break;
+	case CAPABILITY_CONFIG:
+		range_ok = check_config(c, drv, &cap, ca);
+		break;
 	case CAPABILITY_IRQ:
 		check_irq(c, &cap, ca);
 		break;
 	case CAPABILITY_DMA:
 		check_dma(c, &cap, ca);
 		break;
+	case CAPABILITY_TIMER:
+		check_timer(c, &cap, ca);
+		break;
 	}
-	if (!range_ok)
-		return;
-	for (size_t i = 0; i < drv->caps.len; i++)
+	/* a range left out (or one only the runtime places) cannot overlap */
+	for (size_t i = 0; range_ok && i < drv->caps.len; i++)
 		check_overlap(c, &cap, &drv->caps.items[i], ca);
-	vec_push(c->arena, &drv->caps, cap);
+	if (range_ok || ca->kind == CAPABILITY_CONFIG)
+		vec_push(c->arena, &drv->caps, cap);
+}
+
+/* A PCI function interrupts through INTx, MSI or MSI-X, one at a time, and
+ * only a single vector can fall back to INTx. */
+static void check_pci_irqs(struct checker *c, const struct ir_driver *drv)
+{
+	const struct ir_capability *first = NULL;
+	size_t n = 0;
+	for (size_t k = 0; k < drv->caps.len; k++) {
+		const struct ir_capability *cap = &drv->caps.items[k];
+		if (cap->kind != CAPABILITY_IRQ || cap->irq_kind == IRQ_LINE)
+			continue;
+		n++;
+		if (!first) {
+			first = cap;
+		} else if (cap->irq_kind != first->irq_kind) {
+			DIAG_REPORT(c, cap->pos, E0309,
+				    "irq '%s' is %s but '%s' is %s: a PCI function interrupts through "
+				    "INTx, MSI or MSI-X, one at a time",
+				    cap->name, irq_kind_name(cap->irq_kind), first->name,
+				    irq_kind_name(first->irq_kind));
+			DIAG_NOTE(c, first->pos, "'%s' declared here", first->name);
+		}
+	}
+	for (size_t k = 0; n > 1 && k < drv->caps.len; k++)
+		if (drv->caps.items[k].kind == CAPABILITY_IRQ && drv->caps.items[k].intx_fallback)
+			DIAG_REPORT(c, drv->caps.items[k].pos, E0309,
+				    "irq '%s' may fall back to INTx only as the driver's one interrupt: "
+				    "INTx is one line",
+				    drv->caps.items[k].name);
 }
 
 /* What the matches and the capabilities say must agree: an ISA device is
- * found at a port the driver may use, and has no BARs. */
+ * found at a port the driver may use, and has no BARs, configuration space
+ * or PCI interrupts; a PCI device interrupts through INTx, MSI or MSI-X,
+ * not an ISA line, and its ports are in its BARs. */
 static void check_bus_fit(struct checker *c, const struct ir_driver *drv)
 {
-	bool pci = false;
-	for (size_t i = 0; i < drv->matches.len; i++)
+	bool pci = false, isa = false;
+	for (size_t i = 0; i < drv->matches.len; i++) {
 		pci |= drv->matches.items[i].kind == MATCH_PCI;
+		isa |= drv->matches.items[i].kind == MATCH_ISA;
+	}
 	for (size_t i = 0; i < drv->matches.len; i++) {
 		const struct ir_match *m = &drv->matches.items[i];
 		if (m->kind != MATCH_ISA)
@@ -349,8 +509,8 @@ static void check_bus_fit(struct checker *c, const struct ir_driver *drv)
 		bool covered = false;
 		for (size_t k = 0; k < drv->caps.len; k++) {
 			const struct ir_capability *cap = &drv->caps.items[k];
-			covered |= cap->kind == CAPABILITY_IOPORT && m->ioport >= cap->base &&
-				   m->ioport - cap->base < cap->size;
+			covered |= cap->kind == CAPABILITY_IOPORT && !cap->in_bar &&
+				   m->ioport >= cap->base && m->ioport - cap->base < cap->size;
 		}
 		if (!covered)
 			DIAG_REPORT(c, m->pos, E0306,
@@ -358,14 +518,35 @@ static void check_bus_fit(struct checker *c, const struct ir_driver *drv)
 				    "grants",
 				    (unsigned long long)m->ioport);
 	}
-	if (drv->matches.len && !pci)
-		for (size_t k = 0; k < drv->caps.len; k++)
-			if (drv->caps.items[k].kind == CAPABILITY_MMIO ||
-			    (drv->caps.items[k].kind == CAPABILITY_IRQ &&
-			     drv->caps.items[k].irq_kind != IRQ_LINE))
-				DIAG_REPORT(c, drv->caps.items[k].pos, E0306,
-					    "'%s' needs a PCI device, but the driver matches only ISA",
-					    drv->caps.items[k].name);
+	for (size_t k = 0; k < drv->caps.len; k++) {
+		const struct ir_capability *cap = &drv->caps.items[k];
+		bool pci_only = cap->kind == CAPABILITY_MMIO || cap->kind == CAPABILITY_CONFIG ||
+				(cap->kind == CAPABILITY_IOPORT && cap->in_bar);
+		bool line = cap->kind == CAPABILITY_IRQ && cap->irq_kind == IRQ_LINE;
+		bool pci_irq = cap->kind == CAPABILITY_IRQ && !line;
+		if (isa && !pci && pci_only)
+			DIAG_REPORT(c, cap->pos, E0306,
+				    "'%s' needs a PCI device, but the driver matches only ISA",
+				    cap->name);
+		else if (isa && !pci && pci_irq)
+			DIAG_REPORT(c, cap->pos, E0316,
+				    "irq '%s' is %s, a PCI interrupt, but the driver matches only ISA "
+				    "devices, which interrupt through a line: give 'line: N'",
+				    cap->name, irq_kind_name(cap->irq_kind));
+		else if (pci && !isa && line)
+			DIAG_REPORT(c, cap->pos, E0316,
+				    "irq '%s' is ISA line %u, but the driver matches PCI devices, which "
+				    "interrupt through INTx, MSI or MSI-X: give 'kind: intx' (or msi, "
+				    "msix)",
+				    cap->name, cap->line);
+		else if (pci && cap->kind == CAPABILITY_IOPORT && !cap->in_bar)
+			DIAG_REPORT(c, cap->pos, W0301,
+				    "ioport '%s' is fixed at 0x%llx, which may not be where the PCI "
+				    "device's ports are: give 'bar: N' for a range of its I/O BAR",
+				    cap->name, (unsigned long long)cap->base);
+	}
+	if (pci)
+		check_pci_irqs(c, drv);
 }
 
 void check_manifests(struct checker *c, struct manifest_ast *const *files, size_t n)
@@ -392,6 +573,8 @@ void check_manifests(struct checker *c, struct manifest_ast *const *files, size_
 				    "version '%s' is not MAJOR.MINOR.PATCH, as in 1.0.0", m->version.s);
 		for (size_t i = 0; i < m->matches.len; i++)
 			check_match(c, drv, &m->matches.items[i]);
+		for (size_t i = 0; i < m->libraries.len; i++)
+			vec_push(c->arena, &drv->libraries, m->libraries.items[i].s);
 		resolve_interfaces(c, &m->provides, &drv->provides, "provided interface");
 		resolve_interfaces(c, &m->services, &drv->services, "service");
 		for (size_t i = 0; i < m->caps.len; i++) {

@@ -334,6 +334,11 @@ static void add_register(struct regs_checker *rc, const struct regs_node_ast *na
 		DIAG_REPORT(rc, na->width.pos, E0210,
 			    "'%s' is 64 bits wide, but x86 port I/O reads at most 32 bits at a time",
 			    r->name);
+	else if (r->width == 64 && rc->block->space == SPACE_CONFIG)
+		DIAG_REPORT(rc, na->width.pos, E0210,
+			    "'%s' is 64 bits wide, but PCI configuration space is read at most 32 bits "
+			    "at a time; make it two registers",
+			    r->name);
 	unsigned bytes = r->width / 8;
 	if (na->offset.set && na->offset.v % bytes)
 		DIAG_REPORT(rc, na->offset.pos, E0208,
@@ -577,6 +582,11 @@ static void check_block(struct regs_checker *rc, const struct regs_block_ast *ba
 	if (b->space == SPACE_IO && b->size > 0x10000)
 		DIAG_REPORT(rc, ba->size.pos, E0217,
 			    "I/O block '%s' is 0x%llx bytes; port space holds 0x10000",
+			    b->name, (unsigned long long)b->size);
+	else if (b->space == SPACE_CONFIG && b->size > 0x1000)
+		DIAG_REPORT(rc, ba->size.pos, E0217,
+			    "configuration-space block '%s' is 0x%llx bytes; a PCI function's "
+			    "configuration space holds 0x1000",
 			    b->name, (unsigned long long)b->size);
 	struct regs_node_ast fake = {.name = ba->name, .count = ba->count, .stride = ba->stride};
 	uint64_t count, stride;

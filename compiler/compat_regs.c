@@ -192,10 +192,10 @@ static void index_registers(struct arena *a, struct strmap *m, const struct ir_b
 static void compare_block(struct compat *c, const char *subject, const struct ir_block *o,
 			  const struct ir_block *n)
 {
-	static const char *const spaces[] = {"mmio", "io"}, *const endians[] = {"little", "big"};
+	static const char *const endians[] = {"little", "big"};
 	if (o->space != n->space)
 		compat_report(c, COMPAT_WIRE, "block-space-changed", subject, o->pos, n->pos,
-			      "%s -> %s", spaces[o->space], spaces[n->space]);
+			      "%s -> %s", space_names[o->space], space_names[n->space]);
 	if (o->endian != n->endian)
 		compat_report(c, COMPAT_WIRE, "block-endian-changed", subject, o->pos, n->pos,
 			      "%s -> %s endian", endians[o->endian], endians[n->endian]);

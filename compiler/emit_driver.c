@@ -26,6 +26,7 @@ struct drv_emitter {
 	struct gen *g;
 	struct strbuf *o;
 	const struct ir_driver *d;
+	unsigned bytes; /* emit_write_entry's register width */
 };
 
 #define A (e->g->arena)
@@ -38,8 +39,10 @@ static const struct {
 } tables[CAPABILITY_KIND_COUNT] = {
 	[CAPABILITY_MMIO] = {"mmio", "mmio", "nmmio"},
 	[CAPABILITY_IOPORT] = {"port", "ports", "nports"},
+	[CAPABILITY_CONFIG] = {"config", "config", "nconfig"},
 	[CAPABILITY_IRQ] = {"irq", "irqs", "nirqs"},
 	[CAPABILITY_DMA] = {"dma", "dma", "ndma"},
+	[CAPABILITY_TIMER] = {"timer", "timers", "ntimers"},
 };
 
 /* The author's hooks, in the order the header declares them, with the
@@ -48,19 +51,22 @@ static const struct {
 	enum name_rule_id id;
 	const char *field; /* of struct drv_driver_desc; the thunk is drv_<field> */
 	const char *what;  /* for E0601 */
-	const char *doc;   /* the irq hook's names the enum of interrupts: "%s" */
+	enum name_rule_id numbers; /* the enum the hook's number is of, named by doc's "%s" */
+	const char *doc;
 	const char *body;
 } hooks[] = {
-	{N_DRV_INIT, "init", "the init hook",
+	{N_DRV_INIT, "init", "the init hook", 0,
 	 "Readies the device before any client can call. 0, or a negative errno, which fails the "
 	 "probe.",
 	 "return 0;"},
-	{N_DRV_START, "start", "the start hook", "Runs once the protocols are published.", NULL},
-	{N_DRV_IRQ_HOOK, "irq", "the irq hook",
+	{N_DRV_START, "start", "the start hook", 0, "Runs once the protocols are published.", NULL},
+	{N_DRV_IRQ_HOOK, "irq", "the irq hook", N_DRV_IRQS,
 	 "Runs for each interrupt of `irq` (enum %s); returns whether the device raised it.",
 	 "return false;"},
-	{N_DRV_STOP, "stop", "the stop hook",
+	{N_DRV_STOP, "stop", "the stop hook", 0,
 	 "Quiesces the device once every call was answered or cancelled.", NULL},
+	{N_DRV_TIMER_HOOK, "timer", "the timer hook", N_DRV_TIMERS,
+	 "Runs when `timer` (enum %s) expires, as every hook runs: one event at a time.", NULL},
 };
 
 static const char *name_of(const struct drv_emitter *e, enum name_rule_id id)
@@ -85,14 +91,25 @@ static size_t count_caps(const struct ir_driver *d, enum ir_capability_kind kind
 	return n;
 }
 
-/* The C type a capability is bound to: the block's typed handle, or the
+/* The C type a capability is bound to: a DMA buffer, a streaming
+ * capability or a timer of the runtime's, the block's typed handle, or the
  * bare access handle when no block describes the range. */
 static const char *cap_type(struct drv_emitter *e, const struct ir_capability *c)
 {
 	if (c->kind == CAPABILITY_DMA)
-		return "struct drv_dma_buffer";
+		return c->streaming ? "struct drv_dma_stream *" : "struct drv_dma_buffer";
+	if (c->kind == CAPABILITY_TIMER)
+		return "struct drv_timer *";
 	return c->block ? arena_printf(A, "struct %s", name_block(A, c->block, N_BLOCK_HANDLE))
 			: "struct drv_io";
+}
+
+/* "struct drv_timer *deadline" and "struct edu_bar0 regs" */
+static const char *cap_member(struct drv_emitter *e, const struct ir_capability *c)
+{
+	const char *type = cap_type(e, c);
+	size_t n = strlen(type);
+	return arena_printf(A, "%s%s%s", type, n && type[n - 1] == '*' ? "" : " ", c->name);
 }
 
 static const char *cap_summary(struct drv_emitter *e, const struct ir_capability *c)
@@ -104,11 +121,33 @@ static const char *cap_summary(struct drv_emitter *e, const struct ir_capability
 		return arena_printf(A, "mmio %s: 0x%llx bytes at 0x%llx in BAR %u (%s).", c->name,
 				    size, (unsigned long long)c->offset, c->bar, where);
 	case CAPABILITY_IOPORT:
+		if (c->in_bar)
+			return arena_printf(A, "ioport %s: %llu ports at +0x%llx in I/O BAR %u (%s).",
+					    c->name, size, (unsigned long long)c->offset, c->bar,
+					    where);
 		return arena_printf(A, "ioport %s: %llu ports from 0x%llx (%s).", c->name, size,
 				    (unsigned long long)c->base, where);
+	case CAPABILITY_CONFIG:
+		if (c->capability)
+			return arena_printf(A,
+					    "config %s: 0x%llx bytes of configuration space at PCI "
+					    "capability 0x%02x (%s).",
+					    c->name, size, c->capability, where);
+		return arena_printf(A, "config %s: 0x%llx bytes of configuration space at 0x%llx (%s).",
+				    c->name, size, (unsigned long long)c->offset, where);
 	case CAPABILITY_DMA:
+		if (c->streaming)
+			return arena_printf(A,
+					    "dma %s: clients' buffers mapped for the device, %u at "
+					    "once, %u segments each, below 2^%u (%s).",
+					    c->name, c->mappings, c->segments, c->address_bits, where);
 		return arena_printf(A, "dma %s: 0x%llx bytes below 2^%u on the bus (%s).", c->name,
 				    size, c->address_bits, where);
+	case CAPABILITY_TIMER:
+		if (c->interval_ns)
+			return arena_printf(A, "timer %s: its interval is %llu ns (%s).", c->name,
+					    (unsigned long long)c->interval_ns, where);
+		return arena_printf(A, "timer %s (%s).", c->name, where);
 	case CAPABILITY_IRQ:
 		break;
 	}
@@ -117,6 +156,50 @@ static const char *cap_summary(struct drv_emitter *e, const struct ir_capability
 
 /* ---- <driver>_driver.h ---- */
 
+static const char *irq_summary(struct drv_emitter *e, const struct ir_capability *c)
+{
+	switch (c->irq_kind) {
+	case IRQ_LINE:
+		return arena_printf(A, "ISA line %u", c->line);
+	case IRQ_MSI:
+	case IRQ_MSIX:
+		return arena_printf(A, "%s vector %u%s", c->irq_kind == IRQ_MSI ? "MSI" : "MSI-X",
+				    c->vector, c->intx_fallback ? ", or INTx where there is none" : "");
+	case IRQ_INTX:
+		break;
+	}
+	return "the PCI INTx line";
+}
+
+/* The enum numbering a driver's capabilities of one kind (its interrupts,
+ * its timers) for their hook. */
+static void emit_numbered(struct drv_emitter *e, enum ir_capability_kind kind, enum name_rule_id tag,
+			  enum name_rule_id each, enum name_rule_id hook)
+{
+	const struct ir_driver *d = e->d;
+	if (!name_of(e, tag))
+		return;
+	gen_comment(e->o, 0,
+		    arena_printf(A, "The %s, as %s numbers them.",
+				 kind == CAPABILITY_IRQ ? "interrupts" : "timers", name_of(e, hook)));
+	gen_line(e->o, 0, "enum %s {", name_of(e, tag));
+	unsigned n = 0;
+	for (size_t i = 0; i < d->caps.len; i++) {
+		const struct ir_capability *c = &d->caps.items[i];
+		if (c->kind != kind)
+			continue;
+		gen_comment(e->o, 1,
+			    kind == CAPABILITY_IRQ
+				    ? arena_printf(A, "irq %s: %s (%s).", c->name, irq_summary(e, c),
+						   gen_where(e->g, c->pos))
+				    : cap_summary(e, c));
+		gen_line(e->o, 1, "%s = %u,", c_symbol_nth(&d->c, each, n)->name, n);
+		n++;
+	}
+	gen_line(e->o, 0, "};");
+	gen_blank(e->o);
+}
+
 static void emit_caps(struct drv_emitter *e)
 {
 	const struct ir_driver *d = e->d;
@@ -124,40 +207,32 @@ static void emit_caps(struct drv_emitter *e)
 		    arena_printf(A, "What %s grants the driver, bound by the runtime before %s.",
 				 gen_where(e->g, d->pos), name_of(e, N_DRV_INIT)));
 	gen_line(e->o, 0, "struct %s {", name_of(e, N_DRV_CAPS));
+	bool any = false;
 	for (size_t i = 0; i < d->caps.len; i++) {
 		const struct ir_capability *c = &d->caps.items[i];
 		if (c->kind == CAPABILITY_IRQ)
 			continue;
 		gen_comment(e->o, 1, cap_summary(e, c));
-		gen_line(e->o, 1, "%s %s;", cap_type(e, c), c->name);
+		gen_line(e->o, 1, "%s;", cap_member(e, c));
+		any = true;
 	}
-	if (!count_caps(d, CAPABILITY_MMIO) && !count_caps(d, CAPABILITY_IOPORT) &&
-	    !count_caps(d, CAPABILITY_DMA))
-		gen_line(e->o, 1, "char none; /* the manifest grants no memory or ports */");
+	if (!any)
+		gen_line(e->o, 1, "char none; /* the manifest grants no memory, ports or timers */");
 	gen_line(e->o, 0, "};");
 	gen_blank(e->o);
-	if (!name_of(e, N_DRV_IRQS))
-		return;
-	gen_comment(
-		e->o, 0,
-		arena_printf(A, "The interrupts, as %s numbers them.", name_of(e, N_DRV_IRQ_HOOK)));
-	gen_line(e->o, 0, "enum %s {", name_of(e, N_DRV_IRQS));
-	unsigned n = 0;
+	emit_numbered(e, CAPABILITY_IRQ, N_DRV_IRQS, N_DRV_IRQ, N_DRV_IRQ_HOOK);
+	emit_numbered(e, CAPABILITY_TIMER, N_DRV_TIMERS, N_DRV_TIMER, N_DRV_TIMER_HOOK);
+	/* the manifest's intervals, for drv_timer_arm */
+	size_t n = 0;
 	for (size_t i = 0; i < d->caps.len; i++) {
 		const struct ir_capability *c = &d->caps.items[i];
-		if (c->kind != CAPABILITY_IRQ)
+		if (c->kind != CAPABILITY_TIMER || !c->interval_ns)
 			continue;
-		const char *what = c->irq_kind == IRQ_LINE ? arena_printf(A, "ISA line %u", c->line)
-				   : c->irq_kind == IRQ_MSI ? "the first MSI vector"
-							    : "the PCI INTx line";
-		gen_comment(e->o, 1,
-			    arena_printf(A, "irq %s: %s (%s).", c->name, what,
-					 gen_where(e->g, c->pos)));
-		gen_line(e->o, 1, "%s = %u,", c_symbol_nth(&d->c, N_DRV_IRQ, n)->name, n);
-		n++;
+		gen_line(e->o, 0, "#define %s %lluull", c_symbol_nth(&d->c, N_DRV_TIMER_NS, n++)->name,
+			 (unsigned long long)c->interval_ns);
 	}
-	gen_line(e->o, 0, "};");
-	gen_blank(e->o);
+	if (n)
+		gen_blank(e->o);
 }
 
 /* The author's part: hooks, handler tables, the size of the author's
@@ -172,9 +247,8 @@ static void emit_author_part(struct drv_emitter *e)
 		if (!fn)
 			continue;
 		gen_comment(e->o, 0,
-			    hooks[i].id == N_DRV_IRQ_HOOK
-				    ? arena_printf(A, hooks[i].doc, name_of(e, N_DRV_IRQS))
-				    : hooks[i].doc);
+			    hooks[i].numbers ? arena_printf(A, hooks[i].doc, name_of(e, hooks[i].numbers))
+					     : hooks[i].doc);
 		gen_function(e->g, e->o, 0, "", fn, GEN_FUNCTION, ";");
 	}
 	for (size_t i = 0; i < d->served.len; i++) {
@@ -219,8 +293,9 @@ static void emit_header(struct drv_emitter *e)
 	for (size_t i = 0; i < d->provides.len; i++)
 		gen_line(e->o, 0, "#include \"%s\"",
 			 c_symbol_name(&d->provides.items[i]->c, N_IF_HEADER));
-	if (d->device)
-		gen_line(e->o, 0, "#include \"%s\"", name_device(A, d->device, N_DEV_HEADER));
+	for (size_t i = 0; i < d->devices.len; i++)
+		gen_line(e->o, 0, "#include \"%s\"",
+			 name_device(A, d->devices.items[i], N_DEV_HEADER));
 	gen_blank(e->o);
 	emit_caps(e);
 
@@ -231,12 +306,12 @@ static void emit_header(struct drv_emitter *e)
 				 name_of(e, N_DRV_SKELETON)));
 	gen_line(e->o, 0, "struct %s {", name_of(e, N_DRV_STRUCT));
 	gen_line(e->o, 1, "struct %s caps;", name_of(e, N_DRV_CAPS));
-	gen_line(e->o, 1, "/* Its number among the devices the driver serves. */");
+	gen_line(e->o, 1, "/* The instance number its protocols are published at. */");
 	gen_line(e->o, 1, "unsigned instance;");
 	for (size_t i = 0; i < d->provides.len; i++) {
 		const struct ir_interface *p = d->provides.items[i];
 		gen_comment(e->o, 1,
-			    arena_printf(A, "Serves %s, as instance `instance`.", p->name));
+			    arena_printf(A, "Serves %s.", p->name));
 		gen_line(e->o, 1, "struct %s %s;", c_symbol_name(&p->c, N_IF_OBJECT), p->c_name);
 	}
 	gen_line(e->o, 0, "};");
@@ -255,6 +330,158 @@ static void emit_header(struct drv_emitter *e)
 static const char *pci_id(struct drv_emitter *e, uint32_t v, const char *any)
 {
 	return v == 0xffffffffu ? any : arena_printf(A, "0x%04x", v);
+}
+
+/* Calls fn(ctx, offset) for each element of r: its offset from the start
+ * of its block, through every group and array it is in. */
+static void each_element(const struct ir_register *r, void (*fn)(void *ctx, uint64_t offset),
+			 void *ctx)
+{
+	uint64_t count[16], stride[16], index[16] = {0}, base = r->offset;
+	unsigned dims = 0;
+	count[dims] = r->count;
+	stride[dims++] = r->stride;
+	for (const struct ir_group *g = r->group; g && dims < 16; g = g->parent) {
+		base += g->offset;
+		count[dims] = g->count;
+		stride[dims++] = g->stride;
+	}
+	for (;;) {
+		uint64_t off = base;
+		for (unsigned k = 0; k < dims; k++)
+			off += index[k] * stride[k];
+		fn(ctx, off);
+		unsigned k = 0;
+		while (k < dims && ++index[k] == count[k])
+			index[k++] = 0;
+		if (k == dims)
+			return;
+	}
+}
+
+static void emit_write_entry(void *ctx, uint64_t offset)
+{
+	struct drv_emitter *e = ctx;
+	gen_line(e->o, 1, "{%s, %u},", gen_hex(e->g, offset), e->bytes);
+}
+
+/* A register the generated accessors can write (a write, clear, set,
+ * toggle or update function). */
+static bool writable(const struct ir_register *r)
+{
+	static const enum name_rule_id writes[] = {N_REG_WRITE, N_REG_CLEAR, N_REG_SET,
+						   N_REG_TOGGLE, N_REG_UPDATE};
+	for (size_t i = 0; i < ARRAY_LEN(writes); i++)
+		if (has_name(r->names, writes[i]))
+			return true;
+	return false;
+}
+
+/* The registers of a config block the driver may write: what the userspace
+ * server lets through to configuration space (runtime/user/host/config.c),
+ * each as the (offset, bytes) its accessor writes. */
+static void emit_config_writes(struct drv_emitter *e, const struct ir_capability *c)
+{
+	const struct ir_block *b = c->block;
+	if (!b)
+		return;
+	size_t n = 0;
+	for (size_t i = 0; i < b->regs.len; i++)
+		n += writable(b->regs.items[i]);
+	if (!n)
+		return;
+	gen_comment(e->o, 0,
+		    arena_printf(A, "The registers of %s that config %s may write.", b->name, c->name));
+	gen_line(e->o, 0, "static const struct drv_config_write drv_config_writes_%s[] = {",
+		 c->name);
+	for (size_t i = 0; i < b->regs.len; i++) {
+		const struct ir_register *r = b->regs.items[i];
+		if (!writable(r))
+			continue;
+		e->bytes = r->width / 8;
+		each_element(r, emit_write_entry, e);
+	}
+	gen_line(e->o, 0, "};");
+	gen_blank(e->o);
+}
+
+static unsigned count_writes(const struct ir_capability *c)
+{
+	unsigned n = 0;
+	for (size_t i = 0; c->block && i < c->block->regs.len; i++) {
+		const struct ir_register *r = c->block->regs.items[i];
+		uint64_t elements = r->count;
+		for (const struct ir_group *g = r->group; g; g = g->parent)
+			elements *= g->count;
+		n += writable(r) ? (unsigned)elements : 0;
+	}
+	return n;
+}
+
+static const char *irq_kind_constant(enum ir_irq_kind kind)
+{
+	static const char *const names[] = {"DRV_IRQ_INTX", "DRV_IRQ_MSI", "DRV_IRQ_LINE",
+					    "DRV_IRQ_MSIX"};
+	return names[kind];
+}
+
+/* One capability's entry in its kind's table. */
+static void emit_desc_entry(struct drv_emitter *e, const struct ir_capability *c)
+{
+	gen_line(e->o, 1, "{");
+	gen_line(e->o, 2, ".name = \"%s\",", c->name);
+	switch (c->kind) {
+	case CAPABILITY_MMIO:
+		gen_line(e->o, 2, ".bar = %u,", c->bar);
+		gen_line(e->o, 2, ".offset = %s,", gen_hex(e->g, c->offset));
+		gen_line(e->o, 2, ".size = %s,", gen_hex(e->g, c->size));
+		break;
+	case CAPABILITY_IOPORT:
+		if (c->in_bar) {
+			gen_line(e->o, 2, ".in_bar = true,");
+			gen_line(e->o, 2, ".bar = %u,", c->bar);
+			gen_line(e->o, 2, ".offset = %s,", gen_hex(e->g, c->offset));
+		} else {
+			gen_line(e->o, 2, ".base = %s,", gen_hex(e->g, c->base));
+		}
+		gen_line(e->o, 2, ".size = %s,", gen_hex(e->g, c->size));
+		break;
+	case CAPABILITY_CONFIG:
+		if (c->capability)
+			gen_line(e->o, 2, ".capability = 0x%02x,", c->capability);
+		else
+			gen_line(e->o, 2, ".offset = %s,", gen_hex(e->g, c->offset));
+		gen_line(e->o, 2, ".size = %s,", gen_hex(e->g, c->size));
+		if (count_writes(c)) {
+			gen_line(e->o, 2, ".writes = drv_config_writes_%s,", c->name);
+			gen_line(e->o, 2, ".nwrites = %u,", count_writes(c));
+		}
+		break;
+	case CAPABILITY_IRQ:
+		gen_line(e->o, 2, ".kind = %s,", irq_kind_constant(c->irq_kind));
+		if (c->irq_kind == IRQ_LINE)
+			gen_line(e->o, 2, ".line = %u,", c->line);
+		if (c->irq_kind == IRQ_MSI || c->irq_kind == IRQ_MSIX)
+			gen_line(e->o, 2, ".vector = %u,", c->vector);
+		if (c->intx_fallback)
+			gen_line(e->o, 2, ".intx_fallback = true,");
+		break;
+	case CAPABILITY_DMA:
+		if (c->streaming) {
+			gen_line(e->o, 2, ".kind = DRV_DMA_STREAMING,");
+			gen_line(e->o, 2, ".mappings = %u,", c->mappings);
+			gen_line(e->o, 2, ".segments = %u,", c->segments);
+		} else {
+			gen_line(e->o, 2, ".size = %s,", gen_hex(e->g, c->size));
+		}
+		gen_line(e->o, 2, ".address_bits = %u,", c->address_bits);
+		break;
+	case CAPABILITY_TIMER:
+		if (c->interval_ns)
+			gen_line(e->o, 2, ".period_ns = %lluull,", (unsigned long long)c->interval_ns);
+		break;
+	}
+	gen_line(e->o, 1, "},");
 }
 
 static void emit_desc_tables(struct drv_emitter *e)
@@ -286,42 +513,17 @@ static void emit_desc_tables(struct drv_emitter *e)
 		gen_line(e->o, 0, "};");
 		gen_blank(e->o);
 	}
+	for (size_t i = 0; i < d->caps.len; i++)
+		if (d->caps.items[i].kind == CAPABILITY_CONFIG)
+			emit_config_writes(e, &d->caps.items[i]);
 	for (unsigned k = 0; k < CAPABILITY_KIND_COUNT; k++) {
 		if (!count_caps(d, k))
 			continue;
 		gen_line(e->o, 0, "static const struct drv_%s_desc drv_%s_table[] = {", tables[k].type,
 			 tables[k].type);
-		for (size_t i = 0; i < d->caps.len; i++) {
-			const struct ir_capability *c = &d->caps.items[i];
-			if (c->kind != k)
-				continue;
-			gen_line(e->o, 1, "{");
-			gen_line(e->o, 2, ".name = \"%s\",", c->name);
-			switch (c->kind) {
-			case CAPABILITY_MMIO:
-				gen_line(e->o, 2, ".bar = %u,", c->bar);
-				gen_line(e->o, 2, ".offset = %s,", gen_hex(e->g, c->offset));
-				gen_line(e->o, 2, ".size = %s,", gen_hex(e->g, c->size));
-				break;
-			case CAPABILITY_IOPORT:
-				gen_line(e->o, 2, ".base = %s,", gen_hex(e->g, c->base));
-				gen_line(e->o, 2, ".size = %s,", gen_hex(e->g, c->size));
-				break;
-			case CAPABILITY_IRQ:
-				gen_line(e->o, 2, ".kind = %s,",
-					 c->irq_kind == IRQ_LINE  ? "DRV_IRQ_LINE"
-					 : c->irq_kind == IRQ_MSI ? "DRV_IRQ_MSI"
-								  : "DRV_IRQ_INTX");
-				if (c->irq_kind == IRQ_LINE)
-					gen_line(e->o, 2, ".line = %u,", c->line);
-				break;
-			case CAPABILITY_DMA:
-				gen_line(e->o, 2, ".size = %s,", gen_hex(e->g, c->size));
-				gen_line(e->o, 2, ".address_bits = %u,", c->address_bits);
-				break;
-			}
-			gen_line(e->o, 1, "},");
-		}
+		for (size_t i = 0; i < d->caps.len; i++)
+			if (d->caps.items[i].kind == k)
+				emit_desc_entry(e, &d->caps.items[i]);
 		gen_line(e->o, 0, "};");
 		gen_blank(e->o);
 	}
@@ -350,7 +552,9 @@ static void emit_bind(struct drv_emitter *e)
 	gen_line(e->o, 0, "{");
 	gen_line(e->o, 1, "struct %s *drv = self;", driver);
 	gen_blank(e->o);
-	unsigned io = 0, dma = 0;
+	/* io[] holds the mmio ranges, then the ports; each other kind has its
+	 * own array, in manifest order (drv_driver.h) */
+	unsigned io = 0;
 	for (unsigned k = CAPABILITY_MMIO; k <= CAPABILITY_IOPORT; k++)
 		for (size_t i = 0; i < d->caps.len; i++) {
 			const struct ir_capability *c = &d->caps.items[i];
@@ -362,10 +566,19 @@ static void emit_bind(struct drv_emitter *e)
 			else
 				gen_line(e->o, 1, "drv->caps.%s = res->io[%u];", c->name, io++);
 		}
-	for (size_t i = 0; i < d->caps.len; i++)
-		if (d->caps.items[i].kind == CAPABILITY_DMA)
-			gen_line(e->o, 1, "drv->caps.%s = res->dma[%u];", d->caps.items[i].name,
-				 dma++);
+	unsigned index[CAPABILITY_KIND_COUNT] = {0};
+	for (size_t i = 0; i < d->caps.len; i++) {
+		const struct ir_capability *c = &d->caps.items[i];
+		unsigned n = index[c->kind]++;
+		if (c->kind == CAPABILITY_CONFIG && c->block)
+			gen_line(e->o, 1, "drv->caps.%s = %s(res->config[%u]);", c->name,
+				 name_block(A, c->block, N_BLOCK_AT), n);
+		else if (c->kind == CAPABILITY_DMA)
+			gen_line(e->o, 1, "drv->caps.%s = res->%s[%u];", c->name,
+				 c->streaming ? "streams" : "dma", n);
+		else if (c->kind == CAPABILITY_TIMER)
+			gen_line(e->o, 1, "drv->caps.%s = res->timers[%u];", c->name, n);
+	}
 	gen_line(e->o, 1, "drv->instance = res->instance;");
 	for (size_t i = 0; i < d->served.len; i++) {
 		const struct ir_served *sv = &d->served.items[i];
@@ -740,12 +953,31 @@ static void emit_skeleton(struct drv_emitter *e)
 		emit_handlers(e, &d->served.items[i]);
 }
 
+/* The library folders, for targets/kmod/build.sh and targets/user/build.sh:
+ * each one's C files are compiled into the driver, on both targets, with
+ * the folder on the include path. */
+static void emit_libraries(struct drv_emitter *e)
+{
+	const struct ir_driver *d = e->d;
+	if (!d->libraries.len)
+		return;
+	struct gen_file *f = gen_open(e->g, name_of(e, N_DRV_LIBRARIES));
+	sb_printf(&f->text,
+		  "# %s - the libraries of the driver %s (%s):\n"
+		  "# folders, relative to its spec folder, whose C files the build compiles\n"
+		  "# into it. Generated by drvgen %s; do not edit.\n",
+		  f->name, d->name, gen_where(e->g, d->pos), DRVGEN_VERSION);
+	for (size_t i = 0; i < d->libraries.len; i++)
+		sb_printf(&f->text, "%s\n", d->libraries.items[i]);
+}
+
 void emit_driver(struct gen *g)
 {
 	for (size_t i = 0; i < g->ir->drivers.len; i++) {
 		struct drv_emitter e = {.g = g, .d = g->ir->drivers.items[i]};
 		emit_header(&e);
 		emit_desc(&e);
+		emit_libraries(&e);
 		if (g->opts->targets & DRVGEN_TARGET_KMOD)
 			emit_kmod(&e);
 		if (g->opts->targets & DRVGEN_TARGET_USER)

@@ -102,7 +102,7 @@ static json_t *block_json(const struct ir_block *b)
 	json_t *o = json_object();
 	set(o, "name", json_string(b->name));
 	set(o, "pos", pos(b->pos));
-	set(o, "space", json_string(b->space == SPACE_IO ? "io" : "mmio"));
+	set(o, "space", json_string(space_names[b->space]));
 	set(o, "endian", json_string(b->endian == ENDIAN_BIG ? "big" : "little"));
 	set(o, "size", hex(b->size, 1));
 	set(o, "count", json_integer((json_int_t)b->count));
@@ -287,20 +287,47 @@ static json_t *capability_json(const struct ir_capability *c)
 		set(o, "size", hex(c->size, 1));
 		break;
 	case CAPABILITY_IOPORT:
-		set(o, "base", hex(c->base, 1));
+		if (c->in_bar) {
+			set(o, "bar", json_integer(c->bar));
+			set(o, "offset", hex(c->offset, 1));
+		} else {
+			set(o, "base", hex(c->base, 1));
+		}
+		set(o, "size", hex(c->size, 1));
+		break;
+	case CAPABILITY_CONFIG:
+		if (c->capability)
+			set(o, "capability", hex(c->capability, 2));
+		else
+			set(o, "offset", hex(c->offset, 1));
 		set(o, "size", hex(c->size, 1));
 		break;
 	case CAPABILITY_IRQ:
 		set(o, "irq_kind", json_string(irq_kind_words[c->irq_kind]));
 		if (c->irq_kind == IRQ_LINE)
 			set(o, "line", json_integer(c->line));
+		if (c->irq_kind == IRQ_MSI || c->irq_kind == IRQ_MSIX)
+			set(o, "vector", json_integer(c->vector));
+		if (c->intx_fallback)
+			set(o, "fallback", json_string("intx"));
 		break;
 	case CAPABILITY_DMA:
-		set(o, "size", hex(c->size, 1));
+		if (c->streaming) {
+			set(o, "streaming", json_true());
+			set(o, "mappings", json_integer(c->mappings));
+			set(o, "segments", json_integer(c->segments));
+		} else {
+			set(o, "size", hex(c->size, 1));
+		}
 		set(o, "address_bits", json_integer(c->address_bits));
 		break;
+	case CAPABILITY_TIMER:
+		set(o, "interval_ns", c->interval_ns ? json_integer((json_int_t)c->interval_ns)
+						     : json_null());
+		break;
 	}
-	if (c->kind == CAPABILITY_MMIO || c->kind == CAPABILITY_IOPORT)
+	if (c->kind == CAPABILITY_MMIO || c->kind == CAPABILITY_IOPORT ||
+	    c->kind == CAPABILITY_CONFIG)
 		set(o, "block", c->block ? json_string(c->block->name) : json_null());
 	set(o, "doc", str_or_null(c->doc));
 	return o;
@@ -312,7 +339,10 @@ static json_t *driver_json(const struct ir_driver *d)
 	set(o, "name", json_string(d->name));
 	set(o, "pos", pos(d->pos));
 	set(o, "version", str_or_null(d->version));
-	set(o, "device", d->device ? json_string(d->device->name) : json_null());
+	json_t *devices = json_array();
+	for (size_t i = 0; i < d->devices.len; i++)
+		json_array_append_new(devices, json_string(d->devices.items[i]->name));
+	set(o, "devices", devices);
 	json_t *matches = json_array();
 	for (size_t i = 0; i < d->matches.len; i++) {
 		const struct ir_match *m = &d->matches.items[i];

@@ -322,7 +322,9 @@ static void emit_register(struct regs_emitter *e, const struct ir_register *r)
 		emit_pattern(e, "DRV_VALUE_PLAIN", 2, r->c_name, bits);
 
 	const char *handle = handle_of(e, r->group);
-	const char *io = e->block->space == SPACE_IO ? "pio" : "mmio";
+	/* the primitives of drv_io.h: drv_mmio_read32, drv_pio_read8, drv_cfg_read16 */
+	static const char *const primitives[SPACE_COUNT] = {"mmio", "pio", "cfg"};
+	const char *io = primitives[e->block->space];
 	const char *order = e->block->endian == ENDIAN_BIG ? "BE" : "LE";
 	const char *args[] = {r->c_name, handle, io, bits, order, r->c_const};
 	if (has_name(r->names, N_REG_READ))
@@ -364,7 +366,8 @@ static void emit_block(struct regs_emitter *e, const struct ir_block *b)
 	sb_putc(t, '\n');
 	struct strbuf c = {0};
 	sb_printf(&c, "Block %s (%s): %s, %s-endian, 0x%llx bytes", b->name,
-		  gen_where(e->g, b->pos), b->space == SPACE_IO ? "port I/O" : "MMIO",
+		  gen_where(e->g, b->pos),
+		  b->space == SPACE_IO ? "port I/O" : b->space == SPACE_CONFIG ? "PCI configuration space" : "MMIO",
 		  b->endian == ENDIAN_BIG ? "big" : "little", (unsigned long long)b->size);
 	if (b->count > 1)
 		sb_printf(&c, ", %llu copies every 0x%llx bytes", (unsigned long long)b->count,
@@ -521,7 +524,7 @@ static void emit_desc_block(struct gen *g, struct gen_file *f, const struct ir_b
 		  name_block(g->arena, b, N_BLOCK_DESC));
 	sb_printf(t, "\t.device = \"%s\",\n\t.name = \"%s\",\n", b->device->name, b->name);
 	sb_printf(t, "\t.space = %s,\n\t.big_endian = %s,\n\t.size = %s,\n",
-		  b->space == SPACE_IO ? "DRV_DESC_PIO" : "DRV_DESC_MMIO",
+		  b->space == SPACE_IO ? "DRV_DESC_PIO" : b->space == SPACE_CONFIG ? "DRV_DESC_CONFIG" : "DRV_DESC_MMIO",
 		  b->endian == ENDIAN_BIG ? "true" : "false", gen_hex(g, b->size));
 	sb_printf(t, "\t.count = %s,\n\t.stride = %s,\n", gen_hex(g, b->count),
 		  gen_hex(g, b->count > 1 ? b->stride : b->size));

@@ -160,8 +160,11 @@ static int compare_files(const void *a, const void *b)
 
 void gen_finish(struct gen *g)
 {
-	for (size_t i = 0; i < g->files.len; i++)
-		guard_long_lines(&g->files.items[i]->text);
+	for (size_t i = 0; i < g->files.len; i++) {
+		const char *dot = strrchr(g->files.items[i]->name, '.');
+		if (dot && (!strcmp(dot, ".c") || !strcmp(dot, ".h"))) /* C, which clang-format reads */
+			guard_long_lines(&g->files.items[i]->text);
+	}
 	if (g->files.len)
 		qsort(g->files.items, g->files.len, sizeof *g->files.items, compare_files);
 }

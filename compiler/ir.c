@@ -4,17 +4,22 @@
 
 #include <string.h>
 
+const char *const space_names[SPACE_COUNT + 1] = {"mmio", "io", "pci-config", NULL};
+
 const char *const access_names[ACCESS_COUNT + 1] = {
 	"ro", "rw", "wo", "rc", "rs", "w1c", "w1s", "w1t", "w0c", "w0s", "wonce", NULL,
 };
 
 const char *const capability_words[CAPABILITY_KIND_COUNT + 1] = {
-	[CAPABILITY_MMIO] = "mmio", [CAPABILITY_IOPORT] = "ioport", [CAPABILITY_IRQ] = "irq",
-	[CAPABILITY_DMA] = "dma",   [CAPABILITY_KIND_COUNT] = NULL,
+	[CAPABILITY_MMIO] = "mmio",	[CAPABILITY_IOPORT] = "ioport",
+	[CAPABILITY_CONFIG] = "config", [CAPABILITY_IRQ] = "irq",
+	[CAPABILITY_DMA] = "dma",	[CAPABILITY_TIMER] = "timer",
+	[CAPABILITY_KIND_COUNT] = NULL,
 };
 
 const char *const irq_kind_words[IRQ_KIND_COUNT + 1] = {
-	[IRQ_INTX] = "intx", [IRQ_MSI] = "msi", [IRQ_LINE] = "line", [IRQ_KIND_COUNT] = NULL,
+	[IRQ_INTX] = "intx", [IRQ_MSI] = "msi",		[IRQ_LINE] = "line",
+	[IRQ_MSIX] = "msix", [IRQ_KIND_COUNT] = NULL,
 };
 
 static const struct access_info access_table[ACCESS_COUNT] = {

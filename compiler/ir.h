@@ -105,7 +105,12 @@ struct access_info {
 extern const char *const access_names[ACCESS_COUNT + 1]; /* NULL-terminated, for the YAML reader */
 const struct access_info *access_info(enum reg_access access);
 
-enum reg_space { SPACE_MMIO, SPACE_IO };
+/* Where a block's registers are: memory-mapped, x86 port I/O, or a PCI
+ * function's configuration space. */
+enum reg_space { SPACE_MMIO, SPACE_IO, SPACE_CONFIG, SPACE_COUNT };
+/* As the register map language spells them: "mmio", "io", "pci-config";
+ * NULL-terminated, for the YAML reader. */
+extern const char *const space_names[SPACE_COUNT + 1];
 enum reg_endian { ENDIAN_LITTLE, ENDIAN_BIG };
 
 struct ir_enum_value {
@@ -357,10 +362,17 @@ struct ir_interface {
 
 /* A capability's kind, in the order of the manifest's `capabilities` keys
  * and of the runtime's descriptor tables (docs/internals.md: adding one). */
-enum ir_capability_kind { CAPABILITY_MMIO, CAPABILITY_IOPORT, CAPABILITY_IRQ, CAPABILITY_DMA };
-enum ir_irq_kind { IRQ_INTX, IRQ_MSI, IRQ_LINE };
+enum ir_capability_kind {
+	CAPABILITY_MMIO,
+	CAPABILITY_IOPORT,
+	CAPABILITY_CONFIG,
+	CAPABILITY_IRQ,
+	CAPABILITY_DMA,
+	CAPABILITY_TIMER,
+};
+enum ir_irq_kind { IRQ_INTX, IRQ_MSI, IRQ_LINE, IRQ_MSIX };
 /* How many: one past the last of each (switches name every kind). */
-enum { CAPABILITY_KIND_COUNT = CAPABILITY_DMA + 1, IRQ_KIND_COUNT = IRQ_LINE + 1 };
+enum { CAPABILITY_KIND_COUNT = CAPABILITY_TIMER + 1, IRQ_KIND_COUNT = IRQ_MSIX + 1 };
 
 /* Their words in a manifest and in the JSON dump; NULL-terminated. */
 extern const char *const capability_words[CAPABILITY_KIND_COUNT + 1];
@@ -372,14 +384,22 @@ struct ir_capability {
 	const char *name;
 	const char *doc;
 	struct srcpos pos;
-	unsigned bar;       /* mmio */
+	unsigned bar;       /* mmio; ioport when in_bar */
+	bool in_bar;        /* ioport: in I/O BAR `bar`, at `offset`; else at `base` */
 	uint64_t base;      /* ioport */
-	uint64_t offset;    /* mmio: offset of the block in the BAR */
-	uint64_t size;      /* mmio, ioport, dma (bytes) */
+	uint64_t offset;    /* mmio: of the block in the BAR; ioport: in the BAR; config */
+	uint64_t size;      /* mmio, ioport, config, dma (bytes) */
 	const struct ir_block *block;
+	unsigned capability;   /* config: the PCI capability id it is at; 0: at `offset` */
 	enum ir_irq_kind irq_kind;
 	unsigned line;         /* irq: legacy line for IRQ_LINE */
+	unsigned vector;       /* irq: MSI or MSI-X vector */
+	bool intx_fallback;    /* irq: the one vector may become INTx */
 	unsigned address_bits; /* dma: the device reaches addresses below 2^address_bits */
+	bool streaming;        /* dma: clients' buffers mapped, not a buffer of its own */
+	unsigned mappings;     /* dma streaming: at once */
+	unsigned segments;     /* dma streaming: per mapping */
+	uint64_t interval_ns;  /* timer: the manifest's interval; 0: none */
 };
 
 struct ir_match {
@@ -409,7 +429,11 @@ struct ir_driver {
 	ir_interface_list provides;
 	ir_interface_list services;
 	VEC(struct ir_capability) caps;
-	const struct ir_device *device; /* the device whose blocks it binds, if any */
+	VEC(const struct ir_device *) devices; /* whose blocks it binds, in order of first use */
+	/* Spec folders whose register maps and protocols joined the run for
+	 * it, and whose C files join its sources, as the manifest wrote them
+	 * (relative to its folder). */
+	VEC(const char *) libraries;
 };
 
 /* ---- the whole spec ---- */

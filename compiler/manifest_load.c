@@ -5,16 +5,22 @@
 
 #include <string.h>
 
-static const char *const manifest_keys[] = {"driver",   "doc",      "version",      "match",
-					    "provides", "services", "capabilities", NULL};
+static const char *const manifest_keys[] = {"driver",	  "doc",       "version",
+					    "match",	  "provides",  "services",
+					    "libraries", "capabilities", NULL};
 static const char *const match_keys[] = {"pci", "isa", NULL};
 static const char *const pci_keys[] = {"vendor", "device", "subvendor", "subdevice",
 				       "class", "class_mask", NULL};
 static const char *const isa_keys[] = {"ioport", NULL};
 static const char *const mmio_keys[] = {"name", "doc", "bar", "block", "offset", "size", NULL};
-static const char *const ioport_keys[] = {"name", "doc", "base", "size", "block", NULL};
-static const char *const irq_keys[] = {"name", "doc", "kind", "line", NULL};
-static const char *const dma_keys[] = {"name", "doc", "pages", "size", "address_bits", NULL};
+static const char *const ioport_keys[] = {"name",   "doc",  "base",  "bar",
+					  "offset", "size", "block", NULL};
+static const char *const config_keys[] = {"name", "doc", "block", "offset", "capability", NULL};
+static const char *const irq_keys[] = {"name", "doc", "kind", "line", "vector", "fallback", NULL};
+static const char *const dma_keys[] = {"name",	    "doc",	 "pages",    "size",
+				       "address_bits", "streaming", "mappings", "segments",
+				       NULL};
+static const char *const timer_keys[] = {"name", "doc", "interval", NULL};
 
 struct loader {
 	struct yreader r;
@@ -51,6 +57,43 @@ static void read_required_str(struct loader *l, const struct ynode *map, const c
 		read_str(l, map, key, out);
 }
 
+/* A duration: nanoseconds as a number, or a number and a unit, "100ms". */
+static void read_duration(struct loader *l, const struct ynode *map, const char *key,
+			  struct lnum *out)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ns;
+	} units[] = {{"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
+	const struct ynode *n = yget(map, key);
+	const char *text;
+	if (!n || !yread_str(&l->r, n, key, &text))
+		return;
+	out->pos = ypos(&l->r, n);
+	char *end;
+	uint64_t v = 0;
+	bool digits = text[0] >= '0' && text[0] <= '9';
+	for (end = (char *)text; digits && *end >= '0' && *end <= '9'; end++) {
+		if (v > (UINT64_MAX - 9) / 10) {
+			digits = false;
+			break;
+		}
+		v = v * 10 + (uint64_t)(*end - '0');
+	}
+	uint64_t scale = *end ? 0 : 1; /* a bare number is nanoseconds */
+	for (size_t i = 0; i < ARRAY_LEN(units) && !scale; i++)
+		if (!strcmp(end, units[i].unit))
+			scale = units[i].ns;
+	if (!digits || !scale || (v && UINT64_MAX / scale < v)) {
+		diag_report(l->r.diag, out->pos, E0318,
+			    "'%s' is not a duration: give a number and ns, us, ms or s, as in 100ms",
+			    text);
+		return;
+	}
+	out->v = v * scale;
+	out->set = true;
+}
+
 static void read_names(struct loader *l, const struct ynode *map, const char *key, lstr_list *out)
 {
 	const struct ynode *list = yget(map, key);
@@ -58,7 +101,7 @@ static void read_names(struct loader *l, const struct ynode *map, const char *ke
 		return;
 	for (uint32_t i = 0; i < list->len; i++) {
 		struct lstr s = {0};
-		if (yread_str(&l->r, list->u.items[i], "an interface name", &s.s)) {
+		if (yread_str(&l->r, list->u.items[i], key, &s.s)) {
 			s.pos = ypos(&l->r, list->u.items[i]);
 			vec_push(l->arena, out, s);
 		}
@@ -104,8 +147,10 @@ static void read_capability(struct loader *l, struct manifest_ast *m,
 			    enum ir_capability_kind kind, const struct ynode *n)
 {
 	static const char *const what[] = {"an mmio capability", "an ioport capability",
-					   "an irq capability", "a dma capability"};
-	static const char *const *const keys[] = {mmio_keys, ioport_keys, irq_keys, dma_keys};
+					   "a config capability", "an irq capability",
+					   "a dma capability",	 "a timer capability"};
+	static const char *const *const keys[] = {mmio_keys, ioport_keys, config_keys,
+						  irq_keys,  dma_keys,	  timer_keys};
 	if (!yexpect(&l->r, n, YNODE_MAP, what[kind]))
 		return;
 	struct manifest_cap_ast c = {.kind = kind, .pos = ypos(&l->r, n)};
@@ -122,22 +167,42 @@ static void read_capability(struct loader *l, struct manifest_ast *m,
 		read_num(l, n, "size", &c.size);
 		break;
 	case CAPABILITY_IOPORT:
-		read_required_num(l, n, "base", what[kind], &c.base);
-		read_required_num(l, n, "size", what[kind], &c.size);
+		read_num(l, n, "base", &c.base);
+		read_num(l, n, "bar", &c.bar);
+		read_num(l, n, "offset", &c.offset);
+		read_num(l, n, "size", &c.size);
 		read_str(l, n, "block", &c.block);
+		break;
+	case CAPABILITY_CONFIG:
+		read_required_str(l, n, "block", what[kind], &c.block);
+		read_num(l, n, "offset", &c.offset);
+		read_num(l, n, "capability", &c.capability);
 		break;
 	case CAPABILITY_IRQ: {
 		const struct ynode *k = yget(n, "kind");
 		unsigned v;
 		if (k && yread_keyword(&l->r, k, "irq kind", irq_kind_words, &v))
 			c.irq_kind = (struct lnum){v, ypos(&l->r, k), true};
+		if ((k = yget(n, "fallback")) && yread_keyword(&l->r, k, "irq kind", irq_kind_words, &v))
+			c.fallback = (struct lnum){v, ypos(&l->r, k), true};
 		read_num(l, n, "line", &c.line);
+		read_num(l, n, "vector", &c.vector);
 		break;
 	}
-	case CAPABILITY_DMA:
+	case CAPABILITY_DMA: {
 		read_num(l, n, "pages", &c.pages);
 		read_num(l, n, "size", &c.size);
 		read_num(l, n, "address_bits", &c.address_bits);
+		read_num(l, n, "mappings", &c.mappings);
+		read_num(l, n, "segments", &c.segments);
+		const struct ynode *st = yget(n, "streaming");
+		bool on;
+		if (st && yread_bool(&l->r, st, "streaming", &on))
+			c.streaming = (struct lnum){on, ypos(&l->r, st), true};
+		break;
+	}
+	case CAPABILITY_TIMER:
+		read_duration(l, n, "interval", &c.interval);
 		break;
 	}
 	vec_push(l->arena, &m->caps, c);
@@ -167,6 +232,7 @@ struct manifest_ast *manifest_load(struct arena *a, struct arena *scratch, struc
 			read_match(&l, m, match->u.items[i]);
 	read_names(&l, root, "provides", &m->provides);
 	read_names(&l, root, "services", &m->services);
+	read_names(&l, root, "libraries", &m->libraries);
 
 	const struct ynode *caps = yget(root, "capabilities");
 	if (caps && yexpect(&l.r, caps, YNODE_MAP, "capabilities")) {

@@ -584,24 +584,47 @@ static void name_device_regs(struct namer *n, struct ir_device *dev)
 
 /* ---- drivers ---- */
 
-static bool has_irqs(const struct ir_driver *d)
+static bool has_caps(const struct ir_driver *d, enum ir_capability_kind kind)
 {
 	for (size_t i = 0; i < d->caps.len; i++)
-		if (d->caps.items[i].kind == CAPABILITY_IRQ)
+		if (d->caps.items[i].kind == kind)
 			return true;
 	return false;
 }
 
-/* A hook: ret name(struct <dn>_driver *drv[, unsigned irq]). */
+/* A hook: ret name(struct <dn>_driver *drv[, unsigned <number>]): the irq
+ * and timer hooks are told which one. */
 static const struct c_function *hook(struct namer *n, const char *ret, enum name_rule_id id,
-				     const struct var *vars, const char *driver, bool irq)
+				     const struct var *vars, const char *driver, const char *number)
 {
 	struct c_function *f = named_function(n, type_of(ret, 0, false), id, vars, 2);
 	param(n, f, type_of(arena_printf(n->a, "struct %s", driver), 1, false), "drv", PARAM_OBJECT,
 	      0, (struct srcpos){0});
-	if (irq)
-		param(n, f, type_of("unsigned", 0, false), "irq", PARAM_OWN, 0, (struct srcpos){0});
+	if (number)
+		param(n, f, type_of("unsigned", 0, false), number, PARAM_OWN, 0, (struct srcpos){0});
 	return f;
+}
+
+/* The enum numbering the capabilities of a kind (rule `tag`), an
+ * enumerator for each (rule `each`), and the hook they run. */
+static void name_numbered(struct namer *n, struct ir_driver *d, struct var *vars,
+			  enum ir_capability_kind kind, enum name_rule_id tag, enum name_rule_id each,
+			  enum name_rule_id hook_id, const char *ret, const char *number)
+{
+	if (!has_caps(d, kind))
+		return;
+	add(n, &d->c, tag, vars, 2, NULL);
+	for (size_t i = 0; i < d->caps.len; i++) {
+		const struct ir_capability *cap = &d->caps.items[i];
+		if (cap->kind != kind)
+			continue;
+		vars[2].value = upper_dup(n->a, cap->name);
+		add(n, &d->c, each, vars, 3, NULL);
+		if (kind == CAPABILITY_TIMER && cap->interval_ns)
+			add(n, &d->c, N_DRV_TIMER_NS, vars, 3, NULL);
+	}
+	add(n, &d->c, hook_id, vars, 2,
+	    hook(n, ret, hook_id, vars, c_symbol_name(&d->c, N_DRV_STRUCT), number));
 }
 
 /* The skeleton's names for a protocol the driver serves: one way back from
@@ -651,20 +674,16 @@ static void name_driver(struct namer *n, struct ir_driver *d)
 	};
 	for (size_t i = 0; i < ARRAY_LEN(plain); i++)
 		add(n, &d->c, plain[i], vars, 2, NULL);
+	if (d->libraries.len)
+		add(n, &d->c, N_DRV_LIBRARIES, vars, 2, NULL);
 	const char *driver = c_symbol_name(&d->c, N_DRV_STRUCT);
-	add(n, &d->c, N_DRV_INIT, vars, 2, hook(n, "int", N_DRV_INIT, vars, driver, false));
-	add(n, &d->c, N_DRV_START, vars, 2, hook(n, "void", N_DRV_START, vars, driver, false));
-	if (has_irqs(d)) {
-		add(n, &d->c, N_DRV_IRQS, vars, 2, NULL);
-		for (size_t i = 0; i < d->caps.len; i++)
-			if (d->caps.items[i].kind == CAPABILITY_IRQ) {
-				vars[2].value = upper_dup(n->a, d->caps.items[i].name);
-				add(n, &d->c, N_DRV_IRQ, vars, 3, NULL);
-			}
-		add(n, &d->c, N_DRV_IRQ_HOOK, vars, 2,
-		    hook(n, "bool", N_DRV_IRQ_HOOK, vars, driver, true));
-	}
-	add(n, &d->c, N_DRV_STOP, vars, 2, hook(n, "void", N_DRV_STOP, vars, driver, false));
+	add(n, &d->c, N_DRV_INIT, vars, 2, hook(n, "int", N_DRV_INIT, vars, driver, NULL));
+	add(n, &d->c, N_DRV_START, vars, 2, hook(n, "void", N_DRV_START, vars, driver, NULL));
+	name_numbered(n, d, vars, CAPABILITY_IRQ, N_DRV_IRQS, N_DRV_IRQ, N_DRV_IRQ_HOOK, "bool",
+		      "irq");
+	add(n, &d->c, N_DRV_STOP, vars, 2, hook(n, "void", N_DRV_STOP, vars, driver, NULL));
+	name_numbered(n, d, vars, CAPABILITY_TIMER, N_DRV_TIMERS, N_DRV_TIMER, N_DRV_TIMER_HOOK,
+		      "void", "timer");
 	for (size_t i = 0; i < d->provides.len; i++)
 		name_served(n, d, d->provides.items[i]);
 }

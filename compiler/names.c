@@ -177,6 +177,9 @@ const struct name_rule name_rules[N_RULE_COUNT] = {
 			     "the userspace server's main"},
 	[N_DRV_SKELETON] = {"{dn}.c", C_FILE, "file", NULL,
 			    "the author's code: a skeleton, written once"},
+	[N_DRV_LIBRARIES] = {"{dn}_libraries.txt", C_FILE, "file", "drivers with libraries",
+			     "the library folders whose C files join the driver's (build scripts "
+			     "read it)"},
 	[N_DRV_GUARD] = {"{DN}_DRIVER_H", C_ORDINARY, "macro", NULL, "the header's include guard"},
 	[N_DRV_CAPS] = {"{dn}_caps", C_TAG, "struct", NULL,
 			"the capabilities, bound by the runtime"},
@@ -194,6 +197,13 @@ const struct name_rule name_rules[N_RULE_COUNT] = {
 			    "the author's hook: handles an interrupt"},
 	[N_DRV_STOP] = {"{dn}_stop", C_ORDINARY, "function", NULL,
 			"the author's hook: quiesces the device"},
+	[N_DRV_TIMERS] = {"{dn}_timer", C_TAG, "enum", "drivers with timers",
+			  "the timers, numbered"},
+	[N_DRV_TIMER] = {"{DN}_TIMER_{CAP}", C_ORDINARY, "enumerator", "each timer", "its number"},
+	[N_DRV_TIMER_NS] = {"{DN}_TIMER_{CAP}_NS", C_ORDINARY, "macro",
+			    "each timer with an interval", "the interval, in nanoseconds"},
+	[N_DRV_TIMER_HOOK] = {"{dn}_timer", C_ORDINARY, "function", "drivers with timers",
+			      "the author's hook: a timer expired"},
 	[N_DRV_SIZE] = {"{dn}_size", C_ORDINARY, "variable", NULL,
 			"the size of the author's struct"},
 	[N_DRV_SIZE_MACRO] = {"{DN}_DRIVER", C_ORDINARY, "macro", NULL,
@@ -314,7 +324,8 @@ static const char *int_spec(enum ir_type_kind k)
 		[IR_I8] = "int8_t",    [IR_I16] = "int16_t",  [IR_I32] = "int32_t",
 		[IR_I64] = "int64_t",
 	};
-	return names[k];
+	/* a half-built type (its check failed) is named as nothing */
+	return (size_t)k < ARRAY_LEN(names) && names[k] ? names[k] : "void";
 }
 
 bool c_is_enum(const struct ir_type *t)

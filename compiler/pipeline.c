@@ -85,9 +85,12 @@ static int compare_names(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void add_folder(struct drvgen *g, const char *path)
+/* The spec files of a folder, sorted, as inputs: all of them, or (for a
+ * library) its register maps and protocols only. `at` is where the folder
+ * was named. */
+static void add_folder_at(struct drvgen *g, const char *path, struct srcpos at, bool library)
 {
-	struct srcpos whole = {source_named(&g->arena, path, 0), 0, 0};
+	struct srcpos whole = at.src ? at : (struct srcpos){source_named(&g->arena, path, 0), 0, 0};
 	DIR *dir = opendir(path);
 	if (!dir) {
 		diag_report(&g->diag, whole, E0001, "cannot open folder");
@@ -97,7 +100,8 @@ static void add_folder(struct drvgen *g, const char *path)
 	struct dirent *e;
 	while ((e = readdir(dir))) {
 		enum spec_kind kind;
-		if (e->d_name[0] != '.' && spec_kind_of_path(e->d_name, &kind))
+		if (e->d_name[0] != '.' && spec_kind_of_path(e->d_name, &kind) &&
+		    !(library && kind == SPEC_MANIFEST))
 			vec_push(&g->arena, &names, arena_strdup(&g->arena, e->d_name));
 	}
 	closedir(dir);
@@ -115,6 +119,11 @@ static void add_folder(struct drvgen *g, const char *path)
 		add_input(g, arena_printf(&g->arena, "%s%s%s", path, slash ? "" : "/", names.items[i]),
 			  kind, NULL, 0);
 	}
+}
+
+static void add_folder(struct drvgen *g, const char *path)
+{
+	add_folder_at(g, path, (struct srcpos){0}, false);
 }
 
 void drvgen_add_path(struct drvgen *g, const char *path)
@@ -202,25 +211,65 @@ static void load_source(struct drvgen *g, struct source *src)
 	}
 }
 
+static void load_input(struct drvgen *g, const struct input *in)
+{
+	unsigned order = g->next_order++;
+	struct source *src = in->text ? source_from_text(&g->arena, &g->diag, in->path, in->text,
+							 in->len, in->kind, order)
+				      : source_from_file(&g->arena, &g->diag, in->path, in->kind, order);
+	if (!src) {
+		g->idl_ok &= in->kind != SPEC_IDL;
+		g->regs_ok &= in->kind != SPEC_REGS;
+		g->manifests_ok &= in->kind != SPEC_MANIFEST;
+	}
+	load_source(g, src);
+}
+
 static void load_inputs(struct drvgen *g)
 {
 	if (g->inputs.len)
 		qsort(g->inputs.items, g->inputs.len, sizeof *g->inputs.items, compare_inputs);
-	for (size_t i = 0; i < g->inputs.len; i++) {
-		const struct input *in = &g->inputs.items[i];
-		if (i && strcmp(in->key, g->inputs.items[i - 1].key) == 0)
-			continue; /* named twice, e.g. a folder and a file in it */
-		unsigned order = g->next_order++;
-		struct source *src =
-			in->text ? source_from_text(&g->arena, &g->diag, in->path, in->text, in->len,
-						    in->kind, order)
-				 : source_from_file(&g->arena, &g->diag, in->path, in->kind, order);
-		if (!src) {
-			g->idl_ok &= in->kind != SPEC_IDL;
-			g->regs_ok &= in->kind != SPEC_REGS;
-			g->manifests_ok &= in->kind != SPEC_MANIFEST;
+	for (size_t i = 0; i < g->inputs.len; i++)
+		if (!i || strcmp(g->inputs.items[i].key, g->inputs.items[i - 1].key) != 0)
+			load_input(g, &g->inputs.items[i]); /* once, if named twice (a folder and a file in it) */
+}
+
+/* The folders a manifest names under `libraries` (relative to its own):
+ * their register maps and protocols join the run, once each however many
+ * drivers use them (or name them as specs too). */
+static void load_libraries(struct drvgen *g)
+{
+	size_t first = g->inputs.len;
+	for (size_t m = 0; m < g->manifests.len; m++) {
+		const struct manifest_ast *ma = g->manifests.items[m];
+		const char *slash = strrchr(ma->src->path, '/');
+		int dirlen = slash ? (int)(slash - ma->src->path) : 1;
+		const char *dir = slash ? ma->src->path : ".";
+		for (size_t i = 0; i < ma->libraries.len; i++) {
+			const struct lstr *lib = &ma->libraries.items[i];
+			struct stat st;
+			const char *path = arena_printf(&g->arena, "%.*s/%s", dirlen, dir, lib->s);
+			if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+				diag_report(&g->diag, lib->pos, E0001,
+					    "library '%s' is not a folder (looked at %s)", lib->s, path);
+				continue;
+			}
+			add_folder_at(g, path, lib->pos, true);
 		}
-		load_source(g, src);
+	}
+	if (g->inputs.len == first)
+		return;
+	/* loaded already: named on the command line, or by another driver */
+	struct strmap loaded;
+	strmap_init(&loaded, &g->arena);
+	for (size_t i = 0; i < first; i++)
+		strmap_put(&loaded, g->inputs.items[i].key, (void *)g->inputs.items[i].key);
+	for (size_t i = first; i < g->inputs.len; i++) {
+		const struct input *in = &g->inputs.items[i];
+		if (strmap_get(&loaded, in->key))
+			continue;
+		strmap_put(&loaded, in->key, (void *)in->key);
+		load_input(g, in);
 	}
 }
 
@@ -332,6 +381,7 @@ const struct ir *drvgen_build(struct drvgen *g)
 {
 	check_include_dirs(g);
 	load_inputs(g);
+	load_libraries(g);
 	load_used_namespaces(g);
 
 	g->ir = NEW(&g->arena, struct ir);

@@ -20,7 +20,6 @@ static const char *const group_keys[] = {"group", "doc",    "offset",   "count",
 					 "stride", "registers", NULL};
 static const char *const field_keys[] = {"name",  "doc",  "bits", "access",
 					 "volatile", "reset", "enum", NULL};
-static const char *const space_words[] = {"mmio", "io", NULL};
 static const char *const endian_words[] = {"little", "big", NULL};
 
 struct loader {
@@ -234,7 +233,7 @@ static struct regs_block_ast *read_block(struct loader *l, const struct ynode *n
 	ycheck_keys(&l->r, n, "a block", block_keys);
 	read_name(l, n, "name", "block", &b->name);
 	b->doc = read_doc(l, n);
-	read_word(l, n, "space", space_words, &b->space);
+	read_word(l, n, "space", space_names, &b->space);
 	read_word(l, n, "endian", endian_words, &b->endian);
 	read_required_num(l, n, "size", "a block", &b->size);
 	read_num(l, n, "count", "count", &b->count);

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #endif
 
-enum drv_desc_space { DRV_DESC_MMIO, DRV_DESC_PIO };
+enum drv_desc_space { DRV_DESC_MMIO, DRV_DESC_PIO, DRV_DESC_CONFIG };
 
 /* Access kinds, as in the register map language (docs/regs.md). */
 enum drv_desc_access {

@@ -2,6 +2,8 @@
 /* drv_sim.c - the simulated bus: windows onto device models, and the trace. */
 #include "drv_sim.h"
 
+#include "drv_driver.h"
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
@@ -320,4 +322,57 @@ void drv_sim_write(struct drv_sim_window *w, uint64_t off, unsigned bytes, uint6
 	 * access the bus itself (DMA) appears in the order it happened. */
 	record(w, true, off, bytes, v);
 	w->model.write(w->model.ctx, off, bytes, v);
+}
+
+/* ---- timers ---- */
+
+struct drv_timer {
+	bool armed, periodic;
+	uint64_t ns;
+};
+
+struct drv_timer *drv_sim_timer_new(void)
+{
+	struct drv_timer *t = calloc(1, sizeof *t);
+	if (!t)
+		abort();
+	return t;
+}
+
+void drv_sim_timer_free(struct drv_timer *t)
+{
+	free(t);
+}
+
+bool drv_sim_timer_armed(const struct drv_timer *t)
+{
+	return t->armed;
+}
+
+uint64_t drv_sim_timer_interval(const struct drv_timer *t)
+{
+	return t->ns;
+}
+
+bool drv_sim_timer_expire(struct drv_timer *t)
+{
+	if (!t->armed)
+		return false;
+	t->armed = t->periodic;
+	return true;
+}
+
+void drv_timer_arm(struct drv_timer *t, uint64_t ns)
+{
+	*t = (struct drv_timer){true, false, ns};
+}
+
+void drv_timer_arm_periodic(struct drv_timer *t, uint64_t ns)
+{
+	*t = (struct drv_timer){true, true, ns};
+}
+
+void drv_timer_disarm(struct drv_timer *t)
+{
+	t->armed = false;
 }

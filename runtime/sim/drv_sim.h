@@ -71,4 +71,20 @@ void drv_sim_format_text(const struct drv_sim_access *a, char *buf, size_t len);
  *  "register":"status","fields":{"computing":1,"irq_enable":0}} */
 void drv_sim_format_json(const struct drv_sim_access *a, char *buf, size_t len);
 
+
+/* ---- timers (drv_driver.h's drv_timer_arm, on the host) ----
+ * A host test plays the runtime: it makes the driver's timers, and decides
+ * when time has passed, by running the timer hook for each one
+ * drv_sim_timer_expire says is due. There is no clock: "due" is armed. */
+struct drv_timer;
+
+struct drv_timer *drv_sim_timer_new(void);
+void drv_sim_timer_free(struct drv_timer *t);
+bool drv_sim_timer_armed(const struct drv_timer *t);
+/* The interval it was last armed with, in nanoseconds. */
+uint64_t drv_sim_timer_interval(const struct drv_timer *t);
+/* One expiry: true if it was armed (then the caller runs the hook); a
+ * one-shot timer is disarmed by it, a periodic one stays armed. */
+bool drv_sim_timer_expire(struct drv_timer *t);
+
 #endif

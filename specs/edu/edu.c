@@ -13,12 +13,18 @@
  * each unit has a short queue of deferred calls: a client that finds the
  * queue full gets BUSY rather than waiting behind an unbounded line.
  *
+ * A job the device does not finish in time (its interrupt lost, say) fails
+ * with TIMEOUT: the manifest's deadline timer ticks while jobs wait, and a
+ * job still first in its queue at its second tick is answered and dropped,
+ * so one to two intervals after it started.
+ *
  * Erratum: QEMU 7.2's edu refuses, with a fatal hw_error, any transfer that
  * ends at the last byte of its buffer (an off-by-one in its range check,
  * fixed in later QEMU). The driver never asks for one: it keeps that byte
  * itself, in `last`, and moves the rest by DMA, so clients still see a
  * 4 KiB buffer.
  */
+#include "drv_pci.h"
 #include "edu_driver.h"
 
 enum {
@@ -27,6 +33,7 @@ enum {
 	EDU_DMA_WINDOW_SIZE = 4096,
 	EDU_QUEUE = 8, /* deferred calls waiting per unit */
 	EDU_MAX_N = 12, /* 13! does not fit the 32-bit result register */
+	EDU_DEADLINE_TICKS = 2, /* ticks of the deadline timer a job may take */
 };
 
 /* A deferred call and what it asked for. */
@@ -42,6 +49,9 @@ struct edu_job {
 struct edu_queue {
 	struct edu_job jobs[EDU_QUEUE];
 	unsigned head, count;
+	unsigned ticks; /* deadline ticks the first job has seen */
+	bool started;	/* the device is working on the first job */
+	bool stale;	/* a job timed out: the device may still be on it */
 };
 
 struct edu {
@@ -49,6 +59,7 @@ struct edu {
 	struct edu_queue factorial;
 	struct edu_queue dma;
 	uint8_t last; /* the device buffer's last byte (the erratum above) */
+	bool ticking; /* the deadline timer is armed */
 };
 EDU_DRIVER(struct edu);
 
@@ -75,13 +86,37 @@ static void queue_pop(struct edu_queue *q)
 {
 	q->head = (q->head + 1) % EDU_QUEUE;
 	q->count--;
+	q->ticks = 0; /* the next job's time starts now */
+	q->started = false;
+}
+
+/* The deadline timer ticks while any job waits. */
+static void watch(struct edu *edu)
+{
+	if (edu->ticking)
+		return;
+	drv_timer_arm_periodic(edu->base.caps.deadline, EDU_TIMER_DEADLINE_NS);
+	edu->ticking = true;
 }
 
 /* ---- the units ---- */
 
+/* Starts the first queued factorial. After a timeout the device may still
+ * be computing the dropped job: then the next tick or that job's late
+ * interrupt tries again, and its completion is forgotten first. */
 static void start_factorial(struct edu *edu)
 {
-	edu_factorial_write(edu->base.caps.regs, queue_first(&edu->factorial)->n);
+	struct edu_bar0 regs = edu->base.caps.regs;
+	struct edu_queue *q = &edu->factorial;
+
+	if (q->stale) {
+		if (edu_status_computing_get(edu_status_read(regs)))
+			return;
+		edu_irq_ack_write(regs, edu_irq_status_value(EDU_IRQ_STATUS_FACT_MASK));
+		q->stale = false;
+	}
+	edu_factorial_write(regs, queue_first(q)->n);
+	q->started = true;
 }
 
 /* The bytes of a job the device moves: all but the buffer's last byte. */
@@ -122,15 +157,22 @@ static void start_dma(struct edu *edu)
 {
 	struct edu_bar0 regs = edu->base.caps.regs;
 	const struct drv_dma_buffer *buf = &edu->base.caps.buf;
+	struct edu_queue *q = &edu->dma;
 	struct edu_job *job;
 	edu_dma_cmd_t cmd = edu_dma_cmd_start_set(edu_dma_cmd_value(0), 1);
 
-	while ((job = queue_first(&edu->dma)) && !dma_bytes(job)) {
+	while ((job = queue_first(q)) && !dma_bytes(job)) {
 		finish_dma_job(edu, job);
-		queue_pop(&edu->dma);
+		queue_pop(q);
 	}
 	if (!job)
 		return;
+	if (q->stale) { /* as in start_factorial */
+		if (edu_dma_cmd_start_get(edu_dma_cmd_read(regs)))
+			return;
+		edu_irq_ack_write(regs, edu_irq_status_value(EDU_IRQ_STATUS_DMA_MASK));
+		q->stale = false;
+	}
 	cmd = edu_dma_cmd_irq_enable_set(cmd, 1);
 	if (job->to_device) {
 		drv_copy(buf->cpu, job->pages->data, dma_bytes(job));
@@ -144,6 +186,7 @@ static void start_dma(struct edu *edu)
 	}
 	edu_dma_count_write(regs, dma_bytes(job));
 	edu_dma_cmd_write(regs, cmd);
+	q->started = true;
 }
 
 static void factorial_done(struct edu *edu)
@@ -152,6 +195,10 @@ static void factorial_done(struct edu *edu)
 
 	if (!job)
 		return; /* raised by someone writing irq_raise */
+	if (!edu->factorial.started) {
+		start_factorial(edu); /* a timed-out job's: the device is free */
+		return;
+	}
 	edu_device_factorial_reply(job->call, 0, edu_factorial_read(edu->base.caps.regs));
 	queue_pop(&edu->factorial);
 	if (edu->factorial.count)
@@ -164,6 +211,10 @@ static void dma_done(struct edu *edu)
 
 	if (!job)
 		return;
+	if (!edu->dma.started) {
+		start_dma(edu); /* as in factorial_done */
+		return;
+	}
 	/* A cancelled call's pages stay mapped until its reply, so it is
 	 * finished like any other. */
 	finish_dma_job(edu, job);
@@ -217,9 +268,53 @@ void edu_stop(struct edu_driver *drv)
 	struct edu *edu = drv_container_of(drv, struct edu, base);
 
 	edu_status_irq_enable_update(drv->caps.regs, 0);
+	drv_timer_disarm(drv->caps.deadline);
+	edu->ticking = false;
 	/* The runtime answers the calls still queued (SHUTDOWN); forget them. */
 	edu->factorial.count = 0;
 	edu->dma.count = 0;
+}
+
+/* Whether the first job of q has now waited EDU_DEADLINE_TICKS ticks; if
+ * so it leaves the queue (the caller answers it) and the device may still
+ * be on it. */
+static bool expired(struct edu_queue *q)
+{
+	if (!q->count || ++q->ticks < EDU_DEADLINE_TICKS)
+		return false;
+	q->stale |= q->started;
+	return true;
+}
+
+/* A tick of the deadline: answers the jobs that took too long with TIMEOUT
+ * and starts what waits for a device that was busy. */
+void edu_timer(struct edu_driver *drv, unsigned timer)
+{
+	struct edu *edu = drv_container_of(drv, struct edu, base);
+	struct edu_job *job;
+
+	(void)timer;
+	if (expired(&edu->factorial)) {
+		edu_device_factorial_reply(queue_first(&edu->factorial)->call, EDU_ERROR_TIMEOUT, 0);
+		queue_pop(&edu->factorial);
+	}
+	if (edu->factorial.count && !edu->factorial.started)
+		start_factorial(edu);
+	if (expired(&edu->dma)) {
+		/* on QEMU the transfer is long done, only its interrupt lost */
+		job = queue_first(&edu->dma);
+		if (job->to_device)
+			edu_device_dma_write_reply(job->call, EDU_ERROR_TIMEOUT);
+		else
+			edu_device_dma_read_reply(job->call, EDU_ERROR_TIMEOUT);
+		queue_pop(&edu->dma);
+	}
+	if (edu->dma.count && !edu->dma.started)
+		start_dma(edu);
+	if (!edu->factorial.count && !edu->dma.count) {
+		drv_timer_disarm(drv->caps.deadline);
+		edu->ticking = false;
+	}
 }
 
 /* ---- edu::device ---- */
@@ -255,6 +350,7 @@ static int edu_factorial(struct edu_device *self, struct drv_call *call, uint32_
 		return EDU_ERROR_BUSY;
 	if (edu->factorial.count == 1)
 		start_factorial(edu);
+	watch(edu);
 	return DRV_DEFER;
 }
 
@@ -278,6 +374,7 @@ static int queue_dma(struct edu_device *self, struct drv_call *call, struct drv_
 		return EDU_ERROR_BUSY;
 	if (edu->dma.count == 1)
 		start_dma(edu);
+	watch(edu);
 	return DRV_DEFER;
 }
 
@@ -291,6 +388,28 @@ static int edu_dma_read(struct edu_device *self, struct drv_call *call, struct d
 			uint32_t offset, uint32_t len)
 {
 	return queue_dma(self, call, pages, offset, len, false);
+}
+
+/* The configuration space: its header through the typed registers, the
+ * capability list through the runtime's walk (drv_pci.h). */
+static int edu_pci_info(struct edu_device *self, struct drv_call *call, struct edu_pci_info *result)
+{
+	struct edu *edu = from_edu_device(self);
+	struct edu_pci pci = edu->base.caps.pci;
+	struct drv_pci_cap cap = {0};
+
+	(void)call;
+	result->vendor = edu_pci_vendor_read(pci);
+	result->device = edu_pci_device_read(pci);
+	result->msi = 0;
+	result->capabilities = 0;
+	while (drv_pci_next_cap(pci.io, &cap)) {
+		result->capabilities++;
+		if (cap.id == DRV_PCI_CAP_MSI && !result->msi)
+			result->msi = cap.offset;
+	}
+	result->msi_enabled = edu_msi_control_enable_get(edu_msi_control_read(edu->base.caps.msi));
+	return 0;
 }
 
 const struct edu_device_ops edu_device_ops = EDU_DEVICE_OPS(edu);

@@ -14,8 +14,9 @@
 # The driver is the one GENDIR/<driver>_kmod.c names (drvgen gen writes one
 # per manifest). Its module links the generated GENDIR/<driver>_kmod.c and
 # <driver>_driver.c, the server dispatch of every interface GENDIR holds
-# (GENDIR/*_server.c: those the driver serves and their parents) and the
-# author's SPECDIR/<driver>.c; the runtime's symbols come from drvgen.ko,
+# (GENDIR/*_server.c: those the driver serves and their parents), the
+# author's SPECDIR/<driver>.c and the C files of each library folder that
+# GENDIR/<driver>_libraries.txt lists; the runtime's symbols come from drvgen.ko,
 # which must be loaded first (modprobe does it; insmod drvgen.ko by hand).
 #
 # Kbuild, against the headers of the newest /boot/vmlinuz-* (or $KVER);
@@ -125,10 +126,28 @@ for f in "$gen/${name}_kmod.c" "$gen/${name}_driver.c" "$gen"/*_server.c; do
 	objs="$objs gen/$(basename "$f" .c).o"
 done
 cp "$spec/$name.c" "$kb/spec/"
+objs="$objs spec/$name.o"
+# the libraries the manifest lists (GENDIR/<driver>_libraries.txt): each
+# folder's C files, and the folder on the include path
+incs="-I$spec"
+n=0
+if [ -f "$gen/${name}_libraries.txt" ]; then
+	for lib in $(grep -v '^#' "$gen/${name}_libraries.txt"); do
+		dir=$(cd "$spec/$lib" && pwd) || { echo "build.sh: no library folder $spec/$lib" >&2; exit 1; }
+		n=$((n + 1))
+		mkdir -p "$kb/lib$n"
+		for f in "$dir"/*.c; do
+			[ -f "$f" ] || continue
+			cp "$f" "$kb/lib$n/"
+			objs="$objs lib$n/$(basename "$f" .c).o"
+		done
+		incs="$incs -I$dir"
+	done
+fi
 cat > "$kb/Kbuild" <<KBUILD
 obj-m := $name.o
-$name-y :=$objs spec/$name.o
-ccflags-y := -Werror -I$top/runtime/kmod -I$top/runtime/common -I$gen -I$spec
+$name-y :=$objs
+ccflags-y := -Werror -I$top/runtime/kmod -I$top/runtime/common -I$gen $incs
 KBUILD_EXTRA_SYMBOLS := $out/.kbuild-drvgen/Module.symvers
 KBUILD
 kbuild "$name"

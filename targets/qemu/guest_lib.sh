@@ -60,6 +60,10 @@ irq_name() {                  # irq_name LINE: who holds it (the last column)
     awk -v n="$1:" '$1 == n { print $NF }' /proc/interrupts
 }
 
+irq_is_msi() {                # irq_is_msi LINE: it is a message-signalled vector
+    grep -q "^ *$1:.*-MSI" /proc/interrupts
+}
+
 # irq_total NAME: interrupts taken on every line or vector whose holder is NAME
 irq_total() {
     awk -v n="$1" '$NF == n { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i } END { print s + 0 }' \

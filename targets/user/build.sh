@@ -9,7 +9,8 @@
 #
 #   GENDIR/<driver>_main.c     names the driver (exactly one *_main.c)
 #   GENDIR/<driver>_driver.c   the driver description
-#   SPECDIR/<driver>.c         the author's code
+#   SPECDIR/<driver>.c         the author's code, and the C files of each
+#                              library folder GENDIR/<driver>_libraries.txt lists
 #   the userspace runtime      RUNTIME_HOST_SRC, RUNTIME_SERVER_SRC and
 #                              RUNTIME_CLIENT_SRC of runtime/sources.mk: the
 #                              host (VFIO, UIO, DMA, timers, sandbox), the
@@ -64,6 +65,17 @@ cc() {  # cc SRC OBJ
     "$CC" $WARN $CFLAGS $INC -c -o "$2" "$1"
 }
 
+# the libraries the manifest lists (GENDIR/<driver>_libraries.txt): each
+# folder's C files, and the folder on the include path
+LIBSRC=
+if [ -f "$GENDIR/${DRIVER}_libraries.txt" ]; then
+    for lib in $(grep -v '^#' "$GENDIR/${DRIVER}_libraries.txt"); do
+        dir=$(cd "$SPECDIR/$lib" && pwd) || { echo "$0: no library folder $SPECDIR/$lib" >&2; exit 1; }
+        INC="$INC -I$dir"
+        for f in "$dir"/*.c; do [ -f "$f" ] && LIBSRC="$LIBSRC $f"; done
+    done
+fi
+
 # runtime_src PART...: the files runtime/sources.mk lists as RUNTIME_<PART>_SRC
 runtime_src() {
     for part; do
@@ -73,8 +85,8 @@ runtime_src() {
 
 OBJS=
 n=0
-# shellcheck disable=SC2046  # the runtime's paths are meant to split and glob
-for src in "$GENDIR/${DRIVER}_main.c" "$GENDIR/${DRIVER}_driver.c" "$SPECDIR/$DRIVER.c" \
+# shellcheck disable=SC2086,SC2046  # LIBSRC and the runtime's paths split (and glob)
+for src in "$GENDIR/${DRIVER}_main.c" "$GENDIR/${DRIVER}_driver.c" "$SPECDIR/$DRIVER.c" $LIBSRC \
            $(runtime_src HOST SERVER CLIENT); do
     n=$((n + 1))
     o=$OBJ/$n-$(basename "$src" .c).o

@@ -31,7 +31,7 @@ expect_exit 2 "$drvgen" dump specs/edu
 expect_exit 2 "$drvgen" check --color=sometimes specs/edu
 
 # The specs check clean, silently.
-expect_exit 0 "$drvgen" check specs/edu specs/uart16550 dsl/std
+expect_exit 0 "$drvgen" check specs/edu specs/uart16550 specs/pcserial specs/pciserial dsl/std
 [ -s "$tmp/out" ] && fail "check prints nothing on stdout"
 [ -s "$tmp/err" ] && fail "a clean check prints nothing on stderr"
 
@@ -86,11 +86,12 @@ expect_exit 0 "$drvgen" check "-I$tmp/inc" "$tmp/app.idl"
 
 # dump --json: valid JSON holding every register, field, label and capability.
 expect_exit 0 "$drvgen" dump --json specs/edu
-jq -e '.devices[0].blocks[0].registers | length == 11' "$tmp/out" >/dev/null || fail "edu has 11 registers in the dump"
-jq -e '[.devices[0].blocks[0].registers[].fields[]] | length == 14' "$tmp/out" >/dev/null || fail "edu has 14 fields in the dump"
-jq -e '[.interfaces[] | select(.name == "edu::device") | .methods[].label] == ["0x81c57ea10001","0x81c57ea10002","0x81c57ea10003","0x81c57ea10004","0x81c57ea10005"]' "$tmp/out" >/dev/null \
-	|| fail "edu::device's five labels in the dump"
-jq -e '.drivers[0].capabilities | map(.name) == ["regs","irq","buf"]' "$tmp/out" >/dev/null || fail "edu's capabilities in the dump"
+jq -e '.devices[0].blocks | map(.name) == ["pci","msi","bar0"]' "$tmp/out" >/dev/null || fail "edu's blocks in the dump"
+jq -e '.devices[0].blocks[2].registers | length == 11' "$tmp/out" >/dev/null || fail "edu has 11 registers in the dump"
+jq -e '[.devices[0].blocks[2].registers[].fields[]] | length == 14' "$tmp/out" >/dev/null || fail "edu has 14 fields in the dump"
+jq -e '[.interfaces[] | select(.name == "edu::device") | .methods[].label] == ["0x81c57ea10001","0x81c57ea10002","0x81c57ea10003","0x81c57ea10004","0x81c57ea10005","0x81c57ea10006"]' "$tmp/out" >/dev/null \
+	|| fail "edu::device's six labels in the dump"
+jq -e '.drivers[0].capabilities | map(.name) == ["regs","pci","msi","irq","buf","deadline"]' "$tmp/out" >/dev/null || fail "edu's capabilities in the dump"
 expect_exit 1 "$drvgen" dump --json "$tmp/bad"
 [ -s "$tmp/out" ] && fail "no JSON on stdout when the specs have errors"
 
@@ -141,11 +142,11 @@ for f in specs/edu specs/edu/edu.idl specs/edu/edu.regs.yaml specs/edu/edu.manif
 done
 grep -q "^ $tmp/gen/edu.c$" "$tmp/edu.d" || fail "the skeleton, read for its handlers, is a prerequisite"
 mkdir "$tmp/with space"
-expect_exit 0 "$drvgen" gen --check -o generated/uart16550 --skeleton specs/uart16550 \
-	--depfile "$tmp/with space/u.d" --depfile-target 'out/a b$#.stamp' specs/uart16550
+expect_exit 0 "$drvgen" gen --check -o generated/pcserial --skeleton specs/pcserial \
+	--depfile "$tmp/with space/u.d" --depfile-target 'out/a b$#.stamp' specs/pcserial
 grep -q '^out/a\\ b\$\$\\#.stamp: \\$' "$tmp/with space/u.d" || fail "--depfile-target, escaped for make"
 grep -q '^ dsl/std/io.idl \\$' "$tmp/with space/u.d" || fail "the std file a spec uses is listed"
-grep -q '^ generated/uart16550/io_types.h \\$' "$tmp/with space/u.d" || fail "a stamp depends on the outputs"
+grep -q '^ generated/pcserial/io_types.h \\$' "$tmp/with space/u.d" || fail "a stamp depends on the outputs"
 expect_exit 2 "$drvgen" gen --depfile-target x -o "$tmp/gen" specs/edu
 expect_exit 2 "$drvgen" gen -o "$tmp/gen" --depfile "$tmp/no/such/dir/x.d" specs/edu
 expect_exit 1 "$drvgen" gen -o "$tmp/gen-bad" "$tmp/bad"
@@ -163,13 +164,13 @@ sed 's|^\(	call ident() u32;\)$|\1\n\n	call reset() void;|' specs/edu/edu.idl >"
 expect_exit 1 "$drvgen" compat "$tmp/compat/old" "$tmp/compat/new"
 grep -q "^$tmp/compat/new/edu.idl:[0-9]*:[0-9]*: wire-breaking\[label-changed\]: edu::device.liveness: " "$tmp/out" \
 	|| fail "compat reports the shifted label in diagnostic form"
-tail -1 "$tmp/out" | grep -q '^drvgen compat: wire-breaking (4 wire-breaking, 0 source-breaking, 1 compatible)$' \
+tail -1 "$tmp/out" | grep -q '^drvgen compat: wire-breaking (5 wire-breaking, 0 source-breaking, 1 compatible)$' \
 	|| fail "compat ends with a summary: $(tail -1 "$tmp/out")"
 [ -s "$tmp/err" ] && fail "compat prints nothing on stderr for clean specs"
 expect_exit 1 "$drvgen" compat --json "$tmp/compat/old/edu.idl" "$tmp/compat/new/edu.idl"
-jq -e '.result == "wire-breaking" and .breaking and .counts["wire-breaking"] == 4 and
+jq -e '.result == "wire-breaking" and .breaking and .counts["wire-breaking"] == 5 and
 	([.changes[].rule] | index("method-added")) != null' "$tmp/out" >/dev/null || fail "compat --json"
-sed 's|^\(	call dma_read.*\)$|\1\n	call reset() void;|' specs/edu/edu.idl >"$tmp/compat/new/edu.idl"
+sed 's|^\(	call pci_info.*\)$|\1\n	call reset() void;|' specs/edu/edu.idl >"$tmp/compat/new/edu.idl"
 expect_exit 0 "$drvgen" compat --json "$tmp/compat/old" "$tmp/compat/new"
 jq -e '.result == "compatible" and (.breaking | not) and (.changes | length) == 1' "$tmp/out" >/dev/null \
 	|| fail "a call added at the end is compatible"

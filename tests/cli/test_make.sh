@@ -6,6 +6,9 @@
 # and reports a protocol method the driver skeleton lacks. Works on a copy of
 # the source tree; run from the top folder.
 set -u
+# The makes below judge what make prints: flags of a make that runs this
+# script (-s, a jobserver) must not reach them.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 top=$(pwd)
 . tests/cli/lib.sh
 drvgen="$tmp/drvgen"
@@ -55,22 +58,27 @@ run_make
 [ -f build/generate/spec-edu.d ] && [ -f build/generate/spec-edu.stamp ] \
 	|| fail "a depfile and a stamp per spec under build/generate"
 [ -z "$(rewritten)" ] || fail "the first run rewrote committed files: $(rewritten)"
-grep -q '^ dsl/std/io.idl \\$' build/generate/spec-uart16550.d || fail "uart16550 depends on the std io.idl it uses"
+grep -q '^ dsl/std/io.idl \\$' build/generate/spec-pcserial.d || fail "pcserial depends on the std io.idl it uses"
+grep -q '^ specs/pcserial/../uart16550/uart16550.regs.yaml \\$' build/generate/spec-pcserial.d \
+	|| fail "pcserial depends on its library's register map"
 grep -q '^ specs/edu/edu.c \\$' build/generate/spec-edu.d || fail "edu depends on its skeleton"
 
 settle
 run_make
 [ $status = 0 ] && [ -z "$ran" ] || fail "nothing changed, yet make generate ran drvgen for: $ran"
 
-# A register map edited: only uart16550 reruns, only its register files
-# change.
+# A library's register map edited: the library and the two drivers that
+# list it rerun, and only their register files change.
 settle
 sed -i 's/doc: Scratch register. }/doc: Scratch register; free for software. }/' \
 	specs/uart16550/uart16550.regs.yaml
 run_make
-[ "$ran" = "generated/uart16550 " ] || fail "a register map change ran drvgen for: $ran"
-[ "$(rewritten)" = "generated/uart16550/uart16550_regs.h generated/uart16550/uart16550_regs_desc.c " ] \
-	|| fail "a register map change rewrote: $(rewritten)"
+[ "$ran" = "generated/pciserial generated/pcserial generated/uart16550 " ] \
+	|| fail "a register map change ran drvgen for: $ran"
+want="generated/pciserial/uart16550_regs.h generated/pciserial/uart16550_regs_desc.c"
+want="$want generated/pcserial/uart16550_regs.h generated/pcserial/uart16550_regs_desc.c"
+want="$want generated/uart16550/uart16550_regs.h generated/uart16550/uart16550_regs_desc.c "
+[ "$(rewritten)" = "$want" ] || fail "a register map change rewrote: $(rewritten)"
 
 # A call added to edu::device: edu reruns and rewrites its protocol files;
 # the skeleton has no handler for it, so make stops with E0601 at specs/edu/edu.c.
@@ -82,7 +90,7 @@ first=$(grep -n 'drvgen gen -o generated/edu ' "$tmp/log" | head -1 | cut -d: -f
 build=$(grep -n 'build.sh' "$tmp/log" | head -1 | cut -d: -f1)
 [ -n "$first" ] && [ -n "$build" ] && [ "$first" -lt "$build" ] \
 	|| fail "make drivers does not regenerate edu before building: $(head -3 "$tmp/log")"
-grep -q 'drvgen gen.* -o generated/uart16550 ' "$tmp/log" && fail "make drivers regenerates uart16550 too"
+grep -q 'drvgen gen.* -o generated/pcserial ' "$tmp/log" && fail "make drivers regenerates pcserial too"
 run_make
 [ "$ran" = "generated/edu " ] || fail "a protocol change ran drvgen for: $ran"
 [ $status != 0 ] || fail "make generate succeeds with a handler missing"
@@ -118,16 +126,16 @@ run_make
 settle
 touch dsl/std/io.idl
 run_make
-[ "$ran" = "generated/uart16550 " ] || fail "touching dsl/std/io.idl ran drvgen for: $ran"
+[ "$ran" = "generated/pciserial generated/pcserial " ] || fail "touching dsl/std/io.idl ran drvgen for: $ran"
 
 # A generated file edited by hand or deleted is restored.
 settle
 echo '/* edited */' >>generated/edu/edu_regs.h
-rm generated/uart16550/io_types.h
+rm generated/pcserial/io_types.h
 run_make
-[ $status = 0 ] && [ "$ran" = "generated/edu generated/uart16550 " ] || fail "hand edits ran drvgen for: $ran"
+[ $status = 0 ] && [ "$ran" = "generated/edu generated/pcserial " ] || fail "hand edits ran drvgen for: $ran"
 grep -q edited generated/edu/edu_regs.h && fail "the hand edit survives make generate"
-[ -f generated/uart16550/io_types.h ] || fail "the deleted file is not restored"
+[ -f generated/pcserial/io_types.h ] || fail "the deleted file is not restored"
 
 # A new spec file in a spec folder is picked up.
 settle

@@ -21,12 +21,12 @@ drvgen=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 
 # copy_spec SPEC DEST ORDER - copies the files of specs/SPEC into DEST,
 # creating them in ORDER (sort or "sort -r"), so the folder lists them
-# differently.
+# differently; and the library the spec lists beside it (pcserial's
+# ../uart16550), as a spec folder of its own would be.
 copy_spec() {
-	mkdir -p "$2"
-	for f in $(ls "specs/$1" | $3); do
-		[ -f "specs/$1/$f" ] && cp "specs/$1/$f" "$2/$f"
-	done
+	mkdir -p "$2" "$2/../uart16550"
+	for f in $(ls "specs/$1" | $3); do [ -f "specs/$1/$f" ] && cp "specs/$1/$f" "$2/$f"; done
+	cp specs/uart16550/*.regs.yaml "$2/../uart16550/"
 }
 
 # Functions whose answer depends on the locale, the time or chance.
@@ -39,7 +39,7 @@ linked=$(nm -D -u "$drvgen" | awk '{ sub(/@.*/, "", $2); print $2 }' | grep -Ex 
 fixed=""
 setarch -R true 2>/dev/null && fixed="setarch -R"
 
-for spec in edu uart16550; do
+for spec in edu pcserial; do
 	# Run 1: the folder, by a relative path, from a shallow folder.
 	copy_spec $spec "$tmp/one/$spec" sort
 	(cd "$tmp/one" && "$drvgen" gen -o out --skeleton $spec $spec) || fail "$spec: gen in $tmp/one"
@@ -59,9 +59,9 @@ for spec in edu uart16550; do
 	shift
 	(cd / && $fixed "$drvgen" gen -o "$tmp/three" --skeleton "$deep/$spec" "$@" "$first") \
 		|| fail "$spec: gen from /"
-	# Run 4 (uart16550 uses the standard library): the std files named
+	# Run 4 (pcserial uses the standard library): the std files named
 	# on the command line instead of found for `use`.
-	if [ $spec = uart16550 ]; then
+	if [ $spec = pcserial ]; then
 		"$drvgen" gen -o "$tmp/four" --skeleton "$deep/$spec" dsl/std/io.idl "$deep/$spec" \
 			dsl/std/dev.idl || fail "$spec: gen with the std files named"
 		for f in generated/$spec/*; do
@@ -113,7 +113,7 @@ cat >>"$tmp/edu/edu.idl.new" <<'EOF'
 	# Resets the device; hard also clears its buffer.
 	call reset(hard: bool) u32;
 EOF
-sed -i '/call dma_read/r '"$tmp/edu/edu.idl.new" "$tmp/edu/edu.idl"
+sed -i '/call pci_info/r '"$tmp/edu/edu.idl.new" "$tmp/edu/edu.idl"
 rm "$tmp/edu/edu.idl.new"
 grep -q 'call reset' "$tmp/edu/edu.idl" || fail "the call was not added"
 "$drvgen" gen --check -o "$tmp/gen" --skeleton "$tmp/edu" "$tmp/edu" >/dev/null 2>"$tmp/diff"
@@ -127,7 +127,7 @@ $stray"
 	|| fail "adding a call removed lines other than banner hashes"
 grep '^--- ' "$tmp/diff" | grep -q 'regs\|driver\|kmod\|main' && fail "adding a call touched register or driver files"
 
-# One register more at the end of edu's block: its lines, and the count of
+# One register more at the end of edu's bar0 block (the file's last): its lines, and the count of
 # registers in the description table.
 rm -rf "$tmp/gen"
 "$drvgen" gen -o "$tmp/gen" --skeleton "$tmp/edu" "$tmp/edu" >/dev/null 2>&1

@@ -12,14 +12,16 @@ kb=$out/.kbuild-drvgen_regs_test
 rm -rf "$out" && mkdir -p "$kb"
 cp "$top/tests/compile/regs_kmod.c" "$kb/"
 for f in "$top"/generated/edu/edu_regs_desc.c "$top"/generated/uart16550/uart16550_regs_desc.c \
-	 "$top"/tests/golden/gen/access/expected/acc_regs_desc.c; do
+	 "$top"/tests/golden/gen/access/expected/acc_regs_desc.c \
+	 "$top"/tests/golden/gen/driver/expected/nic_regs_desc.c; do
 	cp "$f" "$kb/"
 done
 cat > "$kb/Kbuild" <<KBUILD
 obj-m := drvgen_regs_test.o
-drvgen_regs_test-y := regs_kmod.o edu_regs_desc.o uart16550_regs_desc.o acc_regs_desc.o
+drvgen_regs_test-y := regs_kmod.o edu_regs_desc.o uart16550_regs_desc.o acc_regs_desc.o nic_regs_desc.o
 ccflags-y := -Werror -I$top/runtime/kmod -I$top/runtime/common -I$top/generated/edu \
-	-I$top/generated/uart16550 -I$top/tests/golden/gen/access/expected
+	-I$top/generated/uart16550 -I$top/tests/golden/gen/access/expected \
+	-I$top/tests/golden/gen/driver/expected
 KBUILD
 sh "$top/targets/kmod/build.sh" --tree "$out" drvgen_regs_test
 echo "kmod: generated accessors build as a module"

@@ -5,7 +5,9 @@
 #include <linux/module.h>
 
 #include "acc_regs.h"
+#include "drv_pci.h"
 #include "edu_regs.h"
+#include "nic_regs.h"
 #include "uart16550_regs.h"
 
 u32 regs_kmod_touch(void __iomem *bar, void __iomem *acc);
@@ -27,6 +29,26 @@ u32 regs_kmod_touch(void __iomem *bar, void __iomem *acc)
 	return sum + acc_word_read(acc_be_at(drv_io_mmio(acc)));
 }
 EXPORT_SYMBOL(regs_kmod_touch);
+
+/* Configuration space: a block at 0 and one at a capability, through the
+ * PCI core, and the capability walk. */
+u32 regs_kmod_config(struct pci_dev *pdev);
+u32 regs_kmod_config(struct pci_dev *pdev)
+{
+	struct nic_header hdr = nic_header_at(drv_io_config(pdev, 0));
+	struct drv_pci_cap cap = {0};
+	u32 v = nic_vendor_read(hdr);
+
+	nic_command_master_update(hdr, 1);
+	if (drv_pci_find_cap(hdr.io, DRV_PCI_CAP_PM, &cap)) {
+		struct nic_pm pm = nic_pm_at(drv_io_offset(hdr.io, cap.offset));
+
+		nic_pmcsr_state_update(pm, NIC_PMCSR_STATE_D3HOT);
+		v += nic_pmcsr_raw(nic_pmcsr_read(pm));
+	}
+	return v;
+}
+EXPORT_SYMBOL(regs_kmod_config);
 
 MODULE_LICENSE("Dual MIT/GPL");
 MODULE_DESCRIPTION("drvgen: generated register accessors, compile test");

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* test_ipc_std.c - round trips through the committed stubs and dispatch of
- * the standard protocols: io::file and dev::serial (generated/uart16550),
+ * the standard protocols: io::file and dev::serial (generated/pcserial),
  * edu::device (generated/edu), served by fakes of the hardware
  * (serial_fake.h, edu_fake.h), once in-process and once over real sockets
  * to a server in a forked child: every call, every error path, page

@@ -15,6 +15,11 @@
  * A driver that read a result before its interrupt would read n, not n!.
  * Nothing sleeps; a hang is cut off by alarm().
  *
+ * The deadline timer's time is the loop's too: while the driver has it
+ * armed, every DEADLINE_TICKS rounds are one of its intervals, and the
+ * tick runs the timer hook. Configuration space is a small model of edu's:
+ * its header and its MSI capability at 0x40.
+ *
  * Several calls in flight at once come from several in-process clients: a
  * tick can, instead of letting time pass, make the next call, which then
  * waits in a nested round of the loop (struct fixture.meanwhile).
@@ -33,6 +38,7 @@
 #include <unistd.h>
 
 #include "drv_client.h"
+#include "drv_pci.h"
 #include "drv_server.h"
 #include "drv_sim.h"
 #include "edu_driver.h"
@@ -46,6 +52,8 @@ enum {
 	DMA_SIZE = 4096,
 	NQUEUE = 9,		  /* the driver queues 8 factorials; the ninth is BUSY */
 	EDU_ID = 0x010000ed,
+	DEADLINE_TICKS = 50,	  /* rounds of the loop in one interval of the deadline */
+	MSI_CAP = 0x40,		  /* where the model's MSI capability is */
 };
 
 struct fixture;
@@ -58,6 +66,10 @@ struct fixture {
 	struct drv_sim_model inner; /* the model's ops, behind the tweak */
 	uint32_t id_override;	    /* nonzero: what the id register reads */
 	struct drv_resources res;
+	uint8_t config[256]; /* configuration space */
+	bool drop_irqs;	     /* the interrupt never arrives (MSI off, say) */
+	bool hold;	     /* the device never finishes its work */
+	unsigned timeouts;   /* the deadline timer's expiries */
 	const struct drv_driver_desc *desc;
 	void *drv;
 	bool stopped;
@@ -99,7 +111,7 @@ static void signal_fd(int fd)
 static void on_line(void *ctx, bool level)
 {
 	struct fixture *f = ctx;
-	if (!level)
+	if (!level || f->drop_irqs)
 		return;
 	f->edges++;
 	signal_fd(f->irq_fd);
@@ -143,14 +155,21 @@ static void on_tick(void *ctx, int fd, short revents)
 		fn(f);
 		return;
 	}
-	if (f->model.fact_countdown || f->model.dma_countdown || f->model.irq_level) {
+	if (drv_sim_timer_armed(f->res.timers[0]) && f->ticks % DEADLINE_TICKS == 0 &&
+	    drv_sim_timer_expire(f->res.timers[0])) {
+		f->timeouts++;
+		f->desc->timer(f->drv, EDU_TIMER_DEADLINE);
+	}
+	if (f->model.fact_countdown || f->model.dma_countdown ||
+	    (f->model.irq_level && !f->drop_irqs) || drv_sim_timer_armed(f->res.timers[0])) {
 		f->idle_ticks = 0;
 	} else if (++f->idle_ticks == 10) {
 		f->stuck = true;
 		drv_server_unwatch(f->server, f->irq_fd);
 		drv_server_unwatch(f->server, f->tick_fd);
 	}
-	edu_model_run(&f->model);
+	if (!f->hold)
+		edu_model_run(&f->model);
 }
 
 /* The id register reads id_override when set; everything else is the
@@ -166,6 +185,35 @@ static void tweak_write(void *ctx, uint64_t offset, unsigned bytes, uint64_t val
 {
 	struct fixture *f = ctx;
 	f->inner.write(f->inner.ctx, offset, bytes, value);
+}
+
+/* Configuration space: edu's header, and its MSI capability, on. Nothing
+ * of it is writable for the driver. */
+static uint64_t config_read(void *ctx, uint64_t offset, unsigned bytes)
+{
+	struct fixture *f = ctx;
+	uint64_t v = 0;
+	for (unsigned i = 0; i < bytes && offset + i < sizeof f->config; i++)
+		v |= (uint64_t)f->config[offset + i] << (8 * i);
+	return v;
+}
+
+static void config_write(void *ctx, uint64_t offset, unsigned bytes, uint64_t value)
+{
+	(void)ctx;
+	fail_msg("the driver wrote 0x%llx to config space at 0x%llx (%u bytes)",
+		 (unsigned long long)value, (unsigned long long)offset, bytes);
+}
+
+static struct drv_io map_config(struct fixture *f)
+{
+	static const uint8_t header[] = {0x34, 0x12, 0xe8, 0x11};
+	memcpy(f->config, header, sizeof header);
+	f->config[0x06] = 0x10; /* status: a capability list */
+	f->config[0x34] = MSI_CAP;
+	f->config[MSI_CAP] = 0x05;	   /* MSI */
+	f->config[MSI_CAP + 2] = 0x81; /* 64-bit, on */
+	return drv_sim_map(f->sim, &edu_pci_desc, (struct drv_sim_model){config_read, config_write, f});
 }
 
 /* The device and its resources, the driver allocated and bound: what the
@@ -192,6 +240,12 @@ static struct fixture *new_device(uint32_t id_override)
 		ops = (struct drv_sim_model){tweak_read, tweak_write, f};
 	f->res.io[0] = drv_sim_map(f->sim, &edu_bar0_desc, ops);
 	f->res.dma[0] = (struct drv_dma_buffer){f->ram + DMA_OFFSET, RAM_BASE + DMA_OFFSET, DMA_SIZE};
+	f->res.config[0] = map_config(f);
+	/* what the runtime does for a block at a capability */
+	struct drv_pci_cap cap = {0};
+	assert_true(drv_pci_find_cap(f->res.config[0], DRV_PCI_CAP_MSI, &cap));
+	f->res.config[1] = drv_io_offset(f->res.config[0], cap.offset);
+	f->res.timers[0] = drv_sim_timer_new();
 	f->res.instance = 0;
 
 	f->desc = &edu_driver_desc;
@@ -210,6 +264,7 @@ static struct fixture *new_device(uint32_t id_override)
 
 static void free_device(struct fixture *f)
 {
+	drv_sim_timer_free(f->res.timers[0]);
 	free(f->drv);
 	drv_sim_free(f->sim);
 	free(f->ram);
@@ -556,6 +611,114 @@ static void dma_queued(void **state)
 	assert_quiet(f);
 }
 
+/* ---- configuration space ---- */
+
+static void pci_info(void **state)
+{
+	struct fixture *f = *state;
+	struct edu_pci_info info = {0};
+	assert_int_equal(edu_device_pci_info(f->client, &info), 0);
+	assert_int_equal(info.vendor, 0x1234);
+	assert_int_equal(info.device, 0x11e8);
+	assert_int_equal(info.msi, MSI_CAP);
+	assert_true(info.msi_enabled);
+	assert_int_equal(info.capabilities, 1);
+	/* MSI off: the device interrupts through INTx */
+	f->config[MSI_CAP + 2] = 0x80;
+	assert_int_equal(edu_device_pci_info(f->client, &info), 0);
+	assert_false(info.msi_enabled);
+	/* a list that loops is walked once (drv_pci.h's bound) */
+	f->config[MSI_CAP + 1] = MSI_CAP;
+	assert_int_equal(edu_device_pci_info(f->client, &info), 0);
+	assert_int_equal(info.msi, MSI_CAP);
+	assert_true(info.capabilities >= 1);
+	assert_int_equal(f->ticks, 0);
+	assert_quiet(f);
+}
+
+/* ---- the deadline ---- */
+
+/* A factorial whose interrupt never comes fails with TIMEOUT at the
+ * deadline's second tick; the next one, its interrupt back, succeeds. */
+static void factorial_times_out(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t r = 7;
+	f->drop_irqs = true;
+	assert_int_equal(edu_device_factorial(f->client, 5, &r), EDU_ERROR_TIMEOUT);
+	assert_int_equal(r, 7); /* an error leaves the result alone */
+	assert_int_equal(f->timeouts, 2);
+	assert_int_equal(drv_sim_timer_interval(f->res.timers[0]), EDU_TIMER_DEADLINE_NS);
+	assert_false(drv_sim_timer_armed(f->res.timers[0])); /* nothing waits */
+	assert_int_equal(f->irqs, 0);
+	assert_true(f->model.irq_level); /* the completion nobody heard */
+
+	f->drop_irqs = false;
+	assert_int_equal(edu_device_factorial(f->client, 6, &r), 0);
+	assert_int_equal(r, 720);
+	assert_int_equal(f->irqs, 1);
+	assert_int_equal(f->timeouts, 2);
+	assert_quiet(f);
+}
+
+/* A job that times out while the device is still on it: the next waits
+ * until the device is free, forgets the late completion and gets its own
+ * answer. */
+static void factorial_device_late(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t r = 7;
+	f->hold = true;
+	assert_int_equal(edu_device_factorial(f->client, 5, &r), EDU_ERROR_TIMEOUT);
+	assert_true(f->model.status & 0x01); /* still computing */
+	drv_sim_record(f->sim, true);
+	f->hold = false;
+	assert_int_equal(edu_device_factorial(f->client, 4, &r), 0);
+	assert_int_equal(r, 24);
+	static const char *const trace[] = {
+		/* busy: not started */
+		"R edu.bar0 status -> 0x00000081 {computing=0x1 irq_enable=0x1}",
+		/* the late completion's interrupt, which frees the device */
+		"R edu.bar0 irq_status -> 0x00000001 {fact=0x1 dma=0x0}",
+		"W edu.bar0 irq_ack <- 0x00000001 {fact=0x1 dma=0x0}",
+		"R edu.bar0 status -> 0x00000080 {computing=0x0 irq_enable=0x1}",
+		"W edu.bar0 irq_ack <- 0x00000001 {fact=0x1 dma=0x0}",
+		"W edu.bar0 factorial <- 0x00000004",
+		/* its own */
+		"R edu.bar0 irq_status -> 0x00000001 {fact=0x1 dma=0x0}",
+		"W edu.bar0 irq_ack <- 0x00000001 {fact=0x1 dma=0x0}",
+		"R edu.bar0 factorial -> 0x00000018",
+	};
+	assert_trace(f, trace, sizeof trace / sizeof trace[0]);
+	drv_sim_record(f->sim, false);
+	assert_int_equal(f->irqs, 2);
+	assert_quiet(f);
+}
+
+/* A DMA transfer whose interrupt never comes: TIMEOUT, and the next one
+ * works. */
+static void dma_times_out(void **state)
+{
+	struct fixture *f = *state;
+	struct drv_buffer *b = new_buffer(DMA_SIZE);
+	fill(b->data, DMA_SIZE, 9);
+	f->drop_irqs = true;
+	assert_int_equal(edu_device_dma_write(f->client, b, 0, 64), EDU_ERROR_TIMEOUT);
+	assert_int_equal(f->timeouts, 2);
+	f->drop_irqs = false;
+	assert_int_equal(edu_device_dma_write(f->client, b, 64, 64), 0);
+	memset(b->data, 0, DMA_SIZE);
+	assert_int_equal(edu_device_dma_read(f->client, b, 0, 128), 0);
+	uint8_t want[DMA_SIZE];
+	fill(want, sizeof want, 9);
+	/* the timed-out transfer happened too: only its answer was lost */
+	assert_memory_equal(b->data, want, 64);
+	assert_memory_equal((uint8_t *)b->data + 64, want, 64);
+	assert_int_equal(f->irqs, 2);
+	drv_buffer_free(b);
+	assert_quiet(f);
+}
+
 /* ---- stop, and a probe that fails ---- */
 
 static void stop_disables_interrupt(void **state)
@@ -638,6 +801,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(dma_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(dma_out_of_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(dma_queued, setup, teardown),
+		cmocka_unit_test_setup_teardown(pci_info, setup, teardown),
+		cmocka_unit_test_setup_teardown(factorial_times_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(factorial_device_late, setup, teardown),
+		cmocka_unit_test_setup_teardown(dma_times_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(stop_disables_interrupt, setup, teardown),
 		cmocka_unit_test(init_rejects_wrong_magic),
 		cmocka_unit_test(init_rejects_small_buffer),

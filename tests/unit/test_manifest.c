@@ -11,17 +11,34 @@ static void edu_driver(void **state)
 	assert_int_equal(r.ir->drivers.len, 1);
 	const struct ir_driver *d = r.ir->drivers.items[0];
 	assert_string_equal(d->name, "edu");
-	assert_string_equal(d->device->name, "edu");
+	assert_int_equal(d->devices.len, 1);
+	assert_string_equal(d->devices.items[0]->name, "edu");
 	assert_int_equal(d->matches.items[0].kind, MATCH_PCI);
 	assert_int_equal(d->matches.items[0].vendor, 0x1234);
 	assert_int_equal(d->matches.items[0].device, 0x11e8);
 	assert_string_equal(d->provides.items[0]->name, "edu::device");
-	assert_int_equal(d->caps.len, 3);
-	assert_int_equal(d->caps.items[0].kind, CAPABILITY_MMIO);
-	assert_string_equal(d->caps.items[0].block->name, "bar0");
-	assert_int_equal(d->caps.items[0].size, 0x100000); /* from the block */
-	assert_int_equal(d->caps.items[1].irq_kind, IRQ_INTX);
-	assert_int_equal(d->caps.items[2].size, 4096);
+	assert_int_equal(d->caps.len, 6);
+	const struct ir_capability *c = d->caps.items;
+	assert_int_equal(c[0].kind, CAPABILITY_MMIO);
+	assert_string_equal(c[0].block->name, "bar0");
+	assert_int_equal(c[0].size, 0x100000); /* from the block */
+	/* configuration space: the header at 0, the MSI capability where the
+	 * list says */
+	assert_int_equal(c[1].kind, CAPABILITY_CONFIG);
+	assert_int_equal(c[1].offset, 0);
+	assert_int_equal(c[1].capability, 0);
+	assert_int_equal(c[1].size, 0x40);
+	assert_int_equal(c[2].kind, CAPABILITY_CONFIG);
+	assert_int_equal(c[2].capability, 0x05);
+	assert_string_equal(c[2].block->name, "msi");
+	assert_int_equal(c[3].kind, CAPABILITY_IRQ);
+	assert_int_equal(c[3].irq_kind, IRQ_MSI);
+	assert_true(c[3].intx_fallback);
+	assert_int_equal(c[4].kind, CAPABILITY_DMA);
+	assert_int_equal(c[4].size, 4096);
+	assert_false(c[4].streaming);
+	assert_int_equal(c[5].kind, CAPABILITY_TIMER);
+	assert_int_equal(c[5].interval_ns, 500000000);
 	run_free(&r);
 }
 
@@ -29,7 +46,7 @@ static void uart_driver_loads_its_protocol(void **state)
 {
 	(void)state;
 	struct run r;
-	run_paths(&r, "specs/uart16550", NULL);
+	run_paths(&r, "specs/pcserial", NULL);
 	assert_clean(&r);
 	const struct ir_driver *d = r.ir->drivers.items[0];
 	assert_string_equal(d->name, "pcserial");
@@ -39,6 +56,35 @@ static void uart_driver_loads_its_protocol(void **state)
 	assert_int_equal(d->caps.items[0].base, 0x2f8);
 	assert_int_equal(d->caps.items[1].irq_kind, IRQ_LINE);
 	assert_int_equal(d->caps.items[1].line, 3);
+	/* its register map came from the library it lists */
+	assert_int_equal(d->libraries.len, 1);
+	assert_string_equal(d->libraries.items[0], "../uart16550");
+	assert_string_equal(d->devices.items[0]->name, "uart16550");
+	run_free(&r);
+}
+
+/* A library named as a spec too, or by two drivers, is loaded once: no
+ * device is declared twice. */
+static void a_library_loads_once(void **state)
+{
+	(void)state;
+	struct run r;
+	run_paths(&r, "specs/uart16550", "specs/pcserial", "specs/pciserial", NULL);
+	assert_clean(&r);
+	assert_int_equal(r.ir->devices.len, 1);
+	assert_int_equal(r.ir->drivers.len, 2);
+	run_free(&r);
+}
+
+/* A library folder that is not there is an I/O error at the manifest's
+ * line. */
+static void a_missing_library(void **state)
+{
+	(void)state;
+	struct run r;
+	run_texts(&r, "x.manifest.yaml", "driver: x\nlibraries: [ no/such/folder ]\n", NULL);
+	assert_only_diag(&r, "E0001");
+	assert_int_equal(r.status, 2);
 	run_free(&r);
 }
 
@@ -61,7 +107,7 @@ static void qualified_block_names(void **state)
 		  "driver: x\ncapabilities:\n  mmio: [ { name: m, bar: 0, block: beta.regs } ]\n",
 		  NULL);
 	assert_clean(&r);
-	assert_string_equal(r.ir->drivers.items[0]->device->name, "beta");
+	assert_string_equal(r.ir->drivers.items[0]->devices.items[0]->name, "beta");
 	run_free(&r);
 }
 
@@ -143,6 +189,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(edu_driver),
 		cmocka_unit_test(uart_driver_loads_its_protocol),
+		cmocka_unit_test(a_library_loads_once),
+		cmocka_unit_test(a_missing_library),
 		cmocka_unit_test(qualified_block_names),
 		cmocka_unit_test(overlapping_ranges),
 		cmocka_unit_test(ranges_that_would_wrap),

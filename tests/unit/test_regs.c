@@ -20,7 +20,16 @@ static void edu_register_map(void **state)
 	assert_clean(&r);
 	const struct ir_device *edu = r.ir->devices.items[0];
 	assert_string_equal(edu->name, "edu");
-	const struct ir_block *bar0 = edu->blocks.items[0];
+	assert_int_equal(edu->blocks.len, 3);
+	/* configuration space first: the header, then the MSI capability */
+	assert_string_equal(edu->blocks.items[0]->name, "pci");
+	assert_int_equal(edu->blocks.items[0]->space, SPACE_CONFIG);
+	assert_int_equal(edu->blocks.items[0]->size, 0x40);
+	assert_true(reg(edu->blocks.items[0], "pci_vendor")->reset == 0x1234);
+	assert_string_equal(edu->blocks.items[1]->name, "msi");
+	assert_int_equal(edu->blocks.items[1]->space, SPACE_CONFIG);
+	const struct ir_block *bar0 = edu->blocks.items[2];
+	assert_string_equal(bar0->name, "bar0");
 	assert_int_equal(bar0->size, 0x100000);
 	assert_int_equal(bar0->space, SPACE_MMIO);
 

@@ -12,6 +12,8 @@
 #define _GNU_SOURCE
 #include "host.h"
 
+#include "drv_pci.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -184,6 +186,24 @@ static int intx(struct host *h, struct host_irq *q)
 	return st;
 }
 
+/* vfio-pci virtualizes the control word of the MSI capability (and may of
+ * MSI-X's): enabling vectors by ioctl leaves its Enable bit clear in the
+ * configuration space the server reads, which would tell a driver that
+ * reads it (edu's pci_info) it runs on INTx. Writing the bit as a guest's
+ * QEMU does makes what the driver reads true; vfio-pci keeps it set while
+ * the vectors are on. */
+static void show_enabled(struct host *h, enum drv_irq_kind kind)
+{
+	unsigned id = kind == DRV_IRQ_MSI ? DRV_PCI_CAP_MSI : DRV_PCI_CAP_MSIX;
+	uint32_t enable = kind == DRV_IRQ_MSI ? 0x0001 : 0x8000;
+	struct drv_pci_cap cap = {0};
+	if (!drv_pci_find_cap(drv_io_config(&h->config, 0), id, &cap))
+		return;
+	uint32_t control = drv_config_read(&h->config, cap.offset + 2, 2);
+	if (!(control & enable))
+		drv_config_write(&h->config, cap.offset + 2, 2, control | enable);
+}
+
 /* MSI or MSI-X: vectors 0..n-1 enabled at once (the device's table is
  * programmed by vfio-pci), each manifest vector with its eventfd, the
  * others with none. */
@@ -222,6 +242,7 @@ static int messages(struct host *h, enum drv_irq_kind kind)
 		HOST_LOG(h, "cannot enable %u %s vectors: %s", n, what, strerror(-st));
 		return st;
 	}
+	show_enabled(h, kind);
 	for (unsigned i = 0; i < d->nirqs; i++)
 		HOST_LOG(h, "irq %s: %s vector %u via VFIO", d->irqs[i].name, what,
 			 d->irqs[i].vector);

@@ -3,7 +3,8 @@
  * program for both targets: it opens edu::device instance 0 and does not
  * know whether the kernel module or the userspace server answers.
  *
- *   edu_check [--tag T] [--instance N]            every check below; exit 0 iff all pass
+ *   edu_check [--tag T] [--instance N] [--msi on|off] [--config FILE]
+ *                                  every check below; exit 0 iff all pass
  *   edu_check [--tag T] [--instance N] --hold     connect and check ident, write "held\n"
  *                                  to fd 3, wait for a line or EOF on stdin,
  *                                  then check the same connection still
@@ -16,12 +17,24 @@
  * liveness/factorial/DMA on its own part of the device buffer; last, a
  * 4 KiB DMA write then read returns the same bytes, and so does the
  * buffer's last byte alone.
+ *
+ * --msi: pci_info() says the device's vendor, device and MSI capability,
+ * and whether MSI is on (the kernel and VFIO give edu its MSI vector; a
+ * server without an IOMMU falls back to INTx).
+ *
+ * --config FILE (the device's sysfs config): a lost interrupt. The check
+ * stops the device's next interrupt from arriving, by clearing Bus Master
+ * (an MSI is a memory write the device may then not make) or, on INTx, by
+ * setting Interrupt Disable; a factorial then fails with TIMEOUT at the
+ * driver's deadline instead of hanging its client. With the command
+ * register restored, the next factorials are right again.
  */
 #define _GNU_SOURCE
 #include "check.h"
 #include "edu_device.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -98,6 +111,68 @@ static void check_factorial(struct edu_device_client *c, uint32_t n)
 	snprintf(why, sizeof why, "expected %u", (unsigned)factorials[n]);
 	check(st == 0 && r == factorials[n], st ? edu_status(st) : why, "factorial(%u) = %u",
 	      (unsigned)n, (unsigned)r);
+}
+
+/* ---- configuration space ---- */
+
+enum {
+	PCI_COMMAND = 0x04,
+	PCI_COMMAND_MASTER = 0x4,
+	PCI_COMMAND_INTX_DISABLE = 0x400,
+	MSI_CONTROL_ENABLE = 0x1,
+};
+
+static void check_pci_info(struct edu_device_client *c, bool msi_on)
+{
+	struct edu_pci_info info = {0};
+	int st = edu_device_pci_info(c, &info);
+	check(st == 0 && info.vendor == 0x1234 && info.device == 0x11e8,
+	      st ? edu_status(st) : "expected 1234:11e8", "pci_info(): %04x:%04x",
+	      (unsigned)info.vendor, (unsigned)info.device);
+	check(st == 0 && info.msi >= 0x40 && info.capabilities >= 1,
+	      "expected an MSI capability past the header",
+	      "pci_info(): MSI capability at 0x%02x of %u in the list", (unsigned)info.msi,
+	      (unsigned)info.capabilities);
+	check(st == 0 && info.msi_enabled == msi_on, msi_on ? "expected MSI" : "expected INTx",
+	      "pci_info(): the device interrupts through %s", info.msi_enabled ? "MSI" : "INTx");
+}
+
+static bool config_rw(int fd, bool write, off_t at, uint16_t *v)
+{
+	ssize_t n = write ? pwrite(fd, v, sizeof *v, at) : pread(fd, v, sizeof *v, at);
+	return check(n == (ssize_t)sizeof *v, strerror(errno), "%s config space at 0x%02x",
+		     write ? "write" : "read", (unsigned)at);
+}
+
+/* A factorial whose interrupt cannot arrive: TIMEOUT, then recovery. */
+static void check_lost_interrupt(struct edu_device_client *c, const char *config)
+{
+	struct edu_pci_info info = {0};
+	uint16_t command = 0, lost;
+	int fd = open(config, O_RDWR | O_CLOEXEC);
+	if (!check(fd >= 0, strerror(errno), "open %s", config))
+		return;
+	if (!check(edu_device_pci_info(c, &info) == 0, "", "pci_info() before the fault") ||
+	    !config_rw(fd, false, PCI_COMMAND, &command)) {
+		close(fd);
+		return;
+	}
+	lost = info.msi_enabled ? command & ~PCI_COMMAND_MASTER : command | PCI_COMMAND_INTX_DISABLE;
+	if (config_rw(fd, true, PCI_COMMAND, &lost)) {
+		struct timespec t0, t1;
+		uint32_t r = 0;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		int st = edu_device_factorial(c, 9, &r);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		check(st == EDU_ERROR_TIMEOUT, "expected TIMEOUT: its interrupt never came",
+		      "%s off: factorial(9) = %s after %.2f s", info.msi_enabled ? "Bus Master" : "INTx",
+		      edu_status(st), s);
+	}
+	config_rw(fd, true, PCI_COMMAND, &command);
+	close(fd);
+	check_factorial(c, 7);
+	check_factorial(c, 10);
 }
 
 /* First byte where a and b differ, or -1. */
@@ -354,6 +429,7 @@ static int hold(void)
 int main(int argc, char **argv)
 {
 	bool hold_mode = false;
+	const char *msi = NULL, *config = NULL;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	check_tag = "edu";
 	for (int i = 1; i < argc; i++) {
@@ -361,8 +437,16 @@ int main(int argc, char **argv)
 			continue;
 		if (!strcmp(argv[i], "--hold"))
 			hold_mode = true;
+		else if (!strcmp(argv[i], "--msi") && i + 1 < argc &&
+			 (!strcmp(argv[i + 1], "on") || !strcmp(argv[i + 1], "off")))
+			msi = argv[++i];
+		else if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			config = argv[++i];
 		else {
-			fprintf(stderr, "usage: %s [--tag TAG] [--instance N] [--hold]\n", argv[0]);
+			fprintf(stderr,
+				"usage: %s [--tag TAG] [--instance N] [--msi on|off] [--config FILE] "
+				"[--hold]\n",
+				argv[0]);
 			return 2;
 		}
 	}
@@ -386,6 +470,10 @@ int main(int argc, char **argv)
 	check_dma_partial(c);
 	check_two_clients();
 	check_dma_full(c);
+	if (msi)
+		check_pci_info(c, !strcmp(msi, "on"));
+	if (config)
+		check_lost_interrupt(c, config);
 	edu_device_disconnect(c);
 	return check_exit();
 }

@@ -48,7 +48,8 @@ spec_kmod() {
     node=$DEV_DIR/edu::device/$n
     check "$node is its character device" [ -n "$n" ] && [ -c "$node" ]
     irq=$(cat "$EDU/irq"); before=$(irq_count "$irq")
-    run_client edu_check --tag kmod/edu --instance "$n"
+    check "edu.ko's interrupt $irq is its MSI vector" irq_is_msi "$irq"
+    run_client edu_check --tag kmod/edu --instance "$n" --msi on --config "$EDU/config"
     TAG=kmod
     check_irqs "edu.ko answered factorials from the device's interrupt" "$irq" "$before" 2
     edu_holder "$node" "$n"
@@ -57,16 +58,22 @@ spec_kmod() {
     check "the edu device is unbound" [ ! -e "$EDU/driver" ]
 }
 
-# edu_user TAG LOG [SERVER ARGS]: a server, its checks, its sandbox, stopped
+# edu_user TAG MSI LOG [SERVER ARGS]: a server, its checks (MSI on|off), its
+# sandbox, stopped
 edu_user() {
-    tag=$1 log=$2
-    shift 2
+    tag=$1 msi=$2 log=$3
+    shift 3
     start_server edu "$log" "$@" || return 1
     pid=$SERVER_PID
     n=$(server_instance "$log" edu::device)
     check "$RUN_DIR/edu::device/$n is its socket" [ -S "$RUN_DIR/edu::device/$n" ]
     irq=$(cat "$EDU/irq"); before=$(irq_count "$irq")
-    run_client edu_check --tag "$tag" --instance "$n"
+    if [ "$msi" = on ]; then
+        check "edu-server's interrupt $irq is the device's MSI vector" irq_is_msi "$irq"
+    else
+        check "edu-server's interrupt $irq is the INTx line" sh -c "! grep -q '^ *$irq:.*-MSI' /proc/interrupts"
+    fi
+    run_client edu_check --tag "$tag" --instance "$n" --msi "$msi" --config "$EDU/config"
     TAG=user
     check_irqs "edu-server $* answered factorials from the device's interrupt" "$irq" "$before" 2
     # it has served calls, so the sandbox is in place (it comes before
@@ -83,7 +90,7 @@ spec_user() {
     check "the edu PCI device is present (${EDU:-none})" [ -n "$EDU" ] || return
     check "no kernel module around" sh -c "! grep -q '^edu ' /proc/modules"
     check "$BDF is in an IOMMU group (the guest booted with intel_iommu=on)" [ -e "$EDU/iommu_group" ]
-    if edu_user user/edu /tmp/edu-vfio.log; then
+    if edu_user user/edu on /tmp/edu-vfio.log; then
         TAG=user
         check "edu-server bound the edu device to vfio-pci" [ "$(bound_driver "$EDU")" = vfio-pci ]
         check_log edu-server /tmp/edu-vfio.log 'VFIO, IOMMU group' "it serves through VFIO"
@@ -94,7 +101,7 @@ spec_user() {
     TAG=user
     echo "$BDF" > /sys/bus/pci/drivers/vfio-pci/unbind 2>/dev/null
     check "$BDF unbound from vfio-pci" [ ! -e "$EDU/driver" ]
-    if edu_user user/edu-uio /tmp/edu-uio.log --uio; then
+    if edu_user user/edu-uio off /tmp/edu-uio.log --uio; then
         TAG=user
         check "edu-server --uio bound the edu device to uio_pci_generic" \
             [ "$(bound_driver "$EDU")" = uio_pci_generic ]

@@ -53,6 +53,12 @@ void nic_stop(struct nic_driver *drv)
 	(void)drv;
 }
 
+void nic_timer(struct nic_driver *drv, unsigned timer)
+{
+	(void)drv;
+	(void)timer;
+}
+
 /* call up (nic.idl:12). Not written yet: the client gets DRV_STATUS_INTERNAL. */
 static int port_up(struct nic_link *self, struct drv_call *call, bool *result)
 {

@@ -1,59 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * pcserial.c - Helios's pcserial driver in drvgen's form: a 16550A UART at
- * the ports and interrupt line of pcserial.manifest.yaml, serving
- * dev::serial (and so io::file) from dsl/std/dev.idl.
- *
- * Received bytes arrive by interrupt into a ring; a read with nothing to
- * return is deferred and answered by the interrupt that brings data, as
- * Mercury's driver answers it. Writes go out through the transmit holding
- * register while it takes them and return how much it took, so a handler
- * never waits for the line. The same file builds into the kernel module and
- * the userspace server.
- *
- * io::file and dev::serial have no error type, so a refused call reaches
- * the client as DRV_STATUS_INTERNAL.
+ * uart16550.c - a 16550A UART serving dev::serial: the logic of
+ * uart16550.h, shared by every 16550 driver. The same file builds into the
+ * kernel modules and the userspace servers.
  */
-#include "pcserial_driver.h"
+#include "uart16550.h"
 
 enum {
-	REFUSED = 1,          /* any nonzero status but DRV_DEFER */
-	UART_CLOCK = 115200,  /* 1.8432 MHz / 16: the baud of divisor 1 */
-	RX_RING = 256,        /* bytes received and not yet read */
-	MAX_READS = 8,        /* deferred reads */
-	THRE_SPINS = 100000,  /* status reads to wait for room to send one byte */
+	REFUSED = 1,         /* any nonzero status but DRV_DEFER */
+	UART_CLOCK = 115200, /* 1.8432 MHz / 16: the baud of divisor 1 */
+	THRE_SPINS = 100000, /* status reads to wait for room to send one byte */
 };
-
-struct pending_read {
-	struct drv_call *call;
-	struct drv_pages *pages;
-	uint64_t buf, amt;
-};
-
-struct pcserial {
-	struct pcserial_driver base;
-	uint8_t rx[RX_RING];
-	unsigned rx_head, rx_len;
-	unsigned overruns; /* bytes dropped because the ring was full */
-	struct pending_read reads[MAX_READS];
-	unsigned nreads;
-};
-PCSERIAL_DRIVER(struct pcserial);
-
-static struct pcserial *from_dev_serial(struct dev_serial *self)
-{
-	return drv_container_of(self, struct pcserial, base.dev_serial);
-}
-
-static struct pcserial *from_io_file(struct io_file *self)
-{
-	return drv_container_of(self, struct pcserial, base.dev_serial.io_file);
-}
-
-static struct uart16550_uart uart(struct pcserial *s)
-{
-	return s->base.caps.com2;
-}
 
 /* ---- the line's settings, all in LCR and the divisor latch ---- */
 
@@ -78,7 +35,7 @@ static void write_divisor(struct uart16550_uart u, uint16_t d)
 /* ---- receiving ---- */
 
 /* Moves up to amt bytes from the ring into pages[buf...]; how many. */
-static uint64_t take(struct pcserial *s, const struct drv_pages *pages, uint64_t buf,
+static uint64_t take(struct uart16550_port *s, const struct drv_pages *pages, uint64_t buf,
 		     uint64_t amt)
 {
 	uint64_t n = 0;
@@ -86,34 +43,34 @@ static uint64_t take(struct pcserial *s, const struct drv_pages *pages, uint64_t
 
 	while (n < amt && s->rx_len) {
 		to[n++] = s->rx[s->rx_head];
-		s->rx_head = (s->rx_head + 1) % RX_RING;
+		s->rx_head = (s->rx_head + 1) % UART16550_RX_RING;
 		s->rx_len--;
 	}
 	return n;
 }
 
-static void receive(struct pcserial *s)
+static void receive(struct uart16550_port *s)
 {
-	struct uart16550_uart u = uart(s);
+	struct uart16550_uart u = s->regs;
 
 	while (uart16550_lsr_dr_get(uart16550_lsr_read(u))) {
 		uint8_t c = uart16550_rbr_read(u);
 
-		if (s->rx_len == RX_RING) {
+		if (s->rx_len == UART16550_RX_RING) {
 			s->overruns++;
 			continue;
 		}
-		s->rx[(s->rx_head + s->rx_len++) % RX_RING] = c;
+		s->rx[(s->rx_head + s->rx_len++) % UART16550_RX_RING] = c;
 	}
 }
 
 /* Answers deferred reads, oldest first, while there are bytes. */
-static void answer_reads(struct pcserial *s)
+static void answer_reads(struct uart16550_port *s)
 {
 	unsigned done = 0;
 
 	while (done < s->nreads && s->rx_len) {
-		struct pending_read *r = &s->reads[done++];
+		struct uart16550_read *r = &s->reads[done++];
 
 		io_file_read_reply(r->call, 0, take(s, r->pages, r->buf, r->amt));
 	}
@@ -124,14 +81,14 @@ static void answer_reads(struct pcserial *s)
 
 /* ---- hooks ---- */
 
-int pcserial_init(struct pcserial_driver *drv)
+int uart16550_port_init(struct uart16550_port *s, struct uart16550_uart u, const char *name)
 {
-	struct uart16550_uart u = drv->caps.com2;
-
+	s->regs = u;
+	s->name = name;
 	/* The scratch register holds what is written: a UART is there. */
 	uart16550_scr_write(u, 0xa5);
 	if (uart16550_scr_read(u) != 0xa5) {
-		drv_log("pcserial", "no UART at the granted ports");
+		drv_log(name, "no UART at the granted ports");
 		return -ENODEV;
 	}
 	uart16550_ier_write(u, uart16550_ier_value(0));
@@ -152,22 +109,18 @@ int pcserial_init(struct pcserial_driver *drv)
 	return 0;
 }
 
-void pcserial_start(struct pcserial_driver *drv)
+void uart16550_port_start(struct uart16550_port *s)
 {
-	struct pcserial *s = drv_container_of(drv, struct pcserial, base);
-
 	/* Bytes that arrived before the interrupt was on. */
 	receive(s);
-	uart16550_ier_write(drv->caps.com2, uart16550_ier_erbfi_set(uart16550_ier_value(0), 1));
+	uart16550_ier_write(s->regs, uart16550_ier_erbfi_set(uart16550_ier_value(0), 1));
 }
 
-bool pcserial_irq(struct pcserial_driver *drv, unsigned irq)
+bool uart16550_port_irq(struct uart16550_port *s)
 {
-	struct pcserial *s = drv_container_of(drv, struct pcserial, base);
-	struct uart16550_uart u = drv->caps.com2;
+	struct uart16550_uart u = s->regs;
 	bool ours = false;
 
-	(void)irq;
 	for (;;) {
 		uart16550_iir_t iir = uart16550_iir_read(u);
 
@@ -193,12 +146,10 @@ bool pcserial_irq(struct pcserial_driver *drv, unsigned irq)
 	return ours;
 }
 
-void pcserial_stop(struct pcserial_driver *drv)
+void uart16550_port_stop(struct uart16550_port *s)
 {
-	struct pcserial *s = drv_container_of(drv, struct pcserial, base);
-
-	uart16550_ier_write(drv->caps.com2, uart16550_ier_value(0));
-	uart16550_mcr_write(drv->caps.com2, uart16550_mcr_value(0));
+	uart16550_ier_write(s->regs, uart16550_ier_value(0));
+	uart16550_mcr_write(s->regs, uart16550_mcr_value(0));
 	s->nreads = 0; /* the runtime answers them (SHUTDOWN) */
 }
 
@@ -210,10 +161,9 @@ static bool in_pages(const struct drv_pages *pages, uint64_t buf, uint64_t amt)
 	return buf <= pages->size && amt <= pages->size - buf;
 }
 
-static int pcserial_read(struct io_file *self, struct drv_call *call, struct drv_pages *pages,
-			 uint64_t buf, uint64_t amt, uint64_t *result)
+int uart16550_read(struct uart16550_port *s, struct drv_call *call, struct drv_pages *pages,
+		   uint64_t buf, uint64_t amt, uint64_t *result)
 {
-	struct pcserial *s = from_io_file(self);
 
 	if (!in_pages(pages, buf, amt))
 		return REFUSED;
@@ -221,16 +171,16 @@ static int pcserial_read(struct io_file *self, struct drv_call *call, struct drv
 		*result = take(s, pages, buf, amt);
 		return 0;
 	}
-	if (s->nreads == MAX_READS)
+	if (s->nreads == UART16550_MAX_READS)
 		return REFUSED;
-	s->reads[s->nreads++] = (struct pending_read){call, pages, buf, amt};
+	s->reads[s->nreads++] = (struct uart16550_read){call, pages, buf, amt};
 	return DRV_DEFER;
 }
 
-static int pcserial_write(struct io_file *self, struct drv_call *call, struct drv_pages *pages,
-			  uint64_t buf, uint64_t amt, uint64_t *result)
+int uart16550_write(struct uart16550_port *s, struct drv_call *call, struct drv_pages *pages,
+		    uint64_t buf, uint64_t amt, uint64_t *result)
 {
-	struct uart16550_uart u = uart(from_io_file(self));
+	struct uart16550_uart u = s->regs;
 	const uint8_t *from = (const uint8_t *)pages->data + buf;
 	uint64_t n = 0;
 
@@ -250,10 +200,10 @@ static int pcserial_write(struct io_file *self, struct drv_call *call, struct dr
 	return 0;
 }
 
-static int pcserial_seek(struct io_file *self, struct drv_call *call, int64_t offs,
-			 enum io_whence w, uint64_t *result)
+int uart16550_seek(struct uart16550_port *s, struct drv_call *call, int64_t offs, enum io_whence w,
+		   uint64_t *result)
 {
-	(void)self;
+	(void)s;
 	(void)call;
 	(void)offs;
 	(void)w;
@@ -263,45 +213,43 @@ static int pcserial_seek(struct io_file *self, struct drv_call *call, int64_t of
 
 /* ---- dev::serial ---- */
 
-static int pcserial_get_baud(struct dev_serial *self, struct drv_call *call, uint32_t *result)
+int uart16550_get_baud(struct uart16550_port *s, struct drv_call *call, uint32_t *result)
 {
-	uint16_t d = read_divisor(uart(from_dev_serial(self)));
+	uint16_t d = read_divisor(s->regs);
 
 	(void)call;
 	*result = d ? UART_CLOCK / d : 0;
 	return 0;
 }
 
-static int pcserial_set_baud(struct dev_serial *self, struct drv_call *call, uint32_t hz)
+int uart16550_set_baud(struct uart16550_port *s, struct drv_call *call, uint32_t hz)
 {
 	(void)call;
 	if (hz == 0 || hz > UART_CLOCK || UART_CLOCK % hz)
 		return REFUSED; /* no divisor gives that rate exactly */
-	write_divisor(uart(from_dev_serial(self)), (uint16_t)(UART_CLOCK / hz));
+	write_divisor(s->regs, (uint16_t)(UART_CLOCK / hz));
 	return 0;
 }
 
-static int pcserial_get_charlen(struct dev_serial *self, struct drv_call *call,
-				uint32_t *result)
+int uart16550_get_charlen(struct uart16550_port *s, struct drv_call *call, uint32_t *result)
 {
 	(void)call;
-	*result = 5 + (uint32_t)uart16550_lcr_wls_get(uart16550_lcr_read(uart(from_dev_serial(self))));
+	*result = 5 + (uint32_t)uart16550_lcr_wls_get(uart16550_lcr_read(s->regs));
 	return 0;
 }
 
-static int pcserial_set_charlen(struct dev_serial *self, struct drv_call *call, uint32_t bits)
+int uart16550_set_charlen(struct uart16550_port *s, struct drv_call *call, uint32_t bits)
 {
 	(void)call;
 	if (bits < 5 || bits > 8)
 		return REFUSED;
-	uart16550_lcr_wls_update(uart(from_dev_serial(self)), (enum uart16550_lcr_wls)(bits - 5));
+	uart16550_lcr_wls_update(s->regs, (enum uart16550_lcr_wls)(bits - 5));
 	return 0;
 }
 
-static int pcserial_get_stopbits(struct dev_serial *self, struct drv_call *call,
-				 enum dev_stop_bits *result)
+int uart16550_get_stopbits(struct uart16550_port *s, struct drv_call *call, enum dev_stop_bits *result)
 {
-	uart16550_lcr_t lcr = uart16550_lcr_read(uart(from_dev_serial(self)));
+	uart16550_lcr_t lcr = uart16550_lcr_read(s->regs);
 
 	(void)call;
 	*result = uart16550_lcr_stb_get(lcr) == UART16550_LCR_STB_TWO ? DEV_STOP_BITS_TWO
@@ -309,21 +257,19 @@ static int pcserial_get_stopbits(struct dev_serial *self, struct drv_call *call,
 	return 0;
 }
 
-static int pcserial_set_stopbits(struct dev_serial *self, struct drv_call *call,
-				 enum dev_stop_bits bits)
+int uart16550_set_stopbits(struct uart16550_port *s, struct drv_call *call, enum dev_stop_bits bits)
 {
 	(void)call;
-	uart16550_lcr_stb_update(uart(from_dev_serial(self)), bits == DEV_STOP_BITS_TWO
+	uart16550_lcr_stb_update(s->regs, bits == DEV_STOP_BITS_TWO
 								      ? UART16550_LCR_STB_TWO
 								      : UART16550_LCR_STB_ONE);
 	return 0;
 }
 
 /* Parity is three LCR bits: enable, even, stick (mark and space). */
-static int pcserial_get_parity(struct dev_serial *self, struct drv_call *call,
-			       enum dev_parity *result)
+int uart16550_get_parity(struct uart16550_port *s, struct drv_call *call, enum dev_parity *result)
 {
-	uart16550_lcr_t lcr = uart16550_lcr_read(uart(from_dev_serial(self)));
+	uart16550_lcr_t lcr = uart16550_lcr_read(s->regs);
 	bool even = uart16550_lcr_eps_get(lcr), stick = uart16550_lcr_stick_get(lcr);
 
 	(void)call;
@@ -336,10 +282,9 @@ static int pcserial_get_parity(struct dev_serial *self, struct drv_call *call,
 	return 0;
 }
 
-static int pcserial_set_parity(struct dev_serial *self, struct drv_call *call,
-			       enum dev_parity parity)
+int uart16550_set_parity(struct uart16550_port *s, struct drv_call *call, enum dev_parity parity)
 {
-	struct uart16550_uart u = uart(from_dev_serial(self));
+	struct uart16550_uart u = s->regs;
 	uart16550_lcr_t lcr = uart16550_lcr_read(u);
 
 	(void)call;
@@ -349,5 +294,3 @@ static int pcserial_set_parity(struct dev_serial *self, struct drv_call *call,
 	uart16550_lcr_write(u, lcr);
 	return 0;
 }
-
-const struct dev_serial_ops dev_serial_ops = DEV_SERIAL_OPS(pcserial);
