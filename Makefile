@@ -1,9 +1,12 @@
+# SPDX-License-Identifier: MIT
 # drvgen - the one entry point.
 #
 #   make deps    install the Debian packages the project needs (as root)
 #   make         build build/drvgen
-#   make test    every test: unit, corpus, golden, CLI, ASan+UBSan, clang, fuzz,
-#                and the drivers of both targets on QEMU (make qemu-test)
+#   make check   the fast tier, no root, no QEMU, no fuzzing: unit, corpus,
+#                golden, CLI and compile tests
+#   make test    every test: make check, ASan+UBSan, clang, fuzz, and the
+#                drivers of both targets on QEMU (make qemu-test)
 #   make fuzz    run the front-end fuzzers for FUZZ_SECONDS each (default 300)
 #   make demo    the main job: from the specs to edu and pcserial drivers
 #                running on QEMU as kernel modules and as userspace servers
@@ -20,14 +23,23 @@ WARN    := -std=c11 -Wall -Wextra -Werror -pedantic
 CPPFLAGS_ALL := -D_XOPEN_SOURCE=700 -Icompiler -Iruntime/common -I$(GEN) $(CPPFLAGS)
 LIBS    := -lyaml -ljansson
 
+include runtime/sources.mk
+# What a program serving protocols links.
+RUNTIME_IPC_SRC := $(RUNTIME_CLIENT_SRC) $(RUNTIME_SERVER_SRC)
+
 COMPILER_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
 COMPILER_OBJ := $(patsubst compiler/%.c,$(BUILD)/compiler/%.o,$(COMPILER_SRC)) \
 		$(GEN)/idl.tab.o $(GEN)/idl.lex.o $(GEN)/std_library.o
-HEADERS := $(wildcard compiler/*.h) compiler/diag_codes.def runtime/common/drv_wire.h \
-	$(GEN)/idl.tab.h $(GEN)/idl.lex.h
+# Objects depend on the headers they include: -MMD writes each one's .d.
+# The grammar's headers are made before any object is compiled (a fresh
+# tree has no .d yet to say who includes them).
+DEPFLAGS := -MMD -MP
+GRAMMAR_H := $(GEN)/idl.tab.h $(GEN)/idl.lex.h
 
 .PHONY: all
 all: $(BUILD)/drvgen
+
+-include $(COMPILER_OBJ:.o=.d) $(BUILD)/compiler/main.d
 
 $(BUILD)/drvgen: $(BUILD)/compiler/main.o $(BUILD)/libdrvgen.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -36,18 +48,18 @@ $(BUILD)/libdrvgen.a: $(COMPILER_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/compiler/%.o: compiler/%.c $(HEADERS) | $(BUILD)/compiler
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) -c -o $@ $<
+$(BUILD)/compiler/%.o: compiler/%.c | $(BUILD)/compiler $(GRAMMAR_H)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(DEPFLAGS) -c -o $@ $<
 
 # Bison and flex output is compiled with the same warnings as our own code.
-$(GEN)/idl.tab.c $(GEN)/idl.tab.h: compiler/idl.y | $(GEN)
+$(GEN)/idl.tab.c $(GEN)/idl.tab.h &: compiler/idl.y | $(GEN)
 	bison -Wall -Werror --defines=$(GEN)/idl.tab.h -o $(GEN)/idl.tab.c $<
 
-$(GEN)/idl.lex.c $(GEN)/idl.lex.h: compiler/idl.l | $(GEN)
+$(GEN)/idl.lex.c $(GEN)/idl.lex.h &: compiler/idl.l | $(GEN)
 	flex --header-file=$(GEN)/idl.lex.h -o $(GEN)/idl.lex.c $<
 
-$(GEN)/%.o: $(GEN)/%.c $(HEADERS)
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) -c -o $@ $<
+$(GEN)/%.o: $(GEN)/%.c | $(GRAMMAR_H)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(DEPFLAGS) -c -o $@ $<
 
 # The standard protocol library is compiled into drvgen, so `use io;` works
 # wherever the binary is installed.
@@ -55,6 +67,16 @@ $(GEN)/std_library.c: tools/embed_files.sh $(wildcard dsl/std/*.idl) | $(GEN)
 	sh tools/embed_files.sh dsl/std $(sort $(wildcard dsl/std/*.idl)) > $@
 
 $(BUILD)/compiler $(GEN) $(BUILD)/tests $(BUILD)/fuzz:
+	mkdir -p $@
+
+# Helper programs (tools/*.c): random and large specs for the tests and the
+# benchmarks, the docs' name tables.
+$(BUILD)/tools/%: tools/%.c | $(BUILD)/tools
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(DEPFLAGS) -o $@ $<
+
+-include $(wildcard $(BUILD)/tools/*.d)
+
+$(BUILD)/tools:
 	mkdir -p $@
 
 # ---- dependencies ----
@@ -83,85 +105,100 @@ deps:
 
 # ---- tests ----
 
+# A test program is built in one step from the .c files among its
+# prerequisites, with TEST_PP (its preprocessor flags) and TEST_LIBS, set
+# per program. record_deps FLAGS writes $@.d, the headers those sources
+# include, found source by source (one -MMD over several sources keeps the
+# last one's only), so the program is rebuilt when one of them changes.
+# The sources themselves are left out: the rule names them, and a .d
+# naming one since removed would stop the build.
+record_deps = @$(CC) $(1) -MM -MP $(filter %.c,$^) | sed 's|^[^ :]*\.o: *[^ ]*\.c|$@:|' >$@.d
+define test_program
+	$(CC) $(WARN) $(CFLAGS) $(TEST_PP) $(LDFLAGS) -o $@ $(filter %.c,$^) $(TEST_LIBS)
+	$(call record_deps,$(TEST_PP))
+endef
+
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/libdrvgen.a | $(BUILD)/tests
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) -o $@ $< $(BUILD)/libdrvgen.a $(LIBS) -lcmocka
+$(UNIT_TESTS): TEST_PP := $(CPPFLAGS_ALL)
+$(UNIT_TESTS): TEST_LIBS := $(BUILD)/libdrvgen.a $(LIBS) -lcmocka
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdrvgen.a | $(BUILD)/tests
+	$(test_program)
 
 # Host tests of generated code on the simulated bus (runtime/sim).
-SIM_INCLUDES := -Iruntime/sim -Iruntime/common -Itests/models
+SIM_INCLUDES := $(CPPFLAGS_ALL) -Iruntime/sim -Iruntime/common -Itests/models
 SIM_TESTS := $(BUILD)/sim/test_edu_sim $(BUILD)/sim/test_access_sim $(BUILD)/sim/test_edu_driver \
 	$(BUILD)/sim/test_pci_sim
-SIM_HEADERS := $(wildcard runtime/*/*.h tests/models/*.h)
+$(SIM_TESTS): TEST_LIBS := -lcmocka
 
+$(BUILD)/sim/test_edu_sim: TEST_PP := $(SIM_INCLUDES) -Igenerated/edu
 $(BUILD)/sim/test_edu_sim: tests/sim/test_edu_sim.c tests/models/edu_model.c runtime/sim/drv_sim.c \
-		generated/edu/edu_regs_desc.c generated/edu/edu_regs.h $(SIM_HEADERS) | $(BUILD)/sim
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) $(SIM_INCLUDES) -Igenerated/edu \
-		-o $@ $(filter %.c,$^) -lcmocka
+		generated/edu/edu_regs_desc.c | $(BUILD)/sim
+	$(test_program)
 
 # specs/edu/edu.c itself, through its generated glue, on the edu model, served
 # to in-process clients by the userspace runtime.
+$(BUILD)/sim/test_edu_driver: TEST_PP := $(SIM_INCLUDES) -Igenerated/edu -Iruntime/user
 $(BUILD)/sim/test_edu_driver: tests/sim/test_edu_driver.c tests/models/edu_model.c \
-		runtime/sim/drv_sim.c runtime/user/drv_server.c runtime/user/drv_client.c \
-		runtime/user/drv_socket.c runtime/user/drv_ioctl.c generated/edu/edu_regs_desc.c \
+		runtime/sim/drv_sim.c $(RUNTIME_IPC_SRC) generated/edu/edu_regs_desc.c \
 		generated/edu/edu_driver.c generated/edu/edu_device_client.c \
-		generated/edu/edu_device_server.c specs/edu/edu.c \
-		$(wildcard generated/edu/*.h) $(SIM_HEADERS) | $(BUILD)/sim
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) $(SIM_INCLUDES) -Igenerated/edu \
-		-Iruntime/user -o $@ $(filter %.c,$^) -lcmocka
+		generated/edu/edu_device_server.c specs/edu/edu.c | $(BUILD)/sim
+	$(test_program)
 
 # The PCI capability walk (runtime/common/drv_pci.h) over a config space.
-$(BUILD)/sim/test_pci_sim: tests/sim/test_pci_sim.c runtime/sim/drv_sim.c $(SIM_HEADERS) \
-		runtime/common/drv_pci.h | $(BUILD)/sim
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) $(SIM_INCLUDES) -o $@ $(filter %.c,$^) -lcmocka
+$(BUILD)/sim/test_pci_sim: TEST_PP := $(SIM_INCLUDES)
+$(BUILD)/sim/test_pci_sim: tests/sim/test_pci_sim.c runtime/sim/drv_sim.c | $(BUILD)/sim
+	$(test_program)
 
+$(BUILD)/sim/test_access_sim: TEST_PP := $(SIM_INCLUDES) -Itests/golden/gen/access/expected \
+	-Igenerated/uart16550
 $(BUILD)/sim/test_access_sim: tests/sim/test_access_sim.c tests/models/regfile_model.c \
 		runtime/sim/drv_sim.c tests/golden/gen/access/expected/acc_regs_desc.c \
-		generated/uart16550/uart16550_regs_desc.c tests/golden/gen/access/expected/acc_regs.h \
-		generated/uart16550/uart16550_regs.h $(SIM_HEADERS) | $(BUILD)/sim
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) $(SIM_INCLUDES) \
-		-Itests/golden/gen/access/expected -Igenerated/uart16550 -o $@ $(filter %.c,$^) -lcmocka
+		generated/uart16550/uart16550_regs_desc.c | $(BUILD)/sim
+	$(test_program)
 
 $(BUILD)/sim:
 	mkdir -p $@
 
 # IPC: generated stubs and dispatch over the userspace runtime, in-process
 # and over sockets between processes.
-RUNTIME_USER := runtime/user/drv_client.c runtime/user/drv_server.c runtime/user/drv_socket.c \
-	runtime/user/drv_ioctl.c
-RUNTIME_USER_H := $(wildcard runtime/common/*.h runtime/user/*.h)
 KIT := tests/golden/gen/ipc/expected
 IPC_TESTS := $(BUILD)/ipc/test_ipc_kit $(BUILD)/ipc/test_ipc_malformed $(BUILD)/ipc/test_ipc_std \
 	$(BUILD)/ipc/test_ipc_pipeline $(BUILD)/ipc/test_ipc_limits $(BUILD)/ipc/test_wire
+IPC_INCLUDES := -Iruntime/common -Iruntime/user
+$(IPC_TESTS): TEST_LIBS := -lcmocka -lpthread
 STD_IPC := $(wildcard generated/pcserial/io_file_*.c generated/pcserial/dev_serial_*.c \
 	generated/edu/edu_device_*.c)
 
-$(BUILD)/ipc/test_ipc_%: tests/ipc/test_ipc_%.c tests/ipc/kit_impl.c tests/ipc/kit_impl.h \
-		tests/ipc/kit_child.c tests/ipc/kit_child.h tests/ipc/kit_inflight.c \
-		tests/ipc/kit_inflight.h $(wildcard $(KIT)/*) $(RUNTIME_USER) $(RUNTIME_USER_H) | $(BUILD)/ipc
-	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Iruntime/common -Iruntime/user -I$(KIT) -Itests/ipc \
-		-o $@ $(filter-out %_fuzz.c,$(filter %.c,$^)) -lcmocka -lpthread
+$(BUILD)/ipc/test_ipc_%: TEST_PP := $(IPC_INCLUDES) -I$(KIT) -Itests/ipc
+$(BUILD)/ipc/test_ipc_%: tests/ipc/test_ipc_%.c tests/ipc/kit_impl.c tests/ipc/kit_child.c \
+		tests/ipc/kit_inflight.c \
+		$(filter-out %_fuzz.c,$(wildcard $(KIT)/*.c)) $(RUNTIME_IPC_SRC) | $(BUILD)/ipc
+	$(test_program)
 
 # io::file, dev::serial and edu::device, as the specs generate them
+$(BUILD)/ipc/test_ipc_std: TEST_PP := $(IPC_INCLUDES) -Igenerated/pcserial -Igenerated/edu \
+	-Itests/ipc
 $(BUILD)/ipc/test_ipc_std: tests/ipc/test_ipc_std.c tests/ipc/serial_fake.c tests/ipc/edu_fake.c \
-		$(filter-out %_fuzz.c,$(STD_IPC)) $(wildcard tests/ipc/*_fake.h generated/*/*.h) \
-		$(RUNTIME_USER) $(RUNTIME_USER_H) | $(BUILD)/ipc
-	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Iruntime/common -Iruntime/user -Igenerated/pcserial \
-		-Igenerated/edu -Itests/ipc -o $@ $(filter %.c,$^) -lcmocka -lpthread
+		$(filter-out %_fuzz.c,$(STD_IPC)) $(RUNTIME_IPC_SRC) | $(BUILD)/ipc
+	$(test_program)
 
+$(BUILD)/ipc/test_wire: TEST_PP := $(IPC_INCLUDES) -I$(KIT) -Igenerated/edu
 $(BUILD)/ipc/test_wire: tests/ipc/test_wire.c $(KIT)/kit_store_client.c \
-		generated/edu/edu_device_client.c runtime/user/drv_client.c runtime/user/drv_socket.c \
-		runtime/user/drv_ioctl.c \
-		$(wildcard $(KIT)/*.h generated/edu/*.h) $(RUNTIME_USER_H) | $(BUILD)/ipc
-	$(CC) $(WARN) $(CFLAGS) $(LDFLAGS) -Iruntime/common -Iruntime/user -I$(KIT) -Igenerated/edu \
-		-o $@ $(filter %.c,$^) -lcmocka
+		generated/edu/edu_device_client.c $(RUNTIME_CLIENT_SRC) | $(BUILD)/ipc
+	$(test_program)
+
+-include $(UNIT_TESTS:=.d) $(SIM_TESTS:=.d) $(IPC_TESTS:=.d)
 
 $(BUILD)/ipc:
 	mkdir -p $@
 
-.PHONY: test test-unit test-cli test-asan test-clang test-fuzz test-generated test-compile
-test: test-unit test-cli test-generated test-compile test-asan test-clang test-fuzz qemu-test
+.PHONY: check test test-unit test-cli test-asan test-clang test-fuzz test-generated test-compile
+check: test-unit test-cli test-generated test-compile
+	@echo "make check: all passed"
+
+test: check test-asan test-clang test-fuzz qemu-test
 	@echo "make test: all passed"
 
 # Unit, corpus, golden, sim and IPC tests: every cmocka binary, from the top
@@ -173,6 +210,7 @@ test-cli: $(BUILD)/drvgen
 	sh tests/cli/test_cli.sh $(BUILD)/drvgen
 	sh tests/cli/test_regen.sh $(BUILD)/drvgen
 	sh tests/cli/test_make.sh $(BUILD)/drvgen
+	sh tests/cli/test_spdx.sh $(BUILD)/drvgen
 
 # The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer,
 # any report fatal.
@@ -194,6 +232,12 @@ test-clang:
 GEN_SPECS := $(sort $(patsubst specs/%/,%,$(dir $(wildcard specs/*/*.idl specs/*/*.regs.yaml \
 	specs/*/*.manifest.yaml))))
 GOLDEN_GEN := $(notdir $(wildcard tests/golden/gen/*))
+
+# The docs' tables of generated C names, printed from the naming pass's
+# rules: make generate rewrites them, make test-generated checks them.
+NAMES_DOCS := docs/ipc.md docs/accessors.md docs/drivers.md
+$(BUILD)/tools/names_table: tools/names_table.c $(BUILD)/libdrvgen.a | $(BUILD)/tools
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libdrvgen.a $(LIBS)
 
 # `make generate` reruns drvgen for a spec only when a file its last run read
 # changed (drvgen gen --depfile lists them: spec files, `use`d IDL, the
@@ -246,6 +290,8 @@ test-generated: $(BUILD)/drvgen $(BUILD)/tools/names_table $(BUILD)/tools/synth_
 		clang-format --style=file:generated/.clang-format "$$f" | cmp -s - "$$f" \
 			|| { echo "not clang-format clean: $$f"; exit 1; }; n=$$((n + 1)); done; \
 		echo "generated: up to date and clang-format clean ($$n files)"
+	@twice=$$(awk -f tests/cli/twice.awk generated/*/*.c tests/golden/gen/*/expected/*.c); \
+		[ -z "$$twice" ] || { echo "$$twice"; exit 1; }
 	sh tests/cli/test_layout.sh $(BUILD)/drvgen $(BUILD)/tools/synth_idl
 
 # Generated code compiles everywhere it must, misuse does not compile, and
@@ -303,14 +349,14 @@ endef
 
 # The server dispatch drvgen generates, one harness per protocol (a child's
 # covers its parents' dispatch too): raw messages in, never a crash.
-IPC_FUZZ := kit_tiered:$(KIT) dev_serial:generated/pcserial edu_device:generated/edu
+IPC_FUZZ := kit_tiered:$(KIT) kit_shapes:$(KIT) dev_serial:generated/pcserial edu_device:generated/edu
 ipc_fuzz_dir = $(word 2,$(subst :, ,$(filter $(1):%,$(IPC_FUZZ))))
 
 .SECONDEXPANSION:
 build/fuzz/ipc_%: $$(call ipc_fuzz_dir,$$*)/$$*_fuzz.c $$(wildcard $$(call ipc_fuzz_dir,$$*)/*_server.c) \
-		$(RUNTIME_USER) $(RUNTIME_USER_H) | $(BUILD)/fuzz
-	clang $(FUZZ_FLAGS) -Iruntime/common -Iruntime/user -I$(call ipc_fuzz_dir,$*) -o $@ \
-		$(filter %.c,$^)
+		$(RUNTIME_IPC_SRC) | $(BUILD)/fuzz
+	clang $(FUZZ_FLAGS) $(IPC_INCLUDES) -I$(call ipc_fuzz_dir,$*) -o $@ $(filter %.c,$^)
+	$(call record_deps,$(IPC_INCLUDES) -I$(call ipc_fuzz_dir,$*))
 
 # ipc_fuzz_run NAME SECONDS
 define ipc_fuzz_run
@@ -323,12 +369,14 @@ define ipc_fuzz_run
 endef
 
 # Under the dispatch, the transport: any datagram to a real server's socket.
-build/fuzz/ipc_transport: tests/ipc/fuzz_transport.c tests/ipc/kit_impl.c tests/ipc/kit_impl.h \
-		$(wildcard $(KIT)/*) $(RUNTIME_USER) $(RUNTIME_USER_H) | $(BUILD)/fuzz
-	clang $(FUZZ_FLAGS) -Iruntime/common -Iruntime/user -I$(KIT) -Itests/ipc -o $@ \
-		$(filter-out %_fuzz.c,$(filter %.c,$^))
+build/fuzz/ipc_transport: TEST_PP := $(IPC_INCLUDES) -I$(KIT) -Itests/ipc
+build/fuzz/ipc_transport: tests/ipc/fuzz_transport.c tests/ipc/kit_impl.c \
+		$(filter-out %_fuzz.c,$(wildcard $(KIT)/*.c)) $(RUNTIME_IPC_SRC) | $(BUILD)/fuzz
+	clang $(FUZZ_FLAGS) $(TEST_PP) -o $@ $(filter %.c,$^)
+	$(call record_deps,$(TEST_PP))
 
 IPC_FUZZ_NAMES := $(foreach t,$(IPC_FUZZ),$(word 1,$(subst :, ,$(t)))) transport
+-include $(IPC_FUZZ_NAMES:%=build/fuzz/ipc_%.d)
 
 fuzz test-fuzz: build/fuzz/fuzz_idl build/fuzz/fuzz_regs build/fuzz/fuzz_manifest \
 		build/fuzz/seeds/idl build/fuzz/seeds/regs build/fuzz/seeds/manifest \
@@ -339,18 +387,6 @@ fuzz test-fuzz: build/fuzz/fuzz_idl build/fuzz/fuzz_regs build/fuzz/fuzz_manifes
 	$(foreach n,$(IPC_FUZZ_NAMES),$(call ipc_fuzz_run,$(n),$(if $(filter test-fuzz,$@),15,$(FUZZ_SECONDS))))
 
 # ---- benchmarks (ratios against baselines measured in the same run) ----
-
-# The docs' tables of generated C names, printed from the naming pass's
-# rules: make generate rewrites them, make test-generated checks them.
-NAMES_DOCS := docs/ipc.md docs/accessors.md docs/drivers.md
-$(BUILD)/tools/names_table: tools/names_table.c $(BUILD)/libdrvgen.a | $(BUILD)/tools
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) -o $@ $< $(BUILD)/libdrvgen.a $(LIBS)
-
-$(BUILD)/tools/%: tools/%.c | $(BUILD)/tools
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) -o $@ $<
-
-$(BUILD)/tools:
-	mkdir -p $@
 
 .PHONY: bench
 bench: $(BUILD)/drvgen $(BUILD)/tools/synth_regs $(BUILD)/tools/bench_run

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # ipc.sh BUILD - the cost of drvgen's userspace IPC (docs/ipc.md) against
 # what it could be, measured in one invocation, each figure the median of
 # RUNS (default 7) runs, the runs of every kind interleaved:
@@ -43,8 +44,9 @@ $cc $warn $flags -I"$src/runtime/common" -I"$src/runtime/user" \
 	"$src/tests/ipc/kit_inflight.c" \
 	"$src"/tests/golden/gen/ipc/expected/kit_*_client.c \
 	"$src"/tests/golden/gen/ipc/expected/kit_*_server.c \
-	"$src/runtime/user/drv_client.c" "$src/runtime/user/drv_server.c" \
-	"$src/runtime/user/drv_socket.c" "$src/runtime/user/drv_ioctl.c" -lpthread
+	$(for part in CLIENT SERVER; do
+		sed -n "s|^RUNTIME_${part}_SRC := ||p" "$src/runtime/sources.mk"
+	done | tr ' ' '\n' | sed "s|^|$src/|") -lpthread
 
 # rpcgen's output names its header after the .x as given: generate in $out
 cp "$src/bench/ipc/kit_rpc.x" "$out/kit_rpc.x"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # regs_scale.sh BUILD - drvgen's wall time and peak memory checking and
 # generating synthetic register maps of 1k, 10k and 100k registers (median
 # of 5 runs each), and the 100k/10k ratio, which is 10 if drvgen is linear.

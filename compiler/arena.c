@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* arena.c - the compiler's one allocator: bump allocation, freed all at once. */
 #include "base.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ast.h - what each front end read, before any checking.
  *
  * One section per language. ASTs hold values exactly as written, each with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* base.h - memory, growable arrays and string building used by every stage.
  *
  * The compiler allocates everything a run needs from one arena and frees it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* c_names.c - no two items of the register maps may define the same C name.
  *
  * The naming pass (names.c) records each item's names as a set of rules: a

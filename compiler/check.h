@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check.h - the checker: ASTs in, one IR out, every problem reported.
  *
  * Runs in a fixed order because later languages refer to earlier ones:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* check_author.c - does an author-owned driver file still implement what
  * the spec asks for?
  *

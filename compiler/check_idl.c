@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* check_idl.c - protocols: names resolved across files, types laid out on the
  * wire, inheritance flattened, interface IDs and call labels assigned.
  *

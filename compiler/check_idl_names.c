@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* check_idl_names.c - the C that protocols and drivers become must not
  * declare a name twice.
  *

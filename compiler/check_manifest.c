@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* check_manifest.c - capability manifests: names resolved against the
  * protocols and register maps, ranges checked, IR built.
  *

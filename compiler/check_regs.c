@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* check_regs.c - register maps: layout, access and names checked, IR built.
  *
  * Registers and groups are checked level by level: at each level (a block,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* compat.c - `drvgen compat OLD NEW`: loads and checks both versions with
  * the usual pipeline, compares their protocols (here) and register maps
  * (compat_regs.c), and reports each change as compatible, source-breaking or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* compat.h - `drvgen compat OLD NEW`: every change between two versions of a
  * spec, each classed by whom it breaks (docs/compat.md has the rules).
  *

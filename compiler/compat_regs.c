@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* compat_regs.c - `drvgen compat` for register maps (docs/compat.md).
  *
  * For a register map, "the wire" is the bus: a change is wire-breaking when

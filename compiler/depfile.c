@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* depfile.c - `drvgen gen --depfile FILE`: make rules saying what a
  * generation read, so a build reruns drvgen when, and only when, one of
  * those files changes (docs/regeneration.md).

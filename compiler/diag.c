@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* diag.c - collecting diagnostics and printing them with the source line and a caret. */
 #include "diag.h"
 

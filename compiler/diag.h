@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* diag.h - source files, positions in them, and the diagnostics that point there. */
 #ifndef DRVGEN_DIAG_H
 #define DRVGEN_DIAG_H

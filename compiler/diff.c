@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* diff.c - a unified diff of two texts, for `drvgen gen --check`.
  *
  * The edit script is a shortest one, found with Myers' O(ND) algorithm ("An

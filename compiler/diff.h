@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* diff.h - unified diffs of two texts, for `drvgen gen --check` (diff.c). */
 #ifndef DRVGEN_DIFF_H
 #define DRVGEN_DIFF_H

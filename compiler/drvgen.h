@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* drvgen.h - drvgen as a library: the CLI is a thin main over this, and the
  * tests and fuzzers call it in-process.
  *
@@ -90,6 +91,13 @@ struct drvgen_output {
 	const struct drvgen_file *files; /* sorted by name */
 	size_t count;
 };
+
+/* The MODULE_LICENSE a kernel module of SPDX licence `spdx` declares:
+ * "GPL" for GPL-2.0 (-only, -or-later), "Dual MIT/GPL" for MIT, "Dual
+ * BSD/GPL" and "Dual MPL/GPL" for BSD and MPL, and for "X OR GPL-2.0" that
+ * of X; NULL for any other, which no kernel module can be built under
+ * (docs/drivers.md). */
+const char *drvgen_module_license(const char *spdx);
 
 /* Runs every backend over the IR of a successful drvgen_build. The files
  * live until drvgen_free. */

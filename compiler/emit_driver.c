@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* emit_driver.c - manifests to drivers: the glue between what a manifest
  * grants and the runtime of each target (docs/drivers.md).
  *
@@ -701,6 +702,46 @@ static const char *c_escape(struct drv_emitter *e, const char *text)
 	return s;
 }
 
+/* The licences a kernel module can declare that the SPDX ids drvgen knows
+ * map to (include/linux/module.h has the strings). A licence the kernel
+ * takes as GPL-compatible only beside the GPL is declared dual, as its
+ * authors' licence and the GPL the module is linked under. */
+static const struct {
+	const char *spdx, *module;
+} module_licenses[] = {
+	{"GPL-2.0", "GPL"},
+	{"GPL-2.0-only", "GPL"},
+	{"GPL-2.0+", "GPL"},
+	{"GPL-2.0-or-later", "GPL"},
+	{"MIT", "Dual MIT/GPL"},
+	{"BSD-2-Clause", "Dual BSD/GPL"},
+	{"BSD-3-Clause", "Dual BSD/GPL"},
+	{"MPL-1.1", "Dual MPL/GPL"},
+	{"MPL-2.0", "Dual MPL/GPL"},
+};
+
+static const char *module_license_of(const char *spdx, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_LEN(module_licenses); i++)
+		if (strlen(module_licenses[i].spdx) == len &&
+		    !strncmp(module_licenses[i].spdx, spdx, len))
+			return module_licenses[i].module;
+	return NULL;
+}
+
+const char *drvgen_module_license(const char *spdx)
+{
+	/* "X OR Y": the GPL or a dual licence, whichever part says it */
+	const char *or = strstr(spdx, " OR ");
+	if (!or)
+		return module_license_of(spdx, strlen(spdx));
+	const char *a = module_license_of(spdx, (size_t)(or - spdx));
+	const char *b = drvgen_module_license(or + 4);
+	if (!a || !b)
+		return NULL;
+	return strcmp(a, "GPL") ? a : b;
+}
+
 static void emit_kmod(struct drv_emitter *e)
 {
 	const struct ir_driver *d = e->d;
@@ -757,7 +798,8 @@ static void emit_kmod(struct drv_emitter *e)
 	gen_blank(e->o);
 	gen_line(e->o, 0, "module_init(drv_module_init);");
 	gen_line(e->o, 0, "module_exit(drv_module_exit);");
-	gen_line(e->o, 0, "MODULE_LICENSE(\"Dual MIT/GPL\");");
+	const char *license = drvgen_module_license(e->g->opts->spdx);
+	gen_line(e->o, 0, "MODULE_LICENSE(\"%s\");", license ? license : "Proprietary");
 	if (d->doc)
 		gen_line(e->o, 0, "MODULE_DESCRIPTION(\"%s\");", c_escape(e, d->doc));
 	if (d->version)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* emit_ipc.c - protocols to C: typed client stubs, validating server
  * dispatch, and a fuzz harness per interface (docs/ipc.md, docs/wire-format.md).
  *

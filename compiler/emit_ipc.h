@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* emit_ipc.h - what the files of the IPC backend share (emit_ipc.c lists
  * them). Generated functions declare their variables first (the kernel
  * builds with -Wdeclaration-after-statement) and name them drv_..., a prefix

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* emit_ipc_client.c - <iface>_client.c: one stub per call and send
  * (arguments checked, request encoded, reply validated) and the event
  * subscriptions.

@@ -1,8 +1,25 @@
+// SPDX-License-Identifier: MIT
 /* emit_ipc_fuzz.c - <iface>_fuzz.c: a libFuzzer harness for an interface's
  * dispatch: any bytes in, an error reply or a well-formed one out, never a
  * crash.
  */
 #include "emit_ipc.h"
+
+/* A variable result answered at once: as long as its bound allows, so the
+ * reply's encoder runs over all of it. */
+static void fill_result(struct ipc *e, const struct ir_method *m, const struct c_function *fn)
+{
+	const struct ir_type *t = m->result;
+	const struct c_param *result = ipc_param(fn, PARAM_RESULT);
+	const struct c_param *length = ipc_param(fn, PARAM_RESULT_LENGTH);
+	unsigned long long bound = (unsigned long long)t->bound;
+	if (t->kind == IR_BYTES)
+		gen_line(e->o, 1, "memset(%s, 0, %llu);", result->name, bound);
+	else
+		gen_line(e->o, 1, "memset(%s, 0, %llu * sizeof *%s);", result->name, bound,
+			 result->name);
+	gen_line(e->o, 1, "*%s = %llu;", length->name, bound);
+}
 
 /* A handler that takes anything: methods with an odd op defer and reply
  * before they return, the others answer at once, so both paths run. */
@@ -11,6 +28,7 @@ static void emit_fuzz_handler(struct ipc *e, const struct ir_method *m)
 	struct c_function fuzz = *c_symbol_fn(&m->c, N_M_MEMBER);
 	fuzz.name = arena_printf(A, "fuzz_%s", m->name);
 	bool defer = m->kind == METHOD_CALL && m->op % 2;
+	bool fill = ipc_param(&fuzz, PARAM_RESULT_LENGTH) != NULL;
 	gen_blank(e->o);
 	gen_function(e->g, e->o, 0, "static", &fuzz, GEN_FUNCTION, "");
 	gen_line(e->o, 0, "{");
@@ -18,8 +36,9 @@ static void emit_fuzz_handler(struct ipc *e, const struct ir_method *m)
 		const struct c_param *p = &fuzz.params.items[i];
 		bool output = p->role == PARAM_RESULT || p->role == PARAM_RESULT_LENGTH ||
 			      p->role == PARAM_CAP_OUT;
+		/* the reply uses what it passes on; a result it fills is used */
 		if ((p->role == PARAM_CALL && defer) || (output && defer) ||
-		    p->role == PARAM_RESULT_LENGTH)
+		    ((p->role == PARAM_RESULT || p->role == PARAM_RESULT_LENGTH) && fill))
 			continue;
 		gen_line(e->o, 1, "(void)%s;", p->name);
 	}
@@ -28,6 +47,8 @@ static void emit_fuzz_handler(struct ipc *e, const struct ir_method *m)
 		return;
 	}
 	if (!defer) {
+		if (fill)
+			fill_result(e, m, &fuzz);
 		gen_line(e->o, 1, "return 0;");
 		gen_line(e->o, 0, "}");
 		return;

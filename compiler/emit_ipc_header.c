@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* emit_ipc_header.c - <iface>.h: an interface's labels, its client API
  * (inherited methods forward to their owner's) and its server object, ops
  * and deferred replies (docs/ipc.md).
@@ -226,7 +227,9 @@ static void emit_server_api(struct ipc *e)
 	const struct ir_interface *iface = e->iface;
 	const c_symbol_list *c = &iface->c;
 	gen_blank(e->o);
-	gen_comment(e->o, 0, "Sets the handlers; false if one of them is NULL.");
+	gen_comment(e->o, 0,
+		    "Sets the handlers; if one of them is NULL, returns false and the object "
+		    "refuses every call.");
 	gen_function(e->g, e->o, 0, "", c_symbol_fn(c, N_IF_INIT), GEN_FUNCTION, ";");
 	gen_comment(e->o, 0,
 		    "Validates the request in call, runs its handler and encodes the reply. "

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* emit_ipc_server.c - <iface>_server.c: the dispatch, which validates every
  * byte of a request before a handler sees it, the replies, deferred or not,
  * and the event emitters.
@@ -5,18 +6,19 @@
 #include "emit_ipc.h"
 
 /* complete: turns the handler's status and outputs into the reply; it takes
- * what the deferred reply takes. */
-static const struct c_function *complete_fn(struct ipc *e, const struct ir_method *m)
+ * what the deferred reply takes. Calls of the same result shape share one,
+ * named after the first of them. */
+static const struct c_function *complete_fn(struct ipc *e, const struct ir_method *m,
+					    const char *name)
 {
-	struct c_function *fn =
-		gen_fn(e->g, "int", arena_printf(A, "drv_complete_%s", m->name));
+	struct c_function *fn = gen_fn(e->g, "int", name);
 	fn->params = c_symbol_fn(&m->c, N_M_REPLY)->params;
 	return fn;
 }
 
-static void emit_complete(struct ipc *e, const struct ir_method *m)
+static void emit_complete(struct ipc *e, const struct ir_method *m, const char *name)
 {
-	const struct c_function *fn = complete_fn(e, m);
+	const struct c_function *fn = complete_fn(e, m, name);
 	slot_list rep = ipc_slots(e, m, fn, PARAM_RESULT);
 	gen_blank(e->o);
 	gen_function(e->g, e->o, 0, "static", fn, GEN_FUNCTION, "");
@@ -132,7 +134,7 @@ static void ready_result(struct ipc *e, const struct ir_type *t)
 
 /* serve: decodes a request into the handler's parameters, calls it, and
  * completes the reply unless it deferred. */
-static void emit_serve(struct ipc *e, const struct ir_method *m)
+static void emit_serve(struct ipc *e, const struct ir_method *m, const char *complete_name)
 {
 	const struct c_function *handler = c_symbol_fn(&m->c, N_M_MEMBER);
 	slot_list req = ipc_slots(e, m, handler, PARAM_INPUT);
@@ -163,9 +165,6 @@ static void emit_serve(struct ipc *e, const struct ir_method *m)
 	ipc_decode(e, 1, &req, "call->", "return DRV_STATUS_MALFORMED;");
 	if (call)
 		ready_result(e, m->result);
-	/* ops filled in by hand may miss one */
-	gen_line(e->o, 1, "if (!self->ops->%s)", m->member);
-	gen_line(e->o, 2, "return DRV_STATUS_INTERNAL;");
 	str_list args = ipc_arguments(e, handler, &vars, "call->caps");
 	const char *op = arena_printf(A, "self->ops->%s", m->member);
 	if (!call) {
@@ -177,7 +176,7 @@ static void emit_serve(struct ipc *e, const struct ir_method *m)
 	gen_call_statement(e->o, 1, "drv_st = ", op, args.items, args.len);
 	gen_line(e->o, 1, "if (drv_st == DRV_DEFER)");
 	gen_line(e->o, 2, "return DRV_DEFER;");
-	const struct c_function *complete = complete_fn(e, m);
+	const struct c_function *complete = complete_fn(e, m, complete_name);
 	ipc_add_var(e, &vars, ipc_own_names[OWN_STATUS], (struct c_type){.spec = "int"}, "drv_st");
 	str_list cargs = ipc_arguments(e, complete, &vars, NULL);
 	gen_call_statement(e->o, 1, "return ", complete->name, cargs.items, cargs.len);
@@ -185,10 +184,10 @@ static void emit_serve(struct ipc *e, const struct ir_method *m)
 }
 
 /* The deferred reply: what complete makes of its values, handed over. */
-static void emit_reply(struct ipc *e, const struct ir_method *m)
+static void emit_reply(struct ipc *e, const struct ir_method *m, const char *complete_name)
 {
 	const struct c_function *reply = c_symbol_fn(&m->c, N_M_REPLY);
-	const struct c_function *complete = complete_fn(e, m);
+	const struct c_function *complete = complete_fn(e, m, complete_name);
 	gen_blank(e->o);
 	gen_function(e->g, e->o, 0, "", reply, GEN_FUNCTION, "");
 	gen_line(e->o, 0, "{");
@@ -248,7 +247,8 @@ static void emit_attach_paths(struct ipc *e, const struct ir_interface *i, const
 				  arena_printf(A, "%s%s.", path, i->parents.items[k]->c_name));
 }
 
-/* init sets the handlers, refusing NULL ones, parents' first. */
+/* init sets the handlers, parents' first, only if none is NULL: dispatch
+ * refuses an object without them, so a handler is never NULL when called. */
 static void emit_init(struct ipc *e)
 {
 	const struct ir_interface *iface = e->iface;
@@ -262,13 +262,13 @@ static void emit_init(struct ipc *e)
 		gen_line(e->o, 1, "ok &= %s(&self->%s, &ops->%s);", c_symbol_name(&p->c, N_IF_INIT),
 			 p->c_name, p->c_name);
 	}
-	gen_line(e->o, 1, "self->ops = ops;");
-	if (!iface->parents.len)
-		gen_line(e->o, 1, "self->object = NULL;");
 	for (size_t i = 0; i < iface->methods.len; i++)
 		if (iface->methods.items[i]->kind != METHOD_EVENT)
 			gen_line(e->o, 1, "ok &= ops->%s != NULL;",
 				 iface->methods.items[i]->member);
+	gen_line(e->o, 1, "self->ops = ok ? ops : NULL;");
+	if (!iface->parents.len)
+		gen_line(e->o, 1, "self->object = NULL;");
 	gen_line(e->o, 1, "return ok;");
 	gen_line(e->o, 0, "}");
 }
@@ -286,7 +286,7 @@ static void emit_dispatch(struct ipc *e)
 		gen_line(e->o, 1, "int drv_st;");
 	gen_blank(e->o);
 	gen_line(e->o, 1, "if (!drv_self->ops)");
-	gen_line(e->o, 2, "return DRV_STATUS_INTERNAL; /* never given its handlers */");
+	gen_line(e->o, 2, "return DRV_STATUS_INTERNAL; /* no handlers: init refused them */");
 	gen_line(e->o, 1, "switch (call->label) {");
 	for (size_t i = 0; i < iface->methods.len; i++) {
 		const struct ir_method *m = iface->methods.items[i];
@@ -337,6 +337,38 @@ static void emit_interface(struct ipc *e)
 	gen_line(e->o, 0, "};");
 }
 
+/* A call's complete function: calls whose complete would be the same text
+ * but for its name share the first one's. */
+struct complete {
+	const char *name;
+	bool first; /* emitted before this call's serve */
+};
+
+/* By method index; NULL names for the methods that are not calls. */
+static struct complete *share_completes(struct ipc *e)
+{
+	size_t n = e->iface->methods.len;
+	struct complete *out = arena_alloc(A, (n + 1) * sizeof *out);
+	struct strmap seen;
+	strmap_init(&seen, A);
+	struct strbuf *file = e->o;
+	for (size_t i = 0; i < n; i++) {
+		const struct ir_method *m = e->iface->methods.items[i];
+		if (m->kind != METHOD_CALL)
+			continue;
+		struct strbuf text = {0};
+		e->o = &text;
+		emit_complete(e, m, "drv_complete");
+		const char *name = arena_printf(A, "drv_complete_%s", m->name);
+		const char *shared =
+			strmap_put(&seen, arena_strdup(A, sb_str(&text)), (void *)name);
+		out[i] = (struct complete){shared ? shared : name, !shared};
+		sb_free(&text);
+	}
+	e->o = file;
+	return out;
+}
+
 void emit_ipc_server(struct gen *g, const struct ir_interface *iface)
 {
 	struct ipc ec = {.g = g, .iface = iface}, *e = &ec;
@@ -351,16 +383,17 @@ void emit_ipc_server(struct gen *g, const struct ir_interface *iface)
 				iface->name),
 		   &src, 1);
 	gen_line(e->o, 0, "#include \"%s\"", c_symbol_name(c, N_IF_HEADER));
+	const struct complete *complete = share_completes(e);
 	for (size_t i = 0; i < iface->methods.len; i++) {
 		const struct ir_method *m = iface->methods.items[i];
-		if (m->kind == METHOD_CALL)
-			emit_complete(e, m);
+		if (complete[i].first)
+			emit_complete(e, m, complete[i].name);
 		if (m->kind == METHOD_EVENT)
 			emit_emit(e, m);
 		else
-			emit_serve(e, m);
+			emit_serve(e, m, complete[i].name);
 		if (m->kind == METHOD_CALL)
-			emit_reply(e, m);
+			emit_reply(e, m, complete[i].name);
 	}
 	emit_init(e);
 	emit_dispatch(e);

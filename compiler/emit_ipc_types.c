@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* emit_ipc_types.c - <ns>_types.h: a protocol namespace's enums, bits,
  * errors and structs, with their wire codecs.
  */

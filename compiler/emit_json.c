@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* emit_json.c - the IR as JSON (`drvgen dump --json`): exactly what the
  * backends see. Masks, resets, IDs and labels are hex strings, so 64-bit
  * values survive JSON readers that hold numbers as doubles. */

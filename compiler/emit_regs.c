@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* emit_regs.c - register maps to typed accessors: <device>_regs.h, and
  * <device>_regs_desc.c, the same map as data for traces and debug dumps.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen.h - what every backend shares: the files of one generation, banners,
  * comments. A backend is a function from the IR to files in memory; the
  * writer (writer.c) decides what reaches the disk.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl.y - grammar of the drvgen protocol language (docs/idl.md).
  *
  * The Helios/Mercury ipcgen protocols parse unchanged; the extensions are

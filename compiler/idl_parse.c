@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* idl_parse.c - runs the IDL lexer and parser over one file and builds its AST.
  *
  * Holds the lexer's helpers (positions, doc comments, brackets, literals) and

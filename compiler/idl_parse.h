@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idl_parse.h - what idl.l, idl.y and idl_parse.c share.
  *
  * The grammar's actions are one-line calls into the builders declared here,

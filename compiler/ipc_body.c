@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* ipc_body.c - message bodies in C (docs/wire-format.md).
  *
  * A body is a list of values at inline offsets. A fixed value sits at its

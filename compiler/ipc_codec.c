@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* ipc_codec.c - protocol values in C: their C types, and the code that
  * puts one into its wire bytes or gets it back, checked (docs/wire-format.md).
  * The codecs go through drv_get/drv_put, so they are alignment- and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* ir.c - facts about the IR that every backend asks the same way. */
 #include "ir.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ir.h - the checked model of a whole spec: what every backend reads.
  *
  * The checker builds it from the three ASTs once all of them are known to be

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* main.c - the drvgen command line (docs/internals.md). Parses arguments,
  * runs the library, prints diagnostics, exits 0, 1 or 2 (docs/diagnostics.md). */
 #include "drvgen.h"
@@ -31,7 +32,8 @@ static const char usage[] =
 	"  --target T      (gen) kmod, user, sim or all (default: all)\n"
 	"  --check         (gen) write nothing; exit 1 if a generated file is stale (with a\n"
 	"                  unified diff on stderr) or missing\n"
-	"  --spdx ID       (gen) the SPDX-License-Identifier of generated files (default: MIT)\n"
+	"  --spdx ID       (gen) the SPDX-License-Identifier of generated files (default: MIT);\n"
+	"                  a kernel module's MODULE_LICENSE follows it (docs/drivers.md)\n"
 	"  --depfile FILE  (gen) write make rules to FILE: each generated file depends on every\n"
 	"                  file read\n"
 	"  --depfile-target T  (gen) the target of those rules instead (a stamp file)\n"
@@ -202,6 +204,12 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 		return usage_error("%s: name at least one spec folder or file", cli->command);
 	if (!strcmp(cli->command, "compat") && cli->specs.len != 2)
 		return usage_error("%s: name two versions, OLD and NEW", cli->command);
+	if (cli->spdx && (!cli->targets || (cli->targets & DRVGEN_TARGET_KMOD)) &&
+	    !drvgen_module_license(cli->spdx))
+		return usage_error("--spdx %s: a kernel module cannot declare it (MODULE_LICENSE); "
+				   "give a GPL-compatible one such as GPL-2.0, MIT or "
+				   "BSD-3-Clause, or --target user",
+				   cli->spdx);
 	cli->color = want_color(color);
 	return -1;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* manifest_load.c - a capability manifest's YAML read into its AST (docs/manifest.md). */
 #include "ast.h"
 #include "ytree.h"

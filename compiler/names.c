@@ -352,6 +352,12 @@ const char *c_type_spec(struct arena *a, const struct ir_type *t)
 		return t->c_name;
 	case IR_STRUCT:
 		return arena_printf(a, "struct %s", t->c_name);
+	case IR_BYTES:
+		return "uint8_t";
+	case IR_STRING:
+		return "char";
+	case IR_VECTOR:
+		return c_type_spec(a, t->base);
 	default:
 		return int_spec(t->kind);
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* names.h - the naming pass: every C name generated code defines, made by
  * one table of rules (names.c) and recorded in the IR (name_ir.c).
  *
@@ -225,7 +226,8 @@ bool c_is_enum(const struct ir_type *t);
 /* The C type holding a value of t (an array's: its element type, with the
  * array's dimensions). */
 struct c_type c_value_type(struct arena *a, const struct ir_type *t);
-/* "uint32_t", "enum kit_mode", ...: the specifier alone. */
+/* "uint32_t", "enum kit_mode", ...: the specifier alone; an element's for
+ * bytes, str and vectors. */
 const char *c_type_spec(struct arena *a, const struct ir_type *t);
 
 /* The markdown table of rules first..last, with an example of each from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* pipeline.c - one run of drvgen: inputs -> load -> check -> IR.
  *
  * drvgen_build is the whole front half of the compiler in order; read it

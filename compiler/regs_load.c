@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* regs_load.c - a register map's YAML read into its AST (docs/regs.md).
  *
  * This stage checks only shape: the keys each mapping may hold, node kinds,

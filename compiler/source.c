@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* source.c - reading spec files and refusing the ones no parser should see.
  *
  * Every input passes these checks before a parser touches it, so the parsers

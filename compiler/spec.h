@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* spec.h - the inputs of one run: which files, in which language, parsed. */
 #ifndef DRVGEN_SPEC_H
 #define DRVGEN_SPEC_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* strbuf.c - growable output text. */
 #include "base.h"
 

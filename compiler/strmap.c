@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* strmap.c - open-addressing hash map from strings to pointers. */
 #include "base.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* text.c - small text utilities: hashing, identifiers, numbers, typo hints. */
 #include "base.h"
 

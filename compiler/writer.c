@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* writer.c - generated files to disk: deterministic bytes, written only when
  * they change (so make rebuilds only what a spec change touched), author-owned
  * files never overwritten, and --check to find stale output without writing.

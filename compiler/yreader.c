@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* yreader.c - reading YAML nodes as a language's keys, numbers and words. */
 #include "ytree.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* ytree.c - libyaml's event stream turned into a tree of positioned nodes.
  *
  * The tree is built with an explicit stack, so nesting costs no C stack;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ytree.h - YAML files as a tree of positioned nodes, and typed reading of it.
  *
  * Both YAML languages (register maps and manifests) load through here:

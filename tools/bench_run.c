@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* bench_run RUNS CMD... - runs CMD RUNS times and prints the median wall
  * time in milliseconds and the largest peak resident memory in KiB:
  *	"median_ms=123.4 peak_kib=45678"

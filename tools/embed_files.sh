@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # embed_files.sh PREFIX FILE... - writes a C file holding the files' bytes, for
 # the standard protocol library compiled into drvgen (see compiler/spec.h).
 set -eu

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* synth_regs.c N - writes a synthetic register map of N registers to stdout,
  * for the scale benchmark: 4 fields each, an enum on every 8th register,
  * every 16th an array of 4. Compact flow style keeps 100k registers under

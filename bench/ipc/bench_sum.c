@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* bench_sum.c - kit_sum's loop (tests/ipc/kit_impl.c), byte for byte, in a
  * translation unit of its own: built with the same flags as kit_impl.c and
  * called through an external symbol, so the compiler can neither inline it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_sum.h - the summing loop of kit::store.sum (tests/ipc/kit_impl.c,
  * kit_sum), for bench/ipc's single-process baseline. */
 #ifndef BENCH_SUM_H

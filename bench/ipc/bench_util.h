@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_util.h - what ipc_bench and rpc_bench share: the clock, and the
  * same CPU pinning for every client and server they start.
  *

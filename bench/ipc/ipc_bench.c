@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* ipc_bench MODE ITERATIONS - one run of one measurement of bench/ipc.sh,
  * printed as a single number on stdout:
  *

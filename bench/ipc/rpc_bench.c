@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* rpc_bench ITERATIONS - bench/ipc.sh's ONC RPC comparison: ns per round
  * trip of ADD (kit_rpc.x) through rpcgen's client stub and server dispatch
  * (kitprog_1) with libtirpc over loopback TCP, printed as one number.

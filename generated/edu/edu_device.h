@@ -160,7 +160,7 @@ struct edu_device {
 	}
 /* clang-format on */
 
-/* Sets the handlers; false if one of them is NULL. */
+/* Sets the handlers; if one of them is NULL, returns false and the object refuses every call. */
 bool edu_device_init(struct edu_device *self, const struct edu_device_ops *ops);
 /*
  * Validates the request in call, runs its handler and encodes the reply. Returns the reply's

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * edu_device_client.c - the client stubs of edu::device: encode, call, validate the reply.
  *

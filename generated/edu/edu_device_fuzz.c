@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * edu_device_fuzz.c - a libFuzzer harness for the dispatch of edu::device: any bytes in, an error
  * reply or a well-formed one out, never a crash.

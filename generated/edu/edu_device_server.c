@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * edu_device_server.c - the server dispatch of edu::device: every message validated before a
  * handler sees it.
@@ -32,8 +32,6 @@ static int drv_serve_ident(struct edu_device *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->ident)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->ident(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -43,19 +41,6 @@ static int drv_serve_ident(struct edu_device *self, struct drv_call *call)
 void edu_device_ident_reply(struct drv_call *call, int status, uint32_t result)
 {
 	call->finish(call, (uint32_t)drv_complete_ident(call, status, result));
-}
-
-static int drv_complete_liveness(struct drv_call *call, int status, uint32_t result)
-{
-	uint8_t *drv_p = call->reply;
-
-	if (status)
-		return (int)drv_error_status(status, NULL);
-	memset(drv_p, 0, 8);
-	drv_put32(drv_p, result);
-	call->nreply_caps = 0;
-	call->reply_len = 8;
-	return 0;
 }
 
 static int drv_serve_liveness(struct edu_device *self, struct drv_call *call)
@@ -74,17 +59,15 @@ static int drv_serve_liveness(struct edu_device *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	v = drv_get32(drv_p);
-	if (!self->ops->liveness)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->liveness(self, call, v, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_liveness(call, drv_st, result);
+	return drv_complete_ident(call, drv_st, result);
 }
 
 void edu_device_liveness_reply(struct drv_call *call, int status, uint32_t result)
 {
-	call->finish(call, (uint32_t)drv_complete_liveness(call, status, result));
+	call->finish(call, (uint32_t)drv_complete_ident(call, status, result));
 }
 
 static int drv_complete_factorial(struct drv_call *call, int status, uint32_t result)
@@ -116,8 +99,6 @@ static int drv_serve_factorial(struct edu_device *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	n = drv_get32(drv_p);
-	if (!self->ops->factorial)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->factorial(self, call, n, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -155,8 +136,6 @@ static int drv_serve_dma_write(struct edu_device *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	offset = drv_get32(drv_p);
 	len = drv_get32(drv_p + 4);
-	if (!self->ops->dma_write)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->dma_write(self, call, &call->caps[0].pages, offset, len);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -166,15 +145,6 @@ static int drv_serve_dma_write(struct edu_device *self, struct drv_call *call)
 void edu_device_dma_write_reply(struct drv_call *call, int status)
 {
 	call->finish(call, (uint32_t)drv_complete_dma_write(call, status));
-}
-
-static int drv_complete_dma_read(struct drv_call *call, int status)
-{
-	if (status)
-		return (int)drv_error_status(status, edu_error_valid);
-	call->nreply_caps = 0;
-	call->reply_len = 0;
-	return 0;
 }
 
 static int drv_serve_dma_read(struct edu_device *self, struct drv_call *call)
@@ -194,17 +164,15 @@ static int drv_serve_dma_read(struct edu_device *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	offset = drv_get32(drv_p);
 	len = drv_get32(drv_p + 4);
-	if (!self->ops->dma_read)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->dma_read(self, call, &call->caps[0].pages, offset, len);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
-	return drv_complete_dma_read(call, drv_st);
+	return drv_complete_dma_write(call, drv_st);
 }
 
 void edu_device_dma_read_reply(struct drv_call *call, int status)
 {
-	call->finish(call, (uint32_t)drv_complete_dma_read(call, status));
+	call->finish(call, (uint32_t)drv_complete_dma_write(call, status));
 }
 
 static int drv_complete_pci_info(
@@ -235,8 +203,6 @@ static int drv_serve_pci_info(struct edu_device *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
-	if (!self->ops->pci_info)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->pci_info(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -252,14 +218,14 @@ bool edu_device_init(struct edu_device *self, const struct edu_device_ops *ops)
 {
 	bool ok = true;
 
-	self->ops = ops;
-	self->object = NULL;
 	ok &= ops->ident != NULL;
 	ok &= ops->liveness != NULL;
 	ok &= ops->factorial != NULL;
 	ok &= ops->dma_write != NULL;
 	ok &= ops->dma_read != NULL;
 	ok &= ops->pci_info != NULL;
+	self->ops = ok ? ops : NULL;
+	self->object = NULL;
 	return ok;
 }
 
@@ -268,7 +234,7 @@ int edu_device_dispatch(void *self, struct drv_call *call)
 	struct edu_device *drv_self = (struct edu_device *)self;
 
 	if (!drv_self->ops)
-		return DRV_STATUS_INTERNAL; /* never given its handlers */
+		return DRV_STATUS_INTERNAL; /* no handlers: init refused them */
 	switch (call->label) {
 	case EDU_DEVICE_IDENT_LABEL:
 		return drv_serve_ident(drv_self, call);

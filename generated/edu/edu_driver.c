@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * edu_driver.c - the driver edu as the runtime of either target sees it.
  *

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * edu_main.c - the driver edu as a Linux userspace driver server.
  *

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * edu_regs_desc.c - the registers of edu as data, for traces and debug dumps
  * (runtime/common/drv_desc.h).

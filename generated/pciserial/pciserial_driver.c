@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * pciserial_driver.c - the driver pciserial as the runtime of either target sees it.
  *

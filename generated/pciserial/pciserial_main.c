@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * pciserial_main.c - the driver pciserial as a Linux userspace driver server.
  *

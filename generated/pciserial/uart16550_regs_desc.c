@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * uart16550_regs_desc.c - the registers of uart16550 as data, for traces and debug dumps
  * (runtime/common/drv_desc.h).

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * pcserial_driver.c - the driver pcserial as the runtime of either target sees it.
  *

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * pcserial_kmod.c - the driver pcserial as a Linux kernel module.
  *

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * pcserial_main.c - the driver pcserial as a Linux userspace driver server.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* drv_desc.h - a register map as data: what generated <device>_regs_desc.c
  * files hold, so a trace or a debug dump can name every access. */
 #ifndef DRV_DESC_H

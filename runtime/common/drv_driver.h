@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* drv_driver.h - what a driver is to the runtime of either target
  * (docs/drivers.md).
  *

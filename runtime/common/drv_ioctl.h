@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* drv_ioctl.h - the ioctl a client uses to call a driver that runs as a
  * kernel module (runtime/kmod/drv_kmod.c), shared by the module and
  * userspace (runtime/user/drv_ioctl.c).

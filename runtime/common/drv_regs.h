@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* drv_regs.h - the accessor patterns every generated <device>_regs.h uses.
  *
  * A generated header is a table: for each register and field one line names

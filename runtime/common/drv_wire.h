@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* drv_wire.h - the message format every transport carries (docs/wire-format.md),
  * and what generated client stubs and server dispatch share with them.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* drv_io.h (kmod) - register access for a Linux kernel module.
  *
  * MMIO goes through ioread8..32 and readq/writeq on the pcim_iomap'd BAR;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* drv_uio_irq.c - an ISA interrupt line for a userspace driver server.
  *
  * Linux has no generic way to hand a fixed ISA line to a process (a PCI

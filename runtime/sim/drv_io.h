@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* drv_io.h (sim) - register access on the simulated bus of runtime/sim.
  *
  * Every access becomes a call into a device model written in C, and may be

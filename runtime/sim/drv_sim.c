@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* drv_sim.c - the simulated bus: windows onto device models, and the trace. */
 #include "drv_sim.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* drv_sim.h - a simulated bus for host tests of drivers.
  *
  * A test maps a device model (C callbacks) as a register block; the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* drv_client.c - clients: what every transport shares (calls, calls in
  * flight, events, page buffers), and the socket transport to a server
  * process (docs/wire-format.md).

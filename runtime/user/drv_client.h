@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* drv_client.h - the client half of drvgen's userspace IPC (docs/ipc.md).
  *
  * A program uses the generated <iface>_connect / <iface>_<method> functions;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* drv_fuzz.h - what every generated fuzz harness (<iface>_fuzz.c) shares:
  * any bytes, taken as a message, into an object's dispatch.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* drv_host.h - the userspace-server target: one process serving one device.
  *
  * The generated <driver>_main.c is nothing but

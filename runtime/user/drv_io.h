@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* drv_io.h (user) - register access for a Linux userspace driver server.
  *
  * MMIO is a volatile access to a mapping of the BAR (sysfs resourceN or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* drv_ioctl.c - the client transport to a driver that runs as a kernel
  * module (runtime/kmod/drv_kmod.c): one DRV_IOC_CALL (drv_ioctl.h) per
  * call on its misc device, $DRVGEN_DEV_DIR/<interface>/<instance>.

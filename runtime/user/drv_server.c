@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* drv_server.c - serving objects: the epoll loop, connections and the
  * limits on them, calls and their deferred replies, batches, page buffers,
  * events, and clients in this process (docs/ipc.md).

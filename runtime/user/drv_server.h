@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* drv_server.h - the server half of drvgen's userspace IPC (docs/ipc.md).
  *
  * A server owns objects (the generated object structs a driver embeds),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* drv_socket.c - one datagram, with its file descriptors, over a
  * SOCK_SEQPACKET socket: the only place the userspace transport meets
  * sendmsg and recvmsg. Signals never interrupt a datagram (EINTR is

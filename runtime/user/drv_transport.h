@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* drv_transport.h - inside the userspace runtime: what a client is, for
  * the transports that make one (drv_client.c: a socket to a server
  * process; drv_server.c: an object served in this process; drv_ioctl.c:

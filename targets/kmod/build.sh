@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # build.sh SPECDIR GENDIR OUTDIR - builds a drvgen driver as the kernel
 # module OUTDIR/<driver>.ko (and OUTDIR/drvgen.ko, the runtime it needs,
 # when OUTDIR has none yet).
@@ -6,6 +7,9 @@
 # driver module depends on (runtime/kmod/*.c but drv_uio_irq.c).
 # build.sh --uio-irq OUTDIR - builds OUTDIR/drv_uio_irq.ko, which gives a
 # userspace driver server an ISA interrupt line (runtime/kmod/drv_uio_irq.c).
+# build.sh --tree OUTDIR NAME - builds OUTDIR/NAME.ko from the Kbuild tree
+# OUTDIR/.kbuild-NAME the caller laid out (tests/compile/kmod.sh), judged
+# as every module here is.
 #
 # The driver is the one GENDIR/<driver>_kmod.c names (drvgen gen writes one
 # per manifest). Its module links the generated GENDIR/<driver>_kmod.c and
@@ -24,6 +28,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 usage() {
 	echo "usage: build.sh SPECDIR GENDIR OUTDIR | build.sh --core OUTDIR | build.sh --uio-irq OUTDIR" >&2
+	echo "       build.sh --tree OUTDIR NAME" >&2
 	exit 2
 }
 
@@ -80,6 +85,12 @@ case "${1:-}" in
 	[ $# -eq 2 ] || usage
 	outdir "$2"
 	core
+	exit 0
+	;;
+--tree)
+	[ $# -eq 3 ] || usage
+	outdir "$2"
+	kbuild "$3"
 	exit 0
 	;;
 --uio-irq)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # build_clients.sh SPECDIR GENDIR OUTDIR - the spec's QEMU test clients
 # (CLIENTS in SPECDIR/qemu/test.sh), each a static program in OUTDIR: the
 # guest has no libc. A client NAME is SPECDIR/qemu/NAME.c, else
@@ -14,6 +15,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 CC=${CC:-cc}
 CFLAGS=${CFLAGS:-"-O2 -g"}
 clients=$( (. "$spec/qemu/test.sh" >/dev/null 2>&1; printf '%s' "${CLIENTS:-}") )
+# the client runtime, from its one list
+runtime=$(sed -n 's|^RUNTIME_CLIENT_SRC := ||p' "$top/runtime/sources.mk" | tr ' ' '\n' | sed "s|^|$top/|")
 mkdir -p "$out"
 for c in $clients; do
 	src=$spec/qemu/$c.c
@@ -22,7 +25,6 @@ for c in $clients; do
 	# shellcheck disable=SC2086  # CFLAGS is a list
 	$CC -std=c11 -Wall -Wextra -Werror -pedantic $CFLAGS -static \
 		-I"$top/runtime/common" -I"$top/runtime/user" -I"$top/targets/qemu/clients" -I"$gen" \
-		-o "$out/$c" "$src" "$gen"/*_client.c "$top/runtime/user/drv_client.c" \
-		"$top/runtime/user/drv_socket.c" "$top/runtime/user/drv_ioctl.c"
+		-o "$out/$c" "$src" "$gen"/*_client.c $runtime
 	echo "build_clients.sh: $out/$c" >&2
 done

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # e2e.sh [--demo] OUTDIR DRIVERS CLIENTS SPECDIR... - the QEMU end-to-end run
 # behind `make qemu-test` and `make demo` (targets/qemu/README.md).
 #

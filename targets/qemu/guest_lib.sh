@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # guest_lib.sh - what the guest side of the QEMU tests shares (busybox ash):
 # sourced by guest_run.sh before every spec's qemu/test.sh, so a spec's
 # spec_kmod and spec_user use these (targets/qemu/README.md).

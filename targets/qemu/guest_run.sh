@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # guest_run.sh - the guest side of `make qemu-test`, run as /stage/run
 # (targets/qemu/e2e.sh stages it). Busybox ash.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # mkinitramfs.sh OUT.cpio.gz STAGE_DIR
 #
 # Build the gzip'd newc initramfs used by targets/qemu/run.sh:

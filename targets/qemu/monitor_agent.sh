@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # monitor_agent.sh - lets the guest drive QEMU's monitor, for tests that
 # need the machine itself to change: hot-plug (device_add, device_del), a
 # network link going down (set_link), system_wakeup. e2e.sh runs it on the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # targets/qemu/qemu.mk - the drivers built for both targets, the QEMU test
 # clients, and the end-to-end run (included by the top Makefile; uses its
 # CC, CFLAGS, BUILD, DRVGEN).

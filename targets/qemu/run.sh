@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # run.sh [options] INITRAMFS [-- QEMU_ARGS...]
 #
 # Boot the distro kernel (/boot/vmlinuz-<kver>) with INITRAMFS (built by

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # serial_host.sh FIFO TAG... - the host side of a serial port's echo tests,
 # a spec's HOST command (targets/qemu/README.md): the port's QEMU chardev is
 # the pipe pair $DRVGEN_FIFO_DIR/FIFO.in (host -> guest) and FIFO.out.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # targets/user/build.sh SPECDIR GENDIR OUTDIR
 #
 # Builds OUTDIR/<driver>-server, the driver as a statically linked userspace
@@ -10,8 +11,10 @@
 #   GENDIR/<driver>_driver.c   the driver description
 #   SPECDIR/<driver>.c         the author's code, and the C files of each
 #                              library folder GENDIR/<driver>_libraries.txt lists
-#   runtime/user/{drv_host,drv_server,drv_client,drv_socket}.c (+ drv_ioctl.c),
-#                              runtime/user/host/*.c (VFIO, UIO, DMA, timers, sandbox)
+#   the userspace runtime      RUNTIME_HOST_SRC, RUNTIME_SERVER_SRC and
+#                              RUNTIME_CLIENT_SRC of runtime/sources.mk: the
+#                              host (VFIO, UIO, DMA, timers, sandbox), the
+#                              dispatch loop and the transports
 #   GENDIR/*_server.c, *_regs_desc.c: put in an archive, so the linker takes
 #                              the provided interfaces' dispatch and their
 #                              ancestors' (whatever is referenced) and no more
@@ -73,15 +76,18 @@ if [ -f "$GENDIR/${DRIVER}_libraries.txt" ]; then
     done
 fi
 
+# runtime_src PART...: the files runtime/sources.mk lists as RUNTIME_<PART>_SRC
+runtime_src() {
+    for part; do
+        sed -n "s|^RUNTIME_${part}_SRC := ||p" "$ROOT/runtime/sources.mk"
+    done | tr ' ' '\n' | sed "s|^|$ROOT/|"
+}
+
 OBJS=
 n=0
-# shellcheck disable=SC2086  # LIBSRC is a list of paths without spaces
+# shellcheck disable=SC2086,SC2046  # LIBSRC and the runtime's paths split (and glob)
 for src in "$GENDIR/${DRIVER}_main.c" "$GENDIR/${DRIVER}_driver.c" "$SPECDIR/$DRIVER.c" $LIBSRC \
-           "$ROOT"/runtime/user/drv_host.c "$ROOT"/runtime/user/host/*.c \
-           "$ROOT"/runtime/user/drv_server.c \
-           "$ROOT"/runtime/user/drv_client.c "$ROOT"/runtime/user/drv_socket.c \
-           "$ROOT"/runtime/user/drv_ioctl.c; do
-    [ -f "$src" ] || continue       # drv_ioctl.c is optional
+           $(runtime_src HOST SERVER CLIENT); do
     n=$((n + 1))
     o=$OBJ/$n-$(basename "$src" .c).o
     cc "$src" "$o"

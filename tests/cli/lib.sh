@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lib.sh - what the CLI test scripts share, sourced from the top folder: a
 # temporary folder $tmp removed on exit (kept with KEEP=1), fail, finish.
 tmp=$(mktemp -d)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # test_cli.sh DRVGEN - the command line as drvgen --help and
 # docs/diagnostics.md describe it: exit codes, where output goes, the
 # diagnostic format, colour, warnings under -W and -E, --help.

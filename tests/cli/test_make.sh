@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # test_make.sh DRVGEN - `make generate` is driven by the depfiles drvgen
 # writes (docs/regeneration.md): it reruns drvgen for exactly the specs whose
 # inputs changed, rewrites exactly the generated files whose bytes changed,

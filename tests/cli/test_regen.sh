@@ -1,9 +1,16 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # test_regen.sh DRVGEN - output is deterministic and diffs stay local
 # (docs/regeneration.md):
 #  - the same specs give byte-identical files, equal to the committed
 #    generated/, whatever the order of the files on the command line or in
-#    the folder, the locale, the time zone or the working directory;
+#    the folder, the working directory, a file named twice (through a
+#    symbolic link), and where the heap puts things (every allocation
+#    mapped on its own, so addresses run the other way; fresh memory not
+#    zero, so a read of uninitialized memory shows; no address
+#    randomization);
+#  - drvgen links none of the functions that would let the locale, the
+#    clock or chance in;
 #  - adding one call to a protocol, or one register to a map, changes only
 #    the lines about it and the banners' input hash.
 # Run from the top folder.
@@ -22,24 +29,35 @@ copy_spec() {
 	cp specs/uart16550/*.regs.yaml "$2/../uart16550/"
 }
 
+# Functions whose answer depends on the locale, the time or chance.
+unwanted='setlocale|newlocale|uselocale|strcoll|strxfrm|strftime|time|clock_gettime|gettimeofday'
+unwanted="$unwanted|localtime|localtime_r|gmtime|gmtime_r|ctime|rand|random|srand|getrandom"
+linked=$(nm -D -u "$drvgen" | awk '{ sub(/@.*/, "", $2); print $2 }' | grep -Ex "$unwanted")
+[ -z "$linked" ] || fail "drvgen links $(echo $linked): its output could follow the locale, the clock or chance"
+
+# No address randomization, where setarch may turn it off.
+fixed=""
+setarch -R true 2>/dev/null && fixed="setarch -R"
+
 for spec in edu pcserial; do
 	# Run 1: the folder, by a relative path, from a shallow folder.
 	copy_spec $spec "$tmp/one/$spec" sort
-	(cd "$tmp/one" && LC_ALL=C TZ=UTC "$drvgen" gen -o out --skeleton $spec $spec) \
-		|| fail "$spec: gen in $tmp/one"
+	(cd "$tmp/one" && "$drvgen" gen -o out --skeleton $spec $spec) || fail "$spec: gen in $tmp/one"
 	# Run 2: the files one by one in reverse order, by absolute paths, the
-	# folder named too, from a deeper folder, in another locale and zone.
+	# folder named too through a link, from a deeper folder, every
+	# allocation mapped on its own and fresh memory filled.
 	deep="$tmp/two/a/much/deeper/place"
 	copy_spec $spec "$deep/$spec" "sort -r"
+	ln -s $spec "$deep/link"
 	files=$(ls "$deep/$spec" | grep -v '\.c$' | sort -r | sed "s|^|$deep/$spec/|")
-	(cd "$deep" && LC_ALL=C.UTF-8 LANG=tr_TR.UTF-8 TZ=Asia/Tokyo \
-		"$drvgen" gen -o "$deep/out" --skeleton "$deep/$spec" $files "$deep/$spec") \
+	(cd "$deep" && GLIBC_TUNABLES=glibc.malloc.mmap_threshold=0 MALLOC_PERTURB_=165 \
+		"$drvgen" gen -o "$deep/out" --skeleton "$deep/$spec" $files "$deep/link") \
 		|| fail "$spec: gen in $deep"
-	# Run 3: rotated order, from the root folder.
+	# Run 3: rotated order, from the root folder, addresses not randomized.
 	set -- $(ls "$deep/$spec" | grep -v '\.c$' | sed "s|^|$deep/$spec/|")
 	first=$1
 	shift
-	(cd / && LC_ALL=POSIX "$drvgen" gen -o "$tmp/three" --skeleton "$deep/$spec" "$@" "$first") \
+	(cd / && $fixed "$drvgen" gen -o "$tmp/three" --skeleton "$deep/$spec" "$@" "$first") \
 		|| fail "$spec: gen from /"
 	# Run 4 (pcserial uses the standard library): the std files named
 	# on the command line instead of found for `use`.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # drivers.sh - every generated driver's glue (<driver>_driver.c, _main.c)
 # and its author code (specs/<spec>/<driver>.c, or the skeleton drvgen
 # wrote for a golden case, and the C files of the libraries its manifest

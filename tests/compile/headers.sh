@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # headers.sh OUTDIR - every generated register header compiles alone (it
 # includes what it needs) for the user and sim targets with gcc and clang at
 # -std=c11 -Wall -Wextra -Werror -pedantic, and as C++ with g++; every

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # ipc.sh OUTDIR - every generated protocol file (types, headers, client,
 # server and fuzz sources) compiles with gcc and clang at -std=c11 -Wall
 # -Wextra -Werror -pedantic, and as C++ (C++20, for designated

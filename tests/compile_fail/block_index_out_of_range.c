@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* expect: ACC_PORT: the index is past the last element */
 /* Block port repeats twice. */
 #include "acc_regs.h"

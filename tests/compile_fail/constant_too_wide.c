@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* expect: ACC_CTRL_MODE: the constant does not fit the field */
 /* mode is 3 bits wide: 8 does not fit, and a constant is checked when compiled. */
 #include "acc_regs.h"

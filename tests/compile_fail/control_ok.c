@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* expect: nothing: this file must compile. It uses the right calls for every
  * case above, so a failure of those is about the misuse, not the harness. */
 #include "acc_regs.h"

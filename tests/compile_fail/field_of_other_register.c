@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* expect: incompatible type */
 /* A field helper of one register does not take another register's value. */
 #include "acc_regs.h"

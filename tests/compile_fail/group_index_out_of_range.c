@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* expect: ACC_Q: the index is past the last element */
 /* Group q has 2 copies. */
 #include "acc_regs.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* expect: implicit declaration of function .acc_cmd_read */
 /* A write-only register has no read function. */
 #include "acc_regs.h"

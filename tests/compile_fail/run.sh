@@ -1,8 +1,9 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run.sh CC INCLUDE... - every misuse of the generated accessors in this
-# folder must fail to compile, for the reason its first line names
-# (/* expect: REGEX */, matched against the compiler's messages); and
-# control_ok.c, the same calls done right, must compile.
+# folder must fail to compile, for the reason its `/* expect: REGEX */`
+# line names (matched against the compiler's messages; a case without one
+# fails); and control_ok.c, the same calls done right, must compile.
 set -u
 cc=$1
 shift
@@ -22,8 +23,11 @@ for f in "$dir"/*.c; do
 		fi
 		continue
 	fi
-	want=$(sed -n '1s|^/\* expect: \(.*\) \*/$|\1|p' "$f")
-	if [ $status -eq 0 ]; then
+	want=$(sed -n 's|^/\* expect: \(.*\) \*/$|\1|p' "$f" | head -1)
+	if [ -z "$want" ]; then
+		echo "FAIL $cc $name: no /* expect: REGEX */ line says why it must fail"
+		failures=$((failures + 1))
+	elif [ $status -eq 0 ]; then
 		echo "FAIL $cc $name: compiled, but must not"
 		failures=$((failures + 1))
 	elif ! echo "$out" | grep -Eq "$want"; then

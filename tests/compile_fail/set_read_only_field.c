@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* expect: implicit declaration of function .acc_err_code_set */
 /* err.code is read-only (read to clear): there is no setter. */
 #include "acc_regs.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* expect: ACC_CTRL_ENABLE: the constant does not fit the field */
 /* The same check guards the field update helpers. */
 #include "acc_regs.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* expect: implicit declaration of function .acc_counter_update */
 /* A read-to-clear register has no read-modify-write either. */
 #include "acc_regs.h"

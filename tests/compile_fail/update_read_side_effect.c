@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* expect: implicit declaration of function .acc_err_update */
 /* err.code clears when read, so err has no read-modify-write. */
 #include "acc_regs.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* expect: implicit declaration of function .acc_isr_update */
 /* A w1c register is cleared with acc_isr_clear, never read-modify-written. */
 #include "acc_regs.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* expect: incompatible type */
 /* Nor does a register take another register's value. */
 #include "acc_regs.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* expect: implicit declaration of function .acc_id_write */
 /* A read-only register has no write function. */
 #include "acc_regs.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* fuzz_frontend.c - libFuzzer entry point over one spec file of the language
  * FUZZ_FILE names (fuzz.idl, fuzz.regs.yaml or fuzz.manifest.yaml).
  *

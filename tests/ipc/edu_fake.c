@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* edu_fake.c - the fake edu device edu_fake.h describes. */
 #define _GNU_SOURCE
 #include "edu_fake.h"

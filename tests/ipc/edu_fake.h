@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* edu_fake.h - a fake QEMU edu device served as edu::device, for
  * tests/ipc/test_ipc_std.c.
  *

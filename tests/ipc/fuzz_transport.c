@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* fuzz_transport.c - a libFuzzer target for the transport under the
  * generated dispatch: any bytes, as one datagram from a client, to a real
  * server of the kit objects (tests/ipc/kit_impl.c) over its socket. The

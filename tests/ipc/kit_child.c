@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* kit_child.c - the child server kit_child.h describes. The child watches
  * its end of a socket pair in the server's own loop: a byte 's' asks for
  * its statistics, the end of the pair stops it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kit_child.h - a kit server (kit_impl.h) in a child process, for tests
  * over real sockets: started with the limits a test sets, asked for its
  * statistics, and stopped as a driver server stops (drv_server_free, which

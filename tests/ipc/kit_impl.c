@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* kit_impl.c - the handlers kit_impl.h describes. Two objects share them:
  * each handler finds its store from `self`, whichever object it is in. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kit_impl.h - a server of the test protocols in tests/golden/gen/ipc
  * (kit::store, kit::cache, kit::stats, kit::tiered): a small key-value
  * store whose methods exercise every path of the generated code.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* kit_inflight.c - the start/finish pairs kit_inflight.h declares: each
  * start is the synchronous stub's encoder (kit_store_client.c) ending in
  * drv_client_start, each finish its decoder reading the pending's reply. */

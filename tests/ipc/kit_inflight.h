@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kit_inflight.h - kit::store calls kept in flight (drv_client_start),
  * written as drvgen will generate them (docs/ipc.md, "Pipelined calls"):
  * a start that encodes as the synchronous stub does and starts the call

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* serial_fake.c - the fake 16550 serial_fake.h describes. */
 #define _GNU_SOURCE
 #include "serial_fake.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* serial_fake.h - a fake 16550 UART served as dev::serial (and, the same
  * object, as a plain io::file), for tests/ipc/test_ipc_std.c.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_ipc_kit.c - round trips through the generated stubs and dispatch of
  * the kit protocols (tests/golden/gen/ipc), once in-process and once over
  * real sockets to a server in another process: every call, every error
@@ -649,6 +650,22 @@ static void server_dies_mid_call(void **state)
 	assert_int_equal(kit_store_connect(0, &none), -DRV_E_CONNECTION);
 }
 
+/* init refuses ops with a NULL handler, and the object then refuses every
+ * call, its parents' too, before a handler could be called. */
+static void missing_handler_refuses_every_call(void **state)
+{
+	(void)state;
+	static const struct kit_tiered_ops none;
+	struct kit_tiered t;
+	assert_false(kit_tiered_init(&t, &none));
+	const uint64_t labels[] = {KIT_TIERED_TIER_LABEL, KIT_STORE_ADD_LABEL};
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+		uint8_t msg[8] = {0};
+		struct drv_call call = {.label = labels[i], .msg = msg, .len = sizeof msg};
+		assert_int_equal(kit_tiered_dispatch(&t, &call), DRV_STATUS_INTERNAL);
+	}
+}
+
 static void strerror_covers_every_status(void **state)
 {
 	(void)state;
@@ -670,6 +687,7 @@ int main(void)
 		cmocka_unit_test(pages),	    cmocka_unit_test(sends_and_events),
 		cmocka_unit_test(deferred_reply),   cmocka_unit_test(inheritance),
 		cmocka_unit_test(close_policy),	    cmocka_unit_test(strerror_covers_every_status),
+		cmocka_unit_test(missing_handler_refuses_every_call),
 	};
 	const struct CMUnitTest remote[] = {
 		cmocka_unit_test(fixed_values),	      cmocka_unit_test(structs),

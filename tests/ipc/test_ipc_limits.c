@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_ipc_limits.c - clients that try to starve the server of what it
  * has (issue 17): page buffers of 2^46 sparse bytes, more connections than
  * it may serve or has descriptors for, deferred calls by the hundred,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_ipc_malformed.c - hostile clients against the kit server
  * (tests/ipc/kit_impl.c, in a child process) over raw SOCK_SEQPACKET
  * sockets: a corpus of hand-built messages that break the wire format

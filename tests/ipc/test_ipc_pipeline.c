@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_ipc_pipeline.c - many calls in flight on one connection
  * (drv_client_start, docs/ipc.md "Pipelined calls"), through the kit
  * server (tests/ipc/kit_impl.c) in this process and in a child over

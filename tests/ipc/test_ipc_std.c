@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_ipc_std.c - round trips through the committed stubs and dispatch of
  * the standard protocols: io::file and dev::serial (generated/pcserial),
  * edu::device (generated/edu), served by fakes of the hardware

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_wire.c - the bytes on the wire, and a client's distrust of them.
  *
  * A recording transport stands where the socket would: it keeps what a

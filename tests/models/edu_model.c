@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* edu_model.c - the edu device's behaviour, after QEMU's hw/misc/edu.c. */
 #include "edu_model.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* edu_model.h - QEMU's educational PCI device (hw/misc/edu.c) as a device
  * model for runtime/sim, so driver logic is tested on the host against the
  * device's real semantics: the ID, the liveness inversion, factorials that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* regfile_model.c - registers that behave as their access kinds say. */
 #include "regfile_model.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* regfile_model.h - a device model that is only its registers, behaving as
  * their access kinds say: a w1c bit clears when written 1, an rc field
  * clears when read, a read-only bit ignores writes, and so on. Driven by a

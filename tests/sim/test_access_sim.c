@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_access_sim.c - what each kind of accessor puts on the bus, checked
  * bit by bit against registers that behave as their access kinds say. */
 #include <setjmp.h>

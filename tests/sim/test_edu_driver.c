@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_edu_driver.c - the edu driver itself (specs/edu/edu.c, the file the
  * kernel module and the userspace server build) run on the host against the
  * edu model, through its generated glue (edu_driver_desc) and served over

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_edu_sim.c - the generated edu accessors driving the edu model on the
  * simulated bus: values, the exact access sequences, interrupts and DMA. */
 #include <setjmp.h>
@@ -19,6 +20,10 @@ struct fixture {
 	struct edu_bar0 h;
 	int irq_edges;
 };
+
+/* A poll the model answers within its latency (3 accesses); one that has
+ * not ended after this many is a failure, not a hang. */
+enum { MAX_POLLS = 1000 };
 
 static void on_irq(void *ctx, bool level)
 {
@@ -98,7 +103,8 @@ static void factorial_by_polling(void **state)
 	edu_factorial_write(f->h, 5);
 	unsigned polls = 0;
 	while (edu_status_computing_get(edu_status_read(f->h)))
-		polls++;
+		if (++polls == MAX_POLLS)
+			fail_msg("factorial still computing after %u polls", polls);
 	assert_int_equal(edu_factorial_read(f->h), 120);
 	assert_int_equal(polls, 2); /* latency 3: done on the third access after the write */
 	static const char *const trace[] = {
@@ -164,8 +170,10 @@ static void dma_round_trip(void **state)
 	edu_dma_count_write(f->h, 100);
 	edu_dma_cmd_t go = edu_dma_cmd_start_set(edu_dma_cmd_value(0), 1);
 	edu_dma_cmd_write(f->h, edu_dma_cmd_direction_set(go, EDU_DMA_CMD_DIRECTION_TO_DEVICE));
+	unsigned polls = 0;
 	while (edu_dma_cmd_start_get(edu_dma_cmd_read(f->h)))
-		;
+		if (++polls == MAX_POLLS)
+			fail_msg("DMA still running after %u polls", polls);
 	assert_memory_equal(f->model.buf, ram, 100);
 
 	edu_dma_src_write(f->h, EDU_MODEL_DMA_BASE);

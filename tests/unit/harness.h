@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* harness.h - running drvgen in-process from cmocka tests.
  *
  * A test hands specs as (file name, text) pairs, gets the IR or the sorted

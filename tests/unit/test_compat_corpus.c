@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_compat_corpus.c - `drvgen compat` classifies each change as
  * docs/compat.md says.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_diag_corpus.c - every check has a bad input, and every diagnostic
  * code is tested and documented.
  *
@@ -31,10 +32,15 @@ static void run_case(const char *dir, struct strbuf *actual, struct strbuf *rend
 	size_t nincludes = 0;
 	char *lines[32];
 	size_t nlines = 0;
-	for (char *line = args ? strtok(args, "\n") : NULL; line; line = strtok(NULL, "\n"))
+	for (char *line = args ? strtok(args, "\n") : NULL; line; line = strtok(NULL, "\n")) {
+		if (nlines == sizeof lines / sizeof lines[0])
+			fail_msg("%s: more than %zu lines", path, nlines);
 		lines[nlines++] = line;
+	}
 	for (size_t i = 0; i < nlines; i++)
-		if (!strncmp(lines[i], "-I ", 3) && nincludes < 8) {
+		if (!strncmp(lines[i], "-I ", 3)) {
+			if (nincludes == sizeof includes / sizeof includes[0])
+				fail_msg("%s: more than %zu -I lines", path, nincludes);
 			char *p = malloc(1100);
 			snprintf(p, 1100, "%s/%s", dir, lines[i] + 3);
 			includes[nincludes++] = p;
@@ -120,14 +126,58 @@ static void every_case_reports_what_it_expects(void **state)
 		fail_msg("%d corpus case(s) failed", failures);
 }
 
+/* Blanks out the C comments of text, not what is in its string and
+ * character literals. */
+static void blank_comments(char *text)
+{
+	for (char *p = text; *p; p++) {
+		if (*p == '"' || *p == '\'') {
+			for (char q = *p++; *p && *p != q; p++)
+				if (*p == '\\' && p[1])
+					p++;
+			if (!*p)
+				return;
+		} else if (p[0] == '/' && p[1] == '/') {
+			while (*p && *p != '\n')
+				*p++ = ' ';
+			if (!*p)
+				return;
+		} else if (p[0] == '/' && p[1] == '*') {
+			char *end = strstr(p + 2, "*/");
+			char *stop = end ? end + 2 : p + strlen(p);
+			for (; p < stop; p++)
+				if (*p != '\n')
+					*p = ' ';
+			p--;
+		}
+	}
+}
+
+/* Whether code is what a call of assert_only_diag or assert_diag_at in
+ * text (comments blanked) asserts: its second argument, as a literal. */
+static bool asserts_code(const char *text, const char *code)
+{
+	static const char *const asserts[] = {"assert_only_diag(", "assert_diag_at("};
+	for (size_t i = 0; i < sizeof asserts / sizeof asserts[0]; i++)
+		for (const char *p = strstr(text, asserts[i]); p; p = strstr(p + 1, asserts[i])) {
+			const char *arg = strchr(p, ',');
+			if (!arg)
+				break;
+			arg += strspn(arg + 1, " \t\n") + 1;
+			if (arg[0] == '"' && !strncmp(arg + 1, code, strlen(code)) &&
+			    arg[1 + strlen(code)] == '"')
+				return true;
+		}
+	return false;
+}
+
 /* A code is tested if a corpus case expects it or a unit test asserts it
- * (the few inputs too big to commit, like a 17 MB file). */
+ * (the few inputs too big to commit, like a 17 MB file): names it in
+ * assert_only_diag or assert_diag_at, outside comments. */
 static bool unit_tests_assert(const char *code)
 {
 	DIR *d = opendir("tests/unit");
 	assert_non_null(d);
-	char quoted[16];
-	snprintf(quoted, sizeof quoted, "\"%s\"", code);
 	bool found = false;
 	struct dirent *e;
 	while (!found && (e = readdir(d))) {
@@ -136,11 +186,30 @@ static bool unit_tests_assert(const char *code)
 		char path[512];
 		snprintf(path, sizeof path, "tests/unit/%s", e->d_name);
 		char *text = read_text(path);
-		found = text && strstr(text, quoted);
+		if (text) {
+			blank_comments(text);
+			found = asserts_code(text, code);
+		}
 		free(text);
 	}
 	closedir(d);
 	return found;
+}
+
+/* The count above is not fooled by a mention. */
+static void only_an_assertion_counts(void **state)
+{
+	(void)state;
+	char text[] = "/* assert_only_diag(&r, \"E0006\"); */\n"
+		      "// assert_diag_at(&r, \"E0007\", 1, 1);\n"
+		      "puts(\"E0008\"); assert_diag_at(&r, \"/*\", 0, 0);\n"
+		      "assert_diag_at(&r,\n\t\"E0009\", 2, 1);\n";
+	blank_comments(text);
+	assert_false(asserts_code(text, "E0006"));
+	assert_false(asserts_code(text, "E0007"));
+	assert_false(asserts_code(text, "E0008"));
+	assert_false(asserts_code(text, "E000"));
+	assert_true(asserts_code(text, "E0009"));
 }
 
 static void every_code_is_tested(void **state)
@@ -227,6 +296,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_case_reports_what_it_expects),
 		cmocka_unit_test(every_code_is_tested),
+		cmocka_unit_test(only_an_assertion_counts),
 		cmocka_unit_test(every_code_is_documented),
 		cmocka_unit_test(every_code_has_its_status),
 	};

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_diff.c - the unified diff `drvgen gen --check` prints (compiler/diff.c):
  * exact output for small cases, and for thousands of random pairs of texts,
  * that applying the diff to the old text gives the new one and that it

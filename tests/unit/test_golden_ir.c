@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_golden_ir.c - the IR of known specs, as `drvgen dump --json` prints
  * it, against tests/golden/ir/<case>/expected.json.
  *

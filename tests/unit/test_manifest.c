@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_manifest.c - manifests resolved against protocols and register maps. */
 #include "harness.h"
 

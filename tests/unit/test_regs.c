@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_regs.c - register maps in the IR: fields, layouts, banks, arrays,
  * groups, resets and C names. */
 #include "harness.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_source.c - files no parser should see get one clear diagnostic. */
 #include "harness.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_text.c - hashing, numbers, identifiers and typo hints. */
 #include "harness.h"
 

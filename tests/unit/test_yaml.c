@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* test_yaml.c - the YAML layer: limits, aliases, keys, kinds, numbers, words. */
 #include "harness.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* accessors.c - register accesses through the generated accessors (user
  * target). by_hand.c does the same accesses with volatile pointers; the two
  * must compile to the same instructions (compare.sh). */

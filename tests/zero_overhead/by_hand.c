@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* by_hand.c - the accesses of accessors.c, written by hand as a driver
  * writer would without drvgen: volatile pointers, shifts and masks, and the
  * x86 port instructions. */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # compare.sh CC OUTDIR INCLUDE... - compiles accessors.c and by_hand.c at -O2
 # and compares each function's instructions (objdump, addresses and symbol
 # names stripped). Any difference fails, and is shown.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* zero_overhead.h - the functions both translation units define. */
 #include <stdint.h>
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* host.h - the parts of the userspace-server target (drv_host.c), and what
  * they share: one `struct host` per server process.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* edu_check.c - the edu::device checks of the QEMU tests, one client
  * program for both targets: it opens edu::device instance 0 and does not
  * know whether the kernel module or the userspace server answers.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # specs/edu/qemu/test.sh - QEMU's edu device under `make qemu-test`
 # (targets/qemu/README.md): sourced by the host side for QEMU_ARGS and
 # CLIENTS, and in the guest for spec_kmod and spec_user.

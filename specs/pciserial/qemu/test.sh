@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # specs/pciserial/qemu/test.sh - QEMU's pci-serial (a 16550 behind a PCI I/O
 # BAR) under `make qemu-test` (targets/qemu/README.md): the driver finds its
 # ports in the BAR, wherever the firmware put it, and reads by interrupt.

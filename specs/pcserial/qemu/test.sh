@@ -1,4 +1,5 @@
-# specs/uart16550/qemu/test.sh - a 16550 on COM2 (port 0x2f8, IRQ 3) under
+# SPDX-License-Identifier: MIT
+# specs/pcserial/qemu/test.sh - a 16550 on COM2 (port 0x2f8, IRQ 3) under
 # `make qemu-test` (targets/qemu/README.md): pcserial, the Helios serial
 # driver, on the ISA bus. The host side (serial_host.sh) answers on COM2.
 #

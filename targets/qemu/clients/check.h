@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check.h - what the QEMU test clients share: one "ok N tag: what" or
  * "not ok N tag: what" line per check, and a guard that turns a hung call
  * into a failure instead of a hung test.

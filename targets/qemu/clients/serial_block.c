@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* serial_block.c - a dev::serial read that blocks, for the tests of what
  * happens to a call nobody will answer.
  *

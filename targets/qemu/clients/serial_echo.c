@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* serial_echo.c - the Helios usrinit serial demo as a QEMU test client:
  * open dev::serial (instance 0, or --instance N), program the line, then read what arrives
  * (each read waits for the UART's interrupt) and write it back with CR

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bad: the driver predates call reset, so it has no edu_reset (E0601).
 #include "edu_driver.h"
 

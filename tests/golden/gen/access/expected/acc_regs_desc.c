@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * acc_regs_desc.c - the registers of acc as data, for traces and debug dumps
  * (runtime/common/drv_desc.h).

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * nic_kmod.c - the driver nic as a Linux kernel module.
  *

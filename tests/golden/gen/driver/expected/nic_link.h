@@ -68,7 +68,7 @@ struct nic_link {
 	}
 /* clang-format on */
 
-/* Sets the handlers; false if one of them is NULL. */
+/* Sets the handlers; if one of them is NULL, returns false and the object refuses every call. */
 bool nic_link_init(struct nic_link *self, const struct nic_link_ops *ops);
 /*
  * Validates the request in call, runs its handler and encodes the reply. Returns the reply's

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * nic_link_client.c - the client stubs of nic::link: encode, call, validate the reply.
  *

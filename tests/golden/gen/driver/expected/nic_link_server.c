@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * nic_link_server.c - the server dispatch of nic::link: every message validated before a handler
  * sees it.
@@ -32,8 +32,6 @@ static int drv_serve_up(struct nic_link *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->up)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->up(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -69,8 +67,6 @@ static int drv_serve_set_mtu(struct nic_link *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	mtu = drv_get32(drv_p);
-	if (!self->ops->set_mtu)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->set_mtu(self, call, mtu);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -86,10 +82,10 @@ bool nic_link_init(struct nic_link *self, const struct nic_link_ops *ops)
 {
 	bool ok = true;
 
-	self->ops = ops;
-	self->object = NULL;
 	ok &= ops->up != NULL;
 	ok &= ops->set_mtu != NULL;
+	self->ops = ok ? ops : NULL;
+	self->object = NULL;
 	return ok;
 }
 
@@ -98,7 +94,7 @@ int nic_link_dispatch(void *self, struct drv_call *call)
 	struct nic_link *drv_self = (struct nic_link *)self;
 
 	if (!drv_self->ops)
-		return DRV_STATUS_INTERNAL; /* never given its handlers */
+		return DRV_STATUS_INTERNAL; /* no handlers: init refused them */
 	switch (call->label) {
 	case NIC_LINK_UP_LABEL:
 		return drv_serve_up(drv_self, call);

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * nic_main.c - the driver nic as a Linux userspace driver server.
  *

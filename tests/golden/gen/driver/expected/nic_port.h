@@ -93,7 +93,7 @@ struct nic_port {
 	}
 /* clang-format on */
 
-/* Sets the handlers; false if one of them is NULL. */
+/* Sets the handlers; if one of them is NULL, returns false and the object refuses every call. */
 bool nic_port_init(struct nic_port *self, const struct nic_port_ops *ops);
 /*
  * Validates the request in call, runs its handler and encodes the reply. Returns the reply's

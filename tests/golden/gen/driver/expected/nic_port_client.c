@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * nic_port_client.c - the client stubs of nic::port: encode, call, validate the reply.
  *

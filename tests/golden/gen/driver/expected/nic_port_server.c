@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * nic_port_server.c - the server dispatch of nic::port: every message validated before a handler
  * sees it.
@@ -34,8 +34,6 @@ static int drv_serve_send(struct nic_port *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	len = drv_get32(drv_p);
-	if (!self->ops->send)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->send(self, call, &call->caps[0].pages, len);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -56,8 +54,6 @@ static int drv_serve_kick(struct nic_port *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->kick)
-		return DRV_STATUS_INTERNAL;
 	self->ops->kick(self, call);
 	return 0;
 }
@@ -67,9 +63,9 @@ bool nic_port_init(struct nic_port *self, const struct nic_port_ops *ops)
 	bool ok = true;
 
 	ok &= nic_link_init(&self->nic_link, &ops->nic_link);
-	self->ops = ops;
 	ok &= ops->send != NULL;
 	ok &= ops->kick != NULL;
+	self->ops = ok ? ops : NULL;
 	return ok;
 }
 
@@ -79,7 +75,7 @@ int nic_port_dispatch(void *self, struct drv_call *call)
 	int drv_st;
 
 	if (!drv_self->ops)
-		return DRV_STATUS_INTERNAL; /* never given its handlers */
+		return DRV_STATUS_INTERNAL; /* no handlers: init refused them */
 	switch (call->label) {
 	case NIC_PORT_SEND_LABEL:
 		return drv_serve_send(drv_self, call);

@@ -60,7 +60,7 @@ struct nic_stats {
 	}
 /* clang-format on */
 
-/* Sets the handlers; false if one of them is NULL. */
+/* Sets the handlers; if one of them is NULL, returns false and the object refuses every call. */
 bool nic_stats_init(struct nic_stats *self, const struct nic_stats_ops *ops);
 /*
  * Validates the request in call, runs its handler and encodes the reply. Returns the reply's

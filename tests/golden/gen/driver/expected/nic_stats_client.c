@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * nic_stats_client.c - the client stubs of nic::stats: encode, call, validate the reply.
  *

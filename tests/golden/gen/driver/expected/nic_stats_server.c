@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * nic_stats_server.c - the server dispatch of nic::stats: every message validated before a handler
  * sees it.
@@ -32,8 +32,6 @@ static int drv_serve_frames(struct nic_stats *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
-	if (!self->ops->frames)
-		return DRV_STATUS_INTERNAL;
 	drv_st = self->ops->frames(self, call, &result);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
@@ -49,9 +47,9 @@ bool nic_stats_init(struct nic_stats *self, const struct nic_stats_ops *ops)
 {
 	bool ok = true;
 
-	self->ops = ops;
-	self->object = NULL;
 	ok &= ops->frames != NULL;
+	self->ops = ok ? ops : NULL;
+	self->object = NULL;
 	return ok;
 }
 
@@ -60,7 +58,7 @@ int nic_stats_dispatch(void *self, struct drv_call *call)
 	struct nic_stats *drv_self = (struct nic_stats *)self;
 
 	if (!drv_self->ops)
-		return DRV_STATUS_INTERNAL; /* never given its handlers */
+		return DRV_STATUS_INTERNAL; /* no handlers: init refused them */
 	switch (call->label) {
 	case NIC_STATS_FRAMES_LABEL:
 		return drv_serve_frames(drv_self, call);

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * phy_regs_desc.c - the registers of phy as data, for traces and debug dumps
  * (runtime/common/drv_desc.h).

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: MIT */
+// SPDX-License-Identifier: MIT
 /*
  * an_extremely_long_device_name_for_testing_regs_desc.c - the registers of
  * an_extremely_long_device_name_for_testing as data, for traces and debug dumps

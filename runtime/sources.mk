@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: MIT
+# The userspace runtime's source files: the one list of them. The Makefile
+# includes this file (targets/qemu/qemu.mk sees the variables too); the
+# scripts that build without make (targets/user/build.sh, bench/ipc.sh)
+# read a variable's line with sed. So each stays one line of paths from the
+# top folder, globs allowed, no make functions.
+#
+#   RUNTIME_CLIENT_SRC  what a program calling drivers links with its
+#                       generated *_client.c: the socket and ioctl transports
+#   RUNTIME_SERVER_SRC  what serving protocols adds (the generated *_server.c
+#                       call it); a server links the client part too
+#   RUNTIME_HOST_SRC    what the userspace driver host adds (targets/user)
+RUNTIME_CLIENT_SRC := runtime/user/drv_client.c runtime/user/drv_socket.c runtime/user/drv_ioctl.c
+RUNTIME_SERVER_SRC := runtime/user/drv_server.c
+RUNTIME_HOST_SRC := runtime/user/drv_host.c runtime/user/host/*.c
