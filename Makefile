@@ -173,7 +173,6 @@ STD_IPC := $(wildcard generated/pcserial/io_file_*.c generated/pcserial/dev_seri
 
 $(BUILD)/ipc/test_ipc_%: TEST_PP := $(IPC_INCLUDES) -I$(KIT) -Itests/ipc
 $(BUILD)/ipc/test_ipc_%: tests/ipc/test_ipc_%.c tests/ipc/kit_impl.c tests/ipc/kit_child.c \
-		tests/ipc/kit_inflight.c \
 		$(filter-out %_fuzz.c,$(wildcard $(KIT)/*.c)) $(RUNTIME_IPC_SRC) | $(BUILD)/ipc
 	$(test_program)
 
@@ -247,7 +246,8 @@ $(BUILD)/tools/names_table: tools/names_table.c $(BUILD)/libdrvgen.a | $(BUILD)/
 # their times, and what is built from an unchanged one is not rebuilt.
 DRVGEN := $(BUILD)/drvgen
 SPEC_STAMPS := $(GEN_SPECS:%=$(BUILD)/generate/spec-%.stamp)
-GEN_STAMPS := $(SPEC_STAMPS) $(GOLDEN_GEN:%=$(BUILD)/generate/golden-%.stamp)
+GEN_STAMPS := $(SPEC_STAMPS) $(GOLDEN_GEN:%=$(BUILD)/generate/golden-%.stamp) \
+	$(BUILD)/generate/std.stamp
 -include $(GEN_STAMPS:.stamp=.d)
 
 # A spec stamp made for a build (make drivers) in a fresh build folder only
@@ -262,6 +262,14 @@ generate: $(GEN_STAMPS) $(BUILD)/tools/names_table
 $(BUILD)/generate/spec-%.stamp: $(DRVGEN) | $(BUILD)/generate
 	$(DRVGEN) gen$(if $(wildcard $@),, $(GEN_FIRST)) -o generated/$* --skeleton specs/$* \
 		--depfile $(@:.stamp=.d) --depfile-target $@ specs/$*
+	@touch $@
+
+# The device classes' protocols, for the runtime's class adapters (the
+# kernel's block device, the NBD bridge): their client stubs, in
+# generated/std.
+STD_CLASSES := dsl/std/blk.idl
+$(BUILD)/generate/std.stamp: $(DRVGEN) | $(BUILD)/generate
+	$(DRVGEN) gen -o generated/std --depfile $(@:.stamp=.d) --depfile-target $@ $(STD_CLASSES)
 	@touch $@
 
 $(BUILD)/generate/golden-%.stamp: $(DRVGEN) | $(BUILD)/generate
@@ -285,6 +293,7 @@ test-generated: $(BUILD)/drvgen $(BUILD)/tools/names_table $(BUILD)/tools/synth_
 	for c in $(GOLDEN_GEN); do \
 		$(BUILD)/drvgen gen --check -o tests/golden/gen/$$c/expected tests/golden/gen/$$c || stale=1; \
 	done; \
+	$(BUILD)/drvgen gen --check -o generated/std $(STD_CLASSES) || stale=1; \
 	[ $$stale = 0 ] || { echo "generated output is stale (diffs above): run 'make generate'"; exit 1; }
 	@set -e; n=0; for f in generated/*/*.[ch] tests/golden/gen/*/expected/*.[ch]; do \
 		clang-format --style=file:generated/.clang-format "$$f" | cmp -s - "$$f" \

@@ -36,12 +36,11 @@ cc=${CC:-cc}
 flags="-O2 -g"
 warn="-std=c11 -Wall -Wextra -Werror -pedantic"
 
-# the generated kit protocols, the runtime, kit_impl.c and kit_inflight.c, as tests/ipc
+# the generated kit protocols, the runtime, kit_impl.c, as tests/ipc
 # builds them
 $cc $warn $flags -I"$src/runtime/common" -I"$src/runtime/user" \
 	-I"$src/tests/golden/gen/ipc/expected" -I"$src/tests/ipc" -o "$out/ipc_bench" \
 	"$src/bench/ipc/ipc_bench.c" "$src/bench/ipc/bench_sum.c" "$src/tests/ipc/kit_impl.c" \
-	"$src/tests/ipc/kit_inflight.c" \
 	"$src"/tests/golden/gen/ipc/expected/kit_*_client.c \
 	"$src"/tests/golden/gen/ipc/expected/kit_*_server.c \
 	$(for part in CLIENT SERVER; do

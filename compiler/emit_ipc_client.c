@@ -94,60 +94,121 @@ static void check_arguments(struct ipc *e, const struct ir_method *m)
 	}
 }
 
-static void emit_client_method(struct ipc *e, const struct ir_method *m)
+/* What a stub, a start or a finish declares first: the request's buffer
+ * and capabilities and the encoder's variables (encode), the reply and the
+ * decoder's (decode). */
+static void declare_locals(struct ipc *e, const struct ir_method *m, const struct c_function *fn,
+			   bool encode, bool decode)
 {
-	const struct c_function *stub = c_symbol_fn(&client_of(e, m)->c, N_M_STUB);
-	slot_list req = ipc_slots(e, m, stub, PARAM_INPUT),
-		  rep = ipc_slots(e, m, stub, PARAM_RESULT);
-	gen_blank(e->o);
-	gen_function(e->g, e->o, 0, "", stub, GEN_FUNCTION, "");
-	gen_line(e->o, 0, "{");
-	gen_line(e->o, 1, "struct drv_client *drv_c = (struct drv_client *)client;");
-	if (req.len)
+	slot_list req = ipc_slots(e, m, fn, PARAM_INPUT), rep = ipc_slots(e, m, fn, PARAM_RESULT);
+	if (encode && req.len)
 		gen_line(e->o, 1, "uint8_t *drv_p = drv_client_request(drv_c);");
 	struct locals l = {0};
-	ipc_for_encode(&l, &req);
-	ipc_for_result(&l, &rep);
+	if (encode)
+		ipc_for_encode(&l, &req);
+	if (decode)
+		ipc_for_result(&l, &rep);
 	ipc_declare_locals(e, &l);
-	if (m->caps_in.len)
+	if (encode && m->caps_in.len)
 		gen_line(e->o, 1, "struct drv_cap drv_caps[%zu];", m->caps_in.len);
-	if (m->kind == METHOD_CALL) {
+	if (decode)
 		gen_line(e->o, 1, "struct drv_reply drv_r;");
-		gen_line(e->o, 1, "int drv_st;");
-	}
-	gen_blank(e->o);
+}
+
+/* Checks the arguments and encodes the request at drv_p, its capabilities
+ * in drv_caps; the arguments of the runtime call that sends it (client,
+ * label, length, capabilities and their count) into args. */
+static void encode_request(struct ipc *e, const struct ir_method *m, const struct c_function *fn,
+			   const char **args)
+{
+	slot_list req = ipc_slots(e, m, fn, PARAM_INPUT);
 	check_arguments(e, m);
-	for (size_t i = 0; i < stub->params.len; i++) {
-		const struct c_param *p = &stub->params.items[i];
+	for (size_t i = 0; i < fn->params.len; i++) {
+		const struct c_param *p = &fn->params.items[i];
 		if (p->role == PARAM_CAP_IN)
 			gen_line(e->o, 1, "drv_caps[%u] = %s(%s);", p->index,
 				 p->type.pointers ? "drv_buffer_cap" : "drv_handle_cap", p->name);
 	}
-	const char *len = ipc_encode(e, 1, &req, "drv_p", "return -DRV_E_ARGUMENT;");
-	const char *caps = m->caps_in.len ? "drv_caps" : "NULL";
-	const char *ncaps = arena_printf(A, "%zu", m->caps_in.len);
-	if (m->kind == METHOD_SEND) {
-		const char *args[] = {"drv_c", ipc_label(m), len, caps, ncaps};
-		gen_call_statement(e->o, 1, "return ", "drv_client_send", args, 5);
-		gen_line(e->o, 0, "}");
-		return;
-	}
-	const char *args[] = {"drv_c", ipc_label(m), len,
-			      caps,    ncaps,	     arena_printf(A, "%zu", m->caps_out.len),
-			      "&drv_r"};
-	gen_call_statement(e->o, 1, "drv_st = ", "drv_client_call", args, 7);
-	gen_line(e->o, 1, "if (drv_st)");
-	gen_line(e->o, 2, "return drv_st;");
+	args[0] = "drv_c";
+	args[1] = ipc_label(m);
+	args[2] = ipc_encode(e, 1, &req, "drv_p", "return -DRV_E_ARGUMENT;");
+	args[3] = m->caps_in.len ? "drv_caps" : "NULL";
+	args[4] = arena_printf(A, "%zu", m->caps_in.len);
+}
+
+/* Validates the reply in drv_r and gives fn's outputs from it. */
+static void decode_reply(struct ipc *e, const struct ir_method *m, const struct c_function *fn)
+{
 	gen_line(e->o, 1, "if (drv_r.status || drv_r.nfds != %zu)", m->caps_out.len);
 	gen_line(e->o, 2, "return drv_client_status(&drv_r, %s);",
 		 m->error ? ipc_valid_fn(m->error) : "NULL");
-	decode_result(e, m, stub, "return drv_client_bad_reply(&drv_r);");
-	for (size_t i = 0; i < stub->params.len; i++) {
-		const struct c_param *p = &stub->params.items[i];
+	decode_result(e, m, fn, "return drv_client_bad_reply(&drv_r);");
+	for (size_t i = 0; i < fn->params.len; i++) {
+		const struct c_param *p = &fn->params.items[i];
 		if (p->role == PARAM_CAP_OUT)
 			gen_line(e->o, 1, "*%s = drv_r.fds[%u];", p->name, p->index);
 	}
 	gen_line(e->o, 1, "return 0;");
+}
+
+static void emit_client_method(struct ipc *e, const struct ir_client_method *cm)
+{
+	const struct ir_method *m = cm->method;
+	const struct c_function *stub = c_symbol_fn(&cm->c, N_M_STUB);
+	const char *args[7];
+	gen_blank(e->o);
+	gen_function(e->g, e->o, 0, "", stub, GEN_FUNCTION, "");
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "struct drv_client *drv_c = (struct drv_client *)client;");
+	declare_locals(e, m, stub, true, m->kind == METHOD_CALL);
+	if (m->kind == METHOD_CALL)
+		gen_line(e->o, 1, "int drv_st;");
+	gen_blank(e->o);
+	encode_request(e, m, stub, args);
+	if (m->kind == METHOD_SEND) {
+		gen_call_statement(e->o, 1, "return ", "drv_client_send", args, 5);
+		gen_line(e->o, 0, "}");
+		return;
+	}
+	args[5] = arena_printf(A, "%zu", m->caps_out.len);
+	args[6] = "&drv_r";
+	gen_call_statement(e->o, 1, "drv_st = ", "drv_client_call", args, 7);
+	gen_line(e->o, 1, "if (drv_st)");
+	gen_line(e->o, 2, "return drv_st;");
+	decode_reply(e, m, stub);
+	gen_line(e->o, 0, "}");
+}
+
+/* A call's pipelined form: the start encodes and starts it, the finish
+ * reads its completed reply as the stub would. */
+static void emit_client_started(struct ipc *e, const struct ir_client_method *cm)
+{
+	const struct ir_method *m = cm->method;
+	const struct c_function *start = c_symbol_fn(&cm->c, N_M_START);
+	const struct c_function *finish = c_symbol_fn(&cm->c, N_M_FINISH);
+	const char *args[7];
+	gen_blank(e->o);
+	gen_function(e->g, e->o, 0, "", start, GEN_FUNCTION, "");
+	gen_line(e->o, 0, "{");
+	gen_line(e->o, 1, "struct drv_client *drv_c = (struct drv_client *)client;");
+	declare_locals(e, m, start, true, false);
+	gen_blank(e->o);
+	encode_request(e, m, start, args);
+	gen_line(e->o, 1, "call->pending.reply_room = call->reply;");
+	gen_line(e->o, 1, "call->pending.reply_size = sizeof call->reply;");
+	args[5] = arena_printf(A, "%zu", m->caps_out.len);
+	args[6] = "&call->pending";
+	gen_call_statement(e->o, 1, "return ", "drv_client_start", args, 7);
+	gen_line(e->o, 0, "}");
+	gen_blank(e->o);
+	gen_function(e->g, e->o, 0, "", finish, GEN_FUNCTION, "");
+	gen_line(e->o, 0, "{");
+	declare_locals(e, m, finish, false, true);
+	gen_blank(e->o);
+	gen_line(e->o, 1, "if (call->pending.error)");
+	gen_line(e->o, 2, "return call->pending.error;");
+	gen_line(e->o, 1, "drv_r = call->pending.reply;");
+	decode_reply(e, m, finish);
 	gen_line(e->o, 0, "}");
 }
 
@@ -203,8 +264,6 @@ void emit_ipc_client(struct gen *g, const struct ir_interface *iface)
 	gen_blank(e->o);
 	gen_line(e->o, 0, "#include \"drv_client.h\"");
 	gen_blank(e->o);
-	gen_line(e->o, 0, "#include <string.h>");
-	gen_blank(e->o);
 	gen_function(g, e->o, 0, "", c_symbol_fn(c, N_IF_CONNECT), GEN_FUNCTION, "");
 	gen_line(e->o, 0, "{");
 	const char *oargs[] = {c_symbol_name(c, N_IF_NAME), "instance",
@@ -218,9 +277,13 @@ void emit_ipc_client(struct gen *g, const struct ir_interface *iface)
 	gen_line(e->o, 0, "}");
 	for (size_t i = 0; i < iface->methods.len; i++) {
 		const struct ir_method *m = iface->methods.items[i];
-		if (m->kind == METHOD_EVENT)
+		const struct ir_client_method *cm = client_of(e, m);
+		if (m->kind == METHOD_EVENT) {
 			emit_client_event(e, m);
-		else
-			emit_client_method(e, m);
+			continue;
+		}
+		emit_client_method(e, cm);
+		if (m->kind == METHOD_CALL)
+			emit_client_started(e, cm);
 	}
 }

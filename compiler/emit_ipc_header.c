@@ -32,20 +32,11 @@ static void note_namespaces(struct ipc *e, const struct ir_type *t, struct strma
 		note_namespaces(e, t->members.items[i].type, seen, order);
 }
 
-/* An inherited method is its owner's on the same connection: nothing is
- * generated twice. */
-static void emit_inherited(struct ipc *e, const struct ir_client_method *cm)
+/* A forwarder to the owner's function of the same rule. */
+static void emit_forward(struct ipc *e, const struct ir_client_method *cm,
+			 const struct ir_client_method *own, enum name_rule_id id)
 {
-	const struct ir_method *m = cm->method;
-	const struct ir_client_method *own = NULL;
-	for (size_t i = 0; i < m->owner->client.len && !own; i++)
-		if (m->owner->client.items[i].method == m)
-			own = &m->owner->client.items[i];
-	enum name_rule_id id = m->kind == METHOD_EVENT ? N_M_ON : N_M_STUB;
 	const struct c_function *fn = c_symbol_fn(&cm->c, id), *owner_fn = c_symbol_fn(&own->c, id);
-	if (m->kind == METHOD_EVENT)
-		gen_line(e->o, 0, "typedef %s %s;", c_symbol_name(&own->c, N_M_HANDLER_TYPE),
-			 c_symbol_name(&cm->c, N_M_HANDLER_TYPE));
 	gen_function(e->g, e->o, 0, "static inline", fn, GEN_FUNCTION, "");
 	gen_line(e->o, 0, "{");
 	var_list vars = {0};
@@ -55,6 +46,30 @@ static void emit_inherited(struct ipc *e, const struct ir_client_method *cm)
 	gen_line(e->o, 0, "}");
 }
 
+/* An inherited method is its owner's on the same connection: nothing is
+ * generated twice. */
+static void emit_inherited(struct ipc *e, const struct ir_client_method *cm)
+{
+	const struct ir_method *m = cm->method;
+	const struct ir_client_method *own = NULL;
+	for (size_t i = 0; i < m->owner->client.len && !own; i++)
+		if (m->owner->client.items[i].method == m)
+			own = &m->owner->client.items[i];
+	if (m->kind == METHOD_EVENT) {
+		gen_line(e->o, 0, "typedef %s %s;", c_symbol_name(&own->c, N_M_HANDLER_TYPE),
+			 c_symbol_name(&cm->c, N_M_HANDLER_TYPE));
+		emit_forward(e, cm, own, N_M_ON);
+		return;
+	}
+	emit_forward(e, cm, own, N_M_STUB);
+	if (m->kind != METHOD_CALL)
+		return;
+	gen_blank(e->o);
+	emit_forward(e, cm, own, N_M_START);
+	gen_blank(e->o);
+	emit_forward(e, cm, own, N_M_FINISH);
+}
+
 /* The header's includes: the types of the methods declared here; a
  * parent's header brings its own. */
 static str_list includes(struct ipc *e)
@@ -62,6 +77,11 @@ static str_list includes(struct ipc *e)
 	const struct ir_interface *iface = e->iface;
 	str_list includes = {0}, namespaces = {0};
 	ipc_push(e, &includes, "drv_wire.h");
+	for (size_t i = 0; i < iface->methods.len; i++)
+		if (iface->methods.items[i]->kind == METHOD_CALL) {
+			ipc_push(e, &includes, "drv_client.h"); /* struct drv_pending */
+			break;
+		}
 	for (size_t i = 0; i < iface->parents.len; i++)
 		ipc_push(e, &includes, c_symbol_name(&iface->parents.items[i]->c, N_IF_HEADER));
 	struct strmap seen;
@@ -105,6 +125,21 @@ static void emit_labels(struct ipc *e)
 	}
 }
 
+/* A call's pipelined form: the struct of a call in flight, start and
+ * finish. */
+static void emit_started(struct ipc *e, const struct ir_client_method *cm)
+{
+	const struct ir_method *m = cm->method;
+	gen_blank(e->o);
+	gen_line(e->o, 0, "struct %s {", c_symbol_name(&m->c, N_M_CALL));
+	gen_line(e->o, 1, "struct drv_pending pending;");
+	gen_line(e->o, 1, "uint64_t reply[%u]; /* its largest reply */",
+		 m->reply_max ? (m->reply_max + 7) / 8 : 1);
+	gen_line(e->o, 0, "};");
+	gen_function(e->g, e->o, 0, "", c_symbol_fn(&cm->c, N_M_START), GEN_FUNCTION, ";");
+	gen_function(e->g, e->o, 0, "", c_symbol_fn(&cm->c, N_M_FINISH), GEN_FUNCTION, ";");
+}
+
 /* The client API: connecting, the parents' views, one stub per method
  * (inherited ones forward to their owner's). */
 static void emit_client_api(struct ipc *e)
@@ -116,6 +151,7 @@ static void emit_client_api(struct ipc *e)
 	gen_line(e->o, 0, "/* ---- client ---- */");
 	gen_blank(e->o);
 	gen_line(e->o, 0, "struct drv_buffer;");
+	gen_line(e->o, 0, "struct drv_pending;");
 	gen_line(e->o, 0, "struct %s;", c_symbol_name(c, N_IF_CLIENT));
 	gen_blank(e->o);
 	gen_comment(e->o, 0,
@@ -151,6 +187,8 @@ static void emit_client_api(struct ipc *e)
 		} else {
 			gen_function(g, e->o, 0, "", c_symbol_fn(&cm->c, N_M_STUB), GEN_FUNCTION,
 				     ";");
+			if (m->kind == METHOD_CALL)
+				emit_started(e, cm);
 		}
 	}
 }

@@ -301,7 +301,26 @@ static void name_client_method(struct namer *n, struct ir_interface *iface, cons
 		add_inputs(n, stub, m, true);
 		if (m->kind == METHOD_CALL)
 			add_outputs(n, stub, m, false);
-		add(n, &cm.c, N_M_STUB, vars, 3, stub);
+		add(n, &cm.c, N_M_STUB, vars, 4, stub);
+	}
+	if (m->kind == METHOD_CALL) {
+		/* the owner's call struct, inherited calls too */
+		const struct var owner[] = {{"cn", m->owner->c_name}, {"m", m->name}};
+		struct c_type call = type_of(
+			arena_printf(n->a, "struct %s",
+				     expand(n->a, name_rules[N_M_CALL].pattern, owner, 2)),
+			1, false);
+		struct c_function *start =
+			named_function(n, type_of("int", 0, false), N_M_START, vars, 4);
+		own(n, start, type_of(client, 1, false), OWN_CLIENT, PARAM_OBJECT);
+		add_inputs(n, start, m, true);
+		own(n, start, call, OWN_CALL, PARAM_OWN);
+		add(n, &cm.c, N_M_START, vars, 4, start);
+		struct c_function *finish =
+			named_function(n, type_of("int", 0, false), N_M_FINISH, vars, 4);
+		own(n, finish, call, OWN_CALL, PARAM_OBJECT);
+		add_outputs(n, finish, m, false);
+		add(n, &cm.c, N_M_FINISH, vars, 4, finish);
 	}
 	vec_push(n->a, &iface->client, cm);
 }
@@ -317,6 +336,8 @@ static void name_method(struct namer *n, const struct ir_interface *iface, struc
 				   {"CN", upper_dup(n->a, cn)},
 				   {"M", upper_dup(n->a, m->name)}};
 	add(n, &m->c, N_M_LABEL, vars, 5, NULL);
+	if (m->kind == METHOD_CALL)
+		add(n, &m->c, N_M_CALL, vars, 5, NULL);
 	struct c_type self = type_of(
 		arena_printf(n->a, "struct %s", c_symbol_name(&iface->c, N_IF_OBJECT)), 1, false);
 	struct c_type call = type_of("struct drv_call", 1, false);
@@ -395,7 +416,10 @@ static void name_interface(struct namer *n, struct ir_interface *iface)
 		name_method(n, iface, iface->methods.items[i]);
 	for (size_t i = 0; i < iface->all_methods.len; i++) {
 		const struct ir_method *m = iface->all_methods.items[i];
-		const struct var mvars[] = {{"cn", cn}, {"m", m->name}, {"CN", vars[1].value}};
+		const struct var mvars[] = {{"cn", cn},
+					    {"m", m->name},
+					    {"CN", vars[1].value},
+					    {"M", upper_dup(n->a, m->name)}};
 		name_client_method(n, iface, mvars, m);
 	}
 }

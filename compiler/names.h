@@ -49,10 +49,13 @@ enum name_rule_id {
 	N_IF_PARENT_OPS,
 	/* a method, in the client API of each interface that has it */
 	N_M_STUB,
+	N_M_START,
+	N_M_FINISH,
 	N_M_ON,
 	N_M_HANDLER_TYPE,
 	/* a method, served by its own interface */
 	N_M_LABEL,
+	N_M_CALL,
 	N_M_MEMBER,
 	N_M_REPLY,
 	N_M_EMIT,

@@ -9,6 +9,7 @@
 #define EDU_DEVICE_H
 
 #include "drv_wire.h"
+#include "drv_client.h"
 #include "edu_types.h"
 
 #ifdef __cplusplus
@@ -28,6 +29,7 @@ extern "C" {
 /* ---- client ---- */
 
 struct drv_buffer;
+struct drv_pending;
 struct edu_device_client;
 
 /* Connects to instance `instance` of edu::device. Returns 0 or -DRV_E_CONNECTION. */
@@ -39,17 +41,44 @@ void edu_device_disconnect(struct edu_device_client *client);
  */
 int edu_device_ident(struct edu_device_client *client, uint32_t *result);
 
+struct edu_device_ident_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int edu_device_ident_start(struct edu_device_client *client, struct edu_device_ident_call *call);
+int edu_device_ident_finish(struct edu_device_ident_call *call, uint32_t *result);
+
 /*
  * call liveness (edu.idl:32): Writes v to the liveness register and returns what the device reads
  * back (~v).
  */
 int edu_device_liveness(struct edu_device_client *client, uint32_t v, uint32_t *result);
 
+struct edu_device_liveness_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int edu_device_liveness_start(
+	struct edu_device_client *client,
+	uint32_t v,
+	struct edu_device_liveness_call *call);
+int edu_device_liveness_finish(struct edu_device_liveness_call *call, uint32_t *result);
+
 /*
  * call factorial (edu.idl:35), errors edu::error: Computes n! on the device. The reply waits for
  * the device's interrupt.
  */
 int edu_device_factorial(struct edu_device_client *client, uint32_t n, uint32_t *result);
+
+struct edu_device_factorial_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int edu_device_factorial_start(
+	struct edu_device_client *client,
+	uint32_t n,
+	struct edu_device_factorial_call *call);
+int edu_device_factorial_finish(struct edu_device_factorial_call *call, uint32_t *result);
 
 /*
  * call dma_write (edu.idl:38), errors edu::error: Copies len bytes from the caller's buffer to the
@@ -61,6 +90,18 @@ int edu_device_dma_write(
 	uint32_t offset,
 	uint32_t len);
 
+struct edu_device_dma_write_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int edu_device_dma_write_start(
+	struct edu_device_client *client,
+	struct drv_buffer *pages,
+	uint32_t offset,
+	uint32_t len,
+	struct edu_device_dma_write_call *call);
+int edu_device_dma_write_finish(struct edu_device_dma_write_call *call);
+
 /*
  * call dma_read (edu.idl:41), errors edu::error: Copies len bytes from the device buffer at offset
  * to the caller's buffer.
@@ -71,11 +112,32 @@ int edu_device_dma_read(
 	uint32_t offset,
 	uint32_t len);
 
+struct edu_device_dma_read_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int edu_device_dma_read_start(
+	struct edu_device_client *client,
+	struct drv_buffer *pages,
+	uint32_t offset,
+	uint32_t len,
+	struct edu_device_dma_read_call *call);
+int edu_device_dma_read_finish(struct edu_device_dma_read_call *call);
+
 /*
  * call pci_info (edu.idl:44): The device's identity and interrupt mode, from its configuration
  * space.
  */
 int edu_device_pci_info(struct edu_device_client *client, struct edu_pci_info *result);
+
+struct edu_device_pci_info_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int edu_device_pci_info_start(
+	struct edu_device_client *client,
+	struct edu_device_pci_info_call *call);
+int edu_device_pci_info_finish(struct edu_device_pci_info_call *call, struct edu_pci_info *result);
 
 /* ---- server ---- */
 

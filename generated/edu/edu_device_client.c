@@ -9,8 +9,6 @@
 
 #include "drv_client.h"
 
-#include <string.h>
-
 int edu_device_connect(unsigned instance, struct edu_device_client **client)
 {
 	return drv_client_connect(EDU_DEVICE_NAME, instance, (struct drv_client **)client);
@@ -30,6 +28,32 @@ int edu_device_ident(struct edu_device_client *client, uint32_t *result)
 	drv_st = drv_client_call(drv_c, EDU_DEVICE_IDENT_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get32(drv_r.payload);
+	return 0;
+}
+
+int edu_device_ident_start(struct edu_device_client *client, struct edu_device_ident_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, EDU_DEVICE_IDENT_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int edu_device_ident_finish(struct edu_device_ident_call *call, uint32_t *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 8)
@@ -62,6 +86,38 @@ int edu_device_liveness(struct edu_device_client *client, uint32_t v, uint32_t *
 	return 0;
 }
 
+int edu_device_liveness_start(
+	struct edu_device_client *client,
+	uint32_t v,
+	struct edu_device_liveness_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+
+	memset(drv_p, 0, 8);
+	drv_put32(drv_p, v);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, EDU_DEVICE_LIVENESS_LABEL, 8, NULL, 0, 0, &call->pending);
+}
+
+int edu_device_liveness_finish(struct edu_device_liveness_call *call, uint32_t *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get32(drv_r.payload);
+	return 0;
+}
+
 int edu_device_factorial(struct edu_device_client *client, uint32_t n, uint32_t *result)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -74,6 +130,38 @@ int edu_device_factorial(struct edu_device_client *client, uint32_t n, uint32_t 
 	drv_st = drv_client_call(drv_c, EDU_DEVICE_FACTORIAL_LABEL, 8, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, edu_error_valid);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get32(drv_r.payload);
+	return 0;
+}
+
+int edu_device_factorial_start(
+	struct edu_device_client *client,
+	uint32_t n,
+	struct edu_device_factorial_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+
+	memset(drv_p, 0, 8);
+	drv_put32(drv_p, n);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, EDU_DEVICE_FACTORIAL_LABEL, 8, NULL, 0, 0, &call->pending);
+}
+
+int edu_device_factorial_finish(struct edu_device_factorial_call *call, uint32_t *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, edu_error_valid);
 	if (drv_r.len != 8)
@@ -110,6 +198,47 @@ int edu_device_dma_write(
 	return 0;
 }
 
+int edu_device_dma_write_start(
+	struct edu_device_client *client,
+	struct drv_buffer *pages,
+	uint32_t offset,
+	uint32_t len,
+	struct edu_device_dma_write_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+	struct drv_cap drv_caps[1];
+
+	drv_caps[0] = drv_buffer_cap(pages);
+	memset(drv_p, 0, 8);
+	drv_put32(drv_p, offset);
+	drv_put32(drv_p + 4, len);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(
+		drv_c,
+		EDU_DEVICE_DMA_WRITE_LABEL,
+		8,
+		drv_caps,
+		1,
+		0,
+		&call->pending);
+}
+
+int edu_device_dma_write_finish(struct edu_device_dma_write_call *call)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, edu_error_valid);
+	if (drv_r.len != 0)
+		return drv_client_bad_reply(&drv_r);
+	return 0;
+}
+
 int edu_device_dma_read(
 	struct edu_device_client *client,
 	struct drv_buffer *pages,
@@ -136,6 +265,47 @@ int edu_device_dma_read(
 	return 0;
 }
 
+int edu_device_dma_read_start(
+	struct edu_device_client *client,
+	struct drv_buffer *pages,
+	uint32_t offset,
+	uint32_t len,
+	struct edu_device_dma_read_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+	struct drv_cap drv_caps[1];
+
+	drv_caps[0] = drv_buffer_cap(pages);
+	memset(drv_p, 0, 8);
+	drv_put32(drv_p, offset);
+	drv_put32(drv_p + 4, len);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(
+		drv_c,
+		EDU_DEVICE_DMA_READ_LABEL,
+		8,
+		drv_caps,
+		1,
+		0,
+		&call->pending);
+}
+
+int edu_device_dma_read_finish(struct edu_device_dma_read_call *call)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, edu_error_valid);
+	if (drv_r.len != 0)
+		return drv_client_bad_reply(&drv_r);
+	return 0;
+}
+
 int edu_device_pci_info(struct edu_device_client *client, struct edu_pci_info *result)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -145,6 +315,33 @@ int edu_device_pci_info(struct edu_device_client *client, struct edu_pci_info *r
 	drv_st = drv_client_call(drv_c, EDU_DEVICE_PCI_INFO_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!edu_pci_info_get(drv_r.payload, result))
+		return drv_client_bad_reply(&drv_r);
+	return 0;
+}
+
+int edu_device_pci_info_start(
+	struct edu_device_client *client,
+	struct edu_device_pci_info_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, EDU_DEVICE_PCI_INFO_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int edu_device_pci_info_finish(struct edu_device_pci_info_call *call, struct edu_pci_info *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 8)

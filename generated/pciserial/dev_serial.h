@@ -9,6 +9,7 @@
 #define DEV_SERIAL_H
 
 #include "drv_wire.h"
+#include "drv_client.h"
 #include "io_file.h"
 #include "dev_types.h"
 
@@ -36,6 +37,7 @@ extern "C" {
 /* ---- client ---- */
 
 struct drv_buffer;
+struct drv_pending;
 struct dev_serial_client;
 
 /* Connects to instance `instance` of dev::serial. Returns 0 or -DRV_E_CONNECTION. */
@@ -59,6 +61,21 @@ static inline int dev_serial_read(
 	return io_file_read((struct io_file_client *)client, pages, buf, amt, result);
 }
 
+static inline int dev_serial_read_start(
+	struct dev_serial_client *client,
+	struct drv_buffer *pages,
+	uint64_t buf,
+	uint64_t amt,
+	struct io_file_read_call *call)
+{
+	return io_file_read_start((struct io_file_client *)client, pages, buf, amt, call);
+}
+
+static inline int dev_serial_read_finish(struct io_file_read_call *call, uint64_t *result)
+{
+	return io_file_read_finish(call, result);
+}
+
 /* call write (io.idl:18), from io::file: Writes up to amt bytes of data to a file. */
 static inline int dev_serial_write(
 	struct dev_serial_client *client,
@@ -68,6 +85,21 @@ static inline int dev_serial_write(
 	uint64_t *result)
 {
 	return io_file_write((struct io_file_client *)client, pages, buf, amt, result);
+}
+
+static inline int dev_serial_write_start(
+	struct dev_serial_client *client,
+	struct drv_buffer *pages,
+	uint64_t buf,
+	uint64_t amt,
+	struct io_file_write_call *call)
+{
+	return io_file_write_start((struct io_file_client *)client, pages, buf, amt, call);
+}
+
+static inline int dev_serial_write_finish(struct io_file_write_call *call, uint64_t *result)
+{
+	return io_file_write_finish(call, result);
 }
 
 /*
@@ -82,29 +114,121 @@ static inline int dev_serial_seek(
 	return io_file_seek((struct io_file_client *)client, offs, w, result);
 }
 
+static inline int dev_serial_seek_start(
+	struct dev_serial_client *client,
+	int64_t offs,
+	enum io_whence w,
+	struct io_file_seek_call *call)
+{
+	return io_file_seek_start((struct io_file_client *)client, offs, w, call);
+}
+
+static inline int dev_serial_seek_finish(struct io_file_seek_call *call, uint64_t *result)
+{
+	return io_file_seek_finish(call, result);
+}
+
 /* call get_baud (dev.idl:26): Returns the baud rate in Hz. */
 int dev_serial_get_baud(struct dev_serial_client *client, uint32_t *result);
+
+struct dev_serial_get_baud_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int dev_serial_get_baud_start(
+	struct dev_serial_client *client,
+	struct dev_serial_get_baud_call *call);
+int dev_serial_get_baud_finish(struct dev_serial_get_baud_call *call, uint32_t *result);
 
 /* call get_charlen (dev.idl:28): Returns the configured number of bits per character. */
 int dev_serial_get_charlen(struct dev_serial_client *client, uint32_t *result);
 
+struct dev_serial_get_charlen_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int dev_serial_get_charlen_start(
+	struct dev_serial_client *client,
+	struct dev_serial_get_charlen_call *call);
+int dev_serial_get_charlen_finish(struct dev_serial_get_charlen_call *call, uint32_t *result);
+
 /* call get_stopbits (dev.idl:30): Returns the configured number of stop bits. */
 int dev_serial_get_stopbits(struct dev_serial_client *client, enum dev_stop_bits *result);
+
+struct dev_serial_get_stopbits_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int dev_serial_get_stopbits_start(
+	struct dev_serial_client *client,
+	struct dev_serial_get_stopbits_call *call);
+int dev_serial_get_stopbits_finish(
+	struct dev_serial_get_stopbits_call *call,
+	enum dev_stop_bits *result);
 
 /* call get_parity (dev.idl:32): Returns the configured parity setting. */
 int dev_serial_get_parity(struct dev_serial_client *client, enum dev_parity *result);
 
+struct dev_serial_get_parity_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int dev_serial_get_parity_start(
+	struct dev_serial_client *client,
+	struct dev_serial_get_parity_call *call);
+int dev_serial_get_parity_finish(struct dev_serial_get_parity_call *call, enum dev_parity *result);
+
 /* call set_baud (dev.idl:34): Sets the baud rate in Hz. */
 int dev_serial_set_baud(struct dev_serial_client *client, uint32_t hz);
+
+struct dev_serial_set_baud_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int dev_serial_set_baud_start(
+	struct dev_serial_client *client,
+	uint32_t hz,
+	struct dev_serial_set_baud_call *call);
+int dev_serial_set_baud_finish(struct dev_serial_set_baud_call *call);
 
 /* call set_charlen (dev.idl:36): Sets the number of bits per character. Must be 5, 6, 7, or 8. */
 int dev_serial_set_charlen(struct dev_serial_client *client, uint32_t bits);
 
+struct dev_serial_set_charlen_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int dev_serial_set_charlen_start(
+	struct dev_serial_client *client,
+	uint32_t bits,
+	struct dev_serial_set_charlen_call *call);
+int dev_serial_set_charlen_finish(struct dev_serial_set_charlen_call *call);
+
 /* call set_stopbits (dev.idl:38): Configures the number of stop bits to use. */
 int dev_serial_set_stopbits(struct dev_serial_client *client, enum dev_stop_bits bits);
 
+struct dev_serial_set_stopbits_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int dev_serial_set_stopbits_start(
+	struct dev_serial_client *client,
+	enum dev_stop_bits bits,
+	struct dev_serial_set_stopbits_call *call);
+int dev_serial_set_stopbits_finish(struct dev_serial_set_stopbits_call *call);
+
 /* call set_parity (dev.idl:40): Configures the desired parity. */
 int dev_serial_set_parity(struct dev_serial_client *client, enum dev_parity parity);
+
+struct dev_serial_set_parity_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int dev_serial_set_parity_start(
+	struct dev_serial_client *client,
+	enum dev_parity parity,
+	struct dev_serial_set_parity_call *call);
+int dev_serial_set_parity_finish(struct dev_serial_set_parity_call *call);
 
 /* ---- server ---- */
 

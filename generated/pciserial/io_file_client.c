@@ -9,8 +9,6 @@
 
 #include "drv_client.h"
 
-#include <string.h>
-
 int io_file_connect(unsigned instance, struct io_file_client **client)
 {
 	return drv_client_connect(IO_FILE_NAME, instance, (struct drv_client **)client);
@@ -49,6 +47,41 @@ int io_file_read(
 	return 0;
 }
 
+int io_file_read_start(
+	struct io_file_client *client,
+	struct drv_buffer *pages,
+	uint64_t buf,
+	uint64_t amt,
+	struct io_file_read_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+	struct drv_cap drv_caps[1];
+
+	drv_caps[0] = drv_buffer_cap(pages);
+	memset(drv_p, 0, 16);
+	drv_put64(drv_p, buf);
+	drv_put64(drv_p + 8, amt);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, IO_FILE_READ_LABEL, 16, drv_caps, 1, 0, &call->pending);
+}
+
+int io_file_read_finish(struct io_file_read_call *call, uint64_t *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get64(drv_r.payload);
+	return 0;
+}
+
 int io_file_write(
 	struct io_file_client *client,
 	struct drv_buffer *pages,
@@ -77,6 +110,41 @@ int io_file_write(
 	return 0;
 }
 
+int io_file_write_start(
+	struct io_file_client *client,
+	struct drv_buffer *pages,
+	uint64_t buf,
+	uint64_t amt,
+	struct io_file_write_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+	struct drv_cap drv_caps[1];
+
+	drv_caps[0] = drv_buffer_cap(pages);
+	memset(drv_p, 0, 16);
+	drv_put64(drv_p, buf);
+	drv_put64(drv_p + 8, amt);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, IO_FILE_WRITE_LABEL, 16, drv_caps, 1, 0, &call->pending);
+}
+
+int io_file_write_finish(struct io_file_write_call *call, uint64_t *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get64(drv_r.payload);
+	return 0;
+}
+
 int io_file_seek(struct io_file_client *client, int64_t offs, enum io_whence w, uint64_t *result)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -92,6 +160,40 @@ int io_file_seek(struct io_file_client *client, int64_t offs, enum io_whence w, 
 	drv_st = drv_client_call(drv_c, IO_FILE_SEEK_LABEL, 16, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get64(drv_r.payload);
+	return 0;
+}
+
+int io_file_seek_start(
+	struct io_file_client *client,
+	int64_t offs,
+	enum io_whence w,
+	struct io_file_seek_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+
+	if (!io_whence_valid((uint64_t)w))
+		return -DRV_E_ARGUMENT;
+	memset(drv_p, 0, 16);
+	drv_put64(drv_p, (uint64_t)offs);
+	drv_put32(drv_p + 8, w);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, IO_FILE_SEEK_LABEL, 16, NULL, 0, 0, &call->pending);
+}
+
+int io_file_seek_finish(struct io_file_seek_call *call, uint64_t *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 8)

@@ -9,8 +9,6 @@
 
 #include "drv_client.h"
 
-#include <string.h>
-
 int dev_serial_connect(unsigned instance, struct dev_serial_client **client)
 {
 	return drv_client_connect(DEV_SERIAL_NAME, instance, (struct drv_client **)client);
@@ -40,6 +38,34 @@ int dev_serial_get_baud(struct dev_serial_client *client, uint32_t *result)
 	return 0;
 }
 
+int dev_serial_get_baud_start(
+	struct dev_serial_client *client,
+	struct dev_serial_get_baud_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, DEV_SERIAL_GET_BAUD_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int dev_serial_get_baud_finish(struct dev_serial_get_baud_call *call, uint32_t *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get32(drv_r.payload);
+	return 0;
+}
+
 int dev_serial_get_charlen(struct dev_serial_client *client, uint32_t *result)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -59,6 +85,34 @@ int dev_serial_get_charlen(struct dev_serial_client *client, uint32_t *result)
 	return 0;
 }
 
+int dev_serial_get_charlen_start(
+	struct dev_serial_client *client,
+	struct dev_serial_get_charlen_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, DEV_SERIAL_GET_CHARLEN_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int dev_serial_get_charlen_finish(struct dev_serial_get_charlen_call *call, uint32_t *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get32(drv_r.payload);
+	return 0;
+}
+
 int dev_serial_get_stopbits(struct dev_serial_client *client, enum dev_stop_bits *result)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -68,6 +122,45 @@ int dev_serial_get_stopbits(struct dev_serial_client *client, enum dev_stop_bits
 	drv_st = drv_client_call(drv_c, DEV_SERIAL_GET_STOPBITS_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	if (!dev_stop_bits_valid(drv_get32(drv_r.payload)))
+		return drv_client_bad_reply(&drv_r);
+	*result = (enum dev_stop_bits)drv_get32(drv_r.payload);
+	return 0;
+}
+
+int dev_serial_get_stopbits_start(
+	struct dev_serial_client *client,
+	struct dev_serial_get_stopbits_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(
+		drv_c,
+		DEV_SERIAL_GET_STOPBITS_LABEL,
+		0,
+		NULL,
+		0,
+		0,
+		&call->pending);
+}
+
+int dev_serial_get_stopbits_finish(
+	struct dev_serial_get_stopbits_call *call,
+	enum dev_stop_bits *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 8)
@@ -101,6 +194,36 @@ int dev_serial_get_parity(struct dev_serial_client *client, enum dev_parity *res
 	return 0;
 }
 
+int dev_serial_get_parity_start(
+	struct dev_serial_client *client,
+	struct dev_serial_get_parity_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, DEV_SERIAL_GET_PARITY_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int dev_serial_get_parity_finish(struct dev_serial_get_parity_call *call, enum dev_parity *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	if (!dev_parity_valid(drv_get32(drv_r.payload)))
+		return drv_client_bad_reply(&drv_r);
+	*result = (enum dev_parity)drv_get32(drv_r.payload);
+	return 0;
+}
+
 int dev_serial_set_baud(struct dev_serial_client *client, uint32_t hz)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -120,6 +243,35 @@ int dev_serial_set_baud(struct dev_serial_client *client, uint32_t hz)
 	return 0;
 }
 
+int dev_serial_set_baud_start(
+	struct dev_serial_client *client,
+	uint32_t hz,
+	struct dev_serial_set_baud_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+
+	memset(drv_p, 0, 8);
+	drv_put32(drv_p, hz);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, DEV_SERIAL_SET_BAUD_LABEL, 8, NULL, 0, 0, &call->pending);
+}
+
+int dev_serial_set_baud_finish(struct dev_serial_set_baud_call *call)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 0)
+		return drv_client_bad_reply(&drv_r);
+	return 0;
+}
+
 int dev_serial_set_charlen(struct dev_serial_client *client, uint32_t bits)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -132,6 +284,35 @@ int dev_serial_set_charlen(struct dev_serial_client *client, uint32_t bits)
 	drv_st = drv_client_call(drv_c, DEV_SERIAL_SET_CHARLEN_LABEL, 8, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 0)
+		return drv_client_bad_reply(&drv_r);
+	return 0;
+}
+
+int dev_serial_set_charlen_start(
+	struct dev_serial_client *client,
+	uint32_t bits,
+	struct dev_serial_set_charlen_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+
+	memset(drv_p, 0, 8);
+	drv_put32(drv_p, bits);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, DEV_SERIAL_SET_CHARLEN_LABEL, 8, NULL, 0, 0, &call->pending);
+}
+
+int dev_serial_set_charlen_finish(struct dev_serial_set_charlen_call *call)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 0)
@@ -160,6 +341,44 @@ int dev_serial_set_stopbits(struct dev_serial_client *client, enum dev_stop_bits
 	return 0;
 }
 
+int dev_serial_set_stopbits_start(
+	struct dev_serial_client *client,
+	enum dev_stop_bits bits,
+	struct dev_serial_set_stopbits_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+
+	if (!dev_stop_bits_valid((uint64_t)bits))
+		return -DRV_E_ARGUMENT;
+	memset(drv_p, 0, 8);
+	drv_put32(drv_p, bits);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(
+		drv_c,
+		DEV_SERIAL_SET_STOPBITS_LABEL,
+		8,
+		NULL,
+		0,
+		0,
+		&call->pending);
+}
+
+int dev_serial_set_stopbits_finish(struct dev_serial_set_stopbits_call *call)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 0)
+		return drv_client_bad_reply(&drv_r);
+	return 0;
+}
+
 int dev_serial_set_parity(struct dev_serial_client *client, enum dev_parity parity)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -174,6 +393,37 @@ int dev_serial_set_parity(struct dev_serial_client *client, enum dev_parity pari
 	drv_st = drv_client_call(drv_c, DEV_SERIAL_SET_PARITY_LABEL, 8, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 0)
+		return drv_client_bad_reply(&drv_r);
+	return 0;
+}
+
+int dev_serial_set_parity_start(
+	struct dev_serial_client *client,
+	enum dev_parity parity,
+	struct dev_serial_set_parity_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+
+	if (!dev_parity_valid((uint64_t)parity))
+		return -DRV_E_ARGUMENT;
+	memset(drv_p, 0, 8);
+	drv_put32(drv_p, parity);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, DEV_SERIAL_SET_PARITY_LABEL, 8, NULL, 0, 0, &call->pending);
+}
+
+int dev_serial_set_parity_finish(struct dev_serial_set_parity_call *call)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 0)

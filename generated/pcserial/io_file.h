@@ -9,6 +9,7 @@
 #define IO_FILE_H
 
 #include "drv_wire.h"
+#include "drv_client.h"
 #include "io_types.h"
 
 #ifdef __cplusplus
@@ -25,6 +26,7 @@ extern "C" {
 /* ---- client ---- */
 
 struct drv_buffer;
+struct drv_pending;
 struct io_file_client;
 
 /* Connects to instance `instance` of io::file. Returns 0 or -DRV_E_CONNECTION. */
@@ -39,6 +41,18 @@ int io_file_read(
 	uint64_t amt,
 	uint64_t *result);
 
+struct io_file_read_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int io_file_read_start(
+	struct io_file_client *client,
+	struct drv_buffer *pages,
+	uint64_t buf,
+	uint64_t amt,
+	struct io_file_read_call *call);
+int io_file_read_finish(struct io_file_read_call *call, uint64_t *result);
+
 /* call write (io.idl:18): Writes up to amt bytes of data to a file. */
 int io_file_write(
 	struct io_file_client *client,
@@ -47,8 +61,31 @@ int io_file_write(
 	uint64_t amt,
 	uint64_t *result);
 
+struct io_file_write_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int io_file_write_start(
+	struct io_file_client *client,
+	struct drv_buffer *pages,
+	uint64_t buf,
+	uint64_t amt,
+	struct io_file_write_call *call);
+int io_file_write_finish(struct io_file_write_call *call, uint64_t *result);
+
 /* call seek (io.idl:20): Seeks a file to a given offset, returning the new offset. */
 int io_file_seek(struct io_file_client *client, int64_t offs, enum io_whence w, uint64_t *result);
+
+struct io_file_seek_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int io_file_seek_start(
+	struct io_file_client *client,
+	int64_t offs,
+	enum io_whence w,
+	struct io_file_seek_call *call);
+int io_file_seek_finish(struct io_file_seek_call *call, uint64_t *result);
 
 /* ---- server ---- */
 

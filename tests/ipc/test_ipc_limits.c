@@ -12,7 +12,7 @@
 #include "drv_server.h"
 #include "kit_child.h"
 #include "kit_impl.h"
-#include "kit_inflight.h"
+#include "kit_store.h"
 #include "kit_tiered.h"
 
 #include <errno.h>
@@ -33,6 +33,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+
+/* The generated stubs take the typed client; these tests hold the runtime's. */
+static struct kit_store_client *store(struct drv_client *c)
+{
+	return (struct kit_store_client *)c;
+}
 
 enum { WAIT_MS = 3000 }; /* a reply that must come */
 
@@ -78,11 +84,11 @@ static struct drv_client *store_client(void)
  * reading fails the test rather than hanging it. */
 static void add_works(struct drv_client *c)
 {
-	struct kit_add_call add = {0};
+	struct kit_store_add_call add = {0};
 	uint32_t r = 0;
-	assert_int_equal(kit_add_start(c, 40, 2, &add), 0);
+	assert_int_equal(kit_store_add_start(store(c), 40, 2, &add), 0);
 	assert_int_equal(drv_client_wait(c, &add.pending, WAIT_MS), 1);
-	assert_int_equal(kit_add_finish(&add, &r), 0);
+	assert_int_equal(kit_store_add_finish(&add, &r), 0);
 	assert_int_equal(r, 42);
 }
 
@@ -114,7 +120,7 @@ static int sum_of_memfd(struct drv_client *c, int fd, uint64_t size, uint32_t le
 }
 
 struct sum {
-	struct kit_sum_call call;
+	struct kit_store_sum_call call;
 	struct drv_buffer pages;
 };
 
@@ -122,7 +128,7 @@ struct sum {
 static void start_deferred_sum(struct drv_client *c, struct sum *s, int fd, uint64_t size)
 {
 	s->pages = (struct drv_buffer){NULL, (size_t)size, fd};
-	assert_int_equal(kit_sum_start(c, &s->pages, KIT_DEFER_SUM, &s->call), 0);
+	assert_int_equal(kit_store_sum_start(store(c), &s->pages, KIT_DEFER_SUM, &s->call), 0);
 }
 
 static void poke(struct drv_client *c, uint32_t n)
@@ -221,7 +227,7 @@ static void mapping_limits(void **state)
 		struct drv_client *owner = i < 2 ? a : b;
 		uint64_t got;
 		assert_int_equal(drv_client_wait(owner, &held[i].call.pending, WAIT_MS), 1);
-		assert_int_equal(kit_sum_finish(&held[i].call, &got), 0);
+		assert_int_equal(kit_store_sum_finish(&held[i].call, &got), 0);
 	}
 	assert_int_equal(sum_of_memfd(c, fds[4], 4 * mib, 16), 0);
 	struct drv_server_stats st = stats();
@@ -265,7 +271,7 @@ static void many_clients_with_deferred_calls(void **state)
 			assert_int_equal(drv_client_wait(clients[i], &sums[i][k].call.pending,
 							 WAIT_MS),
 					 1);
-			assert_int_equal(kit_sum_finish(&sums[i][k].call, &got), 0);
+			assert_int_equal(kit_store_sum_finish(&sums[i][k].call, &got), 0);
 		}
 	for (int i = 0; i < CONNS; i++)
 		drv_client_disconnect(clients[i]);
@@ -291,7 +297,7 @@ static void deferred_calls_over_the_limit(void **state)
 	uint64_t got;
 	for (int i = 4; i < 6; i++) {
 		assert_int_equal(drv_client_wait(a, &sa[i].call.pending, WAIT_MS), 1);
-		assert_int_equal(kit_sum_finish(&sa[i].call, &got), -DRV_STATUS_LIMIT);
+		assert_int_equal(kit_store_sum_finish(&sa[i].call, &got), -DRV_STATUS_LIMIT);
 	}
 	/* whether a call would be deferred shows only once it is: every call
 	 * of a connection at its limit is refused */
@@ -302,11 +308,11 @@ static void deferred_calls_over_the_limit(void **state)
 	poke(b, 10);
 	for (int i = 0; i < 4; i++) {
 		assert_int_equal(drv_client_wait(a, &sa[i].call.pending, WAIT_MS), 1);
-		assert_int_equal(kit_sum_finish(&sa[i].call, &got), 0);
+		assert_int_equal(kit_store_sum_finish(&sa[i].call, &got), 0);
 	}
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(drv_client_wait(b, &sb[i].call.pending, WAIT_MS), 1);
-		assert_int_equal(kit_sum_finish(&sb[i].call, &got), 0);
+		assert_int_equal(kit_store_sum_finish(&sb[i].call, &got), 0);
 	}
 	drv_client_disconnect(a);
 	drv_client_disconnect(b);
@@ -348,7 +354,7 @@ static int defer_sums(struct drv_client *c, struct sum *sums, int *fds, int from
 	struct drv_pending *p;
 	while (drv_client_next(c, 200, &p) == 1) {
 		uint64_t got;
-		assert_int_equal(kit_sum_finish((struct kit_sum_call *)p, &got), -DRV_STATUS_LIMIT);
+		assert_int_equal(kit_store_sum_finish((struct kit_store_sum_call *)p, &got), -DRV_STATUS_LIMIT);
 		refused++;
 	}
 	return refused;
@@ -404,7 +410,7 @@ static void deferred_calls_while_memory_runs_out(void **state)
 	for (int i = 0; i < 4; i++) {
 		uint64_t got;
 		assert_int_equal(drv_client_wait(c, &later[i].call.pending, WAIT_MS), 1);
-		assert_int_equal(kit_sum_finish(&later[i].call, &got), 0);
+		assert_int_equal(kit_store_sum_finish(&later[i].call, &got), 0);
 	}
 	for (int i = 0; i < MAX; i++)
 		close(fds[i]);

@@ -13,7 +13,7 @@
 #include "drv_server.h"
 #include "kit_child.h"
 #include "kit_impl.h"
-#include "kit_inflight.h"
+#include "kit_store.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +26,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+
+/* The generated stubs take the typed client; these tests hold the runtime's. */
+static struct kit_store_client *store(struct drv_client *c)
+{
+	return (struct kit_store_client *)c;
+}
 
 enum { WAIT_MS = 5000 }; /* a completion that must come */
 
@@ -113,7 +119,7 @@ static struct drv_pending *next_done(struct drv_client *c)
 
 /* kit::store's sum with its own page buffer of known bytes. */
 struct sum {
-	struct kit_sum_call call; /* first: the pending */
+	struct kit_store_sum_call call; /* first: the pending */
 	struct drv_buffer *buf;
 	uint32_t len;
 	int index;
@@ -142,13 +148,13 @@ static uint64_t expected_sum(const struct sum *s)
 static void start_sum(struct drv_client *c, struct sum *s, uint32_t len)
 {
 	s->len = len;
-	assert_int_equal(kit_sum_start(c, s->buf, len, &s->call), 0);
+	assert_int_equal(kit_store_sum_start(store(c), s->buf, len, &s->call), 0);
 }
 
 static void finish_sum(struct sum *s)
 {
 	uint64_t got = 0;
-	assert_int_equal(kit_sum_finish(&s->call, &got), 0);
+	assert_int_equal(kit_store_sum_finish(&s->call, &got), 0);
 	assert_true(got == expected_sum(s));
 }
 
@@ -158,18 +164,18 @@ static void many_in_flight(void **state)
 {
 	struct drv_client *c = store_client(*state);
 	enum { N = 40 };
-	static struct kit_add_call calls[N];
+	static struct kit_store_add_call calls[N];
 	bool seen[N] = {false};
 	for (uint32_t i = 0; i < N; i++)
-		assert_int_equal(kit_add_start(c, i * 1000, i, &calls[i]), 0);
+		assert_int_equal(kit_store_add_start(store(c), i * 1000, i, &calls[i]), 0);
 	assert_int_equal(drv_client_in_flight(c), N);
 	for (int n = 0; n < N; n++) {
-		struct kit_add_call *call = (struct kit_add_call *)next_done(c);
+		struct kit_store_add_call *call = (struct kit_store_add_call *)next_done(c);
 		long i = call - calls;
 		assert_true(i >= 0 && i < N && !seen[i]);
 		seen[i] = true;
 		uint32_t sum = 0;
-		assert_int_equal(kit_add_finish(call, &sum), 0);
+		assert_int_equal(kit_store_add_finish(call, &sum), 0);
 		assert_int_equal(sum, (uint32_t)i * 1001);
 	}
 	struct drv_pending *none = (struct drv_pending *)1;
@@ -186,20 +192,20 @@ static void deferred_out_of_order(void **state)
 	struct drv_client *c = store_client(*state);
 	enum { SUMS = 8, ADDS = 4 };
 	struct sum sums[SUMS] = {0};
-	struct kit_add_call adds[ADDS] = {0};
+	struct kit_store_add_call adds[ADDS] = {0};
 	for (int i = 0; i < SUMS; i++) {
 		sums[i].buf = filled_buffer(4096, (uint8_t)(i * 17));
 		sums[i].index = i;
 		start_sum(c, &sums[i], KIT_DEFER_SUM | (100u + (uint32_t)i));
 	}
 	for (uint32_t i = 0; i < ADDS; i++)
-		assert_int_equal(kit_add_start(c, i, 1, &adds[i]), 0);
+		assert_int_equal(kit_store_add_start(store(c), i, 1, &adds[i]), 0);
 	for (int n = 0; n < ADDS; n++) {
 		struct drv_pending *p = next_done(c);
-		long i = (struct kit_add_call *)p - adds;
+		long i = (struct kit_store_add_call *)p - adds;
 		assert_true(i >= 0 && i < ADDS); /* an add: the sums wait */
 		uint32_t r = 0;
-		assert_int_equal(kit_add_finish(&adds[i], &r), 0);
+		assert_int_equal(kit_store_add_finish(&adds[i], &r), 0);
 		assert_int_equal(r, (uint32_t)i + 1);
 	}
 	struct drv_pending *p = NULL;
@@ -250,7 +256,7 @@ static void batches_split(void **state)
 	struct drv_client *c = store_client(*state);
 	enum { SUMS = DRV_MAX_BATCH_CAPS + 16, ADDS = 3000 };
 	struct sum sums[SUMS] = {0};
-	static struct kit_add_call adds[ADDS];
+	static struct kit_store_add_call adds[ADDS];
 	for (int i = 0; i < SUMS; i++) {
 		sums[i].buf = filled_buffer(256, (uint8_t)i);
 		sums[i].index = i;
@@ -259,11 +265,11 @@ static void batches_split(void **state)
 	for (int n = 0; n < SUMS; n++)
 		finish_sum((struct sum *)next_done(c));
 	for (uint32_t i = 0; i < ADDS; i++)
-		assert_int_equal(kit_add_start(c, i, i, &adds[i]), 0);
+		assert_int_equal(kit_store_add_start(store(c), i, i, &adds[i]), 0);
 	for (int n = 0; n < ADDS; n++) {
-		struct kit_add_call *call = (struct kit_add_call *)next_done(c);
+		struct kit_store_add_call *call = (struct kit_store_add_call *)next_done(c);
 		uint32_t r = 0;
-		assert_int_equal(kit_add_finish(call, &r), 0);
+		assert_int_equal(kit_store_add_finish(call, &r), 0);
 		assert_int_equal(r, 2 * (uint32_t)(call - adds));
 	}
 	for (int i = 0; i < SUMS; i++)
@@ -276,18 +282,18 @@ static void handles_in_replies(void **state)
 {
 	struct drv_client *c = store_client(*state);
 	enum { N = 12 };
-	struct kit_open_call calls[N] = {0};
+	struct kit_store_open_call calls[N] = {0};
 	char paths[N][24];
 	for (int i = 0; i < N; i++) {
 		snprintf(paths[i], sizeof paths[i], "/dev/thing%d", i);
-		assert_int_equal(kit_open_start(c, paths[i], &calls[i]), 0);
+		assert_int_equal(kit_store_open_start(store(c), paths[i], &calls[i]), 0);
 	}
 	for (int n = 0; n < N; n++) {
-		struct kit_open_call *call = (struct kit_open_call *)next_done(c);
+		struct kit_store_open_call *call = (struct kit_store_open_call *)next_done(c);
 		long i = call - calls;
 		uint64_t len = 0;
 		int fd = -1;
-		assert_int_equal(kit_open_finish(call, &len, &fd), 0);
+		assert_int_equal(kit_store_open_finish(call, &len, &fd), 0);
 		assert_int_equal(len, strlen(paths[i]));
 		char buf[32] = {0};
 		assert_int_equal(read(fd, buf, sizeof buf), (ssize_t)len);
@@ -314,26 +320,26 @@ static void events_and_sync_calls_among_them(void **state)
 	assert_int_equal(kit_store_on_changed(kc, on_changed, &events), 0);
 	struct sum deferred = {0};
 	deferred.buf = filled_buffer(4096, 3);
-	struct kit_add_call adds[2] = {0};
+	struct kit_store_add_call adds[2] = {0};
 	start_sum(c, &deferred, KIT_DEFER_SUM | 64);
-	assert_int_equal(kit_add_start(c, 1, 2, &adds[0]), 0);
+	assert_int_equal(kit_store_add_start(store(c), 1, 2, &adds[0]), 0);
 	assert_int_equal(kit_store_poke(kc, 7), 0); /* the event */
-	assert_int_equal(kit_add_start(c, 3, 4, &adds[1]), 0);
+	assert_int_equal(kit_store_add_start(store(c), 3, 4, &adds[1]), 0);
 	uint32_t r = 0;
 	assert_int_equal(kit_store_add(kc, 5, 6, &r), 0); /* synchronous, meanwhile */
 	assert_int_equal(r, 11);
 	for (int n = 0; n < 2; n++) {
-		struct kit_add_call *call = (struct kit_add_call *)next_done(c);
-		assert_int_equal(kit_add_finish(call, &r), 0);
+		struct kit_store_add_call *call = (struct kit_store_add_call *)next_done(c);
+		assert_int_equal(kit_store_add_finish(call, &r), 0);
 		assert_int_equal(r, call == &adds[0] ? 3u : 7u);
 	}
 	assert_int_equal(events, 1);
 	/* waiting for one call leaves the others to drv_client_next */
-	struct kit_add_call last = {0};
-	assert_int_equal(kit_add_start(c, 8, 8, &last), 0);
+	struct kit_store_add_call last = {0};
+	assert_int_equal(kit_store_add_start(store(c), 8, 8, &last), 0);
 	assert_int_equal(kit_store_poke(kc, 10), 0);
 	assert_int_equal(drv_client_wait(c, &last.pending, WAIT_MS), 1);
-	assert_int_equal(kit_add_finish(&last, &r), 0);
+	assert_int_equal(kit_store_add_finish(&last, &r), 0);
 	assert_int_equal(r, 16);
 	assert_ptr_equal(next_done(c), &deferred.call.pending);
 	finish_sum(&deferred);
@@ -362,10 +368,10 @@ static void busy_client_gets_everything(void **state)
 	struct sum deferred = {0};
 	deferred.buf = filled_buffer(4096, 9);
 	start_sum(busy, &deferred, KIT_DEFER_SUM | 100);
-	struct kit_add_call add = {0};
-	assert_int_equal(kit_add_start(busy, 1, 2, &add), 0);
+	struct kit_store_add_call add = {0};
+	assert_int_equal(kit_store_add_start(store(busy), 1, 2, &add), 0);
 	assert_ptr_equal(next_done(busy), &add.pending);
-	assert_int_equal(kit_add_start(poker, 1, 2, &add), 0);
+	assert_int_equal(kit_store_add_start(store(poker), 1, 2, &add), 0);
 	assert_ptr_equal(next_done(poker), &add.pending);
 	for (int i = 0; i < EVENTS; i++) {
 		assert_int_equal(kit_store_poke((struct kit_store_client *)poker, 7), 0);
@@ -394,20 +400,20 @@ static void busy_client_gets_everything(void **state)
 static void misuse(void **state)
 {
 	struct drv_client *c = store_client(*state);
-	struct kit_add_call a, b;
+	struct kit_store_add_call a, b;
 	memset(&a, 0, sizeof a);
 	memset(&b, 0, sizeof b);
 	assert_int_equal(drv_client_start(c, KIT_STORE_ADD_LABEL, 8, NULL, 0, 0, NULL),
 			 -DRV_E_ARGUMENT);
-	assert_int_equal(kit_add_start(c, 1, 1, &a), 0);
+	assert_int_equal(kit_store_add_start(store(c), 1, 1, &a), 0);
 	/* the same storage while it is in flight */
-	assert_int_equal(kit_add_start(c, 1, 1, &a), -DRV_E_ARGUMENT);
+	assert_int_equal(kit_store_add_start(store(c), 1, 1, &a), -DRV_E_ARGUMENT);
 	/* a call never started */
 	assert_int_equal(drv_client_wait(c, &b.pending, 0), -DRV_E_ARGUMENT);
 	assert_int_equal(drv_client_wait(c, &a.pending, WAIT_MS), 1);
 	assert_int_equal(drv_client_wait(c, &a.pending, 0), -DRV_E_ARGUMENT); /* handed back */
 	uint32_t r = 0;
-	assert_int_equal(kit_add_finish(&a, &r), 0);
+	assert_int_equal(kit_store_add_finish(&a, &r), 0);
 	assert_int_equal(r, 2);
 	assert_int_equal(drv_client_in_flight(c), 0);
 	drv_client_disconnect(c);
@@ -432,8 +438,8 @@ static void client_goes_with_calls_in_flight(void **state)
 				start_sum(c, &sums[i], KIT_DEFER_SUM | 10);
 			}
 			/* sent, and answered as far as they are not deferred */
-			struct kit_add_call add = {0};
-			if (kit_add_start(c, 1, 1, &add) || drv_client_wait(c, &add.pending, WAIT_MS) != 1)
+			struct kit_store_add_call add = {0};
+			if (kit_store_add_start(store(c), 1, 1, &add) || drv_client_wait(c, &add.pending, WAIT_MS) != 1)
 				_exit(2);
 			_exit(0); /* with the sums in flight */
 		}
@@ -501,16 +507,16 @@ static void server_goes_with_calls_in_flight(void **state, bool killed)
 	for (int n = 0; n < N; n++) {
 		struct sum *s = (struct sum *)next_done(c);
 		uint64_t got = 0;
-		assert_int_equal(kit_sum_finish(&s->call, &got),
+		assert_int_equal(kit_store_sum_finish(&s->call, &got),
 				 killed ? -DRV_E_CONNECTION : -DRV_STATUS_SHUTDOWN);
 	}
 	/* a call after it fails, at its start or once it is sent */
-	struct kit_add_call add = {0};
+	struct kit_store_add_call add = {0};
 	uint32_t r = 0;
-	int st = kit_add_start(c, 1, 1, &add);
+	int st = kit_store_add_start(store(c), 1, 1, &add);
 	if (st == 0) {
 		assert_ptr_equal(next_done(c), &add.pending);
-		st = kit_add_finish(&add, &r);
+		st = kit_store_add_finish(&add, &r);
 	}
 	assert_int_equal(st, -DRV_E_CONNECTION);
 	assert_int_equal(drv_client_next(c, 0, &p), 0);

@@ -9,6 +9,7 @@
 #define NIC_LINK_H
 
 #include "drv_wire.h"
+#include "drv_client.h"
 #include "nic_types.h"
 
 #ifdef __cplusplus
@@ -24,6 +25,7 @@ extern "C" {
 /* ---- client ---- */
 
 struct drv_buffer;
+struct drv_pending;
 struct nic_link_client;
 
 /* Connects to instance `instance` of nic::link. Returns 0 or -DRV_E_CONNECTION. */
@@ -33,8 +35,25 @@ void nic_link_disconnect(struct nic_link_client *client);
 /* call up (nic.idl:12). */
 int nic_link_up(struct nic_link_client *client, bool *result);
 
+struct nic_link_up_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int nic_link_up_start(struct nic_link_client *client, struct nic_link_up_call *call);
+int nic_link_up_finish(struct nic_link_up_call *call, bool *result);
+
 /* call set_mtu (nic.idl:13), errors nic::error. */
 int nic_link_set_mtu(struct nic_link_client *client, uint32_t mtu);
+
+struct nic_link_set_mtu_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int nic_link_set_mtu_start(
+	struct nic_link_client *client,
+	uint32_t mtu,
+	struct nic_link_set_mtu_call *call);
+int nic_link_set_mtu_finish(struct nic_link_set_mtu_call *call);
 
 /* ---- server ---- */
 

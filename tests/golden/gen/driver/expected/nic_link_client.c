@@ -9,8 +9,6 @@
 
 #include "drv_client.h"
 
-#include <string.h>
-
 int nic_link_connect(unsigned instance, struct nic_link_client **client)
 {
 	return drv_client_connect(NIC_LINK_NAME, instance, (struct drv_client **)client);
@@ -42,6 +40,34 @@ int nic_link_up(struct nic_link_client *client, bool *result)
 	return 0;
 }
 
+int nic_link_up_start(struct nic_link_client *client, struct nic_link_up_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, NIC_LINK_UP_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int nic_link_up_finish(struct nic_link_up_call *call, bool *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 1, 8))
+		return drv_client_bad_reply(&drv_r);
+	if (drv_get8(drv_r.payload) > 1)
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get8(drv_r.payload) != 0;
+	return 0;
+}
+
 int nic_link_set_mtu(struct nic_link_client *client, uint32_t mtu)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -54,6 +80,35 @@ int nic_link_set_mtu(struct nic_link_client *client, uint32_t mtu)
 	drv_st = drv_client_call(drv_c, NIC_LINK_SET_MTU_LABEL, 8, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, nic_error_valid);
+	if (drv_r.len != 0)
+		return drv_client_bad_reply(&drv_r);
+	return 0;
+}
+
+int nic_link_set_mtu_start(
+	struct nic_link_client *client,
+	uint32_t mtu,
+	struct nic_link_set_mtu_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+
+	memset(drv_p, 0, 8);
+	drv_put32(drv_p, mtu);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, NIC_LINK_SET_MTU_LABEL, 8, NULL, 0, 0, &call->pending);
+}
+
+int nic_link_set_mtu_finish(struct nic_link_set_mtu_call *call)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, nic_error_valid);
 	if (drv_r.len != 0)

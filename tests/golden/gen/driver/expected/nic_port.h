@@ -9,6 +9,7 @@
 #define NIC_PORT_H
 
 #include "drv_wire.h"
+#include "drv_client.h"
 #include "nic_link.h"
 #include "nic_types.h"
 
@@ -25,6 +26,7 @@ extern "C" {
 /* ---- client ---- */
 
 struct drv_buffer;
+struct drv_pending;
 struct nic_port_client;
 
 /* Connects to instance `instance` of nic::port. Returns 0 or -DRV_E_CONNECTION. */
@@ -43,14 +45,48 @@ static inline int nic_port_up(struct nic_port_client *client, bool *result)
 	return nic_link_up((struct nic_link_client *)client, result);
 }
 
+static inline int nic_port_up_start(struct nic_port_client *client, struct nic_link_up_call *call)
+{
+	return nic_link_up_start((struct nic_link_client *)client, call);
+}
+
+static inline int nic_port_up_finish(struct nic_link_up_call *call, bool *result)
+{
+	return nic_link_up_finish(call, result);
+}
+
 /* call set_mtu (nic.idl:13), from nic::link, errors nic::error. */
 static inline int nic_port_set_mtu(struct nic_port_client *client, uint32_t mtu)
 {
 	return nic_link_set_mtu((struct nic_link_client *)client, mtu);
 }
 
+static inline int nic_port_set_mtu_start(
+	struct nic_port_client *client,
+	uint32_t mtu,
+	struct nic_link_set_mtu_call *call)
+{
+	return nic_link_set_mtu_start((struct nic_link_client *)client, mtu, call);
+}
+
+static inline int nic_port_set_mtu_finish(struct nic_link_set_mtu_call *call)
+{
+	return nic_link_set_mtu_finish(call);
+}
+
 /* call send (nic.idl:18), errors nic::error. */
 int nic_port_send(struct nic_port_client *client, struct drv_buffer *frame, uint32_t len);
+
+struct nic_port_send_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int nic_port_send_start(
+	struct nic_port_client *client,
+	struct drv_buffer *frame,
+	uint32_t len,
+	struct nic_port_send_call *call);
+int nic_port_send_finish(struct nic_port_send_call *call);
 
 /* send kick (nic.idl:19). */
 int nic_port_kick(struct nic_port_client *client);

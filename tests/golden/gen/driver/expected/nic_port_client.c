@@ -9,8 +9,6 @@
 
 #include "drv_client.h"
 
-#include <string.h>
-
 int nic_port_connect(unsigned instance, struct nic_port_client **client)
 {
 	return drv_client_connect(NIC_PORT_NAME, instance, (struct drv_client **)client);
@@ -35,6 +33,38 @@ int nic_port_send(struct nic_port_client *client, struct drv_buffer *frame, uint
 	drv_st = drv_client_call(drv_c, NIC_PORT_SEND_LABEL, 8, drv_caps, 1, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, nic_error_valid);
+	if (drv_r.len != 0)
+		return drv_client_bad_reply(&drv_r);
+	return 0;
+}
+
+int nic_port_send_start(
+	struct nic_port_client *client,
+	struct drv_buffer *frame,
+	uint32_t len,
+	struct nic_port_send_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+	struct drv_cap drv_caps[1];
+
+	drv_caps[0] = drv_buffer_cap(frame);
+	memset(drv_p, 0, 8);
+	drv_put32(drv_p, len);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, NIC_PORT_SEND_LABEL, 8, drv_caps, 1, 0, &call->pending);
+}
+
+int nic_port_send_finish(struct nic_port_send_call *call)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, nic_error_valid);
 	if (drv_r.len != 0)

@@ -9,6 +9,7 @@
 #define NIC_STATS_H
 
 #include "drv_wire.h"
+#include "drv_client.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -22,6 +23,7 @@ extern "C" {
 /* ---- client ---- */
 
 struct drv_buffer;
+struct drv_pending;
 struct nic_stats_client;
 
 /* Connects to instance `instance` of nic::stats. Returns 0 or -DRV_E_CONNECTION. */
@@ -30,6 +32,13 @@ void nic_stats_disconnect(struct nic_stats_client *client);
 
 /* call frames (nic.idl:24). */
 int nic_stats_frames(struct nic_stats_client *client, uint64_t *result);
+
+struct nic_stats_frames_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int nic_stats_frames_start(struct nic_stats_client *client, struct nic_stats_frames_call *call);
+int nic_stats_frames_finish(struct nic_stats_frames_call *call, uint64_t *result);
 
 /* ---- server ---- */
 

@@ -9,8 +9,6 @@
 
 #include "drv_client.h"
 
-#include <string.h>
-
 int nic_stats_connect(unsigned instance, struct nic_stats_client **client)
 {
 	return drv_client_connect(NIC_STATS_NAME, instance, (struct drv_client **)client);
@@ -30,6 +28,30 @@ int nic_stats_frames(struct nic_stats_client *client, uint64_t *result)
 	drv_st = drv_client_call(drv_c, NIC_STATS_FRAMES_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get64(drv_r.payload);
+	return 0;
+}
+
+int nic_stats_frames_start(struct nic_stats_client *client, struct nic_stats_frames_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, NIC_STATS_FRAMES_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int nic_stats_frames_finish(struct nic_stats_frames_call *call, uint64_t *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 8)

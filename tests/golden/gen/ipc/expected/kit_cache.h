@@ -9,6 +9,7 @@
 #define KIT_CACHE_H
 
 #include "drv_wire.h"
+#include "drv_client.h"
 #include "kit_store.h"
 
 #ifdef __cplusplus
@@ -26,6 +27,7 @@ extern "C" {
 /* ---- client ---- */
 
 struct drv_buffer;
+struct drv_pending;
 struct kit_cache_client;
 
 /* Connects to instance `instance` of kit::cache. Returns 0 or -DRV_E_CONNECTION. */
@@ -48,6 +50,20 @@ static inline int kit_cache_add(
 	return kit_store_add((struct kit_store_client *)client, a, b, result);
 }
 
+static inline int kit_cache_add_start(
+	struct kit_cache_client *client,
+	uint32_t a,
+	uint32_t b,
+	struct kit_store_add_call *call)
+{
+	return kit_store_add_start((struct kit_store_client *)client, a, b, call);
+}
+
+static inline int kit_cache_add_finish(struct kit_store_add_call *call, uint32_t *result)
+{
+	return kit_store_add_finish(call, result);
+}
+
 /*
  * call scale (kit.idl:59), from kit::store, errors kit::failure: Signed and enum values, checked
  * on both sides.
@@ -62,6 +78,21 @@ static inline int kit_cache_scale(
 	return kit_store_scale((struct kit_store_client *)client, v, l, f, result);
 }
 
+static inline int kit_cache_scale_start(
+	struct kit_cache_client *client,
+	int64_t v,
+	enum kit_level l,
+	kit_flags f,
+	struct kit_store_scale_call *call)
+{
+	return kit_store_scale_start((struct kit_store_client *)client, v, l, f, call);
+}
+
+static inline int kit_cache_scale_finish(struct kit_store_scale_call *call, enum kit_level *result)
+{
+	return kit_store_scale_finish(call, result);
+}
+
 /* call move (kit.idl:62), from kit::store, errors kit::failure: A struct in, a struct out. */
 static inline int kit_cache_move(
 	struct kit_cache_client *client,
@@ -70,6 +101,20 @@ static inline int kit_cache_move(
 	struct kit_record *result)
 {
 	return kit_store_move((struct kit_store_client *)client, r, by, result);
+}
+
+static inline int kit_cache_move_start(
+	struct kit_cache_client *client,
+	const struct kit_record *r,
+	const struct kit_point *by,
+	struct kit_store_move_call *call)
+{
+	return kit_store_move_start((struct kit_store_client *)client, r, by, call);
+}
+
+static inline int kit_cache_move_finish(struct kit_store_move_call *call, struct kit_record *result)
+{
+	return kit_store_move_finish(call, result);
 }
 
 /*
@@ -99,6 +144,34 @@ static inline int kit_cache_put(
 		result);
 }
 
+static inline int kit_cache_put_start(
+	struct kit_cache_client *client,
+	const char *key,
+	const uint8_t *value,
+	uint32_t value_len,
+	const uint16_t *marks,
+	uint32_t marks_count,
+	const enum kit_mode *modes,
+	uint32_t modes_count,
+	struct kit_store_put_call *call)
+{
+	return kit_store_put_start(
+		(struct kit_store_client *)client,
+		key,
+		value,
+		value_len,
+		marks,
+		marks_count,
+		modes,
+		modes_count,
+		call);
+}
+
+static inline int kit_cache_put_finish(struct kit_store_put_call *call, uint32_t *result)
+{
+	return kit_store_put_finish(call, result);
+}
+
 /* call get (kit.idl:68), from kit::store, errors kit::failure: Variable data out. */
 static inline int kit_cache_get(
 	struct kit_cache_client *client,
@@ -109,10 +182,39 @@ static inline int kit_cache_get(
 	return kit_store_get((struct kit_store_client *)client, key, result, result_len);
 }
 
+static inline int kit_cache_get_start(
+	struct kit_cache_client *client,
+	const char *key,
+	struct kit_store_get_call *call)
+{
+	return kit_store_get_start((struct kit_store_client *)client, key, call);
+}
+
+static inline int kit_cache_get_finish(
+	struct kit_store_get_call *call,
+	uint8_t *result,
+	uint32_t *result_len)
+{
+	return kit_store_get_finish(call, result, result_len);
+}
+
 /* call name (kit.idl:69), from kit::store. */
 static inline int kit_cache_name(struct kit_cache_client *client, uint32_t id, char *result)
 {
 	return kit_store_name((struct kit_store_client *)client, id, result);
+}
+
+static inline int kit_cache_name_start(
+	struct kit_cache_client *client,
+	uint32_t id,
+	struct kit_store_name_call *call)
+{
+	return kit_store_name_start((struct kit_store_client *)client, id, call);
+}
+
+static inline int kit_cache_name_finish(struct kit_store_name_call *call, char *result)
+{
+	return kit_store_name_finish(call, result);
 }
 
 /* call list (kit.idl:70), from kit::store. */
@@ -125,10 +227,38 @@ static inline int kit_cache_list(
 	return kit_store_list((struct kit_store_client *)client, from, result, result_count);
 }
 
+static inline int kit_cache_list_start(
+	struct kit_cache_client *client,
+	uint32_t from,
+	struct kit_store_list_call *call)
+{
+	return kit_store_list_start((struct kit_store_client *)client, from, call);
+}
+
+static inline int kit_cache_list_finish(
+	struct kit_store_list_call *call,
+	struct kit_record *result,
+	uint32_t *result_count)
+{
+	return kit_store_list_finish(call, result, result_count);
+}
+
 /* call matrix (kit.idl:71), from kit::store. */
 static inline int kit_cache_matrix(struct kit_cache_client *client, int8_t result[2][2])
 {
 	return kit_store_matrix((struct kit_store_client *)client, result);
+}
+
+static inline int kit_cache_matrix_start(
+	struct kit_cache_client *client,
+	struct kit_store_matrix_call *call)
+{
+	return kit_store_matrix_start((struct kit_store_client *)client, call);
+}
+
+static inline int kit_cache_matrix_finish(struct kit_store_matrix_call *call, int8_t result[2][2])
+{
+	return kit_store_matrix_finish(call, result);
 }
 
 /* call wide (kit.idl:72), from kit::store. */
@@ -137,10 +267,37 @@ static inline int kit_cache_wide(struct kit_cache_client *client, uint64_t b, ui
 	return kit_store_wide((struct kit_store_client *)client, b, result);
 }
 
+static inline int kit_cache_wide_start(
+	struct kit_cache_client *client,
+	uint64_t b,
+	struct kit_store_wide_call *call)
+{
+	return kit_store_wide_start((struct kit_store_client *)client, b, call);
+}
+
+static inline int kit_cache_wide_finish(struct kit_store_wide_call *call, uint64_t *result)
+{
+	return kit_store_wide_finish(call, result);
+}
+
 /* call share (kit.idl:75), from kit::store: Handles in and out. */
 static inline int kit_cache_share(struct kit_cache_client *client, int fd, uint8_t note)
 {
 	return kit_store_share((struct kit_store_client *)client, fd, note);
+}
+
+static inline int kit_cache_share_start(
+	struct kit_cache_client *client,
+	int fd,
+	uint8_t note,
+	struct kit_store_share_call *call)
+{
+	return kit_store_share_start((struct kit_store_client *)client, fd, note, call);
+}
+
+static inline int kit_cache_share_finish(struct kit_store_share_call *call)
+{
+	return kit_store_share_finish(call);
 }
 
 /* call open (kit.idl:76), from kit::store, errors kit::failure. */
@@ -153,6 +310,19 @@ static inline int kit_cache_open(
 	return kit_store_open((struct kit_store_client *)client, path, result, fd);
 }
 
+static inline int kit_cache_open_start(
+	struct kit_cache_client *client,
+	const char *path,
+	struct kit_store_open_call *call)
+{
+	return kit_store_open_start((struct kit_store_client *)client, path, call);
+}
+
+static inline int kit_cache_open_finish(struct kit_store_open_call *call, uint64_t *result, int *fd)
+{
+	return kit_store_open_finish(call, result, fd);
+}
+
 /* call sum (kit.idl:79), from kit::store: A page buffer. */
 static inline int kit_cache_sum(
 	struct kit_cache_client *client,
@@ -161,6 +331,20 @@ static inline int kit_cache_sum(
 	uint64_t *result)
 {
 	return kit_store_sum((struct kit_store_client *)client, pages, len, result);
+}
+
+static inline int kit_cache_sum_start(
+	struct kit_cache_client *client,
+	struct drv_buffer *pages,
+	uint32_t len,
+	struct kit_store_sum_call *call)
+{
+	return kit_store_sum_start((struct kit_store_client *)client, pages, len, call);
+}
+
+static inline int kit_cache_sum_finish(struct kit_store_sum_call *call, uint64_t *result)
+{
+	return kit_store_sum_finish(call, result);
 }
 
 /* send poke (kit.idl:82), from kit::store: One way. */
@@ -201,8 +385,28 @@ static inline int kit_cache_delete(struct kit_cache_client *client, uint32_t id)
 	return kit_store_delete((struct kit_store_client *)client, id);
 }
 
+static inline int kit_cache_delete_start(
+	struct kit_cache_client *client,
+	uint32_t id,
+	struct kit_store_delete_call *call)
+{
+	return kit_store_delete_start((struct kit_store_client *)client, id, call);
+}
+
+static inline int kit_cache_delete_finish(struct kit_store_delete_call *call)
+{
+	return kit_store_delete_finish(call);
+}
+
 /* call flush (kit.idl:95). */
 int kit_cache_flush(struct kit_cache_client *client, uint32_t *result);
+
+struct kit_cache_flush_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_cache_flush_start(struct kit_cache_client *client, struct kit_cache_flush_call *call);
+int kit_cache_flush_finish(struct kit_cache_flush_call *call, uint32_t *result);
 
 /* event evicted (kit.idl:96). */
 typedef void (*kit_cache_evicted_handler)(void *ctx, uint32_t count);

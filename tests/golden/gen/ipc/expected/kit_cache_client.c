@@ -9,8 +9,6 @@
 
 #include "drv_client.h"
 
-#include <string.h>
-
 int kit_cache_connect(unsigned instance, struct kit_cache_client **client)
 {
 	return drv_client_connect(KIT_CACHE_NAME, instance, (struct drv_client **)client);
@@ -30,6 +28,32 @@ int kit_cache_flush(struct kit_cache_client *client, uint32_t *result)
 	drv_st = drv_client_call(drv_c, KIT_CACHE_FLUSH_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get32(drv_r.payload);
+	return 0;
+}
+
+int kit_cache_flush_start(struct kit_cache_client *client, struct kit_cache_flush_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_CACHE_FLUSH_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_cache_flush_finish(struct kit_cache_flush_call *call, uint32_t *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 8)

@@ -9,6 +9,7 @@
 #define KIT_SHAPES_H
 
 #include "drv_wire.h"
+#include "drv_client.h"
 #include "kit_types.h"
 
 #ifdef __cplusplus
@@ -53,6 +54,7 @@ extern "C" {
 /* ---- client ---- */
 
 struct drv_buffer;
+struct drv_pending;
 struct kit_shapes_client;
 
 /* Connects to instance `instance` of kit::shapes. Returns 0 or -DRV_E_CONNECTION. */
@@ -62,72 +64,282 @@ void kit_shapes_disconnect(struct kit_shapes_client *client);
 /* call nothing_a (kit.idl:113). */
 int kit_shapes_nothing_a(struct kit_shapes_client *client);
 
+struct kit_shapes_nothing_a_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_shapes_nothing_a_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_nothing_a_call *call);
+int kit_shapes_nothing_a_finish(struct kit_shapes_nothing_a_call *call);
+
 /* call nothing_b (kit.idl:114). */
 int kit_shapes_nothing_b(struct kit_shapes_client *client);
+
+struct kit_shapes_nothing_b_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_shapes_nothing_b_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_nothing_b_call *call);
+int kit_shapes_nothing_b_finish(struct kit_shapes_nothing_b_call *call);
 
 /* call number_a (kit.idl:115). */
 int kit_shapes_number_a(struct kit_shapes_client *client, uint32_t *result);
 
+struct kit_shapes_number_a_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_shapes_number_a_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_number_a_call *call);
+int kit_shapes_number_a_finish(struct kit_shapes_number_a_call *call, uint32_t *result);
+
 /* call number_b (kit.idl:116). */
 int kit_shapes_number_b(struct kit_shapes_client *client, uint32_t *result);
+
+struct kit_shapes_number_b_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_shapes_number_b_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_number_b_call *call);
+int kit_shapes_number_b_finish(struct kit_shapes_number_b_call *call, uint32_t *result);
 
 /* call truth_a (kit.idl:117), errors kit::failure. */
 int kit_shapes_truth_a(struct kit_shapes_client *client, bool *result);
 
+struct kit_shapes_truth_a_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_shapes_truth_a_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_truth_a_call *call);
+int kit_shapes_truth_a_finish(struct kit_shapes_truth_a_call *call, bool *result);
+
 /* call truth_b (kit.idl:118), errors kit::failure. */
 int kit_shapes_truth_b(struct kit_shapes_client *client, bool *result);
+
+struct kit_shapes_truth_b_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_shapes_truth_b_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_truth_b_call *call);
+int kit_shapes_truth_b_finish(struct kit_shapes_truth_b_call *call, bool *result);
 
 /* call level_a (kit.idl:119). */
 int kit_shapes_level_a(struct kit_shapes_client *client, enum kit_level *result);
 
+struct kit_shapes_level_a_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_shapes_level_a_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_level_a_call *call);
+int kit_shapes_level_a_finish(struct kit_shapes_level_a_call *call, enum kit_level *result);
+
 /* call level_b (kit.idl:120). */
 int kit_shapes_level_b(struct kit_shapes_client *client, enum kit_level *result);
+
+struct kit_shapes_level_b_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_shapes_level_b_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_level_b_call *call);
+int kit_shapes_level_b_finish(struct kit_shapes_level_b_call *call, enum kit_level *result);
 
 /* call wide_a (kit.idl:121). */
 int kit_shapes_wide_a(struct kit_shapes_client *client, uint64_t *result);
 
+struct kit_shapes_wide_a_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_shapes_wide_a_start(struct kit_shapes_client *client, struct kit_shapes_wide_a_call *call);
+int kit_shapes_wide_a_finish(struct kit_shapes_wide_a_call *call, uint64_t *result);
+
 /* call wide_b (kit.idl:122). */
 int kit_shapes_wide_b(struct kit_shapes_client *client, uint64_t *result);
+
+struct kit_shapes_wide_b_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_shapes_wide_b_start(struct kit_shapes_client *client, struct kit_shapes_wide_b_call *call);
+int kit_shapes_wide_b_finish(struct kit_shapes_wide_b_call *call, uint64_t *result);
 
 /* call flags_a (kit.idl:123). */
 int kit_shapes_flags_a(struct kit_shapes_client *client, kit_flags *result);
 
+struct kit_shapes_flags_a_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_shapes_flags_a_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_flags_a_call *call);
+int kit_shapes_flags_a_finish(struct kit_shapes_flags_a_call *call, kit_flags *result);
+
 /* call flags_b (kit.idl:124). */
 int kit_shapes_flags_b(struct kit_shapes_client *client, kit_flags *result);
+
+struct kit_shapes_flags_b_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_shapes_flags_b_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_flags_b_call *call);
+int kit_shapes_flags_b_finish(struct kit_shapes_flags_b_call *call, kit_flags *result);
 
 /* call record_a (kit.idl:125), errors kit::failure. */
 int kit_shapes_record_a(struct kit_shapes_client *client, struct kit_record *result);
 
+struct kit_shapes_record_a_call {
+	struct drv_pending pending;
+	uint64_t reply[4]; /* its largest reply */
+};
+int kit_shapes_record_a_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_record_a_call *call);
+int kit_shapes_record_a_finish(struct kit_shapes_record_a_call *call, struct kit_record *result);
+
 /* call record_b (kit.idl:126), errors kit::failure. */
 int kit_shapes_record_b(struct kit_shapes_client *client, struct kit_record *result);
+
+struct kit_shapes_record_b_call {
+	struct drv_pending pending;
+	uint64_t reply[4]; /* its largest reply */
+};
+int kit_shapes_record_b_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_record_b_call *call);
+int kit_shapes_record_b_finish(struct kit_shapes_record_b_call *call, struct kit_record *result);
 
 /* call grid_a (kit.idl:127). */
 int kit_shapes_grid_a(struct kit_shapes_client *client, uint16_t result[2][3]);
 
+struct kit_shapes_grid_a_call {
+	struct drv_pending pending;
+	uint64_t reply[2]; /* its largest reply */
+};
+int kit_shapes_grid_a_start(struct kit_shapes_client *client, struct kit_shapes_grid_a_call *call);
+int kit_shapes_grid_a_finish(struct kit_shapes_grid_a_call *call, uint16_t result[2][3]);
+
 /* call grid_b (kit.idl:128). */
 int kit_shapes_grid_b(struct kit_shapes_client *client, uint16_t result[2][3]);
+
+struct kit_shapes_grid_b_call {
+	struct drv_pending pending;
+	uint64_t reply[2]; /* its largest reply */
+};
+int kit_shapes_grid_b_start(struct kit_shapes_client *client, struct kit_shapes_grid_b_call *call);
+int kit_shapes_grid_b_finish(struct kit_shapes_grid_b_call *call, uint16_t result[2][3]);
 
 /* call packet_a (kit.idl:129), errors kit::failure. */
 int kit_shapes_packet_a(struct kit_shapes_client *client, uint8_t *result, uint32_t *result_len);
 
+struct kit_shapes_packet_a_call {
+	struct drv_pending pending;
+	uint64_t reply[191]; /* its largest reply */
+};
+int kit_shapes_packet_a_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_packet_a_call *call);
+int kit_shapes_packet_a_finish(
+	struct kit_shapes_packet_a_call *call,
+	uint8_t *result,
+	uint32_t *result_len);
+
 /* call packet_b (kit.idl:130), errors kit::failure. */
 int kit_shapes_packet_b(struct kit_shapes_client *client, uint8_t *result, uint32_t *result_len);
+
+struct kit_shapes_packet_b_call {
+	struct drv_pending pending;
+	uint64_t reply[191]; /* its largest reply */
+};
+int kit_shapes_packet_b_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_packet_b_call *call);
+int kit_shapes_packet_b_finish(
+	struct kit_shapes_packet_b_call *call,
+	uint8_t *result,
+	uint32_t *result_len);
 
 /* call text_a (kit.idl:131). */
 int kit_shapes_text_a(struct kit_shapes_client *client, char *result);
 
+struct kit_shapes_text_a_call {
+	struct drv_pending pending;
+	uint64_t reply[4]; /* its largest reply */
+};
+int kit_shapes_text_a_start(struct kit_shapes_client *client, struct kit_shapes_text_a_call *call);
+int kit_shapes_text_a_finish(struct kit_shapes_text_a_call *call, char *result);
+
 /* call text_b (kit.idl:132). */
 int kit_shapes_text_b(struct kit_shapes_client *client, char *result);
+
+struct kit_shapes_text_b_call {
+	struct drv_pending pending;
+	uint64_t reply[4]; /* its largest reply */
+};
+int kit_shapes_text_b_start(struct kit_shapes_client *client, struct kit_shapes_text_b_call *call);
+int kit_shapes_text_b_finish(struct kit_shapes_text_b_call *call, char *result);
 
 /* call octets_a (kit.idl:133). */
 int kit_shapes_octets_a(struct kit_shapes_client *client, uint8_t *result, uint32_t *result_count);
 
+struct kit_shapes_octets_a_call {
+	struct drv_pending pending;
+	uint64_t reply[2]; /* its largest reply */
+};
+int kit_shapes_octets_a_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_octets_a_call *call);
+int kit_shapes_octets_a_finish(
+	struct kit_shapes_octets_a_call *call,
+	uint8_t *result,
+	uint32_t *result_count);
+
 /* call octets_b (kit.idl:134). */
 int kit_shapes_octets_b(struct kit_shapes_client *client, uint8_t *result, uint32_t *result_count);
+
+struct kit_shapes_octets_b_call {
+	struct drv_pending pending;
+	uint64_t reply[2]; /* its largest reply */
+};
+int kit_shapes_octets_b_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_octets_b_call *call);
+int kit_shapes_octets_b_finish(
+	struct kit_shapes_octets_b_call *call,
+	uint8_t *result,
+	uint32_t *result_count);
 
 /* call points_a (kit.idl:135). */
 int kit_shapes_points_a(
 	struct kit_shapes_client *client,
+	struct kit_point *result,
+	uint32_t *result_count);
+
+struct kit_shapes_points_a_call {
+	struct drv_pending pending;
+	uint64_t reply[5]; /* its largest reply */
+};
+int kit_shapes_points_a_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_points_a_call *call);
+int kit_shapes_points_a_finish(
+	struct kit_shapes_points_a_call *call,
 	struct kit_point *result,
 	uint32_t *result_count);
 
@@ -137,11 +349,41 @@ int kit_shapes_points_b(
 	struct kit_point *result,
 	uint32_t *result_count);
 
+struct kit_shapes_points_b_call {
+	struct drv_pending pending;
+	uint64_t reply[5]; /* its largest reply */
+};
+int kit_shapes_points_b_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_points_b_call *call);
+int kit_shapes_points_b_finish(
+	struct kit_shapes_points_b_call *call,
+	struct kit_point *result,
+	uint32_t *result_count);
+
 /* call handle_a (kit.idl:137). */
 int kit_shapes_handle_a(struct kit_shapes_client *client, int *fd);
 
+struct kit_shapes_handle_a_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_shapes_handle_a_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_handle_a_call *call);
+int kit_shapes_handle_a_finish(struct kit_shapes_handle_a_call *call, int *fd);
+
 /* call handle_b (kit.idl:138). */
 int kit_shapes_handle_b(struct kit_shapes_client *client, uint64_t *result, int *fd);
+
+struct kit_shapes_handle_b_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_shapes_handle_b_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_handle_b_call *call);
+int kit_shapes_handle_b_finish(struct kit_shapes_handle_b_call *call, uint64_t *result, int *fd);
 
 /* ---- server ---- */
 

@@ -9,8 +9,6 @@
 
 #include "drv_client.h"
 
-#include <string.h>
-
 int kit_shapes_connect(unsigned instance, struct kit_shapes_client **client)
 {
 	return drv_client_connect(KIT_SHAPES_NAME, instance, (struct drv_client **)client);
@@ -37,6 +35,31 @@ int kit_shapes_nothing_a(struct kit_shapes_client *client)
 	return 0;
 }
 
+int kit_shapes_nothing_a_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_nothing_a_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_NOTHING_A_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_nothing_a_finish(struct kit_shapes_nothing_a_call *call)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 0)
+		return drv_client_bad_reply(&drv_r);
+	return 0;
+}
+
 int kit_shapes_nothing_b(struct kit_shapes_client *client)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -53,6 +76,31 @@ int kit_shapes_nothing_b(struct kit_shapes_client *client)
 	return 0;
 }
 
+int kit_shapes_nothing_b_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_nothing_b_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_NOTHING_B_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_nothing_b_finish(struct kit_shapes_nothing_b_call *call)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 0)
+		return drv_client_bad_reply(&drv_r);
+	return 0;
+}
+
 int kit_shapes_number_a(struct kit_shapes_client *client, uint32_t *result)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -62,6 +110,34 @@ int kit_shapes_number_a(struct kit_shapes_client *client, uint32_t *result)
 	drv_st = drv_client_call(drv_c, KIT_SHAPES_NUMBER_A_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get32(drv_r.payload);
+	return 0;
+}
+
+int kit_shapes_number_a_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_number_a_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_NUMBER_A_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_number_a_finish(struct kit_shapes_number_a_call *call, uint32_t *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 8)
@@ -91,6 +167,34 @@ int kit_shapes_number_b(struct kit_shapes_client *client, uint32_t *result)
 	return 0;
 }
 
+int kit_shapes_number_b_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_number_b_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_NUMBER_B_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_number_b_finish(struct kit_shapes_number_b_call *call, uint32_t *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get32(drv_r.payload);
+	return 0;
+}
+
 int kit_shapes_truth_a(struct kit_shapes_client *client, bool *result)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -100,6 +204,34 @@ int kit_shapes_truth_a(struct kit_shapes_client *client, bool *result)
 	drv_st = drv_client_call(drv_c, KIT_SHAPES_TRUTH_A_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, kit_failure_valid);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 1, 8))
+		return drv_client_bad_reply(&drv_r);
+	if (drv_get8(drv_r.payload) > 1)
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get8(drv_r.payload) != 0;
+	return 0;
+}
+
+int kit_shapes_truth_a_start(struct kit_shapes_client *client, struct kit_shapes_truth_a_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_TRUTH_A_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_truth_a_finish(struct kit_shapes_truth_a_call *call, bool *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, kit_failure_valid);
 	if (drv_r.len != 8)
@@ -133,6 +265,34 @@ int kit_shapes_truth_b(struct kit_shapes_client *client, bool *result)
 	return 0;
 }
 
+int kit_shapes_truth_b_start(struct kit_shapes_client *client, struct kit_shapes_truth_b_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_TRUTH_B_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_truth_b_finish(struct kit_shapes_truth_b_call *call, bool *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, kit_failure_valid);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 1, 8))
+		return drv_client_bad_reply(&drv_r);
+	if (drv_get8(drv_r.payload) > 1)
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get8(drv_r.payload) != 0;
+	return 0;
+}
+
 int kit_shapes_level_a(struct kit_shapes_client *client, enum kit_level *result)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -142,6 +302,34 @@ int kit_shapes_level_a(struct kit_shapes_client *client, enum kit_level *result)
 	drv_st = drv_client_call(drv_c, KIT_SHAPES_LEVEL_A_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 2, 8))
+		return drv_client_bad_reply(&drv_r);
+	if (!kit_level_valid((uint64_t)(int64_t)(int16_t)drv_get16(drv_r.payload)))
+		return drv_client_bad_reply(&drv_r);
+	*result = (enum kit_level)(int16_t)drv_get16(drv_r.payload);
+	return 0;
+}
+
+int kit_shapes_level_a_start(struct kit_shapes_client *client, struct kit_shapes_level_a_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_LEVEL_A_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_level_a_finish(struct kit_shapes_level_a_call *call, enum kit_level *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 8)
@@ -175,6 +363,34 @@ int kit_shapes_level_b(struct kit_shapes_client *client, enum kit_level *result)
 	return 0;
 }
 
+int kit_shapes_level_b_start(struct kit_shapes_client *client, struct kit_shapes_level_b_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_LEVEL_B_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_level_b_finish(struct kit_shapes_level_b_call *call, enum kit_level *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 2, 8))
+		return drv_client_bad_reply(&drv_r);
+	if (!kit_level_valid((uint64_t)(int64_t)(int16_t)drv_get16(drv_r.payload)))
+		return drv_client_bad_reply(&drv_r);
+	*result = (enum kit_level)(int16_t)drv_get16(drv_r.payload);
+	return 0;
+}
+
 int kit_shapes_wide_a(struct kit_shapes_client *client, uint64_t *result)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -184,6 +400,32 @@ int kit_shapes_wide_a(struct kit_shapes_client *client, uint64_t *result)
 	drv_st = drv_client_call(drv_c, KIT_SHAPES_WIDE_A_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!kit_big_valid(drv_get64(drv_r.payload)))
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get64(drv_r.payload);
+	return 0;
+}
+
+int kit_shapes_wide_a_start(struct kit_shapes_client *client, struct kit_shapes_wide_a_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_WIDE_A_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_wide_a_finish(struct kit_shapes_wide_a_call *call, uint64_t *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 8)
@@ -213,6 +455,32 @@ int kit_shapes_wide_b(struct kit_shapes_client *client, uint64_t *result)
 	return 0;
 }
 
+int kit_shapes_wide_b_start(struct kit_shapes_client *client, struct kit_shapes_wide_b_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_WIDE_B_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_wide_b_finish(struct kit_shapes_wide_b_call *call, uint64_t *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!kit_big_valid(drv_get64(drv_r.payload)))
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get64(drv_r.payload);
+	return 0;
+}
+
 int kit_shapes_flags_a(struct kit_shapes_client *client, kit_flags *result)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -222,6 +490,34 @@ int kit_shapes_flags_a(struct kit_shapes_client *client, kit_flags *result)
 	drv_st = drv_client_call(drv_c, KIT_SHAPES_FLAGS_A_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 2, 8))
+		return drv_client_bad_reply(&drv_r);
+	if (!kit_flags_valid(drv_get16(drv_r.payload)))
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get16(drv_r.payload);
+	return 0;
+}
+
+int kit_shapes_flags_a_start(struct kit_shapes_client *client, struct kit_shapes_flags_a_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_FLAGS_A_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_flags_a_finish(struct kit_shapes_flags_a_call *call, kit_flags *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 8)
@@ -255,6 +551,34 @@ int kit_shapes_flags_b(struct kit_shapes_client *client, kit_flags *result)
 	return 0;
 }
 
+int kit_shapes_flags_b_start(struct kit_shapes_client *client, struct kit_shapes_flags_b_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_FLAGS_B_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_flags_b_finish(struct kit_shapes_flags_b_call *call, kit_flags *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 2, 8))
+		return drv_client_bad_reply(&drv_r);
+	if (!kit_flags_valid(drv_get16(drv_r.payload)))
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get16(drv_r.payload);
+	return 0;
+}
+
 int kit_shapes_record_a(struct kit_shapes_client *client, struct kit_record *result)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -264,6 +588,35 @@ int kit_shapes_record_a(struct kit_shapes_client *client, struct kit_record *res
 	drv_st = drv_client_call(drv_c, KIT_SHAPES_RECORD_A_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, kit_failure_valid);
+	if (drv_r.len != 32)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 28, 32))
+		return drv_client_bad_reply(&drv_r);
+	if (!kit_record_get(drv_r.payload, result))
+		return drv_client_bad_reply(&drv_r);
+	return 0;
+}
+
+int kit_shapes_record_a_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_record_a_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_RECORD_A_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_record_a_finish(struct kit_shapes_record_a_call *call, struct kit_record *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, kit_failure_valid);
 	if (drv_r.len != 32)
@@ -295,6 +648,35 @@ int kit_shapes_record_b(struct kit_shapes_client *client, struct kit_record *res
 	return 0;
 }
 
+int kit_shapes_record_b_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_record_b_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_RECORD_B_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_record_b_finish(struct kit_shapes_record_b_call *call, struct kit_record *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, kit_failure_valid);
+	if (drv_r.len != 32)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 28, 32))
+		return drv_client_bad_reply(&drv_r);
+	if (!kit_record_get(drv_r.payload, result))
+		return drv_client_bad_reply(&drv_r);
+	return 0;
+}
+
 int kit_shapes_grid_a(struct kit_shapes_client *client, uint16_t result[2][3])
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -305,6 +687,37 @@ int kit_shapes_grid_a(struct kit_shapes_client *client, uint16_t result[2][3])
 	drv_st = drv_client_call(drv_c, KIT_SHAPES_GRID_A_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 16)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 12, 16))
+		return drv_client_bad_reply(&drv_r);
+	for (drv_i0 = 0; drv_i0 < 2; drv_i0++) {
+		for (drv_i1 = 0; drv_i1 < 3; drv_i1++) {
+			result[drv_i0][drv_i1] = drv_get16(drv_r.payload + drv_i0 * 6 + drv_i1 * 2);
+		}
+	}
+	return 0;
+}
+
+int kit_shapes_grid_a_start(struct kit_shapes_client *client, struct kit_shapes_grid_a_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_GRID_A_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_grid_a_finish(struct kit_shapes_grid_a_call *call, uint16_t result[2][3])
+{
+	uint32_t drv_i0, drv_i1;
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 16)
@@ -343,6 +756,37 @@ int kit_shapes_grid_b(struct kit_shapes_client *client, uint16_t result[2][3])
 	return 0;
 }
 
+int kit_shapes_grid_b_start(struct kit_shapes_client *client, struct kit_shapes_grid_b_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_GRID_B_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_grid_b_finish(struct kit_shapes_grid_b_call *call, uint16_t result[2][3])
+{
+	uint32_t drv_i0, drv_i1;
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 16)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 12, 16))
+		return drv_client_bad_reply(&drv_r);
+	for (drv_i0 = 0; drv_i0 < 2; drv_i0++) {
+		for (drv_i1 = 0; drv_i1 < 3; drv_i1++) {
+			result[drv_i0][drv_i1] = drv_get16(drv_r.payload + drv_i0 * 6 + drv_i1 * 2);
+		}
+	}
+	return 0;
+}
+
 int kit_shapes_packet_a(struct kit_shapes_client *client, uint8_t *result, uint32_t *result_len)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -353,6 +797,45 @@ int kit_shapes_packet_a(struct kit_shapes_client *client, uint8_t *result, uint3
 	drv_st = drv_client_call(drv_c, KIT_SHAPES_PACKET_A_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, kit_failure_valid);
+	if (drv_r.len < 8 || !drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	drv_n = drv_get32(drv_r.payload);
+	if (drv_n > 1518)
+		return drv_client_bad_reply(&drv_r);
+	drv_end = 8 + drv_n;
+	if (drv_align8(drv_end) != drv_r.len)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, drv_end, drv_r.len))
+		return drv_client_bad_reply(&drv_r);
+	drv_copy(result, drv_r.payload + 8, drv_n);
+	*result_len = drv_n;
+	return 0;
+}
+
+int kit_shapes_packet_a_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_packet_a_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_PACKET_A_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_packet_a_finish(
+	struct kit_shapes_packet_a_call *call,
+	uint8_t *result,
+	uint32_t *result_len)
+{
+	uint32_t drv_end, drv_n;
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, kit_failure_valid);
 	if (drv_r.len < 8 || !drv_zeros(drv_r.payload, 4, 8))
@@ -397,6 +880,45 @@ int kit_shapes_packet_b(struct kit_shapes_client *client, uint8_t *result, uint3
 	return 0;
 }
 
+int kit_shapes_packet_b_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_packet_b_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_PACKET_B_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_packet_b_finish(
+	struct kit_shapes_packet_b_call *call,
+	uint8_t *result,
+	uint32_t *result_len)
+{
+	uint32_t drv_end, drv_n;
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, kit_failure_valid);
+	if (drv_r.len < 8 || !drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	drv_n = drv_get32(drv_r.payload);
+	if (drv_n > 1518)
+		return drv_client_bad_reply(&drv_r);
+	drv_end = 8 + drv_n;
+	if (drv_align8(drv_end) != drv_r.len)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, drv_end, drv_r.len))
+		return drv_client_bad_reply(&drv_r);
+	drv_copy(result, drv_r.payload + 8, drv_n);
+	*result_len = drv_n;
+	return 0;
+}
+
 int kit_shapes_text_a(struct kit_shapes_client *client, char *result)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -407,6 +929,41 @@ int kit_shapes_text_a(struct kit_shapes_client *client, char *result)
 	drv_st = drv_client_call(drv_c, KIT_SHAPES_TEXT_A_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len < 8 || !drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	drv_n = drv_get32(drv_r.payload);
+	if (drv_n > 16)
+		return drv_client_bad_reply(&drv_r);
+	drv_end = 8 + drv_n;
+	if (drv_align8(drv_end + 1) != drv_r.len)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, drv_end, drv_r.len))
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_utf8(drv_r.payload + 8, drv_n))
+		return drv_client_bad_reply(&drv_r);
+	memcpy(result, drv_r.payload + 8, drv_n + 1);
+	return 0;
+}
+
+int kit_shapes_text_a_start(struct kit_shapes_client *client, struct kit_shapes_text_a_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_TEXT_A_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_text_a_finish(struct kit_shapes_text_a_call *call, char *result)
+{
+	uint32_t drv_end, drv_n;
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len < 8 || !drv_zeros(drv_r.payload, 4, 8))
@@ -453,6 +1010,41 @@ int kit_shapes_text_b(struct kit_shapes_client *client, char *result)
 	return 0;
 }
 
+int kit_shapes_text_b_start(struct kit_shapes_client *client, struct kit_shapes_text_b_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_TEXT_B_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_text_b_finish(struct kit_shapes_text_b_call *call, char *result)
+{
+	uint32_t drv_end, drv_n;
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len < 8 || !drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	drv_n = drv_get32(drv_r.payload);
+	if (drv_n > 16)
+		return drv_client_bad_reply(&drv_r);
+	drv_end = 8 + drv_n;
+	if (drv_align8(drv_end + 1) != drv_r.len)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, drv_end, drv_r.len))
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_utf8(drv_r.payload + 8, drv_n))
+		return drv_client_bad_reply(&drv_r);
+	memcpy(result, drv_r.payload + 8, drv_n + 1);
+	return 0;
+}
+
 int kit_shapes_octets_a(struct kit_shapes_client *client, uint8_t *result, uint32_t *result_count)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -463,6 +1055,45 @@ int kit_shapes_octets_a(struct kit_shapes_client *client, uint8_t *result, uint3
 	drv_st = drv_client_call(drv_c, KIT_SHAPES_OCTETS_A_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len < 8 || !drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	drv_n = drv_get32(drv_r.payload);
+	if (drv_n > 8)
+		return drv_client_bad_reply(&drv_r);
+	drv_end = 8 + drv_n;
+	if (drv_align8(drv_end) != drv_r.len)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, drv_end, drv_r.len))
+		return drv_client_bad_reply(&drv_r);
+	drv_copy(result, drv_r.payload + 8, drv_n);
+	*result_count = drv_n;
+	return 0;
+}
+
+int kit_shapes_octets_a_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_octets_a_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_OCTETS_A_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_octets_a_finish(
+	struct kit_shapes_octets_a_call *call,
+	uint8_t *result,
+	uint32_t *result_count)
+{
+	uint32_t drv_end, drv_n;
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len < 8 || !drv_zeros(drv_r.payload, 4, 8))
@@ -507,6 +1138,45 @@ int kit_shapes_octets_b(struct kit_shapes_client *client, uint8_t *result, uint3
 	return 0;
 }
 
+int kit_shapes_octets_b_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_octets_b_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_OCTETS_B_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_octets_b_finish(
+	struct kit_shapes_octets_b_call *call,
+	uint8_t *result,
+	uint32_t *result_count)
+{
+	uint32_t drv_end, drv_n;
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len < 8 || !drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	drv_n = drv_get32(drv_r.payload);
+	if (drv_n > 8)
+		return drv_client_bad_reply(&drv_r);
+	drv_end = 8 + drv_n;
+	if (drv_align8(drv_end) != drv_r.len)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, drv_end, drv_r.len))
+		return drv_client_bad_reply(&drv_r);
+	drv_copy(result, drv_r.payload + 8, drv_n);
+	*result_count = drv_n;
+	return 0;
+}
+
 int kit_shapes_points_a(
 	struct kit_shapes_client *client,
 	struct kit_point *result,
@@ -520,6 +1190,48 @@ int kit_shapes_points_a(
 	drv_st = drv_client_call(drv_c, KIT_SHAPES_POINTS_A_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len < 8 || !drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	drv_n = drv_get32(drv_r.payload);
+	if (drv_n > 4)
+		return drv_client_bad_reply(&drv_r);
+	drv_end = 8 + drv_n * 8;
+	if (drv_align8(drv_end) != drv_r.len)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, drv_end, drv_r.len))
+		return drv_client_bad_reply(&drv_r);
+	for (drv_k = 0; drv_k < drv_n; drv_k++) {
+		if (!kit_point_get(drv_r.payload + 8 + drv_k * 8, &result[drv_k]))
+			return drv_client_bad_reply(&drv_r);
+	}
+	*result_count = drv_n;
+	return 0;
+}
+
+int kit_shapes_points_a_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_points_a_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_POINTS_A_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_points_a_finish(
+	struct kit_shapes_points_a_call *call,
+	struct kit_point *result,
+	uint32_t *result_count)
+{
+	uint32_t drv_end, drv_n, drv_k;
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len < 8 || !drv_zeros(drv_r.payload, 4, 8))
@@ -573,6 +1285,48 @@ int kit_shapes_points_b(
 	return 0;
 }
 
+int kit_shapes_points_b_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_points_b_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_POINTS_B_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_shapes_points_b_finish(
+	struct kit_shapes_points_b_call *call,
+	struct kit_point *result,
+	uint32_t *result_count)
+{
+	uint32_t drv_end, drv_n, drv_k;
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len < 8 || !drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	drv_n = drv_get32(drv_r.payload);
+	if (drv_n > 4)
+		return drv_client_bad_reply(&drv_r);
+	drv_end = 8 + drv_n * 8;
+	if (drv_align8(drv_end) != drv_r.len)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, drv_end, drv_r.len))
+		return drv_client_bad_reply(&drv_r);
+	for (drv_k = 0; drv_k < drv_n; drv_k++) {
+		if (!kit_point_get(drv_r.payload + 8 + drv_k * 8, &result[drv_k]))
+			return drv_client_bad_reply(&drv_r);
+	}
+	*result_count = drv_n;
+	return 0;
+}
+
 int kit_shapes_handle_a(struct kit_shapes_client *client, int *fd)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -590,6 +1344,32 @@ int kit_shapes_handle_a(struct kit_shapes_client *client, int *fd)
 	return 0;
 }
 
+int kit_shapes_handle_a_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_handle_a_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_HANDLE_A_LABEL, 0, NULL, 0, 1, &call->pending);
+}
+
+int kit_shapes_handle_a_finish(struct kit_shapes_handle_a_call *call, int *fd)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 1)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 0)
+		return drv_client_bad_reply(&drv_r);
+	*fd = drv_r.fds[0];
+	return 0;
+}
+
 int kit_shapes_handle_b(struct kit_shapes_client *client, uint64_t *result, int *fd)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -599,6 +1379,33 @@ int kit_shapes_handle_b(struct kit_shapes_client *client, uint64_t *result, int 
 	drv_st = drv_client_call(drv_c, KIT_SHAPES_HANDLE_B_LABEL, 0, NULL, 0, 1, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 1)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get64(drv_r.payload);
+	*fd = drv_r.fds[0];
+	return 0;
+}
+
+int kit_shapes_handle_b_start(
+	struct kit_shapes_client *client,
+	struct kit_shapes_handle_b_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_SHAPES_HANDLE_B_LABEL, 0, NULL, 0, 1, &call->pending);
+}
+
+int kit_shapes_handle_b_finish(struct kit_shapes_handle_b_call *call, uint64_t *result, int *fd)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 1)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 8)

@@ -9,6 +9,7 @@
 #define KIT_STATS_H
 
 #include "drv_wire.h"
+#include "drv_client.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -22,6 +23,7 @@ extern "C" {
 /* ---- client ---- */
 
 struct drv_buffer;
+struct drv_pending;
 struct kit_stats_client;
 
 /* Connects to instance `instance` of kit::stats. Returns 0 or -DRV_E_CONNECTION. */
@@ -30,6 +32,13 @@ void kit_stats_disconnect(struct kit_stats_client *client);
 
 /* call count (kit.idl:100). */
 int kit_stats_count(struct kit_stats_client *client, uint64_t *result);
+
+struct kit_stats_count_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_stats_count_start(struct kit_stats_client *client, struct kit_stats_count_call *call);
+int kit_stats_count_finish(struct kit_stats_count_call *call, uint64_t *result);
 
 /* ---- server ---- */
 

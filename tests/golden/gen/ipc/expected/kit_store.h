@@ -9,6 +9,7 @@
 #define KIT_STORE_H
 
 #include "drv_wire.h"
+#include "drv_client.h"
 #include "kit_types.h"
 
 #ifdef __cplusplus
@@ -39,6 +40,7 @@ extern "C" {
 /* ---- client ---- */
 
 struct drv_buffer;
+struct drv_pending;
 struct kit_store_client;
 
 /* Connects to instance `instance` of kit::store. Returns 0 or -DRV_E_CONNECTION. */
@@ -48,6 +50,17 @@ void kit_store_disconnect(struct kit_store_client *client);
 /* call add (kit.idl:56): Fixed values, a result in return. */
 int kit_store_add(struct kit_store_client *client, uint32_t a, uint32_t b, uint32_t *result);
 
+struct kit_store_add_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_store_add_start(
+	struct kit_store_client *client,
+	uint32_t a,
+	uint32_t b,
+	struct kit_store_add_call *call);
+int kit_store_add_finish(struct kit_store_add_call *call, uint32_t *result);
+
 /* call scale (kit.idl:59), errors kit::failure: Signed and enum values, checked on both sides. */
 int kit_store_scale(
 	struct kit_store_client *client,
@@ -56,12 +69,35 @@ int kit_store_scale(
 	kit_flags f,
 	enum kit_level *result);
 
+struct kit_store_scale_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_store_scale_start(
+	struct kit_store_client *client,
+	int64_t v,
+	enum kit_level l,
+	kit_flags f,
+	struct kit_store_scale_call *call);
+int kit_store_scale_finish(struct kit_store_scale_call *call, enum kit_level *result);
+
 /* call move (kit.idl:62), errors kit::failure: A struct in, a struct out. */
 int kit_store_move(
 	struct kit_store_client *client,
 	const struct kit_record *r,
 	const struct kit_point *by,
 	struct kit_record *result);
+
+struct kit_store_move_call {
+	struct drv_pending pending;
+	uint64_t reply[4]; /* its largest reply */
+};
+int kit_store_move_start(
+	struct kit_store_client *client,
+	const struct kit_record *r,
+	const struct kit_point *by,
+	struct kit_store_move_call *call);
+int kit_store_move_finish(struct kit_store_move_call *call, struct kit_record *result);
 
 /* call put (kit.idl:65), errors kit::failure: Variable data in: bytes, a string and a vector. */
 int kit_store_put(
@@ -75,6 +111,22 @@ int kit_store_put(
 	uint32_t modes_count,
 	uint32_t *result);
 
+struct kit_store_put_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_store_put_start(
+	struct kit_store_client *client,
+	const char *key,
+	const uint8_t *value,
+	uint32_t value_len,
+	const uint16_t *marks,
+	uint32_t marks_count,
+	const enum kit_mode *modes,
+	uint32_t modes_count,
+	struct kit_store_put_call *call);
+int kit_store_put_finish(struct kit_store_put_call *call, uint32_t *result);
+
 /* call get (kit.idl:68), errors kit::failure: Variable data out. */
 int kit_store_get(
 	struct kit_store_client *client,
@@ -82,8 +134,28 @@ int kit_store_get(
 	uint8_t *result,
 	uint32_t *result_len);
 
+struct kit_store_get_call {
+	struct drv_pending pending;
+	uint64_t reply[26]; /* its largest reply */
+};
+int kit_store_get_start(
+	struct kit_store_client *client,
+	const char *key,
+	struct kit_store_get_call *call);
+int kit_store_get_finish(struct kit_store_get_call *call, uint8_t *result, uint32_t *result_len);
+
 /* call name (kit.idl:69). */
 int kit_store_name(struct kit_store_client *client, uint32_t id, char *result);
+
+struct kit_store_name_call {
+	struct drv_pending pending;
+	uint64_t reply[4]; /* its largest reply */
+};
+int kit_store_name_start(
+	struct kit_store_client *client,
+	uint32_t id,
+	struct kit_store_name_call *call);
+int kit_store_name_finish(struct kit_store_name_call *call, char *result);
 
 /* call list (kit.idl:70). */
 int kit_store_list(
@@ -92,17 +164,68 @@ int kit_store_list(
 	struct kit_record *result,
 	uint32_t *result_count);
 
+struct kit_store_list_call {
+	struct drv_pending pending;
+	uint64_t reply[12]; /* its largest reply */
+};
+int kit_store_list_start(
+	struct kit_store_client *client,
+	uint32_t from,
+	struct kit_store_list_call *call);
+int kit_store_list_finish(
+	struct kit_store_list_call *call,
+	struct kit_record *result,
+	uint32_t *result_count);
+
 /* call matrix (kit.idl:71). */
 int kit_store_matrix(struct kit_store_client *client, int8_t result[2][2]);
+
+struct kit_store_matrix_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_store_matrix_start(struct kit_store_client *client, struct kit_store_matrix_call *call);
+int kit_store_matrix_finish(struct kit_store_matrix_call *call, int8_t result[2][2]);
 
 /* call wide (kit.idl:72). */
 int kit_store_wide(struct kit_store_client *client, uint64_t b, uint64_t *result);
 
+struct kit_store_wide_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_store_wide_start(
+	struct kit_store_client *client,
+	uint64_t b,
+	struct kit_store_wide_call *call);
+int kit_store_wide_finish(struct kit_store_wide_call *call, uint64_t *result);
+
 /* call share (kit.idl:75): Handles in and out. */
 int kit_store_share(struct kit_store_client *client, int fd, uint8_t note);
 
+struct kit_store_share_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_store_share_start(
+	struct kit_store_client *client,
+	int fd,
+	uint8_t note,
+	struct kit_store_share_call *call);
+int kit_store_share_finish(struct kit_store_share_call *call);
+
 /* call open (kit.idl:76), errors kit::failure. */
 int kit_store_open(struct kit_store_client *client, const char *path, uint64_t *result, int *fd);
+
+struct kit_store_open_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_store_open_start(
+	struct kit_store_client *client,
+	const char *path,
+	struct kit_store_open_call *call);
+int kit_store_open_finish(struct kit_store_open_call *call, uint64_t *result, int *fd);
 
 /* call sum (kit.idl:79): A page buffer. */
 int kit_store_sum(
@@ -110,6 +233,17 @@ int kit_store_sum(
 	struct drv_buffer *pages,
 	uint32_t len,
 	uint64_t *result);
+
+struct kit_store_sum_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_store_sum_start(
+	struct kit_store_client *client,
+	struct drv_buffer *pages,
+	uint32_t len,
+	struct kit_store_sum_call *call);
+int kit_store_sum_finish(struct kit_store_sum_call *call, uint64_t *result);
 
 /* send poke (kit.idl:82): One way. */
 int kit_store_poke(struct kit_store_client *client, uint32_t n);
@@ -130,6 +264,16 @@ int kit_store_on_tick(struct kit_store_client *client, kit_store_tick_handler ha
 
 /* call delete (kit.idl:90): A C++ keyword: its ops member is delete_. */
 int kit_store_delete(struct kit_store_client *client, uint32_t id);
+
+struct kit_store_delete_call {
+	struct drv_pending pending;
+	uint64_t reply[1]; /* its largest reply */
+};
+int kit_store_delete_start(
+	struct kit_store_client *client,
+	uint32_t id,
+	struct kit_store_delete_call *call);
+int kit_store_delete_finish(struct kit_store_delete_call *call);
 
 /* ---- server ---- */
 

@@ -9,8 +9,6 @@
 
 #include "drv_client.h"
 
-#include <string.h>
-
 int kit_store_connect(unsigned instance, struct kit_store_client **client)
 {
 	return drv_client_connect(KIT_STORE_NAME, instance, (struct drv_client **)client);
@@ -34,6 +32,40 @@ int kit_store_add(struct kit_store_client *client, uint32_t a, uint32_t b, uint3
 	drv_st = drv_client_call(drv_c, KIT_STORE_ADD_LABEL, 8, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get32(drv_r.payload);
+	return 0;
+}
+
+int kit_store_add_start(
+	struct kit_store_client *client,
+	uint32_t a,
+	uint32_t b,
+	struct kit_store_add_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+
+	memset(drv_p, 0, 8);
+	drv_put32(drv_p, a);
+	drv_put32(drv_p + 4, b);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_STORE_ADD_LABEL, 8, NULL, 0, 0, &call->pending);
+}
+
+int kit_store_add_finish(struct kit_store_add_call *call, uint32_t *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 8)
@@ -79,6 +111,48 @@ int kit_store_scale(
 	return 0;
 }
 
+int kit_store_scale_start(
+	struct kit_store_client *client,
+	int64_t v,
+	enum kit_level l,
+	kit_flags f,
+	struct kit_store_scale_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+
+	if (!kit_level_valid((uint64_t)l))
+		return -DRV_E_ARGUMENT;
+	if (!kit_flags_valid((uint64_t)f))
+		return -DRV_E_ARGUMENT;
+	memset(drv_p, 0, 16);
+	drv_put64(drv_p, (uint64_t)v);
+	drv_put16(drv_p + 8, (uint16_t)l);
+	drv_put16(drv_p + 10, f);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_STORE_SCALE_LABEL, 16, NULL, 0, 0, &call->pending);
+}
+
+int kit_store_scale_finish(struct kit_store_scale_call *call, enum kit_level *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, kit_failure_valid);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 2, 8))
+		return drv_client_bad_reply(&drv_r);
+	if (!kit_level_valid((uint64_t)(int64_t)(int16_t)drv_get16(drv_r.payload)))
+		return drv_client_bad_reply(&drv_r);
+	*result = (enum kit_level)(int16_t)drv_get16(drv_r.payload);
+	return 0;
+}
+
 int kit_store_move(
 	struct kit_store_client *client,
 	const struct kit_record *r,
@@ -100,6 +174,45 @@ int kit_store_move(
 	drv_st = drv_client_call(drv_c, KIT_STORE_MOVE_LABEL, 40, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, kit_failure_valid);
+	if (drv_r.len != 32)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 28, 32))
+		return drv_client_bad_reply(&drv_r);
+	if (!kit_record_get(drv_r.payload, result))
+		return drv_client_bad_reply(&drv_r);
+	return 0;
+}
+
+int kit_store_move_start(
+	struct kit_store_client *client,
+	const struct kit_record *r,
+	const struct kit_point *by,
+	struct kit_store_move_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+
+	if (!r)
+		return -DRV_E_ARGUMENT;
+	if (!by)
+		return -DRV_E_ARGUMENT;
+	memset(drv_p, 0, 40);
+	kit_record_put(drv_p, r);
+	kit_point_put(drv_p + 28, by);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_STORE_MOVE_LABEL, 40, NULL, 0, 0, &call->pending);
+}
+
+int kit_store_move_finish(struct kit_store_move_call *call, struct kit_record *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, kit_failure_valid);
 	if (drv_r.len != 32)
@@ -176,6 +289,78 @@ int kit_store_put(
 	return 0;
 }
 
+int kit_store_put_start(
+	struct kit_store_client *client,
+	const char *key,
+	const uint8_t *value,
+	uint32_t value_len,
+	const uint16_t *marks,
+	uint32_t marks_count,
+	const enum kit_mode *modes,
+	uint32_t modes_count,
+	struct kit_store_put_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+	uint32_t drv_at, drv_end, drv_n, drv_k;
+
+	if (!key)
+		return -DRV_E_ARGUMENT;
+	memset(drv_p, 0, 16);
+	drv_at = 16;
+	drv_n = drv_strnlen(key, 33);
+	if (drv_n > 32 || !drv_utf8((const uint8_t *)key, drv_n))
+		return -DRV_E_ARGUMENT;
+	drv_put32(drv_p, drv_n);
+	drv_copy(drv_p + drv_at, key, drv_n);
+	drv_end = drv_at + drv_n;
+	drv_at = drv_align8(drv_end + 1);
+	memset(drv_p + drv_end, 0, drv_at - drv_end);
+	if (value_len > 200)
+		return -DRV_E_ARGUMENT;
+	drv_put32(drv_p + 4, value_len);
+	drv_copy(drv_p + drv_at, value, value_len);
+	drv_end = drv_at + value_len;
+	drv_at = drv_align8(drv_end);
+	memset(drv_p + drv_end, 0, drv_at - drv_end);
+	if (marks_count > 10)
+		return -DRV_E_ARGUMENT;
+	drv_put32(drv_p + 8, marks_count);
+	for (drv_k = 0; drv_k < marks_count; drv_k++)
+		drv_put16(drv_p + drv_at + drv_k * 2, marks[drv_k]);
+	drv_end = drv_at + marks_count * 2;
+	drv_at = drv_align8(drv_end);
+	memset(drv_p + drv_end, 0, drv_at - drv_end);
+	if (modes_count > 4)
+		return -DRV_E_ARGUMENT;
+	drv_put32(drv_p + 12, modes_count);
+	for (drv_k = 0; drv_k < modes_count; drv_k++)
+		drv_put8(drv_p + drv_at + drv_k, modes[drv_k]);
+	drv_end = drv_at + modes_count;
+	drv_at = drv_align8(drv_end);
+	memset(drv_p + drv_end, 0, drv_at - drv_end);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_STORE_PUT_LABEL, drv_at, NULL, 0, 0, &call->pending);
+}
+
+int kit_store_put_finish(struct kit_store_put_call *call, uint32_t *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, kit_failure_valid);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get32(drv_r.payload);
+	return 0;
+}
+
 int kit_store_get(
 	struct kit_store_client *client,
 	const char *key,
@@ -220,6 +405,57 @@ int kit_store_get(
 	return 0;
 }
 
+int kit_store_get_start(
+	struct kit_store_client *client,
+	const char *key,
+	struct kit_store_get_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+	uint32_t drv_at, drv_end, drv_n;
+
+	if (!key)
+		return -DRV_E_ARGUMENT;
+	memset(drv_p, 0, 8);
+	drv_at = 8;
+	drv_n = drv_strnlen(key, 33);
+	if (drv_n > 32 || !drv_utf8((const uint8_t *)key, drv_n))
+		return -DRV_E_ARGUMENT;
+	drv_put32(drv_p, drv_n);
+	drv_copy(drv_p + drv_at, key, drv_n);
+	drv_end = drv_at + drv_n;
+	drv_at = drv_align8(drv_end + 1);
+	memset(drv_p + drv_end, 0, drv_at - drv_end);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_STORE_GET_LABEL, drv_at, NULL, 0, 0, &call->pending);
+}
+
+int kit_store_get_finish(struct kit_store_get_call *call, uint8_t *result, uint32_t *result_len)
+{
+	uint32_t drv_end, drv_n;
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, kit_failure_valid);
+	if (drv_r.len < 8 || !drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	drv_n = drv_get32(drv_r.payload);
+	if (drv_n > 200)
+		return drv_client_bad_reply(&drv_r);
+	drv_end = 8 + drv_n;
+	if (drv_align8(drv_end) != drv_r.len)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, drv_end, drv_r.len))
+		return drv_client_bad_reply(&drv_r);
+	drv_copy(result, drv_r.payload + 8, drv_n);
+	*result_len = drv_n;
+	return 0;
+}
+
 int kit_store_name(struct kit_store_client *client, uint32_t id, char *result)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -233,6 +469,47 @@ int kit_store_name(struct kit_store_client *client, uint32_t id, char *result)
 	drv_st = drv_client_call(drv_c, KIT_STORE_NAME_LABEL, 8, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len < 8 || !drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	drv_n = drv_get32(drv_r.payload);
+	if (drv_n > 16)
+		return drv_client_bad_reply(&drv_r);
+	drv_end = 8 + drv_n;
+	if (drv_align8(drv_end + 1) != drv_r.len)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, drv_end, drv_r.len))
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_utf8(drv_r.payload + 8, drv_n))
+		return drv_client_bad_reply(&drv_r);
+	memcpy(result, drv_r.payload + 8, drv_n + 1);
+	return 0;
+}
+
+int kit_store_name_start(
+	struct kit_store_client *client,
+	uint32_t id,
+	struct kit_store_name_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+
+	memset(drv_p, 0, 8);
+	drv_put32(drv_p, id);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_STORE_NAME_LABEL, 8, NULL, 0, 0, &call->pending);
+}
+
+int kit_store_name_finish(struct kit_store_name_call *call, char *result)
+{
+	uint32_t drv_end, drv_n;
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len < 8 || !drv_zeros(drv_r.payload, 4, 8))
@@ -288,6 +565,52 @@ int kit_store_list(
 	return 0;
 }
 
+int kit_store_list_start(
+	struct kit_store_client *client,
+	uint32_t from,
+	struct kit_store_list_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+
+	memset(drv_p, 0, 8);
+	drv_put32(drv_p, from);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_STORE_LIST_LABEL, 8, NULL, 0, 0, &call->pending);
+}
+
+int kit_store_list_finish(
+	struct kit_store_list_call *call,
+	struct kit_record *result,
+	uint32_t *result_count)
+{
+	uint32_t drv_end, drv_n, drv_k;
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len < 8 || !drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	drv_n = drv_get32(drv_r.payload);
+	if (drv_n > 3)
+		return drv_client_bad_reply(&drv_r);
+	drv_end = 8 + drv_n * 28;
+	if (drv_align8(drv_end) != drv_r.len)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, drv_end, drv_r.len))
+		return drv_client_bad_reply(&drv_r);
+	for (drv_k = 0; drv_k < drv_n; drv_k++) {
+		if (!kit_record_get(drv_r.payload + 8 + drv_k * 28, &result[drv_k]))
+			return drv_client_bad_reply(&drv_r);
+	}
+	*result_count = drv_n;
+	return 0;
+}
+
 /* clang-format off */
 int kit_store_matrix(struct kit_store_client *client, int8_t result[2][2])
 {
@@ -299,6 +622,39 @@ int kit_store_matrix(struct kit_store_client *client, int8_t result[2][2])
 	drv_st = drv_client_call(drv_c, KIT_STORE_MATRIX_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 4, 8))
+		return drv_client_bad_reply(&drv_r);
+	for (drv_i0 = 0; drv_i0 < 2; drv_i0++) {
+		for (drv_i1 = 0; drv_i1 < 2; drv_i1++) {
+			result[drv_i0][drv_i1] = (int8_t)drv_get8(drv_r.payload + drv_i0 * 2 + drv_i1);
+		}
+	}
+	return 0;
+}
+/* clang-format on */
+
+int kit_store_matrix_start(struct kit_store_client *client, struct kit_store_matrix_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_STORE_MATRIX_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+/* clang-format off */
+int kit_store_matrix_finish(struct kit_store_matrix_call *call, int8_t result[2][2])
+{
+	uint32_t drv_i0, drv_i1;
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 8)
@@ -338,6 +694,40 @@ int kit_store_wide(struct kit_store_client *client, uint64_t b, uint64_t *result
 	return 0;
 }
 
+int kit_store_wide_start(
+	struct kit_store_client *client,
+	uint64_t b,
+	struct kit_store_wide_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+
+	if (!kit_big_valid((uint64_t)b))
+		return -DRV_E_ARGUMENT;
+	memset(drv_p, 0, 8);
+	drv_put64(drv_p, b);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_STORE_WIDE_LABEL, 8, NULL, 0, 0, &call->pending);
+}
+
+int kit_store_wide_finish(struct kit_store_wide_call *call, uint64_t *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!kit_big_valid(drv_get64(drv_r.payload)))
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get64(drv_r.payload);
+	return 0;
+}
+
 int kit_store_share(struct kit_store_client *client, int fd, uint8_t note)
 {
 	struct drv_client *drv_c = (struct drv_client *)client;
@@ -352,6 +742,38 @@ int kit_store_share(struct kit_store_client *client, int fd, uint8_t note)
 	drv_st = drv_client_call(drv_c, KIT_STORE_SHARE_LABEL, 8, drv_caps, 1, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 0)
+		return drv_client_bad_reply(&drv_r);
+	return 0;
+}
+
+int kit_store_share_start(
+	struct kit_store_client *client,
+	int fd,
+	uint8_t note,
+	struct kit_store_share_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+	struct drv_cap drv_caps[1];
+
+	drv_caps[0] = drv_handle_cap(fd);
+	memset(drv_p, 0, 8);
+	drv_put8(drv_p, note);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_STORE_SHARE_LABEL, 8, drv_caps, 1, 0, &call->pending);
+}
+
+int kit_store_share_finish(struct kit_store_share_call *call)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 0)
@@ -391,6 +813,48 @@ int kit_store_open(struct kit_store_client *client, const char *path, uint64_t *
 	return 0;
 }
 
+int kit_store_open_start(
+	struct kit_store_client *client,
+	const char *path,
+	struct kit_store_open_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+	uint32_t drv_at, drv_end, drv_n;
+
+	if (!path)
+		return -DRV_E_ARGUMENT;
+	memset(drv_p, 0, 8);
+	drv_at = 8;
+	drv_n = drv_strnlen(path, 65);
+	if (drv_n > 64 || !drv_utf8((const uint8_t *)path, drv_n))
+		return -DRV_E_ARGUMENT;
+	drv_put32(drv_p, drv_n);
+	drv_copy(drv_p + drv_at, path, drv_n);
+	drv_end = drv_at + drv_n;
+	drv_at = drv_align8(drv_end + 1);
+	memset(drv_p + drv_end, 0, drv_at - drv_end);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_STORE_OPEN_LABEL, drv_at, NULL, 0, 1, &call->pending);
+}
+
+int kit_store_open_finish(struct kit_store_open_call *call, uint64_t *result, int *fd)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
+	if (drv_r.status || drv_r.nfds != 1)
+		return drv_client_status(&drv_r, kit_failure_valid);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get64(drv_r.payload);
+	*fd = drv_r.fds[0];
+	return 0;
+}
+
 int kit_store_sum(
 	struct kit_store_client *client,
 	struct drv_buffer *pages,
@@ -409,6 +873,39 @@ int kit_store_sum(
 	drv_st = drv_client_call(drv_c, KIT_STORE_SUM_LABEL, 8, drv_caps, 1, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get64(drv_r.payload);
+	return 0;
+}
+
+int kit_store_sum_start(
+	struct kit_store_client *client,
+	struct drv_buffer *pages,
+	uint32_t len,
+	struct kit_store_sum_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+	struct drv_cap drv_caps[1];
+
+	drv_caps[0] = drv_buffer_cap(pages);
+	memset(drv_p, 0, 8);
+	drv_put32(drv_p, len);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_STORE_SUM_LABEL, 8, drv_caps, 1, 0, &call->pending);
+}
+
+int kit_store_sum_finish(struct kit_store_sum_call *call, uint64_t *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 8)
@@ -523,6 +1020,35 @@ int kit_store_delete(struct kit_store_client *client, uint32_t id)
 	drv_st = drv_client_call(drv_c, KIT_STORE_DELETE_LABEL, 8, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 0)
+		return drv_client_bad_reply(&drv_r);
+	return 0;
+}
+
+int kit_store_delete_start(
+	struct kit_store_client *client,
+	uint32_t id,
+	struct kit_store_delete_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+	uint8_t *drv_p = drv_client_request(drv_c);
+
+	memset(drv_p, 0, 8);
+	drv_put32(drv_p, id);
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_STORE_DELETE_LABEL, 8, NULL, 0, 0, &call->pending);
+}
+
+int kit_store_delete_finish(struct kit_store_delete_call *call)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 0)

@@ -9,8 +9,6 @@
 
 #include "drv_client.h"
 
-#include <string.h>
-
 int kit_tiered_connect(unsigned instance, struct kit_tiered_client **client)
 {
 	return drv_client_connect(KIT_TIERED_NAME, instance, (struct drv_client **)client);
@@ -30,6 +28,32 @@ int kit_tiered_tier(struct kit_tiered_client *client, uint8_t *result)
 	drv_st = drv_client_call(drv_c, KIT_TIERED_TIER_LABEL, 0, NULL, 0, 0, &drv_r);
 	if (drv_st)
 		return drv_st;
+	if (drv_r.status || drv_r.nfds != 0)
+		return drv_client_status(&drv_r, NULL);
+	if (drv_r.len != 8)
+		return drv_client_bad_reply(&drv_r);
+	if (!drv_zeros(drv_r.payload, 1, 8))
+		return drv_client_bad_reply(&drv_r);
+	*result = drv_get8(drv_r.payload);
+	return 0;
+}
+
+int kit_tiered_tier_start(struct kit_tiered_client *client, struct kit_tiered_tier_call *call)
+{
+	struct drv_client *drv_c = (struct drv_client *)client;
+
+	call->pending.reply_room = call->reply;
+	call->pending.reply_size = sizeof call->reply;
+	return drv_client_start(drv_c, KIT_TIERED_TIER_LABEL, 0, NULL, 0, 0, &call->pending);
+}
+
+int kit_tiered_tier_finish(struct kit_tiered_tier_call *call, uint8_t *result)
+{
+	struct drv_reply drv_r;
+
+	if (call->pending.error)
+		return call->pending.error;
+	drv_r = call->pending.reply;
 	if (drv_r.status || drv_r.nfds != 0)
 		return drv_client_status(&drv_r, NULL);
 	if (drv_r.len != 8)
