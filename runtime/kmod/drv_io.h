@@ -60,6 +60,11 @@ static inline void drv_mmio_write64(struct drv_io io, u64 off, u64 v) { writeq(v
  * the ordered accessors themselves, which carry what each architecture
  * needs, so the bracket only has to stop the compiler. */
 static inline void drv_barrier(void) { barrier(); }
+
+/* Ordering of DMA memory (docs/drivers.md, "The rules"): the kernel's. */
+static inline void drv_dma_wmb(void) { dma_wmb(); }
+static inline void drv_dma_rmb(void) { dma_rmb(); }
+static inline void drv_mb(void) { mb(); }
 #define drv_mmio_read8_relaxed drv_mmio_read8
 #define drv_mmio_read16_relaxed drv_mmio_read16
 #define drv_mmio_read32_relaxed drv_mmio_read32

@@ -27,6 +27,7 @@ struct drv_kregistry_entry {
 	struct list_head node;
 	const char *interface;
 	int n;
+	struct drv_object *obj; /* once published */
 };
 
 static LIST_HEAD(drv_kregistry);
@@ -77,6 +78,35 @@ int drv_kregistry_take(const struct drv_driver_desc *desc)
 	return n;
 }
 
+void drv_kregistry_publish(struct drv_kinst *inst)
+{
+	struct drv_kregistry_entry *e;
+	unsigned int i;
+
+	mutex_lock(&drv_kregistry_lock);
+	list_for_each_entry(e, &drv_kregistry, node)
+		for (i = 0; i < inst->desc->ninterfaces; i++)
+			if (e->n == inst->instance && e->interface == inst->desc->interfaces[i]->name)
+				e->obj = &inst->objs[i];
+	mutex_unlock(&drv_kregistry_lock);
+}
+
+struct drv_object *drv_kregistry_find(const char *interface, unsigned int n)
+{
+	struct drv_kregistry_entry *e;
+	struct drv_object *obj = NULL;
+
+	mutex_lock(&drv_kregistry_lock);
+	list_for_each_entry(e, &drv_kregistry, node)
+		if (e->obj && e->n == (int)n && !strcmp(e->interface, interface)) {
+			obj = e->obj;
+			kref_get(&obj->inst->ref);
+			break;
+		}
+	mutex_unlock(&drv_kregistry_lock);
+	return obj;
+}
+
 void drv_kregistry_give(const struct drv_driver_desc *desc, int n)
 {
 	struct drv_kregistry_entry *e, *next;
@@ -113,6 +143,8 @@ static void drv_kinst_teardown(struct drv_kinst *inst)
 	unsigned long flags;
 	unsigned int i;
 
+	/* the OS's devices first, while the driver still answers them */
+	drv_kclass_detach(inst);
 	/* no new clients */
 	for (i = inst->nregistered; i-- > 0;)
 		misc_deregister(&inst->objs[i].misc);
@@ -228,6 +260,8 @@ static int drv_kinst_probe(struct drv_kmod *kmod, struct pci_dev *pdev, struct d
 	if (ret)
 		goto fail;
 	drv_kinst_hook(inst, desc->start);
+	drv_kregistry_publish(inst);
+	drv_kclass_attach(inst);
 	dev_info(dev, "%s: %s, protocols at instance %d\n", desc->name, inst->name, inst->instance);
 	*out = inst;
 	return 0;

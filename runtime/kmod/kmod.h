@@ -8,6 +8,11 @@
  *                timers
  *   kmod_call.c  the misc devices and the DRV_IOC_CALL transport: calls
  *                from userspace into the generated dispatch
+ *   kmod_client.c  kernel clients (drv_client.h): calls from kernel code
+ *                into the same dispatch
+ *   kmod_class.c the device classes whose objects get an OS device on top
+ *   kmod_blk.c   the block device class adapter: a blk-mq disk on top of
+ *                every blk::device object
  *
  * The author's code (hooks, handlers, the IRQ and timer hooks) runs under
  * one spinlock per instance with interrupts off: it never runs concurrently
@@ -25,6 +30,7 @@
 #include <linux/scatterlist.h>
 #include <linux/spinlock.h>
 
+#include "drv_client.h"
 #include "drv_kmod.h"
 
 struct drv_kinst;
@@ -35,6 +41,7 @@ struct drv_object {
 	const struct drv_interface *iface;
 	void *self; /* the generated object struct, inside the author's */
 	struct miscdevice misc;
+	void *adapter; /* its class adapter's state (kmod_class.c), or NULL */
 };
 
 struct drv_kirq {
@@ -72,6 +79,38 @@ struct drv_kpages {
 struct drv_kcall_pages {
 	struct drv_kpages pages[DRV_MAX_CAPS];
 	unsigned int npinned;
+};
+
+/* A call in the driver, however it came: from a program (an ioctl,
+ * kmod_call.c) or from kernel code (a kernel client, kmod_client.c). */
+enum drv_kcall_state {
+	KCALL_DISPATCHING,    /* in the dispatch */
+	KCALL_ANSWERED_EARLY, /* finished before its handler returned DRV_DEFER */
+	KCALL_DEFERRED,       /* the driver holds it */
+	KCALL_ANSWERED,       /* status final */
+};
+
+struct drv_kcall {
+	struct drv_kcall_pages cp; /* first: what call.transport points at */
+	struct drv_call call;
+	struct drv_kinst *inst;
+	/* a kernel client's call: its pending, completed when answered;
+	 * NULL for a program's (or a kernel client's send) */
+	struct drv_pending *pending;
+	bool kernel; /* a kernel client's: one allocation, nothing pinned */
+	struct workqueue_struct *wq; /* where its last reference is dropped from IRQ context */
+	/* under the instance lock: */
+	enum drv_kcall_state state;
+	u32 status;
+	unsigned int refs; /* the waiting ioctl; the driver while it holds the call */
+	bool waiting;      /* an ioctl sleeps on done */
+	struct list_head node; /* the instance's deferred or shutdown list */
+
+	struct completion done;
+	struct work_struct free_work;
+	u8 *msg;     /* the message, header first (an ioctl's); the payload (a kernel client's) */
+	u8 *reply;   /* the reply's payload */
+	u8 *scratch; /* the decoder's room */
 };
 
 struct drv_dma_slot {
@@ -131,6 +170,11 @@ struct drv_kinst {
  * errno; given back at removal. */
 int drv_kregistry_take(const struct drv_driver_desc *desc);
 void drv_kregistry_give(const struct drv_driver_desc *desc, int n);
+/* Once its objects are ready: they can be found by name and number. */
+void drv_kregistry_publish(struct drv_kinst *inst);
+/* The object serving interface at number n, with a reference on its
+ * instance (kref_put with drv_kinst_release), or NULL. */
+struct drv_object *drv_kregistry_find(const char *interface, unsigned int n);
 
 /* ---- kmod_res.c ---- */
 
@@ -145,6 +189,15 @@ void drv_kres_release_call(struct drv_kinst *inst, struct drv_call *call);
 
 /* ---- kmod_call.c ---- */
 
+/* Runs kc through obj's dispatch, under the instance lock the caller holds
+ * (and checked it is not dead). DRV_DEFER: the driver holds the call (on
+ * the deferred list; call->finish runs when it answers); else the reply's
+ * status, and the call is the caller's again. */
+int drv_kcall_dispatch_locked(struct drv_object *obj, struct drv_kcall *kc);
+/* call->finish of every call: the driver's deferred answer (under the
+ * lock). */
+void drv_kcall_finish(struct drv_call *call, uint32_t status);
+
 extern const struct file_operations drv_kmod_fops_template;
 int drv_kcall_publish(struct drv_kinst *inst);
 /* Answers every deferred call with DRV_STATUS_SHUTDOWN (under the lock),
@@ -152,5 +205,23 @@ int drv_kcall_publish(struct drv_kinst *inst);
 void drv_kcall_shutdown_locked(struct drv_kinst *inst);
 void drv_kcall_free_shutdown(struct drv_kinst *inst);
 void drv_kinst_release(struct kref *ref);
+
+/* ---- kmod_client.c ---- */
+
+/* A kernel client's call answered with status, under the instance lock:
+ * its pending completes. Freeing the call is the caller's (at once, or
+ * after the stop hook for a call answered at removal). */
+void drv_kclient_answered_locked(struct drv_kcall *kc, u32 status);
+void drv_kclient_free(struct drv_kcall *kc);
+
+/* ---- kmod_class.c, kmod_blk.c ---- */
+
+/* After the start hook: the OS device of every object of a device class
+ * (logged and left out when one cannot be made). */
+void drv_kclass_attach(struct drv_kinst *inst);
+/* First thing at removal, while the driver still answers. */
+void drv_kclass_detach(struct drv_kinst *inst);
+int drv_kblk_attach(struct drv_object *obj);
+void drv_kblk_detach(struct drv_object *obj);
 
 #endif

@@ -29,32 +29,6 @@ static_assert(DRV_IOC_MAX_CAPS == DRV_MAX_CAPS);
 
 /* ---- calls ---- */
 
-enum drv_kcall_state {
-	KCALL_DISPATCHING,    /* in the dispatch */
-	KCALL_ANSWERED_EARLY, /* finished before its handler returned DRV_DEFER */
-	KCALL_DEFERRED,       /* the driver holds it */
-	KCALL_ANSWERED,       /* status final */
-};
-
-struct drv_kcall {
-	struct drv_kcall_pages cp; /* first: what call.transport points at */
-	struct drv_call call;
-	struct drv_kinst *inst;
-	struct workqueue_struct *wq; /* where its last reference is dropped from IRQ context */
-	/* under the instance lock: */
-	enum drv_kcall_state state;
-	u32 status;
-	unsigned int refs; /* the waiting ioctl; the driver while it holds the call */
-	bool waiting;      /* an ioctl sleeps on done */
-	struct list_head node; /* the instance's deferred or shutdown list */
-
-	struct completion done;
-	struct work_struct free_work;
-	u8 *msg;     /* the message, header first */
-	u8 *reply;   /* the reply's payload */
-	u8 *scratch; /* the decoder's room */
-};
-
 /* The call struct, then its buffers, each 8-aligned, in one allocation. */
 #define DRV_KCALL_HEAD ALIGN(sizeof(struct drv_kcall), 8)
 #define DRV_KCALL_SIZE (DRV_KCALL_HEAD + DRV_MAX_MESSAGE + DRV_MAX_PAYLOAD + DRV_SCRATCH_SIZE)
@@ -108,6 +82,10 @@ static void drv_kcall_unpin(struct drv_kcall *kc)
 
 static void drv_kcall_free(struct drv_kcall *kc)
 {
+	if (kc->kernel) {
+		drv_kclient_free(kc);
+		return;
+	}
 	drv_kcall_unpin(kc);
 	atomic_dec(&kc->inst->kmod->calls);
 	kvfree(kc);
@@ -127,7 +105,7 @@ static void drv_kcall_unref_locked(struct drv_kcall *kc)
 
 /* call->finish: a reply is ready in call->reply. Every caller holds the
  * instance lock: replies come from author code or from removal. */
-static void drv_kcall_finish(struct drv_call *call, uint32_t status)
+void drv_kcall_finish(struct drv_call *call, uint32_t status)
 {
 	struct drv_kcall *kc = container_of(call, struct drv_kcall, call);
 
@@ -142,6 +120,11 @@ static void drv_kcall_finish(struct drv_call *call, uint32_t status)
 	list_del(&kc->node);
 	kc->state = KCALL_ANSWERED;
 	kc->status = status;
+	if (kc->kernel) {
+		drv_kclient_answered_locked(kc, status);
+		drv_kclient_free(kc);
+		return;
+	}
 	if (kc->waiting)
 		complete(&kc->done);
 	drv_kcall_unref_locked(kc); /* the driver's */
@@ -372,6 +355,24 @@ static long drv_kcall_wait(struct drv_kfile *f, struct drv_kcall *kc, const stru
 	return ret;
 }
 
+int drv_kcall_dispatch_locked(struct drv_object *obj, struct drv_kcall *kc)
+{
+	int st;
+
+	kc->state = KCALL_DISPATCHING;
+	st = obj->iface->dispatch(obj->self, &kc->call);
+	if (st == DRV_DEFER && kc->state == KCALL_DISPATCHING) {
+		kc->state = KCALL_DEFERRED;
+		list_add_tail(&kc->node, &obj->inst->deferred);
+		return DRV_DEFER;
+	}
+	if (st == DRV_DEFER) /* answered before its handler returned */
+		st = (int)kc->status;
+	kc->state = KCALL_ANSWERED;
+	drv_kres_release_call(obj->inst, &kc->call);
+	return st;
+}
+
 /* ---- the misc device ---- */
 
 static long drv_kfile_cut(struct drv_kfile *f, long err)
@@ -427,11 +428,8 @@ static long drv_kmod_call(struct file *file, unsigned int cmd, unsigned long arg
 			ret = -ENODEV;
 			goto out;
 		}
-		kc->state = KCALL_DISPATCHING;
-		st = obj->iface->dispatch(obj->self, &kc->call);
-		if (st == DRV_DEFER && kc->state == KCALL_DISPATCHING) {
-			kc->state = KCALL_DEFERRED;
-			list_add_tail(&kc->node, &inst->deferred);
+		st = drv_kcall_dispatch_locked(obj, kc);
+		if (st == DRV_DEFER) {
 			if (h.kind == DRV_KIND_SEND) {
 				/* Nobody waits for a send: the call is the
 				 * driver's until it answers, which frees it. */
@@ -443,9 +441,6 @@ static long drv_kmod_call(struct file *file, unsigned int cmd, unsigned long arg
 			spin_unlock_irqrestore(&inst->lock, flags);
 			return drv_kcall_wait(f, kc, &ioc, uioc);
 		}
-		if (st == DRV_DEFER) /* answered before its handler returned */
-			st = (int)kc->status;
-		drv_kres_release_call(inst, &kc->call);
 		spin_unlock_irqrestore(&inst->lock, flags);
 	}
 	if (drv_is_client_fault((u32)st) && obj->iface->close_on_malformed) {
@@ -593,9 +588,11 @@ void drv_kcall_shutdown_locked(struct drv_kinst *inst)
 		drv_kres_release_call(inst, &kc->call);
 		kc->state = KCALL_ANSWERED;
 		kc->status = DRV_STATUS_SHUTDOWN;
-		if (kc->waiting)
-			complete(&kc->done);
 		list_move_tail(&kc->node, &inst->shutdown);
+		if (kc->kernel)
+			drv_kclient_answered_locked(kc, DRV_STATUS_SHUTDOWN);
+		else if (kc->waiting)
+			complete(&kc->done);
 	}
 }
 

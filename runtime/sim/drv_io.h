@@ -45,6 +45,27 @@ static inline void drv_barrier(void)
 {
 }
 
+/* Ordering of DMA memory (docs/drivers.md, "The rules"): drv_dma_wmb
+ * before the write that hands the device what earlier writes prepared (a
+ * ring's index after its descriptors), drv_dma_rmb after the read that
+ * says the device is done and before reading what it wrote, drv_mb where
+ * a write must be seen before a later read (an event index, then the
+ * ring). On the host they are the userspace runtime's. */
+static inline void drv_dma_wmb(void)
+{
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static inline void drv_dma_rmb(void)
+{
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+}
+
+static inline void drv_mb(void)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
 #define DRV_SIM_RELAXED(kind, bits)                                                       \
 	static inline uint##bits##_t drv_##kind##_read##bits##_relaxed(struct drv_io io,   \
 								       uint64_t off)      \

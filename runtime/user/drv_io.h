@@ -59,6 +59,28 @@ static inline void drv_barrier(void)
 	__asm__ __volatile__("" ::: "memory");
 }
 
+/* Ordering of DMA memory (docs/drivers.md, "The rules"): drv_dma_wmb
+ * before the write that hands the device what earlier writes prepared (a
+ * ring's index after its descriptors), drv_dma_rmb after the read that
+ * says the device is done and before reading what it wrote, drv_mb where
+ * a write must be seen before a later read (an event index, then the
+ * ring). x86 orders stores with stores and loads with loads, so the first
+ * two stop the compiler; a store then a load needs mfence. */
+static inline void drv_dma_wmb(void)
+{
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static inline void drv_dma_rmb(void)
+{
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+}
+
+static inline void drv_mb(void)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
 /* The _relaxed forms are the bare access; a read-modify-write brackets its
  * two with one barrier each side (drv_regs.h), as nothing needs ordering
  * between them. */

@@ -4,7 +4,8 @@
 # module OUTDIR/<driver>.ko (and OUTDIR/drvgen.ko, the runtime it needs,
 # when OUTDIR has none yet).
 # build.sh --core OUTDIR - builds OUTDIR/drvgen.ko, the runtime every
-# driver module depends on (runtime/kmod/*.c but drv_uio_irq.c).
+# driver module depends on (runtime/kmod/*.c but drv_uio_irq.c, and the
+# class adapters' client stubs, generated/std/*_client.c).
 # build.sh --uio-irq OUTDIR - builds OUTDIR/drv_uio_irq.ko, which gives a
 # userspace driver server an ISA interrupt line (runtime/kmod/drv_uio_irq.c).
 # build.sh --tree OUTDIR NAME - builds OUTDIR/NAME.ko from the Kbuild tree
@@ -67,7 +68,9 @@ core() {
 	kb=$out/.kbuild-drvgen
 	rm -rf "$kb" && mkdir -p "$kb"
 	objs=""
-	for f in "$top"/runtime/kmod/*.c; do
+	# the runtime, and the client stubs of the device classes its
+	# adapters call (generated/std)
+	for f in "$top"/runtime/kmod/*.c "$top"/generated/std/*_client.c; do
 		[ "$(basename "$f")" = drv_uio_irq.c ] && continue
 		cp "$f" "$kb/"
 		objs="$objs $(basename "$f" .c).o"
@@ -75,7 +78,7 @@ core() {
 	cat > "$kb/Kbuild" <<KBUILD
 obj-m := drvgen.o
 drvgen-y :=$objs
-ccflags-y := -Werror -I$top/runtime/kmod -I$top/runtime/common
+ccflags-y := -Werror -I$top/runtime/kmod -I$top/runtime/common -I$top/generated/std
 KBUILD
 	kbuild drvgen
 }
