@@ -86,7 +86,7 @@ DEB_PACKAGES := make gcc g++ clang clang-format libclang-rt-dev flex bison pkg-c
 	libyaml-dev libjansson-dev libcmocka-dev jq binutils sparse \
 	libseccomp-dev rpcsvc-proto libtirpc-dev \
 	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod \
-	e2fsprogs fio iperf3 socat
+	e2fsprogs fio iperf3 socat libnl-genl-3-dev
 
 .PHONY: deps
 deps:
@@ -309,6 +309,8 @@ test-compile: $(BUILD)/drvgen
 	sh tests/compile/headers.sh $(BUILD)/compile
 	sh tests/compile/ipc.sh $(BUILD)/compile
 	sh tests/compile/drivers.sh
+	sh targets/user/build_bridges.sh $(BUILD)/bridges/gcc
+	CC=clang sh targets/user/build_bridges.sh $(BUILD)/bridges/clang
 	sh tests/compile_fail/run.sh gcc runtime/common runtime/user tests/golden/gen/access/expected
 	sh tests/compile_fail/run.sh clang runtime/common runtime/user tests/golden/gen/access/expected
 	sh tests/zero_overhead/compare.sh gcc $(BUILD)/zero_overhead runtime/common runtime/user \

@@ -3,8 +3,9 @@
 # e2e.sh [--demo] OUTDIR DRIVERS CLIENTS SPECDIR... - the QEMU end-to-end run
 # behind `make qemu-test` and `make demo` (targets/qemu/README.md).
 #
-#   DRIVERS   kmod/{drvgen,drv_uio_irq,<driver>}.ko and user/<driver>-server
-#             (targets/kmod/build.sh, targets/user/build.sh)
+#   DRIVERS   kmod/{drvgen,drv_uio_irq,<driver>}.ko, user/<driver>-server and
+#             the bridges user/drvgen-* (targets/kmod/build.sh,
+#             targets/user/build.sh, build_bridges.sh)
 #   CLIENTS   <spec>/<client>: each spec's test clients (build_clients.sh)
 #   SPECDIR   a spec folder with a qemu/test.sh: its QEMU_ARGS go on the
 #             QEMU command line, its FIFOS are made, its MODULES and
@@ -40,7 +41,7 @@ cp "$HERE/guest_run.sh" "$STAGE/run"
 cp "$HERE/guest_lib.sh" "$STAGE/lib.sh"
 chmod 755 "$STAGE/run"
 for m in "$DRIVERS"/kmod/*.ko; do [ -f "$m" ] && cp "$m" "$STAGE/kmod/"; done
-for s in "$DRIVERS"/user/*-server; do [ -x "$s" ] && cp "$s" "$STAGE/bin/"; done
+for s in "$DRIVERS"/user/*-server "$DRIVERS"/user/drvgen-*; do [ -x "$s" ] && cp "$s" "$STAGE/bin/"; done
 
 # spec_var SPECDIR NAME: a variable its qemu/test.sh sets
 spec_var() { (. "$1/qemu/test.sh" >/dev/null 2>&1; eval "printf '%s' \"\${$2:-}\""); }

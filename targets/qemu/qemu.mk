@@ -5,7 +5,8 @@
 #
 #   make drivers     every spec's driver as a kernel module (with drvgen.ko,
 #                    the runtime, and drv_uio_irq.ko) and as a userspace
-#                    server, into $(DRIVERS)/{kmod,user}
+#                    server (with the class bridges, drvgen-nbd), into
+#                    $(DRIVERS)/{kmod,user}
 #   make qemu-test   drivers + clients, one QEMU boot testing both targets
 #                    (targets/qemu/README.md); fails on any "not ok"
 #
@@ -45,6 +46,7 @@ qemu-clients: $(DRVGEN)
 drivers: $(DRVGEN)
 	sh targets/kmod/build.sh --core $(DRIVERS)/kmod
 	sh targets/kmod/build.sh --uio-irq $(DRIVERS)/kmod
+	sh targets/user/build_bridges.sh $(DRIVERS)/user
 	$(call for_each_spec,if ls $$dir/*.manifest.yaml >/dev/null 2>&1; then \
 		sh targets/kmod/build.sh $$dir $$gen $(DRIVERS)/kmod; \
 		sh targets/user/build.sh $$dir $$gen $(DRIVERS)/user; fi;)
