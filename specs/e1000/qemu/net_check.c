@@ -9,8 +9,9 @@
  * Checks, in order: info() gives the MAC QEMU was told (the driver read it
  * from the EEPROM), MTU 1500, batches of 64; the link is up at 1000 Mb/s,
  * full duplex; a receive with nothing to receive waits in the driver (a
- * second one meanwhile is BUSY) and is answered, from the interrupt, with
- * the gateway's reply to an ARP request sent after it; an ICMP echo to the
+ * second one meanwhile is BUSY), a new one takes the place of a waiting
+ * receiver that was killed, and is answered, from the interrupt, with the
+ * gateway's reply to an ARP request sent after it; an ICMP echo to the
  * gateway comes back; eight echo requests in one send all come back; bad
  * frames (too short, over mtu + 18, outside the buffer, none) and bad
  * receive slots are RANGE, and a batch with one bad frame sends nothing;
@@ -294,66 +295,97 @@ static void child_receive(int ready, int report)
 	_exit(0);
 }
 
-/* A receive with nothing to receive waits in the driver; a second one is
- * BUSY meanwhile; the first is answered from the interrupt with the reply
- * to an ARP request sent after it. */
-static void check_waiting_receive(struct net_nic_client *c, struct drv_buffer *tx,
-				  struct drv_buffer *rx)
+/* A child process waiting in receive(). */
+struct receiver {
+	pid_t pid;
+	int report; /* where its child_report comes */
+};
+
+/* Two calls on c, another connection: by their replies the driver has
+ * taken every request sent before them (a server serves each connection
+ * that is ready before it polls again; the kernel runs the handler before
+ * the ioctl sleeps). */
+static int settle(struct net_nic_client *c)
+{
+	struct net_link link;
+	int st = net_nic_link(c, &link);
+	return st ? st : net_nic_link(c, &link);
+}
+
+/* Starts a receiver; true once it sleeps in its receive() and the driver
+ * has taken the call. */
+static bool start_receiver(struct net_nic_client *c, struct receiver *r, const char *who)
 {
 	int ready[2], report[2];
-	if (pipe(ready) || pipe(report)) {
-		check(false, strerror(errno), "pipes");
-		return;
-	}
+	r->pid = -1;
+	if (pipe(ready) || pipe(report))
+		return check(false, strerror(errno), "pipes for %s", who);
 	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0) {
-		check(false, strerror(errno), "fork");
-		return;
-	}
-	if (pid == 0) {
+	r->pid = fork();
+	if (r->pid < 0)
+		return check(false, strerror(errno), "fork %s", who);
+	if (r->pid == 0) {
 		close(ready[0]);
 		close(report[0]);
 		child_receive(ready[1], report[1]);
 	}
 	close(ready[1]);
 	close(report[1]);
-	char r0 = 0;
-	check(read(ready[0], &r0, 1) == 1, "it died", "a receiver (pid %d) connected", (int)pid);
+	r->report = report[0];
+	char ch = 0;
+	bool up = read(ready[0], &ch, 1) == 1;
 	close(ready[0]);
-	long nr = wait_blocked(pid, BLOCK_WAIT_MS);
-	check(nr >= 0, "it never went to sleep in a syscall",
-	      "the receiver waits in receive() (asleep in syscall %ld)", nr);
-	/* Two calls on another connection: by their replies the driver has
-	 * taken the child's request (a server serves every connection that is
-	 * ready before it polls again; the kernel ran it before the ioctl
-	 * slept). */
-	struct net_link link;
-	int st = net_nic_link(c, &link);
-	if (!st)
-		st = net_nic_link(c, &link);
-	check(st == 0, net_status(st), "meanwhile another connection is served: link() = %s",
-	      net_status(st));
-	if (waitpid(pid, NULL, WNOHANG) == 0) {
-		struct net_frame f[64];
-		uint32_t n = 0;
-		st = net_nic_receive(c, rx, SLOTS, SLOT, f, &n);
-		check(st == NET_ERROR_BUSY, "expected BUSY",
-		      "a second receive while one waits = %s", net_status(st));
-	} else {
-		check(false, "the receiver returned before any frame was sent",
-		      "a second receive while one waits is BUSY");
-	}
+	long nr = up ? wait_blocked(r->pid, BLOCK_WAIT_MS) : -1;
+	int st = nr >= 0 ? settle(c) : 0;
+	return check(nr >= 0 && st == 0, nr < 0 ? "it never went to sleep in a syscall" : net_status(st),
+		     "%s (pid %d) waits in receive() (asleep in syscall %ld)", who, (int)r->pid, nr);
+}
 
+/* Whether the receiver still waits. */
+static bool still_waiting(const struct receiver *r)
+{
+	return waitpid(r->pid, NULL, WNOHANG) == 0;
+}
+
+/* What the receiver got, once it returned. */
+static struct child_report end_receiver(struct receiver *r)
+{
+	struct child_report rep = {.status = -DRV_E_CONNECTION};
+	if (read(r->report, &rep, sizeof rep) != (ssize_t)sizeof rep)
+		rep.status = -DRV_E_CONNECTION;
+	close(r->report);
+	waitpid(r->pid, NULL, 0);
+	return rep;
+}
+
+/* A receive with nothing to receive waits in the driver, and a second one
+ * is BUSY meanwhile; once the waiting receiver is killed a new one takes
+ * its place; that one is answered, from the interrupt, with the reply to
+ * an ARP request sent after it. */
+static void check_waiting_receive(struct net_nic_client *c, struct drv_buffer *tx,
+				  struct drv_buffer *rx)
+{
+	struct receiver first, second;
+	if (!start_receiver(c, &first, "a receiver"))
+		return;
+	struct net_frame f[64];
+	uint32_t n = 0;
+	int st = still_waiting(&first) ? net_nic_receive(c, rx, SLOTS, SLOT, f, &n) : -ECHILD;
+	check(st == NET_ERROR_BUSY, st == -ECHILD ? "the receiver returned unasked" : "expected BUSY",
+	      "a second receive while one waits = %s", net_status(st));
+	kill(first.pid, SIGKILL);
+	close(first.report);
+	int ws = 0;
+	waitpid(first.pid, &ws, 0);
+	check(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL, "it ended otherwise",
+	      "kill -9 ends the waiting receiver");
+
+	if (!start_receiver(c, &second, "a new receiver, in the killed one's place"))
+		return;
 	st = send_one(c, tx, arp_request(tx->data));
 	check(st == 0, net_status(st), "send(ARP request: who has 10.0.2.2? tell 10.0.2.15) = %s",
 	      net_status(st));
-	struct child_report r = {.status = -DRV_E_CONNECTION};
-	ssize_t got = read(report[0], &r, sizeof r);
-	close(report[0]);
-	waitpid(pid, NULL, 0);
-	if (got != (ssize_t)sizeof r)
-		r.status = -DRV_E_CONNECTION;
+	struct child_report r = end_receiver(&second);
 	gateway = r.gateway;
 	sent_and_received.rx_packets += r.frames;
 	sent_and_received.rx_bytes += r.rx_bytes;
