@@ -122,7 +122,8 @@ struct em {
 	uint32_t mta[E1000_MTA_COUNT]; /* what the multicast table holds */
 
 	volatile struct em_rx_desc *rx;
-	unsigned rx_next; /* the oldest descriptor lent to the device; rdt is the one before */
+	unsigned rx_next; /* the oldest descriptor lent to the device */
+	unsigned rx_tail; /* rdt: the device fills up to the one before it */
 	volatile struct em_tx_desc *tx;
 	unsigned tx_clean; /* the oldest descriptor the device may still be sending */
 	unsigned tx_next;  /* the next free one; tdt */
@@ -154,6 +155,12 @@ static unsigned ring_next(unsigned i)
 static uint32_t max_frame(const struct em *em)
 {
 	return em->mtu + EM_OVERHEAD;
+}
+
+/* The descriptors a frame of length bytes takes. */
+static unsigned descriptors(uint32_t length)
+{
+	return (length + EM_BUF - 1) / EM_BUF;
 }
 
 /* ---- interrupts ---- */
@@ -297,7 +304,7 @@ static uint32_t queue_frames(struct em *em, const struct drv_pages *buf,
 		const uint8_t *bytes = (const uint8_t *)buf->data + frames[i].offset;
 		uint32_t left = frames[i].length;
 
-		if (tx_free(em) < (left + EM_BUF - 1) / EM_BUF)
+		if (tx_free(em) < descriptors(left))
 			break;
 		while (left) {
 			volatile struct em_tx_desc *d = &em->tx[em->tx_next];
@@ -318,23 +325,32 @@ static uint32_t queue_frames(struct em *em, const struct drv_pages *buf,
 	return i;
 }
 
+/* Queues the frames of a send, if the first fits: how many. The transmit interrupt goes off
+ * first, so that their own write-back does not raise it. */
+static uint32_t send_frames(struct em *em, const struct em_send *s)
+{
+	reclaim_tx(em);
+	if (tx_free(em) < descriptors(s->frames[0].length))
+		return 0;
+	disable_irqs(em, EM_IRQ_TX);
+	return queue_frames(em, s->buf, s->frames, s->count);
+}
+
 /* Answers the waiting send once the device has made room for its first frame. */
 static void retry_send(struct em *em)
 {
 	struct em_send *s = &em->send;
-	uint32_t n;
+	uint32_t n = 0;
 
 	if (s->call->cancelled) {
-		n = 0; /* its client has gone: send nothing */
+		disable_irqs(em, EM_IRQ_TX); /* its client has gone: send nothing */
 	} else {
-		reclaim_tx(em);
-		n = queue_frames(em, s->buf, s->frames, s->count);
+		n = send_frames(em, s);
 		if (!n)
 			return;
 	}
 	net_nic_send_reply(s->call, 0, n);
 	s->call = NULL;
-	disable_irqs(em, EM_IRQ_TX);
 }
 
 /* ---- receive ---- */
@@ -382,13 +398,13 @@ static void copy_frame(const struct em *em, uint8_t *dst, unsigned ndesc)
 	}
 }
 
-/* Moves up to slots whole frames from the ring into the slots of buf, gives their descriptors
- * back to the device, and says where each went in result. How many it moved. */
+/* Moves up to slots whole frames from the ring into the slots of buf, and says where each went
+ * in result. How many it moved; their descriptors are the driver's until return_rx. */
 static uint32_t take_frames(struct em *em, const struct drv_pages *buf, uint32_t slots,
 			    uint32_t slot_size, struct net_frame *result)
 {
 	uint32_t n = 0, length;
-	unsigned ndesc, returned = 0;
+	unsigned ndesc;
 	bool bad;
 
 	while (n < slots && rx_frame(em, &ndesc, &length, &bad)) {
@@ -402,14 +418,34 @@ static uint32_t take_frames(struct em *em, const struct drv_pages *buf, uint32_t
 			result[n].length = length;
 			n++;
 		}
-		returned += ndesc;
 		while (ndesc--) {
 			em->rx[em->rx_next].status = 0;
 			em->rx_next = ring_next(em->rx_next);
 		}
 	}
-	if (returned) /* the device may fill up to the descriptor before rx_next */
-		e1000_rdt_write(regs(em), (em->rx_next + EM_RING - 1) % EM_RING);
+	return n;
+}
+
+/* Lends the descriptors taken back to the device. */
+static void return_rx(struct em *em)
+{
+	unsigned tail = (em->rx_next + EM_RING - 1) % EM_RING;
+
+	if (tail == em->rx_tail)
+		return;
+	em->rx_tail = tail;
+	e1000_rdt_write(regs(em), tail);
+}
+
+/* Takes frames for a receive: how many. Once it has some, the receive interrupts go off before
+ * the descriptors go back to the device: frames that arrive then wait for the next receive. */
+static uint32_t receive_frames(struct em *em, const struct em_receive *r)
+{
+	uint32_t n = take_frames(em, r->buf, r->slots, r->slot_size, r->result);
+
+	if (n)
+		disable_irqs(em, EM_IRQ_RX);
+	return_rx(em);
 	return n;
 }
 
@@ -417,19 +453,19 @@ static uint32_t take_frames(struct em *em, const struct drv_pages *buf, uint32_t
 static void retry_receive(struct em *em)
 {
 	struct em_receive *r = &em->receive;
+	uint32_t n;
 
 	if (r->call->cancelled) {
 		/* its client has gone: the frames stay for the next receive */
+		disable_irqs(em, EM_IRQ_RX);
 		net_nic_receive_reply(r->call, NET_ERROR_IO, NULL, 0);
 	} else {
-		uint32_t n = take_frames(em, r->buf, r->slots, r->slot_size, r->result);
-
+		n = receive_frames(em, r);
 		if (!n)
 			return;
 		net_nic_receive_reply(r->call, 0, r->result, n);
 	}
 	r->call = NULL;
-	disable_irqs(em, EM_IRQ_RX);
 }
 
 /* ---- filters ---- */
@@ -580,11 +616,12 @@ static void setup_rx(struct em *em)
 		em->rx[i].status = 0;
 	}
 	em->rx_next = 0;
+	em->rx_tail = EM_RING - 1;
 	e1000_rdbal_write(r, (uint32_t)rings->bus);
 	e1000_rdbah_write(r, (uint32_t)(rings->bus >> 32));
 	e1000_rdlen_write(r, EM_RING * sizeof(struct em_rx_desc));
 	e1000_rdh_write(r, 0);
-	e1000_rdt_write(r, EM_RING - 1);
+	e1000_rdt_write(r, em->rx_tail);
 	e1000_rdtr_write(r, e1000_rdtr_value(0));
 	e1000_radv_write(r, e1000_radv_value(0));
 	e1000_itr_write(r, e1000_itr_interval_set(e1000_itr_value(0), EM_ITR));
@@ -750,26 +787,21 @@ static int em_send(struct net_nic *self, struct drv_call *call, struct drv_pages
 		   const struct net_frame *frames, uint32_t frames_count, uint32_t *result)
 {
 	struct em *em = from_net_nic(self);
+	struct em_send send = {.call = call, .buf = buf, .frames = frames, .count = frames_count};
 	int st = check_frames(em, buf, frames, frames_count);
 
 	if (st)
 		return st;
 	if (!em->link.up)
 		return NET_ERROR_LINK_DOWN;
-	if (em->send.call) {
-		if (!em->send.call->cancelled)
-			return NET_ERROR_BUSY;
-		net_nic_send_reply(em->send.call, 0, 0); /* nobody reads it */
-	}
-	em->send.call = NULL;
-	reclaim_tx(em);
-	*result = queue_frames(em, buf, frames, frames_count);
-	if (*result) {
-		disable_irqs(em, EM_IRQ_TX);
+	if (em->send.call && !em->send.call->cancelled)
+		return NET_ERROR_BUSY;
+	if (em->send.call)
+		retry_send(em); /* forgets the cancelled one */
+	*result = send_frames(em, &send);
+	if (*result)
 		return 0;
-	}
-	em->send = (struct em_send){.call = call, .buf = buf, .frames = frames,
-				    .count = frames_count};
+	em->send = send;
 	enable_irqs(em, EM_IRQ_TX);
 	return DRV_DEFER;
 }
@@ -779,24 +811,21 @@ static int em_receive(struct net_nic *self, struct drv_call *call, struct drv_pa
 		      uint32_t *result_count)
 {
 	struct em *em = from_net_nic(self);
+	struct em_receive receive = {.call = call, .buf = buf, .slots = slots,
+				     .slot_size = slot_size, .result = result};
 
 	if (!slots || slot_size < max_frame(em) || (uint64_t)slots * slot_size > buf->size)
 		return NET_ERROR_RANGE;
-	if (em->receive.call) {
-		if (!em->receive.call->cancelled)
-			return NET_ERROR_BUSY;
-		net_nic_receive_reply(em->receive.call, NET_ERROR_IO, NULL, 0); /* nobody reads it */
-	}
-	em->receive.call = NULL;
-	if (slots > EM_BATCH)
-		slots = EM_BATCH;
-	*result_count = take_frames(em, buf, slots, slot_size, result);
-	if (*result_count) {
-		disable_irqs(em, EM_IRQ_RX);
+	if (em->receive.call && !em->receive.call->cancelled)
+		return NET_ERROR_BUSY;
+	if (em->receive.call)
+		retry_receive(em); /* forgets the cancelled one */
+	if (receive.slots > EM_BATCH)
+		receive.slots = EM_BATCH;
+	*result_count = receive_frames(em, &receive);
+	if (*result_count)
 		return 0;
-	}
-	em->receive = (struct em_receive){.call = call, .buf = buf, .slots = slots,
-					  .slot_size = slot_size, .result = result};
+	em->receive = receive;
 	enable_irqs(em, EM_IRQ_RX);
 	return DRV_DEFER;
 }
