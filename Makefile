@@ -99,7 +99,8 @@ $(BUILD)/sim/test_edu_sim: tests/sim/test_edu_sim.c tests/models/edu_model.c run
 
 # specs/edu/edu.c itself, through its generated glue, on the edu model, served
 # to in-process clients by the userspace runtime.
-$(BUILD)/sim/test_edu_driver: tests/sim/test_edu_driver.c tests/models/edu_model.c \
+$(BUILD)/sim/test_edu_driver: tests/sim/test_edu_driver.c tests/sim/driver_harness.c \
+		tests/sim/driver_harness.h tests/models/edu_model.c \
 		runtime/sim/drv_sim.c runtime/user/drv_server.c runtime/user/drv_client.c \
 		runtime/user/drv_socket.c runtime/user/drv_ioctl.c generated/edu/edu_regs_desc.c \
 		generated/edu/edu_driver.c generated/edu/edu_device_client.c \
@@ -110,7 +111,8 @@ $(BUILD)/sim/test_edu_driver: tests/sim/test_edu_driver.c tests/models/edu_model
 
 # specs/e1000/em.c on the 82540EM model: what QEMU's e1000 cannot be made to
 # do (a full transmit ring, link changes, jumbo and bad frames, overflow).
-$(BUILD)/sim/test_em_driver: tests/sim/test_em_driver.c tests/models/e1000_model.c \
+$(BUILD)/sim/test_em_driver: tests/sim/test_em_driver.c tests/sim/driver_harness.c \
+		tests/sim/driver_harness.h tests/models/e1000_model.c \
 		runtime/sim/drv_sim.c runtime/user/drv_server.c runtime/user/drv_client.c \
 		runtime/user/drv_socket.c runtime/user/drv_ioctl.c generated/e1000/e1000_regs_desc.c \
 		generated/e1000/em_driver.c generated/e1000/net_nic_client.c \

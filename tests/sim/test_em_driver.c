@@ -9,13 +9,12 @@
  * and up, frames over several receive descriptors, frames the device flags
  * bad, a receive ring that overflows, and MPC read-to-clear or sticky.
  *
- * The test plays the runtime, as test_edu_driver.c does: it binds the
- * driver to a simulated BAR and slices of host memory standing in for RAM,
- * runs init, serves net::nic, and routes the model's INTx line to the irq
- * hook through an eventfd the server watches. A call that waits, waits in
- * the server's loop, whose always-ready "tick" makes the test's next move
- * (struct fixture.meanwhile): a frame from the wire, the wire freed, the
- * link changed. Nothing sleeps; a hang is cut off by alarm().
+ * The test plays the runtime (driver_harness.h): it binds the driver to a
+ * simulated BAR and slices of host memory standing in for RAM, runs init,
+ * serves net::nic, and routes the model's INTx line to the irq hook. A
+ * call that waits, waits in the server's loop, whose next round makes the
+ * test's next move (harness.meanwhile): a frame from the wire, the wire
+ * freed, the link changed. Nothing sleeps; a hang is cut off by alarm().
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,14 +23,11 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "drv_client.h"
-#include "drv_server.h"
+#include "driver_harness.h"
 #include "drv_sim.h"
 #include "e1000_model.h"
 #include "em_driver.h"
@@ -55,96 +51,18 @@ enum {
 static const uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 static const uint8_t other_mac[6] = {0x52, 0x54, 0x00, 0x65, 0x43, 0x21};
 
-struct fixture;
-typedef void (*meanwhile_fn)(struct fixture *f);
-
 struct fixture {
 	struct e1000_model model;
 	uint8_t *ram;
 	struct drv_sim *sim;
 	struct drv_resources res;
-	const struct drv_driver_desc *desc;
-	void *drv;
-	bool stopped;
-	struct drv_server *server;
-	struct drv_object *object;
+	struct harness h;
 	struct net_nic_client *client;
 	struct drv_buffer *tx, *rx;
-	int irq_fd, tick_fd;
-	/* the interrupt path */
-	unsigned edges, irqs, unhandled;
-	unsigned idle_ticks;
-	bool stuck; /* a call waited for an interrupt that cannot come */
-	/* run by the next tick of the loop */
-	meanwhile_fn meanwhile;
 	/* link_changed events */
 	struct net_link events[8];
 	unsigned nevents;
 };
-
-/* ---- the runtime's part ---- */
-
-static void signal_fd(int fd)
-{
-	uint64_t one = 1;
-	assert_int_equal(write(fd, &one, sizeof one), (ssize_t)sizeof one);
-}
-
-/* A rising edge of the line is an interrupt for the loop; the hook never
- * runs from inside one of the driver's own register accesses. */
-static void on_line(void *ctx, bool level)
-{
-	struct fixture *f = ctx;
-	if (!level)
-		return;
-	f->edges++;
-	signal_fd(f->irq_fd);
-}
-
-static void on_irq_fd(void *ctx, int fd, short revents)
-{
-	struct fixture *f = ctx;
-	uint64_t n;
-	(void)revents;
-	if (read(fd, &n, sizeof n) != (ssize_t)sizeof n)
-		return;
-	f->irqs++;
-	if (!f->desc->irq(f->drv, EM_IRQ_IRQ))
-		f->unhandled++;
-	if (f->model.irq_level) /* level triggered: still asserted, again */
-		signal_fd(f->irq_fd);
-}
-
-/* Each round of the loop: the test's next move, if it has one. Rounds in
- * a row with nothing to do and the line low mean a call waits for what
- * will never come: unwatching everything makes the loop fail and the call
- * return, so the test fails where the driver hung. */
-static void on_tick(void *ctx, int fd, short revents)
-{
-	struct fixture *f = ctx;
-	meanwhile_fn fn = f->meanwhile;
-	(void)fd;
-	(void)revents;
-	if (fn) {
-		f->meanwhile = NULL;
-		f->idle_ticks = 0;
-		fn(f);
-		return;
-	}
-	if (!f->model.irq_level && ++f->idle_ticks == 10) {
-		f->stuck = true;
-		drv_server_unwatch(f->server, f->irq_fd);
-		drv_server_unwatch(f->server, f->tick_fd);
-	}
-}
-
-/* Runs the loop once without a call waiting: an interrupt raised outside
- * any call reaches the driver. */
-static void pump(struct fixture *f)
-{
-	assert_true(drv_server_run_once(f->server, 0) >= 0);
-	f->idle_ticks = 0;
-}
 
 static void on_link_changed(void *ctx, const struct net_link *state)
 {
@@ -167,15 +85,14 @@ static struct fixture *new_device(void)
 	struct fixture *f = calloc(1, sizeof *f);
 	assert_non_null(f);
 	alarm(60); /* a hang is a failure, not a stuck build */
-	f->irq_fd = f->tick_fd = -1;
 	f->ram = calloc(1, RAM_SIZE);
 	assert_non_null(f->ram);
 	e1000_model_init(&f->model, mac);
 	f->model.ram = f->ram;
 	f->model.ram_base = RAM_BASE;
 	f->model.ram_size = RAM_SIZE;
-	f->model.irq = on_line;
-	f->model.irq_ctx = f;
+	f->model.irq = harness_line;
+	f->model.irq_ctx = &f->h;
 	f->sim = drv_sim_new();
 	f->res.io[0] = drv_sim_map(f->sim, &e1000_bar0_desc, e1000_model_ops(&f->model));
 	f->res.dma[0] = (struct drv_dma_buffer){f->ram + RINGS, RAM_BASE + RINGS, RINGS_SIZE};
@@ -184,22 +101,24 @@ static struct fixture *new_device(void)
 	f->res.dma[2] =
 		(struct drv_dma_buffer){f->ram + TX_BUFFERS, RAM_BASE + TX_BUFFERS, BUFFERS_SIZE};
 
-	f->desc = &em_driver_desc;
-	assert_int_equal(f->desc->nmmio, 1);
-	assert_int_equal(f->desc->nirqs, 1);
-	assert_int_equal(f->desc->ndma, 3);
-	assert_int_equal(f->desc->dma[0].size, RINGS_SIZE);
-	assert_int_equal(f->desc->dma[1].size, BUFFERS_SIZE);
-	assert_int_equal(f->desc->dma[2].size, BUFFERS_SIZE);
-	assert_ptr_equal(f->desc->interfaces[0], &net_nic_interface);
-	f->drv = calloc(1, *f->desc->size);
-	assert_non_null(f->drv);
+	const struct drv_driver_desc *desc = &em_driver_desc;
+	assert_int_equal(desc->nmmio, 1);
+	assert_int_equal(desc->nirqs, 1);
+	assert_int_equal(desc->ndma, 3);
+	assert_int_equal(desc->dma[0].size, RINGS_SIZE);
+	assert_int_equal(desc->dma[1].size, BUFFERS_SIZE);
+	assert_int_equal(desc->dma[2].size, BUFFERS_SIZE);
+	assert_ptr_equal(desc->interfaces[0], &net_nic_interface);
+	f->h = (struct harness){.desc = desc, .line = &f->model.irq_level, .ctx = f};
+	harness_new_driver(&f->h);
 	return f;
 }
 
+/* The remove (stop, if the probe ran and the test did not), then the
+ * device. */
 static void free_device(struct fixture *f)
 {
-	free(f->drv);
+	harness_free(&f->h);
 	drv_sim_free(f->sim);
 	e1000_model_free(&f->model);
 	free(f->ram);
@@ -212,19 +131,8 @@ static void free_device(struct fixture *f)
 static int setup(void **state)
 {
 	struct fixture *f = new_device();
-	assert_int_equal(f->desc->bind(f->drv, &f->res), 0);
-	assert_int_equal(f->desc->init(f->drv), 0);
-	assert_int_equal(drv_server_new(&f->server), 0);
-	assert_int_equal(drv_server_add(f->server, f->desc->interfaces[0], f->desc->object(f->drv, 0),
-					&f->object),
-			 0);
-	f->irq_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	f->tick_fd = eventfd(1, EFD_CLOEXEC | EFD_NONBLOCK); /* never read: always ready */
-	assert_true(f->irq_fd >= 0 && f->tick_fd >= 0);
-	assert_int_equal(drv_server_watch(f->server, f->irq_fd, POLLIN, on_irq_fd, f), 0);
-	assert_int_equal(drv_server_watch(f->server, f->tick_fd, POLLIN, on_tick, f), 0);
-	f->desc->start(f->drv);
-	assert_int_equal(drv_object_connect(f->object, (struct drv_client **)&f->client), 0);
+	harness_probe(&f->h, &f->res);
+	f->client = (struct net_nic_client *)harness_connect(&f->h);
 	assert_int_equal(net_nic_on_link_changed(f->client, on_link_changed, f), 0);
 	f->tx = new_buffer(TX_BUF);
 	f->rx = new_buffer((size_t)SLOTS * JUMBO_SLOT);
@@ -238,11 +146,6 @@ static int teardown(void **state)
 	net_nic_disconnect(f->client);
 	drv_buffer_free(f->tx);
 	drv_buffer_free(f->rx);
-	if (!f->stopped)
-		f->desc->stop(f->drv);
-	drv_server_free(f->server);
-	close(f->irq_fd);
-	close(f->tick_fd);
 	free_device(f);
 	return 0;
 }
@@ -251,10 +154,8 @@ static int teardown(void **state)
  * left hanging, every interrupt the device's. */
 static void assert_quiet(struct fixture *f)
 {
-	assert_false(f->stuck);
+	harness_assert_quiet(&f->h);
 	assert_int_equal(f->model.guest_errors, 0);
-	assert_int_equal(f->unhandled, 0);
-	assert_int_equal(f->irqs, f->edges);
 }
 
 static uint32_t reg(const struct fixture *f, uint32_t offset)
@@ -337,12 +238,12 @@ static void init_refuses_a_bad_eeprom(void **state)
 	(void)state;
 	struct fixture *f = new_device();
 	f->model.eeprom[5] ^= 1; /* checksum wrong */
-	assert_int_equal(f->desc->bind(f->drv, &f->res), 0);
-	assert_int_equal(f->desc->init(f->drv), -EIO);
+	assert_int_equal(f->h.desc->bind(f->h.drv, &f->res), 0);
+	assert_int_equal(f->h.desc->init(f->h.drv), -EIO);
 	f->model.eeprom[5] ^= 1;
 	f->model.eeprom[0] |= 1; /* a multicast address, checksum right */
 	e1000_model_fix_checksum(&f->model);
-	assert_int_equal(f->desc->init(f->drv), -EIO);
+	assert_int_equal(f->h.desc->init(f->h.drv), -EIO);
 	assert_int_equal(f->model.guest_errors, 0);
 	free_device(f);
 }
@@ -370,7 +271,7 @@ static void send_copies_frames(void **state)
 		assert_int_equal(len, lengths[i]);
 		assert_memory_equal(got, (uint8_t *)f->tx->data + fr[i].offset, len);
 	}
-	assert_int_equal(f->irqs, 0);
+	assert_int_equal(f->h.irqs, 0);
 	assert_quiet(f);
 }
 
@@ -405,8 +306,9 @@ static void number_frames(struct fixture *f, struct net_frame *fr, unsigned firs
 	}
 }
 
-static void free_the_wire(struct fixture *f)
+static void free_the_wire(void *ctx)
 {
+	struct fixture *f = ctx;
 	f->model.tx_held = false;
 	e1000_model_transmit(&f->model);
 }
@@ -434,10 +336,10 @@ static void full_ring_defers_send(void **state)
 	uint32_t queued = 0;
 	fill_tx_ring(f);
 	number_frames(f, fr, 1000);
-	f->meanwhile = free_the_wire;
+	f->h.meanwhile = free_the_wire;
 	assert_int_equal(net_nic_send(f->client, f->tx, fr, 2, &queued), 0);
 	assert_int_equal(queued, 2);
-	assert_true(f->irqs >= 1);
+	assert_true(f->h.irqs >= 1);
 	assert_int_equal(f->model.nsent, 257);
 	for (unsigned i = 0; i < 257; i++) {
 		uint32_t len = 0;
@@ -451,8 +353,9 @@ static void full_ring_defers_send(void **state)
 	assert_quiet(f);
 }
 
-static void link_down(struct fixture *f)
+static void link_down(void *ctx)
 {
+	struct fixture *f = ctx;
 	e1000_model_set_link(&f->model, false);
 }
 
@@ -466,7 +369,7 @@ static void link_down_and_up(void **state)
 	uint32_t queued = 0;
 	fill_tx_ring(f);
 	number_frames(f, fr, 1000);
-	f->meanwhile = link_down;
+	f->h.meanwhile = link_down;
 	assert_int_equal(net_nic_send(f->client, f->tx, fr, 1, &queued), NET_ERROR_LINK_DOWN);
 	assert_int_equal(f->nevents, 1);
 	assert_false(f->events[0].up);
@@ -478,7 +381,7 @@ static void link_down_and_up(void **state)
 
 	f->model.tx_held = false;
 	e1000_model_set_link(&f->model, true);
-	pump(f);
+	harness_pump(&f->h);
 	assert_int_equal(f->nevents, 2);
 	assert_true(f->events[1].up && f->events[1].full_duplex);
 	assert_int_equal(f->events[1].speed_mbps, 1000);
@@ -491,8 +394,9 @@ static void link_down_and_up(void **state)
 
 /* ---- receive ---- */
 
-static void one_frame_arrives(struct fixture *f)
+static void one_frame_arrives(void *ctx)
 {
+	struct fixture *f = ctx;
 	arrive(f, 100, 1, 0);
 }
 
@@ -503,12 +407,12 @@ static void receive_waits_for_a_frame(void **state)
 	struct fixture *f = *state;
 	struct net_frame fr[SLOTS];
 	uint32_t n = 0;
-	f->meanwhile = one_frame_arrives;
+	f->h.meanwhile = one_frame_arrives;
 	assert_int_equal(receive(f, SLOT, fr, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(fr[0].offset, 0);
 	assert_frame(f->rx->data, fr[0].length, 100, 1);
-	assert_int_equal(f->irqs, 1);
+	assert_int_equal(f->h.irqs, 1);
 	assert_int_equal(reg(f, 0x00d0), 1u << 2); /* IMS: LSC alone again */
 	assert_int_equal(reg(f, 0x2818), 0);       /* RDT: the descriptor is back */
 	assert_quiet(f);
@@ -530,7 +434,7 @@ static void receive_takes_a_batch(void **state)
 		assert_frame((uint8_t *)f->rx->data + fr[i].offset, fr[i].length, 60 + 500 * i, i);
 	}
 	assert_int_equal(reg(f, 0x2818), 2);
-	assert_int_equal(f->irqs, 0);
+	assert_int_equal(f->h.irqs, 0);
 	assert_quiet(f);
 }
 
@@ -672,8 +576,7 @@ static void filters(void **state)
 static void stop_quiesces(void **state)
 {
 	struct fixture *f = *state;
-	f->desc->stop(f->drv);
-	f->stopped = true;
+	harness_stop(&f->h);
 	assert_int_equal(f->model.resets, 2);
 	assert_int_equal(reg(f, 0x0100), 0);
 	assert_int_equal(reg(f, 0x0400), 0);
