@@ -61,7 +61,7 @@ DEB_PACKAGES := make gcc g++ clang clang-format libclang-rt-dev flex bison pkg-c
 	libyaml-dev libjansson-dev libcmocka-dev jq binutils sparse \
 	libseccomp-dev rpcsvc-proto libtirpc-dev \
 	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod \
-	e2fsprogs fio iperf3
+	e2fsprogs fio iperf3 socat
 
 .PHONY: deps
 deps:
@@ -89,7 +89,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/libdrvgen.a | $(B
 # Host tests of generated code on the simulated bus (runtime/sim).
 SIM_INCLUDES := -Iruntime/sim -Iruntime/common -Itests/models
 SIM_TESTS := $(BUILD)/sim/test_edu_sim $(BUILD)/sim/test_access_sim $(BUILD)/sim/test_edu_driver \
-	$(BUILD)/sim/test_em_driver
+	$(BUILD)/sim/test_em_driver $(BUILD)/sim/test_pci_sim
 SIM_HEADERS := $(wildcard runtime/*/*.h tests/models/*.h)
 
 $(BUILD)/sim/test_edu_sim: tests/sim/test_edu_sim.c tests/models/edu_model.c runtime/sim/drv_sim.c \
@@ -120,6 +120,11 @@ $(BUILD)/sim/test_em_driver: tests/sim/test_em_driver.c tests/sim/driver_harness
 		$(wildcard generated/e1000/*.h) $(SIM_HEADERS) | $(BUILD)/sim
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) $(SIM_INCLUDES) -Igenerated/e1000 \
 		-Iruntime/user -o $@ $(filter %.c,$^) -lcmocka
+
+# The PCI capability walk (runtime/common/drv_pci.h) over a config space.
+$(BUILD)/sim/test_pci_sim: tests/sim/test_pci_sim.c runtime/sim/drv_sim.c $(SIM_HEADERS) \
+		runtime/common/drv_pci.h | $(BUILD)/sim
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(LDFLAGS) $(SIM_INCLUDES) -o $@ $(filter %.c,$^) -lcmocka
 
 $(BUILD)/sim/test_access_sim: tests/sim/test_access_sim.c tests/models/regfile_model.c \
 		runtime/sim/drv_sim.c tests/golden/gen/access/expected/acc_regs_desc.c \

@@ -358,6 +358,7 @@ int drv_kmod_register(struct drv_kmod *kmod, const struct drv_driver_desc *desc,
 	kmod->pci = false;
 	kmod->isa_device = NULL;
 	ida_init(&kmod->instances);
+	atomic_set(&kmod->calls, 0);
 	kmod->fops = drv_kmod_fops_template;
 	kmod->fops.owner = owner;
 	kmod->wq = alloc_workqueue("%s", 0, 0, desc->name);

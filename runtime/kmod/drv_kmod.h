@@ -39,6 +39,7 @@ struct drv_kmod {
 	 * module's code goes. */
 	struct workqueue_struct *wq;
 	struct ida instances; /* instance numbers, lowest free first */
+	atomic_t calls;       /* calls of every device alive (drv_kcall_get) */
 };
 
 /* Registers a driver: with the PCI core when ids is its match table, or

@@ -59,6 +59,7 @@ struct drv_timer {
 struct drv_kpages {
 	struct page **pages;
 	unsigned long npages;
+	struct mm_struct *mm; /* whose locked memory they are accounted to */
 	unsigned int offset; /* of the buffer's first byte in the first page */
 	void *vaddr;
 	struct sg_table sgt;

@@ -64,7 +64,24 @@ struct drv_kfile {
 	struct drv_object *obj;
 	bool cut_off; /* it broke the framing, or the protocol closes on malformed */
 	struct drv_kcall *spare; /* the last call's memory, kept for the next */
+	atomic_t inflight; /* ioctls running on it */
 };
+
+/*
+ * What one client, and all of a driver's clients, may hold: each call in
+ * flight is about DRV_KCALL_SIZE (384 KiB) of kernel memory and its page
+ * buffers stay pinned while the driver keeps it. A call over a limit fails
+ * with EBUSY before anything is allocated or pinned. The owner of the
+ * machine sets them as drvgen.ko's parameters (docs/drivers.md); pinned
+ * pages count against the caller's RLIMIT_MEMLOCK, as io_uring's do.
+ */
+static unsigned int max_calls_per_file = 32;
+module_param(max_calls_per_file, uint, 0644);
+MODULE_PARM_DESC(max_calls_per_file, "calls one open file may have in flight (default 32)");
+static unsigned int max_calls_per_driver = 256;
+module_param(max_calls_per_driver, uint, 0644);
+MODULE_PARM_DESC(max_calls_per_driver,
+		 "calls in flight or deferred across a driver's devices (default 256)");
 
 /* ---- calls ---- */
 
@@ -83,6 +100,8 @@ static void drv_kcall_unpin(struct drv_kcall *kc)
 		sg_free_table(&p->sgt);
 		unpin_user_pages_dirty_lock(p->pages, p->npages, true);
 		kvfree(p->pages);
+		account_locked_vm(p->mm, p->npages, false);
+		mmdrop(p->mm);
 	}
 	kc->cp.npinned = 0;
 }
@@ -90,6 +109,7 @@ static void drv_kcall_unpin(struct drv_kcall *kc)
 static void drv_kcall_free(struct drv_kcall *kc)
 {
 	drv_kcall_unpin(kc);
+	atomic_dec(&kc->inst->kmod->calls);
 	kvfree(kc);
 }
 
@@ -127,15 +147,26 @@ static void drv_kcall_finish(struct drv_call *call, uint32_t status)
 	drv_kcall_unref_locked(kc); /* the driver's */
 }
 
-/* A call's memory: the file's spare one, or a new one. */
-static struct drv_kcall *drv_kcall_get(struct drv_kfile *f)
+/* A call's memory: the file's spare one, or a new one; NULL and *err
+ * (-EBUSY: the driver has max_calls_per_driver already). */
+static struct drv_kcall *drv_kcall_get(struct drv_kfile *f, long *err)
 {
-	struct drv_kcall *kc = xchg(&f->spare, NULL);
+	struct drv_kmod *kmod = f->obj->inst->kmod;
+	struct drv_kcall *kc;
 
+	if (atomic_inc_return(&kmod->calls) > (int)READ_ONCE(max_calls_per_driver)) {
+		atomic_dec(&kmod->calls);
+		*err = -EBUSY;
+		return NULL;
+	}
+	kc = xchg(&f->spare, NULL);
 	if (!kc) {
 		kc = kvmalloc(DRV_KCALL_SIZE, GFP_KERNEL);
-		if (!kc)
+		if (!kc) {
+			atomic_dec(&kmod->calls);
+			*err = -ENOMEM;
 			return NULL;
+		}
 		kc->msg = (u8 *)kc + DRV_KCALL_HEAD;
 		kc->reply = kc->msg + DRV_MAX_MESSAGE;
 		kc->scratch = kc->reply + DRV_MAX_PAYLOAD;
@@ -158,6 +189,7 @@ static struct drv_kcall *drv_kcall_get(struct drv_kfile *f)
 static void drv_kcall_put(struct drv_kfile *f, struct drv_kcall *kc)
 {
 	drv_kcall_unpin(kc);
+	atomic_dec(&kc->inst->kmod->calls);
 	if (cmpxchg(&f->spare, NULL, kc))
 		kvfree(kc);
 }
@@ -205,10 +237,16 @@ static int drv_kcall_pin(struct drv_kcall *kc, unsigned int i, const struct drv_
 	if (!cap->size)
 		return 0; /* as a socket's empty memfd: no data */
 	p->npages = DIV_ROUND_UP(off + cap->size, PAGE_SIZE);
+	/* the driver may keep them for as long as it defers the call */
+	if (account_locked_vm(current->mm, p->npages, true))
+		goto none;
+	p->mm = current->mm;
+	mmgrab(p->mm);
 	p->pages = kvmalloc_array(p->npages, sizeof(*p->pages), GFP_KERNEL);
 	if (!p->pages)
-		goto none;
-	pinned = pin_user_pages_fast(addr - off, (int)p->npages, FOLL_WRITE, p->pages);
+		goto unaccount;
+	pinned = pin_user_pages_fast(addr - off, (int)p->npages, FOLL_WRITE | FOLL_LONGTERM,
+				     p->pages);
 	if (pinned != (int)p->npages) {
 		if (pinned > 0)
 			unpin_user_pages(p->pages, pinned);
@@ -231,6 +269,9 @@ unpin:
 	unpin_user_pages(p->pages, p->npages);
 free:
 	kvfree(p->pages);
+unaccount:
+	account_locked_vm(p->mm, p->npages, false);
+	mmdrop(p->mm);
 none:
 	p->npages = 0;
 	return -EFAULT;
@@ -339,7 +380,7 @@ static long drv_kfile_cut(struct drv_kfile *f, long err)
 	return err;
 }
 
-static long drv_kmod_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+static long drv_kmod_call(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct drv_kfile *f = file->private_data;
 	struct drv_object *obj = f->obj;
@@ -365,9 +406,9 @@ static long drv_kmod_ioctl(struct file *file, unsigned int cmd, unsigned long ar
 	if (ioc.msg_len < DRV_HEADER_SIZE || ioc.msg_len > DRV_MAX_MESSAGE ||
 	    ioc.ncaps > DRV_MAX_CAPS)
 		return drv_kfile_cut(f, -EINVAL);
-	kc = drv_kcall_get(f);
+	kc = drv_kcall_get(f, &ret);
 	if (!kc)
-		return -ENOMEM;
+		return ret;
 	if (copy_from_user(kc->msg, u64_to_user_ptr(ioc.msg), ioc.msg_len)) {
 		ret = -EFAULT;
 		goto out;
@@ -417,6 +458,18 @@ static long drv_kmod_ioctl(struct file *file, unsigned int cmd, unsigned long ar
 		ret = put_user(0, &uioc->reply_len) ? -EFAULT : 0;
 out:
 	drv_kcall_put(f, kc);
+	return ret;
+}
+
+/* One ioctl: a call, within the file's share of calls in flight. */
+static long drv_kmod_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct drv_kfile *f = file->private_data;
+	long ret = -EBUSY;
+
+	if (atomic_inc_return(&f->inflight) <= (int)READ_ONCE(max_calls_per_file))
+		ret = drv_kmod_call(file, cmd, arg);
+	atomic_dec(&f->inflight);
 	return ret;
 }
 

@@ -68,10 +68,12 @@ done
 
 EXTRA_MODULES=$EXTRA_MODULES BINARIES=$BINARIES "$HERE/mkinitramfs.sh" "$OUT/e2e.cpio.gz" "$STAGE" || exit 1
 
-# Every host command at once; the host side fails if any does.
+# Every host command at once, and the monitor agent (monitor_agent.sh);
+# the host side fails if any does.
+HOSTS+=("cd '$HERE' && exec bash monitor_agent.sh > '$OUT/host-monitor.out' 2>&1")
 HOST_CMD=""
 for h in "${HOSTS[@]}"; do HOST_CMD="$HOST_CMD ( $h ) & pids=\"\$pids \$!\";"; done
-[ -n "$HOST_CMD" ] && HOST_CMD="pids=;$HOST_CMD rc=0; for p in \$pids; do wait \$p || rc=1; done; exit \$rc"
+HOST_CMD="pids=;$HOST_CMD rc=0; for p in \$pids; do wait \$p || rc=1; done; exit \$rc"
 
 echo "e2e: booting QEMU (TCG) with: ${QEMU_ARGS[*]}"
 echo "e2e: the guest tests the kernel-module target, then the userspace-server target"
@@ -79,7 +81,7 @@ start=$(date +%s.%N)
 # the console reaches the terminal as it comes (sed -u), \r and SeaBIOS's
 # escape sequences stripped
 "$HERE/run.sh" -t "${DRVGEN_QEMU_TIMEOUT:-900}" -l "$OUT/console.log" "${FIFO_ARGS[@]}" \
-    ${HOST_CMD:+-H "$HOST_CMD"} "$OUT/e2e.cpio.gz" -- "${QEMU_ARGS[@]}" 2>&1 |
+    -H "$HOST_CMD" "$OUT/e2e.cpio.gz" -- "${QEMU_ARGS[@]}" 2>&1 |
     tr -d '\r' | sed -u 's/\x1b[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$OUT/run.out"
 rc=${PIPESTATUS[0]}
 end=$(date +%s.%N)

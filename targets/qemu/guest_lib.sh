@@ -168,8 +168,10 @@ check_sandbox() {
         v=$(status_field $cap "$2")
         check "$1-server sandbox: $cap: $v (no capabilities)" [ "$v" = 0000000000000000 ]
     done
-    uid=$(awk '$1 == "Uid:" { print $2 }' "/proc/$2/status")
-    echo "#   ($1-server runs as uid $uid: root without capabilities)"
+    ids=$(awk '$1 == "Uid:" || $1 == "Gid:" { printf "%s ", $2 $3 $4 $5 }' "/proc/$2/status")
+    check "$1-server sandbox: uid and gid 65534 (nobody): $ids" [ "$ids" = "65534655346553465534 65534655346553465534 " ]
+    check "$1-server sandbox: its root is an empty file system of its own ($(ls -A "/proc/$2/root/" | wc -l) entries)" \
+        [ -z "$(ls -A "/proc/$2/root/")" ]
     if grep -q 'sandbox: open denied' "$3"; then
         ok "$1-server: after init it cannot open a file: \"$(grep -m1 'sandbox: open denied' "$3")\""
     else
@@ -194,4 +196,21 @@ load_module() {
         m=$(basename "$ko" .ko | tr - _)
         module_loaded "$m" || insmod "$ko" || return 1
     done < "/etc/drvgen-mod/$1"
+}
+
+# monitor COMMAND: asks the host to run COMMAND on QEMU's monitor
+# (monitor_agent.sh); the caller then waits, bounded, for its effect
+monitor() {
+    echo "DRVGEN-MONITOR $*"
+}
+
+# wait_for SECONDS CMD...: polls CMD every 50 ms until it succeeds (0) or
+# SECONDS pass (1)
+wait_for() {
+    limit=$(($1 * 20)); shift
+    i=0
+    while ! "$@" 2>/dev/null; do
+        i=$((i + 1)); [ $i -ge "$limit" ] && return 1
+        usleep 50000
+    done
 }

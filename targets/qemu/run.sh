@@ -23,9 +23,10 @@
 #                        in QEMU_ARGS is that dir ("path=@FIFO@/NAME").
 #                        Repeatable.
 #   -H, --host-cmd CMD   run CMD (via sh -c) on the host while the guest runs,
-#                        with DRVGEN_FIFO_DIR (the FIFOs' dir) and
+#                        with DRVGEN_FIFO_DIR (the FIFOs' dir),
 #                        DRVGEN_QEMU_MONITOR (the QEMU monitor's Unix socket)
-#                        in its environment.  It gets 5 s after QEMU exits,
+#                        and DRVGEN_CONSOLE_LOG (the log file) in its
+#                        environment.  It gets 5 s after QEMU exits,
 #                        then is killed.  Exit status becomes the guest's rc
 #                        if non-zero, else CMD's.
 #   -k, --kernel FILE    kernel image (default: newest /boot/vmlinuz-*)
@@ -182,7 +183,7 @@ QPID=$!
 
 HRC=0
 if [ -n "$HOST_CMD" ]; then
-    DRVGEN_FIFO_DIR=$TMPD DRVGEN_QEMU_MONITOR=$TMPD/monitor \
+    DRVGEN_FIFO_DIR=$TMPD DRVGEN_QEMU_MONITOR=$TMPD/monitor DRVGEN_CONSOLE_LOG=$LOG \
         timeout -k 5 "$TIMEOUT" sh -c "$HOST_CMD" &
     HPID=$!
 fi

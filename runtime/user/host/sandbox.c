@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
-/* sandbox.c - what the server keeps once it serves: no new privileges, no
- * capabilities, and a seccomp allow-list of the system calls the serving
- * loop needs, with the descriptors that reach the device filtered by
- * argument.
+/* sandbox.c - what the server keeps once it serves: an empty file system
+ * of its own, an unprivileged user, no new privileges, no capabilities, and
+ * a seccomp allow-list of the system calls the serving loop needs, with the
+ * descriptors that reach the device filtered by argument. Each layer would
+ * contain a compromise alone: a path the filter lets through (a stat, say)
+ * finds nothing in the empty root, and a descriptor a hole let out is
+ * still held by user nobody without capabilities.
  *
  * The serving loop needs: poll, socket messages, page buffers mapped from
  * clients' memfds, reading interrupt and timer descriptors, re-arming
@@ -16,6 +19,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
 #include <linux/capability.h>
 #include <linux/vfio.h>
 #include <seccomp.h>
@@ -143,10 +150,32 @@ static int add_rules(scmp_filter_ctx ctx, const struct host *h)
 	return st;
 }
 
-/* Capabilities: the bounding set first (dropping from it needs
- * CAP_SETPCAP, which capset is about to remove), the ambient set, then the
- * permitted, effective and inheritable sets, all to empty. */
-static int drop_capabilities(struct host *h)
+/* Its own mount namespace, whose root is an empty tmpfs: no path the
+ * process could name after this leads to a file of the machine. Nothing is
+ * lost: every file the server uses is already open. */
+static int empty_root(struct host *h)
+{
+	static const char dir[] = "/tmp";
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("drvgen-empty", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555") < 0 ||
+	    chroot(dir) < 0 || chdir("/") < 0) {
+		int err = errno;
+		HOST_LOG(h, "sandbox: cannot make an empty root: %s", strerror(err));
+		return -err;
+	}
+	return 0;
+}
+
+/* uid and gid 65534 ("nobody"), and no capability in any set. The order
+ * matters: the bounding set can be emptied only while CAP_SETPCAP is
+ * effective, the memory-lock limit raised only while CAP_SYS_RESOURCE is,
+ * and the uids changed only while CAP_SETUID is; changing them from 0 then
+ * clears the permitted and effective sets, which capset makes sure of.
+ * Pinning pages for DMA is accounted to RLIMIT_MEMLOCK: the manifest's
+ * streaming capabilities lock what clients lend them. */
+enum { NOBODY = 65534 };
+
+static int become_nobody(struct host *h)
 {
 	for (unsigned long cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
@@ -155,6 +184,15 @@ static int drop_capabilities(struct host *h)
 				 cap, strerror(err));
 			return -err;
 		}
+	struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
+	if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0)
+		HOST_LOG(h, "sandbox: warning: cannot lift RLIMIT_MEMLOCK: %s", strerror(errno));
+	if (setgroups(0, NULL) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
+	    setresuid(NOBODY, NOBODY, NOBODY) < 0) {
+		int err = errno;
+		HOST_LOG(h, "sandbox: cannot become uid %d: %s", NOBODY, strerror(err));
+		return -err;
+	}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) {
 		int err = errno;
 		HOST_LOG(h, "sandbox: cannot clear the ambient capabilities: %s", strerror(err));
@@ -163,17 +201,12 @@ static int drop_capabilities(struct host *h)
 	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 	memset(data, 0, sizeof data);
-	if (syscall(SYS_capset, &hdr, data) < 0) {
+	if (syscall(SYS_capset, &hdr, data) < 0 || syscall(SYS_capget, &hdr, data) < 0) {
 		int err = errno;
 		HOST_LOG(h, "sandbox: capset: %s", strerror(err));
 		return -err;
 	}
 	/* and check: a silently kept capability would defeat the rest */
-	if (syscall(SYS_capget, &hdr, data) < 0) {
-		int err = errno;
-		HOST_LOG(h, "sandbox: capget: %s", strerror(err));
-		return -err;
-	}
 	for (unsigned i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
 		if (data[i].effective || data[i].permitted || data[i].inheritable) {
 			HOST_LOG(h, "sandbox: capabilities remain after capset");
@@ -184,15 +217,17 @@ static int drop_capabilities(struct host *h)
 
 int host_enter_sandbox(struct host *h)
 {
+	int st = empty_root(h);
+	if (!st)
+		st = become_nobody(h);
+	if (st)
+		return st;
 	/* no execve could ever gain privileges again (and seccomp needs it) */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		int err = errno;
 		HOST_LOG(h, "sandbox: PR_SET_NO_NEW_PRIVS: %s", strerror(err));
 		return -err;
 	}
-	int st = drop_capabilities(h);
-	if (st)
-		return st;
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (!ctx) {
 		HOST_LOG(h, "sandbox: seccomp_init failed");
@@ -209,7 +244,9 @@ int host_enter_sandbox(struct host *h)
 		HOST_LOG(h, "sandbox: cannot install the seccomp filter: %s", strerror(-st));
 		return st;
 	}
-	HOST_LOG(h, "sandbox: no_new_privs, no capabilities, seccomp allow-list loaded");
+	HOST_LOG(h, "sandbox: empty root, uid %d, no_new_privs, no capabilities, seccomp allow-list "
+		    "loaded",
+		 NOBODY);
 	/* Prove it: if this opens, the filter is not what it claims to be. */
 	int fd = open("/", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0 || errno != EACCES) {
