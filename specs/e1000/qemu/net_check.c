@@ -4,7 +4,7 @@
  * QEMU's user network (slirp): this guest is 10.0.2.15, the gateway
  * 10.0.2.2, and nothing else sends it frames unasked.
  *
- *   net_check [--tag T] [--instance N] --mac XX:XX:XX:XX:XX:XX
+ *   net_check [--tag T] [--instance N] --mac XX:XX:XX:XX:XX:XX [MODE]
  *
  * Checks, in order: info() gives the MAC QEMU was told (the driver read it
  * from the EEPROM), MTU 1500, batches of 64; the link is up at 1000 Mb/s,
@@ -18,12 +18,27 @@
  * promiscuous mode and the multicast list; MTU 9000 takes a 9018-byte
  * frame (several transmit descriptors) and refuses what 1500 allowed; the
  * counters count what was sent and received.
+ *
+ * The link tests (test.sh turns QEMU's link off and on through its
+ * monitor) use the other modes:
+ *
+ *   --link-is down|up  no output; exit 0 iff link() says so and the driver
+ *                      agrees (a send is LINK_DOWN, or goes out): what the
+ *                      script polls for after set_link
+ *   --link-down        link() down at 0 Mb/s, a send is LINK_DOWN
+ *   --link-up          link() up at 1000 Mb/s, and an ARP request to the
+ *                      gateway is answered again
+ *   --watch-events     subscribes to link_changed, says "ready" on fd 3,
+ *                      and checks that the link goes down, then up (the
+ *                      userspace server's transport carries events; the
+ *                      kernel's does not)
  */
 #define _GNU_SOURCE
 #include "check.h"
 #include "net_nic.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <sys/wait.h>
 
 enum {
@@ -604,6 +619,73 @@ static void check_stats(struct net_nic_client *c, const struct net_stats *before
 	      (unsigned long long)(after.rx_errors - before->rx_errors));
 }
 
+/* ---- the link tests ---- */
+
+/* Whether the link is up (or down) as link() says, and as the driver acts
+ * on it: a send goes out (or is LINK_DOWN). Prints nothing. */
+static bool link_is(struct net_nic_client *c, struct drv_buffer *tx, bool up)
+{
+	struct net_link link;
+	if (net_nic_link(c, &link) || link.up != up)
+		return false;
+	int st = send_one(c, tx, arp_request(tx->data));
+	return up ? st == 0 : st == NET_ERROR_LINK_DOWN;
+}
+
+static void check_link_down(struct net_nic_client *c, struct drv_buffer *tx)
+{
+	struct net_link link;
+	int st = net_nic_link(c, &link);
+	check(st == 0 && !link.up && link.speed_mbps == 0, st ? net_status(st) : "expected down",
+	      "link(): %s, %u Mb/s", link.up ? "up" : "down", (unsigned)link.speed_mbps);
+	st = send_one(c, tx, arp_request(tx->data));
+	check(st == NET_ERROR_LINK_DOWN, "expected LINK_DOWN", "send(ARP request) = %s",
+	      net_status(st));
+}
+
+static void check_link_up(struct net_nic_client *c, struct drv_buffer *tx, struct drv_buffer *rx)
+{
+	check_link(c);
+	int st = send_one(c, tx, arp_request(tx->data));
+	check(st == 0, net_status(st), "send(ARP request) = %s", net_status(st));
+	st = receive_until(c, rx, is_arp_reply, NULL);
+	check(st == 0, st == -ETIMEDOUT ? "no reply among the frames received" : net_status(st),
+	      "the gateway answers again");
+}
+
+struct link_events {
+	struct net_link seen[4];
+	unsigned n;
+};
+
+static void on_link_changed(void *ctx, const struct net_link *state)
+{
+	struct link_events *e = ctx;
+	if (e->n < 4)
+		e->seen[e->n] = *state;
+	e->n++;
+}
+
+/* Subscribed to link_changed, tells the script (fd 3) it may turn the
+ * link off, then waits (the guard bounds it) for down and up. */
+static void watch_events(struct net_nic_client *c)
+{
+	struct link_events e = {.n = 0};
+	int st = net_nic_on_link_changed(c, on_link_changed, &e);
+	check(st == 0, net_status(st), "subscribe to link_changed");
+	if (write(3, "ready\n", 6) != 6)
+		check(false, strerror(errno), "tell the script (fd 3) it may turn the link off");
+	struct pollfd p = {drv_client_fd((struct drv_client *)c), POLLIN, 0};
+	while (e.n < 2 && poll(&p, 1, -1) > 0)
+		if (drv_client_poll((struct drv_client *)c, 0) < 0)
+			break;
+	check(e.n >= 1 && !e.seen[0].up && e.seen[0].speed_mbps == 0, "no such event",
+	      "link_changed: down");
+	check(e.n >= 2 && e.seen[1].up && e.seen[1].full_duplex && e.seen[1].speed_mbps == 1000,
+	      "no such event", "link_changed: up, full duplex, 1000 Mb/s");
+	check(e.n == 2, "more events than the link's changes", "%u events in all", e.n);
+}
+
 static bool parse_mac(const char *s, struct net_address *a)
 {
 	unsigned v[6];
@@ -618,37 +700,34 @@ static bool parse_mac(const char *s, struct net_address *a)
 	return true;
 }
 
-int main(int argc, char **argv)
-{
-	bool have_mac = false;
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	check_tag = "net";
-	for (int i = 1; i < argc; i++) {
-		if (check_common_option(argc, argv, &i))
-			continue;
-		if (!strcmp(argv[i], "--mac") && i + 1 < argc)
-			have_mac = parse_mac(argv[++i], &mac);
-		else
-			have_mac = false, i = argc;
-	}
-	if (!have_mac) {
-		fprintf(stderr, "usage: %s [--tag T] [--instance N] --mac XX:XX:XX:XX:XX:XX\n", argv[0]);
-		return 2;
-	}
-	guard(GUARD_S, "connecting");
-	struct net_nic_client *c = NULL;
-	int st = net_nic_connect(check_instance, &c);
-	if (!check(st == 0, net_status(st), "connect net::nic %u", check_instance))
-		return check_exit();
-	struct drv_buffer *tx = NULL, *rx = NULL;
-	if (!check(drv_buffer_new(TX_BUF, &tx) == 0 && drv_buffer_new(SLOTS * SLOT, &rx) == 0, NULL,
-		   "a %u-byte send buffer and %u receive slots of %u bytes", TX_BUF, SLOTS, SLOT))
-		return check_exit();
+enum mode { ALL, LINK_IS_DOWN, LINK_IS_UP, LINK_DOWN, LINK_UP, WATCH_EVENTS };
 
+static bool parse_mode(const char *arg, const char *value, enum mode *mode, bool *took_value)
+{
+	*took_value = false;
+	if (!strcmp(arg, "--link-is") && value) {
+		*took_value = true;
+		*mode = !strcmp(value, "up") ? LINK_IS_UP : LINK_IS_DOWN;
+		return !strcmp(value, "up") || !strcmp(value, "down");
+	}
+	static const struct {
+		const char *arg;
+		enum mode mode;
+	} modes[] = {{"--link-down", LINK_DOWN}, {"--link-up", LINK_UP}, {"--watch-events", WATCH_EVENTS}};
+	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+		if (!strcmp(arg, modes[i].arg)) {
+			*mode = modes[i].mode;
+			return true;
+		}
+	return false;
+}
+
+static void check_all(struct net_nic_client *c, struct drv_buffer *tx, struct drv_buffer *rx)
+{
 	check_info(c);
 	check_link(c);
 	struct net_stats before;
-	st = stats_of(c, &before);
+	int st = stats_of(c, &before);
 	check(st == 0, net_status(st), "stats() = %s", net_status(st));
 
 	guard(GUARD_S, "a receive that waits for the gateway's ARP reply");
@@ -663,6 +742,55 @@ int main(int argc, char **argv)
 	check_filters(c);
 	check_mtu(c, tx, rx);
 	check_stats(c, &before);
+}
+
+int main(int argc, char **argv)
+{
+	bool have_mac = false, ok = true, took_value;
+	enum mode mode = ALL;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	check_tag = "net";
+	for (int i = 1; ok && i < argc; i++) {
+		if (check_common_option(argc, argv, &i))
+			continue;
+		if (!strcmp(argv[i], "--mac") && i + 1 < argc)
+			ok = have_mac = parse_mac(argv[++i], &mac);
+		else if ((ok = parse_mode(argv[i], i + 1 < argc ? argv[i + 1] : NULL, &mode,
+					  &took_value)))
+			i += took_value;
+	}
+	if (!ok || !have_mac) {
+		fprintf(stderr,
+			"usage: %s [--tag T] [--instance N] --mac XX:XX:XX:XX:XX:XX\n"
+			"          [--link-is down|up | --link-down | --link-up | --watch-events]\n",
+			argv[0]);
+		return 2;
+	}
+	guard(GUARD_S, "connecting");
+	struct net_nic_client *c = NULL;
+	struct drv_buffer *tx = NULL, *rx = NULL;
+	int st = net_nic_connect(check_instance, &c);
+	if (!st && (drv_buffer_new(TX_BUF, &tx) || drv_buffer_new(SLOTS * SLOT, &rx)))
+		st = -DRV_E_NO_MEMORY;
+	if (mode == LINK_IS_DOWN || mode == LINK_IS_UP)
+		return !st && link_is(c, tx, mode == LINK_IS_UP) ? 0 : 1;
+	if (!check(st == 0, net_status(st), "connect net::nic %u, and buffers", check_instance))
+		return check_exit();
+
+	switch (mode) {
+	case LINK_DOWN:
+		check_link_down(c, tx);
+		break;
+	case LINK_UP:
+		check_link_up(c, tx, rx);
+		break;
+	case WATCH_EVENTS:
+		watch_events(c);
+		break;
+	default:
+		check_all(c, tx, rx);
+		break;
+	}
 
 	drv_buffer_free(tx);
 	drv_buffer_free(rx);

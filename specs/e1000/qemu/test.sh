@@ -3,7 +3,8 @@
 # net::nic, and net_check talks to the gateway through it.
 #
 # The image has no Linux e1000 module unless a spec's MODULES lists it, so
-# nothing but em claims the device.
+# nothing but em claims the device. The link tests turn QEMU's link off and
+# on through its monitor (guest_lib.sh's monitor, monitor_agent.sh).
 
 MAC=52:54:00:12:34:56
 QEMU_ARGS="-netdev user,id=n0 -device e1000,netdev=n0,mac=$MAC"
@@ -12,6 +13,34 @@ CLIENTS="net_check"
 em_find() {                   # NIC: the device's sysfs dir; BDF: its address
     NIC=$(pci_sysfs 0x8086 0x100e)
     BDF=$(basename "${NIC:-none}")
+}
+
+# em_link TAG INSTANCE [events]: QEMU's link off, then on; the driver sees
+# both (link(), send), traffic flows again, and with `events` a client
+# subscribed to link_changed hears both
+em_link() {
+    if [ "${3:-}" = events ]; then
+        rm -f /tmp/em-events
+        mkfifo /tmp/em-events
+        net_check --tag "$1" --instance "$2" --mac "$MAC" --watch-events 3>/tmp/em-events &
+        wpid=$!
+        exec 5</tmp/em-events
+        read -r line <&5 || notok "the link_changed watcher never got ready"
+    fi
+    monitor "set_link n0 off"
+    check "the driver sees QEMU's link go down (set_link n0 off)" \
+        wait_for 10 net_check --instance "$2" --mac "$MAC" --link-is down
+    run_client net_check --tag "$1" --instance "$2" --mac "$MAC" --link-down
+    monitor "set_link n0 on"
+    check "the driver sees QEMU's link come back (set_link n0 on, auto-negotiation)" \
+        wait_for 10 net_check --instance "$2" --mac "$MAC" --link-is up
+    run_client net_check --tag "$1" --instance "$2" --mac "$MAC" --link-up
+    if [ "${3:-}" = events ]; then
+        wait "$wpid"
+        rc=$?
+        exec 5<&-
+        check "the link_changed watcher passed (rc $rc)" [ $rc = 0 ]
+    fi
 }
 
 spec_kmod() {
@@ -29,6 +58,8 @@ spec_kmod() {
     run_client net_check --tag kmod/net --instance "$n" --mac "$MAC"
     TAG=kmod
     check_irqs "em.ko answered a waiting receive from the device's interrupt" "$irq" "$before" 1
+    em_link kmod/link "$n"       # the kernel transport carries no events
+    TAG=kmod
     check "rmmod em" timeout "$GUARD" rmmod em
     check "$node is gone" [ ! -e "$node" ]
     check "the 82540EM is unbound" [ ! -e "$NIC/driver" ]
@@ -54,6 +85,8 @@ spec_user() {
     run_client net_check --tag user/net --instance "$n" --mac "$MAC"
     TAG=user
     check_irqs "em-server answered a waiting receive from the device's interrupt" "$irq" "$before" 1
+    em_link user/link "$n" events
+    TAG=user
     check_sandbox em "$pid" "$log"
     stop_server em "$pid"
     show_file em-server "$log"
