@@ -378,7 +378,7 @@ static bool rx_frame(const struct em *em, unsigned *ndesc, uint32_t *length, boo
 			return true;
 		}
 	}
-	*ndesc = n; /* no end in a whole ring: the device is confused; drop it all */
+	*ndesc = EM_RING - 1; /* no end in a whole ring: the device is confused; drop it all */
 	*bad = true;
 	return true;
 }
