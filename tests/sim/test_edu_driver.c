@@ -4,25 +4,24 @@
  * edu model, through its generated glue (edu_driver_desc) and served over
  * the userspace runtime to in-process clients using the generated stubs.
  *
- * The test plays the runtime: it binds the driver to a simulated BAR and a
- * slice of the model's RAM, runs init, serves edu::device and routes the
- * model's interrupt line to the irq hook through an eventfd the server
- * watches, as drv_host.c does with a UIO descriptor.
+ * The test plays the runtime (driver_harness.h): it binds the driver to a
+ * simulated BAR and a slice of the model's RAM, runs init, serves
+ * edu::device and routes the model's interrupt line to the irq hook.
  *
  * Time is the poll loop's: the model's latency is far longer than any call
  * takes, so work the driver starts finishes only when a deferred call waits
- * in the loop, where an always-readable "tick" eventfd runs edu_model_run.
- * A driver that read a result before its interrupt would read n, not n!.
- * Nothing sleeps; a hang is cut off by alarm().
+ * in the loop, whose every round runs edu_model_run. A driver that read a
+ * result before its interrupt would read n, not n!. Nothing sleeps; a hang
+ * is cut off by alarm().
  *
- * The deadline timer's time is the loop's too: while the driver has it
- * armed, every DEADLINE_TICKS rounds are one of its intervals, and the
- * tick runs the timer hook. Configuration space is a small model of edu's:
- * its header and its MSI capability at 0x40.
+ * The deadline timer's time is the loop's too (driver_harness.h): while
+ * the driver has it armed, every DEADLINE_ROUNDS rounds are one of its
+ * intervals. Configuration space is a small model of edu's: its header
+ * and its MSI capability at 0x40.
  *
  * Several calls in flight at once come from several in-process clients: a
- * tick can, instead of letting time pass, make the next call, which then
- * waits in a nested round of the loop (struct fixture.meanwhile).
+ * round can, instead of letting time pass, make the next call, which then
+ * waits in a nested round of the loop (harness.meanwhile).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,15 +30,12 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "drv_client.h"
+#include "driver_harness.h"
 #include "drv_pci.h"
-#include "drv_server.h"
 #include "drv_sim.h"
 #include "edu_driver.h"
 #include "edu_model.h"
@@ -52,12 +48,9 @@ enum {
 	DMA_SIZE = 4096,
 	NQUEUE = 9,		  /* the driver queues 8 factorials; the ninth is BUSY */
 	EDU_ID = 0x010000ed,
-	DEADLINE_TICKS = 50,	  /* rounds of the loop in one interval of the deadline */
+	DEADLINE_ROUNDS = 50,	  /* rounds of the loop in one interval of the deadline */
 	MSI_CAP = 0x40,		  /* where the model's MSI capability is */
 };
-
-struct fixture;
-typedef void (*meanwhile_fn)(struct fixture *f);
 
 struct fixture {
 	struct edu_model model;
@@ -67,25 +60,9 @@ struct fixture {
 	uint32_t id_override;	    /* nonzero: what the id register reads */
 	struct drv_resources res;
 	uint8_t config[256]; /* configuration space */
-	bool drop_irqs;	     /* the interrupt never arrives (MSI off, say) */
 	bool hold;	     /* the device never finishes its work */
-	unsigned timeouts;   /* the deadline timer's expiries */
-	const struct drv_driver_desc *desc;
-	void *drv;
-	bool stopped;
-	struct drv_server *server;
-	struct drv_object *object;
+	struct harness h;
 	struct edu_device_client *client;
-	int irq_fd, tick_fd;
-	/* the interrupt path */
-	unsigned edges;	    /* the line rose */
-	unsigned irqs;	    /* the irq hook ran */
-	unsigned unhandled; /* ... and said the device had not raised it */
-	unsigned ticks;
-	unsigned idle_ticks; /* in a row, with nothing the device could still do */
-	bool stuck;	     /* a call waited for an interrupt that cannot come */
-	/* run by the next tick instead of letting time pass */
-	meanwhile_fn meanwhile;
 	/* the queue test */
 	struct edu_device_client *queue[NQUEUE];
 	int qrc[NQUEUE];
@@ -97,77 +74,18 @@ struct fixture {
 	int chained_rc;
 };
 
-/* ---- the runtime's part ---- */
+/* ---- the model, as the harness sees it ---- */
 
-static void signal_fd(int fd)
+static bool edu_busy(void *ctx)
 {
-	uint64_t one = 1;
-	assert_int_equal(write(fd, &one, sizeof one), (ssize_t)sizeof one);
+	const struct fixture *f = ctx;
+	return f->model.fact_countdown || f->model.dma_countdown;
 }
 
-/* The model's INTx line: a rising edge is an interrupt for the loop. The
- * hook never runs from here, which may be inside one of the driver's own
- * register accesses. */
-static void on_line(void *ctx, bool level)
+/* Time passes for the model unless the test holds it. */
+static void edu_time_passes(void *ctx)
 {
 	struct fixture *f = ctx;
-	if (!level || f->drop_irqs)
-		return;
-	f->edges++;
-	signal_fd(f->irq_fd);
-}
-
-/* The interrupt, as the server's loop sees it. The line is level-triggered:
- * still asserted after the hook, it interrupts again. */
-static void on_irq_fd(void *ctx, int fd, short revents)
-{
-	struct fixture *f = ctx;
-	uint64_t count;
-	(void)revents;
-	if (read(fd, &count, sizeof count) != (ssize_t)sizeof count)
-		return; /* consumed by a nested round of the loop */
-	f->irqs++;
-	if (!f->desc->irq(f->drv, EDU_IRQ_IRQ)) {
-		f->unhandled++;
-		return;
-	}
-	if (f->model.irq_level)
-		signal_fd(f->irq_fd);
-}
-
-/* Each round of the loop: time passes, or the test's next move.
- *
- * A call waits only in the loop, so rounds in a row in which the device has
- * no work in flight and its line is low mean a call waits for an interrupt
- * that will never come (the round that answers a call can be idle; the next
- * cannot). Unwatching everything then makes the loop fail (-EDEADLK) and the
- * waiting calls return -DRV_E_CONNECTION: the test fails at once, where
- * the driver hung, rather than at the alarm. */
-static void on_tick(void *ctx, int fd, short revents)
-{
-	struct fixture *f = ctx;
-	meanwhile_fn fn = f->meanwhile;
-	(void)fd;
-	(void)revents;
-	f->ticks++;
-	if (fn) {
-		f->meanwhile = NULL;
-		fn(f);
-		return;
-	}
-	if (drv_sim_timer_armed(f->res.timers[0]) && f->ticks % DEADLINE_TICKS == 0 &&
-	    drv_sim_timer_expire(f->res.timers[0])) {
-		f->timeouts++;
-		f->desc->timer(f->drv, EDU_TIMER_DEADLINE);
-	}
-	if (f->model.fact_countdown || f->model.dma_countdown ||
-	    (f->model.irq_level && !f->drop_irqs) || drv_sim_timer_armed(f->res.timers[0])) {
-		f->idle_ticks = 0;
-	} else if (++f->idle_ticks == 10) {
-		f->stuck = true;
-		drv_server_unwatch(f->server, f->irq_fd);
-		drv_server_unwatch(f->server, f->tick_fd);
-	}
 	if (!f->hold)
 		edu_model_run(&f->model);
 }
@@ -223,15 +141,14 @@ static struct fixture *new_device(uint32_t id_override)
 	struct fixture *f = calloc(1, sizeof *f);
 	assert_non_null(f);
 	alarm(30); /* a hang is a failure, not a stuck build */
-	f->irq_fd = f->tick_fd = -1;
 	f->ram = calloc(1, RAM_SIZE);
 	assert_non_null(f->ram);
 	edu_model_init(&f->model, LATENCY);
 	f->model.ram = f->ram;
 	f->model.ram_base = RAM_BASE;
 	f->model.ram_size = RAM_SIZE;
-	f->model.irq = on_line;
-	f->model.irq_ctx = f;
+	f->model.irq = harness_line;
+	f->model.irq_ctx = &f->h;
 	f->sim = drv_sim_new();
 	f->id_override = id_override;
 	f->inner = edu_model_ops(&f->model);
@@ -248,24 +165,33 @@ static struct fixture *new_device(uint32_t id_override)
 	f->res.timers[0] = drv_sim_timer_new();
 	f->res.instance = 0;
 
-	f->desc = &edu_driver_desc;
-	assert_int_equal(f->desc->nmmio, 1);
-	assert_int_equal(f->desc->nirqs, 1);
-	assert_int_equal(f->desc->ndma, 1);
-	assert_int_equal(f->desc->dma[0].size, DMA_SIZE);
-	assert_true(RAM_BASE + DMA_OFFSET + DMA_SIZE <= UINT64_C(1) << f->desc->dma[0].address_bits);
-	assert_int_equal(f->desc->ninterfaces, 1);
-	assert_ptr_equal(f->desc->interfaces[0], &edu_device_interface);
-	assert_true(*f->desc->size >= sizeof(struct edu_driver));
-	f->drv = calloc(1, *f->desc->size);
-	assert_non_null(f->drv);
+	const struct drv_driver_desc *desc = &edu_driver_desc;
+	assert_int_equal(desc->nmmio, 1);
+	assert_int_equal(desc->nirqs, 1);
+	assert_int_equal(desc->ndma, 1);
+	assert_int_equal(desc->dma[0].size, DMA_SIZE);
+	assert_true(RAM_BASE + DMA_OFFSET + DMA_SIZE <= UINT64_C(1) << desc->dma[0].address_bits);
+	assert_ptr_equal(desc->interfaces[0], &edu_device_interface);
+	assert_true(*desc->size >= sizeof(struct edu_driver));
+	f->h = (struct harness){.desc = desc,
+				.line = &f->model.irq_level,
+				.busy = edu_busy,
+				.time_passes = edu_time_passes,
+				.model = f,
+				.ctx = f,
+				.timers = f->res.timers,
+				.ntimers = 1,
+				.timer_rounds = DEADLINE_ROUNDS};
+	harness_new_driver(&f->h);
 	return f;
 }
 
+/* The remove (stop, if the probe ran and the test did not), then the
+ * device. */
 static void free_device(struct fixture *f)
 {
+	harness_free(&f->h);
 	drv_sim_timer_free(f->res.timers[0]);
-	free(f->drv);
 	drv_sim_free(f->sim);
 	free(f->ram);
 	free(f);
@@ -274,30 +200,14 @@ static void free_device(struct fixture *f)
 
 static struct edu_device_client *connect_client(struct fixture *f)
 {
-	struct edu_device_client *c = NULL;
-	assert_int_equal(drv_object_connect(f->object, (struct drv_client **)&c), 0);
-	assert_non_null(c);
-	return c;
+	return (struct edu_device_client *)harness_connect(&f->h);
 }
 
 /* The probe: bind, init, serve, start. */
 static int setup(void **state)
 {
 	struct fixture *f = new_device(0);
-	assert_int_equal(f->desc->bind(f->drv, &f->res), 0);
-	assert_int_equal(f->desc->init(f->drv), 0);
-
-	assert_int_equal(drv_server_new(&f->server), 0);
-	assert_int_equal(drv_server_add(f->server, f->desc->interfaces[0], f->desc->object(f->drv, 0),
-					&f->object),
-			 0);
-	assert_null(f->desc->object(f->drv, 1));
-	f->irq_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	f->tick_fd = eventfd(1, EFD_CLOEXEC | EFD_NONBLOCK); /* never read: always ready */
-	assert_true(f->irq_fd >= 0 && f->tick_fd >= 0);
-	assert_int_equal(drv_server_watch(f->server, f->irq_fd, POLLIN, on_irq_fd, f), 0);
-	assert_int_equal(drv_server_watch(f->server, f->tick_fd, POLLIN, on_tick, f), 0);
-	f->desc->start(f->drv);
+	harness_probe(&f->h, &f->res);
 	f->client = connect_client(f);
 	*state = f;
 	return 0;
@@ -315,11 +225,6 @@ static int teardown(void **state)
 		edu_device_disconnect(f->other);
 	if (f->chained)
 		drv_buffer_free(f->chained);
-	if (!f->stopped)
-		f->desc->stop(f->drv);
-	drv_server_free(f->server);
-	close(f->irq_fd);
-	close(f->tick_fd);
 	free_device(f);
 	return 0;
 }
@@ -328,12 +233,10 @@ static int teardown(void **state)
  * is low, and every interrupt was the device's. */
 static void assert_quiet(struct fixture *f)
 {
-	assert_false(f->stuck);
+	harness_assert_quiet(&f->h);
 	assert_int_equal(f->model.guest_errors, 0);
 	assert_false(f->model.irq_level);
 	assert_int_equal(f->model.irq_status, 0);
-	assert_int_equal(f->unhandled, 0);
-	assert_int_equal(f->irqs, f->edges);
 }
 
 static struct drv_buffer *new_buffer(size_t size)
@@ -375,7 +278,7 @@ static void init_enables_interrupt(void **state)
 	struct fixture *f = *state;
 	assert_int_equal(f->model.status, 0x80);
 	assert_int_equal(f->model.dma_cmd, 0);
-	assert_int_equal(f->irqs, 0);
+	assert_int_equal(f->h.irqs, 0);
 	assert_quiet(f);
 }
 
@@ -385,7 +288,7 @@ static void ident(void **state)
 	uint32_t id = 0;
 	assert_int_equal(edu_device_ident(f->client, &id), 0);
 	assert_int_equal(id, EDU_ID);
-	assert_int_equal(f->ticks, 0); /* answered at once */
+	assert_int_equal(f->h.ticks, 0); /* answered at once */
 	assert_quiet(f);
 }
 
@@ -398,7 +301,7 @@ static void liveness(void **state)
 		assert_int_equal(edu_device_liveness(f->client, values[i], &r), 0);
 		assert_int_equal(r, ~values[i]);
 	}
-	assert_int_equal(f->ticks, 0);
+	assert_int_equal(f->h.ticks, 0);
 	assert_quiet(f);
 }
 
@@ -411,7 +314,7 @@ static void factorial(void **state)
 	drv_sim_record(f->sim, true);
 	assert_int_equal(edu_device_factorial(f->client, 5, &r), 0);
 	assert_int_equal(r, 120);
-	assert_int_equal(f->irqs, 1);
+	assert_int_equal(f->h.irqs, 1);
 	/* started, then nothing until the interrupt: no polling, no early read */
 	static const char *const trace[] = {
 		"W edu.bar0 factorial <- 0x00000005",
@@ -424,10 +327,10 @@ static void factorial(void **state)
 
 	assert_int_equal(edu_device_factorial(f->client, 12, &r), 0);
 	assert_int_equal(r, 479001600);
-	assert_int_equal(f->irqs, 2);
+	assert_int_equal(f->h.irqs, 2);
 	assert_int_equal(edu_device_factorial(f->client, 0, &r), 0);
 	assert_int_equal(r, 1);
-	assert_int_equal(f->irqs, 3);
+	assert_int_equal(f->h.irqs, 3);
 	/* 13! does not fit the 32-bit register: refused, the device untouched */
 	r = 7;
 	drv_sim_record(f->sim, true);
@@ -435,24 +338,25 @@ static void factorial(void **state)
 	assert_int_equal(r, 7);
 	assert_trace(f, trace, 0);
 	drv_sim_record(f->sim, false);
-	assert_int_equal(f->irqs, 3);
+	assert_int_equal(f->h.irqs, 3);
 	assert_quiet(f);
 }
 
 /* Makes the next queued call from its own client; that call waits in a
  * nested round of the loop, whose tick makes the one after it. */
-static void queue_next(struct fixture *f)
+static void queue_next(void *ctx)
 {
+	struct fixture *f = ctx;
 	unsigned k = f->queued++;
 	if (f->queued < NQUEUE)
-		f->meanwhile = queue_next;
+		f->h.meanwhile = queue_next;
 	f->qrc[k] = edu_device_factorial(f->queue[k], k + 1, &f->qres[k]);
 	if (k == NQUEUE - 1) {
 		/* the factorial unit is full; the rest of the device is not */
 		uint32_t v = 0;
 		assert_int_equal(edu_device_liveness(f->queue[k], 0x0f0f0f0f, &v), 0);
 		assert_int_equal(v, 0xf0f0f0f0u);
-		assert_int_equal(f->irqs, 0);
+		assert_int_equal(f->h.irqs, 0);
 	}
 }
 
@@ -476,9 +380,9 @@ static void factorial_queue_full(void **state)
 	}
 	assert_int_equal(f->qrc[NQUEUE - 1], EDU_ERROR_BUSY);
 	assert_int_equal(f->qres[NQUEUE - 1], 0xdeadbeef);
-	assert_int_equal(f->irqs, NQUEUE - 1);
+	assert_int_equal(f->h.irqs, NQUEUE - 1);
 	struct drv_server_stats st;
-	drv_server_get_stats(f->server, &st);
+	drv_server_get_stats(f->h.server, &st);
 	assert_int_equal(st.deferred, NQUEUE - 1);
 
 	/* the queue is empty again */
@@ -499,7 +403,7 @@ static void dma_round_trip(void **state)
 	memcpy(b->data, want, sizeof want);
 
 	assert_int_equal(edu_device_dma_write(f->client, b, 0, DMA_SIZE), 0);
-	assert_int_equal(f->irqs, 1);
+	assert_int_equal(f->h.irqs, 1);
 	/* all but the last byte, which QEMU 7.2 cannot move (the driver's
 	 * erratum note) */
 	assert_memory_equal(f->model.buf, want, DMA_SIZE - 1);
@@ -513,7 +417,7 @@ static void dma_round_trip(void **state)
 	want[10] ^= 0xff;
 	memset(b->data, 0, DMA_SIZE);
 	assert_int_equal(edu_device_dma_read(f->client, b, 0, DMA_SIZE), 0);
-	assert_int_equal(f->irqs, 2);
+	assert_int_equal(f->h.irqs, 2);
 	assert_memory_equal(b->data, want, DMA_SIZE);
 	assert_int_equal(f->model.dma_src, EDU_MODEL_DMA_BASE);
 	assert_int_equal(f->model.dma_dst, RAM_BASE + DMA_OFFSET);
@@ -529,14 +433,14 @@ static void dma_round_trip(void **state)
 	memset(b->data, 0, DMA_SIZE);
 	assert_int_equal(edu_device_dma_read(f->client, b, 4000, 96), 0);
 	assert_memory_equal(b->data, want + 4000, 96);
-	assert_int_equal(f->irqs, 4);
+	assert_int_equal(f->h.irqs, 4);
 	/* the last byte alone never reaches the device */
 	((uint8_t *)b->data)[0] = 0x5a;
 	assert_int_equal(edu_device_dma_write(f->client, b, DMA_SIZE - 1, 1), 0);
 	((uint8_t *)b->data)[0] = 0;
 	assert_int_equal(edu_device_dma_read(f->client, b, DMA_SIZE - 1, 1), 0);
 	assert_int_equal(((uint8_t *)b->data)[0], 0x5a);
-	assert_int_equal(f->irqs, 4);
+	assert_int_equal(f->h.irqs, 4);
 	drv_buffer_free(b);
 	assert_quiet(f);
 }
@@ -567,8 +471,8 @@ static void dma_out_of_range(void **state)
 	assert_int_equal(edu_device_dma_write(f->client, small, 0, 0), 0);
 
 	assert_int_equal(drv_sim_trace_len(f->sim), 0);
-	assert_int_equal(f->ticks, 0);
-	assert_int_equal(f->irqs, 0);
+	assert_int_equal(f->h.ticks, 0);
+	assert_int_equal(f->h.irqs, 0);
 	assert_memory_equal(f->model.buf, before, DMA_SIZE);
 
 	/* the edges of the range are in it */
@@ -587,8 +491,9 @@ static void dma_out_of_range(void **state)
 
 /* While a dma_write waits, a dma_read of the same bytes queues behind it
  * and so reads what the write put there. */
-static void read_behind_write(struct fixture *f)
+static void read_behind_write(void *ctx)
 {
+	struct fixture *f = ctx;
 	f->chained_rc = edu_device_dma_read(f->other, f->chained, 0, DMA_SIZE);
 }
 
@@ -601,12 +506,12 @@ static void dma_queued(void **state)
 	f->chained_rc = -1;
 	fill(b->data, DMA_SIZE, 42);
 	memset(f->chained->data, 0, DMA_SIZE);
-	f->meanwhile = read_behind_write;
+	f->h.meanwhile = read_behind_write;
 	assert_int_equal(edu_device_dma_write(f->client, b, 0, DMA_SIZE), 0);
 	assert_int_equal(f->chained_rc, 0);
 	assert_memory_equal(f->chained->data, b->data, DMA_SIZE);
 	assert_memory_equal(f->model.buf, b->data, DMA_SIZE - 1);
-	assert_int_equal(f->irqs, 2);
+	assert_int_equal(f->h.irqs, 2);
 	drv_buffer_free(b);
 	assert_quiet(f);
 }
@@ -632,7 +537,7 @@ static void pci_info(void **state)
 	assert_int_equal(edu_device_pci_info(f->client, &info), 0);
 	assert_int_equal(info.msi, MSI_CAP);
 	assert_true(info.capabilities >= 1);
-	assert_int_equal(f->ticks, 0);
+	assert_int_equal(f->h.ticks, 0);
 	assert_quiet(f);
 }
 
@@ -644,20 +549,20 @@ static void factorial_times_out(void **state)
 {
 	struct fixture *f = *state;
 	uint32_t r = 7;
-	f->drop_irqs = true;
+	f->h.drop_edges = true;
 	assert_int_equal(edu_device_factorial(f->client, 5, &r), EDU_ERROR_TIMEOUT);
 	assert_int_equal(r, 7); /* an error leaves the result alone */
-	assert_int_equal(f->timeouts, 2);
+	assert_int_equal(f->h.expiries, 2);
 	assert_int_equal(drv_sim_timer_interval(f->res.timers[0]), EDU_TIMER_DEADLINE_NS);
 	assert_false(drv_sim_timer_armed(f->res.timers[0])); /* nothing waits */
-	assert_int_equal(f->irqs, 0);
+	assert_int_equal(f->h.irqs, 0);
 	assert_true(f->model.irq_level); /* the completion nobody heard */
 
-	f->drop_irqs = false;
+	f->h.drop_edges = false;
 	assert_int_equal(edu_device_factorial(f->client, 6, &r), 0);
 	assert_int_equal(r, 720);
-	assert_int_equal(f->irqs, 1);
-	assert_int_equal(f->timeouts, 2);
+	assert_int_equal(f->h.irqs, 1);
+	assert_int_equal(f->h.expiries, 2);
 	assert_quiet(f);
 }
 
@@ -691,7 +596,7 @@ static void factorial_device_late(void **state)
 	};
 	assert_trace(f, trace, sizeof trace / sizeof trace[0]);
 	drv_sim_record(f->sim, false);
-	assert_int_equal(f->irqs, 2);
+	assert_int_equal(f->h.irqs, 2);
 	assert_quiet(f);
 }
 
@@ -702,10 +607,10 @@ static void dma_times_out(void **state)
 	struct fixture *f = *state;
 	struct drv_buffer *b = new_buffer(DMA_SIZE);
 	fill(b->data, DMA_SIZE, 9);
-	f->drop_irqs = true;
+	f->h.drop_edges = true;
 	assert_int_equal(edu_device_dma_write(f->client, b, 0, 64), EDU_ERROR_TIMEOUT);
-	assert_int_equal(f->timeouts, 2);
-	f->drop_irqs = false;
+	assert_int_equal(f->h.expiries, 2);
+	f->h.drop_edges = false;
 	assert_int_equal(edu_device_dma_write(f->client, b, 64, 64), 0);
 	memset(b->data, 0, DMA_SIZE);
 	assert_int_equal(edu_device_dma_read(f->client, b, 0, 128), 0);
@@ -714,7 +619,7 @@ static void dma_times_out(void **state)
 	/* the timed-out transfer happened too: only its answer was lost */
 	assert_memory_equal(b->data, want, 64);
 	assert_memory_equal((uint8_t *)b->data + 64, want, 64);
-	assert_int_equal(f->irqs, 2);
+	assert_int_equal(f->h.irqs, 2);
 	drv_buffer_free(b);
 	assert_quiet(f);
 }
@@ -727,15 +632,14 @@ static void stop_disables_interrupt(void **state)
 	uint32_t r = 0;
 	assert_int_equal(edu_device_factorial(f->client, 4, &r), 0);
 	assert_int_equal(r, 24);
-	f->desc->stop(f->drv);
-	f->stopped = true;
+	harness_stop(&f->h);
 	assert_int_equal(f->model.status & 0x80, 0);
 	/* a factorial now raises nothing */
 	f->model.fact = 3;
 	f->model.status |= 0x01;
 	f->model.fact_countdown = 1;
 	edu_model_run(&f->model);
-	assert_int_equal(f->edges, 1);
+	assert_int_equal(f->h.edges, 1);
 	assert_quiet(f);
 }
 
@@ -743,9 +647,9 @@ static void init_rejects_wrong_magic(void **state)
 {
 	(void)state;
 	struct fixture *f = new_device(0x010000eeu);
-	assert_int_equal(f->desc->bind(f->drv, &f->res), 0);
+	assert_int_equal(f->h.desc->bind(f->h.drv, &f->res), 0);
 	drv_sim_record(f->sim, true);
-	assert_int_equal(f->desc->init(f->drv), -ENODEV);
+	assert_int_equal(f->h.desc->init(f->h.drv), -ENODEV);
 	/* it looked, and touched nothing */
 	static const char *const trace[] = {
 		"R edu.bar0 id -> 0x010000ee {magic=0xee minor=0x0 major=0x1}",
@@ -762,8 +666,8 @@ static void init_rejects_small_buffer(void **state)
 	(void)state;
 	struct fixture *f = new_device(0);
 	f->res.dma[0].size = DMA_SIZE / 2;
-	assert_int_equal(f->desc->bind(f->drv, &f->res), 0);
-	assert_int_equal(f->desc->init(f->drv), -ENOMEM);
+	assert_int_equal(f->h.desc->bind(f->h.drv, &f->res), 0);
+	assert_int_equal(f->h.desc->init(f->h.drv), -ENOMEM);
 	assert_int_equal(f->model.status, 0);
 	free_device(f);
 }
@@ -784,7 +688,7 @@ static void no_guest_errors(void **state)
 		assert_int_equal(edu_device_dma_read(f->client, b, 0, DMA_SIZE), 0);
 		assert_int_equal(edu_device_dma_write(f->client, b, 4000, 200), EDU_ERROR_RANGE);
 	}
-	assert_int_equal(f->irqs, 9);
+	assert_int_equal(f->h.irqs, 9);
 	assert_int_equal(f->model.guest_errors, 0);
 	drv_buffer_free(b);
 	assert_quiet(f);

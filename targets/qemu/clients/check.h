@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "drv_client.h"
@@ -108,6 +110,48 @@ static int check_exit(void)
 	printf("# %s: %u checks, %u failed\n", check_tag, check_count, check_failed);
 	fflush(stdout);
 	return check_failed ? 1 : 0;
+}
+
+/* ---- another process, asleep in a call ---- */
+
+/* The syscall pid is sleeping in, or -1 while it runs or sleeps outside
+ * one (/proc/PID/syscall: "NR args..." or "running"; /proc/PID/stat state
+ * S is "interruptible sleep", D uninterruptible). */
+static inline long blocked_syscall(pid_t pid)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	const char *rp = strrchr(buf, ')'); /* comm may hold spaces */
+	if (!rp || (rp[2] != 'S' && rp[2] != 'D'))
+		return -1;
+	snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	long nr = -1;
+	if (fscanf(f, "%ld", &nr) != 1)
+		nr = -1;
+	fclose(f);
+	return nr;
+}
+
+/* Waits, up to ms milliseconds, until pid sleeps in a syscall (a call it
+ * made waits for its reply): that syscall's number, or -1. A bounded poll
+ * for a condition, not a sleep standing in for one. */
+static inline long wait_blocked(pid_t pid, long ms)
+{
+	long nr = -1;
+	for (long waited = 0; waited < ms && (nr = blocked_syscall(pid)) < 0; waited += 10) {
+		struct timespec ts = {0, 10 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	return nr;
 }
 
 #endif

@@ -23,7 +23,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/wait.h>
-#include <time.h>
 
 enum { GUARD_S = 60, BLOCK_WAIT_MS = 20000 };
 
@@ -35,39 +34,6 @@ struct verdict {
 static const char *serial_status(int st)
 {
 	return status_text(st, NULL);
-}
-
-/* The syscall pid is sleeping in, or -1 while it runs or sleeps outside
- * one (/proc/PID/syscall: "NR args..." or "running"; /proc/PID/stat state
- * S is "interruptible sleep", D uninterruptible). */
-static long blocked_syscall(pid_t pid)
-{
-	char path[64], buf[256];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	const char *rp = strrchr(buf, ')'); /* comm may hold spaces */
-	if (!rp || (rp[2] != 'S' && rp[2] != 'D'))
-		return -1;
-	snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	long nr = -1;
-	if (fscanf(f, "%ld", &nr) != 1)
-		nr = -1;
-	fclose(f);
-	return nr;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
 }
 
 static int probe(void)
@@ -152,10 +118,7 @@ int main(int argc, char **argv)
 		kill(pid, SIGKILL);
 		return check_exit();
 	}
-	long nr = -1;
-	for (long waited = 0; waited < BLOCK_WAIT_MS && (nr = blocked_syscall(pid)) < 0;
-	     waited += 10)
-		sleep_ms(10);
+	long nr = wait_blocked(pid, BLOCK_WAIT_MS);
 	check(nr >= 0, "it never went to sleep in a syscall",
 	      "reader is blocked in its read (asleep in syscall %ld)", nr);
 	uint32_t baud = 0;
