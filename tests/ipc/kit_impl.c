@@ -82,8 +82,9 @@ static int kit_move(struct kit_store *self, struct drv_call *call, const struct 
 	if (r->tag == 0)
 		return KIT_FAILURE_NOT_FOUND;
 	*result = *r;
-	result->at.x += by->x;
-	result->at.y += by->y;
+	/* wrapping, as two's complement does: any point may be given */
+	result->at.x = (int32_t)((uint32_t)result->at.x + (uint32_t)by->x);
+	result->at.y = (int32_t)((uint32_t)result->at.y + (uint32_t)by->y);
 	return 0;
 }
 
