@@ -67,6 +67,11 @@ enum drv_client_error {
 	DRV_E_BAD_REPLY = 0x20003,  /* the reply did not follow the protocol */
 	DRV_E_NO_MEMORY = 0x20004,  /* a buffer could not be made */
 	DRV_E_BUSY = 0x20005,       /* a call on this client is already running */
+	/* The connection broke while the call was in flight (the server
+	 * crashed, restarted or stopped): it may or may not have run. The
+	 * client connects again on its next call; @idempotent calls are made
+	 * again once by their stubs. */
+	DRV_E_RESTARTED = 0x20006,
 };
 
 /* A handler returns this to keep the call and reply later: a value no
