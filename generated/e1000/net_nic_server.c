@@ -33,7 +33,12 @@ static int drv_serve_info(struct net_nic *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->info(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_info(call, drv_st, &result);
@@ -69,7 +74,12 @@ static int drv_serve_link(struct net_nic *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->link(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_link(call, drv_st, &result);
@@ -134,7 +144,12 @@ static int drv_serve_send(struct net_nic *self, struct drv_call *call)
 	drv_at = drv_align8(drv_end);
 	if (drv_at != call->len)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->send(self, call, &call->caps[0].pages, frames, frames_count, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_send(call, drv_st, result);
@@ -194,6 +209,10 @@ static int drv_serve_receive(struct net_nic *self, struct drv_call *call)
 	if ((call->scratch_cap - drv_s) / sizeof(struct net_frame) < 64)
 		return DRV_STATUS_INTERNAL;
 	result = (struct net_frame *)(void *)(call->scratch + drv_s);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	/* clang-format off */
 	drv_st = self->ops->receive(
 		self,
@@ -204,6 +223,7 @@ static int drv_serve_receive(struct net_nic *self, struct drv_call *call)
 		result,
 		&result_count);
 	/* clang-format on */
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_receive(call, drv_st, result, result_count);
@@ -244,7 +264,12 @@ static int drv_serve_set_promiscuous(struct net_nic *self, struct drv_call *call
 	if (drv_get8(drv_p) > 1)
 		return DRV_STATUS_MALFORMED;
 	on = drv_get8(drv_p) != 0;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->set_promiscuous(self, call, on);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_set_promiscuous(call, drv_st);
@@ -293,7 +318,12 @@ static int drv_serve_set_multicast(struct net_nic *self, struct drv_call *call)
 	drv_at = drv_align8(drv_end);
 	if (drv_at != call->len)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->set_multicast(self, call, addresses, addresses_count);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_set_promiscuous(call, drv_st);
@@ -319,7 +349,12 @@ static int drv_serve_set_mtu(struct net_nic *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	mtu = drv_get32(drv_p);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->set_mtu(self, call, mtu);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_set_promiscuous(call, drv_st);
@@ -355,7 +390,12 @@ static int drv_serve_stats(struct net_nic *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->stats(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_stats(call, drv_st, &result);

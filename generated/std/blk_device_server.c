@@ -33,7 +33,12 @@ static int drv_serve_info(struct blk_device *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->info(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_info(call, drv_st, &result);
@@ -74,7 +79,12 @@ static int drv_serve_read(struct blk_device *self, struct drv_call *call)
 	lba = drv_get64(drv_p);
 	count = drv_get32(drv_p + 8);
 	offset = drv_get64(drv_p + 16);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->read(self, call, &call->caps[0].pages, lba, count, offset);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_read(call, drv_st);
@@ -106,7 +116,12 @@ static int drv_serve_write(struct blk_device *self, struct drv_call *call)
 	lba = drv_get64(drv_p);
 	count = drv_get32(drv_p + 8);
 	offset = drv_get64(drv_p + 16);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->write(self, call, &call->caps[0].pages, lba, count, offset);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_read(call, drv_st);
@@ -127,7 +142,12 @@ static int drv_serve_flush(struct blk_device *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->flush(self, call);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_read(call, drv_st);
@@ -155,7 +175,12 @@ static int drv_serve_discard(struct blk_device *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	lba = drv_get64(drv_p);
 	count = drv_get32(drv_p + 8);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->discard(self, call, lba, count);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_read(call, drv_st);

@@ -352,6 +352,30 @@ struct drv_call {
 	bool cancelled;
 };
 
+/* The driver's lock around a handler: the generated dispatch validates and
+ * decodes a request first, then runs the handler between drv_call_enter
+ * and drv_call_leave, and encodes the reply after, so only the author's
+ * code runs under the kernel's instance lock (interrupts off), not the
+ * codec of a 64 KiB message. drv_call_enter takes the lock and returns
+ * false when the device has gone (the handler must not run then; the call
+ * is answered DRV_STATUS_SHUTDOWN); drv_call_leave releases it either way.
+ * The userspace runtime runs one event at a time anyway: no lock. */
+#ifdef __KERNEL__
+bool drv_call_enter(struct drv_call *call) __acquires(call);
+void drv_call_leave(struct drv_call *call) __releases(call);
+#else
+static inline bool drv_call_enter(struct drv_call *call)
+{
+	(void)call;
+	return true;
+}
+
+static inline void drv_call_leave(struct drv_call *call)
+{
+	(void)call;
+}
+#endif
+
 /* ---- an event being delivered to a client ---- */
 
 struct drv_event {

@@ -545,6 +545,10 @@ struct socket_client {
 	int fd;
 	struct sockaddr_un addr; /* the server's socket: connected again after a loss */
 	int lost; /* once the connection is gone, why */
+	/* It went with what was sent last unread (ECONNRESET: the server
+	 * closed with data queued, or never accepted the connection, as a
+	 * dying server's listener does): that request never ran. */
+	bool reset;
 	struct drv_batch *batch; /* calls started and not yet sent (made with the first) */
 	unsigned started;        /* how many: the newest calls in flight */
 	struct sync_wait sync;
@@ -603,6 +607,7 @@ static int socket_reconnect(struct socket_client *s)
 		if (fd >= 0 && connect(fd, (struct sockaddr *)&s->addr, sizeof s->addr) == 0) {
 			s->fd = fd;
 			s->lost = 0;
+			s->reset = false;
 			return 0;
 		}
 		if (fd >= 0)
@@ -675,13 +680,16 @@ static int socket_take(struct socket_client *s, int flags)
 	bool handles = c->flight_handles || (s->sync.request && s->sync.reply_caps);
 	struct drv_received r;
 	drv_receive(s->fd, c->in, handles ? fds : NULL, DRV_MAX_BATCH_CAPS, flags, &r);
-	if (r.len < 0 && errno == ECONNRESET) /* told before what came first: take that */
+	bool reset = r.len < 0 && errno == ECONNRESET;
+	if (reset) /* told before what came first: take that */
 		drv_receive(s->fd, c->in, handles ? fds : NULL, DRV_MAX_BATCH_CAPS, MSG_DONTWAIT,
 			    &r);
 	if (r.len < 0 && (flags & MSG_DONTWAIT) && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return 0;
-	if (r.len <= 0)
+	if (r.len <= 0) {
+		s->reset = reset;
 		return socket_lost(s, -DRV_E_CONNECTION);
+	}
 	unsigned used = 0;
 	struct drv_header h;
 	if (r.too_long || r.fds_cut || r.len < DRV_HEADER_SIZE)
@@ -809,13 +817,13 @@ static int socket_start(struct drv_client *c, uint64_t label, uint32_t len,
 	return 0;
 }
 
-static int socket_call(struct drv_client *c, uint16_t kind, uint64_t label, uint32_t len,
-		       const struct drv_cap *caps, unsigned ncaps, unsigned reply_caps,
-		       struct drv_reply *r)
+/* Sends the message in c->out (after the calls started before it) and,
+ * for a call, waits for its reply. */
+static int socket_call_once(struct socket_client *s, uint16_t kind, uint64_t label, uint32_t len,
+			    const struct drv_cap *caps, unsigned ncaps, unsigned reply_caps,
+			    struct drv_reply *r)
 {
-	struct socket_client *s = (struct socket_client *)c;
-	if (socket_reconnect(s))
-		return -DRV_E_CONNECTION;
+	struct drv_client *c = &s->c;
 	uint32_t request = drv_client_new_request(c);
 	drv_client_put_header(c, kind, label, request, len, caps, ncaps);
 	int st;
@@ -838,9 +846,29 @@ static int socket_call(struct drv_client *c, uint16_t kind, uint64_t label, uint
 	while (!s->sync.answered) {
 		st = socket_take(s, 0);
 		if (st < 0)
-			return in_flight_error(st);
+			return s->reset ? -DRV_E_CONNECTION : in_flight_error(st);
 	}
 	return 0;
+}
+
+enum { CALL_ATTEMPTS = 3 };
+
+/* A call the server never read (the connection reset, or the send found it
+ * gone) did not run: it is made again on a new connection, a few times;
+ * one the connection broke under after it was read fails with
+ * -DRV_E_RESTARTED. */
+static int socket_call(struct drv_client *c, uint16_t kind, uint64_t label, uint32_t len,
+		       const struct drv_cap *caps, unsigned ncaps, unsigned reply_caps,
+		       struct drv_reply *r)
+{
+	struct socket_client *s = (struct socket_client *)c;
+	int st = -DRV_E_CONNECTION;
+	for (int attempt = 0; attempt < CALL_ATTEMPTS && st == -DRV_E_CONNECTION; attempt++) {
+		if (socket_reconnect(s))
+			return -DRV_E_CONNECTION;
+		st = socket_call_once(s, kind, label, len, caps, ncaps, reply_caps, r);
+	}
+	return st;
 }
 
 static void socket_disconnect(struct drv_client *c)
@@ -873,6 +901,7 @@ int drv_client_connect(const char *interface_name, unsigned instance, struct drv
 	s->started = 0;
 	s->sync = (struct sync_wait){0, 0, NULL, false};
 	s->addr = addr;
+	s->reset = false;
 	s->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (s->fd < 0 || connect(s->fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
 		socket_disconnect(&s->c);

@@ -27,7 +27,12 @@ static int drv_serve_nothing_a(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->nothing_a(self, call);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_nothing_a(call, drv_st);
@@ -48,7 +53,12 @@ static int drv_serve_nothing_b(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->nothing_b(self, call);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_nothing_a(call, drv_st);
@@ -83,7 +93,12 @@ static int drv_serve_number_a(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->number_a(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_number_a(call, drv_st, result);
@@ -105,7 +120,12 @@ static int drv_serve_number_b(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->number_b(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_number_a(call, drv_st, result);
@@ -140,7 +160,12 @@ static int drv_serve_truth_a(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->truth_a(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_truth_a(call, drv_st, result);
@@ -162,7 +187,12 @@ static int drv_serve_truth_b(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->truth_b(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_truth_a(call, drv_st, result);
@@ -199,7 +229,12 @@ static int drv_serve_level_a(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->level_a(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_level_a(call, drv_st, result);
@@ -221,7 +256,12 @@ static int drv_serve_level_b(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->level_b(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_level_a(call, drv_st, result);
@@ -258,7 +298,12 @@ static int drv_serve_wide_a(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->wide_a(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_wide_a(call, drv_st, result);
@@ -280,7 +325,12 @@ static int drv_serve_wide_b(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->wide_b(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_wide_a(call, drv_st, result);
@@ -317,7 +367,12 @@ static int drv_serve_flags_a(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->flags_a(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_flags_a(call, drv_st, result);
@@ -339,7 +394,12 @@ static int drv_serve_flags_b(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->flags_b(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_flags_a(call, drv_st, result);
@@ -375,7 +435,12 @@ static int drv_serve_record_a(struct kit_shapes *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->record_a(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_record_a(call, drv_st, &result);
@@ -398,7 +463,12 @@ static int drv_serve_record_b(struct kit_shapes *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->record_b(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_record_a(call, drv_st, &result);
@@ -437,7 +507,12 @@ static int drv_serve_grid_a(struct kit_shapes *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->grid_a(self, call, result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_grid_a(call, drv_st, result);
@@ -460,7 +535,12 @@ static int drv_serve_grid_b(struct kit_shapes *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->grid_b(self, call, result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_grid_a(call, drv_st, result);
@@ -508,7 +588,12 @@ static int drv_serve_packet_a(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->packet_a(self, call, result, &result_len);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_packet_a(call, drv_st, result, result_len);
@@ -535,7 +620,12 @@ static int drv_serve_packet_b(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->packet_b(self, call, result, &result_len);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_packet_a(call, drv_st, result, result_len);
@@ -584,7 +674,12 @@ static int drv_serve_text_a(struct kit_shapes *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	result[0] = '\0';
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->text_a(self, call, result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_text_a(call, drv_st, result);
@@ -607,7 +702,12 @@ static int drv_serve_text_b(struct kit_shapes *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	result[0] = '\0';
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->text_b(self, call, result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_text_a(call, drv_st, result);
@@ -659,7 +759,12 @@ static int drv_serve_octets_a(struct kit_shapes *self, struct drv_call *call)
 	if ((call->scratch_cap - drv_s) / sizeof(uint8_t) < 8)
 		return DRV_STATUS_INTERNAL;
 	result = (uint8_t *)(void *)(call->scratch + drv_s);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->octets_a(self, call, result, &result_count);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_octets_a(call, drv_st, result, result_count);
@@ -690,7 +795,12 @@ static int drv_serve_octets_b(struct kit_shapes *self, struct drv_call *call)
 	if ((call->scratch_cap - drv_s) / sizeof(uint8_t) < 8)
 		return DRV_STATUS_INTERNAL;
 	result = (uint8_t *)(void *)(call->scratch + drv_s);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->octets_b(self, call, result, &result_count);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_octets_a(call, drv_st, result, result_count);
@@ -747,7 +857,12 @@ static int drv_serve_points_a(struct kit_shapes *self, struct drv_call *call)
 	if ((call->scratch_cap - drv_s) / sizeof(struct kit_point) < 4)
 		return DRV_STATUS_INTERNAL;
 	result = (struct kit_point *)(void *)(call->scratch + drv_s);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->points_a(self, call, result, &result_count);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_points_a(call, drv_st, result, result_count);
@@ -778,7 +893,12 @@ static int drv_serve_points_b(struct kit_shapes *self, struct drv_call *call)
 	if ((call->scratch_cap - drv_s) / sizeof(struct kit_point) < 4)
 		return DRV_STATUS_INTERNAL;
 	result = (struct kit_point *)(void *)(call->scratch + drv_s);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->points_b(self, call, result, &result_count);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_points_a(call, drv_st, result, result_count);
@@ -817,7 +937,12 @@ static int drv_serve_handle_a(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->handle_a(self, call, &fd);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_handle_a(call, drv_st, fd);
@@ -857,7 +982,12 @@ static int drv_serve_handle_b(struct kit_shapes *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->handle_b(self, call, &result, &fd);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_handle_b(call, drv_st, result, fd);

@@ -37,7 +37,12 @@ static int drv_serve_add(struct kit_store *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	a = drv_get32(drv_p);
 	b = drv_get32(drv_p + 4);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->add(self, call, a, b, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_add(call, drv_st, result);
@@ -87,7 +92,12 @@ static int drv_serve_scale(struct kit_store *self, struct drv_call *call)
 	if (!kit_flags_valid(drv_get16(drv_p + 10)))
 		return DRV_STATUS_MALFORMED;
 	f = drv_get16(drv_p + 10);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->scale(self, call, v, l, f, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_scale(call, drv_st, result);
@@ -132,7 +142,12 @@ static int drv_serve_move(struct kit_store *self, struct drv_call *call)
 	if (!kit_point_get(drv_p + 28, &by))
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->move(self, call, &r, &by, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_move(call, drv_st, &result);
@@ -239,6 +254,10 @@ static int drv_serve_put(struct kit_store *self, struct drv_call *call)
 	drv_at = drv_align8(drv_end);
 	if (drv_at != call->len)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	/* clang-format off */
 	drv_st = self->ops->put(
 		self,
@@ -252,6 +271,7 @@ static int drv_serve_put(struct kit_store *self, struct drv_call *call)
 		modes_count,
 		&result);
 	/* clang-format on */
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_put(call, drv_st, result);
@@ -319,7 +339,12 @@ static int drv_serve_get(struct kit_store *self, struct drv_call *call)
 	drv_at = drv_align8(drv_end + 1);
 	if (drv_at != call->len)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->get(self, call, key, result, &result_len);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_get(call, drv_st, result, result_len);
@@ -373,7 +398,12 @@ static int drv_serve_name(struct kit_store *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	id = drv_get32(drv_p);
 	result[0] = '\0';
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->name(self, call, id, result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_name(call, drv_st, result);
@@ -431,7 +461,12 @@ static int drv_serve_list(struct kit_store *self, struct drv_call *call)
 	if ((call->scratch_cap - drv_s) / sizeof(struct kit_record) < 3)
 		return DRV_STATUS_INTERNAL;
 	result = (struct kit_record *)(void *)(call->scratch + drv_s);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->list(self, call, from, result, &result_count);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_list(call, drv_st, result, result_count);
@@ -474,7 +509,12 @@ static int drv_serve_matrix(struct kit_store *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->matrix(self, call, result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_matrix(call, drv_st, result);
@@ -516,7 +556,12 @@ static int drv_serve_wide(struct kit_store *self, struct drv_call *call)
 	if (!kit_big_valid(drv_get64(drv_p)))
 		return DRV_STATUS_MALFORMED;
 	b = drv_get64(drv_p);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->wide(self, call, b, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_wide(call, drv_st, result);
@@ -553,7 +598,12 @@ static int drv_serve_share(struct kit_store *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 1, 8))
 		return DRV_STATUS_MALFORMED;
 	note = drv_get8(drv_p);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->share(self, call, call->caps[0].fd, note);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_share(call, drv_st);
@@ -613,7 +663,12 @@ static int drv_serve_open(struct kit_store *self, struct drv_call *call)
 	drv_at = drv_align8(drv_end + 1);
 	if (drv_at != call->len)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->open(self, call, path, &result, &fd);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_open(call, drv_st, result, fd);
@@ -655,7 +710,12 @@ static int drv_serve_sum(struct kit_store *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	len = drv_get32(drv_p);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->sum(self, call, &call->caps[0].pages, len, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_sum(call, drv_st, result);
@@ -680,7 +740,12 @@ static int drv_serve_poke(struct kit_store *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	n = drv_get32(drv_p);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	self->ops->poke(self, call, n);
+	drv_call_leave(call);
 	return 0;
 }
 
@@ -713,7 +778,12 @@ static int drv_serve_note(struct kit_store *self, struct drv_call *call)
 	drv_at = drv_align8(drv_end + 1);
 	if (drv_at != call->len)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	self->ops->note(self, call, text);
+	drv_call_leave(call);
 	return 0;
 }
 
@@ -764,7 +834,12 @@ static int drv_serve_delete(struct kit_store *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	id = drv_get32(drv_p);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->delete_(self, call, id);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_share(call, drv_st);
