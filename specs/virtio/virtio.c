@@ -111,7 +111,9 @@ int virtio_dev_find(struct virtio_dev *v, const char *name, struct virtio_pci pc
 		have |= take(v, virtio_pci_cap_at(drv_io_offset(pci.io, cap.offset)), have, bars,
 			     nbars);
 	if ((have & HAVE_ALL) != HAVE_ALL) {
-		drv_log(name, "not a usable virtio device: of its common, notify, ISR and device structures the driver reaches only %s%s%s%s",
+		drv_log(name,
+			"not a usable virtio device: of its common, notify, ISR and device "
+			"structures the driver reaches only %s%s%s%s",
 			have & HAVE_COMMON ? " common" : "", have & HAVE_NOTIFY ? " notify" : "",
 			have & HAVE_ISR ? " ISR" : "", have & HAVE_DEVICE ? " device" : "");
 		return -ENODEV;
@@ -158,10 +160,9 @@ static uint64_t device_features(struct virtio_dev *v)
 
 int virtio_dev_negotiate(struct virtio_dev *v, uint64_t wanted)
 {
-	const uint64_t transport = VIRTIO_BIT(VIRTIO_F_VERSION_1) |
-				   VIRTIO_BIT(VIRTIO_F_ACCESS_PLATFORM) |
-				   VIRTIO_BIT(VIRTIO_F_RING_INDIRECT_DESC) |
-				   VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX);
+	const uint64_t transport =
+		VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_ACCESS_PLATFORM) |
+		VIRTIO_BIT(VIRTIO_F_RING_INDIRECT_DESC) | VIRTIO_BIT(VIRTIO_F_RING_EVENT_IDX);
 	uint64_t offered;
 
 	add_status(v, VIRTIO_DEVICE_STATUS_ACKNOWLEDGE_MASK);
@@ -172,7 +173,8 @@ int virtio_dev_negotiate(struct virtio_dev *v, uint64_t wanted)
 		return -ENODEV;
 	}
 	if (!(offered & VIRTIO_BIT(VIRTIO_F_ACCESS_PLATFORM))) {
-		drv_log(v->name, "the device's DMA would bypass the IOMMU (no VIRTIO_F_ACCESS_PLATFORM; QEMU: iommu_platform=on): not driven");
+		drv_log(v->name, "the device's DMA would bypass the IOMMU (no "
+				 "VIRTIO_F_ACCESS_PLATFORM; QEMU: iommu_platform=on): not driven");
 		return -ENODEV;
 	}
 	v->features = offered & (wanted | transport);
@@ -235,7 +237,8 @@ bool virtio_dev_broken(struct virtio_dev *v)
 
 void virtio_dev_start(struct virtio_dev *v)
 {
-	v->msix_on = v->has_msix && virtio_msix_control_enable_get(virtio_msix_control_read(v->msix));
+	v->msix_on =
+		v->has_msix && virtio_msix_control_enable_get(virtio_msix_control_read(v->msix));
 }
 
 unsigned virtio_dev_irq(struct virtio_dev *v)
@@ -299,8 +302,8 @@ static uint8_t *avail_event(struct virtq *vq)
 	return vq->used + 4 + 8 * vq->size;
 }
 
-int virtq_setup(struct virtq *vq, struct virtio_dev *v, uint16_t index, const struct virtio_dma *mem,
-		uint16_t vector)
+int virtq_setup(struct virtq *vq, struct virtio_dev *v, uint16_t index,
+		const struct virtio_dma *mem, uint16_t vector)
 {
 	struct virtio_common common = v->common;
 	uint16_t most, size = VIRTQ_MAX_SIZE;
@@ -365,7 +368,8 @@ static void put_desc(struct virtq_desc *d, uint64_t addr, uint32_t len, uint16_t
 
 static uint16_t buf_flags(const struct virtq_buf *b, bool more)
 {
-	return (uint16_t)((b->device_writes ? VIRTQ_DESC_F_WRITE : 0) | (more ? VIRTQ_DESC_F_NEXT : 0));
+	return (uint16_t)((b->device_writes ? VIRTQ_DESC_F_WRITE : 0) |
+			  (more ? VIRTQ_DESC_F_NEXT : 0));
 }
 
 int virtq_add(struct virtq *vq, const struct virtq_buf *bufs, unsigned n,
@@ -394,8 +398,8 @@ int virtq_add(struct virtq *vq, const struct virtq_buf *bufs, unsigned n,
 		for (unsigned i = 0; i < n; i++) {
 			uint16_t next = vq->next[d];
 
-			put_desc(&vq->desc[d], bufs[i].bus, bufs[i].len, buf_flags(&bufs[i], i + 1 < n),
-				 i + 1 < n ? next : 0);
+			put_desc(&vq->desc[d], bufs[i].bus, bufs[i].len,
+				 buf_flags(&bufs[i], i + 1 < n), i + 1 < n ? next : 0);
 			d = next;
 		}
 	}
@@ -467,8 +471,9 @@ void *virtq_get(struct virtq *vq, uint32_t *len)
 	if (vq->broken || !used_waiting(vq, &idx))
 		return NULL;
 	if ((uint16_t)(idx - vq->last_used) > vq->size) {
-		drv_log(vq->dev->name, "queue %u: the device moved its used index by %u entries of %u",
-			vq->index, (unsigned)(uint16_t)(idx - vq->last_used), vq->size);
+		drv_log(vq->dev->name,
+			"queue %u: the device moved its used index by %u entries of %u", vq->index,
+			(unsigned)(uint16_t)(idx - vq->last_used), vq->size);
 		vq->broken = true;
 		return NULL;
 	}
@@ -478,8 +483,9 @@ void *virtq_get(struct virtq *vq, uint32_t *len)
 	*len = drv_get32(entry + 4);
 	vq->last_used++;
 	if (id >= vq->size || !vq->chain[id]) {
-		drv_log(vq->dev->name, "queue %u: the device gave back descriptor %u, not in flight",
-			vq->index, id);
+		drv_log(vq->dev->name,
+			"queue %u: the device gave back descriptor %u, not in flight", vq->index,
+			id);
 		vq->broken = true;
 		return NULL;
 	}

@@ -83,8 +83,8 @@ struct virtio_dev {
 	struct drv_io device; /* the device configuration's first byte */
 	uint32_t device_len;
 	struct virtio_msix msix;
-	bool has_msix; /* the device has the capability (not that it is on) */
-	bool msix_on;  /* the runtime gave MSI-X vectors (virtio_dev_start) */
+	bool has_msix;	   /* the device has the capability (not that it is on) */
+	bool msix_on;	   /* the runtime gave MSI-X vectors (virtio_dev_start) */
 	uint64_t features; /* negotiated */
 };
 
@@ -198,9 +198,9 @@ struct virtq {
 	uint8_t *used;	/* flags, idx, ring[size] of {id, len}, avail_event */
 	struct virtio_notify notify;
 	uint16_t free_head, nfree;
-	uint16_t avail_idx;  /* the next entry of the available ring */
-	uint16_t kicked_idx; /* avail_idx when the device last saw it */
-	uint16_t last_used;  /* the next entry of the used ring */
+	uint16_t avail_idx;		/* the next entry of the available ring */
+	uint16_t kicked_idx;		/* avail_idx when the device last saw it */
+	uint16_t last_used;		/* the next entry of the used ring */
 	uint16_t next[VIRTQ_MAX_SIZE];	/* the free list, and each chain's links */
 	uint16_t chain[VIRTQ_MAX_SIZE]; /* descriptors in the chain headed here; 0: free */
 	void *token[VIRTQ_MAX_SIZE];
@@ -214,8 +214,8 @@ uint64_t virtq_bytes(uint16_t size);
  * device's size, or VIRTQ_MAX_SIZE if that is smaller, as a power of two.
  * 0, -ENODEV (no such queue) or -EIO (the device refused the vector, or
  * its notify address is out of the notify structure). */
-int virtq_setup(struct virtq *vq, struct virtio_dev *v, uint16_t index, const struct virtio_dma *mem,
-		uint16_t vector);
+int virtq_setup(struct virtq *vq, struct virtio_dev *v, uint16_t index,
+		const struct virtio_dma *mem, uint16_t vector);
 
 /* Makes bufs[0..n) one request, with `token` to know it by when it comes
  * back: through the indirect table at `table` (room for n descriptors)

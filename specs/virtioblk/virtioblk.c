@@ -22,8 +22,9 @@
  * info.max_blocks keeps every request within what any target's buffer
  * can be: a buffer of max_blocks blocks at any offset spans at most one
  * page more than its bytes, so it maps in at most MAX_SEGMENTS pieces (the
- * manifest's `segments`), and never more than the device takes (seg_max,
- * size_max) or discards at once.
+ * manifest's `segments`), and never in more than the device takes
+ * (seg_max, and no chain longer than its queue, 2.7.5.3.1), nor in a piece
+ * longer than size_max; nor does it cover more than a discard may.
  *
  * The deadline timer ticks while requests are in flight. A request still
  * in flight at its DEADLINE_TICKS-th tick means the device is wedged: it
@@ -63,12 +64,12 @@ enum {
 enum {
 	SECTOR = 512, /* virtio-blk counts in 512-byte sectors whatever the block size */
 	PAGE = 4096,
-	DEPTH = 128,	   /* requests in flight at most (the streaming `mappings`) */
-	MAX_BYTES = 0x40000, /* the largest read or write */
-	MAX_SEGMENTS = 65, /* MAX_BYTES in pages and one: the streaming `segments` */
+	DEPTH = 128,		  /* requests in flight at most (the streaming `mappings`) */
+	MAX_BYTES = 0x40000,	  /* the largest read or write */
+	MAX_SEGMENTS = 65,	  /* MAX_BYTES in pages and one: the streaming `segments` */
 	TABLE = MAX_SEGMENTS + 2, /* header, data, status */
-	DEADLINE_TICKS = 3, /* ticks of the deadline timer a request may see */
-	INFO_WAITING = 8, /* info calls waiting for the serial number */
+	DEADLINE_TICKS = 3,	  /* ticks of the deadline timer a request may see */
+	INFO_WAITING = 8,	  /* info calls waiting for the serial number */
 	/* A request's own DMA memory: its header, a payload (a discard's
 	 * range, or the ID), its status byte, its indirect table. */
 	HEADER_BYTES = 16, /* struct virtio_blk_req's type, priority, sector */
@@ -81,7 +82,8 @@ enum {
 };
 
 _Static_assert(MAX_BYTES / PAGE + 1 == MAX_SEGMENTS, "a MAX_BYTES buffer maps in MAX_SEGMENTS");
-_Static_assert((int)DEPTH <= (int)VIRTQ_MAX_SIZE && DEPTH <= 256, "a request's slot number is a byte");
+_Static_assert((int)DEPTH <= (int)VIRTQ_MAX_SIZE && DEPTH <= 256,
+	       "a request's slot number is a byte");
 
 struct vblk_req {
 	struct drv_call *call; /* NULL: the driver's own (GET_ID) */
@@ -101,10 +103,10 @@ struct virtioblk {
 	struct vblk_req reqs[DEPTH];
 	uint8_t free[DEPTH]; /* slots not in flight */
 	unsigned nfree;
-	unsigned depth;	     /* in flight at most: info.queue_depth */
-	unsigned seg_limit;  /* data segments a request may have */
+	unsigned depth;	    /* in flight at most: info.queue_depth */
+	unsigned seg_limit; /* data segments a request may have */
 	struct blk_info info;
-	uint64_t sectors;    /* the device's capacity */
+	uint64_t sectors; /* the device's capacity */
 	uint32_t blk_size, seg_max, size_max, max_discard;
 	bool serial_known;
 	struct drv_call *info_waiting[INFO_WAITING];
@@ -138,15 +140,15 @@ static void read_config(void *ctx)
 	struct virtioblk *b = ctx;
 	struct virtioblk_config c = virtioblk_config_at(b->dev.device);
 
-	b->sectors = virtioblk_capacity_lo_read(c) |
-		     (uint64_t)virtioblk_capacity_hi_read(c) << 32;
-	b->blk_size = virtio_dev_has(&b->dev, VIRTIO_BLK_F_BLK_SIZE) ? virtioblk_blk_size_read(c) :
-								       SECTOR;
+	b->sectors = virtioblk_capacity_lo_read(c) | (uint64_t)virtioblk_capacity_hi_read(c) << 32;
+	b->blk_size = virtio_dev_has(&b->dev, VIRTIO_BLK_F_BLK_SIZE) ? virtioblk_blk_size_read(c)
+								     : SECTOR;
 	b->seg_max = virtio_dev_has(&b->dev, VIRTIO_BLK_F_SEG_MAX) ? virtioblk_seg_max_read(c) : 0;
-	b->size_max = virtio_dev_has(&b->dev, VIRTIO_BLK_F_SIZE_MAX) ? virtioblk_size_max_read(c) : 0;
-	b->max_discard = virtio_dev_has(&b->dev, VIRTIO_BLK_F_DISCARD) ?
-				 virtioblk_max_discard_sectors_read(c) :
-				 0;
+	b->size_max =
+		virtio_dev_has(&b->dev, VIRTIO_BLK_F_SIZE_MAX) ? virtioblk_size_max_read(c) : 0;
+	b->max_discard = virtio_dev_has(&b->dev, VIRTIO_BLK_F_DISCARD)
+				 ? virtioblk_max_discard_sectors_read(c)
+				 : 0;
 }
 
 static uint32_t min32(uint32_t a, uint32_t b)
@@ -167,10 +169,12 @@ static int describe(struct virtioblk *b)
 		return -ENODEV;
 	}
 	spb = b->blk_size / SECTOR;
-	b->seg_limit = b->seg_max ? min32(b->seg_max, MAX_SEGMENTS) : MAX_SEGMENTS;
-	b->depth = b->vq.indirect ? min32(DEPTH, b->vq.size) :
-				    min32(DEPTH, b->vq.size / (b->seg_limit + 2));
-	max_bytes = min32(MAX_BYTES, (b->seg_limit - 1) * PAGE);
+	/* no chain, even through an indirect table, is longer than the queue */
+	b->seg_limit = min32(b->seg_max ? b->seg_max : MAX_SEGMENTS, MAX_SEGMENTS);
+	b->seg_limit = min32(b->seg_limit, b->vq.size > 2 ? b->vq.size - 2u : 0);
+	b->depth = b->vq.indirect ? min32(DEPTH, b->vq.size)
+				  : min32(DEPTH, b->vq.size / (b->seg_limit + 2));
+	max_bytes = b->seg_limit ? min32(MAX_BYTES, (b->seg_limit - 1) * PAGE) : 0;
 	if (b->size_max)
 		max_bytes = min32(max_bytes, b->size_max); /* then no piece is longer */
 	info->block_size = b->blk_size;
@@ -186,34 +190,34 @@ static int describe(struct virtioblk *b)
 		info->features |= BLK_FEATURES_DISCARD;
 	if (virtio_dev_has(&b->dev, VIRTIO_BLK_F_FLUSH))
 		info->features |= BLK_FEATURES_FLUSH;
-	if (!info->max_blocks || !b->depth || b->seg_limit < 2) {
-		drv_log("virtioblk", "no request fits the device: %u segments, queue of %u", b->seg_limit,
-			b->vq.size);
+	if (!info->max_blocks || !b->depth) {
+		drv_log("virtioblk", "no request fits the device: %u segments, queue of %u",
+			b->seg_limit, b->vq.size);
 		return -ENODEV;
 	}
 	return 0;
 }
 
-/* Reset, features, configuration, the queue, DRIVER_OK (3.1.1). */
+/* After a reset: features, configuration, the queue, DRIVER_OK (3.1.1). */
 static int bring_up(struct virtioblk *b)
 {
-	const uint64_t wanted = VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX) | VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) |
-				VIRTIO_BIT(VIRTIO_BLK_F_RO) | VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) |
-				VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) | VIRTIO_BIT(VIRTIO_BLK_F_DISCARD);
+	const uint64_t wanted = VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX) |
+				VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) | VIRTIO_BIT(VIRTIO_BLK_F_RO) |
+				VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) | VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) |
+				VIRTIO_BIT(VIRTIO_BLK_F_DISCARD);
 	uint16_t vector = (uint16_t)virtioblk_driver_desc.irqs[VIRTIOBLK_IRQ_IRQ].vector;
 	uint32_t needed;
-	int st = virtio_dev_reset(&b->dev);
+	int st = virtio_dev_negotiate(&b->dev, wanted);
 
-	if (!st)
-		st = virtio_dev_negotiate(&b->dev, wanted);
 	if (st)
 		return st;
 	/* the fields read: to blk_size, or to the discard limits */
-	needed = virtio_dev_has(&b->dev, VIRTIO_BLK_F_DISCARD) ? VIRTIOBLK_MAX_DISCARD_SECTORS_OFFSET + 4 :
-								 VIRTIOBLK_BLK_SIZE_OFFSET + 4;
+	needed = virtio_dev_has(&b->dev, VIRTIO_BLK_F_DISCARD)
+			 ? VIRTIOBLK_MAX_DISCARD_SECTORS_OFFSET + 4
+			 : VIRTIOBLK_BLK_SIZE_OFFSET + 4;
 	if (b->dev.device_len < needed) {
-		drv_log("virtioblk", "the device configuration is %u bytes, not %u", b->dev.device_len,
-			needed);
+		drv_log("virtioblk", "the device configuration is %u bytes, not %u",
+			b->dev.device_len, needed);
 		return -ENODEV;
 	}
 	st = virtio_dev_read_config(&b->dev, read_config, b);
@@ -446,8 +450,8 @@ static void recover(struct virtioblk *b, int error, const char *why)
 	if (!st)
 		st = bring_up(b);
 	if (st) {
-		drv_log("virtioblk", "the device did not come back (%d): every request fails with IO",
-			st);
+		drv_log("virtioblk",
+			"the device did not come back (%d): every request fails with IO", st);
 		virtio_dev_fail(&b->dev);
 		b->dead = true;
 		return;
@@ -472,7 +476,8 @@ static void config_changed(struct virtioblk *b)
 		return;
 	}
 	if (b->info.blocks != blocks) {
-		drv_log("virtioblk", "the disk is now %llu blocks", (unsigned long long)b->info.blocks);
+		drv_log("virtioblk", "the disk is now %llu blocks",
+			(unsigned long long)b->info.blocks);
 		blk_device_emit_media_changed(&b->base.blk_device, b->info.blocks);
 	}
 }
@@ -499,12 +504,16 @@ int virtioblk_init(struct virtioblk_driver *drv)
 	}
 	b->nfree = DEPTH;
 	drv_copy(b->info.model, model, sizeof(model) - 1);
-	st = bring_up(b);
+	st = virtio_dev_reset(&b->dev);
+	if (!st)
+		st = bring_up(b);
 	if (st) {
 		virtio_dev_fail(&b->dev);
 		return st;
 	}
-	drv_log("virtioblk", "%llu blocks of %u bytes%s%s%s, %u requests at once of up to %u blocks, %s descriptors, instance %u",
+	drv_log("virtioblk",
+		"%llu blocks of %u bytes%s%s%s, %u requests at once of up to %u blocks, %s "
+		"descriptors, instance %u",
 		(unsigned long long)b->info.blocks, b->info.block_size,
 		b->info.features & BLK_FEATURES_READ_ONLY ? ", read-only" : "",
 		b->info.features & BLK_FEATURES_FLUSH ? ", flush" : "",
