@@ -239,6 +239,7 @@ void virtio_dev_start(struct virtio_dev *v)
 {
 	v->msix_on =
 		v->has_msix && virtio_msix_control_enable_get(virtio_msix_control_read(v->msix));
+	drv_log(v->name, "interrupts by %s", v->msix_on ? "MSI-X" : "INTx and the ISR");
 }
 
 unsigned virtio_dev_irq(struct virtio_dev *v)
