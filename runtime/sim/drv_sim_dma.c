@@ -179,9 +179,7 @@ int drv_dma_map(struct drv_dma_stream *s, struct drv_call *call, unsigned cap, u
 	map->seg = NULL;
 	map->nseg = 0;
 	map->slot = NULL;
-	if (!call || cap >= call->ncaps || call->caps[cap].kind != DRV_CAP_PAGES || !len ||
-	    offset > call->caps[cap].pages.size || len > call->caps[cap].pages.size - offset ||
-	    dir < DRV_DMA_TO_DEVICE || dir > DRV_DMA_BIDIRECTIONAL)
+	if (!drv_dma_map_ok(call, cap, offset, len, dir))
 		return -EINVAL;
 	struct drv_dma_slot *slot = NULL;
 	for (unsigned i = 0; i < s->nslots && !slot; i++)

@@ -112,10 +112,11 @@ int virtio_dev_find(struct virtio_dev *v, const char *name, struct virtio_pci pc
 			     nbars);
 	if ((have & HAVE_ALL) != HAVE_ALL) {
 		drv_log(name,
-			"not a usable virtio device: of its common, notify, ISR and device "
-			"structures the driver reaches only %s%s%s%s",
-			have & HAVE_COMMON ? " common" : "", have & HAVE_NOTIFY ? " notify" : "",
-			have & HAVE_ISR ? " ISR" : "", have & HAVE_DEVICE ? " device" : "");
+			"not a usable virtio device: it lacks, in a BAR the driver maps, "
+			"its%s%s%s%s "
+			"structure",
+			have & HAVE_COMMON ? "" : " common", have & HAVE_NOTIFY ? "" : " notify",
+			have & HAVE_ISR ? "" : " ISR", have & HAVE_DEVICE ? "" : " device");
 		return -ENODEV;
 	}
 	if (msix) {
