@@ -372,7 +372,8 @@ endef
 
 # The server dispatch drvgen generates, one harness per protocol (a child's
 # covers its parents' dispatch too): raw messages in, never a crash.
-IPC_FUZZ := kit_tiered:$(KIT) kit_shapes:$(KIT) dev_serial:generated/pcserial edu_device:generated/edu
+IPC_FUZZ := kit_tiered:$(KIT) kit_shapes:$(KIT) dev_serial:generated/pcserial edu_device:generated/edu \
+	blk_device:generated/std
 ipc_fuzz_dir = $(word 2,$(subst :, ,$(filter $(1):%,$(IPC_FUZZ))))
 
 .SECONDEXPANSION:

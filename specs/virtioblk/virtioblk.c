@@ -82,6 +82,8 @@ enum {
 };
 
 _Static_assert(MAX_BYTES / PAGE + 1 == MAX_SEGMENTS, "a MAX_BYTES buffer maps in MAX_SEGMENTS");
+_Static_assert((int)(REQ_STATUS - REQ_PAYLOAD) >= (int)VIRTIO_BLK_ID_BYTES,
+	       "the payload holds the ID, and a discard's 16 bytes");
 _Static_assert((int)DEPTH <= (int)VIRTQ_MAX_SIZE && DEPTH <= 256,
 	       "a request's slot number is a byte");
 
@@ -405,8 +407,8 @@ static int read_write(struct virtioblk *b, struct drv_call *call, struct drv_pag
 }
 
 /* A request without a buffer of the caller's (a flush, a discard, the ID):
- * its header, `payload` bytes of its own memory the caller filled, its
- * status. */
+ * its header, `payload` bytes of its own memory (filled by the caller for
+ * the device to read, or zeroed here for it to write), its status. */
 static int command(struct virtioblk *b, struct vblk_req *req, uint8_t type, unsigned payload,
 		   bool device_writes)
 {
@@ -414,6 +416,8 @@ static int command(struct virtioblk *b, struct vblk_req *req, uint8_t type, unsi
 
 	if (!payload)
 		return submit(b, req, type, 0, bufs, 2);
+	if (device_writes) /* what the device leaves unwritten reads as NULs */
+		memset(req_bytes(req, REQ_PAYLOAD), 0, payload);
 	bufs[1] = (struct virtq_buf){req->mem.bus + REQ_PAYLOAD, payload, device_writes};
 	return submit(b, req, type, 0, bufs, 3);
 }
