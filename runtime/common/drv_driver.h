@@ -266,6 +266,16 @@ struct drv_dma_map {
 int drv_dma_map(struct drv_dma_stream *s, struct drv_call *call, unsigned cap, uint64_t offset,
 		uint64_t len, enum drv_dma_dir dir, struct drv_dma_map *map);
 void drv_dma_unmap(struct drv_dma_map *map);
+/* What every target's drv_dma_map refuses first (-EINVAL): a capability
+ * that is not a page buffer of the call, no bytes, bytes past its end, no
+ * direction. */
+static inline bool drv_dma_map_ok(const struct drv_call *call, unsigned cap, uint64_t offset,
+				  uint64_t len, enum drv_dma_dir dir)
+{
+	return call && cap < call->ncaps && call->caps[cap].kind == DRV_CAP_PAGES && len &&
+	       offset <= call->caps[cap].pages.size && len <= call->caps[cap].pages.size - offset &&
+	       dir >= DRV_DMA_TO_DEVICE && dir <= DRV_DMA_BIDIRECTIONAL;
+}
 /* Ownership of a mapped buffer between the device and the CPU: before the
  * CPU reads what the device wrote, and before the device reads what the
  * CPU wrote. */

@@ -235,10 +235,7 @@ int drv_dma_map(struct drv_dma_stream *s, struct drv_call *call, unsigned int ca
 	map->seg = NULL;
 	map->nseg = 0;
 	map->slot = NULL;
-	if (!cp || cap >= call->ncaps || cap >= cp->npinned || call->caps[cap].kind != DRV_CAP_PAGES ||
-	    !len || offset > call->caps[cap].pages.size ||
-	    len > call->caps[cap].pages.size - offset || dir < DRV_DMA_TO_DEVICE ||
-	    dir > DRV_DMA_BIDIRECTIONAL)
+	if (!cp || cap >= cp->npinned || !drv_dma_map_ok(call, cap, offset, len, dir))
 		return -EINVAL;
 	p = &cp->pages[cap];
 	if (p->mapped || !p->npages)

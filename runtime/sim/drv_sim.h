@@ -19,6 +19,7 @@
 #define DRV_SIM_H
 
 #include "drv_desc.h"
+#include "drv_driver.h"
 #include "drv_io.h"
 
 #include <stdio.h>
@@ -86,5 +87,37 @@ uint64_t drv_sim_timer_interval(const struct drv_timer *t);
 /* One expiry: true if it was armed (then the caller runs the hook); a
  * one-shot timer is disarmed by it, a periodic one stays armed. */
 bool drv_sim_timer_expire(struct drv_timer *t);
+
+/* ---- DMA (drv_driver.h's streaming maps, on the host) ----
+ * A DMA address space as an IOMMU makes one: host memory is reachable by
+ * a device model only at the bus addresses mapped to it, and only in the
+ * direction mapped. The test maps its coherent buffers (drv_sim_dma_add);
+ * the driver maps clients' page buffers through the streaming
+ * capabilities the test makes (drv_sim_stream_new, the runtime's part:
+ * drv_dma_map and drv_dma_unmap are defined here). A model moves bytes
+ * with drv_sim_dma_read and _write, which refuse, and count, an access
+ * outside a mapping or against its direction: what would be an IOMMU
+ * fault. Bus addresses start above 4 GiB, and separate mappings are never
+ * adjacent, so a truncated address or a run across two segments faults. */
+struct drv_sim_dma;
+struct drv_sim_dma *drv_sim_dma_new(void);
+void drv_sim_dma_free(struct drv_sim_dma *dma);
+/* Maps len bytes at cpu for the device in dir; their bus address. */
+uint64_t drv_sim_dma_add(struct drv_sim_dma *dma, void *cpu, uint64_t len, enum drv_dma_dir dir);
+/* Accesses of the device: true, or false (a fault, counted) and nothing moved. */
+bool drv_sim_dma_read(struct drv_sim_dma *dma, uint64_t bus, void *dst, uint64_t len);
+bool drv_sim_dma_write(struct drv_sim_dma *dma, uint64_t bus, const void *src, uint64_t len);
+unsigned drv_sim_dma_faults(const struct drv_sim_dma *dma);
+
+/* A streaming capability of `mappings` mappings of up to `segments`
+ * segments: a buffer is mapped in pieces at every `chunk`-aligned host
+ * address (pages that are not contiguous on the bus), or whole if chunk
+ * is 0 (what an IOMMU's one range makes). */
+struct drv_dma_stream *drv_sim_stream_new(struct drv_sim_dma *dma, unsigned mappings,
+					  unsigned segments, uint64_t chunk);
+void drv_sim_stream_free(struct drv_dma_stream *s);
+/* Mappings held now, and made in all. */
+unsigned drv_sim_stream_mapped(const struct drv_dma_stream *s);
+unsigned drv_sim_stream_maps(const struct drv_dma_stream *s);
 
 #endif

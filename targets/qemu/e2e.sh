@@ -9,11 +9,11 @@
 #             targets/user/build.sh, build_bridges.sh)
 #   CLIENTS   <spec>/<client>: each spec's test clients (build_clients.sh)
 #   SPECDIR   a spec folder with a qemu/test.sh (qemu/bench.sh with
-#             --bench, whose guest function is spec_bench): its QEMU_ARGS go on the
-#             QEMU command line, its FIFOS are made, its MODULES and
-#             BINARIES are copied into the image, its HOST command runs on
-#             the host while the guest does, and the guest runs its
-#             spec_kmod and spec_user
+#             --bench, whose guest function is spec_bench): its QEMU_ARGS go
+#             on the QEMU command line, its FIFOS are made, its DISKS are
+#             created empty in OUTDIR/disks, its MODULES and BINARIES are
+#             copied into the image, its HOST command runs on the host while
+#             the guest does, and the guest runs its spec_kmod and spec_user
 #
 # Stages OUTDIR/stage (bin/, kmod/, specs/, lib.sh, run = guest_run.sh),
 # builds OUTDIR/e2e.cpio.gz, boots it once with run.sh, and judges: exit 0
@@ -21,7 +21,8 @@
 # appeared.  Missing drivers are staged as missing: the guest reports each
 # as "not ok" and goes on with the rest.
 #
-# Files: OUTDIR/console.log (the guest console), OUTDIR/host-<spec>.out
+# Files: OUTDIR/console.log (the guest console), OUTDIR/disks/ (the disk
+# images, as the guest left them), OUTDIR/host-<spec>.out
 # (each host command's), OUTDIR/results.out (all of them: what is judged),
 # OUTDIR/run.out (what run.sh printed).  --demo prints a short summary.
 # Guard: DRVGEN_QEMU_TIMEOUT (default 900 s) for the whole boot.
@@ -40,8 +41,9 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
 STAGE=$OUT/stage
-rm -rf "$STAGE" "$OUT"/host-*.out
-mkdir -p "$STAGE/bin" "$STAGE/kmod" "$STAGE/specs"
+DISKS=$OUT/disks
+rm -rf "$STAGE" "$DISKS" "$OUT"/host-*.out
+mkdir -p "$STAGE/bin" "$STAGE/kmod" "$STAGE/specs" "$DISKS"
 cp "$HERE/guest_run.sh" "$STAGE/run"
 cp "$HERE/guest_lib.sh" "$STAGE/lib.sh"
 echo "$MODE" > "$STAGE/mode"
@@ -62,15 +64,19 @@ for dir in "$@"; do
         if [ -x "$CLIENTS/$spec/$c" ]; then cp "$CLIENTS/$spec/$c" "$STAGE/bin/$spec/"
         else echo "e2e: $CLIENTS/$spec/$c missing; the guest will report it" >&2; fi
     done
+    # NAME:SIZE each, as truncate(1) reads sizes: empty (sparse) images
+    for d in $(spec_var "$dir" DISKS); do
+        truncate -s "${d#*:}" "$DISKS/${d%%:*}" || { echo "e2e: cannot make disk $d" >&2; exit 2; }
+    done
     # shellcheck disable=SC2207  # the arguments are plain words
-    QEMU_ARGS+=($(spec_var "$dir" QEMU_ARGS))
+    QEMU_ARGS+=($(spec_var "$dir" QEMU_ARGS | sed "s|@DISK@|$DISKS|g"))
     for f in $(spec_var "$dir" FIFOS); do FIFO_ARGS+=(-f "$f"); done
     EXTRA_MODULES="$EXTRA_MODULES $(spec_var "$dir" MODULES)"
     BINARIES="$BINARIES $(spec_var "$dir" BINARIES)"
     h=$(spec_var "$dir" HOST)
     if [ -n "$h" ]; then
         # the spec's own qemu/ folder first, then this one's scripts
-        HOSTS+=("cd '$HERE' && PATH='$(cd "$dir/qemu" && pwd):$HERE:'\"\$PATH\" exec bash -c '$h' > '$OUT/host-$spec.out' 2>&1")
+        HOSTS+=("cd '$HERE' && PATH='$(cd "$dir/qemu" && pwd):$HERE:'\"\$PATH\" DRVGEN_DISK_DIR='$DISKS' exec bash -c '$h' > '$OUT/host-$spec.out' 2>&1")
     fi
 done
 

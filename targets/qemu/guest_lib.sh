@@ -17,9 +17,9 @@ N=${N:-0}
 TAG=guest
 ok()    { N=$((N + 1)); echo "ok $N $TAG: $*"; }
 notok() { N=$((N + 1)); echo "not ok $N $TAG: $*"; }
-check() {                     # check DESCRIPTION CMD...: ok iff CMD succeeds
+check() {                     # check DESCRIPTION CMD...: ok iff CMD succeeds; 1 if not
     d=$1; shift
-    if "$@"; then ok "$d"; else notok "$d"; fi
+    if "$@"; then ok "$d"; else notok "$d"; return 1; fi
 }
 section() { echo; echo "#### $*"; }
 show_file() {                 # show_file PREFIX FILE: a log, indented

@@ -1,0 +1,155 @@
+# SPDX-License-Identifier: MIT
+# specs/virtioblk/qemu/test.sh - two of QEMU's virtio-blk-pci disks, modern
+# only and behind the IOMMU, under `make qemu-test` (targets/qemu/README.md):
+# a writable one and a read-only one, each backed by a 64 MiB image the host
+# side makes empty. blk_check drives blk::device on each; on the kernel
+# target the blk-mq disk the runtime puts on top (runtime/kmod/kmod_blk.c)
+# carries an ext4 file system through a remount and e2fsck.
+
+DISKS="virtioblk-rw.img:64M virtioblk-ro.img:64M"
+QEMU_ARGS="-drive file=@DISK@/virtioblk-rw.img,if=none,id=vblkrw,format=raw,discard=unmap
+  -device virtio-blk-pci,drive=vblkrw,disable-legacy=on,iommu_platform=on,serial=drvgen-rw
+  -drive file=@DISK@/virtioblk-ro.img,if=none,id=vblkro,format=raw,readonly=on
+  -device virtio-blk-pci,drive=vblkro,disable-legacy=on,iommu_platform=on,serial=drvgen-ro"
+CLIENTS="blk_check"
+MODULES="ext4 crc32c_generic"
+BINARIES="mke2fs e2fsck"
+
+VBLK_SIZE=67108864
+
+virtioblk_find() {            # RW, RO: the devices' sysfs dirs, in QEMU's order
+    RW=$(pci_sysfs 0x1af4 0x1042 1)
+    RO=$(pci_sysfs 0x1af4 0x1042 2)
+}
+
+# vblk_check TAG DEVDIR INSTANCE [ARGS]: blk_check on the writable (rw) or
+# read-only (ro) disk
+vblk_check() {
+    tag=$1 dev=$2 n=$3
+    shift 3
+    if [ "$dev" = "$RW" ]; then
+        run_client blk_check --tag "$tag" --instance "$n" --size $VBLK_SIZE --serial drvgen-rw "$@"
+    else
+        run_client blk_check --tag "$tag" --instance "$n" --size $VBLK_SIZE --serial drvgen-ro \
+            --read-only "$@"
+    fi
+}
+
+# ext4, and the crc32c it asks the crypto API for (nobody modprobes here)
+fs_modules() {
+    load_module crc32c_generic && load_module ext4
+}
+
+# fs_round_trip DISK: an ext4 file system on /dev/DISK, files written,
+# synced, the file system mounted again, every file's SHA-256 the same,
+# e2fsck clean
+fs_round_trip() {
+    dev=/dev/$1 mnt=/tmp/vblk-mnt
+    check "ext4 and crc32c are loaded" fs_modules || return
+    [ -e /etc/mtab ] || ln -s /proc/mounts /etc/mtab
+    # e2fsprogs' (BINARIES, in /usr/bin), not busybox's applets
+    check "mke2fs -t ext4 $dev" /usr/bin/mke2fs -q -F -t ext4 "$dev" || return
+    mkdir -p "$mnt"
+    check "mount $dev" mount -t ext4 "$dev" "$mnt" || return
+    mkdir -p "$mnt/dir"
+    dd if=/dev/urandom of="$mnt/big" bs=65536 count=128 2>/dev/null
+    dd if=/dev/urandom of="$mnt/odd" bs=4097 count=3 2>/dev/null
+    for i in 1 2 3 4 5 6 7 8; do
+        dd if=/dev/urandom of="$mnt/dir/f$i" bs=1024 count=$((i * 7)) 2>/dev/null
+    done
+    (cd "$mnt" && sha256sum big odd dir/*) > /tmp/vblk.sums
+    check "files written ($(wc -l < /tmp/vblk.sums) of them, $(du -sk "$mnt" | cut -f1) KiB)" \
+        [ "$(wc -l < /tmp/vblk.sums)" = 10 ]
+    check "sync" sync
+    check "umount $dev" umount "$mnt" || return
+    echo 3 > /proc/sys/vm/drop_caches  # what is read next comes from the disk
+    check "mount $dev again" mount -t ext4 "$dev" "$mnt" || return
+    check "every file's SHA-256 is the same after the remount" \
+        sh -c "cd $mnt && sha256sum -c /tmp/vblk.sums >/dev/null"
+    check "umount $dev again" umount "$mnt"
+    check "e2fsck -fn $dev is clean" /usr/bin/e2fsck -fn "$dev"
+}
+
+spec_kmod() {
+    TAG=kmod
+    virtioblk_find
+    section "kernel-module target: virtioblk.ko serves blk::device on two virtio-blk disks"
+    check "two virtio-blk devices (${RW:-none}, ${RO:-none})" [ -n "$RW" -a -n "$RO" ] || return
+    check "insmod virtioblk.ko" timeout "$GUARD" insmod kmod/virtioblk.ko || return
+    for d in "$RW" "$RO"; do
+        check "virtioblk.ko bound $(basename "$d")" [ "$(bound_driver "$d")" = virtioblk ]
+    done
+    nrw=$(kmod_instance "$RW" blk::device)
+    nro=$(kmod_instance "$RO" blk::device)
+    check "blk::device instances $nrw and $nro are character devices" \
+        [ -n "$nrw" -a -n "$nro" -a -c "$DEV_DIR/blk::device/$nrw" -a -c "$DEV_DIR/blk::device/$nro" ]
+    before=$(irq_total virtioblk0)
+    vblk_check kmod/rw "$RW" "$nrw" --clients 32 --in-flight 1
+    vblk_check kmod/ro "$RO" "$nro"
+    TAG=kmod
+    check "virtioblk0's interrupts are MSI-X vectors" grep -q "MSI.*virtioblk0" /proc/interrupts
+    check "the driver saw MSI-X on" sh -c "dmesg | grep -q 'virtioblk: interrupts by MSI-X'"
+    after=$(irq_total virtioblk0)
+    check "virtioblk.ko answered from the device's interrupts ($((after - before)) of them)" \
+        [ $((after - before)) -gt 32 ]
+
+    section "kernel-module target: the blk-mq disks on top"
+    disk=$(ls "$RW/block" 2>/dev/null) rodisk=$(ls "$RO/block" 2>/dev/null)
+    check "/dev/$disk is the writable disk's block device" [ -n "$disk" -a -b "/dev/$disk" ] || return
+    check "/dev/$disk has the image's 131072 sectors" [ "$(cat "/sys/block/$disk/size")" = 131072 ]
+    check "/dev/$rodisk is read-only" [ -n "$rodisk" -a "$(cat "/sys/block/$rodisk/ro")" = 1 ]
+    check "a write to /dev/$rodisk is refused" sh -c "! dd if=/dev/zero of=/dev/$rodisk bs=4096 count=1 2>/dev/null"
+    fs_round_trip "$disk"
+
+    check "rmmod virtioblk" timeout "$GUARD" rmmod virtioblk
+    check "/dev/$disk and /dev/$rodisk are gone" [ ! -e "/dev/$disk" -a ! -e "/dev/$rodisk" ]
+    check "the devices are unbound" [ ! -e "$RW/driver" -a ! -e "$RO/driver" ]
+}
+
+# vblk_user TAG DEVDIR LOG [SERVER ARGS]: a server for the device, its
+# checks, its sandbox, stopped
+vblk_user() {
+    tag=$1 dev=$2 log=$3
+    shift 3
+    start_server virtioblk "$log" --device "$(basename "$dev")" "$@" || return 1
+    pid=$SERVER_PID
+    n=$(server_instance "$log" blk::device)
+    vblk_check "$tag" "$dev" "$n" --clients 2 --in-flight 32
+    TAG=user
+    check_sandbox virtioblk "$pid" "$log"
+    stop_server virtioblk "$pid"
+    show_file virtioblk-server "$log"
+}
+
+spec_user() {
+    TAG=user
+    virtioblk_find
+    section "userspace-server target: virtioblk-server through VFIO"
+    [ -n "$RW" -a -n "$RO" ] || { notok "no virtio-blk devices"; return; }
+    for d in "$RW" "$RO"; do
+        check "$(basename "$d") is in an IOMMU group" [ -e "$d/iommu_group" ]
+    done
+    if vblk_user user/rw "$RW" /tmp/vblk-rw.log; then
+        TAG=user
+        check_log virtioblk-server /tmp/vblk-rw.log 'VFIO, IOMMU group' "it serves through VFIO"
+        check_log virtioblk-server /tmp/vblk-rw.log 'irq irq: MSI-X vector 0 via VFIO' \
+            "its interrupt is an MSI-X vector"
+        check_log virtioblk-server /tmp/vblk-rw.log 'interrupts by MSI-X' \
+            "the driver saw MSI-X on"
+    fi
+    vblk_user user/ro "$RO" /tmp/vblk-ro.log
+    for d in "$RW" "$RO"; do
+        echo "$(basename "$d")" > /sys/bus/pci/drivers/vfio-pci/unbind 2>/dev/null
+    done
+
+    section "userspace-server target: virtioblk-server --uio (INTx and the ISR, pinned pages)"
+    TAG=user
+    if vblk_user user/rw-uio "$RW" /tmp/vblk-uio.log --uio; then
+        TAG=user
+        check_log virtioblk-server /tmp/vblk-uio.log 'falling back to INTx' \
+            "the runtime gave it the INTx line"
+        check_log virtioblk-server /tmp/vblk-uio.log 'interrupts by INTx and the ISR' \
+            "the driver read the ISR for its interrupts"
+    fi
+    echo "$(basename "$RW")" > /sys/bus/pci/drivers/uio_pci_generic/unbind 2>/dev/null
+}
