@@ -19,9 +19,9 @@
  * exactly once.
  *
  * What the kernel transport does not carry: handles (a call that expects
- * some is refused with -DRV_E_ARGUMENT), events, and methods whose
- * requests or replies hold non-byte vectors (the decoder has no scratch
- * room here: their dispatch answers DRV_STATUS_MALFORMED).
+ * some is refused with -DRV_E_ARGUMENT). Events reach the kernel clients
+ * that subscribed (drv_client_on_event), under the instance lock, from
+ * wherever the driver emits them: a handler must not sleep.
  *
  * A client is used by one context at a time: its user serializes starts
  * (the request buffer of drv_client_request is the client's). Completions
