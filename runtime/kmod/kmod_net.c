@@ -5,7 +5,11 @@
  * "Network drivers").
  *
  * The adapter is an ordinary kernel client of the protocol (drv_client.h),
- * through the generated stubs (generated/std/net_nic_client.c):
+ * through the generated stubs (generated/std/net_nic_client.c), with two
+ * connections, as a client's request buffer is one caller's at a time:
+ * the data path's (sends and receives, started under start_lock, in any
+ * context) and the control path's (calls that wait for their answer, in
+ * process context, under control_lock).
  *
  *   transmit  each frame is one send call with the skb's own bytes as the
  *             page buffer. The driver answers at once when its ring took
@@ -13,7 +17,9 @@
  *             queue stops until it answers.
  *   receive   one receive call is always outstanding into a buffer of
  *             slots; its answer schedules NAPI, whose poll hands the frames
- *             to the stack and makes the next receive call.
+ *             to the stack and makes the next receive call. A receive the
+ *             driver refuses (BUSY: a program's receive waits in it) goes
+ *             again after DRV_KNET_RX_RETRY_MS, not at once.
  *   link      the link_changed event sets the carrier.
  *   rx mode   promiscuous and the multicast list, from a work item (the
  *             calls wait; ndo_set_rx_mode may not).
@@ -35,6 +41,7 @@
 enum {
 	DRV_KNET_TX_SLOTS = 4, /* sends at once: one may wait for a full ring */
 	DRV_KNET_RX_SLOTS = 64,
+	DRV_KNET_RX_RETRY_MS = 10,
 };
 
 struct drv_knet_tx {
@@ -51,17 +58,22 @@ struct drv_knet_tx {
 struct drv_knet {
 	struct net_device *netdev;
 	struct drv_object *obj;
-	struct net_nic_client *client; /* a kernel client as the stubs take it */
-	spinlock_t start_lock;         /* the client's starts (xmit, NAPI, open) */
+	struct net_nic_client *client;  /* the data path's: sends, receives */
+	spinlock_t start_lock;          /* its starts (xmit, NAPI) */
+	struct net_nic_client *control; /* the calls that wait: info, link, rx mode, MTU */
+	struct mutex control_lock;
 	struct net_info info;
 	struct napi_struct napi;
 	struct work_struct rx_mode_work;
 
 	struct drv_knet_tx tx[DRV_KNET_TX_SLOTS];
 
-	/* the receive call and its buffer (rx_slots of rx_slot_size bytes) */
+	/* the receive call and its buffer (rx_slots of rx_slot_size bytes);
+	 * made by NAPI's poll only */
 	struct net_nic_receive_call rx_call;
 	bool rx_outstanding, rx_answered;
+	bool rx_later;               /* refused: the next one when rx_retry fires */
+	struct timer_list rx_retry;
 	struct net_frame rx_frames[DRV_KNET_RX_SLOTS];
 	u32 rx_count, rx_next;
 	u32 rx_slots, rx_slot_size;
@@ -169,6 +181,21 @@ static void drv_knet_received(struct drv_pending *pending)
 	napi_schedule(&kn->napi);
 }
 
+/* The next receive after DRV_KNET_RX_RETRY_MS. */
+static void drv_knet_rx_later(struct drv_knet *kn)
+{
+	WRITE_ONCE(kn->rx_later, true);
+	mod_timer(&kn->rx_retry, jiffies + msecs_to_jiffies(DRV_KNET_RX_RETRY_MS));
+}
+
+static void drv_knet_rx_retry(struct timer_list *t)
+{
+	struct drv_knet *kn = from_timer(kn, t, rx_retry);
+
+	WRITE_ONCE(kn->rx_later, false);
+	napi_schedule(&kn->napi);
+}
+
 static void drv_knet_rx_start(struct drv_knet *kn)
 {
 	int st;
@@ -185,11 +212,13 @@ static void drv_knet_rx_start(struct drv_knet *kn)
 	if (st) {
 		kn->rx_outstanding = false;
 		netdev_err(kn->netdev, "cannot receive: %d\n", st);
+		drv_knet_rx_later(kn);
 	}
 }
 
-/* The answered receive's frames, as the stack's skbs; false when the
- * device is gone (no next receive). */
+/* Takes the answered receive's frames; false when the device is gone (no
+ * next receive). A refused receive goes again later: BUSY while a
+ * program's receive waits in the driver, which answers it first. */
 static bool drv_knet_rx_answer(struct drv_knet *kn)
 {
 	struct net_device *dev = kn->netdev;
@@ -200,9 +229,13 @@ static bool drv_knet_rx_answer(struct drv_knet *kn)
 	if (st == 0)
 		return true;
 	kn->rx_count = 0;
-	if (st < 0)
-		return false; /* SHUTDOWN, or the instance is gone */
-	dev->stats.rx_errors++;
+	if (st == -DRV_STATUS_SHUTDOWN || st == -DRV_E_CONNECTION)
+		return false;
+	if (st != NET_ERROR_BUSY) {
+		dev->stats.rx_errors++;
+		netdev_warn_once(dev, "receive refused: %d\n", st);
+	}
+	drv_knet_rx_later(kn);
 	return true;
 }
 
@@ -212,8 +245,9 @@ static int drv_knet_poll(struct napi_struct *napi, int budget)
 	struct net_device *dev = kn->netdev;
 	int work = 0;
 
-	if (READ_ONCE(kn->rx_answered) && kn->rx_outstanding && budget &&
-	    !drv_knet_rx_answer(kn)) {
+	if (!budget)
+		return 0; /* netpoll: only transmit completions, which this has not */
+	if (READ_ONCE(kn->rx_answered) && kn->rx_outstanding && !drv_knet_rx_answer(kn)) {
 		napi_complete_done(napi, 0); /* the device is gone */
 		return 0;
 	}
@@ -240,7 +274,7 @@ static int drv_knet_poll(struct napi_struct *napi, int budget)
 	}
 	if (kn->rx_next < kn->rx_count)
 		return budget; /* more next round */
-	if (!kn->rx_outstanding && netif_running(dev))
+	if (!kn->rx_outstanding && !READ_ONCE(kn->rx_later) && netif_running(dev))
 		drv_knet_rx_start(kn);
 	if (work < budget)
 		napi_complete_done(napi, work);
@@ -263,20 +297,22 @@ static int drv_knet_open(struct net_device *dev)
 {
 	struct drv_knet *kn = netdev_priv(dev);
 	struct net_link link;
-	int st = net_nic_link(kn->client, &link);
+	int st;
 
+	mutex_lock(&kn->control_lock);
+	st = net_nic_link(kn->control, &link);
+	mutex_unlock(&kn->control_lock);
 	if (st)
 		return -EIO;
 	if (link.up)
 		netif_carrier_on(dev);
 	else
 		netif_carrier_off(dev);
+	/* NAPI's poll makes the first receive, or delivers the one answered
+	 * while the interface was down */
+	WRITE_ONCE(kn->rx_later, false);
 	napi_enable(&kn->napi);
-	/* a receive answered while the interface was down is delivered now */
-	if (kn->rx_outstanding && READ_ONCE(kn->rx_answered))
-		napi_schedule(&kn->napi);
-	else if (!kn->rx_outstanding)
-		drv_knet_rx_start(kn);
+	napi_schedule(&kn->napi);
 	netif_start_queue(dev);
 	return 0;
 }
@@ -310,10 +346,12 @@ static void drv_knet_rx_mode_work(struct work_struct *work)
 		memcpy(addrs[n++].octets, ha->addr, ETH_ALEN);
 	}
 	netif_addr_unlock_bh(dev);
-	if (net_nic_set_promiscuous(kn->client, all))
+	mutex_lock(&kn->control_lock);
+	if (net_nic_set_promiscuous(kn->control, all))
 		netdev_warn(dev, "promiscuous %s refused\n", all ? "on" : "off");
-	if (!all && net_nic_set_multicast(kn->client, addrs, n))
+	if (!all && net_nic_set_multicast(kn->control, addrs, n))
 		netdev_warn(dev, "multicast list of %u refused\n", n);
+	mutex_unlock(&kn->control_lock);
 }
 
 static void drv_knet_set_rx_mode(struct net_device *dev)
@@ -326,8 +364,11 @@ static void drv_knet_set_rx_mode(struct net_device *dev)
 static int drv_knet_change_mtu(struct net_device *dev, int mtu)
 {
 	struct drv_knet *kn = netdev_priv(dev);
-	int st = net_nic_set_mtu(kn->client, (u32)mtu);
+	int st;
 
+	mutex_lock(&kn->control_lock);
+	st = net_nic_set_mtu(kn->control, (u32)mtu);
+	mutex_unlock(&kn->control_lock);
 	if (st)
 		return st == NET_ERROR_UNSUPPORTED ? -EINVAL : -EIO;
 	dev->mtu = mtu;
@@ -385,6 +426,7 @@ static void drv_knet_free(struct drv_knet *kn)
 	kfree(kn->rx_pages);
 	vfree(kn->rx_mem);
 	net_nic_disconnect(kn->client);
+	net_nic_disconnect(kn->control);
 	free_netdev(kn->netdev);
 }
 
@@ -402,15 +444,17 @@ int drv_knet_attach(struct drv_object *obj)
 	kn->netdev = dev;
 	kn->obj = obj;
 	spin_lock_init(&kn->start_lock);
+	mutex_init(&kn->control_lock);
 	INIT_WORK(&kn->rx_mode_work, drv_knet_rx_mode_work);
+	timer_setup(&kn->rx_retry, drv_knet_rx_retry, 0);
 	for (i = 0; i < DRV_KNET_TX_SLOTS; i++)
 		kn->tx[i].kn = kn;
-	st = drv_kclient_open(obj, GFP_ATOMIC, (struct drv_client **)&kn->client);
-	if (st) {
-		free_netdev(dev);
-		return -ENOMEM;
+	if (drv_kclient_open(obj, GFP_ATOMIC, (struct drv_client **)&kn->client) ||
+	    drv_kclient_open(obj, GFP_KERNEL, (struct drv_client **)&kn->control)) {
+		st = -ENOMEM;
+		goto fail;
 	}
-	st = net_nic_info(kn->client, &kn->info);
+	st = net_nic_info(kn->control, &kn->info);
 	if (st || !drv_knet_info_usable(inst, &kn->info)) {
 		if (st)
 			dev_err(inst->dev, "%s: net::nic info: %d\n", inst->name, st);
@@ -430,7 +474,7 @@ int drv_knet_attach(struct drv_object *obj)
 	SET_NETDEV_DEV(dev, inst->dev);
 	netif_napi_add(dev, &kn->napi, drv_knet_poll);
 	netif_carrier_off(dev);
-	net_nic_on_link_changed(kn->client, drv_knet_link_changed, kn);
+	net_nic_on_link_changed(kn->control, drv_knet_link_changed, kn);
 	st = register_netdev(dev);
 	if (st)
 		goto fail;
@@ -443,13 +487,17 @@ fail:
 	return st;
 }
 
-/* At removal, while the driver still answers: no more calls. */
+/* At removal, while the driver still answers: no more calls, and no more
+ * link events (delivered under the instance lock, so none runs once the
+ * subscription is gone). */
 void drv_knet_detach(struct drv_object *obj)
 {
 	struct drv_knet *kn = obj->adapter;
 
-	if (kn)
-		unregister_netdev(kn->netdev); /* stops it */
+	if (!kn)
+		return;
+	net_nic_on_link_changed(kn->control, NULL, NULL);
+	unregister_netdev(kn->netdev); /* stops it */
 }
 
 /* Once every call is answered and the driver stopped. */
@@ -459,6 +507,8 @@ void drv_knet_release(struct drv_object *obj)
 
 	if (!kn)
 		return;
+	del_timer_sync(&kn->rx_retry);
+	cancel_work_sync(&kn->rx_mode_work);
 	netif_napi_del(&kn->napi);
 	drv_knet_free(kn);
 	obj->adapter = NULL;

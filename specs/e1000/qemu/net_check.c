@@ -33,6 +33,9 @@
  *                      and checks that the link goes down, then up (the
  *                      userspace server's transport carries events; the
  *                      kernel's does not)
+ *   --receive-one      one receive, which waits for frames (the script
+ *                      brings the kernel's interface up meanwhile), and
+ *                      gets some
  *
  * and the flood test (the device's receive belongs to an interface on top
  * of it then, so these only send, and ask the counters):
@@ -736,7 +739,17 @@ static bool parse_mac(const char *s, struct net_address *a)
 	return true;
 }
 
-enum mode { ALL, LINK_IS_DOWN, LINK_IS_UP, LINK_DOWN, LINK_UP, WATCH_EVENTS, FLOOD, RX_DROPPED };
+enum mode {
+	ALL,
+	LINK_IS_DOWN,
+	LINK_IS_UP,
+	LINK_DOWN,
+	LINK_UP,
+	WATCH_EVENTS,
+	RECEIVE_ONE,
+	FLOOD,
+	RX_DROPPED
+};
 
 static bool parse_mode(const char *arg, const char *value, enum mode *mode, bool *took_value)
 {
@@ -752,6 +765,7 @@ static bool parse_mode(const char *arg, const char *value, enum mode *mode, bool
 	} modes[] = {{"--link-down", LINK_DOWN},
 		     {"--link-up", LINK_UP},
 		     {"--watch-events", WATCH_EVENTS},
+		     {"--receive-one", RECEIVE_ONE},
 		     {"--rx-dropped", RX_DROPPED}};
 	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
 		if (!strcmp(arg, modes[i].arg)) {
@@ -810,6 +824,7 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"usage: %s [--tag T] [--instance N] --mac XX:XX:XX:XX:XX:XX\n"
 			"          [--link-is down|up | --link-down | --link-up | --watch-events |\n"
+			"           --receive-one |\n"
 			"           --flood N --gateway XX:XX:XX:XX:XX:XX | --rx-dropped]\n",
 			argv[0]);
 		return 2;
@@ -842,6 +857,13 @@ int main(int argc, char **argv)
 	case WATCH_EVENTS:
 		watch_events(c);
 		break;
+	case RECEIVE_ONE: {
+		struct net_frame f[64];
+		uint32_t n = 0;
+		st = receive_once(c, rx, f, &n);
+		check(st == 0, net_status(st), "a receive waited, and got %u frames", (unsigned)n);
+		break;
+	}
 	case FLOOD:
 		flood(c, tx, (unsigned)flood_count);
 		break;

@@ -132,6 +132,27 @@ net_if() {
     check "ping answered again" pings 1
 }
 
+# in_ioctl PID: PID sleeps in an ioctl (a call to a kernel module)
+in_ioctl() { grep -q '^16 ' "/proc/$1/syscall"; }
+
+# em_held INSTANCE: em0 comes up while a program's receive waits in the
+# driver, so em0's receives are BUSY until the program's is answered (by
+# the gateway's reply to an ARP request sent meanwhile); em0 tries again
+# later, not at once (no storm of calls, no receive error counted)
+em_held() {
+    net_check --tag kmod/held --instance "$1" --mac "$MAC" --receive-one &
+    held=$!
+    check "a program waits in receive()" wait_for 10 in_ioctl "$held"
+    check "ip link set em0 up meanwhile" ip link set em0 up
+    check "an ARP request to the gateway goes out" \
+        net_check --instance "$1" --mac "$MAC" --link-is up
+    wait "$held"
+    rc=$?
+    check "the program's receive was answered (rc $rc)" [ "$rc" = 0 ]
+    errors=$(cat /sys/class/net/em0/statistics/rx_errors)
+    check "em0 counted no receive errors meanwhile ($errors)" [ "$errors" = 0 ]
+}
+
 spec_kmod() {
     TAG=kmod
     em_find
@@ -152,6 +173,7 @@ spec_kmod() {
     section "kernel-module target: em0, drvgen.ko's network interface on net::nic $n"
     check "em0 is the 82540EM's ($BDF) network interface" \
         [ "$(basename "$(readlink /sys/class/net/em0/device)")" = "$BDF" ]
+    em_held "$n"
     net_if em0 kmod/tcp
     TAG=kmod
     check "rmmod em, em0 up" timeout "$GUARD" rmmod em
