@@ -168,7 +168,7 @@ spec_kmod() {
     run_client net_check --tag kmod/net --instance "$n" --mac "$MAC"
     TAG=kmod
     check_irqs "em.ko answered a waiting receive from the device's interrupt" "$irq" "$before" 1
-    em_link kmod/link "$n"       # the kernel transport carries no events
+    em_link kmod/link "$n"       # the ioctl transport carries no events to programs
     TAG=kmod/if
     section "kernel-module target: em0, drvgen.ko's network interface on net::nic $n"
     check "em0 is the 82540EM's ($BDF) network interface" \
