@@ -10,6 +10,20 @@
 #include <string.h>
 
 const char *bridge_name = "drvgen-bridge";
+volatile sig_atomic_t bridge_signalled;
+
+static void on_signal(int sig)
+{
+	bridge_signalled = sig;
+}
+
+void bridge_catch_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
 
 void bridge_log(const char *fmt, ...)
 {

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* bridge.h - what the device classes' bridges share (nbd.c, tap.c): their
- * log lines, their numeric options and the time since a moment. */
+ * log lines, their numeric options, the signals that end them and the time
+ * since a moment. */
 #ifndef DRV_BRIDGE_H
 #define DRV_BRIDGE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <time.h>
 
@@ -19,6 +21,12 @@ void bridge_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * value is said on stderr, and the program exits 2. */
 bool bridge_number_option(int argc, char **argv, int *i, const char *name, long min, long max,
 			  long *out);
+
+/* The signal that asks the bridge to end (SIGTERM or SIGINT), once one
+ * came; bridge_catch_signals sets them up (a blocking call they interrupt
+ * fails with EINTR), and makes SIGPIPE harmless. */
+extern volatile sig_atomic_t bridge_signalled;
+void bridge_catch_signals(void);
 
 /* Seconds since t (CLOCK_MONOTONIC). */
 double bridge_since(const struct timespec *t);

@@ -39,7 +39,6 @@
 #include <limits.h>
 #include <linux/nbd.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,13 +97,6 @@ struct bridge {
 	struct timespec lost_at;
 	bool stopping;
 };
-
-static volatile sig_atomic_t signalled;
-
-static void on_signal(int sig)
-{
-	signalled = sig;
-}
 
 /* ---- the socket side ---- */
 
@@ -488,8 +480,9 @@ static int serve(struct bridge *b)
 	while (open_socks && !(b->stopping && !b->in_use)) {
 		struct pollfd pfd[MAX_CONNECTIONS + 1];
 		unsigned n = 0;
-		if (signalled && !asked_to_stop) {
-			bridge_log("signal %d: disconnecting /dev/nbd%d", (int)signalled, b->index);
+		if (bridge_signalled && !asked_to_stop) {
+			bridge_log("signal %d: disconnecting /dev/nbd%d", (int)bridge_signalled,
+				   b->index);
 			nbd_disconnect(b->index);
 			asked_to_stop = true;
 		}
@@ -559,10 +552,7 @@ int main(int argc, char **argv)
 	}
 	b.instance = (unsigned)instance;
 	b.hold_s = (unsigned)hold;
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	bridge_catch_signals();
 	if (setup(&b, (int)index, (unsigned)conns))
 		return 1;
 	return serve(&b);

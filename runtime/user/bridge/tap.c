@@ -47,7 +47,6 @@
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,13 +101,6 @@ struct bridge {
 	struct timespec tried_at;    /* the last connection attempt */
 	unsigned long long sent, received, dropped, refused;
 };
-
-static volatile sig_atomic_t signalled;
-
-static void on_signal(int sig)
-{
-	signalled = sig;
-}
 
 static long ms_until(const struct timespec *t)
 {
@@ -491,7 +483,7 @@ static int next_timeout(const struct bridge *b)
 
 static int serve(struct bridge *b)
 {
-	while (!signalled) {
+	while (!bridge_signalled) {
 		struct drv_client *c = (struct drv_client *)b->client;
 		struct pollfd pfd[2] = {
 			{b->tap, (short)(tx_room(b) ? POLLIN : 0), 0},
@@ -518,7 +510,7 @@ static int serve(struct bridge *b)
 	}
 	bridge_log("signal %d: %s closed; %llu frames sent, %llu received, %llu dropped, %llu "
 		   "refused",
-		   (int)signalled, b->ifname, b->sent, b->received, b->dropped, b->refused);
+		   (int)bridge_signalled, b->ifname, b->sent, b->received, b->dropped, b->refused);
 	if (b->client)
 		net_nic_disconnect(b->client);
 	close(b->tap);
@@ -530,7 +522,7 @@ static void usage(void)
 	fprintf(stderr, "usage: drvgen-tap [--instance N] [--tap NAME] [-v]\n"
 			"  --instance  the net::nic instance to serve (default 0)\n"
 			"  --tap       the interface's name (default: the first free drvtapN)\n"
-			"  -v          log every refused frame and link change\n");
+			"  -v          log every refused frame, and sends the link refused\n");
 }
 
 int main(int argc, char **argv)
@@ -540,24 +532,18 @@ int main(int argc, char **argv)
 	const char *name = NULL;
 	bridge_name = "drvgen-tap";
 	for (int i = 1; i < argc; i++) {
-		if (bridge_number_option(argc, argv, &i, "--instance", 0, INT_MAX, &instance))
-			continue;
 		if (!strcmp(argv[i], "--tap") && i + 1 < argc && strlen(argv[i + 1]) < IFNAMSIZ) {
 			name = argv[++i];
-			continue;
-		}
-		if (!strcmp(argv[i], "-v")) {
+		} else if (!strcmp(argv[i], "-v")) {
 			b.verbose = true;
-			continue;
+		} else if (!bridge_number_option(argc, argv, &i, "--instance", 0, INT_MAX,
+						 &instance)) {
+			usage();
+			return strcmp(argv[i], "-h") && strcmp(argv[i], "--help") ? 2 : 0;
 		}
-		usage();
-		return strcmp(argv[i], "-h") && strcmp(argv[i], "--help") ? 2 : 0;
 	}
 	b.instance = (unsigned)instance;
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	bridge_catch_signals();
 	if (setup(&b, name))
 		return 1;
 	return serve(&b);
