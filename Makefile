@@ -290,9 +290,9 @@ $(BUILD)/generate/spec-%.stamp: $(DRVGEN) | $(BUILD)/generate
 	@touch $@
 
 # The device classes' protocols, for the runtime's class adapters (the
-# kernel's block device, the NBD bridge): their client stubs, in
-# generated/std.
-STD_CLASSES := dsl/std/blk.idl
+# kernel's block device and network interface, the NBD and TAP bridges):
+# their client stubs, in generated/std.
+STD_CLASSES := dsl/std/blk.idl dsl/std/net.idl
 $(BUILD)/generate/std.stamp: $(DRVGEN) | $(BUILD)/generate
 	$(DRVGEN) gen -o generated/std --depfile $(@:.stamp=.d) --depfile-target $@ $(STD_CLASSES)
 	@touch $@

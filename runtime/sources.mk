@@ -15,4 +15,7 @@ RUNTIME_SERVER_SRC := runtime/user/drv_server.c
 RUNTIME_HOST_SRC := runtime/user/drv_host.c runtime/user/host/*.c
 #   RUNTIME_NBD_SRC     drvgen-nbd, the NBD bridge of blk::device, with the
 #                       client part (and libnl-genl-3)
-RUNTIME_NBD_SRC := runtime/user/bridge/nbd.c runtime/user/bridge/nbd_netlink.c generated/std/blk_device_client.c
+#   RUNTIME_TAP_SRC     drvgen-tap, the TAP bridge of net::nic, with the
+#                       client part
+RUNTIME_NBD_SRC := runtime/user/bridge/nbd.c runtime/user/bridge/nbd_netlink.c runtime/user/bridge/bridge.c generated/std/blk_device_client.c
+RUNTIME_TAP_SRC := runtime/user/bridge/tap.c runtime/user/bridge/bridge.c generated/std/net_nic_client.c

@@ -19,9 +19,9 @@
  * exactly once.
  *
  * What the kernel transport does not carry: handles (a call that expects
- * some is refused with -DRV_E_ARGUMENT), events, and methods whose
- * requests or replies hold non-byte vectors (the decoder has no scratch
- * room here: their dispatch answers DRV_STATUS_MALFORMED).
+ * some is refused with -DRV_E_ARGUMENT). Events reach the kernel clients
+ * that subscribed (drv_client_on_event), under the instance lock, from
+ * wherever the driver emits them: a handler must not sleep.
  *
  * A client is used by one context at a time: its user serializes starts
  * (the request buffer of drv_client_request is the client's). Completions
@@ -104,7 +104,9 @@ int drv_client_send(struct drv_client *client, uint64_t label, uint32_t len,
 int drv_client_status(struct drv_reply *reply, bool (*valid)(uint64_t));
 int drv_client_bad_reply(struct drv_reply *reply);
 
-/* Events do not reach kernel clients: subscribing fails. */
+/* Routes events of `label` to thunk(handler, ctx, event), under the
+ * instance lock (see above); a NULL handler stops them. 0, or
+ * -DRV_E_NO_MEMORY when the client listens to 8 events already. */
 int drv_client_on_event(struct drv_client *client, uint64_t label, drv_event_thunk thunk,
 			drv_fn handler, void *ctx);
 

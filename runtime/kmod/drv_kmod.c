@@ -162,6 +162,7 @@ static void drv_kinst_teardown(struct drv_kinst *inst)
 	if (inst->inited)
 		drv_kinst_hook(inst, desc->stop);
 	drv_kcall_free_shutdown(inst);
+	drv_kclass_release(inst);
 
 	drv_kres_release(inst);
 	kvfree(inst->drv);

@@ -13,6 +13,8 @@
  *   kmod_class.c the device classes whose objects get an OS device on top
  *   kmod_blk.c   the block device class adapter: a blk-mq disk on top of
  *                every blk::device object
+ *   kmod_net.c   the network device class adapter: a net_device on top of
+ *                every net::nic object
  *
  * The author's code (hooks, handlers, the IRQ and timer hooks) runs under
  * one spinlock per instance with interrupts off: it never runs concurrently
@@ -42,6 +44,7 @@ struct drv_object {
 	void *self; /* the generated object struct, inside the author's */
 	struct miscdevice misc;
 	void *adapter; /* its class adapter's state (kmod_class.c), or NULL */
+	struct list_head kclients; /* kernel clients connected to it (kmod_client.c) */
 };
 
 struct drv_kirq {
@@ -216,15 +219,25 @@ void drv_kinst_release(struct kref *ref);
  * after the stop hook for a call answered at removal). */
 void drv_kclient_answered_locked(struct drv_kcall *kc, u32 status);
 void drv_kclient_free(struct drv_kcall *kc);
+/* Delivers an event the driver emits (under the lock) to the kernel
+ * clients listening: 0, or -DRV_E_CONNECTION when none is. */
+int drv_kclient_event_locked(struct drv_object *obj, uint64_t label, const u8 *msg, u32 len);
 
-/* ---- kmod_class.c, kmod_blk.c ---- */
+/* ---- kmod_class.c, kmod_blk.c, kmod_net.c ---- */
 
 /* After the start hook: the OS device of every object of a device class
  * (logged and left out when one cannot be made). */
 void drv_kclass_attach(struct drv_kinst *inst);
-/* First thing at removal, while the driver still answers. */
+/* First thing at removal, while the driver still answers: no new
+ * requests. */
 void drv_kclass_detach(struct drv_kinst *inst);
+/* After the stop hook, every call answered: the adapters' memory. */
+void drv_kclass_release(struct drv_kinst *inst);
 int drv_kblk_attach(struct drv_object *obj);
 void drv_kblk_detach(struct drv_object *obj);
+void drv_kblk_release(struct drv_object *obj);
+int drv_knet_attach(struct drv_object *obj);
+void drv_knet_detach(struct drv_object *obj);
+void drv_knet_release(struct drv_object *obj);
 
 #endif

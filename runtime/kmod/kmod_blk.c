@@ -296,13 +296,18 @@ fail:
 	return st;
 }
 
+/* The requests in flight finish, while the driver still answers. */
 void drv_kblk_detach(struct drv_object *obj)
 {
 	struct drv_kblk *kb = obj->adapter;
 
-	if (!kb)
-		return;
-	del_gendisk(kb->disk); /* waits for the requests in flight */
+	del_gendisk(kb->disk);
+}
+
+void drv_kblk_release(struct drv_object *obj)
+{
+	struct drv_kblk *kb = obj->adapter;
+
 	blk_mq_free_tag_set(&kb->tag_set);
 	put_disk(kb->disk);
 	blk_device_disconnect(kb->client);

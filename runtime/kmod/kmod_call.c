@@ -528,10 +528,10 @@ static int drv_kmod_release(struct inode *inode, struct file *file)
 /* ---- events ---- */
 
 /*
- * The kernel transport does not carry events: a client's only way in is a
- * blocking ioctl. The generated emitters still need room to encode into
- * (they run under the instance lock, so one buffer per instance serves
- * them all); the event then goes nowhere, and emitting returns
+ * A program's only way in is a blocking ioctl, so events reach kernel
+ * clients alone (a class adapter's: the link of a network device). The
+ * generated emitters encode into one buffer per instance (they run under
+ * the instance lock); with no kernel client listening, emitting returns
  * -DRV_E_CONNECTION, "no client to tell", for the author to notice.
  */
 uint8_t *drv_event_buffer(struct drv_object *obj)
@@ -542,10 +542,9 @@ EXPORT_SYMBOL_GPL(drv_event_buffer);
 
 int drv_event_send(struct drv_object *obj, uint64_t label, uint32_t len)
 {
-	return -DRV_E_CONNECTION;
+	return drv_kclient_event_locked(obj, label, obj->inst->event, len);
 }
 EXPORT_SYMBOL_GPL(drv_event_send);
-
 
 /* ---- the instance's misc devices ---- */
 
@@ -562,6 +561,7 @@ int drv_kcall_publish(struct drv_kinst *inst)
 
 		obj->inst = inst;
 		obj->iface = desc->interfaces[i];
+		INIT_LIST_HEAD(&obj->kclients);
 		obj->self = desc->object(inst->drv, i);
 		if (!obj->self)
 			return -EINVAL;

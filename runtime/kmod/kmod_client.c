@@ -4,9 +4,11 @@
  * program's (kmod_call.c), with the same states and the same answer at
  * removal.
  *
- * A kernel client's call is one allocation: the call, then a copy of the
+ * A kernel client's call is one allocation: the call, a copy of the
  * request payload (the driver may keep the call, and the client's request
- * buffer is reused by the next start). Its page buffers are the client's
+ * buffer is reused by the next start), and the decoder's scratch room,
+ * which a C element of a vector needs at most 4 times its wire size of
+ * (drv_wire.h): 4 times the request and the largest reply. Its page buffers are the client's
  * own, described by their scatter list: nothing is pinned or mapped. The
  * reply is encoded straight into the pending's reply_room.
  */
@@ -16,12 +18,25 @@
 
 #include "kmod.h"
 
+enum { DRV_KCLIENT_SUBSCRIPTIONS = 8 };
+
+/* An event a kernel client listens to. */
+struct drv_ksub {
+	uint64_t label; /* 0: a free entry */
+	drv_event_thunk thunk;
+	drv_fn handler;
+	void *ctx;
+};
+
 struct drv_client {
 	struct drv_object *obj;
 	gfp_t gfp;
 	u32 next_request;
 	u8 *request; /* DRV_MAX_PAYLOAD: where stubs encode */
 	u8 *reply;   /* DRV_MAX_PAYLOAD: drv_client_call's reply */
+	/* under the instance lock: */
+	struct list_head node; /* in obj->kclients */
+	struct drv_ksub subs[DRV_KCLIENT_SUBSCRIPTIONS];
 };
 
 #define DRV_KCLIENT_CALL_HEAD ALIGN(sizeof(struct drv_kcall), 8)
@@ -29,6 +44,7 @@ struct drv_client {
 int drv_kclient_open(struct drv_object *obj, gfp_t gfp, struct drv_client **out)
 {
 	struct drv_client *c = kzalloc(sizeof(*c), GFP_KERNEL);
+	unsigned long flags;
 
 	*out = NULL;
 	if (!c)
@@ -44,6 +60,9 @@ int drv_kclient_open(struct drv_object *obj, gfp_t gfp, struct drv_client **out)
 	c->obj = obj;
 	c->gfp = gfp;
 	kref_get(&obj->inst->ref);
+	spin_lock_irqsave(&obj->inst->lock, flags);
+	list_add_tail(&c->node, &obj->kclients);
+	spin_unlock_irqrestore(&obj->inst->lock, flags);
 	*out = c;
 	return 0;
 }
@@ -66,8 +85,13 @@ EXPORT_SYMBOL_GPL(drv_client_connect);
 
 void drv_client_disconnect(struct drv_client *c)
 {
+	unsigned long flags;
+
 	if (!c)
 		return;
+	spin_lock_irqsave(&c->obj->inst->lock, flags);
+	list_del(&c->node);
+	spin_unlock_irqrestore(&c->obj->inst->lock, flags);
 	kref_put(&c->obj->inst->ref, drv_kinst_release);
 	kvfree(c->request);
 	kvfree(c->reply);
@@ -163,9 +187,12 @@ static int drv_kclient_make(struct drv_client *c, u16 kind, uint64_t label, uint
 	unsigned long flags;
 	int st;
 
-	if (len > DRV_MAX_PAYLOAD || ncaps > DRV_MAX_CAPS)
+	u32 reply_size = pending ? pending->reply_size : 0;
+	u32 msg_room = ALIGN(len, 8), scratch = 4 * (msg_room + ALIGN(reply_size, 8));
+
+	if (len > DRV_MAX_PAYLOAD || reply_size > DRV_MAX_PAYLOAD || ncaps > DRV_MAX_CAPS)
 		return -DRV_E_ARGUMENT;
-	kc = kzalloc(DRV_KCLIENT_CALL_HEAD + len, c->gfp);
+	kc = kzalloc(DRV_KCLIENT_CALL_HEAD + msg_room + scratch, c->gfp);
 	if (!kc)
 		return -DRV_E_NO_MEMORY;
 	kc->kernel = true;
@@ -181,7 +208,9 @@ static int drv_kclient_make(struct drv_client *c, u16 kind, uint64_t label, uint
 	call->msg = kc->msg;
 	call->len = len;
 	call->reply = pending ? pending->reply_room : NULL;
-	call->reply_cap = pending ? pending->reply_size : 0;
+	call->reply_cap = reply_size;
+	call->scratch = kc->msg + msg_room;
+	call->scratch_cap = scratch;
 	call->finish = drv_kcall_finish;
 	call->transport = &kc->cp;
 	st = drv_kclient_caps(kc, caps, ncaps);
@@ -276,6 +305,51 @@ EXPORT_SYMBOL_GPL(drv_client_status);
 int drv_client_on_event(struct drv_client *c, uint64_t label, drv_event_thunk thunk,
 			drv_fn handler, void *ctx)
 {
-	return -DRV_E_CONNECTION;
+	struct drv_ksub *free = NULL, *sub = NULL;
+	unsigned long flags;
+	unsigned int i;
+	int st = 0;
+
+	spin_lock_irqsave(&c->obj->inst->lock, flags);
+	for (i = 0; i < DRV_KCLIENT_SUBSCRIPTIONS && !sub; i++) {
+		if (c->subs[i].label == label)
+			sub = &c->subs[i];
+		else if (!c->subs[i].label && !free)
+			free = &c->subs[i];
+	}
+	if (!sub)
+		sub = free;
+	if (!handler && sub && sub->label == label)
+		sub->label = 0;
+	else if (handler && sub)
+		*sub = (struct drv_ksub){label, thunk, handler, ctx};
+	else if (handler)
+		st = -DRV_E_NO_MEMORY;
+	spin_unlock_irqrestore(&c->obj->inst->lock, flags);
+	return st;
 }
 EXPORT_SYMBOL_GPL(drv_client_on_event);
+
+int drv_kclient_event_locked(struct drv_object *obj, uint64_t label, const u8 *msg, u32 len)
+{
+	struct drv_event ev = {.label = label, .msg = msg, .len = len};
+	struct drv_client *c;
+	unsigned int i;
+	int told = 0;
+
+	list_for_each_entry(c, &obj->kclients, node)
+		for (i = 0; i < DRV_KCLIENT_SUBSCRIPTIONS; i++) {
+			const struct drv_ksub *sub = &c->subs[i];
+			u8 scratch[256] __aligned(8);
+
+			if (sub->label != label)
+				continue;
+			/* events are small; one whose vectors would not fit
+			 * here is not delivered */
+			ev.scratch = scratch;
+			ev.scratch_cap = sizeof(scratch);
+			if (!sub->thunk(sub->handler, sub->ctx, &ev))
+				told++;
+		}
+	return told ? 0 : -DRV_E_CONNECTION;
+}

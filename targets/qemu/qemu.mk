@@ -5,7 +5,8 @@
 #
 #   make drivers     every spec's driver as a kernel module (with drvgen.ko,
 #                    the runtime, and drv_uio_irq.ko) and as a userspace
-#                    server (with the class bridges, drvgen-nbd), into
+#                    server (with the class bridges, drvgen-nbd and
+#                    drvgen-tap), into
 #                    $(DRIVERS)/{kmod,user}
 #   make qemu-test   drivers + clients, one QEMU boot testing both targets
 #                    (targets/qemu/README.md); fails on any "not ok"

@@ -28,17 +28,17 @@
 #define _GNU_SOURCE
 #include "nbd.h"
 
+#include "bridge.h"
+
 #include "blk_device.h"
 #include "drv_client.h"
 
 #include <endian.h>
-#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/nbd.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,32 +98,6 @@ struct bridge {
 	bool stopping;
 };
 
-static volatile sig_atomic_t signalled;
-
-static void on_signal(int sig)
-{
-	signalled = sig;
-}
-
-static void logf_(struct bridge *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void logf_(struct bridge *b, const char *fmt, ...)
-{
-	va_list ap;
-	(void)b;
-	fprintf(stderr, "drvgen-nbd: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static double since(const struct timespec *t)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
-}
-
 /* ---- the socket side ---- */
 
 static int read_full(int fd, void *p, size_t n)
@@ -163,8 +137,7 @@ static int write_full(int fd, struct iovec *iov, int n)
 }
 
 /* Answers a request: its header, then for a read that succeeded its data. */
-static void reply(struct bridge *b, int sock, const uint8_t handle[8], int error,
-		  const void *data, size_t len)
+static void reply(int sock, const uint8_t handle[8], int error, const void *data, size_t len)
 {
 	uint8_t h[NBD_REPLY_SIZE];
 	uint32_t magic = htobe32(NBD_REPLY_MAGIC), err = htobe32((uint32_t)error);
@@ -173,7 +146,7 @@ static void reply(struct bridge *b, int sock, const uint8_t handle[8], int error
 	memcpy(h + 8, handle, 8);
 	struct iovec iov[2] = {{h, sizeof h}, {(void *)data, error ? 0 : len}};
 	if (write_full(sock, iov, error || !len ? 1 : 2))
-		logf_(b, "cannot answer the kernel: %s", strerror(errno));
+		bridge_log("cannot answer the kernel: %s", strerror(errno));
 }
 
 /* The errno the kernel is told for a blk::device outcome. */
@@ -202,7 +175,7 @@ static void slot_free(struct bridge *b, struct slot *s)
 static void slot_answer(struct bridge *b, struct slot *s, int error)
 {
 	size_t len = s->type == NBD_CMD_READ ? (size_t)(s->blocks << b->block_shift) : 0;
-	reply(b, s->sock, s->handle, error, s->buf->data, len);
+	reply(s->sock, s->handle, error, s->buf->data, len);
 	slot_free(b, s);
 }
 
@@ -235,8 +208,8 @@ static void slot_start(struct bridge *b, struct slot *s)
 		st = blk_device_discard_start(b->client, lba, s->count, &s->call.discard);
 		break;
 	}
-	if (st == -DRV_E_CONNECTION || st == -DRV_E_RESTARTED)
-		lost(b, "the server went away");
+	if (bridge_server_gone(st))
+		lost(b, bridge_server_gone(st));
 	else if (st)
 		slot_answer(b, s, EIO);
 	else
@@ -269,13 +242,13 @@ static void slot_completed(struct bridge *b, struct slot *s)
 			slot_answer(b, s, 0);
 	} else if (st == BLK_ERROR_BUSY) {
 		s->state = SLOT_WAITING; /* another client holds the device's slots */
-	} else if (st == -DRV_E_CONNECTION || st == -DRV_E_RESTARTED || st == -DRV_STATUS_SHUTDOWN) {
+	} else if (bridge_server_gone(st)) {
 		s->state = SLOT_WAITING;
-		lost(b, st == -DRV_STATUS_SHUTDOWN ? "the server stopped" : "the server went away");
+		lost(b, bridge_server_gone(st));
 	} else {
 		if (b->verbose)
-			logf_(b, "request %u at block %llu: %s", s->type,
-			      (unsigned long long)(s->first + s->done), drv_strerror(st));
+			bridge_log("request %u at block %llu: %s", s->type,
+				   (unsigned long long)(s->first + s->done), drv_strerror(st));
 		slot_answer(b, s, nbd_errno(st));
 	}
 }
@@ -314,7 +287,7 @@ static int take_request(struct bridge *b, int sock)
 	from = be64toh(from);
 	len = be32toh(len);
 	if (magic != NBD_REQUEST_MAGIC) {
-		logf_(b, "not an NBD request (magic 0x%08x)", magic);
+		bridge_log("not an NBD request (magic 0x%08x)", magic);
 		return -1;
 	}
 	if (type == NBD_CMD_DISC) {
@@ -336,7 +309,7 @@ static int take_request(struct bridge *b, int sock)
 				return -1;
 			left -= n;
 		}
-		reply(b, sock, h + 8, known ? EINVAL : ENOTSUP, NULL, 0);
+		reply(sock, h + 8, known ? EINVAL : ENOTSUP, NULL, 0);
 		return 0;
 	}
 	struct slot *s = NULL;
@@ -358,7 +331,7 @@ static int take_request(struct bridge *b, int sock)
 		slot_answer(b, s, 0);
 		return 0;
 	}
-	if (!b->client && since(&b->lost_at) > b->hold_s) {
+	if (!b->client && bridge_since(&b->lost_at) > b->hold_s) {
 		slot_answer(b, s, EIO); /* the server is gone for good, it seems */
 		return 0;
 	}
@@ -387,7 +360,7 @@ static void lost(struct bridge *b, const char *why)
 {
 	if (!b->client)
 		return;
-	logf_(b, "%s: holding %u requests, reconnecting", why, b->in_use);
+	bridge_log("%s: holding %u requests, reconnecting", why, b->in_use);
 	/* the calls in flight are abandoned: their slots wait to be made again */
 	blk_device_disconnect(b->client);
 	b->client = NULL;
@@ -404,11 +377,11 @@ static void reconnect(struct bridge *b)
 	uint32_t block_size = b->info.block_size;
 	if (connect_server(b) == 0) {
 		if (b->info.blocks != blocks || b->info.block_size != block_size)
-			logf_(b, "the disk changed size while the server was gone");
-		logf_(b, "the server is back after %.1f s: making %u requests again", since(&b->lost_at),
-		      b->in_use);
+			bridge_log("the disk changed size while the server was gone");
+		bridge_log("the server is back after %.1f s: making %u requests again",
+			   bridge_since(&b->lost_at), b->in_use);
 		start_waiting(b);
-	} else if (since(&b->lost_at) > b->hold_s) {
+	} else if (bridge_since(&b->lost_at) > b->hold_s) {
 		fail_waiting(b);
 	}
 }
@@ -420,8 +393,8 @@ static void take_completions(struct bridge *b)
 	struct drv_pending *p;
 	int n;
 	int st = drv_client_poll(c, 0);
-	if (st == -DRV_E_CONNECTION || st == -DRV_E_RESTARTED) {
-		lost(b, "the server went away");
+	if (bridge_server_gone(st)) {
+		lost(b, bridge_server_gone(st));
 		return;
 	}
 	while (b->client && (n = drv_client_next(c, 0, &p)) == 1)
@@ -434,14 +407,15 @@ static int setup(struct bridge *b, int want_index, unsigned nconns)
 {
 	int st = connect_server(b);
 	if (st) {
-		logf_(b, "no blk::device instance %u: %s", b->instance, drv_strerror(st));
+		bridge_log("no blk::device instance %u: %s", b->instance, drv_strerror(st));
 		return 1;
 	}
 	const struct blk_info *info = &b->info;
 	if (info->block_size < 512 || info->block_size > 65536 ||
 	    (info->block_size & (info->block_size - 1)) || !info->max_blocks ||
 	    !info->queue_depth) {
-		logf_(b, "blk::device %u: not a disk (block size %u)", b->instance, info->block_size);
+		bridge_log("blk::device %u: not a disk (block size %u)", b->instance,
+			   info->block_size);
 		return 1;
 	}
 	b->block_shift = (unsigned)__builtin_ctz(info->block_size);
@@ -449,14 +423,14 @@ static int setup(struct bridge *b, int want_index, unsigned nconns)
 	b->nslots = info->queue_depth < MAX_SLOTS ? info->queue_depth : MAX_SLOTS;
 	for (unsigned i = 0; i < b->nslots; i++)
 		if (drv_buffer_new(b->max_bytes, &b->slots[i].buf)) {
-			logf_(b, "out of memory for %u buffers", b->nslots);
+			bridge_log("out of memory for %u buffers", b->nslots);
 			return 1;
 		}
 	int kernel_ends[MAX_CONNECTIONS];
 	for (b->nsocks = 0; b->nsocks < nconns; b->nsocks++) {
 		int sv[2];
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
-			logf_(b, "socketpair: %s", strerror(errno));
+			bridge_log("socketpair: %s", strerror(errno));
 			return 1;
 		}
 		b->socks[b->nsocks] = sv[0];
@@ -476,8 +450,8 @@ static int setup(struct bridge *b, int want_index, unsigned nconns)
 	for (unsigned i = 0; i < b->nsocks; i++)
 		close(kernel_ends[i]); /* the kernel holds them now */
 	if (st) {
-		logf_(b, "cannot connect an NBD device: %s%s", strerror(-st),
-		      st == -ENOENT ? " (no nbd module: modprobe nbd)" : "");
+		bridge_log("cannot connect an NBD device: %s%s", strerror(-st),
+			   st == -ENOENT ? " (no nbd module: modprobe nbd)" : "");
 		return 1;
 	}
 	/* the kernel's requests are never bigger than a slot's buffer */
@@ -486,14 +460,15 @@ static int setup(struct bridge *b, int want_index, unsigned nconns)
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	int n = snprintf(kb, sizeof kb, "%llu", (unsigned long long)(b->max_bytes / 1024));
 	if (fd < 0 || write(fd, kb, (size_t)n) != n)
-		logf_(b, "%s: %s (requests over %llu bytes will fail)", path, strerror(errno),
-		      (unsigned long long)b->max_bytes);
+		bridge_log("%s: %s (requests over %llu bytes will fail)", path, strerror(errno),
+			   (unsigned long long)b->max_bytes);
 	if (fd >= 0)
 		close(fd);
-	logf_(b, "/dev/nbd%d: blk::device %u, %llu blocks of %u bytes%s, %u requests at once, %u connection%s",
-	      b->index, b->instance, (unsigned long long)info->blocks, info->block_size,
-	      info->features & BLK_FEATURES_READ_ONLY ? ", read-only" : "", b->nslots, b->nsocks,
-	      b->nsocks == 1 ? "" : "s");
+	bridge_log("/dev/nbd%d: blk::device %u, %llu blocks of %u bytes%s, %u requests at once, "
+		   "%u connection%s",
+		   b->index, b->instance, (unsigned long long)info->blocks, info->block_size,
+		   info->features & BLK_FEATURES_READ_ONLY ? ", read-only" : "", b->nslots,
+		   b->nsocks, b->nsocks == 1 ? "" : "s");
 	printf("/dev/nbd%d\n", b->index);
 	fflush(stdout);
 	return 0;
@@ -506,8 +481,9 @@ static int serve(struct bridge *b)
 	while (open_socks && !(b->stopping && !b->in_use)) {
 		struct pollfd pfd[MAX_CONNECTIONS + 1];
 		unsigned n = 0;
-		if (signalled && !asked_to_stop) {
-			logf_(b, "signal %d: disconnecting /dev/nbd%d", (int)signalled, b->index);
+		if (bridge_signalled && !asked_to_stop) {
+			bridge_log("signal %d: disconnecting /dev/nbd%d", (int)bridge_signalled,
+				   b->index);
 			nbd_disconnect(b->index);
 			asked_to_stop = true;
 		}
@@ -521,7 +497,7 @@ static int serve(struct bridge *b)
 			waiting |= b->slots[i].state == SLOT_WAITING;
 		int timeout = !b->client ? RECONNECT_MS : waiting ? BUSY_RETRY_MS : -1;
 		if (poll(pfd, n, timeout) < 0 && errno != EINTR) {
-			logf_(b, "poll: %s", strerror(errno));
+			bridge_log("poll: %s", strerror(errno));
 			return 1;
 		}
 		if (b->client && (pfd[n - 1].revents || waiting))
@@ -543,7 +519,7 @@ static int serve(struct bridge *b)
 		if (b->client && drv_client_flush((struct drv_client *)b->client) < 0)
 			lost(b, "the server went away");
 	}
-	logf_(b, "/dev/nbd%d disconnected", b->index);
+	bridge_log("/dev/nbd%d disconnected", b->index);
 	return 0;
 }
 
@@ -557,35 +533,16 @@ static void usage(void)
 			"  -v             log every failed request\n");
 }
 
-/* --name N or --name=N, a number in [min, max]; false if argv[*i] is not --name. */
-static bool number_option(int argc, char **argv, int *i, const char *name, long min, long max,
-			  long *out)
-{
-	size_t n = strlen(name);
-	if (strncmp(argv[*i], name, n) || (argv[*i][n] != '\0' && argv[*i][n] != '='))
-		return false;
-	const char *v = argv[*i][n] == '=' ? argv[*i] + n + 1 : *i + 1 < argc ? argv[++*i] : "";
-	char *end;
-	errno = 0;
-	long x = strtol(v, &end, 10);
-	if (!*v || *end || errno || x < min || x > max) {
-		fprintf(stderr, "drvgen-nbd: %s wants a number from %ld to %ld, not '%s'\n", name, min,
-			max, v);
-		exit(2);
-	}
-	*out = x;
-	return true;
-}
-
 int main(int argc, char **argv)
 {
 	static struct bridge b = {.hold_s = 30};
+	bridge_name = "drvgen-nbd";
 	long instance = 0, index = -1, conns = 1, hold = 30;
 	for (int i = 1; i < argc; i++) {
-		if (number_option(argc, argv, &i, "--instance", 0, INT_MAX, &instance) ||
-		    number_option(argc, argv, &i, "--nbd", 0, INT_MAX, &index) ||
-		    number_option(argc, argv, &i, "--connections", 1, MAX_CONNECTIONS, &conns) ||
-		    number_option(argc, argv, &i, "--hold", 0, 86400, &hold))
+		if (bridge_number_option(argc, argv, &i, "--instance", 0, INT_MAX, &instance) ||
+		    bridge_number_option(argc, argv, &i, "--nbd", 0, INT_MAX, &index) ||
+		    bridge_number_option(argc, argv, &i, "--connections", 1, MAX_CONNECTIONS, &conns) ||
+		    bridge_number_option(argc, argv, &i, "--hold", 0, 86400, &hold))
 			continue;
 		if (!strcmp(argv[i], "-v")) {
 			b.verbose = true;
@@ -596,13 +553,8 @@ int main(int argc, char **argv)
 	}
 	b.instance = (unsigned)instance;
 	b.hold_s = (unsigned)hold;
-	/* the bridge holds requests and reconnects itself, from its loop,
-	 * which a call waiting for a server must not stall */
-	setenv("DRVGEN_RECONNECT_MS", "0", 1);
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	bridge_reconnect_itself();
+	bridge_catch_signals();
 	if (setup(&b, (int)index, (unsigned)conns))
 		return 1;
 	return serve(&b);

@@ -33,6 +33,17 @@
  *                      and checks that the link goes down, then up (the
  *                      userspace server's transport carries events; the
  *                      kernel's does not)
+ *   --receive-one      one receive, which waits for frames (the script
+ *                      brings the kernel's interface up meanwhile), and
+ *                      gets some
+ *
+ * and the flood test (the device's receive belongs to an interface on top
+ * of it then, so these only send, and ask the counters):
+ *
+ *   --flood N --gateway XX:XX:XX:XX:XX:XX
+ *                      sends N echo requests to the gateway (at that
+ *                      address), in sends of 64: N replies come back
+ *   --rx-dropped       prints stats().rx_dropped, nothing else
  */
 #define _GNU_SOURCE
 #include "check.h"
@@ -52,6 +63,7 @@ enum {
 	BATCH = 8,        /* echo requests in one send */
 	PING_DATA = 56,   /* ping's default payload */
 	ECHO_ID = 0x4e43, /* "NC" */
+	FLOOD_ID = 0x464c, /* "FL" */
 	ETH_ARP = 0x0806,
 	ETH_IPV4 = 0x0800,
 	ETH_LOCAL = 0x88b5, /* IEEE local experimental: frames nobody answers */
@@ -124,7 +136,7 @@ static size_t arp_request(uint8_t *p)
 
 /* An ICMP echo request to the gateway, sequence seq, with PING_DATA bytes
  * that depend on seq. */
-static size_t echo_request(uint8_t *p, unsigned seq)
+static size_t echo_request_id(uint8_t *p, unsigned id, unsigned seq)
 {
 	size_t n = put_ethernet(p, gateway.octets, ETH_IPV4);
 	uint8_t *ip = p + n, *icmp = ip + 20;
@@ -141,12 +153,17 @@ static size_t echo_request(uint8_t *p, unsigned seq)
 	put16(ip + 10, inet_checksum(ip, 20));
 	memset(icmp, 0, 8);
 	icmp[0] = 8; /* echo request */
-	put16(icmp + 4, ECHO_ID);
+	put16(icmp + 4, id);
 	put16(icmp + 6, seq);
 	for (unsigned i = 0; i < PING_DATA; i++)
 		icmp[8 + i] = (uint8_t)(seq * 7 + i);
 	put16(icmp + 2, inet_checksum(icmp, 8 + PING_DATA));
 	return n + total;
+}
+
+static size_t echo_request(uint8_t *p, unsigned seq)
+{
+	return echo_request_id(p, ECHO_ID, seq);
 }
 
 /* A frame nobody answers (an unknown EtherType, broadcast), length bytes. */
@@ -687,6 +704,27 @@ static void watch_events(struct net_nic_client *c)
 	check(e.n == 2, "more events than the link's changes", "%u events in all", e.n);
 }
 
+/* Sends count echo requests to the gateway (with an ID of their own, so no
+ * ping of the guest waits for their replies), in sends of up to 64. */
+static void flood(struct net_nic_client *c, struct drv_buffer *tx, unsigned count)
+{
+	struct net_frame f[64];
+	unsigned sent = 0, calls = 0;
+	int st = 0;
+	while (sent < count && !st) {
+		uint32_t n = count - sent < 64 ? count - sent : 64, at = 0, queued = 0;
+		for (uint32_t i = 0; i < n; i++, at += 128)
+			f[i] = (struct net_frame){
+				at, (uint32_t)echo_request_id((uint8_t *)tx->data + at, FLOOD_ID,
+							      sent + i)};
+		st = net_nic_send(c, tx, f, n, &queued);
+		sent += st ? 0 : queued;
+		calls++;
+	}
+	check(st == 0 && sent == count, net_status(st),
+	      "flood: %u echo requests to the gateway sent in %u calls", sent, calls);
+}
+
 static bool parse_mac(const char *s, struct net_address *a)
 {
 	unsigned v[6];
@@ -701,7 +739,17 @@ static bool parse_mac(const char *s, struct net_address *a)
 	return true;
 }
 
-enum mode { ALL, LINK_IS_DOWN, LINK_IS_UP, LINK_DOWN, LINK_UP, WATCH_EVENTS };
+enum mode {
+	ALL,
+	LINK_IS_DOWN,
+	LINK_IS_UP,
+	LINK_DOWN,
+	LINK_UP,
+	WATCH_EVENTS,
+	RECEIVE_ONE,
+	FLOOD,
+	RX_DROPPED
+};
 
 static bool parse_mode(const char *arg, const char *value, enum mode *mode, bool *took_value)
 {
@@ -714,7 +762,11 @@ static bool parse_mode(const char *arg, const char *value, enum mode *mode, bool
 	static const struct {
 		const char *arg;
 		enum mode mode;
-	} modes[] = {{"--link-down", LINK_DOWN}, {"--link-up", LINK_UP}, {"--watch-events", WATCH_EVENTS}};
+	} modes[] = {{"--link-down", LINK_DOWN},
+		     {"--link-up", LINK_UP},
+		     {"--watch-events", WATCH_EVENTS},
+		     {"--receive-one", RECEIVE_ONE},
+		     {"--rx-dropped", RX_DROPPED}};
 	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
 		if (!strcmp(arg, modes[i].arg)) {
 			*mode = modes[i].mode;
@@ -747,8 +799,10 @@ static void check_all(struct net_nic_client *c, struct drv_buffer *tx, struct dr
 
 int main(int argc, char **argv)
 {
-	bool have_mac = false, ok = true, took_value;
+	bool have_mac = false, have_gateway = false, ok = true, took_value;
 	enum mode mode = ALL;
+	unsigned long flood_count = 0;
+	char *end = NULL;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	check_tag = "net";
 	for (int i = 1; ok && i < argc; i++) {
@@ -756,14 +810,22 @@ int main(int argc, char **argv)
 			continue;
 		if (!strcmp(argv[i], "--mac") && i + 1 < argc)
 			ok = have_mac = parse_mac(argv[++i], &mac);
-		else if ((ok = parse_mode(argv[i], i + 1 < argc ? argv[i + 1] : NULL, &mode,
+		else if (!strcmp(argv[i], "--gateway") && i + 1 < argc)
+			ok = have_gateway = parse_mac(argv[++i], &gateway);
+		else if (!strcmp(argv[i], "--flood") && i + 1 < argc) {
+			mode = FLOOD;
+			flood_count = strtoul(argv[++i], &end, 10);
+			ok = *argv[i] && !*end && flood_count && flood_count <= 65536;
+		} else if ((ok = parse_mode(argv[i], i + 1 < argc ? argv[i + 1] : NULL, &mode,
 					  &took_value)))
 			i += took_value;
 	}
-	if (!ok || !have_mac) {
+	if (!ok || !have_mac || (mode == FLOOD && !have_gateway)) {
 		fprintf(stderr,
 			"usage: %s [--tag T] [--instance N] --mac XX:XX:XX:XX:XX:XX\n"
-			"          [--link-is down|up | --link-down | --link-up | --watch-events]\n",
+			"          [--link-is down|up | --link-down | --link-up | --watch-events |\n"
+			"           --receive-one |\n"
+			"           --flood N --gateway XX:XX:XX:XX:XX:XX | --rx-dropped]\n",
 			argv[0]);
 		return 2;
 	}
@@ -775,6 +837,13 @@ int main(int argc, char **argv)
 		st = -DRV_E_NO_MEMORY;
 	if (mode == LINK_IS_DOWN || mode == LINK_IS_UP)
 		return !st && link_is(c, tx, mode == LINK_IS_UP) ? 0 : 1;
+	if (mode == RX_DROPPED) {
+		struct net_stats stats;
+		if (st || net_nic_stats(c, &stats))
+			return 1;
+		printf("%llu\n", (unsigned long long)stats.rx_dropped);
+		return 0;
+	}
 	if (!check(st == 0, net_status(st), "connect net::nic %u, and buffers", check_instance))
 		return check_exit();
 
@@ -787,6 +856,16 @@ int main(int argc, char **argv)
 		break;
 	case WATCH_EVENTS:
 		watch_events(c);
+		break;
+	case RECEIVE_ONE: {
+		struct net_frame f[64];
+		uint32_t n = 0;
+		st = receive_once(c, rx, f, &n);
+		check(st == 0, net_status(st), "a receive waited, and got %u frames", (unsigned)n);
+		break;
+	}
+	case FLOOD:
+		flood(c, tx, (unsigned)flood_count);
 		break;
 	default:
 		check_all(c, tx, rx);
