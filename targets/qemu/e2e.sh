@@ -51,8 +51,9 @@ chmod 755 "$STAGE/run"
 for m in "$DRIVERS"/kmod/*.ko; do [ -f "$m" ] && cp "$m" "$STAGE/kmod/"; done
 for s in "$DRIVERS"/user/*-server "$DRIVERS"/user/drvgen-*; do [ -x "$s" ] && cp "$s" "$STAGE/bin/"; done
 
-# spec_var SPECDIR NAME: a variable its qemu/test.sh (qemu/bench.sh) sets
-spec_var() { (. "$1/qemu/$MODE.sh" >/dev/null 2>&1; eval "printf '%s' \"\${$2:-}\""); }
+# spec_var SPECDIR NAME: a variable its qemu/test.sh (qemu/bench.sh) sets;
+# empty if it sets none (not this script's variable of that name)
+spec_var() { (unset "$2"; . "$1/qemu/$MODE.sh" >/dev/null 2>&1; eval "printf '%s' \"\${$2:-}\""); }
 
 QEMU_ARGS=() FIFO_ARGS=() HOSTS=() EXTRA_MODULES="" BINARIES=""
 for dir in "$@"; do
