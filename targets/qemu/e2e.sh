@@ -13,7 +13,8 @@
 #             on the QEMU command line, its FIFOS are made, its DISKS are
 #             created empty in OUTDIR/disks, its MODULES and BINARIES are
 #             copied into the image, its HOST command runs on the host while
-#             the guest does, and the guest runs its spec_kmod and spec_user
+#             the guest does, the guest runs its spec_kmod and spec_user, and
+#             its AFTER command runs on the host once QEMU has exited
 #
 # Stages OUTDIR/stage (bin/, kmod/, specs/, lib.sh, run = guest_run.sh),
 # builds OUTDIR/e2e.cpio.gz, boots it once with run.sh, and judges: exit 0
@@ -55,7 +56,7 @@ for s in "$DRIVERS"/user/*-server "$DRIVERS"/user/drvgen-*; do [ -x "$s" ] && cp
 # empty if it sets none (not this script's variable of that name)
 spec_var() { (unset "$2"; . "$1/qemu/$MODE.sh" >/dev/null 2>&1; eval "printf '%s' \"\${$2:-}\""); }
 
-QEMU_ARGS=() FIFO_ARGS=() HOSTS=() EXTRA_MODULES="" BINARIES=""
+QEMU_ARGS=() FIFO_ARGS=() HOSTS=() AFTERS=() EXTRA_MODULES="" BINARIES=""
 for dir in "$@"; do
     spec=$(basename "$dir")
     [ -f "$dir/qemu/$MODE.sh" ] || { echo "e2e: $dir has no qemu/$MODE.sh" >&2; exit 2; }
@@ -79,6 +80,10 @@ for dir in "$@"; do
         # the spec's own qemu/ folder first, then this one's scripts
         HOSTS+=("cd '$HERE' && PATH='$(cd "$dir/qemu" && pwd):$HERE:'\"\$PATH\" DRVGEN_DISK_DIR='$DISKS' exec bash -c '$h' > '$OUT/host-$spec.out' 2>&1")
     fi
+    a=$(spec_var "$dir" AFTER)
+    if [ -n "$a" ]; then
+        AFTERS+=("cd '$HERE' && PATH='$(cd "$dir/qemu" && pwd):$HERE:'\"\$PATH\" DRVGEN_DISK_DIR='$DISKS' DRVGEN_CONSOLE_LOG='$OUT/console.log' exec bash -c '$a' > '$OUT/host-$spec-after.out' 2>&1")
+    fi
 done
 
 EXTRA_MODULES=$EXTRA_MODULES BINARIES=$BINARIES "$HERE/mkinitramfs.sh" "$OUT/e2e.cpio.gz" "$STAGE" || exit 1
@@ -100,6 +105,10 @@ start=$(date +%s.%N)
     tr -d '\r' | sed -u 's/\x1b[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$OUT/run.out"
 rc=${PIPESTATUS[0]}
 end=$(date +%s.%N)
+# what the guest left behind, looked at on the host once QEMU is gone
+for a in "${AFTERS[@]}"; do
+    bash -c "$a" || echo "not ok 0 host: an AFTER command failed (exit status $?)" >> "$OUT/host-after.out"
+done
 secs=$(echo "$start $end" | awk '{ printf "%.1f", $2 - $1 }')
 for f in "$OUT"/host-*.out; do
     [ -f "$f" ] || continue

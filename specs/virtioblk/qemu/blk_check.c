@@ -4,7 +4,7 @@
  * the kernel module or the userspace server answers.
  *
  *   blk_check [--tag T] [--instance N] --size BYTES --serial S [--read-only]
- *             [--clients P] [--in-flight K]
+ *             [--clients P] [--in-flight K] [--kill-clients]
  *
  * info() against what the host made: the disk's size, the serial number
  * QEMU was given, the model, a queue depth of 32 or more, read-only or
@@ -15,7 +15,8 @@
  * processes there for as many in flight as K does on a socket), every
  * request's data its own; flush; discard; requests out of range are
  * RANGE. On a read-only disk writes and discards are READ_ONLY, reads
- * work.
+ * work. --kill-clients: then P client processes are killed (SIGKILL) with
+ * their K writes and reads in flight, and the P clients at once run again.
  */
 #define _GNU_SOURCE
 #include "blk_device.h"
@@ -23,6 +24,7 @@
 
 #include <errno.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 enum {
 	GUARD_S = 240,
@@ -46,6 +48,7 @@ static uint64_t disk_size;
 static const char *serial = "";
 static bool read_only;
 static unsigned nclients = 1, in_flight = 32;
+static bool kill_clients;
 
 static const char *blk_status(int st)
 {
@@ -256,6 +259,91 @@ static void many_in_flight(void)
 	      nclients, in_flight, REGION, ok);
 }
 
+/* A client to be killed: its regions' writes (the data one_client
+ * writes) and reads, in_flight at a time, over and over; a byte on `ready`
+ * once the first ones are sent (on the kernel's ioctl, made: the next one
+ * is then being made whenever it dies). */
+static int doomed_client(unsigned who, int ready)
+{
+	union blk_call calls[MAX_IN_FLIGHT];
+	size_t bytes = (size_t)REGION * info.block_size;
+	uint64_t base = info.blocks / 2 + (uint64_t)who * in_flight * REGION;
+	struct blk_device_client *c;
+	struct drv_buffer *b = NULL;
+
+	alarm(GUARD_S); /* an alarm is not inherited: dies even if the parent did */
+	if (drv_buffer_new(bytes * in_flight, &b) || blk_device_connect(check_instance, &c))
+		return 1;
+	memset(calls, 0, sizeof calls);
+	for (unsigned i = 0; i < in_flight; i++)
+		pattern((uint8_t *)b->data + bytes * i, base + (uint64_t)i * REGION, REGION, 4);
+	for (unsigned round = 0;; round++) {
+		for (unsigned i = 0; i < in_flight; i++) {
+			uint64_t lba = base + (uint64_t)i * REGION;
+			int st = round % 2 ? blk_device_read_start(c, b, lba, REGION, bytes * i,
+								   &calls[i].read)
+					   : blk_device_write_start(c, b, lba, REGION, bytes * i,
+								    &calls[i].write);
+			if (st)
+				return 2;
+		}
+		if (drv_client_flush((struct drv_client *)c) < 0)
+			return 2;
+		if (!round && write(ready, "x", 1) != 1)
+			return 1;
+		for (unsigned done = 0; done < in_flight; done++) {
+			struct drv_pending *p;
+			if (drv_client_next((struct drv_client *)c, -1, &p) != 1)
+				return 3;
+			if (blk_device_write_finish(&((union blk_call *)(void *)p)->write))
+				return 4;
+		}
+	}
+}
+
+/* nclients clients killed with their requests in flight: the driver must
+ * finish with their pages (the device may still be moving them) without
+ * harm, and serve the next clients as before. */
+static void killed_clients(void)
+{
+	pid_t pids[MAX_CLIENTS];
+	int ready[2];
+	unsigned started = 0, forked = 0;
+	char byte;
+
+	if (pipe(ready)) {
+		check(false, strerror(errno), "a pipe for the clients to be killed");
+		return;
+	}
+	fflush(stdout);
+	for (; forked < nclients; forked++) {
+		pids[forked] = fork();
+		if (pids[forked] == 0) {
+			close(ready[0]);
+			_exit(doomed_client(forked, ready[1]));
+		}
+		if (pids[forked] < 0)
+			break;
+	}
+	close(ready[1]);
+	while (started < forked && read(ready[0], &byte, 1) == 1)
+		started++;
+	close(ready[0]);
+	for (unsigned i = 0; i < forked; i++)
+		kill(pids[i], SIGKILL);
+	unsigned killed = 0;
+	for (unsigned i = 0; i < forked; i++) {
+		int status = 0;
+		waitpid(pids[i], &status, 0);
+		killed += WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+	}
+	check(forked == nclients && started == nclients && killed == nclients, NULL,
+	      "%u client(s) killed (SIGKILL) amid their requests, %u at a time each on a socket "
+	      "(one at a time on the kernel's ioctl) (%u forked, %u started, %u killed)",
+	      nclients, in_flight, forked, started, killed);
+	many_in_flight();
+}
+
 static void flush_and_discard(void)
 {
 	struct drv_buffer *b = new_buffer((size_t)64 * info.block_size);
@@ -345,10 +433,12 @@ int main(int argc, char **argv)
 			nclients = (unsigned)strtoul(argv[++i], NULL, 0);
 		} else if (!strcmp(argv[i], "--in-flight") && i + 1 < argc) {
 			in_flight = (unsigned)strtoul(argv[++i], NULL, 0);
+		} else if (!strcmp(argv[i], "--kill-clients")) {
+			kill_clients = true;
 		} else {
 			fprintf(stderr,
 				"usage: blk_check [--tag T] [--instance N] --size BYTES --serial S "
-				"[--read-only] [--clients P] [--in-flight K]\n");
+				"[--read-only] [--clients P] [--in-flight K] [--kill-clients]\n");
 			return 2;
 		}
 	}
@@ -367,6 +457,8 @@ int main(int argc, char **argv)
 	} else {
 		data_round_trips();
 		many_in_flight();
+		if (kill_clients)
+			killed_clients();
 		flush_and_discard();
 	}
 	refusals();

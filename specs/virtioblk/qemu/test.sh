@@ -2,9 +2,15 @@
 # specs/virtioblk/qemu/test.sh - two of QEMU's virtio-blk-pci disks, modern
 # only and behind the IOMMU, under `make qemu-test` (targets/qemu/README.md):
 # a writable one and a read-only one, each backed by a 64 MiB image the host
-# side makes empty. blk_check drives blk::device on each; on the kernel
-# target the blk-mq disk the runtime puts on top (runtime/kmod/kmod_blk.c)
-# carries an ext4 file system through a remount and e2fsck.
+# side makes empty. blk_check drives blk::device on each, and kills
+# clients amid their requests; the disks on top, the blk-mq one drvgen.ko
+# puts on every blk::device (runtime/kmod/kmod_blk.c) and drvgen-nbd's
+# /dev/nbdN on the userspace target (runtime/user/bridge/nbd.c), carry an
+# ext4 file system through a remount and e2fsck; the server is killed under
+# the mounted file system and comes back with nothing lost, or fails its
+# requests with EIO past the bridge's --hold and serves again. Last, the
+# guest reads the whole writable disk, and vblk_image.sh (AFTER) compares
+# that with the image file once QEMU is gone.
 
 DISKS="virtioblk-rw.img:64M virtioblk-ro.img:64M"
 QEMU_ARGS="-drive file=@DISK@/virtioblk-rw.img,if=none,id=vblkrw,format=raw,discard=unmap
@@ -12,7 +18,8 @@ QEMU_ARGS="-drive file=@DISK@/virtioblk-rw.img,if=none,id=vblkrw,format=raw,disc
   -drive file=@DISK@/virtioblk-ro.img,if=none,id=vblkro,format=raw,readonly=on
   -device virtio-blk-pci,drive=vblkro,disable-legacy=on,iommu_platform=on,serial=drvgen-ro"
 CLIENTS="blk_check"
-MODULES="ext4 crc32c_generic"
+MODULES="ext4 crc32c_generic nbd"
+AFTER="vblk_image.sh"
 BINARIES="mke2fs e2fsck"
 
 VBLK_SIZE=67108864
@@ -84,7 +91,7 @@ spec_kmod() {
     check "blk::device instances $nrw and $nro are character devices" \
         [ -n "$nrw" -a -n "$nro" -a -c "$DEV_DIR/blk::device/$nrw" -a -c "$DEV_DIR/blk::device/$nro" ]
     before=$(irq_total virtioblk0)
-    vblk_check kmod/rw "$RW" "$nrw" --clients 32 --in-flight 1
+    vblk_check kmod/rw "$RW" "$nrw" --clients 32 --in-flight 1 --kill-clients
     vblk_check kmod/ro "$RO" "$nro"
     TAG=kmod
     check "virtioblk0's interrupts are MSI-X vectors" grep -q "MSI.*virtioblk0" /proc/interrupts
@@ -114,7 +121,7 @@ vblk_user() {
     start_server virtioblk "$log" --device "$(basename "$dev")" "$@" || return 1
     pid=$SERVER_PID
     n=$(server_instance "$log" blk::device)
-    vblk_check "$tag" "$dev" "$n" --clients 2 --in-flight 32
+    vblk_check "$tag" "$dev" "$n" --clients 2 --in-flight 32 --kill-clients
     TAG=user
     check_sandbox virtioblk "$pid" "$log"
     stop_server virtioblk "$pid"
@@ -152,4 +159,129 @@ spec_user() {
             "the driver read the ISR for its interrupts"
     fi
     echo "$(basename "$RW")" > /sys/bus/pci/drivers/uio_pci_generic/unbind 2>/dev/null
+
+    nbd_tests
+}
+
+# ---- the userspace target's disk: drvgen-nbd ----
+
+# nbd_start INSTANCE NBD [ARGS]: drvgen-nbd for blk::device INSTANCE on
+# /dev/nbdNBD, its log /tmp/nbdNBD.log; NBD_PID
+nbd_start() {
+    n=$1 nbd=$2
+    shift 2
+    if [ ! -x bin/drvgen-nbd ]; then
+        notok "bin/drvgen-nbd was not built (targets/user/build_bridges.sh)"
+        return 1
+    fi
+    rm -f "/tmp/nbd$nbd.dev"
+    bin/drvgen-nbd --instance "$n" --nbd "$nbd" "$@" > "/tmp/nbd$nbd.dev" 2> "/tmp/nbd$nbd.log" &
+    NBD_PID=$!
+    if ! wait_for "$GUARD" test -s "/tmp/nbd$nbd.dev"; then
+        notok "drvgen-nbd --instance $n --nbd $nbd $* made no device"
+        show_file drvgen-nbd "/tmp/nbd$nbd.log"
+        return 1
+    fi
+    check "drvgen-nbd --instance $n $* (pid $NBD_PID) made $(cat "/tmp/nbd$nbd.dev")" \
+        [ "$(cat "/tmp/nbd$nbd.dev")" = "/dev/nbd$nbd" ]
+}
+
+# nbd_stop NBD: SIGTERM; it exits 0 and the device is disconnected
+nbd_stop() {
+    kill -TERM "$NBD_PID"
+    if wait_for "$GUARD" sh -c "! kill -0 $NBD_PID"; then
+        wait "$NBD_PID"
+        rc=$?
+    else
+        kill -KILL "$NBD_PID"
+        rc=timeout
+    fi
+    check "drvgen-nbd exits 0 on SIGTERM (rc $rc)" [ "$rc" = 0 ]
+    check "/dev/nbd$1 is disconnected (size 0)" [ "$(cat "/sys/block/nbd$1/size")" = 0 ]
+    show_file drvgen-nbd "/tmp/nbd$1.log"
+}
+
+# nbd_server_killed N: the server killed (kill -9) under the mounted file
+# system while a file is being written to it; a new server within the
+# bridge's --hold: the write completes and nothing is lost
+nbd_server_killed() {
+    n=$1 dev=/dev/nbd0 mnt=/tmp/vblk-mnt
+    check "mount $dev" mount -t ext4 "$dev" "$mnt" || return
+    dd if=/dev/urandom of=/tmp/vblk-during bs=65536 count=64 2>/dev/null
+    rm -f /tmp/vblk-dd.rc
+    (dd if=/tmp/vblk-during of="$mnt/during" bs=65536 conv=fsync 2>/dev/null
+     echo $? > /tmp/vblk-dd.rc) &
+    ddpid=$!
+    kill -KILL "$VBLK_PID"
+    wait "$VBLK_PID"
+    ok "kill -9 virtioblk-server (pid $VBLK_PID) under the mounted file system, a 4 MiB write going"
+    check "drvgen-nbd noticed and holds the requests" \
+        wait_for "$GUARD" grep -q "the server went away: holding" /tmp/nbd0.log
+    start_server virtioblk /tmp/vblk-rw2.log --device "$(basename "$RW")" --instance "$n" || return
+    VBLK_PID=$SERVER_PID
+    check "drvgen-nbd made them again on the new server" \
+        wait_for "$GUARD" grep -q "the server is back after" /tmp/nbd0.log
+    wait "$ddpid"
+    check "the write completed (dd exit status $(cat /tmp/vblk-dd.rc 2>/dev/null))" \
+        [ "$(cat /tmp/vblk-dd.rc 2>/dev/null)" = 0 ]
+    check "umount $dev" umount "$mnt"
+    echo 3 > /proc/sys/vm/drop_caches
+    check "mount $dev again" mount -t ext4 "$dev" "$mnt" || return
+    check "the file written across the restart is whole (SHA-256)" \
+        [ "$(sha256sum < "$mnt/during")" = "$(sha256sum < /tmp/vblk-during)" ]
+    check "the files of before are whole" sh -c "cd $mnt && sha256sum -c /tmp/vblk.sums >/dev/null"
+    check "umount $dev" umount "$mnt"
+    check "e2fsck -fn $dev is clean" /usr/bin/e2fsck -fn "$dev"
+}
+
+# nbd_past_hold N: with --hold 1, the server gone for longer: a read fails
+# with EIO rather than hang; a new server, and the same read works
+nbd_past_hold() {
+    n=$1
+    nbd_start "$n" 0 --hold 1 || return
+    kill -KILL "$VBLK_PID"
+    wait "$VBLK_PID"
+    ok "kill -9 virtioblk-server (pid $VBLK_PID)"
+    check "a read of /dev/nbd0 fails (EIO) once the server has been gone past --hold" \
+        sh -c "! timeout $GUARD dd if=/dev/nbd0 of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null"
+    start_server virtioblk /tmp/vblk-rw3.log --device "$(basename "$RW")" --instance "$n" || return
+    VBLK_PID=$SERVER_PID
+    check "the same read works once the server is back" \
+        wait_for "$GUARD" dd if=/dev/nbd0 of=/dev/null bs=4096 count=1 iflag=direct
+    nbd_stop 0
+}
+
+nbd_tests() {
+    section "userspace-server target: drvgen-nbd, the disk on top (/dev/nbdN)"
+    TAG=user
+    check "load_module nbd" load_module nbd || return
+    start_server virtioblk /tmp/vblk-nbd.log --device "$(basename "$RW")" || return
+    VBLK_PID=$SERVER_PID
+    n=$(server_instance /tmp/vblk-nbd.log blk::device)
+    nbd_start "$n" 0 || return
+    rw_nbd=$NBD_PID
+    check "/dev/nbd0 has the image's 131072 sectors" [ "$(cat /sys/block/nbd0/size)" = 131072 ]
+    fs_round_trip nbd0
+    nbd_server_killed "$n"
+
+    start_server virtioblk /tmp/vblk-ro-nbd.log --device "$(basename "$RO")"
+    ro_pid=$SERVER_PID
+    if nbd_start "$(server_instance /tmp/vblk-ro-nbd.log blk::device)" 1; then
+        check "/dev/nbd1 is read-only" [ "$(cat /sys/block/nbd1/ro)" = 1 ]
+        check "a write to /dev/nbd1 is refused" \
+            sh -c "! dd if=/dev/zero of=/dev/nbd1 bs=4096 count=1 oflag=direct 2>/dev/null"
+        nbd_stop 1
+    fi
+    stop_server virtioblk "$ro_pid"
+
+    # the last look at the writable disk, through the drivers: the AFTER
+    # command compares it with the image file
+    echo 3 > /proc/sys/vm/drop_caches
+    sum=$(dd if=/dev/nbd0 bs=1M iflag=direct 2>/dev/null | sha256sum | cut -d' ' -f1)
+    echo "virtioblk-rw.img sha256: $sum"
+    NBD_PID=$rw_nbd
+    nbd_stop 0
+    nbd_past_hold "$n"
+    stop_server virtioblk "$VBLK_PID"
+    show_file virtioblk-server /tmp/vblk-rw2.log
 }
