@@ -25,7 +25,9 @@
 #include <sys/resource.h>
 #include <linux/capability.h>
 #include <linux/vfio.h>
+#include <mntent.h>
 #include <seccomp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -152,20 +154,61 @@ static int add_rules(scmp_filter_ctx ctx, const struct host *h)
 	return st;
 }
 
-/* Its own mount namespace, whose root is an empty tmpfs: no path the
- * process could name after this leads to a file of the machine. Nothing is
- * lost: every file the server uses is already open. */
+/* Every mount but the root is detached from the server's namespace (the
+ * deepest first; one already gone with its parent is EINVAL): a copy of a
+ * mount holds its file system, so a server started while a disk was
+ * mounted kept that file system alive, unflushed, after the machine's own
+ * umount, until the server exited. */
+static int detach_mounts(struct host *h)
+{
+	FILE *f = setmntent("/proc/self/mounts", "re");
+	if (!f)
+		return -errno;
+	char **dirs = NULL;
+	size_t n = 0;
+	int st = 0;
+	for (struct mntent *m; !st && (m = getmntent(f));) {
+		if (!strcmp(m->mnt_dir, "/"))
+			continue;
+		char **more = realloc(dirs, (n + 1) * sizeof *dirs);
+		if (more)
+			dirs = more;
+		if (!more || !(dirs[n] = strdup(m->mnt_dir)))
+			st = -ENOMEM;
+		else
+			n++;
+	}
+	endmntent(f);
+	while (n--) {
+		if (!st && umount2(dirs[n], MNT_DETACH) < 0 && errno != EINVAL) {
+			st = -errno;
+			HOST_LOG(h, "sandbox: cannot detach %s: %s", dirs[n], strerror(errno));
+		}
+		free(dirs[n]);
+	}
+	free(dirs);
+	return st;
+}
+
+/* Its own mount namespace, holding only the root and, over it, an empty
+ * tmpfs as its root: no path the process could name after this leads to
+ * a file of the machine. Nothing is lost: every file the server uses is
+ * already open. */
 static int empty_root(struct host *h)
 {
 	static const char dir[] = "/tmp";
-	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	    mount("drvgen-empty", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555") < 0 ||
-	    chroot(dir) < 0 || chdir("/") < 0) {
-		int err = errno;
-		HOST_LOG(h, "sandbox: cannot make an empty root: %s", strerror(err));
-		return -err;
-	}
-	return 0;
+	int st = 0;
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		st = -errno;
+	if (!st)
+		st = detach_mounts(h);
+	if (!st && (mount("drvgen-empty", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  "size=4k,mode=0555") < 0 ||
+		    chroot(dir) < 0 || chdir("/") < 0))
+		st = -errno;
+	if (st)
+		HOST_LOG(h, "sandbox: cannot make an empty root: %s", strerror(-st));
+	return st;
 }
 
 /* uid and gid 65534 ("nobody"), and no capability in any set. The order

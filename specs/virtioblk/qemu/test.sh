@@ -168,21 +168,21 @@ spec_user() {
 # nbd_start INSTANCE NBD [ARGS]: drvgen-nbd for blk::device INSTANCE on
 # /dev/nbdNBD, its log /tmp/nbdNBD.log; NBD_PID
 nbd_start() {
-    n=$1 nbd=$2
+    inst=$1 nbd=$2
     shift 2
     if [ ! -x bin/drvgen-nbd ]; then
         notok "bin/drvgen-nbd was not built (targets/user/build_bridges.sh)"
         return 1
     fi
     rm -f "/tmp/nbd$nbd.dev"
-    bin/drvgen-nbd --instance "$n" --nbd "$nbd" "$@" > "/tmp/nbd$nbd.dev" 2> "/tmp/nbd$nbd.log" &
+    bin/drvgen-nbd --instance "$inst" --nbd "$nbd" "$@" > "/tmp/nbd$nbd.dev" 2> "/tmp/nbd$nbd.log" &
     NBD_PID=$!
     if ! wait_for "$GUARD" test -s "/tmp/nbd$nbd.dev"; then
-        notok "drvgen-nbd --instance $n --nbd $nbd $* made no device"
+        notok "drvgen-nbd --instance $inst --nbd $nbd $* made no device"
         show_file drvgen-nbd "/tmp/nbd$nbd.log"
         return 1
     fi
-    check "drvgen-nbd --instance $n $* (pid $NBD_PID) made $(cat "/tmp/nbd$nbd.dev")" \
+    check "drvgen-nbd --instance $inst $* (pid $NBD_PID) made $(cat "/tmp/nbd$nbd.dev")" \
         [ "$(cat "/tmp/nbd$nbd.dev")" = "/dev/nbd$nbd" ]
 }
 
@@ -231,6 +231,9 @@ nbd_server_killed() {
         [ "$(sha256sum < "$mnt/during")" = "$(sha256sum < /tmp/vblk-during)" ]
     check "the files of before are whole" sh -c "cd $mnt && sha256sum -c /tmp/vblk.sums >/dev/null"
     check "umount $dev" umount "$mnt"
+    # the server started while it was mounted: a copy of the mount in its
+    # namespace would keep the file system alive (runtime/user/host/sandbox.c)
+    check "the file system is gone everywhere (no /sys/fs/ext4/nbd0)" [ ! -e /sys/fs/ext4/nbd0 ]
     check "e2fsck -fn $dev is clean" /usr/bin/e2fsck -fn "$dev"
 }
 
