@@ -103,12 +103,23 @@ const char *drvgen_module_license(const char *spdx);
  * live until drvgen_free. */
 struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_options *opts);
 
+/* What drvgen_write did, for the CLI to say. */
+struct drvgen_write_counts {
+	size_t written;   /* generated files written (new or changed) */
+	size_t unchanged; /* generated files already on disk as they are */
+	/* The author-owned files written because none was there: the
+	 * skeletons. malloc'd: the caller frees the array. */
+	const struct drvgen_file **skeletons;
+	size_t skeleton_count;
+};
+
 /* Writes the files into dir (created if needed), each only if its bytes
  * changed. With check, writes nothing and reports each missing file, and
  * each stale one with a unified diff from the disk to what would be
  * written, to `report` instead. Returns 0, 1 (check found stale or missing
- * files) or 2 (I/O). */
-int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, FILE *report);
+ * files) or 2 (I/O); fills `counts` (may be NULL). */
+int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, FILE *report,
+		 struct drvgen_write_counts *counts);
 
 /* `drvgen compat OLD NEW` (compat.c, docs/compat.md): loads and checks both
  * versions (a spec folder or a file each; diagnostics go to the options'
@@ -134,10 +145,14 @@ struct drvgen_depfile {
 int drvgen_write_depfile(const struct ir *ir, const struct drvgen_output *out, const char *dir,
 			 const struct drvgen_depfile *dep, FILE *report);
 
-/* Checks that each author-owned file of the last drvgen_generate still
- * defines every handler and hook the spec asks for (a method added to the
- * protocol since the skeleton was written). Reports each missing one as a
- * diagnostic; returns 0, or 1 if any is missing. */
-int drvgen_check_author_files(struct drvgen *g, const char *out_dir);
+/* Checks that each driver's author-owned file still defines every handler
+ * and hook the spec asks for (a method added to the protocol since the
+ * skeleton was written): those of the last drvgen_generate, in its
+ * author_dir, else in out_dir; without a drvgen_generate (`drvgen check`),
+ * each driver's in the folder of its manifest (out_dir NULL). A file not
+ * there is skipped. Reports each missing name as a diagnostic (E0601);
+ * returns 0, or 1 if any is missing. `checked` (may be NULL): how many
+ * files were there to check. */
+int drvgen_check_author_files(struct drvgen *g, const char *out_dir, size_t *checked);
 
 #endif

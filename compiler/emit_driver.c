@@ -824,7 +824,8 @@ static void emit_main(struct drv_emitter *e)
 static void require(struct drv_emitter *e, const char *symbol, struct srcpos pos, const char *what,
 		    const char *hint)
 {
-	struct gen_requirement r = {name_of(e, N_DRV_SKELETON), symbol, pos, what, hint};
+	struct gen_requirement r = {name_of(e, N_DRV_SKELETON), symbol, pos, what, hint,
+				    e->d->pos.src};
 	vec_push(A, &e->g->required, r);
 }
 
@@ -870,8 +871,9 @@ static void emit_handlers(struct drv_emitter *e, const struct ir_served *sv)
 		const char *kind = m->kind == METHOD_CALL ? "call" : "send";
 		require(e, fn->name, m->pos,
 			arena_printf(A, "the handler of %s %s.%s", kind, m->owner->name, m->name),
-			arena_printf(A, "%s and list it in the handler table",
-				     gen_function_text(e->g, "static", fn)));
+			arena_printf(A, "%s; %s(%s) puts it in the handler table by its name",
+				     gen_function_text(e->g, "static", fn),
+				     c_symbol_name(&p->c, N_IF_OPS_MACRO), sv->prefix));
 		gen_blank(e->o);
 		gen_comment(e->o, 0,
 			    arena_printf(A,

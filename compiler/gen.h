@@ -27,6 +27,7 @@ struct gen_requirement {
 	struct srcpos pos;  /* what asks for it: an IDL method, a manifest */
 	const char *what;   /* "the handler of call edu::device.factorial" */
 	const char *hint;   /* what to add, or NULL */
+	const struct source *spec; /* the driver's manifest: its folder holds the file */
 };
 typedef VEC(struct gen_requirement) gen_requirement_list;
 

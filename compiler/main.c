@@ -71,6 +71,7 @@ struct cli {
 	bool json;
 	bool color;
 	bool check;
+	bool quiet;
 	const char *out_dir;
 	const char *skeleton_dir;
 	const char *depfile;
@@ -188,6 +189,8 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 			}
 		} else if (!strcmp(a, "--check") && !strcmp(cli->command, "gen")) {
 			cli->check = true;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			cli->quiet = true;
 		} else if (!strncmp(a, "--color=", 8)) {
 			color = a + 8;
 			if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never"))
@@ -212,6 +215,79 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 				   cli->spdx);
 	cli->color = want_color(color);
 	return -1;
+}
+
+/* How many files of the run are the user's specs (not the standard library). */
+static size_t spec_file_count(const struct ir *ir)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ir->sources.len; i++)
+		n += !ir->sources.items[i]->builtin;
+	return n;
+}
+
+static const char *plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/* drvgen check: the specs, then each driver's own C file in its spec folder. */
+static int run_check(struct cli *cli, struct drvgen *g, const struct ir *ir)
+{
+	int status = drvgen_status(g);
+	size_t authors = 0;
+	if (ir && drvgen_check_author_files(g, NULL, &authors) > status)
+		status = 1;
+	if (status == 0 && !cli->quiet)
+		printf("drvgen check: %zu spec %s%s%s: no errors\n", spec_file_count(ir),
+		       plural(spec_file_count(ir), "file", "files"),
+		       authors ? " and the driver's C file" : "", authors > 1 ? "s" : "");
+	return status;
+}
+
+/* drvgen gen: writes (or with --check compares) the files, then checks the
+ * author's file against what the spec now asks for. */
+static int run_gen(struct cli *cli, struct drvgen *g, const struct ir *ir)
+{
+	int status = drvgen_status(g);
+	struct drvgen_gen_options gopts = {
+		.targets = cli->targets, .spdx = cli->spdx, .author_dir = cli->skeleton_dir};
+	struct drvgen_output out = drvgen_generate(g, &gopts);
+	const char *out_dir = cli->out_dir ? cli->out_dir : ".";
+	struct drvgen_write_counts counts = {0};
+	int written = drvgen_write(&out, out_dir, cli->check, stderr, &counts);
+	if (written > status)
+		status = written;
+	/* After writing, so a skeleton written just now is checked too. */
+	if (written < 2 && drvgen_check_author_files(g, out_dir, NULL) > status)
+		status = 1;
+	/* With --check too: the rules say what was read. */
+	if (cli->depfile && written < 2) {
+		struct drvgen_depfile dep = {cli->depfile, cli->depfile_target, cli->specs.items,
+					     cli->specs.len};
+		if (drvgen_write_depfile(ir, &out, out_dir, &dep, stderr))
+			status = 2;
+	}
+	if (status != 0 || cli->quiet) {
+		free(counts.skeletons);
+		return status;
+	}
+	if (cli->check) {
+		printf("drvgen gen --check: %zu files in %s are up to date\n", counts.unchanged,
+		       out_dir);
+		free(counts.skeletons);
+		return status;
+	}
+	printf("drvgen gen: %s: %zu %s written, %zu unchanged\n", out_dir, counts.written,
+	       plural(counts.written, "file", "files"), counts.unchanged);
+	for (size_t i = 0; i < counts.skeleton_count; i++) {
+		const struct drvgen_file *f = counts.skeletons[i];
+		printf("drvgen gen: %s/%s written: the driver's skeleton, yours from now on "
+		       "(drvgen never writes it again)\n",
+		       f->dir ? f->dir : out_dir, f->name);
+	}
+	free(counts.skeletons);
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -240,25 +316,10 @@ int main(int argc, char **argv)
 		drvgen_add_path(g, cli.specs.items[i]);
 	const struct ir *ir = drvgen_build(g);
 	status = drvgen_status(g);
-	if (ir && !strcmp(cli.command, "gen")) {
-		struct drvgen_gen_options gopts = {
-			.targets = cli.targets, .spdx = cli.spdx, .author_dir = cli.skeleton_dir};
-		struct drvgen_output out = drvgen_generate(g, &gopts);
-		const char *out_dir = cli.out_dir ? cli.out_dir : ".";
-		int written = drvgen_write(&out, out_dir, cli.check, stderr);
-		if (written > status)
-			status = written;
-		/* After writing, so a skeleton written just now is checked too. */
-		if (written < 2 && drvgen_check_author_files(g, out_dir) > status)
-			status = 1;
-		/* With --check too: the rules say what was read. */
-		if (cli.depfile && written < 2) {
-			struct drvgen_depfile dep = {cli.depfile, cli.depfile_target, cli.specs.items,
-						     cli.specs.len};
-			if (drvgen_write_depfile(ir, &out, out_dir, &dep, stderr))
-				status = 2;
-		}
-	}
+	if (!strcmp(cli.command, "check"))
+		status = run_check(&cli, g, ir);
+	else if (ir && !strcmp(cli.command, "gen"))
+		status = run_gen(&cli, g, ir);
 	if (ir && cli.json) {
 		char *text = drvgen_ir_json(ir);
 		if (!text || puts(text) == EOF || fflush(stdout) != 0) {

@@ -214,7 +214,7 @@ struct manifest_ast *manifest_load(struct arena *a, struct arena *scratch, struc
 	struct ynode *root = ytree_load(scratch, a, d, src);
 	if (!root)
 		return NULL;
-	struct loader l = {{a, d, src}, a};
+	struct loader l = {{a, d, src, NULL}, a};
 	if (!yexpect(&l.r, root, YNODE_MAP, "a manifest"))
 		return NULL;
 	struct manifest_ast *m = NEW(a, struct manifest_ast);

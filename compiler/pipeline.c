@@ -42,6 +42,7 @@ struct drvgen {
 	/* From drvgen_generate, for drvgen_check_author_files. */
 	gen_requirement_list required;
 	const char *author_dir;
+	bool generated;
 };
 
 struct drvgen *drvgen_new(const struct drvgen_options *opts)
@@ -447,6 +448,7 @@ struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_o
 	gen_finish(&gen);
 	g->required = gen.required;
 	g->author_dir = opts ? opts->author_dir : NULL;
+	g->generated = true;
 
 	/* The texts are handed over, not copied: a 100k-register header is
 	 * hundreds of megabytes. drvgen_free frees them. */
@@ -461,18 +463,36 @@ struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_o
 	return (struct drvgen_output){files, gen.files.len};
 }
 
-int drvgen_check_author_files(struct drvgen *g, const char *out_dir)
+/* The folder of a spec file, as the user named it ("." for a bare name). */
+static const char *folder_of(struct arena *a, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? arena_strndup(a, path, slash == path ? 1 : (size_t)(slash - path)) : ".";
+}
+
+int drvgen_check_author_files(struct drvgen *g, const char *out_dir, size_t *checked)
 {
 	size_t first = g->diag.list.len, errors = g->diag.errors;
+	if (!g->generated) {
+		/* `drvgen check`: what the skeletons ask for is the driver
+		 * backend's to say; nothing else is generated. */
+		struct gen_options go = {.targets = DRVGEN_TARGET_ALL, .spdx = "MIT"};
+		struct gen gen = {.arena = &g->arena, .ir = g->ir, .opts = &go};
+		emit_driver(&gen);
+		g->required = gen.required;
+	}
 	const char *dir = g->author_dir ? g->author_dir : out_dir;
+	if (checked)
+		*checked = 0;
 	for (size_t i = 0; i < g->required.len;) {
+		const struct gen_requirement *req = &g->required.items[i];
 		size_t n = 1;
-		while (i + n < g->required.len &&
-		       !strcmp(g->required.items[i + n].file, g->required.items[i].file))
+		while (i + n < g->required.len && !strcmp(g->required.items[i + n].file, req->file))
 			n++;
-		const char *path = arena_printf(&g->arena, "%s/%s", dir, g->required.items[i].file);
-		check_author_file(&g->arena, &g->diag, path, g->required.items + i, n,
-				  g->next_order++);
+		const char *in = dir ? dir : folder_of(&g->arena, req->spec->path);
+		const char *path = arena_printf(&g->arena, "%s/%s", in, req->file);
+		if (check_author_file(&g->arena, &g->diag, path, req, n, g->next_order++) && checked)
+			++*checked;
 		i += n;
 	}
 	if (g->opts.on_diagnostic)
