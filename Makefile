@@ -29,7 +29,7 @@ RUNTIME_IPC_SRC := $(RUNTIME_CLIENT_SRC) $(RUNTIME_SERVER_SRC)
 
 COMPILER_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
 COMPILER_OBJ := $(patsubst compiler/%.c,$(BUILD)/compiler/%.o,$(COMPILER_SRC)) \
-		$(GEN)/idl.tab.o $(GEN)/idl.lex.o $(GEN)/std_library.o
+		$(GEN)/idl.tab.o $(GEN)/idl.lex.o $(GEN)/std_library.o $(GEN)/new_spec_templates.o
 # Objects depend on the headers they include: -MMD writes each one's .d.
 # The grammar's headers are made before any object is compiled (a fresh
 # tree has no .d yet to say who includes them).
@@ -64,7 +64,12 @@ $(GEN)/%.o: $(GEN)/%.c | $(GRAMMAR_H)
 # The standard protocol library is compiled into drvgen, so `use io;` works
 # wherever the binary is installed.
 $(GEN)/std_library.c: tools/embed_files.sh $(wildcard dsl/std/*.idl) | $(GEN)
-	sh tools/embed_files.sh dsl/std $(sort $(wildcard dsl/std/*.idl)) > $@
+	sh tools/embed_files.sh builtin_files dsl/std $(sort $(wildcard dsl/std/*.idl)) > $@
+
+# And so are the files `drvgen new` fills in (compiler/new_spec.c).
+$(GEN)/new_spec_templates.c: tools/embed_files.sh $(wildcard compiler/new_spec/*) | $(GEN)
+	sh tools/embed_files.sh new_spec_templates compiler/new_spec \
+		$(sort $(wildcard compiler/new_spec/*)) > $@
 
 $(BUILD)/compiler $(GEN) $(BUILD)/tests $(BUILD)/fuzz:
 	mkdir -p $@
@@ -86,7 +91,7 @@ DEB_PACKAGES := make gcc g++ clang clang-format libclang-rt-dev flex bison pkg-c
 	libyaml-dev libjansson-dev libcmocka-dev jq binutils sparse \
 	libseccomp-dev rpcsvc-proto libtirpc-dev \
 	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod \
-	e2fsprogs fio iperf3 socat libnl-genl-3-dev
+	e2fsprogs fio iperf3 socat libnl-genl-3-dev python3-jsonschema python3-yaml
 
 .PHONY: deps
 deps:
@@ -220,6 +225,7 @@ test-cli: $(BUILD)/drvgen
 	sh tests/cli/test_regen.sh $(BUILD)/drvgen
 	sh tests/cli/test_make.sh $(BUILD)/drvgen
 	sh tests/cli/test_spdx.sh $(BUILD)/drvgen
+	sh tests/cli/test_schema.sh $(BUILD)/drvgen
 
 # The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer,
 # any report fatal.

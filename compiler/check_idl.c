@@ -237,7 +237,7 @@ static void declare(struct idl_checker *ic, const struct idl_ast *file,
 static bool std_has_namespace(const char *ns)
 {
 	size_t len = strlen(ns);
-	for (size_t i = 0; i < builtin_file_count; i++) {
+	for (size_t i = 0; i < builtin_files_count; i++) {
 		const char *name = strrchr(builtin_files[i].path, '/');
 		name = name ? name + 1 : builtin_files[i].path;
 		if (!strncmp(name, ns, len) && !strcmp(name + len, ".idl"))

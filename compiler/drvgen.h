@@ -71,12 +71,23 @@ char *drvgen_ir_json(const struct ir *ir);
 
 enum { DRVGEN_TARGET_KMOD = 1, DRVGEN_TARGET_USER = 2, DRVGEN_TARGET_SIM = 4, DRVGEN_TARGET_ALL = 7 };
 
+/* A handler a driver's skeleton writes in full rather than as a stub that
+ * answers DRV_STATUS_INTERNAL (what `drvgen new` makes of its ident call). */
+struct drvgen_handler_body {
+	const char *method;  /* qualified: "mydev::device.ident" */
+	const char *comment; /* what it does, for the comment above it */
+	const char *const *lines; /* its statements, one a line */
+	size_t line_count;
+};
+
 struct drvgen_gen_options {
 	unsigned targets; /* DRVGEN_TARGET_* bits; 0 means all */
 	const char *spdx; /* SPDX-License-Identifier of generated files; NULL: "MIT" */
 	/* Where author-owned files (driver skeletons) live; NULL: the output
 	 * folder. */
 	const char *author_dir;
+	const struct drvgen_handler_body *bodies;
+	size_t body_count;
 };
 
 struct drvgen_file {
@@ -154,5 +165,32 @@ int drvgen_write_depfile(const struct ir *ir, const struct drvgen_output *out, c
  * returns 0, or 1 if any is missing. `checked` (may be NULL): how many
  * files were there to check. */
 int drvgen_check_author_files(struct drvgen *g, const char *out_dir, size_t *checked);
+
+/* ---- drvgen new (new_spec.c) ---- */
+
+enum drvgen_bus { DRVGEN_BUS_PCI, DRVGEN_BUS_ISA };
+
+struct drvgen_new_options {
+	const char *name; /* the driver's, its device's and its protocol's namespace */
+	const char *dir;  /* the folder to write into (made if need be); NULL: ./name */
+	enum drvgen_bus bus;
+	unsigned vendor, device; /* PCI */
+	unsigned port, irq;      /* ISA: the first of its 8 ports, its interrupt line */
+	const char *spdx;        /* of the files with an SPDX line; NULL: MIT */
+	/* The folder of the JSON Schemas the YAML files' modelines name
+	 * (dsl/schema, installed as share/drvgen/schema); NULL: no modelines. */
+	const char *schema_dir;
+	const char *command; /* how drvgen new was run, for the folder's README */
+};
+
+/* Writes a spec folder for the device: register map, protocol, manifest,
+ * the driver's C file (whose one call reads the id register), its QEMU test
+ * and example client, a README and a Makefile. The spec is checked first;
+ * its diagnostics (a name drvgen cannot use) go to the options' callback.
+ * Returns 0; 1 if the spec has errors, 2 if a file of those names exists
+ * or a file cannot be written (said on `report`); nothing is written
+ * unless every file can be. */
+int drvgen_new_spec(const struct drvgen_new_options *o, const struct drvgen_options *opts,
+		    FILE *report);
 
 #endif

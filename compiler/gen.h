@@ -8,9 +8,14 @@
 
 #include "ir.h"
 
+struct drvgen_handler_body;
+
 struct gen_options {
 	unsigned targets; /* DRVGEN_TARGET_* bits (drvgen.h) */
 	const char *spdx; /* the SPDX line of every generated file */
+	/* skeleton handlers written in full (drvgen.h) */
+	const struct drvgen_handler_body *bodies;
+	size_t body_count;
 };
 
 struct gen_file {

@@ -22,6 +22,18 @@ static const char *const dma_keys[] = {"name",	    "doc",	 "pages",    "size",
 				       NULL};
 static const char *const timer_keys[] = {"name", "doc", "interval", NULL};
 
+const struct ylanguage_part manifest_mappings[] = {
+	{"", manifest_keys},	 {"match", match_keys},	 {"pci", pci_keys},
+	{"isa", isa_keys},	 {"capabilities", capability_words},
+	{"mmio", mmio_keys},	 {"ioport", ioport_keys}, {"config", config_keys},
+	{"irq", irq_keys},	 {"dma", dma_keys},	 {"timer", timer_keys},
+	{NULL, NULL},
+};
+const struct ylanguage_part manifest_keywords[] = {
+	{"irq_kind", irq_kind_words},
+	{NULL, NULL},
+};
+
 struct loader {
 	struct yreader r;
 	struct arena *arena;

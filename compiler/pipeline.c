@@ -293,7 +293,7 @@ static struct source *find_namespace(struct drvgen *g, const char *ns)
 		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
 			return source_from_file(&g->arena, &g->diag, path, SPEC_IDL, g->next_order++);
 	}
-	for (size_t i = 0; i < builtin_file_count; i++)
+	for (size_t i = 0; i < builtin_files_count; i++)
 		if (strcmp(base_name(builtin_files[i].path), file) == 0) {
 			struct source *src = source_from_text(&g->arena, &g->diag, builtin_files[i].path,
 							      builtin_files[i].data, builtin_files[i].len,
@@ -440,6 +440,8 @@ struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_o
 	struct gen_options go = {
 		.targets = opts && opts->targets ? opts->targets : DRVGEN_TARGET_ALL,
 		.spdx = opts && opts->spdx ? opts->spdx : "MIT",
+		.bodies = opts ? opts->bodies : NULL,
+		.body_count = opts ? opts->body_count : 0,
 	};
 	struct gen gen = {.arena = &g->arena, .ir = g->ir, .opts = &go};
 	emit_regs(&gen);

@@ -22,6 +22,14 @@ static const char *const field_keys[] = {"name",  "doc",  "bits", "access",
 					 "volatile", "reset", "enum", NULL};
 static const char *const endian_words[] = {"little", "big", NULL};
 
+const struct ylanguage_part regs_mappings[] = {
+	{"", device_keys},	      {"block", block_keys}, {"register", register_keys},
+	{"group", group_keys},	      {"field", field_keys}, {NULL, NULL},
+};
+const struct ylanguage_part regs_keywords[] = {
+	{"access", access_names}, {"space", space_names}, {"endian", endian_words}, {NULL, NULL},
+};
+
 struct loader {
 	struct yreader r;
 	struct arena *arena;

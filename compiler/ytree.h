@@ -93,4 +93,17 @@ bool yread_bool(struct yreader *r, const struct ynode *n, const char *what, bool
 bool yread_keyword(struct yreader *r, const struct ynode *n, const char *what,
 		   const char *const *words, unsigned *out);
 
+/* ---- the languages' keys (regs_load.c, manifest_load.c) ---- */
+
+/* A mapping of a YAML language and the keys it takes, or a keyword and the
+ * words it takes: what the JSON Schemas of dsl/schema must say, each under
+ * `definitions` by the same name ("" for the top mapping); the unit test
+ * tests/unit/test_schema.c holds them to it. NULL-terminated lists. */
+struct ylanguage_part {
+	const char *name;
+	const char *const *words;
+};
+extern const struct ylanguage_part regs_mappings[], regs_keywords[];
+extern const struct ylanguage_part manifest_mappings[], manifest_keywords[];
+
 #endif
