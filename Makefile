@@ -226,6 +226,7 @@ test-cli: $(BUILD)/drvgen
 	sh tests/cli/test_make.sh $(BUILD)/drvgen
 	sh tests/cli/test_spdx.sh $(BUILD)/drvgen
 	sh tests/cli/test_schema.sh $(BUILD)/drvgen
+	sh tests/cli/test_new.sh $(BUILD)/drvgen
 
 # The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer,
 # any report fatal.

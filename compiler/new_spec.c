@@ -57,8 +57,8 @@ static const struct var *var_of(const struct filler *f, const char *key, size_t 
 }
 
 /* The template's text with its placeholders filled in, line by line. A
- * placeholder no variable names is drvgen's own mistake: it aborts, and
- * the unit test of every template catches it first. */
+ * placeholder no variable names is drvgen's own mistake: it aborts (and
+ * tests/cli/test_new.sh fills every template). */
 static const char *fill(const struct filler *f, const char *template_name)
 {
 	const struct builtin_file *t = NULL;
@@ -67,34 +67,34 @@ static const char *fill(const struct filler *f, const char *template_name)
 			t = &new_spec_templates[i];
 	if (!t)
 		abort();
-	struct strbuf out = {0}, line = {0};
+	struct strbuf out = {0};
 	for (const char *p = t->data; *p;) {
 		const char *eol = strchr(p, '\n');
 		const char *end = eol ? eol : p + strlen(p);
+		size_t start = out.len;
 		bool keep = true;
-		line.len = 0;
 		while (p < end) {
 			const char *at = memchr(p, '@', (size_t)(end - p));
 			const char *close = at ? memchr(at + 1, '@', (size_t)(end - at - 1)) : NULL;
 			if (!close) {
-				sb_putn(&line, p, (size_t)(end - p));
+				sb_putn(&out, p, (size_t)(end - p));
 				break;
 			}
 			const struct var *v = var_of(f, at + 1, (size_t)(close - at - 1));
 			if (!v)
 				abort();
-			sb_putn(&line, p, (size_t)(at - p));
+			sb_putn(&out, p, (size_t)(at - p));
 			if (v->value)
-				sb_puts(&line, v->value);
+				sb_puts(&out, v->value);
 			keep &= v->value != NULL;
 			p = close + 1;
 		}
-		if (keep)
-			sb_printf(&out, "%s\n", sb_str(&line));
+		sb_putc(&out, '\n');
+		if (!keep)
+			out.len = start; /* the line of a value there is none of */
 		p = eol ? eol + 1 : end;
 	}
-	sb_free(&line);
-	const char *text = arena_strdup(f->arena, sb_str(&out));
+	const char *text = arena_strndup(f->arena, out.data ? out.data : "", out.len);
 	sb_free(&out);
 	return text;
 }
