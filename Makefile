@@ -227,6 +227,7 @@ test-cli: $(BUILD)/drvgen
 	sh tests/cli/test_spdx.sh $(BUILD)/drvgen
 	sh tests/cli/test_schema.sh $(BUILD)/drvgen
 	sh tests/cli/test_new.sh $(BUILD)/drvgen
+	sh tests/cli/test_doc.sh $(BUILD)/drvgen
 
 # The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer,
 # any report fatal.

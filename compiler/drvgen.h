@@ -124,6 +124,14 @@ struct drvgen_write_counts {
 	size_t skeleton_count;
 };
 
+/* `drvgen doc` (emit_doc.c): the reference of the spec of a successful
+ * drvgen_build for people, each page as Markdown and as one self-contained
+ * HTML page: a page per register map (every block, register and field,
+ * with an SVG bitfield drawing per register, also a file of its own), a
+ * page per protocol namespace (types, interfaces, labels, message sizes),
+ * and an index. The files live until drvgen_free. */
+struct drvgen_output drvgen_document(struct drvgen *g);
+
 /* Writes the files into dir (created if needed), each only if its bytes
  * changed. With check, writes nothing and reports each missing file, and
  * each stale one with a unified diff from the disk to what would be

@@ -114,6 +114,8 @@ int write_atomically(const char *path, const char *text, size_t len);
 void emit_regs(struct gen *g);
 void emit_ipc(struct gen *g);
 void emit_driver(struct gen *g);
+/* emit_doc.c: drvgen doc's pages, not generated code (drvgen_document) */
+void emit_doc(struct gen *g);
 
 
 #endif

@@ -18,6 +18,7 @@ static const char usage[] =
 	"                     [--check] [--spdx ID] [--depfile FILE [--depfile-target T]] SPEC...\n"
 	"       drvgen dump   --json [-I DIR]... [-W WARN]... [-E WARN]... SPEC...\n"
 	"       drvgen compat [-I DIR]... [-W WARN]... [-E WARN]... [--json] OLD NEW\n"
+	"       drvgen doc    [-I DIR]... [-W WARN]... [-E WARN]... [-o DIR] SPEC...\n"
 	"       drvgen new    NAME [--pci VENDOR:DEVICE | --isa PORT,IRQ] [-o DIR] [--spdx ID]\n"
 	"       drvgen --version | --help | COMMAND --help\n"
 	"\n"
@@ -29,7 +30,8 @@ static const char usage[] =
 	"  -W [no-]WARN    report warning WARN (its code or name: W0501, deprecated-use), or not\n"
 	"  -E [no-]WARN    make warning WARN an error (exit status 1), or a warning again\n"
 	"  -o DIR          (gen) write the generated files into DIR (default: .); (new) the\n"
-	"                  folder to make (default: ./NAME)\n"
+	"                  folder to make (default: ./NAME); (doc) the pages' folder (default:\n"
+	"                  doc)\n"
 	"  --skeleton DIR  (gen) where driver skeletons (<driver>.c, yours once written) live\n"
 	"                  (default: the -o folder)\n"
 	"  --target T      (gen) kmod, user, sim or all (default: all)\n"
@@ -37,7 +39,7 @@ static const char usage[] =
 	"                  unified diff on stderr) or missing\n"
 	"  --pci V:D       (new) a driver for PCI device V:D, in hex (default 1234:11e8, edu)\n"
 	"  --isa P,I       (new) a driver for the ISA device at ports P..P+7, on line I\n"
-	"  -q, --quiet     (check, gen) print nothing on success\n"
+	"  -q, --quiet     (check, gen, doc, new) print nothing on success\n"
 	"  --spdx ID       (gen, new) the SPDX-License-Identifier of the files (default: MIT);\n"
 	"                  a kernel module's MODULE_LICENSE follows it (docs/drivers.md)\n"
 	"  --depfile FILE  (gen) write make rules to FILE: each generated file depends on every\n"
@@ -67,6 +69,11 @@ static const char *const command_help[][2] = {
 		"and a Makefile. It checks clean and builds for both targets as it is; its one\n"
 		"call, ident, reads the device's id register. --pci (default 1234:11e8, QEMU's\n"
 		"edu device) or --isa (8 ports from PORT, interrupt line IRQ) says which device.\n"},
+	{"doc", "usage: drvgen doc [-I DIR]... [-W WARN]... [-E WARN]... [-o DIR] SPEC...\n"
+		"Writes the reference of the specs for people into -o DIR (default: doc): per\n"
+		"register map, every block, register and field with a bitfield drawing (SVG) of\n"
+		"each register; per protocol namespace, its types and interfaces with labels and\n"
+		"message sizes; each page as Markdown and as one self-contained HTML page.\n"},
 	{"dump", "usage: drvgen dump --json [-I DIR]... [-W WARN]... [-E WARN]... SPEC...\n"
 		 "Prints the checked model (the IR the backends read) as JSON on stdout.\n"},
 	{"compat", "usage: drvgen compat [-I DIR]... [-W WARN]... [-E WARN]... [--json] OLD NEW\n"
@@ -390,6 +397,20 @@ static int run_new(struct cli *cli, const struct drvgen_options *opts)
 	return status;
 }
 
+/* drvgen doc: the pages, written as gen writes its files. */
+static int run_doc(struct cli *cli, struct drvgen *g)
+{
+	struct drvgen_output out = drvgen_document(g);
+	const char *dir = cli->out_dir ? cli->out_dir : "doc";
+	struct drvgen_write_counts counts;
+	int status = drvgen_write(&out, dir, false, stderr, &counts);
+	free(counts.skeletons);
+	if (status == 0 && !cli->quiet)
+		printf("drvgen doc: %s: %zu files written, %zu unchanged; open %s/index.html\n", dir,
+		       counts.written, counts.unchanged, dir);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = {0};
@@ -425,6 +446,8 @@ int main(int argc, char **argv)
 		status = run_check(&cli, g, ir);
 	else if (ir && !strcmp(cli.command, "gen"))
 		status = run_gen(&cli, g, ir);
+	else if (ir && !strcmp(cli.command, "doc"))
+		status = run_doc(&cli, g);
 	if (ir && cli.json) {
 		char *text = drvgen_ir_json(ir);
 		if (!text || puts(text) == EOF || fflush(stdout) != 0) {

@@ -435,6 +435,21 @@ const struct diagnostic *drvgen_diagnostic(const struct drvgen *g, size_t i)
 
 /* ---- generation ---- */
 
+/* The files of a run of backends, handed over, not copied: a 100k-register
+ * header is hundreds of megabytes. drvgen_free frees them. */
+static struct drvgen_output output_of(struct drvgen *g, const struct gen *gen)
+{
+	struct drvgen_file *files = arena_alloc(&g->arena, (gen->files.len + 1) * sizeof *files);
+	for (size_t i = 0; i < gen->files.len; i++) {
+		struct gen_file *f = gen->files.items[i];
+		files[i] = (struct drvgen_file){f->name, sb_str(&f->text), f->text.len, f->author_owned,
+						f->author_owned ? g->author_dir : NULL};
+		if (f->text.data)
+			vec_push(&g->arena, &g->owned, (void *)f->text.data);
+	}
+	return (struct drvgen_output){files, gen->files.len};
+}
+
 struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_options *opts)
 {
 	struct gen_options go = {
@@ -451,18 +466,16 @@ struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_o
 	g->required = gen.required;
 	g->author_dir = opts ? opts->author_dir : NULL;
 	g->generated = true;
+	return output_of(g, &gen);
+}
 
-	/* The texts are handed over, not copied: a 100k-register header is
-	 * hundreds of megabytes. drvgen_free frees them. */
-	struct drvgen_file *files = arena_alloc(&g->arena, (gen.files.len + 1) * sizeof *files);
-	for (size_t i = 0; i < gen.files.len; i++) {
-		struct gen_file *f = gen.files.items[i];
-		files[i] = (struct drvgen_file){f->name, sb_str(&f->text), f->text.len, f->author_owned,
-						f->author_owned ? g->author_dir : NULL};
-		if (f->text.data)
-			vec_push(&g->arena, &g->owned, (void *)f->text.data);
-	}
-	return (struct drvgen_output){files, gen.files.len};
+struct drvgen_output drvgen_document(struct drvgen *g)
+{
+	struct gen_options go = {.targets = DRVGEN_TARGET_ALL, .spdx = "MIT"};
+	struct gen gen = {.arena = &g->arena, .ir = g->ir, .opts = &go};
+	emit_doc(&gen);
+	gen_finish(&gen);
+	return output_of(g, &gen);
 }
 
 /* The folder of a spec file, as the user named it ("." for a bare name). */
