@@ -212,7 +212,7 @@ $(BUILD)/ipc:
 check: test-unit test-cli test-generated test-compile
 	@echo "make check: all passed"
 
-test: check test-asan test-clang test-fuzz qemu-test
+test: check test-asan test-clang test-fuzz test-install qemu-test
 	@echo "make test: all passed"
 
 # Unit, corpus, golden, sim and IPC tests: every cmocka binary, from the top
@@ -448,6 +448,46 @@ demo: $(BUILD)/drvgen
 		$(BUILD)/drvgen gen --skeleton specs/$$s -o $(BUILD)/demo/gen/$$s specs/$$s; done
 	@$(MAKE) --no-print-directory QEMU_GEN=$(BUILD)/demo/gen DRIVERS=$(BUILD)/demo/drivers \
 		QEMU_OUT=$(BUILD)/demo/qemu E2E_FLAGS=--demo qemu-test
+
+# ---- installing ----
+
+# drvgen and what out-of-tree drivers build against: the runtime's sources
+# and headers, the build scripts (which find the runtime beside them, so
+# the tree works wherever it is put), the device classes' client stubs,
+# the JSON Schemas, pkg-config's drvgen.pc, man pages, bash completion and
+# the docs. make install PREFIX=/usr DESTDIR=/tmp/stage for a package.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+DATADIR := $(DESTDIR)$(PREFIX)/share/drvgen
+INSTALL_DATA := $(sort $(wildcard runtime/sources.mk runtime/common/*.[ch] runtime/user/*.[ch] \
+	runtime/user/*/*.[ch] runtime/kmod/*.[ch] generated/std/*.[ch] targets/qemu/clients/check.h))
+INSTALL_SCRIPTS := targets/kmod/build.sh targets/user/build.sh targets/user/build_bridges.sh \
+	targets/qemu/build_clients.sh
+
+.PHONY: install
+install: $(BUILD)/drvgen
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/pkgconfig \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/doc/drvgen \
+		$(DATADIR)/schema
+	install -m 755 $(BUILD)/drvgen $(DESTDIR)$(PREFIX)/bin/drvgen
+	@set -e; for f in $(INSTALL_DATA); do install -D -m 644 $$f $(DATADIR)/$$f; done
+	@set -e; for f in $(INSTALL_SCRIPTS); do install -D -m 755 $$f $(DATADIR)/$$f; done
+	install -m 644 dsl/schema/*.schema.json $(DATADIR)/schema/
+	install -m 644 dist/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 dist/man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 dist/bash-completion/drvgen $(DESTDIR)$(PREFIX)/share/bash-completion/completions/drvgen
+	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/drvgen/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell $(BUILD)/drvgen --version | cut -d" " -f2)|' \
+		dist/drvgen.pc.in > $(DESTDIR)$(PREFIX)/share/pkgconfig/drvgen.pc
+	@echo "install: drvgen into $(DESTDIR)$(PREFIX) (pkg-config --variable=datadir drvgen: $(PREFIX)/share/drvgen)"
+
+# make install into a temporary DESTDIR, then a driver made by drvgen new
+# outside the repository built against it, for both targets, and its man
+# pages, completion and pkg-config file (part of make test: Kbuild).
+.PHONY: test-install
+test-install: $(BUILD)/drvgen
+	sh tests/cli/test_install.sh
 
 .PHONY: clean
 clean:
