@@ -210,6 +210,12 @@ sed 's|^\(	call pci_info.*\)$|\1\n	call reset() void;|' specs/edu/edu.idl >"$tmp
 expect_exit 0 "$drvgen" compat --json "$tmp/compat/old" "$tmp/compat/new"
 jq -e '.result == "compatible" and (.breaking | not) and (.changes | length) == 1' "$tmp/out" >/dev/null \
 	|| fail "a call added at the end is compatible"
+# for clients; its implementations must define the handler (E0601)
+jq -e '.changes[0].implementations == "source-breaking" and .implementation_counts["source-breaking"] == 1' \
+	"$tmp/out" >/dev/null || fail "a call added breaks implementations' source"
+expect_exit 0 "$drvgen" compat "$tmp/compat/old" "$tmp/compat/new"
+grep -q 'compatible\[method-added\]: edu::device.reset: .*; for implementations source-breaking: each must define its handler (E0601)$' \
+	"$tmp/out" || fail "the text report gives both sides: $(head -1 "$tmp/out")"
 expect_exit 2 "$drvgen" compat specs/edu
 expect_exit 2 "$drvgen" compat specs/edu specs/edu specs/edu
 expect_exit 2 "$drvgen" compat specs/edu "$tmp/nowhere"
