@@ -53,11 +53,15 @@ static struct entry *entry_of(struct store_data *d, const char *key)
 	return NULL;
 }
 
+bool kit_impl_crash_in_add;
+
 static int kit_add(struct kit_store *self, struct drv_call *call, uint32_t a, uint32_t b,
 		   uint32_t *result)
 {
 	(void)self;
 	(void)call;
+	if (kit_impl_crash_in_add)
+		_exit(9); /* the server crashes with the call in it */
 	*result = a + b;
 	return 0;
 }
@@ -82,8 +86,9 @@ static int kit_move(struct kit_store *self, struct drv_call *call, const struct 
 	if (r->tag == 0)
 		return KIT_FAILURE_NOT_FOUND;
 	*result = *r;
-	result->at.x += by->x;
-	result->at.y += by->y;
+	/* wrapping, as two's complement does: any point may be given */
+	result->at.x = (int32_t)((uint32_t)result->at.x + (uint32_t)by->x);
+	result->at.y = (int32_t)((uint32_t)result->at.y + (uint32_t)by->y);
 	return 0;
 }
 
