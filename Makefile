@@ -29,7 +29,7 @@ RUNTIME_IPC_SRC := $(RUNTIME_CLIENT_SRC) $(RUNTIME_SERVER_SRC)
 
 COMPILER_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
 COMPILER_OBJ := $(patsubst compiler/%.c,$(BUILD)/compiler/%.o,$(COMPILER_SRC)) \
-		$(GEN)/idl.tab.o $(GEN)/idl.lex.o $(GEN)/std_library.o
+		$(GEN)/idl.tab.o $(GEN)/idl.lex.o $(GEN)/std_library.o $(GEN)/new_spec_templates.o
 # Objects depend on the headers they include: -MMD writes each one's .d.
 # The grammar's headers are made before any object is compiled (a fresh
 # tree has no .d yet to say who includes them).
@@ -64,7 +64,12 @@ $(GEN)/%.o: $(GEN)/%.c | $(GRAMMAR_H)
 # The standard protocol library is compiled into drvgen, so `use io;` works
 # wherever the binary is installed.
 $(GEN)/std_library.c: tools/embed_files.sh $(wildcard dsl/std/*.idl) | $(GEN)
-	sh tools/embed_files.sh dsl/std $(sort $(wildcard dsl/std/*.idl)) > $@
+	sh tools/embed_files.sh builtin_files dsl/std $(sort $(wildcard dsl/std/*.idl)) > $@
+
+# And so are the files `drvgen new` fills in (compiler/new_spec.c).
+$(GEN)/new_spec_templates.c: tools/embed_files.sh $(wildcard compiler/new_spec/*) | $(GEN)
+	sh tools/embed_files.sh new_spec_templates compiler/new_spec \
+		$(sort $(wildcard compiler/new_spec/*)) > $@
 
 $(BUILD)/compiler $(GEN) $(BUILD)/tests $(BUILD)/fuzz:
 	mkdir -p $@
@@ -86,7 +91,7 @@ DEB_PACKAGES := make gcc g++ clang clang-format libclang-rt-dev flex bison pkg-c
 	libyaml-dev libjansson-dev libcmocka-dev jq binutils sparse \
 	libseccomp-dev rpcsvc-proto libtirpc-dev \
 	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod \
-	e2fsprogs fio iperf3 socat libnl-genl-3-dev
+	e2fsprogs fio iperf3 socat libnl-genl-3-dev python3-jsonschema python3-yaml
 
 .PHONY: deps
 deps:
@@ -222,7 +227,7 @@ $(BUILD)/ipc:
 check: test-unit test-cli test-generated test-compile
 	@echo "make check: all passed"
 
-test: check test-asan test-clang test-fuzz qemu-test
+test: check test-asan test-clang test-fuzz test-install qemu-test
 	@echo "make test: all passed"
 
 # Unit, corpus, golden, sim and IPC tests: every cmocka binary, from the top
@@ -235,6 +240,9 @@ test-cli: $(BUILD)/drvgen
 	sh tests/cli/test_regen.sh $(BUILD)/drvgen
 	sh tests/cli/test_make.sh $(BUILD)/drvgen
 	sh tests/cli/test_spdx.sh $(BUILD)/drvgen
+	sh tests/cli/test_schema.sh $(BUILD)/drvgen
+	sh tests/cli/test_new.sh $(BUILD)/drvgen
+	sh tests/cli/test_doc.sh $(BUILD)/drvgen
 
 # The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer,
 # any report fatal.
@@ -455,6 +463,46 @@ demo: $(BUILD)/drvgen
 		$(BUILD)/drvgen gen --skeleton specs/$$s -o $(BUILD)/demo/gen/$$s specs/$$s; done
 	@$(MAKE) --no-print-directory QEMU_GEN=$(BUILD)/demo/gen DRIVERS=$(BUILD)/demo/drivers \
 		QEMU_OUT=$(BUILD)/demo/qemu E2E_FLAGS=--demo qemu-test
+
+# ---- installing ----
+
+# drvgen and what out-of-tree drivers build against: the runtime's sources
+# and headers, the build scripts (which find the runtime beside them, so
+# the tree works wherever it is put), the device classes' client stubs,
+# the JSON Schemas, pkg-config's drvgen.pc, man pages, bash completion and
+# the docs. make install PREFIX=/usr DESTDIR=/tmp/stage for a package.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+DATADIR := $(DESTDIR)$(PREFIX)/share/drvgen
+INSTALL_DATA := $(sort $(wildcard runtime/sources.mk runtime/common/*.[ch] runtime/user/*.[ch] \
+	runtime/user/*/*.[ch] runtime/kmod/*.[ch] generated/std/*.[ch] targets/qemu/clients/check.h))
+INSTALL_SCRIPTS := targets/kmod/build.sh targets/user/build.sh targets/user/build_bridges.sh \
+	targets/qemu/build_clients.sh
+
+.PHONY: install
+install: $(BUILD)/drvgen
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/pkgconfig \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/doc/drvgen \
+		$(DATADIR)/schema
+	install -m 755 $(BUILD)/drvgen $(DESTDIR)$(PREFIX)/bin/drvgen
+	@set -e; for f in $(INSTALL_DATA); do install -D -m 644 $$f $(DATADIR)/$$f; done
+	@set -e; for f in $(INSTALL_SCRIPTS); do install -D -m 755 $$f $(DATADIR)/$$f; done
+	install -m 644 dsl/schema/*.schema.json $(DATADIR)/schema/
+	install -m 644 dist/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 dist/man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 dist/bash-completion/drvgen $(DESTDIR)$(PREFIX)/share/bash-completion/completions/drvgen
+	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/drvgen/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell $(BUILD)/drvgen --version | cut -d" " -f2)|' \
+		dist/drvgen.pc.in > $(DESTDIR)$(PREFIX)/share/pkgconfig/drvgen.pc
+	@echo "install: drvgen into $(DESTDIR)$(PREFIX) (pkg-config --variable=datadir drvgen: $(PREFIX)/share/drvgen)"
+
+# make install into a temporary DESTDIR, then a driver made by drvgen new
+# outside the repository built against it, for both targets, and its man
+# pages, completion and pkg-config file (part of make test: Kbuild).
+.PHONY: test-install
+test-install: $(BUILD)/drvgen
+	sh tests/cli/test_install.sh
 
 .PHONY: clean
 clean:

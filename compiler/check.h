@@ -33,9 +33,9 @@ void check_c_name_clashes(struct checker *c);
 void check_idl_names(struct checker *c);
 
 /* check_author.c: E0601 for each requirement (gen.h) the author-owned file
- * at path does not define; nothing if it does not exist. */
+ * at path does not define; nothing if it does not exist. Whether it exists. */
 struct gen_requirement;
-void check_author_file(struct arena *a, struct diag_engine *d, const char *path,
+bool check_author_file(struct arena *a, struct diag_engine *d, const char *path,
 		       const struct gen_requirement *req, size_t n, unsigned order);
 
 #endif

@@ -258,7 +258,7 @@ static void declare(struct idl_checker *ic, const struct idl_ast *file,
 static bool std_has_namespace(const char *ns)
 {
 	size_t len = strlen(ns);
-	for (size_t i = 0; i < builtin_file_count; i++) {
+	for (size_t i = 0; i < builtin_files_count; i++) {
 		const char *name = strrchr(builtin_files[i].path, '/');
 		name = name ? name + 1 : builtin_files[i].path;
 		if (!strncmp(name, ns, len) && !strcmp(name + len, ".idl"))
@@ -277,14 +277,23 @@ static bool namespace_visible(const struct idl_ast *file, const char *ns)
 	return false;
 }
 
-static void suggest(struct idl_checker *ic, struct srcpos pos, const char *word,
-		    const struct ns_info *info)
+/* "did you mean": the nearest of the namespace's names and, for a name
+ * written unqualified, of the built-in types ("u88": 'u8'). */
+static void suggest(struct idl_checker *ic, const char *word, const struct ns_info *info,
+		    bool builtins)
 {
-	if (!info)
+	size_t nb = builtins ? ARRAY_LEN(builtin_table) : 0, nl = info ? info->names.len : 0;
+	if (!nb && !nl)
 		return;
-	(void)pos;
-	const char *hint = closest_word(word, info->names.items, info->names.len);
-	if (hint)
+	const char **words = arena_alloc(ic->c->arena, (nb + nl) * sizeof *words);
+	for (size_t i = 0; i < nb; i++)
+		words[i] = builtin_table[i].name;
+	for (size_t i = 0; i < nl; i++)
+		words[nb + i] = info->names.items[i];
+	const char *hint = closest_word(word, words, nb + nl);
+	if (hint && strmap_get(&ic->builtins, hint))
+		DIAG_NOTE(ic, (struct srcpos){0}, "did you mean '%s'?", hint);
+	else if (hint)
 		DIAG_NOTE(ic, (struct srcpos){0}, "did you mean '%s::%s'?", info->name, hint);
 }
 
@@ -299,7 +308,7 @@ static const struct symbol *lookup(struct idl_checker *ic, const struct idl_ast 
 		if ((s = strmap_get(&ic->symbols, qualified)))
 			return s;
 		DIAG_REPORT(ic, q->pos, E0501, "unknown name '%s'", q->name);
-		suggest(ic, q->pos, q->name, strmap_get(&ic->namespaces, file->ns.s));
+		suggest(ic, q->name, strmap_get(&ic->namespaces, file->ns.s), true);
 		for (size_t i = 0; i < file->uses.len; i++) {
 			const char *other =
 				arena_printf(ic->c->arena, "%s::%s", file->uses.items[i].s, q->name);
@@ -326,7 +335,7 @@ static const struct symbol *lookup(struct idl_checker *ic, const struct idl_ast 
 	const struct symbol *s = strmap_get(&ic->symbols, q->text);
 	if (!s) {
 		DIAG_REPORT(ic, q->pos, E0501, "namespace '%s' declares no '%s'", q->ns, q->name);
-		suggest(ic, q->pos, q->name, info);
+		suggest(ic, q->name, info, false);
 	}
 	return s;
 }

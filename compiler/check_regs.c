@@ -450,11 +450,13 @@ static void check_items(struct regs_checker *rc, const regs_node_list *items,
 	if (!group)
 		for (size_t i = 0; i < n; i++)
 			if (spans[i].end > rc->block->size)
+				/* inclusive ranges, as E0203 gives them */
 				DIAG_REPORT(rc, spans[i].pos, E0207,
-					    "'%s' ends at 0x%llx, past the end of block '%s' (size "
-					    "0x%llx)",
-					    spans[i].name, (unsigned long long)spans[i].end, rc->block->name,
-					    (unsigned long long)rc->block->size);
+					    "'%s' (bytes 0x%llx..0x%llx) reaches past the end of block "
+					    "'%s' (bytes 0x0..0x%llx)",
+					    spans[i].name, (unsigned long long)spans[i].offset,
+					    (unsigned long long)(spans[i].end - 1), rc->block->name,
+					    (unsigned long long)(rc->block->size - 1));
 	free(spans);
 }
 

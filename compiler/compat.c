@@ -35,6 +35,7 @@ void compat_report(struct compat *c, enum compat_class cls, const char *rule, co
 	va_end(ap);
 	struct compat_change change = {
 		.cls = cls,
+		.impl = cls,
 		.rule = rule,
 		.subject = subject,
 		.message = arena_printf(c->arena, "%s: %s", subject, text),
@@ -42,6 +43,15 @@ void compat_report(struct compat *c, enum compat_class cls, const char *rule, co
 		.new_pos = new_pos,
 	};
 	vec_push(c->arena, &c->changes, change);
+}
+
+void compat_implementations_break(struct compat *c, const char *why)
+{
+	struct compat_change *last = &c->changes.items[c->changes.len - 1];
+	if (last->impl < COMPAT_SOURCE) {
+		last->impl = COMPAT_SOURCE;
+		last->impl_why = why;
+	}
 }
 
 /* ---- which way each type travels ---- */
@@ -474,6 +484,15 @@ static unsigned interface_version(const struct ir_interface *i)
 	return v;
 }
 
+/* Whether a server of i defines a handler for some method (events have none). */
+static bool has_handlers(const struct ir_interface *i)
+{
+	for (size_t k = 0; k < i->all_methods.len; k++)
+		if (i->all_methods.items[k]->kind != METHOD_EVENT)
+			return true;
+	return false;
+}
+
 static bool has_parent(const struct ir_interface *i, const char *name)
 {
 	for (size_t k = 0; k < i->parents.len; k++)
@@ -501,10 +520,16 @@ static void compare_interface(struct protocols *p, const struct ir_interface *o,
 			compat_report(c, COMPAT_WIRE, "parent-removed", o->name, o->pos, n->pos,
 				      "no longer inherits %s: its methods are not served",
 				      o->parents.items[k]->name);
-	for (size_t k = 0; k < n->parents.len; k++)
-		if (!has_parent(o, n->parents.items[k]->name))
-			compat_report(c, COMPAT_COMPATIBLE, "parent-added", o->name, o->pos, n->pos,
-				      "inherits %s too", n->parents.items[k]->name);
+	for (size_t k = 0; k < n->parents.len; k++) {
+		const struct ir_interface *parent = n->parents.items[k];
+		if (has_parent(o, parent->name))
+			continue;
+		compat_report(c, COMPAT_COMPATIBLE, "parent-added", o->name, o->pos, n->pos,
+			      "inherits %s too", parent->name);
+		if (has_handlers(parent))
+			compat_implementations_break(c, "each must define the handlers of the "
+							"inherited methods (E0601)");
+	}
 
 	bool *renamed_to = arena_alloc(c->arena, n->methods.len + 1);
 	for (size_t k = 0; k < o->methods.len; k++) {
@@ -551,6 +576,8 @@ static void compare_interface(struct protocols *p, const struct ir_interface *o,
 			      method_kinds[nm->kind], (unsigned long long)nm->label,
 			      before ? ", the label of OLD's " : "", before ? before->name : "",
 			      since_note(c, nm->since, version));
+		if (nm->kind != METHOD_EVENT)
+			compat_implementations_break(c, "each must define its handler (E0601)");
 	}
 }
 
@@ -654,8 +681,12 @@ static void print_text(struct compat *c, FILE *out)
 		const struct compat_change *ch = &c->changes.items[i];
 		counts[ch->cls]++;
 		const char *at = where(c, ch->new_pos.src ? ch->new_pos : ch->old_pos);
-		fprintf(out, "%s%s%s[%s]: %s\n", at ? at : "", at ? ": " : "",
+		fprintf(out, "%s%s%s[%s]: %s", at ? at : "", at ? ": " : "",
 			compat_class_name(ch->cls), ch->rule, ch->message);
+		if (ch->impl != ch->cls)
+			fprintf(out, "; for implementations %s: %s", compat_class_name(ch->impl),
+				ch->impl_why);
+		fputc('\n', out);
 	}
 	if (!c->changes.len)
 		fputs("drvgen compat: no changes\n", out);
@@ -675,12 +706,15 @@ static json_t *str_or_null(const char *s)
 static bool print_json(struct compat *c, const char *old_path, const char *new_path, FILE *out)
 {
 	json_t *root = json_object(), *counts = json_object(), *changes = json_array();
-	size_t n[COMPAT_CLASS_COUNT] = {0};
+	json_t *impl_counts = json_object();
+	size_t n[COMPAT_CLASS_COUNT] = {0}, impl[COMPAT_CLASS_COUNT] = {0};
 	for (size_t i = 0; i < c->changes.len; i++) {
 		const struct compat_change *ch = &c->changes.items[i];
 		n[ch->cls]++;
+		impl[ch->impl]++;
 		json_t *o = json_object();
 		json_object_set_new(o, "class", json_string(compat_class_name(ch->cls)));
+		json_object_set_new(o, "implementations", json_string(compat_class_name(ch->impl)));
 		json_object_set_new(o, "rule", json_string(ch->rule));
 		json_object_set_new(o, "subject", json_string(ch->subject));
 		json_object_set_new(o, "message", json_string(ch->message));
@@ -688,14 +722,18 @@ static bool print_json(struct compat *c, const char *old_path, const char *new_p
 		json_object_set_new(o, "new", str_or_null(where(c, ch->new_pos)));
 		json_array_append_new(changes, o);
 	}
-	for (int k = COMPAT_CLASS_COUNT - 1; k >= 0; k--)
+	for (int k = COMPAT_CLASS_COUNT - 1; k >= 0; k--) {
 		json_object_set_new(counts, compat_class_name((enum compat_class)k),
 				    json_integer((json_int_t)n[k]));
+		json_object_set_new(impl_counts, compat_class_name((enum compat_class)k),
+				    json_integer((json_int_t)impl[k]));
+	}
 	json_object_set_new(root, "old", json_string(old_path));
 	json_object_set_new(root, "new", json_string(new_path));
 	json_object_set_new(root, "result", json_string(compat_class_name(worst(c))));
 	json_object_set_new(root, "breaking", json_boolean(worst(c) != COMPAT_COMPATIBLE));
 	json_object_set_new(root, "counts", counts);
+	json_object_set_new(root, "implementation_counts", impl_counts);
 	json_object_set_new(root, "changes", changes);
 	char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	json_decref(root);

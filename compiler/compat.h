@@ -18,8 +18,16 @@ enum compat_class {
 	COMPAT_CLASS_COUNT
 };
 
+/* A change has a class for each side of a protocol: for its clients (the
+ * code calling the generated stubs, and the wire: `cls`, which decides the
+ * exit status) and for its implementations (the drivers serving it, and
+ * using the register accessors: `impl`). They differ where only one side
+ * must change its code: a method added leaves clients alone, but every
+ * implementation must now define its handler (E0601). */
 struct compat_change {
 	enum compat_class cls;
+	enum compat_class impl;
+	const char *impl_why; /* where impl differs from cls: why */
 	const char *rule;    /* stable name, the first column of docs/compat.md's tables */
 	const char *subject; /* the item: "edu::device.factorial", "edu.bar0.status.irq_enable" */
 	const char *message; /* starts with the subject */
@@ -37,6 +45,8 @@ void compat_report(struct compat *c, enum compat_class cls, const char *rule, co
 		   struct srcpos old_pos, struct srcpos new_pos, const char *fmt, ...)
 	PRINTF_LIKE(7, 8);
 const char *compat_class_name(enum compat_class cls);
+/* The change just reported breaks implementations' source, for `why`. */
+void compat_implementations_break(struct compat *c, const char *why);
 
 /* Fills c->changes with every change from c->old to c->new, the most severe
  * first and otherwise in the order of the specs. */

@@ -71,12 +71,23 @@ char *drvgen_ir_json(const struct ir *ir);
 
 enum { DRVGEN_TARGET_KMOD = 1, DRVGEN_TARGET_USER = 2, DRVGEN_TARGET_SIM = 4, DRVGEN_TARGET_ALL = 7 };
 
+/* A handler a driver's skeleton writes in full rather than as a stub that
+ * answers DRV_STATUS_INTERNAL (what `drvgen new` makes of its ident call). */
+struct drvgen_handler_body {
+	const char *method;  /* qualified: "mydev::device.ident" */
+	const char *comment; /* what it does, for the comment above it */
+	const char *const *lines; /* its statements, one a line */
+	size_t line_count;
+};
+
 struct drvgen_gen_options {
 	unsigned targets; /* DRVGEN_TARGET_* bits; 0 means all */
 	const char *spdx; /* SPDX-License-Identifier of generated files; NULL: "MIT" */
 	/* Where author-owned files (driver skeletons) live; NULL: the output
 	 * folder. */
 	const char *author_dir;
+	const struct drvgen_handler_body *bodies;
+	size_t body_count;
 };
 
 struct drvgen_file {
@@ -103,12 +114,31 @@ const char *drvgen_module_license(const char *spdx);
  * live until drvgen_free. */
 struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_options *opts);
 
+/* What drvgen_write did, for the CLI to say. */
+struct drvgen_write_counts {
+	size_t written;   /* generated files written (new or changed) */
+	size_t unchanged; /* generated files already on disk as they are */
+	/* The author-owned files written because none was there: the
+	 * skeletons. malloc'd: the caller frees the array. */
+	const struct drvgen_file **skeletons;
+	size_t skeleton_count;
+};
+
+/* `drvgen doc` (emit_doc.c): the reference of the spec of a successful
+ * drvgen_build for people, each page as Markdown and as one self-contained
+ * HTML page: a page per register map (every block, register and field,
+ * with an SVG bitfield drawing per register, also a file of its own), a
+ * page per protocol namespace (types, interfaces, labels, message sizes),
+ * and an index. The files live until drvgen_free. */
+struct drvgen_output drvgen_document(struct drvgen *g);
+
 /* Writes the files into dir (created if needed), each only if its bytes
  * changed. With check, writes nothing and reports each missing file, and
  * each stale one with a unified diff from the disk to what would be
  * written, to `report` instead. Returns 0, 1 (check found stale or missing
- * files) or 2 (I/O). */
-int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, FILE *report);
+ * files) or 2 (I/O); fills `counts` (may be NULL). */
+int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, FILE *report,
+		 struct drvgen_write_counts *counts);
 
 /* `drvgen compat OLD NEW` (compat.c, docs/compat.md): loads and checks both
  * versions (a spec folder or a file each; diagnostics go to the options'
@@ -134,10 +164,41 @@ struct drvgen_depfile {
 int drvgen_write_depfile(const struct ir *ir, const struct drvgen_output *out, const char *dir,
 			 const struct drvgen_depfile *dep, FILE *report);
 
-/* Checks that each author-owned file of the last drvgen_generate still
- * defines every handler and hook the spec asks for (a method added to the
- * protocol since the skeleton was written). Reports each missing one as a
- * diagnostic; returns 0, or 1 if any is missing. */
-int drvgen_check_author_files(struct drvgen *g, const char *out_dir);
+/* Checks that each driver's author-owned file still defines every handler
+ * and hook the spec asks for (a method added to the protocol since the
+ * skeleton was written): those of the last drvgen_generate, in its
+ * author_dir, else in out_dir; without a drvgen_generate (`drvgen check`),
+ * each driver's in the folder of its manifest (out_dir NULL). A file not
+ * there is skipped. Reports each missing name as a diagnostic (E0601);
+ * returns 0, or 1 if any is missing. `checked` (may be NULL): how many
+ * files were there to check. */
+int drvgen_check_author_files(struct drvgen *g, const char *out_dir, size_t *checked);
+
+/* ---- drvgen new (new_spec.c) ---- */
+
+enum drvgen_bus { DRVGEN_BUS_PCI, DRVGEN_BUS_ISA };
+
+struct drvgen_new_options {
+	const char *name; /* the driver's, its device's and its protocol's namespace */
+	const char *dir;  /* the folder to write into (made if need be); NULL: ./name */
+	enum drvgen_bus bus;
+	unsigned vendor, device; /* PCI */
+	unsigned port, irq;      /* ISA: the first of its 8 ports, its interrupt line */
+	const char *spdx;        /* of the files with an SPDX line; NULL: MIT */
+	/* The folder of the JSON Schemas the YAML files' modelines name
+	 * (dsl/schema, installed as share/drvgen/schema); NULL: no modelines. */
+	const char *schema_dir;
+	const char *command; /* how drvgen new was run, for the folder's README */
+};
+
+/* Writes a spec folder for the device: register map, protocol, manifest,
+ * the driver's C file (whose one call reads the id register), its QEMU test
+ * and example client, a README and a Makefile. The spec is checked first;
+ * its diagnostics (a name drvgen cannot use) go to the options' callback.
+ * Returns 0; 1 if the spec has errors, 2 if a file of those names exists
+ * or a file cannot be written (said on `report`); nothing is written
+ * unless every file can be. */
+int drvgen_new_spec(const struct drvgen_new_options *o, const struct drvgen_options *opts,
+		    FILE *report);
 
 #endif

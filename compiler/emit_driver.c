@@ -824,7 +824,8 @@ static void emit_main(struct drv_emitter *e)
 static void require(struct drv_emitter *e, const char *symbol, struct srcpos pos, const char *what,
 		    const char *hint)
 {
-	struct gen_requirement r = {name_of(e, N_DRV_SKELETON), symbol, pos, what, hint};
+	struct gen_requirement r = {name_of(e, N_DRV_SKELETON), symbol, pos, what, hint,
+				    e->d->pos.src};
 	vec_push(A, &e->g->required, r);
 }
 
@@ -856,6 +857,17 @@ static void emit_hooks(struct drv_emitter *e)
 	}
 }
 
+/* The body the caller gave for method m's handler, or NULL: a stub. */
+static const struct drvgen_handler_body *body_of(struct drv_emitter *e, const struct ir_method *m)
+{
+	const struct gen_options *o = e->g->opts;
+	const char *name = arena_printf(A, "%s.%s", m->owner->name, m->name);
+	for (size_t i = 0; i < o->body_count; i++)
+		if (!strcmp(o->bodies[i].method, name))
+			return &o->bodies[i];
+	return NULL;
+}
+
 /* The handlers of one protocol the driver serves, and their table; the
  * handlers find the driver with a from_ function. */
 static void emit_handlers(struct drv_emitter *e, const struct ir_served *sv)
@@ -870,24 +882,28 @@ static void emit_handlers(struct drv_emitter *e, const struct ir_served *sv)
 		const char *kind = m->kind == METHOD_CALL ? "call" : "send";
 		require(e, fn->name, m->pos,
 			arena_printf(A, "the handler of %s %s.%s", kind, m->owner->name, m->name),
-			arena_printf(A, "%s and list it in the handler table",
-				     gen_function_text(e->g, "static", fn)));
+			arena_printf(A, "%s; %s(%s) puts it in the handler table by its name",
+				     gen_function_text(e->g, "static", fn),
+				     c_symbol_name(&p->c, N_IF_OPS_MACRO), sv->prefix));
 		gen_blank(e->o);
+		const struct drvgen_handler_body *body = body_of(e, m);
 		gen_comment(e->o, 0,
-			    arena_printf(A,
-					 "%s %s (%s). Not written yet: the client gets "
-					 "DRV_STATUS_INTERNAL.",
-					 kind, m->name, gen_where(e->g, m->pos)));
+			    arena_printf(A, "%s %s (%s). %s", kind, m->name, gen_where(e->g, m->pos),
+					 body ? body->comment
+					      : "Not written yet: the client gets "
+						"DRV_STATUS_INTERNAL."));
 		gen_function(e->g, e->o, 0, "static", fn, GEN_FUNCTION, "");
 		gen_line(e->o, 0, "{");
-		for (size_t i = 0; i < fn->params.len; i++) {
+		for (size_t i = 0; body && i < body->line_count; i++)
+			gen_line(e->o, 1, "%s", body->lines[i]);
+		for (size_t i = 0; !body && i < fn->params.len; i++) {
 			const struct c_param *param = &fn->params.items[i];
 			if (param->role == PARAM_OBJECT)
 				gen_line(e->o, 1, "(void)from_%s(self);", m->owner->c_name);
 			else
 				gen_line(e->o, 1, "(void)%s;", param->name);
 		}
-		if (m->kind == METHOD_CALL)
+		if (!body && m->kind == METHOD_CALL)
 			gen_line(e->o, 1, "return DRV_STATUS_INTERNAL;");
 		gen_line(e->o, 0, "}");
 	}

@@ -8,9 +8,14 @@
 
 #include "ir.h"
 
+struct drvgen_handler_body;
+
 struct gen_options {
 	unsigned targets; /* DRVGEN_TARGET_* bits (drvgen.h) */
 	const char *spdx; /* the SPDX line of every generated file */
+	/* skeleton handlers written in full (drvgen.h) */
+	const struct drvgen_handler_body *bodies;
+	size_t body_count;
 };
 
 struct gen_file {
@@ -27,6 +32,7 @@ struct gen_requirement {
 	struct srcpos pos;  /* what asks for it: an IDL method, a manifest */
 	const char *what;   /* "the handler of call edu::device.factorial" */
 	const char *hint;   /* what to add, or NULL */
+	const struct source *spec; /* the driver's manifest: its folder holds the file */
 };
 typedef VEC(struct gen_requirement) gen_requirement_list;
 
@@ -108,6 +114,8 @@ int write_atomically(const char *path, const char *text, size_t len);
 void emit_regs(struct gen *g);
 void emit_ipc(struct gen *g);
 void emit_driver(struct gen *g);
+/* emit_doc.c: drvgen doc's pages, not generated code (drvgen_document) */
+void emit_doc(struct gen *g);
 
 
 #endif

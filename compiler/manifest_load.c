@@ -22,6 +22,18 @@ static const char *const dma_keys[] = {"name",	    "doc",	 "pages",    "size",
 				       NULL};
 static const char *const timer_keys[] = {"name", "doc", "interval", NULL};
 
+const struct ylanguage_part manifest_mappings[] = {
+	{"", manifest_keys},	 {"match", match_keys},	 {"pci", pci_keys},
+	{"isa", isa_keys},	 {"capabilities", capability_words},
+	{"mmio", mmio_keys},	 {"ioport", ioport_keys}, {"config", config_keys},
+	{"irq", irq_keys},	 {"dma", dma_keys},	 {"timer", timer_keys},
+	{NULL, NULL},
+};
+const struct ylanguage_part manifest_keywords[] = {
+	{"irq_kind", irq_kind_words},
+	{NULL, NULL},
+};
+
 struct loader {
 	struct yreader r;
 	struct arena *arena;
@@ -214,7 +226,7 @@ struct manifest_ast *manifest_load(struct arena *a, struct arena *scratch, struc
 	struct ynode *root = ytree_load(scratch, a, d, src);
 	if (!root)
 		return NULL;
-	struct loader l = {{a, d, src}, a};
+	struct loader l = {{a, d, src, NULL}, a};
 	if (!yexpect(&l.r, root, YNODE_MAP, "a manifest"))
 		return NULL;
 	struct manifest_ast *m = NEW(a, struct manifest_ast);

@@ -42,6 +42,7 @@ struct drvgen {
 	/* From drvgen_generate, for drvgen_check_author_files. */
 	gen_requirement_list required;
 	const char *author_dir;
+	bool generated;
 };
 
 struct drvgen *drvgen_new(const struct drvgen_options *opts)
@@ -292,7 +293,7 @@ static struct source *find_namespace(struct drvgen *g, const char *ns)
 		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
 			return source_from_file(&g->arena, &g->diag, path, SPEC_IDL, g->next_order++);
 	}
-	for (size_t i = 0; i < builtin_file_count; i++)
+	for (size_t i = 0; i < builtin_files_count; i++)
 		if (strcmp(base_name(builtin_files[i].path), file) == 0) {
 			struct source *src = source_from_text(&g->arena, &g->diag, builtin_files[i].path,
 							      builtin_files[i].data, builtin_files[i].len,
@@ -434,11 +435,28 @@ const struct diagnostic *drvgen_diagnostic(const struct drvgen *g, size_t i)
 
 /* ---- generation ---- */
 
+/* The files of a run of backends, handed over, not copied: a 100k-register
+ * header is hundreds of megabytes. drvgen_free frees them. */
+static struct drvgen_output output_of(struct drvgen *g, const struct gen *gen)
+{
+	struct drvgen_file *files = arena_alloc(&g->arena, (gen->files.len + 1) * sizeof *files);
+	for (size_t i = 0; i < gen->files.len; i++) {
+		struct gen_file *f = gen->files.items[i];
+		files[i] = (struct drvgen_file){f->name, sb_str(&f->text), f->text.len, f->author_owned,
+						f->author_owned ? g->author_dir : NULL};
+		if (f->text.data)
+			vec_push(&g->arena, &g->owned, (void *)f->text.data);
+	}
+	return (struct drvgen_output){files, gen->files.len};
+}
+
 struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_options *opts)
 {
 	struct gen_options go = {
 		.targets = opts && opts->targets ? opts->targets : DRVGEN_TARGET_ALL,
 		.spdx = opts && opts->spdx ? opts->spdx : "MIT",
+		.bodies = opts ? opts->bodies : NULL,
+		.body_count = opts ? opts->body_count : 0,
 	};
 	struct gen gen = {.arena = &g->arena, .ir = g->ir, .opts = &go};
 	emit_regs(&gen);
@@ -447,32 +465,49 @@ struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_o
 	gen_finish(&gen);
 	g->required = gen.required;
 	g->author_dir = opts ? opts->author_dir : NULL;
-
-	/* The texts are handed over, not copied: a 100k-register header is
-	 * hundreds of megabytes. drvgen_free frees them. */
-	struct drvgen_file *files = arena_alloc(&g->arena, (gen.files.len + 1) * sizeof *files);
-	for (size_t i = 0; i < gen.files.len; i++) {
-		struct gen_file *f = gen.files.items[i];
-		files[i] = (struct drvgen_file){f->name, sb_str(&f->text), f->text.len, f->author_owned,
-						f->author_owned ? g->author_dir : NULL};
-		if (f->text.data)
-			vec_push(&g->arena, &g->owned, (void *)f->text.data);
-	}
-	return (struct drvgen_output){files, gen.files.len};
+	g->generated = true;
+	return output_of(g, &gen);
 }
 
-int drvgen_check_author_files(struct drvgen *g, const char *out_dir)
+struct drvgen_output drvgen_document(struct drvgen *g)
+{
+	struct gen_options go = {.targets = DRVGEN_TARGET_ALL, .spdx = "MIT"};
+	struct gen gen = {.arena = &g->arena, .ir = g->ir, .opts = &go};
+	emit_doc(&gen);
+	gen_finish(&gen);
+	return output_of(g, &gen);
+}
+
+/* The folder of a spec file, as the user named it ("." for a bare name). */
+static const char *folder_of(struct arena *a, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? arena_strndup(a, path, slash == path ? 1 : (size_t)(slash - path)) : ".";
+}
+
+int drvgen_check_author_files(struct drvgen *g, const char *out_dir, size_t *checked)
 {
 	size_t first = g->diag.list.len, errors = g->diag.errors;
+	if (!g->generated) {
+		/* `drvgen check`: what the skeletons ask for is the driver
+		 * backend's to say; nothing else is generated. */
+		struct gen_options go = {.targets = DRVGEN_TARGET_ALL, .spdx = "MIT"};
+		struct gen gen = {.arena = &g->arena, .ir = g->ir, .opts = &go};
+		emit_driver(&gen);
+		g->required = gen.required;
+	}
 	const char *dir = g->author_dir ? g->author_dir : out_dir;
+	if (checked)
+		*checked = 0;
 	for (size_t i = 0; i < g->required.len;) {
+		const struct gen_requirement *req = &g->required.items[i];
 		size_t n = 1;
-		while (i + n < g->required.len &&
-		       !strcmp(g->required.items[i + n].file, g->required.items[i].file))
+		while (i + n < g->required.len && !strcmp(g->required.items[i + n].file, req->file))
 			n++;
-		const char *path = arena_printf(&g->arena, "%s/%s", dir, g->required.items[i].file);
-		check_author_file(&g->arena, &g->diag, path, g->required.items + i, n,
-				  g->next_order++);
+		const char *in = dir ? dir : folder_of(&g->arena, req->spec->path);
+		const char *path = arena_printf(&g->arena, "%s/%s", in, req->file);
+		if (check_author_file(&g->arena, &g->diag, path, req, n, g->next_order++) && checked)
+			++*checked;
 		i += n;
 	}
 	if (g->opts.on_diagnostic)

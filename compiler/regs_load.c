@@ -22,6 +22,14 @@ static const char *const field_keys[] = {"name",  "doc",  "bits", "access",
 					 "volatile", "reset", "enum", NULL};
 static const char *const endian_words[] = {"little", "big", NULL};
 
+const struct ylanguage_part regs_mappings[] = {
+	{"", device_keys},	      {"block", block_keys}, {"register", register_keys},
+	{"group", group_keys},	      {"field", field_keys}, {NULL, NULL},
+};
+const struct ylanguage_part regs_keywords[] = {
+	{"access", access_names}, {"space", space_names}, {"endian", endian_words}, {NULL, NULL},
+};
+
 struct loader {
 	struct yreader r;
 	struct arena *arena;
@@ -194,16 +202,16 @@ static struct regs_node_ast *read_node(struct loader *l, const struct ynode *n)
 	r->pos = ypos(&l->r, n);
 	r->is_group = ykey(n, "group") != NULL;
 	r->doc = read_doc(l, n);
+	ycheck_keys(&l->r, n, r->is_group ? "a group" : "a register",
+		    r->is_group ? group_keys : register_keys);
 	read_required_num(l, n, "offset", r->is_group ? "a group" : "a register", &r->offset);
 	read_num(l, n, "count", "count", &r->count);
 	read_num(l, n, "stride", "stride", &r->stride);
 	if (r->is_group) {
-		ycheck_keys(&l->r, n, "a group", group_keys);
 		read_name(l, n, "group", "group", &r->name);
 		read_nodes(l, n, &r->children);
 		return r;
 	}
-	ycheck_keys(&l->r, n, "a register", register_keys);
 	read_name(l, n, "name", "register", &r->name);
 	read_num(l, n, "width", "width", &r->width);
 	read_word(l, n, "access", access_names, &r->access);
@@ -248,7 +256,7 @@ struct regs_ast *regs_load(struct arena *a, struct arena *scratch, struct diag_e
 	struct ynode *root = ytree_load(scratch, a, d, src);
 	if (!root)
 		return NULL;
-	struct loader l = {{a, d, src}, a};
+	struct loader l = {{a, d, src, NULL}, a};
 	if (!yexpect(&l.r, root, YNODE_MAP, "a register map"))
 		return NULL;
 	struct regs_ast *ast = NEW(a, struct regs_ast);

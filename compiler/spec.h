@@ -14,6 +14,10 @@ struct builtin_file {
 };
 
 extern const struct builtin_file builtin_files[];
-extern const size_t builtin_file_count;
+extern const size_t builtin_files_count;
+
+/* The files `drvgen new` fills in (compiler/new_spec/, new_spec.c). */
+extern const struct builtin_file new_spec_templates[];
+extern const size_t new_spec_templates_count;
 
 #endif

@@ -115,13 +115,21 @@ int write_atomically(const char *path, const char *text, size_t len)
 	return 0;
 }
 
-int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, FILE *report)
+int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, FILE *report,
+		 struct drvgen_write_counts *counts)
 {
+	struct drvgen_write_counts none;
+	if (!counts)
+		counts = &none;
+	*counts = (struct drvgen_write_counts){0};
 	int status = 0;
 	if (!check && make_dirs(dir) != 0) {
 		fprintf(report, "drvgen: cannot create %s: %s\n", dir, strerror(errno));
 		return 2;
 	}
+	counts->skeletons = malloc((out->count + 1) * sizeof *counts->skeletons);
+	if (!counts->skeletons)
+		abort();
 	for (size_t i = 0; i < out->count; i++) {
 		const struct drvgen_file *f = &out->files[i];
 		char path[4096];
@@ -129,8 +137,10 @@ int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, F
 		if (f->author_owned && access(path, F_OK) == 0)
 			continue; /* the author's now */
 		enum file_state state = compare_file(path, f->text, f->len);
-		if (state == FILE_SAME)
+		if (state == FILE_SAME) {
+			counts->unchanged++;
 			continue;
+		}
 		if (check) {
 			int found = 1;
 			if (state == FILE_MISSING)
@@ -140,10 +150,16 @@ int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, F
 			status = status > found ? status : found;
 			continue;
 		}
-		if (write_atomically(path, f->text, f->len) != 0) {
+		if ((f->dir && make_dirs(f->dir) != 0) || write_atomically(path, f->text, f->len) != 0) {
 			fprintf(report, "drvgen: cannot write %s: %s\n", path, strerror(errno));
 			status = 2;
+		} else if (f->author_owned) {
+			counts->skeletons[counts->skeleton_count++] = f;
+		} else {
+			counts->written++;
 		}
 	}
+	if (counts == &none)
+		free(none.skeletons);
 	return status;
 }

@@ -68,6 +68,11 @@ void ycheck_keys(struct yreader *r, const struct ynode *map, const char *what,
 				    "reuse a register's fields with 'layout'");
 			continue;
 		}
+		if (hint && !ykey(map, hint)) {
+			struct ymisspelt *m = NEW(r->arena, struct ymisspelt);
+			*m = (struct ymisspelt){map, hint, r->misspelt};
+			r->misspelt = m;
+		}
 		if (hint)
 			diag_report(r->diag, ypos(r, key), E0105,
 				    "unknown key '%s' in %s; did you mean '%s'?", key->u.str, what, hint);
@@ -121,6 +126,9 @@ const struct ynode *yrequire(struct yreader *r, const struct ynode *map, const c
 	const struct ynode *v = yget(map, key);
 	if (v)
 		return v;
+	for (const struct ymisspelt *m = r->misspelt; m; m = m->next)
+		if (m->map == map && !strcmp(m->key, key))
+			return NULL; /* its misspelling was reported */
 	const struct ynode *k = ykey(map, key);
 	if (k)
 		diag_report(r->diag, ypos(r, k), E0106, "'%s' of %s has no value", key, what);

@@ -52,10 +52,19 @@ struct ynode *ytree_load(struct arena *nodes, struct arena *text, struct diag_en
 
 /* ---- yreader.c ---- */
 
+/* A missing key an unknown key was taken for ("ofset" for "offset"): its
+ * E0105 says so, so yrequire does not report the key missing (E0106) too. */
+struct ymisspelt {
+	const struct ynode *map;
+	const char *key;
+	struct ymisspelt *next;
+};
+
 struct yreader {
 	struct arena *arena;
 	struct diag_engine *diag;
 	const struct source *src;
+	struct ymisspelt *misspelt; /* filled by ycheck_keys */
 };
 
 struct srcpos ypos(const struct yreader *r, const struct ynode *n);
@@ -72,7 +81,8 @@ void ycheck_keys(struct yreader *r, const struct ynode *map, const char *what,
 const struct ynode *yget(const struct ynode *map, const char *key);
 /* The key node under which `key` appears, for pointing at it. */
 const struct ynode *ykey(const struct ynode *map, const char *key);
-/* Like yget, but reports E0106 when the key is missing. */
+/* Like yget, but reports E0106 when the key is missing, unless ycheck_keys
+ * already took an unknown key of the map for it (call that first). */
 const struct ynode *yrequire(struct yreader *r, const struct ynode *map, const char *key,
 			     const char *what);
 
@@ -82,5 +92,18 @@ bool yread_bool(struct yreader *r, const struct ynode *n, const char *what, bool
 /* Reads one of `words` (NULL-terminated) and stores its index. */
 bool yread_keyword(struct yreader *r, const struct ynode *n, const char *what,
 		   const char *const *words, unsigned *out);
+
+/* ---- the languages' keys (regs_load.c, manifest_load.c) ---- */
+
+/* A mapping of a YAML language and the keys it takes, or a keyword and the
+ * words it takes: what the JSON Schemas of dsl/schema must say, each under
+ * `definitions` by the same name ("" for the top mapping); the unit test
+ * tests/unit/test_schema.c holds them to it. NULL-terminated lists. */
+struct ylanguage_part {
+	const char *name;
+	const char *const *words;
+};
+extern const struct ylanguage_part regs_mappings[], regs_keywords[];
+extern const struct ylanguage_part manifest_mappings[], manifest_keywords[];
 
 #endif

@@ -27,6 +27,8 @@
 # (each host command's), OUTDIR/results.out (all of them: what is judged),
 # OUTDIR/run.out (what run.sh printed).  --demo prints a short summary.
 # Guard: DRVGEN_QEMU_TIMEOUT (default 900 s) for the whole boot.
+# bash, not sh: arrays and ${x//a/b}. Said plainly when run by another shell.
+[ -n "${BASH_VERSION:-}" ] || { echo "e2e.sh: needs bash: run it as targets/qemu/e2e.sh (or bash e2e.sh)" >&2; exit 2; }
 set -u
 
 DEMO=0 MODE=test

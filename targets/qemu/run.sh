@@ -45,6 +45,8 @@
 #
 # Exit status: guest rc; 124 on guard timeout; 125 if QEMU exited without an
 # end marker (crash, panic, early poweroff); 2 for usage errors.
+# bash, not sh: arrays and ${x//a/b}. Said plainly when run by another shell.
+[ -n "${BASH_VERSION:-}" ] || { echo "run.sh: needs bash: run it as targets/qemu/run.sh (or bash run.sh)" >&2; exit 2; }
 set -eu
 
 die() { echo "run.sh: $*" >&2; exit 2; }

@@ -30,10 +30,41 @@ expect_exit 2 "$drvgen" check -I
 expect_exit 2 "$drvgen" dump specs/edu
 expect_exit 2 "$drvgen" check --color=sometimes specs/edu
 
-# The specs check clean, silently.
+# The specs check clean, and check says what it checked: the spec files
+# and the drivers' C files beside their manifests; -q says nothing.
 expect_exit 0 "$drvgen" check specs/edu specs/uart16550 specs/pcserial specs/pciserial dsl/std
-[ -s "$tmp/out" ] && fail "check prints nothing on stdout"
+grep -q '^drvgen check: 11 spec files and the driver.s C files: no errors$' "$tmp/out" \
+	|| fail "check says what it checked: $(cat "$tmp/out")"
 [ -s "$tmp/err" ] && fail "a clean check prints nothing on stderr"
+expect_exit 0 "$drvgen" check -q specs/edu
+[ -s "$tmp/out" ] && fail "check -q prints nothing"
+
+# check also checks the driver's own C file, as gen does (E0601), with a
+# did-you-mean for a handler spelt wrong, and a hint that names the macro
+# that fills the handler table.
+mkdir "$tmp/grown"
+cp specs/edu/edu.regs.yaml specs/edu/edu.manifest.yaml "$tmp/grown/"
+sed 's|^\(	call ident() u32;\)$|\1\n	call reset() void;|' specs/edu/edu.idl >"$tmp/grown/edu.idl"
+sed 's|^static int edu_ident(|static int edu_rest(struct edu_device *self, struct drv_call *call)\n{\n\t(void)self;\n\t(void)call;\n\treturn 0;\n}\n\n&|' \
+	specs/edu/edu.c >"$tmp/grown/edu.c"
+expect_exit 1 "$drvgen" check "$tmp/grown"
+grep -q "^$tmp/grown/edu.c:[0-9]*:[0-9]*: error\[E0601\]: edu.c does not define edu_reset" "$tmp/err" \
+	|| fail "check reports the missing handler: $(head -3 "$tmp/err")"
+grep -q "note: did you mean 'edu_reset'? this is 'edu_rest'" "$tmp/err" || fail "a near miss is named"
+grep -q "note: add: static int edu_reset(struct edu_device \*self, struct drv_call \*call); EDU_DEVICE_OPS(edu) puts it in the handler table" "$tmp/err" \
+	|| fail "the hint names EDU_DEVICE_OPS"
+[ -s "$tmp/out" ] && fail "no summary when check finds errors"
+
+# Near misses: a misspelt key is one error, not a missing key as well; a
+# misspelt built-in type gets a did-you-mean.
+printf 'device: d\nblocks:\n  - { name: b, size: 8, registers: [ { name: r, ofset: 0 } ] }\n' >"$tmp/ofset.regs.yaml"
+expect_exit 1 "$drvgen" check "$tmp/ofset.regs.yaml"
+[ "$(grep -c 'error\[' "$tmp/err")" = 1 ] || fail "'ofset' is one error: $(grep 'error\[' "$tmp/err")"
+grep -q "error\[E0105\]: unknown key 'ofset' in a register; did you mean 'offset'?" "$tmp/err" || fail "ofset: E0105"
+printf 'namespace n;\ninterface i { call f(v: u88) void; };\n' >"$tmp/u88.idl"
+expect_exit 1 "$drvgen" check "$tmp/u88.idl"
+grep -q "u88.idl:2:25: error\[E0501\]: unknown name 'u88'" "$tmp/err" && grep -q "note: did you mean 'u8'?" "$tmp/err" \
+	|| fail "u88: did you mean u8: $(cat "$tmp/err")"
 
 # I/O problems are exit 2.
 expect_exit 2 "$drvgen" check "$tmp/missing.idl"
@@ -95,11 +126,16 @@ jq -e '.drivers[0].capabilities | map(.name) == ["regs","pci","msi","irq","buf",
 expect_exit 1 "$drvgen" dump --json "$tmp/bad"
 [ -s "$tmp/out" ] && fail "no JSON on stdout when the specs have errors"
 
-# gen: files named after the spec, written only when their bytes change.
+# gen: files named after the spec, written only when their bytes change;
+# it says how many, and names the skeleton it wrote.
 expect_exit 0 "$drvgen" gen -o "$tmp/gen" specs/edu
 [ -f "$tmp/gen/edu_regs.h" ] && [ -f "$tmp/gen/edu_regs_desc.c" ] || fail "gen writes edu_regs.h and edu_regs_desc.c"
+grep -q "^drvgen gen: $tmp/gen: 11 files written, 0 unchanged$" "$tmp/out" || fail "gen counts: $(cat "$tmp/out")"
+grep -q "^drvgen gen: $tmp/gen/edu.c written: the driver's skeleton" "$tmp/out" || fail "gen names the skeleton"
 touch -d '2001-01-01' "$tmp/gen/edu_regs.h"
 expect_exit 0 "$drvgen" gen -o "$tmp/gen" specs/edu
+grep -q "^drvgen gen: $tmp/gen: 0 files written, 11 unchanged$" "$tmp/out" || fail "gen counts unchanged files"
+grep -q "skeleton" "$tmp/out" && fail "an existing skeleton is not written again"
 [ "$(stat -c %Y "$tmp/gen/edu_regs.h")" = "$(date -d '2001-01-01' +%s)" ] || fail "an unchanged file is not rewritten"
 expect_exit 0 "$drvgen" gen --check -o "$tmp/gen" specs/edu
 echo '/* edited */' >> "$tmp/gen/edu_regs.h"
@@ -174,6 +210,12 @@ sed 's|^\(	call pci_info.*\)$|\1\n	call reset() void;|' specs/edu/edu.idl >"$tmp
 expect_exit 0 "$drvgen" compat --json "$tmp/compat/old" "$tmp/compat/new"
 jq -e '.result == "compatible" and (.breaking | not) and (.changes | length) == 1' "$tmp/out" >/dev/null \
 	|| fail "a call added at the end is compatible"
+# for clients; its implementations must define the handler (E0601)
+jq -e '.changes[0].implementations == "source-breaking" and .implementation_counts["source-breaking"] == 1' \
+	"$tmp/out" >/dev/null || fail "a call added breaks implementations' source"
+expect_exit 0 "$drvgen" compat "$tmp/compat/old" "$tmp/compat/new"
+grep -q 'compatible\[method-added\]: edu::device.reset: .*; for implementations source-breaking: each must define its handler (E0601)$' \
+	"$tmp/out" || fail "the text report gives both sides: $(head -1 "$tmp/out")"
 expect_exit 2 "$drvgen" compat specs/edu
 expect_exit 2 "$drvgen" compat specs/edu specs/edu specs/edu
 expect_exit 2 "$drvgen" compat specs/edu "$tmp/nowhere"

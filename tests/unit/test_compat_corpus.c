@@ -4,7 +4,8 @@
  *
  * Each folder tests/compat/<case>/ holds two versions of a spec, old/ and
  * new/, and `expected`: one line per change in the report's order, `CLASS
- * RULE SUBJECT`, or one per diagnostic, `error CODE FILE:LINE:COL` (relative
+ * RULE SUBJECT`, followed by `implementations CLASS` where the class for
+ * the protocol's implementations differs, or one per diagnostic, `error CODE FILE:LINE:COL` (relative
  * to the case folder), then `exit N`. The JSON report of every case must
  * agree with the text one, and every rule of docs/compat.md's tables must
  * be exercised by some case, and only those rules reported.
@@ -59,9 +60,15 @@ static void run_case(const char *dir, struct strbuf *actual, json_t **json)
 		struct arena arena = {0};
 		struct compat c = {.arena = &arena, .old = old_ir, .new = new_ir};
 		compat_compare(&c);
-		for (size_t i = 0; i < c.changes.len; i++)
-			sb_printf(actual, "%s %s %s\n", compat_class_name(c.changes.items[i].cls),
-				  c.changes.items[i].rule, c.changes.items[i].subject);
+		for (size_t i = 0; i < c.changes.len; i++) {
+			const struct compat_change *ch = &c.changes.items[i];
+			sb_printf(actual, "%s %s %s", compat_class_name(ch->cls), ch->rule,
+				  ch->subject);
+			if (ch->impl != ch->cls)
+				sb_printf(actual, " implementations %s",
+					  compat_class_name(ch->impl));
+			sb_printf(actual, "\n");
+		}
 		arena_free(&arena);
 	}
 	drvgen_free(old_g);
@@ -77,6 +84,14 @@ static void run_case(const char *dir, struct strbuf *actual, json_t **json)
 	json_error_t error;
 	*json = status < 2 && old_ir && new_ir ? json_loadf(out, 0, &error) : NULL;
 	fclose(out);
+}
+
+/* Line i (from 0) of text. */
+static const char *nth_line(const char *text, size_t i)
+{
+	while (i--)
+		text = strchr(text, '\n') + 1;
+	return text;
 }
 
 /* The JSON report says what the text report says. */
@@ -113,8 +128,26 @@ static int check_json(const char *dir, json_t *root, const char *expected)
 	{
 		counted += (size_t)json_integer_value(value);
 	}
-	for (size_t i = 0; i < n; i++) {
+	size_t impl_counted = 0;
+	json_object_foreach(json_object_get(root, "implementation_counts"), key, value)
+	{
+		impl_counted += (size_t)json_integer_value(value);
+	}
+	if (impl_counted != n) {
+		fprintf(stderr, "%s: the JSON's implementation_counts add up to %zu, not %zu\n",
+			dir, impl_counted, n);
+		failures++;
+	}
+	for (size_t i = 0; i < n && i < lines; i++) {
 		json_t *c = json_array_get(changes, i);
+		const char *impl = json_string_value(json_object_get(c, "implementations"));
+		const char *line = nth_line(expected, i), *suffix = strstr(line, " implementations ");
+		const char *want = suffix && suffix < strchr(line, '\n') ? suffix + 17 : line;
+		if (!impl || strncmp(want, impl, strlen(impl)) != 0 || want[strlen(impl)] > ' ') {
+			fprintf(stderr, "%s: change %zu's implementations class is %s\n", dir, i,
+				impl ? impl : "missing");
+			failures++;
+		}
 		if (!json_string_value(json_object_get(c, "message")) ||
 		    (json_is_null(json_object_get(c, "old")) &&
 		     json_is_null(json_object_get(c, "new")))) {

@@ -60,7 +60,7 @@ static void run_case(const char *dir, struct strbuf *actual, struct strbuf *rend
 	 * it, without writing anything. */
 	if (drvgen_build(g)) {
 		drvgen_generate(g, &(struct drvgen_gen_options){.author_dir = dir});
-		drvgen_check_author_files(g, dir);
+		drvgen_check_author_files(g, dir, NULL);
 	}
 
 	size_t dirlen = strlen(dir);

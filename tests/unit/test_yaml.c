@@ -112,21 +112,23 @@ static void keys_kinds_numbers_words(void **state)
 	(void)state;
 	struct strbuf sb = {0};
 	sb_puts(&sb, regs_head);
-	sb_puts(&sb, "      - { name: a, ofset: 0 }\n"       /* 6: unknown key, missing offset */
+	sb_puts(&sb, "      - { name: a, ofset: 0 }\n"       /* 6: unknown key, taken for offset */
 		     "      - { name: b, offset: 0x1g }\n"     /* 7: bad number */
 		     "      - { name: c, offset: 8, access: rx }\n" /* 8: bad word */
 		     "      - { name: d, offset: 12, offset: 16 }\n" /* 9: duplicate key */
 		     "      - { name: e, offset: [1] }\n"      /* 10: wrong kind */
-		     "      - { name: f, offset: -4 }\n");     /* 11: negative */
+		     "      - { name: f, offset: -4 }\n"      /* 11: negative */
+		     "      - { name: g, width: 8 }\n");      /* 12: missing offset */
 	struct run r;
 	run_texts(&r, "k.regs.yaml", sb_str(&sb), NULL);
+	/* one error for the typo, not a missing 'offset' as well */
 	assert_diag_at(&r, "E0105", 6, 20);
-	assert_diag_at(&r, "E0106", 6, 9);
 	assert_diag_at(&r, "E0107", 7, 28);
 	assert_diag_at(&r, "E0108", 8, 39);
 	assert_diag_at(&r, "E0109", 9, 32);
 	assert_diag_at(&r, "E0104", 10, 28);
 	assert_diag_at(&r, "E0107", 11, 28);
+	assert_diag_at(&r, "E0106", 12, 9);
 	assert_int_equal(drvgen_diagnostic_count(r.g), 7);
 	assert_int_equal(r.status, 1);
 	run_free(&r);
