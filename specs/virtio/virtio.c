@@ -294,12 +294,12 @@ uint64_t virtq_bytes(uint16_t size)
 }
 
 /* The fields past each ring's entries. */
-static uint8_t *used_event(struct virtq *vq)
+static uint8_t *used_event(const struct virtq *vq)
 {
 	return vq->avail + 4 + 2 * vq->size;
 }
 
-static uint8_t *avail_event(struct virtq *vq)
+static uint8_t *avail_event(const struct virtq *vq)
 {
 	return vq->used + 4 + 8 * vq->size;
 }
@@ -494,6 +494,16 @@ void *virtq_get(struct virtq *vq, uint32_t *len)
 	token = vq->token[id];
 	free_chain(vq, (uint16_t)id);
 	return token;
+}
+
+void virtq_log_state(const struct virtq *vq)
+{
+	drv_log(vq->dev->name,
+		"queue %u: available %u (the device asked to hear of %u), used %u (the driver "
+		"took %u, asked to hear of %u), %u descriptors free",
+		vq->index, vq->avail_idx, load16(avail_event(vq)),
+		load16(vq->used + 2), vq->last_used, load16(used_event(vq)),
+		vq->nfree);
 }
 
 void *virtq_drain(struct virtq *vq)

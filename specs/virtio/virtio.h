@@ -241,6 +241,11 @@ void *virtq_get(struct virtq *vq, uint32_t *len);
  * freed), or NULL once none is left. */
 void *virtq_drain(struct virtq *vq);
 
+/* One log line of where the driver and the device are in each ring (for a
+ * request the device never completed: was it not told, did it not answer,
+ * or was its answer's interrupt lost?). Before the reset. */
+void virtq_log_state(const struct virtq *vq);
+
 /* Descriptors free, and requests in flight. */
 static inline unsigned virtq_free(const struct virtq *vq)
 {

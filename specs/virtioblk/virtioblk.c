@@ -448,6 +448,7 @@ static void recover(struct virtioblk *b, int error, const char *why)
 
 	drv_log("virtioblk", "%s: resetting the device; %u requests in flight fail with %s", why,
 		DEPTH - b->nfree, blk_error_name((uint64_t)error));
+	virtq_log_state(&b->vq);
 	st = virtio_dev_reset(&b->dev); /* its DMA has stopped */
 	while ((req = virtq_drain(&b->vq)))
 		finish(b, req, error);

@@ -226,11 +226,13 @@ median() {                    # median V...: the middle value (the lower of two)
     printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
 }
 
-# bench_ratio NAME TARGET OURS BASELINE [UNIT]: NAME_ratio_TARGET = OURS /
-# BASELINE, and the figures behind it
+# bench_ratio NAME TARGET OURS BASELINE [UNIT [lower]]: NAME_ratio_TARGET =
+# OURS / BASELINE (BASELINE / OURS for a figure where lower is better, a
+# time), higher being better either way, and the figures behind it
 bench_ratio() {
-    awk -v n="$1" -v t="$2" -v a="$3" -v b="$4" -v u="${5:-}" 'BEGIN {
-        printf "# %s %s: drvgen %s, in-tree %s %s\n", n, t, a, b, u
-        if (b > 0) printf "%s_ratio_%s: %.2f\n", n, t, a / b
-        else printf "not ok %s_%s: no baseline figure\n", n, t }'
+    awk -v n="$1" -v t="$2" -v a="$3" -v b="$4" -v u="${5:-}" -v lower="${6:-}" 'BEGIN {
+        printf "# %s %s: drvgen %s, in-tree %s %s%s\n", n, t, a, b, u,
+            lower ? " (lower is better: in-tree / drvgen)" : ""
+        if (lower ? a > 0 : b > 0) printf "%s_ratio_%s: %.2f\n", n, t, lower ? b / a : a / b
+        else printf "not ok %s_%s: no figure to divide by\n", n, t }'
 }
