@@ -7,8 +7,9 @@
 # I/O (no page cache), libaio. Runs interleave: in-tree, drvgen, in-tree,
 # drvgen... RUNS times, and each ratio is the median of drvgen's runs over
 # the median of the in-tree driver's in the same phase (higher is better):
-# kmod is virtioblk.ko's blk-mq disk, user is virtioblk-server under
-# drvgen-nbd's /dev/nbd0.
+# kmod is virtioblk.ko's blk-mq disk, user is virtioblk-server (VFIO)
+# under drvgen-nbd's /dev/nbd0, user_uio the same server under
+# uio_pci_generic (no IOMMU mapping per request).
 
 DISKS="vblk-intree.img:256M vblk-drvgen.img:256M"
 QEMU_ARGS="-drive file=@DISK@/vblk-intree.img,if=none,id=vbintree,format=raw
@@ -78,16 +79,29 @@ spec_bench() {
     phase kmod "/dev/$intree_disk" "/dev/$drvgen_disk"
     check "rmmod virtioblk" timeout "$GUARD" rmmod virtioblk
 
-    TAG=bench
     echo > "$DRVGEN/driver_override"
-    start_server virtioblk /tmp/vblk-bench.log --device "$(basename "$DRVGEN")" || return
-    pid=$SERVER_PID
     check "load_module nbd" load_module nbd || return
+    nbd_phase user 0
+    # the same without the IOMMU (uio_pci_generic, pinned pages): what
+    # VFIO's map and unmap of every request cost, told apart
+    echo "$(basename "$DRVGEN")" > /sys/bus/pci/drivers/vfio-pci/unbind 2>/dev/null
+    nbd_phase user_uio 1 --uio
+}
+
+# nbd_phase TARGET NBD [SERVER ARGS]: virtioblk-server and drvgen-nbd's
+# /dev/nbdNBD on the second disk against the in-tree one (a device of its
+# own each time: the last one's disconnect may not be over)
+nbd_phase() {
+    target=$1 i=$2
+    shift 2
+    TAG=bench
+    start_server virtioblk /tmp/vblk-bench.log --device "$(basename "$DRVGEN")" "$@" || return
+    pid=$SERVER_PID
     n=$(server_instance /tmp/vblk-bench.log blk::device)
-    bin/drvgen-nbd --instance "$n" --nbd 0 > /tmp/nbd0.dev 2> /tmp/nbd0.log &
+    bin/drvgen-nbd --instance "$n" --nbd "$i" > "/tmp/nbd$i.dev" 2> "/tmp/nbd$i.log" &
     nbd=$!
-    if check "drvgen-nbd made /dev/nbd0" wait_for "$GUARD" test -s /tmp/nbd0.dev; then
-        phase user "/dev/$intree_disk" /dev/nbd0
+    if check "drvgen-nbd made /dev/nbd$i" wait_for "$GUARD" test -s "/tmp/nbd$i.dev"; then
+        phase "$target" "/dev/$intree_disk" "/dev/nbd$i"
     fi
     kill -TERM "$nbd"
     wait "$nbd"
