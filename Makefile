@@ -218,9 +218,18 @@ $(BUILD)/ipc/test_wire: tests/ipc/test_wire.c $(KIT)/kit_store_client.c \
 		generated/edu/edu_device_client.c $(RUNTIME_CLIENT_SRC) | $(BUILD)/ipc
 	$(test_program)
 
--include $(UNIT_TESTS:=.d) $(SIM_TESTS:=.d) $(IPC_TESTS:=.d)
+# The userspace driver host (runtime/user/host) on files standing in for
+# the device's: what it lets a driver write in configuration space.
+HOST_TESTS := $(BUILD)/host/test_host_config
+$(HOST_TESTS): TEST_LIBS := -lcmocka -lseccomp
+$(HOST_TESTS): TEST_PP := -Iruntime/common -Iruntime/user -Iruntime/user/host
+$(BUILD)/host/test_host_config: tests/host/test_host_config.c $(RUNTIME_HOST_SRC) \
+		$(RUNTIME_IPC_SRC) | $(BUILD)/host
+	$(test_program)
 
-$(BUILD)/ipc:
+-include $(UNIT_TESTS:=.d) $(SIM_TESTS:=.d) $(IPC_TESTS:=.d) $(HOST_TESTS:=.d)
+
+$(BUILD)/ipc $(BUILD)/host:
 	mkdir -p $@
 
 .PHONY: check test test-unit test-cli test-asan test-clang test-fuzz test-generated test-compile
@@ -232,8 +241,8 @@ test: check test-asan test-clang test-fuzz test-install qemu-test
 
 # Unit, corpus, golden, sim and IPC tests: every cmocka binary, from the top
 # folder.
-test-unit: $(UNIT_TESTS) $(SIM_TESTS) $(IPC_TESTS) $(BUILD)/drvgen
-	@set -e; for t in $(UNIT_TESTS) $(SIM_TESTS) $(IPC_TESTS); do echo "== $$t"; $$t; done
+test-unit: $(UNIT_TESTS) $(SIM_TESTS) $(IPC_TESTS) $(HOST_TESTS) $(BUILD)/drvgen
+	@set -e; for t in $(UNIT_TESTS) $(SIM_TESTS) $(IPC_TESTS) $(HOST_TESTS); do echo "== $$t"; $$t; done
 
 test-cli: $(BUILD)/drvgen
 	sh tests/cli/test_cli.sh $(BUILD)/drvgen
@@ -254,7 +263,7 @@ test-asan:
 # clang must build everything warning-free too.
 test-clang:
 	$(MAKE) --no-print-directory BUILD=build/clang CC=clang all \
-		$(patsubst $(BUILD)/%,build/clang/%,$(UNIT_TESTS) $(SIM_TESTS) $(IPC_TESTS))
+		$(patsubst $(BUILD)/%,build/clang/%,$(UNIT_TESTS) $(SIM_TESTS) $(IPC_TESTS) $(HOST_TESTS))
 
 # ---- generated code ----
 
