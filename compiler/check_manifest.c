@@ -150,6 +150,7 @@ static const struct ir_block *find_block(struct checker *c, const struct lstr *r
 	return found;
 }
 
+/* A bound block's extent, which bind_block made sure is below 2^64. */
 static uint64_t block_span(const struct ir_block *b)
 {
 	return (b->count - 1) * b->stride + b->size;
@@ -161,8 +162,9 @@ static void bind_block(struct checker *c, struct ir_driver *drv, struct ir_capab
 	if (!ca->block.s)
 		return;
 	const struct ir_block *b = find_block(c, &ca->block);
-	if (!b)
-		return;
+	uint64_t end;
+	if (!b || !extent_end(0, b->count, b->stride, b->size, &end))
+		return; /* unknown (E0302), or ending past 2^64 (E0218) */
 	if (b->space != space) {
 		DIAG_REPORT(c, ca->block.pos, E0303,
 			    "block '%s' is in %s space, but '%s' is %s capability", b->name,

@@ -46,6 +46,30 @@ static uint64_t width_mask(unsigned bits)
 	return bits >= 64 ? UINT64_MAX : (1ull << bits) - 1;
 }
 
+bool extent_end(uint64_t offset, uint64_t count, uint64_t stride, uint64_t size, uint64_t *end)
+{
+	uint64_t last;
+	return !__builtin_mul_overflow(count - 1, stride, &last) &&
+	       !__builtin_add_overflow(offset, last, &last) && !__builtin_add_overflow(last, size, end);
+}
+
+static void report_past_last_address(struct regs_checker *rc, struct srcpos pos, const char *what,
+				     const char *name, uint64_t offset, uint64_t count,
+				     uint64_t stride, uint64_t size)
+{
+	if (count > 1)
+		DIAG_REPORT(rc, pos, E0218,
+			    "%s '%s' (0x%llx elements of 0x%llx bytes every 0x%llx from offset 0x%llx) "
+			    "ends past 0xffffffffffffffff, the last address",
+			    what, name, (unsigned long long)count, (unsigned long long)size,
+			    (unsigned long long)stride, (unsigned long long)offset);
+	else
+		DIAG_REPORT(rc, pos, E0218,
+			    "%s '%s' (0x%llx bytes at offset 0x%llx) ends past 0xffffffffffffffff, the "
+			    "last address",
+			    what, name, (unsigned long long)size, (unsigned long long)offset);
+}
+
 /* ---- overlap of byte-range progressions ---- */
 
 struct span_item {
@@ -440,7 +464,13 @@ static void check_items(struct regs_checker *rc, const regs_node_list *items,
 			add_group(rc, na, group, prefix, s);
 		else
 			add_register(rc, na, group, prefix, s);
-		s->end = s->offset + (s->count - 1) * s->stride + s->size;
+		if (!extent_end(s->offset, s->count, s->stride, s->size, &s->end)) {
+			report_past_last_address(rc, s->count > 1 ? na->count.pos : na->offset.pos,
+						 na->is_group ? "group" : "register", s->name, s->offset,
+						 s->count, s->stride, s->size);
+			n--; /* no end to compare with others' */
+			continue;
+		}
 		if (s->end > *span)
 			*span = s->end;
 		if (s->align > *align)
@@ -594,6 +624,10 @@ static void check_block(struct regs_checker *rc, const struct regs_block_ast *ba
 		count = 1;
 	b->count = count;
 	b->stride = count > 1 ? stride : 0;
+	uint64_t extent;
+	if (!extent_end(0, b->count, b->stride, b->size, &extent))
+		report_past_last_address(rc, ba->count.pos, "block", b->name, 0, b->count, b->stride,
+					 b->size);
 
 	rc->block = b;
 	size_t nregs = count_registers(&ba->items);
