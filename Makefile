@@ -72,7 +72,9 @@ $(BUILD)/compiler $(GEN) $(BUILD)/tests $(BUILD)/fuzz:
 # Helper programs (tools/*.c): random and large specs for the tests and the
 # benchmarks, the docs' name tables.
 $(BUILD)/tools/%: tools/%.c | $(BUILD)/tools
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(DEPFLAGS) -o $@ $<
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(DEPFLAGS) -o $@ $(filter %.c,$^)
+
+$(BUILD)/tools/synth_hostile: tools/hostile_shapes.c
 
 -include $(wildcard $(BUILD)/tools/*.d)
 
@@ -411,8 +413,10 @@ fuzz test-fuzz: build/fuzz/fuzz_idl build/fuzz/fuzz_regs build/fuzz/fuzz_manifes
 # ---- benchmarks (ratios against baselines measured in the same run) ----
 
 .PHONY: bench
-bench: $(BUILD)/drvgen $(BUILD)/tools/synth_regs $(BUILD)/tools/bench_run
+bench: $(BUILD)/drvgen $(BUILD)/tools/synth_regs $(BUILD)/tools/synth_hostile \
+		$(BUILD)/tools/bench_run
 	sh bench/regs_scale.sh $(BUILD)
+	sh bench/complexity.sh $(BUILD)
 	sh bench/ipc.sh $(BUILD)
 
 # ---- the main job ----
