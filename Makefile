@@ -128,6 +128,11 @@ $(UNIT_TESTS): TEST_LIBS := $(BUILD)/libdrvgen.a $(LIBS) -lcmocka
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdrvgen.a | $(BUILD)/tests
 	$(test_program)
 
+# The hostile shapes are written by the same code the benchmark runs.
+$(BUILD)/tests/test_hostile: TEST_PP += -Itools
+$(BUILD)/tests/test_hostile: TEST_LIBS += -lpthread
+$(BUILD)/tests/test_hostile: tools/hostile_shapes.c
+
 # Host tests of generated code on the simulated bus (runtime/sim).
 SIM_INCLUDES := $(CPPFLAGS_ALL) -Iruntime/sim -Iruntime/common -Itests/models
 SIM_TESTS := $(BUILD)/sim/test_edu_sim $(BUILD)/sim/test_access_sim $(BUILD)/sim/test_edu_driver \
