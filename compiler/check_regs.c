@@ -165,27 +165,33 @@ static void check_overlaps(struct regs_checker *rc, struct span_item *items, siz
 static void check_enum(struct regs_checker *rc, const struct regs_field_ast *fa,
 		       struct ir_field *f)
 {
+	uint64_t *values = malloc((fa->enums.len ? fa->enums.len : 1) * sizeof *values);
+	if (!values)
+		abort();
+	unsigned bits = f->msb - f->lsb + 1;
 	for (size_t i = 0; i < fa->enums.len; i++) {
 		const struct regs_enum_ast *e = &fa->enums.items[i];
 		check_c_name(rc->c, e->name, "enum value");
-		/* Names are keys of one YAML mapping: a repeat is already E0109. */
-		for (size_t j = 0; j < i; j++) {
-			const struct regs_enum_ast *o = &fa->enums.items[j];
-			if (o->value.v == e->value.v) {
-				DIAG_REPORT(rc, e->value.pos, E0215,
-					    "'%s' and '%s' both have the value %llu", o->name.s,
-					    e->name.s, (unsigned long long)e->value.v);
-				DIAG_NOTE(rc, o->name.pos, "'%s' named here", o->name.s);
-			}
-		}
-		unsigned bits = f->msb - f->lsb + 1;
 		if (e->value.v > width_mask(bits))
 			DIAG_REPORT(rc, e->value.pos, E0206,
 				    "enum value %s = %llu does not fit the %u-bit field '%s'", e->name.s,
 				    (unsigned long long)e->value.v, bits, f->name);
 		struct ir_enum_value v = {.name = e->name.s, .pos = e->name.pos, .value = e->value.v};
 		vec_push(rc->c->arena, &f->enums, v);
+		values[i] = e->value.v;
 	}
+	/* Names are keys of one YAML mapping: a repeat is already E0109. */
+	struct repeat *repeats;
+	size_t n = find_repeated_values(values, fa->enums.len, &repeats);
+	for (size_t k = 0; k < n; k++) {
+		const struct regs_enum_ast *e = &fa->enums.items[repeats[k].index];
+		const struct regs_enum_ast *o = &fa->enums.items[repeats[k].first];
+		DIAG_REPORT(rc, e->value.pos, E0215, "'%s' and '%s' both have the value %llu",
+			    o->name.s, e->name.s, (unsigned long long)e->value.v);
+		DIAG_NOTE(rc, o->name.pos, "'%s' named here", o->name.s);
+	}
+	free(repeats);
+	free(values);
 }
 
 static bool access_allowed(enum reg_access field, enum reg_access reg)
@@ -227,23 +233,26 @@ static void check_fields(struct regs_checker *rc, const struct regs_node_ast *ra
 			f.has_reset = true;
 			f.reset = fa->reset.v & width_mask(f.msb - f.lsb + 1);
 		}
-		bool dup = false;
-		for (size_t j = 0; j < r->fields.len; j++) {
+		/* Only fields that are neither repeats nor overlaps join the
+		 * register: at most 64, so comparing with them stays linear. */
+		bool bad = false;
+		for (size_t j = 0; j < r->fields.len && !bad; j++) {
 			const struct ir_field *o = &r->fields.items[j];
 			if (strcmp(o->name, f.name) == 0) {
 				DIAG_REPORT(rc, fa->name.pos, E0202,
 					    "field '%s' is declared twice in '%s'", f.name, r->name);
 				DIAG_NOTE(rc, o->pos, "first declared here");
-				dup = true;
+				bad = true;
 			} else if (o->mask & f.mask) {
 				DIAG_REPORT(rc, fa->msb.pos, E0204,
 					    "field '%s' (bits %u:%u) overlaps field '%s' (bits %u:%u)",
 					    f.name, f.msb, f.lsb, o->name, o->msb, o->lsb);
 				DIAG_NOTE(rc, o->pos, "'%s' declared here", o->name);
+				bad = true;
 			}
 		}
 		check_enum(rc, fa, &f);
-		if (!dup)
+		if (!bad)
 			vec_push(rc->c->arena, &r->fields, f);
 	}
 }

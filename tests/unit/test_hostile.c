@@ -92,6 +92,16 @@ static void many_members(void **state)
 	check_shape("fields", 40000, NULL);
 }
 
+/* Keys and anchors, once found by a search per key and per alias; a
+ * register's enum values and fields, once compared pairwise. */
+static void big_yaml(void **state)
+{
+	(void)state;
+	check_shape("yaml-keys", 80000, NULL);
+	check_shape("yaml-anchors", 80000, NULL);
+	check_shape("field-overlaps", 5000, "E0204");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -99,6 +109,7 @@ int main(void)
 		cmocka_unit_test(interface_chain),
 		cmocka_unit_test(interface_fanout),
 		cmocka_unit_test(many_members),
+		cmocka_unit_test(big_yaml),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
