@@ -276,7 +276,9 @@ static void suggest(struct idl_checker *ic, struct srcpos pos, const char *word,
 	if (!info)
 		return;
 	(void)pos;
-	const char *hint = closest_word(word, info->names.items, info->names.len);
+	const char *hint = diag_spend_hint(ic->c->diag, info->names.len)
+				   ? closest_word(word, info->names.items, info->names.len)
+				   : NULL;
 	if (hint)
 		DIAG_NOTE(ic, (struct srcpos){0}, "did you mean '%s::%s'?", info->name, hint);
 }

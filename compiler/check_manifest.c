@@ -88,7 +88,9 @@ static void resolve_interfaces(struct checker *c, const lstr_list *names, ir_int
 		const struct lstr *n = &names->items[i];
 		const struct ir_interface *iface = ir_find_interface(c->ir, n->s);
 		if (!iface) {
-			const char *hint = closest_word(n->s, known, c->ir->interfaces.len);
+			const char *hint = diag_spend_hint(c->diag, c->ir->interfaces.len)
+						   ? closest_word(n->s, known, c->ir->interfaces.len)
+						   : NULL;
 			DIAG_REPORT(c, n->pos, E0301, "%s '%s' is not an interface any IDL declares%s%s%s",
 				    what, n->s, hint ? "; did you mean '" : "", hint ? hint : "",
 				    hint ? "'?" : "");
@@ -135,7 +137,9 @@ static const struct ir_block *find_block(struct checker *c, const struct lstr *r
 		}
 	}
 	if (!found) {
-		const char *hint = closest_word(dot ? dot + 1 : ref->s, names.items, names.len);
+		const char *hint = diag_spend_hint(c->diag, names.len)
+					   ? closest_word(dot ? dot + 1 : ref->s, names.items, names.len)
+					   : NULL;
 		DIAG_REPORT(c, ref->pos, E0302, "no register map declares a block '%s'%s%s%s", ref->s,
 			    hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
 		return NULL;

@@ -553,11 +553,16 @@ static void resolve_layouts(struct regs_checker *rc)
 			path[len++] = j;
 			const struct ir_register *target = strmap_get(&rc->paths, na->layout.s);
 			if (!target) {
-				const char **names = malloc(n * sizeof *names);
-				for (size_t i = 0; i < n; i++)
-					names[i] = rc->block->regs.items[i]->path;
-				const char *hint = closest_word(na->layout.s, names, n);
-				free(names);
+				const char *hint = NULL;
+				if (diag_spend_hint(rc->c->diag, n)) {
+					const char **names = malloc(n * sizeof *names);
+					if (!names)
+						abort();
+					for (size_t i = 0; i < n; i++)
+						names[i] = rc->block->regs.items[i]->path;
+					hint = closest_word(na->layout.s, names, n);
+					free(names);
+				}
 				DIAG_REPORT(rc, na->layout.pos, E0212,
 					    "layout '%s' names no register of block '%s'%s%s%s",
 					    na->layout.s, rc->block->name, hint ? "; did you mean '" : "",

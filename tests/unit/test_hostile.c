@@ -102,6 +102,14 @@ static void big_yaml(void **state)
 	check_shape("field-overlaps", 5000, "E0204");
 }
 
+/* "Did you mean" once compared every misspelt name with every known one. */
+static void misspellings(void **state)
+{
+	(void)state;
+	check_shape("idl-typos", 5000, "E0501");
+	check_shape("layout-typos", 5000, "E0212");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -110,6 +118,7 @@ int main(void)
 		cmocka_unit_test(interface_fanout),
 		cmocka_unit_test(many_members),
 		cmocka_unit_test(big_yaml),
+		cmocka_unit_test(misspellings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
