@@ -82,16 +82,25 @@ struct span_item {
 	uint64_t align; /* the alignment its elements need: the widest register */
 };
 
+static bool same_bank(const struct span_item *a, const struct span_item *b)
+{
+	return a->bank == b->bank || (a->bank && b->bank && !strcmp(a->bank, b->bank));
+}
+
 static bool may_share_bytes(const struct span_item *a, const struct span_item *b)
 {
-	if ((a->bank == NULL) != (b->bank == NULL) || (a->bank && strcmp(a->bank, b->bank) != 0))
+	if (!same_bank(a, b))
 		return true;
 	return !(a->readable && b->readable) && !(a->writable && b->writable);
 }
 
+/* By bank (none first), then offset: registers of different banks never
+ * overlap, so each bank is swept on its own. */
 static int compare_span(const void *pa, const void *pb)
 {
 	const struct span_item *a = pa, *b = pb;
+	if (!same_bank(a, b))
+		return !a->bank ? -1 : !b->bank ? 1 : strcmp(a->bank, b->bank);
 	if (a->offset != b->offset)
 		return a->offset < b->offset ? -1 : 1;
 	return a->pos.line < b->pos.line ? -1 : a->pos.line > b->pos.line;
@@ -133,20 +142,29 @@ static void check_overlaps(struct regs_checker *rc, struct span_item *items, siz
 {
 	if (n)
 		qsort(items, n, sizeof *items, compare_span);
-	/* Items whose span reaches past the current start; usually just one. */
+	/* Items of the current bank whose span reaches past the current start;
+	 * usually just one. An item reported overlapping one of them does not
+	 * join them, so N registers at one offset cost N reports, not N^2. */
 	size_t *active = malloc((n ? n : 1) * sizeof *active);
+	if (!active)
+		abort();
 	size_t nactive = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct span_item *cur = &items[i];
+		if (i && !same_bank(&items[i - 1], cur))
+			nactive = 0;
 		size_t kept = 0;
+		bool reported = false;
 		for (size_t k = 0; k < nactive; k++) {
 			struct span_item *prev = &items[active[k]];
 			if (prev->end <= cur->offset)
 				continue;
 			active[kept++] = active[k];
 			uint64_t ia, ib;
-			if (may_share_bytes(prev, cur) || !progressions_meet(prev, cur, &ia, &ib))
+			if (reported || may_share_bytes(prev, cur) ||
+			    !progressions_meet(prev, cur, &ia, &ib))
 				continue;
+			reported = true;
 			uint64_t at = cur->offset + ib * cur->stride;
 			DIAG_REPORT(rc, cur->pos, E0203,
 				    "'%s' (bytes 0x%llx..0x%llx) overlaps '%s'",
@@ -155,7 +173,8 @@ static void check_overlaps(struct regs_checker *rc, struct span_item *items, siz
 			DIAG_NOTE(rc, prev->pos, "'%s' declared here", prev->name);
 		}
 		nactive = kept;
-		active[nactive++] = i;
+		if (!reported)
+			active[nactive++] = i;
 	}
 	free(active);
 }

@@ -110,6 +110,14 @@ static void misspellings(void **state)
 	check_shape("layout-typos", 5000, "E0212");
 }
 
+/* Registers that overlap, or could: once every pair compared. */
+static void register_overlaps(void **state)
+{
+	(void)state;
+	check_shape("overlaps", 5000, "E0203");
+	check_shape("banks", 5000, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +127,7 @@ int main(void)
 		cmocka_unit_test(many_members),
 		cmocka_unit_test(big_yaml),
 		cmocka_unit_test(misspellings),
+		cmocka_unit_test(register_overlaps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
