@@ -182,7 +182,8 @@ $(BUILD)/sim:
 # and over sockets between processes.
 KIT := tests/golden/gen/ipc/expected
 IPC_TESTS := $(BUILD)/ipc/test_ipc_kit $(BUILD)/ipc/test_ipc_malformed $(BUILD)/ipc/test_ipc_std \
-	$(BUILD)/ipc/test_ipc_pipeline $(BUILD)/ipc/test_ipc_limits $(BUILD)/ipc/test_wire
+	$(BUILD)/ipc/test_ipc_pipeline $(BUILD)/ipc/test_ipc_limits $(BUILD)/ipc/test_ipc_restart \
+	$(BUILD)/ipc/test_wire
 IPC_INCLUDES := -Iruntime/common -Iruntime/user
 $(IPC_TESTS): TEST_LIBS := -lcmocka -lpthread
 STD_IPC := $(wildcard generated/pcserial/io_file_*.c generated/pcserial/dev_serial_*.c \

@@ -111,25 +111,36 @@ struct annotations {
 	const char *deprecated;
 	struct lnum op;
 	int malformed; /* -1 unset, 0 reply, 1 close */
+	bool idempotent;
+	struct srcpos idempotent_pos;
 };
 
 enum { ALLOW_OP = 1, ALLOW_MALFORMED = 2 };
+
+/* The annotations, and what each takes: a number, a string or nothing. */
+enum annotation { AN_SINCE, AN_DEPRECATED, AN_OP, AN_MALFORMED, AN_IDEMPOTENT, AN_COUNT };
+static const char *const annotation_names[AN_COUNT] = {"since", "deprecated", "op", "malformed",
+						       "idempotent"};
+static const char *const annotation_examples[AN_COUNT] = {
+	"@since(2)", "@deprecated(\"use x\")", "@op(3)", "@malformed(\"close\")", "@idempotent"};
+enum { TAKES_NUMBER, TAKES_STRING, TAKES_NOTHING };
+static const int annotation_takes[AN_COUNT] = {TAKES_NUMBER, TAKES_STRING, TAKES_NUMBER,
+					       TAKES_STRING, TAKES_NOTHING};
 
 static struct annotations read_annotations(struct idl_checker *ic, const idl_annotations *list,
 					   unsigned allow)
 {
 	struct annotations out = {.malformed = -1};
-	static const char *const known[] = {"since", "deprecated", "op", "malformed"};
-	bool seen[4] = {false, false, false, false};
+	bool seen[AN_COUNT] = {false};
 	for (size_t i = 0; i < list->len; i++) {
 		const struct idl_annotation *a = &list->items[i];
 		const char *name = a->name.s;
 		int which = -1;
-		for (int k = 0; k < 4; k++)
-			if (!strcmp(name, known[k]))
+		for (int k = 0; k < AN_COUNT; k++)
+			if (!strcmp(name, annotation_names[k]))
 				which = k;
 		if (which < 0) {
-			const char *hint = closest_word(name, known, 4);
+			const char *hint = closest_word(name, annotation_names, AN_COUNT);
 			DIAG_REPORT(ic, a->name.pos, E0511, "unknown annotation '@%s'%s%s%s", name,
 				    hint ? "; did you mean '@" : "", hint ? hint : "", hint ? "'?" : "");
 			continue;
@@ -139,33 +150,35 @@ static struct annotations read_annotations(struct idl_checker *ic, const idl_ann
 			continue;
 		}
 		seen[which] = true;
-		bool wants_string = which == 1 || which == 3;
-		if (!a->has_arg || a->arg_is_string != wants_string) {
-			static const char *const examples[] = {"@since(2)", "@deprecated(\"use x\")",
-							       "@op(3)", "@malformed(\"close\")"};
+		int takes = annotation_takes[which];
+		if (a->has_arg != (takes != TAKES_NOTHING) ||
+		    (a->has_arg && a->arg_is_string != (takes == TAKES_STRING))) {
 			DIAG_REPORT(ic, a->pos, E0511, "'@%s' takes %s, as in %s", name,
-				    wants_string ? "a string" : "a number", examples[which]);
+				    takes == TAKES_STRING   ? "a string"
+				    : takes == TAKES_NUMBER ? "a number"
+							    : "no argument",
+				    annotation_examples[which]);
 			continue;
 		}
 		switch (which) {
-		case 0:
+		case AN_SINCE:
 			if (a->num == 0 || a->num > 65535)
 				DIAG_REPORT(ic, a->arg_pos, E0511,
 					    "'@since' takes a protocol version from 1 to 65535");
 			else
 				out.since = (unsigned)a->num;
 			break;
-		case 1:
+		case AN_DEPRECATED:
 			out.deprecated = a->str;
 			break;
-		case 2:
+		case AN_OP:
 			if (!(allow & ALLOW_OP))
 				DIAG_REPORT(ic, a->pos, E0511,
 					    "'@op' numbers a call, send or event; it means nothing here");
 			else
 				out.op = (struct lnum){a->num, a->arg_pos, true};
 			break;
-		case 3:
+		case AN_MALFORMED:
 			if (!(allow & ALLOW_MALFORMED))
 				DIAG_REPORT(ic, a->pos, E0511,
 					    "'@malformed' is a policy of an interface; it means nothing "
@@ -176,6 +189,14 @@ static struct annotations read_annotations(struct idl_checker *ic, const idl_ann
 					    "\"close\" (drop the client)");
 			else
 				out.malformed = !strcmp(a->str, "close");
+			break;
+		case AN_IDEMPOTENT:
+			if (!(allow & ALLOW_OP))
+				DIAG_REPORT(ic, a->pos, E0511,
+					    "'@idempotent' marks a call that may be made twice; it means "
+					    "nothing here");
+			out.idempotent = true;
+			out.idempotent_pos = a->pos;
 			break;
 		}
 	}
@@ -1025,6 +1046,12 @@ static void check_method(struct idl_checker *ic, struct symbol *s, const struct 
 	m->owner = iface;
 	m->since = an.since;
 	m->deprecated = an.deprecated;
+	m->idempotent = an.idempotent;
+	if (an.idempotent && ma->kind != METHOD_CALL)
+		DIAG_REPORT(ic, an.idempotent_pos, E0511,
+			    "'@idempotent' marks a call, whose reply says it ran; a %s is never made "
+			    "again",
+			    ma->kind == METHOD_SEND ? "send" : "event");
 	const char *deprecated_scope = m->deprecated ? m->deprecated : iface->deprecated;
 
 	if (is_c11_keyword(ma->name.s))

@@ -173,6 +173,14 @@ static void emit_client_method(struct ipc *e, const struct ir_client_method *cm)
 	args[5] = arena_printf(A, "%zu", m->caps_out.len);
 	args[6] = "&drv_r";
 	gen_call_statement(e->o, 1, "drv_st = ", "drv_client_call", args, 7);
+	if (m->idempotent) {
+		/* made again once, on a new connection, when the server went away
+		 * during it: the IDL says running it twice is harmless */
+		gen_line(e->o, 1,
+			 "if (drv_st == -DRV_E_RESTARTED || (!drv_st && drv_r.status == "
+			 "DRV_STATUS_SHUTDOWN))");
+		gen_call_statement(e->o, 2, "drv_st = ", "drv_client_call", args, 7);
+	}
 	gen_line(e->o, 1, "if (drv_st)");
 	gen_line(e->o, 2, "return drv_st;");
 	decode_reply(e, m, stub);

@@ -167,13 +167,20 @@ static void emit_serve(struct ipc *e, const struct ir_method *m, const char *com
 		ready_result(e, m->result);
 	str_list args = ipc_arguments(e, handler, &vars, "call->caps");
 	const char *op = arena_printf(A, "self->ops->%s", m->member);
+	/* the handler alone under the driver's lock (drv_wire.h) */
+	gen_line(e->o, 1, "if (!drv_call_enter(call)) {");
+	gen_line(e->o, 2, "drv_call_leave(call);");
+	gen_line(e->o, 2, "return DRV_STATUS_SHUTDOWN;");
+	gen_line(e->o, 1, "}");
 	if (!call) {
 		gen_call_statement(e->o, 1, "", op, args.items, args.len);
+		gen_line(e->o, 1, "drv_call_leave(call);");
 		gen_line(e->o, 1, "return 0;");
 		gen_line(e->o, 0, "}");
 		return;
 	}
 	gen_call_statement(e->o, 1, "drv_st = ", op, args.items, args.len);
+	gen_line(e->o, 1, "drv_call_leave(call);");
 	gen_line(e->o, 1, "if (drv_st == DRV_DEFER)");
 	gen_line(e->o, 2, "return DRV_DEFER;");
 	const struct c_function *complete = complete_fn(e, m, complete_name);

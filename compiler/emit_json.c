@@ -210,6 +210,8 @@ static json_t *method_json(const struct ir_method *m)
 	set(o, "pos", pos(m->pos));
 	set(o, "interface", json_string(m->owner->name));
 	set(o, "op", json_integer(m->op));
+	if (m->idempotent)
+		set(o, "idempotent", json_true());
 	set(o, "label", hex(m->label, 12));
 	set(o, "caps_in", caps_json(&m->caps_in));
 	set(o, "caps_out", caps_json(&m->caps_out));

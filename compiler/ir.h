@@ -328,6 +328,7 @@ struct ir_method {
 	uint32_t reply_inline, reply_max;
 	const char *deprecated;
 	unsigned since;
+	bool idempotent; /* @idempotent: a client may make it again after a restart */
 };
 
 typedef VEC(const struct ir_interface *) ir_interface_list;

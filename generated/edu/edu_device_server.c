@@ -32,7 +32,12 @@ static int drv_serve_ident(struct edu_device *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->ident(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_ident(call, drv_st, result);
@@ -59,7 +64,12 @@ static int drv_serve_liveness(struct edu_device *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	v = drv_get32(drv_p);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->liveness(self, call, v, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_ident(call, drv_st, result);
@@ -99,7 +109,12 @@ static int drv_serve_factorial(struct edu_device *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	n = drv_get32(drv_p);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->factorial(self, call, n, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_factorial(call, drv_st, result);
@@ -136,7 +151,12 @@ static int drv_serve_dma_write(struct edu_device *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	offset = drv_get32(drv_p);
 	len = drv_get32(drv_p + 4);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->dma_write(self, call, &call->caps[0].pages, offset, len);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_dma_write(call, drv_st);
@@ -164,7 +184,12 @@ static int drv_serve_dma_read(struct edu_device *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	offset = drv_get32(drv_p);
 	len = drv_get32(drv_p + 4);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->dma_read(self, call, &call->caps[0].pages, offset, len);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_dma_write(call, drv_st);
@@ -203,7 +228,12 @@ static int drv_serve_pci_info(struct edu_device *self, struct drv_call *call)
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
 	memset(&result, 0, sizeof result);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->pci_info(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_pci_info(call, drv_st, &result);

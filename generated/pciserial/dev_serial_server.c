@@ -32,7 +32,12 @@ static int drv_serve_get_baud(struct dev_serial *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->get_baud(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_get_baud(call, drv_st, result);
@@ -54,7 +59,12 @@ static int drv_serve_get_charlen(struct dev_serial *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->get_charlen(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_get_baud(call, drv_st, result);
@@ -91,7 +101,12 @@ static int drv_serve_get_stopbits(struct dev_serial *self, struct drv_call *call
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->get_stopbits(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_get_stopbits(call, drv_st, result);
@@ -128,7 +143,12 @@ static int drv_serve_get_parity(struct dev_serial *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->get_parity(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_get_parity(call, drv_st, result);
@@ -163,7 +183,12 @@ static int drv_serve_set_baud(struct dev_serial *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	hz = drv_get32(drv_p);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->set_baud(self, call, hz);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_set_baud(call, drv_st);
@@ -189,7 +214,12 @@ static int drv_serve_set_charlen(struct dev_serial *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	bits = drv_get32(drv_p);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->set_charlen(self, call, bits);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_set_baud(call, drv_st);
@@ -217,7 +247,12 @@ static int drv_serve_set_stopbits(struct dev_serial *self, struct drv_call *call
 	if (!dev_stop_bits_valid(drv_get32(drv_p)))
 		return DRV_STATUS_MALFORMED;
 	bits = (enum dev_stop_bits)drv_get32(drv_p);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->set_stopbits(self, call, bits);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_set_baud(call, drv_st);
@@ -245,7 +280,12 @@ static int drv_serve_set_parity(struct dev_serial *self, struct drv_call *call)
 	if (!dev_parity_valid(drv_get32(drv_p)))
 		return DRV_STATUS_MALFORMED;
 	parity = (enum dev_parity)drv_get32(drv_p);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->set_parity(self, call, parity);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_set_baud(call, drv_st);

@@ -39,7 +39,12 @@ static int drv_serve_read(struct io_file *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	buf = drv_get64(drv_p);
 	amt = drv_get64(drv_p + 8);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->read(self, call, &call->caps[0].pages, buf, amt, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_read(call, drv_st, result);
@@ -68,7 +73,12 @@ static int drv_serve_write(struct io_file *self, struct drv_call *call)
 		return DRV_STATUS_MALFORMED;
 	buf = drv_get64(drv_p);
 	amt = drv_get64(drv_p + 8);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->write(self, call, &call->caps[0].pages, buf, amt, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_read(call, drv_st, result);
@@ -99,7 +109,12 @@ static int drv_serve_seek(struct io_file *self, struct drv_call *call)
 	if (!io_whence_valid(drv_get32(drv_p + 8)))
 		return DRV_STATUS_MALFORMED;
 	w = (enum io_whence)drv_get32(drv_p + 8);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->seek(self, call, offs, w, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_read(call, drv_st, result);

@@ -67,6 +67,11 @@ enum drv_client_error {
 	DRV_E_BAD_REPLY = 0x20003,  /* the reply did not follow the protocol */
 	DRV_E_NO_MEMORY = 0x20004,  /* a buffer could not be made */
 	DRV_E_BUSY = 0x20005,       /* a call on this client is already running */
+	/* The connection broke while the call was in flight (the server
+	 * crashed, restarted or stopped): it may or may not have run. The
+	 * client connects again on its next call; @idempotent calls are made
+	 * again once by their stubs. */
+	DRV_E_RESTARTED = 0x20006,
 };
 
 /* A handler returns this to keep the call and reply later: a value no
@@ -346,6 +351,30 @@ struct drv_call {
 	 * it may stop. */
 	bool cancelled;
 };
+
+/* The driver's lock around a handler: the generated dispatch validates and
+ * decodes a request first, then runs the handler between drv_call_enter
+ * and drv_call_leave, and encodes the reply after, so only the author's
+ * code runs under the kernel's instance lock (interrupts off), not the
+ * codec of a 64 KiB message. drv_call_enter takes the lock and returns
+ * false when the device has gone (the handler must not run then; the call
+ * is answered DRV_STATUS_SHUTDOWN); drv_call_leave releases it either way.
+ * The userspace runtime runs one event at a time anyway: no lock. */
+#ifdef __KERNEL__
+bool drv_call_enter(struct drv_call *call) __acquires(call);
+void drv_call_leave(struct drv_call *call) __releases(call);
+#else
+static inline bool drv_call_enter(struct drv_call *call)
+{
+	(void)call;
+	return true;
+}
+
+static inline void drv_call_leave(struct drv_call *call)
+{
+	(void)call;
+}
+#endif
 
 /* ---- an event being delivered to a client ---- */
 

@@ -105,6 +105,7 @@ struct drv_kcall {
 	unsigned int refs; /* the waiting ioctl; the driver while it holds the call */
 	bool waiting;      /* an ioctl sleeps on done */
 	struct list_head node; /* the instance's deferred or shutdown list */
+	unsigned long lock_flags; /* drv_call_enter's, for drv_call_leave */
 
 	struct completion done;
 	struct work_struct free_work;
@@ -189,11 +190,13 @@ void drv_kres_release_call(struct drv_kinst *inst, struct drv_call *call);
 
 /* ---- kmod_call.c ---- */
 
-/* Runs kc through obj's dispatch, under the instance lock the caller holds
- * (and checked it is not dead). DRV_DEFER: the driver holds the call (on
- * the deferred list; call->finish runs when it answers); else the reply's
- * status, and the call is the caller's again. */
-int drv_kcall_dispatch_locked(struct drv_object *obj, struct drv_kcall *kc);
+/* Runs kc through obj's dispatch, which takes the instance lock around
+ * the handler alone (drv_call_enter), and returns with the lock held
+ * (*flags), for the caller's bookkeeping. DRV_DEFER: the driver holds the
+ * call (on the deferred list; call->finish runs when it answers); else
+ * the reply's status, and the call is the caller's again. */
+int drv_kcall_dispatch(struct drv_object *obj, struct drv_kcall *kc, unsigned long *flags)
+	__acquires(&obj->inst->lock);
 /* call->finish of every call: the driver's deferred answer (under the
  * lock). */
 void drv_kcall_finish(struct drv_call *call, uint32_t status);

@@ -355,12 +355,36 @@ static long drv_kcall_wait(struct drv_kfile *f, struct drv_kcall *kc, const stru
 	return ret;
 }
 
-int drv_kcall_dispatch_locked(struct drv_object *obj, struct drv_kcall *kc)
+bool drv_call_enter(struct drv_call *call) __acquires(call)
+{
+	struct drv_kcall *kc = container_of(call, struct drv_kcall, call);
+
+	spin_lock_irqsave(&kc->inst->lock, kc->lock_flags);
+	__acquire(call);
+	__release(&kc->inst->lock);
+	return !kc->inst->dead;
+}
+EXPORT_SYMBOL_GPL(drv_call_enter);
+
+void drv_call_leave(struct drv_call *call) __releases(call)
+{
+	struct drv_kcall *kc = container_of(call, struct drv_kcall, call);
+
+	__acquire(&kc->inst->lock);
+	__release(call);
+	spin_unlock_irqrestore(&kc->inst->lock, kc->lock_flags);
+}
+EXPORT_SYMBOL_GPL(drv_call_leave);
+
+int drv_kcall_dispatch(struct drv_object *obj, struct drv_kcall *kc, unsigned long *flags)
+	__acquires(&obj->inst->lock)
 {
 	int st;
 
+	/* nobody else sees the call before its handler has it */
 	kc->state = KCALL_DISPATCHING;
 	st = obj->iface->dispatch(obj->self, &kc->call);
+	spin_lock_irqsave(&obj->inst->lock, *flags);
 	if (st == DRV_DEFER && kc->state == KCALL_DISPATCHING) {
 		kc->state = KCALL_DEFERRED;
 		list_add_tail(&kc->node, &obj->inst->deferred);
@@ -422,13 +446,7 @@ static long drv_kmod_call(struct file *file, unsigned int cmd, unsigned long arg
 	drv_kcall_prepare(kc, &h);
 	st = (int)drv_kcall_check(kc, &h, &ioc);
 	if (st == 0) {
-		spin_lock_irqsave(&inst->lock, flags);
-		if (inst->dead) {
-			spin_unlock_irqrestore(&inst->lock, flags);
-			ret = -ENODEV;
-			goto out;
-		}
-		st = drv_kcall_dispatch_locked(obj, kc);
+		st = drv_kcall_dispatch(obj, kc, &flags);
 		if (st == DRV_DEFER) {
 			if (h.kind == DRV_KIND_SEND) {
 				/* Nobody waits for a send: the call is the

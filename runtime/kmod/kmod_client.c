@@ -189,13 +189,11 @@ static int drv_kclient_make(struct drv_client *c, u16 kind, uint64_t label, uint
 		kfree(kc);
 		return st;
 	}
-	spin_lock_irqsave(&inst->lock, flags);
-	if (inst->dead) {
-		spin_unlock_irqrestore(&inst->lock, flags);
+	if (READ_ONCE(inst->dead)) {
 		kfree(kc);
 		return -DRV_E_CONNECTION;
 	}
-	st = drv_kcall_dispatch_locked(c->obj, kc);
+	st = drv_kcall_dispatch(c->obj, kc, &flags);
 	if (st != DRV_DEFER) {
 		drv_kclient_answered_locked(kc, (u32)st);
 		kfree(kc);

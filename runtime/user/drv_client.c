@@ -467,6 +467,8 @@ const char *drv_strerror(int status)
 		[DRV_E_BAD_REPLY - DRV_E_CONNECTION] = "the server's reply broke the protocol",
 		[DRV_E_NO_MEMORY - DRV_E_CONNECTION] = "out of memory",
 		[DRV_E_BUSY - DRV_E_CONNECTION] = "a call on this client is already running",
+		[DRV_E_RESTARTED - DRV_E_CONNECTION] =
+			"the connection broke during the call: it may or may not have run",
 	};
 	if (status == 0)
 		return "ok";
@@ -475,7 +477,7 @@ const char *drv_strerror(int status)
 	unsigned s = (unsigned)-status;
 	if (s >= DRV_STATUS_UNKNOWN_LABEL && s <= DRV_STATUS_LIMIT)
 		return transport[s - DRV_STATUS_UNKNOWN_LABEL];
-	if (s >= DRV_E_CONNECTION && s <= DRV_E_BUSY)
+	if (s >= DRV_E_CONNECTION && s <= DRV_E_RESTARTED)
 		return client[s - DRV_E_CONNECTION];
 	return "unknown error";
 }
@@ -541,7 +543,12 @@ struct sync_wait {
 struct socket_client {
 	struct drv_client c;
 	int fd;
-	int lost; /* once the connection is gone, why: what calls get from then on */
+	struct sockaddr_un addr; /* the server's socket: connected again after a loss */
+	int lost; /* once the connection is gone, why */
+	/* It went with what was sent last unread (ECONNRESET: the server
+	 * closed with data queued, or never accepted the connection, as a
+	 * dying server's listener does): that request never ran. */
+	bool reset;
 	struct drv_batch *batch; /* calls started and not yet sent (made with the first) */
 	unsigned started;        /* how many: the newest calls in flight */
 	struct sync_wait sync;
@@ -552,7 +559,16 @@ static int socket_fd(const struct drv_client *c)
 	return ((const struct socket_client *)c)->fd;
 }
 
-/* The connection is gone: every call in flight completes with the error. */
+/* What a call in flight gets when the connection goes: a connection
+ * broken under it may have run it (-DRV_E_RESTARTED); a server that broke
+ * the protocol or refused the connection says so. */
+static int in_flight_error(int lost)
+{
+	return lost == -DRV_E_CONNECTION ? -DRV_E_RESTARTED : lost;
+}
+
+/* The connection is gone: every call in flight completes with the error;
+ * the next call or start connects again. */
 static int socket_lost(struct socket_client *s, int err)
 {
 	if (s->fd >= 0)
@@ -564,8 +580,48 @@ static int socket_lost(struct socket_client *s, int err)
 		drv_batch_init(s->batch);
 	s->started = 0;
 	s->sync.request = 0;
-	drv_client_fail_all(&s->c, s->lost);
+	drv_client_fail_all(&s->c, in_flight_error(s->lost));
 	return s->lost;
+}
+
+/* How long a call on a lost connection waits for a server to listen
+ * again (a supervisor restarting it): $DRVGEN_RECONNECT_MS, default 2 s;
+ * 0 fails at once. */
+static int64_t reconnect_ms(void)
+{
+	const char *v = getenv("DRVGEN_RECONNECT_MS");
+	char *end;
+	long ms = v && *v ? strtol(v, &end, 10) : 2000;
+	return v && *v && (*end || ms < 0) ? 2000 : ms;
+}
+
+/* Before a call on a lost connection: a new one to the same path (the
+ * server restarted). 0, or -DRV_E_CONNECTION when none listens in time. */
+static int socket_reconnect(struct socket_client *s)
+{
+	if (s->fd >= 0)
+		return 0;
+	int64_t deadline = now_ms() + reconnect_ms(), pause_ms = 10;
+	for (;;) {
+		int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&s->addr, sizeof s->addr) == 0) {
+			s->fd = fd;
+			s->lost = 0;
+			s->reset = false;
+			return 0;
+		}
+		if (fd >= 0)
+			close(fd);
+		int64_t left = deadline - now_ms();
+		if (left <= 0)
+			return -DRV_E_CONNECTION;
+		if (pause_ms > left)
+			pause_ms = left;
+		struct timespec ts = {(time_t)(pause_ms / 1000), (long)(pause_ms % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+		if (pause_ms < 100)
+			pause_ms *= 2;
+	}
 }
 
 /* A server that breaks the framing is cut off: nothing after it could be
@@ -624,13 +680,16 @@ static int socket_take(struct socket_client *s, int flags)
 	bool handles = c->flight_handles || (s->sync.request && s->sync.reply_caps);
 	struct drv_received r;
 	drv_receive(s->fd, c->in, handles ? fds : NULL, DRV_MAX_BATCH_CAPS, flags, &r);
-	if (r.len < 0 && errno == ECONNRESET) /* told before what came first: take that */
+	bool reset = r.len < 0 && errno == ECONNRESET;
+	if (reset) /* told before what came first: take that */
 		drv_receive(s->fd, c->in, handles ? fds : NULL, DRV_MAX_BATCH_CAPS, MSG_DONTWAIT,
 			    &r);
 	if (r.len < 0 && (flags & MSG_DONTWAIT) && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return 0;
-	if (r.len <= 0)
+	if (r.len <= 0) {
+		s->reset = reset;
 		return socket_lost(s, -DRV_E_CONNECTION);
+	}
 	unsigned used = 0;
 	struct drv_header h;
 	if (r.too_long || r.fds_cut || r.len < DRV_HEADER_SIZE)
@@ -739,8 +798,8 @@ static int socket_start(struct drv_client *c, uint64_t label, uint32_t len,
 			const struct drv_cap *caps, unsigned ncaps, struct drv_pending *p)
 {
 	struct socket_client *s = (struct socket_client *)c;
-	if (s->fd < 0)
-		return s->lost;
+	if (socket_reconnect(s))
+		return -DRV_E_CONNECTION;
 	if (!s->batch) {
 		s->batch = malloc(sizeof *s->batch);
 		if (!s->batch)
@@ -758,13 +817,13 @@ static int socket_start(struct drv_client *c, uint64_t label, uint32_t len,
 	return 0;
 }
 
-static int socket_call(struct drv_client *c, uint16_t kind, uint64_t label, uint32_t len,
-		       const struct drv_cap *caps, unsigned ncaps, unsigned reply_caps,
-		       struct drv_reply *r)
+/* Sends the message in c->out (after the calls started before it) and,
+ * for a call, waits for its reply. */
+static int socket_call_once(struct socket_client *s, uint16_t kind, uint64_t label, uint32_t len,
+			    const struct drv_cap *caps, unsigned ncaps, unsigned reply_caps,
+			    struct drv_reply *r)
 {
-	struct socket_client *s = (struct socket_client *)c;
-	if (s->fd < 0)
-		return s->lost;
+	struct drv_client *c = &s->c;
 	uint32_t request = drv_client_new_request(c);
 	drv_client_put_header(c, kind, label, request, len, caps, ncaps);
 	int st;
@@ -787,9 +846,29 @@ static int socket_call(struct drv_client *c, uint16_t kind, uint64_t label, uint
 	while (!s->sync.answered) {
 		st = socket_take(s, 0);
 		if (st < 0)
-			return st;
+			return s->reset ? -DRV_E_CONNECTION : in_flight_error(st);
 	}
 	return 0;
+}
+
+enum { CALL_ATTEMPTS = 3 };
+
+/* A call the server never read (the connection reset, or the send found it
+ * gone) did not run: it is made again on a new connection, a few times;
+ * one the connection broke under after it was read fails with
+ * -DRV_E_RESTARTED. */
+static int socket_call(struct drv_client *c, uint16_t kind, uint64_t label, uint32_t len,
+		       const struct drv_cap *caps, unsigned ncaps, unsigned reply_caps,
+		       struct drv_reply *r)
+{
+	struct socket_client *s = (struct socket_client *)c;
+	int st = -DRV_E_CONNECTION;
+	for (int attempt = 0; attempt < CALL_ATTEMPTS && st == -DRV_E_CONNECTION; attempt++) {
+		if (socket_reconnect(s))
+			return -DRV_E_CONNECTION;
+		st = socket_call_once(s, kind, label, len, caps, ncaps, reply_caps, r);
+	}
+	return st;
 }
 
 static void socket_disconnect(struct drv_client *c)
@@ -821,6 +900,8 @@ int drv_client_connect(const char *interface_name, unsigned instance, struct drv
 	s->batch = NULL;
 	s->started = 0;
 	s->sync = (struct sync_wait){0, 0, NULL, false};
+	s->addr = addr;
+	s->reset = false;
 	s->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (s->fd < 0 || connect(s->fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
 		socket_disconnect(&s->c);

@@ -27,6 +27,7 @@ _Static_assert(DRV_IOC_MAX_CAPS == DRV_MAX_CAPS, "drv_ioctl.h and drv_wire.h agr
 struct ioctl_client {
 	struct drv_client c;
 	int fd;
+	char path[4096]; /* opened again after the device went (rmmod, unplug) */
 };
 
 const char *drv_dev_dir(void)
@@ -35,7 +36,8 @@ const char *drv_dev_dir(void)
 	return dir && *dir ? dir : "/dev/drvgen";
 }
 
-/* A driver that cut the file off, or went away, answers nothing again. */
+/* A driver that cut the file off, or went away, answers nothing again on
+ * that file; the next call opens the node again. */
 static int ioctl_broken(struct ioctl_client *k, int err)
 {
 	if (k->fd >= 0)
@@ -44,13 +46,20 @@ static int ioctl_broken(struct ioctl_client *k, int err)
 	return err;
 }
 
+static int ioctl_reopen(struct ioctl_client *k)
+{
+	if (k->fd < 0)
+		k->fd = open(k->path, O_RDWR | O_CLOEXEC);
+	return k->fd < 0 ? -DRV_E_CONNECTION : 0;
+}
+
 static int ioctl_call(struct drv_client *c, uint16_t kind, uint64_t label, uint32_t len,
 		      const struct drv_cap *caps, unsigned ncaps, unsigned reply_caps,
 		      struct drv_reply *r)
 {
 	(void)reply_caps; /* no reply carries handles on this transport */
 	struct ioctl_client *k = (struct ioctl_client *)c;
-	if (k->fd < 0)
+	if (ioctl_reopen(k))
 		return -DRV_E_CONNECTION;
 	uint32_t request = drv_client_new_request(c);
 	drv_client_put_header(c, kind, label, request, len, caps, ncaps);
@@ -143,6 +152,7 @@ int drv_ioctl_connect(const char *interface_name, unsigned instance, struct drv_
 	}
 	drv_client_init(&k->c, &ioctl_ops);
 	k->fd = fd;
+	memcpy(k->path, path, (size_t)len + 1);
 	*out = &k->c;
 	return 0;
 }

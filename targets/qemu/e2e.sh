@@ -1,13 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# e2e.sh [--demo] OUTDIR DRIVERS CLIENTS SPECDIR... - the QEMU end-to-end run
-# behind `make qemu-test` and `make demo` (targets/qemu/README.md).
+# e2e.sh [--demo | --bench] OUTDIR DRIVERS CLIENTS SPECDIR... - the QEMU
+# end-to-end run behind `make qemu-test` and `make demo`, and the benchmark
+# boot behind `make qemu-bench` (targets/qemu/README.md).
 #
 #   DRIVERS   kmod/{drvgen,drv_uio_irq,<driver>}.ko, user/<driver>-server and
 #             the bridges user/drvgen-* (targets/kmod/build.sh,
 #             targets/user/build.sh, build_bridges.sh)
 #   CLIENTS   <spec>/<client>: each spec's test clients (build_clients.sh)
-#   SPECDIR   a spec folder with a qemu/test.sh: its QEMU_ARGS go on the
+#   SPECDIR   a spec folder with a qemu/test.sh (qemu/bench.sh with
+#             --bench, whose guest function is spec_bench): its QEMU_ARGS go on the
 #             QEMU command line, its FIFOS are made, its MODULES and
 #             BINARIES are copied into the image, its HOST command runs on
 #             the host while the guest does, and the guest runs its
@@ -25,9 +27,12 @@
 # Guard: DRVGEN_QEMU_TIMEOUT (default 900 s) for the whole boot.
 set -u
 
-DEMO=0
-if [ "${1:-}" = --demo ]; then DEMO=1; shift; fi
-[ $# -ge 4 ] || { echo "usage: e2e.sh [--demo] OUTDIR DRIVERS CLIENTS SPECDIR..." >&2; exit 2; }
+DEMO=0 MODE=test
+case "${1:-}" in
+--demo) DEMO=1; shift ;;
+--bench) MODE=bench; shift ;;
+esac
+[ $# -ge 4 ] || { echo "usage: e2e.sh [--demo | --bench] OUTDIR DRIVERS CLIENTS SPECDIR..." >&2; exit 2; }
 OUT=$1 DRIVERS=$2 CLIENTS=$3
 shift 3
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -39,18 +44,19 @@ rm -rf "$STAGE" "$OUT"/host-*.out
 mkdir -p "$STAGE/bin" "$STAGE/kmod" "$STAGE/specs"
 cp "$HERE/guest_run.sh" "$STAGE/run"
 cp "$HERE/guest_lib.sh" "$STAGE/lib.sh"
+echo "$MODE" > "$STAGE/mode"
 chmod 755 "$STAGE/run"
 for m in "$DRIVERS"/kmod/*.ko; do [ -f "$m" ] && cp "$m" "$STAGE/kmod/"; done
 for s in "$DRIVERS"/user/*-server "$DRIVERS"/user/drvgen-*; do [ -x "$s" ] && cp "$s" "$STAGE/bin/"; done
 
-# spec_var SPECDIR NAME: a variable its qemu/test.sh sets
-spec_var() { (. "$1/qemu/test.sh" >/dev/null 2>&1; eval "printf '%s' \"\${$2:-}\""); }
+# spec_var SPECDIR NAME: a variable its qemu/test.sh (qemu/bench.sh) sets
+spec_var() { (. "$1/qemu/$MODE.sh" >/dev/null 2>&1; eval "printf '%s' \"\${$2:-}\""); }
 
 QEMU_ARGS=() FIFO_ARGS=() HOSTS=() EXTRA_MODULES="" BINARIES=""
 for dir in "$@"; do
     spec=$(basename "$dir")
-    [ -f "$dir/qemu/test.sh" ] || { echo "e2e: $dir has no qemu/test.sh" >&2; exit 2; }
-    cp "$dir/qemu/test.sh" "$STAGE/specs/$spec.sh"
+    [ -f "$dir/qemu/$MODE.sh" ] || { echo "e2e: $dir has no qemu/$MODE.sh" >&2; exit 2; }
+    cp "$dir/qemu/$MODE.sh" "$STAGE/specs/$spec.sh"
     mkdir -p "$STAGE/bin/$spec"
     for c in $(spec_var "$dir" CLIENTS); do
         if [ -x "$CLIENTS/$spec/$c" ]; then cp "$CLIENTS/$spec/$c" "$STAGE/bin/$spec/"
@@ -113,6 +119,11 @@ if [ "$DEMO" = 1 ]; then
     grep -E '^(not )?ok [0-9]+ (kmod|user)/[a-z-]+: ' "$OUT/results.out" |
         sed -E 's/^(not ok|ok) [0-9]+ ([^:]*):.*/\2 \1/' | sort | uniq -c |
         awk '{ printf "  %-26s %s %s\n", $2 ":", $1, $3 ($4 ? " " $4 : "") }'
+fi
+if [ "$MODE" = bench ]; then
+    echo "==== drvgen / the in-tree driver, each measured in this boot (higher is better) ===="
+    grep -E '^[a-z0-9_]+_ratio_[a-z]+: ' "$OUT/results.out"
+    echo
 fi
 echo "e2e: $pass ok, $fail not ok; run.sh exit status $rc; console log $OUT/console.log"
 echo "e2e: QEMU run time ${secs} s (run.sh wall time: boot, the tests of both targets, poweroff; TCG)"

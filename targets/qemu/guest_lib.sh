@@ -219,3 +219,18 @@ wait_for() {
         usleep 50000
     done
 }
+
+# ---- benchmarks (make qemu-bench) ----
+
+median() {                    # median V...: the middle value (the lower of two)
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+}
+
+# bench_ratio NAME TARGET OURS BASELINE [UNIT]: NAME_ratio_TARGET = OURS /
+# BASELINE, and the figures behind it
+bench_ratio() {
+    awk -v n="$1" -v t="$2" -v a="$3" -v b="$4" -v u="${5:-}" 'BEGIN {
+        printf "# %s %s: drvgen %s, in-tree %s %s\n", n, t, a, b, u
+        if (b > 0) printf "%s_ratio_%s: %.2f\n", n, t, a / b
+        else printf "not ok %s_%s: no baseline figure\n", n, t }'
+}

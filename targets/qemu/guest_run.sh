@@ -37,7 +37,21 @@ run_spec() {
     )
 }
 
+# make qemu-bench: each spec's spec_bench (its qemu/bench.sh), drvgen.ko
+# loaded first; a spec measures both targets against the in-tree driver
+# and prints NAME_ratio_TARGET: X lines (guest_lib.sh's bench helpers)
+bench() {
+    echo "# drvgen QEMU benchmarks: kernel $(uname -r), $(nproc) CPU, $(awk '/MemTotal/ { print $2 }' /proc/meminfo) kB"
+    TAG=bench
+    check "insmod drvgen.ko" timeout "$GUARD" insmod kmod/drvgen.ko || return
+    for s in specs/*.sh; do run_spec "$s" bench; done
+}
+
 main() {
+    if [ "$(cat mode 2>/dev/null)" = bench ]; then
+        bench
+        return
+    fi
     echo "# drvgen QEMU end-to-end tests: kernel $(uname -r), $(cat /proc/cmdline)"
     TAG=guest
     check_kernel_log "(boot)"

@@ -9,6 +9,8 @@
 #                    $(DRIVERS)/{kmod,user}
 #   make qemu-test   drivers + clients, one QEMU boot testing both targets
 #                    (targets/qemu/README.md); fails on any "not ok"
+#   make qemu-bench  one boot measuring the specs with a qemu/bench.sh
+#                    against the in-tree drivers
 #
 # SPECS: the specs to build and test, by name (a folder of specs/) or by
 # path (any spec folder); by default every folder of specs/ with a
@@ -37,7 +39,7 @@ define for_each_spec
 	done
 endef
 
-.PHONY: qemu-clients drivers qemu-test
+.PHONY: qemu-clients drivers qemu-test qemu-bench
 qemu-clients: $(DRVGEN)
 	$(call for_each_spec,sh targets/qemu/build_clients.sh $$dir $$gen $(QEMU_OUT)/clients/$$name;)
 
@@ -53,3 +55,10 @@ drivers: $(DRVGEN)
 
 qemu-test: drivers qemu-clients
 	bash targets/qemu/e2e.sh $(E2E_FLAGS) $(QEMU_OUT) $(DRIVERS) $(QEMU_OUT)/clients $(QEMU_SPECS)
+
+# One boot with every spec that has a qemu/bench.sh: each measures its
+# driver on both targets against Linux's in-tree driver for the same
+# device, and prints the ratios.
+BENCH_SPECS := $(foreach s,$(QEMU_SPECS),$(if $(wildcard $(s)/qemu/bench.sh),$(s)))
+qemu-bench: drivers qemu-clients
+	bash targets/qemu/e2e.sh --bench $(QEMU_OUT)/bench $(DRIVERS) $(QEMU_OUT)/clients $(BENCH_SPECS)

@@ -59,12 +59,12 @@ static void serve(int control, const struct drv_server_options *options,
 	_exit(st ? 5 : 0);
 }
 
-int kit_child_start(struct kit_child *k, const struct drv_server_options *options,
-		    void (*prepare)(void))
+/* Forks the server into k->dir ($DRVGEN_RUN_DIR). */
+static int fork_server(struct kit_child *k, const struct drv_server_options *options,
+		       void (*prepare)(void))
 {
 	int sv[2];
-	snprintf(k->dir, sizeof k->dir, "/tmp/drvgen-child-XXXXXX");
-	if (!mkdtemp(k->dir) || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
 	setenv("DRVGEN_RUN_DIR", k->dir, 1);
 	k->pid = fork();
@@ -78,6 +78,20 @@ int kit_child_start(struct kit_child *k, const struct drv_server_options *option
 	k->control = sv[0];
 	char c;
 	return read(k->control, &c, 1) == 1 && c == 'r' ? 0 : -1;
+}
+
+int kit_child_start(struct kit_child *k, const struct drv_server_options *options,
+		    void (*prepare)(void))
+{
+	snprintf(k->dir, sizeof k->dir, "/tmp/drvgen-child-XXXXXX");
+	if (!mkdtemp(k->dir))
+		return -1;
+	return fork_server(k, options, prepare);
+}
+
+int kit_child_restart(struct kit_child *k)
+{
+	return fork_server(k, NULL, NULL);
 }
 
 int kit_child_stats(struct kit_child *k, struct drv_server_stats *out)

@@ -23,6 +23,9 @@ struct kit_child {
  * Returns once clients can connect: 0, or -1. */
 int kit_child_start(struct kit_child *k, const struct drv_server_options *options,
 		    void (*prepare)(void));
+/* Another server in the same run directory, once the last one is gone:
+ * a restarted driver server (its socket replaces the dead one's). */
+int kit_child_restart(struct kit_child *k);
 /* Its statistics, as drv_server_get_stats has them now: 0, or -1. */
 int kit_child_stats(struct kit_child *k, struct drv_server_stats *out);
 /* Stops it with drv_server_free and waits for it; its wait status. */

@@ -53,11 +53,15 @@ static struct entry *entry_of(struct store_data *d, const char *key)
 	return NULL;
 }
 
+bool kit_impl_crash_in_add;
+
 static int kit_add(struct kit_store *self, struct drv_call *call, uint32_t a, uint32_t b,
 		   uint32_t *result)
 {
 	(void)self;
 	(void)call;
+	if (kit_impl_crash_in_add)
+		_exit(9); /* the server crashes with the call in it */
 	*result = a + b;
 	return 0;
 }

@@ -53,4 +53,8 @@ struct kit_impl {
 /* Adds both objects to the server; 0 or a negative errno. */
 int kit_impl_start(struct kit_impl *k, struct drv_server *server);
 
+/* Set (in a server process): add exits the process instead of answering,
+ * a server crashing with a call in it (test_ipc_restart.c). */
+extern bool kit_impl_crash_in_add;
+
 #endif

@@ -235,7 +235,7 @@ static void slot_start(struct bridge *b, struct slot *s)
 		st = blk_device_discard_start(b->client, lba, s->count, &s->call.discard);
 		break;
 	}
-	if (st == -DRV_E_CONNECTION)
+	if (st == -DRV_E_CONNECTION || st == -DRV_E_RESTARTED)
 		lost(b, "the server went away");
 	else if (st)
 		slot_answer(b, s, EIO);
@@ -269,9 +269,9 @@ static void slot_completed(struct bridge *b, struct slot *s)
 			slot_answer(b, s, 0);
 	} else if (st == BLK_ERROR_BUSY) {
 		s->state = SLOT_WAITING; /* another client holds the device's slots */
-	} else if (st == -DRV_E_CONNECTION || st == -DRV_STATUS_SHUTDOWN) {
+	} else if (st == -DRV_E_CONNECTION || st == -DRV_E_RESTARTED || st == -DRV_STATUS_SHUTDOWN) {
 		s->state = SLOT_WAITING;
-		lost(b, st == -DRV_E_CONNECTION ? "the server went away" : "the server stopped");
+		lost(b, st == -DRV_STATUS_SHUTDOWN ? "the server stopped" : "the server went away");
 	} else {
 		if (b->verbose)
 			logf_(b, "request %u at block %llu: %s", s->type,
@@ -419,7 +419,8 @@ static void take_completions(struct bridge *b)
 	struct drv_client *c = (struct drv_client *)b->client;
 	struct drv_pending *p;
 	int n;
-	if (drv_client_poll(c, 0) == -DRV_E_CONNECTION) {
+	int st = drv_client_poll(c, 0);
+	if (st == -DRV_E_CONNECTION || st == -DRV_E_RESTARTED) {
 		lost(b, "the server went away");
 		return;
 	}
@@ -539,7 +540,7 @@ static int serve(struct bridge *b)
 			}
 		}
 		/* the calls started this round go out together */
-		if (b->client && drv_client_flush((struct drv_client *)b->client) == -DRV_E_CONNECTION)
+		if (b->client && drv_client_flush((struct drv_client *)b->client) < 0)
 			lost(b, "the server went away");
 	}
 	logf_(b, "/dev/nbd%d disconnected", b->index);
@@ -595,6 +596,9 @@ int main(int argc, char **argv)
 	}
 	b.instance = (unsigned)instance;
 	b.hold_s = (unsigned)hold;
+	/* the bridge holds requests and reconnects itself, from its loop,
+	 * which a call waiting for a server must not stall */
+	setenv("DRVGEN_RECONNECT_MS", "0", 1);
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);

@@ -32,7 +32,12 @@ static int drv_serve_up(struct nic_link *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->up(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_up(call, drv_st, result);
@@ -67,7 +72,12 @@ static int drv_serve_set_mtu(struct nic_link *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	mtu = drv_get32(drv_p);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->set_mtu(self, call, mtu);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_set_mtu(call, drv_st);

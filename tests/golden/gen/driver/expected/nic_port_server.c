@@ -34,7 +34,12 @@ static int drv_serve_send(struct nic_port *self, struct drv_call *call)
 	if (!drv_zeros(drv_p, 4, 8))
 		return DRV_STATUS_MALFORMED;
 	len = drv_get32(drv_p);
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->send(self, call, &call->caps[0].pages, len);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_send(call, drv_st);
@@ -54,7 +59,12 @@ static int drv_serve_kick(struct nic_port *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	self->ops->kick(self, call);
+	drv_call_leave(call);
 	return 0;
 }
 

@@ -32,7 +32,12 @@ static int drv_serve_frames(struct nic_stats *self, struct drv_call *call)
 		return DRV_STATUS_BAD_CAPS;
 	if (call->len != 0)
 		return DRV_STATUS_MALFORMED;
+	if (!drv_call_enter(call)) {
+		drv_call_leave(call);
+		return DRV_STATUS_SHUTDOWN;
+	}
 	drv_st = self->ops->frames(self, call, &result);
+	drv_call_leave(call);
 	if (drv_st == DRV_DEFER)
 		return DRV_DEFER;
 	return drv_complete_frames(call, drv_st, result);
