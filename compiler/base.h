@@ -116,6 +116,9 @@ uint64_t fnv1a64(uint64_t h, const void *data, size_t len); /* h = 0 starts a ha
 bool is_c_identifier(const char *s);
 bool is_c_keyword(const char *s);
 bool is_c11_keyword(const char *s); /* C11 alone, without C++ */
+/* A name the C library or the kernel defines (NULL, uint32_t, memset,
+ * EINVAL, current): a field or parameter of the name breaks generated code. */
+bool is_c_library_name(const char *s);
 size_t edit_distance(const char *a, const char *b);
 /* The candidate closest to `word`, or NULL if none is close enough to be a
  * plausible typo (used for "did you mean" notes). */

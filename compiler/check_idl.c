@@ -638,6 +638,11 @@ static void check_field_name(struct idl_checker *ic, struct lstr name, const cha
 		DIAG_REPORT(ic, name.pos, E0519,
 			    "%s '%s' is a C keyword and would not compile in generated code", what,
 			    name.s);
+	else if (is_c_library_name(name.s))
+		DIAG_REPORT(ic, name.pos, E0519,
+			    "%s '%s' is a name the C library or the kernel defines and would not "
+			    "compile in generated code",
+			    what, name.s);
 }
 
 /* ---- declarations that depend on declarations ---- */
