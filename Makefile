@@ -408,12 +408,18 @@ build/fuzz/ipc_transport: tests/ipc/fuzz_transport.c tests/ipc/kit_impl.c \
 IPC_FUZZ_NAMES := $(foreach t,$(IPC_FUZZ),$(word 1,$(subst :, ,$(t)))) transport
 -include $(IPC_FUZZ_NAMES:%=build/fuzz/ipc_%.d)
 
+# After the front ends' fuzzing, what their corpus generates must compile
+# (tests/fuzz/compile_corpus.sh): the corpus's inputs first, then the seeds.
 fuzz test-fuzz: build/fuzz/fuzz_idl build/fuzz/fuzz_regs build/fuzz/fuzz_manifest \
 		build/fuzz/seeds/idl build/fuzz/seeds/regs build/fuzz/seeds/manifest \
-		$(foreach n,$(IPC_FUZZ_NAMES),build/fuzz/ipc_$(n))
+		$(foreach n,$(IPC_FUZZ_NAMES),build/fuzz/ipc_$(n)) $(BUILD)/drvgen
 	$(call fuzz_run,idl,$(if $(filter test-fuzz,$@),20,$(FUZZ_SECONDS)))
 	$(call fuzz_run,regs,$(if $(filter test-fuzz,$@),20,$(FUZZ_SECONDS)))
 	$(call fuzz_run,manifest,$(if $(filter test-fuzz,$@),20,$(FUZZ_SECONDS)))
+	@for l in idl regs manifest; do \
+		sh tests/fuzz/compile_corpus.sh $(BUILD)/drvgen $$l $(if $(filter test-fuzz,$@),60,1000) \
+			build/fuzz/corpus/$$l build/fuzz/seeds/$$l || exit 1; \
+	done
 	$(foreach n,$(IPC_FUZZ_NAMES),$(call ipc_fuzz_run,$(n),$(if $(filter test-fuzz,$@),15,$(FUZZ_SECONDS))))
 
 # ---- benchmarks (ratios against baselines measured in the same run) ----
