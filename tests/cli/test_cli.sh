@@ -149,6 +149,20 @@ grep -q '^ dsl/std/io.idl \\$' "$tmp/with space/u.d" || fail "the std file a spe
 grep -q '^ generated/pcserial/io_types.h \\$' "$tmp/with space/u.d" || fail "a stamp depends on the outputs"
 expect_exit 2 "$drvgen" gen --depfile-target x -o "$tmp/gen" specs/edu
 expect_exit 2 "$drvgen" gen -o "$tmp/gen" --depfile "$tmp/no/such/dir/x.d" specs/edu
+# A spec file whose name holds a line break and make syntax: written into a
+# depfile, make would run its recipe. The depfile is refused instead.
+mkdir "$tmp/inject"
+cp specs/edu/edu.regs.yaml "$tmp/inject/"
+hostile="$tmp/inject/"'x=
+all:;touch${IFS}PWNED;:x.idl'
+printf 'namespace x;\nstruct s { v: u8; };\n' >"$hostile"
+expect_exit 2 "$drvgen" gen -o "$tmp/gen-inject" --depfile "$tmp/inject.d" "$tmp/inject"
+grep -q "make cannot read the file name" "$tmp/err" || fail "a depfile make would misread is refused"
+[ -e "$tmp/inject.d" ] && fail "no depfile is written for a name make would misread"
+[ -e "$tmp/inject.d" ] && (cd "$tmp" && make -s -f inject.d all >/dev/null 2>&1)
+[ -e "$tmp/PWNED" ] && fail "a spec file's name ran a recipe"
+rm -f "$hostile"
+
 expect_exit 1 "$drvgen" gen -o "$tmp/gen-bad" "$tmp/bad"
 [ -e "$tmp/gen-bad" ] && fail "nothing is written when the specs have errors"
 expect_exit 0 "$drvgen" gen --spdx "GPL-2.0-only" -o "$tmp/gen-gpl" specs/edu
