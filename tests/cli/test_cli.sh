@@ -163,6 +163,18 @@ grep -q "make cannot read the file name" "$tmp/err" || fail "a depfile make woul
 [ -e "$tmp/PWNED" ] && fail "a spec file's name ran a recipe"
 rm -f "$hostile"
 
+# The atomic writer's temporary file is its own (mkstemp): a symlink
+# planted at the name it once used (<file>.tmp.<pid>: sh execs drvgen, so
+# $$ is its pid) is not written through, and the files get fopen's mode.
+mkdir "$tmp/planted"
+echo "keep me" >"$tmp/victim"
+sh -c 'ln -s "$1" "$2/edu_regs.h.tmp.$$" && exec "$3" gen -o "$2" specs/edu' _ \
+	"$tmp/victim" "$tmp/planted" "$drvgen" >/dev/null 2>&1 || fail "gen beside a planted link"
+[ "$(cat "$tmp/victim")" = "keep me" ] || fail "the writer wrote through a planted symlink"
+[ -f "$tmp/planted/edu_regs.h" ] && [ ! -L "$tmp/planted/edu_regs.h" ] || fail "edu_regs.h is a file"
+[ "$(umask 022 && "$drvgen" gen -o "$tmp/mode" specs/edu && stat -c %a "$tmp/mode/edu_regs.h")" = 644 ] \
+	|| fail "generated files are 0666 less the umask"
+
 expect_exit 1 "$drvgen" gen -o "$tmp/gen-bad" "$tmp/bad"
 [ -e "$tmp/gen-bad" ] && fail "nothing is written when the specs have errors"
 expect_exit 0 "$drvgen" gen --spdx "GPL-2.0-only" -o "$tmp/gen-gpl" specs/edu
