@@ -175,6 +175,13 @@ sh -c 'ln -s "$1" "$2/edu_regs.h.tmp.$$" && exec "$3" gen -o "$2" specs/edu' _ \
 [ "$(umask 022 && "$drvgen" gen -o "$tmp/mode" specs/edu && stat -c %a "$tmp/mode/edu_regs.h")" = 644 ] \
 	|| fail "generated files are 0666 less the umask"
 
+# Only regular files are read: a FIFO in a spec folder is refused, not a
+# check waiting for a writer for ever (the timeout only stops a hang).
+mkdir "$tmp/fifo"
+cp specs/edu/edu.regs.yaml "$tmp/fifo/"
+mkfifo "$tmp/fifo/a.idl"
+expect_exit 2 timeout 60 "$drvgen" check "$tmp/fifo"
+grep -q "a.idl: error\[E0001\]: is not a regular file" "$tmp/err" || fail "a FIFO is E0001"
 expect_exit 1 "$drvgen" gen -o "$tmp/gen-bad" "$tmp/bad"
 [ -e "$tmp/gen-bad" ] && fail "nothing is written when the specs have errors"
 expect_exit 0 "$drvgen" gen --spdx "GPL-2.0-only" -o "$tmp/gen-gpl" specs/edu
