@@ -80,6 +80,11 @@ struct span_item {
 	const char *bank;
 	bool readable, writable;
 	uint64_t align; /* the alignment its elements need: the widest register */
+	/* Swept as one element of its array (check_overlaps): which one, and
+	 * the array's place among the items. */
+	bool element;
+	uint64_t index;
+	size_t whole;
 };
 
 static bool same_bank(const struct span_item *a, const struct span_item *b)
@@ -133,13 +138,59 @@ static bool progressions_meet(const struct span_item *a, const struct span_item 
 
 static const char *element_name(struct regs_checker *rc, const struct span_item *s, uint64_t i)
 {
-	if (s->count == 1)
+	if (s->element)
+		i += s->index;
+	else if (s->count == 1)
 		return s->name;
 	return arena_printf(rc->c->arena, "%s[%llu]", s->name, (unsigned long long)i);
 }
 
-static void check_overlaps(struct regs_checker *rc, struct span_item *items, size_t n)
+/* Arrays of at most this many elements are swept element by element:
+ * interleaved arrays each span the others' range, and would otherwise all
+ * be compared with each other. */
+enum { SWEPT_ELEMENTS = 64 };
+
+/* The items to sweep: arrays of up to SWEPT_ELEMENTS elements as their
+ * elements, other items whole. *n becomes their number. */
+static struct span_item *sweep_items(const struct span_item *items, size_t *n)
 {
+	size_t total = 0;
+	for (size_t i = 0; i < *n; i++)
+		total += items[i].count <= SWEPT_ELEMENTS ? items[i].count : 1;
+	struct span_item *parts = malloc((total ? total : 1) * sizeof *parts);
+	if (!parts)
+		abort();
+	size_t m = 0;
+	for (size_t i = 0; i < *n; i++) {
+		const struct span_item *it = &items[i];
+		if (it->count == 1 || it->count > SWEPT_ELEMENTS) {
+			parts[m] = *it;
+			parts[m++].whole = i;
+			continue;
+		}
+		for (uint64_t k = 0; k < it->count; k++) {
+			struct span_item *e = &parts[m++];
+			*e = *it;
+			e->offset = it->offset + k * it->stride;
+			e->count = 1;
+			e->end = e->offset + it->size;
+			e->element = true;
+			e->index = k;
+			e->whole = i;
+		}
+	}
+	*n = m;
+	return parts;
+}
+
+static void check_overlaps(struct regs_checker *rc, const struct span_item *whole, size_t nwhole)
+{
+	size_t n = nwhole;
+	struct span_item *items = sweep_items(whole, &n);
+	/* an item, or an array, is reported once */
+	bool *reported_whole = calloc(nwhole ? nwhole : 1, sizeof *reported_whole);
+	if (!reported_whole)
+		abort();
 	if (n)
 		qsort(items, n, sizeof *items, compare_span);
 	/* Items of the current bank whose span reaches past the current start;
@@ -154,7 +205,7 @@ static void check_overlaps(struct regs_checker *rc, struct span_item *items, siz
 		if (i && !same_bank(&items[i - 1], cur))
 			nactive = 0;
 		size_t kept = 0;
-		bool reported = false;
+		bool reported = reported_whole[cur->whole];
 		for (size_t k = 0; k < nactive; k++) {
 			struct span_item *prev = &items[active[k]];
 			if (prev->end <= cur->offset)
@@ -164,7 +215,7 @@ static void check_overlaps(struct regs_checker *rc, struct span_item *items, siz
 			if (reported || may_share_bytes(prev, cur) ||
 			    !progressions_meet(prev, cur, &ia, &ib))
 				continue;
-			reported = true;
+			reported = reported_whole[cur->whole] = true;
 			uint64_t at = cur->offset + ib * cur->stride;
 			DIAG_REPORT(rc, cur->pos, E0203,
 				    "'%s' (bytes 0x%llx..0x%llx) overlaps '%s'",
@@ -177,6 +228,8 @@ static void check_overlaps(struct regs_checker *rc, struct span_item *items, siz
 			active[nactive++] = i;
 	}
 	free(active);
+	free(reported_whole);
+	free(items);
 }
 
 /* ---- fields ---- */
@@ -431,9 +484,11 @@ static void add_register(struct regs_checker *rc, const struct regs_node_ast *na
 		vec_push(a, &rc->block->regs, r);
 		vec_push(a, &rc->layout_asts, na);
 	}
-	*out = (struct span_item){r->offset, bytes, count, r->stride, r->name, r->pos, 0, r->bank,
-				  access_info(r->access)->readable,
-				  access_info(r->access)->write != WRITE_NONE, bytes};
+	*out = (struct span_item){.offset = r->offset, .size = bytes, .count = count,
+				  .stride = r->stride, .name = r->name, .pos = r->pos,
+				  .bank = r->bank, .readable = access_info(r->access)->readable,
+				  .writable = access_info(r->access)->write != WRITE_NONE,
+				  .align = bytes};
 }
 
 static void add_group(struct regs_checker *rc, const struct regs_node_ast *na,
@@ -467,8 +522,10 @@ static void add_group(struct regs_checker *rc, const struct regs_node_ast *na,
 		DIAG_REPORT(rc, na->stride.pos, E0208,
 			    "stride 0x%llx of group '%s' misaligns its %llu-byte registers",
 			    (unsigned long long)g->stride, g->name, (unsigned long long)align);
-	*out = (struct span_item){g->offset, g->span ? g->span : 1, count, g->stride, g->name,
-				  g->pos, 0, NULL, true, true, align};
+	*out = (struct span_item){.offset = g->offset, .size = g->span ? g->span : 1,
+				  .count = count, .stride = g->stride, .name = g->name,
+				  .pos = g->pos, .readable = true, .writable = true,
+				  .align = align};
 }
 
 /* Checks one level and returns the bytes its first elements cover and the

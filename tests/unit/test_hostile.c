@@ -116,6 +116,7 @@ static void register_overlaps(void **state)
 	(void)state;
 	check_shape("overlaps", 5000, "E0203");
 	check_shape("banks", 5000, NULL);
+	check_shape("interleaved", 5000, NULL);
 }
 
 int main(void)
