@@ -14,7 +14,7 @@ mkdir -p "$out"
 # small enough to take seconds at most once linear.
 shapes="struct-chain:20000 interface-chain:5000 interface-fanout:150 methods:5000
 enumerators:20000 fields:20000 parameters:200 idl-typos:1000 yaml-keys:20000
-yaml-anchors:20000 layout-typos:1000 interleaved:5000 banks:1000 overlaps:500
+yaml-anchors:20000 layout-typos:1000 interleaved:5000 banks:20000 overlaps:20000
 field-overlaps:5000"
 
 # check FILE: drvgen check, its diagnostics dropped; 0 if clean or diagnosed.
