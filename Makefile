@@ -77,7 +77,9 @@ $(BUILD)/compiler $(GEN) $(BUILD)/tests $(BUILD)/fuzz:
 # Helper programs (tools/*.c): random and large specs for the tests and the
 # benchmarks, the docs' name tables.
 $(BUILD)/tools/%: tools/%.c | $(BUILD)/tools
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(DEPFLAGS) -o $@ $<
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS_ALL) $(DEPFLAGS) -o $@ $(filter %.c,$^)
+
+$(BUILD)/tools/synth_hostile: tools/hostile_shapes.c
 
 -include $(wildcard $(BUILD)/tools/*.d)
 
@@ -130,6 +132,11 @@ $(UNIT_TESTS): TEST_PP := $(CPPFLAGS_ALL)
 $(UNIT_TESTS): TEST_LIBS := $(BUILD)/libdrvgen.a $(LIBS) -lcmocka
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdrvgen.a | $(BUILD)/tests
 	$(test_program)
+
+# The hostile shapes are written by the same code the benchmark runs.
+$(BUILD)/tests/test_hostile: TEST_PP += -Itools
+$(BUILD)/tests/test_hostile: TEST_LIBS += -lpthread
+$(BUILD)/tests/test_hostile: tools/hostile_shapes.c
 
 # Host tests of generated code on the simulated bus (runtime/sim).
 SIM_INCLUDES := $(CPPFLAGS_ALL) -Iruntime/sim -Iruntime/common -Itests/models
@@ -432,19 +439,27 @@ build/fuzz/ipc_transport: tests/ipc/fuzz_transport.c tests/ipc/kit_impl.c \
 IPC_FUZZ_NAMES := $(foreach t,$(IPC_FUZZ),$(word 1,$(subst :, ,$(t)))) transport
 -include $(IPC_FUZZ_NAMES:%=build/fuzz/ipc_%.d)
 
+# After the front ends' fuzzing, what their corpus generates must compile
+# (tests/fuzz/compile_corpus.sh): the corpus's inputs first, then the seeds.
 fuzz test-fuzz: build/fuzz/fuzz_idl build/fuzz/fuzz_regs build/fuzz/fuzz_manifest \
 		build/fuzz/seeds/idl build/fuzz/seeds/regs build/fuzz/seeds/manifest \
-		$(foreach n,$(IPC_FUZZ_NAMES),build/fuzz/ipc_$(n))
+		$(foreach n,$(IPC_FUZZ_NAMES),build/fuzz/ipc_$(n)) $(BUILD)/drvgen
 	$(call fuzz_run,idl,$(if $(filter test-fuzz,$@),20,$(FUZZ_SECONDS)))
 	$(call fuzz_run,regs,$(if $(filter test-fuzz,$@),20,$(FUZZ_SECONDS)))
 	$(call fuzz_run,manifest,$(if $(filter test-fuzz,$@),20,$(FUZZ_SECONDS)))
+	@for l in idl regs manifest; do \
+		sh tests/fuzz/compile_corpus.sh $(BUILD)/drvgen $$l $(if $(filter test-fuzz,$@),60,1000) \
+			build/fuzz/corpus/$$l build/fuzz/seeds/$$l || exit 1; \
+	done
 	$(foreach n,$(IPC_FUZZ_NAMES),$(call ipc_fuzz_run,$(n),$(if $(filter test-fuzz,$@),15,$(FUZZ_SECONDS))))
 
 # ---- benchmarks (ratios against baselines measured in the same run) ----
 
 .PHONY: bench
-bench: $(BUILD)/drvgen $(BUILD)/tools/synth_regs $(BUILD)/tools/bench_run
+bench: $(BUILD)/drvgen $(BUILD)/tools/synth_regs $(BUILD)/tools/synth_hostile \
+		$(BUILD)/tools/bench_run
 	sh bench/regs_scale.sh $(BUILD)
+	sh bench/complexity.sh $(BUILD)
 	sh bench/ipc.sh $(BUILD)
 
 # ---- the main job ----

@@ -94,6 +94,21 @@ void *strmap_put(struct strmap *m, const char *key, void *value);
 /* Stores value under key, replacing any value there. */
 void strmap_set(struct strmap *m, const char *key, void *value);
 
+/* ---- repeats.c ---- */
+
+/* An item of a list equal to an earlier one: its index, and the earliest
+ * equal one's. */
+struct repeat {
+	size_t index, first;
+};
+
+/* The repeats among n names (NULL ones left out) or values, found by
+ * sorting, so that a declaration of 100k members costs n log n rather than
+ * n^2. Returns how many, in no particular order; *out is malloc'd for the
+ * caller to free (NULL if there are none). */
+size_t find_repeated_names(const char *const *names, size_t n, struct repeat **out);
+size_t find_repeated_values(const uint64_t *values, size_t n, struct repeat **out);
+
 /* ---- text.c ---- */
 
 uint32_t fnv1a32(const char *s, size_t len);
@@ -101,6 +116,9 @@ uint64_t fnv1a64(uint64_t h, const void *data, size_t len); /* h = 0 starts a ha
 bool is_c_identifier(const char *s);
 bool is_c_keyword(const char *s);
 bool is_c11_keyword(const char *s); /* C11 alone, without C++ */
+/* A name the C library or the kernel defines (NULL, uint32_t, memset,
+ * EINVAL, current): a field or parameter of the name breaks generated code. */
+bool is_c_library_name(const char *s);
 size_t edit_distance(const char *a, const char *b);
 /* The candidate closest to `word`, or NULL if none is close enough to be a
  * plausible typo (used for "did you mean" notes). */

@@ -23,6 +23,9 @@ void check_manifests(struct checker *c, struct manifest_ast *const *files, size_
 
 /* Shared by the checkers: E0201 unless name is a C identifier. */
 bool check_c_name(struct checker *c, struct lstr name, const char *what);
+/* One past the last byte of `count` elements of `size` bytes, `stride`
+ * apart from `offset` (count >= 1): false if that is past 2^64 (E0218). */
+bool extent_end(uint64_t offset, uint64_t count, uint64_t stride, uint64_t size, uint64_t *end);
 
 /* After the naming pass (names.h) over the IR the checkers built:
  * c_names.c: E0216 for any two items of the register maps whose generated

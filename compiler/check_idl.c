@@ -22,6 +22,7 @@ struct symbol {
 	const struct idl_decl_ast *decl;
 	const struct idl_ast *file;
 	enum visit state;
+	unsigned depth; /* a struct's nesting, an interface's inheritance: 1 + its deepest */
 };
 
 struct ns_info {
@@ -35,6 +36,19 @@ struct idl_checker {
 	struct strmap builtins;   /* "u32" -> symbol */
 	struct strmap namespaces; /* "io" -> ns_info */
 	VEC(struct symbol *) order;
+	size_t inherited; /* methods copied into children so far (E0526) */
+};
+
+enum {
+	/* Structs in structs, interfaces inheriting interfaces: generated C
+	 * nests a codec call or an #include per level, and the IDL's own
+	 * brackets stop at the same depth (E0405). */
+	IDL_MAX_DEPTH = 32,
+	/* Inherited methods copied into all interfaces together: each is a
+	 * stub, a dispatch case and names in generated code, so a small file
+	 * of many children of a big parent would otherwise cost quadratic
+	 * time and memory; as the YAML alias limit, far above real use. */
+	IDL_MAX_INHERITED = 100000,
 };
 
 /* Where a type is used decides what it may be. */
@@ -283,7 +297,7 @@ static void suggest(struct idl_checker *ic, const char *word, const struct ns_in
 		    bool builtins)
 {
 	size_t nb = builtins ? ARRAY_LEN(builtin_table) : 0, nl = info ? info->names.len : 0;
-	if (!nb && !nl)
+	if ((!nb && !nl) || !diag_spend_hint(ic->c->diag, nb + nl))
 		return;
 	const char **words = arena_alloc(ic->c->arena, (nb + nl) * sizeof *words);
 	for (size_t i = 0; i < nb; i++)
@@ -297,15 +311,21 @@ static void suggest(struct idl_checker *ic, const char *word, const struct ns_in
 		DIAG_NOTE(ic, (struct srcpos){0}, "did you mean '%s::%s'?", info->name, hint);
 }
 
+/* The declaration a name in file refers to, or NULL; lookup says why not. */
+static struct symbol *find_symbol(struct idl_checker *ic, const struct idl_ast *file,
+				  const struct idl_qname *q)
+{
+	if (q->ns)
+		return namespace_visible(file, q->ns) ? strmap_get(&ic->symbols, q->text) : NULL;
+	return strmap_get(&ic->symbols, arena_printf(ic->c->arena, "%s::%s", file->ns.s, q->name));
+}
+
 static const struct symbol *lookup(struct idl_checker *ic, const struct idl_ast *file,
 				   const struct idl_qname *q)
 {
 	if (!q->ns) {
 		const struct symbol *s = strmap_get(&ic->builtins, q->name);
-		if (s)
-			return s;
-		const char *qualified = arena_printf(ic->c->arena, "%s::%s", file->ns.s, q->name);
-		if ((s = strmap_get(&ic->symbols, qualified)))
+		if (s || (s = find_symbol(ic, file, q)))
 			return s;
 		DIAG_REPORT(ic, q->pos, E0501, "unknown name '%s'", q->name);
 		suggest(ic, q->name, strmap_get(&ic->namespaces, file->ns.s), true);
@@ -353,7 +373,6 @@ static void warn_deprecated(struct idl_checker *ic, struct srcpos pos, const cha
 static const struct ir_type *resolve_type(struct idl_checker *ic, const struct idl_ast *file,
 					  const struct idl_type_ast *t, enum use use,
 					  const char *user_deprecated);
-static void layout_struct(struct idl_checker *ic, struct symbol *s);
 
 static const struct ir_type *resolve_named(struct idl_checker *ic, const struct idl_ast *file,
 					   const struct idl_type_ast *t, enum use use,
@@ -386,11 +405,8 @@ static const struct ir_type *resolve_named(struct idl_checker *ic, const struct 
 			    type->name);
 		return NULL;
 	}
-	if (type->kind == IR_STRUCT && s->state != DONE) {
-		layout_struct(ic, (struct symbol *)s);
-		if (s->state != DONE) /* recursion, reported */
-			return NULL;
-	}
+	if (type->kind == IR_STRUCT && s->state != DONE)
+		return NULL; /* it contains the struct being laid out: E0516, reported */
 	warn_deprecated(ic, t->pos, "type", type->name, type->deprecated, user_deprecated);
 	return type;
 }
@@ -492,17 +508,26 @@ static bool value_fits(uint64_t magnitude, bool negative, const struct ir_type *
 	return negative ? magnitude <= limit : magnitude < limit;
 }
 
-static void check_member_names(struct idl_checker *ic, const struct idl_decl_ast *d)
+/* E0502 for every member named as an earlier one: `what` is "" or a noun
+ * and a space ("parameter "), `scope` NULL or where they are declared. */
+static void report_repeated_members(struct idl_checker *ic, const idl_member_list *members,
+				    const char *what, const char *scope)
 {
-	for (size_t i = 0; i < d->members.len; i++)
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(d->members.items[i].name.s, d->members.items[j].name.s) == 0) {
-				DIAG_REPORT(ic, d->members.items[i].name.pos, E0502,
-					    "'%s' is declared twice in '%s'", d->members.items[i].name.s,
-					    d->name.s);
-				DIAG_NOTE(ic, d->members.items[j].name.pos, "first declared here");
-				break;
-			}
+	const char **names = malloc((members->len ? members->len : 1) * sizeof *names);
+	if (!names)
+		abort();
+	for (size_t i = 0; i < members->len; i++)
+		names[i] = members->items[i].name.s;
+	struct repeat *repeats;
+	size_t n = find_repeated_names(names, members->len, &repeats);
+	for (size_t k = 0; k < n; k++) {
+		const struct lstr *name = &members->items[repeats[k].index].name;
+		DIAG_REPORT(ic, name->pos, E0502, "%s'%s' is declared twice%s%s", what, name->s,
+			    scope ? " in " : "", scope ? scope : "");
+		DIAG_NOTE(ic, members->items[repeats[k].first].name.pos, "first declared here");
+	}
+	free(repeats);
+	free(names);
 }
 
 /* enum, bits and error: values assigned, range-checked and unique. */
@@ -533,8 +558,13 @@ static void check_values(struct idl_checker *ic, struct symbol *s)
 			    d->name.s);
 		return;
 	}
-	check_member_names(ic, d);
+	report_repeated_members(ic, &d->members, "", d->name.s);
 
+	/* the values given, and where, to find repeats once all are known */
+	uint64_t *values = malloc(d->members.len * sizeof *values);
+	struct srcpos *value_pos = malloc(d->members.len * sizeof *value_pos);
+	if (!values || !value_pos)
+		abort();
 	uint64_t next = d->kind == DECL_ERROR ? 1 : d->kind == DECL_BITS ? 1 : 0;
 	bool next_negative = false, overflowed = false, next_exhausted = false;
 	for (size_t i = 0; i < d->members.len; i++) {
@@ -571,17 +601,11 @@ static void check_values(struct idl_checker *ic, struct symbol *s)
 			DIAG_REPORT(ic, vpos, E0520, "bits member '%s' has no bit set", m->name.s);
 		}
 		uint64_t value = negative ? (uint64_t)0 - mag : mag;
-		for (size_t j = 0; j < t->members.len; j++)
-			if (t->members.items[j].value == value) {
-				DIAG_REPORT(ic, vpos, E0517, "'%s' has the same value as '%s'", m->name.s,
-					    t->members.items[j].name);
-				DIAG_NOTE(ic, t->members.items[j].pos, "'%s' declared here",
-					  t->members.items[j].name);
-				break;
-			}
 		struct ir_member im = {
 			.name = m->name.s, .doc = m->doc, .pos = m->name.pos, .value = value,
 			.deprecated = an.deprecated, .since = an.since};
+		values[t->members.len] = value;
+		value_pos[t->members.len] = vpos;
 		vec_push(ic->c->arena, &t->members, im);
 		/* The next implicit value; past the top of u64 (or the last bit) there
 		 * is none, which value_fits reports on the next member. */
@@ -601,6 +625,18 @@ static void check_values(struct idl_checker *ic, struct symbol *s)
 			next_negative = false;
 		}
 	}
+	struct repeat *repeats;
+	size_t n = find_repeated_values(values, t->members.len, &repeats);
+	for (size_t k = 0; k < n; k++) {
+		const struct ir_member *m = &t->members.items[repeats[k].index];
+		const struct ir_member *o = &t->members.items[repeats[k].first];
+		DIAG_REPORT(ic, value_pos[repeats[k].index], E0517, "'%s' has the same value as '%s'",
+			    m->name, o->name);
+		DIAG_NOTE(ic, o->pos, "'%s' declared here", o->name);
+	}
+	free(repeats);
+	free(value_pos);
+	free(values);
 }
 
 static void check_field_name(struct idl_checker *ic, struct lstr name, const char *what)
@@ -609,23 +645,111 @@ static void check_field_name(struct idl_checker *ic, struct lstr name, const cha
 		DIAG_REPORT(ic, name.pos, E0519,
 			    "%s '%s' is a C keyword and would not compile in generated code", what,
 			    name.s);
+	else if (is_c_library_name(name.s))
+		DIAG_REPORT(ic, name.pos, E0519,
+			    "%s '%s' is a name the C library or the kernel defines and would not "
+			    "compile in generated code",
+			    what, name.s);
 }
 
+/* ---- declarations that depend on declarations ---- */
+
+/* What a declaration depends on: a struct the types of its fields, an
+ * interface its parents. */
+struct dependencies {
+	size_t (*count)(struct idl_checker *ic, struct symbol *s);
+	/* The k-th, or NULL if it is nothing to walk (a built-in type, an
+	 * unknown name). */
+	struct symbol *(*get)(struct idl_checker *ic, struct symbol *s, size_t k);
+	/* The k-th is still being walked, so s depends on itself: report it,
+	 * and cut it if the walk would otherwise meet it again. */
+	void (*cycle)(struct idl_checker *ic, struct symbol *s, size_t k, struct symbol *on_stack);
+	/* All s depends on is finished, and s->depth is set. */
+	void (*finish)(struct idl_checker *ic, struct symbol *s);
+};
+
+/* Depth-first from root, on a stack of its own rather than the C stack's,
+ * so a chain of 100k declarations costs no more stack than one. */
+static void walk_dependencies(struct idl_checker *ic, struct symbol *root,
+			      const struct dependencies *deps)
+{
+	struct frame {
+		struct symbol *s;
+		size_t next;
+	};
+	VEC(struct frame) stack = {0};
+	if (root->state != UNVISITED)
+		return;
+	root->state = VISITING;
+	vec_push(ic->c->arena, &stack, ((struct frame){root, 0}));
+	while (stack.len) {
+		struct frame *top = &stack.items[stack.len - 1];
+		if (top->next < deps->count(ic, top->s)) {
+			size_t k = top->next++;
+			struct symbol *d = deps->get(ic, top->s, k);
+			if (d && d->state == VISITING)
+				deps->cycle(ic, top->s, k, d);
+			if (!d || d->state != UNVISITED)
+				continue;
+			d->state = VISITING;
+			vec_push(ic->c->arena, &stack, ((struct frame){d, 0}));
+			continue;
+		}
+		struct symbol *s = top->s;
+		unsigned deepest = 0;
+		for (size_t k = 0; k < deps->count(ic, s); k++) {
+			struct symbol *d = deps->get(ic, s, k);
+			if (d && d->state == DONE && d->depth > deepest)
+				deepest = d->depth;
+		}
+		s->depth = deepest + 1;
+		deps->finish(ic, s);
+		s->state = DONE;
+		stack.len--;
+	}
+}
+
+/* ---- structs ---- */
+
+static size_t struct_field_count(struct idl_checker *ic, struct symbol *s)
+{
+	(void)ic;
+	return s->decl->members.len;
+}
+
+/* The struct a field's type names, itself or as an array's element. */
+static struct symbol *struct_of_field(struct idl_checker *ic, struct symbol *s, size_t k)
+{
+	const struct idl_type_ast *t = s->decl->members.items[k].type;
+	while (t->elem)
+		t = t->elem;
+	struct symbol *d = t->form == TYPE_NAMED ? find_symbol(ic, s->file, &t->name) : NULL;
+	return d && d->type && d->type->kind == IR_STRUCT ? d : NULL;
+}
+
+static void struct_contains_itself(struct idl_checker *ic, struct symbol *s, size_t k,
+				   struct symbol *on_stack)
+{
+	(void)s;
+	(void)k;
+	DIAG_REPORT(ic, on_stack->decl->name.pos, E0516,
+		    "struct '%s' contains itself, so it would have no finite size",
+		    on_stack->type->name);
+}
+
+/* Lays out a struct whose field types are laid out already (or are in a
+ * cycle, reported). */
 static void layout_struct(struct idl_checker *ic, struct symbol *s)
 {
-	if (s->state == DONE)
-		return;
 	const struct idl_decl_ast *d = s->decl;
 	struct ir_type *t = s->type;
-	if (s->state == VISITING) {
-		DIAG_REPORT(ic, d->name.pos, E0516,
-			    "struct '%s' contains itself, so it would have no finite size", t->name);
-		return;
-	}
-	s->state = VISITING;
 	if (!d->members.len)
 		DIAG_REPORT(ic, d->name.pos, E0521, "struct '%s' declares no fields", t->name);
-	check_member_names(ic, d);
+	if (s->depth == IDL_MAX_DEPTH + 1)
+		DIAG_REPORT(ic, d->name.pos, E0525,
+			    "struct '%s' holds structs %d deep; at most %d levels can nest",
+			    t->name, IDL_MAX_DEPTH, IDL_MAX_DEPTH);
+	report_repeated_members(ic, &d->members, "", d->name.s);
 	uint64_t offset = 0, align = 1;
 	for (size_t i = 0; i < d->members.len; i++) {
 		const struct idl_member_ast *m = &d->members.items[i];
@@ -648,19 +772,31 @@ static void layout_struct(struct idl_checker *ic, struct symbol *s)
 		DIAG_REPORT(ic, d->name.pos, E0514, "struct '%s' is %llu bytes, more than a message "
 			    "can hold", t->name, (unsigned long long)offset);
 	}
+	/* Done even with errors, so its users are not reported again; the
+	 * pipeline stops before any backend sees the placeholder size. */
 	t->size = t->max_size = (uint32_t)(offset > DRV_MAX_MESSAGE ? DRV_MAX_MESSAGE : offset);
 	t->align = (uint32_t)align;
-	/* Marked done even with errors, so its users are not reported again;
-	 * the pipeline stops before any backend sees the placeholder size. */
-	s->state = DONE;
 }
 
+static const struct dependencies struct_fields = {
+	struct_field_count, struct_of_field, struct_contains_itself, layout_struct};
+
 /* ---- interfaces ---- */
+
+struct parent {
+	struct ir_interface *iface;
+	const struct idl_qname *name;
+};
 
 static void resolve_parents(struct idl_checker *ic, struct symbol *s)
 {
 	const struct idl_decl_ast *d = s->decl;
 	struct ir_interface *iface = s->iface;
+	struct parent *found = malloc((d->parents.len ? d->parents.len : 1) * sizeof *found);
+	uint64_t *ids = malloc((d->parents.len ? d->parents.len : 1) * sizeof *ids);
+	if (!found || !ids)
+		abort();
+	size_t n = 0;
 	for (size_t i = 0; i < d->parents.len; i++) {
 		const struct idl_qname *q = &d->parents.items[i];
 		const struct symbol *p = lookup(ic, s->file, q);
@@ -671,96 +807,177 @@ static void resolve_parents(struct idl_checker *ic, struct symbol *s)
 				    "inherited", q->text);
 			continue;
 		}
-		bool dup = false;
-		for (size_t j = 0; j < iface->parents.len; j++)
-			dup |= iface->parents.items[j] == p->iface;
-		if (dup) {
-			DIAG_REPORT(ic, q->pos, E0502, "'%s' is listed twice as a parent", q->text);
+		ids[n] = (uintptr_t)p->iface;
+		found[n++] = (struct parent){p->iface, q};
+	}
+	struct repeat *repeats;
+	size_t nrepeats = find_repeated_values(ids, n, &repeats);
+	for (size_t k = 0; k < nrepeats; k++) {
+		const struct idl_qname *q = found[repeats[k].index].name;
+		DIAG_REPORT(ic, q->pos, E0502, "'%s' is listed twice as a parent", q->text);
+		found[repeats[k].index].iface = NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!found[i].iface)
 			continue;
-		}
-		warn_deprecated(ic, q->pos, "interface", p->iface->name, p->iface->deprecated,
-				iface->deprecated);
-		vec_push(ic->c->arena, &iface->parents, p->iface);
+		warn_deprecated(ic, found[i].name->pos, "interface", found[i].iface->name,
+				found[i].iface->deprecated, iface->deprecated);
+		vec_push(ic->c->arena, &iface->parents, found[i].iface);
 	}
+	free(repeats);
+	free(ids);
+	free(found);
 }
 
-static struct symbol *symbol_of_interface(struct idl_checker *ic, const struct ir_interface *i)
+static size_t parent_count(struct idl_checker *ic, struct symbol *s)
 {
-	return strmap_get(&ic->symbols, i->name);
+	(void)ic;
+	return s->iface->parents.len;
 }
 
-static void add_inherited(struct idl_checker *ic, struct ir_interface *iface,
-			  const struct ir_method *m, struct srcpos where)
+static struct symbol *parent_of(struct idl_checker *ic, struct symbol *s, size_t k)
 {
-	for (size_t i = 0; i < iface->all_methods.len; i++) {
-		const struct ir_method *other = iface->all_methods.items[i];
-		if (other == m)
-			return; /* the same method reached through two parents */
-		if (strcmp(other->name, m->name) == 0) {
-			DIAG_REPORT(ic, where, E0502,
-				    "'%s' inherits two methods named '%s', from '%s' and '%s'",
-				    iface->name, m->name, other->owner->name, m->owner->name);
-			DIAG_NOTE(ic, other->pos, "one is declared here");
-			DIAG_NOTE(ic, m->pos, "the other is declared here");
-			return;
+	return strmap_get(&ic->symbols, s->iface->parents.items[k]->name);
+}
+
+static void inherits_itself(struct idl_checker *ic, struct symbol *s, size_t k,
+			    struct symbol *on_stack)
+{
+	struct ir_interface *iface = s->iface;
+	const struct idl_decl_ast *d = s->decl;
+	struct srcpos at = d->parents.len > k ? d->parents.items[k].pos : d->name.pos;
+	if (on_stack == s) {
+		DIAG_REPORT(ic, at, E0503, "'%s' inherits from itself", iface->name);
+	} else {
+		DIAG_REPORT(ic, at, E0503, "'%s' inherits from '%s', which in turn inherits from '%s'",
+			    iface->name, on_stack->iface->name, iface->name);
+		DIAG_NOTE(ic, on_stack->decl->name.pos, "'%s' declared here", on_stack->iface->name);
+	}
+	iface->parents.len = k; /* cut the cycle so later passes terminate */
+}
+
+/* The parents' methods, in order, each once: a method reached through two
+ * parents is one, two methods of one name from two parents are E0502. A
+ * sort each, never a search per method: a child of parents with 40k
+ * methods costs n log n. */
+static void inherit_methods(struct idl_checker *ic, struct symbol *s)
+{
+	struct ir_interface *iface = s->iface;
+	if (s->depth > IDL_MAX_DEPTH)
+		return; /* E0525, reported: its own methods only */
+	size_t n = 0;
+	for (size_t i = 0; i < iface->parents.len; i++)
+		n += iface->parents.items[i]->all_methods.len;
+	if (ic->inherited <= IDL_MAX_INHERITED && n > IDL_MAX_INHERITED - ic->inherited)
+		DIAG_REPORT(ic, s->decl->name.pos, E0526,
+			    "'%s' would make the interfaces inherit more than %d methods in all; is "
+			    "this an inheritance bomb?",
+			    iface->name, IDL_MAX_INHERITED);
+	ic->inherited += n;
+	if (ic->inherited > IDL_MAX_INHERITED)
+		return; /* E0526, reported: its own methods only */
+	const struct ir_method **all = malloc((n ? n : 1) * sizeof *all);
+	uint64_t *ids = malloc((n ? n : 1) * sizeof *ids);
+	const char **names = malloc((n ? n : 1) * sizeof *names);
+	if (!all || !ids || !names)
+		abort();
+	n = 0;
+	for (size_t i = 0; i < iface->parents.len; i++) {
+		const struct ir_interface *p = iface->parents.items[i];
+		for (size_t j = 0; j < p->all_methods.len; j++) {
+			all[n] = p->all_methods.items[j];
+			ids[n] = (uintptr_t)all[n];
+			names[n] = all[n]->name;
+			n++;
 		}
 	}
-	vec_push(ic->c->arena, &iface->all_methods, m);
+	struct repeat *repeats;
+	size_t nrepeats = iface->parents.len > 1 ? find_repeated_values(ids, n, &repeats) : 0;
+	for (size_t k = 0; k < nrepeats; k++)
+		names[repeats[k].index] = NULL; /* the same method reached through two parents */
+	if (nrepeats)
+		free(repeats);
+	nrepeats = iface->parents.len > 1 ? find_repeated_names(names, n, &repeats) : 0;
+	for (size_t k = 0; k < nrepeats; k++) {
+		const struct ir_method *m = all[repeats[k].index], *other = all[repeats[k].first];
+		DIAG_REPORT(ic, s->decl->name.pos, E0502,
+			    "'%s' inherits two methods named '%s', from '%s' and '%s'", iface->name,
+			    m->name, other->owner->name, m->owner->name);
+		DIAG_NOTE(ic, other->pos, "one is declared here");
+		DIAG_NOTE(ic, m->pos, "the other is declared here");
+		names[repeats[k].index] = NULL;
+	}
+	if (nrepeats)
+		free(repeats);
+	vec_reserve(ic->c->arena, &iface->all_methods, n + s->decl->methods.len);
+	for (size_t i = 0; i < n; i++)
+		if (names[i])
+			iface->all_methods.items[iface->all_methods.len++] = all[i];
+	free(names);
+	free(ids);
+	free(all);
 }
 
 static void check_method(struct idl_checker *ic, struct symbol *s, const struct idl_method_ast *ma,
 			 size_t index);
 
-/* Depth-first over parents: a parent's methods are complete before its
- * children copy them, and meeting an interface still being visited is a cycle. */
+/* Its own methods named as another of its methods (E0502), and its own
+ * methods' op numbers, explicit ones colliding with each other or with
+ * positions (E0505). */
+static void check_method_names(struct idl_checker *ic, struct ir_interface *iface)
+{
+	const char **names = malloc((iface->all_methods.len + 1) * sizeof *names);
+	uint64_t *ops = malloc((iface->methods.len + 1) * sizeof *ops);
+	if (!names || !ops)
+		abort();
+	for (size_t i = 0; i < iface->all_methods.len; i++)
+		names[i] = iface->all_methods.items[i]->name;
+	struct repeat *repeats;
+	size_t n = find_repeated_names(names, iface->all_methods.len, &repeats);
+	for (size_t k = 0; k < n; k++) {
+		const struct ir_method *m = iface->all_methods.items[repeats[k].index];
+		const struct ir_method *other = iface->all_methods.items[repeats[k].first];
+		if (other->owner == iface)
+			DIAG_REPORT(ic, m->pos, E0502, "'%s' is declared twice in '%s'", m->name,
+				    iface->name);
+		else
+			DIAG_REPORT(ic, m->pos, E0502, "'%s' is already inherited from '%s'", m->name,
+				    other->owner->name);
+		DIAG_NOTE(ic, other->pos, "first declared here");
+	}
+	free(repeats);
+	/* an op of 0 is out of range, reported: each gets one of its own */
+	for (size_t i = 0; i < iface->methods.len; i++)
+		ops[i] = iface->methods.items[i]->op ? iface->methods.items[i]->op : 0x10000 + i;
+	n = find_repeated_values(ops, iface->methods.len, &repeats);
+	for (size_t k = 0; k < n; k++) {
+		const struct ir_method *m = iface->methods.items[repeats[k].index];
+		const struct ir_method *other = iface->methods.items[repeats[k].first];
+		DIAG_REPORT(ic, m->pos, E0505, "'%s' and '%s' both have op %u, so their labels collide",
+			    other->name, m->name, m->op);
+		DIAG_NOTE(ic, other->pos, "'%s' declared here", other->name);
+	}
+	free(repeats);
+	free(ops);
+	free(names);
+}
+
+/* An interface whose parents are done: their methods, then its own. */
 static void check_interface(struct idl_checker *ic, struct symbol *s)
 {
-	if (s->state == DONE)
-		return;
-	struct ir_interface *iface = s->iface;
-	if (s->state == VISITING)
-		return;
-	s->state = VISITING;
+	if (s->depth == IDL_MAX_DEPTH + 1)
+		DIAG_REPORT(ic, s->decl->name.pos, E0525,
+			    "'%s' inherits through %d levels of interfaces; at most %d can nest",
+			    s->iface->name, IDL_MAX_DEPTH, IDL_MAX_DEPTH);
+	inherit_methods(ic, s);
 	const struct idl_decl_ast *d = s->decl;
-	for (size_t i = 0; i < iface->parents.len; i++) {
-		struct symbol *ps = symbol_of_interface(ic, iface->parents.items[i]);
-		if (ps->state == VISITING) {
-			struct srcpos at = d->parents.len > i ? d->parents.items[i].pos : d->name.pos;
-			if (ps == s) {
-				DIAG_REPORT(ic, at, E0503, "'%s' inherits from itself", iface->name);
-			} else {
-				DIAG_REPORT(ic, at, E0503,
-					    "'%s' inherits from '%s', which in turn inherits from '%s'",
-					    iface->name, ps->iface->name, iface->name);
-				DIAG_NOTE(ic, ps->decl->name.pos, "'%s' declared here", ps->iface->name);
-			}
-			iface->parents.len = i; /* cut the cycle so later passes terminate */
-			break;
-		}
-		check_interface(ic, ps);
-	}
-	for (size_t i = 0; i < iface->parents.len; i++) {
-		const struct ir_interface *p = iface->parents.items[i];
-		for (size_t j = 0; j < p->all_methods.len; j++)
-			add_inherited(ic, iface, p->all_methods.items[j], d->name.pos);
-	}
 	for (size_t i = 0; i < d->methods.len; i++)
 		check_method(ic, s, d->methods.items[i], i);
-	/* Explicit @op numbers may collide with each other or with positions. */
-	for (size_t i = 0; i < iface->methods.len; i++)
-		for (size_t j = 0; j < i; j++)
-			if (iface->methods.items[i]->op && /* 0: out of range, reported */
-			    iface->methods.items[i]->op == iface->methods.items[j]->op) {
-				DIAG_REPORT(ic, iface->methods.items[i]->pos, E0505,
-					    "'%s' and '%s' both have op %u, so their labels collide",
-					    iface->methods.items[j]->name, iface->methods.items[i]->name,
-					    iface->methods.items[i]->op);
-				DIAG_NOTE(ic, iface->methods.items[j]->pos, "'%s' declared here",
-					  iface->methods.items[j]->name);
-				break;
-			}
-	s->state = DONE;
+	check_method_names(ic, s->iface);
 }
+
+static const struct dependencies interface_parents = {
+	parent_count, parent_of, inherits_itself, check_interface};
 
 /* `seen` holds the capabilities already checked for this method (in, then
  * out): they become parameters of one C function and need distinct names. */
@@ -862,19 +1079,6 @@ static void check_method(struct idl_checker *ic, struct symbol *s, const struct 
 	}
 	m->op = (unsigned)op;
 	m->label = (uint64_t)iface->id << 16 | op;
-
-	for (size_t i = 0; i < iface->all_methods.len; i++)
-		if (strcmp(iface->all_methods.items[i]->name, m->name) == 0) {
-			const struct ir_method *other = iface->all_methods.items[i];
-			if (other->owner == iface)
-				DIAG_REPORT(ic, m->pos, E0502, "'%s' is declared twice in '%s'", m->name,
-					    iface->name);
-			else
-				DIAG_REPORT(ic, m->pos, E0502, "'%s' is already inherited from '%s'",
-					    m->name, other->owner->name);
-			DIAG_NOTE(ic, other->pos, "first declared here");
-			break;
-		}
 
 	ir_cap_list seen = {0};
 	check_caps(ic, s, &ma->caps_in, &m->caps_in, &seen);
@@ -1057,7 +1261,7 @@ void check_idl(struct checker *c, struct idl_ast *const *files, size_t n)
 	for (size_t i = 0; i < ic.order.len; i++) {
 		struct symbol *s = ic.order.items[i];
 		if (s->type && s->type->kind == IR_STRUCT)
-			layout_struct(&ic, s);
+			walk_dependencies(&ic, s, &struct_fields);
 	}
 
 	/* Interfaces: IDs before methods (labels need them), parents before
@@ -1073,7 +1277,7 @@ void check_idl(struct checker *c, struct idl_ast *const *files, size_t n)
 	}
 	for (size_t i = 0; i < ic.order.len; i++)
 		if (ic.order.items[i]->iface)
-			check_interface(&ic, ic.order.items[i]);
+			walk_dependencies(&ic, ic.order.items[i], &interface_parents);
 
 	for (size_t i = 0; i < ic.order.len; i++) {
 		struct symbol *s = ic.order.items[i];

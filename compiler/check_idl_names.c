@@ -15,6 +15,7 @@
 #include "check.h"
 #include "names.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct owner {
@@ -116,29 +117,43 @@ static void claim_params(struct names *n, const struct ir_method *m, const c_sym
 	n->claimed = saved;
 }
 
-/* A method of the name is among the first i: E0502 already. */
-static bool declared_before(const struct ir_method *const *methods, size_t i)
+/* Which of the methods are named as an earlier one (E0502 already): a
+ * malloc'd array of flags. */
+static bool *repeated(const struct ir_method *const *methods, size_t n)
 {
-	for (size_t k = 0; k < i; k++)
-		if (!strcmp(methods[k]->name, methods[i]->name))
-			return true;
-	return false;
+	const char **names = malloc((n ? n : 1) * sizeof *names);
+	bool *flags = calloc(n ? n : 1, sizeof *flags);
+	if (!names || !flags)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		names[i] = methods[i]->name;
+	struct repeat *repeats;
+	size_t count = find_repeated_names(names, n, &repeats);
+	for (size_t k = 0; k < count; k++)
+		flags[repeats[k].index] = true;
+	free(repeats);
+	free(names);
+	return flags;
 }
 
 static void claim_interface(struct names *n, const struct ir_interface *iface)
 {
 	claim_all(n, owner(n, iface->pos, "interface %s", iface->name, NULL), &iface->c);
+	bool *skip = repeated((const struct ir_method *const *)iface->methods.items,
+			      iface->methods.len);
 	for (size_t i = 0; i < iface->methods.len; i++) {
 		const struct ir_method *m = iface->methods.items[i];
-		if (!declared_before((const struct ir_method *const *)iface->methods.items, i))
+		if (!skip[i])
 			claim_all(n, owner(n, m->pos, "method '%s' of %s", m->name, iface->name),
 				  &m->c);
 	}
+	free(skip);
 	/* the client API covers inherited methods too */
+	skip = repeated(iface->all_methods.items, iface->all_methods.len);
 	for (size_t i = 0; i < iface->client.len; i++) {
 		const struct ir_client_method *cm = &iface->client.items[i];
 		const struct ir_method *m = cm->method;
-		if (declared_before(iface->all_methods.items, i))
+		if (skip[i])
 			continue;
 		const struct owner *o =
 			m->owner == iface
@@ -149,6 +164,7 @@ static void claim_interface(struct names *n, const struct ir_interface *iface)
 		if (m->owner == iface)
 			claim_params(n, m, &cm->c);
 	}
+	free(skip);
 }
 
 void check_idl_names(struct checker *c)

@@ -88,7 +88,9 @@ static void resolve_interfaces(struct checker *c, const lstr_list *names, ir_int
 		const struct lstr *n = &names->items[i];
 		const struct ir_interface *iface = ir_find_interface(c->ir, n->s);
 		if (!iface) {
-			const char *hint = closest_word(n->s, known, c->ir->interfaces.len);
+			const char *hint = diag_spend_hint(c->diag, c->ir->interfaces.len)
+						   ? closest_word(n->s, known, c->ir->interfaces.len)
+						   : NULL;
 			DIAG_REPORT(c, n->pos, E0301, "%s '%s' is not an interface any IDL declares%s%s%s",
 				    what, n->s, hint ? "; did you mean '" : "", hint ? hint : "",
 				    hint ? "'?" : "");
@@ -135,7 +137,9 @@ static const struct ir_block *find_block(struct checker *c, const struct lstr *r
 		}
 	}
 	if (!found) {
-		const char *hint = closest_word(dot ? dot + 1 : ref->s, names.items, names.len);
+		const char *hint = diag_spend_hint(c->diag, names.len)
+					   ? closest_word(dot ? dot + 1 : ref->s, names.items, names.len)
+					   : NULL;
 		DIAG_REPORT(c, ref->pos, E0302, "no register map declares a block '%s'%s%s%s", ref->s,
 			    hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
 		return NULL;
@@ -150,6 +154,7 @@ static const struct ir_block *find_block(struct checker *c, const struct lstr *r
 	return found;
 }
 
+/* A bound block's extent, which bind_block made sure is below 2^64. */
 static uint64_t block_span(const struct ir_block *b)
 {
 	return (b->count - 1) * b->stride + b->size;
@@ -161,8 +166,9 @@ static void bind_block(struct checker *c, struct ir_driver *drv, struct ir_capab
 	if (!ca->block.s)
 		return;
 	const struct ir_block *b = find_block(c, &ca->block);
-	if (!b)
-		return;
+	uint64_t end;
+	if (!b || !extent_end(0, b->count, b->stride, b->size, &end))
+		return; /* unknown (E0302), or ending past 2^64 (E0218) */
 	if (b->space != space) {
 		DIAG_REPORT(c, ca->block.pos, E0303,
 			    "block '%s' is in %s space, but '%s' is %s capability", b->name,

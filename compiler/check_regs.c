@@ -46,6 +46,30 @@ static uint64_t width_mask(unsigned bits)
 	return bits >= 64 ? UINT64_MAX : (1ull << bits) - 1;
 }
 
+bool extent_end(uint64_t offset, uint64_t count, uint64_t stride, uint64_t size, uint64_t *end)
+{
+	uint64_t last;
+	return !__builtin_mul_overflow(count - 1, stride, &last) &&
+	       !__builtin_add_overflow(offset, last, &last) && !__builtin_add_overflow(last, size, end);
+}
+
+static void report_past_last_address(struct regs_checker *rc, struct srcpos pos, const char *what,
+				     const char *name, uint64_t offset, uint64_t count,
+				     uint64_t stride, uint64_t size)
+{
+	if (count > 1)
+		DIAG_REPORT(rc, pos, E0218,
+			    "%s '%s' (0x%llx elements of 0x%llx bytes every 0x%llx from offset 0x%llx) "
+			    "ends past 0xffffffffffffffff, the last address",
+			    what, name, (unsigned long long)count, (unsigned long long)size,
+			    (unsigned long long)stride, (unsigned long long)offset);
+	else
+		DIAG_REPORT(rc, pos, E0218,
+			    "%s '%s' (0x%llx bytes at offset 0x%llx) ends past 0xffffffffffffffff, the "
+			    "last address",
+			    what, name, (unsigned long long)size, (unsigned long long)offset);
+}
+
 /* ---- overlap of byte-range progressions ---- */
 
 struct span_item {
@@ -56,18 +80,32 @@ struct span_item {
 	const char *bank;
 	bool readable, writable;
 	uint64_t align; /* the alignment its elements need: the widest register */
+	/* Swept as one element of its array (check_overlaps): which one, and
+	 * the array's place among the items. */
+	bool element;
+	uint64_t index;
+	size_t whole;
 };
+
+static bool same_bank(const struct span_item *a, const struct span_item *b)
+{
+	return a->bank == b->bank || (a->bank && b->bank && !strcmp(a->bank, b->bank));
+}
 
 static bool may_share_bytes(const struct span_item *a, const struct span_item *b)
 {
-	if ((a->bank == NULL) != (b->bank == NULL) || (a->bank && strcmp(a->bank, b->bank) != 0))
+	if (!same_bank(a, b))
 		return true;
 	return !(a->readable && b->readable) && !(a->writable && b->writable);
 }
 
+/* By bank (none first), then offset: registers of different banks never
+ * overlap, so each bank is swept on its own. */
 static int compare_span(const void *pa, const void *pb)
 {
 	const struct span_item *a = pa, *b = pb;
+	if (!same_bank(a, b))
+		return !a->bank ? -1 : !b->bank ? 1 : strcmp(a->bank, b->bank);
 	if (a->offset != b->offset)
 		return a->offset < b->offset ? -1 : 1;
 	return a->pos.line < b->pos.line ? -1 : a->pos.line > b->pos.line;
@@ -100,29 +138,84 @@ static bool progressions_meet(const struct span_item *a, const struct span_item 
 
 static const char *element_name(struct regs_checker *rc, const struct span_item *s, uint64_t i)
 {
-	if (s->count == 1)
+	if (s->element)
+		i += s->index;
+	else if (s->count == 1)
 		return s->name;
 	return arena_printf(rc->c->arena, "%s[%llu]", s->name, (unsigned long long)i);
 }
 
-static void check_overlaps(struct regs_checker *rc, struct span_item *items, size_t n)
+/* Arrays of at most this many elements are swept element by element:
+ * interleaved arrays each span the others' range, and would otherwise all
+ * be compared with each other. */
+enum { SWEPT_ELEMENTS = 64 };
+
+/* The items to sweep: arrays of up to SWEPT_ELEMENTS elements as their
+ * elements, other items whole. *n becomes their number. */
+static struct span_item *sweep_items(const struct span_item *items, size_t *n)
 {
+	size_t total = 0;
+	for (size_t i = 0; i < *n; i++)
+		total += items[i].count <= SWEPT_ELEMENTS ? items[i].count : 1;
+	struct span_item *parts = malloc((total ? total : 1) * sizeof *parts);
+	if (!parts)
+		abort();
+	size_t m = 0;
+	for (size_t i = 0; i < *n; i++) {
+		const struct span_item *it = &items[i];
+		if (it->count == 1 || it->count > SWEPT_ELEMENTS) {
+			parts[m] = *it;
+			parts[m++].whole = i;
+			continue;
+		}
+		for (uint64_t k = 0; k < it->count; k++) {
+			struct span_item *e = &parts[m++];
+			*e = *it;
+			e->offset = it->offset + k * it->stride;
+			e->count = 1;
+			e->end = e->offset + it->size;
+			e->element = true;
+			e->index = k;
+			e->whole = i;
+		}
+	}
+	*n = m;
+	return parts;
+}
+
+static void check_overlaps(struct regs_checker *rc, const struct span_item *whole, size_t nwhole)
+{
+	size_t n = nwhole;
+	struct span_item *items = sweep_items(whole, &n);
+	/* an item, or an array, is reported once */
+	bool *reported_whole = calloc(nwhole ? nwhole : 1, sizeof *reported_whole);
+	if (!reported_whole)
+		abort();
 	if (n)
 		qsort(items, n, sizeof *items, compare_span);
-	/* Items whose span reaches past the current start; usually just one. */
+	/* Items of the current bank whose span reaches past the current start;
+	 * usually just one. An item reported overlapping one of them does not
+	 * join them, so N registers at one offset cost N reports, not N^2. */
 	size_t *active = malloc((n ? n : 1) * sizeof *active);
+	if (!active)
+		abort();
 	size_t nactive = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct span_item *cur = &items[i];
+		if (i && !same_bank(&items[i - 1], cur))
+			nactive = 0;
 		size_t kept = 0;
+		bool reported = reported_whole[cur->whole];
 		for (size_t k = 0; k < nactive; k++) {
 			struct span_item *prev = &items[active[k]];
 			if (prev->end <= cur->offset)
 				continue;
 			active[kept++] = active[k];
 			uint64_t ia, ib;
-			if (may_share_bytes(prev, cur) || !progressions_meet(prev, cur, &ia, &ib))
+			if (reported || may_share_bytes(prev, cur) ||
+			    !progressions_meet(prev, cur, &ia, &ib))
 				continue;
+			reported = reported_whole[cur->whole] = true;
 			uint64_t at = cur->offset + ib * cur->stride;
 			DIAG_REPORT(rc, cur->pos, E0203,
 				    "'%s' (bytes 0x%llx..0x%llx) overlaps '%s'",
@@ -131,9 +224,12 @@ static void check_overlaps(struct regs_checker *rc, struct span_item *items, siz
 			DIAG_NOTE(rc, prev->pos, "'%s' declared here", prev->name);
 		}
 		nactive = kept;
-		active[nactive++] = i;
+		if (!reported)
+			active[nactive++] = i;
 	}
 	free(active);
+	free(reported_whole);
+	free(items);
 }
 
 /* ---- fields ---- */
@@ -141,27 +237,33 @@ static void check_overlaps(struct regs_checker *rc, struct span_item *items, siz
 static void check_enum(struct regs_checker *rc, const struct regs_field_ast *fa,
 		       struct ir_field *f)
 {
+	uint64_t *values = malloc((fa->enums.len ? fa->enums.len : 1) * sizeof *values);
+	if (!values)
+		abort();
+	unsigned bits = f->msb - f->lsb + 1;
 	for (size_t i = 0; i < fa->enums.len; i++) {
 		const struct regs_enum_ast *e = &fa->enums.items[i];
 		check_c_name(rc->c, e->name, "enum value");
-		/* Names are keys of one YAML mapping: a repeat is already E0109. */
-		for (size_t j = 0; j < i; j++) {
-			const struct regs_enum_ast *o = &fa->enums.items[j];
-			if (o->value.v == e->value.v) {
-				DIAG_REPORT(rc, e->value.pos, E0215,
-					    "'%s' and '%s' both have the value %llu", o->name.s,
-					    e->name.s, (unsigned long long)e->value.v);
-				DIAG_NOTE(rc, o->name.pos, "'%s' named here", o->name.s);
-			}
-		}
-		unsigned bits = f->msb - f->lsb + 1;
 		if (e->value.v > width_mask(bits))
 			DIAG_REPORT(rc, e->value.pos, E0206,
 				    "enum value %s = %llu does not fit the %u-bit field '%s'", e->name.s,
 				    (unsigned long long)e->value.v, bits, f->name);
 		struct ir_enum_value v = {.name = e->name.s, .pos = e->name.pos, .value = e->value.v};
 		vec_push(rc->c->arena, &f->enums, v);
+		values[i] = e->value.v;
 	}
+	/* Names are keys of one YAML mapping: a repeat is already E0109. */
+	struct repeat *repeats;
+	size_t n = find_repeated_values(values, fa->enums.len, &repeats);
+	for (size_t k = 0; k < n; k++) {
+		const struct regs_enum_ast *e = &fa->enums.items[repeats[k].index];
+		const struct regs_enum_ast *o = &fa->enums.items[repeats[k].first];
+		DIAG_REPORT(rc, e->value.pos, E0215, "'%s' and '%s' both have the value %llu",
+			    o->name.s, e->name.s, (unsigned long long)e->value.v);
+		DIAG_NOTE(rc, o->name.pos, "'%s' named here", o->name.s);
+	}
+	free(repeats);
+	free(values);
 }
 
 static bool access_allowed(enum reg_access field, enum reg_access reg)
@@ -203,23 +305,26 @@ static void check_fields(struct regs_checker *rc, const struct regs_node_ast *ra
 			f.has_reset = true;
 			f.reset = fa->reset.v & width_mask(f.msb - f.lsb + 1);
 		}
-		bool dup = false;
-		for (size_t j = 0; j < r->fields.len; j++) {
+		/* Only fields that are neither repeats nor overlaps join the
+		 * register: at most 64, so comparing with them stays linear. */
+		bool bad = false;
+		for (size_t j = 0; j < r->fields.len && !bad; j++) {
 			const struct ir_field *o = &r->fields.items[j];
 			if (strcmp(o->name, f.name) == 0) {
 				DIAG_REPORT(rc, fa->name.pos, E0202,
 					    "field '%s' is declared twice in '%s'", f.name, r->name);
 				DIAG_NOTE(rc, o->pos, "first declared here");
-				dup = true;
+				bad = true;
 			} else if (o->mask & f.mask) {
 				DIAG_REPORT(rc, fa->msb.pos, E0204,
 					    "field '%s' (bits %u:%u) overlaps field '%s' (bits %u:%u)",
 					    f.name, f.msb, f.lsb, o->name, o->msb, o->lsb);
 				DIAG_NOTE(rc, o->pos, "'%s' declared here", o->name);
+				bad = true;
 			}
 		}
 		check_enum(rc, fa, &f);
-		if (!dup)
+		if (!bad)
 			vec_push(rc->c->arena, &r->fields, f);
 	}
 }
@@ -379,9 +484,11 @@ static void add_register(struct regs_checker *rc, const struct regs_node_ast *na
 		vec_push(a, &rc->block->regs, r);
 		vec_push(a, &rc->layout_asts, na);
 	}
-	*out = (struct span_item){r->offset, bytes, count, r->stride, r->name, r->pos, 0, r->bank,
-				  access_info(r->access)->readable,
-				  access_info(r->access)->write != WRITE_NONE, bytes};
+	*out = (struct span_item){.offset = r->offset, .size = bytes, .count = count,
+				  .stride = r->stride, .name = r->name, .pos = r->pos,
+				  .bank = r->bank, .readable = access_info(r->access)->readable,
+				  .writable = access_info(r->access)->write != WRITE_NONE,
+				  .align = bytes};
 }
 
 static void add_group(struct regs_checker *rc, const struct regs_node_ast *na,
@@ -415,8 +522,10 @@ static void add_group(struct regs_checker *rc, const struct regs_node_ast *na,
 		DIAG_REPORT(rc, na->stride.pos, E0208,
 			    "stride 0x%llx of group '%s' misaligns its %llu-byte registers",
 			    (unsigned long long)g->stride, g->name, (unsigned long long)align);
-	*out = (struct span_item){g->offset, g->span ? g->span : 1, count, g->stride, g->name,
-				  g->pos, 0, NULL, true, true, align};
+	*out = (struct span_item){.offset = g->offset, .size = g->span ? g->span : 1,
+				  .count = count, .stride = g->stride, .name = g->name,
+				  .pos = g->pos, .readable = true, .writable = true,
+				  .align = align};
 }
 
 /* Checks one level and returns the bytes its first elements cover and the
@@ -440,7 +549,13 @@ static void check_items(struct regs_checker *rc, const regs_node_list *items,
 			add_group(rc, na, group, prefix, s);
 		else
 			add_register(rc, na, group, prefix, s);
-		s->end = s->offset + (s->count - 1) * s->stride + s->size;
+		if (!extent_end(s->offset, s->count, s->stride, s->size, &s->end)) {
+			report_past_last_address(rc, s->count > 1 ? na->count.pos : na->offset.pos,
+						 na->is_group ? "group" : "register", s->name, s->offset,
+						 s->count, s->stride, s->size);
+			n--; /* no end to compare with others' */
+			continue;
+		}
 		if (s->end > *span)
 			*span = s->end;
 		if (s->align > *align)
@@ -516,11 +631,16 @@ static void resolve_layouts(struct regs_checker *rc)
 			path[len++] = j;
 			const struct ir_register *target = strmap_get(&rc->paths, na->layout.s);
 			if (!target) {
-				const char **names = malloc(n * sizeof *names);
-				for (size_t i = 0; i < n; i++)
-					names[i] = rc->block->regs.items[i]->path;
-				const char *hint = closest_word(na->layout.s, names, n);
-				free(names);
+				const char *hint = NULL;
+				if (diag_spend_hint(rc->c->diag, n)) {
+					const char **names = malloc(n * sizeof *names);
+					if (!names)
+						abort();
+					for (size_t i = 0; i < n; i++)
+						names[i] = rc->block->regs.items[i]->path;
+					hint = closest_word(na->layout.s, names, n);
+					free(names);
+				}
 				DIAG_REPORT(rc, na->layout.pos, E0212,
 					    "layout '%s' names no register of block '%s'%s%s%s",
 					    na->layout.s, rc->block->name, hint ? "; did you mean '" : "",
@@ -596,6 +716,10 @@ static void check_block(struct regs_checker *rc, const struct regs_block_ast *ba
 		count = 1;
 	b->count = count;
 	b->stride = count > 1 ? stride : 0;
+	uint64_t extent;
+	if (!extent_end(0, b->count, b->stride, b->size, &extent))
+		report_past_last_address(rc, ba->count.pos, "block", b->name, 0, b->count, b->stride,
+					 b->size);
 
 	rc->block = b;
 	size_t nregs = count_registers(&ba->items);

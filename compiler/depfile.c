@@ -21,13 +21,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* A path as make reads it in a rule: spaces and '#' escaped, '$' doubled. */
+/* Whether make can read path literally in a rule. A line break would end
+ * the rule (and let the name write a recipe of its own), ';' starts a
+ * recipe, '=' makes the line a variable assignment, '|' order-only
+ * prerequisites, '%' a pattern, and wildcards expand even escaped: no
+ * escape keeps these, so a depfile naming them is refused. */
+static bool make_can_read(const char *path)
+{
+	for (const char *p = path; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || strchr(";=|%*?[]", *p))
+			return false;
+	return true;
+}
+
+/* A path as make reads it in a rule: spaces, '#' and ':' escaped, '$'
+ * doubled. */
 static void put_make_path(struct strbuf *out, const char *path)
 {
 	while (!strncmp(path, "./", 2) && path[2])
 		path += 2;
 	for (const char *p = path; *p; p++) {
-		if (*p == ' ' || *p == '\t' || *p == '#' || *p == '\\')
+		if (*p == ' ' || *p == '\t' || *p == '#' || *p == '\\' || *p == ':')
 			sb_putc(out, '\\');
 		if (*p == '$')
 			sb_putc(out, '$');
@@ -99,13 +113,26 @@ int drvgen_write_depfile(const struct ir *ir, const struct drvgen_output *out, c
 		add_unique(&arena, f->author_owned ? &inputs : &outputs, path);
 	}
 
+	if (dep->target)
+		add_unique(&arena, &stamp, dep->target);
+	const struct path_list *lists[] = {&inputs, &outputs, &stamp};
+	for (size_t k = 0; k < ARRAY_LEN(lists); k++)
+		for (size_t i = 0; i < lists[k]->len; i++)
+			if (!make_can_read(lists[k]->items[i])) {
+				fprintf(report,
+					"drvgen: cannot write %s: make cannot read the file name '%s' "
+					"(a line break, or one of ;=|%%*?[] in it)\n",
+					dep->path, lists[k]->items[i]);
+				arena_free(&arena);
+				return 2;
+			}
+
 	struct strbuf text = {0};
 	sb_printf(&text, "# Written by drvgen %s (gen --depfile): what the generation read.\n",
 		  DRVGEN_VERSION);
 	if (dep->target) {
 		/* A stamp is out of date when an input changed, and when a
 		 * generated file was edited or deleted since. */
-		add_unique(&arena, &stamp, dep->target);
 		for (size_t i = 0; i < outputs.len; i++)
 			add_unique(&arena, &inputs, outputs.items[i]);
 		put_rule(&text, &stamp, &inputs);

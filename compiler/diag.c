@@ -15,11 +15,24 @@ static const struct {
 #undef DIAG
 };
 
+/* Names compared for "did you mean" hints in one run: a million, a few
+ * tenths of a second at most. */
+enum { DIAG_HINT_BUDGET = 1 << 20 };
+
 void diag_init(struct diag_engine *d, struct arena *a)
 {
 	d->arena = a;
+	d->hint_budget = DIAG_HINT_BUDGET;
 	for (int code = 0; code < DIAG_CODE_COUNT; code++)
 		d->level[code] = code_table[code].status ? DIAG_ERROR : DIAG_WARNING;
+}
+
+bool diag_spend_hint(struct diag_engine *d, size_t n)
+{
+	if (n > d->hint_budget)
+		return false;
+	d->hint_budget -= n;
+	return true;
 }
 
 const char *diag_code_name(enum diag_code code)

@@ -87,10 +87,18 @@ struct diag_engine {
 	int status; /* the exit status the reports so far mean: 0, 1 or 2 */
 	unsigned char level[DIAG_CODE_COUNT]; /* enum diag_level */
 	bool muted; /* the last report was of a code turned off: drop its notes */
+	size_t hint_budget; /* names "did you mean" may still compare (diag_spend_hint) */
 };
 
 /* An engine reporting every code at its own level. */
 void diag_init(struct diag_engine *d, struct arena *a);
+
+/* Whether a "did you mean" may compare a word with n names, taking them
+ * from the run's budget: a hint costs a comparison per known name, so a
+ * file of N misspellings among N names would cost N^2 without a bound. The
+ * budget is far above what a real spec's mistakes use; past it,
+ * diagnostics come without hints. */
+bool diag_spend_hint(struct diag_engine *d, size_t n);
 
 const char *diag_code_name(enum diag_code code);    /* "E0204" */
 const char *diag_code_slug(enum diag_code code);    /* "field-overlap" */

@@ -94,14 +94,22 @@ static size_t count_caps(const struct ir_driver *d, enum ir_capability_kind kind
 /* The C type a capability is bound to: a DMA buffer, a streaming
  * capability or a timer of the runtime's, the block's typed handle, or the
  * bare access handle when no block describes the range. */
+/* A capability bound to a block that does not repeat is a handle to it; a
+ * block array is bound as the I/O handle of the whole array, which its
+ * _at macro indexes (the author picks the copy). */
+static bool binds_handle(const struct ir_capability *c)
+{
+	return c->block && c->block->count == 1;
+}
+
 static const char *cap_type(struct drv_emitter *e, const struct ir_capability *c)
 {
 	if (c->kind == CAPABILITY_DMA)
 		return c->streaming ? "struct drv_dma_stream *" : "struct drv_dma_buffer";
 	if (c->kind == CAPABILITY_TIMER)
 		return "struct drv_timer *";
-	return c->block ? arena_printf(A, "struct %s", name_block(A, c->block, N_BLOCK_HANDLE))
-			: "struct drv_io";
+	return binds_handle(c) ? arena_printf(A, "struct %s", name_block(A, c->block, N_BLOCK_HANDLE))
+			       : "struct drv_io";
 }
 
 /* "struct drv_timer *deadline" and "struct edu_bar0 regs" */
@@ -212,7 +220,12 @@ static void emit_caps(struct drv_emitter *e)
 		const struct ir_capability *c = &d->caps.items[i];
 		if (c->kind == CAPABILITY_IRQ)
 			continue;
-		gen_comment(e->o, 1, cap_summary(e, c));
+		const char *summary = cap_summary(e, c);
+		if (c->block && !binds_handle(c))
+			summary = arena_printf(A, "%s Block array %s: %s(drv->caps.%s, i) is copy i.",
+					       summary, c->block->name,
+					       name_block(A, c->block, N_BLOCK_AT), c->name);
+		gen_comment(e->o, 1, summary);
 		gen_line(e->o, 1, "%s;", cap_member(e, c));
 		any = true;
 	}
@@ -560,7 +573,7 @@ static void emit_bind(struct drv_emitter *e)
 			const struct ir_capability *c = &d->caps.items[i];
 			if (c->kind != k)
 				continue;
-			if (c->block)
+			if (binds_handle(c))
 				gen_line(e->o, 1, "drv->caps.%s = %s(res->io[%u]);", c->name,
 					 name_block(A, c->block, N_BLOCK_AT), io++);
 			else
@@ -570,9 +583,11 @@ static void emit_bind(struct drv_emitter *e)
 	for (size_t i = 0; i < d->caps.len; i++) {
 		const struct ir_capability *c = &d->caps.items[i];
 		unsigned n = index[c->kind]++;
-		if (c->kind == CAPABILITY_CONFIG && c->block)
+		if (c->kind == CAPABILITY_CONFIG && binds_handle(c))
 			gen_line(e->o, 1, "drv->caps.%s = %s(res->config[%u]);", c->name,
 				 name_block(A, c->block, N_BLOCK_AT), n);
+		else if (c->kind == CAPABILITY_CONFIG && c->block)
+			gen_line(e->o, 1, "drv->caps.%s = res->config[%u];", c->name, n);
 		else if (c->kind == CAPABILITY_DMA)
 			gen_line(e->o, 1, "drv->caps.%s = res->%s[%u];", c->name,
 				 c->streaming ? "streams" : "dma", n);
@@ -603,6 +618,14 @@ static void emit_object(struct drv_emitter *e)
 	gen_fn_param(e->g, object, "unsigned", 0, "i");
 	gen_function(e->g, e->o, 0, "static", object, GEN_FUNCTION, "");
 	gen_line(e->o, 0, "{");
+	if (!d->provides.len) {
+		gen_line(e->o, 1, "(void)self; /* the manifest provides no interface */");
+		gen_line(e->o, 1, "(void)i;");
+		gen_line(e->o, 1, "return NULL;");
+		gen_line(e->o, 0, "}");
+		gen_blank(e->o);
+		return;
+	}
 	gen_line(e->o, 1, "struct %s *drv = self;", name_of(e, N_DRV_STRUCT));
 	gen_blank(e->o);
 	gen_line(e->o, 1, "switch (i) {");
@@ -693,9 +716,10 @@ static const char *c_escape(struct drv_emitter *e, const char *text)
 {
 	struct strbuf b = {0};
 	for (const char *p = text; *p; p++) {
-		if (*p == '"' || *p == '\\')
+		unsigned char c = (unsigned char)*p;
+		if (c == '"' || c == '\\' || (c == '?' && p[1] == '?')) /* "??/" is a trigraph */
 			sb_putc(&b, '\\');
-		sb_putc(&b, *p == '\n' ? ' ' : *p);
+		sb_putc(&b, c < 0x20 || c == 0x7f ? ' ' : *p); /* line breaks, CR, tabs */
 	}
 	const char *s = arena_strdup(A, sb_str(&b));
 	sb_free(&b);

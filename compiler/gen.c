@@ -362,12 +362,14 @@ void gen_call_statement(struct strbuf *out, unsigned tabs, const char *lead, con
 	sb_free(&head);
 }
 
-/* Comments must not end early: a spec's "*" followed by "/" is broken up. */
+/* Comments must neither end early nor seem to nest (-Wcomment): a spec's
+ * "*" followed by "/", or "/" followed by "*" (a glob of device files), is
+ * broken up. */
 static void put_comment_text(struct strbuf *out, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		sb_putc(out, s[i]);
-		if (s[i] == '*' && i + 1 < n && s[i + 1] == '/')
+		if (i + 1 < n && ((s[i] == '*' && s[i + 1] == '/') || (s[i] == '/' && s[i + 1] == '*')))
 			sb_putc(out, ' ');
 	}
 }

@@ -8,9 +8,11 @@
 #include "diag.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 enum {
 	SOURCE_MAX_BYTES = 16 * 1024 * 1024,
@@ -190,23 +192,40 @@ struct source *source_from_file(struct arena *a, struct diag_engine *d, const ch
 {
 	struct srcpos whole = {source_named(a, path, order), 0, 0};
 
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	/* Not blocking on open: a FIFO would wait for a writer for ever. A
+	 * symlink is followed (a spec folder may link a shared file; drvgen
+	 * reads only what its user can). */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		diag_report(d, whole, E0001, "cannot open file: %s", strerror(errno));
 		return NULL;
 	}
 	struct stat st;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		diag_report(d, whole, E0001, "is a folder, expected a file");
+	const char *refusal = NULL;
+	if (fstat(fd, &st) != 0)
+		refusal = arena_printf(a, "cannot read file: %s", strerror(errno));
+	else if (S_ISDIR(st.st_mode))
+		refusal = "is a folder, expected a file";
+	else if (!S_ISREG(st.st_mode))
+		refusal = "is not a regular file (a FIFO, socket or device); drvgen reads regular "
+			  "files only";
+	if (refusal) {
+		close(fd);
+		diag_report(d, whole, E0001, "%s", refusal);
 		return NULL;
 	}
-	if (S_ISREG(st.st_mode) && st.st_size > SOURCE_MAX_BYTES) {
-		fclose(f);
+	if (st.st_size > SOURCE_MAX_BYTES) {
+		close(fd);
 		report_too_large(d, (struct source *)whole.src, (uint64_t)st.st_size);
 		return NULL;
 	}
-	/* Stop one chunk past the limit: a pipe or device has no size to stat. */
+	FILE *f = fcntl(fd, F_SETFL, 0) == 0 ? fdopen(fd, "rb") : NULL;
+	if (!f) {
+		diag_report(d, whole, E0001, "cannot read file: %s", strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	/* Stop one chunk past the limit: the file may grow as it is read. */
 	size_t len = 0;
 	struct strbuf buf = {0};
 	char chunk[64 * 1024];

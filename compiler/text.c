@@ -89,6 +89,47 @@ bool is_c11_keyword(const char *s)
 	return in_sorted(s, c11_keywords, ARRAY_LEN(c11_keywords));
 }
 
+/* What the headers generated code includes define as macros, types or
+ * functions that a field or parameter of the name would break: <stddef.h>,
+ * <string.h>'s functions, <errno.h>'s errno, and the kernel's object-like
+ * macros a driver's code sees. Sorted. */
+static const char *const c_library_names[] = {
+	"HZ", "NULL", "PAGE_MASK", "PAGE_SHIFT", "PAGE_SIZE", "PTRDIFF_MAX", "PTRDIFF_MIN",
+	"SIZE_MAX", "THIS_MODULE", "WCHAR_MAX", "WCHAR_MIN", "current", "errno", "max_align_t",
+	"memchr", "memcmp", "memcpy", "memmove", "memset", "offsetof", "ptrdiff_t", "size_t",
+	"strcat", "strchr", "strcmp", "strcoll", "strcpy", "strcspn", "strerror", "strlen",
+	"strncat", "strncmp", "strncpy", "strpbrk", "strrchr", "strspn", "strstr", "strtok",
+	"strxfrm", "wchar_t",
+};
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+bool is_c_library_name(const char *s)
+{
+	if (in_sorted(s, c_library_names, ARRAY_LEN(c_library_names)))
+		return true;
+	/* C11 7.1.3: reserved everywhere */
+	if (s[0] == '_' && (s[1] == '_' || (s[1] >= 'A' && s[1] <= 'Z')))
+		return true;
+	/* 7.31.3: <errno.h>'s macros, E and a digit or an upper-case letter */
+	if (s[0] == 'E' && ((s[1] >= '0' && s[1] <= '9') || (s[1] >= 'A' && s[1] <= 'Z')))
+		return true;
+	/* 7.31.10: <stdint.h>'s types and macros */
+	if ((has_prefix(s, "int") || has_prefix(s, "uint")) && has_suffix(s, "_t"))
+		return true;
+	return (has_prefix(s, "INT") || has_prefix(s, "UINT")) &&
+	       (has_suffix(s, "_MAX") || has_suffix(s, "_MIN") || has_suffix(s, "_C"));
+}
+
 /* Optimal string alignment distance: insertions, deletions, substitutions
  * and swaps of neighbours each cost one, so "mmoi" is one edit from "mmio". */
 size_t edit_distance(const char *a, const char *b)

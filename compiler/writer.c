@@ -8,6 +8,7 @@
 #include "gen.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,12 +21,17 @@ enum file_state { FILE_MISSING, FILE_SAME, FILE_DIFFERENT };
  * that differs settles it at once, else chunk by chunk. */
 static enum file_state compare_file(const char *path, const char *text, size_t len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	/* not blocking on a FIFO planted there, which the rename replaces */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		return FILE_MISSING;
+	}
 	struct stat st;
 	enum file_state state = FILE_DIFFERENT;
-	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == len) {
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == len) {
 		char buf[65536];
 		size_t at = 0, n;
 		while ((n = fread(buf, 1, sizeof buf, f)) > 0 && at + n <= len &&
@@ -99,17 +105,35 @@ static int make_dirs(const char *dir)
 	return mkdir(path, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* Through a temporary file beside path, renamed over it, so no reader sees
+ * half a file. mkstemp makes the temporary's name unguessable and creates
+ * it (O_EXCL), so a file or symlink planted at a name drvgen would use is
+ * never written through; the file then gets the mode fopen would give. */
 int write_atomically(const char *path, const char *text, size_t len)
 {
 	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "wb");
-	if (!f)
+	if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp) {
+		errno = ENAMETOOLONG;
 		return -1;
-	bool ok = fwrite(text, 1, len, f) == len;
+	}
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return -1;
+	mode_t mask = umask(0);
+	umask(mask);
+	FILE *f = fdopen(fd, "wb");
+	if (!f) {
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	bool ok = fchmod(fd, 0666 & ~mask) == 0;
+	ok &= fwrite(text, 1, len, f) == len;
 	ok &= fclose(f) == 0;
 	if (!ok || rename(tmp, path) != 0) {
+		int saved = errno;
 		unlink(tmp);
+		errno = saved;
 		return -1;
 	}
 	return 0;

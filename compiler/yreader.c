@@ -2,6 +2,7 @@
 /* yreader.c - reading YAML nodes as a language's keys, numbers and words. */
 #include "ytree.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct srcpos ypos(const struct yreader *r, const struct ynode *n)
@@ -43,17 +44,23 @@ void ycheck_keys(struct yreader *r, const struct ynode *map, const char *what,
 		 const char *const *keys)
 {
 	size_t nkeys = keys ? count_words(keys) : 0;
+	const char **names = malloc((map->len ? map->len : 1) * sizeof *names);
+	if (!names)
+		abort();
+	for (uint32_t i = 0; i < map->len; i++)
+		names[i] = map->u.pairs[i].key->u.str;
+	struct repeat *repeats;
+	size_t nrepeats = find_repeated_names(names, map->len, &repeats);
+	free(names);
+	for (size_t k = 0; k < nrepeats; k++) {
+		const struct ynode *key = map->u.pairs[repeats[k].index].key;
+		diag_report(r->diag, ypos(r, key), E0109, "key '%s' appears twice in %s", key->u.str,
+			    what);
+		diag_note(r->diag, ypos(r, map->u.pairs[repeats[k].first].key), "first given here");
+	}
+	free(repeats);
 	for (uint32_t i = 0; i < map->len; i++) {
 		const struct ynode *key = map->u.pairs[i].key;
-		for (uint32_t j = 0; j < i; j++) {
-			const struct ynode *prev = map->u.pairs[j].key;
-			if (strcmp(prev->u.str, key->u.str) == 0) {
-				diag_report(r->diag, ypos(r, key), E0109, "key '%s' appears twice in %s",
-					    key->u.str, what);
-				diag_note(r->diag, ypos(r, prev), "first given here");
-				break;
-			}
-		}
 		if (!keys)
 			continue;
 		bool known = false;

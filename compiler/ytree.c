@@ -19,11 +19,6 @@ struct frame {
 	size_t first_child; /* index into the child stack */
 };
 
-struct anchor {
-	const char *name;
-	struct ynode *node;
-};
-
 struct builder {
 	struct arena *arena; /* nodes */
 	struct arena *text;  /* scalar strings */
@@ -35,7 +30,7 @@ struct builder {
 	 * array when the node ends, so big files waste no memory on growth. */
 	struct ynode **children;
 	size_t nchildren, children_cap;
-	VEC(struct anchor) anchors;
+	struct strmap anchors; /* name -> node */
 	uint64_t alias_expansion;
 	struct ynode *root;
 	unsigned documents;
@@ -77,16 +72,9 @@ static void attach(struct builder *b, struct ynode *n)
 
 static void remember_anchor(struct builder *b, const char *name, struct ynode *n)
 {
-	if (!name)
-		return;
 	/* Redefining an anchor is allowed by YAML: the latest one wins. */
-	for (size_t i = b->anchors.len; i-- > 0;)
-		if (strcmp(b->anchors.items[i].name, name) == 0) {
-			b->anchors.items[i].node = n;
-			return;
-		}
-	struct anchor an = {arena_strdup(b->arena, name), n};
-	vec_push(b->arena, &b->anchors, an);
+	if (name)
+		strmap_set(&b->anchors, arena_strdup(b->arena, name), n);
 }
 
 static struct ynode *new_node(struct builder *b, enum ynode_kind kind, yaml_mark_t m)
@@ -157,23 +145,21 @@ static bool close_node(struct builder *b)
 static bool on_alias(struct builder *b, const yaml_event_t *ev)
 {
 	const char *name = (const char *)ev->data.alias.anchor;
-	for (size_t i = b->anchors.len; i-- > 0;) {
-		if (strcmp(b->anchors.items[i].name, name) != 0)
-			continue;
-		struct ynode *target = b->anchors.items[i].node;
-		b->alias_expansion += target->weight;
-		if (b->alias_expansion > YTREE_MAX_ALIAS_EXPANSION) {
-			diag_report(b->diag, mark_pos(b, ev->start_mark), E0103,
-				    "YAML aliases expand to more than %d nodes; is this an alias bomb?",
-				    YTREE_MAX_ALIAS_EXPANSION);
-			return false;
-		}
-		attach(b, target);
-		return true;
+	struct ynode *target = strmap_get(&b->anchors, name);
+	if (!target) {
+		diag_report(b->diag, mark_pos(b, ev->start_mark), E0103,
+			    "alias '*%s' refers to no anchor defined before it", name);
+		return false;
 	}
-	diag_report(b->diag, mark_pos(b, ev->start_mark), E0103,
-		    "alias '*%s' refers to no anchor defined before it", name);
-	return false;
+	b->alias_expansion += target->weight;
+	if (b->alias_expansion > YTREE_MAX_ALIAS_EXPANSION) {
+		diag_report(b->diag, mark_pos(b, ev->start_mark), E0103,
+			    "YAML aliases expand to more than %d nodes; is this an alias bomb?",
+			    YTREE_MAX_ALIAS_EXPANSION);
+		return false;
+	}
+	attach(b, target);
+	return true;
 }
 
 static void report_parser_error(struct builder *b, const yaml_parser_t *p)
@@ -242,6 +228,7 @@ struct ynode *ytree_load(struct arena *nodes, struct arena *text, struct diag_en
 			 const struct source *src)
 {
 	struct builder b = {.arena = nodes, .text = text, .diag = d, .src = src};
+	strmap_init(&b.anchors, nodes);
 	yaml_parser_t parser;
 	if (!yaml_parser_initialize(&parser))
 		abort();

@@ -185,6 +185,39 @@ grep -q '^ dsl/std/io.idl \\$' "$tmp/with space/u.d" || fail "the std file a spe
 grep -q '^ generated/pcserial/io_types.h \\$' "$tmp/with space/u.d" || fail "a stamp depends on the outputs"
 expect_exit 2 "$drvgen" gen --depfile-target x -o "$tmp/gen" specs/edu
 expect_exit 2 "$drvgen" gen -o "$tmp/gen" --depfile "$tmp/no/such/dir/x.d" specs/edu
+# A spec file whose name holds a line break and make syntax: written into a
+# depfile, make would run its recipe. The depfile is refused instead.
+mkdir "$tmp/inject"
+cp specs/edu/edu.regs.yaml "$tmp/inject/"
+hostile="$tmp/inject/"'x=
+all:;touch${IFS}PWNED;:x.idl'
+printf 'namespace x;\nstruct s { v: u8; };\n' >"$hostile"
+expect_exit 2 "$drvgen" gen -o "$tmp/gen-inject" --depfile "$tmp/inject.d" "$tmp/inject"
+grep -q "make cannot read the file name" "$tmp/err" || fail "a depfile make would misread is refused"
+[ -e "$tmp/inject.d" ] && fail "no depfile is written for a name make would misread"
+[ -e "$tmp/inject.d" ] && (cd "$tmp" && make -s -f inject.d all >/dev/null 2>&1)
+[ -e "$tmp/PWNED" ] && fail "a spec file's name ran a recipe"
+rm -f "$hostile"
+
+# The atomic writer's temporary file is its own (mkstemp): a symlink
+# planted at the name it once used (<file>.tmp.<pid>: sh execs drvgen, so
+# $$ is its pid) is not written through, and the files get fopen's mode.
+mkdir "$tmp/planted"
+echo "keep me" >"$tmp/victim"
+sh -c 'ln -s "$1" "$2/edu_regs.h.tmp.$$" && exec "$3" gen -o "$2" specs/edu' _ \
+	"$tmp/victim" "$tmp/planted" "$drvgen" >/dev/null 2>&1 || fail "gen beside a planted link"
+[ "$(cat "$tmp/victim")" = "keep me" ] || fail "the writer wrote through a planted symlink"
+[ -f "$tmp/planted/edu_regs.h" ] && [ ! -L "$tmp/planted/edu_regs.h" ] || fail "edu_regs.h is a file"
+[ "$(umask 022 && "$drvgen" gen -o "$tmp/mode" specs/edu && stat -c %a "$tmp/mode/edu_regs.h")" = 644 ] \
+	|| fail "generated files are 0666 less the umask"
+
+# Only regular files are read: a FIFO in a spec folder is refused, not a
+# check waiting for a writer for ever (the timeout only stops a hang).
+mkdir "$tmp/fifo"
+cp specs/edu/edu.regs.yaml "$tmp/fifo/"
+mkfifo "$tmp/fifo/a.idl"
+expect_exit 2 timeout 60 "$drvgen" check "$tmp/fifo"
+grep -q "a.idl: error\[E0001\]: is not a regular file" "$tmp/err" || fail "a FIFO is E0001"
 expect_exit 1 "$drvgen" gen -o "$tmp/gen-bad" "$tmp/bad"
 [ -e "$tmp/gen-bad" ] && fail "nothing is written when the specs have errors"
 expect_exit 0 "$drvgen" gen --spdx "GPL-2.0-only" -o "$tmp/gen-gpl" specs/edu

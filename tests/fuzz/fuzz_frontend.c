@@ -3,7 +3,10 @@
  * FUZZ_FILE names (fuzz.idl, fuzz.regs.yaml or fuzz.manifest.yaml).
  *
  * Every input must end in a clean IR or diagnostics: a crash, a hang, a leak
- * or undefined behaviour is a finding. The manifest fuzzer also loads
+ * or undefined behaviour is a finding. What checks clean is generated too,
+ * every backend run in memory; tests/fuzz/compile_corpus.sh then compiles
+ * what the corpus generates, so that generated C that does not compile is a
+ * finding as well. The manifest fuzzer also loads
  * specs/edu, so block and interface references can resolve and the
  * manifest checker is reached, not only its loader.
  */
@@ -55,6 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ir) {
 		/* The JSON dump walks the whole IR: a dangling pointer shows here. */
 		free(drvgen_ir_json(ir));
+		struct drvgen_gen_options opts = {0};
+		drvgen_generate(g, &opts);
 	}
 	drvgen_free(g);
 	return 0;

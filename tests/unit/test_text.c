@@ -53,6 +53,23 @@ static void keyword_table_is_sorted_and_found(void **state)
 	assert_false(is_c_keyword("Int"));
 }
 
+/* Names that break generated code although they are no keyword (issue
+ * 17), and near misses that stay allowed. */
+static void c_library_names(void **state)
+{
+	(void)state;
+	const char *refused[] = {"NULL", "uint32_t", "int8_t", "uintptr_t", "UINT32_MAX",
+				 "INT64_C", "INT8_MIN", "memset", "strlen", "errno", "EINVAL",
+				 "E2BIG", "__x", "_Reserved", "size_t", "offsetof", "current",
+				 "PAGE_SIZE"};
+	const char *allowed[] = {"stride", "memory", "status", "uint", "intr", "Enable", "E",
+				 "index_t_", "_x", "count", "INTERRUPTS", "uint32"};
+	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+		assert_true(is_c_library_name(refused[i]));
+	for (size_t i = 0; i < sizeof allowed / sizeof *allowed; i++)
+		assert_false(is_c_library_name(allowed[i]));
+}
+
 static void identifiers(void **state)
 {
 	(void)state;
@@ -84,6 +101,7 @@ int main(void)
 		cmocka_unit_test(numbers_in_every_base),
 		cmocka_unit_test(malformed_numbers),
 		cmocka_unit_test(keyword_table_is_sorted_and_found),
+		cmocka_unit_test(c_library_names),
 		cmocka_unit_test(identifiers),
 		cmocka_unit_test(did_you_mean),
 	};
