@@ -25,11 +25,16 @@ SECONDS_EACH=3
 WORKLOADS="seq_write:write:1M:4 seq_read:read:1M:4 rand_read_qd1:randread:4k:1 rand_read_qd32:randread:4k:32"
 
 # fio_figure DEV RW BS DEPTH: KiB/s for sequential work, IOPS for random,
-# from fio's terse output (fields 7/8 read, 48/49 write)
+# from fio's terse output (fields 7/8 read, 48/49 write); 0, and why on
+# the console, when fio fails
 fio_figure() {
-    out=$(fio --name=b --filename="$1" --rw="$2" --bs="$3" --iodepth="$4" --direct=1 \
+    if ! out=$(fio --name=b --filename="$1" --rw="$2" --bs="$3" --iodepth="$4" --direct=1 \
         --ioengine=libaio --time_based --runtime="$SECONDS_EACH" --ramp_time=1 \
-        --minimal 2>/dev/null)
+        --minimal 2>/tmp/fio.err); then
+        echo "# fio --rw=$2 --bs=$3 --iodepth=$4 on $1 failed: $(head -c 300 /tmp/fio.err | tr '\n' ' ')" >&2
+        echo 0
+        return
+    fi
     case $2 in
         read) echo "$out" | awk -F';' '{ print $7 }' ;;
         write) echo "$out" | awk -F';' '{ print $48 }' ;;
@@ -77,6 +82,8 @@ spec_bench() {
     drvgen_disk=$(ls "$DRVGEN/block" 2>/dev/null)
     check "virtioblk's disk is /dev/$drvgen_disk" [ -n "$drvgen_disk" -a -b "/dev/$drvgen_disk" ] || return
     phase kmod "/dev/$intree_disk" "/dev/$drvgen_disk"
+    # what the driver logged (a reset, and where each ring was before it)
+    dmesg | grep 'virtioblk' | tail -n 20 | sed 's/^/# /'
     check "rmmod virtioblk" timeout "$GUARD" rmmod virtioblk
 
     echo > "$DRVGEN/driver_override"
@@ -92,18 +99,22 @@ spec_bench() {
 # /dev/nbdNBD on the second disk against the in-tree one (a device of its
 # own each time: the last one's disconnect may not be over)
 nbd_phase() {
-    target=$1 i=$2
+    target=$1 nbd_index=$2
     shift 2
     TAG=bench
     start_server virtioblk /tmp/vblk-bench.log --device "$(basename "$DRVGEN")" "$@" || return
     pid=$SERVER_PID
     n=$(server_instance /tmp/vblk-bench.log blk::device)
-    bin/drvgen-nbd --instance "$n" --nbd "$i" > "/tmp/nbd$i.dev" 2> "/tmp/nbd$i.log" &
+    nbd_log=/tmp/nbd$nbd_index.log
+    bin/drvgen-nbd --instance "$n" --nbd "$nbd_index" > /tmp/nbd.dev 2> "$nbd_log" &
     nbd=$!
-    if check "drvgen-nbd made /dev/nbd$i" wait_for "$GUARD" test -s "/tmp/nbd$i.dev"; then
-        phase "$target" "/dev/$intree_disk" "/dev/nbd$i"
+    if check "drvgen-nbd made /dev/nbd$nbd_index" wait_for "$GUARD" grep -qx "/dev/nbd$nbd_index" /tmp/nbd.dev
+    then
+        phase "$target" "/dev/$intree_disk" "/dev/nbd$nbd_index"
     fi
     kill -TERM "$nbd"
     wait "$nbd"
+    show_file drvgen-nbd "$nbd_log"
+    show_file virtioblk-server /tmp/vblk-bench.log
     stop_server virtioblk "$pid"
 }
