@@ -3,8 +3,10 @@
 # (targets/qemu/README.md): sourced by the host side for QEMU_ARGS and
 # CLIENTS, and in the guest for spec_kmod and spec_user.
 
-QEMU_ARGS="-device edu"
-CLIENTS="edu_check"
+# edu on the root complex, and an empty PCIe root port the tests plug a
+# second edu into (device_add edu,bus=edu-port on the monitor)
+QEMU_ARGS="-device edu -device pcie-root-port,id=edu-port,chassis=1,slot=1"
+CLIENTS="edu_check edu_unplug"
 
 edu_find() {                  # EDU: the device's sysfs dir; BDF: its address
     EDU=$(pci_sysfs 0x1234 0x11e8)
@@ -37,6 +39,64 @@ edu_holder() {
     check "the holder's connection still worked after the refused rmmod (rc $rc)" [ $rc = 0 ]
 }
 
+is_bound() {                  # is_bound SYSFS_DIR DRIVER
+    [ "$(bound_driver "$1")" = "$2" ]
+}
+is_gone() { [ ! -e "$1" ]; }
+
+# edu_plug: device_add a second edu into the root port; PLUGGED: its sysfs
+# dir once it is there (the root complex's edu sorts first)
+edu_plug() {
+    PLUGGED=
+    monitor "device_add edu,id=edu-plugged,bus=edu-port"
+    if wait_for 60 pci_sysfs 0x1234 0x11e8 2; then
+        PLUGGED=$(pci_sysfs 0x1234 0x11e8 2)
+        ok "device_add: a second edu appeared at $(basename "$PLUGGED")"
+    else
+        notok "device_add: no second edu appeared within 60 s"
+        return 1
+    fi
+}
+
+# edu_unplug_deferred TAG INSTANCE: device_del the plugged edu while calls
+# on INSTANCE are deferred in it (edu_unplug.c); waits for it to go
+edu_unplug_deferred() {
+    rm -f /tmp/unplug.r
+    mkfifo /tmp/unplug.r
+    edu_unplug --tag "$1" --instance "$2" --config "$PLUGGED/config" 3>/tmp/unplug.r &
+    upid=$!
+    exec 5</tmp/unplug.r
+    if read -r line <&5 && [ "$line" = deferred ]; then
+        monitor "device_del edu-plugged"
+    else
+        notok "edu_unplug never said its calls are deferred: the device stays"
+    fi
+    wait $upid
+    rc=$?
+    exec 5<&-
+    check "edu_unplug: every call in flight came back when the device went (rc $rc)" [ $rc = 0 ]
+    check "device_del: the plugged edu is gone from the bus" wait_for 60 is_gone "$PLUGGED"
+}
+
+# edu_hotplug_kmod N: with edu.ko serving instance N, a second edu is
+# plugged (edu.ko probes it: a new instance a client opens), unplugged with
+# calls deferred in it, and instance N serves on
+edu_hotplug_kmod() {
+    section "kernel-module target: a second edu plugged in and out behind a PCIe root port"
+    edu_plug || return
+    check "edu.ko probed the plugged edu" wait_for 30 is_bound "$PLUGGED" edu
+    m=$(kmod_instance "$PLUGGED" edu::device)
+    check "the plugged edu is a new instance ($m; the first is $1)" test -n "$m" -a "$m" != "$1"
+    check "$DEV_DIR/edu::device/$m is its character device" [ -c "$DEV_DIR/edu::device/$m" ]
+    run_client edu_check --tag kmod/edu-plugged --instance "$m"
+    edu_unplug_deferred kmod/edu-unplug "$m"
+    TAG=kmod
+    check "$DEV_DIR/edu::device/$m is gone" [ ! -e "$DEV_DIR/edu::device/$m" ]
+    check "edu.ko still serves instance $1: $DEV_DIR/edu::device/$1 is there" [ -c "$DEV_DIR/edu::device/$1" ]
+    run_client edu_check --tag kmod/edu-after --instance "$1"
+    TAG=kmod
+}
+
 spec_kmod() {
     TAG=kmod
     edu_find
@@ -53,6 +113,7 @@ spec_kmod() {
     TAG=kmod
     check_irqs "edu.ko answered factorials from the device's interrupt" "$irq" "$before" 2
     edu_holder "$node" "$n"
+    edu_hotplug_kmod "$n"
     check "rmmod edu once the client has closed" timeout "$GUARD" rmmod edu
     check "$node is gone" [ ! -e "$node" ]
     check "the edu device is unbound" [ ! -e "$EDU/driver" ]
