@@ -16,3 +16,7 @@ RUNTIME_HOST_SRC := runtime/user/drv_host.c runtime/user/host/*.c
 #   RUNTIME_NBD_SRC     drvgen-nbd, the NBD bridge of blk::device, with the
 #                       client part (and libnl-genl-3)
 RUNTIME_NBD_SRC := runtime/user/bridge/nbd.c runtime/user/bridge/nbd_netlink.c generated/std/blk_device_client.c
+#   RUNTIME_DEVD_SRC    drvgen-devd, the device manager that starts, stops
+#                       and restarts the servers (docs/drivers.md, "Lifecycle"),
+#                       with the client part
+RUNTIME_DEVD_SRC := runtime/user/devd/*.c

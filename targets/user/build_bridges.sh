@@ -6,7 +6,8 @@
 # linked as the servers are (targets/user/build.sh): OUTDIR/drvgen-nbd, a
 # blk::device as /dev/nbdN (runtime/user/bridge/nbd.c), from
 # RUNTIME_NBD_SRC and RUNTIME_CLIENT_SRC of runtime/sources.mk and
-# libnl-genl-3.
+# libnl-genl-3; and OUTDIR/drvgen-devd, the device manager that runs the
+# servers (RUNTIME_DEVD_SRC and RUNTIME_CLIENT_SRC, runtime/user/devd/).
 #
 # Environment: CC (default gcc), CFLAGS (default -O2 -g).
 set -eu
@@ -31,3 +32,11 @@ grep -v -e 'in statically linked applications requires at runtime' -e 'libnl-3.a
 [ $status -eq 0 ] || exit $status
 mv "$1/drvgen-nbd.tmp" "$1/drvgen-nbd"
 echo "build: $1/drvgen-nbd" >&2
+
+devd=$(for part in DEVD CLIENT; do
+	sed -n "s|^RUNTIME_${part}_SRC := ||p" "$ROOT/runtime/sources.mk"
+done | tr ' ' '\n' | sed "s|^|$ROOT/|")
+# shellcheck disable=SC2086  # CFLAGS and the source list split
+"$CC" -std=c11 -Wall -Wextra -Werror -pedantic $CFLAGS -static \
+	-I"$ROOT/runtime/common" -I"$ROOT/runtime/user" -o "$1/drvgen-devd" $devd
+echo "build: $1/drvgen-devd" >&2

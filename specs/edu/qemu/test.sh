@@ -144,6 +144,120 @@ edu_user() {
     show_file edu-server "$log"
 }
 
+# ---- drvgen-devd: the userspace target's device manager ----
+
+DEVD_LOG=/tmp/devd.log
+# devd_started BDF: the pid of the last server devd logged it started for BDF
+devd_started() {
+    sed -n "s|^drvgen-devd: started edu-server for $1 as instance [0-9]* (pid \([0-9]*\))\$|\1|p" "$DEVD_LOG" | tail -n 1
+}
+devd_instance() {             # devd_instance BDF: the instance devd gave it
+    sed -n "s|^drvgen-devd: started edu-server for $1 as instance \([0-9]*\) .*|\1|p" "$DEVD_LOG" | tail -n 1
+}
+# devd_restarted BDF OLDPID: devd started a server other than OLDPID for
+# BDF, and it runs
+devd_restarted() {
+    p=$(devd_started "$1")
+    [ -n "$p" ] && [ "$p" != "$2" ] && kill -0 "$p"
+}
+devd_says() { grep -q -- "$1" "$DEVD_LOG"; }
+devd_serving() {              # devd_serving N: N servers have logged that they serve
+    [ "$(grep -c 'edu: started; serving' "$DEVD_LOG")" -ge "$1" ]
+}
+
+# edu_devd_restart BDF N: a client holds instance N open; the server is
+# killed (-9); devd starts another at the same instance, and the client's
+# next calls reach it
+edu_devd_restart() {
+    old=$(devd_started "$1")
+    rm -f /tmp/hold.r /tmp/hold.g
+    mkfifo /tmp/hold.r /tmp/hold.g
+    edu_check --tag user/devd-holder --instance "$2" --hold 3>/tmp/hold.r </tmp/hold.g &
+    hpid=$!
+    exec 5</tmp/hold.r 6>/tmp/hold.g
+    if read -r line <&5 && [ "$line" = held ]; then
+        check "kill -9 edu-server (pid $old) while a client holds instance $2" kill -KILL "$old"
+        check "drvgen-devd saw the crash and restarts it" wait_for 60 devd_says "for $1 crashed (killed by signal 9"
+        check "drvgen-devd started another edu-server for $1" wait_for 60 devd_restarted "$1" "$old"
+        check "at the same instance $2" [ "$(devd_instance "$1")" = "$2" ]
+        check "the new edu-server serves" wait_for 60 devd_serving 2
+    else
+        notok "the holder never said it holds the device"
+    fi
+    exec 6>&-                 # the holder calls again: it reconnects to the new server
+    wait $hpid
+    rc=$?
+    exec 5<&-
+    check "the client held over the restart reconnected and was served (rc $rc)" [ $rc = 0 ]
+}
+
+# edu_devd_give_up BDF: a server that keeps crashing is given up on
+gave_up_or_restarted() { devd_says "giving up on $1" || devd_restarted "$1" "$2"; }
+edu_devd_give_up() {
+    k=0
+    while [ $k -lt 5 ] && ! devd_says "giving up on $1"; do
+        p=$(devd_started "$1")
+        kill -KILL "$p"
+        wait_for 60 gave_up_or_restarted "$1" "$p"
+        k=$((k + 1))
+    done
+    check "drvgen-devd gave up after $k crashes in a row: \"$(grep -m1 'giving up' "$DEVD_LOG")\"" \
+        devd_says "crashed 5 times in a row (last: killed by signal 9); giving up on $1"
+}
+
+edu_devd() {
+    section "userspace-server target: drvgen-devd starts, restarts and stops edu-server"
+    TAG=user
+    : > "$DEVD_LOG"
+    # edu-server alone: the other specs' devices are not for this test
+    mkdir -p /tmp/devd-servers
+    ln -sf "$PWD/bin/edu-server" /tmp/devd-servers/
+    drvgen-devd --servers /tmp/devd-servers 2>"$DEVD_LOG" &
+    devd=$!
+    check "drvgen-devd read edu-server's match table" wait_for 60 devd_says "edu-server drives 1 PCI match, serving edu::device"
+    if ! check "drvgen-devd started edu-server for $BDF" wait_for 60 devd_says "started edu-server for $BDF as instance"; then
+        show_file drvgen-devd "$DEVD_LOG"
+        kill -TERM $devd; wait $devd
+        return
+    fi
+    n=$(devd_instance "$BDF")
+    check "edu-server serves instance $n" wait_for 60 devd_says "published edu::device at .*/edu::device/$n\$"
+    check "edu-server logged that it serves" wait_for 60 devd_serving 1
+    run_client edu_check --tag user/devd --instance "$n" --msi on
+    TAG=user
+    edu_devd_restart "$BDF" "$n"
+    TAG=user
+
+    section "userspace-server target: a second edu plugged in and out under drvgen-devd"
+    if edu_plug; then
+        pbdf=$(basename "$PLUGGED")
+        check "drvgen-devd started edu-server for the plugged edu" wait_for 60 devd_says "started edu-server for $pbdf as instance"
+        m=$(devd_instance "$pbdf")
+        check "the plugged edu is a new instance ($m; the first is $n)" test -n "$m" -a "$m" != "$n"
+        check "edu-server serves instance $m" wait_for 60 devd_says "published edu::device at .*/edu::device/$m\$"
+        check "the plugged edu's edu-server serves" wait_for 60 devd_serving 3
+        run_client edu_check --tag user/devd-plugged --instance "$m" --msi on
+        edu_unplug_deferred user/edu-unplug "$m"
+        TAG=user
+        check "its edu-server stopped cleanly when VFIO asked for the device back" \
+            wait_for 60 devd_says "edu-server for $pbdf stopped (exit status 0)"
+        check_log edu-server "$DEVD_LOG" "asks for $pbdf back" "it heard VFIO's request"
+        check "drvgen-devd saw $pbdf go" wait_for 60 devd_says "$pbdf went away"
+        check "$RUN_DIR/edu::device/$m is gone" [ ! -e "$RUN_DIR/edu::device/$m" ]
+        check "edu-server for $BDF still serves instance $n" kill -0 "$(devd_started "$BDF")"
+        run_client edu_check --tag user/devd-after --instance "$n"
+        TAG=user
+    fi
+
+    section "userspace-server target: drvgen-devd gives up on a server that keeps crashing"
+    edu_devd_give_up "$BDF"
+    kill -TERM $devd
+    wait $devd
+    rc=$?
+    check "drvgen-devd exits 0 on SIGTERM (rc $rc)" [ $rc = 0 ]
+    show_file drvgen-devd "$DEVD_LOG"
+}
+
 spec_user() {
     TAG=user
     edu_find
@@ -169,4 +283,7 @@ spec_user() {
         check_log edu-server /tmp/edu-uio.log 'dma buf: .* pinned pages' "its DMA buffer is pinned pages"
     fi
     echo "$BDF" > /sys/bus/pci/drivers/uio_pci_generic/unbind 2>/dev/null
+    edu_devd
+    TAG=user
+    echo "$BDF" > /sys/bus/pci/drivers/vfio-pci/unbind 2>/dev/null
 }
