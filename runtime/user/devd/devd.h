@@ -19,10 +19,10 @@
 
 enum {
 	DEVD_MAX_DRIVERS = 64,
-	DEVD_MAX_MATCHES = 16,   /* per driver */
-	DEVD_MAX_PROVIDES = 8,   /* protocols per driver */
-	DEVD_MAX_DEVICES = 256,  /* functions devd has driven since it started */
-	DEVD_MAX_ARGS = 16,      /* extra arguments for every server */
+	DEVD_MAX_MATCHES = 16,	/* per driver */
+	DEVD_MAX_PROVIDES = 8,	/* protocols per driver */
+	DEVD_MAX_DEVICES = 256, /* functions devd has driven since it started */
+	DEVD_MAX_ARGS = 16,	/* extra arguments for every server */
 };
 
 #define DEVD_PCI_ANY 0xffffffffu
@@ -63,8 +63,8 @@ struct devd_device {
 	unsigned instance;
 	enum devd_state state;
 	pid_t pid;
-	unsigned crashes;          /* in a row: reset by a run of DEVD_STABLE_MS */
-	struct timespec started;   /* CLOCK_MONOTONIC */
+	unsigned crashes;	 /* in a row: reset by a run of DEVD_STABLE_MS */
+	struct timespec started; /* CLOCK_MONOTONIC */
 	struct timespec restart_at;
 };
 

@@ -99,7 +99,8 @@ void devd_uevent_read(struct devd *d, int fd, void (*added)(struct devd *d, cons
 	struct sockaddr_nl from;
 	for (;;) {
 		socklen_t fromlen = sizeof from;
-		ssize_t n = recvfrom(fd, msg, sizeof msg - 1, 0, (struct sockaddr *)&from, &fromlen);
+		ssize_t n =
+			recvfrom(fd, msg, sizeof msg - 1, 0, (struct sockaddr *)&from, &fromlen);
 		if (n < 0) {
 			if (errno == ENOBUFS)
 				devd_log("uevents were lost (ENOBUFS)");

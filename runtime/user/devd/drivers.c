@@ -26,7 +26,8 @@ static void parse_line(struct devd_driver *drv, const char *line)
 	if (sscanf(line, "provides %95s", iface) == 1) {
 		if (drv->nprovides < DEVD_MAX_PROVIDES)
 			strcpy(drv->provides[drv->nprovides++], iface);
-	} else if (sscanf(line, "pci %" SCNx32 " %" SCNx32 " %" SCNx32 " %" SCNx32 " %" SCNx32
+	} else if (sscanf(line,
+			  "pci %" SCNx32 " %" SCNx32 " %" SCNx32 " %" SCNx32 " %" SCNx32
 			  " %" SCNx32,
 			  &m.vendor, &m.device, &m.subvendor, &m.subdevice, &m.class_code,
 			  &m.class_mask) == 6) {
@@ -95,7 +96,8 @@ int devd_load_drivers(struct devd *d, const char *dir)
 			continue;
 		}
 		devd_log("%s drives %u PCI match%s, serving %s%s", drv->path, drv->nmatch,
-			 drv->nmatch == 1 ? "" : "es", drv->nprovides ? drv->provides[0] : "nothing",
+			 drv->nmatch == 1 ? "" : "es",
+			 drv->nprovides ? drv->provides[0] : "nothing",
 			 drv->nprovides > 1 ? " and more" : "");
 		if (drv->nmatch)
 			d->ndrivers++;

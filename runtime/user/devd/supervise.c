@@ -10,12 +10,13 @@
  *
  * A server killed by a signal, or exiting non-zero, when devd did not ask
  * it to stop crashed, unless its function is gone. One that exits 0
- * stopped cleanly because it was asked to (by a SIGTERM of someone else's,
- * or by VFIO asking for a device being unplugged): it is not started again
- * until its function is plugged again. A crashed server is started again after 100 ms, doubled for each
- * crash in a row up to 3.2 s; a run of DEVD_STABLE_MS ends the row. The
- * DEVD_MAX_CRASHES-th crash in a row is the last: devd logs that it gives
- * up on the function and leaves it alone until it is plugged again.
+ * stopped cleanly because it was asked to (by someone else's SIGTERM, or by
+ * VFIO asking for a device being unplugged): it is not started again until
+ * its function is plugged again. A crashed server is started again after
+ * 100 ms, doubled for each crash in a row; a run of DEVD_STABLE_MS ends the
+ * row. The DEVD_MAX_CRASHES-th crash in a row is the last: devd logs that
+ * it gives up on the function and leaves it alone until it is plugged
+ * again.
  */
 #define _GNU_SOURCE
 #include "devd.h"
@@ -237,9 +238,8 @@ void devd_reap(struct devd *d)
 	pid_t pid;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		for (unsigned i = 0; i < d->ndevices; i++) {
-			if (d->devices[i].pid == pid &&
-			    (d->devices[i].state == DEVD_RUNNING ||
-			     d->devices[i].state == DEVD_STOPPING)) {
+			if (d->devices[i].pid == pid && (d->devices[i].state == DEVD_RUNNING ||
+							 d->devices[i].state == DEVD_STOPPING)) {
 				exited(d, &d->devices[i], status);
 				break;
 			}

@@ -73,7 +73,8 @@ static bool lose_interrupts(const char *config)
 	command &= ~PCI_COMMAND_MASTER;
 	ok = ok && pwrite(fd, &command, sizeof command, PCI_COMMAND) == sizeof command;
 	close(fd);
-	return check(ok, strerror(errno), "Bus Master cleared: the device's interrupts cannot arrive");
+	return check(ok, strerror(errno),
+		     "Bus Master cleared: the device's interrupts cannot arrive");
 }
 
 int main(int argc, char **argv)
@@ -87,7 +88,8 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--config") && i + 1 < argc) {
 			config = argv[++i];
 		} else {
-			fprintf(stderr, "usage: %s [--tag TAG] [--instance N] --config FILE\n", argv[0]);
+			fprintf(stderr, "usage: %s [--tag TAG] [--instance N] --config FILE\n",
+				argv[0]);
 			return 2;
 		}
 	}
@@ -126,7 +128,8 @@ int main(int argc, char **argv)
 	while (timed_out < CLIENTS && read(ready[0], &b, 1) == 1)
 		timed_out++;
 	if (check(timed_out == CLIENTS, "a client ended before its first TIMEOUT",
-		  "both clients' factorials are deferred until the deadline answers them TIMEOUT") &&
+		  "both clients' factorials are deferred until the deadline answers them "
+		  "TIMEOUT") &&
 	    write(3, "deferred\n", 9) != 9)
 		check(false, strerror(errno), "tell the script (fd 3) the calls are deferred");
 
