@@ -4,9 +4,12 @@
 # CLIENTS, and in the guest for spec_kmod and spec_user.
 
 # edu on the root complex, and an empty PCIe root port the tests plug a
-# second edu into (device_add edu,bus=edu-port on the monitor)
-QEMU_ARGS="-device edu -device pcie-root-port,id=edu-port,chassis=1,slot=1"
-CLIENTS="edu_check edu_unplug"
+# second edu into (device_add edu,bus=edu-port on the monitor). The port's
+# hot-plug is native PCIe (pciehp), not q35's ACPI hot-plug, which stops
+# working after the suspend to RAM of the kernel-module tests.
+QEMU_ARGS="-device edu -device pcie-root-port,id=edu-port,chassis=1,slot=1
+    -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"
+CLIENTS="edu_check edu_unplug edu_pm"
 
 edu_find() {                  # EDU: the device's sysfs dir; BDF: its address
     EDU=$(pci_sysfs 0x1234 0x11e8)
@@ -97,6 +100,63 @@ edu_hotplug_kmod() {
     TAG=kmod
 }
 
+# ---- power (the manifest's power section: idle 1s) ----
+
+runtime_is() { [ "$(cat "$1/power/runtime_status")" = "$2" ]; }   # runtime_is SYSFS_DIR STATUS
+klog_has() { dmesg | grep -q -- "$1"; }
+klog_count() { dmesg | grep -c -- "$1"; }
+
+# edu_runtime_pm_kmod N: edu.ko lets the device sleep once no client has
+# it open, and wakes it for the next; what was in the device buffer stays
+edu_runtime_pm_kmod() {
+    section "kernel-module target: runtime PM (asleep 1 s after the last client)"
+    check "runtime PM is allowed for $BDF (power/control: $(cat "$EDU/power/control"))" \
+        [ "$(cat "$EDU/power/control")" = auto ]
+    check "its autosuspend delay is the manifest's idle time: $(cat "$EDU/power/autosuspend_delay_ms") ms" \
+        [ "$(cat "$EDU/power/autosuspend_delay_ms")" = 1000 ]
+    run_client edu_pm --tag kmod/pm --instance "$1" --write 7
+    TAG=kmod
+    before=$(klog_count "edu: instance $1 suspended")
+    check "with no client it is runtime-suspended" wait_for 60 runtime_is "$EDU" suspended
+    check "edu_suspend ran" [ "$(klog_count "edu: instance $1 suspended")" -gt "$before" ]
+    resumed=$(klog_count "edu: instance $1 resumed")
+    run_client edu_pm --tag kmod/pm-woken --instance "$1" --verify 7
+    TAG=kmod
+    check "a client's open woke it: edu_resume ran" [ "$(klog_count "edu: instance $1 resumed")" -gt "$resumed" ]
+    check "and it sleeps again after the client" wait_for 60 runtime_is "$EDU" suspended
+}
+
+# edu_s3_kmod N: suspend to RAM with a client holding instance N open;
+# system_wakeup on the monitor wakes the machine, and the client's
+# connection is served by the woken driver
+edu_s3_kmod() {
+    section "kernel-module target: suspend to RAM and system_wakeup"
+    check "the machine offers suspend to RAM (/sys/power/state: $(cat /sys/power/state))" \
+        grep -qw mem /sys/power/state || return
+    rm -f /tmp/hold.r /tmp/hold.g
+    mkfifo /tmp/hold.r /tmp/hold.g
+    edu_check --tag kmod/s3-holder --instance "$1" --hold 3>/tmp/hold.r </tmp/hold.g &
+    hpid=$!
+    exec 5</tmp/hold.r 6>/tmp/hold.g
+    if read -r line <&5 && [ "$line" = held ]; then
+        check "a client holding edu keeps it awake" runtime_is "$EDU" active
+        suspended=$(klog_count "edu: instance $1 suspended")
+        resumed=$(klog_count "edu: instance $1 resumed")
+        monitor system_wakeup     # the agent waits until the machine sleeps
+        check "echo mem > /sys/power/state: the machine slept and woke" sh -c 'echo mem > /sys/power/state'
+        check "edu_suspend ran for the machine's sleep" [ "$(klog_count "edu: instance $1 suspended")" -gt "$suspended" ]
+        check "edu_resume ran when it woke" [ "$(klog_count "edu: instance $1 resumed")" -gt "$resumed" ]
+        check "the kernel logged the resume (PM: suspend exit)" klog_has "PM: suspend exit"
+    else
+        notok "the holder never said it holds the device"
+    fi
+    exec 6>&-                 # the holder calls again, on the woken driver
+    wait $hpid
+    rc=$?
+    exec 5<&-
+    check "the client held across suspend to RAM was served after it (rc $rc)" [ $rc = 0 ]
+}
+
 spec_kmod() {
     TAG=kmod
     edu_find
@@ -113,6 +173,8 @@ spec_kmod() {
     TAG=kmod
     check_irqs "edu.ko answered factorials from the device's interrupt" "$irq" "$before" 2
     edu_holder "$node" "$n"
+    edu_runtime_pm_kmod "$n"
+    edu_s3_kmod "$n"
     edu_hotplug_kmod "$n"
     check "rmmod edu once the client has closed" timeout "$GUARD" rmmod edu
     check "$node is gone" [ ! -e "$node" ]
