@@ -111,6 +111,11 @@ struct manifest_ast {
 	lstr_list services;
 	lstr_list libraries; /* folders, relative to the manifest's */
 	VEC(struct manifest_cap_ast) caps;
+	/* power: the device may sleep when idle (docs/manifest.md, "power") */
+	struct srcpos power_pos;
+	bool power;
+	struct lnum idle; /* nanoseconds */
+	struct lstr saves;
 };
 
 struct manifest_ast *manifest_load(struct arena *a, struct arena *scratch, struct diag_engine *d,

@@ -568,6 +568,9 @@ void check_manifests(struct checker *c, struct manifest_ast *const *files, size_
 		drv->doc = m->doc;
 		drv->pos = m->driver.pos;
 		drv->version = m->version.s;
+		drv->power = m->power;
+		drv->idle_ns = m->idle.v;
+		drv->saves = m->saves.s;
 		struct ir_driver *prev = strmap_put(&drivers, drv->name, drv);
 		if (prev) {
 			DIAG_REPORT(c, m->driver.pos, E0311, "driver '%s' has two manifests", drv->name);

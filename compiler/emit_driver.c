@@ -65,6 +65,14 @@ static const struct {
 	 "return false;"},
 	{N_DRV_STOP, "stop", "the stop hook", 0,
 	 "Quiesces the device once every call was answered or cancelled.", NULL},
+	{N_DRV_SUSPEND, "suspend", "the suspend hook", 0,
+	 "The device is idle and about to sleep (D3hot, or the machine's suspend): saves what it "
+	 "would lose and quiesces it. 0, or a negative errno, which keeps it awake.",
+	 "return 0;"},
+	{N_DRV_RESUME, "resume", "the resume hook", 0,
+	 "The device woke (D0): restores what suspend saved, before any call or interrupt. 0, or "
+	 "a negative errno.",
+	 "return 0;"},
 	{N_DRV_TIMER_HOOK, "timer", "the timer hook", N_DRV_TIMERS,
 	 "Runs when `timer` (enum %s) expires, as every hook runs: one event at a time.", NULL},
 };
@@ -259,9 +267,13 @@ static void emit_author_part(struct drv_emitter *e)
 		const struct c_function *fn = c_symbol_fn(&d->c, hooks[i].id);
 		if (!fn)
 			continue;
-		gen_comment(e->o, 0,
-			    hooks[i].numbers ? arena_printf(A, hooks[i].doc, name_of(e, hooks[i].numbers))
-					     : hooks[i].doc);
+		const char *doc = hooks[i].numbers
+					  ? arena_printf(A, hooks[i].doc, name_of(e, hooks[i].numbers))
+					  : hooks[i].doc;
+		if (hooks[i].id == N_DRV_SUSPEND)
+			doc = arena_printf(A, "%s What it saves, as the manifest says: %s", doc,
+					   d->saves);
+		gen_comment(e->o, 0, doc);
 		gen_function(e->g, e->o, 0, "", fn, GEN_FUNCTION, ";");
 	}
 	for (size_t i = 0; i < d->served.len; i++) {
@@ -700,6 +712,8 @@ static void emit_desc(struct drv_emitter *e)
 		gen_line(e->o, 1, ".interfaces = drv_interface_table,");
 		gen_line(e->o, 1, ".ninterfaces = %zu,", d->provides.len);
 	}
+	if (d->power)
+		gen_line(e->o, 1, ".idle_ns = %lluull,", (unsigned long long)d->idle_ns);
 	gen_line(e->o, 1, ".size = &%s,", name_of(e, N_DRV_SIZE));
 	gen_line(e->o, 1, ".bind = drv_bind,");
 	gen_line(e->o, 1, ".object = drv_object,");

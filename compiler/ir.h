@@ -430,6 +430,11 @@ struct ir_driver {
 	ir_interface_list provides;
 	ir_interface_list services;
 	VEC(struct ir_capability) caps;
+	/* power: the device sleeps after idle_ns with no client; saves says
+	 * what the suspend hook keeps (the manifest's words) */
+	bool power;
+	uint64_t idle_ns;
+	const char *saves;
 	VEC(const struct ir_device *) devices; /* whose blocks it binds, in order of first use */
 	/* Spec folders whose register maps and protocols joined the run for
 	 * it, and whose C files join its sources, as the manifest wrote them

@@ -5,9 +5,9 @@
 
 #include <string.h>
 
-static const char *const manifest_keys[] = {"driver",	  "doc",       "version",
-					    "match",	  "provides",  "services",
-					    "libraries", "capabilities", NULL};
+static const char *const manifest_keys[] = {"driver",	"doc",	    "version",	 "match",
+					    "provides", "services", "libraries", "capabilities",
+					    "power",	NULL};
 static const char *const match_keys[] = {"pci", "isa", NULL};
 static const char *const pci_keys[] = {"vendor", "device", "subvendor", "subdevice",
 				       "class", "class_mask", NULL};
@@ -21,6 +21,7 @@ static const char *const dma_keys[] = {"name",	    "doc",	 "pages",    "size",
 				       "address_bits", "streaming", "mappings", "segments",
 				       NULL};
 static const char *const timer_keys[] = {"name", "doc", "interval", NULL};
+static const char *const power_keys[] = {"idle", "saves", NULL};
 
 const struct ylanguage_part manifest_mappings[] = {
 	{"", manifest_keys},	 {"match", match_keys},	 {"pci", pci_keys},
@@ -245,6 +246,16 @@ struct manifest_ast *manifest_load(struct arena *a, struct arena *scratch, struc
 	read_names(&l, root, "provides", &m->provides);
 	read_names(&l, root, "services", &m->services);
 	read_names(&l, root, "libraries", &m->libraries);
+
+	const struct ynode *power = yget(root, "power");
+	if (power && yexpect(&l.r, power, YNODE_MAP, "power")) {
+		ycheck_keys(&l.r, power, "power", power_keys);
+		m->power = true;
+		m->power_pos = ypos(&l.r, power);
+		if (yrequire(&l.r, power, "idle", "power"))
+			read_duration(&l, power, "idle", &m->idle);
+		read_required_str(&l, power, "saves", "power", &m->saves);
+	}
 
 	const struct ynode *caps = yget(root, "capabilities");
 	if (caps && yexpect(&l.r, caps, YNODE_MAP, "capabilities")) {

@@ -706,6 +706,12 @@ static void name_driver(struct namer *n, struct ir_driver *d)
 	name_numbered(n, d, vars, CAPABILITY_IRQ, N_DRV_IRQS, N_DRV_IRQ, N_DRV_IRQ_HOOK, "bool",
 		      "irq");
 	add(n, &d->c, N_DRV_STOP, vars, 2, hook(n, "void", N_DRV_STOP, vars, driver, NULL));
+	if (d->power) {
+		add(n, &d->c, N_DRV_SUSPEND, vars, 2,
+		    hook(n, "int", N_DRV_SUSPEND, vars, driver, NULL));
+		add(n, &d->c, N_DRV_RESUME, vars, 2,
+		    hook(n, "int", N_DRV_RESUME, vars, driver, NULL));
+	}
 	name_numbered(n, d, vars, CAPABILITY_TIMER, N_DRV_TIMERS, N_DRV_TIMER, N_DRV_TIMER_HOOK,
 		      "void", "timer");
 	for (size_t i = 0; i < d->provides.len; i++)

@@ -19,3 +19,7 @@ RUNTIME_HOST_SRC := runtime/user/drv_host.c runtime/user/host/*.c
 #                       client part
 RUNTIME_NBD_SRC := runtime/user/bridge/nbd.c runtime/user/bridge/nbd_netlink.c runtime/user/bridge/bridge.c generated/std/blk_device_client.c
 RUNTIME_TAP_SRC := runtime/user/bridge/tap.c runtime/user/bridge/bridge.c generated/std/net_nic_client.c
+#   RUNTIME_DEVD_SRC    drvgen-devd, the device manager that starts, stops
+#                       and restarts the servers (docs/drivers.md, "Lifecycle"),
+#                       with the client part
+RUNTIME_DEVD_SRC := runtime/user/devd/*.c

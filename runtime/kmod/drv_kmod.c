@@ -152,6 +152,7 @@ static void drv_kinst_teardown(struct drv_kinst *inst)
 	/* no new calls; those the driver holds are answered now */
 	spin_lock_irqsave(&inst->lock, flags);
 	WRITE_ONCE(inst->dead, true); /* the ioctl's early check reads it unlocked */
+	drv_kpm_drop_open_locked(inst);
 	drv_kcall_shutdown_locked(inst);
 	for (i = 0; i < inst->nattached; i++)
 		inst->objs[i].iface->attach(inst->objs[i].self, NULL);
@@ -287,12 +288,16 @@ static int drv_kmod_pci_probe(struct pci_dev *pdev, const struct pci_device_id *
 	if (ret)
 		return ret;
 	pci_set_drvdata(pdev, inst);
+	drv_kpm_enable(inst);
 	return 0;
 }
 
 static void drv_kmod_pci_remove(struct pci_dev *pdev)
 {
-	drv_kinst_teardown(pci_get_drvdata(pdev));
+	struct drv_kinst *inst = pci_get_drvdata(pdev);
+
+	drv_kpm_disable(inst);
+	drv_kinst_teardown(inst);
 }
 
 /*
@@ -405,6 +410,7 @@ int drv_kmod_register(struct drv_kmod *kmod, const struct drv_driver_desc *desc,
 			.id_table = ids,
 			.probe = drv_kmod_pci_probe,
 			.remove = drv_kmod_pci_remove,
+			.driver.pm = desc->suspend && desc->resume ? &drv_kpm_ops : NULL,
 		};
 		ret = __pci_register_driver(&kmod->pci_driver, owner, KBUILD_MODNAME);
 		kmod->pci = !ret;

@@ -15,6 +15,8 @@
  *                every blk::device object
  *   kmod_net.c   the network device class adapter: a net_device on top of
  *                every net::nic object
+ *   kmod_pm.c    power: runtime PM while no client has the device open,
+ *                and system sleep, through the suspend and resume hooks
  *
  * The author's code (hooks, handlers, the IRQ and timer hooks) runs under
  * one spinlock per instance with interrupts off: it never runs concurrently
@@ -163,6 +165,7 @@ struct drv_kinst {
 	struct drv_dma_stream *streams[DRV_MAX_RESOURCES];
 	unsigned int nattached;
 	unsigned int nregistered;
+	unsigned int pm_open; /* open files holding a runtime PM count (kmod_pm.c) */
 	struct drv_object objs[]; /* desc->ninterfaces */
 };
 
@@ -222,6 +225,19 @@ void drv_kclient_free(struct drv_kcall *kc);
 /* Delivers an event the driver emits (under the lock) to the kernel
  * clients listening: 0, or -DRV_E_CONNECTION when none is. */
 int drv_kclient_event_locked(struct drv_object *obj, uint64_t label, const u8 *msg, u32 len);
+
+/* ---- kmod_pm.c ---- */
+
+/* The PCI driver's dev_pm_ops when its desc has suspend and resume. */
+extern const struct dev_pm_ops drv_kpm_ops;
+/* After the probe (drvdata set) and before the removal's teardown. */
+void drv_kpm_enable(struct drv_kinst *inst);
+void drv_kpm_disable(struct drv_kinst *inst);
+/* A client opens (wakes the device: 0 or a negative errno) and closes. */
+int drv_kpm_open(struct drv_kinst *inst);
+void drv_kpm_close(struct drv_kinst *inst);
+/* Removal, under the lock once dead is set: the open files' counts go. */
+void drv_kpm_drop_open_locked(struct drv_kinst *inst);
 
 /* ---- kmod_class.c, kmod_blk.c, kmod_net.c ---- */
 

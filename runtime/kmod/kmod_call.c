@@ -506,9 +506,15 @@ static int drv_kmod_open(struct inode *inode, struct file *file)
 	struct miscdevice *misc = file->private_data;
 	struct drv_object *obj = container_of(misc, struct drv_object, misc);
 	struct drv_kfile *f = kzalloc(sizeof(*f), GFP_KERNEL);
+	int ret;
 
 	if (!f)
 		return -ENOMEM;
+	ret = drv_kpm_open(obj->inst); /* wakes a sleeping device */
+	if (ret) {
+		kfree(f);
+		return ret;
+	}
 	f->obj = obj;
 	kref_get(&obj->inst->ref);
 	file->private_data = f;
@@ -520,6 +526,7 @@ static int drv_kmod_release(struct inode *inode, struct file *file)
 	struct drv_kfile *f = file->private_data;
 
 	kvfree(f->spare);
+	drv_kpm_close(f->obj->inst);
 	kref_put(&f->obj->inst->ref, drv_kinst_release);
 	kfree(f);
 	return 0;

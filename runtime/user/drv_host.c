@@ -52,6 +52,7 @@ static void usage(const struct host *h)
 	fprintf(stderr,
 		"usage: %s-server [--device DDDD:BB:DD.F] [--instance N] [--uio]\n"
 		"          [--max-connections N] [--max-calls N] [-v]\n"
+		"       %s-server --matches\n"
 		"  --device           the PCI device to drive (default: the first one the manifest\n"
 		"                     matches)\n"
 		"  --instance         the instance number its protocols are published as (default:\n"
@@ -60,8 +61,10 @@ static void usage(const struct host *h)
 		"                     IOMMU)\n"
 		"  --max-connections  clients connected at once (default %u)\n"
 		"  --max-calls        calls one connection may have waiting in the driver (default %u)\n"
-		"  -v                 log every interrupt\n",
-		h->name, DRV_DEFAULT_MAX_CONNECTIONS, DRV_DEFAULT_MAX_DEFERRED);
+		"  -v                 log every interrupt\n"
+		"  --matches          print the devices it drives and the protocols it serves, and exit\n"
+		"                     (what drvgen-devd reads: docs/drivers.md, \"Lifecycle\")\n",
+		h->name, h->name, DRV_DEFAULT_MAX_CONNECTIONS, DRV_DEFAULT_MAX_DEFERRED);
 }
 
 /* The options that take a value: --name VALUE or --name=VALUE. */
@@ -112,6 +115,10 @@ static int parse_options(struct host *h, int argc, char **argv)
 			h->force_uio = true;
 			continue;
 		}
+		if (!strcmp(a, "--matches")) {
+			h->print_matches = true;
+			continue;
+		}
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(h);
 			exit(0);
@@ -151,6 +158,30 @@ static int parse_options(struct host *h, int argc, char **argv)
 		}
 	}
 	return 0;
+}
+
+/* --matches: one line per protocol served and per device matched, for
+ * drvgen-devd (runtime/user/devd/drivers.c reads them):
+ *	provides edu::device
+ *	pci 1234 11e8 ffffffff ffffffff 000000 000000
+ *	isa 2f8
+ * a PCI match's vendor, device, subvendor, subdevice, class and class mask
+ * in hex, ffffffff for any. */
+static int print_matches(const struct drv_driver_desc *d)
+{
+	for (unsigned i = 0; i < d->ninterfaces; i++)
+		printf("provides %s\n", d->interfaces[i]->name);
+	for (unsigned i = 0; i < d->nmatch; i++) {
+		const struct drv_match *m = &d->match[i];
+		if (m->bus == DRV_BUS_PCI)
+			printf("pci %04" PRIx32 " %04" PRIx32 " %04" PRIx32 " %04" PRIx32
+			       " %06" PRIx32 " %06" PRIx32 "\n",
+			       m->vendor, m->device, m->subvendor, m->subdevice, m->class_code,
+			       m->class_mask);
+		else
+			printf("isa %" PRIx64 "\n", m->ioport);
+	}
+	return fflush(stdout) ? 1 : 0;
 }
 
 /* ---- acquiring ---- */
@@ -413,6 +444,19 @@ static void on_signal(void *ctx, int fd, short revents)
 	drv_server_stop(h->server);
 }
 
+/* VFIO asks for the device back: it is being unplugged. The server stops
+ * as on SIGTERM (deferred calls answered SHUTDOWN), which lets it go. */
+static void on_unplug(void *ctx, int fd, short revents)
+{
+	struct host *h = ctx;
+	uint64_t n;
+	(void)revents;
+	if (read(fd, &n, sizeof n) != (ssize_t)sizeof n)
+		return;
+	HOST_LOG(h, "the kernel asks for %s back (it is being removed): stopping", h->bdf);
+	drv_server_stop(h->server);
+}
+
 /* SIGTERM and SIGINT arrive as data in the loop, so stopping happens
  * between two events, never inside a handler. */
 static int watch_signals(struct host *h)
@@ -473,8 +517,13 @@ static int watch_events(struct host *h)
 	if (st)
 		return st;
 	st = watch_signals(h);
-	if (st)
+	if (st) {
 		HOST_LOG(h, "cannot watch for SIGTERM: %s", strerror(-st));
+		return st;
+	}
+	st = h->unplug_fd < 0 ? 0 : drv_server_watch(h->server, h->unplug_fd, POLLIN, on_unplug, h);
+	if (st)
+		HOST_LOG(h, "cannot watch for unplug requests: %s", strerror(-st));
 	return st;
 }
 
@@ -506,6 +555,7 @@ int drv_host_main(const struct drv_driver_desc *desc, int argc, char **argv)
 		.device_fd = -1,
 		.pagemap_fd = -1,
 		.sig_fd = -1,
+		.unplug_fd = -1,
 		.instance = DRV_ANY_INSTANCE,
 	};
 	struct host *h = &host;
@@ -516,6 +566,8 @@ int drv_host_main(const struct drv_driver_desc *desc, int argc, char **argv)
 	int st = parse_options(h, argc, argv);
 	if (st)
 		return st;
+	if (h->print_matches)
+		return print_matches(desc);
 	h->page = sysconf(_SC_PAGESIZE);
 	/* a client that hangs up mid-reply must not kill the server */
 	signal(SIGPIPE, SIG_IGN);

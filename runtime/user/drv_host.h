@@ -15,6 +15,8 @@
  *	--device DDDD:BB:DD.F	the PCI device (default: the first that matches)
  *	--instance N		the instance number to publish as (default 0)
  *	-v			log every interrupt
+ *	--matches		print the match table and the protocols, and exit
+ *				(read by drvgen-devd, runtime/user/devd/)
  * There is deliberately no option to skip the sandbox.
  */
 #ifndef DRV_HOST_H

@@ -275,6 +275,30 @@ void edu_stop(struct edu_driver *drv)
 	edu->dma.count = 0;
 }
 
+/* Idle (no client holds the device) and about to sleep. QEMU's edu keeps
+ * its registers in D3hot, but a real device may not: nothing of the
+ * device's own is relied on across a sleep. A job still queued (a
+ * cancelled call waiting for its reply) keeps the device awake. */
+int edu_suspend(struct edu_driver *drv)
+{
+	struct edu *edu = drv_container_of(drv, struct edu, base);
+
+	if (edu->factorial.count || edu->dma.count)
+		return -EBUSY;
+	edu_status_irq_enable_update(drv->caps.regs, 0);
+	drv_log("edu", "instance %u suspended", drv->instance);
+	return 0;
+}
+
+/* Awake again: interrupts on, as init left them. */
+int edu_resume(struct edu_driver *drv)
+{
+	edu_irq_ack_write(drv->caps.regs, edu_irq_status_read(drv->caps.regs));
+	edu_status_irq_enable_update(drv->caps.regs, 1);
+	drv_log("edu", "instance %u resumed", drv->instance);
+	return 0;
+}
+
 /* Whether the first job of q has now waited EDU_DEADLINE_TICKS ticks; if
  * so it leaves the queue (the caller answers it) and the device may still
  * be on it. */

@@ -9,6 +9,8 @@
 #                      RUNTIME_NBD_SRC), with libnl-genl-3
 #   OUTDIR/drvgen-tap  a net::nic as a TAP interface
 #                      (runtime/user/bridge/tap.c, RUNTIME_TAP_SRC)
+#   OUTDIR/drvgen-devd the device manager that runs the servers
+#                      (runtime/user/devd/, RUNTIME_DEVD_SRC)
 #
 # Environment: CC (default gcc), CFLAGS (default -O2 -g).
 set -eu
@@ -47,3 +49,4 @@ OUTDIR=$1
 # shellcheck disable=SC2046  # pkg-config's flags split
 bridge drvgen-nbd NBD $(pkg-config --cflags libnl-genl-3.0) $(pkg-config --static --libs libnl-genl-3.0)
 bridge drvgen-tap TAP
+bridge drvgen-devd DEVD

@@ -107,6 +107,7 @@ struct host {
 	const char *name;
 	bool verbose;
 	bool force_uio;
+	bool print_matches; /* --matches */
 	const char *device_opt;
 	int instance; /* --instance, or DRV_ANY_INSTANCE until published */
 	struct drv_server_options limits; /* --max-*: 0 is the default */
@@ -130,6 +131,9 @@ struct host {
 	struct drv_server *server;
 	struct drv_object *objects[DRV_MAX_RESOURCES]; /* one per provided interface */
 	int sig_fd;
+	/* VFIO's request eventfd: the kernel wants the device back (it is
+	 * being unplugged); -1 where there is none (UIO) */
+	int unplug_fd;
 	bool failed; /* the loop stopped for an error, not a signal */
 };
 

@@ -249,9 +249,26 @@ static int messages(struct host *h, enum drv_irq_kind kind)
 	return 0;
 }
 
+/* vfio-pci's remove waits until the process lets the device go, and asks
+ * it to through this eventfd: the server then stops (drv_host.c), and the
+ * unplug goes on. Without it an unplug would wait for ever. */
+static void vfio_unplug_request(struct host *h)
+{
+	if (new_eventfd(h, &h->unplug_fd))
+		return;
+	int st = set_irqs(h, VFIO_PCI_REQ_IRQ_INDEX, VFIO_IRQ_SET_ACTION_TRIGGER, 0, 1,
+			  &h->unplug_fd);
+	if (st) {
+		HOST_LOG(h, "no unplug requests (VFIO_PCI_REQ_IRQ_INDEX): %s", strerror(-st));
+		close(h->unplug_fd);
+		h->unplug_fd = -1;
+	}
+}
+
 static int vfio_irqs(struct host *h)
 {
 	const struct drv_driver_desc *d = h->desc;
+	vfio_unplug_request(h);
 	if (!d->nirqs)
 		return 0;
 	for (unsigned i = 0; i < d->nirqs; i++)

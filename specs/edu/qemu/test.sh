@@ -3,8 +3,13 @@
 # (targets/qemu/README.md): sourced by the host side for QEMU_ARGS and
 # CLIENTS, and in the guest for spec_kmod and spec_user.
 
-QEMU_ARGS="-device edu"
-CLIENTS="edu_check"
+# edu on the root complex, and an empty PCIe root port the tests plug a
+# second edu into (device_add edu,bus=edu-port on the monitor). The port's
+# hot-plug is native PCIe (pciehp), not q35's ACPI hot-plug, which stops
+# working after the suspend to RAM of the kernel-module tests.
+QEMU_ARGS="-device edu -device pcie-root-port,id=edu-port,chassis=1,slot=1
+    -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"
+CLIENTS="edu_check edu_unplug edu_pm"
 
 edu_find() {                  # EDU: the device's sysfs dir; BDF: its address
     EDU=$(pci_sysfs 0x1234 0x11e8)
@@ -37,6 +42,121 @@ edu_holder() {
     check "the holder's connection still worked after the refused rmmod (rc $rc)" [ $rc = 0 ]
 }
 
+is_bound() {                  # is_bound SYSFS_DIR DRIVER
+    [ "$(bound_driver "$1")" = "$2" ]
+}
+is_gone() { [ ! -e "$1" ]; }
+
+# edu_plug: device_add a second edu into the root port; PLUGGED: its sysfs
+# dir once it is there (the root complex's edu sorts first)
+edu_plug() {
+    PLUGGED=
+    monitor "device_add edu,id=edu-plugged,bus=edu-port"
+    if wait_for 60 pci_sysfs 0x1234 0x11e8 2; then
+        PLUGGED=$(pci_sysfs 0x1234 0x11e8 2)
+        ok "device_add: a second edu appeared at $(basename "$PLUGGED")"
+    else
+        notok "device_add: no second edu appeared within 60 s"
+        return 1
+    fi
+}
+
+# edu_unplug_deferred TAG INSTANCE: device_del the plugged edu while calls
+# on INSTANCE are deferred in it (edu_unplug.c); waits for it to go
+edu_unplug_deferred() {
+    rm -f /tmp/unplug.r
+    mkfifo /tmp/unplug.r
+    edu_unplug --tag "$1" --instance "$2" --config "$PLUGGED/config" 3>/tmp/unplug.r &
+    upid=$!
+    exec 5</tmp/unplug.r
+    if read -r line <&5 && [ "$line" = deferred ]; then
+        monitor "device_del edu-plugged"
+    else
+        notok "edu_unplug never said its calls are deferred: the device stays"
+    fi
+    wait $upid
+    rc=$?
+    exec 5<&-
+    check "edu_unplug: every call in flight came back when the device went (rc $rc)" [ $rc = 0 ]
+    check "device_del: the plugged edu is gone from the bus" wait_for 60 is_gone "$PLUGGED"
+}
+
+# edu_hotplug_kmod N: with edu.ko serving instance N, a second edu is
+# plugged (edu.ko probes it: a new instance a client opens), unplugged with
+# calls deferred in it, and instance N serves on
+edu_hotplug_kmod() {
+    section "kernel-module target: a second edu plugged in and out behind a PCIe root port"
+    edu_plug || return
+    check "edu.ko probed the plugged edu" wait_for 30 is_bound "$PLUGGED" edu
+    m=$(kmod_instance "$PLUGGED" edu::device)
+    check "the plugged edu is a new instance ($m; the first is $1)" test -n "$m" -a "$m" != "$1"
+    check "$DEV_DIR/edu::device/$m is its character device" [ -c "$DEV_DIR/edu::device/$m" ]
+    run_client edu_check --tag kmod/edu-plugged --instance "$m"
+    edu_unplug_deferred kmod/edu-unplug "$m"
+    TAG=kmod
+    check "$DEV_DIR/edu::device/$m is gone" [ ! -e "$DEV_DIR/edu::device/$m" ]
+    check "edu.ko still serves instance $1: $DEV_DIR/edu::device/$1 is there" [ -c "$DEV_DIR/edu::device/$1" ]
+    run_client edu_check --tag kmod/edu-after --instance "$1"
+    TAG=kmod
+}
+
+# ---- power (the manifest's power section: idle 1s) ----
+
+runtime_is() { [ "$(cat "$1/power/runtime_status")" = "$2" ]; }   # runtime_is SYSFS_DIR STATUS
+klog_has() { dmesg | grep -q -- "$1"; }
+klog_count() { dmesg | grep -c -- "$1"; }
+
+# edu_runtime_pm_kmod N: edu.ko lets the device sleep once no client has
+# it open, and wakes it for the next; what was in the device buffer stays
+edu_runtime_pm_kmod() {
+    section "kernel-module target: runtime PM (asleep 1 s after the last client)"
+    check "runtime PM is allowed for $BDF (power/control: $(cat "$EDU/power/control"))" \
+        [ "$(cat "$EDU/power/control")" = auto ]
+    check "its autosuspend delay is the manifest's idle time: $(cat "$EDU/power/autosuspend_delay_ms") ms" \
+        [ "$(cat "$EDU/power/autosuspend_delay_ms")" = 1000 ]
+    run_client edu_pm --tag kmod/pm --instance "$1" --write 7
+    TAG=kmod
+    before=$(klog_count "edu: instance $1 suspended")
+    check "with no client it is runtime-suspended" wait_for 60 runtime_is "$EDU" suspended
+    check "edu_suspend ran" [ "$(klog_count "edu: instance $1 suspended")" -gt "$before" ]
+    resumed=$(klog_count "edu: instance $1 resumed")
+    run_client edu_pm --tag kmod/pm-woken --instance "$1" --verify 7
+    TAG=kmod
+    check "a client's open woke it: edu_resume ran" [ "$(klog_count "edu: instance $1 resumed")" -gt "$resumed" ]
+    check "and it sleeps again after the client" wait_for 60 runtime_is "$EDU" suspended
+}
+
+# edu_s3_kmod N: suspend to RAM with a client holding instance N open;
+# system_wakeup on the monitor wakes the machine, and the client's
+# connection is served by the woken driver
+edu_s3_kmod() {
+    section "kernel-module target: suspend to RAM and system_wakeup"
+    check "the machine offers suspend to RAM (/sys/power/state: $(cat /sys/power/state))" \
+        grep -qw mem /sys/power/state || return
+    rm -f /tmp/hold.r /tmp/hold.g
+    mkfifo /tmp/hold.r /tmp/hold.g
+    edu_check --tag kmod/s3-holder --instance "$1" --hold 3>/tmp/hold.r </tmp/hold.g &
+    hpid=$!
+    exec 5</tmp/hold.r 6>/tmp/hold.g
+    if read -r line <&5 && [ "$line" = held ]; then
+        check "a client holding edu keeps it awake" runtime_is "$EDU" active
+        suspended=$(klog_count "edu: instance $1 suspended")
+        resumed=$(klog_count "edu: instance $1 resumed")
+        monitor system_wakeup     # the agent waits until the machine sleeps
+        check "echo mem > /sys/power/state: the machine slept and woke" sh -c 'echo mem > /sys/power/state'
+        check "edu_suspend ran for the machine's sleep" [ "$(klog_count "edu: instance $1 suspended")" -gt "$suspended" ]
+        check "edu_resume ran when it woke" [ "$(klog_count "edu: instance $1 resumed")" -gt "$resumed" ]
+        check "the kernel logged the resume (PM: suspend exit)" klog_has "PM: suspend exit"
+    else
+        notok "the holder never said it holds the device"
+    fi
+    exec 6>&-                 # the holder calls again, on the woken driver
+    wait $hpid
+    rc=$?
+    exec 5<&-
+    check "the client held across suspend to RAM was served after it (rc $rc)" [ $rc = 0 ]
+}
+
 spec_kmod() {
     TAG=kmod
     edu_find
@@ -53,6 +173,9 @@ spec_kmod() {
     TAG=kmod
     check_irqs "edu.ko answered factorials from the device's interrupt" "$irq" "$before" 2
     edu_holder "$node" "$n"
+    edu_runtime_pm_kmod "$n"
+    edu_s3_kmod "$n"
+    edu_hotplug_kmod "$n"
     check "rmmod edu once the client has closed" timeout "$GUARD" rmmod edu
     check "$node is gone" [ ! -e "$node" ]
     check "the edu device is unbound" [ ! -e "$EDU/driver" ]
@@ -83,6 +206,120 @@ edu_user() {
     show_file edu-server "$log"
 }
 
+# ---- drvgen-devd: the userspace target's device manager ----
+
+DEVD_LOG=/tmp/devd.log
+# devd_started BDF: the pid of the last server devd logged it started for BDF
+devd_started() {
+    sed -n "s|^drvgen-devd: started edu-server for $1 as instance [0-9]* (pid \([0-9]*\))\$|\1|p" "$DEVD_LOG" | tail -n 1
+}
+devd_instance() {             # devd_instance BDF: the instance devd gave it
+    sed -n "s|^drvgen-devd: started edu-server for $1 as instance \([0-9]*\) .*|\1|p" "$DEVD_LOG" | tail -n 1
+}
+# devd_restarted BDF OLDPID: devd started a server other than OLDPID for
+# BDF, and it runs
+devd_restarted() {
+    p=$(devd_started "$1")
+    [ -n "$p" ] && [ "$p" != "$2" ] && kill -0 "$p"
+}
+devd_says() { grep -q -- "$1" "$DEVD_LOG"; }
+devd_serving() {              # devd_serving N: N servers have logged that they serve
+    [ "$(grep -c 'edu: started; serving' "$DEVD_LOG")" -ge "$1" ]
+}
+
+# edu_devd_restart BDF N: a client holds instance N open; the server is
+# killed (-9); devd starts another at the same instance, and the client's
+# next calls reach it
+edu_devd_restart() {
+    old=$(devd_started "$1")
+    rm -f /tmp/hold.r /tmp/hold.g
+    mkfifo /tmp/hold.r /tmp/hold.g
+    edu_check --tag user/devd-holder --instance "$2" --hold 3>/tmp/hold.r </tmp/hold.g &
+    hpid=$!
+    exec 5</tmp/hold.r 6>/tmp/hold.g
+    if read -r line <&5 && [ "$line" = held ]; then
+        check "kill -9 edu-server (pid $old) while a client holds instance $2" kill -KILL "$old"
+        check "drvgen-devd saw the crash and restarts it" wait_for 60 devd_says "for $1 crashed (killed by signal 9"
+        check "drvgen-devd started another edu-server for $1" wait_for 60 devd_restarted "$1" "$old"
+        check "at the same instance $2" [ "$(devd_instance "$1")" = "$2" ]
+        check "the new edu-server serves" wait_for 60 devd_serving 2
+    else
+        notok "the holder never said it holds the device"
+    fi
+    exec 6>&-                 # the holder calls again: it reconnects to the new server
+    wait $hpid
+    rc=$?
+    exec 5<&-
+    check "the client held over the restart reconnected and was served (rc $rc)" [ $rc = 0 ]
+}
+
+# edu_devd_give_up BDF: a server that keeps crashing is given up on
+gave_up_or_restarted() { devd_says "giving up on $1" || devd_restarted "$1" "$2"; }
+edu_devd_give_up() {
+    k=0
+    while [ $k -lt 5 ] && ! devd_says "giving up on $1"; do
+        p=$(devd_started "$1")
+        kill -KILL "$p"
+        wait_for 60 gave_up_or_restarted "$1" "$p"
+        k=$((k + 1))
+    done
+    check "drvgen-devd gave up after $k crashes in a row: \"$(grep -m1 'giving up' "$DEVD_LOG")\"" \
+        devd_says "crashed 5 times in a row (last: killed by signal 9); giving up on $1"
+}
+
+edu_devd() {
+    section "userspace-server target: drvgen-devd starts, restarts and stops edu-server"
+    TAG=user
+    : > "$DEVD_LOG"
+    # edu-server alone: the other specs' devices are not for this test
+    mkdir -p /tmp/devd-servers
+    ln -sf "$PWD/bin/edu-server" /tmp/devd-servers/
+    drvgen-devd --servers /tmp/devd-servers 2>"$DEVD_LOG" &
+    devd=$!
+    check "drvgen-devd read edu-server's match table" wait_for 60 devd_says "edu-server drives 1 PCI match, serving edu::device"
+    if ! check "drvgen-devd started edu-server for $BDF" wait_for 60 devd_says "started edu-server for $BDF as instance"; then
+        show_file drvgen-devd "$DEVD_LOG"
+        kill -TERM $devd; wait $devd
+        return
+    fi
+    n=$(devd_instance "$BDF")
+    check "edu-server serves instance $n" wait_for 60 devd_says "published edu::device at .*/edu::device/$n\$"
+    check "edu-server logged that it serves" wait_for 60 devd_serving 1
+    run_client edu_check --tag user/devd --instance "$n" --msi on
+    TAG=user
+    edu_devd_restart "$BDF" "$n"
+    TAG=user
+
+    section "userspace-server target: a second edu plugged in and out under drvgen-devd"
+    if edu_plug; then
+        pbdf=$(basename "$PLUGGED")
+        check "drvgen-devd started edu-server for the plugged edu" wait_for 60 devd_says "started edu-server for $pbdf as instance"
+        m=$(devd_instance "$pbdf")
+        check "the plugged edu is a new instance ($m; the first is $n)" test -n "$m" -a "$m" != "$n"
+        check "edu-server serves instance $m" wait_for 60 devd_says "published edu::device at .*/edu::device/$m\$"
+        check "the plugged edu's edu-server serves" wait_for 60 devd_serving 3
+        run_client edu_check --tag user/devd-plugged --instance "$m" --msi on
+        edu_unplug_deferred user/edu-unplug "$m"
+        TAG=user
+        check "its edu-server stopped cleanly when VFIO asked for the device back" \
+            wait_for 60 devd_says "edu-server for $pbdf stopped (exit status 0)"
+        check_log edu-server "$DEVD_LOG" "asks for $pbdf back" "it heard VFIO's request"
+        check "drvgen-devd saw $pbdf go" wait_for 60 devd_says "$pbdf went away"
+        check "$RUN_DIR/edu::device/$m is gone" [ ! -e "$RUN_DIR/edu::device/$m" ]
+        check "edu-server for $BDF still serves instance $n" kill -0 "$(devd_started "$BDF")"
+        run_client edu_check --tag user/devd-after --instance "$n"
+        TAG=user
+    fi
+
+    section "userspace-server target: drvgen-devd gives up on a server that keeps crashing"
+    edu_devd_give_up "$BDF"
+    kill -TERM $devd
+    wait $devd
+    rc=$?
+    check "drvgen-devd exits 0 on SIGTERM (rc $rc)" [ $rc = 0 ]
+    show_file drvgen-devd "$DEVD_LOG"
+}
+
 spec_user() {
     TAG=user
     edu_find
@@ -108,4 +345,7 @@ spec_user() {
         check_log edu-server /tmp/edu-uio.log 'dma buf: .* pinned pages' "its DMA buffer is pinned pages"
     fi
     echo "$BDF" > /sys/bus/pci/drivers/uio_pci_generic/unbind 2>/dev/null
+    edu_devd
+    TAG=user
+    echo "$BDF" > /sys/bus/pci/drivers/vfio-pci/unbind 2>/dev/null
 }

@@ -53,6 +53,18 @@ void nic_stop(struct nic_driver *drv)
 	(void)drv;
 }
 
+int nic_suspend(struct nic_driver *drv)
+{
+	(void)drv;
+	return 0;
+}
+
+int nic_resume(struct nic_driver *drv)
+{
+	(void)drv;
+	return 0;
+}
+
 void nic_timer(struct nic_driver *drv, unsigned timer)
 {
 	(void)drv;
