@@ -28,7 +28,7 @@ const struct ylanguage_part manifest_mappings[] = {
 	{"isa", isa_keys},	 {"capabilities", capability_words},
 	{"mmio", mmio_keys},	 {"ioport", ioport_keys}, {"config", config_keys},
 	{"irq", irq_keys},	 {"dma", dma_keys},	 {"timer", timer_keys},
-	{NULL, NULL},
+	{"power", power_keys},	 {NULL, NULL},
 };
 const struct ylanguage_part manifest_keywords[] = {
 	{"irq_kind", irq_kind_words},
