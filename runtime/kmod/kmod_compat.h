@@ -11,6 +11,8 @@
 #ifndef DRV_KMOD_COMPAT_H
 #define DRV_KMOD_COMPAT_H
 
+#include <linux/blk-mq.h>
+#include <linux/blkdev.h>
 #include <linux/pci.h>
 #include <linux/platform_device.h>
 #include <linux/version.h>
@@ -38,5 +40,48 @@
 		return 0;                                                                          \
 	}
 #endif
+
+/* A blk-mq disk with the limits lim and, when write_cache, a volatile
+ * write cache (REQ_OP_FLUSH requests). 6.9 made blk_mq_alloc_disk take the
+ * queue's limits (struct queue_limits) instead of the blk_queue_*() setters
+ * after it, which later kernels removed (6.12 has none of those used
+ * here); 6.11 moved the write cache flag from blk_queue_write_cache() into
+ * lim->features. Before 6.9 the fields of
+ * lim the runtime sets (kmod_blk.c) go through the setters, the others are
+ * the defaults. */
+static inline struct gendisk *drv_blk_mq_alloc_disk(struct blk_mq_tag_set *set,
+						    struct queue_limits *lim, bool write_cache,
+						    void *queuedata)
+{
+	struct gendisk *disk;
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+	if (write_cache)
+		lim->features |= BLK_FEAT_WRITE_CACHE;
+	disk = blk_mq_alloc_disk(set, lim, queuedata);
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+	disk = blk_mq_alloc_disk(set, lim, queuedata);
+	if (!IS_ERR(disk))
+		blk_queue_write_cache(disk->queue, write_cache, false);
+#else
+	struct request_queue *q;
+
+	disk = blk_mq_alloc_disk(set, queuedata);
+	if (IS_ERR(disk))
+		return disk;
+	q = disk->queue;
+	blk_queue_logical_block_size(q, lim->logical_block_size);
+	blk_queue_physical_block_size(q, lim->physical_block_size);
+	blk_queue_max_hw_sectors(q, lim->max_hw_sectors);
+	blk_queue_max_segments(q, lim->max_segments);
+	blk_queue_max_segment_size(q, lim->max_segment_size);
+	if (lim->max_hw_discard_sectors) {
+		blk_queue_max_discard_sectors(q, lim->max_hw_discard_sectors);
+		q->limits.discard_granularity = lim->discard_granularity;
+	}
+	blk_queue_write_cache(q, write_cache, false);
+#endif
+	return disk;
+}
 
 #endif
