@@ -15,6 +15,8 @@
  *                every blk::device object
  *   kmod_net.c   the network device class adapter: a net_device on top of
  *                every net::nic object
+ *   kmod_compat.h  the guards for the interfaces that differ between the
+ *                kernels the runtime builds against
  *
  * The author's code (hooks, handlers, the IRQ and timer hooks) runs under
  * one spinlock per instance with interrupts off: it never runs concurrently
