@@ -16,8 +16,11 @@ if [ -f "$dir/.complete" ]; then
 	echo "kernel_tree.sh: $tree is there"
 	exit 0
 fi
-mkdir -p "$(dirname "$dir")" 2>/dev/null && [ -w "$(dirname "$dir")" ] ||
-	{ echo "kernel_tree.sh: cannot write $(dirname "$dir"): run make deps as root" >&2; exit 1; }
+cache=$(dirname "$dir")
+if ! mkdir -p "$cache" 2>/dev/null || [ ! -w "$cache" ]; then
+	echo "kernel_tree.sh: cannot write $cache: run make deps as root" >&2
+	exit 1
+fi
 # unpacked beside DIR, then moved in whole: a failed run leaves no
 # half tree that looks complete
 tmp=$dir.part
