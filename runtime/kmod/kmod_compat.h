@@ -27,28 +27,29 @@
  * the core ignored). DRV_PLATFORM_REMOVE(name, fn) defines the .remove
  * callback name, which calls void fn(struct platform_device *). */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-#define DRV_PLATFORM_REMOVE(name, fn)                                                              \
-	static void name(struct platform_device *pdev)                                             \
-	{                                                                                          \
-		fn(pdev);                                                                          \
+#define DRV_PLATFORM_REMOVE(name, fn) \
+	static void name(struct platform_device *pdev) \
+	{ \
+		fn(pdev); \
 	}
 #else
-#define DRV_PLATFORM_REMOVE(name, fn)                                                              \
-	static int name(struct platform_device *pdev)                                              \
-	{                                                                                          \
-		fn(pdev);                                                                          \
-		return 0;                                                                          \
+#define DRV_PLATFORM_REMOVE(name, fn) \
+	static int name(struct platform_device *pdev) \
+	{ \
+		fn(pdev); \
+		return 0; \
 	}
 #endif
 
 /* A blk-mq disk with the limits lim and, when write_cache, a volatile
  * write cache (REQ_OP_FLUSH requests). 6.9 made blk_mq_alloc_disk take the
- * queue's limits (struct queue_limits) instead of the blk_queue_*() setters
- * after it, which later kernels removed (6.12 has none of those used
- * here); 6.11 moved the write cache flag from blk_queue_write_cache() into
- * lim->features. Before 6.9 the fields of
- * lim the runtime sets (kmod_blk.c) go through the setters, the others are
- * the defaults. */
+ * queue's limits (struct queue_limits) instead of the blk_queue_*()
+ * setters after it, which later kernels removed (6.12 has none of those
+ * used here); 6.11 moved the write cache flag from blk_queue_write_cache()
+ * into lim->features (and made a disk rotational only when its features
+ * say so: it is not on 6.12, it is on 6.1). Before 6.9 the fields of lim
+ * the runtime sets (kmod_blk.c) go through the setters, the others are the
+ * defaults. No test builds the 6.9 and 6.10 branch. */
 static inline struct gendisk *drv_blk_mq_alloc_disk(struct blk_mq_tag_set *set,
 						    struct queue_limits *lim, bool write_cache,
 						    void *queuedata)
