@@ -1,12 +1,16 @@
 # SPDX-License-Identifier: MIT
 # drvgen - the one entry point.
 #
-#   make deps    install the Debian packages the project needs (as root)
+#   make deps    install the Debian packages the project needs, and unpack
+#                the newer kernels' headers the kernel target is built
+#                against (as root)
 #   make         build build/drvgen
 #   make check   the fast tier, no root, no QEMU, no fuzzing: unit, corpus,
 #                golden, CLI and compile tests
-#   make test    every test: make check, ASan+UBSan, clang, fuzz, and the
-#                drivers of both targets on QEMU (make qemu-test)
+#   make test    every test: make check, ASan+UBSan, clang, fuzz, the
+#                kernel target built against every supported kernel (make
+#                test-kernels), and the drivers of both targets on QEMU
+#                (make qemu-test)
 #   make fuzz    run the front-end fuzzers for FUZZ_SECONDS each (default 300)
 #   make demo    the main job: from the specs to edu and pcserial drivers
 #                running on QEMU as kernel modules and as userspace servers
@@ -93,7 +97,17 @@ DEB_PACKAGES := make gcc g++ clang clang-format libclang-rt-dev flex bison pkg-c
 	libyaml-dev libjansson-dev libcmocka-dev jq binutils sparse \
 	libseccomp-dev rpcsvc-proto libtirpc-dev \
 	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod \
-	e2fsprogs fio iperf3 socat libnl-genl-3-dev python3-jsonschema python3-yaml
+	e2fsprogs fio iperf3 socat libnl-genl-3-dev python3-jsonschema python3-yaml dwarves
+
+# The newer kernels the kernel target builds against besides the installed
+# one (make test-kernels; docs/drivers.md, "Supported kernels"), by Debian
+# ABI name: make deps unpacks each one's headers, not installed, into
+# $(KERNEL_CACHE)/<abi> (targets/kmod/kernel_tree.sh). Their Kbuild wants
+# pahole (dwarves) for the modules' BTF.
+KERNEL_ABIS := 6.12.118+deb12
+KERNEL_CACHE := /var/cache/drvgen/kernels
+KERNEL_TREES := $(foreach a,$(KERNEL_ABIS),\
+	$(KERNEL_CACHE)/$(a)/usr/src/linux-headers-$(a)-$(shell dpkg --print-architecture))
 
 .PHONY: deps
 deps:
@@ -109,6 +123,7 @@ deps:
 		echo "  apt-get update && apt-get install -y --no-install-recommends" $$missing; \
 		exit 1; \
 	fi
+	@for a in $(KERNEL_ABIS); do sh targets/kmod/kernel_tree.sh $$a $(KERNEL_CACHE)/$$a || exit 1; done
 
 # ---- tests ----
 
@@ -240,10 +255,11 @@ $(BUILD)/ipc $(BUILD)/host:
 	mkdir -p $@
 
 .PHONY: check test test-unit test-cli test-asan test-clang test-fuzz test-generated test-compile
+.PHONY: test-kernels
 check: test-unit test-cli test-generated test-compile
 	@echo "make check: all passed"
 
-test: check test-asan test-clang test-fuzz test-install qemu-test
+test: check test-asan test-clang test-fuzz test-install test-kernels qemu-test
 	@echo "make test: all passed"
 
 # Unit, corpus, golden, sim and IPC tests: every cmocka binary, from the top
@@ -367,6 +383,11 @@ test-compile: $(BUILD)/drvgen
 	sh tests/zero_overhead/compare.sh clang $(BUILD)/zero_overhead runtime/common runtime/user \
 		generated/edu generated/uart16550
 	sh tests/compile/kmod.sh $(CURDIR)/$(BUILD)/kmod_regs
+
+# The kernel target builds against every supported kernel: the installed
+# one and each of $(KERNEL_TREES) (make deps unpacks them).
+test-kernels:
+	sh tests/compile/kernels.sh $(BUILD)/kernels $(KERNEL_TREES)
 
 # ---- fuzzing (clang's libFuzzer, with ASan and UBSan) ----
 

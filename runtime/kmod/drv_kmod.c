@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 
 #include "kmod.h"
+#include "kmod_compat.h"
 
 /* ---- protocol instance numbers ---- */
 
@@ -350,11 +351,12 @@ static int drv_kmod_isa_probe(struct platform_device *pdev)
 	return 0;
 }
 
-static int drv_kmod_isa_remove(struct platform_device *pdev)
+static void drv_kmod_isa_teardown(struct platform_device *pdev)
 {
 	drv_kinst_teardown(platform_get_drvdata(pdev));
-	return 0;
 }
+
+DRV_PLATFORM_REMOVE(drv_kmod_isa_remove, drv_kmod_isa_teardown)
 
 /* Fixed ports and lines are the device's identity: it is there, or the
  * probe fails and so does loading. */

@@ -17,6 +17,8 @@
  *                every net::nic object
  *   kmod_pm.c    power: runtime PM while no client has the device open,
  *                and system sleep, through the suspend and resume hooks
+ *   kmod_compat.h  the guards for the interfaces that differ between the
+ *                kernels the runtime builds against
  *
  * The author's code (hooks, handlers, the IRQ and timer hooks) runs under
  * one spinlock per instance with interrupts off: it never runs concurrently

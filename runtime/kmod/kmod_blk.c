@@ -26,6 +26,7 @@
 
 #include "blk_device.h"
 #include "kmod.h"
+#include "kmod_compat.h"
 
 enum {
 	DRV_KBLK_MAX_DEPTH = 256, /* tags: what blk-mq keeps per request */
@@ -188,21 +189,23 @@ static unsigned int drv_kblk_segments(const struct drv_driver_desc *desc)
 	return clamp_t(unsigned int, n, 1, DRV_KBLK_MAX_SEGMENTS);
 }
 
-/* The disk's limits and features from info(). */
-static void drv_kblk_limits(struct drv_kblk *kb, struct request_queue *q)
+/* The disk's limits from info(). */
+static void drv_kblk_limits(const struct drv_kblk *kb, struct queue_limits *lim)
 {
 	const struct blk_info *info = &kb->info;
-	u64 max_bytes = (u64)info->max_blocks << kb->block_shift;
+	u32 max_sectors = min_t(u64, ((u64)info->max_blocks << kb->block_shift) >> SECTOR_SHIFT,
+				UINT_MAX);
 
-	blk_queue_logical_block_size(q, info->block_size);
-	blk_queue_physical_block_size(q, info->block_size);
-	blk_queue_max_hw_sectors(q, min_t(u64, max_bytes >> SECTOR_SHIFT, UINT_MAX));
-	blk_queue_max_segments(q, kb->max_segments);
-	blk_queue_max_segment_size(q, UINT_MAX);
-	blk_queue_write_cache(q, info->features & BLK_FEATURES_FLUSH, false);
+	*lim = (struct queue_limits){
+		.logical_block_size = info->block_size,
+		.physical_block_size = info->block_size,
+		.max_hw_sectors = max_sectors,
+		.max_segments = kb->max_segments,
+		.max_segment_size = UINT_MAX,
+	};
 	if (info->features & BLK_FEATURES_DISCARD) {
-		blk_queue_max_discard_sectors(q, min_t(u64, max_bytes >> SECTOR_SHIFT, UINT_MAX));
-		q->limits.discard_granularity = info->block_size;
+		lim->max_hw_discard_sectors = max_sectors;
+		lim->discard_granularity = info->block_size;
 	}
 }
 
@@ -220,6 +223,7 @@ static bool drv_kblk_info_usable(struct drv_kinst *inst, const struct blk_info *
 static int drv_kblk_disk(struct drv_kblk *kb)
 {
 	struct drv_kinst *inst = kb->obj->inst;
+	struct queue_limits lim;
 	struct gendisk *disk;
 	int ret;
 
@@ -233,7 +237,8 @@ static int drv_kblk_disk(struct drv_kblk *kb)
 	ret = blk_mq_alloc_tag_set(&kb->tag_set);
 	if (ret)
 		return ret;
-	disk = blk_mq_alloc_disk(&kb->tag_set, kb);
+	drv_kblk_limits(kb, &lim);
+	disk = drv_blk_mq_alloc_disk(&kb->tag_set, &lim, kb->info.features & BLK_FEATURES_FLUSH, kb);
 	if (IS_ERR(disk)) {
 		blk_mq_free_tag_set(&kb->tag_set);
 		return PTR_ERR(disk);
@@ -243,7 +248,6 @@ static int drv_kblk_disk(struct drv_kblk *kb)
 	disk->private_data = kb;
 	/* /dev/<driver><number>, as the misc device's name */
 	strscpy(disk->disk_name, kb->obj->misc.name, DISK_NAME_LEN);
-	drv_kblk_limits(kb, disk->queue);
 	set_capacity(disk, kb->info.blocks << (kb->block_shift - SECTOR_SHIFT));
 	if (kb->info.features & BLK_FEATURES_READ_ONLY)
 		set_disk_ro(disk, true);

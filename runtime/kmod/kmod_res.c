@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 
 #include "kmod.h"
+#include "kmod_compat.h"
 
 /* ---- BARs and ports ---- */
 
@@ -464,12 +465,12 @@ static int drv_kres_vectors(struct drv_kinst *inst, int *linux_irq)
 			return -EINVAL; /* drvgen check refuses such a manifest */
 		nvec = max(nvec, kind == DRV_IRQ_INTX ? 1 : desc->irqs[i].vector + 1);
 	}
-	types = kind == DRV_IRQ_INTX ? PCI_IRQ_LEGACY : kind == DRV_IRQ_MSI ? PCI_IRQ_MSI : PCI_IRQ_MSIX;
+	types = kind == DRV_IRQ_INTX ? PCI_IRQ_INTX : kind == DRV_IRQ_MSI ? PCI_IRQ_MSI : PCI_IRQ_MSIX;
 	ret = pci_alloc_irq_vectors(inst->pdev, nvec, nvec, types);
 	if (ret < 0 && kind != DRV_IRQ_INTX && desc->nirqs == 1 && desc->irqs[0].intx_fallback) {
 		dev_info(inst->dev, "%s: no %s vector, falling back to INTx as the manifest allows\n",
 			 desc->name, kind == DRV_IRQ_MSI ? "MSI" : "MSI-X");
-		ret = pci_alloc_irq_vectors(inst->pdev, 1, 1, PCI_IRQ_LEGACY);
+		ret = pci_alloc_irq_vectors(inst->pdev, 1, 1, PCI_IRQ_INTX);
 		kind = DRV_IRQ_INTX;
 	}
 	if (ret < 0) {

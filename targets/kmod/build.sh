@@ -20,7 +20,9 @@
 # GENDIR/<driver>_libraries.txt lists; the runtime's symbols come from drvgen.ko,
 # which must be loaded first (modprobe does it; insmod drvgen.ko by hand).
 #
-# Kbuild, against the headers of the newest /boot/vmlinuz-* (or $KVER);
+# Kbuild, against the headers of the newest /boot/vmlinuz-* (or $KVER), or
+# the kernel build tree $KDIR (a headers tree not installed, as
+# tests/compile/kernels.sh builds against);
 # -Werror, and sparse when it is installed. Any warning, from the compiler,
 # sparse or modpost, fails the build. The Kbuild tree is OUTDIR/.kbuild-<name>,
 # rebuilt from scratch each time so every file is checked every time.
@@ -33,9 +35,15 @@ usage() {
 	exit 2
 }
 
-kver=${KVER:-$(ls /boot/vmlinuz-* 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V | tail -1)}
-kdir=/lib/modules/$kver/build
-[ -n "$kver" ] && [ -d "$kdir" ] || { echo "build.sh: no kernel headers in $kdir (make deps)" >&2; exit 1; }
+if [ -n "${KDIR:-}" ]; then
+	kdir=$KDIR
+	kver=$(cat "$kdir/include/config/kernel.release" 2>/dev/null) ||
+		{ echo "build.sh: $kdir is no kernel build tree (make deps)" >&2; exit 1; }
+else
+	kver=${KVER:-$(ls /boot/vmlinuz-* 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V | tail -1)}
+	kdir=/lib/modules/$kver/build
+	[ -n "$kver" ] && [ -d "$kdir" ] || { echo "build.sh: no kernel headers in $kdir (make deps)" >&2; exit 1; }
+fi
 sparse=""
 command -v sparse >/dev/null 2>&1 && sparse="C=1"
 
