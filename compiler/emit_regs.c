@@ -490,8 +490,10 @@ static void emit_desc_block(struct gen *g, struct gen_file *f, const struct ir_b
 			sb_puts(t, "};\n");
 		}
 	}
-	const char *regs = name_block(g->arena, b, N_BLOCK_REGS);
-	sb_printf(t, "\nstatic const struct drv_desc_reg %s[] = {\n", regs);
+	/* a block of no registers has no table (C has no empty array) */
+	const char *regs = b->regs.len ? name_block(g->arena, b, N_BLOCK_REGS) : "NULL";
+	if (b->regs.len)
+		sb_printf(t, "\nstatic const struct drv_desc_reg %s[] = {\n", regs);
 	for (size_t i = 0; i < b->regs.len; i++) {
 		const struct ir_register *r = b->regs.items[i];
 		const struct access_info *ai = access_info(r->access);
@@ -519,7 +521,8 @@ static void emit_desc_block(struct gen *g, struct gen_file *f, const struct ir_b
 		else
 			sb_puts(t, "NULL, 0},\n");
 	}
-	sb_puts(t, "};\n");
+	if (b->regs.len)
+		sb_puts(t, "};\n");
 	sb_printf(t, "\nconst struct drv_desc_block %s = {\n",
 		  name_block(g->arena, b, N_BLOCK_DESC));
 	sb_printf(t, "\t.device = \"%s\",\n\t.name = \"%s\",\n", b->device->name, b->name);
