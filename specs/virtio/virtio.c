@@ -496,6 +496,12 @@ void *virtq_get(struct virtq *vq, uint32_t *len)
 	return token;
 }
 
+void virtq_notify(struct virtq *vq)
+{
+	drv_mb(); /* the entries and the index before the bell */
+	virtio_notify_queue_write(vq->notify, vq->index);
+}
+
 void virtq_log_state(const struct virtq *vq)
 {
 	drv_log(vq->dev->name,

@@ -241,6 +241,11 @@ void *virtq_get(struct virtq *vq, uint32_t *len);
  * freed), or NULL once none is left. */
 void *virtq_drain(struct virtq *vq);
 
+/* Tells the device the queue has entries, whatever the event index says:
+ * for a driver that suspects the device missed a notification (one more
+ * is harmless). */
+void virtq_notify(struct virtq *vq);
+
 /* One log line of where the driver and the device are in each ring (for a
  * request the device never completed: was it not told, did it not answer,
  * or was its answer's interrupt lost?). Before the reset. */

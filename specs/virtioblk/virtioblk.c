@@ -26,9 +26,13 @@
  * (seg_max, and no chain longer than its queue, 2.7.5.3.1), nor in a piece
  * longer than size_max; nor does it cover more than a discard may.
  *
- * The deadline timer ticks while requests are in flight. A request still
- * in flight at its DEADLINE_TICKS-th tick means the device is wedged: it
- * is reset, which stops its DMA into the clients' pages, every request in
+ * The deadline timer ticks every second while requests are in flight. A
+ * tick with requests in flight and no completion since the last one
+ * notifies the device again: a notification the device missed (QEMU under
+ * TCG was seen to miss one under sustained load, the event index saying
+ * it wanted it) costs a second, not the deadline. A request still in
+ * flight at its DEADLINE_TICKS-th tick means the device is wedged: it is
+ * reset, which stops its DMA into the clients' pages, every request in
  * flight fails with TIMEOUT (its effect is not known), and the device is
  * brought up again. A device that says it needs a reset is treated the
  * same way, with IO. The serial number is asked of the device once the
@@ -68,7 +72,7 @@ enum {
 	MAX_BYTES = 0x40000,	  /* the largest read or write */
 	MAX_SEGMENTS = 65,	  /* MAX_BYTES in pages and one: the streaming `segments` */
 	TABLE = MAX_SEGMENTS + 2, /* header, data, status */
-	DEADLINE_TICKS = 3,	  /* ticks of the deadline timer a request may see */
+	DEADLINE_TICKS = 30,	  /* ticks of the deadline timer a request may see */
 	INFO_WAITING = 8,	  /* info calls waiting for the serial number */
 	/* A request's own DMA memory: its header, a payload (a discard's
 	 * range, or the ID), its status byte, its indirect table. */
@@ -114,6 +118,8 @@ struct virtioblk {
 	struct drv_call *info_waiting[INFO_WAITING];
 	unsigned ninfo;
 	bool ticking;
+	uint16_t used_at_tick; /* vq.last_used at the deadline timer's last tick */
+	unsigned renotified;   /* ticks that notified the device again */
 	bool dead; /* the device could not be brought back: every request fails */
 };
 VIRTIOBLK_DRIVER(struct virtioblk);
@@ -274,6 +280,7 @@ static void watch(struct virtioblk *b)
 		return;
 	drv_timer_arm_periodic(b->base.caps.deadline, VIRTIOBLK_TIMER_DEADLINE_NS);
 	b->ticking = true;
+	b->used_at_tick = b->vq.last_used;
 }
 
 static void got_id(struct virtioblk *b, const uint8_t *id)
@@ -580,16 +587,28 @@ void virtioblk_stop(struct virtioblk_driver *drv)
 void virtioblk_timer(struct virtioblk_driver *drv, unsigned timer)
 {
 	struct virtioblk *b = from_driver(drv);
-	bool late = false;
+	bool late = false, busy = false;
 
 	(void)timer;
-	for (unsigned i = 0; i < DEPTH; i++)
+	for (unsigned i = 0; i < DEPTH; i++) {
+		busy |= b->reqs[i].busy;
 		if (b->reqs[i].busy && ++b->reqs[i].ticks >= DEADLINE_TICKS)
 			late = true;
-	if (late)
+	}
+	if (late) {
 		recover(b, BLK_ERROR_TIMEOUT, "a request was not completed in time");
-	else if (!b->dead && virtio_dev_broken(&b->dev))
+	} else if (!b->dead && virtio_dev_broken(&b->dev)) {
 		recover(b, BLK_ERROR_IO, "the device needs a reset");
+	} else if (busy && !b->dead && b->vq.last_used == b->used_at_tick) {
+		if (!b->renotified++) {
+			drv_log("virtioblk", "no completion for a second with %u requests in flight: "
+					     "notifying the device again, in case it missed it (logged once)",
+				DEPTH - b->nfree);
+			virtq_log_state(&b->vq);
+		}
+		virtq_notify(&b->vq);
+	}
+	b->used_at_tick = b->vq.last_used;
 	if (b->nfree == DEPTH) {
 		drv_timer_disarm(drv->caps.deadline);
 		b->ticking = false;

@@ -836,7 +836,7 @@ static void timeout_resets(void **state)
 						       (uint64_t)PAGE * i, &calls[i].read),
 				 0);
 	finish_all(f->client, calls, want, 4);
-	assert_int_equal(f->deadlines, 3);
+	assert_int_equal(f->deadlines, 30); /* DEADLINE_TICKS */
 	assert_int_equal(f->model.resets, resets + 1);
 	assert_int_equal(f->model.status, 0x0f); /* up again */
 	assert_int_equal(drv_sim_timer_interval(f->res.timers[0]), VIRTIOBLK_TIMER_DEADLINE_NS);
@@ -847,6 +847,31 @@ static void timeout_resets(void **state)
 	assert_memory_equal(f->disk, b->data, 32 * 512);
 	struct blk_info info = info_of(f);
 	assert_int_equal(info.blocks, SECTORS);
+	drv_buffer_free(b);
+	assert_quiet(f);
+}
+
+/* A notification the device never got: the next tick without a completion
+ * notifies it again, and the requests complete, no reset, no error. */
+static void lost_notification(void **state)
+{
+	struct fixture *f = *state;
+	struct drv_buffer *b = new_buffer(2 * PAGE);
+	union blk_call calls[2];
+	int want[2] = {0, 0};
+	info_of(f);
+	unsigned resets = f->model.resets, notifies = f->model.notifies;
+	memset(calls, 0, sizeof calls);
+	f->model.lose_notifies = 2;
+	for (unsigned i = 0; i < 2; i++)
+		assert_int_equal(blk_device_read_start(f->client, b, 8ull * i, 8,
+						       (uint64_t)PAGE * i, &calls[i].read),
+				 0);
+	finish_all(f->client, calls, want, 2);
+	assert_int_equal(f->model.lose_notifies, 0);
+	assert_true(f->deadlines >= 1 && f->deadlines < 30);
+	assert_true(f->model.notifies > notifies + 2); /* notified again */
+	assert_int_equal(f->model.resets, resets);
 	drv_buffer_free(b);
 	assert_quiet(f);
 }
@@ -990,6 +1015,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(flush_and_discard, setup, teardown),
 		cmocka_unit_test_setup_teardown(device_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(timeout_resets, setup, teardown),
+		cmocka_unit_test_setup_teardown(lost_notification, setup, teardown),
 		cmocka_unit_test_setup_teardown(needs_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(hostile_used_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(intx, setup_intx, teardown),
