@@ -275,6 +275,7 @@ test-cli: $(BUILD)/drvgen
 	sh tests/cli/test_schema.sh $(BUILD)/drvgen
 	sh tests/cli/test_new.sh $(BUILD)/drvgen
 	sh tests/cli/test_doc.sh $(BUILD)/drvgen
+	sh tests/cli/test_standalone.sh
 
 # The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer,
 # any report fatal.
