@@ -587,14 +587,12 @@ void virtioblk_stop(struct virtioblk_driver *drv)
 void virtioblk_timer(struct virtioblk_driver *drv, unsigned timer)
 {
 	struct virtioblk *b = from_driver(drv);
-	bool late = false, busy = false;
+	bool late = false, busy = b->nfree < DEPTH;
 
 	(void)timer;
-	for (unsigned i = 0; i < DEPTH; i++) {
-		busy |= b->reqs[i].busy;
+	for (unsigned i = 0; i < DEPTH; i++)
 		if (b->reqs[i].busy && ++b->reqs[i].ticks >= DEADLINE_TICKS)
 			late = true;
-	}
 	if (late) {
 		recover(b, BLK_ERROR_TIMEOUT, "a request was not completed in time");
 	} else if (!b->dead && virtio_dev_broken(&b->dev)) {
