@@ -155,13 +155,16 @@ kmod_resize() {
 }
 
 # The same on the userspace target, through VFIO: each vector its own
-# eventfd, so /proc/interrupts counts them apart.
+# eventfd, so /proc/interrupts counts them apart; drvgen-nbd's disk follows.
 user_resize() {
     section "userspace-server target: a configuration change on its own vector"
     bdf=$(basename "$RS")
     start_server virtioblk /tmp/vblk-rs.log --device "$bdf" || return
     pid=$SERVER_PID
     TAG=user
+    check "load_module nbd" load_module nbd &&
+        nbd_start "$(server_instance /tmp/vblk-rs.log blk::device)" 2 &&
+        check "/dev/nbd2 has the disk's 65536 sectors" sectors_are /sys/block/nbd2/size 65536
     check_log virtioblk-server /tmp/vblk-rs.log 'irq config: MSI-X vector 0 via VFIO' \
         "its configuration interrupt is MSI-X vector 0"
     check_log virtioblk-server /tmp/vblk-rs.log 'irq queue: MSI-X vector 1 via VFIO' \
@@ -173,6 +176,9 @@ user_resize() {
         server_sized /tmp/vblk-rs.log
     check "the change came on vector 0 ($(($(irq_total "vfio-msix[0]($bdf)") - config)) interrupts)" \
         [ "$(irq_total "vfio-msix[0]($bdf)")" -gt "$config" ]
+    check "and /dev/nbd2 grew to 98304 sectors with it" wait_for 10 sectors_are /sys/block/nbd2/size 98304
+    nbd_stop 2
+    show_file drvgen-nbd /tmp/nbd2.log
     stop_server virtioblk "$pid"
     show_file virtioblk-server /tmp/vblk-rs.log
     echo "$bdf" > /sys/bus/pci/drivers/vfio-pci/unbind 2>/dev/null
