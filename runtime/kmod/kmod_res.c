@@ -11,6 +11,7 @@
  */
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
+#include <linux/iommu.h>
 #include <linux/ioport.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -166,7 +167,9 @@ static int drv_kres_dma(struct drv_kinst *inst, struct drv_resources *res)
 {
 	const struct drv_driver_desc *desc = inst->desc;
 	struct pci_dev *pdev = inst->pdev;
+	struct iommu_domain *domain;
 	unsigned int i, bits = 64;
+	const char *how;
 	int ret;
 
 	if (!desc->ndma)
@@ -183,6 +186,12 @@ static int drv_kres_dma(struct drv_kinst *inst, struct drv_resources *res)
 	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(bits));
 	if (ret)
 		return ret;
+	/* which addresses the device is given: docs/drivers.md, "The kernel
+	 * target's DMA", and the QEMU tests that check the log */
+	domain = iommu_get_domain_for_dev(&pdev->dev);
+	how = !domain ? "no IOMMU"
+	      : domain->type == IOMMU_DOMAIN_IDENTITY ? "IOMMU passthrough"
+						       : "IOMMU-translated";
 	for (i = 0; i < desc->ndma; i++) {
 		const struct drv_dma_desc *d = &desc->dma[i];
 		dma_addr_t bus;
@@ -198,6 +207,8 @@ static int drv_kres_dma(struct drv_kinst *inst, struct drv_resources *res)
 		cpu = dmam_alloc_coherent(&pdev->dev, d->size, &bus, GFP_KERNEL);
 		if (!cpu)
 			return -ENOMEM;
+		dev_info(&pdev->dev, "%s: dma %s: %llu bytes at bus %pad (below 2^%u), %s\n",
+			 desc->name, d->name, (unsigned long long)d->size, &bus, bits, how);
 		res->dma[i].cpu = cpu;
 		res->dma[i].bus = bus;
 		res->dma[i].size = d->size;

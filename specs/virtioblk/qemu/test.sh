@@ -97,7 +97,14 @@ spec_kmod() {
     virtioblk_find
     section "kernel-module target: virtioblk.ko serves blk::device on two virtio-blk disks"
     check "two virtio-blk devices (${RW:-none}, ${RO:-none})" [ -n "$RW" -a -n "$RO" ] || return
+    for d in "$RW" "$RO" "$RS"; do
+        check "$(basename "$d")'s DMA goes through the IOMMU's translation (domain type DMA)" \
+            iommu_domain "$d" DMA
+    done
+    faults=$(dmar_faults)
     check "insmod virtioblk.ko" timeout "$GUARD" insmod kmod/virtioblk.ko || return
+    check "its rings are at IOMMU-translated bus addresses: \"$(dmesg | grep -m1 'virtioblk: dma rings:')\"" \
+        dma_translated virtioblk rings
     for d in "$RW" "$RO"; do
         check "virtioblk.ko bound $(basename "$d")" [ "$(bound_driver "$d")" = virtioblk ]
     done
@@ -128,9 +135,15 @@ spec_kmod() {
     check "a write to /dev/$rodisk is refused" sh -c "! dd if=/dev/zero of=/dev/$rodisk bs=4096 count=1 2>/dev/null"
     fs_round_trip "$disk"
 
+    check "no IOMMU fault while virtioblk.ko served ($(($(dmar_faults) - faults)))" \
+        [ "$(dmar_faults)" = "$faults" ]
     check "rmmod virtioblk" timeout "$GUARD" rmmod virtioblk
     check "/dev/$disk and /dev/$rodisk are gone" [ ! -e "/dev/$disk" -a ! -e "/dev/$rodisk" ]
     check "the devices are unbound" [ ! -e "$RW/driver" -a ! -e "$RO/driver" ]
+    for d in "$RW" "$RO" "$RS"; do   # --uio's pinned pages need passthrough
+        check "$(basename "$d") is passed through again (domain type identity)" \
+            iommu_domain "$d" identity
+    done
 }
 
 # A configuration change on the kernel target: the resize disk's
