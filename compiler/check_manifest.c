@@ -467,17 +467,22 @@ static void check_capability(struct checker *c, struct ir_driver *drv,
 		vec_push(c->arena, &drv->caps, cap);
 }
 
-/* A PCI function interrupts through INTx, MSI or MSI-X, one at a time, and
- * only a single vector can fall back to INTx. */
+/* A PCI function interrupts through INTx, MSI or MSI-X, one at a time. Its
+ * message interrupts fall back to INTx all together or not at all: on INTx
+ * the one line carries every cause, and each arrives as the first
+ * interrupt (the driver reads its cause register, as virtio's ISR), so an
+ * interrupt left without a fallback could never be told from the others. */
 static void check_pci_irqs(struct checker *c, const struct ir_driver *drv)
 {
-	const struct ir_capability *first = NULL;
-	size_t n = 0;
+	const struct ir_capability *first = NULL, *falls = NULL, *stays = NULL;
 	for (size_t k = 0; k < drv->caps.len; k++) {
 		const struct ir_capability *cap = &drv->caps.items[k];
 		if (cap->kind != CAPABILITY_IRQ || cap->irq_kind == IRQ_LINE)
 			continue;
-		n++;
+		if (cap->intx_fallback && !falls)
+			falls = cap;
+		else if (!cap->intx_fallback && !stays)
+			stays = cap;
 		if (!first) {
 			first = cap;
 		} else if (cap->irq_kind != first->irq_kind) {
@@ -489,12 +494,13 @@ static void check_pci_irqs(struct checker *c, const struct ir_driver *drv)
 			DIAG_NOTE(c, first->pos, "'%s' declared here", first->name);
 		}
 	}
-	for (size_t k = 0; n > 1 && k < drv->caps.len; k++)
-		if (drv->caps.items[k].kind == CAPABILITY_IRQ && drv->caps.items[k].intx_fallback)
-			DIAG_REPORT(c, drv->caps.items[k].pos, E0309,
-				    "irq '%s' may fall back to INTx only as the driver's one interrupt: "
-				    "INTx is one line",
-				    drv->caps.items[k].name);
+	if (falls && stays && stays->irq_kind != IRQ_INTX) {
+		DIAG_REPORT(c, stays->pos, E0309,
+			    "irq '%s' has no fallback but '%s' falls back to INTx: the line carries "
+			    "all of a driver's interrupts or none",
+			    stays->name, falls->name);
+		DIAG_NOTE(c, falls->pos, "'%s' declared here", falls->name);
+	}
 }
 
 /* What the matches and the capabilities say must agree: an ISA device is

@@ -172,15 +172,22 @@ static const char *cap_summary(struct drv_emitter *e, const struct ir_capability
 
 /* ---- <driver>_driver.h ---- */
 
-static const char *irq_summary(struct drv_emitter *e, const struct ir_capability *c)
+/* first: the driver's first interrupt, which INTx arrives as when the
+ * vectors fall back to it. */
+static const char *irq_summary(struct drv_emitter *e, const struct ir_capability *c,
+			       const struct ir_capability *first)
 {
 	switch (c->irq_kind) {
 	case IRQ_LINE:
 		return arena_printf(A, "ISA line %u", c->line);
 	case IRQ_MSI:
 	case IRQ_MSIX:
-		return arena_printf(A, "%s vector %u%s", c->irq_kind == IRQ_MSI ? "MSI" : "MSI-X",
-				    c->vector, c->intx_fallback ? ", or INTx where there is none" : "");
+		return arena_printf(A, "%s vector %u%s%s", c->irq_kind == IRQ_MSI ? "MSI" : "MSI-X",
+				    c->vector,
+				    !c->intx_fallback ? ""
+				    : c == first      ? ", or INTx where there is none"
+						      : ", or where there is none INTx, arriving as ",
+				    c->intx_fallback && c != first ? first->name : "");
 	case IRQ_INTX:
 		break;
 	}
@@ -200,13 +207,16 @@ static void emit_numbered(struct drv_emitter *e, enum ir_capability_kind kind, e
 				 kind == CAPABILITY_IRQ ? "interrupts" : "timers", name_of(e, hook)));
 	gen_line(e->o, 0, "enum %s {", name_of(e, tag));
 	unsigned n = 0;
+	const struct ir_capability *first = NULL;
 	for (size_t i = 0; i < d->caps.len; i++) {
 		const struct ir_capability *c = &d->caps.items[i];
 		if (c->kind != kind)
 			continue;
+		if (!first)
+			first = c;
 		gen_comment(e->o, 1,
 			    kind == CAPABILITY_IRQ
-				    ? arena_printf(A, "irq %s: %s (%s).", c->name, irq_summary(e, c),
+				    ? arena_printf(A, "irq %s: %s (%s).", c->name, irq_summary(e, c, first),
 						   gen_where(e->g, c->pos))
 				    : cap_summary(e, c));
 		gen_line(e->o, 1, "%s = %u,", c_symbol_nth(&d->c, each, n)->name, n);

@@ -117,9 +117,11 @@ enum drv_irq_kind {
 };
 
 /* One interrupt, as the irq hook numbers it. A driver's PCI interrupts are
- * all INTx (one), all MSI or all MSI-X; with `intx_fallback` a single MSI
- * or MSI-X vector becomes the INTx line where the target cannot give
- * message interrupts (a userspace server on a machine without an IOMMU). */
+ * all INTx (one), all MSI or all MSI-X. With `intx_fallback` (on all of
+ * them: drvgen check sees to it) the vectors become the one INTx line
+ * where the target cannot give message interrupts (a userspace server on a
+ * machine without an IOMMU): the hook is then told 0, the first interrupt,
+ * whatever the cause, and reads the device's cause register. */
 struct drv_irq_desc {
 	const char *name;
 	enum drv_irq_kind kind;

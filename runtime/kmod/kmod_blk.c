@@ -14,6 +14,10 @@
  * once, so a BUSY answer (another client holds some of the device's
  * slots) requeues the request a little later.
  *
+ * The media_changed event resizes the disk (set_capacity_and_notify, from
+ * a work item: events arrive under the instance's spinlock, often from
+ * the driver's irq hook, and the resize sends a uevent).
+ *
  * The disk's file operations pin the driver's module, as a misc device's
  * do: a mounted filesystem keeps rmmod away. Removing the device removes
  * the disk first, while the driver still answers: requests in flight
@@ -43,6 +47,8 @@ struct drv_kblk {
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;
 	struct block_device_operations fops;
+	struct work_struct resize;
+	u64 new_blocks; /* what the last media_changed said, for resize */
 };
 
 /* One request's call, and its pages. */
@@ -261,6 +267,24 @@ static int drv_kblk_disk(struct drv_kblk *kb)
 	return 0;
 }
 
+static void drv_kblk_resize(struct work_struct *work)
+{
+	struct drv_kblk *kb = container_of(work, struct drv_kblk, resize);
+	u64 blocks = READ_ONCE(kb->new_blocks);
+
+	dev_info(kb->obj->inst->dev, "%s: the medium changed: %llu blocks\n", kb->disk->disk_name,
+		 (unsigned long long)blocks);
+	set_capacity_and_notify(kb->disk, blocks << (kb->block_shift - SECTOR_SHIFT));
+}
+
+static void drv_kblk_media_changed(void *ctx, uint64_t blocks)
+{
+	struct drv_kblk *kb = ctx;
+
+	WRITE_ONCE(kb->new_blocks, blocks);
+	schedule_work(&kb->resize);
+}
+
 int drv_kblk_attach(struct drv_object *obj)
 {
 	struct drv_kinst *inst = obj->inst;
@@ -271,6 +295,7 @@ int drv_kblk_attach(struct drv_object *obj)
 		return -ENOMEM;
 	kb->obj = obj;
 	spin_lock_init(&kb->start_lock);
+	INIT_WORK(&kb->resize, drv_kblk_resize);
 	kb->max_segments = drv_kblk_segments(inst->desc);
 	st = drv_kclient_open(obj, GFP_NOIO, (struct drv_client **)&kb->client);
 	if (!st)
@@ -289,6 +314,7 @@ int drv_kblk_attach(struct drv_object *obj)
 	if (st)
 		goto fail;
 	obj->adapter = kb;
+	blk_device_on_media_changed(kb->client, drv_kblk_media_changed, kb);
 	dev_info(inst->dev, "%s: /dev/%s: %llu blocks of %u bytes%s, %u at once\n", inst->name,
 		 kb->disk->disk_name, (unsigned long long)kb->info.blocks, kb->info.block_size,
 		 kb->info.features & BLK_FEATURES_READ_ONLY ? ", read-only" : "",
@@ -300,11 +326,15 @@ fail:
 	return st;
 }
 
-/* The requests in flight finish, while the driver still answers. */
+/* The requests in flight finish, while the driver still answers; no
+ * resize comes after (events are delivered under the instance lock, so
+ * none runs once the subscription is gone). */
 void drv_kblk_detach(struct drv_object *obj)
 {
 	struct drv_kblk *kb = obj->adapter;
 
+	blk_device_on_media_changed(kb->client, NULL, NULL);
+	cancel_work_sync(&kb->resize);
 	del_gendisk(kb->disk);
 }
 

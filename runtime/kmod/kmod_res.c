@@ -11,6 +11,7 @@
  */
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
+#include <linux/iommu.h>
 #include <linux/ioport.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -166,7 +167,9 @@ static int drv_kres_dma(struct drv_kinst *inst, struct drv_resources *res)
 {
 	const struct drv_driver_desc *desc = inst->desc;
 	struct pci_dev *pdev = inst->pdev;
+	struct iommu_domain *domain;
 	unsigned int i, bits = 64;
+	const char *how;
 	int ret;
 
 	if (!desc->ndma)
@@ -183,6 +186,12 @@ static int drv_kres_dma(struct drv_kinst *inst, struct drv_resources *res)
 	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(bits));
 	if (ret)
 		return ret;
+	/* which addresses the device is given: docs/drivers.md, "The kernel
+	 * target's DMA", and the QEMU tests that check the log */
+	domain = iommu_get_domain_for_dev(&pdev->dev);
+	how = !domain ? "no IOMMU"
+	      : domain->type == IOMMU_DOMAIN_IDENTITY ? "IOMMU passthrough"
+						       : "IOMMU-translated";
 	for (i = 0; i < desc->ndma; i++) {
 		const struct drv_dma_desc *d = &desc->dma[i];
 		dma_addr_t bus;
@@ -198,6 +207,8 @@ static int drv_kres_dma(struct drv_kinst *inst, struct drv_resources *res)
 		cpu = dmam_alloc_coherent(&pdev->dev, d->size, &bus, GFP_KERNEL);
 		if (!cpu)
 			return -ENOMEM;
+		dev_info(&pdev->dev, "%s: dma %s: %llu bytes at bus %pad (below 2^%u), %s\n",
+			 desc->name, d->name, (unsigned long long)d->size, &bus, bits, how);
 		res->dma[i].cpu = cpu;
 		res->dma[i].bus = bus;
 		res->dma[i].size = d->size;
@@ -450,9 +461,10 @@ static irqreturn_t drv_kres_irq(int irq, void *data)
 }
 
 /* The vectors the manifest's PCI interrupts need, all of one kind: the
- * Linux IRQ number of each, in irqs[] order. A single MSI or MSI-X vector
- * that may fall back to INTx does when message interrupts cannot be had. */
-static int drv_kres_vectors(struct drv_kinst *inst, int *linux_irq)
+ * Linux IRQ number of each, in irqs[] order, and how many to request.
+ * Message interrupts that may fall back to INTx do, all of them, when the
+ * vectors cannot be had: the one line is requested once, for irqs[0]. */
+static int drv_kres_vectors(struct drv_kinst *inst, int *linux_irq, unsigned int *nrequest)
 {
 	const struct drv_driver_desc *desc = inst->desc;
 	enum drv_irq_kind kind = desc->irqs[0].kind;
@@ -467,9 +479,9 @@ static int drv_kres_vectors(struct drv_kinst *inst, int *linux_irq)
 	}
 	types = kind == DRV_IRQ_INTX ? PCI_IRQ_INTX : kind == DRV_IRQ_MSI ? PCI_IRQ_MSI : PCI_IRQ_MSIX;
 	ret = pci_alloc_irq_vectors(inst->pdev, nvec, nvec, types);
-	if (ret < 0 && kind != DRV_IRQ_INTX && desc->nirqs == 1 && desc->irqs[0].intx_fallback) {
-		dev_info(inst->dev, "%s: no %s vector, falling back to INTx as the manifest allows\n",
-			 desc->name, kind == DRV_IRQ_MSI ? "MSI" : "MSI-X");
+	if (ret < 0 && kind != DRV_IRQ_INTX && desc->irqs[0].intx_fallback) {
+		dev_info(inst->dev, "%s: no %u %s vectors, falling back to INTx as the manifest allows\n",
+			 desc->name, nvec, kind == DRV_IRQ_MSI ? "MSI" : "MSI-X");
 		ret = pci_alloc_irq_vectors(inst->pdev, 1, 1, PCI_IRQ_INTX);
 		kind = DRV_IRQ_INTX;
 	}
@@ -479,7 +491,8 @@ static int drv_kres_vectors(struct drv_kinst *inst, int *linux_irq)
 		return ret;
 	}
 	inst->vectors = true;
-	for (i = 0; i < desc->nirqs; i++) {
+	*nrequest = kind == DRV_IRQ_INTX ? 1 : desc->nirqs;
+	for (i = 0; i < *nrequest; i++) {
 		linux_irq[i] = pci_irq_vector(inst->pdev, kind == DRV_IRQ_INTX ? 0 : desc->irqs[i].vector);
 		if (linux_irq[i] < 0)
 			return linux_irq[i];
@@ -493,13 +506,13 @@ int drv_kres_irqs(struct drv_kinst *inst)
 {
 	const struct drv_driver_desc *desc = inst->desc;
 	int linux_irq[DRV_MAX_RESOURCES];
-	unsigned int i;
+	unsigned int i, nrequest = desc->nirqs;
 	int ret;
 
 	if (!desc->nirqs)
 		return 0;
 	if (inst->pdev) {
-		ret = drv_kres_vectors(inst, linux_irq);
+		ret = drv_kres_vectors(inst, linux_irq, &nrequest);
 		if (ret)
 			return ret;
 	} else {
@@ -509,15 +522,22 @@ int drv_kres_irqs(struct drv_kinst *inst)
 			linux_irq[i] = (int)desc->irqs[i].line;
 		}
 	}
-	for (i = 0; i < desc->nirqs; i++) {
+	for (i = 0; i < nrequest; i++) {
 		struct drv_kirq *ki = &inst->irqs[i];
 		/* an INTx line may be shared; a vector or an ISA line is ours */
-		unsigned long flags = inst->pdev && desc->irqs[i].kind == DRV_IRQ_INTX ? IRQF_SHARED : 0;
+		unsigned long flags = inst->pdev && !pci_dev_msi_enabled(inst->pdev) ? IRQF_SHARED : 0;
+		/* /proc/interrupts names a driver's one interrupt after the
+		 * instance, and each of several after the instance and itself */
+		const char *name = desc->nirqs == 1 ? inst->name
+				   : devm_kasprintf(inst->dev, GFP_KERNEL, "%s-%s", inst->name,
+						    desc->irqs[i].name);
 
+		if (!name)
+			return -ENOMEM;
 		ki->inst = inst;
 		ki->index = i;
 		ki->irq = (unsigned int)linux_irq[i];
-		ret = request_irq(ki->irq, drv_kres_irq, flags, inst->name, ki);
+		ret = request_irq(ki->irq, drv_kres_irq, flags, name, ki);
 		if (ret) {
 			dev_err(inst->dev, "%s: IRQ %u: %d\n", desc->name, ki->irq, ret);
 			return ret;

@@ -507,6 +507,8 @@ static int watch_events(struct host *h)
 {
 	const struct drv_driver_desc *d = h->desc;
 	for (unsigned i = 0; i < d->nirqs; i++) {
+		if (h->irqs[i].fd < 0)
+			continue; /* carried by irqs[0]'s INTx line (intx_fallback) */
 		int st = drv_server_watch(h->server, h->irqs[i].fd, POLLIN, on_irq, &h->irqs[i]);
 		if (st) {
 			HOST_LOG(h, "cannot watch irq %s: %s", d->irqs[i].name, strerror(-st));

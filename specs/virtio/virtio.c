@@ -243,13 +243,13 @@ void virtio_dev_start(struct virtio_dev *v)
 	drv_log(v->name, "interrupts by %s", v->msix_on ? "MSI-X" : "INTx and the ISR");
 }
 
-unsigned virtio_dev_irq(struct virtio_dev *v)
+unsigned virtio_dev_irq(struct virtio_dev *v, unsigned vector_causes)
 {
 	virtio_isr_status_t isr;
 	unsigned cause = 0;
 
 	if (v->msix_on)
-		return VIRTIO_IRQ_VECTOR;
+		return vector_causes;
 	isr = virtio_isr_status_read(v->isr);
 	if (virtio_isr_status_queue_get(isr))
 		cause |= VIRTIO_IRQ_QUEUE;

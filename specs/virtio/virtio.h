@@ -23,14 +23,13 @@
  * believed, and the free list and each chain's links are kept in the
  * driver's own memory, where the device cannot reach them.
  *
- * Interrupts: the manifest gives one, an MSI-X vector that falls back to
- * INTx (a userspace server without an IOMMU). Both the configuration
- * vector and every queue's are set to that vector; whether MSI-X is on is
- * read from the MSI-X capability once the runtime has chosen (start).
- * Under INTx the ISR says which cause it was, and reading it lowers the
- * line; under MSI-X the shared vector does not say, so virtio_dev_irq
- * answers VIRTIO_IRQ_VECTOR and the driver takes an interrupt that brought
- * no used buffers for a configuration change.
+ * Interrupts: the manifest gives MSI-X vectors that fall back to INTx (a
+ * userspace server without an IOMMU), one for configuration changes and
+ * one for the queues (virtio_dev_config_vector, virtq_setup); whether
+ * MSI-X is on is read from the MSI-X capability once the runtime has
+ * chosen (start). Under MSI-X the vector that fired says the cause; under
+ * INTx every cause arrives as the driver's first interrupt, and the ISR
+ * says which it was (reading it lowers the line).
  *
  * The transport requires VIRTIO_F_VERSION_1 (a modern device) and
  * VIRTIO_F_ACCESS_PLATFORM: the runtime hands out bus addresses (an
@@ -136,14 +135,16 @@ void virtio_dev_start(struct virtio_dev *v);
 
 enum virtio_irq_cause {
 	VIRTIO_IRQ_NONE = 0,   /* INTx: the line is another device's */
-	VIRTIO_IRQ_QUEUE = 1,  /* INTx: a queue has used buffers */
-	VIRTIO_IRQ_CONFIG = 2, /* INTx: the device configuration changed */
-	VIRTIO_IRQ_VECTOR = 4, /* MSI-X: the shared vector, one or both of them */
+	VIRTIO_IRQ_QUEUE = 1,  /* a queue has used buffers */
+	VIRTIO_IRQ_CONFIG = 2, /* the device configuration changed */
 };
 
 /* What an interrupt of the device means (a set of the causes above).
- * Under INTx it reads, and so clears, the ISR. */
-unsigned virtio_dev_irq(struct virtio_dev *v);
+ * Under MSI-X it is `vector_causes`, what the vector that fired stands for
+ * (the driver knows which of its interrupts the runtime reported: its
+ * configuration vector's VIRTIO_IRQ_CONFIG, a queue's VIRTIO_IRQ_QUEUE);
+ * under INTx it reads, and so clears, the ISR. */
+unsigned virtio_dev_irq(struct virtio_dev *v, unsigned vector_causes);
 
 /* ---- coherent DMA memory, carved ---- */
 

@@ -213,7 +213,7 @@ static int bring_up(struct virtioblk *b)
 				VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) | VIRTIO_BIT(VIRTIO_BLK_F_RO) |
 				VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) | VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) |
 				VIRTIO_BIT(VIRTIO_BLK_F_DISCARD);
-	uint16_t vector = (uint16_t)virtioblk_driver_desc.irqs[VIRTIOBLK_IRQ_IRQ].vector;
+	const struct drv_irq_desc *irqs = virtioblk_driver_desc.irqs;
 	uint32_t needed;
 	int st = virtio_dev_negotiate(&b->dev, wanted);
 
@@ -230,9 +230,10 @@ static int bring_up(struct virtioblk *b)
 	}
 	st = virtio_dev_read_config(&b->dev, read_config, b);
 	if (!st)
-		st = virtq_setup(&b->vq, &b->dev, 0, &b->ring, vector);
+		st = virtq_setup(&b->vq, &b->dev, 0, &b->ring,
+				 (uint16_t)irqs[VIRTIOBLK_IRQ_QUEUE].vector);
 	if (!st)
-		st = virtio_dev_config_vector(&b->dev, vector);
+		st = virtio_dev_config_vector(&b->dev, (uint16_t)irqs[VIRTIOBLK_IRQ_CONFIG].vector);
 	if (!st)
 		st = describe(b);
 	if (st)
@@ -431,18 +432,14 @@ static int command(struct virtioblk *b, struct vblk_req *req, uint8_t type, unsi
 
 /* ---- completions and recovery ---- */
 
-/* Answers what the device is done with; how many. */
-static unsigned complete_used(struct virtioblk *b)
+/* Answers what the device is done with. */
+static void complete_used(struct virtioblk *b)
 {
 	struct vblk_req *req;
-	unsigned n = 0;
 	uint32_t len;
 
-	while ((req = virtq_get(&b->vq, &len))) {
+	while ((req = virtq_get(&b->vq, &len)))
 		finish(b, req, device_error(*req_bytes(req, REQ_STATUS)));
-		n++;
-	}
-	return n;
 }
 
 /* Resets a wedged or broken device, fails every request in flight with
@@ -548,20 +545,21 @@ void virtioblk_start(struct virtioblk_driver *drv)
 		got_id(b, NULL);
 }
 
+/* The queue's vector or the configuration's; on INTx both arrive as the
+ * configuration's (the first interrupt), and the ISR says which. */
 bool virtioblk_irq(struct virtioblk_driver *drv, unsigned irq)
 {
 	struct virtioblk *b = from_driver(drv);
-	unsigned cause = virtio_dev_irq(&b->dev);
-	unsigned done = 0;
+	unsigned cause = virtio_dev_irq(&b->dev, irq == VIRTIOBLK_IRQ_QUEUE ? VIRTIO_IRQ_QUEUE
+									     : VIRTIO_IRQ_CONFIG);
 
-	(void)irq;
 	if (!cause)
 		return false; /* another device's on a shared line */
-	if (cause & (VIRTIO_IRQ_QUEUE | VIRTIO_IRQ_VECTOR))
-		done = complete_used(b);
+	if (cause & VIRTIO_IRQ_QUEUE)
+		complete_used(b);
 	if (b->vq.broken)
 		recover(b, BLK_ERROR_IO, "the device broke its queue");
-	else if ((cause & VIRTIO_IRQ_CONFIG) || ((cause & VIRTIO_IRQ_VECTOR) && !done))
+	else if (cause & VIRTIO_IRQ_CONFIG)
 		config_changed(b);
 	return true;
 }

@@ -162,6 +162,27 @@ stop_server() {
     check "$1-server exits 0 on SIGTERM (rc $rc)" [ $rc = 0 ]
 }
 
+# iommu_domain DEVDIR TYPE: the default domain of the device's IOMMU group
+# (/sys/kernel/iommu_groups/N/type), which may change only while no driver
+# holds the device. The guest boots with iommu=pt, so kernel drivers and
+# uio_pci_generic see physical addresses (the userspace target's --uio
+# needs that); a kernel-target test sets "DMA" first, so that the driver's
+# every DMA address goes through the IOMMU's translation, as on a machine
+# without passthrough: an address it did not map faults in dmesg (DMAR),
+# and the device never reaches it. "identity" gives passthrough back.
+iommu_domain() {
+    group=$(readlink "$1/iommu_group" 2>/dev/null) || return 1
+    echo "$2" > "/sys/kernel/iommu_groups/$(basename "$group")/type" 2>/dev/null
+    [ "$(cat "/sys/kernel/iommu_groups/$(basename "$group")/type")" = "$2" ]
+}
+
+# dma_translated DRIVER DMA: the kernel runtime logged DRIVER's coherent
+# buffer DMA as given IOMMU-translated bus addresses
+dma_translated() { dmesg | grep -q "$1: dma $2: .*IOMMU-translated"; }
+
+# dmar_faults: the IOMMU faults the kernel has logged so far
+dmar_faults() { dmesg | grep -c 'DMAR: \[DMA'; }
+
 # check_sandbox NAME PID LOG: what the kernel says about the server process
 status_field() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$2/status"; }
 check_sandbox() {

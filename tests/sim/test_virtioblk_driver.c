@@ -85,7 +85,16 @@ struct fixture {
 	struct drv_server *server;
 	struct drv_object *object;
 	struct blk_device_client *client;
-	int irq_fd, tick_fd;
+	/* each interrupt of the manifest, as the runtime would watch it: an
+	 * eventfd the model's vector (or, for the first, its INTx line)
+	 * signals, and how often the hook was told of it */
+	struct irq_line {
+		struct fixture *f;
+		unsigned index;
+		int fd;
+		unsigned taken;
+	} lines[2];
+	int tick_fd;
 	unsigned edges, irqs, unhandled, ticks, idle, deadlines;
 	bool stuck;
 	uint64_t media_changed; /* the last event's blocks */
@@ -100,35 +109,43 @@ static void signal_fd(int fd)
 	assert_int_equal(write(fd, &one, sizeof one), (ssize_t)sizeof one);
 }
 
+/* A vector reaches the interrupt of the manifest that names it; the driver
+ * programs the device with no other. */
 static void on_msi(void *ctx, unsigned vector)
 {
 	struct fixture *f = ctx;
-	assert_int_equal(vector, 0); /* the manifest's one vector */
+	unsigned i = 0;
+	while (i < f->desc->nirqs && f->desc->irqs[i].vector != vector)
+		i++;
+	assert_in_range(i, 0, f->desc->nirqs - 1);
 	f->edges++;
-	signal_fd(f->irq_fd);
+	signal_fd(f->lines[i].fd);
 }
 
+/* INTx arrives as the first interrupt, whatever the cause. */
 static void on_intx(void *ctx, bool level)
 {
 	struct fixture *f = ctx;
 	if (!level)
 		return;
 	f->edges++;
-	signal_fd(f->irq_fd);
+	signal_fd(f->lines[0].fd);
 }
 
 static void on_irq_fd(void *ctx, int fd, short revents)
 {
-	struct fixture *f = ctx;
+	struct irq_line *l = ctx;
+	struct fixture *f = l->f;
 	uint64_t count;
 	(void)revents;
 	if (read(fd, &count, sizeof count) != (ssize_t)sizeof count)
 		return;
 	f->irqs++;
-	if (!f->desc->irq(f->drv, VIRTIOBLK_IRQ_IRQ))
+	l->taken++;
+	if (!f->desc->irq(f->drv, l->index))
 		f->unhandled++;
 	if (f->model.intx_level && !f->model.msix_enabled)
-		signal_fd(f->irq_fd); /* level-triggered: still asserted */
+		signal_fd(f->lines[0].fd); /* level-triggered: still asserted */
 }
 
 static bool device_busy(const struct fixture *f)
@@ -153,7 +170,8 @@ static void on_tick(void *ctx, int fd, short revents)
 		f->idle = 0;
 	} else if (++f->idle == STUCK_ROUNDS) {
 		f->stuck = true;
-		drv_server_unwatch(f->server, f->irq_fd);
+		for (unsigned i = 0; i < f->desc->nirqs; i++)
+			drv_server_unwatch(f->server, f->lines[i].fd);
 		drv_server_unwatch(f->server, f->tick_fd);
 	}
 	virtio_blk_model_run(&f->model);
@@ -172,7 +190,7 @@ static struct fixture *new_device(const struct variant *v)
 	struct fixture *f = calloc(1, sizeof *f);
 	assert_non_null(f);
 	alarm(60);
-	f->irq_fd = f->tick_fd = -1;
+	f->tick_fd = -1;
 	f->desc = &virtioblk_driver_desc;
 	assert_int_equal(f->desc->nmmio, 1);
 	assert_int_equal(f->desc->mmio[0].bar, VBM_BAR);
@@ -180,8 +198,12 @@ static struct fixture *new_device(const struct variant *v)
 	assert_int_equal(f->desc->dma[DATA].kind, DRV_DMA_STREAMING);
 	assert_int_equal(f->desc->nconfig, 2);
 	assert_int_equal(f->desc->ntimers, 1);
-	assert_int_equal(f->desc->irqs[0].kind, DRV_IRQ_MSIX);
-	assert_true(f->desc->irqs[0].intx_fallback);
+	assert_int_equal(f->desc->nirqs, 2);
+	for (unsigned i = 0; i < f->desc->nirqs; i++) {
+		assert_int_equal(f->desc->irqs[i].kind, DRV_IRQ_MSIX);
+		assert_true(f->desc->irqs[i].intx_fallback);
+		f->lines[i] = (struct irq_line){f, i, -1, 0};
+	}
 
 	f->disk = calloc(1, DISK);
 	f->rings = aligned_alloc(PAGE, f->desc->dma[RINGS].size);
@@ -256,10 +278,15 @@ static int setup_variant(void **state, const struct variant *v)
 	assert_int_equal(drv_server_add(f->server, f->desc->interfaces[0],
 					f->desc->object(f->drv, 0), &f->object),
 			 0);
-	f->irq_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	for (unsigned i = 0; i < f->desc->nirqs; i++) {
+		f->lines[i].fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		assert_true(f->lines[i].fd >= 0);
+		assert_int_equal(drv_server_watch(f->server, f->lines[i].fd, POLLIN, on_irq_fd,
+						  &f->lines[i]),
+				 0);
+	}
 	f->tick_fd = eventfd(1, EFD_CLOEXEC | EFD_NONBLOCK); /* never read: always ready */
-	assert_true(f->irq_fd >= 0 && f->tick_fd >= 0);
-	assert_int_equal(drv_server_watch(f->server, f->irq_fd, POLLIN, on_irq_fd, f), 0);
+	assert_true(f->tick_fd >= 0);
 	assert_int_equal(drv_server_watch(f->server, f->tick_fd, POLLIN, on_tick, f), 0);
 	f->desc->start(f->drv);
 	f->client = connect_client(f);
@@ -327,7 +354,8 @@ static int teardown(void **state)
 	if (!f->stopped)
 		f->desc->stop(f->drv);
 	drv_server_free(f->server);
-	close(f->irq_fd);
+	for (unsigned i = 0; i < f->desc->nirqs; i++)
+		close(f->lines[i].fd);
 	close(f->tick_fd);
 	free_device(f);
 	return 0;
@@ -408,8 +436,9 @@ static void probe(void **state)
 	assert_int_equal(m->status, 0x0f); /* ACKNOWLEDGE, DRIVER, FEATURES_OK, DRIVER_OK */
 	assert_int_equal(m->qsize, 256);
 	assert_int_equal(m->qenable, 1);
-	assert_int_equal(m->qvector, 0);
-	assert_int_equal(m->config_vector, 0);
+	assert_int_equal(m->qvector, f->desc->irqs[VIRTIOBLK_IRQ_QUEUE].vector);
+	assert_int_equal(m->config_vector, f->desc->irqs[VIRTIOBLK_IRQ_CONFIG].vector);
+	assert_int_not_equal(m->qvector, m->config_vector);
 	/* the rings in the coherent buffer, where the library put them */
 	assert_int_equal(m->qdesc, f->res.dma[RINGS].bus);
 	assert_true(m->qdriver > m->qdesc && m->qdevice > m->qdriver);
@@ -919,7 +948,7 @@ static void hostile_used_entry(void **state)
 	m->used_idx++;
 	used[2] = (uint8_t)m->used_idx;
 	used[3] = (uint8_t)(m->used_idx >> 8);
-	on_msi(f, 0);
+	on_msi(f, f->desc->irqs[VIRTIOBLK_IRQ_QUEUE].vector);
 	assert_true(drv_server_run_once(f->server, 0) >= 0);
 	assert_int_equal(m->resets, resets + 1);
 	assert_int_equal(m->status, 0x0f);
@@ -943,11 +972,54 @@ static void intx(void **state)
 	assert_memory_equal(f->disk + 3 * 512, b->data, PAGE);
 	assert_false(f->model.intx_level);
 	assert_int_equal(f->model.isr, 0);
-	/* the ID, the write, the read: one interrupt each */
+	/* the ID, the write, the read: one interrupt each, all on the line
+	 * (the first interrupt's) */
 	assert_int_equal(f->irqs, 3);
+	assert_int_equal(f->lines[VIRTIOBLK_IRQ_CONFIG].taken, 3);
 	assert_int_equal(f->model.interrupts, 3);
-	assert_false(f->desc->irq(f->drv, VIRTIOBLK_IRQ_IRQ)); /* a shared line's other device */
+	assert_false(f->desc->irq(f->drv, VIRTIOBLK_IRQ_CONFIG)); /* a shared line's other device */
 	drv_buffer_free(b);
+	assert_quiet(f);
+}
+
+/* Under MSI-X each cause has its own vector: completions come on the
+ * queue's, a configuration change on the configuration's, and each is
+ * told to the hook as its own interrupt. */
+static void vectors(void **state)
+{
+	struct fixture *f = *state;
+	struct drv_buffer *b = new_buffer(PAGE);
+	struct irq_line *queue = &f->lines[VIRTIOBLK_IRQ_QUEUE];
+	struct irq_line *config = &f->lines[VIRTIOBLK_IRQ_CONFIG];
+	info_of(f);
+	assert_int_equal(queue->taken, 1); /* the ID */
+	assert_int_equal(config->taken, 0);
+	assert_int_equal(blk_device_write(f->client, b, 0, 8, 0), 0);
+	assert_int_equal(blk_device_read(f->client, b, 0, 8, 0), 0);
+	assert_int_equal(queue->taken, 3);
+	assert_int_equal(config->taken, 0);
+	virtio_blk_model_resize(&f->model, SECTORS / 2);
+	assert_true(drv_server_run_once(f->server, 0) >= 0);
+	assert_int_equal(config->taken, 1);
+	assert_int_equal(queue->taken, 3);
+	assert_int_equal(f->events, 1);
+	assert_int_equal(f->media_changed, SECTORS / 2);
+	drv_buffer_free(b);
+	assert_quiet(f);
+}
+
+/* Under INTx a configuration change arrives as the first interrupt too,
+ * and the ISR says it is one. */
+static void intx_resize(void **state)
+{
+	struct fixture *f = *state;
+	info_of(f);
+	virtio_blk_model_resize(&f->model, SECTORS / 4);
+	assert_true(drv_server_run_once(f->server, 0) >= 0);
+	assert_int_equal(f->events, 1);
+	assert_int_equal(f->media_changed, SECTORS / 4);
+	assert_int_equal(f->lines[VIRTIOBLK_IRQ_QUEUE].taken, 0);
+	assert_false(f->model.intx_level);
 	assert_quiet(f);
 }
 
@@ -1019,6 +1091,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(needs_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(hostile_used_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(intx, setup_intx, teardown),
+		cmocka_unit_test_setup_teardown(intx_resize, setup_intx, teardown),
+		cmocka_unit_test_setup_teardown(vectors, setup, teardown),
 		cmocka_unit_test_setup_teardown(resize, setup, teardown),
 		cmocka_unit_test_setup_teardown(stop_in_flight, setup, teardown),
 	};

@@ -341,12 +341,31 @@ static int take_request(struct bridge *b, int sock)
 
 /* ---- the server side ---- */
 
+/* The kernel's disk takes the device's new size (before setup has made
+ * it, there is none to tell). */
+static void resize(struct bridge *b, uint64_t blocks)
+{
+	b->info.blocks = blocks;
+	if (b->index < 0)
+		return;
+	int st = nbd_resize(b->index, blocks << b->block_shift);
+	bridge_log("the medium changed: %llu blocks%s%s", (unsigned long long)blocks,
+		   st ? "; the kernel refused the new size: " : "", st ? strerror(-st) : "");
+}
+
+static void on_media_changed(void *ctx, uint64_t blocks)
+{
+	resize(ctx, blocks);
+}
+
 static int connect_server(struct bridge *b)
 {
 	struct blk_device_client *c = NULL;
 	int st = blk_device_connect(b->instance, &c);
 	if (!st)
 		st = blk_device_info(c, &b->info);
+	if (!st)
+		st = blk_device_on_media_changed(c, on_media_changed, b);
 	if (st) {
 		if (c)
 			blk_device_disconnect(c);
@@ -376,8 +395,10 @@ static void reconnect(struct bridge *b)
 	uint64_t blocks = b->info.blocks;
 	uint32_t block_size = b->info.block_size;
 	if (connect_server(b) == 0) {
-		if (b->info.blocks != blocks || b->info.block_size != block_size)
-			bridge_log("the disk changed size while the server was gone");
+		if (b->info.block_size != block_size)
+			bridge_log("the disk's block size changed while the server was gone");
+		else if (b->info.blocks != blocks)
+			resize(b, b->info.blocks);
 		bridge_log("the server is back after %.1f s: making %u requests again",
 			   bridge_since(&b->lost_at), b->in_use);
 		start_waiting(b);
@@ -553,6 +574,7 @@ int main(int argc, char **argv)
 	}
 	b.instance = (unsigned)instance;
 	b.hold_s = (unsigned)hold;
+	b.index = -1; /* no /dev/nbd yet */
 	bridge_reconnect_itself();
 	bridge_catch_signals();
 	if (setup(&b, (int)index, (unsigned)conns))

@@ -23,4 +23,8 @@ int nbd_connect(const struct nbd_config *cfg, const int *fds, unsigned nfds, int
  * each socket and closes them. */
 int nbd_disconnect(int index);
 
+/* Tells the kernel the disk behind /dev/nbd<index> is now size bytes;
+ * 0 or -errno. */
+int nbd_resize(int index, uint64_t size);
+
 #endif

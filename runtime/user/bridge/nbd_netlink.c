@@ -93,7 +93,8 @@ out:
 	return st;
 }
 
-int nbd_disconnect(int index)
+/* A command about device `index`, with its size when size is not 0. */
+static int nbd_command(uint8_t cmd, int index, uint64_t size)
 {
 	struct nbd_nl nl;
 	int st = nbd_nl_open(&nl);
@@ -101,12 +102,23 @@ int nbd_disconnect(int index)
 		return st;
 	struct nl_msg *msg = nlmsg_alloc();
 	st = -ENOMEM;
-	if (msg && genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl.family, 0, 0, NBD_CMD_DISCONNECT, 0) &&
-	    !nla_put_u32(msg, NBD_ATTR_INDEX, (uint32_t)index)) {
+	if (msg && genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl.family, 0, 0, cmd, 0) &&
+	    !nla_put_u32(msg, NBD_ATTR_INDEX, (uint32_t)index) &&
+	    (!size || !nla_put_u64(msg, NBD_ATTR_SIZE_BYTES, size))) {
 		st = nl_send_sync(nl.sock, msg) < 0 ? -EIO : 0;
 		msg = NULL;
 	}
 	nlmsg_free(msg);
 	nbd_nl_close(&nl);
 	return st;
+}
+
+int nbd_disconnect(int index)
+{
+	return nbd_command(NBD_CMD_DISCONNECT, index, 0);
+}
+
+int nbd_resize(int index, uint64_t size)
+{
+	return nbd_command(NBD_CMD_RECONFIGURE, index, size);
 }

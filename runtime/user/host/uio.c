@@ -171,24 +171,24 @@ int host_uio_line(struct host *h, struct host_irq *q)
 }
 
 /* uio_pci_generic gives the INTx line only: a driver with message
- * interrupts runs here only if its one vector may fall back to INTx. */
+ * interrupts runs here only if they may fall back to INTx (all of them,
+ * drvgen check makes sure), and then the line arrives as irqs[0]. */
 static int uio_irqs(struct host *h)
 {
 	const struct drv_driver_desc *d = h->desc;
 	if (!d->nirqs)
 		return 0;
 	const struct drv_irq_desc *q = &d->irqs[0];
-	bool fallback = d->nirqs == 1 && (q->kind == DRV_IRQ_MSI || q->kind == DRV_IRQ_MSIX) &&
-			q->intx_fallback;
-	if (d->nirqs != 1 || (q->kind != DRV_IRQ_INTX && !fallback)) {
+	bool message = q->kind == DRV_IRQ_MSI || q->kind == DRV_IRQ_MSIX;
+	if ((message && !q->intx_fallback) || (!message && d->nirqs != 1)) {
 		HOST_LOG(h, "irq %s: %s needs VFIO (an IOMMU: boot with intel_iommu=on, and do "
 			    "not pass --uio)",
 			 q->name, q->kind == DRV_IRQ_MSIX ? "MSI-X" : q->kind == DRV_IRQ_MSI ? "MSI" : "more than one interrupt");
 		return -EOPNOTSUPP;
 	}
-	if (fallback)
-		HOST_LOG(h, "irq %s: no MSI without VFIO; falling back to INTx, as the manifest allows",
-			 q->name);
+	if (message)
+		HOST_LOG(h, "irq %s: no MSI without VFIO; falling back to INTx, as the manifest allows%s",
+			 q->name, d->nirqs > 1 ? " (every interrupt arrives as this one)" : "");
 	return pci_uio(h, &h->irqs[0]);
 }
 

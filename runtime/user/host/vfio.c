@@ -240,6 +240,11 @@ static int messages(struct host *h, enum drv_irq_kind kind)
 	free(fds);
 	if (st) {
 		HOST_LOG(h, "cannot enable %u %s vectors: %s", n, what, strerror(-st));
+		for (unsigned i = 0; i < d->nirqs; i++)
+			if (h->irqs[i].fd >= 0) {
+				close(h->irqs[i].fd);
+				h->irqs[i].fd = -1;
+			}
 		return st;
 	}
 	show_enabled(h, kind);
@@ -279,7 +284,13 @@ static int vfio_irqs(struct host *h)
 		}
 	if (d->irqs[0].kind == DRV_IRQ_INTX)
 		return d->nirqs == 1 ? intx(h, &h->irqs[0]) : -EINVAL;
-	return messages(h, d->irqs[0].kind);
+	int st = messages(h, d->irqs[0].kind);
+	if (st && d->irqs[0].intx_fallback) {
+		HOST_LOG(h, "irq %s: falling back to INTx, as the manifest allows%s", d->irqs[0].name,
+			 d->nirqs > 1 ? " (every interrupt arrives as this one)" : "");
+		st = intx(h, &h->irqs[0]);
+	}
+	return st;
 }
 
 /* ---- DMA through the IOMMU ---- */

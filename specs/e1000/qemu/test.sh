@@ -159,7 +159,11 @@ spec_kmod() {
     section "kernel-module target: em.ko serves net::nic"
     check "the 82540EM is present (${NIC:-none})" [ -n "$NIC" ] || return
     check "Linux's e1000 is not loaded" sh -c "! grep -q '^e1000 ' /proc/modules"
+    check "its DMA goes through the IOMMU's translation (domain type DMA)" iommu_domain "$NIC" DMA
+    faults=$(dmar_faults)
     check "insmod em.ko" timeout "$GUARD" insmod kmod/em.ko || return
+    check "its rings are at IOMMU-translated bus addresses: \"$(dmesg | grep -m1 'em: dma rings:')\"" \
+        dma_translated em rings
     check "em.ko bound the 82540EM ($BDF)" [ "$(bound_driver "$NIC")" = em ]
     n=$(kmod_instance "$NIC" net::nic)
     node=$DEV_DIR/net::nic/$n
@@ -176,10 +180,13 @@ spec_kmod() {
     em_held "$n"
     net_if em0 kmod/tcp
     TAG=kmod
+    check "no IOMMU fault while em.ko served ($(($(dmar_faults) - faults)))" \
+        [ "$(dmar_faults)" = "$faults" ]
     check "rmmod em, em0 up" timeout "$GUARD" rmmod em
     check "em0 is gone" [ ! -e /sys/class/net/em0 ]
     check "$node is gone" [ ! -e "$node" ]
     check "the 82540EM is unbound" [ ! -e "$NIC/driver" ]
+    check "the 82540EM is passed through again (domain type identity)" iommu_domain "$NIC" identity
 }
 
 # ---- the userspace target's interface: drvgen-tap ----

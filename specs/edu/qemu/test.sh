@@ -162,7 +162,11 @@ spec_kmod() {
     edu_find
     section "kernel-module target: edu.ko serves edu::device"
     check "the edu PCI device is present (${EDU:-none})" [ -n "$EDU" ] || return
+    check "its DMA goes through the IOMMU's translation (domain type DMA)" iommu_domain "$EDU" DMA
+    faults=$(dmar_faults)
     check "insmod edu.ko" timeout "$GUARD" insmod kmod/edu.ko || return
+    check "its DMA buffer is at an IOMMU-translated bus address: \"$(dmesg | grep -m1 'edu: dma buf:')\"" \
+        dma_translated edu buf
     check "edu.ko bound the edu device ($BDF)" [ "$(bound_driver "$EDU")" = edu ]
     n=$(kmod_instance "$EDU" edu::device)
     node=$DEV_DIR/edu::device/$n
@@ -176,9 +180,14 @@ spec_kmod() {
     edu_runtime_pm_kmod "$n"
     edu_s3_kmod "$n"
     edu_hotplug_kmod "$n"
+    check "no IOMMU fault while edu.ko served ($(($(dmar_faults) - faults)))" \
+        [ "$(dmar_faults)" = "$faults" ]
     check "rmmod edu once the client has closed" timeout "$GUARD" rmmod edu
     check "$node is gone" [ ! -e "$node" ]
     check "the edu device is unbound" [ ! -e "$EDU/driver" ]
+    # --uio's pinned pages need passthrough
+    check "the edu device is passed through again (domain type identity)" \
+        iommu_domain "$EDU" identity
 }
 
 # edu_user TAG MSI LOG [SERVER ARGS]: a server, its checks (MSI on|off), its

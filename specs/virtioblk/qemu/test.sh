@@ -8,15 +8,19 @@
 # /dev/nbdN on the userspace target (runtime/user/bridge/nbd.c), carry an
 # ext4 file system through a remount and e2fsck; the server is killed under
 # the mounted file system and comes back with nothing lost, or fails its
-# requests with EIO past the bridge's --hold and serves again. Last, the
-# guest reads the whole writable disk, and vblk_image.sh (AFTER) compares
-# that with the image file once QEMU is gone.
+# requests with EIO past the bridge's --hold and serves again. A third disk
+# is resized from QEMU's monitor on each target: its configuration-change
+# interrupt comes on its own MSI-X vector, and the blk-mq disk follows. Last,
+# the guest reads the whole writable disk, and vblk_image.sh (AFTER)
+# compares that with the image file once QEMU is gone.
 
-DISKS="virtioblk-rw.img:64M virtioblk-ro.img:64M"
+DISKS="virtioblk-rw.img:64M virtioblk-ro.img:64M virtioblk-rs.img:16M"
 QEMU_ARGS="-drive file=@DISK@/virtioblk-rw.img,if=none,id=vblkrw,format=raw,discard=unmap
   -device virtio-blk-pci,drive=vblkrw,disable-legacy=on,iommu_platform=on,serial=drvgen-rw
   -drive file=@DISK@/virtioblk-ro.img,if=none,id=vblkro,format=raw,readonly=on
-  -device virtio-blk-pci,drive=vblkro,disable-legacy=on,iommu_platform=on,serial=drvgen-ro"
+  -device virtio-blk-pci,drive=vblkro,disable-legacy=on,iommu_platform=on,serial=drvgen-ro
+  -drive file=@DISK@/virtioblk-rs.img,if=none,id=vblkrs,format=raw
+  -device virtio-blk-pci,drive=vblkrs,disable-legacy=on,iommu_platform=on,serial=drvgen-rs"
 CLIENTS="blk_check"
 MODULES="ext4 crc32c_generic nbd"
 AFTER="vblk_image.sh"
@@ -24,9 +28,20 @@ BINARIES="mke2fs e2fsck"
 
 VBLK_SIZE=67108864
 
-virtioblk_find() {            # RW, RO: the devices' sysfs dirs, in QEMU's order
+virtioblk_find() {            # RW, RO, RS: the devices' sysfs dirs, in QEMU's order
     RW=$(pci_sysfs 0x1af4 0x1042 1)
     RO=$(pci_sysfs 0x1af4 0x1042 2)
+    RS=$(pci_sysfs 0x1af4 0x1042 3)
+}
+
+# vblk_resize WHAT MIB CMD...: resizes the resize disk to MIB MiB from
+# QEMU's monitor and waits, bounded, for CMD (with the new size in 512-byte
+# sectors as its last argument) to see it
+vblk_resize() {
+    what=$1 mib=$2
+    shift 2
+    monitor "block_resize vblkrs ${mib}M"
+    check "$what" wait_for 20 "$@" $((mib * 2048))
 }
 
 # vblk_check TAG DEVDIR INSTANCE [ARGS]: blk_check on the writable (rw) or
@@ -82,7 +97,14 @@ spec_kmod() {
     virtioblk_find
     section "kernel-module target: virtioblk.ko serves blk::device on two virtio-blk disks"
     check "two virtio-blk devices (${RW:-none}, ${RO:-none})" [ -n "$RW" -a -n "$RO" ] || return
+    for d in "$RW" "$RO" "$RS"; do
+        check "$(basename "$d")'s DMA goes through the IOMMU's translation (domain type DMA)" \
+            iommu_domain "$d" DMA
+    done
+    faults=$(dmar_faults)
     check "insmod virtioblk.ko" timeout "$GUARD" insmod kmod/virtioblk.ko || return
+    check "its rings are at IOMMU-translated bus addresses: \"$(dmesg | grep -m1 'virtioblk: dma rings:')\"" \
+        dma_translated virtioblk rings
     for d in "$RW" "$RO"; do
         check "virtioblk.ko bound $(basename "$d")" [ "$(bound_driver "$d")" = virtioblk ]
     done
@@ -90,15 +112,20 @@ spec_kmod() {
     nro=$(kmod_instance "$RO" blk::device)
     check "blk::device instances $nrw and $nro are character devices" \
         [ -n "$nrw" -a -n "$nro" -a -c "$DEV_DIR/blk::device/$nrw" -a -c "$DEV_DIR/blk::device/$nro" ]
-    before=$(irq_total virtioblk0)
+    before=$(irq_total virtioblk0-queue)
+    config_before=$(irq_total virtioblk0-config)
     vblk_check kmod/rw "$RW" "$nrw" --clients 32 --in-flight 1 --kill-clients
     vblk_check kmod/ro "$RO" "$nro"
     TAG=kmod
-    check "virtioblk0's interrupts are MSI-X vectors" grep -q "MSI.*virtioblk0" /proc/interrupts
+    check "virtioblk0's interrupts are two MSI-X vectors, config and queue" \
+        sh -c "grep -q 'MSI.*virtioblk0-config' /proc/interrupts && grep -q 'MSI.*virtioblk0-queue' /proc/interrupts"
     check "the driver saw MSI-X on" sh -c "dmesg | grep -q 'virtioblk: interrupts by MSI-X'"
-    after=$(irq_total virtioblk0)
-    check "virtioblk.ko answered from the device's interrupts ($((after - before)) of them)" \
+    after=$(irq_total virtioblk0-queue)
+    check "virtioblk.ko answered from the queue's vector ($((after - before)) interrupts)" \
         [ $((after - before)) -gt 32 ]
+    check "and none came on the configuration's ($(($(irq_total virtioblk0-config) - config_before)))" \
+        [ "$(irq_total virtioblk0-config)" = "$config_before" ]
+    kmod_resize
 
     section "kernel-module target: the blk-mq disks on top"
     disk=$(ls "$RW/block" 2>/dev/null) rodisk=$(ls "$RO/block" 2>/dev/null)
@@ -108,9 +135,66 @@ spec_kmod() {
     check "a write to /dev/$rodisk is refused" sh -c "! dd if=/dev/zero of=/dev/$rodisk bs=4096 count=1 2>/dev/null"
     fs_round_trip "$disk"
 
+    check "no IOMMU fault while virtioblk.ko served ($(($(dmar_faults) - faults)))" \
+        [ "$(dmar_faults)" = "$faults" ]
     check "rmmod virtioblk" timeout "$GUARD" rmmod virtioblk
     check "/dev/$disk and /dev/$rodisk are gone" [ ! -e "/dev/$disk" -a ! -e "/dev/$rodisk" ]
     check "the devices are unbound" [ ! -e "$RW/driver" -a ! -e "$RO/driver" ]
+    for d in "$RW" "$RO" "$RS"; do   # --uio's pinned pages need passthrough
+        check "$(basename "$d") is passed through again (domain type identity)" \
+            iommu_domain "$d" identity
+    done
+}
+
+# A configuration change on the kernel target: the resize disk's
+# configuration vector fires, the driver tells its clients (media_changed),
+# and the blk-mq disk takes the new size.
+sectors_are() { [ "$(cat "$1")" = "$2" ]; }
+server_sized() { grep -q "the disk is now $2 blocks" "$1"; }
+kmod_resize() {
+    section "kernel-module target: a configuration change on its own vector"
+    rsdisk=$(ls "$RS/block" 2>/dev/null)
+    check "/dev/$rsdisk is the resize disk's block device" [ -n "$rsdisk" -a -b "/dev/$rsdisk" ] || return
+    check "/dev/$rsdisk has the image's 32768 sectors" sectors_are "/sys/block/$rsdisk/size" 32768
+    config=$(irq_total "$rsdisk-config")
+    queue=$(irq_total "$rsdisk-queue")
+    vblk_resize "block_resize: /dev/$rsdisk grew to 65536 sectors" 32 \
+        sectors_are "/sys/block/$rsdisk/size" || dmesg | tail -5
+    check "the change came on $rsdisk-config ($(($(irq_total "$rsdisk-config") - config)) interrupts)" \
+        [ "$(irq_total "$rsdisk-config")" -gt "$config" ]
+    check "and not on $rsdisk-queue" [ "$(irq_total "$rsdisk-queue")" = "$queue" ]
+    check "the kernel log says the medium changed" \
+        sh -c "dmesg | grep -q '$rsdisk: the medium changed: 65536 blocks'"
+}
+
+# The same on the userspace target, through VFIO: each vector its own
+# eventfd, so /proc/interrupts counts them apart; drvgen-nbd's disk follows.
+user_resize() {
+    section "userspace-server target: a configuration change on its own vector"
+    bdf=$(basename "$RS")
+    start_server virtioblk /tmp/vblk-rs.log --device "$bdf" || return
+    pid=$SERVER_PID
+    TAG=user
+    check "load_module nbd" load_module nbd &&
+        nbd_start "$(server_instance /tmp/vblk-rs.log blk::device)" 2 &&
+        check "/dev/nbd2 has the disk's 65536 sectors" sectors_are /sys/block/nbd2/size 65536
+    check_log virtioblk-server /tmp/vblk-rs.log 'irq config: MSI-X vector 0 via VFIO' \
+        "its configuration interrupt is MSI-X vector 0"
+    check_log virtioblk-server /tmp/vblk-rs.log 'irq queue: MSI-X vector 1 via VFIO' \
+        "its queue's is MSI-X vector 1"
+    config=$(irq_total "vfio-msix[0]($bdf)")
+    queue=$(irq_total "vfio-msix[1]($bdf)")
+    check "the serial number came on vector 1 ($queue interrupts)" [ "$queue" -gt 0 ]
+    vblk_resize "block_resize: the server says the disk grew to 98304 blocks" 48 \
+        server_sized /tmp/vblk-rs.log
+    check "the change came on vector 0 ($(($(irq_total "vfio-msix[0]($bdf)") - config)) interrupts)" \
+        [ "$(irq_total "vfio-msix[0]($bdf)")" -gt "$config" ]
+    check "and /dev/nbd2 grew to 98304 sectors with it" wait_for 10 sectors_are /sys/block/nbd2/size 98304
+    nbd_stop 2
+    show_file drvgen-nbd /tmp/nbd2.log
+    stop_server virtioblk "$pid"
+    show_file virtioblk-server /tmp/vblk-rs.log
+    echo "$bdf" > /sys/bus/pci/drivers/vfio-pci/unbind 2>/dev/null
 }
 
 # vblk_user TAG DEVDIR LOG [SERVER ARGS]: a server for the device, its
@@ -139,8 +223,8 @@ spec_user() {
     if vblk_user user/rw "$RW" /tmp/vblk-rw.log; then
         TAG=user
         check_log virtioblk-server /tmp/vblk-rw.log 'VFIO, IOMMU group' "it serves through VFIO"
-        check_log virtioblk-server /tmp/vblk-rw.log 'irq irq: MSI-X vector 0 via VFIO' \
-            "its interrupt is an MSI-X vector"
+        check_log virtioblk-server /tmp/vblk-rw.log 'irq queue: MSI-X vector 1 via VFIO' \
+            "its queue's interrupt is an MSI-X vector"
         check_log virtioblk-server /tmp/vblk-rw.log 'interrupts by MSI-X' \
             "the driver saw MSI-X on"
     fi
@@ -148,6 +232,7 @@ spec_user() {
     for d in "$RW" "$RO"; do
         echo "$(basename "$d")" > /sys/bus/pci/drivers/vfio-pci/unbind 2>/dev/null
     done
+    user_resize
 
     section "userspace-server target: virtioblk-server --uio (INTx and the ISR, pinned pages)"
     TAG=user
