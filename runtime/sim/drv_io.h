@@ -30,6 +30,11 @@ static inline struct drv_io drv_io_offset(struct drv_io io, uint64_t off)
 	return io;
 }
 
+/* Every space is a window of the bus here. */
+#define drv_io_offset_mmio drv_io_offset
+#define drv_io_offset_pio drv_io_offset
+#define drv_io_offset_cfg drv_io_offset
+
 #define DRV_SIM_ACCESS(kind, bits)                                                        \
 	static inline uint##bits##_t drv_##kind##_read##bits(struct drv_io io, uint64_t off) \
 	{                                                                                 \

@@ -53,6 +53,21 @@ static inline struct drv_io drv_io_offset(struct drv_io io, uint64_t off)
 	return io;
 }
 
+/* The same where the space is known, as for a generated group or block
+ * handle: one addition, no test of which part the handle uses. */
+static inline struct drv_io drv_io_offset_mmio(struct drv_io io, uint64_t off)
+{
+	io.base += off;
+	return io;
+}
+
+static inline struct drv_io drv_io_offset_pio(struct drv_io io, uint64_t off)
+{
+	io.port = (uint16_t)(io.port + off);
+	return io;
+}
+#define drv_io_offset_cfg drv_io_offset_pio
+
 /* Orders ordinary memory accesses around a register access. */
 static inline void drv_barrier(void)
 {
