@@ -478,8 +478,8 @@ fuzz test-fuzz: build/fuzz/fuzz_idl build/fuzz/fuzz_regs build/fuzz/fuzz_manifes
 # ---- benchmarks (ratios against baselines measured in the same run) ----
 
 .PHONY: bench
-bench: $(BUILD)/drvgen $(BUILD)/tools/synth_regs $(BUILD)/tools/synth_hostile \
-		$(BUILD)/tools/bench_run
+bench: $(BUILD)/drvgen $(BUILD)/tools/synth_regs $(BUILD)/tools/synth_protocols \
+		$(BUILD)/tools/synth_hostile $(BUILD)/tools/bench_run
 	sh bench/regs_scale.sh $(BUILD)
 	sh bench/complexity.sh $(BUILD)
 	sh bench/ipc.sh $(BUILD)

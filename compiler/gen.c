@@ -433,16 +433,32 @@ void gen_comment(struct strbuf *out, unsigned tabs, const char *text)
 	sb_puts(out, " */\n");
 }
 
+/* The hash of a source's name and text, computed the first time a banner
+ * names it. */
+static uint64_t source_hash(struct gen *g, const struct source *s)
+{
+	if (!g->source_hashes.arena)
+		strmap_init(&g->source_hashes, g->arena);
+	char key[32];
+	snprintf(key, sizeof key, "%p", (const void *)s);
+	uint64_t *hash = strmap_get(&g->source_hashes, key);
+	if (!hash) {
+		hash = NEW(g->arena, uint64_t);
+		*hash = fnv1a64(fnv1a64(0, s->name, strlen(s->name) + 1), s->text, s->len);
+		strmap_put(&g->source_hashes, arena_strdup(g->arena, key), hash);
+	}
+	return *hash;
+}
+
 void gen_banner(struct gen *g, struct gen_file *f, const char *purpose,
 		const struct source *const *sources, size_t nsources)
 {
 	uint64_t hash = 0;
 	struct strbuf names = {0};
 	for (size_t i = 0; i < nsources; i++) {
-		const struct source *s = sources[i];
-		hash = fnv1a64(hash, s->name, strlen(s->name) + 1);
-		hash = fnv1a64(hash, s->text, s->len);
-		sb_printf(&names, "%s%s", i ? ", " : "", s->name);
+		uint64_t one = source_hash(g, sources[i]);
+		hash = i ? fnv1a64(hash, &one, sizeof one) : one;
+		sb_printf(&names, "%s%s", i ? ", " : "", sources[i]->name);
 	}
 	/* the kernel's form: a line comment in a .c file, a block one in a header */
 	size_t len = strlen(f->name);
