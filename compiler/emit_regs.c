@@ -24,6 +24,7 @@ struct regs_emitter {
 	const struct ir_block *block;
 	struct strmap done;	  /* C names of the registers and groups already emitted */
 	struct strbuf head, body; /* a macro being made: lines are many, memory is not */
+	struct strbuf args;	  /* a field's patterns' arguments */
 };
 
 static uint64_t width_mask(unsigned bits)
@@ -111,8 +112,15 @@ static void emit_accessor_macro(struct regs_emitter *e, const char *c_name, cons
 	head->len = body->len = 0;
 	sb_puts(head, "#define ");
 	name_put(head, c_name, c_const, id);
-	sb_printf(head, "(%s)", params);
-	sb_printf(body, "%s(%s, %s)", pattern, args, params);
+	sb_putc(head, '(');
+	sb_puts(head, params);
+	sb_putc(head, ')');
+	sb_puts(body, pattern);
+	sb_putc(body, '(');
+	sb_puts(body, args);
+	sb_puts(body, ", ");
+	sb_puts(body, params);
+	sb_putc(body, ')');
 	gen_macro(&e->f->text, sb_str(head), sb_str(body));
 }
 
@@ -165,19 +173,35 @@ static void emit_field(struct regs_emitter *e, const struct ir_register *r,
 	const struct access_info *ai = access_info(f->access);
 	unsigned width = f->msb - f->lsb + 1;
 
-	struct strbuf c = {0};
-	sb_printf(&c, "%s.%s (%s:%u): ", r->name, f->name, f->pos.src->name, f->pos.line);
-	if (width == 1)
-		sb_printf(&c, "bit %u", f->lsb);
-	else
-		sb_printf(&c, "bits %u:%u", f->msb, f->lsb);
-	sb_printf(&c, ", %s%s.", ai->name, f->is_volatile ? ", volatile" : "");
-	if (f->doc)
-		sb_printf(&c, " %s", f->doc);
-	gen_comment(t, 0, sb_str(&c));
-	sb_free(&c);
+	/* "r.f (x.regs.yaml:12): bits 7:4, rw." without printf: a field is the
+	 * commonest thing in a map, and its text the most of the header's time */
+	struct strbuf *c = &e->body;
+	sb_truncate(c, 0);
+	sb_puts(c, r->name);
+	sb_putc(c, '.');
+	sb_puts(c, f->name);
+	sb_puts(c, " (");
+	sb_puts(c, f->pos.src->name);
+	sb_putc(c, ':');
+	sb_putu(c, f->pos.line);
+	sb_puts(c, width == 1 ? "): bit " : "): bits ");
+	if (width != 1) {
+		sb_putu(c, f->msb);
+		sb_putc(c, ':');
+	}
+	sb_putu(c, f->lsb);
+	sb_puts(c, ", ");
+	sb_puts(c, ai->name);
+	sb_puts(c, f->is_volatile ? ", volatile." : ".");
+	if (f->doc) {
+		sb_putc(c, ' ');
+		sb_puts(c, f->doc);
+	}
+	gen_comment(t, 0, sb_str(c));
 
-	emit_constant(e, f->c_name, f->c_const, N_FIELD_SHIFT, arena_printf(a, "%u", f->lsb));
+	sb_truncate(c, 0);
+	sb_putu(c, f->lsb);
+	emit_constant(e, f->c_name, f->c_const, N_FIELD_SHIFT, sb_str(c));
 	emit_constant(e, f->c_name, f->c_const, N_FIELD_MASK,
 		      gen_hex_width(e->g, f->mask, r->width));
 	if (has_name(f->names, N_FIELD_RESET))
@@ -194,25 +218,36 @@ static void emit_field(struct regs_emitter *e, const struct ir_register *r,
 			emit_define(e, f->enums.items[i].c_const,
 				    gen_hex(e->g, f->enums.items[i].value));
 	}
+	/* the patterns' arguments: the register's stem and the field's prefix */
+	struct strbuf *args = &e->args;
+	sb_truncate(args, 0);
+	sb_puts(args, r->c_name);
+	sb_puts(args, ", ");
+	sb_puts(args, f->c_const);
+	size_t len = args->len;
 	if (has_name(f->names, N_FIELD_GET)) {
-		const char *type = as_enum
-					   ? arena_printf(a, "enum %s", name_field(a, f, N_FIELD_ENUM))
-					   : width_type(r->width);
+		sb_puts(args, ", ");
+		if (as_enum) {
+			sb_puts(args, "enum ");
+			name_put(args, f->c_name, f->c_const, N_FIELD_ENUM);
+		} else {
+			sb_puts(args, width_type(r->width));
+		}
 		emit_accessor_macro(e, f->c_name, f->c_const, N_FIELD_GET, "v", "DRV_GET",
-				    arena_printf(a, "%s, %s, %s", r->c_name, f->c_const, type));
+				    sb_str(args));
+		sb_truncate(args, len);
 	}
-	const char *args = arena_printf(a, "%s, %s", r->c_name, f->c_const);
 	if (has_name(f->names, N_FIELD_SET)) {
 		emit_accessor_macro(e, f->c_name, f->c_const, N_FIELD_SET_AT, "v, x", "DRV_SET_",
-				    args);
+				    sb_str(args));
 		emit_accessor_macro(e, f->c_name, f->c_const, N_FIELD_SET, "v, x", "DRV_SET",
-				    args);
+				    sb_str(args));
 	}
 	if (has_name(f->names, N_FIELD_UPDATE)) {
 		emit_accessor_macro(e, f->c_name, f->c_const, N_FIELD_UPDATE_AT, "h, x",
-				    "DRV_UPDATE_FIELD_", args);
+				    "DRV_UPDATE_FIELD_", sb_str(args));
 		emit_accessor_macro(e, f->c_name, f->c_const, N_FIELD_UPDATE, "h, x",
-				    "DRV_UPDATE_FIELD", args);
+				    "DRV_UPDATE_FIELD", sb_str(args));
 	}
 }
 
@@ -461,6 +496,7 @@ static void emit_header(struct gen *g, const struct ir_device *dev)
 	sb_printf(t, "\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s */\n", guard);
 	sb_free(&e.head);
 	sb_free(&e.body);
+	sb_free(&e.args);
 }
 
 /* ---- the description ---- */

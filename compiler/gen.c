@@ -192,25 +192,47 @@ const char *gen_where(struct gen *g, struct srcpos pos)
 	return arena_printf(g->arena, "%s:%u", pos.src ? pos.src->name : "?", pos.line);
 }
 
+/* "0x" and v in hex, at least `digits` of them, then suffix: what
+ * arena_printf("0x%0*llx%s") would, without printf's cost, which a 100k
+ * register header pays a million times. */
+static const char *hex_text(struct arena *a, uint64_t v, unsigned digits, const char *suffix)
+{
+	char buf[32];
+	size_t n = 0;
+	do {
+		buf[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v || n < digits);
+	size_t slen = strlen(suffix);
+	char *out = arena_alloc(a, 2 + n + slen + 1), *p = out;
+	*p++ = '0';
+	*p++ = 'x';
+	while (n)
+		*p++ = buf[--n];
+	memcpy(p, suffix, slen + 1);
+	return out;
+}
+
 const char *gen_hex(struct gen *g, uint64_t v)
 {
-	return arena_printf(g->arena, "0x%llx%s", (unsigned long long)v,
-			    v > UINT32_MAX ? "ull" : "u");
+	return hex_text(g->arena, v, 1, v > UINT32_MAX ? "ull" : "u");
 }
 
 const char *gen_hex_width(struct gen *g, uint64_t v, unsigned bits)
 {
-	return arena_printf(g->arena, "0x%0*llx%s", (int)bits / 4, (unsigned long long)v,
-			    bits > 32 ? "ull" : "u");
+	return hex_text(g->arena, v, bits / 4, bits > 32 ? "ull" : "u");
 }
 
 void gen_macro(struct strbuf *out, const char *head, const char *body)
 {
 	size_t h = strlen(head), b = strlen(body);
+	sb_putn(out, head, h);
 	if (h + 1 + b <= COLUMN_LIMIT || h + 2 > COLUMN_LIMIT || TAB_WIDTH + b > COLUMN_LIMIT)
-		sb_printf(out, "%s %s\n", head, body);
+		sb_putc(out, ' ');
 	else
-		sb_printf(out, "%s \\\n\t%s\n", head, body);
+		sb_puts(out, " \\\n\t");
+	sb_putn(out, body, b);
+	sb_putc(out, '\n');
 }
 
 static size_t joined_len(const char *const *items, size_t n)
