@@ -383,6 +383,7 @@ test-compile: $(BUILD)/drvgen
 		generated/edu generated/uart16550
 	sh tests/zero_overhead/compare.sh clang $(BUILD)/zero_overhead runtime/common runtime/user \
 		generated/edu generated/uart16550
+	sh tests/zero_overhead/kmod.sh $(CURDIR)/$(BUILD)/zero_overhead_kmod
 	sh tests/compile/kmod.sh $(CURDIR)/$(BUILD)/kmod_regs
 
 # The kernel target builds against every supported kernel: the installed

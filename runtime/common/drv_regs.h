@@ -162,8 +162,9 @@ static inline uint64_t drv_index(unsigned long i, unsigned long count, const cha
  * as read (reserved bits among them), the rest as P##_IDLE says: 0 for
  * write-1-to-act bits, so an update never clears a pending w1c bit, and for
  * volatile writable bits, which are triggers; 1 for write-0-to-act bits.
- * One barrier each side orders it against ordinary memory; its own read
- * and write need none between them. One function per space and width
+ * One barrier each side orders it against ordinary memory (drv_update_barrier,
+ * which the target defines); its own read and write need none between them.
+ * One function per space and width
  * (below) does it, as mask and value are each used twice. */
 #define DRV_UPDATE_OFF(stem, handle, space, bits, order, P, h, off, mask, value)          \
 	drv_##space##_update##bits(DRV_IO(handle, h), off, DRV_BIG_##order, P##_KEEP, P##_IDLE, \
@@ -179,13 +180,13 @@ static inline uint64_t drv_index(unsigned long i, unsigned long count, const cha
 						      uint##bits##_t m, uint##bits##_t value) \
 	{                                                                                 \
 		uint##bits##_t old, new_;                                                 \
-		drv_barrier();                                                            \
+		drv_update_barrier();                                                     \
 		old = drv_##space##_read##bits##_relaxed(io, off);                        \
 		if (big)                                                                  \
 			old = DRV_ORDER_BE##bits(old);                                    \
 		new_ = (uint##bits##_t)((old & keep & ~m) | (value & m) | (idle & ~m));   \
 		drv_##space##_write##bits##_relaxed(io, off, big ? DRV_ORDER_BE##bits(new_) : new_); \
-		drv_barrier();                                                            \
+		drv_update_barrier();                                                     \
 	}
 DRV_UPDATE_FN(mmio, 8)
 DRV_UPDATE_FN(mmio, 16)

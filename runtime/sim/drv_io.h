@@ -49,6 +49,7 @@ static inline struct drv_io drv_io_offset(struct drv_io io, uint64_t off)
 static inline void drv_barrier(void)
 {
 }
+#define drv_update_barrier drv_barrier
 
 /* Ordering of DMA memory (docs/drivers.md, "The rules"): drv_dma_wmb
  * before the write that hands the device what earlier writes prepared (a

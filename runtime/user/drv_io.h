@@ -99,6 +99,7 @@ static inline void drv_mb(void)
 /* The _relaxed forms are the bare access; a read-modify-write brackets its
  * two with one barrier each side (drv_regs.h), as nothing needs ordering
  * between them. */
+#define drv_update_barrier drv_barrier
 #define DRV_MMIO(bits)                                                                    \
 	static inline uint##bits##_t drv_mmio_read##bits##_relaxed(struct drv_io io,      \
 								   uint64_t off)          \
