@@ -383,6 +383,7 @@ test-compile: $(BUILD)/drvgen
 		generated/edu generated/uart16550
 	sh tests/zero_overhead/compare.sh clang $(BUILD)/zero_overhead runtime/common runtime/user \
 		generated/edu generated/uart16550
+	sh tests/zero_overhead/kmod.sh $(CURDIR)/$(BUILD)/zero_overhead_kmod
 	sh tests/compile/kmod.sh $(CURDIR)/$(BUILD)/kmod_regs
 
 # The kernel target builds against every supported kernel: the installed
@@ -478,8 +479,8 @@ fuzz test-fuzz: build/fuzz/fuzz_idl build/fuzz/fuzz_regs build/fuzz/fuzz_manifes
 # ---- benchmarks (ratios against baselines measured in the same run) ----
 
 .PHONY: bench
-bench: $(BUILD)/drvgen $(BUILD)/tools/synth_regs $(BUILD)/tools/synth_hostile \
-		$(BUILD)/tools/bench_run
+bench: $(BUILD)/drvgen $(BUILD)/tools/synth_regs $(BUILD)/tools/synth_protocols \
+		$(BUILD)/tools/synth_hostile $(BUILD)/tools/bench_run
 	sh bench/regs_scale.sh $(BUILD)
 	sh bench/complexity.sh $(BUILD)
 	sh bench/ipc.sh $(BUILD)

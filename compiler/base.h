@@ -68,6 +68,10 @@ struct strbuf {
 void sb_putc(struct strbuf *sb, char c);
 void sb_puts(struct strbuf *sb, const char *s);
 void sb_putn(struct strbuf *sb, const char *s, size_t n);
+/* Drops what follows the first len bytes. */
+void sb_truncate(struct strbuf *sb, size_t len);
+/* v in decimal: sb_printf's "%llu" without its cost, for emitters' hot paths. */
+void sb_putu(struct strbuf *sb, unsigned long long v);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
 void sb_free(struct strbuf *sb);

@@ -3,16 +3,18 @@
  * <device>_regs_desc.c, the same map as data for traces and debug dumps.
  *
  * The header is a table. Each register and field gets its constants
- * (offset, masks, reset) and one line per pattern of runtime/common/drv_regs.h
- * that applies to it; which patterns apply is decided here, from the access
- * rules, so misuse has no function to call: a read-only register gets no
+ * (offset, masks, reset), its value type, and one #define per accessor,
+ * its name spelled out over the pattern of runtime/common/drv_regs.h that
+ * does the work; which accessors exist is decided here, from the access
+ * rules, so misuse has nothing to call: a read-only register gets no
  * write, a register whose read has side effects no update, a w1c register
- * a clear that never reads. docs/accessors.md is the user's view of it.
+ * a clear that never reads. Macros, not static inline functions, so that an
+ * accessor costs the files that include the header nothing until used.
+ * docs/accessors.md is the user's view of it.
  */
 #include "gen.h"
 #include "names.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 struct regs_emitter {
@@ -22,6 +24,7 @@ struct regs_emitter {
 	const struct ir_block *block;
 	struct strmap done;	  /* C names of the registers and groups already emitted */
 	struct strbuf head, body; /* a macro being made: lines are many, memory is not */
+	struct strbuf args;	  /* a field's patterns' arguments */
 };
 
 static uint64_t width_mask(unsigned bits)
@@ -66,18 +69,6 @@ static struct update_masks update_masks(const struct ir_register *r)
 
 /* ---- the header ---- */
 
-/* One line of the table: pattern(arg, ...), laid out as clang-format would. */
-static void emit_pattern(struct regs_emitter *e, const char *pattern, size_t n, ...)
-{
-	const char *args[10];
-	va_list ap;
-	va_start(ap, n);
-	for (size_t i = 0; i < n && i < 10; i++)
-		args[i] = va_arg(ap, const char *);
-	va_end(ap);
-	gen_call(&e->f->text, pattern, args, n, "");
-}
-
 static const char *bits_text(unsigned bits)
 {
 	return bits == 8 ? "8" : bits == 16 ? "16" : bits == 32 ? "32" : "64";
@@ -108,47 +99,73 @@ static void emit_constant(struct regs_emitter *e, const char *c_name, const char
 	sb_putc(t, '\n');
 }
 
-/* The #define that puts a constant check over a function-like accessor:
- *	#define edu_status_irq_enable_set(v, x) \
- *		DRV_SET(edu_status_irq_enable, EDU_STATUS_IRQ_ENABLE, v, x)
- *	#define nic_head_read(h, i) nic_head_read_((h), DRV_INDEX_FITS((i), NIC_HEAD))
- * params are the macro's parameters; checked is the one `check`
- * (DRV_FIELD_FITS or DRV_INDEX_FITS) guards, `prefix` naming its limits, on
- * the way to `function`. */
-static void emit_checked(struct regs_emitter *e, const char *name, const char *function,
-			 const char *const *params, size_t nparams, size_t checked,
-			 const char *check, const char *prefix)
+/* An accessor, its name spelled out over the pattern of drv_regs.h that
+ * does the work:
+ *	#define edu_status_read(h) DRV_READ(edu_status, edu_bar0, mmio, 32, LE, EDU_STATUS, h)
+ * name is rule id of c_name and c_const; the pattern takes `args`, then the
+ * macro's parameters `params` ("h, v"). */
+static void emit_accessor_macro(struct regs_emitter *e, const char *c_name, const char *c_const,
+				enum name_rule_id id, const char *params, const char *pattern,
+				const char *args)
 {
 	struct strbuf *head = &e->head, *body = &e->body;
 	head->len = body->len = 0;
-	sb_printf(head, "#define %s(", name);
-	sb_printf(body, "%s(", function);
+	sb_puts(head, "#define ");
+	name_put(head, c_name, c_const, id);
+	sb_putc(head, '(');
+	sb_puts(head, params);
+	sb_putc(head, ')');
+	sb_puts(body, pattern);
+	sb_putc(body, '(');
+	sb_puts(body, args);
+	sb_puts(body, ", ");
+	sb_puts(body, params);
+	sb_putc(body, ')');
+	gen_macro(&e->f->text, sb_str(head), sb_str(body));
+}
+
+/* The #define that checks a constant index over an array's accessor:
+ *	#define nic_head_read(h, i) nic_head_read_(h, DRV_INDEX_FITS(i, NIC_HEAD))
+ * `id` names it and `unchecked` the accessor it calls, both of c_name and
+ * c_const (the prefix of the array's _COUNT); params are the macro's, the
+ * index second. The patterns parenthesize what they are given. */
+static void emit_index_checked(struct regs_emitter *e, const char *c_name, const char *c_const,
+			       enum name_rule_id id, enum name_rule_id unchecked,
+			       const char *const *params, size_t nparams)
+{
+	struct strbuf *head = &e->head, *body = &e->body;
+	head->len = body->len = 0;
+	sb_puts(head, "#define ");
+	name_put(head, c_name, c_const, id);
+	sb_putc(head, '(');
+	name_put(body, c_name, c_const, unchecked);
+	sb_putc(body, '(');
 	for (size_t i = 0; i < nparams; i++) {
 		sb_printf(head, "%s%s", i ? ", " : "", params[i]);
-		if (i == checked)
-			sb_printf(body, "%s%s((%s), %s)", i ? ", " : "", check, params[i], prefix);
+		if (i == 1)
+			sb_printf(body, ", DRV_INDEX_FITS(%s, %s)", params[i], c_const);
 		else
-			sb_printf(body, "%s(%s)", i ? ", " : "", params[i]);
+			sb_printf(body, "%s%s", i ? ", " : "", params[i]);
 	}
 	sb_puts(head, ")");
 	sb_puts(body, ")");
 	gen_macro(&e->f->text, sb_str(head), sb_str(body));
 }
 
-/* A field's one-field helper: its checked macro over DRV_SET or
- * DRV_UPDATE_FIELD, which paste the unchecked function's name. */
-static void emit_field_check(struct regs_emitter *e, const struct ir_field *f, enum name_rule_id id,
-			     const char *first, const char *check)
+/* struct handle { struct drv_io io; }: a block's or group's handle type. */
+static void emit_handle_struct(struct regs_emitter *e, const char *handle)
 {
-	e->head.len = e->body.len = 0;
-	sb_puts(&e->head, "#define ");
-	name_put(&e->head, f->c_name, f->c_const, id);
-	sb_printf(&e->head, "(%s, x)", first);
-	sb_printf(&e->body, "%s(%s, %s, %s, x)", check, f->c_name, f->c_const, first);
-	gen_macro(&e->f->text, sb_str(&e->head), sb_str(&e->body));
+	sb_printf(&e->f->text, "struct %s {\n\tstruct drv_io io;\n};\n", handle);
 }
 
-static void emit_field(struct regs_emitter *e, const struct ir_register *r, const char *handle,
+/* the primitives of drv_io.h: drv_mmio_read32, drv_pio_read8, drv_cfg_read16 */
+static const char *space_text(enum reg_space space)
+{
+	static const char *const primitives[SPACE_COUNT] = {"mmio", "pio", "cfg"};
+	return primitives[space];
+}
+
+static void emit_field(struct regs_emitter *e, const struct ir_register *r,
 		       const struct ir_field *f)
 {
 	struct arena *a = e->g->arena;
@@ -156,19 +173,35 @@ static void emit_field(struct regs_emitter *e, const struct ir_register *r, cons
 	const struct access_info *ai = access_info(f->access);
 	unsigned width = f->msb - f->lsb + 1;
 
-	struct strbuf c = {0};
-	sb_printf(&c, "%s.%s (%s:%u): ", r->name, f->name, f->pos.src->name, f->pos.line);
-	if (width == 1)
-		sb_printf(&c, "bit %u", f->lsb);
-	else
-		sb_printf(&c, "bits %u:%u", f->msb, f->lsb);
-	sb_printf(&c, ", %s%s.", ai->name, f->is_volatile ? ", volatile" : "");
-	if (f->doc)
-		sb_printf(&c, " %s", f->doc);
-	gen_comment(t, 0, sb_str(&c));
-	sb_free(&c);
+	/* "r.f (x.regs.yaml:12): bits 7:4, rw." without printf: a field is the
+	 * commonest thing in a map, and its text the most of the header's time */
+	struct strbuf *c = &e->body;
+	sb_truncate(c, 0);
+	sb_puts(c, r->name);
+	sb_putc(c, '.');
+	sb_puts(c, f->name);
+	sb_puts(c, " (");
+	sb_puts(c, f->pos.src->name);
+	sb_putc(c, ':');
+	sb_putu(c, f->pos.line);
+	sb_puts(c, width == 1 ? "): bit " : "): bits ");
+	if (width != 1) {
+		sb_putu(c, f->msb);
+		sb_putc(c, ':');
+	}
+	sb_putu(c, f->lsb);
+	sb_puts(c, ", ");
+	sb_puts(c, ai->name);
+	sb_puts(c, f->is_volatile ? ", volatile." : ".");
+	if (f->doc) {
+		sb_putc(c, ' ');
+		sb_puts(c, f->doc);
+	}
+	gen_comment(t, 0, sb_str(c));
 
-	emit_constant(e, f->c_name, f->c_const, N_FIELD_SHIFT, arena_printf(a, "%u", f->lsb));
+	sb_truncate(c, 0);
+	sb_putu(c, f->lsb);
+	emit_constant(e, f->c_name, f->c_const, N_FIELD_SHIFT, sb_str(c));
 	emit_constant(e, f->c_name, f->c_const, N_FIELD_MASK,
 		      gen_hex_width(e->g, f->mask, r->width));
 	if (has_name(f->names, N_FIELD_RESET))
@@ -185,35 +218,64 @@ static void emit_field(struct regs_emitter *e, const struct ir_register *r, cons
 			emit_define(e, f->enums.items[i].c_const,
 				    gen_hex(e->g, f->enums.items[i].value));
 	}
-	bool get = has_name(f->names, N_FIELD_GET), set = has_name(f->names, N_FIELD_SET);
-	bool update = has_name(f->names, N_FIELD_UPDATE);
-	const char *type = as_enum ? arena_printf(a, "enum %s", name_field(a, f, N_FIELD_ENUM))
-				   : width_type(r->width);
-	emit_pattern(e, "DRV_FIELD", 8, r->c_name, f->name, handle, bits_text(r->width), f->c_const,
-		     type, get ? (set ? "RW" : "RO") : "WO", update ? "UPDATE" : "NO_UPDATE");
-	if (set)
-		emit_field_check(e, f, N_FIELD_SET, "v", "DRV_SET");
-	if (update)
-		emit_field_check(e, f, N_FIELD_UPDATE, "h", "DRV_UPDATE_FIELD");
+	/* the patterns' arguments: the register's stem and the field's prefix */
+	struct strbuf *args = &e->args;
+	sb_truncate(args, 0);
+	sb_puts(args, r->c_name);
+	sb_puts(args, ", ");
+	sb_puts(args, f->c_const);
+	size_t len = args->len;
+	if (has_name(f->names, N_FIELD_GET)) {
+		sb_puts(args, ", ");
+		if (as_enum) {
+			sb_puts(args, "enum ");
+			name_put(args, f->c_name, f->c_const, N_FIELD_ENUM);
+		} else {
+			sb_puts(args, width_type(r->width));
+		}
+		emit_accessor_macro(e, f->c_name, f->c_const, N_FIELD_GET, "v", "DRV_GET",
+				    sb_str(args));
+		sb_truncate(args, len);
+	}
+	if (has_name(f->names, N_FIELD_SET)) {
+		emit_accessor_macro(e, f->c_name, f->c_const, N_FIELD_SET_AT, "v, x", "DRV_SET_",
+				    sb_str(args));
+		emit_accessor_macro(e, f->c_name, f->c_const, N_FIELD_SET, "v, x", "DRV_SET",
+				    sb_str(args));
+	}
+	if (has_name(f->names, N_FIELD_UPDATE)) {
+		emit_accessor_macro(e, f->c_name, f->c_const, N_FIELD_UPDATE_AT, "h, x",
+				    "DRV_UPDATE_FIELD_", sb_str(args));
+		emit_accessor_macro(e, f->c_name, f->c_const, N_FIELD_UPDATE, "h, x",
+				    "DRV_UPDATE_FIELD", sb_str(args));
+	}
 }
 
-/* An accessor of a register: its pattern, and over an array's the macro
- * that checks a constant index. */
-static void emit_accessor(struct regs_emitter *e, const struct ir_register *r, const char *pattern,
-			  const char *const *args, size_t nargs, enum name_rule_id checked,
-			  enum name_rule_id at, const char *const *rest, size_t nrest)
+/* An access of a register: `pattern`, with the parameters `rest` after the
+ * handle (and, for an array, the index); an array's is `pattern`_AT_ under
+ * the name of rule `at`, with the macro that checks a constant index over it. */
+static void emit_access(struct regs_emitter *e, const struct ir_register *r, const char *pattern,
+			const char *args, enum name_rule_id checked, enum name_rule_id at,
+			const char *const *rest, size_t nrest)
 {
 	struct arena *a = e->g->arena;
 	bool array = has_name(r->names, at);
-	gen_call(&e->f->text, arena_printf(a, "%s%s", pattern, array ? "_AT" : ""), args, nargs,
-		 "");
-	if (!array)
-		return;
 	const char *params[4] = {"h", "i"};
-	for (size_t k = 0; k < nrest && k < 2; k++)
-		params[2 + k] = rest[k];
-	emit_checked(e, name_register(a, r, checked), name_register(a, r, at), params, 2 + nrest, 1,
-		     "DRV_INDEX_FITS", r->c_const);
+	size_t n = array ? 2 : 1;
+	for (size_t k = 0; k < nrest && n < 4; k++)
+		params[n++] = rest[k];
+	struct strbuf joined = {0};
+	for (size_t k = 0; k < n; k++)
+		sb_printf(&joined, "%s%s", k ? ", " : "", params[k]);
+	if (array) {
+		emit_accessor_macro(e, r->c_name, r->c_const, at, sb_str(&joined),
+				    arena_printf(a, "%s_AT_", pattern), args);
+		emit_index_checked(e, r->c_name, r->c_const, checked, at, params, n);
+	} else {
+		emit_accessor_macro(e, r->c_name, r->c_const, checked, sb_str(&joined), pattern,
+				    args);
+	}
+	sb_free(&joined);
 }
 
 static void emit_register(struct regs_emitter *e, const struct ir_register *r);
@@ -251,14 +313,43 @@ static void emit_group(struct regs_emitter *e, const struct ir_group *g)
 		emit_constant(e, g->c_name, g->c_const, N_GROUP_COUNT, gen_hex(e->g, g->count));
 	if (has_name(g->names, N_GROUP_STRIDE))
 		emit_constant(e, g->c_name, g->c_const, N_GROUP_STRIDE, gen_hex(e->g, g->stride));
-	const char *parent = handle_of(e, g->parent);
+	emit_handle_struct(e, g->c_name);
+	const char *args = arena_printf(a, "%s, %s, %s, %s", g->c_name, handle_of(e, g->parent),
+					space_text(e->block->space), g->c_const);
 	if (has_name(g->names, N_GROUP_AT_INDEX)) {
-		emit_pattern(e, "DRV_GROUP_ARRAY", 3, g->c_name, parent, g->c_const);
 		static const char *const params[] = {"p", "i"};
-		emit_checked(e, name_group(a, g, N_GROUP_AT), name_group(a, g, N_GROUP_AT_INDEX),
-			     params, 2, 1, "DRV_INDEX_FITS", g->c_const);
+		emit_accessor_macro(e, g->c_name, g->c_const, N_GROUP_AT_INDEX, "p, i",
+				    "DRV_GROUP_AT_", args);
+		emit_index_checked(e, g->c_name, g->c_const, N_GROUP_AT, N_GROUP_AT_INDEX, params,
+				   2);
 	} else {
-		emit_pattern(e, "DRV_GROUP", 3, g->c_name, parent, g->c_const);
+		emit_accessor_macro(e, g->c_name, g->c_const, N_GROUP_AT, "p", "DRV_GROUP_AT",
+				    args);
+	}
+}
+
+/* The register's value type and its _value and _raw: a struct of its own
+ * (registers with fields), the type of the register whose layout it
+ * borrows, or a plain number. */
+static void emit_value_type(struct regs_emitter *e, const struct ir_register *r,
+			    const struct ir_register *other, const char *bits)
+{
+	struct arena *a = e->g->arena;
+	struct strbuf *t = &e->f->text;
+	const char *type = name_register(a, r, N_REG_TYPE);
+	if (other)
+		sb_printf(t, "typedef %s %s;\n", name_register(a, other, N_REG_TYPE), type);
+	else if (r->fields.len)
+		sb_printf(t, "typedef struct {\n\t%s raw;\n} %s;\n", width_type(r->width), type);
+	else
+		sb_printf(t, "typedef %s %s;\n", width_type(r->width), type);
+	if (other || r->fields.len) {
+		const char *args = arena_printf(a, "%s, %s", type, bits);
+		emit_accessor_macro(e, r->c_name, r->c_const, N_REG_VALUE, "x", "DRV_VALUE", args);
+		emit_accessor_macro(e, r->c_name, r->c_const, N_REG_RAW, "v", "DRV_RAW", type);
+	} else {
+		emit_accessor_macro(e, r->c_name, r->c_const, N_REG_VALUE, "x", "DRV_NUM", bits);
+		emit_accessor_macro(e, r->c_name, r->c_const, N_REG_RAW, "v", "DRV_NUM", bits);
 	}
 }
 
@@ -274,6 +365,7 @@ static void emit_register(struct regs_emitter *e, const struct ir_register *r)
 		emit_group(e, r->group);
 	first_time(e, r->c_name);
 
+	struct arena *a = e->g->arena;
 	struct strbuf *t = &e->f->text;
 	const struct access_info *ai = access_info(r->access);
 	const char *bits = bits_text(r->width);
@@ -313,49 +405,31 @@ static void emit_register(struct regs_emitter *e, const struct ir_register *r)
 		emit_constant(e, r->c_name, r->c_const, N_REG_IDLE,
 			      gen_hex_width(e->g, m.idle, r->width));
 	}
+	emit_value_type(e, r, other, bits);
 
-	if (other)
-		emit_pattern(e, "DRV_VALUE_OF", 3, r->c_name, other->c_name, bits);
-	else if (r->fields.len)
-		emit_pattern(e, "DRV_VALUE", 2, r->c_name, bits);
-	else
-		emit_pattern(e, "DRV_VALUE_PLAIN", 2, r->c_name, bits);
-
-	const char *handle = handle_of(e, r->group);
-	/* the primitives of drv_io.h: drv_mmio_read32, drv_pio_read8, drv_cfg_read16 */
-	static const char *const primitives[SPACE_COUNT] = {"mmio", "pio", "cfg"};
-	const char *io = primitives[e->block->space];
-	const char *order = e->block->endian == ENDIAN_BIG ? "BE" : "LE";
-	const char *args[] = {r->c_name, handle, io, bits, order, r->c_const};
+	const char *args = arena_printf(a, "%s, %s, %s, %s, %s, %s", r->c_name,
+					handle_of(e, r->group), space_text(e->block->space), bits,
+					e->block->endian == ENDIAN_BIG ? "BE" : "LE", r->c_const);
+	static const char *const v[] = {"v"}, *const b[] = {"bits"}, *const mv[] = {"mask", "value"};
 	if (has_name(r->names, N_REG_READ))
-		emit_accessor(e, r, "DRV_READ", args, 6, N_REG_READ, N_REG_READ_AT, NULL, 0);
-	static const char *const v[] = {"v"};
+		emit_access(e, r, "DRV_READ", args, N_REG_READ, N_REG_READ_AT, NULL, 0);
 	if (has_name(r->names, N_REG_WRITE))
-		emit_accessor(e, r, "DRV_WRITE", args, 6, N_REG_WRITE, N_REG_WRITE_AT, v, 1);
+		emit_access(e, r, "DRV_WRITE", args, N_REG_WRITE, N_REG_WRITE_AT, v, 1);
 	/* write-1/0-to-act helpers: name(h, bits), touching no other bit */
 	static const struct {
 		enum name_rule_id name, at;
-		const char *helper;
-	} helpers[] = {{N_REG_CLEAR, N_REG_CLEAR_AT, "clear"},
-		       {N_REG_SET, N_REG_SET_AT, "set"},
-		       {N_REG_TOGGLE, N_REG_TOGGLE_AT, "toggle"}};
-	for (size_t i = 0; i < ARRAY_LEN(helpers); i++) {
-		if (!has_name(r->names, helpers[i].name))
-			continue;
-		const char *hargs[] = {r->c_name, helpers[i].helper, handle, io, bits,
-				       order,	  r->c_const};
-		static const char *const b[] = {"bits"};
-		emit_accessor(e, r,
-			      access_info(r->access)->write == WRITE_ONE_ACTS ? "DRV_WRITE_ONES"
-									      : "DRV_WRITE_ZEROS",
-			      hargs, 7, helpers[i].name, helpers[i].at, b, 1);
-	}
-	static const char *const mv[] = {"mask", "value"};
+	} helpers[] = {{N_REG_CLEAR, N_REG_CLEAR_AT},
+		       {N_REG_SET, N_REG_SET_AT},
+		       {N_REG_TOGGLE, N_REG_TOGGLE_AT}};
+	const char *acts = ai->write == WRITE_ONE_ACTS ? "DRV_WRITE_ONES" : "DRV_WRITE_ZEROS";
+	for (size_t i = 0; i < ARRAY_LEN(helpers); i++)
+		if (has_name(r->names, helpers[i].name))
+			emit_access(e, r, acts, args, helpers[i].name, helpers[i].at, b, 1);
 	if (has_name(r->names, N_REG_UPDATE))
-		emit_accessor(e, r, "DRV_UPDATE", args, 6, N_REG_UPDATE, N_REG_UPDATE_AT, mv, 2);
+		emit_access(e, r, "DRV_UPDATE", args, N_REG_UPDATE, N_REG_UPDATE_AT, mv, 2);
 
 	for (size_t i = 0; i < r->fields.len; i++)
-		emit_field(e, r, handle, &r->fields.items[i]);
+		emit_field(e, r, &r->fields.items[i]);
 }
 
 static void emit_block(struct regs_emitter *e, const struct ir_block *b)
@@ -382,13 +456,18 @@ static void emit_block(struct regs_emitter *e, const struct ir_block *b)
 		emit_constant(e, b->c_name, b->c_const, N_BLOCK_COUNT, gen_hex(e->g, b->count));
 	if (has_name(b->names, N_BLOCK_STRIDE))
 		emit_constant(e, b->c_name, b->c_const, N_BLOCK_STRIDE, gen_hex(e->g, b->stride));
+	emit_handle_struct(e, b->c_name);
 	if (has_name(b->names, N_BLOCK_AT_INDEX)) {
-		emit_pattern(e, "DRV_HANDLE_ARRAY", 2, b->c_name, b->c_const);
 		static const char *const params[] = {"io", "i"};
-		emit_checked(e, name_block(a, b, N_BLOCK_AT), name_block(a, b, N_BLOCK_AT_INDEX),
-			     params, 2, 1, "DRV_INDEX_FITS", b->c_const);
+		emit_accessor_macro(e, b->c_name, b->c_const, N_BLOCK_AT_INDEX, "io, i",
+				    "DRV_BLOCK_AT_",
+				    arena_printf(a, "%s, %s, %s", b->c_name, space_text(b->space),
+						 b->c_const));
+		emit_index_checked(e, b->c_name, b->c_const, N_BLOCK_AT, N_BLOCK_AT_INDEX, params,
+				   2);
 	} else {
-		emit_pattern(e, "DRV_HANDLE", 1, b->c_name);
+		emit_accessor_macro(e, b->c_name, b->c_const, N_BLOCK_AT, "io", "DRV_BLOCK_AT",
+				    b->c_name);
 	}
 	sb_printf(t, "struct drv_desc_block;\nextern const struct drv_desc_block %s;\n",
 		  name_block(a, b, N_BLOCK_DESC));
@@ -417,6 +496,7 @@ static void emit_header(struct gen *g, const struct ir_device *dev)
 	sb_printf(t, "\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s */\n", guard);
 	sb_free(&e.head);
 	sb_free(&e.body);
+	sb_free(&e.args);
 }
 
 /* ---- the description ---- */

@@ -192,25 +192,47 @@ const char *gen_where(struct gen *g, struct srcpos pos)
 	return arena_printf(g->arena, "%s:%u", pos.src ? pos.src->name : "?", pos.line);
 }
 
+/* "0x" and v in hex, at least `digits` of them, then suffix: what
+ * arena_printf("0x%0*llx%s") would, without printf's cost, which a 100k
+ * register header pays a million times. */
+static const char *hex_text(struct arena *a, uint64_t v, unsigned digits, const char *suffix)
+{
+	char buf[32];
+	size_t n = 0;
+	do {
+		buf[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v || n < digits);
+	size_t slen = strlen(suffix);
+	char *out = arena_alloc(a, 2 + n + slen + 1), *p = out;
+	*p++ = '0';
+	*p++ = 'x';
+	while (n)
+		*p++ = buf[--n];
+	memcpy(p, suffix, slen + 1);
+	return out;
+}
+
 const char *gen_hex(struct gen *g, uint64_t v)
 {
-	return arena_printf(g->arena, "0x%llx%s", (unsigned long long)v,
-			    v > UINT32_MAX ? "ull" : "u");
+	return hex_text(g->arena, v, 1, v > UINT32_MAX ? "ull" : "u");
 }
 
 const char *gen_hex_width(struct gen *g, uint64_t v, unsigned bits)
 {
-	return arena_printf(g->arena, "0x%0*llx%s", (int)bits / 4, (unsigned long long)v,
-			    bits > 32 ? "ull" : "u");
+	return hex_text(g->arena, v, bits / 4, bits > 32 ? "ull" : "u");
 }
 
 void gen_macro(struct strbuf *out, const char *head, const char *body)
 {
 	size_t h = strlen(head), b = strlen(body);
+	sb_putn(out, head, h);
 	if (h + 1 + b <= COLUMN_LIMIT || h + 2 > COLUMN_LIMIT || TAB_WIDTH + b > COLUMN_LIMIT)
-		sb_printf(out, "%s %s\n", head, body);
+		sb_putc(out, ' ');
 	else
-		sb_printf(out, "%s \\\n\t%s\n", head, body);
+		sb_puts(out, " \\\n\t");
+	sb_putn(out, body, b);
+	sb_putc(out, '\n');
 }
 
 static size_t joined_len(const char *const *items, size_t n)
@@ -433,16 +455,32 @@ void gen_comment(struct strbuf *out, unsigned tabs, const char *text)
 	sb_puts(out, " */\n");
 }
 
+/* The hash of a source's name and text, computed the first time a banner
+ * names it. */
+static uint64_t source_hash(struct gen *g, const struct source *s)
+{
+	if (!g->source_hashes.arena)
+		strmap_init(&g->source_hashes, g->arena);
+	char key[32];
+	snprintf(key, sizeof key, "%p", (const void *)s);
+	uint64_t *hash = strmap_get(&g->source_hashes, key);
+	if (!hash) {
+		hash = NEW(g->arena, uint64_t);
+		*hash = fnv1a64(fnv1a64(0, s->name, strlen(s->name) + 1), s->text, s->len);
+		strmap_put(&g->source_hashes, arena_strdup(g->arena, key), hash);
+	}
+	return *hash;
+}
+
 void gen_banner(struct gen *g, struct gen_file *f, const char *purpose,
 		const struct source *const *sources, size_t nsources)
 {
 	uint64_t hash = 0;
 	struct strbuf names = {0};
 	for (size_t i = 0; i < nsources; i++) {
-		const struct source *s = sources[i];
-		hash = fnv1a64(hash, s->name, strlen(s->name) + 1);
-		hash = fnv1a64(hash, s->text, s->len);
-		sb_printf(&names, "%s%s", i ? ", " : "", s->name);
+		uint64_t one = source_hash(g, sources[i]);
+		hash = i ? fnv1a64(hash, &one, sizeof one) : one;
+		sb_printf(&names, "%s%s", i ? ", " : "", sources[i]->name);
 	}
 	/* the kernel's form: a line comment in a .c file, a block one in a header */
 	size_t len = strlen(f->name);

@@ -42,6 +42,9 @@ struct gen {
 	const struct gen_options *opts;
 	VEC(struct gen_file *) files;
 	gen_requirement_list required;
+	/* each source's banner hash, computed once a run (gen_banner): every
+	 * file names its sources, and 1,000 interfaces make 4,000 files */
+	struct strmap source_hashes;
 };
 
 /* ---- gen.c ---- */

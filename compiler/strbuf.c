@@ -40,6 +40,25 @@ void sb_puts(struct strbuf *sb, const char *s)
 	sb_putn(sb, s, strlen(s));
 }
 
+void sb_truncate(struct strbuf *sb, size_t len)
+{
+	if (len < sb->len) {
+		sb->len = len;
+		sb->data[len] = 0;
+	}
+}
+
+void sb_putu(struct strbuf *sb, unsigned long long v)
+{
+	char buf[24];
+	size_t n = sizeof buf;
+	do {
+		buf[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sb_putn(sb, buf + n, sizeof buf - n);
+}
+
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 {
 	/* Format into the room there is; only if that was too small, grow and

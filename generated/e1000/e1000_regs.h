@@ -20,7 +20,10 @@ extern "C" {
  * Registers take 32-bit accesses only.
  */
 #define E1000_BAR0_SIZE 0x20000u
-DRV_HANDLE(e1000_bar0)
+struct e1000_bar0 {
+	struct drv_io io;
+};
+#define e1000_bar0_at(io) DRV_BLOCK_AT(e1000_bar0, io)
 struct drv_desc_block;
 extern const struct drv_desc_block e1000_bar0_desc;
 
@@ -28,40 +31,55 @@ extern const struct drv_desc_block e1000_bar0_desc;
 #define E1000_CTRL_OFFSET 0x0u
 #define E1000_CTRL_KEEP 0xfbffffffu
 #define E1000_CTRL_IDLE 0x00000000u
-DRV_VALUE(e1000_ctrl, 32)
-DRV_READ(e1000_ctrl, e1000_bar0, mmio, 32, LE, E1000_CTRL)
-DRV_WRITE(e1000_ctrl, e1000_bar0, mmio, 32, LE, E1000_CTRL)
-DRV_UPDATE(e1000_ctrl, e1000_bar0, mmio, 32, LE, E1000_CTRL)
+typedef struct {
+	uint32_t raw;
+} e1000_ctrl_t;
+#define e1000_ctrl_value(x) DRV_VALUE(e1000_ctrl_t, 32, x)
+#define e1000_ctrl_raw(v) DRV_RAW(e1000_ctrl_t, v)
+#define e1000_ctrl_read(h) DRV_READ(e1000_ctrl, e1000_bar0, mmio, 32, LE, E1000_CTRL, h)
+#define e1000_ctrl_write(h, v) DRV_WRITE(e1000_ctrl, e1000_bar0, mmio, 32, LE, E1000_CTRL, h, v)
+#define e1000_ctrl_update(h, mask, value) \
+	DRV_UPDATE(e1000_ctrl, e1000_bar0, mmio, 32, LE, E1000_CTRL, h, mask, value)
 /* ctrl.fd (e1000.regs.yaml:20): bit 0, rw. Full duplex, when forced (frcdplx). */
 #define E1000_CTRL_FD_SHIFT 0
 #define E1000_CTRL_FD_MASK 0x00000001u
-DRV_FIELD(e1000_ctrl, fd, e1000_bar0, 32, E1000_CTRL_FD, uint32_t, RW, UPDATE)
-#define e1000_ctrl_fd_set(v, x) DRV_SET(e1000_ctrl_fd, E1000_CTRL_FD, v, x)
-#define e1000_ctrl_fd_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl_fd, E1000_CTRL_FD, h, x)
+#define e1000_ctrl_fd_get(v) DRV_GET(e1000_ctrl, E1000_CTRL_FD, uint32_t, v)
+#define e1000_ctrl_fd_set_(v, x) DRV_SET_(e1000_ctrl, E1000_CTRL_FD, v, x)
+#define e1000_ctrl_fd_set(v, x) DRV_SET(e1000_ctrl, E1000_CTRL_FD, v, x)
+#define e1000_ctrl_fd_update_(h, x) DRV_UPDATE_FIELD_(e1000_ctrl, E1000_CTRL_FD, h, x)
+#define e1000_ctrl_fd_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl, E1000_CTRL_FD, h, x)
 /* ctrl.lrst (e1000.regs.yaml:21): bit 3, rw. Link reset (TBI mode only). */
 #define E1000_CTRL_LRST_SHIFT 3
 #define E1000_CTRL_LRST_MASK 0x00000008u
-DRV_FIELD(e1000_ctrl, lrst, e1000_bar0, 32, E1000_CTRL_LRST, uint32_t, RW, UPDATE)
-#define e1000_ctrl_lrst_set(v, x) DRV_SET(e1000_ctrl_lrst, E1000_CTRL_LRST, v, x)
-#define e1000_ctrl_lrst_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl_lrst, E1000_CTRL_LRST, h, x)
+#define e1000_ctrl_lrst_get(v) DRV_GET(e1000_ctrl, E1000_CTRL_LRST, uint32_t, v)
+#define e1000_ctrl_lrst_set_(v, x) DRV_SET_(e1000_ctrl, E1000_CTRL_LRST, v, x)
+#define e1000_ctrl_lrst_set(v, x) DRV_SET(e1000_ctrl, E1000_CTRL_LRST, v, x)
+#define e1000_ctrl_lrst_update_(h, x) DRV_UPDATE_FIELD_(e1000_ctrl, E1000_CTRL_LRST, h, x)
+#define e1000_ctrl_lrst_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl, E1000_CTRL_LRST, h, x)
 /* ctrl.asde (e1000.regs.yaml:22): bit 5, rw. Auto-speed detection. */
 #define E1000_CTRL_ASDE_SHIFT 5
 #define E1000_CTRL_ASDE_MASK 0x00000020u
-DRV_FIELD(e1000_ctrl, asde, e1000_bar0, 32, E1000_CTRL_ASDE, uint32_t, RW, UPDATE)
-#define e1000_ctrl_asde_set(v, x) DRV_SET(e1000_ctrl_asde, E1000_CTRL_ASDE, v, x)
-#define e1000_ctrl_asde_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl_asde, E1000_CTRL_ASDE, h, x)
+#define e1000_ctrl_asde_get(v) DRV_GET(e1000_ctrl, E1000_CTRL_ASDE, uint32_t, v)
+#define e1000_ctrl_asde_set_(v, x) DRV_SET_(e1000_ctrl, E1000_CTRL_ASDE, v, x)
+#define e1000_ctrl_asde_set(v, x) DRV_SET(e1000_ctrl, E1000_CTRL_ASDE, v, x)
+#define e1000_ctrl_asde_update_(h, x) DRV_UPDATE_FIELD_(e1000_ctrl, E1000_CTRL_ASDE, h, x)
+#define e1000_ctrl_asde_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl, E1000_CTRL_ASDE, h, x)
 /* ctrl.slu (e1000.regs.yaml:23): bit 6, rw. Set link up: the MAC follows the PHY's link. */
 #define E1000_CTRL_SLU_SHIFT 6
 #define E1000_CTRL_SLU_MASK 0x00000040u
-DRV_FIELD(e1000_ctrl, slu, e1000_bar0, 32, E1000_CTRL_SLU, uint32_t, RW, UPDATE)
-#define e1000_ctrl_slu_set(v, x) DRV_SET(e1000_ctrl_slu, E1000_CTRL_SLU, v, x)
-#define e1000_ctrl_slu_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl_slu, E1000_CTRL_SLU, h, x)
+#define e1000_ctrl_slu_get(v) DRV_GET(e1000_ctrl, E1000_CTRL_SLU, uint32_t, v)
+#define e1000_ctrl_slu_set_(v, x) DRV_SET_(e1000_ctrl, E1000_CTRL_SLU, v, x)
+#define e1000_ctrl_slu_set(v, x) DRV_SET(e1000_ctrl, E1000_CTRL_SLU, v, x)
+#define e1000_ctrl_slu_update_(h, x) DRV_UPDATE_FIELD_(e1000_ctrl, E1000_CTRL_SLU, h, x)
+#define e1000_ctrl_slu_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl, E1000_CTRL_SLU, h, x)
 /* ctrl.ilos (e1000.regs.yaml:24): bit 7, rw. Invert loss-of-signal. */
 #define E1000_CTRL_ILOS_SHIFT 7
 #define E1000_CTRL_ILOS_MASK 0x00000080u
-DRV_FIELD(e1000_ctrl, ilos, e1000_bar0, 32, E1000_CTRL_ILOS, uint32_t, RW, UPDATE)
-#define e1000_ctrl_ilos_set(v, x) DRV_SET(e1000_ctrl_ilos, E1000_CTRL_ILOS, v, x)
-#define e1000_ctrl_ilos_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl_ilos, E1000_CTRL_ILOS, h, x)
+#define e1000_ctrl_ilos_get(v) DRV_GET(e1000_ctrl, E1000_CTRL_ILOS, uint32_t, v)
+#define e1000_ctrl_ilos_set_(v, x) DRV_SET_(e1000_ctrl, E1000_CTRL_ILOS, v, x)
+#define e1000_ctrl_ilos_set(v, x) DRV_SET(e1000_ctrl, E1000_CTRL_ILOS, v, x)
+#define e1000_ctrl_ilos_update_(h, x) DRV_UPDATE_FIELD_(e1000_ctrl, E1000_CTRL_ILOS, h, x)
+#define e1000_ctrl_ilos_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl, E1000_CTRL_ILOS, h, x)
 /* ctrl.speed (e1000.regs.yaml:25): bits 9:8, rw. The speed, when forced (frcspd). */
 #define E1000_CTRL_SPEED_SHIFT 8
 #define E1000_CTRL_SPEED_MASK 0x00000300u
@@ -70,77 +88,95 @@ enum e1000_ctrl_speed {
 	E1000_CTRL_SPEED_MBPS100 = 1,
 	E1000_CTRL_SPEED_MBPS1000 = 2,
 };
-DRV_FIELD(e1000_ctrl, speed, e1000_bar0, 32, E1000_CTRL_SPEED, enum e1000_ctrl_speed, RW, UPDATE)
-#define e1000_ctrl_speed_set(v, x) DRV_SET(e1000_ctrl_speed, E1000_CTRL_SPEED, v, x)
-#define e1000_ctrl_speed_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl_speed, E1000_CTRL_SPEED, h, x)
+#define e1000_ctrl_speed_get(v) DRV_GET(e1000_ctrl, E1000_CTRL_SPEED, enum e1000_ctrl_speed, v)
+#define e1000_ctrl_speed_set_(v, x) DRV_SET_(e1000_ctrl, E1000_CTRL_SPEED, v, x)
+#define e1000_ctrl_speed_set(v, x) DRV_SET(e1000_ctrl, E1000_CTRL_SPEED, v, x)
+#define e1000_ctrl_speed_update_(h, x) DRV_UPDATE_FIELD_(e1000_ctrl, E1000_CTRL_SPEED, h, x)
+#define e1000_ctrl_speed_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl, E1000_CTRL_SPEED, h, x)
 /* ctrl.frcspd (e1000.regs.yaml:29): bit 11, rw. Force the speed in `speed`. */
 #define E1000_CTRL_FRCSPD_SHIFT 11
 #define E1000_CTRL_FRCSPD_MASK 0x00000800u
-DRV_FIELD(e1000_ctrl, frcspd, e1000_bar0, 32, E1000_CTRL_FRCSPD, uint32_t, RW, UPDATE)
-#define e1000_ctrl_frcspd_set(v, x) DRV_SET(e1000_ctrl_frcspd, E1000_CTRL_FRCSPD, v, x)
-#define e1000_ctrl_frcspd_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl_frcspd, E1000_CTRL_FRCSPD, h, x)
+#define e1000_ctrl_frcspd_get(v) DRV_GET(e1000_ctrl, E1000_CTRL_FRCSPD, uint32_t, v)
+#define e1000_ctrl_frcspd_set_(v, x) DRV_SET_(e1000_ctrl, E1000_CTRL_FRCSPD, v, x)
+#define e1000_ctrl_frcspd_set(v, x) DRV_SET(e1000_ctrl, E1000_CTRL_FRCSPD, v, x)
+#define e1000_ctrl_frcspd_update_(h, x) DRV_UPDATE_FIELD_(e1000_ctrl, E1000_CTRL_FRCSPD, h, x)
+#define e1000_ctrl_frcspd_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl, E1000_CTRL_FRCSPD, h, x)
 /* ctrl.frcdplx (e1000.regs.yaml:30): bit 12, rw. Force the duplex in `fd`. */
 #define E1000_CTRL_FRCDPLX_SHIFT 12
 #define E1000_CTRL_FRCDPLX_MASK 0x00001000u
-DRV_FIELD(e1000_ctrl, frcdplx, e1000_bar0, 32, E1000_CTRL_FRCDPLX, uint32_t, RW, UPDATE)
-#define e1000_ctrl_frcdplx_set(v, x) DRV_SET(e1000_ctrl_frcdplx, E1000_CTRL_FRCDPLX, v, x)
-#define e1000_ctrl_frcdplx_update(h, x) \
-	DRV_UPDATE_FIELD(e1000_ctrl_frcdplx, E1000_CTRL_FRCDPLX, h, x)
+#define e1000_ctrl_frcdplx_get(v) DRV_GET(e1000_ctrl, E1000_CTRL_FRCDPLX, uint32_t, v)
+#define e1000_ctrl_frcdplx_set_(v, x) DRV_SET_(e1000_ctrl, E1000_CTRL_FRCDPLX, v, x)
+#define e1000_ctrl_frcdplx_set(v, x) DRV_SET(e1000_ctrl, E1000_CTRL_FRCDPLX, v, x)
+#define e1000_ctrl_frcdplx_update_(h, x) DRV_UPDATE_FIELD_(e1000_ctrl, E1000_CTRL_FRCDPLX, h, x)
+#define e1000_ctrl_frcdplx_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl, E1000_CTRL_FRCDPLX, h, x)
 /*
  * ctrl.rst (e1000.regs.yaml:31): bit 26, rw, volatile. Global reset of the MAC; clears itself
  * within 1 us.
  */
 #define E1000_CTRL_RST_SHIFT 26
 #define E1000_CTRL_RST_MASK 0x04000000u
-DRV_FIELD(e1000_ctrl, rst, e1000_bar0, 32, E1000_CTRL_RST, uint32_t, RW, UPDATE)
-#define e1000_ctrl_rst_set(v, x) DRV_SET(e1000_ctrl_rst, E1000_CTRL_RST, v, x)
-#define e1000_ctrl_rst_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl_rst, E1000_CTRL_RST, h, x)
+#define e1000_ctrl_rst_get(v) DRV_GET(e1000_ctrl, E1000_CTRL_RST, uint32_t, v)
+#define e1000_ctrl_rst_set_(v, x) DRV_SET_(e1000_ctrl, E1000_CTRL_RST, v, x)
+#define e1000_ctrl_rst_set(v, x) DRV_SET(e1000_ctrl, E1000_CTRL_RST, v, x)
+#define e1000_ctrl_rst_update_(h, x) DRV_UPDATE_FIELD_(e1000_ctrl, E1000_CTRL_RST, h, x)
+#define e1000_ctrl_rst_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl, E1000_CTRL_RST, h, x)
 /* ctrl.rfce (e1000.regs.yaml:32): bit 27, rw. Receive flow control enable. */
 #define E1000_CTRL_RFCE_SHIFT 27
 #define E1000_CTRL_RFCE_MASK 0x08000000u
-DRV_FIELD(e1000_ctrl, rfce, e1000_bar0, 32, E1000_CTRL_RFCE, uint32_t, RW, UPDATE)
-#define e1000_ctrl_rfce_set(v, x) DRV_SET(e1000_ctrl_rfce, E1000_CTRL_RFCE, v, x)
-#define e1000_ctrl_rfce_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl_rfce, E1000_CTRL_RFCE, h, x)
+#define e1000_ctrl_rfce_get(v) DRV_GET(e1000_ctrl, E1000_CTRL_RFCE, uint32_t, v)
+#define e1000_ctrl_rfce_set_(v, x) DRV_SET_(e1000_ctrl, E1000_CTRL_RFCE, v, x)
+#define e1000_ctrl_rfce_set(v, x) DRV_SET(e1000_ctrl, E1000_CTRL_RFCE, v, x)
+#define e1000_ctrl_rfce_update_(h, x) DRV_UPDATE_FIELD_(e1000_ctrl, E1000_CTRL_RFCE, h, x)
+#define e1000_ctrl_rfce_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl, E1000_CTRL_RFCE, h, x)
 /* ctrl.tfce (e1000.regs.yaml:33): bit 28, rw. Transmit flow control enable. */
 #define E1000_CTRL_TFCE_SHIFT 28
 #define E1000_CTRL_TFCE_MASK 0x10000000u
-DRV_FIELD(e1000_ctrl, tfce, e1000_bar0, 32, E1000_CTRL_TFCE, uint32_t, RW, UPDATE)
-#define e1000_ctrl_tfce_set(v, x) DRV_SET(e1000_ctrl_tfce, E1000_CTRL_TFCE, v, x)
-#define e1000_ctrl_tfce_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl_tfce, E1000_CTRL_TFCE, h, x)
+#define e1000_ctrl_tfce_get(v) DRV_GET(e1000_ctrl, E1000_CTRL_TFCE, uint32_t, v)
+#define e1000_ctrl_tfce_set_(v, x) DRV_SET_(e1000_ctrl, E1000_CTRL_TFCE, v, x)
+#define e1000_ctrl_tfce_set(v, x) DRV_SET(e1000_ctrl, E1000_CTRL_TFCE, v, x)
+#define e1000_ctrl_tfce_update_(h, x) DRV_UPDATE_FIELD_(e1000_ctrl, E1000_CTRL_TFCE, h, x)
+#define e1000_ctrl_tfce_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl, E1000_CTRL_TFCE, h, x)
 /* ctrl.vme (e1000.regs.yaml:34): bit 30, rw. VLAN mode enable (strip and insert 802.1Q tags). */
 #define E1000_CTRL_VME_SHIFT 30
 #define E1000_CTRL_VME_MASK 0x40000000u
-DRV_FIELD(e1000_ctrl, vme, e1000_bar0, 32, E1000_CTRL_VME, uint32_t, RW, UPDATE)
-#define e1000_ctrl_vme_set(v, x) DRV_SET(e1000_ctrl_vme, E1000_CTRL_VME, v, x)
-#define e1000_ctrl_vme_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl_vme, E1000_CTRL_VME, h, x)
+#define e1000_ctrl_vme_get(v) DRV_GET(e1000_ctrl, E1000_CTRL_VME, uint32_t, v)
+#define e1000_ctrl_vme_set_(v, x) DRV_SET_(e1000_ctrl, E1000_CTRL_VME, v, x)
+#define e1000_ctrl_vme_set(v, x) DRV_SET(e1000_ctrl, E1000_CTRL_VME, v, x)
+#define e1000_ctrl_vme_update_(h, x) DRV_UPDATE_FIELD_(e1000_ctrl, E1000_CTRL_VME, h, x)
+#define e1000_ctrl_vme_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl, E1000_CTRL_VME, h, x)
 /* ctrl.phy_rst (e1000.regs.yaml:35): bit 31, rw. PHY reset. */
 #define E1000_CTRL_PHY_RST_SHIFT 31
 #define E1000_CTRL_PHY_RST_MASK 0x80000000u
-DRV_FIELD(e1000_ctrl, phy_rst, e1000_bar0, 32, E1000_CTRL_PHY_RST, uint32_t, RW, UPDATE)
-#define e1000_ctrl_phy_rst_set(v, x) DRV_SET(e1000_ctrl_phy_rst, E1000_CTRL_PHY_RST, v, x)
-#define e1000_ctrl_phy_rst_update(h, x) \
-	DRV_UPDATE_FIELD(e1000_ctrl_phy_rst, E1000_CTRL_PHY_RST, h, x)
+#define e1000_ctrl_phy_rst_get(v) DRV_GET(e1000_ctrl, E1000_CTRL_PHY_RST, uint32_t, v)
+#define e1000_ctrl_phy_rst_set_(v, x) DRV_SET_(e1000_ctrl, E1000_CTRL_PHY_RST, v, x)
+#define e1000_ctrl_phy_rst_set(v, x) DRV_SET(e1000_ctrl, E1000_CTRL_PHY_RST, v, x)
+#define e1000_ctrl_phy_rst_update_(h, x) DRV_UPDATE_FIELD_(e1000_ctrl, E1000_CTRL_PHY_RST, h, x)
+#define e1000_ctrl_phy_rst_update(h, x) DRV_UPDATE_FIELD(e1000_ctrl, E1000_CTRL_PHY_RST, h, x)
 
 /* status (e1000.regs.yaml:36): ro, 32 bits at 0x8, volatile. Device status. */
 #define E1000_STATUS_OFFSET 0x8u
-DRV_VALUE(e1000_status, 32)
-DRV_READ(e1000_status, e1000_bar0, mmio, 32, LE, E1000_STATUS)
+typedef struct {
+	uint32_t raw;
+} e1000_status_t;
+#define e1000_status_value(x) DRV_VALUE(e1000_status_t, 32, x)
+#define e1000_status_raw(v) DRV_RAW(e1000_status_t, v)
+#define e1000_status_read(h) DRV_READ(e1000_status, e1000_bar0, mmio, 32, LE, E1000_STATUS, h)
 /* status.fd (e1000.regs.yaml:42): bit 0, ro, volatile. The link is full duplex. */
 #define E1000_STATUS_FD_SHIFT 0
 #define E1000_STATUS_FD_MASK 0x00000001u
-DRV_FIELD(e1000_status, fd, e1000_bar0, 32, E1000_STATUS_FD, uint32_t, RO, NO_UPDATE)
+#define e1000_status_fd_get(v) DRV_GET(e1000_status, E1000_STATUS_FD, uint32_t, v)
 /* status.lu (e1000.regs.yaml:43): bit 1, ro, volatile. Link up. */
 #define E1000_STATUS_LU_SHIFT 1
 #define E1000_STATUS_LU_MASK 0x00000002u
-DRV_FIELD(e1000_status, lu, e1000_bar0, 32, E1000_STATUS_LU, uint32_t, RO, NO_UPDATE)
+#define e1000_status_lu_get(v) DRV_GET(e1000_status, E1000_STATUS_LU, uint32_t, v)
 /* status.txoff (e1000.regs.yaml:44): bit 4, ro, volatile. Transmission paused by flow control. */
 #define E1000_STATUS_TXOFF_SHIFT 4
 #define E1000_STATUS_TXOFF_MASK 0x00000010u
-DRV_FIELD(e1000_status, txoff, e1000_bar0, 32, E1000_STATUS_TXOFF, uint32_t, RO, NO_UPDATE)
+#define e1000_status_txoff_get(v) DRV_GET(e1000_status, E1000_STATUS_TXOFF, uint32_t, v)
 /* status.tbimode (e1000.regs.yaml:45): bit 5, ro, volatile. TBI (fibre) mode. */
 #define E1000_STATUS_TBIMODE_SHIFT 5
 #define E1000_STATUS_TBIMODE_MASK 0x00000020u
-DRV_FIELD(e1000_status, tbimode, e1000_bar0, 32, E1000_STATUS_TBIMODE, uint32_t, RO, NO_UPDATE)
+#define e1000_status_tbimode_get(v) DRV_GET(e1000_status, E1000_STATUS_TBIMODE, uint32_t, v)
 /*
  * status.speed (e1000.regs.yaml:46): bits 7:6, ro, volatile. The link speed; 3 also means 1000
  * Mb/s.
@@ -152,21 +188,20 @@ enum e1000_status_speed {
 	E1000_STATUS_SPEED_MBPS100 = 1,
 	E1000_STATUS_SPEED_MBPS1000 = 2,
 };
-/* clang-format off */
-DRV_FIELD(e1000_status, speed, e1000_bar0, 32, E1000_STATUS_SPEED, enum e1000_status_speed, RO, NO_UPDATE)
-/* clang-format on */
+#define e1000_status_speed_get(v) \
+	DRV_GET(e1000_status, E1000_STATUS_SPEED, enum e1000_status_speed, v)
 /* status.asdv (e1000.regs.yaml:50): bits 9:8, ro, volatile. The speed auto-detection found. */
 #define E1000_STATUS_ASDV_SHIFT 8
 #define E1000_STATUS_ASDV_MASK 0x00000300u
-DRV_FIELD(e1000_status, asdv, e1000_bar0, 32, E1000_STATUS_ASDV, uint32_t, RO, NO_UPDATE)
+#define e1000_status_asdv_get(v) DRV_GET(e1000_status, E1000_STATUS_ASDV, uint32_t, v)
 /* status.pci66 (e1000.regs.yaml:51): bit 11, ro, volatile. The PCI bus runs at 66 MHz. */
 #define E1000_STATUS_PCI66_SHIFT 11
 #define E1000_STATUS_PCI66_MASK 0x00000800u
-DRV_FIELD(e1000_status, pci66, e1000_bar0, 32, E1000_STATUS_PCI66, uint32_t, RO, NO_UPDATE)
+#define e1000_status_pci66_get(v) DRV_GET(e1000_status, E1000_STATUS_PCI66, uint32_t, v)
 /* status.bus64 (e1000.regs.yaml:52): bit 12, ro, volatile. The PCI bus is 64 bits wide. */
 #define E1000_STATUS_BUS64_SHIFT 12
 #define E1000_STATUS_BUS64_MASK 0x00001000u
-DRV_FIELD(e1000_status, bus64, e1000_bar0, 32, E1000_STATUS_BUS64, uint32_t, RO, NO_UPDATE)
+#define e1000_status_bus64_get(v) DRV_GET(e1000_status, E1000_STATUS_BUS64, uint32_t, v)
 
 /*
  * eecd (e1000.regs.yaml:53): rw, 32 bits at 0x10. EEPROM/flash control and data (bit-banged
@@ -175,56 +210,71 @@ DRV_FIELD(e1000_status, bus64, e1000_bar0, 32, E1000_STATUS_BUS64, uint32_t, RO,
 #define E1000_EECD_OFFSET 0x10u
 #define E1000_EECD_KEEP 0xffffffffu
 #define E1000_EECD_IDLE 0x00000000u
-DRV_VALUE(e1000_eecd, 32)
-DRV_READ(e1000_eecd, e1000_bar0, mmio, 32, LE, E1000_EECD)
-DRV_WRITE(e1000_eecd, e1000_bar0, mmio, 32, LE, E1000_EECD)
-DRV_UPDATE(e1000_eecd, e1000_bar0, mmio, 32, LE, E1000_EECD)
+typedef struct {
+	uint32_t raw;
+} e1000_eecd_t;
+#define e1000_eecd_value(x) DRV_VALUE(e1000_eecd_t, 32, x)
+#define e1000_eecd_raw(v) DRV_RAW(e1000_eecd_t, v)
+#define e1000_eecd_read(h) DRV_READ(e1000_eecd, e1000_bar0, mmio, 32, LE, E1000_EECD, h)
+#define e1000_eecd_write(h, v) DRV_WRITE(e1000_eecd, e1000_bar0, mmio, 32, LE, E1000_EECD, h, v)
+#define e1000_eecd_update(h, mask, value) \
+	DRV_UPDATE(e1000_eecd, e1000_bar0, mmio, 32, LE, E1000_EECD, h, mask, value)
 /* eecd.sk (e1000.regs.yaml:57): bit 0, rw. Clock input to the EEPROM. */
 #define E1000_EECD_SK_SHIFT 0
 #define E1000_EECD_SK_MASK 0x00000001u
-DRV_FIELD(e1000_eecd, sk, e1000_bar0, 32, E1000_EECD_SK, uint32_t, RW, UPDATE)
-#define e1000_eecd_sk_set(v, x) DRV_SET(e1000_eecd_sk, E1000_EECD_SK, v, x)
-#define e1000_eecd_sk_update(h, x) DRV_UPDATE_FIELD(e1000_eecd_sk, E1000_EECD_SK, h, x)
+#define e1000_eecd_sk_get(v) DRV_GET(e1000_eecd, E1000_EECD_SK, uint32_t, v)
+#define e1000_eecd_sk_set_(v, x) DRV_SET_(e1000_eecd, E1000_EECD_SK, v, x)
+#define e1000_eecd_sk_set(v, x) DRV_SET(e1000_eecd, E1000_EECD_SK, v, x)
+#define e1000_eecd_sk_update_(h, x) DRV_UPDATE_FIELD_(e1000_eecd, E1000_EECD_SK, h, x)
+#define e1000_eecd_sk_update(h, x) DRV_UPDATE_FIELD(e1000_eecd, E1000_EECD_SK, h, x)
 /* eecd.cs (e1000.regs.yaml:58): bit 1, rw. Chip select. */
 #define E1000_EECD_CS_SHIFT 1
 #define E1000_EECD_CS_MASK 0x00000002u
-DRV_FIELD(e1000_eecd, cs, e1000_bar0, 32, E1000_EECD_CS, uint32_t, RW, UPDATE)
-#define e1000_eecd_cs_set(v, x) DRV_SET(e1000_eecd_cs, E1000_EECD_CS, v, x)
-#define e1000_eecd_cs_update(h, x) DRV_UPDATE_FIELD(e1000_eecd_cs, E1000_EECD_CS, h, x)
+#define e1000_eecd_cs_get(v) DRV_GET(e1000_eecd, E1000_EECD_CS, uint32_t, v)
+#define e1000_eecd_cs_set_(v, x) DRV_SET_(e1000_eecd, E1000_EECD_CS, v, x)
+#define e1000_eecd_cs_set(v, x) DRV_SET(e1000_eecd, E1000_EECD_CS, v, x)
+#define e1000_eecd_cs_update_(h, x) DRV_UPDATE_FIELD_(e1000_eecd, E1000_EECD_CS, h, x)
+#define e1000_eecd_cs_update(h, x) DRV_UPDATE_FIELD(e1000_eecd, E1000_EECD_CS, h, x)
 /* eecd.di (e1000.regs.yaml:59): bit 2, rw. Data input to the EEPROM. */
 #define E1000_EECD_DI_SHIFT 2
 #define E1000_EECD_DI_MASK 0x00000004u
-DRV_FIELD(e1000_eecd, di, e1000_bar0, 32, E1000_EECD_DI, uint32_t, RW, UPDATE)
-#define e1000_eecd_di_set(v, x) DRV_SET(e1000_eecd_di, E1000_EECD_DI, v, x)
-#define e1000_eecd_di_update(h, x) DRV_UPDATE_FIELD(e1000_eecd_di, E1000_EECD_DI, h, x)
+#define e1000_eecd_di_get(v) DRV_GET(e1000_eecd, E1000_EECD_DI, uint32_t, v)
+#define e1000_eecd_di_set_(v, x) DRV_SET_(e1000_eecd, E1000_EECD_DI, v, x)
+#define e1000_eecd_di_set(v, x) DRV_SET(e1000_eecd, E1000_EECD_DI, v, x)
+#define e1000_eecd_di_update_(h, x) DRV_UPDATE_FIELD_(e1000_eecd, E1000_EECD_DI, h, x)
+#define e1000_eecd_di_update(h, x) DRV_UPDATE_FIELD(e1000_eecd, E1000_EECD_DI, h, x)
 /* eecd.do (e1000.regs.yaml:60): bit 3, ro, volatile. Data output from the EEPROM. */
 #define E1000_EECD_DO_SHIFT 3
 #define E1000_EECD_DO_MASK 0x00000008u
-DRV_FIELD(e1000_eecd, do, e1000_bar0, 32, E1000_EECD_DO, uint32_t, RO, NO_UPDATE)
+#define e1000_eecd_do_get(v) DRV_GET(e1000_eecd, E1000_EECD_DO, uint32_t, v)
 /* eecd.fwe (e1000.regs.yaml:61): bits 5:4, rw. Flash write enable control. */
 #define E1000_EECD_FWE_SHIFT 4
 #define E1000_EECD_FWE_MASK 0x00000030u
-DRV_FIELD(e1000_eecd, fwe, e1000_bar0, 32, E1000_EECD_FWE, uint32_t, RW, UPDATE)
-#define e1000_eecd_fwe_set(v, x) DRV_SET(e1000_eecd_fwe, E1000_EECD_FWE, v, x)
-#define e1000_eecd_fwe_update(h, x) DRV_UPDATE_FIELD(e1000_eecd_fwe, E1000_EECD_FWE, h, x)
+#define e1000_eecd_fwe_get(v) DRV_GET(e1000_eecd, E1000_EECD_FWE, uint32_t, v)
+#define e1000_eecd_fwe_set_(v, x) DRV_SET_(e1000_eecd, E1000_EECD_FWE, v, x)
+#define e1000_eecd_fwe_set(v, x) DRV_SET(e1000_eecd, E1000_EECD_FWE, v, x)
+#define e1000_eecd_fwe_update_(h, x) DRV_UPDATE_FIELD_(e1000_eecd, E1000_EECD_FWE, h, x)
+#define e1000_eecd_fwe_update(h, x) DRV_UPDATE_FIELD(e1000_eecd, E1000_EECD_FWE, h, x)
 /* eecd.req (e1000.regs.yaml:62): bit 6, rw. Request direct EEPROM access. */
 #define E1000_EECD_REQ_SHIFT 6
 #define E1000_EECD_REQ_MASK 0x00000040u
-DRV_FIELD(e1000_eecd, req, e1000_bar0, 32, E1000_EECD_REQ, uint32_t, RW, UPDATE)
-#define e1000_eecd_req_set(v, x) DRV_SET(e1000_eecd_req, E1000_EECD_REQ, v, x)
-#define e1000_eecd_req_update(h, x) DRV_UPDATE_FIELD(e1000_eecd_req, E1000_EECD_REQ, h, x)
+#define e1000_eecd_req_get(v) DRV_GET(e1000_eecd, E1000_EECD_REQ, uint32_t, v)
+#define e1000_eecd_req_set_(v, x) DRV_SET_(e1000_eecd, E1000_EECD_REQ, v, x)
+#define e1000_eecd_req_set(v, x) DRV_SET(e1000_eecd, E1000_EECD_REQ, v, x)
+#define e1000_eecd_req_update_(h, x) DRV_UPDATE_FIELD_(e1000_eecd, E1000_EECD_REQ, h, x)
+#define e1000_eecd_req_update(h, x) DRV_UPDATE_FIELD(e1000_eecd, E1000_EECD_REQ, h, x)
 /* eecd.gnt (e1000.regs.yaml:63): bit 7, ro, volatile. Direct access granted. */
 #define E1000_EECD_GNT_SHIFT 7
 #define E1000_EECD_GNT_MASK 0x00000080u
-DRV_FIELD(e1000_eecd, gnt, e1000_bar0, 32, E1000_EECD_GNT, uint32_t, RO, NO_UPDATE)
+#define e1000_eecd_gnt_get(v) DRV_GET(e1000_eecd, E1000_EECD_GNT, uint32_t, v)
 /* eecd.pres (e1000.regs.yaml:64): bit 8, ro. An EEPROM is present. */
 #define E1000_EECD_PRES_SHIFT 8
 #define E1000_EECD_PRES_MASK 0x00000100u
-DRV_FIELD(e1000_eecd, pres, e1000_bar0, 32, E1000_EECD_PRES, uint32_t, RO, NO_UPDATE)
+#define e1000_eecd_pres_get(v) DRV_GET(e1000_eecd, E1000_EECD_PRES, uint32_t, v)
 /* eecd.size (e1000.regs.yaml:65): bit 9, ro. EEPROM size: 0 for 64 words, 1 for 256 (Microwire). */
 #define E1000_EECD_SIZE_SHIFT 9
 #define E1000_EECD_SIZE_MASK 0x00000200u
-DRV_FIELD(e1000_eecd, size, e1000_bar0, 32, E1000_EECD_SIZE, uint32_t, RO, NO_UPDATE)
+#define e1000_eecd_size_get(v) DRV_GET(e1000_eecd, E1000_EECD_SIZE, uint32_t, v)
 
 /*
  * eerd (e1000.regs.yaml:66): rw, 32 bits at 0x14. EEPROM read: write addr with start set; when
@@ -233,30 +283,39 @@ DRV_FIELD(e1000_eecd, size, e1000_bar0, 32, E1000_EECD_SIZE, uint32_t, RO, NO_UP
 #define E1000_EERD_OFFSET 0x14u
 #define E1000_EERD_KEEP 0xfffffffeu
 #define E1000_EERD_IDLE 0x00000000u
-DRV_VALUE(e1000_eerd, 32)
-DRV_READ(e1000_eerd, e1000_bar0, mmio, 32, LE, E1000_EERD)
-DRV_WRITE(e1000_eerd, e1000_bar0, mmio, 32, LE, E1000_EERD)
-DRV_UPDATE(e1000_eerd, e1000_bar0, mmio, 32, LE, E1000_EERD)
+typedef struct {
+	uint32_t raw;
+} e1000_eerd_t;
+#define e1000_eerd_value(x) DRV_VALUE(e1000_eerd_t, 32, x)
+#define e1000_eerd_raw(v) DRV_RAW(e1000_eerd_t, v)
+#define e1000_eerd_read(h) DRV_READ(e1000_eerd, e1000_bar0, mmio, 32, LE, E1000_EERD, h)
+#define e1000_eerd_write(h, v) DRV_WRITE(e1000_eerd, e1000_bar0, mmio, 32, LE, E1000_EERD, h, v)
+#define e1000_eerd_update(h, mask, value) \
+	DRV_UPDATE(e1000_eerd, e1000_bar0, mmio, 32, LE, E1000_EERD, h, mask, value)
 /* eerd.start (e1000.regs.yaml:72): bit 0, rw, volatile. Start a read of the word at addr. */
 #define E1000_EERD_START_SHIFT 0
 #define E1000_EERD_START_MASK 0x00000001u
-DRV_FIELD(e1000_eerd, start, e1000_bar0, 32, E1000_EERD_START, uint32_t, RW, UPDATE)
-#define e1000_eerd_start_set(v, x) DRV_SET(e1000_eerd_start, E1000_EERD_START, v, x)
-#define e1000_eerd_start_update(h, x) DRV_UPDATE_FIELD(e1000_eerd_start, E1000_EERD_START, h, x)
+#define e1000_eerd_start_get(v) DRV_GET(e1000_eerd, E1000_EERD_START, uint32_t, v)
+#define e1000_eerd_start_set_(v, x) DRV_SET_(e1000_eerd, E1000_EERD_START, v, x)
+#define e1000_eerd_start_set(v, x) DRV_SET(e1000_eerd, E1000_EERD_START, v, x)
+#define e1000_eerd_start_update_(h, x) DRV_UPDATE_FIELD_(e1000_eerd, E1000_EERD_START, h, x)
+#define e1000_eerd_start_update(h, x) DRV_UPDATE_FIELD(e1000_eerd, E1000_EERD_START, h, x)
 /* eerd.done (e1000.regs.yaml:73): bit 4, ro, volatile. The read is done; data is valid. */
 #define E1000_EERD_DONE_SHIFT 4
 #define E1000_EERD_DONE_MASK 0x00000010u
-DRV_FIELD(e1000_eerd, done, e1000_bar0, 32, E1000_EERD_DONE, uint32_t, RO, NO_UPDATE)
+#define e1000_eerd_done_get(v) DRV_GET(e1000_eerd, E1000_EERD_DONE, uint32_t, v)
 /* eerd.addr (e1000.regs.yaml:74): bits 15:8, rw. The word address. */
 #define E1000_EERD_ADDR_SHIFT 8
 #define E1000_EERD_ADDR_MASK 0x0000ff00u
-DRV_FIELD(e1000_eerd, addr, e1000_bar0, 32, E1000_EERD_ADDR, uint32_t, RW, UPDATE)
-#define e1000_eerd_addr_set(v, x) DRV_SET(e1000_eerd_addr, E1000_EERD_ADDR, v, x)
-#define e1000_eerd_addr_update(h, x) DRV_UPDATE_FIELD(e1000_eerd_addr, E1000_EERD_ADDR, h, x)
+#define e1000_eerd_addr_get(v) DRV_GET(e1000_eerd, E1000_EERD_ADDR, uint32_t, v)
+#define e1000_eerd_addr_set_(v, x) DRV_SET_(e1000_eerd, E1000_EERD_ADDR, v, x)
+#define e1000_eerd_addr_set(v, x) DRV_SET(e1000_eerd, E1000_EERD_ADDR, v, x)
+#define e1000_eerd_addr_update_(h, x) DRV_UPDATE_FIELD_(e1000_eerd, E1000_EERD_ADDR, h, x)
+#define e1000_eerd_addr_update(h, x) DRV_UPDATE_FIELD(e1000_eerd, E1000_EERD_ADDR, h, x)
 /* eerd.data (e1000.regs.yaml:75): bits 31:16, ro, volatile. The word read. */
 #define E1000_EERD_DATA_SHIFT 16
 #define E1000_EERD_DATA_MASK 0xffff0000u
-DRV_FIELD(e1000_eerd, data, e1000_bar0, 32, E1000_EERD_DATA, uint32_t, RO, NO_UPDATE)
+#define e1000_eerd_data_get(v) DRV_GET(e1000_eerd, E1000_EERD_DATA, uint32_t, v)
 
 /*
  * ctrl_ext (e1000.regs.yaml:76): rw, 32 bits at 0x18. Extended device control (software-definable
@@ -265,10 +324,14 @@ DRV_FIELD(e1000_eerd, data, e1000_bar0, 32, E1000_EERD_DATA, uint32_t, RO, NO_UP
 #define E1000_CTRL_EXT_OFFSET 0x18u
 #define E1000_CTRL_EXT_KEEP 0xffffffffu
 #define E1000_CTRL_EXT_IDLE 0x00000000u
-DRV_VALUE_PLAIN(e1000_ctrl_ext, 32)
-DRV_READ(e1000_ctrl_ext, e1000_bar0, mmio, 32, LE, E1000_CTRL_EXT)
-DRV_WRITE(e1000_ctrl_ext, e1000_bar0, mmio, 32, LE, E1000_CTRL_EXT)
-DRV_UPDATE(e1000_ctrl_ext, e1000_bar0, mmio, 32, LE, E1000_CTRL_EXT)
+typedef uint32_t e1000_ctrl_ext_t;
+#define e1000_ctrl_ext_value(x) DRV_NUM(32, x)
+#define e1000_ctrl_ext_raw(v) DRV_NUM(32, v)
+#define e1000_ctrl_ext_read(h) DRV_READ(e1000_ctrl_ext, e1000_bar0, mmio, 32, LE, E1000_CTRL_EXT, h)
+#define e1000_ctrl_ext_write(h, v) \
+	DRV_WRITE(e1000_ctrl_ext, e1000_bar0, mmio, 32, LE, E1000_CTRL_EXT, h, v)
+#define e1000_ctrl_ext_update(h, mask, value) \
+	DRV_UPDATE(e1000_ctrl_ext, e1000_bar0, mmio, 32, LE, E1000_CTRL_EXT, h, mask, value)
 
 /*
  * mdic (e1000.regs.yaml:77): rw, 32 bits at 0x20. MDI control, the management interface to the
@@ -277,28 +340,39 @@ DRV_UPDATE(e1000_ctrl_ext, e1000_bar0, mmio, 32, LE, E1000_CTRL_EXT)
 #define E1000_MDIC_OFFSET 0x20u
 #define E1000_MDIC_KEEP 0xafff0000u
 #define E1000_MDIC_IDLE 0x00000000u
-DRV_VALUE(e1000_mdic, 32)
-DRV_READ(e1000_mdic, e1000_bar0, mmio, 32, LE, E1000_MDIC)
-DRV_WRITE(e1000_mdic, e1000_bar0, mmio, 32, LE, E1000_MDIC)
-DRV_UPDATE(e1000_mdic, e1000_bar0, mmio, 32, LE, E1000_MDIC)
+typedef struct {
+	uint32_t raw;
+} e1000_mdic_t;
+#define e1000_mdic_value(x) DRV_VALUE(e1000_mdic_t, 32, x)
+#define e1000_mdic_raw(v) DRV_RAW(e1000_mdic_t, v)
+#define e1000_mdic_read(h) DRV_READ(e1000_mdic, e1000_bar0, mmio, 32, LE, E1000_MDIC, h)
+#define e1000_mdic_write(h, v) DRV_WRITE(e1000_mdic, e1000_bar0, mmio, 32, LE, E1000_MDIC, h, v)
+#define e1000_mdic_update(h, mask, value) \
+	DRV_UPDATE(e1000_mdic, e1000_bar0, mmio, 32, LE, E1000_MDIC, h, mask, value)
 /* mdic.data (e1000.regs.yaml:81): bits 15:0, rw, volatile. The word to write, or the word read. */
 #define E1000_MDIC_DATA_SHIFT 0
 #define E1000_MDIC_DATA_MASK 0x0000ffffu
-DRV_FIELD(e1000_mdic, data, e1000_bar0, 32, E1000_MDIC_DATA, uint32_t, RW, UPDATE)
-#define e1000_mdic_data_set(v, x) DRV_SET(e1000_mdic_data, E1000_MDIC_DATA, v, x)
-#define e1000_mdic_data_update(h, x) DRV_UPDATE_FIELD(e1000_mdic_data, E1000_MDIC_DATA, h, x)
+#define e1000_mdic_data_get(v) DRV_GET(e1000_mdic, E1000_MDIC_DATA, uint32_t, v)
+#define e1000_mdic_data_set_(v, x) DRV_SET_(e1000_mdic, E1000_MDIC_DATA, v, x)
+#define e1000_mdic_data_set(v, x) DRV_SET(e1000_mdic, E1000_MDIC_DATA, v, x)
+#define e1000_mdic_data_update_(h, x) DRV_UPDATE_FIELD_(e1000_mdic, E1000_MDIC_DATA, h, x)
+#define e1000_mdic_data_update(h, x) DRV_UPDATE_FIELD(e1000_mdic, E1000_MDIC_DATA, h, x)
 /* mdic.regadd (e1000.regs.yaml:82): bits 20:16, rw. The PHY register. */
 #define E1000_MDIC_REGADD_SHIFT 16
 #define E1000_MDIC_REGADD_MASK 0x001f0000u
-DRV_FIELD(e1000_mdic, regadd, e1000_bar0, 32, E1000_MDIC_REGADD, uint32_t, RW, UPDATE)
-#define e1000_mdic_regadd_set(v, x) DRV_SET(e1000_mdic_regadd, E1000_MDIC_REGADD, v, x)
-#define e1000_mdic_regadd_update(h, x) DRV_UPDATE_FIELD(e1000_mdic_regadd, E1000_MDIC_REGADD, h, x)
+#define e1000_mdic_regadd_get(v) DRV_GET(e1000_mdic, E1000_MDIC_REGADD, uint32_t, v)
+#define e1000_mdic_regadd_set_(v, x) DRV_SET_(e1000_mdic, E1000_MDIC_REGADD, v, x)
+#define e1000_mdic_regadd_set(v, x) DRV_SET(e1000_mdic, E1000_MDIC_REGADD, v, x)
+#define e1000_mdic_regadd_update_(h, x) DRV_UPDATE_FIELD_(e1000_mdic, E1000_MDIC_REGADD, h, x)
+#define e1000_mdic_regadd_update(h, x) DRV_UPDATE_FIELD(e1000_mdic, E1000_MDIC_REGADD, h, x)
 /* mdic.phyadd (e1000.regs.yaml:83): bits 25:21, rw. The PHY address (1 for the internal PHY). */
 #define E1000_MDIC_PHYADD_SHIFT 21
 #define E1000_MDIC_PHYADD_MASK 0x03e00000u
-DRV_FIELD(e1000_mdic, phyadd, e1000_bar0, 32, E1000_MDIC_PHYADD, uint32_t, RW, UPDATE)
-#define e1000_mdic_phyadd_set(v, x) DRV_SET(e1000_mdic_phyadd, E1000_MDIC_PHYADD, v, x)
-#define e1000_mdic_phyadd_update(h, x) DRV_UPDATE_FIELD(e1000_mdic_phyadd, E1000_MDIC_PHYADD, h, x)
+#define e1000_mdic_phyadd_get(v) DRV_GET(e1000_mdic, E1000_MDIC_PHYADD, uint32_t, v)
+#define e1000_mdic_phyadd_set_(v, x) DRV_SET_(e1000_mdic, E1000_MDIC_PHYADD, v, x)
+#define e1000_mdic_phyadd_set(v, x) DRV_SET(e1000_mdic, E1000_MDIC_PHYADD, v, x)
+#define e1000_mdic_phyadd_update_(h, x) DRV_UPDATE_FIELD_(e1000_mdic, E1000_MDIC_PHYADD, h, x)
+#define e1000_mdic_phyadd_update(h, x) DRV_UPDATE_FIELD(e1000_mdic, E1000_MDIC_PHYADD, h, x)
 /* mdic.op (e1000.regs.yaml:84): bits 27:26, rw. The operation. */
 #define E1000_MDIC_OP_SHIFT 26
 #define E1000_MDIC_OP_MASK 0x0c000000u
@@ -306,27 +380,35 @@ enum e1000_mdic_op {
 	E1000_MDIC_OP_WRITE = 1,
 	E1000_MDIC_OP_READ = 2,
 };
-DRV_FIELD(e1000_mdic, op, e1000_bar0, 32, E1000_MDIC_OP, enum e1000_mdic_op, RW, UPDATE)
-#define e1000_mdic_op_set(v, x) DRV_SET(e1000_mdic_op, E1000_MDIC_OP, v, x)
-#define e1000_mdic_op_update(h, x) DRV_UPDATE_FIELD(e1000_mdic_op, E1000_MDIC_OP, h, x)
+#define e1000_mdic_op_get(v) DRV_GET(e1000_mdic, E1000_MDIC_OP, enum e1000_mdic_op, v)
+#define e1000_mdic_op_set_(v, x) DRV_SET_(e1000_mdic, E1000_MDIC_OP, v, x)
+#define e1000_mdic_op_set(v, x) DRV_SET(e1000_mdic, E1000_MDIC_OP, v, x)
+#define e1000_mdic_op_update_(h, x) DRV_UPDATE_FIELD_(e1000_mdic, E1000_MDIC_OP, h, x)
+#define e1000_mdic_op_update(h, x) DRV_UPDATE_FIELD(e1000_mdic, E1000_MDIC_OP, h, x)
 /* mdic.ready (e1000.regs.yaml:88): bit 28, rw, volatile. The operation completed. */
 #define E1000_MDIC_READY_SHIFT 28
 #define E1000_MDIC_READY_MASK 0x10000000u
-DRV_FIELD(e1000_mdic, ready, e1000_bar0, 32, E1000_MDIC_READY, uint32_t, RW, UPDATE)
-#define e1000_mdic_ready_set(v, x) DRV_SET(e1000_mdic_ready, E1000_MDIC_READY, v, x)
-#define e1000_mdic_ready_update(h, x) DRV_UPDATE_FIELD(e1000_mdic_ready, E1000_MDIC_READY, h, x)
+#define e1000_mdic_ready_get(v) DRV_GET(e1000_mdic, E1000_MDIC_READY, uint32_t, v)
+#define e1000_mdic_ready_set_(v, x) DRV_SET_(e1000_mdic, E1000_MDIC_READY, v, x)
+#define e1000_mdic_ready_set(v, x) DRV_SET(e1000_mdic, E1000_MDIC_READY, v, x)
+#define e1000_mdic_ready_update_(h, x) DRV_UPDATE_FIELD_(e1000_mdic, E1000_MDIC_READY, h, x)
+#define e1000_mdic_ready_update(h, x) DRV_UPDATE_FIELD(e1000_mdic, E1000_MDIC_READY, h, x)
 /* mdic.ie (e1000.regs.yaml:89): bit 29, rw. Raise the MDAC interrupt when it completes. */
 #define E1000_MDIC_IE_SHIFT 29
 #define E1000_MDIC_IE_MASK 0x20000000u
-DRV_FIELD(e1000_mdic, ie, e1000_bar0, 32, E1000_MDIC_IE, uint32_t, RW, UPDATE)
-#define e1000_mdic_ie_set(v, x) DRV_SET(e1000_mdic_ie, E1000_MDIC_IE, v, x)
-#define e1000_mdic_ie_update(h, x) DRV_UPDATE_FIELD(e1000_mdic_ie, E1000_MDIC_IE, h, x)
+#define e1000_mdic_ie_get(v) DRV_GET(e1000_mdic, E1000_MDIC_IE, uint32_t, v)
+#define e1000_mdic_ie_set_(v, x) DRV_SET_(e1000_mdic, E1000_MDIC_IE, v, x)
+#define e1000_mdic_ie_set(v, x) DRV_SET(e1000_mdic, E1000_MDIC_IE, v, x)
+#define e1000_mdic_ie_update_(h, x) DRV_UPDATE_FIELD_(e1000_mdic, E1000_MDIC_IE, h, x)
+#define e1000_mdic_ie_update(h, x) DRV_UPDATE_FIELD(e1000_mdic, E1000_MDIC_IE, h, x)
 /* mdic.error (e1000.regs.yaml:90): bit 30, rw, volatile. The PHY did not answer a read. */
 #define E1000_MDIC_ERROR_SHIFT 30
 #define E1000_MDIC_ERROR_MASK 0x40000000u
-DRV_FIELD(e1000_mdic, error, e1000_bar0, 32, E1000_MDIC_ERROR, uint32_t, RW, UPDATE)
-#define e1000_mdic_error_set(v, x) DRV_SET(e1000_mdic_error, E1000_MDIC_ERROR, v, x)
-#define e1000_mdic_error_update(h, x) DRV_UPDATE_FIELD(e1000_mdic_error, E1000_MDIC_ERROR, h, x)
+#define e1000_mdic_error_get(v) DRV_GET(e1000_mdic, E1000_MDIC_ERROR, uint32_t, v)
+#define e1000_mdic_error_set_(v, x) DRV_SET_(e1000_mdic, E1000_MDIC_ERROR, v, x)
+#define e1000_mdic_error_set(v, x) DRV_SET(e1000_mdic, E1000_MDIC_ERROR, v, x)
+#define e1000_mdic_error_update_(h, x) DRV_UPDATE_FIELD_(e1000_mdic, E1000_MDIC_ERROR, h, x)
+#define e1000_mdic_error_update(h, x) DRV_UPDATE_FIELD(e1000_mdic, E1000_MDIC_ERROR, h, x)
 
 /*
  * fcal (e1000.regs.yaml:91): rw, 32 bits at 0x28. Flow control address, low (0 when flow control
@@ -335,10 +417,13 @@ DRV_FIELD(e1000_mdic, error, e1000_bar0, 32, E1000_MDIC_ERROR, uint32_t, RW, UPD
 #define E1000_FCAL_OFFSET 0x28u
 #define E1000_FCAL_KEEP 0xffffffffu
 #define E1000_FCAL_IDLE 0x00000000u
-DRV_VALUE_PLAIN(e1000_fcal, 32)
-DRV_READ(e1000_fcal, e1000_bar0, mmio, 32, LE, E1000_FCAL)
-DRV_WRITE(e1000_fcal, e1000_bar0, mmio, 32, LE, E1000_FCAL)
-DRV_UPDATE(e1000_fcal, e1000_bar0, mmio, 32, LE, E1000_FCAL)
+typedef uint32_t e1000_fcal_t;
+#define e1000_fcal_value(x) DRV_NUM(32, x)
+#define e1000_fcal_raw(v) DRV_NUM(32, v)
+#define e1000_fcal_read(h) DRV_READ(e1000_fcal, e1000_bar0, mmio, 32, LE, E1000_FCAL, h)
+#define e1000_fcal_write(h, v) DRV_WRITE(e1000_fcal, e1000_bar0, mmio, 32, LE, E1000_FCAL, h, v)
+#define e1000_fcal_update(h, mask, value) \
+	DRV_UPDATE(e1000_fcal, e1000_bar0, mmio, 32, LE, E1000_FCAL, h, mask, value)
 
 /*
  * fcah (e1000.regs.yaml:92): rw, 32 bits at 0x2c. Flow control address, high (0 when flow control
@@ -347,379 +432,429 @@ DRV_UPDATE(e1000_fcal, e1000_bar0, mmio, 32, LE, E1000_FCAL)
 #define E1000_FCAH_OFFSET 0x2cu
 #define E1000_FCAH_KEEP 0xffffffffu
 #define E1000_FCAH_IDLE 0x00000000u
-DRV_VALUE_PLAIN(e1000_fcah, 32)
-DRV_READ(e1000_fcah, e1000_bar0, mmio, 32, LE, E1000_FCAH)
-DRV_WRITE(e1000_fcah, e1000_bar0, mmio, 32, LE, E1000_FCAH)
-DRV_UPDATE(e1000_fcah, e1000_bar0, mmio, 32, LE, E1000_FCAH)
+typedef uint32_t e1000_fcah_t;
+#define e1000_fcah_value(x) DRV_NUM(32, x)
+#define e1000_fcah_raw(v) DRV_NUM(32, v)
+#define e1000_fcah_read(h) DRV_READ(e1000_fcah, e1000_bar0, mmio, 32, LE, E1000_FCAH, h)
+#define e1000_fcah_write(h, v) DRV_WRITE(e1000_fcah, e1000_bar0, mmio, 32, LE, E1000_FCAH, h, v)
+#define e1000_fcah_update(h, mask, value) \
+	DRV_UPDATE(e1000_fcah, e1000_bar0, mmio, 32, LE, E1000_FCAH, h, mask, value)
 
 /* fct (e1000.regs.yaml:93): rw, 32 bits at 0x30. Flow control type (0 when flow control is off). */
 #define E1000_FCT_OFFSET 0x30u
 #define E1000_FCT_KEEP 0xffffffffu
 #define E1000_FCT_IDLE 0x00000000u
-DRV_VALUE_PLAIN(e1000_fct, 32)
-DRV_READ(e1000_fct, e1000_bar0, mmio, 32, LE, E1000_FCT)
-DRV_WRITE(e1000_fct, e1000_bar0, mmio, 32, LE, E1000_FCT)
-DRV_UPDATE(e1000_fct, e1000_bar0, mmio, 32, LE, E1000_FCT)
+typedef uint32_t e1000_fct_t;
+#define e1000_fct_value(x) DRV_NUM(32, x)
+#define e1000_fct_raw(v) DRV_NUM(32, v)
+#define e1000_fct_read(h) DRV_READ(e1000_fct, e1000_bar0, mmio, 32, LE, E1000_FCT, h)
+#define e1000_fct_write(h, v) DRV_WRITE(e1000_fct, e1000_bar0, mmio, 32, LE, E1000_FCT, h, v)
+#define e1000_fct_update(h, mask, value) \
+	DRV_UPDATE(e1000_fct, e1000_bar0, mmio, 32, LE, E1000_FCT, h, mask, value)
 
 /*
  * icr (e1000.regs.yaml:96): rc, 32 bits at 0xc0, volatile. Interrupt cause: every cause that
  * occurred, whether or not masked. Reading clears it; the line is raised while icr & ims is not 0.
  */
 #define E1000_ICR_OFFSET 0xc0u
-DRV_VALUE(e1000_icr, 32)
-DRV_READ(e1000_icr, e1000_bar0, mmio, 32, LE, E1000_ICR)
+typedef struct {
+	uint32_t raw;
+} e1000_icr_t;
+#define e1000_icr_value(x) DRV_VALUE(e1000_icr_t, 32, x)
+#define e1000_icr_raw(v) DRV_RAW(e1000_icr_t, v)
+#define e1000_icr_read(h) DRV_READ(e1000_icr, e1000_bar0, mmio, 32, LE, E1000_ICR, h)
 /* icr.txdw (e1000.regs.yaml:104): bit 0, rc, volatile. A transmit descriptor was written back. */
 #define E1000_ICR_TXDW_SHIFT 0
 #define E1000_ICR_TXDW_MASK 0x00000001u
-DRV_FIELD(e1000_icr, txdw, e1000_bar0, 32, E1000_ICR_TXDW, uint32_t, RO, NO_UPDATE)
+#define e1000_icr_txdw_get(v) DRV_GET(e1000_icr, E1000_ICR_TXDW, uint32_t, v)
 /* icr.txqe (e1000.regs.yaml:105): bit 1, rc, volatile. The transmit queue is empty. */
 #define E1000_ICR_TXQE_SHIFT 1
 #define E1000_ICR_TXQE_MASK 0x00000002u
-DRV_FIELD(e1000_icr, txqe, e1000_bar0, 32, E1000_ICR_TXQE, uint32_t, RO, NO_UPDATE)
+#define e1000_icr_txqe_get(v) DRV_GET(e1000_icr, E1000_ICR_TXQE, uint32_t, v)
 /* icr.lsc (e1000.regs.yaml:106): bit 2, rc, volatile. Link status change. */
 #define E1000_ICR_LSC_SHIFT 2
 #define E1000_ICR_LSC_MASK 0x00000004u
-DRV_FIELD(e1000_icr, lsc, e1000_bar0, 32, E1000_ICR_LSC, uint32_t, RO, NO_UPDATE)
+#define e1000_icr_lsc_get(v) DRV_GET(e1000_icr, E1000_ICR_LSC, uint32_t, v)
 /* icr.rxseq (e1000.regs.yaml:107): bit 3, rc, volatile. Receive sequence error (TBI mode). */
 #define E1000_ICR_RXSEQ_SHIFT 3
 #define E1000_ICR_RXSEQ_MASK 0x00000008u
-DRV_FIELD(e1000_icr, rxseq, e1000_bar0, 32, E1000_ICR_RXSEQ, uint32_t, RO, NO_UPDATE)
+#define e1000_icr_rxseq_get(v) DRV_GET(e1000_icr, E1000_ICR_RXSEQ, uint32_t, v)
 /*
  * icr.rxdmt0 (e1000.regs.yaml:108): bit 4, rc, volatile. Receive descriptors fell to the minimum
  * threshold (rctl.rdmts).
  */
 #define E1000_ICR_RXDMT0_SHIFT 4
 #define E1000_ICR_RXDMT0_MASK 0x00000010u
-DRV_FIELD(e1000_icr, rxdmt0, e1000_bar0, 32, E1000_ICR_RXDMT0, uint32_t, RO, NO_UPDATE)
+#define e1000_icr_rxdmt0_get(v) DRV_GET(e1000_icr, E1000_ICR_RXDMT0, uint32_t, v)
 /*
  * icr.rxo (e1000.regs.yaml:109): bit 6, rc, volatile. Receiver overrun: a frame was dropped for
  * lack of descriptors.
  */
 #define E1000_ICR_RXO_SHIFT 6
 #define E1000_ICR_RXO_MASK 0x00000040u
-DRV_FIELD(e1000_icr, rxo, e1000_bar0, 32, E1000_ICR_RXO, uint32_t, RO, NO_UPDATE)
+#define e1000_icr_rxo_get(v) DRV_GET(e1000_icr, E1000_ICR_RXO, uint32_t, v)
 /*
  * icr.rxt0 (e1000.regs.yaml:110): bit 7, rc, volatile. Receive timer expired (rdtr, radv); a frame
  * is in memory.
  */
 #define E1000_ICR_RXT0_SHIFT 7
 #define E1000_ICR_RXT0_MASK 0x00000080u
-DRV_FIELD(e1000_icr, rxt0, e1000_bar0, 32, E1000_ICR_RXT0, uint32_t, RO, NO_UPDATE)
+#define e1000_icr_rxt0_get(v) DRV_GET(e1000_icr, E1000_ICR_RXT0, uint32_t, v)
 /* icr.mdac (e1000.regs.yaml:111): bit 9, rc, volatile. An MDI access completed. */
 #define E1000_ICR_MDAC_SHIFT 9
 #define E1000_ICR_MDAC_MASK 0x00000200u
-DRV_FIELD(e1000_icr, mdac, e1000_bar0, 32, E1000_ICR_MDAC, uint32_t, RO, NO_UPDATE)
+#define e1000_icr_mdac_get(v) DRV_GET(e1000_icr, E1000_ICR_MDAC, uint32_t, v)
 /* icr.rxcfg (e1000.regs.yaml:112): bit 10, rc, volatile. Receiving /C/ ordered sets (TBI mode). */
 #define E1000_ICR_RXCFG_SHIFT 10
 #define E1000_ICR_RXCFG_MASK 0x00000400u
-DRV_FIELD(e1000_icr, rxcfg, e1000_bar0, 32, E1000_ICR_RXCFG, uint32_t, RO, NO_UPDATE)
+#define e1000_icr_rxcfg_get(v) DRV_GET(e1000_icr, E1000_ICR_RXCFG, uint32_t, v)
 /* icr.phyint (e1000.regs.yaml:113): bit 12, rc, volatile. The PHY raised an interrupt. */
 #define E1000_ICR_PHYINT_SHIFT 12
 #define E1000_ICR_PHYINT_MASK 0x00001000u
-DRV_FIELD(e1000_icr, phyint, e1000_bar0, 32, E1000_ICR_PHYINT, uint32_t, RO, NO_UPDATE)
+#define e1000_icr_phyint_get(v) DRV_GET(e1000_icr, E1000_ICR_PHYINT, uint32_t, v)
 /*
  * icr.txd_low (e1000.regs.yaml:114): bit 15, rc, volatile. Transmit descriptors fell to the low
  * threshold.
  */
 #define E1000_ICR_TXD_LOW_SHIFT 15
 #define E1000_ICR_TXD_LOW_MASK 0x00008000u
-DRV_FIELD(e1000_icr, txd_low, e1000_bar0, 32, E1000_ICR_TXD_LOW, uint32_t, RO, NO_UPDATE)
+#define e1000_icr_txd_low_get(v) DRV_GET(e1000_icr, E1000_ICR_TXD_LOW, uint32_t, v)
 /* icr.srpd (e1000.regs.yaml:115): bit 16, rc, volatile. A small receive packet was detected. */
 #define E1000_ICR_SRPD_SHIFT 16
 #define E1000_ICR_SRPD_MASK 0x00010000u
-DRV_FIELD(e1000_icr, srpd, e1000_bar0, 32, E1000_ICR_SRPD, uint32_t, RO, NO_UPDATE)
+#define e1000_icr_srpd_get(v) DRV_GET(e1000_icr, E1000_ICR_SRPD, uint32_t, v)
 
 /* itr (e1000.regs.yaml:116): rw, 32 bits at 0xc4. Interrupt throttling. */
 #define E1000_ITR_OFFSET 0xc4u
 #define E1000_ITR_KEEP 0xffffffffu
 #define E1000_ITR_IDLE 0x00000000u
-DRV_VALUE(e1000_itr, 32)
-DRV_READ(e1000_itr, e1000_bar0, mmio, 32, LE, E1000_ITR)
-DRV_WRITE(e1000_itr, e1000_bar0, mmio, 32, LE, E1000_ITR)
-DRV_UPDATE(e1000_itr, e1000_bar0, mmio, 32, LE, E1000_ITR)
+typedef struct {
+	uint32_t raw;
+} e1000_itr_t;
+#define e1000_itr_value(x) DRV_VALUE(e1000_itr_t, 32, x)
+#define e1000_itr_raw(v) DRV_RAW(e1000_itr_t, v)
+#define e1000_itr_read(h) DRV_READ(e1000_itr, e1000_bar0, mmio, 32, LE, E1000_ITR, h)
+#define e1000_itr_write(h, v) DRV_WRITE(e1000_itr, e1000_bar0, mmio, 32, LE, E1000_ITR, h, v)
+#define e1000_itr_update(h, mask, value) \
+	DRV_UPDATE(e1000_itr, e1000_bar0, mmio, 32, LE, E1000_ITR, h, mask, value)
 /*
  * itr.interval (e1000.regs.yaml:120): bits 15:0, rw. The least time between interrupts, in 256 ns
  * units (0: off).
  */
 #define E1000_ITR_INTERVAL_SHIFT 0
 #define E1000_ITR_INTERVAL_MASK 0x0000ffffu
-DRV_FIELD(e1000_itr, interval, e1000_bar0, 32, E1000_ITR_INTERVAL, uint32_t, RW, UPDATE)
-#define e1000_itr_interval_set(v, x) DRV_SET(e1000_itr_interval, E1000_ITR_INTERVAL, v, x)
-#define e1000_itr_interval_update(h, x) \
-	DRV_UPDATE_FIELD(e1000_itr_interval, E1000_ITR_INTERVAL, h, x)
+#define e1000_itr_interval_get(v) DRV_GET(e1000_itr, E1000_ITR_INTERVAL, uint32_t, v)
+#define e1000_itr_interval_set_(v, x) DRV_SET_(e1000_itr, E1000_ITR_INTERVAL, v, x)
+#define e1000_itr_interval_set(v, x) DRV_SET(e1000_itr, E1000_ITR_INTERVAL, v, x)
+#define e1000_itr_interval_update_(h, x) DRV_UPDATE_FIELD_(e1000_itr, E1000_ITR_INTERVAL, h, x)
+#define e1000_itr_interval_update(h, x) DRV_UPDATE_FIELD(e1000_itr, E1000_ITR_INTERVAL, h, x)
 
 /*
  * ics (e1000.regs.yaml:121): wo, 32 bits at 0xc8, the fields of icr. Sets the written causes in
  * icr, as if they occurred.
  */
 #define E1000_ICS_OFFSET 0xc8u
-DRV_VALUE_OF(e1000_ics, e1000_icr, 32)
-DRV_WRITE(e1000_ics, e1000_bar0, mmio, 32, LE, E1000_ICS)
+typedef e1000_icr_t e1000_ics_t;
+#define e1000_ics_value(x) DRV_VALUE(e1000_ics_t, 32, x)
+#define e1000_ics_raw(v) DRV_RAW(e1000_ics_t, v)
+#define e1000_ics_write(h, v) DRV_WRITE(e1000_ics, e1000_bar0, mmio, 32, LE, E1000_ICS, h, v)
 /* ics.txdw (e1000.regs.yaml:104): bit 0, wo. A transmit descriptor was written back. */
 #define E1000_ICS_TXDW_SHIFT 0
 #define E1000_ICS_TXDW_MASK 0x00000001u
-DRV_FIELD(e1000_ics, txdw, e1000_bar0, 32, E1000_ICS_TXDW, uint32_t, WO, NO_UPDATE)
-#define e1000_ics_txdw_set(v, x) DRV_SET(e1000_ics_txdw, E1000_ICS_TXDW, v, x)
+#define e1000_ics_txdw_set_(v, x) DRV_SET_(e1000_ics, E1000_ICS_TXDW, v, x)
+#define e1000_ics_txdw_set(v, x) DRV_SET(e1000_ics, E1000_ICS_TXDW, v, x)
 /* ics.txqe (e1000.regs.yaml:105): bit 1, wo. The transmit queue is empty. */
 #define E1000_ICS_TXQE_SHIFT 1
 #define E1000_ICS_TXQE_MASK 0x00000002u
-DRV_FIELD(e1000_ics, txqe, e1000_bar0, 32, E1000_ICS_TXQE, uint32_t, WO, NO_UPDATE)
-#define e1000_ics_txqe_set(v, x) DRV_SET(e1000_ics_txqe, E1000_ICS_TXQE, v, x)
+#define e1000_ics_txqe_set_(v, x) DRV_SET_(e1000_ics, E1000_ICS_TXQE, v, x)
+#define e1000_ics_txqe_set(v, x) DRV_SET(e1000_ics, E1000_ICS_TXQE, v, x)
 /* ics.lsc (e1000.regs.yaml:106): bit 2, wo. Link status change. */
 #define E1000_ICS_LSC_SHIFT 2
 #define E1000_ICS_LSC_MASK 0x00000004u
-DRV_FIELD(e1000_ics, lsc, e1000_bar0, 32, E1000_ICS_LSC, uint32_t, WO, NO_UPDATE)
-#define e1000_ics_lsc_set(v, x) DRV_SET(e1000_ics_lsc, E1000_ICS_LSC, v, x)
+#define e1000_ics_lsc_set_(v, x) DRV_SET_(e1000_ics, E1000_ICS_LSC, v, x)
+#define e1000_ics_lsc_set(v, x) DRV_SET(e1000_ics, E1000_ICS_LSC, v, x)
 /* ics.rxseq (e1000.regs.yaml:107): bit 3, wo. Receive sequence error (TBI mode). */
 #define E1000_ICS_RXSEQ_SHIFT 3
 #define E1000_ICS_RXSEQ_MASK 0x00000008u
-DRV_FIELD(e1000_ics, rxseq, e1000_bar0, 32, E1000_ICS_RXSEQ, uint32_t, WO, NO_UPDATE)
-#define e1000_ics_rxseq_set(v, x) DRV_SET(e1000_ics_rxseq, E1000_ICS_RXSEQ, v, x)
+#define e1000_ics_rxseq_set_(v, x) DRV_SET_(e1000_ics, E1000_ICS_RXSEQ, v, x)
+#define e1000_ics_rxseq_set(v, x) DRV_SET(e1000_ics, E1000_ICS_RXSEQ, v, x)
 /*
  * ics.rxdmt0 (e1000.regs.yaml:108): bit 4, wo. Receive descriptors fell to the minimum threshold
  * (rctl.rdmts).
  */
 #define E1000_ICS_RXDMT0_SHIFT 4
 #define E1000_ICS_RXDMT0_MASK 0x00000010u
-DRV_FIELD(e1000_ics, rxdmt0, e1000_bar0, 32, E1000_ICS_RXDMT0, uint32_t, WO, NO_UPDATE)
-#define e1000_ics_rxdmt0_set(v, x) DRV_SET(e1000_ics_rxdmt0, E1000_ICS_RXDMT0, v, x)
+#define e1000_ics_rxdmt0_set_(v, x) DRV_SET_(e1000_ics, E1000_ICS_RXDMT0, v, x)
+#define e1000_ics_rxdmt0_set(v, x) DRV_SET(e1000_ics, E1000_ICS_RXDMT0, v, x)
 /*
  * ics.rxo (e1000.regs.yaml:109): bit 6, wo. Receiver overrun: a frame was dropped for lack of
  * descriptors.
  */
 #define E1000_ICS_RXO_SHIFT 6
 #define E1000_ICS_RXO_MASK 0x00000040u
-DRV_FIELD(e1000_ics, rxo, e1000_bar0, 32, E1000_ICS_RXO, uint32_t, WO, NO_UPDATE)
-#define e1000_ics_rxo_set(v, x) DRV_SET(e1000_ics_rxo, E1000_ICS_RXO, v, x)
+#define e1000_ics_rxo_set_(v, x) DRV_SET_(e1000_ics, E1000_ICS_RXO, v, x)
+#define e1000_ics_rxo_set(v, x) DRV_SET(e1000_ics, E1000_ICS_RXO, v, x)
 /*
  * ics.rxt0 (e1000.regs.yaml:110): bit 7, wo. Receive timer expired (rdtr, radv); a frame is in
  * memory.
  */
 #define E1000_ICS_RXT0_SHIFT 7
 #define E1000_ICS_RXT0_MASK 0x00000080u
-DRV_FIELD(e1000_ics, rxt0, e1000_bar0, 32, E1000_ICS_RXT0, uint32_t, WO, NO_UPDATE)
-#define e1000_ics_rxt0_set(v, x) DRV_SET(e1000_ics_rxt0, E1000_ICS_RXT0, v, x)
+#define e1000_ics_rxt0_set_(v, x) DRV_SET_(e1000_ics, E1000_ICS_RXT0, v, x)
+#define e1000_ics_rxt0_set(v, x) DRV_SET(e1000_ics, E1000_ICS_RXT0, v, x)
 /* ics.mdac (e1000.regs.yaml:111): bit 9, wo. An MDI access completed. */
 #define E1000_ICS_MDAC_SHIFT 9
 #define E1000_ICS_MDAC_MASK 0x00000200u
-DRV_FIELD(e1000_ics, mdac, e1000_bar0, 32, E1000_ICS_MDAC, uint32_t, WO, NO_UPDATE)
-#define e1000_ics_mdac_set(v, x) DRV_SET(e1000_ics_mdac, E1000_ICS_MDAC, v, x)
+#define e1000_ics_mdac_set_(v, x) DRV_SET_(e1000_ics, E1000_ICS_MDAC, v, x)
+#define e1000_ics_mdac_set(v, x) DRV_SET(e1000_ics, E1000_ICS_MDAC, v, x)
 /* ics.rxcfg (e1000.regs.yaml:112): bit 10, wo. Receiving /C/ ordered sets (TBI mode). */
 #define E1000_ICS_RXCFG_SHIFT 10
 #define E1000_ICS_RXCFG_MASK 0x00000400u
-DRV_FIELD(e1000_ics, rxcfg, e1000_bar0, 32, E1000_ICS_RXCFG, uint32_t, WO, NO_UPDATE)
-#define e1000_ics_rxcfg_set(v, x) DRV_SET(e1000_ics_rxcfg, E1000_ICS_RXCFG, v, x)
+#define e1000_ics_rxcfg_set_(v, x) DRV_SET_(e1000_ics, E1000_ICS_RXCFG, v, x)
+#define e1000_ics_rxcfg_set(v, x) DRV_SET(e1000_ics, E1000_ICS_RXCFG, v, x)
 /* ics.phyint (e1000.regs.yaml:113): bit 12, wo. The PHY raised an interrupt. */
 #define E1000_ICS_PHYINT_SHIFT 12
 #define E1000_ICS_PHYINT_MASK 0x00001000u
-DRV_FIELD(e1000_ics, phyint, e1000_bar0, 32, E1000_ICS_PHYINT, uint32_t, WO, NO_UPDATE)
-#define e1000_ics_phyint_set(v, x) DRV_SET(e1000_ics_phyint, E1000_ICS_PHYINT, v, x)
+#define e1000_ics_phyint_set_(v, x) DRV_SET_(e1000_ics, E1000_ICS_PHYINT, v, x)
+#define e1000_ics_phyint_set(v, x) DRV_SET(e1000_ics, E1000_ICS_PHYINT, v, x)
 /* ics.txd_low (e1000.regs.yaml:114): bit 15, wo. Transmit descriptors fell to the low threshold. */
 #define E1000_ICS_TXD_LOW_SHIFT 15
 #define E1000_ICS_TXD_LOW_MASK 0x00008000u
-DRV_FIELD(e1000_ics, txd_low, e1000_bar0, 32, E1000_ICS_TXD_LOW, uint32_t, WO, NO_UPDATE)
-#define e1000_ics_txd_low_set(v, x) DRV_SET(e1000_ics_txd_low, E1000_ICS_TXD_LOW, v, x)
+#define e1000_ics_txd_low_set_(v, x) DRV_SET_(e1000_ics, E1000_ICS_TXD_LOW, v, x)
+#define e1000_ics_txd_low_set(v, x) DRV_SET(e1000_ics, E1000_ICS_TXD_LOW, v, x)
 /* ics.srpd (e1000.regs.yaml:115): bit 16, wo. A small receive packet was detected. */
 #define E1000_ICS_SRPD_SHIFT 16
 #define E1000_ICS_SRPD_MASK 0x00010000u
-DRV_FIELD(e1000_ics, srpd, e1000_bar0, 32, E1000_ICS_SRPD, uint32_t, WO, NO_UPDATE)
-#define e1000_ics_srpd_set(v, x) DRV_SET(e1000_ics_srpd, E1000_ICS_SRPD, v, x)
+#define e1000_ics_srpd_set_(v, x) DRV_SET_(e1000_ics, E1000_ICS_SRPD, v, x)
+#define e1000_ics_srpd_set(v, x) DRV_SET(e1000_ics, E1000_ICS_SRPD, v, x)
 
 /*
  * ims (e1000.regs.yaml:122): w1s, 32 bits at 0xd0, the fields of icr. Interrupt mask: 1 enables a
  * cause; reads give the mask.
  */
 #define E1000_IMS_OFFSET 0xd0u
-DRV_VALUE_OF(e1000_ims, e1000_icr, 32)
-DRV_READ(e1000_ims, e1000_bar0, mmio, 32, LE, E1000_IMS)
-DRV_WRITE_ONES(e1000_ims, set, e1000_bar0, mmio, 32, LE, E1000_IMS)
+typedef e1000_icr_t e1000_ims_t;
+#define e1000_ims_value(x) DRV_VALUE(e1000_ims_t, 32, x)
+#define e1000_ims_raw(v) DRV_RAW(e1000_ims_t, v)
+#define e1000_ims_read(h) DRV_READ(e1000_ims, e1000_bar0, mmio, 32, LE, E1000_IMS, h)
+#define e1000_ims_set(h, bits) \
+	DRV_WRITE_ONES(e1000_ims, e1000_bar0, mmio, 32, LE, E1000_IMS, h, bits)
 /* ims.txdw (e1000.regs.yaml:104): bit 0, w1s. A transmit descriptor was written back. */
 #define E1000_IMS_TXDW_SHIFT 0
 #define E1000_IMS_TXDW_MASK 0x00000001u
-DRV_FIELD(e1000_ims, txdw, e1000_bar0, 32, E1000_IMS_TXDW, uint32_t, RW, NO_UPDATE)
-#define e1000_ims_txdw_set(v, x) DRV_SET(e1000_ims_txdw, E1000_IMS_TXDW, v, x)
+#define e1000_ims_txdw_get(v) DRV_GET(e1000_ims, E1000_IMS_TXDW, uint32_t, v)
+#define e1000_ims_txdw_set_(v, x) DRV_SET_(e1000_ims, E1000_IMS_TXDW, v, x)
+#define e1000_ims_txdw_set(v, x) DRV_SET(e1000_ims, E1000_IMS_TXDW, v, x)
 /* ims.txqe (e1000.regs.yaml:105): bit 1, w1s. The transmit queue is empty. */
 #define E1000_IMS_TXQE_SHIFT 1
 #define E1000_IMS_TXQE_MASK 0x00000002u
-DRV_FIELD(e1000_ims, txqe, e1000_bar0, 32, E1000_IMS_TXQE, uint32_t, RW, NO_UPDATE)
-#define e1000_ims_txqe_set(v, x) DRV_SET(e1000_ims_txqe, E1000_IMS_TXQE, v, x)
+#define e1000_ims_txqe_get(v) DRV_GET(e1000_ims, E1000_IMS_TXQE, uint32_t, v)
+#define e1000_ims_txqe_set_(v, x) DRV_SET_(e1000_ims, E1000_IMS_TXQE, v, x)
+#define e1000_ims_txqe_set(v, x) DRV_SET(e1000_ims, E1000_IMS_TXQE, v, x)
 /* ims.lsc (e1000.regs.yaml:106): bit 2, w1s. Link status change. */
 #define E1000_IMS_LSC_SHIFT 2
 #define E1000_IMS_LSC_MASK 0x00000004u
-DRV_FIELD(e1000_ims, lsc, e1000_bar0, 32, E1000_IMS_LSC, uint32_t, RW, NO_UPDATE)
-#define e1000_ims_lsc_set(v, x) DRV_SET(e1000_ims_lsc, E1000_IMS_LSC, v, x)
+#define e1000_ims_lsc_get(v) DRV_GET(e1000_ims, E1000_IMS_LSC, uint32_t, v)
+#define e1000_ims_lsc_set_(v, x) DRV_SET_(e1000_ims, E1000_IMS_LSC, v, x)
+#define e1000_ims_lsc_set(v, x) DRV_SET(e1000_ims, E1000_IMS_LSC, v, x)
 /* ims.rxseq (e1000.regs.yaml:107): bit 3, w1s. Receive sequence error (TBI mode). */
 #define E1000_IMS_RXSEQ_SHIFT 3
 #define E1000_IMS_RXSEQ_MASK 0x00000008u
-DRV_FIELD(e1000_ims, rxseq, e1000_bar0, 32, E1000_IMS_RXSEQ, uint32_t, RW, NO_UPDATE)
-#define e1000_ims_rxseq_set(v, x) DRV_SET(e1000_ims_rxseq, E1000_IMS_RXSEQ, v, x)
+#define e1000_ims_rxseq_get(v) DRV_GET(e1000_ims, E1000_IMS_RXSEQ, uint32_t, v)
+#define e1000_ims_rxseq_set_(v, x) DRV_SET_(e1000_ims, E1000_IMS_RXSEQ, v, x)
+#define e1000_ims_rxseq_set(v, x) DRV_SET(e1000_ims, E1000_IMS_RXSEQ, v, x)
 /*
  * ims.rxdmt0 (e1000.regs.yaml:108): bit 4, w1s. Receive descriptors fell to the minimum threshold
  * (rctl.rdmts).
  */
 #define E1000_IMS_RXDMT0_SHIFT 4
 #define E1000_IMS_RXDMT0_MASK 0x00000010u
-DRV_FIELD(e1000_ims, rxdmt0, e1000_bar0, 32, E1000_IMS_RXDMT0, uint32_t, RW, NO_UPDATE)
-#define e1000_ims_rxdmt0_set(v, x) DRV_SET(e1000_ims_rxdmt0, E1000_IMS_RXDMT0, v, x)
+#define e1000_ims_rxdmt0_get(v) DRV_GET(e1000_ims, E1000_IMS_RXDMT0, uint32_t, v)
+#define e1000_ims_rxdmt0_set_(v, x) DRV_SET_(e1000_ims, E1000_IMS_RXDMT0, v, x)
+#define e1000_ims_rxdmt0_set(v, x) DRV_SET(e1000_ims, E1000_IMS_RXDMT0, v, x)
 /*
  * ims.rxo (e1000.regs.yaml:109): bit 6, w1s. Receiver overrun: a frame was dropped for lack of
  * descriptors.
  */
 #define E1000_IMS_RXO_SHIFT 6
 #define E1000_IMS_RXO_MASK 0x00000040u
-DRV_FIELD(e1000_ims, rxo, e1000_bar0, 32, E1000_IMS_RXO, uint32_t, RW, NO_UPDATE)
-#define e1000_ims_rxo_set(v, x) DRV_SET(e1000_ims_rxo, E1000_IMS_RXO, v, x)
+#define e1000_ims_rxo_get(v) DRV_GET(e1000_ims, E1000_IMS_RXO, uint32_t, v)
+#define e1000_ims_rxo_set_(v, x) DRV_SET_(e1000_ims, E1000_IMS_RXO, v, x)
+#define e1000_ims_rxo_set(v, x) DRV_SET(e1000_ims, E1000_IMS_RXO, v, x)
 /*
  * ims.rxt0 (e1000.regs.yaml:110): bit 7, w1s. Receive timer expired (rdtr, radv); a frame is in
  * memory.
  */
 #define E1000_IMS_RXT0_SHIFT 7
 #define E1000_IMS_RXT0_MASK 0x00000080u
-DRV_FIELD(e1000_ims, rxt0, e1000_bar0, 32, E1000_IMS_RXT0, uint32_t, RW, NO_UPDATE)
-#define e1000_ims_rxt0_set(v, x) DRV_SET(e1000_ims_rxt0, E1000_IMS_RXT0, v, x)
+#define e1000_ims_rxt0_get(v) DRV_GET(e1000_ims, E1000_IMS_RXT0, uint32_t, v)
+#define e1000_ims_rxt0_set_(v, x) DRV_SET_(e1000_ims, E1000_IMS_RXT0, v, x)
+#define e1000_ims_rxt0_set(v, x) DRV_SET(e1000_ims, E1000_IMS_RXT0, v, x)
 /* ims.mdac (e1000.regs.yaml:111): bit 9, w1s. An MDI access completed. */
 #define E1000_IMS_MDAC_SHIFT 9
 #define E1000_IMS_MDAC_MASK 0x00000200u
-DRV_FIELD(e1000_ims, mdac, e1000_bar0, 32, E1000_IMS_MDAC, uint32_t, RW, NO_UPDATE)
-#define e1000_ims_mdac_set(v, x) DRV_SET(e1000_ims_mdac, E1000_IMS_MDAC, v, x)
+#define e1000_ims_mdac_get(v) DRV_GET(e1000_ims, E1000_IMS_MDAC, uint32_t, v)
+#define e1000_ims_mdac_set_(v, x) DRV_SET_(e1000_ims, E1000_IMS_MDAC, v, x)
+#define e1000_ims_mdac_set(v, x) DRV_SET(e1000_ims, E1000_IMS_MDAC, v, x)
 /* ims.rxcfg (e1000.regs.yaml:112): bit 10, w1s. Receiving /C/ ordered sets (TBI mode). */
 #define E1000_IMS_RXCFG_SHIFT 10
 #define E1000_IMS_RXCFG_MASK 0x00000400u
-DRV_FIELD(e1000_ims, rxcfg, e1000_bar0, 32, E1000_IMS_RXCFG, uint32_t, RW, NO_UPDATE)
-#define e1000_ims_rxcfg_set(v, x) DRV_SET(e1000_ims_rxcfg, E1000_IMS_RXCFG, v, x)
+#define e1000_ims_rxcfg_get(v) DRV_GET(e1000_ims, E1000_IMS_RXCFG, uint32_t, v)
+#define e1000_ims_rxcfg_set_(v, x) DRV_SET_(e1000_ims, E1000_IMS_RXCFG, v, x)
+#define e1000_ims_rxcfg_set(v, x) DRV_SET(e1000_ims, E1000_IMS_RXCFG, v, x)
 /* ims.phyint (e1000.regs.yaml:113): bit 12, w1s. The PHY raised an interrupt. */
 #define E1000_IMS_PHYINT_SHIFT 12
 #define E1000_IMS_PHYINT_MASK 0x00001000u
-DRV_FIELD(e1000_ims, phyint, e1000_bar0, 32, E1000_IMS_PHYINT, uint32_t, RW, NO_UPDATE)
-#define e1000_ims_phyint_set(v, x) DRV_SET(e1000_ims_phyint, E1000_IMS_PHYINT, v, x)
+#define e1000_ims_phyint_get(v) DRV_GET(e1000_ims, E1000_IMS_PHYINT, uint32_t, v)
+#define e1000_ims_phyint_set_(v, x) DRV_SET_(e1000_ims, E1000_IMS_PHYINT, v, x)
+#define e1000_ims_phyint_set(v, x) DRV_SET(e1000_ims, E1000_IMS_PHYINT, v, x)
 /*
  * ims.txd_low (e1000.regs.yaml:114): bit 15, w1s. Transmit descriptors fell to the low threshold.
  */
 #define E1000_IMS_TXD_LOW_SHIFT 15
 #define E1000_IMS_TXD_LOW_MASK 0x00008000u
-DRV_FIELD(e1000_ims, txd_low, e1000_bar0, 32, E1000_IMS_TXD_LOW, uint32_t, RW, NO_UPDATE)
-#define e1000_ims_txd_low_set(v, x) DRV_SET(e1000_ims_txd_low, E1000_IMS_TXD_LOW, v, x)
+#define e1000_ims_txd_low_get(v) DRV_GET(e1000_ims, E1000_IMS_TXD_LOW, uint32_t, v)
+#define e1000_ims_txd_low_set_(v, x) DRV_SET_(e1000_ims, E1000_IMS_TXD_LOW, v, x)
+#define e1000_ims_txd_low_set(v, x) DRV_SET(e1000_ims, E1000_IMS_TXD_LOW, v, x)
 /* ims.srpd (e1000.regs.yaml:115): bit 16, w1s. A small receive packet was detected. */
 #define E1000_IMS_SRPD_SHIFT 16
 #define E1000_IMS_SRPD_MASK 0x00010000u
-DRV_FIELD(e1000_ims, srpd, e1000_bar0, 32, E1000_IMS_SRPD, uint32_t, RW, NO_UPDATE)
-#define e1000_ims_srpd_set(v, x) DRV_SET(e1000_ims_srpd, E1000_IMS_SRPD, v, x)
+#define e1000_ims_srpd_get(v) DRV_GET(e1000_ims, E1000_IMS_SRPD, uint32_t, v)
+#define e1000_ims_srpd_set_(v, x) DRV_SET_(e1000_ims, E1000_IMS_SRPD, v, x)
+#define e1000_ims_srpd_set(v, x) DRV_SET(e1000_ims, E1000_IMS_SRPD, v, x)
 
 /*
  * imc (e1000.regs.yaml:123): wo, 32 bits at 0xd8, the fields of icr. Disables the written causes
  * in ims.
  */
 #define E1000_IMC_OFFSET 0xd8u
-DRV_VALUE_OF(e1000_imc, e1000_icr, 32)
-DRV_WRITE(e1000_imc, e1000_bar0, mmio, 32, LE, E1000_IMC)
+typedef e1000_icr_t e1000_imc_t;
+#define e1000_imc_value(x) DRV_VALUE(e1000_imc_t, 32, x)
+#define e1000_imc_raw(v) DRV_RAW(e1000_imc_t, v)
+#define e1000_imc_write(h, v) DRV_WRITE(e1000_imc, e1000_bar0, mmio, 32, LE, E1000_IMC, h, v)
 /* imc.txdw (e1000.regs.yaml:104): bit 0, wo. A transmit descriptor was written back. */
 #define E1000_IMC_TXDW_SHIFT 0
 #define E1000_IMC_TXDW_MASK 0x00000001u
-DRV_FIELD(e1000_imc, txdw, e1000_bar0, 32, E1000_IMC_TXDW, uint32_t, WO, NO_UPDATE)
-#define e1000_imc_txdw_set(v, x) DRV_SET(e1000_imc_txdw, E1000_IMC_TXDW, v, x)
+#define e1000_imc_txdw_set_(v, x) DRV_SET_(e1000_imc, E1000_IMC_TXDW, v, x)
+#define e1000_imc_txdw_set(v, x) DRV_SET(e1000_imc, E1000_IMC_TXDW, v, x)
 /* imc.txqe (e1000.regs.yaml:105): bit 1, wo. The transmit queue is empty. */
 #define E1000_IMC_TXQE_SHIFT 1
 #define E1000_IMC_TXQE_MASK 0x00000002u
-DRV_FIELD(e1000_imc, txqe, e1000_bar0, 32, E1000_IMC_TXQE, uint32_t, WO, NO_UPDATE)
-#define e1000_imc_txqe_set(v, x) DRV_SET(e1000_imc_txqe, E1000_IMC_TXQE, v, x)
+#define e1000_imc_txqe_set_(v, x) DRV_SET_(e1000_imc, E1000_IMC_TXQE, v, x)
+#define e1000_imc_txqe_set(v, x) DRV_SET(e1000_imc, E1000_IMC_TXQE, v, x)
 /* imc.lsc (e1000.regs.yaml:106): bit 2, wo. Link status change. */
 #define E1000_IMC_LSC_SHIFT 2
 #define E1000_IMC_LSC_MASK 0x00000004u
-DRV_FIELD(e1000_imc, lsc, e1000_bar0, 32, E1000_IMC_LSC, uint32_t, WO, NO_UPDATE)
-#define e1000_imc_lsc_set(v, x) DRV_SET(e1000_imc_lsc, E1000_IMC_LSC, v, x)
+#define e1000_imc_lsc_set_(v, x) DRV_SET_(e1000_imc, E1000_IMC_LSC, v, x)
+#define e1000_imc_lsc_set(v, x) DRV_SET(e1000_imc, E1000_IMC_LSC, v, x)
 /* imc.rxseq (e1000.regs.yaml:107): bit 3, wo. Receive sequence error (TBI mode). */
 #define E1000_IMC_RXSEQ_SHIFT 3
 #define E1000_IMC_RXSEQ_MASK 0x00000008u
-DRV_FIELD(e1000_imc, rxseq, e1000_bar0, 32, E1000_IMC_RXSEQ, uint32_t, WO, NO_UPDATE)
-#define e1000_imc_rxseq_set(v, x) DRV_SET(e1000_imc_rxseq, E1000_IMC_RXSEQ, v, x)
+#define e1000_imc_rxseq_set_(v, x) DRV_SET_(e1000_imc, E1000_IMC_RXSEQ, v, x)
+#define e1000_imc_rxseq_set(v, x) DRV_SET(e1000_imc, E1000_IMC_RXSEQ, v, x)
 /*
  * imc.rxdmt0 (e1000.regs.yaml:108): bit 4, wo. Receive descriptors fell to the minimum threshold
  * (rctl.rdmts).
  */
 #define E1000_IMC_RXDMT0_SHIFT 4
 #define E1000_IMC_RXDMT0_MASK 0x00000010u
-DRV_FIELD(e1000_imc, rxdmt0, e1000_bar0, 32, E1000_IMC_RXDMT0, uint32_t, WO, NO_UPDATE)
-#define e1000_imc_rxdmt0_set(v, x) DRV_SET(e1000_imc_rxdmt0, E1000_IMC_RXDMT0, v, x)
+#define e1000_imc_rxdmt0_set_(v, x) DRV_SET_(e1000_imc, E1000_IMC_RXDMT0, v, x)
+#define e1000_imc_rxdmt0_set(v, x) DRV_SET(e1000_imc, E1000_IMC_RXDMT0, v, x)
 /*
  * imc.rxo (e1000.regs.yaml:109): bit 6, wo. Receiver overrun: a frame was dropped for lack of
  * descriptors.
  */
 #define E1000_IMC_RXO_SHIFT 6
 #define E1000_IMC_RXO_MASK 0x00000040u
-DRV_FIELD(e1000_imc, rxo, e1000_bar0, 32, E1000_IMC_RXO, uint32_t, WO, NO_UPDATE)
-#define e1000_imc_rxo_set(v, x) DRV_SET(e1000_imc_rxo, E1000_IMC_RXO, v, x)
+#define e1000_imc_rxo_set_(v, x) DRV_SET_(e1000_imc, E1000_IMC_RXO, v, x)
+#define e1000_imc_rxo_set(v, x) DRV_SET(e1000_imc, E1000_IMC_RXO, v, x)
 /*
  * imc.rxt0 (e1000.regs.yaml:110): bit 7, wo. Receive timer expired (rdtr, radv); a frame is in
  * memory.
  */
 #define E1000_IMC_RXT0_SHIFT 7
 #define E1000_IMC_RXT0_MASK 0x00000080u
-DRV_FIELD(e1000_imc, rxt0, e1000_bar0, 32, E1000_IMC_RXT0, uint32_t, WO, NO_UPDATE)
-#define e1000_imc_rxt0_set(v, x) DRV_SET(e1000_imc_rxt0, E1000_IMC_RXT0, v, x)
+#define e1000_imc_rxt0_set_(v, x) DRV_SET_(e1000_imc, E1000_IMC_RXT0, v, x)
+#define e1000_imc_rxt0_set(v, x) DRV_SET(e1000_imc, E1000_IMC_RXT0, v, x)
 /* imc.mdac (e1000.regs.yaml:111): bit 9, wo. An MDI access completed. */
 #define E1000_IMC_MDAC_SHIFT 9
 #define E1000_IMC_MDAC_MASK 0x00000200u
-DRV_FIELD(e1000_imc, mdac, e1000_bar0, 32, E1000_IMC_MDAC, uint32_t, WO, NO_UPDATE)
-#define e1000_imc_mdac_set(v, x) DRV_SET(e1000_imc_mdac, E1000_IMC_MDAC, v, x)
+#define e1000_imc_mdac_set_(v, x) DRV_SET_(e1000_imc, E1000_IMC_MDAC, v, x)
+#define e1000_imc_mdac_set(v, x) DRV_SET(e1000_imc, E1000_IMC_MDAC, v, x)
 /* imc.rxcfg (e1000.regs.yaml:112): bit 10, wo. Receiving /C/ ordered sets (TBI mode). */
 #define E1000_IMC_RXCFG_SHIFT 10
 #define E1000_IMC_RXCFG_MASK 0x00000400u
-DRV_FIELD(e1000_imc, rxcfg, e1000_bar0, 32, E1000_IMC_RXCFG, uint32_t, WO, NO_UPDATE)
-#define e1000_imc_rxcfg_set(v, x) DRV_SET(e1000_imc_rxcfg, E1000_IMC_RXCFG, v, x)
+#define e1000_imc_rxcfg_set_(v, x) DRV_SET_(e1000_imc, E1000_IMC_RXCFG, v, x)
+#define e1000_imc_rxcfg_set(v, x) DRV_SET(e1000_imc, E1000_IMC_RXCFG, v, x)
 /* imc.phyint (e1000.regs.yaml:113): bit 12, wo. The PHY raised an interrupt. */
 #define E1000_IMC_PHYINT_SHIFT 12
 #define E1000_IMC_PHYINT_MASK 0x00001000u
-DRV_FIELD(e1000_imc, phyint, e1000_bar0, 32, E1000_IMC_PHYINT, uint32_t, WO, NO_UPDATE)
-#define e1000_imc_phyint_set(v, x) DRV_SET(e1000_imc_phyint, E1000_IMC_PHYINT, v, x)
+#define e1000_imc_phyint_set_(v, x) DRV_SET_(e1000_imc, E1000_IMC_PHYINT, v, x)
+#define e1000_imc_phyint_set(v, x) DRV_SET(e1000_imc, E1000_IMC_PHYINT, v, x)
 /* imc.txd_low (e1000.regs.yaml:114): bit 15, wo. Transmit descriptors fell to the low threshold. */
 #define E1000_IMC_TXD_LOW_SHIFT 15
 #define E1000_IMC_TXD_LOW_MASK 0x00008000u
-DRV_FIELD(e1000_imc, txd_low, e1000_bar0, 32, E1000_IMC_TXD_LOW, uint32_t, WO, NO_UPDATE)
-#define e1000_imc_txd_low_set(v, x) DRV_SET(e1000_imc_txd_low, E1000_IMC_TXD_LOW, v, x)
+#define e1000_imc_txd_low_set_(v, x) DRV_SET_(e1000_imc, E1000_IMC_TXD_LOW, v, x)
+#define e1000_imc_txd_low_set(v, x) DRV_SET(e1000_imc, E1000_IMC_TXD_LOW, v, x)
 /* imc.srpd (e1000.regs.yaml:115): bit 16, wo. A small receive packet was detected. */
 #define E1000_IMC_SRPD_SHIFT 16
 #define E1000_IMC_SRPD_MASK 0x00010000u
-DRV_FIELD(e1000_imc, srpd, e1000_bar0, 32, E1000_IMC_SRPD, uint32_t, WO, NO_UPDATE)
-#define e1000_imc_srpd_set(v, x) DRV_SET(e1000_imc_srpd, E1000_IMC_SRPD, v, x)
+#define e1000_imc_srpd_set_(v, x) DRV_SET_(e1000_imc, E1000_IMC_SRPD, v, x)
+#define e1000_imc_srpd_set(v, x) DRV_SET(e1000_imc, E1000_IMC_SRPD, v, x)
 
 /* rctl (e1000.regs.yaml:126): rw, 32 bits at 0x100. Receive control. */
 #define E1000_RCTL_OFFSET 0x100u
 #define E1000_RCTL_KEEP 0xffffffffu
 #define E1000_RCTL_IDLE 0x00000000u
-DRV_VALUE(e1000_rctl, 32)
-DRV_READ(e1000_rctl, e1000_bar0, mmio, 32, LE, E1000_RCTL)
-DRV_WRITE(e1000_rctl, e1000_bar0, mmio, 32, LE, E1000_RCTL)
-DRV_UPDATE(e1000_rctl, e1000_bar0, mmio, 32, LE, E1000_RCTL)
+typedef struct {
+	uint32_t raw;
+} e1000_rctl_t;
+#define e1000_rctl_value(x) DRV_VALUE(e1000_rctl_t, 32, x)
+#define e1000_rctl_raw(v) DRV_RAW(e1000_rctl_t, v)
+#define e1000_rctl_read(h) DRV_READ(e1000_rctl, e1000_bar0, mmio, 32, LE, E1000_RCTL, h)
+#define e1000_rctl_write(h, v) DRV_WRITE(e1000_rctl, e1000_bar0, mmio, 32, LE, E1000_RCTL, h, v)
+#define e1000_rctl_update(h, mask, value) \
+	DRV_UPDATE(e1000_rctl, e1000_bar0, mmio, 32, LE, E1000_RCTL, h, mask, value)
 /* rctl.en (e1000.regs.yaml:130): bit 1, rw. Receiver enable. */
 #define E1000_RCTL_EN_SHIFT 1
 #define E1000_RCTL_EN_MASK 0x00000002u
-DRV_FIELD(e1000_rctl, en, e1000_bar0, 32, E1000_RCTL_EN, uint32_t, RW, UPDATE)
-#define e1000_rctl_en_set(v, x) DRV_SET(e1000_rctl_en, E1000_RCTL_EN, v, x)
-#define e1000_rctl_en_update(h, x) DRV_UPDATE_FIELD(e1000_rctl_en, E1000_RCTL_EN, h, x)
+#define e1000_rctl_en_get(v) DRV_GET(e1000_rctl, E1000_RCTL_EN, uint32_t, v)
+#define e1000_rctl_en_set_(v, x) DRV_SET_(e1000_rctl, E1000_RCTL_EN, v, x)
+#define e1000_rctl_en_set(v, x) DRV_SET(e1000_rctl, E1000_RCTL_EN, v, x)
+#define e1000_rctl_en_update_(h, x) DRV_UPDATE_FIELD_(e1000_rctl, E1000_RCTL_EN, h, x)
+#define e1000_rctl_en_update(h, x) DRV_UPDATE_FIELD(e1000_rctl, E1000_RCTL_EN, h, x)
 /* rctl.sbp (e1000.regs.yaml:131): bit 2, rw. Store bad packets. */
 #define E1000_RCTL_SBP_SHIFT 2
 #define E1000_RCTL_SBP_MASK 0x00000004u
-DRV_FIELD(e1000_rctl, sbp, e1000_bar0, 32, E1000_RCTL_SBP, uint32_t, RW, UPDATE)
-#define e1000_rctl_sbp_set(v, x) DRV_SET(e1000_rctl_sbp, E1000_RCTL_SBP, v, x)
-#define e1000_rctl_sbp_update(h, x) DRV_UPDATE_FIELD(e1000_rctl_sbp, E1000_RCTL_SBP, h, x)
+#define e1000_rctl_sbp_get(v) DRV_GET(e1000_rctl, E1000_RCTL_SBP, uint32_t, v)
+#define e1000_rctl_sbp_set_(v, x) DRV_SET_(e1000_rctl, E1000_RCTL_SBP, v, x)
+#define e1000_rctl_sbp_set(v, x) DRV_SET(e1000_rctl, E1000_RCTL_SBP, v, x)
+#define e1000_rctl_sbp_update_(h, x) DRV_UPDATE_FIELD_(e1000_rctl, E1000_RCTL_SBP, h, x)
+#define e1000_rctl_sbp_update(h, x) DRV_UPDATE_FIELD(e1000_rctl, E1000_RCTL_SBP, h, x)
 /* rctl.upe (e1000.regs.yaml:132): bit 3, rw. Unicast promiscuous. */
 #define E1000_RCTL_UPE_SHIFT 3
 #define E1000_RCTL_UPE_MASK 0x00000008u
-DRV_FIELD(e1000_rctl, upe, e1000_bar0, 32, E1000_RCTL_UPE, uint32_t, RW, UPDATE)
-#define e1000_rctl_upe_set(v, x) DRV_SET(e1000_rctl_upe, E1000_RCTL_UPE, v, x)
-#define e1000_rctl_upe_update(h, x) DRV_UPDATE_FIELD(e1000_rctl_upe, E1000_RCTL_UPE, h, x)
+#define e1000_rctl_upe_get(v) DRV_GET(e1000_rctl, E1000_RCTL_UPE, uint32_t, v)
+#define e1000_rctl_upe_set_(v, x) DRV_SET_(e1000_rctl, E1000_RCTL_UPE, v, x)
+#define e1000_rctl_upe_set(v, x) DRV_SET(e1000_rctl, E1000_RCTL_UPE, v, x)
+#define e1000_rctl_upe_update_(h, x) DRV_UPDATE_FIELD_(e1000_rctl, E1000_RCTL_UPE, h, x)
+#define e1000_rctl_upe_update(h, x) DRV_UPDATE_FIELD(e1000_rctl, E1000_RCTL_UPE, h, x)
 /* rctl.mpe (e1000.regs.yaml:133): bit 4, rw. Multicast promiscuous. */
 #define E1000_RCTL_MPE_SHIFT 4
 #define E1000_RCTL_MPE_MASK 0x00000010u
-DRV_FIELD(e1000_rctl, mpe, e1000_bar0, 32, E1000_RCTL_MPE, uint32_t, RW, UPDATE)
-#define e1000_rctl_mpe_set(v, x) DRV_SET(e1000_rctl_mpe, E1000_RCTL_MPE, v, x)
-#define e1000_rctl_mpe_update(h, x) DRV_UPDATE_FIELD(e1000_rctl_mpe, E1000_RCTL_MPE, h, x)
+#define e1000_rctl_mpe_get(v) DRV_GET(e1000_rctl, E1000_RCTL_MPE, uint32_t, v)
+#define e1000_rctl_mpe_set_(v, x) DRV_SET_(e1000_rctl, E1000_RCTL_MPE, v, x)
+#define e1000_rctl_mpe_set(v, x) DRV_SET(e1000_rctl, E1000_RCTL_MPE, v, x)
+#define e1000_rctl_mpe_update_(h, x) DRV_UPDATE_FIELD_(e1000_rctl, E1000_RCTL_MPE, h, x)
+#define e1000_rctl_mpe_update(h, x) DRV_UPDATE_FIELD(e1000_rctl, E1000_RCTL_MPE, h, x)
 /* rctl.lpe (e1000.regs.yaml:134): bit 5, rw. Long packets (over 1522 bytes) are received. */
 #define E1000_RCTL_LPE_SHIFT 5
 #define E1000_RCTL_LPE_MASK 0x00000020u
-DRV_FIELD(e1000_rctl, lpe, e1000_bar0, 32, E1000_RCTL_LPE, uint32_t, RW, UPDATE)
-#define e1000_rctl_lpe_set(v, x) DRV_SET(e1000_rctl_lpe, E1000_RCTL_LPE, v, x)
-#define e1000_rctl_lpe_update(h, x) DRV_UPDATE_FIELD(e1000_rctl_lpe, E1000_RCTL_LPE, h, x)
+#define e1000_rctl_lpe_get(v) DRV_GET(e1000_rctl, E1000_RCTL_LPE, uint32_t, v)
+#define e1000_rctl_lpe_set_(v, x) DRV_SET_(e1000_rctl, E1000_RCTL_LPE, v, x)
+#define e1000_rctl_lpe_set(v, x) DRV_SET(e1000_rctl, E1000_RCTL_LPE, v, x)
+#define e1000_rctl_lpe_update_(h, x) DRV_UPDATE_FIELD_(e1000_rctl, E1000_RCTL_LPE, h, x)
+#define e1000_rctl_lpe_update(h, x) DRV_UPDATE_FIELD(e1000_rctl, E1000_RCTL_LPE, h, x)
 /* rctl.lbm (e1000.regs.yaml:135): bits 7:6, rw. Loopback mode. */
 #define E1000_RCTL_LBM_SHIFT 6
 #define E1000_RCTL_LBM_MASK 0x000000c0u
@@ -727,9 +862,11 @@ enum e1000_rctl_lbm {
 	E1000_RCTL_LBM_NORMAL = 0,
 	E1000_RCTL_LBM_MAC = 1,
 };
-DRV_FIELD(e1000_rctl, lbm, e1000_bar0, 32, E1000_RCTL_LBM, enum e1000_rctl_lbm, RW, UPDATE)
-#define e1000_rctl_lbm_set(v, x) DRV_SET(e1000_rctl_lbm, E1000_RCTL_LBM, v, x)
-#define e1000_rctl_lbm_update(h, x) DRV_UPDATE_FIELD(e1000_rctl_lbm, E1000_RCTL_LBM, h, x)
+#define e1000_rctl_lbm_get(v) DRV_GET(e1000_rctl, E1000_RCTL_LBM, enum e1000_rctl_lbm, v)
+#define e1000_rctl_lbm_set_(v, x) DRV_SET_(e1000_rctl, E1000_RCTL_LBM, v, x)
+#define e1000_rctl_lbm_set(v, x) DRV_SET(e1000_rctl, E1000_RCTL_LBM, v, x)
+#define e1000_rctl_lbm_update_(h, x) DRV_UPDATE_FIELD_(e1000_rctl, E1000_RCTL_LBM, h, x)
+#define e1000_rctl_lbm_update(h, x) DRV_UPDATE_FIELD(e1000_rctl, E1000_RCTL_LBM, h, x)
 /*
  * rctl.rdmts (e1000.regs.yaml:139): bits 9:8, rw. Free descriptors (a fraction of rdlen) at which
  * icr.rxdmt0 is raised.
@@ -741,24 +878,30 @@ enum e1000_rctl_rdmts {
 	E1000_RCTL_RDMTS_QUARTER = 1,
 	E1000_RCTL_RDMTS_EIGHTH = 2,
 };
-DRV_FIELD(e1000_rctl, rdmts, e1000_bar0, 32, E1000_RCTL_RDMTS, enum e1000_rctl_rdmts, RW, UPDATE)
-#define e1000_rctl_rdmts_set(v, x) DRV_SET(e1000_rctl_rdmts, E1000_RCTL_RDMTS, v, x)
-#define e1000_rctl_rdmts_update(h, x) DRV_UPDATE_FIELD(e1000_rctl_rdmts, E1000_RCTL_RDMTS, h, x)
+#define e1000_rctl_rdmts_get(v) DRV_GET(e1000_rctl, E1000_RCTL_RDMTS, enum e1000_rctl_rdmts, v)
+#define e1000_rctl_rdmts_set_(v, x) DRV_SET_(e1000_rctl, E1000_RCTL_RDMTS, v, x)
+#define e1000_rctl_rdmts_set(v, x) DRV_SET(e1000_rctl, E1000_RCTL_RDMTS, v, x)
+#define e1000_rctl_rdmts_update_(h, x) DRV_UPDATE_FIELD_(e1000_rctl, E1000_RCTL_RDMTS, h, x)
+#define e1000_rctl_rdmts_update(h, x) DRV_UPDATE_FIELD(e1000_rctl, E1000_RCTL_RDMTS, h, x)
 /*
  * rctl.mo (e1000.regs.yaml:143): bits 13:12, rw. Which 12 destination-address bits index mta: 0
  * for bits 47:36.
  */
 #define E1000_RCTL_MO_SHIFT 12
 #define E1000_RCTL_MO_MASK 0x00003000u
-DRV_FIELD(e1000_rctl, mo, e1000_bar0, 32, E1000_RCTL_MO, uint32_t, RW, UPDATE)
-#define e1000_rctl_mo_set(v, x) DRV_SET(e1000_rctl_mo, E1000_RCTL_MO, v, x)
-#define e1000_rctl_mo_update(h, x) DRV_UPDATE_FIELD(e1000_rctl_mo, E1000_RCTL_MO, h, x)
+#define e1000_rctl_mo_get(v) DRV_GET(e1000_rctl, E1000_RCTL_MO, uint32_t, v)
+#define e1000_rctl_mo_set_(v, x) DRV_SET_(e1000_rctl, E1000_RCTL_MO, v, x)
+#define e1000_rctl_mo_set(v, x) DRV_SET(e1000_rctl, E1000_RCTL_MO, v, x)
+#define e1000_rctl_mo_update_(h, x) DRV_UPDATE_FIELD_(e1000_rctl, E1000_RCTL_MO, h, x)
+#define e1000_rctl_mo_update(h, x) DRV_UPDATE_FIELD(e1000_rctl, E1000_RCTL_MO, h, x)
 /* rctl.bam (e1000.regs.yaml:144): bit 15, rw. Broadcast accept. */
 #define E1000_RCTL_BAM_SHIFT 15
 #define E1000_RCTL_BAM_MASK 0x00008000u
-DRV_FIELD(e1000_rctl, bam, e1000_bar0, 32, E1000_RCTL_BAM, uint32_t, RW, UPDATE)
-#define e1000_rctl_bam_set(v, x) DRV_SET(e1000_rctl_bam, E1000_RCTL_BAM, v, x)
-#define e1000_rctl_bam_update(h, x) DRV_UPDATE_FIELD(e1000_rctl_bam, E1000_RCTL_BAM, h, x)
+#define e1000_rctl_bam_get(v) DRV_GET(e1000_rctl, E1000_RCTL_BAM, uint32_t, v)
+#define e1000_rctl_bam_set_(v, x) DRV_SET_(e1000_rctl, E1000_RCTL_BAM, v, x)
+#define e1000_rctl_bam_set(v, x) DRV_SET(e1000_rctl, E1000_RCTL_BAM, v, x)
+#define e1000_rctl_bam_update_(h, x) DRV_UPDATE_FIELD_(e1000_rctl, E1000_RCTL_BAM, h, x)
+#define e1000_rctl_bam_update(h, x) DRV_UPDATE_FIELD(e1000_rctl, E1000_RCTL_BAM, h, x)
 /*
  * rctl.bsize (e1000.regs.yaml:145): bits 17:16, rw. Receive buffer size; with bsex, 1, 2 and 3
  * mean 16384, 8192 and 4096.
@@ -771,39 +914,51 @@ enum e1000_rctl_bsize {
 	E1000_RCTL_BSIZE_SIZE512 = 2,
 	E1000_RCTL_BSIZE_SIZE256 = 3,
 };
-DRV_FIELD(e1000_rctl, bsize, e1000_bar0, 32, E1000_RCTL_BSIZE, enum e1000_rctl_bsize, RW, UPDATE)
-#define e1000_rctl_bsize_set(v, x) DRV_SET(e1000_rctl_bsize, E1000_RCTL_BSIZE, v, x)
-#define e1000_rctl_bsize_update(h, x) DRV_UPDATE_FIELD(e1000_rctl_bsize, E1000_RCTL_BSIZE, h, x)
+#define e1000_rctl_bsize_get(v) DRV_GET(e1000_rctl, E1000_RCTL_BSIZE, enum e1000_rctl_bsize, v)
+#define e1000_rctl_bsize_set_(v, x) DRV_SET_(e1000_rctl, E1000_RCTL_BSIZE, v, x)
+#define e1000_rctl_bsize_set(v, x) DRV_SET(e1000_rctl, E1000_RCTL_BSIZE, v, x)
+#define e1000_rctl_bsize_update_(h, x) DRV_UPDATE_FIELD_(e1000_rctl, E1000_RCTL_BSIZE, h, x)
+#define e1000_rctl_bsize_update(h, x) DRV_UPDATE_FIELD(e1000_rctl, E1000_RCTL_BSIZE, h, x)
 /* rctl.vfe (e1000.regs.yaml:149): bit 18, rw. VLAN filter (vfta) enable. */
 #define E1000_RCTL_VFE_SHIFT 18
 #define E1000_RCTL_VFE_MASK 0x00040000u
-DRV_FIELD(e1000_rctl, vfe, e1000_bar0, 32, E1000_RCTL_VFE, uint32_t, RW, UPDATE)
-#define e1000_rctl_vfe_set(v, x) DRV_SET(e1000_rctl_vfe, E1000_RCTL_VFE, v, x)
-#define e1000_rctl_vfe_update(h, x) DRV_UPDATE_FIELD(e1000_rctl_vfe, E1000_RCTL_VFE, h, x)
+#define e1000_rctl_vfe_get(v) DRV_GET(e1000_rctl, E1000_RCTL_VFE, uint32_t, v)
+#define e1000_rctl_vfe_set_(v, x) DRV_SET_(e1000_rctl, E1000_RCTL_VFE, v, x)
+#define e1000_rctl_vfe_set(v, x) DRV_SET(e1000_rctl, E1000_RCTL_VFE, v, x)
+#define e1000_rctl_vfe_update_(h, x) DRV_UPDATE_FIELD_(e1000_rctl, E1000_RCTL_VFE, h, x)
+#define e1000_rctl_vfe_update(h, x) DRV_UPDATE_FIELD(e1000_rctl, E1000_RCTL_VFE, h, x)
 /* rctl.dpf (e1000.regs.yaml:150): bit 22, rw. Discard pause frames. */
 #define E1000_RCTL_DPF_SHIFT 22
 #define E1000_RCTL_DPF_MASK 0x00400000u
-DRV_FIELD(e1000_rctl, dpf, e1000_bar0, 32, E1000_RCTL_DPF, uint32_t, RW, UPDATE)
-#define e1000_rctl_dpf_set(v, x) DRV_SET(e1000_rctl_dpf, E1000_RCTL_DPF, v, x)
-#define e1000_rctl_dpf_update(h, x) DRV_UPDATE_FIELD(e1000_rctl_dpf, E1000_RCTL_DPF, h, x)
+#define e1000_rctl_dpf_get(v) DRV_GET(e1000_rctl, E1000_RCTL_DPF, uint32_t, v)
+#define e1000_rctl_dpf_set_(v, x) DRV_SET_(e1000_rctl, E1000_RCTL_DPF, v, x)
+#define e1000_rctl_dpf_set(v, x) DRV_SET(e1000_rctl, E1000_RCTL_DPF, v, x)
+#define e1000_rctl_dpf_update_(h, x) DRV_UPDATE_FIELD_(e1000_rctl, E1000_RCTL_DPF, h, x)
+#define e1000_rctl_dpf_update(h, x) DRV_UPDATE_FIELD(e1000_rctl, E1000_RCTL_DPF, h, x)
 /* rctl.pmcf (e1000.regs.yaml:151): bit 23, rw. Pass MAC control frames. */
 #define E1000_RCTL_PMCF_SHIFT 23
 #define E1000_RCTL_PMCF_MASK 0x00800000u
-DRV_FIELD(e1000_rctl, pmcf, e1000_bar0, 32, E1000_RCTL_PMCF, uint32_t, RW, UPDATE)
-#define e1000_rctl_pmcf_set(v, x) DRV_SET(e1000_rctl_pmcf, E1000_RCTL_PMCF, v, x)
-#define e1000_rctl_pmcf_update(h, x) DRV_UPDATE_FIELD(e1000_rctl_pmcf, E1000_RCTL_PMCF, h, x)
+#define e1000_rctl_pmcf_get(v) DRV_GET(e1000_rctl, E1000_RCTL_PMCF, uint32_t, v)
+#define e1000_rctl_pmcf_set_(v, x) DRV_SET_(e1000_rctl, E1000_RCTL_PMCF, v, x)
+#define e1000_rctl_pmcf_set(v, x) DRV_SET(e1000_rctl, E1000_RCTL_PMCF, v, x)
+#define e1000_rctl_pmcf_update_(h, x) DRV_UPDATE_FIELD_(e1000_rctl, E1000_RCTL_PMCF, h, x)
+#define e1000_rctl_pmcf_update(h, x) DRV_UPDATE_FIELD(e1000_rctl, E1000_RCTL_PMCF, h, x)
 /* rctl.bsex (e1000.regs.yaml:152): bit 25, rw. Buffer size extension (bsize times 16). */
 #define E1000_RCTL_BSEX_SHIFT 25
 #define E1000_RCTL_BSEX_MASK 0x02000000u
-DRV_FIELD(e1000_rctl, bsex, e1000_bar0, 32, E1000_RCTL_BSEX, uint32_t, RW, UPDATE)
-#define e1000_rctl_bsex_set(v, x) DRV_SET(e1000_rctl_bsex, E1000_RCTL_BSEX, v, x)
-#define e1000_rctl_bsex_update(h, x) DRV_UPDATE_FIELD(e1000_rctl_bsex, E1000_RCTL_BSEX, h, x)
+#define e1000_rctl_bsex_get(v) DRV_GET(e1000_rctl, E1000_RCTL_BSEX, uint32_t, v)
+#define e1000_rctl_bsex_set_(v, x) DRV_SET_(e1000_rctl, E1000_RCTL_BSEX, v, x)
+#define e1000_rctl_bsex_set(v, x) DRV_SET(e1000_rctl, E1000_RCTL_BSEX, v, x)
+#define e1000_rctl_bsex_update_(h, x) DRV_UPDATE_FIELD_(e1000_rctl, E1000_RCTL_BSEX, h, x)
+#define e1000_rctl_bsex_update(h, x) DRV_UPDATE_FIELD(e1000_rctl, E1000_RCTL_BSEX, h, x)
 /* rctl.secrc (e1000.regs.yaml:153): bit 26, rw. Strip the Ethernet CRC from received frames. */
 #define E1000_RCTL_SECRC_SHIFT 26
 #define E1000_RCTL_SECRC_MASK 0x04000000u
-DRV_FIELD(e1000_rctl, secrc, e1000_bar0, 32, E1000_RCTL_SECRC, uint32_t, RW, UPDATE)
-#define e1000_rctl_secrc_set(v, x) DRV_SET(e1000_rctl_secrc, E1000_RCTL_SECRC, v, x)
-#define e1000_rctl_secrc_update(h, x) DRV_UPDATE_FIELD(e1000_rctl_secrc, E1000_RCTL_SECRC, h, x)
+#define e1000_rctl_secrc_get(v) DRV_GET(e1000_rctl, E1000_RCTL_SECRC, uint32_t, v)
+#define e1000_rctl_secrc_set_(v, x) DRV_SET_(e1000_rctl, E1000_RCTL_SECRC, v, x)
+#define e1000_rctl_secrc_set(v, x) DRV_SET(e1000_rctl, E1000_RCTL_SECRC, v, x)
+#define e1000_rctl_secrc_update_(h, x) DRV_UPDATE_FIELD_(e1000_rctl, E1000_RCTL_SECRC, h, x)
+#define e1000_rctl_secrc_update(h, x) DRV_UPDATE_FIELD(e1000_rctl, E1000_RCTL_SECRC, h, x)
 
 /*
  * fcttv (e1000.regs.yaml:154): rw, 32 bits at 0x170. Flow control transmit timer value (0 when
@@ -812,91 +967,122 @@ DRV_FIELD(e1000_rctl, secrc, e1000_bar0, 32, E1000_RCTL_SECRC, uint32_t, RW, UPD
 #define E1000_FCTTV_OFFSET 0x170u
 #define E1000_FCTTV_KEEP 0xffffffffu
 #define E1000_FCTTV_IDLE 0x00000000u
-DRV_VALUE_PLAIN(e1000_fcttv, 32)
-DRV_READ(e1000_fcttv, e1000_bar0, mmio, 32, LE, E1000_FCTTV)
-DRV_WRITE(e1000_fcttv, e1000_bar0, mmio, 32, LE, E1000_FCTTV)
-DRV_UPDATE(e1000_fcttv, e1000_bar0, mmio, 32, LE, E1000_FCTTV)
+typedef uint32_t e1000_fcttv_t;
+#define e1000_fcttv_value(x) DRV_NUM(32, x)
+#define e1000_fcttv_raw(v) DRV_NUM(32, v)
+#define e1000_fcttv_read(h) DRV_READ(e1000_fcttv, e1000_bar0, mmio, 32, LE, E1000_FCTTV, h)
+#define e1000_fcttv_write(h, v) DRV_WRITE(e1000_fcttv, e1000_bar0, mmio, 32, LE, E1000_FCTTV, h, v)
+#define e1000_fcttv_update(h, mask, value) \
+	DRV_UPDATE(e1000_fcttv, e1000_bar0, mmio, 32, LE, E1000_FCTTV, h, mask, value)
 
 /* tctl (e1000.regs.yaml:157): rw, 32 bits at 0x400. Transmit control. */
 #define E1000_TCTL_OFFSET 0x400u
 #define E1000_TCTL_KEEP 0xffbfffffu
 #define E1000_TCTL_IDLE 0x00000000u
-DRV_VALUE(e1000_tctl, 32)
-DRV_READ(e1000_tctl, e1000_bar0, mmio, 32, LE, E1000_TCTL)
-DRV_WRITE(e1000_tctl, e1000_bar0, mmio, 32, LE, E1000_TCTL)
-DRV_UPDATE(e1000_tctl, e1000_bar0, mmio, 32, LE, E1000_TCTL)
+typedef struct {
+	uint32_t raw;
+} e1000_tctl_t;
+#define e1000_tctl_value(x) DRV_VALUE(e1000_tctl_t, 32, x)
+#define e1000_tctl_raw(v) DRV_RAW(e1000_tctl_t, v)
+#define e1000_tctl_read(h) DRV_READ(e1000_tctl, e1000_bar0, mmio, 32, LE, E1000_TCTL, h)
+#define e1000_tctl_write(h, v) DRV_WRITE(e1000_tctl, e1000_bar0, mmio, 32, LE, E1000_TCTL, h, v)
+#define e1000_tctl_update(h, mask, value) \
+	DRV_UPDATE(e1000_tctl, e1000_bar0, mmio, 32, LE, E1000_TCTL, h, mask, value)
 /* tctl.en (e1000.regs.yaml:161): bit 1, rw. Transmitter enable. */
 #define E1000_TCTL_EN_SHIFT 1
 #define E1000_TCTL_EN_MASK 0x00000002u
-DRV_FIELD(e1000_tctl, en, e1000_bar0, 32, E1000_TCTL_EN, uint32_t, RW, UPDATE)
-#define e1000_tctl_en_set(v, x) DRV_SET(e1000_tctl_en, E1000_TCTL_EN, v, x)
-#define e1000_tctl_en_update(h, x) DRV_UPDATE_FIELD(e1000_tctl_en, E1000_TCTL_EN, h, x)
+#define e1000_tctl_en_get(v) DRV_GET(e1000_tctl, E1000_TCTL_EN, uint32_t, v)
+#define e1000_tctl_en_set_(v, x) DRV_SET_(e1000_tctl, E1000_TCTL_EN, v, x)
+#define e1000_tctl_en_set(v, x) DRV_SET(e1000_tctl, E1000_TCTL_EN, v, x)
+#define e1000_tctl_en_update_(h, x) DRV_UPDATE_FIELD_(e1000_tctl, E1000_TCTL_EN, h, x)
+#define e1000_tctl_en_update(h, x) DRV_UPDATE_FIELD(e1000_tctl, E1000_TCTL_EN, h, x)
 /* tctl.psp (e1000.regs.yaml:162): bit 3, rw. Pad short packets to 64 bytes. */
 #define E1000_TCTL_PSP_SHIFT 3
 #define E1000_TCTL_PSP_MASK 0x00000008u
-DRV_FIELD(e1000_tctl, psp, e1000_bar0, 32, E1000_TCTL_PSP, uint32_t, RW, UPDATE)
-#define e1000_tctl_psp_set(v, x) DRV_SET(e1000_tctl_psp, E1000_TCTL_PSP, v, x)
-#define e1000_tctl_psp_update(h, x) DRV_UPDATE_FIELD(e1000_tctl_psp, E1000_TCTL_PSP, h, x)
+#define e1000_tctl_psp_get(v) DRV_GET(e1000_tctl, E1000_TCTL_PSP, uint32_t, v)
+#define e1000_tctl_psp_set_(v, x) DRV_SET_(e1000_tctl, E1000_TCTL_PSP, v, x)
+#define e1000_tctl_psp_set(v, x) DRV_SET(e1000_tctl, E1000_TCTL_PSP, v, x)
+#define e1000_tctl_psp_update_(h, x) DRV_UPDATE_FIELD_(e1000_tctl, E1000_TCTL_PSP, h, x)
+#define e1000_tctl_psp_update(h, x) DRV_UPDATE_FIELD(e1000_tctl, E1000_TCTL_PSP, h, x)
 /*
  * tctl.ct (e1000.regs.yaml:163): bits 11:4, rw. Collision threshold: retries before giving up
  * (half duplex; 15 recommended).
  */
 #define E1000_TCTL_CT_SHIFT 4
 #define E1000_TCTL_CT_MASK 0x00000ff0u
-DRV_FIELD(e1000_tctl, ct, e1000_bar0, 32, E1000_TCTL_CT, uint32_t, RW, UPDATE)
-#define e1000_tctl_ct_set(v, x) DRV_SET(e1000_tctl_ct, E1000_TCTL_CT, v, x)
-#define e1000_tctl_ct_update(h, x) DRV_UPDATE_FIELD(e1000_tctl_ct, E1000_TCTL_CT, h, x)
+#define e1000_tctl_ct_get(v) DRV_GET(e1000_tctl, E1000_TCTL_CT, uint32_t, v)
+#define e1000_tctl_ct_set_(v, x) DRV_SET_(e1000_tctl, E1000_TCTL_CT, v, x)
+#define e1000_tctl_ct_set(v, x) DRV_SET(e1000_tctl, E1000_TCTL_CT, v, x)
+#define e1000_tctl_ct_update_(h, x) DRV_UPDATE_FIELD_(e1000_tctl, E1000_TCTL_CT, h, x)
+#define e1000_tctl_ct_update(h, x) DRV_UPDATE_FIELD(e1000_tctl, E1000_TCTL_CT, h, x)
 /*
  * tctl.cold (e1000.regs.yaml:164): bits 21:12, rw. Collision distance in byte times (64 for full
  * duplex, 512 for half).
  */
 #define E1000_TCTL_COLD_SHIFT 12
 #define E1000_TCTL_COLD_MASK 0x003ff000u
-DRV_FIELD(e1000_tctl, cold, e1000_bar0, 32, E1000_TCTL_COLD, uint32_t, RW, UPDATE)
-#define e1000_tctl_cold_set(v, x) DRV_SET(e1000_tctl_cold, E1000_TCTL_COLD, v, x)
-#define e1000_tctl_cold_update(h, x) DRV_UPDATE_FIELD(e1000_tctl_cold, E1000_TCTL_COLD, h, x)
+#define e1000_tctl_cold_get(v) DRV_GET(e1000_tctl, E1000_TCTL_COLD, uint32_t, v)
+#define e1000_tctl_cold_set_(v, x) DRV_SET_(e1000_tctl, E1000_TCTL_COLD, v, x)
+#define e1000_tctl_cold_set(v, x) DRV_SET(e1000_tctl, E1000_TCTL_COLD, v, x)
+#define e1000_tctl_cold_update_(h, x) DRV_UPDATE_FIELD_(e1000_tctl, E1000_TCTL_COLD, h, x)
+#define e1000_tctl_cold_update(h, x) DRV_UPDATE_FIELD(e1000_tctl, E1000_TCTL_COLD, h, x)
 /* tctl.swxoff (e1000.regs.yaml:165): bit 22, rw, volatile. Send one XOFF frame. */
 #define E1000_TCTL_SWXOFF_SHIFT 22
 #define E1000_TCTL_SWXOFF_MASK 0x00400000u
-DRV_FIELD(e1000_tctl, swxoff, e1000_bar0, 32, E1000_TCTL_SWXOFF, uint32_t, RW, UPDATE)
-#define e1000_tctl_swxoff_set(v, x) DRV_SET(e1000_tctl_swxoff, E1000_TCTL_SWXOFF, v, x)
-#define e1000_tctl_swxoff_update(h, x) DRV_UPDATE_FIELD(e1000_tctl_swxoff, E1000_TCTL_SWXOFF, h, x)
+#define e1000_tctl_swxoff_get(v) DRV_GET(e1000_tctl, E1000_TCTL_SWXOFF, uint32_t, v)
+#define e1000_tctl_swxoff_set_(v, x) DRV_SET_(e1000_tctl, E1000_TCTL_SWXOFF, v, x)
+#define e1000_tctl_swxoff_set(v, x) DRV_SET(e1000_tctl, E1000_TCTL_SWXOFF, v, x)
+#define e1000_tctl_swxoff_update_(h, x) DRV_UPDATE_FIELD_(e1000_tctl, E1000_TCTL_SWXOFF, h, x)
+#define e1000_tctl_swxoff_update(h, x) DRV_UPDATE_FIELD(e1000_tctl, E1000_TCTL_SWXOFF, h, x)
 /* tctl.rtlc (e1000.regs.yaml:166): bit 24, rw. Retransmit on a late collision. */
 #define E1000_TCTL_RTLC_SHIFT 24
 #define E1000_TCTL_RTLC_MASK 0x01000000u
-DRV_FIELD(e1000_tctl, rtlc, e1000_bar0, 32, E1000_TCTL_RTLC, uint32_t, RW, UPDATE)
-#define e1000_tctl_rtlc_set(v, x) DRV_SET(e1000_tctl_rtlc, E1000_TCTL_RTLC, v, x)
-#define e1000_tctl_rtlc_update(h, x) DRV_UPDATE_FIELD(e1000_tctl_rtlc, E1000_TCTL_RTLC, h, x)
+#define e1000_tctl_rtlc_get(v) DRV_GET(e1000_tctl, E1000_TCTL_RTLC, uint32_t, v)
+#define e1000_tctl_rtlc_set_(v, x) DRV_SET_(e1000_tctl, E1000_TCTL_RTLC, v, x)
+#define e1000_tctl_rtlc_set(v, x) DRV_SET(e1000_tctl, E1000_TCTL_RTLC, v, x)
+#define e1000_tctl_rtlc_update_(h, x) DRV_UPDATE_FIELD_(e1000_tctl, E1000_TCTL_RTLC, h, x)
+#define e1000_tctl_rtlc_update(h, x) DRV_UPDATE_FIELD(e1000_tctl, E1000_TCTL_RTLC, h, x)
 
 /* tipg (e1000.regs.yaml:167): rw, 32 bits at 0x410. Transmit inter-packet gap, in MAC clocks. */
 #define E1000_TIPG_OFFSET 0x410u
 #define E1000_TIPG_KEEP 0xffffffffu
 #define E1000_TIPG_IDLE 0x00000000u
-DRV_VALUE(e1000_tipg, 32)
-DRV_READ(e1000_tipg, e1000_bar0, mmio, 32, LE, E1000_TIPG)
-DRV_WRITE(e1000_tipg, e1000_bar0, mmio, 32, LE, E1000_TIPG)
-DRV_UPDATE(e1000_tipg, e1000_bar0, mmio, 32, LE, E1000_TIPG)
+typedef struct {
+	uint32_t raw;
+} e1000_tipg_t;
+#define e1000_tipg_value(x) DRV_VALUE(e1000_tipg_t, 32, x)
+#define e1000_tipg_raw(v) DRV_RAW(e1000_tipg_t, v)
+#define e1000_tipg_read(h) DRV_READ(e1000_tipg, e1000_bar0, mmio, 32, LE, E1000_TIPG, h)
+#define e1000_tipg_write(h, v) DRV_WRITE(e1000_tipg, e1000_bar0, mmio, 32, LE, E1000_TIPG, h, v)
+#define e1000_tipg_update(h, mask, value) \
+	DRV_UPDATE(e1000_tipg, e1000_bar0, mmio, 32, LE, E1000_TIPG, h, mask, value)
 /*
  * tipg.ipgt (e1000.regs.yaml:171): bits 9:0, rw. Back-to-back gap (10 for the IEEE 802.3 96-bit
  * time).
  */
 #define E1000_TIPG_IPGT_SHIFT 0
 #define E1000_TIPG_IPGT_MASK 0x000003ffu
-DRV_FIELD(e1000_tipg, ipgt, e1000_bar0, 32, E1000_TIPG_IPGT, uint32_t, RW, UPDATE)
-#define e1000_tipg_ipgt_set(v, x) DRV_SET(e1000_tipg_ipgt, E1000_TIPG_IPGT, v, x)
-#define e1000_tipg_ipgt_update(h, x) DRV_UPDATE_FIELD(e1000_tipg_ipgt, E1000_TIPG_IPGT, h, x)
+#define e1000_tipg_ipgt_get(v) DRV_GET(e1000_tipg, E1000_TIPG_IPGT, uint32_t, v)
+#define e1000_tipg_ipgt_set_(v, x) DRV_SET_(e1000_tipg, E1000_TIPG_IPGT, v, x)
+#define e1000_tipg_ipgt_set(v, x) DRV_SET(e1000_tipg, E1000_TIPG_IPGT, v, x)
+#define e1000_tipg_ipgt_update_(h, x) DRV_UPDATE_FIELD_(e1000_tipg, E1000_TIPG_IPGT, h, x)
+#define e1000_tipg_ipgt_update(h, x) DRV_UPDATE_FIELD(e1000_tipg, E1000_TIPG_IPGT, h, x)
 /* tipg.ipgr1 (e1000.regs.yaml:172): bits 19:10, rw. First part of the gap after a receive (8). */
 #define E1000_TIPG_IPGR1_SHIFT 10
 #define E1000_TIPG_IPGR1_MASK 0x000ffc00u
-DRV_FIELD(e1000_tipg, ipgr1, e1000_bar0, 32, E1000_TIPG_IPGR1, uint32_t, RW, UPDATE)
-#define e1000_tipg_ipgr1_set(v, x) DRV_SET(e1000_tipg_ipgr1, E1000_TIPG_IPGR1, v, x)
-#define e1000_tipg_ipgr1_update(h, x) DRV_UPDATE_FIELD(e1000_tipg_ipgr1, E1000_TIPG_IPGR1, h, x)
+#define e1000_tipg_ipgr1_get(v) DRV_GET(e1000_tipg, E1000_TIPG_IPGR1, uint32_t, v)
+#define e1000_tipg_ipgr1_set_(v, x) DRV_SET_(e1000_tipg, E1000_TIPG_IPGR1, v, x)
+#define e1000_tipg_ipgr1_set(v, x) DRV_SET(e1000_tipg, E1000_TIPG_IPGR1, v, x)
+#define e1000_tipg_ipgr1_update_(h, x) DRV_UPDATE_FIELD_(e1000_tipg, E1000_TIPG_IPGR1, h, x)
+#define e1000_tipg_ipgr1_update(h, x) DRV_UPDATE_FIELD(e1000_tipg, E1000_TIPG_IPGR1, h, x)
 /* tipg.ipgr2 (e1000.regs.yaml:173): bits 29:20, rw. Whole gap after a receive (6). */
 #define E1000_TIPG_IPGR2_SHIFT 20
 #define E1000_TIPG_IPGR2_MASK 0x3ff00000u
-DRV_FIELD(e1000_tipg, ipgr2, e1000_bar0, 32, E1000_TIPG_IPGR2, uint32_t, RW, UPDATE)
-#define e1000_tipg_ipgr2_set(v, x) DRV_SET(e1000_tipg_ipgr2, E1000_TIPG_IPGR2, v, x)
-#define e1000_tipg_ipgr2_update(h, x) DRV_UPDATE_FIELD(e1000_tipg_ipgr2, E1000_TIPG_IPGR2, h, x)
+#define e1000_tipg_ipgr2_get(v) DRV_GET(e1000_tipg, E1000_TIPG_IPGR2, uint32_t, v)
+#define e1000_tipg_ipgr2_set_(v, x) DRV_SET_(e1000_tipg, E1000_TIPG_IPGR2, v, x)
+#define e1000_tipg_ipgr2_set(v, x) DRV_SET(e1000_tipg, E1000_TIPG_IPGR2, v, x)
+#define e1000_tipg_ipgr2_update_(h, x) DRV_UPDATE_FIELD_(e1000_tipg, E1000_TIPG_IPGR2, h, x)
+#define e1000_tipg_ipgr2_update(h, x) DRV_UPDATE_FIELD(e1000_tipg, E1000_TIPG_IPGR2, h, x)
 
 /*
  * rdbal (e1000.regs.yaml:176): rw, 32 bits at 0x2800. Receive ring base, low 32 bits (16-byte
@@ -905,19 +1091,25 @@ DRV_FIELD(e1000_tipg, ipgr2, e1000_bar0, 32, E1000_TIPG_IPGR2, uint32_t, RW, UPD
 #define E1000_RDBAL_OFFSET 0x2800u
 #define E1000_RDBAL_KEEP 0xffffffffu
 #define E1000_RDBAL_IDLE 0x00000000u
-DRV_VALUE_PLAIN(e1000_rdbal, 32)
-DRV_READ(e1000_rdbal, e1000_bar0, mmio, 32, LE, E1000_RDBAL)
-DRV_WRITE(e1000_rdbal, e1000_bar0, mmio, 32, LE, E1000_RDBAL)
-DRV_UPDATE(e1000_rdbal, e1000_bar0, mmio, 32, LE, E1000_RDBAL)
+typedef uint32_t e1000_rdbal_t;
+#define e1000_rdbal_value(x) DRV_NUM(32, x)
+#define e1000_rdbal_raw(v) DRV_NUM(32, v)
+#define e1000_rdbal_read(h) DRV_READ(e1000_rdbal, e1000_bar0, mmio, 32, LE, E1000_RDBAL, h)
+#define e1000_rdbal_write(h, v) DRV_WRITE(e1000_rdbal, e1000_bar0, mmio, 32, LE, E1000_RDBAL, h, v)
+#define e1000_rdbal_update(h, mask, value) \
+	DRV_UPDATE(e1000_rdbal, e1000_bar0, mmio, 32, LE, E1000_RDBAL, h, mask, value)
 
 /* rdbah (e1000.regs.yaml:177): rw, 32 bits at 0x2804. Receive ring base, high 32 bits. */
 #define E1000_RDBAH_OFFSET 0x2804u
 #define E1000_RDBAH_KEEP 0xffffffffu
 #define E1000_RDBAH_IDLE 0x00000000u
-DRV_VALUE_PLAIN(e1000_rdbah, 32)
-DRV_READ(e1000_rdbah, e1000_bar0, mmio, 32, LE, E1000_RDBAH)
-DRV_WRITE(e1000_rdbah, e1000_bar0, mmio, 32, LE, E1000_RDBAH)
-DRV_UPDATE(e1000_rdbah, e1000_bar0, mmio, 32, LE, E1000_RDBAH)
+typedef uint32_t e1000_rdbah_t;
+#define e1000_rdbah_value(x) DRV_NUM(32, x)
+#define e1000_rdbah_raw(v) DRV_NUM(32, v)
+#define e1000_rdbah_read(h) DRV_READ(e1000_rdbah, e1000_bar0, mmio, 32, LE, E1000_RDBAH, h)
+#define e1000_rdbah_write(h, v) DRV_WRITE(e1000_rdbah, e1000_bar0, mmio, 32, LE, E1000_RDBAH, h, v)
+#define e1000_rdbah_update(h, mask, value) \
+	DRV_UPDATE(e1000_rdbah, e1000_bar0, mmio, 32, LE, E1000_RDBAH, h, mask, value)
 
 /*
  * rdlen (e1000.regs.yaml:178): rw, 32 bits at 0x2808. Receive ring length in bytes (a multiple of
@@ -926,10 +1118,13 @@ DRV_UPDATE(e1000_rdbah, e1000_bar0, mmio, 32, LE, E1000_RDBAH)
 #define E1000_RDLEN_OFFSET 0x2808u
 #define E1000_RDLEN_KEEP 0xffffffffu
 #define E1000_RDLEN_IDLE 0x00000000u
-DRV_VALUE_PLAIN(e1000_rdlen, 32)
-DRV_READ(e1000_rdlen, e1000_bar0, mmio, 32, LE, E1000_RDLEN)
-DRV_WRITE(e1000_rdlen, e1000_bar0, mmio, 32, LE, E1000_RDLEN)
-DRV_UPDATE(e1000_rdlen, e1000_bar0, mmio, 32, LE, E1000_RDLEN)
+typedef uint32_t e1000_rdlen_t;
+#define e1000_rdlen_value(x) DRV_NUM(32, x)
+#define e1000_rdlen_raw(v) DRV_NUM(32, v)
+#define e1000_rdlen_read(h) DRV_READ(e1000_rdlen, e1000_bar0, mmio, 32, LE, E1000_RDLEN, h)
+#define e1000_rdlen_write(h, v) DRV_WRITE(e1000_rdlen, e1000_bar0, mmio, 32, LE, E1000_RDLEN, h, v)
+#define e1000_rdlen_update(h, mask, value) \
+	DRV_UPDATE(e1000_rdlen, e1000_bar0, mmio, 32, LE, E1000_RDLEN, h, mask, value)
 
 /*
  * rdh (e1000.regs.yaml:179): rw, 32 bits at 0x2810, volatile. Receive head: the next descriptor
@@ -938,10 +1133,13 @@ DRV_UPDATE(e1000_rdlen, e1000_bar0, mmio, 32, LE, E1000_RDLEN)
 #define E1000_RDH_OFFSET 0x2810u
 #define E1000_RDH_KEEP 0xffffffffu
 #define E1000_RDH_IDLE 0x00000000u
-DRV_VALUE_PLAIN(e1000_rdh, 32)
-DRV_READ(e1000_rdh, e1000_bar0, mmio, 32, LE, E1000_RDH)
-DRV_WRITE(e1000_rdh, e1000_bar0, mmio, 32, LE, E1000_RDH)
-DRV_UPDATE(e1000_rdh, e1000_bar0, mmio, 32, LE, E1000_RDH)
+typedef uint32_t e1000_rdh_t;
+#define e1000_rdh_value(x) DRV_NUM(32, x)
+#define e1000_rdh_raw(v) DRV_NUM(32, v)
+#define e1000_rdh_read(h) DRV_READ(e1000_rdh, e1000_bar0, mmio, 32, LE, E1000_RDH, h)
+#define e1000_rdh_write(h, v) DRV_WRITE(e1000_rdh, e1000_bar0, mmio, 32, LE, E1000_RDH, h, v)
+#define e1000_rdh_update(h, mask, value) \
+	DRV_UPDATE(e1000_rdh, e1000_bar0, mmio, 32, LE, E1000_RDH, h, mask, value)
 
 /*
  * rdt (e1000.regs.yaml:180): rw, 32 bits at 0x2818. Receive tail: the device fills descriptors up
@@ -950,52 +1148,71 @@ DRV_UPDATE(e1000_rdh, e1000_bar0, mmio, 32, LE, E1000_RDH)
 #define E1000_RDT_OFFSET 0x2818u
 #define E1000_RDT_KEEP 0xffffffffu
 #define E1000_RDT_IDLE 0x00000000u
-DRV_VALUE_PLAIN(e1000_rdt, 32)
-DRV_READ(e1000_rdt, e1000_bar0, mmio, 32, LE, E1000_RDT)
-DRV_WRITE(e1000_rdt, e1000_bar0, mmio, 32, LE, E1000_RDT)
-DRV_UPDATE(e1000_rdt, e1000_bar0, mmio, 32, LE, E1000_RDT)
+typedef uint32_t e1000_rdt_t;
+#define e1000_rdt_value(x) DRV_NUM(32, x)
+#define e1000_rdt_raw(v) DRV_NUM(32, v)
+#define e1000_rdt_read(h) DRV_READ(e1000_rdt, e1000_bar0, mmio, 32, LE, E1000_RDT, h)
+#define e1000_rdt_write(h, v) DRV_WRITE(e1000_rdt, e1000_bar0, mmio, 32, LE, E1000_RDT, h, v)
+#define e1000_rdt_update(h, mask, value) \
+	DRV_UPDATE(e1000_rdt, e1000_bar0, mmio, 32, LE, E1000_RDT, h, mask, value)
 
 /* rdtr (e1000.regs.yaml:181): rw, 32 bits at 0x2820. Receive delay timer. */
 #define E1000_RDTR_OFFSET 0x2820u
 #define E1000_RDTR_KEEP 0x7fffffffu
 #define E1000_RDTR_IDLE 0x00000000u
-DRV_VALUE(e1000_rdtr, 32)
-DRV_READ(e1000_rdtr, e1000_bar0, mmio, 32, LE, E1000_RDTR)
-DRV_WRITE(e1000_rdtr, e1000_bar0, mmio, 32, LE, E1000_RDTR)
-DRV_UPDATE(e1000_rdtr, e1000_bar0, mmio, 32, LE, E1000_RDTR)
+typedef struct {
+	uint32_t raw;
+} e1000_rdtr_t;
+#define e1000_rdtr_value(x) DRV_VALUE(e1000_rdtr_t, 32, x)
+#define e1000_rdtr_raw(v) DRV_RAW(e1000_rdtr_t, v)
+#define e1000_rdtr_read(h) DRV_READ(e1000_rdtr, e1000_bar0, mmio, 32, LE, E1000_RDTR, h)
+#define e1000_rdtr_write(h, v) DRV_WRITE(e1000_rdtr, e1000_bar0, mmio, 32, LE, E1000_RDTR, h, v)
+#define e1000_rdtr_update(h, mask, value) \
+	DRV_UPDATE(e1000_rdtr, e1000_bar0, mmio, 32, LE, E1000_RDTR, h, mask, value)
 /*
  * rdtr.delay (e1000.regs.yaml:185): bits 15:0, rw. Delay of icr.rxt0 after a frame, in 1.024 us
  * units (0: at once).
  */
 #define E1000_RDTR_DELAY_SHIFT 0
 #define E1000_RDTR_DELAY_MASK 0x0000ffffu
-DRV_FIELD(e1000_rdtr, delay, e1000_bar0, 32, E1000_RDTR_DELAY, uint32_t, RW, UPDATE)
-#define e1000_rdtr_delay_set(v, x) DRV_SET(e1000_rdtr_delay, E1000_RDTR_DELAY, v, x)
-#define e1000_rdtr_delay_update(h, x) DRV_UPDATE_FIELD(e1000_rdtr_delay, E1000_RDTR_DELAY, h, x)
+#define e1000_rdtr_delay_get(v) DRV_GET(e1000_rdtr, E1000_RDTR_DELAY, uint32_t, v)
+#define e1000_rdtr_delay_set_(v, x) DRV_SET_(e1000_rdtr, E1000_RDTR_DELAY, v, x)
+#define e1000_rdtr_delay_set(v, x) DRV_SET(e1000_rdtr, E1000_RDTR_DELAY, v, x)
+#define e1000_rdtr_delay_update_(h, x) DRV_UPDATE_FIELD_(e1000_rdtr, E1000_RDTR_DELAY, h, x)
+#define e1000_rdtr_delay_update(h, x) DRV_UPDATE_FIELD(e1000_rdtr, E1000_RDTR_DELAY, h, x)
 /* rdtr.fpd (e1000.regs.yaml:186): bit 31, rw, volatile. Flush the partial descriptor block. */
 #define E1000_RDTR_FPD_SHIFT 31
 #define E1000_RDTR_FPD_MASK 0x80000000u
-DRV_FIELD(e1000_rdtr, fpd, e1000_bar0, 32, E1000_RDTR_FPD, uint32_t, RW, UPDATE)
-#define e1000_rdtr_fpd_set(v, x) DRV_SET(e1000_rdtr_fpd, E1000_RDTR_FPD, v, x)
-#define e1000_rdtr_fpd_update(h, x) DRV_UPDATE_FIELD(e1000_rdtr_fpd, E1000_RDTR_FPD, h, x)
+#define e1000_rdtr_fpd_get(v) DRV_GET(e1000_rdtr, E1000_RDTR_FPD, uint32_t, v)
+#define e1000_rdtr_fpd_set_(v, x) DRV_SET_(e1000_rdtr, E1000_RDTR_FPD, v, x)
+#define e1000_rdtr_fpd_set(v, x) DRV_SET(e1000_rdtr, E1000_RDTR_FPD, v, x)
+#define e1000_rdtr_fpd_update_(h, x) DRV_UPDATE_FIELD_(e1000_rdtr, E1000_RDTR_FPD, h, x)
+#define e1000_rdtr_fpd_update(h, x) DRV_UPDATE_FIELD(e1000_rdtr, E1000_RDTR_FPD, h, x)
 
 /* radv (e1000.regs.yaml:187): rw, 32 bits at 0x282c. Receive interrupt absolute delay. */
 #define E1000_RADV_OFFSET 0x282cu
 #define E1000_RADV_KEEP 0xffffffffu
 #define E1000_RADV_IDLE 0x00000000u
-DRV_VALUE(e1000_radv, 32)
-DRV_READ(e1000_radv, e1000_bar0, mmio, 32, LE, E1000_RADV)
-DRV_WRITE(e1000_radv, e1000_bar0, mmio, 32, LE, E1000_RADV)
-DRV_UPDATE(e1000_radv, e1000_bar0, mmio, 32, LE, E1000_RADV)
+typedef struct {
+	uint32_t raw;
+} e1000_radv_t;
+#define e1000_radv_value(x) DRV_VALUE(e1000_radv_t, 32, x)
+#define e1000_radv_raw(v) DRV_RAW(e1000_radv_t, v)
+#define e1000_radv_read(h) DRV_READ(e1000_radv, e1000_bar0, mmio, 32, LE, E1000_RADV, h)
+#define e1000_radv_write(h, v) DRV_WRITE(e1000_radv, e1000_bar0, mmio, 32, LE, E1000_RADV, h, v)
+#define e1000_radv_update(h, mask, value) \
+	DRV_UPDATE(e1000_radv, e1000_bar0, mmio, 32, LE, E1000_RADV, h, mask, value)
 /*
  * radv.delay (e1000.regs.yaml:191): bits 15:0, rw. Longest delay of icr.rxt0 after a frame, in
  * 1.024 us units.
  */
 #define E1000_RADV_DELAY_SHIFT 0
 #define E1000_RADV_DELAY_MASK 0x0000ffffu
-DRV_FIELD(e1000_radv, delay, e1000_bar0, 32, E1000_RADV_DELAY, uint32_t, RW, UPDATE)
-#define e1000_radv_delay_set(v, x) DRV_SET(e1000_radv_delay, E1000_RADV_DELAY, v, x)
-#define e1000_radv_delay_update(h, x) DRV_UPDATE_FIELD(e1000_radv_delay, E1000_RADV_DELAY, h, x)
+#define e1000_radv_delay_get(v) DRV_GET(e1000_radv, E1000_RADV_DELAY, uint32_t, v)
+#define e1000_radv_delay_set_(v, x) DRV_SET_(e1000_radv, E1000_RADV_DELAY, v, x)
+#define e1000_radv_delay_set(v, x) DRV_SET(e1000_radv, E1000_RADV_DELAY, v, x)
+#define e1000_radv_delay_update_(h, x) DRV_UPDATE_FIELD_(e1000_radv, E1000_RADV_DELAY, h, x)
+#define e1000_radv_delay_update(h, x) DRV_UPDATE_FIELD(e1000_radv, E1000_RADV_DELAY, h, x)
 
 /*
  * tdbal (e1000.regs.yaml:194): rw, 32 bits at 0x3800. Transmit ring base, low 32 bits (16-byte
@@ -1004,19 +1221,25 @@ DRV_FIELD(e1000_radv, delay, e1000_bar0, 32, E1000_RADV_DELAY, uint32_t, RW, UPD
 #define E1000_TDBAL_OFFSET 0x3800u
 #define E1000_TDBAL_KEEP 0xffffffffu
 #define E1000_TDBAL_IDLE 0x00000000u
-DRV_VALUE_PLAIN(e1000_tdbal, 32)
-DRV_READ(e1000_tdbal, e1000_bar0, mmio, 32, LE, E1000_TDBAL)
-DRV_WRITE(e1000_tdbal, e1000_bar0, mmio, 32, LE, E1000_TDBAL)
-DRV_UPDATE(e1000_tdbal, e1000_bar0, mmio, 32, LE, E1000_TDBAL)
+typedef uint32_t e1000_tdbal_t;
+#define e1000_tdbal_value(x) DRV_NUM(32, x)
+#define e1000_tdbal_raw(v) DRV_NUM(32, v)
+#define e1000_tdbal_read(h) DRV_READ(e1000_tdbal, e1000_bar0, mmio, 32, LE, E1000_TDBAL, h)
+#define e1000_tdbal_write(h, v) DRV_WRITE(e1000_tdbal, e1000_bar0, mmio, 32, LE, E1000_TDBAL, h, v)
+#define e1000_tdbal_update(h, mask, value) \
+	DRV_UPDATE(e1000_tdbal, e1000_bar0, mmio, 32, LE, E1000_TDBAL, h, mask, value)
 
 /* tdbah (e1000.regs.yaml:195): rw, 32 bits at 0x3804. Transmit ring base, high 32 bits. */
 #define E1000_TDBAH_OFFSET 0x3804u
 #define E1000_TDBAH_KEEP 0xffffffffu
 #define E1000_TDBAH_IDLE 0x00000000u
-DRV_VALUE_PLAIN(e1000_tdbah, 32)
-DRV_READ(e1000_tdbah, e1000_bar0, mmio, 32, LE, E1000_TDBAH)
-DRV_WRITE(e1000_tdbah, e1000_bar0, mmio, 32, LE, E1000_TDBAH)
-DRV_UPDATE(e1000_tdbah, e1000_bar0, mmio, 32, LE, E1000_TDBAH)
+typedef uint32_t e1000_tdbah_t;
+#define e1000_tdbah_value(x) DRV_NUM(32, x)
+#define e1000_tdbah_raw(v) DRV_NUM(32, v)
+#define e1000_tdbah_read(h) DRV_READ(e1000_tdbah, e1000_bar0, mmio, 32, LE, E1000_TDBAH, h)
+#define e1000_tdbah_write(h, v) DRV_WRITE(e1000_tdbah, e1000_bar0, mmio, 32, LE, E1000_TDBAH, h, v)
+#define e1000_tdbah_update(h, mask, value) \
+	DRV_UPDATE(e1000_tdbah, e1000_bar0, mmio, 32, LE, E1000_TDBAH, h, mask, value)
 
 /*
  * tdlen (e1000.regs.yaml:196): rw, 32 bits at 0x3808. Transmit ring length in bytes (a multiple of
@@ -1025,10 +1248,13 @@ DRV_UPDATE(e1000_tdbah, e1000_bar0, mmio, 32, LE, E1000_TDBAH)
 #define E1000_TDLEN_OFFSET 0x3808u
 #define E1000_TDLEN_KEEP 0xffffffffu
 #define E1000_TDLEN_IDLE 0x00000000u
-DRV_VALUE_PLAIN(e1000_tdlen, 32)
-DRV_READ(e1000_tdlen, e1000_bar0, mmio, 32, LE, E1000_TDLEN)
-DRV_WRITE(e1000_tdlen, e1000_bar0, mmio, 32, LE, E1000_TDLEN)
-DRV_UPDATE(e1000_tdlen, e1000_bar0, mmio, 32, LE, E1000_TDLEN)
+typedef uint32_t e1000_tdlen_t;
+#define e1000_tdlen_value(x) DRV_NUM(32, x)
+#define e1000_tdlen_raw(v) DRV_NUM(32, v)
+#define e1000_tdlen_read(h) DRV_READ(e1000_tdlen, e1000_bar0, mmio, 32, LE, E1000_TDLEN, h)
+#define e1000_tdlen_write(h, v) DRV_WRITE(e1000_tdlen, e1000_bar0, mmio, 32, LE, E1000_TDLEN, h, v)
+#define e1000_tdlen_update(h, mask, value) \
+	DRV_UPDATE(e1000_tdlen, e1000_bar0, mmio, 32, LE, E1000_TDLEN, h, mask, value)
 
 /*
  * tdh (e1000.regs.yaml:197): rw, 32 bits at 0x3810, volatile. Transmit head: the next descriptor
@@ -1037,10 +1263,13 @@ DRV_UPDATE(e1000_tdlen, e1000_bar0, mmio, 32, LE, E1000_TDLEN)
 #define E1000_TDH_OFFSET 0x3810u
 #define E1000_TDH_KEEP 0xffffffffu
 #define E1000_TDH_IDLE 0x00000000u
-DRV_VALUE_PLAIN(e1000_tdh, 32)
-DRV_READ(e1000_tdh, e1000_bar0, mmio, 32, LE, E1000_TDH)
-DRV_WRITE(e1000_tdh, e1000_bar0, mmio, 32, LE, E1000_TDH)
-DRV_UPDATE(e1000_tdh, e1000_bar0, mmio, 32, LE, E1000_TDH)
+typedef uint32_t e1000_tdh_t;
+#define e1000_tdh_value(x) DRV_NUM(32, x)
+#define e1000_tdh_raw(v) DRV_NUM(32, v)
+#define e1000_tdh_read(h) DRV_READ(e1000_tdh, e1000_bar0, mmio, 32, LE, E1000_TDH, h)
+#define e1000_tdh_write(h, v) DRV_WRITE(e1000_tdh, e1000_bar0, mmio, 32, LE, E1000_TDH, h, v)
+#define e1000_tdh_update(h, mask, value) \
+	DRV_UPDATE(e1000_tdh, e1000_bar0, mmio, 32, LE, E1000_TDH, h, mask, value)
 
 /*
  * tdt (e1000.regs.yaml:198): rw, 32 bits at 0x3818. Transmit tail: the device sends descriptors up
@@ -1049,183 +1278,241 @@ DRV_UPDATE(e1000_tdh, e1000_bar0, mmio, 32, LE, E1000_TDH)
 #define E1000_TDT_OFFSET 0x3818u
 #define E1000_TDT_KEEP 0xffffffffu
 #define E1000_TDT_IDLE 0x00000000u
-DRV_VALUE_PLAIN(e1000_tdt, 32)
-DRV_READ(e1000_tdt, e1000_bar0, mmio, 32, LE, E1000_TDT)
-DRV_WRITE(e1000_tdt, e1000_bar0, mmio, 32, LE, E1000_TDT)
-DRV_UPDATE(e1000_tdt, e1000_bar0, mmio, 32, LE, E1000_TDT)
+typedef uint32_t e1000_tdt_t;
+#define e1000_tdt_value(x) DRV_NUM(32, x)
+#define e1000_tdt_raw(v) DRV_NUM(32, v)
+#define e1000_tdt_read(h) DRV_READ(e1000_tdt, e1000_bar0, mmio, 32, LE, E1000_TDT, h)
+#define e1000_tdt_write(h, v) DRV_WRITE(e1000_tdt, e1000_bar0, mmio, 32, LE, E1000_TDT, h, v)
+#define e1000_tdt_update(h, mask, value) \
+	DRV_UPDATE(e1000_tdt, e1000_bar0, mmio, 32, LE, E1000_TDT, h, mask, value)
 
 /* tidv (e1000.regs.yaml:199): rw, 32 bits at 0x3820. Transmit interrupt delay. */
 #define E1000_TIDV_OFFSET 0x3820u
 #define E1000_TIDV_KEEP 0x7fffffffu
 #define E1000_TIDV_IDLE 0x00000000u
-DRV_VALUE(e1000_tidv, 32)
-DRV_READ(e1000_tidv, e1000_bar0, mmio, 32, LE, E1000_TIDV)
-DRV_WRITE(e1000_tidv, e1000_bar0, mmio, 32, LE, E1000_TIDV)
-DRV_UPDATE(e1000_tidv, e1000_bar0, mmio, 32, LE, E1000_TIDV)
+typedef struct {
+	uint32_t raw;
+} e1000_tidv_t;
+#define e1000_tidv_value(x) DRV_VALUE(e1000_tidv_t, 32, x)
+#define e1000_tidv_raw(v) DRV_RAW(e1000_tidv_t, v)
+#define e1000_tidv_read(h) DRV_READ(e1000_tidv, e1000_bar0, mmio, 32, LE, E1000_TIDV, h)
+#define e1000_tidv_write(h, v) DRV_WRITE(e1000_tidv, e1000_bar0, mmio, 32, LE, E1000_TIDV, h, v)
+#define e1000_tidv_update(h, mask, value) \
+	DRV_UPDATE(e1000_tidv, e1000_bar0, mmio, 32, LE, E1000_TIDV, h, mask, value)
 /*
  * tidv.delay (e1000.regs.yaml:203): bits 15:0, rw. Delay of icr.txdw for descriptors with IDE set,
  * in 1.024 us units.
  */
 #define E1000_TIDV_DELAY_SHIFT 0
 #define E1000_TIDV_DELAY_MASK 0x0000ffffu
-DRV_FIELD(e1000_tidv, delay, e1000_bar0, 32, E1000_TIDV_DELAY, uint32_t, RW, UPDATE)
-#define e1000_tidv_delay_set(v, x) DRV_SET(e1000_tidv_delay, E1000_TIDV_DELAY, v, x)
-#define e1000_tidv_delay_update(h, x) DRV_UPDATE_FIELD(e1000_tidv_delay, E1000_TIDV_DELAY, h, x)
+#define e1000_tidv_delay_get(v) DRV_GET(e1000_tidv, E1000_TIDV_DELAY, uint32_t, v)
+#define e1000_tidv_delay_set_(v, x) DRV_SET_(e1000_tidv, E1000_TIDV_DELAY, v, x)
+#define e1000_tidv_delay_set(v, x) DRV_SET(e1000_tidv, E1000_TIDV_DELAY, v, x)
+#define e1000_tidv_delay_update_(h, x) DRV_UPDATE_FIELD_(e1000_tidv, E1000_TIDV_DELAY, h, x)
+#define e1000_tidv_delay_update(h, x) DRV_UPDATE_FIELD(e1000_tidv, E1000_TIDV_DELAY, h, x)
 /* tidv.fpd (e1000.regs.yaml:204): bit 31, rw, volatile. Flush the partial descriptor block. */
 #define E1000_TIDV_FPD_SHIFT 31
 #define E1000_TIDV_FPD_MASK 0x80000000u
-DRV_FIELD(e1000_tidv, fpd, e1000_bar0, 32, E1000_TIDV_FPD, uint32_t, RW, UPDATE)
-#define e1000_tidv_fpd_set(v, x) DRV_SET(e1000_tidv_fpd, E1000_TIDV_FPD, v, x)
-#define e1000_tidv_fpd_update(h, x) DRV_UPDATE_FIELD(e1000_tidv_fpd, E1000_TIDV_FPD, h, x)
+#define e1000_tidv_fpd_get(v) DRV_GET(e1000_tidv, E1000_TIDV_FPD, uint32_t, v)
+#define e1000_tidv_fpd_set_(v, x) DRV_SET_(e1000_tidv, E1000_TIDV_FPD, v, x)
+#define e1000_tidv_fpd_set(v, x) DRV_SET(e1000_tidv, E1000_TIDV_FPD, v, x)
+#define e1000_tidv_fpd_update_(h, x) DRV_UPDATE_FIELD_(e1000_tidv, E1000_TIDV_FPD, h, x)
+#define e1000_tidv_fpd_update(h, x) DRV_UPDATE_FIELD(e1000_tidv, E1000_TIDV_FPD, h, x)
 
 /*
  * crcerrs (e1000.regs.yaml:207): rc, 32 bits at 0x4000, volatile. Frames received with a CRC error.
  */
 #define E1000_CRCERRS_OFFSET 0x4000u
-DRV_VALUE_PLAIN(e1000_crcerrs, 32)
-DRV_READ(e1000_crcerrs, e1000_bar0, mmio, 32, LE, E1000_CRCERRS)
+typedef uint32_t e1000_crcerrs_t;
+#define e1000_crcerrs_value(x) DRV_NUM(32, x)
+#define e1000_crcerrs_raw(v) DRV_NUM(32, v)
+#define e1000_crcerrs_read(h) DRV_READ(e1000_crcerrs, e1000_bar0, mmio, 32, LE, E1000_CRCERRS, h)
 
 /*
  * algnerrc (e1000.regs.yaml:208): rc, 32 bits at 0x4004, volatile. Frames received with an
  * alignment error.
  */
 #define E1000_ALGNERRC_OFFSET 0x4004u
-DRV_VALUE_PLAIN(e1000_algnerrc, 32)
-DRV_READ(e1000_algnerrc, e1000_bar0, mmio, 32, LE, E1000_ALGNERRC)
+typedef uint32_t e1000_algnerrc_t;
+#define e1000_algnerrc_value(x) DRV_NUM(32, x)
+#define e1000_algnerrc_raw(v) DRV_NUM(32, v)
+#define e1000_algnerrc_read(h) DRV_READ(e1000_algnerrc, e1000_bar0, mmio, 32, LE, E1000_ALGNERRC, h)
 
 /* symerrs (e1000.regs.yaml:209): rc, 32 bits at 0x4008, volatile. Symbol errors (TBI mode). */
 #define E1000_SYMERRS_OFFSET 0x4008u
-DRV_VALUE_PLAIN(e1000_symerrs, 32)
-DRV_READ(e1000_symerrs, e1000_bar0, mmio, 32, LE, E1000_SYMERRS)
+typedef uint32_t e1000_symerrs_t;
+#define e1000_symerrs_value(x) DRV_NUM(32, x)
+#define e1000_symerrs_raw(v) DRV_NUM(32, v)
+#define e1000_symerrs_read(h) DRV_READ(e1000_symerrs, e1000_bar0, mmio, 32, LE, E1000_SYMERRS, h)
 
 /*
  * rxerrc (e1000.regs.yaml:210): rc, 32 bits at 0x400c, volatile. Frames received with a PHY error.
  */
 #define E1000_RXERRC_OFFSET 0x400cu
-DRV_VALUE_PLAIN(e1000_rxerrc, 32)
-DRV_READ(e1000_rxerrc, e1000_bar0, mmio, 32, LE, E1000_RXERRC)
+typedef uint32_t e1000_rxerrc_t;
+#define e1000_rxerrc_value(x) DRV_NUM(32, x)
+#define e1000_rxerrc_raw(v) DRV_NUM(32, v)
+#define e1000_rxerrc_read(h) DRV_READ(e1000_rxerrc, e1000_bar0, mmio, 32, LE, E1000_RXERRC, h)
 
 /*
  * mpc (e1000.regs.yaml:211): rc, 32 bits at 0x4010, volatile. Frames missed for lack of receive
  * descriptors or FIFO room.
  */
 #define E1000_MPC_OFFSET 0x4010u
-DRV_VALUE_PLAIN(e1000_mpc, 32)
-DRV_READ(e1000_mpc, e1000_bar0, mmio, 32, LE, E1000_MPC)
+typedef uint32_t e1000_mpc_t;
+#define e1000_mpc_value(x) DRV_NUM(32, x)
+#define e1000_mpc_raw(v) DRV_NUM(32, v)
+#define e1000_mpc_read(h) DRV_READ(e1000_mpc, e1000_bar0, mmio, 32, LE, E1000_MPC, h)
 
 /*
  * ecol (e1000.regs.yaml:212): rc, 32 bits at 0x4018, volatile. Frames not sent after 16 collisions.
  */
 #define E1000_ECOL_OFFSET 0x4018u
-DRV_VALUE_PLAIN(e1000_ecol, 32)
-DRV_READ(e1000_ecol, e1000_bar0, mmio, 32, LE, E1000_ECOL)
+typedef uint32_t e1000_ecol_t;
+#define e1000_ecol_value(x) DRV_NUM(32, x)
+#define e1000_ecol_raw(v) DRV_NUM(32, v)
+#define e1000_ecol_read(h) DRV_READ(e1000_ecol, e1000_bar0, mmio, 32, LE, E1000_ECOL, h)
 
 /* latecol (e1000.regs.yaml:213): rc, 32 bits at 0x4020, volatile. Late collisions. */
 #define E1000_LATECOL_OFFSET 0x4020u
-DRV_VALUE_PLAIN(e1000_latecol, 32)
-DRV_READ(e1000_latecol, e1000_bar0, mmio, 32, LE, E1000_LATECOL)
+typedef uint32_t e1000_latecol_t;
+#define e1000_latecol_value(x) DRV_NUM(32, x)
+#define e1000_latecol_raw(v) DRV_NUM(32, v)
+#define e1000_latecol_read(h) DRV_READ(e1000_latecol, e1000_bar0, mmio, 32, LE, E1000_LATECOL, h)
 
 /* colc (e1000.regs.yaml:214): rc, 32 bits at 0x4028, volatile. Collisions. */
 #define E1000_COLC_OFFSET 0x4028u
-DRV_VALUE_PLAIN(e1000_colc, 32)
-DRV_READ(e1000_colc, e1000_bar0, mmio, 32, LE, E1000_COLC)
+typedef uint32_t e1000_colc_t;
+#define e1000_colc_value(x) DRV_NUM(32, x)
+#define e1000_colc_raw(v) DRV_NUM(32, v)
+#define e1000_colc_read(h) DRV_READ(e1000_colc, e1000_bar0, mmio, 32, LE, E1000_COLC, h)
 
 /* cexterr (e1000.regs.yaml:215): rc, 32 bits at 0x403c, volatile. Carrier extension errors. */
 #define E1000_CEXTERR_OFFSET 0x403cu
-DRV_VALUE_PLAIN(e1000_cexterr, 32)
-DRV_READ(e1000_cexterr, e1000_bar0, mmio, 32, LE, E1000_CEXTERR)
+typedef uint32_t e1000_cexterr_t;
+#define e1000_cexterr_value(x) DRV_NUM(32, x)
+#define e1000_cexterr_raw(v) DRV_NUM(32, v)
+#define e1000_cexterr_read(h) DRV_READ(e1000_cexterr, e1000_bar0, mmio, 32, LE, E1000_CEXTERR, h)
 
 /*
  * rlec (e1000.regs.yaml:216): rc, 32 bits at 0x4040, volatile. Frames received with a length error.
  */
 #define E1000_RLEC_OFFSET 0x4040u
-DRV_VALUE_PLAIN(e1000_rlec, 32)
-DRV_READ(e1000_rlec, e1000_bar0, mmio, 32, LE, E1000_RLEC)
+typedef uint32_t e1000_rlec_t;
+#define e1000_rlec_value(x) DRV_NUM(32, x)
+#define e1000_rlec_raw(v) DRV_NUM(32, v)
+#define e1000_rlec_read(h) DRV_READ(e1000_rlec, e1000_bar0, mmio, 32, LE, E1000_RLEC, h)
 
 /*
  * gprc (e1000.regs.yaml:217): rc, 32 bits at 0x4074, volatile. Good frames received (passing the
  * address filters).
  */
 #define E1000_GPRC_OFFSET 0x4074u
-DRV_VALUE_PLAIN(e1000_gprc, 32)
-DRV_READ(e1000_gprc, e1000_bar0, mmio, 32, LE, E1000_GPRC)
+typedef uint32_t e1000_gprc_t;
+#define e1000_gprc_value(x) DRV_NUM(32, x)
+#define e1000_gprc_raw(v) DRV_NUM(32, v)
+#define e1000_gprc_read(h) DRV_READ(e1000_gprc, e1000_bar0, mmio, 32, LE, E1000_GPRC, h)
 
 /* bprc (e1000.regs.yaml:218): rc, 32 bits at 0x4078, volatile. Broadcast frames received. */
 #define E1000_BPRC_OFFSET 0x4078u
-DRV_VALUE_PLAIN(e1000_bprc, 32)
-DRV_READ(e1000_bprc, e1000_bar0, mmio, 32, LE, E1000_BPRC)
+typedef uint32_t e1000_bprc_t;
+#define e1000_bprc_value(x) DRV_NUM(32, x)
+#define e1000_bprc_raw(v) DRV_NUM(32, v)
+#define e1000_bprc_read(h) DRV_READ(e1000_bprc, e1000_bar0, mmio, 32, LE, E1000_BPRC, h)
 
 /* mprc (e1000.regs.yaml:219): rc, 32 bits at 0x407c, volatile. Multicast frames received. */
 #define E1000_MPRC_OFFSET 0x407cu
-DRV_VALUE_PLAIN(e1000_mprc, 32)
-DRV_READ(e1000_mprc, e1000_bar0, mmio, 32, LE, E1000_MPRC)
+typedef uint32_t e1000_mprc_t;
+#define e1000_mprc_value(x) DRV_NUM(32, x)
+#define e1000_mprc_raw(v) DRV_NUM(32, v)
+#define e1000_mprc_read(h) DRV_READ(e1000_mprc, e1000_bar0, mmio, 32, LE, E1000_MPRC, h)
 
 /* gptc (e1000.regs.yaml:220): rc, 32 bits at 0x4080, volatile. Good frames sent. */
 #define E1000_GPTC_OFFSET 0x4080u
-DRV_VALUE_PLAIN(e1000_gptc, 32)
-DRV_READ(e1000_gptc, e1000_bar0, mmio, 32, LE, E1000_GPTC)
+typedef uint32_t e1000_gptc_t;
+#define e1000_gptc_value(x) DRV_NUM(32, x)
+#define e1000_gptc_raw(v) DRV_NUM(32, v)
+#define e1000_gptc_read(h) DRV_READ(e1000_gptc, e1000_bar0, mmio, 32, LE, E1000_GPTC, h)
 
 /*
  * gorcl (e1000.regs.yaml:221): rc, 32 bits at 0x4088, volatile. Good octets received, low 32 bits
  * (read before gorch).
  */
 #define E1000_GORCL_OFFSET 0x4088u
-DRV_VALUE_PLAIN(e1000_gorcl, 32)
-DRV_READ(e1000_gorcl, e1000_bar0, mmio, 32, LE, E1000_GORCL)
+typedef uint32_t e1000_gorcl_t;
+#define e1000_gorcl_value(x) DRV_NUM(32, x)
+#define e1000_gorcl_raw(v) DRV_NUM(32, v)
+#define e1000_gorcl_read(h) DRV_READ(e1000_gorcl, e1000_bar0, mmio, 32, LE, E1000_GORCL, h)
 
 /*
  * gorch (e1000.regs.yaml:222): rc, 32 bits at 0x408c, volatile. Good octets received, high 32 bits.
  */
 #define E1000_GORCH_OFFSET 0x408cu
-DRV_VALUE_PLAIN(e1000_gorch, 32)
-DRV_READ(e1000_gorch, e1000_bar0, mmio, 32, LE, E1000_GORCH)
+typedef uint32_t e1000_gorch_t;
+#define e1000_gorch_value(x) DRV_NUM(32, x)
+#define e1000_gorch_raw(v) DRV_NUM(32, v)
+#define e1000_gorch_read(h) DRV_READ(e1000_gorch, e1000_bar0, mmio, 32, LE, E1000_GORCH, h)
 
 /*
  * gotcl (e1000.regs.yaml:223): rc, 32 bits at 0x4090, volatile. Good octets sent, low 32 bits
  * (read before gotch).
  */
 #define E1000_GOTCL_OFFSET 0x4090u
-DRV_VALUE_PLAIN(e1000_gotcl, 32)
-DRV_READ(e1000_gotcl, e1000_bar0, mmio, 32, LE, E1000_GOTCL)
+typedef uint32_t e1000_gotcl_t;
+#define e1000_gotcl_value(x) DRV_NUM(32, x)
+#define e1000_gotcl_raw(v) DRV_NUM(32, v)
+#define e1000_gotcl_read(h) DRV_READ(e1000_gotcl, e1000_bar0, mmio, 32, LE, E1000_GOTCL, h)
 
 /* gotch (e1000.regs.yaml:224): rc, 32 bits at 0x4094, volatile. Good octets sent, high 32 bits. */
 #define E1000_GOTCH_OFFSET 0x4094u
-DRV_VALUE_PLAIN(e1000_gotch, 32)
-DRV_READ(e1000_gotch, e1000_bar0, mmio, 32, LE, E1000_GOTCH)
+typedef uint32_t e1000_gotch_t;
+#define e1000_gotch_value(x) DRV_NUM(32, x)
+#define e1000_gotch_raw(v) DRV_NUM(32, v)
+#define e1000_gotch_read(h) DRV_READ(e1000_gotch, e1000_bar0, mmio, 32, LE, E1000_GOTCH, h)
 
 /*
  * rnbc (e1000.regs.yaml:225): rc, 32 bits at 0x40a0, volatile. Frames received while no descriptor
  * was free (not necessarily lost).
  */
 #define E1000_RNBC_OFFSET 0x40a0u
-DRV_VALUE_PLAIN(e1000_rnbc, 32)
-DRV_READ(e1000_rnbc, e1000_bar0, mmio, 32, LE, E1000_RNBC)
+typedef uint32_t e1000_rnbc_t;
+#define e1000_rnbc_value(x) DRV_NUM(32, x)
+#define e1000_rnbc_raw(v) DRV_NUM(32, v)
+#define e1000_rnbc_read(h) DRV_READ(e1000_rnbc, e1000_bar0, mmio, 32, LE, E1000_RNBC, h)
 
 /*
  * ruc (e1000.regs.yaml:226): rc, 32 bits at 0x40a4, volatile. Undersized frames received (under 64
  * bytes).
  */
 #define E1000_RUC_OFFSET 0x40a4u
-DRV_VALUE_PLAIN(e1000_ruc, 32)
-DRV_READ(e1000_ruc, e1000_bar0, mmio, 32, LE, E1000_RUC)
+typedef uint32_t e1000_ruc_t;
+#define e1000_ruc_value(x) DRV_NUM(32, x)
+#define e1000_ruc_raw(v) DRV_NUM(32, v)
+#define e1000_ruc_read(h) DRV_READ(e1000_ruc, e1000_bar0, mmio, 32, LE, E1000_RUC, h)
 
 /*
  * roc (e1000.regs.yaml:227): rc, 32 bits at 0x40ac, volatile. Oversized frames received (over the
  * maximum and without rctl.lpe).
  */
 #define E1000_ROC_OFFSET 0x40acu
-DRV_VALUE_PLAIN(e1000_roc, 32)
-DRV_READ(e1000_roc, e1000_bar0, mmio, 32, LE, E1000_ROC)
+typedef uint32_t e1000_roc_t;
+#define e1000_roc_value(x) DRV_NUM(32, x)
+#define e1000_roc_raw(v) DRV_NUM(32, v)
+#define e1000_roc_read(h) DRV_READ(e1000_roc, e1000_bar0, mmio, 32, LE, E1000_ROC, h)
 
 /* tpr (e1000.regs.yaml:228): rc, 32 bits at 0x40d0, volatile. Frames received, good or bad. */
 #define E1000_TPR_OFFSET 0x40d0u
-DRV_VALUE_PLAIN(e1000_tpr, 32)
-DRV_READ(e1000_tpr, e1000_bar0, mmio, 32, LE, E1000_TPR)
+typedef uint32_t e1000_tpr_t;
+#define e1000_tpr_value(x) DRV_NUM(32, x)
+#define e1000_tpr_raw(v) DRV_NUM(32, v)
+#define e1000_tpr_read(h) DRV_READ(e1000_tpr, e1000_bar0, mmio, 32, LE, E1000_TPR, h)
 
 /* tpt (e1000.regs.yaml:229): rc, 32 bits at 0x40d4, volatile. Frames sent, good or bad. */
 #define E1000_TPT_OFFSET 0x40d4u
-DRV_VALUE_PLAIN(e1000_tpt, 32)
-DRV_READ(e1000_tpt, e1000_bar0, mmio, 32, LE, E1000_TPT)
+typedef uint32_t e1000_tpt_t;
+#define e1000_tpt_value(x) DRV_NUM(32, x)
+#define e1000_tpt_raw(v) DRV_NUM(32, v)
+#define e1000_tpt_read(h) DRV_READ(e1000_tpt, e1000_bar0, mmio, 32, LE, E1000_TPT, h)
 
 /*
  * mta (e1000.regs.yaml:232): rw, 32 bits at 0x5200, 128 registers every 0x4 bytes. Multicast
@@ -1236,14 +1523,18 @@ DRV_READ(e1000_tpt, e1000_bar0, mmio, 32, LE, E1000_TPT)
 #define E1000_MTA_STRIDE 0x4u
 #define E1000_MTA_KEEP 0xffffffffu
 #define E1000_MTA_IDLE 0x00000000u
-DRV_VALUE_PLAIN(e1000_mta, 32)
-DRV_READ_AT(e1000_mta, e1000_bar0, mmio, 32, LE, E1000_MTA)
-#define e1000_mta_read(h, i) e1000_mta_read_((h), DRV_INDEX_FITS((i), E1000_MTA))
-DRV_WRITE_AT(e1000_mta, e1000_bar0, mmio, 32, LE, E1000_MTA)
-#define e1000_mta_write(h, i, v) e1000_mta_write_((h), DRV_INDEX_FITS((i), E1000_MTA), (v))
-DRV_UPDATE_AT(e1000_mta, e1000_bar0, mmio, 32, LE, E1000_MTA)
+typedef uint32_t e1000_mta_t;
+#define e1000_mta_value(x) DRV_NUM(32, x)
+#define e1000_mta_raw(v) DRV_NUM(32, v)
+#define e1000_mta_read_(h, i) DRV_READ_AT_(e1000_mta, e1000_bar0, mmio, 32, LE, E1000_MTA, h, i)
+#define e1000_mta_read(h, i) e1000_mta_read_(h, DRV_INDEX_FITS(i, E1000_MTA))
+#define e1000_mta_write_(h, i, v) \
+	DRV_WRITE_AT_(e1000_mta, e1000_bar0, mmio, 32, LE, E1000_MTA, h, i, v)
+#define e1000_mta_write(h, i, v) e1000_mta_write_(h, DRV_INDEX_FITS(i, E1000_MTA), v)
+#define e1000_mta_update_(h, i, mask, value) \
+	DRV_UPDATE_AT_(e1000_mta, e1000_bar0, mmio, 32, LE, E1000_MTA, h, i, mask, value)
 #define e1000_mta_update(h, i, mask, value) \
-	e1000_mta_update_((h), DRV_INDEX_FITS((i), E1000_MTA), (mask), (value))
+	e1000_mta_update_(h, DRV_INDEX_FITS(i, E1000_MTA), mask, value)
 
 /*
  * Group ra (e1000.regs.yaml:233): 16 copies every 0x8 bytes from 0x5400, 0x8 bytes each. Receive
@@ -1253,8 +1544,11 @@ DRV_UPDATE_AT(e1000_mta, e1000_bar0, mmio, 32, LE, E1000_MTA)
 #define E1000_RA_SPAN 0x8u
 #define E1000_RA_COUNT 0x10u
 #define E1000_RA_STRIDE 0x8u
-DRV_GROUP_ARRAY(e1000_ra, e1000_bar0, E1000_RA)
-#define e1000_ra_at(p, i) e1000_ra_at_((p), DRV_INDEX_FITS((i), E1000_RA))
+struct e1000_ra {
+	struct drv_io io;
+};
+#define e1000_ra_at_(p, i) DRV_GROUP_AT_(e1000_ra, e1000_bar0, mmio, E1000_RA, p, i)
+#define e1000_ra_at(p, i) e1000_ra_at_(p, DRV_INDEX_FITS(i, E1000_RA))
 
 /*
  * ra_low (e1000.regs.yaml:239): rw, 32 bits at 0x0. Bytes 0-3 of the address (byte 0 in bits 7:0).
@@ -1262,10 +1556,13 @@ DRV_GROUP_ARRAY(e1000_ra, e1000_bar0, E1000_RA)
 #define E1000_RA_LOW_OFFSET 0x0u
 #define E1000_RA_LOW_KEEP 0xffffffffu
 #define E1000_RA_LOW_IDLE 0x00000000u
-DRV_VALUE_PLAIN(e1000_ra_low, 32)
-DRV_READ(e1000_ra_low, e1000_ra, mmio, 32, LE, E1000_RA_LOW)
-DRV_WRITE(e1000_ra_low, e1000_ra, mmio, 32, LE, E1000_RA_LOW)
-DRV_UPDATE(e1000_ra_low, e1000_ra, mmio, 32, LE, E1000_RA_LOW)
+typedef uint32_t e1000_ra_low_t;
+#define e1000_ra_low_value(x) DRV_NUM(32, x)
+#define e1000_ra_low_raw(v) DRV_NUM(32, v)
+#define e1000_ra_low_read(h) DRV_READ(e1000_ra_low, e1000_ra, mmio, 32, LE, E1000_RA_LOW, h)
+#define e1000_ra_low_write(h, v) DRV_WRITE(e1000_ra_low, e1000_ra, mmio, 32, LE, E1000_RA_LOW, h, v)
+#define e1000_ra_low_update(h, mask, value) \
+	DRV_UPDATE(e1000_ra_low, e1000_ra, mmio, 32, LE, E1000_RA_LOW, h, mask, value)
 
 /*
  * ra_high (e1000.regs.yaml:240): rw, 32 bits at 0x4. Bytes 4-5 of the address, and whether the
@@ -1274,17 +1571,24 @@ DRV_UPDATE(e1000_ra_low, e1000_ra, mmio, 32, LE, E1000_RA_LOW)
 #define E1000_RA_HIGH_OFFSET 0x4u
 #define E1000_RA_HIGH_KEEP 0xffffffffu
 #define E1000_RA_HIGH_IDLE 0x00000000u
-DRV_VALUE(e1000_ra_high, 32)
-DRV_READ(e1000_ra_high, e1000_ra, mmio, 32, LE, E1000_RA_HIGH)
-DRV_WRITE(e1000_ra_high, e1000_ra, mmio, 32, LE, E1000_RA_HIGH)
-DRV_UPDATE(e1000_ra_high, e1000_ra, mmio, 32, LE, E1000_RA_HIGH)
+typedef struct {
+	uint32_t raw;
+} e1000_ra_high_t;
+#define e1000_ra_high_value(x) DRV_VALUE(e1000_ra_high_t, 32, x)
+#define e1000_ra_high_raw(v) DRV_RAW(e1000_ra_high_t, v)
+#define e1000_ra_high_read(h) DRV_READ(e1000_ra_high, e1000_ra, mmio, 32, LE, E1000_RA_HIGH, h)
+#define e1000_ra_high_write(h, v) \
+	DRV_WRITE(e1000_ra_high, e1000_ra, mmio, 32, LE, E1000_RA_HIGH, h, v)
+#define e1000_ra_high_update(h, mask, value) \
+	DRV_UPDATE(e1000_ra_high, e1000_ra, mmio, 32, LE, E1000_RA_HIGH, h, mask, value)
 /* high.addr (e1000.regs.yaml:244): bits 15:0, rw. Bytes 4-5 of the address. */
 #define E1000_RA_HIGH_ADDR_SHIFT 0
 #define E1000_RA_HIGH_ADDR_MASK 0x0000ffffu
-DRV_FIELD(e1000_ra_high, addr, e1000_ra, 32, E1000_RA_HIGH_ADDR, uint32_t, RW, UPDATE)
-#define e1000_ra_high_addr_set(v, x) DRV_SET(e1000_ra_high_addr, E1000_RA_HIGH_ADDR, v, x)
-#define e1000_ra_high_addr_update(h, x) \
-	DRV_UPDATE_FIELD(e1000_ra_high_addr, E1000_RA_HIGH_ADDR, h, x)
+#define e1000_ra_high_addr_get(v) DRV_GET(e1000_ra_high, E1000_RA_HIGH_ADDR, uint32_t, v)
+#define e1000_ra_high_addr_set_(v, x) DRV_SET_(e1000_ra_high, E1000_RA_HIGH_ADDR, v, x)
+#define e1000_ra_high_addr_set(v, x) DRV_SET(e1000_ra_high, E1000_RA_HIGH_ADDR, v, x)
+#define e1000_ra_high_addr_update_(h, x) DRV_UPDATE_FIELD_(e1000_ra_high, E1000_RA_HIGH_ADDR, h, x)
+#define e1000_ra_high_addr_update(h, x) DRV_UPDATE_FIELD(e1000_ra_high, E1000_RA_HIGH_ADDR, h, x)
 /* high.as (e1000.regs.yaml:245): bits 17:16, rw. Which address of a frame is matched. */
 #define E1000_RA_HIGH_AS_SHIFT 16
 #define E1000_RA_HIGH_AS_MASK 0x00030000u
@@ -1292,15 +1596,19 @@ enum e1000_ra_high_as {
 	E1000_RA_HIGH_AS_DESTINATION = 0,
 	E1000_RA_HIGH_AS_SOURCE = 1,
 };
-DRV_FIELD(e1000_ra_high, as, e1000_ra, 32, E1000_RA_HIGH_AS, enum e1000_ra_high_as, RW, UPDATE)
-#define e1000_ra_high_as_set(v, x) DRV_SET(e1000_ra_high_as, E1000_RA_HIGH_AS, v, x)
-#define e1000_ra_high_as_update(h, x) DRV_UPDATE_FIELD(e1000_ra_high_as, E1000_RA_HIGH_AS, h, x)
+#define e1000_ra_high_as_get(v) DRV_GET(e1000_ra_high, E1000_RA_HIGH_AS, enum e1000_ra_high_as, v)
+#define e1000_ra_high_as_set_(v, x) DRV_SET_(e1000_ra_high, E1000_RA_HIGH_AS, v, x)
+#define e1000_ra_high_as_set(v, x) DRV_SET(e1000_ra_high, E1000_RA_HIGH_AS, v, x)
+#define e1000_ra_high_as_update_(h, x) DRV_UPDATE_FIELD_(e1000_ra_high, E1000_RA_HIGH_AS, h, x)
+#define e1000_ra_high_as_update(h, x) DRV_UPDATE_FIELD(e1000_ra_high, E1000_RA_HIGH_AS, h, x)
 /* high.av (e1000.regs.yaml:249): bit 31, rw. The entry is valid. */
 #define E1000_RA_HIGH_AV_SHIFT 31
 #define E1000_RA_HIGH_AV_MASK 0x80000000u
-DRV_FIELD(e1000_ra_high, av, e1000_ra, 32, E1000_RA_HIGH_AV, uint32_t, RW, UPDATE)
-#define e1000_ra_high_av_set(v, x) DRV_SET(e1000_ra_high_av, E1000_RA_HIGH_AV, v, x)
-#define e1000_ra_high_av_update(h, x) DRV_UPDATE_FIELD(e1000_ra_high_av, E1000_RA_HIGH_AV, h, x)
+#define e1000_ra_high_av_get(v) DRV_GET(e1000_ra_high, E1000_RA_HIGH_AV, uint32_t, v)
+#define e1000_ra_high_av_set_(v, x) DRV_SET_(e1000_ra_high, E1000_RA_HIGH_AV, v, x)
+#define e1000_ra_high_av_set(v, x) DRV_SET(e1000_ra_high, E1000_RA_HIGH_AV, v, x)
+#define e1000_ra_high_av_update_(h, x) DRV_UPDATE_FIELD_(e1000_ra_high, E1000_RA_HIGH_AV, h, x)
+#define e1000_ra_high_av_update(h, x) DRV_UPDATE_FIELD(e1000_ra_high, E1000_RA_HIGH_AV, h, x)
 
 #ifdef __cplusplus
 }

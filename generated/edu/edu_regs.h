@@ -21,65 +21,85 @@ extern "C" {
  * the driver, writes the command register.
  */
 #define EDU_PCI_SIZE 0x40u
-DRV_HANDLE(edu_pci)
+struct edu_pci {
+	struct drv_io io;
+};
+#define edu_pci_at(io) DRV_BLOCK_AT(edu_pci, io)
 struct drv_desc_block;
 extern const struct drv_desc_block edu_pci_desc;
 
 /* pci_vendor (edu.regs.yaml:12): ro, 16 bits at 0x0. */
 #define EDU_PCI_VENDOR_OFFSET 0x0u
 #define EDU_PCI_VENDOR_RESET 0x1234u
-DRV_VALUE_PLAIN(edu_pci_vendor, 16)
-DRV_READ(edu_pci_vendor, edu_pci, cfg, 16, LE, EDU_PCI_VENDOR)
+typedef uint16_t edu_pci_vendor_t;
+#define edu_pci_vendor_value(x) DRV_NUM(16, x)
+#define edu_pci_vendor_raw(v) DRV_NUM(16, v)
+#define edu_pci_vendor_read(h) DRV_READ(edu_pci_vendor, edu_pci, cfg, 16, LE, EDU_PCI_VENDOR, h)
 
 /* pci_device (edu.regs.yaml:13): ro, 16 bits at 0x2. */
 #define EDU_PCI_DEVICE_OFFSET 0x2u
 #define EDU_PCI_DEVICE_RESET 0x11e8u
-DRV_VALUE_PLAIN(edu_pci_device, 16)
-DRV_READ(edu_pci_device, edu_pci, cfg, 16, LE, EDU_PCI_DEVICE)
+typedef uint16_t edu_pci_device_t;
+#define edu_pci_device_value(x) DRV_NUM(16, x)
+#define edu_pci_device_raw(v) DRV_NUM(16, v)
+#define edu_pci_device_read(h) DRV_READ(edu_pci_device, edu_pci, cfg, 16, LE, EDU_PCI_DEVICE, h)
 
 /* pci_command (edu.regs.yaml:14): ro, 16 bits at 0x4, volatile. */
 #define EDU_PCI_COMMAND_OFFSET 0x4u
-DRV_VALUE(edu_pci_command, 16)
-DRV_READ(edu_pci_command, edu_pci, cfg, 16, LE, EDU_PCI_COMMAND)
+typedef struct {
+	uint16_t raw;
+} edu_pci_command_t;
+#define edu_pci_command_value(x) DRV_VALUE(edu_pci_command_t, 16, x)
+#define edu_pci_command_raw(v) DRV_RAW(edu_pci_command_t, v)
+#define edu_pci_command_read(h) DRV_READ(edu_pci_command, edu_pci, cfg, 16, LE, EDU_PCI_COMMAND, h)
 /* pci_command.memory (edu.regs.yaml:20): bit 1, ro, volatile. */
 #define EDU_PCI_COMMAND_MEMORY_SHIFT 1
 #define EDU_PCI_COMMAND_MEMORY_MASK 0x0002u
-DRV_FIELD(edu_pci_command, memory, edu_pci, 16, EDU_PCI_COMMAND_MEMORY, uint16_t, RO, NO_UPDATE)
+#define edu_pci_command_memory_get(v) DRV_GET(edu_pci_command, EDU_PCI_COMMAND_MEMORY, uint16_t, v)
 /* pci_command.master (edu.regs.yaml:21): bit 2, ro, volatile. */
 #define EDU_PCI_COMMAND_MASTER_SHIFT 2
 #define EDU_PCI_COMMAND_MASTER_MASK 0x0004u
-DRV_FIELD(edu_pci_command, master, edu_pci, 16, EDU_PCI_COMMAND_MASTER, uint16_t, RO, NO_UPDATE)
+#define edu_pci_command_master_get(v) DRV_GET(edu_pci_command, EDU_PCI_COMMAND_MASTER, uint16_t, v)
 /* pci_command.intx_disable (edu.regs.yaml:22): bit 10, ro, volatile. */
 #define EDU_PCI_COMMAND_INTX_DISABLE_SHIFT 10
 #define EDU_PCI_COMMAND_INTX_DISABLE_MASK 0x0400u
-/* clang-format off */
-DRV_FIELD(edu_pci_command, intx_disable, edu_pci, 16, EDU_PCI_COMMAND_INTX_DISABLE, uint16_t, RO, NO_UPDATE)
-/* clang-format on */
+#define edu_pci_command_intx_disable_get(v) \
+	DRV_GET(edu_pci_command, EDU_PCI_COMMAND_INTX_DISABLE, uint16_t, v)
 
 /* pci_status (edu.regs.yaml:23): ro, 16 bits at 0x6, volatile. */
 #define EDU_PCI_STATUS_OFFSET 0x6u
-DRV_VALUE(edu_pci_status, 16)
-DRV_READ(edu_pci_status, edu_pci, cfg, 16, LE, EDU_PCI_STATUS)
+typedef struct {
+	uint16_t raw;
+} edu_pci_status_t;
+#define edu_pci_status_value(x) DRV_VALUE(edu_pci_status_t, 16, x)
+#define edu_pci_status_raw(v) DRV_RAW(edu_pci_status_t, v)
+#define edu_pci_status_read(h) DRV_READ(edu_pci_status, edu_pci, cfg, 16, LE, EDU_PCI_STATUS, h)
 /* pci_status.capabilities (edu.regs.yaml:29): bit 4, ro, volatile. there is a capability list */
 #define EDU_PCI_STATUS_CAPABILITIES_SHIFT 4
 #define EDU_PCI_STATUS_CAPABILITIES_MASK 0x0010u
-/* clang-format off */
-DRV_FIELD(edu_pci_status, capabilities, edu_pci, 16, EDU_PCI_STATUS_CAPABILITIES, uint16_t, RO, NO_UPDATE)
-/* clang-format on */
+#define edu_pci_status_capabilities_get(v) \
+	DRV_GET(edu_pci_status, EDU_PCI_STATUS_CAPABILITIES, uint16_t, v)
 /* pci_status.interrupt (edu.regs.yaml:30): bit 3, ro, volatile. the INTx line is asserted */
 #define EDU_PCI_STATUS_INTERRUPT_SHIFT 3
 #define EDU_PCI_STATUS_INTERRUPT_MASK 0x0008u
-DRV_FIELD(edu_pci_status, interrupt, edu_pci, 16, EDU_PCI_STATUS_INTERRUPT, uint16_t, RO, NO_UPDATE)
+#define edu_pci_status_interrupt_get(v) \
+	DRV_GET(edu_pci_status, EDU_PCI_STATUS_INTERRUPT, uint16_t, v)
 
 /* pci_revision (edu.regs.yaml:31): ro, 8 bits at 0x8. */
 #define EDU_PCI_REVISION_OFFSET 0x8u
-DRV_VALUE_PLAIN(edu_pci_revision, 8)
-DRV_READ(edu_pci_revision, edu_pci, cfg, 8, LE, EDU_PCI_REVISION)
+typedef uint8_t edu_pci_revision_t;
+#define edu_pci_revision_value(x) DRV_NUM(8, x)
+#define edu_pci_revision_raw(v) DRV_NUM(8, v)
+#define edu_pci_revision_read(h) \
+	DRV_READ(edu_pci_revision, edu_pci, cfg, 8, LE, EDU_PCI_REVISION, h)
 
 /* pci_capabilities (edu.regs.yaml:32): ro, 8 bits at 0x34. the first capability */
 #define EDU_PCI_CAPABILITIES_OFFSET 0x34u
-DRV_VALUE_PLAIN(edu_pci_capabilities, 8)
-DRV_READ(edu_pci_capabilities, edu_pci, cfg, 8, LE, EDU_PCI_CAPABILITIES)
+typedef uint8_t edu_pci_capabilities_t;
+#define edu_pci_capabilities_value(x) DRV_NUM(8, x)
+#define edu_pci_capabilities_raw(v) DRV_NUM(8, v)
+#define edu_pci_capabilities_read(h) \
+	DRV_READ(edu_pci_capabilities, edu_pci, cfg, 8, LE, EDU_PCI_CAPABILITIES, h)
 
 /*
  * Block msi (edu.regs.yaml:34): PCI configuration space, little-endian, 0xe bytes. The MSI
@@ -87,70 +107,87 @@ DRV_READ(edu_pci_capabilities, edu_pci, cfg, 8, LE, EDU_PCI_CAPABILITIES)
  * runtime programs it; the driver reads whether it is on.
  */
 #define EDU_MSI_SIZE 0xeu
-DRV_HANDLE(edu_msi)
+struct edu_msi {
+	struct drv_io io;
+};
+#define edu_msi_at(io) DRV_BLOCK_AT(edu_msi, io)
 struct drv_desc_block;
 extern const struct drv_desc_block edu_msi_desc;
 
 /* msi_id (edu.regs.yaml:41): ro, 8 bits at 0x0. */
 #define EDU_MSI_ID_OFFSET 0x0u
 #define EDU_MSI_ID_RESET 0x05u
-DRV_VALUE_PLAIN(edu_msi_id, 8)
-DRV_READ(edu_msi_id, edu_msi, cfg, 8, LE, EDU_MSI_ID)
+typedef uint8_t edu_msi_id_t;
+#define edu_msi_id_value(x) DRV_NUM(8, x)
+#define edu_msi_id_raw(v) DRV_NUM(8, v)
+#define edu_msi_id_read(h) DRV_READ(edu_msi_id, edu_msi, cfg, 8, LE, EDU_MSI_ID, h)
 
 /* msi_control (edu.regs.yaml:42): ro, 16 bits at 0x2, volatile. */
 #define EDU_MSI_CONTROL_OFFSET 0x2u
-DRV_VALUE(edu_msi_control, 16)
-DRV_READ(edu_msi_control, edu_msi, cfg, 16, LE, EDU_MSI_CONTROL)
+typedef struct {
+	uint16_t raw;
+} edu_msi_control_t;
+#define edu_msi_control_value(x) DRV_VALUE(edu_msi_control_t, 16, x)
+#define edu_msi_control_raw(v) DRV_RAW(edu_msi_control_t, v)
+#define edu_msi_control_read(h) DRV_READ(edu_msi_control, edu_msi, cfg, 16, LE, EDU_MSI_CONTROL, h)
 /* msi_control.enable (edu.regs.yaml:48): bit 0, ro, volatile. */
 #define EDU_MSI_CONTROL_ENABLE_SHIFT 0
 #define EDU_MSI_CONTROL_ENABLE_MASK 0x0001u
-DRV_FIELD(edu_msi_control, enable, edu_msi, 16, EDU_MSI_CONTROL_ENABLE, uint16_t, RO, NO_UPDATE)
+#define edu_msi_control_enable_get(v) DRV_GET(edu_msi_control, EDU_MSI_CONTROL_ENABLE, uint16_t, v)
 /*
  * msi_control.multiple_capable (edu.regs.yaml:49): bits 3:1, ro, volatile. log2 of the vectors the
  * device asks for
  */
 #define EDU_MSI_CONTROL_MULTIPLE_CAPABLE_SHIFT 1
 #define EDU_MSI_CONTROL_MULTIPLE_CAPABLE_MASK 0x000eu
-/* clang-format off */
-DRV_FIELD(edu_msi_control, multiple_capable, edu_msi, 16, EDU_MSI_CONTROL_MULTIPLE_CAPABLE, uint16_t, RO, NO_UPDATE)
-/* clang-format on */
+#define edu_msi_control_multiple_capable_get(v) \
+	DRV_GET(edu_msi_control, EDU_MSI_CONTROL_MULTIPLE_CAPABLE, uint16_t, v)
 /*
  * msi_control.multiple_enable (edu.regs.yaml:50): bits 6:4, ro, volatile. log2 of the vectors
  * enabled
  */
 #define EDU_MSI_CONTROL_MULTIPLE_ENABLE_SHIFT 4
 #define EDU_MSI_CONTROL_MULTIPLE_ENABLE_MASK 0x0070u
-/* clang-format off */
-DRV_FIELD(edu_msi_control, multiple_enable, edu_msi, 16, EDU_MSI_CONTROL_MULTIPLE_ENABLE, uint16_t, RO, NO_UPDATE)
-/* clang-format on */
+#define edu_msi_control_multiple_enable_get(v) \
+	DRV_GET(edu_msi_control, EDU_MSI_CONTROL_MULTIPLE_ENABLE, uint16_t, v)
 /* msi_control.address64 (edu.regs.yaml:51): bit 7, ro, volatile. */
 #define EDU_MSI_CONTROL_ADDRESS64_SHIFT 7
 #define EDU_MSI_CONTROL_ADDRESS64_MASK 0x0080u
-/* clang-format off */
-DRV_FIELD(edu_msi_control, address64, edu_msi, 16, EDU_MSI_CONTROL_ADDRESS64, uint16_t, RO, NO_UPDATE)
-/* clang-format on */
+#define edu_msi_control_address64_get(v) \
+	DRV_GET(edu_msi_control, EDU_MSI_CONTROL_ADDRESS64, uint16_t, v)
 
 /* msi_address_lo (edu.regs.yaml:52): ro, 32 bits at 0x4. */
 #define EDU_MSI_ADDRESS_LO_OFFSET 0x4u
-DRV_VALUE_PLAIN(edu_msi_address_lo, 32)
-DRV_READ(edu_msi_address_lo, edu_msi, cfg, 32, LE, EDU_MSI_ADDRESS_LO)
+typedef uint32_t edu_msi_address_lo_t;
+#define edu_msi_address_lo_value(x) DRV_NUM(32, x)
+#define edu_msi_address_lo_raw(v) DRV_NUM(32, v)
+#define edu_msi_address_lo_read(h) \
+	DRV_READ(edu_msi_address_lo, edu_msi, cfg, 32, LE, EDU_MSI_ADDRESS_LO, h)
 
 /* msi_address_hi (edu.regs.yaml:53): ro, 32 bits at 0x8. */
 #define EDU_MSI_ADDRESS_HI_OFFSET 0x8u
-DRV_VALUE_PLAIN(edu_msi_address_hi, 32)
-DRV_READ(edu_msi_address_hi, edu_msi, cfg, 32, LE, EDU_MSI_ADDRESS_HI)
+typedef uint32_t edu_msi_address_hi_t;
+#define edu_msi_address_hi_value(x) DRV_NUM(32, x)
+#define edu_msi_address_hi_raw(v) DRV_NUM(32, v)
+#define edu_msi_address_hi_read(h) \
+	DRV_READ(edu_msi_address_hi, edu_msi, cfg, 32, LE, EDU_MSI_ADDRESS_HI, h)
 
 /* msi_data (edu.regs.yaml:54): ro, 16 bits at 0xc. */
 #define EDU_MSI_DATA_OFFSET 0xcu
-DRV_VALUE_PLAIN(edu_msi_data, 16)
-DRV_READ(edu_msi_data, edu_msi, cfg, 16, LE, EDU_MSI_DATA)
+typedef uint16_t edu_msi_data_t;
+#define edu_msi_data_value(x) DRV_NUM(16, x)
+#define edu_msi_data_raw(v) DRV_NUM(16, v)
+#define edu_msi_data_read(h) DRV_READ(edu_msi_data, edu_msi, cfg, 16, LE, EDU_MSI_DATA, h)
 
 /*
  * Block bar0 (edu.regs.yaml:56): MMIO, little-endian, 0x100000 bytes. PCI region 0, 1 MiB of MMIO.
  * Only 4-byte accesses below 0x80; 4 or 8 bytes above.
  */
 #define EDU_BAR0_SIZE 0x100000u
-DRV_HANDLE(edu_bar0)
+struct edu_bar0 {
+	struct drv_io io;
+};
+#define edu_bar0_at(io) DRV_BLOCK_AT(edu_bar0, io)
 struct drv_desc_block;
 extern const struct drv_desc_block edu_bar0_desc;
 
@@ -160,23 +197,27 @@ extern const struct drv_desc_block edu_bar0_desc;
  */
 #define EDU_ID_OFFSET 0x0u
 #define EDU_ID_RESET 0x010000edu
-DRV_VALUE(edu_id, 32)
-DRV_READ(edu_id, edu_bar0, mmio, 32, LE, EDU_ID)
+typedef struct {
+	uint32_t raw;
+} edu_id_t;
+#define edu_id_value(x) DRV_VALUE(edu_id_t, 32, x)
+#define edu_id_raw(v) DRV_RAW(edu_id_t, v)
+#define edu_id_read(h) DRV_READ(edu_id, edu_bar0, mmio, 32, LE, EDU_ID, h)
 /* id.magic (edu.regs.yaml:69): bits 7:0, ro. Always 0xed. */
 #define EDU_ID_MAGIC_SHIFT 0
 #define EDU_ID_MAGIC_MASK 0x000000ffu
 #define EDU_ID_MAGIC_RESET 0xedu
-DRV_FIELD(edu_id, magic, edu_bar0, 32, EDU_ID_MAGIC, uint32_t, RO, NO_UPDATE)
+#define edu_id_magic_get(v) DRV_GET(edu_id, EDU_ID_MAGIC, uint32_t, v)
 /* id.minor (edu.regs.yaml:70): bits 23:16, ro. Minor version. */
 #define EDU_ID_MINOR_SHIFT 16
 #define EDU_ID_MINOR_MASK 0x00ff0000u
 #define EDU_ID_MINOR_RESET 0x0u
-DRV_FIELD(edu_id, minor, edu_bar0, 32, EDU_ID_MINOR, uint32_t, RO, NO_UPDATE)
+#define edu_id_minor_get(v) DRV_GET(edu_id, EDU_ID_MINOR, uint32_t, v)
 /* id.major (edu.regs.yaml:71): bits 31:24, ro. Major version. */
 #define EDU_ID_MAJOR_SHIFT 24
 #define EDU_ID_MAJOR_MASK 0xff000000u
 #define EDU_ID_MAJOR_RESET 0x1u
-DRV_FIELD(edu_id, major, edu_bar0, 32, EDU_ID_MAJOR, uint32_t, RO, NO_UPDATE)
+#define edu_id_major_get(v) DRV_GET(edu_id, EDU_ID_MAJOR, uint32_t, v)
 
 /*
  * liveness (edu.regs.yaml:72): rw, 32 bits at 0x4. Reads back the inverse (~) of the last value
@@ -185,10 +226,13 @@ DRV_FIELD(edu_id, major, edu_bar0, 32, EDU_ID_MAJOR, uint32_t, RO, NO_UPDATE)
 #define EDU_LIVENESS_OFFSET 0x4u
 #define EDU_LIVENESS_KEEP 0xffffffffu
 #define EDU_LIVENESS_IDLE 0x00000000u
-DRV_VALUE_PLAIN(edu_liveness, 32)
-DRV_READ(edu_liveness, edu_bar0, mmio, 32, LE, EDU_LIVENESS)
-DRV_WRITE(edu_liveness, edu_bar0, mmio, 32, LE, EDU_LIVENESS)
-DRV_UPDATE(edu_liveness, edu_bar0, mmio, 32, LE, EDU_LIVENESS)
+typedef uint32_t edu_liveness_t;
+#define edu_liveness_value(x) DRV_NUM(32, x)
+#define edu_liveness_raw(v) DRV_NUM(32, v)
+#define edu_liveness_read(h) DRV_READ(edu_liveness, edu_bar0, mmio, 32, LE, EDU_LIVENESS, h)
+#define edu_liveness_write(h, v) DRV_WRITE(edu_liveness, edu_bar0, mmio, 32, LE, EDU_LIVENESS, h, v)
+#define edu_liveness_update(h, mask, value) \
+	DRV_UPDATE(edu_liveness, edu_bar0, mmio, 32, LE, EDU_LIVENESS, h, mask, value)
 
 /*
  * factorial (edu.regs.yaml:73): rw, 32 bits at 0x8, volatile. Write n to compute n!; the result
@@ -197,111 +241,141 @@ DRV_UPDATE(edu_liveness, edu_bar0, mmio, 32, LE, EDU_LIVENESS)
 #define EDU_FACTORIAL_OFFSET 0x8u
 #define EDU_FACTORIAL_KEEP 0xffffffffu
 #define EDU_FACTORIAL_IDLE 0x00000000u
-DRV_VALUE_PLAIN(edu_factorial, 32)
-DRV_READ(edu_factorial, edu_bar0, mmio, 32, LE, EDU_FACTORIAL)
-DRV_WRITE(edu_factorial, edu_bar0, mmio, 32, LE, EDU_FACTORIAL)
-DRV_UPDATE(edu_factorial, edu_bar0, mmio, 32, LE, EDU_FACTORIAL)
+typedef uint32_t edu_factorial_t;
+#define edu_factorial_value(x) DRV_NUM(32, x)
+#define edu_factorial_raw(v) DRV_NUM(32, v)
+#define edu_factorial_read(h) DRV_READ(edu_factorial, edu_bar0, mmio, 32, LE, EDU_FACTORIAL, h)
+#define edu_factorial_write(h, v) \
+	DRV_WRITE(edu_factorial, edu_bar0, mmio, 32, LE, EDU_FACTORIAL, h, v)
+#define edu_factorial_update(h, mask, value) \
+	DRV_UPDATE(edu_factorial, edu_bar0, mmio, 32, LE, EDU_FACTORIAL, h, mask, value)
 
 /* status (edu.regs.yaml:80): rw, 32 bits at 0x20. */
 #define EDU_STATUS_OFFSET 0x20u
 #define EDU_STATUS_KEEP 0xffffffffu
 #define EDU_STATUS_IDLE 0x00000000u
-DRV_VALUE(edu_status, 32)
-DRV_READ(edu_status, edu_bar0, mmio, 32, LE, EDU_STATUS)
-DRV_WRITE(edu_status, edu_bar0, mmio, 32, LE, EDU_STATUS)
-DRV_UPDATE(edu_status, edu_bar0, mmio, 32, LE, EDU_STATUS)
+typedef struct {
+	uint32_t raw;
+} edu_status_t;
+#define edu_status_value(x) DRV_VALUE(edu_status_t, 32, x)
+#define edu_status_raw(v) DRV_RAW(edu_status_t, v)
+#define edu_status_read(h) DRV_READ(edu_status, edu_bar0, mmio, 32, LE, EDU_STATUS, h)
+#define edu_status_write(h, v) DRV_WRITE(edu_status, edu_bar0, mmio, 32, LE, EDU_STATUS, h, v)
+#define edu_status_update(h, mask, value) \
+	DRV_UPDATE(edu_status, edu_bar0, mmio, 32, LE, EDU_STATUS, h, mask, value)
 /* status.computing (edu.regs.yaml:84): bit 0, ro, volatile. A factorial is being computed. */
 #define EDU_STATUS_COMPUTING_SHIFT 0
 #define EDU_STATUS_COMPUTING_MASK 0x00000001u
-DRV_FIELD(edu_status, computing, edu_bar0, 32, EDU_STATUS_COMPUTING, uint32_t, RO, NO_UPDATE)
+#define edu_status_computing_get(v) DRV_GET(edu_status, EDU_STATUS_COMPUTING, uint32_t, v)
 /*
  * status.irq_enable (edu.regs.yaml:85): bit 7, rw. Raise interrupt 0x1 when a factorial finishes.
  */
 #define EDU_STATUS_IRQ_ENABLE_SHIFT 7
 #define EDU_STATUS_IRQ_ENABLE_MASK 0x00000080u
-DRV_FIELD(edu_status, irq_enable, edu_bar0, 32, EDU_STATUS_IRQ_ENABLE, uint32_t, RW, UPDATE)
-#define edu_status_irq_enable_set(v, x) DRV_SET(edu_status_irq_enable, EDU_STATUS_IRQ_ENABLE, v, x)
-#define edu_status_irq_enable_update(h, x) \
-	DRV_UPDATE_FIELD(edu_status_irq_enable, EDU_STATUS_IRQ_ENABLE, h, x)
+#define edu_status_irq_enable_get(v) DRV_GET(edu_status, EDU_STATUS_IRQ_ENABLE, uint32_t, v)
+#define edu_status_irq_enable_set_(v, x) DRV_SET_(edu_status, EDU_STATUS_IRQ_ENABLE, v, x)
+#define edu_status_irq_enable_set(v, x) DRV_SET(edu_status, EDU_STATUS_IRQ_ENABLE, v, x)
+#define edu_status_irq_enable_update_(h, x) \
+	DRV_UPDATE_FIELD_(edu_status, EDU_STATUS_IRQ_ENABLE, h, x)
+#define edu_status_irq_enable_update(h, x) DRV_UPDATE_FIELD(edu_status, EDU_STATUS_IRQ_ENABLE, h, x)
 
 /*
  * irq_status (edu.regs.yaml:86): ro, 32 bits at 0x24, volatile. The causes of the pending
  * interrupt, ORed together.
  */
 #define EDU_IRQ_STATUS_OFFSET 0x24u
-DRV_VALUE(edu_irq_status, 32)
-DRV_READ(edu_irq_status, edu_bar0, mmio, 32, LE, EDU_IRQ_STATUS)
+typedef struct {
+	uint32_t raw;
+} edu_irq_status_t;
+#define edu_irq_status_value(x) DRV_VALUE(edu_irq_status_t, 32, x)
+#define edu_irq_status_raw(v) DRV_RAW(edu_irq_status_t, v)
+#define edu_irq_status_read(h) DRV_READ(edu_irq_status, edu_bar0, mmio, 32, LE, EDU_IRQ_STATUS, h)
 /* irq_status.fact (edu.regs.yaml:92): bit 0, ro, volatile. A factorial finished. */
 #define EDU_IRQ_STATUS_FACT_SHIFT 0
 #define EDU_IRQ_STATUS_FACT_MASK 0x00000001u
-DRV_FIELD(edu_irq_status, fact, edu_bar0, 32, EDU_IRQ_STATUS_FACT, uint32_t, RO, NO_UPDATE)
+#define edu_irq_status_fact_get(v) DRV_GET(edu_irq_status, EDU_IRQ_STATUS_FACT, uint32_t, v)
 /* irq_status.dma (edu.regs.yaml:93): bit 8, ro, volatile. A DMA transfer finished. */
 #define EDU_IRQ_STATUS_DMA_SHIFT 8
 #define EDU_IRQ_STATUS_DMA_MASK 0x00000100u
-DRV_FIELD(edu_irq_status, dma, edu_bar0, 32, EDU_IRQ_STATUS_DMA, uint32_t, RO, NO_UPDATE)
+#define edu_irq_status_dma_get(v) DRV_GET(edu_irq_status, EDU_IRQ_STATUS_DMA, uint32_t, v)
 
 /*
  * irq_raise (edu.regs.yaml:94): wo, 32 bits at 0x60, the fields of irq_status. ORs the value into
  * irq_status and raises the interrupt.
  */
 #define EDU_IRQ_RAISE_OFFSET 0x60u
-DRV_VALUE_OF(edu_irq_raise, edu_irq_status, 32)
-DRV_WRITE(edu_irq_raise, edu_bar0, mmio, 32, LE, EDU_IRQ_RAISE)
+typedef edu_irq_status_t edu_irq_raise_t;
+#define edu_irq_raise_value(x) DRV_VALUE(edu_irq_raise_t, 32, x)
+#define edu_irq_raise_raw(v) DRV_RAW(edu_irq_raise_t, v)
+#define edu_irq_raise_write(h, v) \
+	DRV_WRITE(edu_irq_raise, edu_bar0, mmio, 32, LE, EDU_IRQ_RAISE, h, v)
 /* irq_raise.fact (edu.regs.yaml:92): bit 0, wo. A factorial finished. */
 #define EDU_IRQ_RAISE_FACT_SHIFT 0
 #define EDU_IRQ_RAISE_FACT_MASK 0x00000001u
-DRV_FIELD(edu_irq_raise, fact, edu_bar0, 32, EDU_IRQ_RAISE_FACT, uint32_t, WO, NO_UPDATE)
-#define edu_irq_raise_fact_set(v, x) DRV_SET(edu_irq_raise_fact, EDU_IRQ_RAISE_FACT, v, x)
+#define edu_irq_raise_fact_set_(v, x) DRV_SET_(edu_irq_raise, EDU_IRQ_RAISE_FACT, v, x)
+#define edu_irq_raise_fact_set(v, x) DRV_SET(edu_irq_raise, EDU_IRQ_RAISE_FACT, v, x)
 /* irq_raise.dma (edu.regs.yaml:93): bit 8, wo. A DMA transfer finished. */
 #define EDU_IRQ_RAISE_DMA_SHIFT 8
 #define EDU_IRQ_RAISE_DMA_MASK 0x00000100u
-DRV_FIELD(edu_irq_raise, dma, edu_bar0, 32, EDU_IRQ_RAISE_DMA, uint32_t, WO, NO_UPDATE)
-#define edu_irq_raise_dma_set(v, x) DRV_SET(edu_irq_raise_dma, EDU_IRQ_RAISE_DMA, v, x)
+#define edu_irq_raise_dma_set_(v, x) DRV_SET_(edu_irq_raise, EDU_IRQ_RAISE_DMA, v, x)
+#define edu_irq_raise_dma_set(v, x) DRV_SET(edu_irq_raise, EDU_IRQ_RAISE_DMA, v, x)
 
 /*
  * irq_ack (edu.regs.yaml:95): wo, 32 bits at 0x64, the fields of irq_status. Clears the value from
  * irq_status; the handler must write it to lower the interrupt.
  */
 #define EDU_IRQ_ACK_OFFSET 0x64u
-DRV_VALUE_OF(edu_irq_ack, edu_irq_status, 32)
-DRV_WRITE(edu_irq_ack, edu_bar0, mmio, 32, LE, EDU_IRQ_ACK)
+typedef edu_irq_status_t edu_irq_ack_t;
+#define edu_irq_ack_value(x) DRV_VALUE(edu_irq_ack_t, 32, x)
+#define edu_irq_ack_raw(v) DRV_RAW(edu_irq_ack_t, v)
+#define edu_irq_ack_write(h, v) DRV_WRITE(edu_irq_ack, edu_bar0, mmio, 32, LE, EDU_IRQ_ACK, h, v)
 /* irq_ack.fact (edu.regs.yaml:92): bit 0, wo. A factorial finished. */
 #define EDU_IRQ_ACK_FACT_SHIFT 0
 #define EDU_IRQ_ACK_FACT_MASK 0x00000001u
-DRV_FIELD(edu_irq_ack, fact, edu_bar0, 32, EDU_IRQ_ACK_FACT, uint32_t, WO, NO_UPDATE)
-#define edu_irq_ack_fact_set(v, x) DRV_SET(edu_irq_ack_fact, EDU_IRQ_ACK_FACT, v, x)
+#define edu_irq_ack_fact_set_(v, x) DRV_SET_(edu_irq_ack, EDU_IRQ_ACK_FACT, v, x)
+#define edu_irq_ack_fact_set(v, x) DRV_SET(edu_irq_ack, EDU_IRQ_ACK_FACT, v, x)
 /* irq_ack.dma (edu.regs.yaml:93): bit 8, wo. A DMA transfer finished. */
 #define EDU_IRQ_ACK_DMA_SHIFT 8
 #define EDU_IRQ_ACK_DMA_MASK 0x00000100u
-DRV_FIELD(edu_irq_ack, dma, edu_bar0, 32, EDU_IRQ_ACK_DMA, uint32_t, WO, NO_UPDATE)
-#define edu_irq_ack_dma_set(v, x) DRV_SET(edu_irq_ack_dma, EDU_IRQ_ACK_DMA, v, x)
+#define edu_irq_ack_dma_set_(v, x) DRV_SET_(edu_irq_ack, EDU_IRQ_ACK_DMA, v, x)
+#define edu_irq_ack_dma_set(v, x) DRV_SET(edu_irq_ack, EDU_IRQ_ACK_DMA, v, x)
 
 /* dma_src (edu.regs.yaml:96): rw, 64 bits at 0x80. DMA source address. */
 #define EDU_DMA_SRC_OFFSET 0x80u
 #define EDU_DMA_SRC_KEEP 0xffffffffffffffffull
 #define EDU_DMA_SRC_IDLE 0x0000000000000000ull
-DRV_VALUE_PLAIN(edu_dma_src, 64)
-DRV_READ(edu_dma_src, edu_bar0, mmio, 64, LE, EDU_DMA_SRC)
-DRV_WRITE(edu_dma_src, edu_bar0, mmio, 64, LE, EDU_DMA_SRC)
-DRV_UPDATE(edu_dma_src, edu_bar0, mmio, 64, LE, EDU_DMA_SRC)
+typedef uint64_t edu_dma_src_t;
+#define edu_dma_src_value(x) DRV_NUM(64, x)
+#define edu_dma_src_raw(v) DRV_NUM(64, v)
+#define edu_dma_src_read(h) DRV_READ(edu_dma_src, edu_bar0, mmio, 64, LE, EDU_DMA_SRC, h)
+#define edu_dma_src_write(h, v) DRV_WRITE(edu_dma_src, edu_bar0, mmio, 64, LE, EDU_DMA_SRC, h, v)
+#define edu_dma_src_update(h, mask, value) \
+	DRV_UPDATE(edu_dma_src, edu_bar0, mmio, 64, LE, EDU_DMA_SRC, h, mask, value)
 
 /* dma_dst (edu.regs.yaml:97): rw, 64 bits at 0x88. DMA destination address. */
 #define EDU_DMA_DST_OFFSET 0x88u
 #define EDU_DMA_DST_KEEP 0xffffffffffffffffull
 #define EDU_DMA_DST_IDLE 0x0000000000000000ull
-DRV_VALUE_PLAIN(edu_dma_dst, 64)
-DRV_READ(edu_dma_dst, edu_bar0, mmio, 64, LE, EDU_DMA_DST)
-DRV_WRITE(edu_dma_dst, edu_bar0, mmio, 64, LE, EDU_DMA_DST)
-DRV_UPDATE(edu_dma_dst, edu_bar0, mmio, 64, LE, EDU_DMA_DST)
+typedef uint64_t edu_dma_dst_t;
+#define edu_dma_dst_value(x) DRV_NUM(64, x)
+#define edu_dma_dst_raw(v) DRV_NUM(64, v)
+#define edu_dma_dst_read(h) DRV_READ(edu_dma_dst, edu_bar0, mmio, 64, LE, EDU_DMA_DST, h)
+#define edu_dma_dst_write(h, v) DRV_WRITE(edu_dma_dst, edu_bar0, mmio, 64, LE, EDU_DMA_DST, h, v)
+#define edu_dma_dst_update(h, mask, value) \
+	DRV_UPDATE(edu_dma_dst, edu_bar0, mmio, 64, LE, EDU_DMA_DST, h, mask, value)
 
 /* dma_count (edu.regs.yaml:98): rw, 64 bits at 0x90. Bytes to transfer. */
 #define EDU_DMA_COUNT_OFFSET 0x90u
 #define EDU_DMA_COUNT_KEEP 0xffffffffffffffffull
 #define EDU_DMA_COUNT_IDLE 0x0000000000000000ull
-DRV_VALUE_PLAIN(edu_dma_count, 64)
-DRV_READ(edu_dma_count, edu_bar0, mmio, 64, LE, EDU_DMA_COUNT)
-DRV_WRITE(edu_dma_count, edu_bar0, mmio, 64, LE, EDU_DMA_COUNT)
-DRV_UPDATE(edu_dma_count, edu_bar0, mmio, 64, LE, EDU_DMA_COUNT)
+typedef uint64_t edu_dma_count_t;
+#define edu_dma_count_value(x) DRV_NUM(64, x)
+#define edu_dma_count_raw(v) DRV_NUM(64, v)
+#define edu_dma_count_read(h) DRV_READ(edu_dma_count, edu_bar0, mmio, 64, LE, EDU_DMA_COUNT, h)
+#define edu_dma_count_write(h, v) \
+	DRV_WRITE(edu_dma_count, edu_bar0, mmio, 64, LE, EDU_DMA_COUNT, h, v)
+#define edu_dma_count_update(h, mask, value) \
+	DRV_UPDATE(edu_dma_count, edu_bar0, mmio, 64, LE, EDU_DMA_COUNT, h, mask, value)
 
 /*
  * dma_cmd (edu.regs.yaml:99): rw, 32 bits at 0x98. Starts a transfer between RAM and the device's
@@ -310,19 +384,26 @@ DRV_UPDATE(edu_dma_count, edu_bar0, mmio, 64, LE, EDU_DMA_COUNT)
 #define EDU_DMA_CMD_OFFSET 0x98u
 #define EDU_DMA_CMD_KEEP 0xfffffffeu
 #define EDU_DMA_CMD_IDLE 0x00000000u
-DRV_VALUE(edu_dma_cmd, 32)
-DRV_READ(edu_dma_cmd, edu_bar0, mmio, 32, LE, EDU_DMA_CMD)
-DRV_WRITE(edu_dma_cmd, edu_bar0, mmio, 32, LE, EDU_DMA_CMD)
-DRV_UPDATE(edu_dma_cmd, edu_bar0, mmio, 32, LE, EDU_DMA_CMD)
+typedef struct {
+	uint32_t raw;
+} edu_dma_cmd_t;
+#define edu_dma_cmd_value(x) DRV_VALUE(edu_dma_cmd_t, 32, x)
+#define edu_dma_cmd_raw(v) DRV_RAW(edu_dma_cmd_t, v)
+#define edu_dma_cmd_read(h) DRV_READ(edu_dma_cmd, edu_bar0, mmio, 32, LE, EDU_DMA_CMD, h)
+#define edu_dma_cmd_write(h, v) DRV_WRITE(edu_dma_cmd, edu_bar0, mmio, 32, LE, EDU_DMA_CMD, h, v)
+#define edu_dma_cmd_update(h, mask, value) \
+	DRV_UPDATE(edu_dma_cmd, edu_bar0, mmio, 32, LE, EDU_DMA_CMD, h, mask, value)
 /*
  * dma_cmd.start (edu.regs.yaml:104): bit 0, rw, volatile. Set to start; reads 1 until the transfer
  * is done.
  */
 #define EDU_DMA_CMD_START_SHIFT 0
 #define EDU_DMA_CMD_START_MASK 0x00000001u
-DRV_FIELD(edu_dma_cmd, start, edu_bar0, 32, EDU_DMA_CMD_START, uint32_t, RW, UPDATE)
-#define edu_dma_cmd_start_set(v, x) DRV_SET(edu_dma_cmd_start, EDU_DMA_CMD_START, v, x)
-#define edu_dma_cmd_start_update(h, x) DRV_UPDATE_FIELD(edu_dma_cmd_start, EDU_DMA_CMD_START, h, x)
+#define edu_dma_cmd_start_get(v) DRV_GET(edu_dma_cmd, EDU_DMA_CMD_START, uint32_t, v)
+#define edu_dma_cmd_start_set_(v, x) DRV_SET_(edu_dma_cmd, EDU_DMA_CMD_START, v, x)
+#define edu_dma_cmd_start_set(v, x) DRV_SET(edu_dma_cmd, EDU_DMA_CMD_START, v, x)
+#define edu_dma_cmd_start_update_(h, x) DRV_UPDATE_FIELD_(edu_dma_cmd, EDU_DMA_CMD_START, h, x)
+#define edu_dma_cmd_start_update(h, x) DRV_UPDATE_FIELD(edu_dma_cmd, EDU_DMA_CMD_START, h, x)
 /*
  * dma_cmd.direction (edu.regs.yaml:105): bit 1, rw. 0 copies from RAM to the device, 1 from the
  * device to RAM.
@@ -333,23 +414,27 @@ enum edu_dma_cmd_direction {
 	EDU_DMA_CMD_DIRECTION_TO_DEVICE = 0,
 	EDU_DMA_CMD_DIRECTION_FROM_DEVICE = 1,
 };
-/* clang-format off */
-DRV_FIELD(edu_dma_cmd, direction, edu_bar0, 32, EDU_DMA_CMD_DIRECTION, enum edu_dma_cmd_direction, RW, UPDATE)
-/* clang-format on */
-#define edu_dma_cmd_direction_set(v, x) DRV_SET(edu_dma_cmd_direction, EDU_DMA_CMD_DIRECTION, v, x)
+#define edu_dma_cmd_direction_get(v) \
+	DRV_GET(edu_dma_cmd, EDU_DMA_CMD_DIRECTION, enum edu_dma_cmd_direction, v)
+#define edu_dma_cmd_direction_set_(v, x) DRV_SET_(edu_dma_cmd, EDU_DMA_CMD_DIRECTION, v, x)
+#define edu_dma_cmd_direction_set(v, x) DRV_SET(edu_dma_cmd, EDU_DMA_CMD_DIRECTION, v, x)
+#define edu_dma_cmd_direction_update_(h, x) \
+	DRV_UPDATE_FIELD_(edu_dma_cmd, EDU_DMA_CMD_DIRECTION, h, x)
 #define edu_dma_cmd_direction_update(h, x) \
-	DRV_UPDATE_FIELD(edu_dma_cmd_direction, EDU_DMA_CMD_DIRECTION, h, x)
+	DRV_UPDATE_FIELD(edu_dma_cmd, EDU_DMA_CMD_DIRECTION, h, x)
 /*
  * dma_cmd.irq_enable (edu.regs.yaml:109): bit 2, rw. Raise interrupt 0x100 when the transfer is
  * done.
  */
 #define EDU_DMA_CMD_IRQ_ENABLE_SHIFT 2
 #define EDU_DMA_CMD_IRQ_ENABLE_MASK 0x00000004u
-DRV_FIELD(edu_dma_cmd, irq_enable, edu_bar0, 32, EDU_DMA_CMD_IRQ_ENABLE, uint32_t, RW, UPDATE)
-#define edu_dma_cmd_irq_enable_set(v, x) \
-	DRV_SET(edu_dma_cmd_irq_enable, EDU_DMA_CMD_IRQ_ENABLE, v, x)
+#define edu_dma_cmd_irq_enable_get(v) DRV_GET(edu_dma_cmd, EDU_DMA_CMD_IRQ_ENABLE, uint32_t, v)
+#define edu_dma_cmd_irq_enable_set_(v, x) DRV_SET_(edu_dma_cmd, EDU_DMA_CMD_IRQ_ENABLE, v, x)
+#define edu_dma_cmd_irq_enable_set(v, x) DRV_SET(edu_dma_cmd, EDU_DMA_CMD_IRQ_ENABLE, v, x)
+#define edu_dma_cmd_irq_enable_update_(h, x) \
+	DRV_UPDATE_FIELD_(edu_dma_cmd, EDU_DMA_CMD_IRQ_ENABLE, h, x)
 #define edu_dma_cmd_irq_enable_update(h, x) \
-	DRV_UPDATE_FIELD(edu_dma_cmd_irq_enable, EDU_DMA_CMD_IRQ_ENABLE, h, x)
+	DRV_UPDATE_FIELD(edu_dma_cmd, EDU_DMA_CMD_IRQ_ENABLE, h, x)
 
 #ifdef __cplusplus
 }

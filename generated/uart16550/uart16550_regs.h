@@ -17,7 +17,10 @@ extern "C" {
 
 /* Block uart (uart16550.regs.yaml:8): port I/O, little-endian, 0x8 bytes. */
 #define UART16550_UART_SIZE 0x8u
-DRV_HANDLE(uart16550_uart)
+struct uart16550_uart {
+	struct drv_io io;
+};
+#define uart16550_uart_at(io) DRV_BLOCK_AT(uart16550_uart, io)
 struct drv_desc_block;
 extern const struct drv_desc_block uart16550_uart_desc;
 
@@ -26,16 +29,21 @@ extern const struct drv_desc_block uart16550_uart_desc;
  * character.
  */
 #define UART16550_RBR_OFFSET 0x0u
-DRV_VALUE_PLAIN(uart16550_rbr, 8)
-DRV_READ(uart16550_rbr, uart16550_uart, pio, 8, LE, UART16550_RBR)
+typedef uint8_t uart16550_rbr_t;
+#define uart16550_rbr_value(x) DRV_NUM(8, x)
+#define uart16550_rbr_raw(v) DRV_NUM(8, v)
+#define uart16550_rbr_read(h) DRV_READ(uart16550_rbr, uart16550_uart, pio, 8, LE, UART16550_RBR, h)
 
 /*
  * thr (uart16550.regs.yaml:13): wo, 8 bits at 0x0. Transmitter holding register, the next
  * character to send.
  */
 #define UART16550_THR_OFFSET 0x0u
-DRV_VALUE_PLAIN(uart16550_thr, 8)
-DRV_WRITE(uart16550_thr, uart16550_uart, pio, 8, LE, UART16550_THR)
+typedef uint8_t uart16550_thr_t;
+#define uart16550_thr_value(x) DRV_NUM(8, x)
+#define uart16550_thr_raw(v) DRV_NUM(8, v)
+#define uart16550_thr_write(h, v) \
+	DRV_WRITE(uart16550_thr, uart16550_uart, pio, 8, LE, UART16550_THR, h, v)
 
 /*
  * dll (uart16550.regs.yaml:14): rw, 8 bits at 0x0, bank dlab. Divisor latch, low byte (while
@@ -44,47 +52,64 @@ DRV_WRITE(uart16550_thr, uart16550_uart, pio, 8, LE, UART16550_THR)
 #define UART16550_DLL_OFFSET 0x0u
 #define UART16550_DLL_KEEP 0xffu
 #define UART16550_DLL_IDLE 0x00u
-DRV_VALUE_PLAIN(uart16550_dll, 8)
-DRV_READ(uart16550_dll, uart16550_uart, pio, 8, LE, UART16550_DLL)
-DRV_WRITE(uart16550_dll, uart16550_uart, pio, 8, LE, UART16550_DLL)
-DRV_UPDATE(uart16550_dll, uart16550_uart, pio, 8, LE, UART16550_DLL)
+typedef uint8_t uart16550_dll_t;
+#define uart16550_dll_value(x) DRV_NUM(8, x)
+#define uart16550_dll_raw(v) DRV_NUM(8, v)
+#define uart16550_dll_read(h) DRV_READ(uart16550_dll, uart16550_uart, pio, 8, LE, UART16550_DLL, h)
+#define uart16550_dll_write(h, v) \
+	DRV_WRITE(uart16550_dll, uart16550_uart, pio, 8, LE, UART16550_DLL, h, v)
+#define uart16550_dll_update(h, mask, value) \
+	DRV_UPDATE(uart16550_dll, uart16550_uart, pio, 8, LE, UART16550_DLL, h, mask, value)
 
 /* ier (uart16550.regs.yaml:15): rw, 8 bits at 0x1. Interrupt enable. */
 #define UART16550_IER_OFFSET 0x1u
 #define UART16550_IER_KEEP 0xffu
 #define UART16550_IER_IDLE 0x00u
-DRV_VALUE(uart16550_ier, 8)
-DRV_READ(uart16550_ier, uart16550_uart, pio, 8, LE, UART16550_IER)
-DRV_WRITE(uart16550_ier, uart16550_uart, pio, 8, LE, UART16550_IER)
-DRV_UPDATE(uart16550_ier, uart16550_uart, pio, 8, LE, UART16550_IER)
+typedef struct {
+	uint8_t raw;
+} uart16550_ier_t;
+#define uart16550_ier_value(x) DRV_VALUE(uart16550_ier_t, 8, x)
+#define uart16550_ier_raw(v) DRV_RAW(uart16550_ier_t, v)
+#define uart16550_ier_read(h) DRV_READ(uart16550_ier, uart16550_uart, pio, 8, LE, UART16550_IER, h)
+#define uart16550_ier_write(h, v) \
+	DRV_WRITE(uart16550_ier, uart16550_uart, pio, 8, LE, UART16550_IER, h, v)
+#define uart16550_ier_update(h, mask, value) \
+	DRV_UPDATE(uart16550_ier, uart16550_uart, pio, 8, LE, UART16550_IER, h, mask, value)
 /* ier.erbfi (uart16550.regs.yaml:21): bit 0, rw. Received data available. */
 #define UART16550_IER_ERBFI_SHIFT 0
 #define UART16550_IER_ERBFI_MASK 0x01u
-DRV_FIELD(uart16550_ier, erbfi, uart16550_uart, 8, UART16550_IER_ERBFI, uint8_t, RW, UPDATE)
-#define uart16550_ier_erbfi_set(v, x) DRV_SET(uart16550_ier_erbfi, UART16550_IER_ERBFI, v, x)
-#define uart16550_ier_erbfi_update(h, x) \
-	DRV_UPDATE_FIELD(uart16550_ier_erbfi, UART16550_IER_ERBFI, h, x)
+#define uart16550_ier_erbfi_get(v) DRV_GET(uart16550_ier, UART16550_IER_ERBFI, uint8_t, v)
+#define uart16550_ier_erbfi_set_(v, x) DRV_SET_(uart16550_ier, UART16550_IER_ERBFI, v, x)
+#define uart16550_ier_erbfi_set(v, x) DRV_SET(uart16550_ier, UART16550_IER_ERBFI, v, x)
+#define uart16550_ier_erbfi_update_(h, x) \
+	DRV_UPDATE_FIELD_(uart16550_ier, UART16550_IER_ERBFI, h, x)
+#define uart16550_ier_erbfi_update(h, x) DRV_UPDATE_FIELD(uart16550_ier, UART16550_IER_ERBFI, h, x)
 /* ier.etbei (uart16550.regs.yaml:22): bit 1, rw. Transmitter holding register empty. */
 #define UART16550_IER_ETBEI_SHIFT 1
 #define UART16550_IER_ETBEI_MASK 0x02u
-DRV_FIELD(uart16550_ier, etbei, uart16550_uart, 8, UART16550_IER_ETBEI, uint8_t, RW, UPDATE)
-#define uart16550_ier_etbei_set(v, x) DRV_SET(uart16550_ier_etbei, UART16550_IER_ETBEI, v, x)
-#define uart16550_ier_etbei_update(h, x) \
-	DRV_UPDATE_FIELD(uart16550_ier_etbei, UART16550_IER_ETBEI, h, x)
+#define uart16550_ier_etbei_get(v) DRV_GET(uart16550_ier, UART16550_IER_ETBEI, uint8_t, v)
+#define uart16550_ier_etbei_set_(v, x) DRV_SET_(uart16550_ier, UART16550_IER_ETBEI, v, x)
+#define uart16550_ier_etbei_set(v, x) DRV_SET(uart16550_ier, UART16550_IER_ETBEI, v, x)
+#define uart16550_ier_etbei_update_(h, x) \
+	DRV_UPDATE_FIELD_(uart16550_ier, UART16550_IER_ETBEI, h, x)
+#define uart16550_ier_etbei_update(h, x) DRV_UPDATE_FIELD(uart16550_ier, UART16550_IER_ETBEI, h, x)
 /* ier.elsi (uart16550.regs.yaml:23): bit 2, rw. Receiver line status. */
 #define UART16550_IER_ELSI_SHIFT 2
 #define UART16550_IER_ELSI_MASK 0x04u
-DRV_FIELD(uart16550_ier, elsi, uart16550_uart, 8, UART16550_IER_ELSI, uint8_t, RW, UPDATE)
-#define uart16550_ier_elsi_set(v, x) DRV_SET(uart16550_ier_elsi, UART16550_IER_ELSI, v, x)
-#define uart16550_ier_elsi_update(h, x) \
-	DRV_UPDATE_FIELD(uart16550_ier_elsi, UART16550_IER_ELSI, h, x)
+#define uart16550_ier_elsi_get(v) DRV_GET(uart16550_ier, UART16550_IER_ELSI, uint8_t, v)
+#define uart16550_ier_elsi_set_(v, x) DRV_SET_(uart16550_ier, UART16550_IER_ELSI, v, x)
+#define uart16550_ier_elsi_set(v, x) DRV_SET(uart16550_ier, UART16550_IER_ELSI, v, x)
+#define uart16550_ier_elsi_update_(h, x) DRV_UPDATE_FIELD_(uart16550_ier, UART16550_IER_ELSI, h, x)
+#define uart16550_ier_elsi_update(h, x) DRV_UPDATE_FIELD(uart16550_ier, UART16550_IER_ELSI, h, x)
 /* ier.edssi (uart16550.regs.yaml:24): bit 3, rw. Modem status. */
 #define UART16550_IER_EDSSI_SHIFT 3
 #define UART16550_IER_EDSSI_MASK 0x08u
-DRV_FIELD(uart16550_ier, edssi, uart16550_uart, 8, UART16550_IER_EDSSI, uint8_t, RW, UPDATE)
-#define uart16550_ier_edssi_set(v, x) DRV_SET(uart16550_ier_edssi, UART16550_IER_EDSSI, v, x)
-#define uart16550_ier_edssi_update(h, x) \
-	DRV_UPDATE_FIELD(uart16550_ier_edssi, UART16550_IER_EDSSI, h, x)
+#define uart16550_ier_edssi_get(v) DRV_GET(uart16550_ier, UART16550_IER_EDSSI, uint8_t, v)
+#define uart16550_ier_edssi_set_(v, x) DRV_SET_(uart16550_ier, UART16550_IER_EDSSI, v, x)
+#define uart16550_ier_edssi_set(v, x) DRV_SET(uart16550_ier, UART16550_IER_EDSSI, v, x)
+#define uart16550_ier_edssi_update_(h, x) \
+	DRV_UPDATE_FIELD_(uart16550_ier, UART16550_IER_EDSSI, h, x)
+#define uart16550_ier_edssi_update(h, x) DRV_UPDATE_FIELD(uart16550_ier, UART16550_IER_EDSSI, h, x)
 
 /*
  * dlm (uart16550.regs.yaml:25): rw, 8 bits at 0x1, bank dlab. Divisor latch, high byte (while
@@ -93,24 +118,30 @@ DRV_FIELD(uart16550_ier, edssi, uart16550_uart, 8, UART16550_IER_EDSSI, uint8_t,
 #define UART16550_DLM_OFFSET 0x1u
 #define UART16550_DLM_KEEP 0xffu
 #define UART16550_DLM_IDLE 0x00u
-DRV_VALUE_PLAIN(uart16550_dlm, 8)
-DRV_READ(uart16550_dlm, uart16550_uart, pio, 8, LE, UART16550_DLM)
-DRV_WRITE(uart16550_dlm, uart16550_uart, pio, 8, LE, UART16550_DLM)
-DRV_UPDATE(uart16550_dlm, uart16550_uart, pio, 8, LE, UART16550_DLM)
+typedef uint8_t uart16550_dlm_t;
+#define uart16550_dlm_value(x) DRV_NUM(8, x)
+#define uart16550_dlm_raw(v) DRV_NUM(8, v)
+#define uart16550_dlm_read(h) DRV_READ(uart16550_dlm, uart16550_uart, pio, 8, LE, UART16550_DLM, h)
+#define uart16550_dlm_write(h, v) \
+	DRV_WRITE(uart16550_dlm, uart16550_uart, pio, 8, LE, UART16550_DLM, h, v)
+#define uart16550_dlm_update(h, mask, value) \
+	DRV_UPDATE(uart16550_dlm, uart16550_uart, pio, 8, LE, UART16550_DLM, h, mask, value)
 
 /*
  * iir (uart16550.regs.yaml:26): ro, 8 bits at 0x2, volatile. Interrupt identification; reading it
  * acknowledges a THR-empty interrupt.
  */
 #define UART16550_IIR_OFFSET 0x2u
-DRV_VALUE(uart16550_iir, 8)
-DRV_READ(uart16550_iir, uart16550_uart, pio, 8, LE, UART16550_IIR)
+typedef struct {
+	uint8_t raw;
+} uart16550_iir_t;
+#define uart16550_iir_value(x) DRV_VALUE(uart16550_iir_t, 8, x)
+#define uart16550_iir_raw(v) DRV_RAW(uart16550_iir_t, v)
+#define uart16550_iir_read(h) DRV_READ(uart16550_iir, uart16550_uart, pio, 8, LE, UART16550_IIR, h)
 /* iir.no_pending (uart16550.regs.yaml:33): bit 0, ro, volatile. 0 while an interrupt is pending. */
 #define UART16550_IIR_NO_PENDING_SHIFT 0
 #define UART16550_IIR_NO_PENDING_MASK 0x01u
-/* clang-format off */
-DRV_FIELD(uart16550_iir, no_pending, uart16550_uart, 8, UART16550_IIR_NO_PENDING, uint8_t, RO, NO_UPDATE)
-/* clang-format on */
+#define uart16550_iir_no_pending_get(v) DRV_GET(uart16550_iir, UART16550_IIR_NO_PENDING, uint8_t, v)
 /* iir.cause (uart16550.regs.yaml:34): bits 3:1, ro, volatile. */
 #define UART16550_IIR_CAUSE_SHIFT 1
 #define UART16550_IIR_CAUSE_MASK 0x0eu
@@ -121,47 +152,42 @@ enum uart16550_iir_cause {
 	UART16550_IIR_CAUSE_LINE_STATUS = 3,
 	UART16550_IIR_CAUSE_RX_TIMEOUT = 6,
 };
-/* clang-format off */
-DRV_FIELD(uart16550_iir, cause, uart16550_uart, 8, UART16550_IIR_CAUSE, enum uart16550_iir_cause, RO, NO_UPDATE)
-/* clang-format on */
+#define uart16550_iir_cause_get(v) \
+	DRV_GET(uart16550_iir, UART16550_IIR_CAUSE, enum uart16550_iir_cause, v)
 /* iir.fifos (uart16550.regs.yaml:37): bits 7:6, ro, volatile. 3 when the FIFOs are enabled. */
 #define UART16550_IIR_FIFOS_SHIFT 6
 #define UART16550_IIR_FIFOS_MASK 0xc0u
-DRV_FIELD(uart16550_iir, fifos, uart16550_uart, 8, UART16550_IIR_FIFOS, uint8_t, RO, NO_UPDATE)
+#define uart16550_iir_fifos_get(v) DRV_GET(uart16550_iir, UART16550_IIR_FIFOS, uint8_t, v)
 
 /* fcr (uart16550.regs.yaml:38): wo, 8 bits at 0x2. FIFO control. */
 #define UART16550_FCR_OFFSET 0x2u
-DRV_VALUE(uart16550_fcr, 8)
-DRV_WRITE(uart16550_fcr, uart16550_uart, pio, 8, LE, UART16550_FCR)
+typedef struct {
+	uint8_t raw;
+} uart16550_fcr_t;
+#define uart16550_fcr_value(x) DRV_VALUE(uart16550_fcr_t, 8, x)
+#define uart16550_fcr_raw(v) DRV_RAW(uart16550_fcr_t, v)
+#define uart16550_fcr_write(h, v) \
+	DRV_WRITE(uart16550_fcr, uart16550_uart, pio, 8, LE, UART16550_FCR, h, v)
 /* fcr.enable (uart16550.regs.yaml:44): bit 0, wo. */
 #define UART16550_FCR_ENABLE_SHIFT 0
 #define UART16550_FCR_ENABLE_MASK 0x01u
-DRV_FIELD(uart16550_fcr, enable, uart16550_uart, 8, UART16550_FCR_ENABLE, uint8_t, WO, NO_UPDATE)
-#define uart16550_fcr_enable_set(v, x) DRV_SET(uart16550_fcr_enable, UART16550_FCR_ENABLE, v, x)
+#define uart16550_fcr_enable_set_(v, x) DRV_SET_(uart16550_fcr, UART16550_FCR_ENABLE, v, x)
+#define uart16550_fcr_enable_set(v, x) DRV_SET(uart16550_fcr, UART16550_FCR_ENABLE, v, x)
 /* fcr.clear_rx (uart16550.regs.yaml:45): bit 1, wo. */
 #define UART16550_FCR_CLEAR_RX_SHIFT 1
 #define UART16550_FCR_CLEAR_RX_MASK 0x02u
-/* clang-format off */
-DRV_FIELD(uart16550_fcr, clear_rx, uart16550_uart, 8, UART16550_FCR_CLEAR_RX, uint8_t, WO, NO_UPDATE)
-/* clang-format on */
-#define uart16550_fcr_clear_rx_set(v, x) \
-	DRV_SET(uart16550_fcr_clear_rx, UART16550_FCR_CLEAR_RX, v, x)
+#define uart16550_fcr_clear_rx_set_(v, x) DRV_SET_(uart16550_fcr, UART16550_FCR_CLEAR_RX, v, x)
+#define uart16550_fcr_clear_rx_set(v, x) DRV_SET(uart16550_fcr, UART16550_FCR_CLEAR_RX, v, x)
 /* fcr.clear_tx (uart16550.regs.yaml:46): bit 2, wo. */
 #define UART16550_FCR_CLEAR_TX_SHIFT 2
 #define UART16550_FCR_CLEAR_TX_MASK 0x04u
-/* clang-format off */
-DRV_FIELD(uart16550_fcr, clear_tx, uart16550_uart, 8, UART16550_FCR_CLEAR_TX, uint8_t, WO, NO_UPDATE)
-/* clang-format on */
-#define uart16550_fcr_clear_tx_set(v, x) \
-	DRV_SET(uart16550_fcr_clear_tx, UART16550_FCR_CLEAR_TX, v, x)
+#define uart16550_fcr_clear_tx_set_(v, x) DRV_SET_(uart16550_fcr, UART16550_FCR_CLEAR_TX, v, x)
+#define uart16550_fcr_clear_tx_set(v, x) DRV_SET(uart16550_fcr, UART16550_FCR_CLEAR_TX, v, x)
 /* fcr.dma_mode (uart16550.regs.yaml:47): bit 3, wo. */
 #define UART16550_FCR_DMA_MODE_SHIFT 3
 #define UART16550_FCR_DMA_MODE_MASK 0x08u
-/* clang-format off */
-DRV_FIELD(uart16550_fcr, dma_mode, uart16550_uart, 8, UART16550_FCR_DMA_MODE, uint8_t, WO, NO_UPDATE)
-/* clang-format on */
-#define uart16550_fcr_dma_mode_set(v, x) \
-	DRV_SET(uart16550_fcr_dma_mode, UART16550_FCR_DMA_MODE, v, x)
+#define uart16550_fcr_dma_mode_set_(v, x) DRV_SET_(uart16550_fcr, UART16550_FCR_DMA_MODE, v, x)
+#define uart16550_fcr_dma_mode_set(v, x) DRV_SET(uart16550_fcr, UART16550_FCR_DMA_MODE, v, x)
 /*
  * fcr.trigger (uart16550.regs.yaml:48): bits 7:6, wo. Receive FIFO level that raises the
  * data-available interrupt.
@@ -174,20 +200,24 @@ enum uart16550_fcr_trigger {
 	UART16550_FCR_TRIGGER_EIGHT = 2,
 	UART16550_FCR_TRIGGER_FOURTEEN = 3,
 };
-/* clang-format off */
-DRV_FIELD(uart16550_fcr, trigger, uart16550_uart, 8, UART16550_FCR_TRIGGER, enum uart16550_fcr_trigger, WO, NO_UPDATE)
-/* clang-format on */
-#define uart16550_fcr_trigger_set(v, x) DRV_SET(uart16550_fcr_trigger, UART16550_FCR_TRIGGER, v, x)
+#define uart16550_fcr_trigger_set_(v, x) DRV_SET_(uart16550_fcr, UART16550_FCR_TRIGGER, v, x)
+#define uart16550_fcr_trigger_set(v, x) DRV_SET(uart16550_fcr, UART16550_FCR_TRIGGER, v, x)
 
 /* lcr (uart16550.regs.yaml:52): rw, 8 bits at 0x3. Line control. */
 #define UART16550_LCR_OFFSET 0x3u
 #define UART16550_LCR_RESET 0x00u
 #define UART16550_LCR_KEEP 0xffu
 #define UART16550_LCR_IDLE 0x00u
-DRV_VALUE(uart16550_lcr, 8)
-DRV_READ(uart16550_lcr, uart16550_uart, pio, 8, LE, UART16550_LCR)
-DRV_WRITE(uart16550_lcr, uart16550_uart, pio, 8, LE, UART16550_LCR)
-DRV_UPDATE(uart16550_lcr, uart16550_uart, pio, 8, LE, UART16550_LCR)
+typedef struct {
+	uint8_t raw;
+} uart16550_lcr_t;
+#define uart16550_lcr_value(x) DRV_VALUE(uart16550_lcr_t, 8, x)
+#define uart16550_lcr_raw(v) DRV_RAW(uart16550_lcr_t, v)
+#define uart16550_lcr_read(h) DRV_READ(uart16550_lcr, uart16550_uart, pio, 8, LE, UART16550_LCR, h)
+#define uart16550_lcr_write(h, v) \
+	DRV_WRITE(uart16550_lcr, uart16550_uart, pio, 8, LE, UART16550_LCR, h, v)
+#define uart16550_lcr_update(h, mask, value) \
+	DRV_UPDATE(uart16550_lcr, uart16550_uart, pio, 8, LE, UART16550_LCR, h, mask, value)
 /* lcr.wls (uart16550.regs.yaml:59): bits 1:0, rw. Bits per character. */
 #define UART16550_LCR_WLS_SHIFT 0
 #define UART16550_LCR_WLS_MASK 0x03u
@@ -198,11 +228,12 @@ enum uart16550_lcr_wls {
 	UART16550_LCR_WLS_SEVEN = 2,
 	UART16550_LCR_WLS_EIGHT = 3,
 };
-/* clang-format off */
-DRV_FIELD(uart16550_lcr, wls, uart16550_uart, 8, UART16550_LCR_WLS, enum uart16550_lcr_wls, RW, UPDATE)
-/* clang-format on */
-#define uart16550_lcr_wls_set(v, x) DRV_SET(uart16550_lcr_wls, UART16550_LCR_WLS, v, x)
-#define uart16550_lcr_wls_update(h, x) DRV_UPDATE_FIELD(uart16550_lcr_wls, UART16550_LCR_WLS, h, x)
+#define uart16550_lcr_wls_get(v) \
+	DRV_GET(uart16550_lcr, UART16550_LCR_WLS, enum uart16550_lcr_wls, v)
+#define uart16550_lcr_wls_set_(v, x) DRV_SET_(uart16550_lcr, UART16550_LCR_WLS, v, x)
+#define uart16550_lcr_wls_set(v, x) DRV_SET(uart16550_lcr, UART16550_LCR_WLS, v, x)
+#define uart16550_lcr_wls_update_(h, x) DRV_UPDATE_FIELD_(uart16550_lcr, UART16550_LCR_WLS, h, x)
+#define uart16550_lcr_wls_update(h, x) DRV_UPDATE_FIELD(uart16550_lcr, UART16550_LCR_WLS, h, x)
 /* lcr.stb (uart16550.regs.yaml:63): bit 2, rw. Stop bits (1.5 for five-bit characters when two). */
 #define UART16550_LCR_STB_SHIFT 2
 #define UART16550_LCR_STB_MASK 0x04u
@@ -211,40 +242,49 @@ enum uart16550_lcr_stb {
 	UART16550_LCR_STB_ONE = 0,
 	UART16550_LCR_STB_TWO = 1,
 };
-/* clang-format off */
-DRV_FIELD(uart16550_lcr, stb, uart16550_uart, 8, UART16550_LCR_STB, enum uart16550_lcr_stb, RW, UPDATE)
-/* clang-format on */
-#define uart16550_lcr_stb_set(v, x) DRV_SET(uart16550_lcr_stb, UART16550_LCR_STB, v, x)
-#define uart16550_lcr_stb_update(h, x) DRV_UPDATE_FIELD(uart16550_lcr_stb, UART16550_LCR_STB, h, x)
+#define uart16550_lcr_stb_get(v) \
+	DRV_GET(uart16550_lcr, UART16550_LCR_STB, enum uart16550_lcr_stb, v)
+#define uart16550_lcr_stb_set_(v, x) DRV_SET_(uart16550_lcr, UART16550_LCR_STB, v, x)
+#define uart16550_lcr_stb_set(v, x) DRV_SET(uart16550_lcr, UART16550_LCR_STB, v, x)
+#define uart16550_lcr_stb_update_(h, x) DRV_UPDATE_FIELD_(uart16550_lcr, UART16550_LCR_STB, h, x)
+#define uart16550_lcr_stb_update(h, x) DRV_UPDATE_FIELD(uart16550_lcr, UART16550_LCR_STB, h, x)
 /* lcr.pen (uart16550.regs.yaml:67): bit 3, rw. Parity enable. */
 #define UART16550_LCR_PEN_SHIFT 3
 #define UART16550_LCR_PEN_MASK 0x08u
 #define UART16550_LCR_PEN_RESET 0x0u
-DRV_FIELD(uart16550_lcr, pen, uart16550_uart, 8, UART16550_LCR_PEN, uint8_t, RW, UPDATE)
-#define uart16550_lcr_pen_set(v, x) DRV_SET(uart16550_lcr_pen, UART16550_LCR_PEN, v, x)
-#define uart16550_lcr_pen_update(h, x) DRV_UPDATE_FIELD(uart16550_lcr_pen, UART16550_LCR_PEN, h, x)
+#define uart16550_lcr_pen_get(v) DRV_GET(uart16550_lcr, UART16550_LCR_PEN, uint8_t, v)
+#define uart16550_lcr_pen_set_(v, x) DRV_SET_(uart16550_lcr, UART16550_LCR_PEN, v, x)
+#define uart16550_lcr_pen_set(v, x) DRV_SET(uart16550_lcr, UART16550_LCR_PEN, v, x)
+#define uart16550_lcr_pen_update_(h, x) DRV_UPDATE_FIELD_(uart16550_lcr, UART16550_LCR_PEN, h, x)
+#define uart16550_lcr_pen_update(h, x) DRV_UPDATE_FIELD(uart16550_lcr, UART16550_LCR_PEN, h, x)
 /* lcr.eps (uart16550.regs.yaml:68): bit 4, rw. Even parity select. */
 #define UART16550_LCR_EPS_SHIFT 4
 #define UART16550_LCR_EPS_MASK 0x10u
 #define UART16550_LCR_EPS_RESET 0x0u
-DRV_FIELD(uart16550_lcr, eps, uart16550_uart, 8, UART16550_LCR_EPS, uint8_t, RW, UPDATE)
-#define uart16550_lcr_eps_set(v, x) DRV_SET(uart16550_lcr_eps, UART16550_LCR_EPS, v, x)
-#define uart16550_lcr_eps_update(h, x) DRV_UPDATE_FIELD(uart16550_lcr_eps, UART16550_LCR_EPS, h, x)
+#define uart16550_lcr_eps_get(v) DRV_GET(uart16550_lcr, UART16550_LCR_EPS, uint8_t, v)
+#define uart16550_lcr_eps_set_(v, x) DRV_SET_(uart16550_lcr, UART16550_LCR_EPS, v, x)
+#define uart16550_lcr_eps_set(v, x) DRV_SET(uart16550_lcr, UART16550_LCR_EPS, v, x)
+#define uart16550_lcr_eps_update_(h, x) DRV_UPDATE_FIELD_(uart16550_lcr, UART16550_LCR_EPS, h, x)
+#define uart16550_lcr_eps_update(h, x) DRV_UPDATE_FIELD(uart16550_lcr, UART16550_LCR_EPS, h, x)
 /* lcr.stick (uart16550.regs.yaml:69): bit 5, rw. Stick parity (mark or space). */
 #define UART16550_LCR_STICK_SHIFT 5
 #define UART16550_LCR_STICK_MASK 0x20u
 #define UART16550_LCR_STICK_RESET 0x0u
-DRV_FIELD(uart16550_lcr, stick, uart16550_uart, 8, UART16550_LCR_STICK, uint8_t, RW, UPDATE)
-#define uart16550_lcr_stick_set(v, x) DRV_SET(uart16550_lcr_stick, UART16550_LCR_STICK, v, x)
-#define uart16550_lcr_stick_update(h, x) \
-	DRV_UPDATE_FIELD(uart16550_lcr_stick, UART16550_LCR_STICK, h, x)
+#define uart16550_lcr_stick_get(v) DRV_GET(uart16550_lcr, UART16550_LCR_STICK, uint8_t, v)
+#define uart16550_lcr_stick_set_(v, x) DRV_SET_(uart16550_lcr, UART16550_LCR_STICK, v, x)
+#define uart16550_lcr_stick_set(v, x) DRV_SET(uart16550_lcr, UART16550_LCR_STICK, v, x)
+#define uart16550_lcr_stick_update_(h, x) \
+	DRV_UPDATE_FIELD_(uart16550_lcr, UART16550_LCR_STICK, h, x)
+#define uart16550_lcr_stick_update(h, x) DRV_UPDATE_FIELD(uart16550_lcr, UART16550_LCR_STICK, h, x)
 /* lcr.brk (uart16550.regs.yaml:70): bit 6, rw. Send a break. */
 #define UART16550_LCR_BRK_SHIFT 6
 #define UART16550_LCR_BRK_MASK 0x40u
 #define UART16550_LCR_BRK_RESET 0x0u
-DRV_FIELD(uart16550_lcr, brk, uart16550_uart, 8, UART16550_LCR_BRK, uint8_t, RW, UPDATE)
-#define uart16550_lcr_brk_set(v, x) DRV_SET(uart16550_lcr_brk, UART16550_LCR_BRK, v, x)
-#define uart16550_lcr_brk_update(h, x) DRV_UPDATE_FIELD(uart16550_lcr_brk, UART16550_LCR_BRK, h, x)
+#define uart16550_lcr_brk_get(v) DRV_GET(uart16550_lcr, UART16550_LCR_BRK, uint8_t, v)
+#define uart16550_lcr_brk_set_(v, x) DRV_SET_(uart16550_lcr, UART16550_LCR_BRK, v, x)
+#define uart16550_lcr_brk_set(v, x) DRV_SET(uart16550_lcr, UART16550_LCR_BRK, v, x)
+#define uart16550_lcr_brk_update_(h, x) DRV_UPDATE_FIELD_(uart16550_lcr, UART16550_LCR_BRK, h, x)
+#define uart16550_lcr_brk_update(h, x) DRV_UPDATE_FIELD(uart16550_lcr, UART16550_LCR_BRK, h, x)
 /*
  * lcr.dlab (uart16550.regs.yaml:71): bit 7, rw. Divisor latch access, switching offsets 0 and 1 to
  * DLL and DLM.
@@ -252,141 +292,167 @@ DRV_FIELD(uart16550_lcr, brk, uart16550_uart, 8, UART16550_LCR_BRK, uint8_t, RW,
 #define UART16550_LCR_DLAB_SHIFT 7
 #define UART16550_LCR_DLAB_MASK 0x80u
 #define UART16550_LCR_DLAB_RESET 0x0u
-DRV_FIELD(uart16550_lcr, dlab, uart16550_uart, 8, UART16550_LCR_DLAB, uint8_t, RW, UPDATE)
-#define uart16550_lcr_dlab_set(v, x) DRV_SET(uart16550_lcr_dlab, UART16550_LCR_DLAB, v, x)
-#define uart16550_lcr_dlab_update(h, x) \
-	DRV_UPDATE_FIELD(uart16550_lcr_dlab, UART16550_LCR_DLAB, h, x)
+#define uart16550_lcr_dlab_get(v) DRV_GET(uart16550_lcr, UART16550_LCR_DLAB, uint8_t, v)
+#define uart16550_lcr_dlab_set_(v, x) DRV_SET_(uart16550_lcr, UART16550_LCR_DLAB, v, x)
+#define uart16550_lcr_dlab_set(v, x) DRV_SET(uart16550_lcr, UART16550_LCR_DLAB, v, x)
+#define uart16550_lcr_dlab_update_(h, x) DRV_UPDATE_FIELD_(uart16550_lcr, UART16550_LCR_DLAB, h, x)
+#define uart16550_lcr_dlab_update(h, x) DRV_UPDATE_FIELD(uart16550_lcr, UART16550_LCR_DLAB, h, x)
 
 /* mcr (uart16550.regs.yaml:72): rw, 8 bits at 0x4. Modem control. */
 #define UART16550_MCR_OFFSET 0x4u
 #define UART16550_MCR_KEEP 0xffu
 #define UART16550_MCR_IDLE 0x00u
-DRV_VALUE(uart16550_mcr, 8)
-DRV_READ(uart16550_mcr, uart16550_uart, pio, 8, LE, UART16550_MCR)
-DRV_WRITE(uart16550_mcr, uart16550_uart, pio, 8, LE, UART16550_MCR)
-DRV_UPDATE(uart16550_mcr, uart16550_uart, pio, 8, LE, UART16550_MCR)
+typedef struct {
+	uint8_t raw;
+} uart16550_mcr_t;
+#define uart16550_mcr_value(x) DRV_VALUE(uart16550_mcr_t, 8, x)
+#define uart16550_mcr_raw(v) DRV_RAW(uart16550_mcr_t, v)
+#define uart16550_mcr_read(h) DRV_READ(uart16550_mcr, uart16550_uart, pio, 8, LE, UART16550_MCR, h)
+#define uart16550_mcr_write(h, v) \
+	DRV_WRITE(uart16550_mcr, uart16550_uart, pio, 8, LE, UART16550_MCR, h, v)
+#define uart16550_mcr_update(h, mask, value) \
+	DRV_UPDATE(uart16550_mcr, uart16550_uart, pio, 8, LE, UART16550_MCR, h, mask, value)
 /* mcr.dtr (uart16550.regs.yaml:78): bit 0, rw. */
 #define UART16550_MCR_DTR_SHIFT 0
 #define UART16550_MCR_DTR_MASK 0x01u
-DRV_FIELD(uart16550_mcr, dtr, uart16550_uart, 8, UART16550_MCR_DTR, uint8_t, RW, UPDATE)
-#define uart16550_mcr_dtr_set(v, x) DRV_SET(uart16550_mcr_dtr, UART16550_MCR_DTR, v, x)
-#define uart16550_mcr_dtr_update(h, x) DRV_UPDATE_FIELD(uart16550_mcr_dtr, UART16550_MCR_DTR, h, x)
+#define uart16550_mcr_dtr_get(v) DRV_GET(uart16550_mcr, UART16550_MCR_DTR, uint8_t, v)
+#define uart16550_mcr_dtr_set_(v, x) DRV_SET_(uart16550_mcr, UART16550_MCR_DTR, v, x)
+#define uart16550_mcr_dtr_set(v, x) DRV_SET(uart16550_mcr, UART16550_MCR_DTR, v, x)
+#define uart16550_mcr_dtr_update_(h, x) DRV_UPDATE_FIELD_(uart16550_mcr, UART16550_MCR_DTR, h, x)
+#define uart16550_mcr_dtr_update(h, x) DRV_UPDATE_FIELD(uart16550_mcr, UART16550_MCR_DTR, h, x)
 /* mcr.rts (uart16550.regs.yaml:79): bit 1, rw. */
 #define UART16550_MCR_RTS_SHIFT 1
 #define UART16550_MCR_RTS_MASK 0x02u
-DRV_FIELD(uart16550_mcr, rts, uart16550_uart, 8, UART16550_MCR_RTS, uint8_t, RW, UPDATE)
-#define uart16550_mcr_rts_set(v, x) DRV_SET(uart16550_mcr_rts, UART16550_MCR_RTS, v, x)
-#define uart16550_mcr_rts_update(h, x) DRV_UPDATE_FIELD(uart16550_mcr_rts, UART16550_MCR_RTS, h, x)
+#define uart16550_mcr_rts_get(v) DRV_GET(uart16550_mcr, UART16550_MCR_RTS, uint8_t, v)
+#define uart16550_mcr_rts_set_(v, x) DRV_SET_(uart16550_mcr, UART16550_MCR_RTS, v, x)
+#define uart16550_mcr_rts_set(v, x) DRV_SET(uart16550_mcr, UART16550_MCR_RTS, v, x)
+#define uart16550_mcr_rts_update_(h, x) DRV_UPDATE_FIELD_(uart16550_mcr, UART16550_MCR_RTS, h, x)
+#define uart16550_mcr_rts_update(h, x) DRV_UPDATE_FIELD(uart16550_mcr, UART16550_MCR_RTS, h, x)
 /* mcr.out1 (uart16550.regs.yaml:80): bit 2, rw. */
 #define UART16550_MCR_OUT1_SHIFT 2
 #define UART16550_MCR_OUT1_MASK 0x04u
-DRV_FIELD(uart16550_mcr, out1, uart16550_uart, 8, UART16550_MCR_OUT1, uint8_t, RW, UPDATE)
-#define uart16550_mcr_out1_set(v, x) DRV_SET(uart16550_mcr_out1, UART16550_MCR_OUT1, v, x)
-#define uart16550_mcr_out1_update(h, x) \
-	DRV_UPDATE_FIELD(uart16550_mcr_out1, UART16550_MCR_OUT1, h, x)
+#define uart16550_mcr_out1_get(v) DRV_GET(uart16550_mcr, UART16550_MCR_OUT1, uint8_t, v)
+#define uart16550_mcr_out1_set_(v, x) DRV_SET_(uart16550_mcr, UART16550_MCR_OUT1, v, x)
+#define uart16550_mcr_out1_set(v, x) DRV_SET(uart16550_mcr, UART16550_MCR_OUT1, v, x)
+#define uart16550_mcr_out1_update_(h, x) DRV_UPDATE_FIELD_(uart16550_mcr, UART16550_MCR_OUT1, h, x)
+#define uart16550_mcr_out1_update(h, x) DRV_UPDATE_FIELD(uart16550_mcr, UART16550_MCR_OUT1, h, x)
 /* mcr.out2 (uart16550.regs.yaml:81): bit 3, rw. On a PC, gates the UART's interrupt to the PIC. */
 #define UART16550_MCR_OUT2_SHIFT 3
 #define UART16550_MCR_OUT2_MASK 0x08u
-DRV_FIELD(uart16550_mcr, out2, uart16550_uart, 8, UART16550_MCR_OUT2, uint8_t, RW, UPDATE)
-#define uart16550_mcr_out2_set(v, x) DRV_SET(uart16550_mcr_out2, UART16550_MCR_OUT2, v, x)
-#define uart16550_mcr_out2_update(h, x) \
-	DRV_UPDATE_FIELD(uart16550_mcr_out2, UART16550_MCR_OUT2, h, x)
+#define uart16550_mcr_out2_get(v) DRV_GET(uart16550_mcr, UART16550_MCR_OUT2, uint8_t, v)
+#define uart16550_mcr_out2_set_(v, x) DRV_SET_(uart16550_mcr, UART16550_MCR_OUT2, v, x)
+#define uart16550_mcr_out2_set(v, x) DRV_SET(uart16550_mcr, UART16550_MCR_OUT2, v, x)
+#define uart16550_mcr_out2_update_(h, x) DRV_UPDATE_FIELD_(uart16550_mcr, UART16550_MCR_OUT2, h, x)
+#define uart16550_mcr_out2_update(h, x) DRV_UPDATE_FIELD(uart16550_mcr, UART16550_MCR_OUT2, h, x)
 /* mcr.loop (uart16550.regs.yaml:82): bit 4, rw. Loopback. */
 #define UART16550_MCR_LOOP_SHIFT 4
 #define UART16550_MCR_LOOP_MASK 0x10u
-DRV_FIELD(uart16550_mcr, loop, uart16550_uart, 8, UART16550_MCR_LOOP, uint8_t, RW, UPDATE)
-#define uart16550_mcr_loop_set(v, x) DRV_SET(uart16550_mcr_loop, UART16550_MCR_LOOP, v, x)
-#define uart16550_mcr_loop_update(h, x) \
-	DRV_UPDATE_FIELD(uart16550_mcr_loop, UART16550_MCR_LOOP, h, x)
+#define uart16550_mcr_loop_get(v) DRV_GET(uart16550_mcr, UART16550_MCR_LOOP, uint8_t, v)
+#define uart16550_mcr_loop_set_(v, x) DRV_SET_(uart16550_mcr, UART16550_MCR_LOOP, v, x)
+#define uart16550_mcr_loop_set(v, x) DRV_SET(uart16550_mcr, UART16550_MCR_LOOP, v, x)
+#define uart16550_mcr_loop_update_(h, x) DRV_UPDATE_FIELD_(uart16550_mcr, UART16550_MCR_LOOP, h, x)
+#define uart16550_mcr_loop_update(h, x) DRV_UPDATE_FIELD(uart16550_mcr, UART16550_MCR_LOOP, h, x)
 
 /*
  * lsr (uart16550.regs.yaml:83): ro, 8 bits at 0x5, volatile. Line status; reading it clears the
  * error bits.
  */
 #define UART16550_LSR_OFFSET 0x5u
-DRV_VALUE(uart16550_lsr, 8)
-DRV_READ(uart16550_lsr, uart16550_uart, pio, 8, LE, UART16550_LSR)
+typedef struct {
+	uint8_t raw;
+} uart16550_lsr_t;
+#define uart16550_lsr_value(x) DRV_VALUE(uart16550_lsr_t, 8, x)
+#define uart16550_lsr_raw(v) DRV_RAW(uart16550_lsr_t, v)
+#define uart16550_lsr_read(h) DRV_READ(uart16550_lsr, uart16550_uart, pio, 8, LE, UART16550_LSR, h)
 /* lsr.dr (uart16550.regs.yaml:90): bit 0, ro, volatile. Data ready. */
 #define UART16550_LSR_DR_SHIFT 0
 #define UART16550_LSR_DR_MASK 0x01u
-DRV_FIELD(uart16550_lsr, dr, uart16550_uart, 8, UART16550_LSR_DR, uint8_t, RO, NO_UPDATE)
+#define uart16550_lsr_dr_get(v) DRV_GET(uart16550_lsr, UART16550_LSR_DR, uint8_t, v)
 /* lsr.oe (uart16550.regs.yaml:91): bit 1, rc, volatile. Overrun error. */
 #define UART16550_LSR_OE_SHIFT 1
 #define UART16550_LSR_OE_MASK 0x02u
-DRV_FIELD(uart16550_lsr, oe, uart16550_uart, 8, UART16550_LSR_OE, uint8_t, RO, NO_UPDATE)
+#define uart16550_lsr_oe_get(v) DRV_GET(uart16550_lsr, UART16550_LSR_OE, uint8_t, v)
 /* lsr.pe (uart16550.regs.yaml:92): bit 2, rc, volatile. Parity error. */
 #define UART16550_LSR_PE_SHIFT 2
 #define UART16550_LSR_PE_MASK 0x04u
-DRV_FIELD(uart16550_lsr, pe, uart16550_uart, 8, UART16550_LSR_PE, uint8_t, RO, NO_UPDATE)
+#define uart16550_lsr_pe_get(v) DRV_GET(uart16550_lsr, UART16550_LSR_PE, uint8_t, v)
 /* lsr.fe (uart16550.regs.yaml:93): bit 3, rc, volatile. Framing error. */
 #define UART16550_LSR_FE_SHIFT 3
 #define UART16550_LSR_FE_MASK 0x08u
-DRV_FIELD(uart16550_lsr, fe, uart16550_uart, 8, UART16550_LSR_FE, uint8_t, RO, NO_UPDATE)
+#define uart16550_lsr_fe_get(v) DRV_GET(uart16550_lsr, UART16550_LSR_FE, uint8_t, v)
 /* lsr.bi (uart16550.regs.yaml:94): bit 4, rc, volatile. Break interrupt. */
 #define UART16550_LSR_BI_SHIFT 4
 #define UART16550_LSR_BI_MASK 0x10u
-DRV_FIELD(uart16550_lsr, bi, uart16550_uart, 8, UART16550_LSR_BI, uint8_t, RO, NO_UPDATE)
+#define uart16550_lsr_bi_get(v) DRV_GET(uart16550_lsr, UART16550_LSR_BI, uint8_t, v)
 /* lsr.thre (uart16550.regs.yaml:95): bit 5, ro, volatile. Transmitter holding register empty. */
 #define UART16550_LSR_THRE_SHIFT 5
 #define UART16550_LSR_THRE_MASK 0x20u
-DRV_FIELD(uart16550_lsr, thre, uart16550_uart, 8, UART16550_LSR_THRE, uint8_t, RO, NO_UPDATE)
+#define uart16550_lsr_thre_get(v) DRV_GET(uart16550_lsr, UART16550_LSR_THRE, uint8_t, v)
 /* lsr.temt (uart16550.regs.yaml:96): bit 6, ro, volatile. Transmitter empty. */
 #define UART16550_LSR_TEMT_SHIFT 6
 #define UART16550_LSR_TEMT_MASK 0x40u
-DRV_FIELD(uart16550_lsr, temt, uart16550_uart, 8, UART16550_LSR_TEMT, uint8_t, RO, NO_UPDATE)
+#define uart16550_lsr_temt_get(v) DRV_GET(uart16550_lsr, UART16550_LSR_TEMT, uint8_t, v)
 /* lsr.rxfe (uart16550.regs.yaml:97): bit 7, ro, volatile. Error in the receive FIFO. */
 #define UART16550_LSR_RXFE_SHIFT 7
 #define UART16550_LSR_RXFE_MASK 0x80u
-DRV_FIELD(uart16550_lsr, rxfe, uart16550_uart, 8, UART16550_LSR_RXFE, uint8_t, RO, NO_UPDATE)
+#define uart16550_lsr_rxfe_get(v) DRV_GET(uart16550_lsr, UART16550_LSR_RXFE, uint8_t, v)
 
 /*
  * msr (uart16550.regs.yaml:98): ro, 8 bits at 0x6, volatile. Modem status; reading it clears the
  * delta bits.
  */
 #define UART16550_MSR_OFFSET 0x6u
-DRV_VALUE(uart16550_msr, 8)
-DRV_READ(uart16550_msr, uart16550_uart, pio, 8, LE, UART16550_MSR)
+typedef struct {
+	uint8_t raw;
+} uart16550_msr_t;
+#define uart16550_msr_value(x) DRV_VALUE(uart16550_msr_t, 8, x)
+#define uart16550_msr_raw(v) DRV_RAW(uart16550_msr_t, v)
+#define uart16550_msr_read(h) DRV_READ(uart16550_msr, uart16550_uart, pio, 8, LE, UART16550_MSR, h)
 /* msr.dcts (uart16550.regs.yaml:105): bit 0, rc, volatile. */
 #define UART16550_MSR_DCTS_SHIFT 0
 #define UART16550_MSR_DCTS_MASK 0x01u
-DRV_FIELD(uart16550_msr, dcts, uart16550_uart, 8, UART16550_MSR_DCTS, uint8_t, RO, NO_UPDATE)
+#define uart16550_msr_dcts_get(v) DRV_GET(uart16550_msr, UART16550_MSR_DCTS, uint8_t, v)
 /* msr.ddsr (uart16550.regs.yaml:106): bit 1, rc, volatile. */
 #define UART16550_MSR_DDSR_SHIFT 1
 #define UART16550_MSR_DDSR_MASK 0x02u
-DRV_FIELD(uart16550_msr, ddsr, uart16550_uart, 8, UART16550_MSR_DDSR, uint8_t, RO, NO_UPDATE)
+#define uart16550_msr_ddsr_get(v) DRV_GET(uart16550_msr, UART16550_MSR_DDSR, uint8_t, v)
 /* msr.teri (uart16550.regs.yaml:107): bit 2, rc, volatile. */
 #define UART16550_MSR_TERI_SHIFT 2
 #define UART16550_MSR_TERI_MASK 0x04u
-DRV_FIELD(uart16550_msr, teri, uart16550_uart, 8, UART16550_MSR_TERI, uint8_t, RO, NO_UPDATE)
+#define uart16550_msr_teri_get(v) DRV_GET(uart16550_msr, UART16550_MSR_TERI, uint8_t, v)
 /* msr.ddcd (uart16550.regs.yaml:108): bit 3, rc, volatile. */
 #define UART16550_MSR_DDCD_SHIFT 3
 #define UART16550_MSR_DDCD_MASK 0x08u
-DRV_FIELD(uart16550_msr, ddcd, uart16550_uart, 8, UART16550_MSR_DDCD, uint8_t, RO, NO_UPDATE)
+#define uart16550_msr_ddcd_get(v) DRV_GET(uart16550_msr, UART16550_MSR_DDCD, uint8_t, v)
 /* msr.cts (uart16550.regs.yaml:109): bit 4, ro, volatile. */
 #define UART16550_MSR_CTS_SHIFT 4
 #define UART16550_MSR_CTS_MASK 0x10u
-DRV_FIELD(uart16550_msr, cts, uart16550_uart, 8, UART16550_MSR_CTS, uint8_t, RO, NO_UPDATE)
+#define uart16550_msr_cts_get(v) DRV_GET(uart16550_msr, UART16550_MSR_CTS, uint8_t, v)
 /* msr.dsr (uart16550.regs.yaml:110): bit 5, ro, volatile. */
 #define UART16550_MSR_DSR_SHIFT 5
 #define UART16550_MSR_DSR_MASK 0x20u
-DRV_FIELD(uart16550_msr, dsr, uart16550_uart, 8, UART16550_MSR_DSR, uint8_t, RO, NO_UPDATE)
+#define uart16550_msr_dsr_get(v) DRV_GET(uart16550_msr, UART16550_MSR_DSR, uint8_t, v)
 /* msr.ri (uart16550.regs.yaml:111): bit 6, ro, volatile. */
 #define UART16550_MSR_RI_SHIFT 6
 #define UART16550_MSR_RI_MASK 0x40u
-DRV_FIELD(uart16550_msr, ri, uart16550_uart, 8, UART16550_MSR_RI, uint8_t, RO, NO_UPDATE)
+#define uart16550_msr_ri_get(v) DRV_GET(uart16550_msr, UART16550_MSR_RI, uint8_t, v)
 /* msr.dcd (uart16550.regs.yaml:112): bit 7, ro, volatile. */
 #define UART16550_MSR_DCD_SHIFT 7
 #define UART16550_MSR_DCD_MASK 0x80u
-DRV_FIELD(uart16550_msr, dcd, uart16550_uart, 8, UART16550_MSR_DCD, uint8_t, RO, NO_UPDATE)
+#define uart16550_msr_dcd_get(v) DRV_GET(uart16550_msr, UART16550_MSR_DCD, uint8_t, v)
 
 /* scr (uart16550.regs.yaml:113): rw, 8 bits at 0x7. Scratch register. */
 #define UART16550_SCR_OFFSET 0x7u
 #define UART16550_SCR_KEEP 0xffu
 #define UART16550_SCR_IDLE 0x00u
-DRV_VALUE_PLAIN(uart16550_scr, 8)
-DRV_READ(uart16550_scr, uart16550_uart, pio, 8, LE, UART16550_SCR)
-DRV_WRITE(uart16550_scr, uart16550_uart, pio, 8, LE, UART16550_SCR)
-DRV_UPDATE(uart16550_scr, uart16550_uart, pio, 8, LE, UART16550_SCR)
+typedef uint8_t uart16550_scr_t;
+#define uart16550_scr_value(x) DRV_NUM(8, x)
+#define uart16550_scr_raw(v) DRV_NUM(8, v)
+#define uart16550_scr_read(h) DRV_READ(uart16550_scr, uart16550_uart, pio, 8, LE, UART16550_SCR, h)
+#define uart16550_scr_write(h, v) \
+	DRV_WRITE(uart16550_scr, uart16550_uart, pio, 8, LE, UART16550_SCR, h, v)
+#define uart16550_scr_update(h, mask, value) \
+	DRV_UPDATE(uart16550_scr, uart16550_uart, pio, 8, LE, UART16550_SCR, h, mask, value)
 
 #ifdef __cplusplus
 }

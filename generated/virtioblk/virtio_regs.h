@@ -21,52 +21,73 @@ extern "C" {
  * list starts. The runtime, not the driver, writes the command register.
  */
 #define VIRTIO_PCI_SIZE 0x40u
-DRV_HANDLE(virtio_pci)
+struct virtio_pci {
+	struct drv_io io;
+};
+#define virtio_pci_at(io) DRV_BLOCK_AT(virtio_pci, io)
 struct drv_desc_block;
 extern const struct drv_desc_block virtio_pci_desc;
 
 /* pci_vendor (virtio.regs.yaml:20): ro, 16 bits at 0x0. */
 #define VIRTIO_PCI_VENDOR_OFFSET 0x0u
 #define VIRTIO_PCI_VENDOR_RESET 0x1af4u
-DRV_VALUE_PLAIN(virtio_pci_vendor, 16)
-DRV_READ(virtio_pci_vendor, virtio_pci, cfg, 16, LE, VIRTIO_PCI_VENDOR)
+typedef uint16_t virtio_pci_vendor_t;
+#define virtio_pci_vendor_value(x) DRV_NUM(16, x)
+#define virtio_pci_vendor_raw(v) DRV_NUM(16, v)
+#define virtio_pci_vendor_read(h) \
+	DRV_READ(virtio_pci_vendor, virtio_pci, cfg, 16, LE, VIRTIO_PCI_VENDOR, h)
 
 /* pci_device (virtio.regs.yaml:21): ro, 16 bits at 0x2. 0x1040 plus the virtio device id */
 #define VIRTIO_PCI_DEVICE_OFFSET 0x2u
-DRV_VALUE_PLAIN(virtio_pci_device, 16)
-DRV_READ(virtio_pci_device, virtio_pci, cfg, 16, LE, VIRTIO_PCI_DEVICE)
+typedef uint16_t virtio_pci_device_t;
+#define virtio_pci_device_value(x) DRV_NUM(16, x)
+#define virtio_pci_device_raw(v) DRV_NUM(16, v)
+#define virtio_pci_device_read(h) \
+	DRV_READ(virtio_pci_device, virtio_pci, cfg, 16, LE, VIRTIO_PCI_DEVICE, h)
 
 /* pci_status (virtio.regs.yaml:22): ro, 16 bits at 0x6, volatile. */
 #define VIRTIO_PCI_STATUS_OFFSET 0x6u
-DRV_VALUE(virtio_pci_status, 16)
-DRV_READ(virtio_pci_status, virtio_pci, cfg, 16, LE, VIRTIO_PCI_STATUS)
+typedef struct {
+	uint16_t raw;
+} virtio_pci_status_t;
+#define virtio_pci_status_value(x) DRV_VALUE(virtio_pci_status_t, 16, x)
+#define virtio_pci_status_raw(v) DRV_RAW(virtio_pci_status_t, v)
+#define virtio_pci_status_read(h) \
+	DRV_READ(virtio_pci_status, virtio_pci, cfg, 16, LE, VIRTIO_PCI_STATUS, h)
 /* pci_status.capabilities (virtio.regs.yaml:28): bit 4, ro, volatile. there is a capability list */
 #define VIRTIO_PCI_STATUS_CAPABILITIES_SHIFT 4
 #define VIRTIO_PCI_STATUS_CAPABILITIES_MASK 0x0010u
-/* clang-format off */
-DRV_FIELD(virtio_pci_status, capabilities, virtio_pci, 16, VIRTIO_PCI_STATUS_CAPABILITIES, uint16_t, RO, NO_UPDATE)
-/* clang-format on */
+#define virtio_pci_status_capabilities_get(v) \
+	DRV_GET(virtio_pci_status, VIRTIO_PCI_STATUS_CAPABILITIES, uint16_t, v)
 /* pci_status.interrupt (virtio.regs.yaml:29): bit 3, ro, volatile. the INTx line is asserted */
 #define VIRTIO_PCI_STATUS_INTERRUPT_SHIFT 3
 #define VIRTIO_PCI_STATUS_INTERRUPT_MASK 0x0008u
-/* clang-format off */
-DRV_FIELD(virtio_pci_status, interrupt, virtio_pci, 16, VIRTIO_PCI_STATUS_INTERRUPT, uint16_t, RO, NO_UPDATE)
-/* clang-format on */
+#define virtio_pci_status_interrupt_get(v) \
+	DRV_GET(virtio_pci_status, VIRTIO_PCI_STATUS_INTERRUPT, uint16_t, v)
 
 /* pci_revision (virtio.regs.yaml:30): ro, 8 bits at 0x8. 1 or more for a modern device */
 #define VIRTIO_PCI_REVISION_OFFSET 0x8u
-DRV_VALUE_PLAIN(virtio_pci_revision, 8)
-DRV_READ(virtio_pci_revision, virtio_pci, cfg, 8, LE, VIRTIO_PCI_REVISION)
+typedef uint8_t virtio_pci_revision_t;
+#define virtio_pci_revision_value(x) DRV_NUM(8, x)
+#define virtio_pci_revision_raw(v) DRV_NUM(8, v)
+#define virtio_pci_revision_read(h) \
+	DRV_READ(virtio_pci_revision, virtio_pci, cfg, 8, LE, VIRTIO_PCI_REVISION, h)
 
 /* pci_subsystem_id (virtio.regs.yaml:31): ro, 16 bits at 0x2e. */
 #define VIRTIO_PCI_SUBSYSTEM_ID_OFFSET 0x2eu
-DRV_VALUE_PLAIN(virtio_pci_subsystem_id, 16)
-DRV_READ(virtio_pci_subsystem_id, virtio_pci, cfg, 16, LE, VIRTIO_PCI_SUBSYSTEM_ID)
+typedef uint16_t virtio_pci_subsystem_id_t;
+#define virtio_pci_subsystem_id_value(x) DRV_NUM(16, x)
+#define virtio_pci_subsystem_id_raw(v) DRV_NUM(16, v)
+#define virtio_pci_subsystem_id_read(h) \
+	DRV_READ(virtio_pci_subsystem_id, virtio_pci, cfg, 16, LE, VIRTIO_PCI_SUBSYSTEM_ID, h)
 
 /* pci_capabilities (virtio.regs.yaml:32): ro, 8 bits at 0x34. the first capability */
 #define VIRTIO_PCI_CAPABILITIES_OFFSET 0x34u
-DRV_VALUE_PLAIN(virtio_pci_capabilities, 8)
-DRV_READ(virtio_pci_capabilities, virtio_pci, cfg, 8, LE, VIRTIO_PCI_CAPABILITIES)
+typedef uint8_t virtio_pci_capabilities_t;
+#define virtio_pci_capabilities_value(x) DRV_NUM(8, x)
+#define virtio_pci_capabilities_raw(v) DRV_NUM(8, v)
+#define virtio_pci_capabilities_read(h) \
+	DRV_READ(virtio_pci_capabilities, virtio_pci, cfg, 8, LE, VIRTIO_PCI_CAPABILITIES, h)
 
 /*
  * Block msix (virtio.regs.yaml:34): PCI configuration space, little-endian, 0xc bytes. The MSI-X
@@ -74,56 +95,67 @@ DRV_READ(virtio_pci_capabilities, virtio_pci, cfg, 8, LE, VIRTIO_PCI_CAPABILITIE
  * is on, which decides where the device's interrupts go (4.1.5.1.2).
  */
 #define VIRTIO_MSIX_SIZE 0xcu
-DRV_HANDLE(virtio_msix)
+struct virtio_msix {
+	struct drv_io io;
+};
+#define virtio_msix_at(io) DRV_BLOCK_AT(virtio_msix, io)
 struct drv_desc_block;
 extern const struct drv_desc_block virtio_msix_desc;
 
 /* msix_id (virtio.regs.yaml:41): ro, 8 bits at 0x0. */
 #define VIRTIO_MSIX_ID_OFFSET 0x0u
 #define VIRTIO_MSIX_ID_RESET 0x11u
-DRV_VALUE_PLAIN(virtio_msix_id, 8)
-DRV_READ(virtio_msix_id, virtio_msix, cfg, 8, LE, VIRTIO_MSIX_ID)
+typedef uint8_t virtio_msix_id_t;
+#define virtio_msix_id_value(x) DRV_NUM(8, x)
+#define virtio_msix_id_raw(v) DRV_NUM(8, v)
+#define virtio_msix_id_read(h) DRV_READ(virtio_msix_id, virtio_msix, cfg, 8, LE, VIRTIO_MSIX_ID, h)
 
 /* msix_control (virtio.regs.yaml:42): ro, 16 bits at 0x2, volatile. */
 #define VIRTIO_MSIX_CONTROL_OFFSET 0x2u
-DRV_VALUE(virtio_msix_control, 16)
-DRV_READ(virtio_msix_control, virtio_msix, cfg, 16, LE, VIRTIO_MSIX_CONTROL)
+typedef struct {
+	uint16_t raw;
+} virtio_msix_control_t;
+#define virtio_msix_control_value(x) DRV_VALUE(virtio_msix_control_t, 16, x)
+#define virtio_msix_control_raw(v) DRV_RAW(virtio_msix_control_t, v)
+#define virtio_msix_control_read(h) \
+	DRV_READ(virtio_msix_control, virtio_msix, cfg, 16, LE, VIRTIO_MSIX_CONTROL, h)
 /*
  * msix_control.table_size (virtio.regs.yaml:48): bits 10:0, ro, volatile. the number of vectors
  * less one
  */
 #define VIRTIO_MSIX_CONTROL_TABLE_SIZE_SHIFT 0
 #define VIRTIO_MSIX_CONTROL_TABLE_SIZE_MASK 0x07ffu
-/* clang-format off */
-DRV_FIELD(virtio_msix_control, table_size, virtio_msix, 16, VIRTIO_MSIX_CONTROL_TABLE_SIZE, uint16_t, RO, NO_UPDATE)
-/* clang-format on */
+#define virtio_msix_control_table_size_get(v) \
+	DRV_GET(virtio_msix_control, VIRTIO_MSIX_CONTROL_TABLE_SIZE, uint16_t, v)
 /* msix_control.function_mask (virtio.regs.yaml:49): bit 14, ro, volatile. */
 #define VIRTIO_MSIX_CONTROL_FUNCTION_MASK_SHIFT 14
 #define VIRTIO_MSIX_CONTROL_FUNCTION_MASK_MASK 0x4000u
-/* clang-format off */
-DRV_FIELD(virtio_msix_control, function_mask, virtio_msix, 16, VIRTIO_MSIX_CONTROL_FUNCTION_MASK, uint16_t, RO, NO_UPDATE)
-/* clang-format on */
+#define virtio_msix_control_function_mask_get(v) \
+	DRV_GET(virtio_msix_control, VIRTIO_MSIX_CONTROL_FUNCTION_MASK, uint16_t, v)
 /* msix_control.enable (virtio.regs.yaml:50): bit 15, ro, volatile. */
 #define VIRTIO_MSIX_CONTROL_ENABLE_SHIFT 15
 #define VIRTIO_MSIX_CONTROL_ENABLE_MASK 0x8000u
-/* clang-format off */
-DRV_FIELD(virtio_msix_control, enable, virtio_msix, 16, VIRTIO_MSIX_CONTROL_ENABLE, uint16_t, RO, NO_UPDATE)
-/* clang-format on */
+#define virtio_msix_control_enable_get(v) \
+	DRV_GET(virtio_msix_control, VIRTIO_MSIX_CONTROL_ENABLE, uint16_t, v)
 
 /* msix_table (virtio.regs.yaml:51): ro, 32 bits at 0x4. */
 #define VIRTIO_MSIX_TABLE_OFFSET 0x4u
-DRV_VALUE(virtio_msix_table, 32)
-DRV_READ(virtio_msix_table, virtio_msix, cfg, 32, LE, VIRTIO_MSIX_TABLE)
+typedef struct {
+	uint32_t raw;
+} virtio_msix_table_t;
+#define virtio_msix_table_value(x) DRV_VALUE(virtio_msix_table_t, 32, x)
+#define virtio_msix_table_raw(v) DRV_RAW(virtio_msix_table_t, v)
+#define virtio_msix_table_read(h) \
+	DRV_READ(virtio_msix_table, virtio_msix, cfg, 32, LE, VIRTIO_MSIX_TABLE, h)
 /* msix_table.bir (virtio.regs.yaml:55): bits 2:0, ro. the BAR holding the vector table */
 #define VIRTIO_MSIX_TABLE_BIR_SHIFT 0
 #define VIRTIO_MSIX_TABLE_BIR_MASK 0x00000007u
-DRV_FIELD(virtio_msix_table, bir, virtio_msix, 32, VIRTIO_MSIX_TABLE_BIR, uint32_t, RO, NO_UPDATE)
+#define virtio_msix_table_bir_get(v) DRV_GET(virtio_msix_table, VIRTIO_MSIX_TABLE_BIR, uint32_t, v)
 /* msix_table.table_offset (virtio.regs.yaml:56): bits 31:3, ro. where in it, in units of 8 bytes */
 #define VIRTIO_MSIX_TABLE_TABLE_OFFSET_SHIFT 3
 #define VIRTIO_MSIX_TABLE_TABLE_OFFSET_MASK 0xfffffff8u
-/* clang-format off */
-DRV_FIELD(virtio_msix_table, table_offset, virtio_msix, 32, VIRTIO_MSIX_TABLE_TABLE_OFFSET, uint32_t, RO, NO_UPDATE)
-/* clang-format on */
+#define virtio_msix_table_table_offset_get(v) \
+	DRV_GET(virtio_msix_table, VIRTIO_MSIX_TABLE_TABLE_OFFSET, uint32_t, v)
 
 /*
  * Block pci_cap (virtio.regs.yaml:58): PCI configuration space, little-endian, 0x14 bytes. struct
@@ -132,30 +164,47 @@ DRV_FIELD(virtio_msix_table, table_offset, virtio_msix, 32, VIRTIO_MSIX_TABLE_TA
  * device may list several of a type: the driver uses the first it can.
  */
 #define VIRTIO_PCI_CAP_SIZE 0x14u
-DRV_HANDLE(virtio_pci_cap)
+struct virtio_pci_cap {
+	struct drv_io io;
+};
+#define virtio_pci_cap_at(io) DRV_BLOCK_AT(virtio_pci_cap, io)
 struct drv_desc_block;
 extern const struct drv_desc_block virtio_pci_cap_desc;
 
 /* cap_vndr (virtio.regs.yaml:67): ro, 8 bits at 0x0. PCI_CAP_ID_VNDR */
 #define VIRTIO_CAP_VNDR_OFFSET 0x0u
 #define VIRTIO_CAP_VNDR_RESET 0x09u
-DRV_VALUE_PLAIN(virtio_cap_vndr, 8)
-DRV_READ(virtio_cap_vndr, virtio_pci_cap, cfg, 8, LE, VIRTIO_CAP_VNDR)
+typedef uint8_t virtio_cap_vndr_t;
+#define virtio_cap_vndr_value(x) DRV_NUM(8, x)
+#define virtio_cap_vndr_raw(v) DRV_NUM(8, v)
+#define virtio_cap_vndr_read(h) \
+	DRV_READ(virtio_cap_vndr, virtio_pci_cap, cfg, 8, LE, VIRTIO_CAP_VNDR, h)
 
 /* cap_next (virtio.regs.yaml:68): ro, 8 bits at 0x1. */
 #define VIRTIO_CAP_NEXT_OFFSET 0x1u
-DRV_VALUE_PLAIN(virtio_cap_next, 8)
-DRV_READ(virtio_cap_next, virtio_pci_cap, cfg, 8, LE, VIRTIO_CAP_NEXT)
+typedef uint8_t virtio_cap_next_t;
+#define virtio_cap_next_value(x) DRV_NUM(8, x)
+#define virtio_cap_next_raw(v) DRV_NUM(8, v)
+#define virtio_cap_next_read(h) \
+	DRV_READ(virtio_cap_next, virtio_pci_cap, cfg, 8, LE, VIRTIO_CAP_NEXT, h)
 
 /* cap_len (virtio.regs.yaml:69): ro, 8 bits at 0x2. the capability's bytes: 16, or 20 for notify */
 #define VIRTIO_CAP_LEN_OFFSET 0x2u
-DRV_VALUE_PLAIN(virtio_cap_len, 8)
-DRV_READ(virtio_cap_len, virtio_pci_cap, cfg, 8, LE, VIRTIO_CAP_LEN)
+typedef uint8_t virtio_cap_len_t;
+#define virtio_cap_len_value(x) DRV_NUM(8, x)
+#define virtio_cap_len_raw(v) DRV_NUM(8, v)
+#define virtio_cap_len_read(h) \
+	DRV_READ(virtio_cap_len, virtio_pci_cap, cfg, 8, LE, VIRTIO_CAP_LEN, h)
 
 /* cfg_type (virtio.regs.yaml:70): ro, 8 bits at 0x3. */
 #define VIRTIO_CFG_TYPE_OFFSET 0x3u
-DRV_VALUE(virtio_cfg_type, 8)
-DRV_READ(virtio_cfg_type, virtio_pci_cap, cfg, 8, LE, VIRTIO_CFG_TYPE)
+typedef struct {
+	uint8_t raw;
+} virtio_cfg_type_t;
+#define virtio_cfg_type_value(x) DRV_VALUE(virtio_cfg_type_t, 8, x)
+#define virtio_cfg_type_raw(v) DRV_RAW(virtio_cfg_type_t, v)
+#define virtio_cfg_type_read(h) \
+	DRV_READ(virtio_cfg_type, virtio_pci_cap, cfg, 8, LE, VIRTIO_CFG_TYPE, h)
 /* cfg_type.type (virtio.regs.yaml:75): bits 7:0, ro. */
 #define VIRTIO_CFG_TYPE_TYPE_SHIFT 0
 #define VIRTIO_CFG_TYPE_TYPE_MASK 0xffu
@@ -168,37 +217,51 @@ enum virtio_cfg_type_type {
 	VIRTIO_CFG_TYPE_TYPE_SHARED_MEMORY = 8,
 	VIRTIO_CFG_TYPE_TYPE_VENDOR = 9,
 };
-/* clang-format off */
-DRV_FIELD(virtio_cfg_type, type, virtio_pci_cap, 8, VIRTIO_CFG_TYPE_TYPE, enum virtio_cfg_type_type, RO, NO_UPDATE)
-/* clang-format on */
+#define virtio_cfg_type_type_get(v) \
+	DRV_GET(virtio_cfg_type, VIRTIO_CFG_TYPE_TYPE, enum virtio_cfg_type_type, v)
 
 /* cap_bar (virtio.regs.yaml:78): ro, 8 bits at 0x4. the BAR the structure is in */
 #define VIRTIO_CAP_BAR_OFFSET 0x4u
-DRV_VALUE_PLAIN(virtio_cap_bar, 8)
-DRV_READ(virtio_cap_bar, virtio_pci_cap, cfg, 8, LE, VIRTIO_CAP_BAR)
+typedef uint8_t virtio_cap_bar_t;
+#define virtio_cap_bar_value(x) DRV_NUM(8, x)
+#define virtio_cap_bar_raw(v) DRV_NUM(8, v)
+#define virtio_cap_bar_read(h) \
+	DRV_READ(virtio_cap_bar, virtio_pci_cap, cfg, 8, LE, VIRTIO_CAP_BAR, h)
 
 /* cap_id (virtio.regs.yaml:79): ro, 8 bits at 0x5. tells apart structures of one type */
 #define VIRTIO_CAP_ID_OFFSET 0x5u
-DRV_VALUE_PLAIN(virtio_cap_id, 8)
-DRV_READ(virtio_cap_id, virtio_pci_cap, cfg, 8, LE, VIRTIO_CAP_ID)
+typedef uint8_t virtio_cap_id_t;
+#define virtio_cap_id_value(x) DRV_NUM(8, x)
+#define virtio_cap_id_raw(v) DRV_NUM(8, v)
+#define virtio_cap_id_read(h) DRV_READ(virtio_cap_id, virtio_pci_cap, cfg, 8, LE, VIRTIO_CAP_ID, h)
 
 /* cap_offset (virtio.regs.yaml:80): ro, 32 bits at 0x8. where the structure starts in the BAR */
 #define VIRTIO_CAP_OFFSET_OFFSET 0x8u
-DRV_VALUE_PLAIN(virtio_cap_offset, 32)
-DRV_READ(virtio_cap_offset, virtio_pci_cap, cfg, 32, LE, VIRTIO_CAP_OFFSET)
+typedef uint32_t virtio_cap_offset_t;
+#define virtio_cap_offset_value(x) DRV_NUM(32, x)
+#define virtio_cap_offset_raw(v) DRV_NUM(32, v)
+#define virtio_cap_offset_read(h) \
+	DRV_READ(virtio_cap_offset, virtio_pci_cap, cfg, 32, LE, VIRTIO_CAP_OFFSET, h)
 
 /* cap_length (virtio.regs.yaml:81): ro, 32 bits at 0xc. its length in bytes */
 #define VIRTIO_CAP_LENGTH_OFFSET 0xcu
-DRV_VALUE_PLAIN(virtio_cap_length, 32)
-DRV_READ(virtio_cap_length, virtio_pci_cap, cfg, 32, LE, VIRTIO_CAP_LENGTH)
+typedef uint32_t virtio_cap_length_t;
+#define virtio_cap_length_value(x) DRV_NUM(32, x)
+#define virtio_cap_length_raw(v) DRV_NUM(32, v)
+#define virtio_cap_length_read(h) \
+	DRV_READ(virtio_cap_length, virtio_pci_cap, cfg, 32, LE, VIRTIO_CAP_LENGTH, h)
 
 /*
  * notify_off_multiplier (virtio.regs.yaml:82): ro, 32 bits at 0x10. notify capability only: a
  * queue notify address is cap_offset + queue_notify_off * this
  */
 #define VIRTIO_NOTIFY_OFF_MULTIPLIER_OFFSET 0x10u
-DRV_VALUE_PLAIN(virtio_notify_off_multiplier, 32)
-DRV_READ(virtio_notify_off_multiplier, virtio_pci_cap, cfg, 32, LE, VIRTIO_NOTIFY_OFF_MULTIPLIER)
+typedef uint32_t virtio_notify_off_multiplier_t;
+#define virtio_notify_off_multiplier_value(x) DRV_NUM(32, x)
+#define virtio_notify_off_multiplier_raw(v) DRV_NUM(32, v)
+/* clang-format off */
+#define virtio_notify_off_multiplier_read(h) DRV_READ(virtio_notify_off_multiplier, virtio_pci_cap, cfg, 32, LE, VIRTIO_NOTIFY_OFF_MULTIPLIER, h)
+/* clang-format on */
 
 /*
  * Block common (virtio.regs.yaml:87): MMIO, little-endian, 0x38 bytes. struct
@@ -206,7 +269,10 @@ DRV_READ(virtio_notify_off_multiplier, virtio_pci_cap, cfg, 32, LE, VIRTIO_NOTIF
  * the spec allows and QEMU requires.
  */
 #define VIRTIO_COMMON_SIZE 0x38u
-DRV_HANDLE(virtio_common)
+struct virtio_common {
+	struct drv_io io;
+};
+#define virtio_common_at(io) DRV_BLOCK_AT(virtio_common, io)
 struct drv_desc_block;
 extern const struct drv_desc_block virtio_common_desc;
 
@@ -214,36 +280,61 @@ extern const struct drv_desc_block virtio_common_desc;
 #define VIRTIO_DEVICE_FEATURE_SELECT_OFFSET 0x0u
 #define VIRTIO_DEVICE_FEATURE_SELECT_KEEP 0xffffffffu
 #define VIRTIO_DEVICE_FEATURE_SELECT_IDLE 0x00000000u
-DRV_VALUE_PLAIN(virtio_device_feature_select, 32)
-DRV_READ(virtio_device_feature_select, virtio_common, mmio, 32, LE, VIRTIO_DEVICE_FEATURE_SELECT)
-DRV_WRITE(virtio_device_feature_select, virtio_common, mmio, 32, LE, VIRTIO_DEVICE_FEATURE_SELECT)
-DRV_UPDATE(virtio_device_feature_select, virtio_common, mmio, 32, LE, VIRTIO_DEVICE_FEATURE_SELECT)
+typedef uint32_t virtio_device_feature_select_t;
+#define virtio_device_feature_select_value(x) DRV_NUM(32, x)
+#define virtio_device_feature_select_raw(v) DRV_NUM(32, v)
+/* clang-format off */
+#define virtio_device_feature_select_read(h) DRV_READ(virtio_device_feature_select, virtio_common, mmio, 32, LE, VIRTIO_DEVICE_FEATURE_SELECT, h)
+/* clang-format on */
+/* clang-format off */
+#define virtio_device_feature_select_write(h, v) DRV_WRITE(virtio_device_feature_select, virtio_common, mmio, 32, LE, VIRTIO_DEVICE_FEATURE_SELECT, h, v)
+/* clang-format on */
+/* clang-format off */
+#define virtio_device_feature_select_update(h, mask, value) DRV_UPDATE(virtio_device_feature_select, virtio_common, mmio, 32, LE, VIRTIO_DEVICE_FEATURE_SELECT, h, mask, value)
+/* clang-format on */
 
 /*
  * device_feature (virtio.regs.yaml:95): ro, 32 bits at 0x4, volatile. the 32 feature bits of the
  * device that device_feature_select chose
  */
 #define VIRTIO_DEVICE_FEATURE_OFFSET 0x4u
-DRV_VALUE_PLAIN(virtio_device_feature, 32)
-DRV_READ(virtio_device_feature, virtio_common, mmio, 32, LE, VIRTIO_DEVICE_FEATURE)
+typedef uint32_t virtio_device_feature_t;
+#define virtio_device_feature_value(x) DRV_NUM(32, x)
+#define virtio_device_feature_raw(v) DRV_NUM(32, v)
+#define virtio_device_feature_read(h) \
+	DRV_READ(virtio_device_feature, virtio_common, mmio, 32, LE, VIRTIO_DEVICE_FEATURE, h)
 
 /* driver_feature_select (virtio.regs.yaml:96): rw, 32 bits at 0x8. */
 #define VIRTIO_DRIVER_FEATURE_SELECT_OFFSET 0x8u
 #define VIRTIO_DRIVER_FEATURE_SELECT_KEEP 0xffffffffu
 #define VIRTIO_DRIVER_FEATURE_SELECT_IDLE 0x00000000u
-DRV_VALUE_PLAIN(virtio_driver_feature_select, 32)
-DRV_READ(virtio_driver_feature_select, virtio_common, mmio, 32, LE, VIRTIO_DRIVER_FEATURE_SELECT)
-DRV_WRITE(virtio_driver_feature_select, virtio_common, mmio, 32, LE, VIRTIO_DRIVER_FEATURE_SELECT)
-DRV_UPDATE(virtio_driver_feature_select, virtio_common, mmio, 32, LE, VIRTIO_DRIVER_FEATURE_SELECT)
+typedef uint32_t virtio_driver_feature_select_t;
+#define virtio_driver_feature_select_value(x) DRV_NUM(32, x)
+#define virtio_driver_feature_select_raw(v) DRV_NUM(32, v)
+/* clang-format off */
+#define virtio_driver_feature_select_read(h) DRV_READ(virtio_driver_feature_select, virtio_common, mmio, 32, LE, VIRTIO_DRIVER_FEATURE_SELECT, h)
+/* clang-format on */
+/* clang-format off */
+#define virtio_driver_feature_select_write(h, v) DRV_WRITE(virtio_driver_feature_select, virtio_common, mmio, 32, LE, VIRTIO_DRIVER_FEATURE_SELECT, h, v)
+/* clang-format on */
+/* clang-format off */
+#define virtio_driver_feature_select_update(h, mask, value) DRV_UPDATE(virtio_driver_feature_select, virtio_common, mmio, 32, LE, VIRTIO_DRIVER_FEATURE_SELECT, h, mask, value)
+/* clang-format on */
 
 /* driver_feature (virtio.regs.yaml:97): rw, 32 bits at 0xc. */
 #define VIRTIO_DRIVER_FEATURE_OFFSET 0xcu
 #define VIRTIO_DRIVER_FEATURE_KEEP 0xffffffffu
 #define VIRTIO_DRIVER_FEATURE_IDLE 0x00000000u
-DRV_VALUE_PLAIN(virtio_driver_feature, 32)
-DRV_READ(virtio_driver_feature, virtio_common, mmio, 32, LE, VIRTIO_DRIVER_FEATURE)
-DRV_WRITE(virtio_driver_feature, virtio_common, mmio, 32, LE, VIRTIO_DRIVER_FEATURE)
-DRV_UPDATE(virtio_driver_feature, virtio_common, mmio, 32, LE, VIRTIO_DRIVER_FEATURE)
+typedef uint32_t virtio_driver_feature_t;
+#define virtio_driver_feature_value(x) DRV_NUM(32, x)
+#define virtio_driver_feature_raw(v) DRV_NUM(32, v)
+#define virtio_driver_feature_read(h) \
+	DRV_READ(virtio_driver_feature, virtio_common, mmio, 32, LE, VIRTIO_DRIVER_FEATURE, h)
+#define virtio_driver_feature_write(h, v) \
+	DRV_WRITE(virtio_driver_feature, virtio_common, mmio, 32, LE, VIRTIO_DRIVER_FEATURE, h, v)
+/* clang-format off */
+#define virtio_driver_feature_update(h, mask, value) DRV_UPDATE(virtio_driver_feature, virtio_common, mmio, 32, LE, VIRTIO_DRIVER_FEATURE, h, mask, value)
+/* clang-format on */
 
 /*
  * config_msix_vector (virtio.regs.yaml:98): rw, 16 bits at 0x10. the MSI-X vector of configuration
@@ -252,15 +343,26 @@ DRV_UPDATE(virtio_driver_feature, virtio_common, mmio, 32, LE, VIRTIO_DRIVER_FEA
 #define VIRTIO_CONFIG_MSIX_VECTOR_OFFSET 0x10u
 #define VIRTIO_CONFIG_MSIX_VECTOR_KEEP 0xffffu
 #define VIRTIO_CONFIG_MSIX_VECTOR_IDLE 0x0000u
-DRV_VALUE_PLAIN(virtio_config_msix_vector, 16)
-DRV_READ(virtio_config_msix_vector, virtio_common, mmio, 16, LE, VIRTIO_CONFIG_MSIX_VECTOR)
-DRV_WRITE(virtio_config_msix_vector, virtio_common, mmio, 16, LE, VIRTIO_CONFIG_MSIX_VECTOR)
-DRV_UPDATE(virtio_config_msix_vector, virtio_common, mmio, 16, LE, VIRTIO_CONFIG_MSIX_VECTOR)
+typedef uint16_t virtio_config_msix_vector_t;
+#define virtio_config_msix_vector_value(x) DRV_NUM(16, x)
+#define virtio_config_msix_vector_raw(v) DRV_NUM(16, v)
+/* clang-format off */
+#define virtio_config_msix_vector_read(h) DRV_READ(virtio_config_msix_vector, virtio_common, mmio, 16, LE, VIRTIO_CONFIG_MSIX_VECTOR, h)
+/* clang-format on */
+/* clang-format off */
+#define virtio_config_msix_vector_write(h, v) DRV_WRITE(virtio_config_msix_vector, virtio_common, mmio, 16, LE, VIRTIO_CONFIG_MSIX_VECTOR, h, v)
+/* clang-format on */
+/* clang-format off */
+#define virtio_config_msix_vector_update(h, mask, value) DRV_UPDATE(virtio_config_msix_vector, virtio_common, mmio, 16, LE, VIRTIO_CONFIG_MSIX_VECTOR, h, mask, value)
+/* clang-format on */
 
 /* num_queues (virtio.regs.yaml:99): ro, 16 bits at 0x12. */
 #define VIRTIO_NUM_QUEUES_OFFSET 0x12u
-DRV_VALUE_PLAIN(virtio_num_queues, 16)
-DRV_READ(virtio_num_queues, virtio_common, mmio, 16, LE, VIRTIO_NUM_QUEUES)
+typedef uint16_t virtio_num_queues_t;
+#define virtio_num_queues_value(x) DRV_NUM(16, x)
+#define virtio_num_queues_raw(v) DRV_NUM(16, v)
+#define virtio_num_queues_read(h) \
+	DRV_READ(virtio_num_queues, virtio_common, mmio, 16, LE, VIRTIO_NUM_QUEUES, h)
 
 /*
  * device_status (virtio.regs.yaml:100): rw, 8 bits at 0x14. The driver's progress (3.1.1), bits it
@@ -269,89 +371,120 @@ DRV_READ(virtio_num_queues, virtio_common, mmio, 16, LE, VIRTIO_NUM_QUEUES)
 #define VIRTIO_DEVICE_STATUS_OFFSET 0x14u
 #define VIRTIO_DEVICE_STATUS_KEEP 0xffu
 #define VIRTIO_DEVICE_STATUS_IDLE 0x00u
-DRV_VALUE(virtio_device_status, 8)
-DRV_READ(virtio_device_status, virtio_common, mmio, 8, LE, VIRTIO_DEVICE_STATUS)
-DRV_WRITE(virtio_device_status, virtio_common, mmio, 8, LE, VIRTIO_DEVICE_STATUS)
-DRV_UPDATE(virtio_device_status, virtio_common, mmio, 8, LE, VIRTIO_DEVICE_STATUS)
+typedef struct {
+	uint8_t raw;
+} virtio_device_status_t;
+#define virtio_device_status_value(x) DRV_VALUE(virtio_device_status_t, 8, x)
+#define virtio_device_status_raw(v) DRV_RAW(virtio_device_status_t, v)
+#define virtio_device_status_read(h) \
+	DRV_READ(virtio_device_status, virtio_common, mmio, 8, LE, VIRTIO_DEVICE_STATUS, h)
+#define virtio_device_status_write(h, v) \
+	DRV_WRITE(virtio_device_status, virtio_common, mmio, 8, LE, VIRTIO_DEVICE_STATUS, h, v)
+/* clang-format off */
+#define virtio_device_status_update(h, mask, value) DRV_UPDATE(virtio_device_status, virtio_common, mmio, 8, LE, VIRTIO_DEVICE_STATUS, h, mask, value)
+/* clang-format on */
 /* device_status.acknowledge (virtio.regs.yaml:108): bit 0, rw. */
 #define VIRTIO_DEVICE_STATUS_ACKNOWLEDGE_SHIFT 0
 #define VIRTIO_DEVICE_STATUS_ACKNOWLEDGE_MASK 0x01u
-/* clang-format off */
-DRV_FIELD(virtio_device_status, acknowledge, virtio_common, 8, VIRTIO_DEVICE_STATUS_ACKNOWLEDGE, uint8_t, RW, UPDATE)
-/* clang-format on */
+#define virtio_device_status_acknowledge_get(v) \
+	DRV_GET(virtio_device_status, VIRTIO_DEVICE_STATUS_ACKNOWLEDGE, uint8_t, v)
+#define virtio_device_status_acknowledge_set_(v, x) \
+	DRV_SET_(virtio_device_status, VIRTIO_DEVICE_STATUS_ACKNOWLEDGE, v, x)
 #define virtio_device_status_acknowledge_set(v, x) \
-	DRV_SET(virtio_device_status_acknowledge, VIRTIO_DEVICE_STATUS_ACKNOWLEDGE, v, x)
+	DRV_SET(virtio_device_status, VIRTIO_DEVICE_STATUS_ACKNOWLEDGE, v, x)
+#define virtio_device_status_acknowledge_update_(h, x) \
+	DRV_UPDATE_FIELD_(virtio_device_status, VIRTIO_DEVICE_STATUS_ACKNOWLEDGE, h, x)
 #define virtio_device_status_acknowledge_update(h, x) \
-	DRV_UPDATE_FIELD(virtio_device_status_acknowledge, VIRTIO_DEVICE_STATUS_ACKNOWLEDGE, h, x)
+	DRV_UPDATE_FIELD(virtio_device_status, VIRTIO_DEVICE_STATUS_ACKNOWLEDGE, h, x)
 /* device_status.driver (virtio.regs.yaml:109): bit 1, rw. */
 #define VIRTIO_DEVICE_STATUS_DRIVER_SHIFT 1
 #define VIRTIO_DEVICE_STATUS_DRIVER_MASK 0x02u
-/* clang-format off */
-DRV_FIELD(virtio_device_status, driver, virtio_common, 8, VIRTIO_DEVICE_STATUS_DRIVER, uint8_t, RW, UPDATE)
-/* clang-format on */
+#define virtio_device_status_driver_get(v) \
+	DRV_GET(virtio_device_status, VIRTIO_DEVICE_STATUS_DRIVER, uint8_t, v)
+#define virtio_device_status_driver_set_(v, x) \
+	DRV_SET_(virtio_device_status, VIRTIO_DEVICE_STATUS_DRIVER, v, x)
 #define virtio_device_status_driver_set(v, x) \
-	DRV_SET(virtio_device_status_driver, VIRTIO_DEVICE_STATUS_DRIVER, v, x)
+	DRV_SET(virtio_device_status, VIRTIO_DEVICE_STATUS_DRIVER, v, x)
+#define virtio_device_status_driver_update_(h, x) \
+	DRV_UPDATE_FIELD_(virtio_device_status, VIRTIO_DEVICE_STATUS_DRIVER, h, x)
 #define virtio_device_status_driver_update(h, x) \
-	DRV_UPDATE_FIELD(virtio_device_status_driver, VIRTIO_DEVICE_STATUS_DRIVER, h, x)
+	DRV_UPDATE_FIELD(virtio_device_status, VIRTIO_DEVICE_STATUS_DRIVER, h, x)
 /* device_status.driver_ok (virtio.regs.yaml:110): bit 2, rw. */
 #define VIRTIO_DEVICE_STATUS_DRIVER_OK_SHIFT 2
 #define VIRTIO_DEVICE_STATUS_DRIVER_OK_MASK 0x04u
-/* clang-format off */
-DRV_FIELD(virtio_device_status, driver_ok, virtio_common, 8, VIRTIO_DEVICE_STATUS_DRIVER_OK, uint8_t, RW, UPDATE)
-/* clang-format on */
+#define virtio_device_status_driver_ok_get(v) \
+	DRV_GET(virtio_device_status, VIRTIO_DEVICE_STATUS_DRIVER_OK, uint8_t, v)
+#define virtio_device_status_driver_ok_set_(v, x) \
+	DRV_SET_(virtio_device_status, VIRTIO_DEVICE_STATUS_DRIVER_OK, v, x)
 #define virtio_device_status_driver_ok_set(v, x) \
-	DRV_SET(virtio_device_status_driver_ok, VIRTIO_DEVICE_STATUS_DRIVER_OK, v, x)
+	DRV_SET(virtio_device_status, VIRTIO_DEVICE_STATUS_DRIVER_OK, v, x)
+#define virtio_device_status_driver_ok_update_(h, x) \
+	DRV_UPDATE_FIELD_(virtio_device_status, VIRTIO_DEVICE_STATUS_DRIVER_OK, h, x)
 #define virtio_device_status_driver_ok_update(h, x) \
-	DRV_UPDATE_FIELD(virtio_device_status_driver_ok, VIRTIO_DEVICE_STATUS_DRIVER_OK, h, x)
+	DRV_UPDATE_FIELD(virtio_device_status, VIRTIO_DEVICE_STATUS_DRIVER_OK, h, x)
 /*
  * device_status.features_ok (virtio.regs.yaml:111): bit 3, rw. read back after writing it: the
  * device clears it if it refuses the features
  */
 #define VIRTIO_DEVICE_STATUS_FEATURES_OK_SHIFT 3
 #define VIRTIO_DEVICE_STATUS_FEATURES_OK_MASK 0x08u
-/* clang-format off */
-DRV_FIELD(virtio_device_status, features_ok, virtio_common, 8, VIRTIO_DEVICE_STATUS_FEATURES_OK, uint8_t, RW, UPDATE)
-/* clang-format on */
+#define virtio_device_status_features_ok_get(v) \
+	DRV_GET(virtio_device_status, VIRTIO_DEVICE_STATUS_FEATURES_OK, uint8_t, v)
+#define virtio_device_status_features_ok_set_(v, x) \
+	DRV_SET_(virtio_device_status, VIRTIO_DEVICE_STATUS_FEATURES_OK, v, x)
 #define virtio_device_status_features_ok_set(v, x) \
-	DRV_SET(virtio_device_status_features_ok, VIRTIO_DEVICE_STATUS_FEATURES_OK, v, x)
+	DRV_SET(virtio_device_status, VIRTIO_DEVICE_STATUS_FEATURES_OK, v, x)
+#define virtio_device_status_features_ok_update_(h, x) \
+	DRV_UPDATE_FIELD_(virtio_device_status, VIRTIO_DEVICE_STATUS_FEATURES_OK, h, x)
 #define virtio_device_status_features_ok_update(h, x) \
-	DRV_UPDATE_FIELD(virtio_device_status_features_ok, VIRTIO_DEVICE_STATUS_FEATURES_OK, h, x)
+	DRV_UPDATE_FIELD(virtio_device_status, VIRTIO_DEVICE_STATUS_FEATURES_OK, h, x)
 /*
  * device_status.device_needs_reset (virtio.regs.yaml:112): bit 6, ro, volatile. set by the device
  * when it cannot go on
  */
 #define VIRTIO_DEVICE_STATUS_DEVICE_NEEDS_RESET_SHIFT 6
 #define VIRTIO_DEVICE_STATUS_DEVICE_NEEDS_RESET_MASK 0x40u
-/* clang-format off */
-DRV_FIELD(virtio_device_status, device_needs_reset, virtio_common, 8, VIRTIO_DEVICE_STATUS_DEVICE_NEEDS_RESET, uint8_t, RO, NO_UPDATE)
-/* clang-format on */
+#define virtio_device_status_device_needs_reset_get(v) \
+	DRV_GET(virtio_device_status, VIRTIO_DEVICE_STATUS_DEVICE_NEEDS_RESET, uint8_t, v)
 /* device_status.failed (virtio.regs.yaml:113): bit 7, rw. the driver gave up on the device */
 #define VIRTIO_DEVICE_STATUS_FAILED_SHIFT 7
 #define VIRTIO_DEVICE_STATUS_FAILED_MASK 0x80u
-/* clang-format off */
-DRV_FIELD(virtio_device_status, failed, virtio_common, 8, VIRTIO_DEVICE_STATUS_FAILED, uint8_t, RW, UPDATE)
-/* clang-format on */
+#define virtio_device_status_failed_get(v) \
+	DRV_GET(virtio_device_status, VIRTIO_DEVICE_STATUS_FAILED, uint8_t, v)
+#define virtio_device_status_failed_set_(v, x) \
+	DRV_SET_(virtio_device_status, VIRTIO_DEVICE_STATUS_FAILED, v, x)
 #define virtio_device_status_failed_set(v, x) \
-	DRV_SET(virtio_device_status_failed, VIRTIO_DEVICE_STATUS_FAILED, v, x)
+	DRV_SET(virtio_device_status, VIRTIO_DEVICE_STATUS_FAILED, v, x)
+#define virtio_device_status_failed_update_(h, x) \
+	DRV_UPDATE_FIELD_(virtio_device_status, VIRTIO_DEVICE_STATUS_FAILED, h, x)
 #define virtio_device_status_failed_update(h, x) \
-	DRV_UPDATE_FIELD(virtio_device_status_failed, VIRTIO_DEVICE_STATUS_FAILED, h, x)
+	DRV_UPDATE_FIELD(virtio_device_status, VIRTIO_DEVICE_STATUS_FAILED, h, x)
 
 /*
  * config_generation (virtio.regs.yaml:114): ro, 8 bits at 0x15, volatile. changes whenever the
  * device configuration does
  */
 #define VIRTIO_CONFIG_GENERATION_OFFSET 0x15u
-DRV_VALUE_PLAIN(virtio_config_generation, 8)
-DRV_READ(virtio_config_generation, virtio_common, mmio, 8, LE, VIRTIO_CONFIG_GENERATION)
+typedef uint8_t virtio_config_generation_t;
+#define virtio_config_generation_value(x) DRV_NUM(8, x)
+#define virtio_config_generation_raw(v) DRV_NUM(8, v)
+#define virtio_config_generation_read(h) \
+	DRV_READ(virtio_config_generation, virtio_common, mmio, 8, LE, VIRTIO_CONFIG_GENERATION, h)
 
 /* queue_select (virtio.regs.yaml:115): rw, 16 bits at 0x16. */
 #define VIRTIO_QUEUE_SELECT_OFFSET 0x16u
 #define VIRTIO_QUEUE_SELECT_KEEP 0xffffu
 #define VIRTIO_QUEUE_SELECT_IDLE 0x0000u
-DRV_VALUE_PLAIN(virtio_queue_select, 16)
-DRV_READ(virtio_queue_select, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_SELECT)
-DRV_WRITE(virtio_queue_select, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_SELECT)
-DRV_UPDATE(virtio_queue_select, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_SELECT)
+typedef uint16_t virtio_queue_select_t;
+#define virtio_queue_select_value(x) DRV_NUM(16, x)
+#define virtio_queue_select_raw(v) DRV_NUM(16, v)
+#define virtio_queue_select_read(h) \
+	DRV_READ(virtio_queue_select, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_SELECT, h)
+#define virtio_queue_select_write(h, v) \
+	DRV_WRITE(virtio_queue_select, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_SELECT, h, v)
+/* clang-format off */
+#define virtio_queue_select_update(h, mask, value) DRV_UPDATE(virtio_queue_select, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_SELECT, h, mask, value)
+/* clang-format on */
 
 /*
  * queue_size (virtio.regs.yaml:116): rw, 16 bits at 0x18. the queue's entries: the device's most,
@@ -360,10 +493,16 @@ DRV_UPDATE(virtio_queue_select, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_SELECT
 #define VIRTIO_QUEUE_SIZE_OFFSET 0x18u
 #define VIRTIO_QUEUE_SIZE_KEEP 0xffffu
 #define VIRTIO_QUEUE_SIZE_IDLE 0x0000u
-DRV_VALUE_PLAIN(virtio_queue_size, 16)
-DRV_READ(virtio_queue_size, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_SIZE)
-DRV_WRITE(virtio_queue_size, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_SIZE)
-DRV_UPDATE(virtio_queue_size, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_SIZE)
+typedef uint16_t virtio_queue_size_t;
+#define virtio_queue_size_value(x) DRV_NUM(16, x)
+#define virtio_queue_size_raw(v) DRV_NUM(16, v)
+#define virtio_queue_size_read(h) \
+	DRV_READ(virtio_queue_size, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_SIZE, h)
+#define virtio_queue_size_write(h, v) \
+	DRV_WRITE(virtio_queue_size, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_SIZE, h, v)
+/* clang-format off */
+#define virtio_queue_size_update(h, mask, value) DRV_UPDATE(virtio_queue_size, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_SIZE, h, mask, value)
+/* clang-format on */
 
 /*
  * queue_msix_vector (virtio.regs.yaml:117): rw, 16 bits at 0x1a. the MSI-X vector of the queue's
@@ -372,111 +511,174 @@ DRV_UPDATE(virtio_queue_size, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_SIZE)
 #define VIRTIO_QUEUE_MSIX_VECTOR_OFFSET 0x1au
 #define VIRTIO_QUEUE_MSIX_VECTOR_KEEP 0xffffu
 #define VIRTIO_QUEUE_MSIX_VECTOR_IDLE 0x0000u
-DRV_VALUE_PLAIN(virtio_queue_msix_vector, 16)
-DRV_READ(virtio_queue_msix_vector, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_MSIX_VECTOR)
-DRV_WRITE(virtio_queue_msix_vector, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_MSIX_VECTOR)
-DRV_UPDATE(virtio_queue_msix_vector, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_MSIX_VECTOR)
+typedef uint16_t virtio_queue_msix_vector_t;
+#define virtio_queue_msix_vector_value(x) DRV_NUM(16, x)
+#define virtio_queue_msix_vector_raw(v) DRV_NUM(16, v)
+#define virtio_queue_msix_vector_read(h) \
+	DRV_READ(virtio_queue_msix_vector, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_MSIX_VECTOR, h)
+/* clang-format off */
+#define virtio_queue_msix_vector_write(h, v) DRV_WRITE(virtio_queue_msix_vector, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_MSIX_VECTOR, h, v)
+/* clang-format on */
+/* clang-format off */
+#define virtio_queue_msix_vector_update(h, mask, value) DRV_UPDATE(virtio_queue_msix_vector, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_MSIX_VECTOR, h, mask, value)
+/* clang-format on */
 
 /* queue_enable (virtio.regs.yaml:118): rw, 16 bits at 0x1c. */
 #define VIRTIO_QUEUE_ENABLE_OFFSET 0x1cu
 #define VIRTIO_QUEUE_ENABLE_KEEP 0xffffu
 #define VIRTIO_QUEUE_ENABLE_IDLE 0x0000u
-DRV_VALUE_PLAIN(virtio_queue_enable, 16)
-DRV_READ(virtio_queue_enable, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_ENABLE)
-DRV_WRITE(virtio_queue_enable, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_ENABLE)
-DRV_UPDATE(virtio_queue_enable, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_ENABLE)
+typedef uint16_t virtio_queue_enable_t;
+#define virtio_queue_enable_value(x) DRV_NUM(16, x)
+#define virtio_queue_enable_raw(v) DRV_NUM(16, v)
+#define virtio_queue_enable_read(h) \
+	DRV_READ(virtio_queue_enable, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_ENABLE, h)
+#define virtio_queue_enable_write(h, v) \
+	DRV_WRITE(virtio_queue_enable, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_ENABLE, h, v)
+/* clang-format off */
+#define virtio_queue_enable_update(h, mask, value) DRV_UPDATE(virtio_queue_enable, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_ENABLE, h, mask, value)
+/* clang-format on */
 
 /* queue_notify_off (virtio.regs.yaml:119): ro, 16 bits at 0x1e. */
 #define VIRTIO_QUEUE_NOTIFY_OFF_OFFSET 0x1eu
-DRV_VALUE_PLAIN(virtio_queue_notify_off, 16)
-DRV_READ(virtio_queue_notify_off, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_NOTIFY_OFF)
+typedef uint16_t virtio_queue_notify_off_t;
+#define virtio_queue_notify_off_value(x) DRV_NUM(16, x)
+#define virtio_queue_notify_off_raw(v) DRV_NUM(16, v)
+#define virtio_queue_notify_off_read(h) \
+	DRV_READ(virtio_queue_notify_off, virtio_common, mmio, 16, LE, VIRTIO_QUEUE_NOTIFY_OFF, h)
 
 /* queue_desc_lo (virtio.regs.yaml:120): rw, 32 bits at 0x20. */
 #define VIRTIO_QUEUE_DESC_LO_OFFSET 0x20u
 #define VIRTIO_QUEUE_DESC_LO_KEEP 0xffffffffu
 #define VIRTIO_QUEUE_DESC_LO_IDLE 0x00000000u
-DRV_VALUE_PLAIN(virtio_queue_desc_lo, 32)
-DRV_READ(virtio_queue_desc_lo, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DESC_LO)
-DRV_WRITE(virtio_queue_desc_lo, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DESC_LO)
-DRV_UPDATE(virtio_queue_desc_lo, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DESC_LO)
+typedef uint32_t virtio_queue_desc_lo_t;
+#define virtio_queue_desc_lo_value(x) DRV_NUM(32, x)
+#define virtio_queue_desc_lo_raw(v) DRV_NUM(32, v)
+#define virtio_queue_desc_lo_read(h) \
+	DRV_READ(virtio_queue_desc_lo, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DESC_LO, h)
+#define virtio_queue_desc_lo_write(h, v) \
+	DRV_WRITE(virtio_queue_desc_lo, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DESC_LO, h, v)
+/* clang-format off */
+#define virtio_queue_desc_lo_update(h, mask, value) DRV_UPDATE(virtio_queue_desc_lo, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DESC_LO, h, mask, value)
+/* clang-format on */
 
 /* queue_desc_hi (virtio.regs.yaml:121): rw, 32 bits at 0x24. */
 #define VIRTIO_QUEUE_DESC_HI_OFFSET 0x24u
 #define VIRTIO_QUEUE_DESC_HI_KEEP 0xffffffffu
 #define VIRTIO_QUEUE_DESC_HI_IDLE 0x00000000u
-DRV_VALUE_PLAIN(virtio_queue_desc_hi, 32)
-DRV_READ(virtio_queue_desc_hi, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DESC_HI)
-DRV_WRITE(virtio_queue_desc_hi, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DESC_HI)
-DRV_UPDATE(virtio_queue_desc_hi, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DESC_HI)
+typedef uint32_t virtio_queue_desc_hi_t;
+#define virtio_queue_desc_hi_value(x) DRV_NUM(32, x)
+#define virtio_queue_desc_hi_raw(v) DRV_NUM(32, v)
+#define virtio_queue_desc_hi_read(h) \
+	DRV_READ(virtio_queue_desc_hi, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DESC_HI, h)
+#define virtio_queue_desc_hi_write(h, v) \
+	DRV_WRITE(virtio_queue_desc_hi, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DESC_HI, h, v)
+/* clang-format off */
+#define virtio_queue_desc_hi_update(h, mask, value) DRV_UPDATE(virtio_queue_desc_hi, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DESC_HI, h, mask, value)
+/* clang-format on */
 
 /* queue_driver_lo (virtio.regs.yaml:122): rw, 32 bits at 0x28. */
 #define VIRTIO_QUEUE_DRIVER_LO_OFFSET 0x28u
 #define VIRTIO_QUEUE_DRIVER_LO_KEEP 0xffffffffu
 #define VIRTIO_QUEUE_DRIVER_LO_IDLE 0x00000000u
-DRV_VALUE_PLAIN(virtio_queue_driver_lo, 32)
-DRV_READ(virtio_queue_driver_lo, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DRIVER_LO)
-DRV_WRITE(virtio_queue_driver_lo, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DRIVER_LO)
-DRV_UPDATE(virtio_queue_driver_lo, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DRIVER_LO)
+typedef uint32_t virtio_queue_driver_lo_t;
+#define virtio_queue_driver_lo_value(x) DRV_NUM(32, x)
+#define virtio_queue_driver_lo_raw(v) DRV_NUM(32, v)
+#define virtio_queue_driver_lo_read(h) \
+	DRV_READ(virtio_queue_driver_lo, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DRIVER_LO, h)
+#define virtio_queue_driver_lo_write(h, v) \
+	DRV_WRITE(virtio_queue_driver_lo, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DRIVER_LO, h, v)
+/* clang-format off */
+#define virtio_queue_driver_lo_update(h, mask, value) DRV_UPDATE(virtio_queue_driver_lo, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DRIVER_LO, h, mask, value)
+/* clang-format on */
 
 /* queue_driver_hi (virtio.regs.yaml:123): rw, 32 bits at 0x2c. */
 #define VIRTIO_QUEUE_DRIVER_HI_OFFSET 0x2cu
 #define VIRTIO_QUEUE_DRIVER_HI_KEEP 0xffffffffu
 #define VIRTIO_QUEUE_DRIVER_HI_IDLE 0x00000000u
-DRV_VALUE_PLAIN(virtio_queue_driver_hi, 32)
-DRV_READ(virtio_queue_driver_hi, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DRIVER_HI)
-DRV_WRITE(virtio_queue_driver_hi, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DRIVER_HI)
-DRV_UPDATE(virtio_queue_driver_hi, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DRIVER_HI)
+typedef uint32_t virtio_queue_driver_hi_t;
+#define virtio_queue_driver_hi_value(x) DRV_NUM(32, x)
+#define virtio_queue_driver_hi_raw(v) DRV_NUM(32, v)
+#define virtio_queue_driver_hi_read(h) \
+	DRV_READ(virtio_queue_driver_hi, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DRIVER_HI, h)
+#define virtio_queue_driver_hi_write(h, v) \
+	DRV_WRITE(virtio_queue_driver_hi, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DRIVER_HI, h, v)
+/* clang-format off */
+#define virtio_queue_driver_hi_update(h, mask, value) DRV_UPDATE(virtio_queue_driver_hi, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DRIVER_HI, h, mask, value)
+/* clang-format on */
 
 /* queue_device_lo (virtio.regs.yaml:124): rw, 32 bits at 0x30. */
 #define VIRTIO_QUEUE_DEVICE_LO_OFFSET 0x30u
 #define VIRTIO_QUEUE_DEVICE_LO_KEEP 0xffffffffu
 #define VIRTIO_QUEUE_DEVICE_LO_IDLE 0x00000000u
-DRV_VALUE_PLAIN(virtio_queue_device_lo, 32)
-DRV_READ(virtio_queue_device_lo, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DEVICE_LO)
-DRV_WRITE(virtio_queue_device_lo, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DEVICE_LO)
-DRV_UPDATE(virtio_queue_device_lo, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DEVICE_LO)
+typedef uint32_t virtio_queue_device_lo_t;
+#define virtio_queue_device_lo_value(x) DRV_NUM(32, x)
+#define virtio_queue_device_lo_raw(v) DRV_NUM(32, v)
+#define virtio_queue_device_lo_read(h) \
+	DRV_READ(virtio_queue_device_lo, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DEVICE_LO, h)
+#define virtio_queue_device_lo_write(h, v) \
+	DRV_WRITE(virtio_queue_device_lo, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DEVICE_LO, h, v)
+/* clang-format off */
+#define virtio_queue_device_lo_update(h, mask, value) DRV_UPDATE(virtio_queue_device_lo, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DEVICE_LO, h, mask, value)
+/* clang-format on */
 
 /* queue_device_hi (virtio.regs.yaml:125): rw, 32 bits at 0x34. */
 #define VIRTIO_QUEUE_DEVICE_HI_OFFSET 0x34u
 #define VIRTIO_QUEUE_DEVICE_HI_KEEP 0xffffffffu
 #define VIRTIO_QUEUE_DEVICE_HI_IDLE 0x00000000u
-DRV_VALUE_PLAIN(virtio_queue_device_hi, 32)
-DRV_READ(virtio_queue_device_hi, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DEVICE_HI)
-DRV_WRITE(virtio_queue_device_hi, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DEVICE_HI)
-DRV_UPDATE(virtio_queue_device_hi, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DEVICE_HI)
+typedef uint32_t virtio_queue_device_hi_t;
+#define virtio_queue_device_hi_value(x) DRV_NUM(32, x)
+#define virtio_queue_device_hi_raw(v) DRV_NUM(32, v)
+#define virtio_queue_device_hi_read(h) \
+	DRV_READ(virtio_queue_device_hi, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DEVICE_HI, h)
+#define virtio_queue_device_hi_write(h, v) \
+	DRV_WRITE(virtio_queue_device_hi, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DEVICE_HI, h, v)
+/* clang-format off */
+#define virtio_queue_device_hi_update(h, mask, value) DRV_UPDATE(virtio_queue_device_hi, virtio_common, mmio, 32, LE, VIRTIO_QUEUE_DEVICE_HI, h, mask, value)
+/* clang-format on */
 
 /*
  * Block isr (virtio.regs.yaml:127): MMIO, little-endian, 0x1 bytes. the ISR status (4.1.4.5), for
  * INTx; reading it clears it and lowers the line
  */
 #define VIRTIO_ISR_SIZE 0x1u
-DRV_HANDLE(virtio_isr)
+struct virtio_isr {
+	struct drv_io io;
+};
+#define virtio_isr_at(io) DRV_BLOCK_AT(virtio_isr, io)
 struct drv_desc_block;
 extern const struct drv_desc_block virtio_isr_desc;
 
 /* isr_status (virtio.regs.yaml:132): rc, 8 bits at 0x0, volatile. */
 #define VIRTIO_ISR_STATUS_OFFSET 0x0u
-DRV_VALUE(virtio_isr_status, 8)
-DRV_READ(virtio_isr_status, virtio_isr, mmio, 8, LE, VIRTIO_ISR_STATUS)
+typedef struct {
+	uint8_t raw;
+} virtio_isr_status_t;
+#define virtio_isr_status_value(x) DRV_VALUE(virtio_isr_status_t, 8, x)
+#define virtio_isr_status_raw(v) DRV_RAW(virtio_isr_status_t, v)
+#define virtio_isr_status_read(h) \
+	DRV_READ(virtio_isr_status, virtio_isr, mmio, 8, LE, VIRTIO_ISR_STATUS, h)
 /* isr_status.queue (virtio.regs.yaml:138): bit 0, rc, volatile. a queue has used buffers */
 #define VIRTIO_ISR_STATUS_QUEUE_SHIFT 0
 #define VIRTIO_ISR_STATUS_QUEUE_MASK 0x01u
-DRV_FIELD(virtio_isr_status, queue, virtio_isr, 8, VIRTIO_ISR_STATUS_QUEUE, uint8_t, RO, NO_UPDATE)
+#define virtio_isr_status_queue_get(v) \
+	DRV_GET(virtio_isr_status, VIRTIO_ISR_STATUS_QUEUE, uint8_t, v)
 /*
  * isr_status.config (virtio.regs.yaml:139): bit 1, rc, volatile. the device configuration changed
  */
 #define VIRTIO_ISR_STATUS_CONFIG_SHIFT 1
 #define VIRTIO_ISR_STATUS_CONFIG_MASK 0x02u
-/* clang-format off */
-DRV_FIELD(virtio_isr_status, config, virtio_isr, 8, VIRTIO_ISR_STATUS_CONFIG, uint8_t, RO, NO_UPDATE)
-/* clang-format on */
+#define virtio_isr_status_config_get(v) \
+	DRV_GET(virtio_isr_status, VIRTIO_ISR_STATUS_CONFIG, uint8_t, v)
 
 /*
  * Block notify (virtio.regs.yaml:141): MMIO, little-endian, 0x2 bytes. one queue's notification
  * register, at the queue's notify address (4.1.4.4)
  */
 #define VIRTIO_NOTIFY_SIZE 0x2u
-DRV_HANDLE(virtio_notify)
+struct virtio_notify {
+	struct drv_io io;
+};
+#define virtio_notify_at(io) DRV_BLOCK_AT(virtio_notify, io)
 struct drv_desc_block;
 extern const struct drv_desc_block virtio_notify_desc;
 
@@ -484,8 +686,11 @@ extern const struct drv_desc_block virtio_notify_desc;
  * notify_queue (virtio.regs.yaml:146): wo, 16 bits at 0x0. the index of the queue with new buffers
  */
 #define VIRTIO_NOTIFY_QUEUE_OFFSET 0x0u
-DRV_VALUE_PLAIN(virtio_notify_queue, 16)
-DRV_WRITE(virtio_notify_queue, virtio_notify, mmio, 16, LE, VIRTIO_NOTIFY_QUEUE)
+typedef uint16_t virtio_notify_queue_t;
+#define virtio_notify_queue_value(x) DRV_NUM(16, x)
+#define virtio_notify_queue_raw(v) DRV_NUM(16, v)
+#define virtio_notify_queue_write(h, v) \
+	DRV_WRITE(virtio_notify_queue, virtio_notify, mmio, 16, LE, VIRTIO_NOTIFY_QUEUE, h, v)
 
 #ifdef __cplusplus
 }

@@ -20,7 +20,10 @@ extern "C" {
  * virtio_blk_config, up to the write-zeroes fields
  */
 #define VIRTIOBLK_CONFIG_SIZE 0x3cu
-DRV_HANDLE(virtioblk_config)
+struct virtioblk_config {
+	struct drv_io io;
+};
+#define virtioblk_config_at(io) DRV_BLOCK_AT(virtioblk_config, io)
 struct drv_desc_block;
 extern const struct drv_desc_block virtioblk_config_desc;
 
@@ -29,37 +32,52 @@ extern const struct drv_desc_block virtioblk_config_desc;
  * sectors, low half; changes on a resize
  */
 #define VIRTIOBLK_CAPACITY_LO_OFFSET 0x0u
-DRV_VALUE_PLAIN(virtioblk_capacity_lo, 32)
-DRV_READ(virtioblk_capacity_lo, virtioblk_config, mmio, 32, LE, VIRTIOBLK_CAPACITY_LO)
+typedef uint32_t virtioblk_capacity_lo_t;
+#define virtioblk_capacity_lo_value(x) DRV_NUM(32, x)
+#define virtioblk_capacity_lo_raw(v) DRV_NUM(32, v)
+#define virtioblk_capacity_lo_read(h) \
+	DRV_READ(virtioblk_capacity_lo, virtioblk_config, mmio, 32, LE, VIRTIOBLK_CAPACITY_LO, h)
 
 /* capacity_hi (virtioblk.regs.yaml:15): ro, 32 bits at 0x4, volatile. */
 #define VIRTIOBLK_CAPACITY_HI_OFFSET 0x4u
-DRV_VALUE_PLAIN(virtioblk_capacity_hi, 32)
-DRV_READ(virtioblk_capacity_hi, virtioblk_config, mmio, 32, LE, VIRTIOBLK_CAPACITY_HI)
+typedef uint32_t virtioblk_capacity_hi_t;
+#define virtioblk_capacity_hi_value(x) DRV_NUM(32, x)
+#define virtioblk_capacity_hi_raw(v) DRV_NUM(32, v)
+#define virtioblk_capacity_hi_read(h) \
+	DRV_READ(virtioblk_capacity_hi, virtioblk_config, mmio, 32, LE, VIRTIOBLK_CAPACITY_HI, h)
 
 /*
  * size_max (virtioblk.regs.yaml:16): ro, 32 bits at 0x8. the largest segment in bytes
  * (VIRTIO_BLK_F_SIZE_MAX)
  */
 #define VIRTIOBLK_SIZE_MAX_OFFSET 0x8u
-DRV_VALUE_PLAIN(virtioblk_size_max, 32)
-DRV_READ(virtioblk_size_max, virtioblk_config, mmio, 32, LE, VIRTIOBLK_SIZE_MAX)
+typedef uint32_t virtioblk_size_max_t;
+#define virtioblk_size_max_value(x) DRV_NUM(32, x)
+#define virtioblk_size_max_raw(v) DRV_NUM(32, v)
+#define virtioblk_size_max_read(h) \
+	DRV_READ(virtioblk_size_max, virtioblk_config, mmio, 32, LE, VIRTIOBLK_SIZE_MAX, h)
 
 /*
  * seg_max (virtioblk.regs.yaml:17): ro, 32 bits at 0xc. the most data segments in a request
  * (VIRTIO_BLK_F_SEG_MAX)
  */
 #define VIRTIOBLK_SEG_MAX_OFFSET 0xcu
-DRV_VALUE_PLAIN(virtioblk_seg_max, 32)
-DRV_READ(virtioblk_seg_max, virtioblk_config, mmio, 32, LE, VIRTIOBLK_SEG_MAX)
+typedef uint32_t virtioblk_seg_max_t;
+#define virtioblk_seg_max_value(x) DRV_NUM(32, x)
+#define virtioblk_seg_max_raw(v) DRV_NUM(32, v)
+#define virtioblk_seg_max_read(h) \
+	DRV_READ(virtioblk_seg_max, virtioblk_config, mmio, 32, LE, VIRTIOBLK_SEG_MAX, h)
 
 /*
  * blk_size (virtioblk.regs.yaml:18): ro, 32 bits at 0x14. the logical block size in bytes
  * (VIRTIO_BLK_F_BLK_SIZE)
  */
 #define VIRTIOBLK_BLK_SIZE_OFFSET 0x14u
-DRV_VALUE_PLAIN(virtioblk_blk_size, 32)
-DRV_READ(virtioblk_blk_size, virtioblk_config, mmio, 32, LE, VIRTIOBLK_BLK_SIZE)
+typedef uint32_t virtioblk_blk_size_t;
+#define virtioblk_blk_size_value(x) DRV_NUM(32, x)
+#define virtioblk_blk_size_raw(v) DRV_NUM(32, v)
+#define virtioblk_blk_size_read(h) \
+	DRV_READ(virtioblk_blk_size, virtioblk_config, mmio, 32, LE, VIRTIOBLK_BLK_SIZE, h)
 
 /*
  * writeback (virtioblk.regs.yaml:19): rw, 8 bits at 0x20. the cache mode, 1 write-back
@@ -68,24 +86,35 @@ DRV_READ(virtioblk_blk_size, virtioblk_config, mmio, 32, LE, VIRTIOBLK_BLK_SIZE)
 #define VIRTIOBLK_WRITEBACK_OFFSET 0x20u
 #define VIRTIOBLK_WRITEBACK_KEEP 0xffu
 #define VIRTIOBLK_WRITEBACK_IDLE 0x00u
-DRV_VALUE_PLAIN(virtioblk_writeback, 8)
-DRV_READ(virtioblk_writeback, virtioblk_config, mmio, 8, LE, VIRTIOBLK_WRITEBACK)
-DRV_WRITE(virtioblk_writeback, virtioblk_config, mmio, 8, LE, VIRTIOBLK_WRITEBACK)
-DRV_UPDATE(virtioblk_writeback, virtioblk_config, mmio, 8, LE, VIRTIOBLK_WRITEBACK)
+typedef uint8_t virtioblk_writeback_t;
+#define virtioblk_writeback_value(x) DRV_NUM(8, x)
+#define virtioblk_writeback_raw(v) DRV_NUM(8, v)
+#define virtioblk_writeback_read(h) \
+	DRV_READ(virtioblk_writeback, virtioblk_config, mmio, 8, LE, VIRTIOBLK_WRITEBACK, h)
+#define virtioblk_writeback_write(h, v) \
+	DRV_WRITE(virtioblk_writeback, virtioblk_config, mmio, 8, LE, VIRTIOBLK_WRITEBACK, h, v)
+/* clang-format off */
+#define virtioblk_writeback_update(h, mask, value) DRV_UPDATE(virtioblk_writeback, virtioblk_config, mmio, 8, LE, VIRTIOBLK_WRITEBACK, h, mask, value)
+/* clang-format on */
 
 /* num_queues (virtioblk.regs.yaml:20): ro, 16 bits at 0x22. (VIRTIO_BLK_F_MQ) */
 #define VIRTIOBLK_NUM_QUEUES_OFFSET 0x22u
-DRV_VALUE_PLAIN(virtioblk_num_queues, 16)
-DRV_READ(virtioblk_num_queues, virtioblk_config, mmio, 16, LE, VIRTIOBLK_NUM_QUEUES)
+typedef uint16_t virtioblk_num_queues_t;
+#define virtioblk_num_queues_value(x) DRV_NUM(16, x)
+#define virtioblk_num_queues_raw(v) DRV_NUM(16, v)
+#define virtioblk_num_queues_read(h) \
+	DRV_READ(virtioblk_num_queues, virtioblk_config, mmio, 16, LE, VIRTIOBLK_NUM_QUEUES, h)
 
 /*
  * max_discard_sectors (virtioblk.regs.yaml:21): ro, 32 bits at 0x24. the most sectors one discard
  * covers (VIRTIO_BLK_F_DISCARD)
  */
 #define VIRTIOBLK_MAX_DISCARD_SECTORS_OFFSET 0x24u
-DRV_VALUE_PLAIN(virtioblk_max_discard_sectors, 32)
+typedef uint32_t virtioblk_max_discard_sectors_t;
+#define virtioblk_max_discard_sectors_value(x) DRV_NUM(32, x)
+#define virtioblk_max_discard_sectors_raw(v) DRV_NUM(32, v)
 /* clang-format off */
-DRV_READ(virtioblk_max_discard_sectors, virtioblk_config, mmio, 32, LE, VIRTIOBLK_MAX_DISCARD_SECTORS)
+#define virtioblk_max_discard_sectors_read(h) DRV_READ(virtioblk_max_discard_sectors, virtioblk_config, mmio, 32, LE, VIRTIOBLK_MAX_DISCARD_SECTORS, h)
 /* clang-format on */
 
 /*
@@ -93,17 +122,23 @@ DRV_READ(virtioblk_max_discard_sectors, virtioblk_config, mmio, 32, LE, VIRTIOBL
  * request
  */
 #define VIRTIOBLK_MAX_DISCARD_SEG_OFFSET 0x28u
-DRV_VALUE_PLAIN(virtioblk_max_discard_seg, 32)
-DRV_READ(virtioblk_max_discard_seg, virtioblk_config, mmio, 32, LE, VIRTIOBLK_MAX_DISCARD_SEG)
+typedef uint32_t virtioblk_max_discard_seg_t;
+#define virtioblk_max_discard_seg_value(x) DRV_NUM(32, x)
+#define virtioblk_max_discard_seg_raw(v) DRV_NUM(32, v)
+/* clang-format off */
+#define virtioblk_max_discard_seg_read(h) DRV_READ(virtioblk_max_discard_seg, virtioblk_config, mmio, 32, LE, VIRTIOBLK_MAX_DISCARD_SEG, h)
+/* clang-format on */
 
 /*
  * discard_sector_alignment (virtioblk.regs.yaml:23): ro, 32 bits at 0x2c. in sectors: how discards
  * are best split
  */
 #define VIRTIOBLK_DISCARD_SECTOR_ALIGNMENT_OFFSET 0x2cu
-DRV_VALUE_PLAIN(virtioblk_discard_sector_alignment, 32)
+typedef uint32_t virtioblk_discard_sector_alignment_t;
+#define virtioblk_discard_sector_alignment_value(x) DRV_NUM(32, x)
+#define virtioblk_discard_sector_alignment_raw(v) DRV_NUM(32, v)
 /* clang-format off */
-DRV_READ(virtioblk_discard_sector_alignment, virtioblk_config, mmio, 32, LE, VIRTIOBLK_DISCARD_SECTOR_ALIGNMENT)
+#define virtioblk_discard_sector_alignment_read(h) DRV_READ(virtioblk_discard_sector_alignment, virtioblk_config, mmio, 32, LE, VIRTIOBLK_DISCARD_SECTOR_ALIGNMENT, h)
 /* clang-format on */
 
 /*
@@ -111,23 +146,29 @@ DRV_READ(virtioblk_discard_sector_alignment, virtioblk_config, mmio, 32, LE, VIR
  * (VIRTIO_BLK_F_WRITE_ZEROES)
  */
 #define VIRTIOBLK_MAX_WRITE_ZEROES_SECTORS_OFFSET 0x30u
-DRV_VALUE_PLAIN(virtioblk_max_write_zeroes_sectors, 32)
+typedef uint32_t virtioblk_max_write_zeroes_sectors_t;
+#define virtioblk_max_write_zeroes_sectors_value(x) DRV_NUM(32, x)
+#define virtioblk_max_write_zeroes_sectors_raw(v) DRV_NUM(32, v)
 /* clang-format off */
-DRV_READ(virtioblk_max_write_zeroes_sectors, virtioblk_config, mmio, 32, LE, VIRTIOBLK_MAX_WRITE_ZEROES_SECTORS)
+#define virtioblk_max_write_zeroes_sectors_read(h) DRV_READ(virtioblk_max_write_zeroes_sectors, virtioblk_config, mmio, 32, LE, VIRTIOBLK_MAX_WRITE_ZEROES_SECTORS, h)
 /* clang-format on */
 
 /* max_write_zeroes_seg (virtioblk.regs.yaml:25): ro, 32 bits at 0x34. */
 #define VIRTIOBLK_MAX_WRITE_ZEROES_SEG_OFFSET 0x34u
-DRV_VALUE_PLAIN(virtioblk_max_write_zeroes_seg, 32)
+typedef uint32_t virtioblk_max_write_zeroes_seg_t;
+#define virtioblk_max_write_zeroes_seg_value(x) DRV_NUM(32, x)
+#define virtioblk_max_write_zeroes_seg_raw(v) DRV_NUM(32, v)
 /* clang-format off */
-DRV_READ(virtioblk_max_write_zeroes_seg, virtioblk_config, mmio, 32, LE, VIRTIOBLK_MAX_WRITE_ZEROES_SEG)
+#define virtioblk_max_write_zeroes_seg_read(h) DRV_READ(virtioblk_max_write_zeroes_seg, virtioblk_config, mmio, 32, LE, VIRTIOBLK_MAX_WRITE_ZEROES_SEG, h)
 /* clang-format on */
 
 /* write_zeroes_may_unmap (virtioblk.regs.yaml:26): ro, 8 bits at 0x38. */
 #define VIRTIOBLK_WRITE_ZEROES_MAY_UNMAP_OFFSET 0x38u
-DRV_VALUE_PLAIN(virtioblk_write_zeroes_may_unmap, 8)
+typedef uint8_t virtioblk_write_zeroes_may_unmap_t;
+#define virtioblk_write_zeroes_may_unmap_value(x) DRV_NUM(8, x)
+#define virtioblk_write_zeroes_may_unmap_raw(v) DRV_NUM(8, v)
 /* clang-format off */
-DRV_READ(virtioblk_write_zeroes_may_unmap, virtioblk_config, mmio, 8, LE, VIRTIOBLK_WRITE_ZEROES_MAY_UNMAP)
+#define virtioblk_write_zeroes_may_unmap_read(h) DRV_READ(virtioblk_write_zeroes_may_unmap, virtioblk_config, mmio, 8, LE, VIRTIOBLK_WRITE_ZEROES_MAY_UNMAP, h)
 /* clang-format on */
 
 #ifdef __cplusplus

@@ -30,6 +30,11 @@ static inline struct drv_io drv_io_offset(struct drv_io io, uint64_t off)
 	return io;
 }
 
+/* Every space is a window of the bus here. */
+#define drv_io_offset_mmio drv_io_offset
+#define drv_io_offset_pio drv_io_offset
+#define drv_io_offset_cfg drv_io_offset
+
 #define DRV_SIM_ACCESS(kind, bits)                                                        \
 	static inline uint##bits##_t drv_##kind##_read##bits(struct drv_io io, uint64_t off) \
 	{                                                                                 \
@@ -44,6 +49,7 @@ static inline struct drv_io drv_io_offset(struct drv_io io, uint64_t off)
 static inline void drv_barrier(void)
 {
 }
+#define drv_update_barrier drv_barrier
 
 /* Ordering of DMA memory (docs/drivers.md, "The rules"): drv_dma_wmb
  * before the write that hands the device what earlier writes prepared (a

@@ -53,6 +53,21 @@ static inline struct drv_io drv_io_offset(struct drv_io io, uint64_t off)
 	return io;
 }
 
+/* The same where the space is known, as for a generated group or block
+ * handle: one addition, no test of which part the handle uses. */
+static inline struct drv_io drv_io_offset_mmio(struct drv_io io, uint64_t off)
+{
+	io.base += off;
+	return io;
+}
+
+static inline struct drv_io drv_io_offset_pio(struct drv_io io, uint64_t off)
+{
+	io.port = (uint16_t)(io.port + off);
+	return io;
+}
+#define drv_io_offset_cfg drv_io_offset_pio
+
 /* Orders ordinary memory accesses around a register access. */
 static inline void drv_barrier(void)
 {
@@ -84,6 +99,7 @@ static inline void drv_mb(void)
 /* The _relaxed forms are the bare access; a read-modify-write brackets its
  * two with one barrier each side (drv_regs.h), as nothing needs ordering
  * between them. */
+#define drv_update_barrier drv_barrier
 #define DRV_MMIO(bits)                                                                    \
 	static inline uint##bits##_t drv_mmio_read##bits##_relaxed(struct drv_io io,      \
 								   uint64_t off)          \

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* expect: incompatible type */
+/* expect: not compatible with any (generic )?association */
 /* A field helper of one register does not take another register's value. */
 #include "acc_regs.h"
 unsigned f(struct acc_regs h);

@@ -3,7 +3,8 @@
 # run.sh CC INCLUDE... - every misuse of the generated accessors in this
 # folder must fail to compile, for the reason its `/* expect: REGEX */`
 # line names (matched against the compiler's messages; a case without one
-# fails); and control_ok.c, the same calls done right, must compile.
+# fails); and control_ok.c, the same calls done right, must compile, as C
+# and as C++.
 set -u
 cc=$1
 shift
@@ -36,5 +37,12 @@ for f in "$dir"/*.c; do
 		failures=$((failures + 1))
 	fi
 done
+# The accessors' C++ forms (static_cast, T{x}) hold the same calls.
+if ! out=$(g++ -std=c++11 -Wall -Wextra -Werror -pedantic -fsyntax-only $incs -x c++ \
+	"$dir/control_ok.c" 2>&1); then
+	echo "FAIL g++ control_ok.c: does not compile as C++:"
+	echo "$out" | head -5
+	failures=$((failures + 1))
+fi
 [ $failures -eq 0 ] && echo "compile-fail ($cc): all $(ls "$dir"/*.c | wc -l) cases behave"
 exit $failures

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* expect: incompatible type */
+/* expect: not compatible with any (generic )?association */
 /* Nor does a register take another register's value. */
 #include "acc_regs.h"
 void f(struct acc_regs h);

@@ -17,7 +17,10 @@ extern "C" {
 
 /* Block regs (acc.regs.yaml:8): MMIO, little-endian, 0x100 bytes. */
 #define ACC_REGS_SIZE 0x100u
-DRV_HANDLE(acc_regs)
+struct acc_regs {
+	struct drv_io io;
+};
+#define acc_regs_at(io) DRV_BLOCK_AT(acc_regs, io)
 struct drv_desc_block;
 extern const struct drv_desc_block acc_regs_desc;
 
@@ -28,34 +31,47 @@ extern const struct drv_desc_block acc_regs_desc;
 #define ACC_CTRL_OFFSET 0x0u
 #define ACC_CTRL_KEEP 0xffffff71u
 #define ACC_CTRL_IDLE 0x00000004u
-DRV_VALUE(acc_ctrl, 32)
-DRV_READ(acc_ctrl, acc_regs, mmio, 32, LE, ACC_CTRL)
-DRV_WRITE(acc_ctrl, acc_regs, mmio, 32, LE, ACC_CTRL)
-DRV_UPDATE(acc_ctrl, acc_regs, mmio, 32, LE, ACC_CTRL)
+typedef struct {
+	uint32_t raw;
+} acc_ctrl_t;
+#define acc_ctrl_value(x) DRV_VALUE(acc_ctrl_t, 32, x)
+#define acc_ctrl_raw(v) DRV_RAW(acc_ctrl_t, v)
+#define acc_ctrl_read(h) DRV_READ(acc_ctrl, acc_regs, mmio, 32, LE, ACC_CTRL, h)
+#define acc_ctrl_write(h, v) DRV_WRITE(acc_ctrl, acc_regs, mmio, 32, LE, ACC_CTRL, h, v)
+#define acc_ctrl_update(h, mask, value) \
+	DRV_UPDATE(acc_ctrl, acc_regs, mmio, 32, LE, ACC_CTRL, h, mask, value)
 /* ctrl.enable (acc.regs.yaml:15): bit 0, rw. */
 #define ACC_CTRL_ENABLE_SHIFT 0
 #define ACC_CTRL_ENABLE_MASK 0x00000001u
-DRV_FIELD(acc_ctrl, enable, acc_regs, 32, ACC_CTRL_ENABLE, uint32_t, RW, UPDATE)
-#define acc_ctrl_enable_set(v, x) DRV_SET(acc_ctrl_enable, ACC_CTRL_ENABLE, v, x)
-#define acc_ctrl_enable_update(h, x) DRV_UPDATE_FIELD(acc_ctrl_enable, ACC_CTRL_ENABLE, h, x)
+#define acc_ctrl_enable_get(v) DRV_GET(acc_ctrl, ACC_CTRL_ENABLE, uint32_t, v)
+#define acc_ctrl_enable_set_(v, x) DRV_SET_(acc_ctrl, ACC_CTRL_ENABLE, v, x)
+#define acc_ctrl_enable_set(v, x) DRV_SET(acc_ctrl, ACC_CTRL_ENABLE, v, x)
+#define acc_ctrl_enable_update_(h, x) DRV_UPDATE_FIELD_(acc_ctrl, ACC_CTRL_ENABLE, h, x)
+#define acc_ctrl_enable_update(h, x) DRV_UPDATE_FIELD(acc_ctrl, ACC_CTRL_ENABLE, h, x)
 /* ctrl.pending (acc.regs.yaml:16): bit 1, w1c. Set by hardware, cleared by writing 1. */
 #define ACC_CTRL_PENDING_SHIFT 1
 #define ACC_CTRL_PENDING_MASK 0x00000002u
-DRV_FIELD(acc_ctrl, pending, acc_regs, 32, ACC_CTRL_PENDING, uint32_t, RW, UPDATE)
-#define acc_ctrl_pending_set(v, x) DRV_SET(acc_ctrl_pending, ACC_CTRL_PENDING, v, x)
-#define acc_ctrl_pending_update(h, x) DRV_UPDATE_FIELD(acc_ctrl_pending, ACC_CTRL_PENDING, h, x)
+#define acc_ctrl_pending_get(v) DRV_GET(acc_ctrl, ACC_CTRL_PENDING, uint32_t, v)
+#define acc_ctrl_pending_set_(v, x) DRV_SET_(acc_ctrl, ACC_CTRL_PENDING, v, x)
+#define acc_ctrl_pending_set(v, x) DRV_SET(acc_ctrl, ACC_CTRL_PENDING, v, x)
+#define acc_ctrl_pending_update_(h, x) DRV_UPDATE_FIELD_(acc_ctrl, ACC_CTRL_PENDING, h, x)
+#define acc_ctrl_pending_update(h, x) DRV_UPDATE_FIELD(acc_ctrl, ACC_CTRL_PENDING, h, x)
 /* ctrl.nready (acc.regs.yaml:17): bit 2, w0c. Set by hardware, cleared by writing 0. */
 #define ACC_CTRL_NREADY_SHIFT 2
 #define ACC_CTRL_NREADY_MASK 0x00000004u
-DRV_FIELD(acc_ctrl, nready, acc_regs, 32, ACC_CTRL_NREADY, uint32_t, RW, UPDATE)
-#define acc_ctrl_nready_set(v, x) DRV_SET(acc_ctrl_nready, ACC_CTRL_NREADY, v, x)
-#define acc_ctrl_nready_update(h, x) DRV_UPDATE_FIELD(acc_ctrl_nready, ACC_CTRL_NREADY, h, x)
+#define acc_ctrl_nready_get(v) DRV_GET(acc_ctrl, ACC_CTRL_NREADY, uint32_t, v)
+#define acc_ctrl_nready_set_(v, x) DRV_SET_(acc_ctrl, ACC_CTRL_NREADY, v, x)
+#define acc_ctrl_nready_set(v, x) DRV_SET(acc_ctrl, ACC_CTRL_NREADY, v, x)
+#define acc_ctrl_nready_update_(h, x) DRV_UPDATE_FIELD_(acc_ctrl, ACC_CTRL_NREADY, h, x)
+#define acc_ctrl_nready_update(h, x) DRV_UPDATE_FIELD(acc_ctrl, ACC_CTRL_NREADY, h, x)
 /* ctrl.go (acc.regs.yaml:18): bit 3, rw, volatile. Starts an operation; reads 1 while busy. */
 #define ACC_CTRL_GO_SHIFT 3
 #define ACC_CTRL_GO_MASK 0x00000008u
-DRV_FIELD(acc_ctrl, go, acc_regs, 32, ACC_CTRL_GO, uint32_t, RW, UPDATE)
-#define acc_ctrl_go_set(v, x) DRV_SET(acc_ctrl_go, ACC_CTRL_GO, v, x)
-#define acc_ctrl_go_update(h, x) DRV_UPDATE_FIELD(acc_ctrl_go, ACC_CTRL_GO, h, x)
+#define acc_ctrl_go_get(v) DRV_GET(acc_ctrl, ACC_CTRL_GO, uint32_t, v)
+#define acc_ctrl_go_set_(v, x) DRV_SET_(acc_ctrl, ACC_CTRL_GO, v, x)
+#define acc_ctrl_go_set(v, x) DRV_SET(acc_ctrl, ACC_CTRL_GO, v, x)
+#define acc_ctrl_go_update_(h, x) DRV_UPDATE_FIELD_(acc_ctrl, ACC_CTRL_GO, h, x)
+#define acc_ctrl_go_update(h, x) DRV_UPDATE_FIELD(acc_ctrl, ACC_CTRL_GO, h, x)
 /* ctrl.mode (acc.regs.yaml:19): bits 6:4, rw. */
 #define ACC_CTRL_MODE_SHIFT 4
 #define ACC_CTRL_MODE_MASK 0x00000070u
@@ -64,92 +80,124 @@ enum acc_ctrl_mode {
 	ACC_CTRL_MODE_SLOW = 1,
 	ACC_CTRL_MODE_FAST = 5,
 };
-DRV_FIELD(acc_ctrl, mode, acc_regs, 32, ACC_CTRL_MODE, enum acc_ctrl_mode, RW, UPDATE)
-#define acc_ctrl_mode_set(v, x) DRV_SET(acc_ctrl_mode, ACC_CTRL_MODE, v, x)
-#define acc_ctrl_mode_update(h, x) DRV_UPDATE_FIELD(acc_ctrl_mode, ACC_CTRL_MODE, h, x)
+#define acc_ctrl_mode_get(v) DRV_GET(acc_ctrl, ACC_CTRL_MODE, enum acc_ctrl_mode, v)
+#define acc_ctrl_mode_set_(v, x) DRV_SET_(acc_ctrl, ACC_CTRL_MODE, v, x)
+#define acc_ctrl_mode_set(v, x) DRV_SET(acc_ctrl, ACC_CTRL_MODE, v, x)
+#define acc_ctrl_mode_update_(h, x) DRV_UPDATE_FIELD_(acc_ctrl, ACC_CTRL_MODE, h, x)
+#define acc_ctrl_mode_update(h, x) DRV_UPDATE_FIELD(acc_ctrl, ACC_CTRL_MODE, h, x)
 /* ctrl.flip (acc.regs.yaml:20): bit 7, w1t. */
 #define ACC_CTRL_FLIP_SHIFT 7
 #define ACC_CTRL_FLIP_MASK 0x00000080u
-DRV_FIELD(acc_ctrl, flip, acc_regs, 32, ACC_CTRL_FLIP, uint32_t, RW, UPDATE)
-#define acc_ctrl_flip_set(v, x) DRV_SET(acc_ctrl_flip, ACC_CTRL_FLIP, v, x)
-#define acc_ctrl_flip_update(h, x) DRV_UPDATE_FIELD(acc_ctrl_flip, ACC_CTRL_FLIP, h, x)
+#define acc_ctrl_flip_get(v) DRV_GET(acc_ctrl, ACC_CTRL_FLIP, uint32_t, v)
+#define acc_ctrl_flip_set_(v, x) DRV_SET_(acc_ctrl, ACC_CTRL_FLIP, v, x)
+#define acc_ctrl_flip_set(v, x) DRV_SET(acc_ctrl, ACC_CTRL_FLIP, v, x)
+#define acc_ctrl_flip_update_(h, x) DRV_UPDATE_FIELD_(acc_ctrl, ACC_CTRL_FLIP, h, x)
+#define acc_ctrl_flip_update(h, x) DRV_UPDATE_FIELD(acc_ctrl, ACC_CTRL_FLIP, h, x)
 
 /* isr (acc.regs.yaml:21): w1c, 32 bits at 0x4, volatile. */
 #define ACC_ISR_OFFSET 0x4u
-DRV_VALUE(acc_isr, 32)
-DRV_READ(acc_isr, acc_regs, mmio, 32, LE, ACC_ISR)
-DRV_WRITE_ONES(acc_isr, clear, acc_regs, mmio, 32, LE, ACC_ISR)
+typedef struct {
+	uint32_t raw;
+} acc_isr_t;
+#define acc_isr_value(x) DRV_VALUE(acc_isr_t, 32, x)
+#define acc_isr_raw(v) DRV_RAW(acc_isr_t, v)
+#define acc_isr_read(h) DRV_READ(acc_isr, acc_regs, mmio, 32, LE, ACC_ISR, h)
+#define acc_isr_clear(h, bits) DRV_WRITE_ONES(acc_isr, acc_regs, mmio, 32, LE, ACC_ISR, h, bits)
 /* isr.rx (acc.regs.yaml:26): bit 0, w1c, volatile. */
 #define ACC_ISR_RX_SHIFT 0
 #define ACC_ISR_RX_MASK 0x00000001u
-DRV_FIELD(acc_isr, rx, acc_regs, 32, ACC_ISR_RX, uint32_t, RW, NO_UPDATE)
-#define acc_isr_rx_set(v, x) DRV_SET(acc_isr_rx, ACC_ISR_RX, v, x)
+#define acc_isr_rx_get(v) DRV_GET(acc_isr, ACC_ISR_RX, uint32_t, v)
+#define acc_isr_rx_set_(v, x) DRV_SET_(acc_isr, ACC_ISR_RX, v, x)
+#define acc_isr_rx_set(v, x) DRV_SET(acc_isr, ACC_ISR_RX, v, x)
 /* isr.tx (acc.regs.yaml:27): bit 1, w1c, volatile. */
 #define ACC_ISR_TX_SHIFT 1
 #define ACC_ISR_TX_MASK 0x00000002u
-DRV_FIELD(acc_isr, tx, acc_regs, 32, ACC_ISR_TX, uint32_t, RW, NO_UPDATE)
-#define acc_isr_tx_set(v, x) DRV_SET(acc_isr_tx, ACC_ISR_TX, v, x)
+#define acc_isr_tx_get(v) DRV_GET(acc_isr, ACC_ISR_TX, uint32_t, v)
+#define acc_isr_tx_set_(v, x) DRV_SET_(acc_isr, ACC_ISR_TX, v, x)
+#define acc_isr_tx_set(v, x) DRV_SET(acc_isr, ACC_ISR_TX, v, x)
 
 /* iset (acc.regs.yaml:28): w1s, 32 bits at 0x8. */
 #define ACC_ISET_OFFSET 0x8u
-DRV_VALUE_PLAIN(acc_iset, 32)
-DRV_READ(acc_iset, acc_regs, mmio, 32, LE, ACC_ISET)
-DRV_WRITE_ONES(acc_iset, set, acc_regs, mmio, 32, LE, ACC_ISET)
+typedef uint32_t acc_iset_t;
+#define acc_iset_value(x) DRV_NUM(32, x)
+#define acc_iset_raw(v) DRV_NUM(32, v)
+#define acc_iset_read(h) DRV_READ(acc_iset, acc_regs, mmio, 32, LE, ACC_ISET, h)
+#define acc_iset_set(h, bits) DRV_WRITE_ONES(acc_iset, acc_regs, mmio, 32, LE, ACC_ISET, h, bits)
 
 /* itoggle (acc.regs.yaml:29): w1t, 32 bits at 0xc. */
 #define ACC_ITOGGLE_OFFSET 0xcu
-DRV_VALUE_PLAIN(acc_itoggle, 32)
-DRV_READ(acc_itoggle, acc_regs, mmio, 32, LE, ACC_ITOGGLE)
-DRV_WRITE_ONES(acc_itoggle, toggle, acc_regs, mmio, 32, LE, ACC_ITOGGLE)
+typedef uint32_t acc_itoggle_t;
+#define acc_itoggle_value(x) DRV_NUM(32, x)
+#define acc_itoggle_raw(v) DRV_NUM(32, v)
+#define acc_itoggle_read(h) DRV_READ(acc_itoggle, acc_regs, mmio, 32, LE, ACC_ITOGGLE, h)
+#define acc_itoggle_toggle(h, bits) \
+	DRV_WRITE_ONES(acc_itoggle, acc_regs, mmio, 32, LE, ACC_ITOGGLE, h, bits)
 
 /* nclr (acc.regs.yaml:30): w0c, 32 bits at 0x10. */
 #define ACC_NCLR_OFFSET 0x10u
-DRV_VALUE_PLAIN(acc_nclr, 32)
-DRV_READ(acc_nclr, acc_regs, mmio, 32, LE, ACC_NCLR)
-DRV_WRITE_ZEROS(acc_nclr, clear, acc_regs, mmio, 32, LE, ACC_NCLR)
+typedef uint32_t acc_nclr_t;
+#define acc_nclr_value(x) DRV_NUM(32, x)
+#define acc_nclr_raw(v) DRV_NUM(32, v)
+#define acc_nclr_read(h) DRV_READ(acc_nclr, acc_regs, mmio, 32, LE, ACC_NCLR, h)
+#define acc_nclr_clear(h, bits) DRV_WRITE_ZEROS(acc_nclr, acc_regs, mmio, 32, LE, ACC_NCLR, h, bits)
 
 /* nset (acc.regs.yaml:31): w0s, 32 bits at 0x14. */
 #define ACC_NSET_OFFSET 0x14u
-DRV_VALUE_PLAIN(acc_nset, 32)
-DRV_READ(acc_nset, acc_regs, mmio, 32, LE, ACC_NSET)
-DRV_WRITE_ZEROS(acc_nset, set, acc_regs, mmio, 32, LE, ACC_NSET)
+typedef uint32_t acc_nset_t;
+#define acc_nset_value(x) DRV_NUM(32, x)
+#define acc_nset_raw(v) DRV_NUM(32, v)
+#define acc_nset_read(h) DRV_READ(acc_nset, acc_regs, mmio, 32, LE, ACC_NSET, h)
+#define acc_nset_set(h, bits) DRV_WRITE_ZEROS(acc_nset, acc_regs, mmio, 32, LE, ACC_NSET, h, bits)
 
 /* counter (acc.regs.yaml:32): rc, 32 bits at 0x18. Reading it clears it. */
 #define ACC_COUNTER_OFFSET 0x18u
-DRV_VALUE_PLAIN(acc_counter, 32)
-DRV_READ(acc_counter, acc_regs, mmio, 32, LE, ACC_COUNTER)
+typedef uint32_t acc_counter_t;
+#define acc_counter_value(x) DRV_NUM(32, x)
+#define acc_counter_raw(v) DRV_NUM(32, v)
+#define acc_counter_read(h) DRV_READ(acc_counter, acc_regs, mmio, 32, LE, ACC_COUNTER, h)
 
 /* err (acc.regs.yaml:33): rw, 32 bits at 0x1c. */
 #define ACC_ERR_OFFSET 0x1cu
-DRV_VALUE(acc_err, 32)
-DRV_READ(acc_err, acc_regs, mmio, 32, LE, ACC_ERR)
-DRV_WRITE(acc_err, acc_regs, mmio, 32, LE, ACC_ERR)
+typedef struct {
+	uint32_t raw;
+} acc_err_t;
+#define acc_err_value(x) DRV_VALUE(acc_err_t, 32, x)
+#define acc_err_raw(v) DRV_RAW(acc_err_t, v)
+#define acc_err_read(h) DRV_READ(acc_err, acc_regs, mmio, 32, LE, ACC_ERR, h)
+#define acc_err_write(h, v) DRV_WRITE(acc_err, acc_regs, mmio, 32, LE, ACC_ERR, h, v)
 /* err.code (acc.regs.yaml:36): bits 7:0, rc. */
 #define ACC_ERR_CODE_SHIFT 0
 #define ACC_ERR_CODE_MASK 0x000000ffu
-DRV_FIELD(acc_err, code, acc_regs, 32, ACC_ERR_CODE, uint32_t, RO, NO_UPDATE)
+#define acc_err_code_get(v) DRV_GET(acc_err, ACC_ERR_CODE, uint32_t, v)
 /* err.enable (acc.regs.yaml:37): bit 8, rw. */
 #define ACC_ERR_ENABLE_SHIFT 8
 #define ACC_ERR_ENABLE_MASK 0x00000100u
-DRV_FIELD(acc_err, enable, acc_regs, 32, ACC_ERR_ENABLE, uint32_t, RW, NO_UPDATE)
-#define acc_err_enable_set(v, x) DRV_SET(acc_err_enable, ACC_ERR_ENABLE, v, x)
+#define acc_err_enable_get(v) DRV_GET(acc_err, ACC_ERR_ENABLE, uint32_t, v)
+#define acc_err_enable_set_(v, x) DRV_SET_(acc_err, ACC_ERR_ENABLE, v, x)
+#define acc_err_enable_set(v, x) DRV_SET(acc_err, ACC_ERR_ENABLE, v, x)
 
 /* id (acc.regs.yaml:38): ro, 32 bits at 0x20. */
 #define ACC_ID_OFFSET 0x20u
 #define ACC_ID_RESET 0x0acc0001u
-DRV_VALUE_PLAIN(acc_id, 32)
-DRV_READ(acc_id, acc_regs, mmio, 32, LE, ACC_ID)
+typedef uint32_t acc_id_t;
+#define acc_id_value(x) DRV_NUM(32, x)
+#define acc_id_raw(v) DRV_NUM(32, v)
+#define acc_id_read(h) DRV_READ(acc_id, acc_regs, mmio, 32, LE, ACC_ID, h)
 
 /* cmd (acc.regs.yaml:39): wo, 32 bits at 0x24. */
 #define ACC_CMD_OFFSET 0x24u
-DRV_VALUE_PLAIN(acc_cmd, 32)
-DRV_WRITE(acc_cmd, acc_regs, mmio, 32, LE, ACC_CMD)
+typedef uint32_t acc_cmd_t;
+#define acc_cmd_value(x) DRV_NUM(32, x)
+#define acc_cmd_raw(v) DRV_NUM(32, v)
+#define acc_cmd_write(h, v) DRV_WRITE(acc_cmd, acc_regs, mmio, 32, LE, ACC_CMD, h, v)
 
 /* once (acc.regs.yaml:40): wonce, 32 bits at 0x28. */
 #define ACC_ONCE_OFFSET 0x28u
-DRV_VALUE_PLAIN(acc_once, 32)
-DRV_READ(acc_once, acc_regs, mmio, 32, LE, ACC_ONCE)
-DRV_WRITE(acc_once, acc_regs, mmio, 32, LE, ACC_ONCE)
+typedef uint32_t acc_once_t;
+#define acc_once_value(x) DRV_NUM(32, x)
+#define acc_once_raw(v) DRV_NUM(32, v)
+#define acc_once_read(h) DRV_READ(acc_once, acc_regs, mmio, 32, LE, ACC_ONCE, h)
+#define acc_once_write(h, v) DRV_WRITE(acc_once, acc_regs, mmio, 32, LE, ACC_ONCE, h, v)
 
 /* slot (acc.regs.yaml:41): rw, 16 bits at 0x40, 4 registers every 0x2 bytes. */
 #define ACC_SLOT_OFFSET 0x40u
@@ -157,104 +205,139 @@ DRV_WRITE(acc_once, acc_regs, mmio, 32, LE, ACC_ONCE)
 #define ACC_SLOT_STRIDE 0x2u
 #define ACC_SLOT_KEEP 0xffffu
 #define ACC_SLOT_IDLE 0x0000u
-DRV_VALUE_PLAIN(acc_slot, 16)
-DRV_READ_AT(acc_slot, acc_regs, mmio, 16, LE, ACC_SLOT)
-#define acc_slot_read(h, i) acc_slot_read_((h), DRV_INDEX_FITS((i), ACC_SLOT))
-DRV_WRITE_AT(acc_slot, acc_regs, mmio, 16, LE, ACC_SLOT)
-#define acc_slot_write(h, i, v) acc_slot_write_((h), DRV_INDEX_FITS((i), ACC_SLOT), (v))
-DRV_UPDATE_AT(acc_slot, acc_regs, mmio, 16, LE, ACC_SLOT)
+typedef uint16_t acc_slot_t;
+#define acc_slot_value(x) DRV_NUM(16, x)
+#define acc_slot_raw(v) DRV_NUM(16, v)
+#define acc_slot_read_(h, i) DRV_READ_AT_(acc_slot, acc_regs, mmio, 16, LE, ACC_SLOT, h, i)
+#define acc_slot_read(h, i) acc_slot_read_(h, DRV_INDEX_FITS(i, ACC_SLOT))
+#define acc_slot_write_(h, i, v) DRV_WRITE_AT_(acc_slot, acc_regs, mmio, 16, LE, ACC_SLOT, h, i, v)
+#define acc_slot_write(h, i, v) acc_slot_write_(h, DRV_INDEX_FITS(i, ACC_SLOT), v)
+#define acc_slot_update_(h, i, mask, value) \
+	DRV_UPDATE_AT_(acc_slot, acc_regs, mmio, 16, LE, ACC_SLOT, h, i, mask, value)
 #define acc_slot_update(h, i, mask, value) \
-	acc_slot_update_((h), DRV_INDEX_FITS((i), ACC_SLOT), (mask), (value))
+	acc_slot_update_(h, DRV_INDEX_FITS(i, ACC_SLOT), mask, value)
 
 /* Group q (acc.regs.yaml:42): 2 copies every 0x20 bytes from 0x80, 0xc bytes each. */
 #define ACC_Q_OFFSET 0x80u
 #define ACC_Q_SPAN 0xcu
 #define ACC_Q_COUNT 0x2u
 #define ACC_Q_STRIDE 0x20u
-DRV_GROUP_ARRAY(acc_q, acc_regs, ACC_Q)
-#define acc_q_at(p, i) acc_q_at_((p), DRV_INDEX_FITS((i), ACC_Q))
+struct acc_q {
+	struct drv_io io;
+};
+#define acc_q_at_(p, i) DRV_GROUP_AT_(acc_q, acc_regs, mmio, ACC_Q, p, i)
+#define acc_q_at(p, i) acc_q_at_(p, DRV_INDEX_FITS(i, ACC_Q))
 
 /* q_head (acc.regs.yaml:47): rw, 32 bits at 0x0. */
 #define ACC_Q_HEAD_OFFSET 0x0u
 #define ACC_Q_HEAD_KEEP 0xffffffffu
 #define ACC_Q_HEAD_IDLE 0x00000000u
-DRV_VALUE_PLAIN(acc_q_head, 32)
-DRV_READ(acc_q_head, acc_q, mmio, 32, LE, ACC_Q_HEAD)
-DRV_WRITE(acc_q_head, acc_q, mmio, 32, LE, ACC_Q_HEAD)
-DRV_UPDATE(acc_q_head, acc_q, mmio, 32, LE, ACC_Q_HEAD)
+typedef uint32_t acc_q_head_t;
+#define acc_q_head_value(x) DRV_NUM(32, x)
+#define acc_q_head_raw(v) DRV_NUM(32, v)
+#define acc_q_head_read(h) DRV_READ(acc_q_head, acc_q, mmio, 32, LE, ACC_Q_HEAD, h)
+#define acc_q_head_write(h, v) DRV_WRITE(acc_q_head, acc_q, mmio, 32, LE, ACC_Q_HEAD, h, v)
+#define acc_q_head_update(h, mask, value) \
+	DRV_UPDATE(acc_q_head, acc_q, mmio, 32, LE, ACC_Q_HEAD, h, mask, value)
 
 /* q_tail (acc.regs.yaml:48): ro, 32 bits at 0x4. */
 #define ACC_Q_TAIL_OFFSET 0x4u
-DRV_VALUE_PLAIN(acc_q_tail, 32)
-DRV_READ(acc_q_tail, acc_q, mmio, 32, LE, ACC_Q_TAIL)
+typedef uint32_t acc_q_tail_t;
+#define acc_q_tail_value(x) DRV_NUM(32, x)
+#define acc_q_tail_raw(v) DRV_NUM(32, v)
+#define acc_q_tail_read(h) DRV_READ(acc_q_tail, acc_q, mmio, 32, LE, ACC_Q_TAIL, h)
 
 /* q_bell (acc.regs.yaml:49): wo, 8 bits at 0x8, 4 registers every 0x1 bytes. */
 #define ACC_Q_BELL_OFFSET 0x8u
 #define ACC_Q_BELL_COUNT 0x4u
 #define ACC_Q_BELL_STRIDE 0x1u
-DRV_VALUE_PLAIN(acc_q_bell, 8)
-DRV_WRITE_AT(acc_q_bell, acc_q, mmio, 8, LE, ACC_Q_BELL)
-#define acc_q_bell_write(h, i, v) acc_q_bell_write_((h), DRV_INDEX_FITS((i), ACC_Q_BELL), (v))
+typedef uint8_t acc_q_bell_t;
+#define acc_q_bell_value(x) DRV_NUM(8, x)
+#define acc_q_bell_raw(v) DRV_NUM(8, v)
+#define acc_q_bell_write_(h, i, v) \
+	DRV_WRITE_AT_(acc_q_bell, acc_q, mmio, 8, LE, ACC_Q_BELL, h, i, v)
+#define acc_q_bell_write(h, i, v) acc_q_bell_write_(h, DRV_INDEX_FITS(i, ACC_Q_BELL), v)
 
 /* big (acc.regs.yaml:50): rw, 64 bits at 0xc0. */
 #define ACC_BIG_OFFSET 0xc0u
 #define ACC_BIG_KEEP 0xffffffffffffffffull
 #define ACC_BIG_IDLE 0x0000000000000000ull
-DRV_VALUE_PLAIN(acc_big, 64)
-DRV_READ(acc_big, acc_regs, mmio, 64, LE, ACC_BIG)
-DRV_WRITE(acc_big, acc_regs, mmio, 64, LE, ACC_BIG)
-DRV_UPDATE(acc_big, acc_regs, mmio, 64, LE, ACC_BIG)
+typedef uint64_t acc_big_t;
+#define acc_big_value(x) DRV_NUM(64, x)
+#define acc_big_raw(v) DRV_NUM(64, v)
+#define acc_big_read(h) DRV_READ(acc_big, acc_regs, mmio, 64, LE, ACC_BIG, h)
+#define acc_big_write(h, v) DRV_WRITE(acc_big, acc_regs, mmio, 64, LE, ACC_BIG, h, v)
+#define acc_big_update(h, mask, value) \
+	DRV_UPDATE(acc_big, acc_regs, mmio, 64, LE, ACC_BIG, h, mask, value)
 
 /* small (acc.regs.yaml:51): rw, 8 bits at 0xc8. */
 #define ACC_SMALL_OFFSET 0xc8u
 #define ACC_SMALL_KEEP 0xffu
 #define ACC_SMALL_IDLE 0x00u
-DRV_VALUE(acc_small, 8)
-DRV_READ(acc_small, acc_regs, mmio, 8, LE, ACC_SMALL)
-DRV_WRITE(acc_small, acc_regs, mmio, 8, LE, ACC_SMALL)
-DRV_UPDATE(acc_small, acc_regs, mmio, 8, LE, ACC_SMALL)
+typedef struct {
+	uint8_t raw;
+} acc_small_t;
+#define acc_small_value(x) DRV_VALUE(acc_small_t, 8, x)
+#define acc_small_raw(v) DRV_RAW(acc_small_t, v)
+#define acc_small_read(h) DRV_READ(acc_small, acc_regs, mmio, 8, LE, ACC_SMALL, h)
+#define acc_small_write(h, v) DRV_WRITE(acc_small, acc_regs, mmio, 8, LE, ACC_SMALL, h, v)
+#define acc_small_update(h, mask, value) \
+	DRV_UPDATE(acc_small, acc_regs, mmio, 8, LE, ACC_SMALL, h, mask, value)
 /* small.lo (acc.regs.yaml:51): bits 3:0, rw. */
 #define ACC_SMALL_LO_SHIFT 0
 #define ACC_SMALL_LO_MASK 0x0fu
-DRV_FIELD(acc_small, lo, acc_regs, 8, ACC_SMALL_LO, uint8_t, RW, UPDATE)
-#define acc_small_lo_set(v, x) DRV_SET(acc_small_lo, ACC_SMALL_LO, v, x)
-#define acc_small_lo_update(h, x) DRV_UPDATE_FIELD(acc_small_lo, ACC_SMALL_LO, h, x)
+#define acc_small_lo_get(v) DRV_GET(acc_small, ACC_SMALL_LO, uint8_t, v)
+#define acc_small_lo_set_(v, x) DRV_SET_(acc_small, ACC_SMALL_LO, v, x)
+#define acc_small_lo_set(v, x) DRV_SET(acc_small, ACC_SMALL_LO, v, x)
+#define acc_small_lo_update_(h, x) DRV_UPDATE_FIELD_(acc_small, ACC_SMALL_LO, h, x)
+#define acc_small_lo_update(h, x) DRV_UPDATE_FIELD(acc_small, ACC_SMALL_LO, h, x)
 /* small.hi (acc.regs.yaml:51): bits 7:4, rw. */
 #define ACC_SMALL_HI_SHIFT 4
 #define ACC_SMALL_HI_MASK 0xf0u
-DRV_FIELD(acc_small, hi, acc_regs, 8, ACC_SMALL_HI, uint8_t, RW, UPDATE)
-#define acc_small_hi_set(v, x) DRV_SET(acc_small_hi, ACC_SMALL_HI, v, x)
-#define acc_small_hi_update(h, x) DRV_UPDATE_FIELD(acc_small_hi, ACC_SMALL_HI, h, x)
+#define acc_small_hi_get(v) DRV_GET(acc_small, ACC_SMALL_HI, uint8_t, v)
+#define acc_small_hi_set_(v, x) DRV_SET_(acc_small, ACC_SMALL_HI, v, x)
+#define acc_small_hi_set(v, x) DRV_SET(acc_small, ACC_SMALL_HI, v, x)
+#define acc_small_hi_update_(h, x) DRV_UPDATE_FIELD_(acc_small, ACC_SMALL_HI, h, x)
+#define acc_small_hi_update(h, x) DRV_UPDATE_FIELD(acc_small, ACC_SMALL_HI, h, x)
 
 /* pend (acc.regs.yaml:52): w1c, 8 bits at 0xd0, 2 registers every 0x1 bytes. */
 #define ACC_PEND_OFFSET 0xd0u
 #define ACC_PEND_COUNT 0x2u
 #define ACC_PEND_STRIDE 0x1u
-DRV_VALUE_PLAIN(acc_pend, 8)
-DRV_READ_AT(acc_pend, acc_regs, mmio, 8, LE, ACC_PEND)
-#define acc_pend_read(h, i) acc_pend_read_((h), DRV_INDEX_FITS((i), ACC_PEND))
-DRV_WRITE_ONES_AT(acc_pend, clear, acc_regs, mmio, 8, LE, ACC_PEND)
-#define acc_pend_clear(h, i, bits) acc_pend_clear_((h), DRV_INDEX_FITS((i), ACC_PEND), (bits))
+typedef uint8_t acc_pend_t;
+#define acc_pend_value(x) DRV_NUM(8, x)
+#define acc_pend_raw(v) DRV_NUM(8, v)
+#define acc_pend_read_(h, i) DRV_READ_AT_(acc_pend, acc_regs, mmio, 8, LE, ACC_PEND, h, i)
+#define acc_pend_read(h, i) acc_pend_read_(h, DRV_INDEX_FITS(i, ACC_PEND))
+#define acc_pend_clear_(h, i, bits) \
+	DRV_WRITE_ONES_AT_(acc_pend, acc_regs, mmio, 8, LE, ACC_PEND, h, i, bits)
+#define acc_pend_clear(h, i, bits) acc_pend_clear_(h, DRV_INDEX_FITS(i, ACC_PEND), bits)
 
 /* arm (acc.regs.yaml:53): w1s, 8 bits at 0xd4, 2 registers every 0x1 bytes. */
 #define ACC_ARM_OFFSET 0xd4u
 #define ACC_ARM_COUNT 0x2u
 #define ACC_ARM_STRIDE 0x1u
-DRV_VALUE_PLAIN(acc_arm, 8)
-DRV_READ_AT(acc_arm, acc_regs, mmio, 8, LE, ACC_ARM)
-#define acc_arm_read(h, i) acc_arm_read_((h), DRV_INDEX_FITS((i), ACC_ARM))
-DRV_WRITE_ONES_AT(acc_arm, set, acc_regs, mmio, 8, LE, ACC_ARM)
-#define acc_arm_set(h, i, bits) acc_arm_set_((h), DRV_INDEX_FITS((i), ACC_ARM), (bits))
+typedef uint8_t acc_arm_t;
+#define acc_arm_value(x) DRV_NUM(8, x)
+#define acc_arm_raw(v) DRV_NUM(8, v)
+#define acc_arm_read_(h, i) DRV_READ_AT_(acc_arm, acc_regs, mmio, 8, LE, ACC_ARM, h, i)
+#define acc_arm_read(h, i) acc_arm_read_(h, DRV_INDEX_FITS(i, ACC_ARM))
+#define acc_arm_set_(h, i, bits) \
+	DRV_WRITE_ONES_AT_(acc_arm, acc_regs, mmio, 8, LE, ACC_ARM, h, i, bits)
+#define acc_arm_set(h, i, bits) acc_arm_set_(h, DRV_INDEX_FITS(i, ACC_ARM), bits)
 
 /* flips (acc.regs.yaml:54): w1t, 8 bits at 0xd8, 2 registers every 0x1 bytes. */
 #define ACC_FLIPS_OFFSET 0xd8u
 #define ACC_FLIPS_COUNT 0x2u
 #define ACC_FLIPS_STRIDE 0x1u
-DRV_VALUE_PLAIN(acc_flips, 8)
-DRV_READ_AT(acc_flips, acc_regs, mmio, 8, LE, ACC_FLIPS)
-#define acc_flips_read(h, i) acc_flips_read_((h), DRV_INDEX_FITS((i), ACC_FLIPS))
-DRV_WRITE_ONES_AT(acc_flips, toggle, acc_regs, mmio, 8, LE, ACC_FLIPS)
-#define acc_flips_toggle(h, i, bits) acc_flips_toggle_((h), DRV_INDEX_FITS((i), ACC_FLIPS), (bits))
+typedef uint8_t acc_flips_t;
+#define acc_flips_value(x) DRV_NUM(8, x)
+#define acc_flips_raw(v) DRV_NUM(8, v)
+#define acc_flips_read_(h, i) DRV_READ_AT_(acc_flips, acc_regs, mmio, 8, LE, ACC_FLIPS, h, i)
+#define acc_flips_read(h, i) acc_flips_read_(h, DRV_INDEX_FITS(i, ACC_FLIPS))
+#define acc_flips_toggle_(h, i, bits) \
+	DRV_WRITE_ONES_AT_(acc_flips, acc_regs, mmio, 8, LE, ACC_FLIPS, h, i, bits)
+#define acc_flips_toggle(h, i, bits) acc_flips_toggle_(h, DRV_INDEX_FITS(i, ACC_FLIPS), bits)
 
 /* cfg (acc.regs.yaml:55): rw, 32 bits at 0xdc. Only the divider's reset value is known. */
 #define ACC_CFG_OFFSET 0xdcu
@@ -262,21 +345,31 @@ DRV_WRITE_ONES_AT(acc_flips, toggle, acc_regs, mmio, 8, LE, ACC_FLIPS)
 #define ACC_CFG_RESET_MASK 0x0000ff00u
 #define ACC_CFG_KEEP 0xffffffffu
 #define ACC_CFG_IDLE 0x00000000u
-DRV_VALUE(acc_cfg, 32)
-DRV_READ(acc_cfg, acc_regs, mmio, 32, LE, ACC_CFG)
-DRV_WRITE(acc_cfg, acc_regs, mmio, 32, LE, ACC_CFG)
-DRV_UPDATE(acc_cfg, acc_regs, mmio, 32, LE, ACC_CFG)
+typedef struct {
+	uint32_t raw;
+} acc_cfg_t;
+#define acc_cfg_value(x) DRV_VALUE(acc_cfg_t, 32, x)
+#define acc_cfg_raw(v) DRV_RAW(acc_cfg_t, v)
+#define acc_cfg_read(h) DRV_READ(acc_cfg, acc_regs, mmio, 32, LE, ACC_CFG, h)
+#define acc_cfg_write(h, v) DRV_WRITE(acc_cfg, acc_regs, mmio, 32, LE, ACC_CFG, h, v)
+#define acc_cfg_update(h, mask, value) \
+	DRV_UPDATE(acc_cfg, acc_regs, mmio, 32, LE, ACC_CFG, h, mask, value)
 /* cfg.div (acc.regs.yaml:59): bits 15:8, rw. */
 #define ACC_CFG_DIV_SHIFT 8
 #define ACC_CFG_DIV_MASK 0x0000ff00u
 #define ACC_CFG_DIV_RESET 0x3u
-DRV_FIELD(acc_cfg, div, acc_regs, 32, ACC_CFG_DIV, uint32_t, RW, UPDATE)
-#define acc_cfg_div_set(v, x) DRV_SET(acc_cfg_div, ACC_CFG_DIV, v, x)
-#define acc_cfg_div_update(h, x) DRV_UPDATE_FIELD(acc_cfg_div, ACC_CFG_DIV, h, x)
+#define acc_cfg_div_get(v) DRV_GET(acc_cfg, ACC_CFG_DIV, uint32_t, v)
+#define acc_cfg_div_set_(v, x) DRV_SET_(acc_cfg, ACC_CFG_DIV, v, x)
+#define acc_cfg_div_set(v, x) DRV_SET(acc_cfg, ACC_CFG_DIV, v, x)
+#define acc_cfg_div_update_(h, x) DRV_UPDATE_FIELD_(acc_cfg, ACC_CFG_DIV, h, x)
+#define acc_cfg_div_update(h, x) DRV_UPDATE_FIELD(acc_cfg, ACC_CFG_DIV, h, x)
 
 /* Block be (acc.regs.yaml:60): MMIO, big-endian, 0x8 bytes. */
 #define ACC_BE_SIZE 0x8u
-DRV_HANDLE(acc_be)
+struct acc_be {
+	struct drv_io io;
+};
+#define acc_be_at(io) DRV_BLOCK_AT(acc_be, io)
 struct drv_desc_block;
 extern const struct drv_desc_block acc_be_desc;
 
@@ -284,26 +377,35 @@ extern const struct drv_desc_block acc_be_desc;
 #define ACC_WORD_OFFSET 0x0u
 #define ACC_WORD_KEEP 0xffffffffu
 #define ACC_WORD_IDLE 0x00000000u
-DRV_VALUE_PLAIN(acc_word, 32)
-DRV_READ(acc_word, acc_be, mmio, 32, BE, ACC_WORD)
-DRV_WRITE(acc_word, acc_be, mmio, 32, BE, ACC_WORD)
-DRV_UPDATE(acc_word, acc_be, mmio, 32, BE, ACC_WORD)
+typedef uint32_t acc_word_t;
+#define acc_word_value(x) DRV_NUM(32, x)
+#define acc_word_raw(v) DRV_NUM(32, v)
+#define acc_word_read(h) DRV_READ(acc_word, acc_be, mmio, 32, BE, ACC_WORD, h)
+#define acc_word_write(h, v) DRV_WRITE(acc_word, acc_be, mmio, 32, BE, ACC_WORD, h, v)
+#define acc_word_update(h, mask, value) \
+	DRV_UPDATE(acc_word, acc_be, mmio, 32, BE, ACC_WORD, h, mask, value)
 
 /* half (acc.regs.yaml:65): rw, 16 bits at 0x4. */
 #define ACC_HALF_OFFSET 0x4u
 #define ACC_HALF_KEEP 0xffffu
 #define ACC_HALF_IDLE 0x0000u
-DRV_VALUE_PLAIN(acc_half, 16)
-DRV_READ(acc_half, acc_be, mmio, 16, BE, ACC_HALF)
-DRV_WRITE(acc_half, acc_be, mmio, 16, BE, ACC_HALF)
-DRV_UPDATE(acc_half, acc_be, mmio, 16, BE, ACC_HALF)
+typedef uint16_t acc_half_t;
+#define acc_half_value(x) DRV_NUM(16, x)
+#define acc_half_raw(v) DRV_NUM(16, v)
+#define acc_half_read(h) DRV_READ(acc_half, acc_be, mmio, 16, BE, ACC_HALF, h)
+#define acc_half_write(h, v) DRV_WRITE(acc_half, acc_be, mmio, 16, BE, ACC_HALF, h, v)
+#define acc_half_update(h, mask, value) \
+	DRV_UPDATE(acc_half, acc_be, mmio, 16, BE, ACC_HALF, h, mask, value)
 
 /* Block port (acc.regs.yaml:66): port I/O, little-endian, 0x8 bytes, 2 copies every 0x100 bytes. */
 #define ACC_PORT_SIZE 0x8u
 #define ACC_PORT_COUNT 0x2u
 #define ACC_PORT_STRIDE 0x100u
-DRV_HANDLE_ARRAY(acc_port, ACC_PORT)
-#define acc_port_at(io, i) acc_port_at_((io), DRV_INDEX_FITS((i), ACC_PORT))
+struct acc_port {
+	struct drv_io io;
+};
+#define acc_port_at_(io, i) DRV_BLOCK_AT_(acc_port, pio, ACC_PORT, io, i)
+#define acc_port_at(io, i) acc_port_at_(io, DRV_INDEX_FITS(i, ACC_PORT))
 struct drv_desc_block;
 extern const struct drv_desc_block acc_port_desc;
 
@@ -311,15 +413,20 @@ extern const struct drv_desc_block acc_port_desc;
 #define ACC_DATA_OFFSET 0x0u
 #define ACC_DATA_KEEP 0xffu
 #define ACC_DATA_IDLE 0x00u
-DRV_VALUE_PLAIN(acc_data, 8)
-DRV_READ(acc_data, acc_port, pio, 8, LE, ACC_DATA)
-DRV_WRITE(acc_data, acc_port, pio, 8, LE, ACC_DATA)
-DRV_UPDATE(acc_data, acc_port, pio, 8, LE, ACC_DATA)
+typedef uint8_t acc_data_t;
+#define acc_data_value(x) DRV_NUM(8, x)
+#define acc_data_raw(v) DRV_NUM(8, v)
+#define acc_data_read(h) DRV_READ(acc_data, acc_port, pio, 8, LE, ACC_DATA, h)
+#define acc_data_write(h, v) DRV_WRITE(acc_data, acc_port, pio, 8, LE, ACC_DATA, h, v)
+#define acc_data_update(h, mask, value) \
+	DRV_UPDATE(acc_data, acc_port, pio, 8, LE, ACC_DATA, h, mask, value)
 
 /* wide (acc.regs.yaml:73): ro, 32 bits at 0x4. */
 #define ACC_WIDE_OFFSET 0x4u
-DRV_VALUE_PLAIN(acc_wide, 32)
-DRV_READ(acc_wide, acc_port, pio, 32, LE, ACC_WIDE)
+typedef uint32_t acc_wide_t;
+#define acc_wide_value(x) DRV_NUM(32, x)
+#define acc_wide_raw(v) DRV_NUM(32, v)
+#define acc_wide_read(h) DRV_READ(acc_wide, acc_port, pio, 32, LE, ACC_WIDE, h)
 
 #ifdef __cplusplus
 }

@@ -16,125 +16,175 @@ extern "C" {
 
 /* Block ctrl (nic.regs.yaml:3): MMIO, little-endian, 0x100 bytes. */
 #define NIC_CTRL_SIZE 0x100u
-DRV_HANDLE(nic_ctrl)
+struct nic_ctrl {
+	struct drv_io io;
+};
+#define nic_ctrl_at(io) DRV_BLOCK_AT(nic_ctrl, io)
 struct drv_desc_block;
 extern const struct drv_desc_block nic_ctrl_desc;
 
 /* status (nic.regs.yaml:7): ro, 32 bits at 0x0, volatile. */
 #define NIC_CTRL_STATUS_OFFSET 0x0u
-DRV_VALUE_PLAIN(nic_ctrl_status, 32)
-DRV_READ(nic_ctrl_status, nic_ctrl, mmio, 32, LE, NIC_CTRL_STATUS)
+typedef uint32_t nic_ctrl_status_t;
+#define nic_ctrl_status_value(x) DRV_NUM(32, x)
+#define nic_ctrl_status_raw(v) DRV_NUM(32, v)
+#define nic_ctrl_status_read(h) \
+	DRV_READ(nic_ctrl_status, nic_ctrl, mmio, 32, LE, NIC_CTRL_STATUS, h)
 
 /* doorbell (nic.regs.yaml:8): wo, 32 bits at 0x4. */
 #define NIC_DOORBELL_OFFSET 0x4u
-DRV_VALUE_PLAIN(nic_doorbell, 32)
-DRV_WRITE(nic_doorbell, nic_ctrl, mmio, 32, LE, NIC_DOORBELL)
+typedef uint32_t nic_doorbell_t;
+#define nic_doorbell_value(x) DRV_NUM(32, x)
+#define nic_doorbell_raw(v) DRV_NUM(32, v)
+#define nic_doorbell_write(h, v) DRV_WRITE(nic_doorbell, nic_ctrl, mmio, 32, LE, NIC_DOORBELL, h, v)
 
 /* Block legacy (nic.regs.yaml:9): port I/O, little-endian, 0x8 bytes. */
 #define NIC_LEGACY_SIZE 0x8u
-DRV_HANDLE(nic_legacy)
+struct nic_legacy {
+	struct drv_io io;
+};
+#define nic_legacy_at(io) DRV_BLOCK_AT(nic_legacy, io)
 struct drv_desc_block;
 extern const struct drv_desc_block nic_legacy_desc;
 
 /* reset (nic.regs.yaml:13): wo, 8 bits at 0x0. */
 #define NIC_RESET_OFFSET 0x0u
-DRV_VALUE_PLAIN(nic_reset, 8)
-DRV_WRITE(nic_reset, nic_legacy, pio, 8, LE, NIC_RESET)
+typedef uint8_t nic_reset_t;
+#define nic_reset_value(x) DRV_NUM(8, x)
+#define nic_reset_raw(v) DRV_NUM(8, v)
+#define nic_reset_write(h, v) DRV_WRITE(nic_reset, nic_legacy, pio, 8, LE, NIC_RESET, h, v)
 
 /*
  * Block header (nic.regs.yaml:14): PCI configuration space, little-endian, 0x40 bytes. the
  * standard header, what the driver reads and writes of it
  */
 #define NIC_HEADER_SIZE 0x40u
-DRV_HANDLE(nic_header)
+struct nic_header {
+	struct drv_io io;
+};
+#define nic_header_at(io) DRV_BLOCK_AT(nic_header, io)
 struct drv_desc_block;
 extern const struct drv_desc_block nic_header_desc;
 
 /* vendor (nic.regs.yaml:19): ro, 16 bits at 0x0. */
 #define NIC_VENDOR_OFFSET 0x0u
-DRV_VALUE_PLAIN(nic_vendor, 16)
-DRV_READ(nic_vendor, nic_header, cfg, 16, LE, NIC_VENDOR)
+typedef uint16_t nic_vendor_t;
+#define nic_vendor_value(x) DRV_NUM(16, x)
+#define nic_vendor_raw(v) DRV_NUM(16, v)
+#define nic_vendor_read(h) DRV_READ(nic_vendor, nic_header, cfg, 16, LE, NIC_VENDOR, h)
 
 /* device (nic.regs.yaml:20): ro, 16 bits at 0x2. */
 #define NIC_DEVICE_OFFSET 0x2u
-DRV_VALUE_PLAIN(nic_device, 16)
-DRV_READ(nic_device, nic_header, cfg, 16, LE, NIC_DEVICE)
+typedef uint16_t nic_device_t;
+#define nic_device_value(x) DRV_NUM(16, x)
+#define nic_device_raw(v) DRV_NUM(16, v)
+#define nic_device_read(h) DRV_READ(nic_device, nic_header, cfg, 16, LE, NIC_DEVICE, h)
 
 /* command (nic.regs.yaml:21): rw, 16 bits at 0x4. */
 #define NIC_COMMAND_OFFSET 0x4u
 #define NIC_COMMAND_KEEP 0xffffu
 #define NIC_COMMAND_IDLE 0x0000u
-DRV_VALUE(nic_command, 16)
-DRV_READ(nic_command, nic_header, cfg, 16, LE, NIC_COMMAND)
-DRV_WRITE(nic_command, nic_header, cfg, 16, LE, NIC_COMMAND)
-DRV_UPDATE(nic_command, nic_header, cfg, 16, LE, NIC_COMMAND)
+typedef struct {
+	uint16_t raw;
+} nic_command_t;
+#define nic_command_value(x) DRV_VALUE(nic_command_t, 16, x)
+#define nic_command_raw(v) DRV_RAW(nic_command_t, v)
+#define nic_command_read(h) DRV_READ(nic_command, nic_header, cfg, 16, LE, NIC_COMMAND, h)
+#define nic_command_write(h, v) DRV_WRITE(nic_command, nic_header, cfg, 16, LE, NIC_COMMAND, h, v)
+#define nic_command_update(h, mask, value) \
+	DRV_UPDATE(nic_command, nic_header, cfg, 16, LE, NIC_COMMAND, h, mask, value)
 /* command.io (nic.regs.yaml:26): bit 0, rw. */
 #define NIC_COMMAND_IO_SHIFT 0
 #define NIC_COMMAND_IO_MASK 0x0001u
-DRV_FIELD(nic_command, io, nic_header, 16, NIC_COMMAND_IO, uint16_t, RW, UPDATE)
-#define nic_command_io_set(v, x) DRV_SET(nic_command_io, NIC_COMMAND_IO, v, x)
-#define nic_command_io_update(h, x) DRV_UPDATE_FIELD(nic_command_io, NIC_COMMAND_IO, h, x)
+#define nic_command_io_get(v) DRV_GET(nic_command, NIC_COMMAND_IO, uint16_t, v)
+#define nic_command_io_set_(v, x) DRV_SET_(nic_command, NIC_COMMAND_IO, v, x)
+#define nic_command_io_set(v, x) DRV_SET(nic_command, NIC_COMMAND_IO, v, x)
+#define nic_command_io_update_(h, x) DRV_UPDATE_FIELD_(nic_command, NIC_COMMAND_IO, h, x)
+#define nic_command_io_update(h, x) DRV_UPDATE_FIELD(nic_command, NIC_COMMAND_IO, h, x)
 /* command.memory (nic.regs.yaml:27): bit 1, rw. */
 #define NIC_COMMAND_MEMORY_SHIFT 1
 #define NIC_COMMAND_MEMORY_MASK 0x0002u
-DRV_FIELD(nic_command, memory, nic_header, 16, NIC_COMMAND_MEMORY, uint16_t, RW, UPDATE)
-#define nic_command_memory_set(v, x) DRV_SET(nic_command_memory, NIC_COMMAND_MEMORY, v, x)
-#define nic_command_memory_update(h, x) \
-	DRV_UPDATE_FIELD(nic_command_memory, NIC_COMMAND_MEMORY, h, x)
+#define nic_command_memory_get(v) DRV_GET(nic_command, NIC_COMMAND_MEMORY, uint16_t, v)
+#define nic_command_memory_set_(v, x) DRV_SET_(nic_command, NIC_COMMAND_MEMORY, v, x)
+#define nic_command_memory_set(v, x) DRV_SET(nic_command, NIC_COMMAND_MEMORY, v, x)
+#define nic_command_memory_update_(h, x) DRV_UPDATE_FIELD_(nic_command, NIC_COMMAND_MEMORY, h, x)
+#define nic_command_memory_update(h, x) DRV_UPDATE_FIELD(nic_command, NIC_COMMAND_MEMORY, h, x)
 /* command.master (nic.regs.yaml:28): bit 2, rw. */
 #define NIC_COMMAND_MASTER_SHIFT 2
 #define NIC_COMMAND_MASTER_MASK 0x0004u
-DRV_FIELD(nic_command, master, nic_header, 16, NIC_COMMAND_MASTER, uint16_t, RW, UPDATE)
-#define nic_command_master_set(v, x) DRV_SET(nic_command_master, NIC_COMMAND_MASTER, v, x)
-#define nic_command_master_update(h, x) \
-	DRV_UPDATE_FIELD(nic_command_master, NIC_COMMAND_MASTER, h, x)
+#define nic_command_master_get(v) DRV_GET(nic_command, NIC_COMMAND_MASTER, uint16_t, v)
+#define nic_command_master_set_(v, x) DRV_SET_(nic_command, NIC_COMMAND_MASTER, v, x)
+#define nic_command_master_set(v, x) DRV_SET(nic_command, NIC_COMMAND_MASTER, v, x)
+#define nic_command_master_update_(h, x) DRV_UPDATE_FIELD_(nic_command, NIC_COMMAND_MASTER, h, x)
+#define nic_command_master_update(h, x) DRV_UPDATE_FIELD(nic_command, NIC_COMMAND_MASTER, h, x)
 /* command.intx_disable (nic.regs.yaml:29): bit 10, rw. */
 #define NIC_COMMAND_INTX_DISABLE_SHIFT 10
 #define NIC_COMMAND_INTX_DISABLE_MASK 0x0400u
-DRV_FIELD(nic_command, intx_disable, nic_header, 16, NIC_COMMAND_INTX_DISABLE, uint16_t, RW, UPDATE)
-#define nic_command_intx_disable_set(v, x) \
-	DRV_SET(nic_command_intx_disable, NIC_COMMAND_INTX_DISABLE, v, x)
+#define nic_command_intx_disable_get(v) DRV_GET(nic_command, NIC_COMMAND_INTX_DISABLE, uint16_t, v)
+#define nic_command_intx_disable_set_(v, x) DRV_SET_(nic_command, NIC_COMMAND_INTX_DISABLE, v, x)
+#define nic_command_intx_disable_set(v, x) DRV_SET(nic_command, NIC_COMMAND_INTX_DISABLE, v, x)
+#define nic_command_intx_disable_update_(h, x) \
+	DRV_UPDATE_FIELD_(nic_command, NIC_COMMAND_INTX_DISABLE, h, x)
 #define nic_command_intx_disable_update(h, x) \
-	DRV_UPDATE_FIELD(nic_command_intx_disable, NIC_COMMAND_INTX_DISABLE, h, x)
+	DRV_UPDATE_FIELD(nic_command, NIC_COMMAND_INTX_DISABLE, h, x)
 
 /* status (nic.regs.yaml:30): w1c, 16 bits at 0x6. */
 #define NIC_HEADER_STATUS_OFFSET 0x6u
-DRV_VALUE_PLAIN(nic_header_status, 16)
-DRV_READ(nic_header_status, nic_header, cfg, 16, LE, NIC_HEADER_STATUS)
-DRV_WRITE_ONES(nic_header_status, clear, nic_header, cfg, 16, LE, NIC_HEADER_STATUS)
+typedef uint16_t nic_header_status_t;
+#define nic_header_status_value(x) DRV_NUM(16, x)
+#define nic_header_status_raw(v) DRV_NUM(16, v)
+#define nic_header_status_read(h) \
+	DRV_READ(nic_header_status, nic_header, cfg, 16, LE, NIC_HEADER_STATUS, h)
+#define nic_header_status_clear(h, bits) \
+	DRV_WRITE_ONES(nic_header_status, nic_header, cfg, 16, LE, NIC_HEADER_STATUS, h, bits)
 
 /* cap_pointer (nic.regs.yaml:31): ro, 8 bits at 0x34. */
 #define NIC_CAP_POINTER_OFFSET 0x34u
-DRV_VALUE_PLAIN(nic_cap_pointer, 8)
-DRV_READ(nic_cap_pointer, nic_header, cfg, 8, LE, NIC_CAP_POINTER)
+typedef uint8_t nic_cap_pointer_t;
+#define nic_cap_pointer_value(x) DRV_NUM(8, x)
+#define nic_cap_pointer_raw(v) DRV_NUM(8, v)
+#define nic_cap_pointer_read(h) \
+	DRV_READ(nic_cap_pointer, nic_header, cfg, 8, LE, NIC_CAP_POINTER, h)
 
 /*
  * Block pm (nic.regs.yaml:32): PCI configuration space, little-endian, 0x8 bytes. the power
  * management capability
  */
 #define NIC_PM_SIZE 0x8u
-DRV_HANDLE(nic_pm)
+struct nic_pm {
+	struct drv_io io;
+};
+#define nic_pm_at(io) DRV_BLOCK_AT(nic_pm, io)
 struct drv_desc_block;
 extern const struct drv_desc_block nic_pm_desc;
 
 /* cap (nic.regs.yaml:37): ro, 16 bits at 0x0. */
 #define NIC_CAP_OFFSET 0x0u
-DRV_VALUE_PLAIN(nic_cap, 16)
-DRV_READ(nic_cap, nic_pm, cfg, 16, LE, NIC_CAP)
+typedef uint16_t nic_cap_t;
+#define nic_cap_value(x) DRV_NUM(16, x)
+#define nic_cap_raw(v) DRV_NUM(16, v)
+#define nic_cap_read(h) DRV_READ(nic_cap, nic_pm, cfg, 16, LE, NIC_CAP, h)
 
 /* pmc (nic.regs.yaml:38): ro, 16 bits at 0x2. */
 #define NIC_PMC_OFFSET 0x2u
-DRV_VALUE_PLAIN(nic_pmc, 16)
-DRV_READ(nic_pmc, nic_pm, cfg, 16, LE, NIC_PMC)
+typedef uint16_t nic_pmc_t;
+#define nic_pmc_value(x) DRV_NUM(16, x)
+#define nic_pmc_raw(v) DRV_NUM(16, v)
+#define nic_pmc_read(h) DRV_READ(nic_pmc, nic_pm, cfg, 16, LE, NIC_PMC, h)
 
 /* pmcsr (nic.regs.yaml:39): rw, 16 bits at 0x4. */
 #define NIC_PMCSR_OFFSET 0x4u
 #define NIC_PMCSR_KEEP 0x7fffu
 #define NIC_PMCSR_IDLE 0x0000u
-DRV_VALUE(nic_pmcsr, 16)
-DRV_READ(nic_pmcsr, nic_pm, cfg, 16, LE, NIC_PMCSR)
-DRV_WRITE(nic_pmcsr, nic_pm, cfg, 16, LE, NIC_PMCSR)
-DRV_UPDATE(nic_pmcsr, nic_pm, cfg, 16, LE, NIC_PMCSR)
+typedef struct {
+	uint16_t raw;
+} nic_pmcsr_t;
+#define nic_pmcsr_value(x) DRV_VALUE(nic_pmcsr_t, 16, x)
+#define nic_pmcsr_raw(v) DRV_RAW(nic_pmcsr_t, v)
+#define nic_pmcsr_read(h) DRV_READ(nic_pmcsr, nic_pm, cfg, 16, LE, NIC_PMCSR, h)
+#define nic_pmcsr_write(h, v) DRV_WRITE(nic_pmcsr, nic_pm, cfg, 16, LE, NIC_PMCSR, h, v)
+#define nic_pmcsr_update(h, mask, value) \
+	DRV_UPDATE(nic_pmcsr, nic_pm, cfg, 16, LE, NIC_PMCSR, h, mask, value)
 /* pmcsr.state (nic.regs.yaml:44): bits 1:0, rw. */
 #define NIC_PMCSR_STATE_SHIFT 0
 #define NIC_PMCSR_STATE_MASK 0x0003u
@@ -144,32 +194,42 @@ enum nic_pmcsr_state {
 	NIC_PMCSR_STATE_D2 = 2,
 	NIC_PMCSR_STATE_D3HOT = 3,
 };
-DRV_FIELD(nic_pmcsr, state, nic_pm, 16, NIC_PMCSR_STATE, enum nic_pmcsr_state, RW, UPDATE)
-#define nic_pmcsr_state_set(v, x) DRV_SET(nic_pmcsr_state, NIC_PMCSR_STATE, v, x)
-#define nic_pmcsr_state_update(h, x) DRV_UPDATE_FIELD(nic_pmcsr_state, NIC_PMCSR_STATE, h, x)
+#define nic_pmcsr_state_get(v) DRV_GET(nic_pmcsr, NIC_PMCSR_STATE, enum nic_pmcsr_state, v)
+#define nic_pmcsr_state_set_(v, x) DRV_SET_(nic_pmcsr, NIC_PMCSR_STATE, v, x)
+#define nic_pmcsr_state_set(v, x) DRV_SET(nic_pmcsr, NIC_PMCSR_STATE, v, x)
+#define nic_pmcsr_state_update_(h, x) DRV_UPDATE_FIELD_(nic_pmcsr, NIC_PMCSR_STATE, h, x)
+#define nic_pmcsr_state_update(h, x) DRV_UPDATE_FIELD(nic_pmcsr, NIC_PMCSR_STATE, h, x)
 /* pmcsr.pme_status (nic.regs.yaml:47): bit 15, w1c. */
 #define NIC_PMCSR_PME_STATUS_SHIFT 15
 #define NIC_PMCSR_PME_STATUS_MASK 0x8000u
-DRV_FIELD(nic_pmcsr, pme_status, nic_pm, 16, NIC_PMCSR_PME_STATUS, uint16_t, RW, UPDATE)
-#define nic_pmcsr_pme_status_set(v, x) DRV_SET(nic_pmcsr_pme_status, NIC_PMCSR_PME_STATUS, v, x)
-#define nic_pmcsr_pme_status_update(h, x) \
-	DRV_UPDATE_FIELD(nic_pmcsr_pme_status, NIC_PMCSR_PME_STATUS, h, x)
+#define nic_pmcsr_pme_status_get(v) DRV_GET(nic_pmcsr, NIC_PMCSR_PME_STATUS, uint16_t, v)
+#define nic_pmcsr_pme_status_set_(v, x) DRV_SET_(nic_pmcsr, NIC_PMCSR_PME_STATUS, v, x)
+#define nic_pmcsr_pme_status_set(v, x) DRV_SET(nic_pmcsr, NIC_PMCSR_PME_STATUS, v, x)
+#define nic_pmcsr_pme_status_update_(h, x) DRV_UPDATE_FIELD_(nic_pmcsr, NIC_PMCSR_PME_STATUS, h, x)
+#define nic_pmcsr_pme_status_update(h, x) DRV_UPDATE_FIELD(nic_pmcsr, NIC_PMCSR_PME_STATUS, h, x)
 
 /* Block vendor_cap (nic.regs.yaml:48): PCI configuration space, little-endian, 0x8 bytes. */
 #define NIC_VENDOR_CAP_SIZE 0x8u
-DRV_HANDLE(nic_vendor_cap)
+struct nic_vendor_cap {
+	struct drv_io io;
+};
+#define nic_vendor_cap_at(io) DRV_BLOCK_AT(nic_vendor_cap, io)
 struct drv_desc_block;
 extern const struct drv_desc_block nic_vendor_cap_desc;
 
 /* id (nic.regs.yaml:52): ro, 8 bits at 0x0. */
 #define NIC_ID_OFFSET 0x0u
-DRV_VALUE_PLAIN(nic_id, 8)
-DRV_READ(nic_id, nic_vendor_cap, cfg, 8, LE, NIC_ID)
+typedef uint8_t nic_id_t;
+#define nic_id_value(x) DRV_NUM(8, x)
+#define nic_id_raw(v) DRV_NUM(8, v)
+#define nic_id_read(h) DRV_READ(nic_id, nic_vendor_cap, cfg, 8, LE, NIC_ID, h)
 
 /* words (nic.regs.yaml:53): ro, 32 bits at 0x4. */
 #define NIC_WORDS_OFFSET 0x4u
-DRV_VALUE_PLAIN(nic_words, 32)
-DRV_READ(nic_words, nic_vendor_cap, cfg, 32, LE, NIC_WORDS)
+typedef uint32_t nic_words_t;
+#define nic_words_value(x) DRV_NUM(32, x)
+#define nic_words_raw(v) DRV_NUM(32, v)
+#define nic_words_read(h) DRV_READ(nic_words, nic_vendor_cap, cfg, 32, LE, NIC_WORDS, h)
 
 #ifdef __cplusplus
 }

@@ -16,7 +16,10 @@ extern "C" {
 
 /* Block mii (phy.regs.yaml:4): MMIO, little-endian, 0x20 bytes. */
 #define PHY_MII_SIZE 0x20u
-DRV_HANDLE(phy_mii)
+struct phy_mii {
+	struct drv_io io;
+};
+#define phy_mii_at(io) DRV_BLOCK_AT(phy_mii, io)
 struct drv_desc_block;
 extern const struct drv_desc_block phy_mii_desc;
 
@@ -24,15 +27,20 @@ extern const struct drv_desc_block phy_mii_desc;
 #define PHY_CONTROL_OFFSET 0x0u
 #define PHY_CONTROL_KEEP 0xffffu
 #define PHY_CONTROL_IDLE 0x0000u
-DRV_VALUE_PLAIN(phy_control, 16)
-DRV_READ(phy_control, phy_mii, mmio, 16, LE, PHY_CONTROL)
-DRV_WRITE(phy_control, phy_mii, mmio, 16, LE, PHY_CONTROL)
-DRV_UPDATE(phy_control, phy_mii, mmio, 16, LE, PHY_CONTROL)
+typedef uint16_t phy_control_t;
+#define phy_control_value(x) DRV_NUM(16, x)
+#define phy_control_raw(v) DRV_NUM(16, v)
+#define phy_control_read(h) DRV_READ(phy_control, phy_mii, mmio, 16, LE, PHY_CONTROL, h)
+#define phy_control_write(h, v) DRV_WRITE(phy_control, phy_mii, mmio, 16, LE, PHY_CONTROL, h, v)
+#define phy_control_update(h, mask, value) \
+	DRV_UPDATE(phy_control, phy_mii, mmio, 16, LE, PHY_CONTROL, h, mask, value)
 
 /* status (phy.regs.yaml:9): ro, 16 bits at 0x2, volatile. */
 #define PHY_STATUS_OFFSET 0x2u
-DRV_VALUE_PLAIN(phy_status, 16)
-DRV_READ(phy_status, phy_mii, mmio, 16, LE, PHY_STATUS)
+typedef uint16_t phy_status_t;
+#define phy_status_value(x) DRV_NUM(16, x)
+#define phy_status_raw(v) DRV_NUM(16, v)
+#define phy_status_read(h) DRV_READ(phy_status, phy_mii, mmio, 16, LE, PHY_STATUS, h)
 
 #ifdef __cplusplus
 }

@@ -21,8 +21,11 @@ extern "C" {
 #define QUEUES_QUEUE_SIZE 0x10u
 #define QUEUES_QUEUE_COUNT 0x2u
 #define QUEUES_QUEUE_STRIDE 0x10u
-DRV_HANDLE_ARRAY(queues_queue, QUEUES_QUEUE)
-#define queues_queue_at(io, i) queues_queue_at_((io), DRV_INDEX_FITS((i), QUEUES_QUEUE))
+struct queues_queue {
+	struct drv_io io;
+};
+#define queues_queue_at_(io, i) DRV_BLOCK_AT_(queues_queue, mmio, QUEUES_QUEUE, io, i)
+#define queues_queue_at(io, i) queues_queue_at_(io, DRV_INDEX_FITS(i, QUEUES_QUEUE))
 struct drv_desc_block;
 extern const struct drv_desc_block queues_queue_desc;
 
@@ -30,26 +33,37 @@ extern const struct drv_desc_block queues_queue_desc;
 #define QUEUES_HEAD_OFFSET 0x0u
 #define QUEUES_HEAD_KEEP 0xffffffffu
 #define QUEUES_HEAD_IDLE 0x00000000u
-DRV_VALUE_PLAIN(queues_head, 32)
-DRV_READ(queues_head, queues_queue, mmio, 32, LE, QUEUES_HEAD)
-DRV_WRITE(queues_head, queues_queue, mmio, 32, LE, QUEUES_HEAD)
-DRV_UPDATE(queues_head, queues_queue, mmio, 32, LE, QUEUES_HEAD)
+typedef uint32_t queues_head_t;
+#define queues_head_value(x) DRV_NUM(32, x)
+#define queues_head_raw(v) DRV_NUM(32, v)
+#define queues_head_read(h) DRV_READ(queues_head, queues_queue, mmio, 32, LE, QUEUES_HEAD, h)
+#define queues_head_write(h, v) \
+	DRV_WRITE(queues_head, queues_queue, mmio, 32, LE, QUEUES_HEAD, h, v)
+#define queues_head_update(h, mask, value) \
+	DRV_UPDATE(queues_head, queues_queue, mmio, 32, LE, QUEUES_HEAD, h, mask, value)
 
 /* tail (queues.regs.yaml:14): rw, 32 bits at 0x4. */
 #define QUEUES_TAIL_OFFSET 0x4u
 #define QUEUES_TAIL_KEEP 0xffffffffu
 #define QUEUES_TAIL_IDLE 0x00000000u
-DRV_VALUE_PLAIN(queues_tail, 32)
-DRV_READ(queues_tail, queues_queue, mmio, 32, LE, QUEUES_TAIL)
-DRV_WRITE(queues_tail, queues_queue, mmio, 32, LE, QUEUES_TAIL)
-DRV_UPDATE(queues_tail, queues_queue, mmio, 32, LE, QUEUES_TAIL)
+typedef uint32_t queues_tail_t;
+#define queues_tail_value(x) DRV_NUM(32, x)
+#define queues_tail_raw(v) DRV_NUM(32, v)
+#define queues_tail_read(h) DRV_READ(queues_tail, queues_queue, mmio, 32, LE, QUEUES_TAIL, h)
+#define queues_tail_write(h, v) \
+	DRV_WRITE(queues_tail, queues_queue, mmio, 32, LE, QUEUES_TAIL, h, v)
+#define queues_tail_update(h, mask, value) \
+	DRV_UPDATE(queues_tail, queues_queue, mmio, 32, LE, QUEUES_TAIL, h, mask, value)
 
 /*
  * Block reserved (queues.regs.yaml:15): MMIO, little-endian, 0x20 bytes. a window the device keeps
  * for itself, no register of it known
  */
 #define QUEUES_RESERVED_SIZE 0x20u
-DRV_HANDLE(queues_reserved)
+struct queues_reserved {
+	struct drv_io io;
+};
+#define queues_reserved_at(io) DRV_BLOCK_AT(queues_reserved, io)
 struct drv_desc_block;
 extern const struct drv_desc_block queues_reserved_desc;
 
