@@ -11,18 +11,14 @@
 static bool every_pair(const struct progression *a, const struct progression *b, uint64_t *ia,
 		       uint64_t *ib)
 {
-	bool swapped = a->count > b->count;
-	if (swapped) {
-		const struct progression *t = a;
-		a = b;
-		b = t;
-	}
-	for (uint64_t i = 0; i < a->count; i++)
-		for (uint64_t j = 0; j < b->count; j++) {
-			uint64_t x = a->offset + i * a->stride, y = b->offset + j * b->stride;
-			if (x < y + b->size && y < x + a->size) {
-				*ia = swapped ? j : i;
-				*ib = swapped ? i : j;
+	bool a_first = a->count <= b->count; /* the shorter one's elements first */
+	const struct progression *p = a_first ? a : b, *q = a_first ? b : a;
+	for (uint64_t i = 0; i < p->count; i++)
+		for (uint64_t j = 0; j < q->count; j++) {
+			uint64_t x = p->offset + i * p->stride, y = q->offset + j * q->stride;
+			if (x < y + q->size && y < x + p->size) {
+				*ia = a_first ? i : j;
+				*ib = a_first ? j : i;
 				return true;
 			}
 		}
