@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* sandbox.c - what the server keeps once it serves: an empty file system
- * of its own, an unprivileged user, no new privileges, no capabilities, and
- * a seccomp allow-list of the system calls the serving loop needs, with the
- * descriptors that reach the device filtered by argument. Each layer would
+ * of its own, an unprivileged user, no new privileges, no capabilities, no
+ * descriptor serving does not use, not dumpable, and a seccomp allow-list
+ * of the system calls the serving loop needs, with the descriptors that
+ * reach the device filtered by argument and sendmsg (descriptors to a
+ * client) only for protocols whose replies carry them. Each layer would
  * contain a compromise alone: a path the filter lets through (a stat, say)
  * finds nothing in the empty root, and a descriptor a hole let out is
  * still held by user nobody without capabilities.
@@ -333,10 +335,10 @@ int host_enter_sandbox(struct host *h)
 	if (st)
 		return st;
 	close_unneeded(h);
-	/* Changing uid made it undumpable already (fs.suid_dumpable is 0 on
-	 * every distribution's kernel); said outright, so that no other
-	 * process of user nobody may ptrace it or open its descriptors
-	 * through /proc/<pid>/fd whatever the sysctl says. */
+	/* Changing uid made it undumpable already, with fs.suid_dumpable at
+	 * its default (0); said outright, so that no other process of user
+	 * nobody may ptrace it or open its descriptors through
+	 * /proc/<pid>/fd whatever the sysctl says. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
 		int err = errno;
 		HOST_LOG(h, "sandbox: PR_SET_DUMPABLE: %s", strerror(err));

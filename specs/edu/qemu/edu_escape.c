@@ -150,11 +150,15 @@ static int sendmsg_config(void)
 static int sendmsg_every_fd(void)
 {
 	int fds[MAX_PASSED];
+	char list[MAX_PASSED * 6] = "";
 	unsigned n = 0;
+	size_t len = 0;
 	for (int fd = 0; fd <= t.fd && n < MAX_PASSED; fd++)
-		if (fd != t.peer[0] && fd != t.peer[1] && fcntl(fd, F_GETFD) >= 0)
+		if (fd != t.peer[0] && fd != t.peer[1] && fcntl(fd, F_GETFD) >= 0) {
 			fds[n++] = fd;
-	say("trying", "sendmsg SCM_RIGHTS of all %u descriptors it holds (0..%d)", n, t.fd);
+			len += (size_t)snprintf(list + len, sizeof list - len, " %d", fd);
+		}
+	say("trying", "sendmsg SCM_RIGHTS of all %u descriptors it holds:%s", n, list);
 	return pass(fds, n, "every descriptor");
 }
 
