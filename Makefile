@@ -241,11 +241,12 @@ $(BUILD)/ipc/test_wire: tests/ipc/test_wire.c $(KIT)/kit_store_client.c \
 	$(test_program)
 
 # The userspace driver host (runtime/user/host) on files standing in for
-# the device's: what it lets a driver write in configuration space.
-HOST_TESTS := $(BUILD)/host/test_host_config
+# the device's: what it lets a driver write in configuration space, and
+# what its seccomp filter lets a compromised server do.
+HOST_TESTS := $(BUILD)/host/test_host_config $(BUILD)/host/test_host_sandbox
 $(HOST_TESTS): TEST_LIBS := -lcmocka -lseccomp
 $(HOST_TESTS): TEST_PP := -Iruntime/common -Iruntime/user -Iruntime/user/host
-$(BUILD)/host/test_host_config: tests/host/test_host_config.c $(RUNTIME_HOST_SRC) \
+$(BUILD)/host/test_host_%: tests/host/test_host_%.c $(RUNTIME_HOST_SRC) \
 		$(RUNTIME_IPC_SRC) | $(BUILD)/host
 	$(test_program)
 

@@ -27,6 +27,18 @@ bool check_c_name(struct checker *c, struct lstr name, const char *what);
  * apart from `offset` (count >= 1): false if that is past 2^64 (E0218). */
 bool extent_end(uint64_t offset, uint64_t count, uint64_t stride, uint64_t size, uint64_t *end);
 
+/* `count` byte ranges of `size` bytes, `stride` apart from `offset`, whose
+ * extent fits below 2^64 (extent_end). */
+struct progression {
+	uint64_t offset, size, count, stride;
+};
+/* progressions.c: whether an element of a and one of b share a byte, and
+ * if so which: the shorter progression's least such element, and the
+ * other's least one it shares a byte with. Arithmetic: at most
+ * (a->size + b->size - 1) / gcd(strides) steps, or the shorter's count. */
+bool progressions_meet(const struct progression *a, const struct progression *b, uint64_t *ia,
+		       uint64_t *ib);
+
 /* After the naming pass (names.h) over the IR the checkers built:
  * c_names.c: E0216 for any two items of the register maps whose generated
  * C names would clash; check_idl_names.c: E0216 for two protocol or driver

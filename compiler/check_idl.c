@@ -974,6 +974,8 @@ static void check_interface(struct idl_checker *ic, struct symbol *s)
 	for (size_t i = 0; i < d->methods.len; i++)
 		check_method(ic, s, d->methods.items[i], i);
 	check_method_names(ic, s->iface);
+	for (size_t i = 0; i < s->iface->all_methods.len; i++)
+		s->iface->sends_handles |= s->iface->all_methods.items[i]->caps_out.len > 0;
 }
 
 static const struct dependencies interface_parents = {

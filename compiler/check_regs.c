@@ -111,29 +111,9 @@ static int compare_span(const void *pa, const void *pb)
 	return a->pos.line < b->pos.line ? -1 : a->pos.line > b->pos.line;
 }
 
-/* Finds elements ia of a and ib of b that share a byte. Walks the shorter
- * progression; for each of its elements the only candidate in the other is
- * the first one that ends after it starts. */
-static bool progressions_meet(const struct span_item *a, const struct span_item *b, uint64_t *ia,
-			      uint64_t *ib)
+static struct progression progression_of(const struct span_item *s)
 {
-	bool swapped = a->count > b->count;
-	if (swapped) {
-		const struct span_item *t = a;
-		a = b;
-		b = t;
-	}
-	uint64_t bstride = b->stride ? b->stride : 1;
-	for (uint64_t i = 0; i < a->count; i++) {
-		uint64_t x = a->offset + i * a->stride;
-		uint64_t j = x >= b->offset + b->size ? (x - b->offset - b->size) / bstride + 1 : 0;
-		if (j < b->count && b->offset + j * bstride < x + a->size) {
-			*ia = swapped ? j : i;
-			*ib = swapped ? i : j;
-			return true;
-		}
-	}
-	return false;
+	return (struct progression){s->offset, s->size, s->count, s->stride};
 }
 
 static const char *element_name(struct regs_checker *rc, const struct span_item *s, uint64_t i)
@@ -147,7 +127,8 @@ static const char *element_name(struct regs_checker *rc, const struct span_item 
 
 /* Arrays of at most this many elements are swept element by element:
  * interleaved arrays each span the others' range, and would otherwise all
- * be compared with each other. */
+ * be compared with each other. Longer ones are swept whole, and two that
+ * span each other's range are compared by arithmetic (progressions.c). */
 enum { SWEPT_ELEMENTS = 64 };
 
 /* The items to sweep: arrays of up to SWEPT_ELEMENTS elements as their
@@ -212,8 +193,9 @@ static void check_overlaps(struct regs_checker *rc, const struct span_item *whol
 				continue;
 			active[kept++] = active[k];
 			uint64_t ia, ib;
+			struct progression pp = progression_of(prev), pc = progression_of(cur);
 			if (reported || may_share_bytes(prev, cur) ||
-			    !progressions_meet(prev, cur, &ia, &ib))
+			    !progressions_meet(&pp, &pc, &ia, &ib))
 				continue;
 			reported = reported_whole[cur->whole] = true;
 			uint64_t at = cur->offset + ib * cur->stride;

@@ -341,6 +341,7 @@ static void emit_interface(struct ipc *e)
 	gen_line(e->o, 1, ".attach = drv_attach,");
 	gen_line(e->o, 1, ".close_on_malformed = %s,",
 		 e->iface->close_on_malformed ? "true" : "false");
+	gen_line(e->o, 1, ".sends_handles = %s,", e->iface->sends_handles ? "true" : "false");
 	gen_line(e->o, 0, "};");
 }
 

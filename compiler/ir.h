@@ -357,6 +357,10 @@ struct ir_interface {
 	const char *deprecated;
 	unsigned since;
 	bool close_on_malformed; /* @malformed("close"): drop the client, do not reply */
+	/* A call of it (inherited ones too) has out capabilities: its reply
+	 * hands descriptors to the client (an event carries none, E0522). A
+	 * userspace server serving no such interface is denied sendmsg. */
+	bool sends_handles;
 };
 
 /* ---- manifests ---- */

@@ -478,4 +478,5 @@ const struct drv_interface net_nic_interface = {
 	.dispatch = net_nic_dispatch,
 	.attach = drv_attach,
 	.close_on_malformed = false,
+	.sends_handles = false,
 };

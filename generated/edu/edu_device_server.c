@@ -297,4 +297,5 @@ const struct drv_interface edu_device_interface = {
 	.dispatch = edu_device_dispatch,
 	.attach = drv_attach,
 	.close_on_malformed = false,
+	.sends_handles = false,
 };

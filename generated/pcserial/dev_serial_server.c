@@ -359,4 +359,5 @@ const struct drv_interface dev_serial_interface = {
 	.dispatch = dev_serial_dispatch,
 	.attach = drv_attach,
 	.close_on_malformed = false,
+	.sends_handles = false,
 };

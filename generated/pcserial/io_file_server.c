@@ -169,4 +169,5 @@ const struct drv_interface io_file_interface = {
 	.dispatch = io_file_dispatch,
 	.attach = drv_attach,
 	.close_on_malformed = false,
+	.sends_handles = false,
 };

@@ -254,4 +254,5 @@ const struct drv_interface blk_device_interface = {
 	.dispatch = blk_device_dispatch,
 	.attach = drv_attach,
 	.close_on_malformed = false,
+	.sends_handles = false,
 };

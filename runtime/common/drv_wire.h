@@ -405,6 +405,9 @@ struct drv_interface {
 	int (*dispatch)(void *self, struct drv_call *call);
 	void (*attach)(void *self, struct drv_object *obj); /* the transport serving it */
 	bool close_on_malformed;                            /* the protocol's policy (@malformed) */
+	/* A reply or event of it carries descriptors (out capabilities): only
+	 * then may a sandboxed userspace server call sendmsg. */
+	bool sends_handles;
 };
 
 /* Events: the generated emit functions encode into the transport's buffer

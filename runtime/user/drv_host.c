@@ -553,7 +553,6 @@ int drv_host_main(const struct drv_driver_desc *desc, int argc, char **argv)
 		.name = desc->name,
 		.lock_fd = -1,
 		.container_fd = -1,
-		.group_fd = -1,
 		.device_fd = -1,
 		.pagemap_fd = -1,
 		.sig_fd = -1,

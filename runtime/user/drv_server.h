@@ -15,8 +15,10 @@
  * DRV_STATUS_LIMIT and counts it, and serves the others on.
  *
  * The loop's system calls after drv_server_new, for a seccomp allow-list:
- * epoll_wait, epoll_ctl, accept4, recvmsg, sendmsg, sendto,
- * close, fstat (newfstatat with AT_EMPTY_PATH), fcntl (F_GET_SEALS,
+ * epoll_wait, epoll_ctl, accept4, recvmsg, sendto (send: a message
+ * without descriptors), sendmsg only for replies that carry descriptors
+ * (drv_interface.sends_handles), close, fstat (newfstatat with
+ * AT_EMPTY_PATH), fcntl (F_GET_SEALS,
  * F_GETFL, F_SETFL, F_DUPFD_CLOEXEC), mmap, munmap, clock_gettime, and
  * what malloc uses.
  */

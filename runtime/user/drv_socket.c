@@ -2,7 +2,9 @@
 /* drv_socket.c - one datagram, with its file descriptors, over a
  * SOCK_SEQPACKET socket: the only place the userspace transport meets
  * sendmsg and recvmsg. Signals never interrupt a datagram (EINTR is
- * retried) and a peer gone away never raises SIGPIPE.
+ * retried) and a peer gone away never raises SIGPIPE. A datagram without
+ * descriptors goes by send (sendto): a server whose protocols hand out no
+ * handles is not allowed sendmsg at all (runtime/user/host/sandbox.c).
  */
 #define _GNU_SOURCE
 #include "drv_transport.h"

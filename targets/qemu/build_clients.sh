@@ -5,7 +5,9 @@
 # guest has no libc. A client NAME is SPECDIR/qemu/NAME.c, else
 # targets/qemu/clients/NAME.c (the clients of standard protocols, such as
 # dev::serial's), built with the spec's generated client stubs
-# (GENDIR/*_client.c) and the client runtime.
+# (GENDIR/*_client.c) and the client runtime. Its TEST_SERVERS too: each
+# NAME is the spec's driver as a server with SPECDIR/qemu/NAME.c for its
+# entry point (targets/user/build.sh SPECDIR GENDIR OUTDIR NAME.c).
 #
 # Environment: CC (default cc), CFLAGS (default -O2 -g).
 set -eu
@@ -15,6 +17,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 CC=${CC:-cc}
 CFLAGS=${CFLAGS:-"-O2 -g"}
 clients=$( (. "$spec/qemu/test.sh" >/dev/null 2>&1; printf '%s' "${CLIENTS:-}") )
+servers=$( (. "$spec/qemu/test.sh" >/dev/null 2>&1; printf '%s' "${TEST_SERVERS:-}") )
 # the client runtime, from its one list
 runtime=$(sed -n 's|^RUNTIME_CLIENT_SRC := ||p' "$top/runtime/sources.mk" | tr ' ' '\n' | sed "s|^|$top/|")
 mkdir -p "$out"
@@ -27,4 +30,7 @@ for c in $clients; do
 		-I"$top/runtime/common" -I"$top/runtime/user" -I"$top/targets/qemu/clients" -I"$gen" \
 		-o "$out/$c" "$src" "$gen"/*_client.c $runtime
 	echo "build_clients.sh: $out/$c" >&2
+done
+for s in $servers; do
+	CFLAGS=$CFLAGS sh "$top/targets/user/build.sh" "$spec" "$gen" "$out" "$spec/qemu/$s.c"
 done

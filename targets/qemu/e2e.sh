@@ -7,7 +7,8 @@
 #   DRIVERS   kmod/{drvgen,drv_uio_irq,<driver>}.ko, user/<driver>-server and
 #             the bridges user/drvgen-* (targets/kmod/build.sh,
 #             targets/user/build.sh, build_bridges.sh)
-#   CLIENTS   <spec>/<client>: each spec's test clients (build_clients.sh)
+#   CLIENTS   <spec>/<client>: each spec's test clients and test servers
+#             (build_clients.sh)
 #   SPECDIR   a spec folder with a qemu/test.sh (qemu/bench.sh with
 #             --bench, whose guest function is spec_bench): its QEMU_ARGS go
 #             on the QEMU command line, its FIFOS are made, its DISKS are
@@ -64,7 +65,7 @@ for dir in "$@"; do
     [ -f "$dir/qemu/$MODE.sh" ] || { echo "e2e: $dir has no qemu/$MODE.sh" >&2; exit 2; }
     cp "$dir/qemu/$MODE.sh" "$STAGE/specs/$spec.sh"
     mkdir -p "$STAGE/bin/$spec"
-    for c in $(spec_var "$dir" CLIENTS); do
+    for c in $(spec_var "$dir" CLIENTS) $(spec_var "$dir" TEST_SERVERS); do
         if [ -x "$CLIENTS/$spec/$c" ]; then cp "$CLIENTS/$spec/$c" "$STAGE/bin/$spec/"
         else echo "e2e: $CLIENTS/$spec/$c missing; the guest will report it" >&2; fi
     done

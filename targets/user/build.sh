@@ -1,11 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# targets/user/build.sh SPECDIR GENDIR OUTDIR
+# targets/user/build.sh SPECDIR GENDIR OUTDIR [MAIN.c]
 #
 # Builds OUTDIR/<driver>-server, the driver as a statically linked userspace
 # server (runtime/user/drv_host.c): it runs on a minimal guest with no libc
 # installed, and nothing it loads at run time could be opened anyway once
 # the sandbox is in place.
+#
+# With MAIN.c, builds OUTDIR/<MAIN> instead: the same server with MAIN.c in
+# place of the generated entry point, for a test build (a spec's
+# TEST_SERVERS, targets/qemu/README.md: a deliberately compromised server).
 #
 #   GENDIR/<driver>_main.c     names the driver (exactly one *_main.c)
 #   GENDIR/<driver>_driver.c   the driver description
@@ -23,14 +27,16 @@
 # Environment: CC (default gcc), CFLAGS (default -O2 -g), V=1 echoes commands.
 set -eu
 
-usage() { echo "usage: $0 SPECDIR GENDIR OUTDIR" >&2; exit 2; }
-[ $# -eq 3 ] || usage
+usage() { echo "usage: $0 SPECDIR GENDIR OUTDIR [MAIN.c]" >&2; exit 2; }
+[ $# -eq 3 ] || [ $# -eq 4 ] || usage
 SPECDIR=$1
 GENDIR=$2
 OUTDIR=$3
+MAIN=${4:-}
 for d in "$SPECDIR" "$GENDIR"; do
     [ -d "$d" ] || { echo "$0: '$d' is not a directory" >&2; exit 2; }
 done
+[ -z "$MAIN" ] || [ -f "$MAIN" ] || { echo "$0: '$MAIN' is not a file" >&2; exit 2; }
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CC=${CC:-gcc}
@@ -86,7 +92,7 @@ runtime_src() {
 OBJS=
 n=0
 # shellcheck disable=SC2086,SC2046  # LIBSRC and the runtime's paths split (and glob)
-for src in "$GENDIR/${DRIVER}_main.c" "$GENDIR/${DRIVER}_driver.c" "$SPECDIR/$DRIVER.c" $LIBSRC \
+for src in "${MAIN:-$GENDIR/${DRIVER}_main.c}" "$GENDIR/${DRIVER}_driver.c" "$SPECDIR/$DRIVER.c" $LIBSRC \
            $(runtime_src HOST SERVER CLIENT); do
     n=$((n + 1))
     o=$OBJ/$n-$(basename "$src" .c).o
@@ -109,6 +115,7 @@ fi
 
 mkdir -p "$OUTDIR"
 OUT=$OUTDIR/$DRIVER-server
+[ -z "$MAIN" ] || OUT=$OUTDIR/$(basename "$MAIN" .c)
 [ "${V:-0}" = 1 ] && echo "$CC -static $CFLAGS -o $OUT $OBJS $LIB -lseccomp" >&2
 # shellcheck disable=SC2086
 "$CC" -static $CFLAGS -o "$OUT.tmp" $OBJS $LIB -lseccomp

@@ -424,6 +424,30 @@ static void capability_names(void **state)
 	run_free(&r);
 }
 
+/* Whether a reply of an interface carries descriptors to the client,
+ * inherited calls included: what the server's sandbox allows sendmsg for
+ * (runtime/user/host/sandbox.c). */
+static void sends_handles(void **state)
+{
+	(void)state;
+	struct run r;
+	run_texts(&r, "h.idl",
+		  "namespace h;\n"
+		  "interface takes { call put{fd}() void; send note{fd}(); };\n"
+		  "interface gives { call get{; fd}() void; };\n"
+		  "interface heir :: gives { call more() void; };\n"
+		  "interface tells { event ready(n: u32); };\n"
+		  "interface pages { call read{pages: page...}(n: u32) void; };\n",
+		  NULL);
+	assert_clean(&r);
+	assert_false(iface(&r, "h::takes")->sends_handles);
+	assert_true(iface(&r, "h::gives")->sends_handles);
+	assert_true(iface(&r, "h::heir")->sends_handles);
+	assert_false(iface(&r, "h::tells")->sends_handles);
+	assert_false(iface(&r, "h::pages")->sends_handles);
+	run_free(&r);
+}
+
 static void deprecated_error_type(void **state)
 {
 	(void)state;
@@ -465,6 +489,7 @@ int main(void)
 		cmocka_unit_test(values_past_the_top),
 		cmocka_unit_test(no_cascades_from_bad_numbers),
 		cmocka_unit_test(capability_names),
+		cmocka_unit_test(sends_handles),
 		cmocka_unit_test(deprecated_error_type),
 		cmocka_unit_test(std_namespace_without_use),
 	};

@@ -119,7 +119,7 @@ struct host {
 	struct drv_config_space config; /* the device's (fd -1: none) */
 	int lock_fd;      /* holds the device's flock (host_lock) */
 	/* VFIO */
-	int container_fd, group_fd, device_fd;
+	int container_fd, device_fd; /* the container: -1 once the sandbox closed it */
 	struct host_iova iova;
 	/* UIO */
 	int pagemap_fd;
@@ -190,6 +190,11 @@ int host_watch_timers(struct host *h);
 
 /* ---- sandbox.c ---- */
 
+/* Empty root, user nobody, the filter: from here on the server serves. */
 int host_enter_sandbox(struct host *h);
+/* No new privileges and the seccomp allow-list alone, for h as it is
+ * (its config fd, container, pagemap and protocols): the last step of
+ * host_enter_sandbox, which a test can take unprivileged. */
+int host_load_filter(const struct host *h);
 
 #endif

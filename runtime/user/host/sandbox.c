@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* sandbox.c - what the server keeps once it serves: an empty file system
- * of its own, an unprivileged user, no new privileges, no capabilities, and
- * a seccomp allow-list of the system calls the serving loop needs, with the
- * descriptors that reach the device filtered by argument. Each layer would
+ * of its own, an unprivileged user, no new privileges, no capabilities, no
+ * descriptor serving does not use, not dumpable, and a seccomp allow-list
+ * of the system calls the serving loop needs, with the descriptors that
+ * reach the device filtered by argument and sendmsg (descriptors to a
+ * client) only for protocols whose replies carry them. Each layer would
  * contain a compromise alone: a path the filter lets through (a stat, say)
  * finds nothing in the empty root, and a descriptor a hole let out is
  * still held by user nobody without capabilities.
@@ -36,8 +38,8 @@
 
 static const int allowed_syscalls[] = {
 	SCMP_SYS(read),          SCMP_SYS(readv),          SCMP_SYS(poll),
-	SCMP_SYS(ppoll),         SCMP_SYS(recvmsg),        SCMP_SYS(sendmsg),
-	SCMP_SYS(recvfrom),      SCMP_SYS(sendto),         SCMP_SYS(accept4),
+	SCMP_SYS(ppoll),         SCMP_SYS(recvmsg),        SCMP_SYS(recvfrom),
+	SCMP_SYS(sendto),        SCMP_SYS(accept4),
 	SCMP_SYS(close),         SCMP_SYS(fstat),          SCMP_SYS(munmap),
 	SCMP_SYS(mremap),        SCMP_SYS(brk),            SCMP_SYS(futex),
 	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday),   SCMP_SYS(getpid),
@@ -102,11 +104,30 @@ static int config_rules(scmp_filter_ctx ctx, const struct drv_config_space *cs)
 	return st;
 }
 
+/* Whether a protocol it serves hands descriptors to clients (a call with
+ * out capabilities): the compiler says so of each (sends_handles). */
+static bool sends_handles(const struct host *h)
+{
+	for (unsigned i = 0; i < h->desc->ninterfaces; i++)
+		if (h->desc->interfaces[i]->sends_handles)
+			return true;
+	return false;
+}
+
 static int add_rules(scmp_filter_ctx ctx, const struct host *h)
 {
 	int st = 0;
 	for (size_t i = 0; !st && i < sizeof allowed_syscalls / sizeof *allowed_syscalls; i++)
 		st = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed_syscalls[i], 0);
+	/* sendmsg is the one call that passes descriptors (SCM_RIGHTS): with
+	 * it, a compromised server could hand a client the config fd, the
+	 * VFIO device, anything opened before the sandbox. Its control data
+	 * is behind a pointer the filter cannot read, so it is allowed whole
+	 * or not at all: only where a protocol's replies carry handles. Every
+	 * other message goes by send (sendto), which carries none
+	 * (drv_send). */
+	if (!st && sends_handles(h))
+		st = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 0);
 	if (!st && h->config.fd >= 0) {
 		st = config_rules(ctx, &h->config);
 	} else if (!st) {
@@ -260,13 +281,29 @@ static int become_nobody(struct host *h)
 	return 0;
 }
 
-int host_enter_sandbox(struct host *h)
+/* Descriptors the serving loop does not use are closed, so that no hole
+ * in the filter could hand them out: the VFIO container is needed only to
+ * map clients' pages for streaming DMA (the coherent buffers are mapped
+ * already, and the IOMMU group keeps the container attached). What stays:
+ * the device (config fd), its interrupts, timers, the sockets, the lock
+ * and, for UIO's streaming DMA, pagemap. */
+static void close_unneeded(struct host *h)
 {
-	int st = empty_root(h);
-	if (!st)
-		st = become_nobody(h);
-	if (st)
-		return st;
+	bool streaming = false;
+	for (unsigned i = 0; i < h->desc->ndma; i++)
+		streaming |= h->desc->dma[i].kind == DRV_DMA_STREAMING;
+	if (!streaming && h->container_fd >= 0) {
+		close(h->container_fd);
+		h->container_fd = -1;
+	}
+	if (!streaming && h->pagemap_fd >= 0) {
+		close(h->pagemap_fd);
+		h->pagemap_fd = -1;
+	}
+}
+
+int host_load_filter(const struct host *h)
+{
 	/* no execve could ever gain privileges again (and seccomp needs it) */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		int err = errno;
@@ -279,19 +316,40 @@ int host_enter_sandbox(struct host *h)
 		return -ENOMEM;
 	}
 	/* a syscall made through another ABI (int 0x80, x32) is never allowed */
-	st = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	int st = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
 	if (!st)
 		st = add_rules(ctx, h);
 	if (!st)
 		st = seccomp_load(ctx);
 	seccomp_release(ctx);
-	if (st) {
+	if (st)
 		HOST_LOG(h, "sandbox: cannot install the seccomp filter: %s", strerror(-st));
+	return st;
+}
+
+int host_enter_sandbox(struct host *h)
+{
+	int st = empty_root(h);
+	if (!st)
+		st = become_nobody(h);
+	if (st)
 		return st;
+	close_unneeded(h);
+	/* Changing uid made it undumpable already, with fs.suid_dumpable at
+	 * its default (0); said outright, so that no other process of user
+	 * nobody may ptrace it or open its descriptors through
+	 * /proc/<pid>/fd whatever the sysctl says. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		int err = errno;
+		HOST_LOG(h, "sandbox: PR_SET_DUMPABLE: %s", strerror(err));
+		return -err;
 	}
-	HOST_LOG(h, "sandbox: empty root, uid %d, no_new_privs, no capabilities, seccomp allow-list "
-		    "loaded",
-		 NOBODY);
+	st = host_load_filter(h);
+	if (st)
+		return st;
+	HOST_LOG(h, "sandbox: empty root, uid %d, no_new_privs, not dumpable, no capabilities, "
+		    "seccomp allow-list loaded (sendmsg %s)",
+		 NOBODY, sends_handles(h) ? "allowed: a protocol hands out handles" : "denied");
 	/* Prove it: if this opens, the filter is not what it claims to be. */
 	int fd = open("/", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0 || errno != EACCES) {

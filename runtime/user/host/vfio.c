@@ -54,28 +54,32 @@ static int vfio_open(struct host *h)
 		return -ENODEV;
 	}
 	snprintf(path, sizeof path, "/dev/vfio/%s", group);
-	h->group_fd = open(path, O_RDWR | O_CLOEXEC);
-	if (h->group_fd < 0) {
+	int group_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (group_fd < 0) {
 		int err = errno;
 		HOST_LOG(h, "cannot open %s: %s", path, strerror(err));
 		return -err;
 	}
 	struct vfio_group_status status = {.argsz = sizeof status};
-	if (ioctl(h->group_fd, VFIO_GROUP_GET_STATUS, &status) < 0 ||
+	if (ioctl(group_fd, VFIO_GROUP_GET_STATUS, &status) < 0 ||
 	    !(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
 		HOST_LOG(h, "IOMMU group %s is not viable: every device in it must be bound to "
 			    "vfio-pci or to no driver",
 			 group);
 		return -EBUSY;
 	}
-	if (ioctl(h->group_fd, VFIO_GROUP_SET_CONTAINER, &h->container_fd) < 0 ||
+	if (ioctl(group_fd, VFIO_GROUP_SET_CONTAINER, &h->container_fd) < 0 ||
 	    ioctl(h->container_fd, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU) < 0) {
 		int err = errno;
 		HOST_LOG(h, "cannot attach IOMMU group %s to a container: %s", group,
 			 strerror(err));
 		return -err;
 	}
-	h->device_fd = ioctl(h->group_fd, VFIO_GROUP_GET_DEVICE_FD, h->bdf);
+	h->device_fd = ioctl(group_fd, VFIO_GROUP_GET_DEVICE_FD, h->bdf);
+	/* An open device keeps its group attached to the container: the group
+	 * fd has served, and is not kept for a compromised server to misuse
+	 * (the device's flock, lock_fd, keeps other servers away). */
+	close(group_fd);
 	if (h->device_fd < 0) {
 		int err = errno;
 		HOST_LOG(h, "cannot get %s from its IOMMU group: %s", h->bdf, strerror(err));

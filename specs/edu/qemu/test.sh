@@ -10,6 +10,9 @@
 QEMU_ARGS="-device edu -device pcie-root-port,id=edu-port,chassis=1,slot=1
     -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"
 CLIENTS="edu_check edu_unplug edu_pm"
+# edu-server with an entry point of its own: a deliberately compromised
+# server that tries to escape its sandbox (qemu/edu_escape.c)
+TEST_SERVERS="edu_escape"
 
 edu_find() {                  # EDU: the device's sysfs dir; BDF: its address
     EDU=$(pci_sysfs 0x1234 0x11e8)
@@ -215,6 +218,52 @@ edu_user() {
     show_file edu-server "$log"
 }
 
+# ---- a compromised server: edu_escape.c ----
+
+# edu_escape TAG NAME [SERVER ARGS]: the compromised edu-server tries escape
+# NAME once its sandbox is in place; ok when the filter kills it (SIGSYS,
+# status 159) or the call fails, not ok when it escapes or never tries
+edu_escape() {
+    tag=$1 name=$2
+    shift 2
+    log=/tmp/escape-$tag-$name.log
+    EDU_ESCAPE=$name timeout "$GUARD" edu_escape --device "$BDF" "$@" 2>"$log"
+    rc=$?
+    tried=$(sed -n "s/^edu_escape: $name: trying: //p" "$log")
+    if [ -z "$tried" ]; then
+        notok "escape $name ($tag): the compromised server never tried it (rc $rc)"
+        show_file edu_escape "$log"
+    elif [ $rc = 159 ]; then
+        ok "escape $name ($tag): $tried: killed by the seccomp filter (SIGSYS)"
+    elif [ $rc = 0 ] && grep -q "^edu_escape: $name: refused: " "$log"; then
+        ok "escape $name ($tag): $tried: $(sed -n "s/^edu_escape: $name: refused: //p" "$log")"
+    else
+        notok "escape $name ($tag): $tried: $(grep -m1 "ESCAPED" "$log" || echo "exit status $rc")"
+        show_file edu_escape "$log"
+    fi
+}
+
+ESCAPES="sendmsg-config sendmsg-every-fd sendmsg-no-fds sendmmsg-config open-file
+    reopen-config stat-file stat-file-empty-path pwrite-bar pwrite-command mmap-config
+    ioctl-device ptrace kill socket-inet connect-unix mount unshare setuid chroot execve
+    fork procfd"
+# through UIO the config fd is sysfs's config file, opened read-write by
+# root, and the command register is granted (the runtime re-enables INTx
+# through it): what differs from VFIO
+ESCAPES_UIO="sendmsg-config sendmsg-every-fd pwrite-bar mmap-config reopen-config procfd"
+
+# edu_escapes TAG NAMES [SERVER ARGS]: each escape, one run of the
+# compromised server each
+edu_escapes() {
+    tag=$1 names=$2
+    shift 2
+    section "userspace-server target: a compromised edu-server ($tag) tries to escape its sandbox"
+    TAG=user
+    for e in $names; do
+        edu_escape "$tag" "$e" "$@"
+    done
+}
+
 # ---- drvgen-devd: the userspace target's device manager ----
 
 DEVD_LOG=/tmp/devd.log
@@ -341,6 +390,8 @@ spec_user() {
         check "edu-server bound the edu device to vfio-pci" [ "$(bound_driver "$EDU")" = vfio-pci ]
         check_log edu-server /tmp/edu-vfio.log 'VFIO, IOMMU group' "it serves through VFIO"
         check_log edu-server /tmp/edu-vfio.log 'dma buf: .* IOMMU-mapped' "its DMA buffer is IOMMU-mapped"
+        check_log edu-server /tmp/edu-vfio.log 'sendmsg denied' "no protocol of it hands out handles: sendmsg is denied"
+        edu_escapes vfio "$ESCAPES"
     fi
 
     section "userspace-server target: edu-server --uio (no IOMMU isolation, pinned pages)"
@@ -352,6 +403,7 @@ spec_user() {
         check "edu-server --uio bound the edu device to uio_pci_generic" \
             [ "$(bound_driver "$EDU")" = uio_pci_generic ]
         check_log edu-server /tmp/edu-uio.log 'dma buf: .* pinned pages' "its DMA buffer is pinned pages"
+        edu_escapes uio "$ESCAPES_UIO" --uio
     fi
     echo "$BDF" > /sys/bus/pci/drivers/uio_pci_generic/unbind 2>/dev/null
     edu_devd

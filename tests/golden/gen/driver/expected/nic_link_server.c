@@ -129,4 +129,5 @@ const struct drv_interface nic_link_interface = {
 	.dispatch = nic_link_dispatch,
 	.attach = drv_attach,
 	.close_on_malformed = false,
+	.sends_handles = false,
 };

@@ -113,4 +113,5 @@ const struct drv_interface nic_port_interface = {
 	.dispatch = nic_port_dispatch,
 	.attach = drv_attach,
 	.close_on_malformed = false,
+	.sends_handles = false,
 };

@@ -103,4 +103,5 @@ const struct drv_interface kit_cache_interface = {
 	.dispatch = kit_cache_dispatch,
 	.attach = drv_attach,
 	.close_on_malformed = false,
+	.sends_handles = true,
 };

@@ -1111,4 +1111,5 @@ const struct drv_interface kit_shapes_interface = {
 	.dispatch = kit_shapes_dispatch,
 	.attach = drv_attach,
 	.close_on_malformed = false,
+	.sends_handles = true,
 };

@@ -86,4 +86,5 @@ const struct drv_interface kit_stats_interface = {
 	.dispatch = kit_stats_dispatch,
 	.attach = drv_attach,
 	.close_on_malformed = false,
+	.sends_handles = false,
 };

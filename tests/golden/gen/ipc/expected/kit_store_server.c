@@ -930,4 +930,5 @@ const struct drv_interface kit_store_interface = {
 	.dispatch = kit_store_dispatch,
 	.attach = drv_attach,
 	.close_on_malformed = false,
+	.sends_handles = true,
 };

@@ -95,4 +95,5 @@ const struct drv_interface kit_tiered_interface = {
 	.dispatch = kit_tiered_dispatch,
 	.attach = drv_attach,
 	.close_on_malformed = true,
+	.sends_handles = true,
 };
