@@ -331,9 +331,11 @@ $(BUILD)/generate/spec-%.stamp: $(DRVGEN) | $(BUILD)/generate
 	@touch $@
 
 # The device classes' protocols, for the runtime's class adapters (the
-# kernel's block device and network interface, the NBD and TAP bridges):
-# their client stubs, in generated/std.
-STD_CLASSES := dsl/std/blk.idl dsl/std/net.idl
+# kernel's block device and network interface, the NBD and TAP bridges),
+# and the device registry's (drvgen-devd serves sys::devregistry and
+# drvgen::devices, the servers that register call it): their stubs, in
+# generated/std.
+STD_CLASSES := dsl/std/blk.idl dsl/std/net.idl dsl/std/sys.idl dsl/std/drvgen.idl
 $(BUILD)/generate/std.stamp: $(DRVGEN) | $(BUILD)/generate
 	$(DRVGEN) gen -o generated/std --depfile $(@:.stamp=.d) --depfile-target $@ $(STD_CLASSES)
 	@touch $@
