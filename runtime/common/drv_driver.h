@@ -199,6 +199,10 @@ struct drv_driver_desc {
 	/* What it serves: interfaces[i] is served by object(drv, i). */
 	const struct drv_interface *const *interfaces;
 	unsigned ninterfaces;
+	/* The manifest's services list sys::devregistry: the userspace
+	 * server registers each object with drvgen-devd, which names its
+	 * socket (docs/drivers.md, "The device registry"). */
+	bool registers;
 
 	/* The size of the author's driver struct, which starts with the
 	 * generated one (a pointer: the author's file defines it). */

@@ -11,6 +11,7 @@
  *              INTx only, DMA into pinned pages at their physical address
  *   dma.c      coherent buffers and streaming mappings over either bus
  *   timer.c    the manifest's timers, as timerfds in the serving loop
+ *   registry.c the protocols' sockets from drvgen-devd (sys::devregistry)
  *   sandbox.c  no privileges, no capabilities, a seccomp allow-list
  * docs/drivers.md describes the target; docs/internals.md the runtime.
  */
@@ -187,6 +188,18 @@ void host_dma_release_call(struct host *h, const struct drv_call *call);
 
 int host_setup_timers(struct host *h);
 int host_watch_timers(struct host *h);
+
+/* ---- registry.c ---- */
+
+struct sys_devregistry_client;
+
+/* Serves o, an object of iface, on the socket drvgen-devd names for it,
+ * as the instance devd gives (sys::devregistry's new). 0, or a negative
+ * DRV_E_... or DRV_STATUS_... (drv_strerror): -DRV_STATUS_INTERNAL when
+ * devd refuses (it did not start this process, or the driver does not
+ * serve iface), -DRV_E_BAD_REPLY when its handle is no listening socket. */
+int host_register(struct sys_devregistry_client *registry, struct drv_object *o,
+		  const struct drv_interface *iface);
 
 /* ---- sandbox.c ---- */
 
