@@ -242,16 +242,31 @@ $(BUILD)/ipc/test_wire: tests/ipc/test_wire.c $(KIT)/kit_store_client.c \
 
 # The userspace driver host (runtime/user/host) on files standing in for
 # the device's: what it lets a driver write in configuration space.
-HOST_TESTS := $(BUILD)/host/test_host_config
+# drvgen-devd's device registry on this machine's PCI functions, with a
+# server that registers a fake edu (built beside the test in devd/).
+HOST_TESTS := $(BUILD)/host/test_host_config $(BUILD)/host/test_devd
 $(HOST_TESTS): TEST_LIBS := -lcmocka -lseccomp
-$(HOST_TESTS): TEST_PP := -Iruntime/common -Iruntime/user -Iruntime/user/host
+$(HOST_TESTS): TEST_PP := -Iruntime/common -Iruntime/user -Iruntime/user/host -Igenerated/std \
+	-Igenerated/edu -Itests/ipc
 $(BUILD)/host/test_host_config: tests/host/test_host_config.c $(RUNTIME_HOST_SRC) \
 		$(RUNTIME_IPC_SRC) | $(BUILD)/host
+	$(test_program)
+$(BUILD)/host/test_devd: tests/host/test_devd.c generated/std/drvgen_devices_client.c \
+		generated/std/sys_devregistry_client.c generated/edu/edu_device_client.c \
+		$(RUNTIME_CLIENT_SRC) | $(BUILD)/host/devd/drvgen-devd $(BUILD)/host/devd/edufake-server
+	$(test_program)
+$(BUILD)/host/devd/drvgen-devd: TEST_LIBS :=
+$(BUILD)/host/devd/drvgen-devd: $(RUNTIME_DEVD_SRC) $(RUNTIME_CLIENT_SRC) | $(BUILD)/host/devd
+	$(test_program)
+$(BUILD)/host/devd/edufake-server: TEST_LIBS :=
+$(BUILD)/host/devd/edufake-server: tests/host/edufake_server.c tests/ipc/edu_fake.c \
+		runtime/user/host/registry.c generated/std/sys_devregistry_client.c \
+		generated/edu/edu_device_server.c $(RUNTIME_IPC_SRC) | $(BUILD)/host/devd
 	$(test_program)
 
 -include $(UNIT_TESTS:=.d) $(SIM_TESTS:=.d) $(IPC_TESTS:=.d) $(HOST_TESTS:=.d)
 
-$(BUILD)/ipc $(BUILD)/host:
+$(BUILD)/ipc $(BUILD)/host $(BUILD)/host/devd:
 	mkdir -p $@
 
 .PHONY: check test test-unit test-cli test-asan test-clang test-fuzz test-generated test-compile

@@ -601,8 +601,6 @@ static int socket_reconnect(struct socket_client *s)
 {
 	if (s->fd >= 0)
 		return 0;
-	if (!s->addr.sun_path[0])
-		return -DRV_E_CONNECTION; /* an adopted socket without a name */
 	int64_t deadline = now_ms() + reconnect_ms(), pause_ms = 10;
 	for (;;) {
 		int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
@@ -924,18 +922,19 @@ int drv_client_connect(const char *interface_name, unsigned instance, struct drv
 	return 0;
 }
 
-int drv_client_adopt(int fd, struct drv_client **out)
+int drv_client_adopt(int fd, const char *interface_name, unsigned instance,
+		     struct drv_client **out)
 {
 	*out = NULL;
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	socklen_t len = sizeof addr;
 	int type = 0;
 	socklen_t type_len = sizeof type;
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &type_len) < 0 || type != SOCK_SEQPACKET ||
-	    getpeername(fd, (struct sockaddr *)&addr, &len) < 0 || addr.sun_family != AF_UNIX)
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &type_len) < 0 || type != SOCK_SEQPACKET)
 		return -DRV_E_ARGUMENT;
-	if (len <= offsetof(struct sockaddr_un, sun_path) || len >= sizeof addr)
-		addr.sun_path[0] = '\0'; /* unnamed: nothing to connect to again */
+	int len = snprintf(addr.sun_path, sizeof addr.sun_path, "%s/%s/%u", drv_run_dir(),
+			   interface_name, instance);
+	if (len < 0 || (size_t)len >= sizeof addr.sun_path)
+		return -DRV_E_ARGUMENT;
 	struct socket_client *s = socket_client_new(&addr, fd);
 	if (!s)
 		return -DRV_E_NO_MEMORY;
