@@ -536,8 +536,13 @@ static int watch_events(struct host *h)
 		return st;
 	}
 	st = h->unplug_fd < 0 ? 0 : drv_server_watch(h->server, h->unplug_fd, POLLIN, on_unplug, h);
-	if (st)
+	if (st) {
 		HOST_LOG(h, "cannot watch for unplug requests: %s", strerror(-st));
+		return st;
+	}
+	st = host_watch_power(h);
+	if (st)
+		HOST_LOG(h, "cannot watch for idle: %s", strerror(-st));
 	return st;
 }
 
@@ -570,6 +575,7 @@ int drv_host_main(const struct drv_driver_desc *desc, int argc, char **argv)
 		.pagemap_fd = -1,
 		.sig_fd = -1,
 		.unplug_fd = -1,
+		.idle_fd = -1,
 		.instance = DRV_ANY_INSTANCE,
 	};
 	struct host *h = &host;
@@ -622,6 +628,9 @@ int drv_host_main(const struct drv_driver_desc *desc, int argc, char **argv)
 		HOST_LOG(h, "the server loop failed: %s", strerror(-st));
 		h->failed = true;
 	}
+	/* stop quiesces a device that is awake, and leaves it in D0 */
+	if (host_power_wake(h))
+		h->failed = true;
 	if (desc->stop)
 		desc->stop(h->drv);
 	drv_server_free(h->server);

@@ -186,6 +186,8 @@ struct drv_server {
 	struct drv_link lru;              /* mappings no call uses, least recently used first */
 	struct connection *out_list; /* connections with output to flush */
 	bool stopped;
+	drv_busy_fn busy_fn; /* told when the first connection opens, the last closes */
+	void *busy_ctx;
 	bool reap;      /* something was dropped or unwatched this round */
 	unsigned depth; /* run_once nesting: an in-process call waiting inside a handler */
 	uint64_t clock;
@@ -485,7 +487,8 @@ static void drop_connection(struct connection *c)
 	close(c->fd);
 	c->fd = -1;
 	s->registered--;
-	s->nconns--;
+	if (--s->nconns == 0 && s->busy_fn)
+		s->busy_fn(s->busy_ctx, false);
 	if (c->starved)
 		s->starved--;
 	c->starved = false;
@@ -1046,7 +1049,8 @@ static struct connection *new_connection(struct drv_object *o, int fd)
 	}
 	c->next = o->conns;
 	o->conns = c;
-	s->nconns++;
+	if (s->nconns++ == 0 && s->busy_fn)
+		s->busy_fn(s->busy_ctx, true); /* before anything the client sent is read */
 	s->registered++;
 	s->stats.clients++;
 	return c;
@@ -1225,6 +1229,12 @@ void drv_server_unwatch(struct drv_server *s, int fd)
 	s->reap = true;
 	if (!s->depth)
 		reap(s);
+}
+
+void drv_server_on_busy(struct drv_server *s, drv_busy_fn fn, void *ctx)
+{
+	s->busy_fn = fn;
+	s->busy_ctx = ctx;
 }
 
 void drv_server_get_stats(const struct drv_server *s, struct drv_server_stats *out)
@@ -1467,6 +1477,7 @@ void drv_server_free(struct drv_server *s)
 {
 	if (!s)
 		return;
+	s->busy_fn = NULL; /* closing every connection is not the driver going idle */
 	for (struct drv_object *o = s->objects; o; o = o->next)
 		for (struct connection *c = o->conns; c; c = c->next) {
 			while (!drv_list_empty(&c->deferred_calls)) {

@@ -121,6 +121,14 @@ int drv_server_watch(struct drv_server *server, int fd, short events, drv_watch_
 		     void *ctx);
 void drv_server_unwatch(struct drv_server *server, int fd);
 
+/* fn(ctx, true) runs when the first connection from another process
+ * opens, before anything it sends is read; fn(ctx, false) when the last
+ * one closes (a client's in-process connections do not count). What the
+ * userspace server's power management waits for (docs/drivers.md,
+ * "Power"). NULL stops it. */
+typedef void (*drv_busy_fn)(void *ctx, bool busy);
+void drv_server_on_busy(struct drv_server *server, drv_busy_fn fn, void *ctx);
+
 /* Serves until drv_server_stop. 0, or a negative errno. */
 int drv_server_run(struct drv_server *server);
 /* One round: waits up to timeout_ms (-1: forever) for something to do and

@@ -206,6 +206,40 @@ edu_user() {
     show_file edu-server "$log"
 }
 
+# edu_runtime_pm_user: edu-server runs edu_suspend once no client has been
+# connected for 1 s, and edu_resume when the next connects, before serving
+# it; what was in the device buffer stays. QEMU 7.2's edu has no PM
+# capability: the server says so and the device stays in D0.
+log_count() { grep -c -- "$2" "$1"; }                  # log_count LOG PATTERN
+log_more() { [ "$(log_count "$1" "$2")" -gt "$3" ]; }   # log_more LOG PATTERN N
+edu_runtime_pm_user() {
+    section "userspace-server target: runtime PM (edu_suspend 1 s after the last client)"
+    log=/tmp/edu-pm.log
+    start_server edu "$log" || return
+    pid=$SERVER_PID
+    n=$(server_instance "$log" edu::device)
+    check_log edu-server "$log" 'power: no PM capability: staying in D0 when idle' \
+        "edu has no PM capability: it stays in D0"
+    run_client edu_pm --tag user/pm --instance "$n" --write 7
+    TAG=user
+    check "with no client edu_suspend ran" wait_for 60 grep -q "edu: instance $n suspended" "$log"
+    check "and the server says it sleeps" wait_for 60 grep -q 'power: asleep: the device stays in D0' "$log"
+    resumed=$(log_count "$log" "edu: instance $n resumed")
+    run_client edu_pm --tag user/pm-woken --instance "$n" --verify 7
+    TAG=user
+    check "a client's connection woke it: edu_resume ran" \
+        log_more "$log" "edu: instance $n resumed" "$resumed"
+    suspended=$(log_count "$log" "edu: instance $n suspended")
+    check "and it sleeps again after the client" \
+        wait_for 60 log_more "$log" "edu: instance $n suspended" "$suspended"
+    check_sandbox edu "$pid" "$log"
+    resumed=$(log_count "$log" "edu: instance $n resumed")
+    stop_server edu "$pid"
+    check "stopping woke it first: edu_resume ran before edu_stop" \
+        log_more "$log" "edu: instance $n resumed" "$resumed"
+    show_file edu-server "$log"
+}
+
 # ---- drvgen-devd: the userspace target's device manager ----
 
 DEVD_LOG=/tmp/devd.log
@@ -352,6 +386,7 @@ spec_user() {
         check_log edu-server /tmp/edu-vfio.log 'VFIO, IOMMU group' "it serves through VFIO"
         check_log edu-server /tmp/edu-vfio.log 'dma buf: .* IOMMU-mapped' "its DMA buffer is IOMMU-mapped"
     fi
+    edu_runtime_pm_user
 
     section "userspace-server target: edu-server --uio (no IOMMU isolation, pinned pages)"
     TAG=user
