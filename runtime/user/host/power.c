@@ -115,7 +115,7 @@ int host_watch_power(struct host *h)
 		return st;
 	drv_server_on_busy(h->server, on_busy, h);
 	arm_idle(h, true); /* no client yet */
-	HOST_LOG(h, "power: asleep after %" PRIu64 " ms with no client (%s)",
-		 h->desc->idle_ns / 1000000u, h->pmcsr ? "D3hot" : "in D0");
+	HOST_LOG(h, "power: the device sleeps %" PRIu64 " ms after the last client leaves (%s)",
+		 h->desc->idle_ns / 1000000u, h->pmcsr ? "in D3hot" : "staying in D0");
 	return 0;
 }
