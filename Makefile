@@ -449,7 +449,8 @@ endef
 # The server dispatch drvgen generates, one harness per protocol (a child's
 # covers its parents' dispatch too): raw messages in, never a crash.
 IPC_FUZZ := kit_tiered:$(KIT) kit_shapes:$(KIT) dev_serial:generated/pcserial edu_device:generated/edu \
-	net_nic:generated/e1000 blk_device:generated/std
+	net_nic:generated/e1000 blk_device:generated/std sys_devregistry:generated/std \
+	drvgen_devices:generated/std
 ipc_fuzz_dir = $(word 2,$(subst :, ,$(filter $(1):%,$(IPC_FUZZ))))
 
 .SECONDEXPANSION:
