@@ -242,17 +242,33 @@ $(BUILD)/ipc/test_wire: tests/ipc/test_wire.c $(KIT)/kit_store_client.c \
 
 # The userspace driver host (runtime/user/host) on files standing in for
 # the device's: what it lets a driver write in configuration space, and
-# what its seccomp filter lets a compromised server do.
-HOST_TESTS := $(BUILD)/host/test_host_config $(BUILD)/host/test_host_sandbox
+# what its seccomp filter lets a compromised server do; drvgen-devd's
+# device registry on this machine's PCI functions, with a server that
+# registers a fake edu (built beside the test in devd/).
+HOST_TESTS := $(BUILD)/host/test_host_config $(BUILD)/host/test_host_sandbox \
+	$(BUILD)/host/test_devd
 $(HOST_TESTS): TEST_LIBS := -lcmocka -lseccomp
-$(HOST_TESTS): TEST_PP := -Iruntime/common -Iruntime/user -Iruntime/user/host
+$(HOST_TESTS): TEST_PP := -Iruntime/common -Iruntime/user -Iruntime/user/host -Igenerated/std \
+	-Igenerated/edu -Itests/ipc
 $(BUILD)/host/test_host_%: tests/host/test_host_%.c $(RUNTIME_HOST_SRC) \
 		$(RUNTIME_IPC_SRC) | $(BUILD)/host
+	$(test_program)
+$(BUILD)/host/test_devd: tests/host/test_devd.c generated/std/drvgen_devices_client.c \
+		generated/std/sys_devregistry_client.c generated/edu/edu_device_client.c \
+		$(RUNTIME_CLIENT_SRC) | $(BUILD)/host/devd/drvgen-devd $(BUILD)/host/devd/edufake-server
+	$(test_program)
+$(BUILD)/host/devd/drvgen-devd: TEST_LIBS :=
+$(BUILD)/host/devd/drvgen-devd: $(RUNTIME_DEVD_SRC) $(RUNTIME_CLIENT_SRC) | $(BUILD)/host/devd
+	$(test_program)
+$(BUILD)/host/devd/edufake-server: TEST_LIBS :=
+$(BUILD)/host/devd/edufake-server: tests/host/edufake_server.c tests/ipc/edu_fake.c \
+		runtime/user/host/registry.c generated/std/sys_devregistry_client.c \
+		generated/edu/edu_device_server.c $(RUNTIME_IPC_SRC) | $(BUILD)/host/devd
 	$(test_program)
 
 -include $(UNIT_TESTS:=.d) $(SIM_TESTS:=.d) $(IPC_TESTS:=.d) $(HOST_TESTS:=.d)
 
-$(BUILD)/ipc $(BUILD)/host:
+$(BUILD)/ipc $(BUILD)/host $(BUILD)/host/devd:
 	mkdir -p $@
 
 .PHONY: check test test-unit test-cli test-asan test-clang test-fuzz test-generated test-compile
@@ -332,9 +348,11 @@ $(BUILD)/generate/spec-%.stamp: $(DRVGEN) | $(BUILD)/generate
 	@touch $@
 
 # The device classes' protocols, for the runtime's class adapters (the
-# kernel's block device and network interface, the NBD and TAP bridges):
-# their client stubs, in generated/std.
-STD_CLASSES := dsl/std/blk.idl dsl/std/net.idl
+# kernel's block device and network interface, the NBD and TAP bridges),
+# and the device registry's (drvgen-devd serves sys::devregistry and
+# drvgen::devices, the servers that register call it): their stubs, in
+# generated/std.
+STD_CLASSES := dsl/std/blk.idl dsl/std/net.idl dsl/std/sys.idl dsl/std/drvgen.idl
 $(BUILD)/generate/std.stamp: $(DRVGEN) | $(BUILD)/generate
 	$(DRVGEN) gen -o generated/std --depfile $(@:.stamp=.d) --depfile-target $@ $(STD_CLASSES)
 	@touch $@
@@ -434,7 +452,8 @@ endef
 # The server dispatch drvgen generates, one harness per protocol (a child's
 # covers its parents' dispatch too): raw messages in, never a crash.
 IPC_FUZZ := kit_tiered:$(KIT) kit_shapes:$(KIT) dev_serial:generated/pcserial edu_device:generated/edu \
-	net_nic:generated/e1000 blk_device:generated/std
+	net_nic:generated/e1000 blk_device:generated/std sys_devregistry:generated/std \
+	drvgen_devices:generated/std
 ipc_fuzz_dir = $(word 2,$(subst :, ,$(filter $(1):%,$(IPC_FUZZ))))
 
 .SECONDEXPANSION:

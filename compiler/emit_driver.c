@@ -724,6 +724,9 @@ static void emit_desc(struct drv_emitter *e)
 	}
 	if (d->power)
 		gen_line(e->o, 1, ".idle_ns = %lluull,", (unsigned long long)d->idle_ns);
+	for (size_t i = 0; i < d->services.len; i++)
+		if (!strcmp(d->services.items[i]->name, "sys::devregistry"))
+			gen_line(e->o, 1, ".registers = true,");
 	gen_line(e->o, 1, ".size = &%s,", name_of(e, N_DRV_SIZE));
 	gen_line(e->o, 1, ".bind = drv_bind,");
 	gen_line(e->o, 1, ".object = drv_object,");

@@ -201,6 +201,10 @@ struct drv_driver_desc {
 	/* What it serves: interfaces[i] is served by object(drv, i). */
 	const struct drv_interface *const *interfaces;
 	unsigned ninterfaces;
+	/* The manifest's services list sys::devregistry: the userspace
+	 * server registers each object with drvgen-devd, which names its
+	 * socket (docs/drivers.md, "The device registry"). */
+	bool registers;
 
 	/* The size of the author's driver struct, which starts with the
 	 * generated one (a pointer: the author's file defines it). */
@@ -228,10 +232,11 @@ struct drv_driver_desc {
 	void (*timer)(void *drv, unsigned timer);
 
 	/* Power (the manifest's power section; NULL and 0 without one). With
-	 * no client and nothing deferred for idle_ns, the runtime calls
-	 * suspend and puts the device to sleep; resume runs when it wakes,
-	 * before anything else reaches the driver. suspend's error keeps the
-	 * device awake. The system's sleep calls them too (kernel). */
+	 * no client for idle_ns (kernel: no open file; userspace: no
+	 * connection), the runtime calls suspend and puts the device to sleep
+	 * (D3hot); resume runs when it wakes, before anything else reaches the
+	 * driver. suspend's error keeps the device awake. The system's sleep
+	 * calls them too (kernel). */
 	int (*suspend)(void *drv);
 	int (*resume)(void *drv);
 	uint64_t idle_ns;

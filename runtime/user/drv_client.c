@@ -884,6 +884,23 @@ static void socket_disconnect(struct drv_client *c)
 static const struct drv_client_ops socket_ops = {socket_call,	 socket_start, socket_flush,
 						 socket_receive, socket_fd,    socket_disconnect};
 
+/* A socket client of the server at addr, on fd (connected, or -1). */
+static struct socket_client *socket_client_new(const struct sockaddr_un *addr, int fd)
+{
+	struct socket_client *s = malloc(sizeof *s);
+	if (!s)
+		return NULL;
+	drv_client_init(&s->c, &socket_ops);
+	s->lost = 0;
+	s->batch = NULL;
+	s->started = 0;
+	s->sync = (struct sync_wait){0, 0, NULL, false};
+	s->addr = *addr;
+	s->reset = false;
+	s->fd = fd;
+	return s;
+}
+
 int drv_client_connect(const char *interface_name, unsigned instance, struct drv_client **out)
 {
 	*out = NULL;
@@ -892,22 +909,35 @@ int drv_client_connect(const char *interface_name, unsigned instance, struct drv
 			   interface_name, instance);
 	if (len < 0 || (size_t)len >= sizeof addr.sun_path)
 		return drv_ioctl_connect(interface_name, instance, out);
-	struct socket_client *s = malloc(sizeof *s);
+	struct socket_client *s = socket_client_new(&addr, -1);
 	if (!s)
 		return -DRV_E_NO_MEMORY;
-	drv_client_init(&s->c, &socket_ops);
-	s->lost = 0;
-	s->batch = NULL;
-	s->started = 0;
-	s->sync = (struct sync_wait){0, 0, NULL, false};
-	s->addr = addr;
-	s->reset = false;
 	s->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (s->fd < 0 || connect(s->fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
 		socket_disconnect(&s->c);
 		/* no server process: the driver may be a kernel module */
 		return drv_ioctl_connect(interface_name, instance, out);
 	}
+	*out = &s->c;
+	return 0;
+}
+
+int drv_client_adopt(int fd, const char *interface_name, unsigned instance,
+		     struct drv_client **out)
+{
+	*out = NULL;
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	int type = 0;
+	socklen_t type_len = sizeof type;
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &type_len) < 0 || type != SOCK_SEQPACKET)
+		return -DRV_E_ARGUMENT;
+	int len = snprintf(addr.sun_path, sizeof addr.sun_path, "%s/%s/%u", drv_run_dir(),
+			   interface_name, instance);
+	if (len < 0 || (size_t)len >= sizeof addr.sun_path)
+		return -DRV_E_ARGUMENT;
+	struct socket_client *s = socket_client_new(&addr, fd);
+	if (!s)
+		return -DRV_E_NO_MEMORY;
 	*out = &s->c;
 	return 0;
 }

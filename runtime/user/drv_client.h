@@ -61,6 +61,16 @@ const char *drv_dev_dir(void);
 /* Connects to the server's socket in the run directory or, when there is
  * none, to a kernel module's device in the dev directory. */
 int drv_client_connect(const char *interface_name, unsigned instance, struct drv_client **out);
+/* A client on fd, a socket connected to the server of interface_name's
+ * instance (drvgen::devices' open hands one out: docs/drivers.md, "The
+ * device registry"), which it owns from now on; a connection lost later is
+ * made again to <run dir>/<interface_name>/<instance>, the name devd keeps
+ * for it. The generated stubs take it as their client type
+ * (`(struct edu_device_client *)client`). 0, -DRV_E_ARGUMENT when fd is
+ * not a SOCK_SEQPACKET socket or the name is too long (fd stays the
+ * caller's), or -DRV_E_NO_MEMORY. */
+int drv_client_adopt(int fd, const char *interface_name, unsigned instance,
+		     struct drv_client **out);
 /* Closes the connection. Calls still in flight are abandoned: they never
  * complete, and their storage is the caller's again. */
 void drv_client_disconnect(struct drv_client *client);

@@ -30,6 +30,7 @@
 #define _GNU_SOURCE
 #include "drv_host.h"
 #include "host/host.h"
+#include "sys_devregistry.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -162,7 +163,7 @@ static int parse_options(struct host *h, int argc, char **argv)
 
 /* --matches: one line per protocol served and per device matched, for
  * drvgen-devd (runtime/user/devd/drivers.c reads them):
- *	provides edu::device
+ *	provides edu::device 81c57ea1
  *	pci 1234 11e8 ffffffff ffffffff 000000 000000
  *	isa 2f8
  * a PCI match's vendor, device, subvendor, subdevice, class and class mask
@@ -170,7 +171,7 @@ static int parse_options(struct host *h, int argc, char **argv)
 static int print_matches(const struct drv_driver_desc *d)
 {
 	for (unsigned i = 0; i < d->ninterfaces; i++)
-		printf("provides %s\n", d->interfaces[i]->name);
+		printf("provides %s %08" PRIx32 "\n", d->interfaces[i]->name, d->interfaces[i]->id);
 	for (unsigned i = 0; i < d->nmatch; i++) {
 		const struct drv_match *m = &d->match[i];
 		if (m->bus == DRV_BUS_PCI)
@@ -486,20 +487,33 @@ static int publish(struct host *h)
 		HOST_LOG(h, "cannot make the server: %s", strerror(-st));
 		return st;
 	}
-	for (unsigned i = 0; i < d->ninterfaces; i++) {
+	struct sys_devregistry_client *registry = NULL;
+	if (d->registers && sys_devregistry_connect(0, &registry))
+		HOST_LOG(h, "no device registry at %s/sys::devregistry/0 (drvgen-devd): publishing "
+			    "its own sockets",
+			 drv_run_dir());
+	for (unsigned i = 0; !st && i < d->ninterfaces; i++) {
 		const struct drv_interface *iface = d->interfaces[i];
 		st = drv_server_add(h->server, iface, d->object(h->drv, i), &h->objects[i]);
-		if (!st)
-			st = drv_object_publish(h->objects[i], h->instance);
 		if (st) {
-			HOST_LOG(h, "cannot publish %s/%d: %s", iface->name, h->instance, strerror(-st));
-			return st;
+			HOST_LOG(h, "cannot serve %s: %s", iface->name, strerror(-st));
+		} else if (registry) {
+			st = host_register(registry, h->objects[i], iface);
+			if (st)
+				HOST_LOG(h, "cannot register %s with drvgen-devd: %s", iface->name,
+					 drv_strerror(st));
+		} else if ((st = drv_object_publish(h->objects[i], h->instance))) {
+			HOST_LOG(h, "cannot publish %s/%d: %s", iface->name, h->instance,
+				 strerror(-st));
 		}
+		if (st)
+			break;
 		h->instance = drv_object_instance(h->objects[i]);
-		HOST_LOG(h, "published %s at %s/%s/%d", iface->name, drv_run_dir(), iface->name,
-			 h->instance);
+		HOST_LOG(h, "%s %s at %s/%s/%d", registry ? "registered" : "published", iface->name,
+			 drv_run_dir(), iface->name, h->instance);
 	}
-	return 0;
+	sys_devregistry_disconnect(registry);
+	return st ? -EIO : 0;
 }
 
 /* Interrupts, timers and signals reach the loop. */
@@ -524,8 +538,13 @@ static int watch_events(struct host *h)
 		return st;
 	}
 	st = h->unplug_fd < 0 ? 0 : drv_server_watch(h->server, h->unplug_fd, POLLIN, on_unplug, h);
-	if (st)
+	if (st) {
 		HOST_LOG(h, "cannot watch for unplug requests: %s", strerror(-st));
+		return st;
+	}
+	st = host_watch_power(h);
+	if (st)
+		HOST_LOG(h, "cannot watch for idle: %s", strerror(-st));
 	return st;
 }
 
@@ -557,6 +576,7 @@ int drv_host_main(const struct drv_driver_desc *desc, int argc, char **argv)
 		.pagemap_fd = -1,
 		.sig_fd = -1,
 		.unplug_fd = -1,
+		.idle_fd = -1,
 		.instance = DRV_ANY_INSTANCE,
 	};
 	struct host *h = &host;
@@ -609,6 +629,9 @@ int drv_host_main(const struct drv_driver_desc *desc, int argc, char **argv)
 		HOST_LOG(h, "the server loop failed: %s", strerror(-st));
 		h->failed = true;
 	}
+	/* stop quiesces a device that is awake, and leaves it in D0 */
+	if (host_power_wake(h))
+		h->failed = true;
 	if (desc->stop)
 		desc->stop(h->drv);
 	drv_server_free(h->server);

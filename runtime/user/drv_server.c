@@ -186,6 +186,8 @@ struct drv_server {
 	struct drv_link lru;              /* mappings no call uses, least recently used first */
 	struct connection *out_list; /* connections with output to flush */
 	bool stopped;
+	drv_busy_fn busy_fn; /* told when the first connection opens, the last closes */
+	void *busy_ctx;
 	bool reap;      /* something was dropped or unwatched this round */
 	unsigned depth; /* run_once nesting: an in-process call waiting inside a handler */
 	uint64_t clock;
@@ -485,7 +487,8 @@ static void drop_connection(struct connection *c)
 	close(c->fd);
 	c->fd = -1;
 	s->registered--;
-	s->nconns--;
+	if (--s->nconns == 0 && s->busy_fn)
+		s->busy_fn(s->busy_ctx, false);
 	if (c->starved)
 		s->starved--;
 	c->starved = false;
@@ -980,6 +983,18 @@ uint8_t *drv_event_buffer(struct drv_object *obj)
 	return obj->event + DRV_HEADER_SIZE;
 }
 
+pid_t drv_call_peer_pid(const struct drv_call *call)
+{
+	if (call->finish != server_finish)
+		return 0; /* an in-process client's */
+	const struct call_slot *slot = call->transport;
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+	if (!slot->conn || getsockopt(slot->conn->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return 0;
+	return cred.pid;
+}
+
 int drv_event_send(struct drv_object *obj, uint64_t label, uint32_t len)
 {
 	struct drv_server *s = obj->server;
@@ -1034,7 +1049,8 @@ static struct connection *new_connection(struct drv_object *o, int fd)
 	}
 	c->next = o->conns;
 	o->conns = c;
-	s->nconns++;
+	if (s->nconns++ == 0 && s->busy_fn)
+		s->busy_fn(s->busy_ctx, true); /* before anything the client sent is read */
 	s->registered++;
 	s->stats.clients++;
 	return c;
@@ -1215,6 +1231,12 @@ void drv_server_unwatch(struct drv_server *s, int fd)
 		reap(s);
 }
 
+void drv_server_on_busy(struct drv_server *s, drv_busy_fn fn, void *ctx)
+{
+	s->busy_fn = fn;
+	s->busy_ctx = ctx;
+}
+
 void drv_server_get_stats(const struct drv_server *s, struct drv_server_stats *out)
 {
 	*out = s->stats;
@@ -1336,15 +1358,25 @@ static int place(const char *tmp, const char *path)
 	return errno == EEXIST ? -EADDRINUSE : -errno;
 }
 
+/* The loop accepts o's clients on fd from now on. */
+static int serve_listener(struct drv_object *o, int fd)
+{
+	struct drv_server *s = o->server;
+	struct epoll_event ev = {.events = s->accept_resume ? 0 : EPOLLIN, .data.ptr = o};
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return -errno;
+	o->listen_fd = fd;
+	s->registered++;
+	return 0;
+}
+
 /* The socket listens before its name appears (it is bound under a
  * temporary name first), so a client that finds the name can connect. */
-int drv_object_publish(struct drv_object *o, int instance)
+int drv_listen_named(const char *interface_name, int instance, int *fd_out, int *instance_out)
 {
 	static unsigned temporaries;
-	if (o->listen_fd >= 0)
-		return -EBUSY;
-	char dir[sizeof o->path], tmp[sizeof o->path];
-	int len = snprintf(dir, sizeof dir, "%s/%s", drv_run_dir(), o->iface->name);
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)], tmp[sizeof dir], path[sizeof dir];
+	int len = snprintf(dir, sizeof dir, "%s/%s", drv_run_dir(), interface_name);
 	if (len < 0 || (size_t)len >= sizeof dir)
 		return -ENAMETOOLONG;
 	len = snprintf(tmp, sizeof tmp, "%s/.%d-%u", dir, (int)getpid(), temporaries++);
@@ -1366,14 +1398,14 @@ int drv_object_publish(struct drv_object *o, int instance)
 		return st;
 	}
 	for (int n = instance < 0 ? 0 : instance;; n++) {
-		len = snprintf(o->path, sizeof o->path, "%s/%d", dir, n);
-		if (len < 0 || (size_t)len >= sizeof o->path) {
+		len = snprintf(path, sizeof path, "%s/%d", dir, n);
+		if (len < 0 || (size_t)len >= sizeof path) {
 			st = -ENAMETOOLONG;
 			break;
 		}
-		st = place(tmp, o->path);
+		st = place(tmp, path);
 		if (st == 0) {
-			o->instance = n;
+			*instance_out = n;
 			break;
 		}
 		if (st != -EADDRINUSE || instance >= 0)
@@ -1381,22 +1413,55 @@ int drv_object_publish(struct drv_object *o, int instance)
 	}
 	unlink(tmp);
 	if (st) {
-		o->path[0] = '\0';
 		close(fd);
 		return st;
 	}
-	struct drv_server *s = o->server;
-	struct epoll_event ev = {.events = s->accept_resume ? 0 : EPOLLIN, .data.ptr = o};
-	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-		st = -errno;
+	*fd_out = fd;
+	return 0;
+}
+
+int drv_object_publish(struct drv_object *o, int instance)
+{
+	if (o->listen_fd >= 0)
+		return -EBUSY;
+	int fd, n;
+	int st = drv_listen_named(o->iface->name, instance, &fd, &n);
+	if (st)
+		return st;
+	snprintf(o->path, sizeof o->path, "%s/%s/%d", drv_run_dir(), o->iface->name, n);
+	o->instance = n;
+	st = serve_listener(o, fd);
+	if (st) {
 		unlink(o->path);
 		o->path[0] = '\0';
+		o->instance = -1;
 		close(fd);
-		return st;
 	}
-	o->listen_fd = fd;
-	s->registered++;
-	return 0;
+	return st;
+}
+
+int drv_object_listen(struct drv_object *o, int fd, int instance)
+{
+	if (o->listen_fd >= 0)
+		return -EBUSY;
+	int type = 0, listening = 0;
+	socklen_t len = sizeof type;
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
+		return -errno;
+	len = sizeof listening;
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0)
+		return -errno;
+	if (type != SOCK_SEQPACKET || !listening)
+		return -ENOTSOCK;
+	int flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		return -errno;
+	o->instance = instance;
+	o->path[0] = '\0'; /* the name is whoever made the socket's */
+	int st = serve_listener(o, fd);
+	if (st)
+		o->instance = -1;
+	return st;
 }
 
 int drv_object_instance(const struct drv_object *o)
@@ -1412,6 +1477,7 @@ void drv_server_free(struct drv_server *s)
 {
 	if (!s)
 		return;
+	s->busy_fn = NULL; /* closing every connection is not the driver going idle */
 	for (struct drv_object *o = s->objects; o; o = o->next)
 		for (struct connection *c = o->conns; c; c = c->next) {
 			while (!drv_list_empty(&c->deferred_calls)) {
@@ -1433,7 +1499,8 @@ void drv_server_free(struct drv_server *s)
 			local_shutdown(l);
 		if (o->listen_fd >= 0) {
 			close(o->listen_fd);
-			unlink(o->path);
+			if (o->path[0])
+				unlink(o->path);
 		}
 		o->iface->attach(o->self, NULL);
 	}

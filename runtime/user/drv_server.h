@@ -28,6 +28,8 @@
 #include "drv_client.h"
 #include "drv_wire.h"
 
+#include <sys/types.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -92,8 +94,24 @@ int drv_server_add(struct drv_server *server, const struct drv_interface *iface,
  * at <run dir>/<interface name>/<instance>. A socket left by a server that
  * died is replaced; one a live server listens on is -EADDRINUSE. */
 int drv_object_publish(struct drv_object *object, int instance);
+/* What drv_object_publish listens on: a SOCK_SEQPACKET socket named
+ * <run dir>/<interface name>/<n>, n the lowest free from `instance` on
+ * (DRV_ANY_INSTANCE: from 0), or `instance` itself when it is one; a name
+ * left by a server that died is replaced. For whoever names sockets for
+ * servers (drvgen-devd). 0 with *fd and *n set, or a negative errno. */
+int drv_listen_named(const char *interface_name, int instance, int *fd, int *n);
+/* ... or on `fd`, a listening SOCK_SEQPACKET socket someone else made and
+ * named (drvgen-devd, which hands it out with sys::devregistry's new:
+ * docs/drivers.md, "The device registry"), as instance `instance`. The
+ * server closes its descriptor when it is freed but removes no name.
+ * 0, or a negative errno (-ENOTSOCK: fd is not such a socket). */
+int drv_object_listen(struct drv_object *object, int fd, int instance);
 /* The instance it was published as, or -1. */
 int drv_object_instance(const struct drv_object *object);
+/* The process of the client that made a call over a socket, as the kernel
+ * saw it connect (SO_PEERCRED); 0 for an in-process client or one that
+ * has gone. Not for a sandboxed server: getsockopt is not on its list. */
+pid_t drv_call_peer_pid(const struct drv_call *call);
 /* An in-process client of the object: the generated stubs work on it as
  * on a connected one, without a syscall. */
 int drv_object_connect(struct drv_object *object, struct drv_client **out);
@@ -104,6 +122,14 @@ typedef void (*drv_watch_fn)(void *ctx, int fd, short revents);
 int drv_server_watch(struct drv_server *server, int fd, short events, drv_watch_fn fn,
 		     void *ctx);
 void drv_server_unwatch(struct drv_server *server, int fd);
+
+/* fn(ctx, true) runs when the first connection from another process
+ * opens, before anything it sends is read; fn(ctx, false) when the last
+ * one closes (a client's in-process connections do not count). What the
+ * userspace server's power management waits for (docs/drivers.md,
+ * "Power"). NULL stops it. */
+typedef void (*drv_busy_fn)(void *ctx, bool busy);
+void drv_server_on_busy(struct drv_server *server, drv_busy_fn fn, void *ctx);
 
 /* Serves until drv_server_stop. 0, or a negative errno. */
 int drv_server_run(struct drv_server *server);

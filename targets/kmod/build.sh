@@ -5,7 +5,8 @@
 # when OUTDIR has none yet).
 # build.sh --core OUTDIR - builds OUTDIR/drvgen.ko, the runtime every
 # driver module depends on (runtime/kmod/*.c but drv_uio_irq.c, and the
-# class adapters' client stubs, generated/std/*_client.c).
+# class adapters' client stubs, generated/std/blk_device_client.c and
+# net_nic_client.c).
 # build.sh --uio-irq OUTDIR - builds OUTDIR/drv_uio_irq.ko, which gives a
 # userspace driver server an ISA interrupt line (runtime/kmod/drv_uio_irq.c).
 # build.sh --tree OUTDIR NAME - builds OUTDIR/NAME.ko from the Kbuild tree
@@ -77,8 +78,10 @@ core() {
 	rm -rf "$kb" && mkdir -p "$kb"
 	objs=""
 	# the runtime, and the client stubs of the device classes its
-	# adapters call (generated/std)
-	for f in "$top"/runtime/kmod/*.c "$top"/generated/std/*_client.c; do
+	# adapters call (generated/std also holds the device registry's,
+	# which only the userspace target has)
+	for f in "$top"/runtime/kmod/*.c "$top"/generated/std/blk_device_client.c \
+		"$top"/generated/std/net_nic_client.c; do
 		[ "$(basename "$f")" = drv_uio_irq.c ] && continue
 		cp "$f" "$kb/"
 		objs="$objs $(basename "$f" .c).o"

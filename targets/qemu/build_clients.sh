@@ -5,7 +5,8 @@
 # guest has no libc. A client NAME is SPECDIR/qemu/NAME.c, else
 # targets/qemu/clients/NAME.c (the clients of standard protocols, such as
 # dev::serial's), built with the spec's generated client stubs
-# (GENDIR/*_client.c) and the client runtime. Its TEST_SERVERS too: each
+# (GENDIR/*_client.c), drvgen::devices' (a client may find its device
+# through drvgen-devd) and the client runtime. Its TEST_SERVERS too: each
 # NAME is the spec's driver as a server with SPECDIR/qemu/NAME.c for its
 # entry point (targets/user/build.sh SPECDIR GENDIR OUTDIR NAME.c).
 #
@@ -28,7 +29,8 @@ for c in $clients; do
 	# shellcheck disable=SC2086  # CFLAGS is a list
 	$CC -std=c11 -Wall -Wextra -Werror -pedantic $CFLAGS -static \
 		-I"$top/runtime/common" -I"$top/runtime/user" -I"$top/targets/qemu/clients" -I"$gen" \
-		-o "$out/$c" "$src" "$gen"/*_client.c $runtime
+		-I"$top/generated/std" -o "$out/$c" "$src" "$gen"/*_client.c \
+		"$top/generated/std/drvgen_devices_client.c" $runtime
 	echo "build_clients.sh: $out/$c" >&2
 done
 for s in $servers; do

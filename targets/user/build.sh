@@ -42,7 +42,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CC=${CC:-gcc}
 CFLAGS=${CFLAGS:-"-O2 -g"}
 WARN="-std=c11 -Wall -Wextra -Werror -pedantic"
-INC="-I$ROOT/runtime/common -I$ROOT/runtime/user -I$GENDIR -I$SPECDIR"
+INC="-I$ROOT/runtime/common -I$ROOT/runtime/user -I$GENDIR -I$SPECDIR -I$ROOT/generated/std"
 
 # The driver is the one whose entry point the generator wrote.
 set -- "$GENDIR"/*_main.c

@@ -7,15 +7,22 @@
  *	drivers.c	the installed servers and their match tables (--matches)
  *	devices.c	PCI functions: their ids in sysfs, the kernel's uevents
  *	supervise.c	one server per function: start, stop, restart, give up
+ *	registry.c	sys::devregistry for the servers, drvgen::devices for
+ *			clients: the sockets devd names for the servers
  *	main.c		options and the loop
  */
 #ifndef DRVGEN_DEVD_H
 #define DRVGEN_DEVD_H
 
+#include "drvgen_devices.h"
+#include "sys_devregistry.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
+
+struct drv_server;
 
 enum {
 	DEVD_MAX_DRIVERS = 64,
@@ -44,6 +51,7 @@ struct devd_driver {
 	struct devd_match match[DEVD_MAX_MATCHES];
 	unsigned nmatch;
 	char provides[DEVD_MAX_PROVIDES][96];
+	uint32_t ids[DEVD_MAX_PROVIDES]; /* provides[i]'s interface ID */
 	unsigned nprovides;
 };
 
@@ -66,6 +74,10 @@ struct devd_device {
 	unsigned crashes;	 /* in a row: reset by a run of DEVD_STABLE_MS */
 	struct timespec started; /* CLOCK_MONOTONIC */
 	struct timespec restart_at;
+	/* The sockets devd made for the protocols its server registered
+	 * (driver->provides[i]'s, named <run dir>/<provides[i]>/<instance>),
+	 * kept across restarts; -1 for one not registered. */
+	int listen_fd[DEVD_MAX_PROVIDES];
 };
 
 struct devd {
@@ -76,6 +88,8 @@ struct devd {
 	char *server_args[DEVD_MAX_ARGS]; /* after "--" on devd's command line */
 	unsigned nserver_args;
 	bool stopping; /* SIGTERM: servers are being stopped, none is started */
+	struct sys_devregistry registry; /* registry.c */
+	struct drvgen_devices lookup;
 };
 
 /* drivers.c: every executable <dir>/<driver>-server, asked for --matches; 0 or -errno */
@@ -95,6 +109,14 @@ int devd_uevent_open(void);
  * added or removed with its address. */
 void devd_uevent_read(struct devd *d, int fd, void (*added)(struct devd *d, const char *bdf),
 		      void (*removed)(struct devd *d, const char *bdf));
+
+/* registry.c */
+/* Serves sys::devregistry and drvgen::devices on server at
+ * <run dir>/<interface>/0; 0 or -errno. */
+int devd_registry_publish(struct devd *d, struct drv_server *server);
+/* Closes the sockets made for dev and removes their names: clients find
+ * no server there. */
+void devd_registry_forget(struct devd_device *dev);
 
 /* supervise.c */
 void devd_device_added(struct devd *d, const char *bdf);

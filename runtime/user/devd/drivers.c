@@ -23,9 +23,12 @@ static void parse_line(struct devd_driver *drv, const char *line)
 {
 	struct devd_match m;
 	char iface[96];
-	if (sscanf(line, "provides %95s", iface) == 1) {
-		if (drv->nprovides < DEVD_MAX_PROVIDES)
-			strcpy(drv->provides[drv->nprovides++], iface);
+	uint32_t id = 0;
+	if (sscanf(line, "provides %95s %" SCNx32, iface, &id) >= 1) {
+		if (drv->nprovides < DEVD_MAX_PROVIDES) {
+			strcpy(drv->provides[drv->nprovides], iface);
+			drv->ids[drv->nprovides++] = id;
+		}
 	} else if (sscanf(line,
 			  "pci %" SCNx32 " %" SCNx32 " %" SCNx32 " %" SCNx32 " %" SCNx32
 			  " %" SCNx32,

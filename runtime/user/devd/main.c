@@ -7,11 +7,13 @@
  *
  * DIR holds the servers (<driver>-server, targets/user/build.sh); default:
  * the folder drvgen-devd is in. SERVER_ARGS go to every server (--uio, -v).
- * It logs to stderr, the servers' logs with it, and runs until SIGTERM or
- * SIGINT, which it passes on to every server and waits for them.
+ * It serves the device registry (registry.c) in the same loop, logs to
+ * stderr, the servers' logs with it, and runs until SIGTERM or SIGINT,
+ * which it passes on to every server and waits for them.
  */
 #define _GNU_SOURCE
 #include "devd.h"
+#include "drv_server.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -72,9 +74,11 @@ static int signals(void)
 }
 
 /* Reads the signals waiting: SIGCHLD reaps, SIGTERM and SIGINT stop. */
-static void on_signals(struct devd *d, int fd)
+static void on_signals(void *ctx, int fd, short revents)
 {
+	struct devd *d = ctx;
 	struct signalfd_siginfo si;
+	(void)revents;
 	while (read(fd, &si, sizeof si) == (ssize_t)sizeof si) {
 		if (si.ssi_signo == SIGCHLD) {
 			devd_reap(d);
@@ -83,6 +87,12 @@ static void on_signals(struct devd *d, int fd)
 			d->stopping = true;
 		}
 	}
+}
+
+static void on_uevents(void *ctx, int fd, short revents)
+{
+	(void)revents;
+	devd_uevent_read(ctx, fd, devd_device_added, devd_device_removed);
 }
 
 int main(int argc, char **argv)
@@ -121,23 +131,29 @@ int main(int argc, char **argv)
 			 strerror(-(sig_fd < 0 ? sig_fd : ev_fd)));
 		return 1;
 	}
+	/* the registry is there before any server that registers with it */
+	struct drv_server *server;
+	st = drv_server_new(&server);
+	if (!st)
+		st = devd_registry_publish(d, server);
+	if (!st)
+		st = drv_server_watch(server, sig_fd, POLLIN, on_signals, d);
+	if (!st)
+		st = drv_server_watch(server, ev_fd, POLLIN, on_uevents, d);
+	if (st) {
+		devd_log("cannot serve the device registry: %s", strerror(-st));
+		return 1;
+	}
 	devd_scan_pci(d, devd_device_added);
 	devd_log("watching for PCI functions (%u servers)", d->ndrivers);
-	for (;;) {
-		if (d->stopping && devd_stop_all(d))
-			break;
-		int timeout = devd_restart_due(d);
-		struct pollfd fds[2] = {{.fd = sig_fd, .events = POLLIN},
-					{.fd = ev_fd, .events = POLLIN}};
-		if (poll(fds, 2, timeout) < 0 && errno != EINTR) {
-			devd_log("poll: %s", strerror(errno));
+	while (!(d->stopping && devd_stop_all(d))) {
+		st = drv_server_run_once(server, devd_restart_due(d));
+		if (st < 0 && st != -EINTR) {
+			devd_log("serving: %s", strerror(-st));
 			return 1;
 		}
-		if (fds[0].revents)
-			on_signals(d, sig_fd);
-		if (fds[1].revents)
-			devd_uevent_read(d, ev_fd, devd_device_added, devd_device_removed);
 	}
+	drv_server_free(server);
 	devd_log("stopped");
 	return 0;
 }

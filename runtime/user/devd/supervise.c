@@ -20,7 +20,6 @@
  */
 #define _GNU_SOURCE
 #include "devd.h"
-#include "drv_client.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -148,6 +147,8 @@ void devd_device_added(struct devd *d, const char *bdf)
 		strcpy(dev->bdf, bdf);
 		dev->driver = drv;
 		dev->instance = free_instance(d, drv);
+		for (unsigned k = 0; k < DEVD_MAX_PROVIDES; k++)
+			dev->listen_fd[k] = -1;
 		d->ndevices++;
 	}
 	dev->driver = drv;
@@ -179,19 +180,6 @@ static void describe_exit(int status, char *buf, size_t size)
 		snprintf(buf, size, "exit status %d", WEXITSTATUS(status));
 }
 
-/* The sockets a server whose function went leaves: the sandbox denies it
- * unlink, so devd removes them, and clients find no server there. */
-static void unpublish(const struct devd_device *dev)
-{
-	for (unsigned i = 0; i < dev->driver->nprovides; i++) {
-		char path[512];
-		snprintf(path, sizeof path, "%s/%s/%u", drv_run_dir(), dev->driver->provides[i],
-			 dev->instance);
-		if (unlink(path) && errno != ENOENT)
-			devd_log("unlink %s: %s", path, strerror(errno));
-	}
-}
-
 /* A server of dev exited with status. */
 static void exited(struct devd *d, struct devd_device *dev, int status)
 {
@@ -202,14 +190,14 @@ static void exited(struct devd *d, struct devd_device *dev, int status)
 	if (dev->state == DEVD_STOPPING || d->stopping || clean) {
 		devd_log("%s-server for %s stopped (%s)", dev->driver->name, dev->bdf, how);
 		dev->state = DEVD_GONE;
-		unpublish(dev);
+		devd_registry_forget(dev);
 		return;
 	}
 	if (!devd_pci_present(dev->bdf)) {
 		devd_log("%s-server for %s ended (%s): the function is gone", dev->driver->name,
 			 dev->bdf, how);
 		dev->state = DEVD_GONE;
-		unpublish(dev);
+		devd_registry_forget(dev);
 		return;
 	}
 	struct timespec t = now();
@@ -221,6 +209,7 @@ static void exited(struct devd *d, struct devd_device *dev, int status)
 			 "until it is plugged again",
 			 dev->driver->name, dev->bdf, dev->crashes, how, dev->bdf);
 		dev->state = DEVD_GAVE_UP;
+		devd_registry_forget(dev); /* no client waits for a server that will not come */
 		return;
 	}
 	long delay = DEVD_BACKOFF_MS << (dev->crashes - 1);

@@ -80,7 +80,38 @@ static int grant(struct host *h, unsigned off, unsigned bytes)
 	return 0;
 }
 
-enum { PCI_COMMAND = 0x04 };
+enum {
+	PCI_COMMAND = 0x04,
+	PCI_CAP_PM = 0x01,
+	PCI_PM_CTRL = 0x04,         /* PMCSR, in the PM capability */
+	PCI_PM_NO_SOFT_RESET = 0x0008, /* ... D3hot to D0 keeps the configuration */
+};
+
+/* A driver with a power section may put its device in D3hot (power.c):
+ * PMCSR, and no other register of the PM capability, is granted, where
+ * the device has the capability and wakes with its configuration (VFIO
+ * restores it; through sysfs only No_Soft_Reset keeps it). */
+static int grant_pmcsr(struct host *h)
+{
+	struct drv_pci_cap cap = {0};
+	if (!h->desc->suspend || h->config.fd < 0)
+		return 0;
+	if (!drv_pci_find_cap(drv_io_config(&h->config, 0), PCI_CAP_PM, &cap)) {
+		HOST_LOG(h, "power: no PM capability: staying in D0 when idle");
+		return 0;
+	}
+	unsigned pmcsr = cap.offset + PCI_PM_CTRL;
+	if (h->bus != &host_vfio_bus &&
+	    !(drv_config_read(&h->config, pmcsr, 2) & PCI_PM_NO_SOFT_RESET)) {
+		HOST_LOG(h, "power: D3hot would reset the configuration space, which only VFIO "
+			    "restores: staying in D0 when idle");
+		return 0;
+	}
+	h->pmcsr = (uint16_t)pmcsr;
+	HOST_LOG(h, "power: PM capability at 0x%x: D3hot when idle (PMCSR at 0x%x)", cap.offset,
+		 pmcsr);
+	return grant(h, pmcsr, 2);
+}
 
 int host_setup_config(struct host *h)
 {
@@ -117,11 +148,12 @@ int host_setup_config(struct host *h)
 		HOST_LOG(h, "config %s: 0x%x bytes at 0x%x, %u writable registers", c->name, c->size,
 			 base, c->nwrites);
 	}
+	int st = grant_pmcsr(h);
 	/* The runtime writes the command register (INTx re-enable) when it
 	 * serves through UIO: kept in the list, so the sandbox allows it. */
-	if (h->bus == &host_uio_bus)
-		return grant(h, PCI_COMMAND, 2);
-	return 0;
+	if (!st && h->bus == &host_uio_bus)
+		st = grant(h, PCI_COMMAND, 2);
+	return st;
 }
 
 void host_seal_config(struct host *h)

@@ -11,6 +11,9 @@
  *              INTx only, DMA into pinned pages at their physical address
  *   dma.c      coherent buffers and streaming mappings over either bus
  *   timer.c    the manifest's timers, as timerfds in the serving loop
+ *   power.c    the manifest's power section: suspend when no client is
+ *              connected, D3hot through PMCSR, wake for the next
+ *   registry.c the protocols' sockets from drvgen-devd (sys::devregistry)
  *   sandbox.c  no privileges, no capabilities, a seccomp allow-list
  * docs/drivers.md describes the target; docs/internals.md the runtime.
  */
@@ -134,6 +137,11 @@ struct host {
 	/* VFIO's request eventfd: the kernel wants the device back (it is
 	 * being unplugged); -1 where there is none (UIO) */
 	int unplug_fd;
+	/* power.c: the idle timer (-1: no power section), PMCSR's offset in
+	 * config space (0: the device stays in D0 asleep), whether it sleeps */
+	int idle_fd;
+	uint16_t pmcsr;
+	bool asleep;
 	bool failed; /* the loop stopped for an error, not a signal */
 };
 
@@ -166,7 +174,8 @@ int host_fd_to_top(struct host *h, int *fd);
 uint32_t drv_config_read(const struct drv_config_space *cs, unsigned off, unsigned bytes);
 void drv_config_write(const struct drv_config_space *cs, unsigned off, unsigned bytes,
 		      uint32_t v);
-/* The manifest's config blocks, found and granted (capabilities walked). */
+/* The manifest's config blocks, found and granted (capabilities walked),
+ * and PMCSR for a driver with a power section whose device can sleep. */
 int host_setup_config(struct host *h);
 /* What the driver may write in config space is fixed from here on. */
 void host_seal_config(struct host *h);
@@ -187,6 +196,26 @@ void host_dma_release_call(struct host *h, const struct drv_call *call);
 
 int host_setup_timers(struct host *h);
 int host_watch_timers(struct host *h);
+
+/* ---- power.c ---- */
+
+/* The idle timer and the serving loop's connections: 0 or -errno (0 at
+ * once without a power section). Before the sandbox. */
+int host_watch_power(struct host *h);
+/* D0 and the resume hook, if the device sleeps: 0, or the hook's error. */
+int host_power_wake(struct host *h);
+
+/* ---- registry.c ---- */
+
+struct sys_devregistry_client;
+
+/* Serves o, an object of iface, on the socket drvgen-devd names for it,
+ * as the instance devd gives (sys::devregistry's new). 0, or a negative
+ * DRV_E_... or DRV_STATUS_... (drv_strerror): -DRV_STATUS_INTERNAL when
+ * devd refuses (it did not start this process, or the driver does not
+ * serve iface), -DRV_E_BAD_REPLY when its handle is no listening socket. */
+int host_register(struct sys_devregistry_client *registry, struct drv_object *o,
+		  const struct drv_interface *iface);
 
 /* ---- sandbox.c ---- */
 

@@ -9,6 +9,10 @@
  *                                  to fd 3, wait for a line or EOF on stdin,
  *                                  then check the same connection still
  *                                  works (the rmmod-while-open test)
+ *   --devd BDF                     with either: the connection comes from
+ *                                  drvgen-devd (drvgen::devices): its list
+ *                                  has edu::device instance N on BDF, served
+ *                                  by edu, and open hands a socket to it
  *
  * Checks: ident = 0x010000ed; liveness(x) = ~x; factorial(5) = 120 and
  * factorial(12) = 479001600 (the reply waits for the device's interrupt),
@@ -31,6 +35,7 @@
  */
 #define _GNU_SOURCE
 #include "check.h"
+#include "drvgen_devices.h"
 #include "edu_device.h"
 
 #include <errno.h>
@@ -78,6 +83,49 @@ static void fill(struct drv_buffer *b, size_t len)
 static const char *edu_status(int st)
 {
 	return status_text(st, edu_error_name);
+}
+
+/* ---- connecting ---- */
+
+static const char *devd_bdf; /* --devd: find the device through drvgen-devd */
+
+/* edu::device instance N through drvgen-devd: listed on devd_bdf, opened. */
+static bool connect_through_devd(struct edu_device_client **c)
+{
+	struct drvgen_devices_client *devices = NULL;
+	struct drvgen_device d[64];
+	uint32_t n = 0;
+	int st = drvgen_devices_connect(0, &devices);
+	if (!check(st == 0, drv_strerror(st), "connect drvgen::devices 0 (drvgen-devd)"))
+		return false;
+	st = drvgen_devices_list(devices, EDU_DEVICE_ID, 0, d, &n);
+	const struct drvgen_device *mine = NULL;
+	for (uint32_t i = 0; !st && i < n; i++)
+		if (d[i].instance == check_instance)
+			mine = &d[i];
+	check(mine && !strncmp((const char *)mine->address, devd_bdf, sizeof mine->address) &&
+		      !strcmp((const char *)mine->driver, "edu") && mine->running,
+	      st ? drv_strerror(st) : "expected it on --devd's function, served by edu, running",
+	      "drvgen-devd lists edu::device %u (%u registered)", check_instance, (unsigned)n);
+	int fd = -1;
+	st = drvgen_devices_open(devices, EDU_DEVICE_ID, check_instance, &fd);
+	drvgen_devices_disconnect(devices);
+	if (!check(st == 0, status_text(st, drvgen_error_name), "drvgen-devd opens edu::device %u",
+		   check_instance))
+		return false;
+	struct drv_client *client;
+	st = drv_client_adopt(fd, EDU_DEVICE_NAME, check_instance, &client);
+	*c = (struct edu_device_client *)client;
+	return check(st == 0, drv_strerror(st), "a client on the socket drvgen-devd opened");
+}
+
+/* edu::device instance N: by its path, or through drvgen-devd. */
+static bool connect_edu(struct edu_device_client **c, const char *who)
+{
+	if (devd_bdf)
+		return connect_through_devd(c);
+	int st = edu_device_connect(check_instance, c);
+	return check(st == 0, edu_status(st), "%sconnect edu::device %u", who, check_instance);
 }
 
 /* ---- the single-client checks ---- */
@@ -405,8 +453,7 @@ static int hold(void)
 {
 	struct edu_device_client *c = NULL;
 	guard(GUARD_S, "connecting the holder");
-	int st = edu_device_connect(check_instance, &c);
-	if (!check(st == 0, edu_status(st), "holder: connect edu::device 0"))
+	if (!connect_edu(&c, "holder: "))
 		return check_exit();
 	check_ident(c);
 	guard(GUARD_S, "waiting to be released (stdin)");
@@ -417,7 +464,7 @@ static int hold(void)
 	(void)n; /* a line or EOF: either releases us */
 	guard(GUARD_S, "calling edu::device after the rmmod attempt");
 	uint32_t r = 0;
-	st = edu_device_liveness(c, 0x0f0f0f0fu, &r);
+	int st = edu_device_liveness(c, 0x0f0f0f0fu, &r);
 	check(st == 0 && r == 0xf0f0f0f0u, st ? edu_status(st) : "expected 0xf0f0f0f0",
 	      "holder: the open connection still works: liveness(0x0f0f0f0f) = 0x%08x",
 	      (unsigned)r);
@@ -442,10 +489,12 @@ int main(int argc, char **argv)
 			msi = argv[++i];
 		else if (!strcmp(argv[i], "--config") && i + 1 < argc)
 			config = argv[++i];
+		else if (!strcmp(argv[i], "--devd") && i + 1 < argc)
+			devd_bdf = argv[++i];
 		else {
 			fprintf(stderr,
 				"usage: %s [--tag TAG] [--instance N] [--msi on|off] [--config FILE] "
-				"[--hold]\n",
+				"[--hold] [--devd BDF]\n",
 				argv[0]);
 			return 2;
 		}
@@ -456,15 +505,14 @@ int main(int argc, char **argv)
 	guard(GUARD_S, "running the edu::device checks");
 
 	struct edu_device_client *c = NULL;
-	int st = edu_device_connect(check_instance, &c);
-	if (!check(st == 0, edu_status(st), "connect edu::device %u", check_instance))
+	if (!connect_edu(&c, ""))
 		return check_exit();
 	check_ident(c);
 	check_liveness(c);
 	check_factorial(c, 5);
 	check_factorial(c, 12);
 	uint32_t r = 0;
-	st = edu_device_factorial(c, 13, &r);
+	int st = edu_device_factorial(c, 13, &r);
 	check(st == EDU_ERROR_RANGE, "expected error RANGE: 13! does not fit in 32 bits",
 	      "factorial(13) = %s", edu_status(st));
 	check_dma_partial(c);

@@ -264,6 +264,40 @@ edu_escapes() {
     done
 }
 
+# edu_runtime_pm_user: edu-server runs edu_suspend once no client has been
+# connected for 1 s, and edu_resume when the next connects, before serving
+# it; what was in the device buffer stays. QEMU 7.2's edu has no PM
+# capability: the server says so and the device stays in D0.
+log_count() { grep -c -- "$2" "$1"; }                  # log_count LOG PATTERN
+log_more() { [ "$(log_count "$1" "$2")" -gt "$3" ]; }   # log_more LOG PATTERN N
+edu_runtime_pm_user() {
+    section "userspace-server target: runtime PM (edu_suspend 1 s after the last client)"
+    log=/tmp/edu-pm.log
+    start_server edu "$log" || return
+    pid=$SERVER_PID
+    n=$(server_instance "$log" edu::device)
+    check_log edu-server "$log" 'power: no PM capability: staying in D0 when idle' \
+        "edu has no PM capability: it stays in D0"
+    run_client edu_pm --tag user/pm --instance "$n" --write 7
+    TAG=user
+    check "with no client edu_suspend ran" wait_for 60 grep -q "edu: instance $n suspended" "$log"
+    check "and the server says it sleeps" wait_for 60 grep -q 'power: asleep: the device stays in D0' "$log"
+    resumed=$(log_count "$log" "edu: instance $n resumed")
+    run_client edu_pm --tag user/pm-woken --instance "$n" --verify 7
+    TAG=user
+    check "a client's connection woke it: edu_resume ran" \
+        log_more "$log" "edu: instance $n resumed" "$resumed"
+    suspended=$(log_count "$log" "edu: instance $n suspended")
+    check "and it sleeps again after the client" \
+        wait_for 60 log_more "$log" "edu: instance $n suspended" "$suspended"
+    check_sandbox edu "$pid" "$log"
+    resumed=$(log_count "$log" "edu: instance $n resumed")
+    stop_server edu "$pid"
+    check "stopping woke it first: edu_resume ran before edu_stop" \
+        log_more "$log" "edu: instance $n resumed" "$resumed"
+    show_file edu-server "$log"
+}
+
 # ---- drvgen-devd: the userspace target's device manager ----
 
 DEVD_LOG=/tmp/devd.log
@@ -284,15 +318,24 @@ devd_says() { grep -q -- "$1" "$DEVD_LOG"; }
 devd_serving() {              # devd_serving N: N servers have logged that they serve
     [ "$(grep -c 'edu: started; serving' "$DEVD_LOG")" -ge "$1" ]
 }
+# devd_registered N BDF INSTANCE: BDF's servers registered edu::device with
+# devd's sys::devregistry N times, as INSTANCE
+devd_registered() {
+    [ "$(grep -c "edu-server for $2 registered edu::device as instance $3\$" "$DEVD_LOG")" -ge "$1" ]
+}
 
-# edu_devd_restart BDF N: a client holds instance N open; the server is
-# killed (-9); devd starts another at the same instance, and the client's
-# next calls reach it
+# shellcheck disable=SC2046  # ls -i's fields split
+inode() { set -- $(ls -i "$1"); echo "$1"; }   # inode FILE
+
+# edu_devd_restart BDF N: a client that opened instance N through devd
+# holds it; the server is killed (-9); devd starts another at the same
+# instance on the socket it kept, and the client's next calls reach it
 edu_devd_restart() {
     old=$(devd_started "$1")
+    sock=$(inode "$RUN_DIR/edu::device/$2")
     rm -f /tmp/hold.r /tmp/hold.g
     mkfifo /tmp/hold.r /tmp/hold.g
-    edu_check --tag user/devd-holder --instance "$2" --hold 3>/tmp/hold.r </tmp/hold.g &
+    edu_check --tag user/devd-holder --instance "$2" --devd "$1" --hold 3>/tmp/hold.r </tmp/hold.g &
     hpid=$!
     exec 5</tmp/hold.r 6>/tmp/hold.g
     if read -r line <&5 && [ "$line" = held ]; then
@@ -301,6 +344,10 @@ edu_devd_restart() {
         check "drvgen-devd started another edu-server for $1" wait_for 60 devd_restarted "$1" "$old"
         check "at the same instance $2" [ "$(devd_instance "$1")" = "$2" ]
         check "the new edu-server serves" wait_for 60 devd_serving 2
+        check "it registered again and got instance $2 back" \
+            wait_for 60 devd_registered 2 "$1" "$2"
+        check "on the same socket: devd kept $RUN_DIR/edu::device/$2 (inode $sock)" \
+            [ "$(inode "$RUN_DIR/edu::device/$2")" = "$sock" ]
     else
         notok "the holder never said it holds the device"
     fi
@@ -341,9 +388,13 @@ edu_devd() {
         return
     fi
     n=$(devd_instance "$BDF")
-    check "edu-server serves instance $n" wait_for 60 devd_says "published edu::device at .*/edu::device/$n\$"
+    check "edu-server registered edu::device with drvgen-devd (sys::devregistry) as instance $n" \
+        wait_for 60 devd_registered 1 "$BDF" "$n"
+    check "edu-server serves instance $n on the socket devd made" \
+        wait_for 60 devd_says "registered edu::device at .*/edu::device/$n\$"
     check "edu-server logged that it serves" wait_for 60 devd_serving 1
     run_client edu_check --tag user/devd --instance "$n" --msi on
+    run_client edu_check --tag user/devd-lookup --instance "$n" --devd "$BDF"
     TAG=user
     edu_devd_restart "$BDF" "$n"
     TAG=user
@@ -354,7 +405,8 @@ edu_devd() {
         check "drvgen-devd started edu-server for the plugged edu" wait_for 60 devd_says "started edu-server for $pbdf as instance"
         m=$(devd_instance "$pbdf")
         check "the plugged edu is a new instance ($m; the first is $n)" test -n "$m" -a "$m" != "$n"
-        check "edu-server serves instance $m" wait_for 60 devd_says "published edu::device at .*/edu::device/$m\$"
+        check "edu-server registered the plugged edu as instance $m" \
+            wait_for 60 devd_registered 1 "$pbdf" "$m"
         check "the plugged edu's edu-server serves" wait_for 60 devd_serving 3
         run_client edu_check --tag user/devd-plugged --instance "$m" --msi on
         edu_unplug_deferred user/edu-unplug "$m"
@@ -371,6 +423,7 @@ edu_devd() {
 
     section "userspace-server target: drvgen-devd gives up on a server that keeps crashing"
     edu_devd_give_up "$BDF"
+    check "and closed its socket: $RUN_DIR/edu::device/$n is gone" [ ! -e "$RUN_DIR/edu::device/$n" ]
     kill -TERM $devd
     wait $devd
     rc=$?
@@ -393,6 +446,7 @@ spec_user() {
         check_log edu-server /tmp/edu-vfio.log 'sendmsg denied' "no protocol of it hands out handles: sendmsg is denied"
         edu_escapes vfio "$ESCAPES"
     fi
+    edu_runtime_pm_user
 
     section "userspace-server target: edu-server --uio (no IOMMU isolation, pinned pages)"
     TAG=user
