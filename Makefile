@@ -242,10 +242,11 @@ $(BUILD)/ipc/test_wire: tests/ipc/test_wire.c $(KIT)/kit_store_client.c \
 
 # The userspace driver host (runtime/user/host) on files standing in for
 # the device's: what it lets a driver write in configuration space, and
-# what its seccomp filter lets a compromised server do; drvgen-devd's
+# what its seccomp filter lets a compromised server do, its timers (one-shot
+# and periodic timerfds in the serving loop); drvgen-devd's
 # device registry on this machine's PCI functions, with a server that
 # registers a fake edu (built beside the test in devd/).
-HOST_TESTS := $(BUILD)/host/test_host_config $(BUILD)/host/test_host_sandbox \
+HOST_TESTS := $(BUILD)/host/test_host_config $(BUILD)/host/test_host_sandbox $(BUILD)/host/test_host_timer \
 	$(BUILD)/host/test_devd
 $(HOST_TESTS): TEST_LIBS := -lcmocka -lseccomp
 $(HOST_TESTS): TEST_PP := -Iruntime/common -Iruntime/user -Iruntime/user/host -Igenerated/std \

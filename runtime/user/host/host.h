@@ -196,6 +196,7 @@ void host_dma_release_call(struct host *h, const struct drv_call *call);
 
 int host_setup_timers(struct host *h);
 int host_watch_timers(struct host *h);
+void host_free_timers(struct host *h);
 
 /* ---- power.c ---- */
 

@@ -97,3 +97,16 @@ int host_watch_timers(struct host *h)
 	}
 	return 0;
 }
+
+/* Closes and frees the timers (a server exits without; a test does not). */
+void host_free_timers(struct host *h)
+{
+	for (unsigned i = 0; i < h->desc->ntimers; i++) {
+		if (!h->timers[i])
+			continue;
+		close(h->timers[i]->fd);
+		free(h->timers[i]);
+		h->timers[i] = NULL;
+		h->res.timers[i] = NULL;
+	}
+}
