@@ -125,6 +125,23 @@ static void a_missing_capability_is_refused(void **state)
 	close(h.config.fd);
 }
 
+/* A read narrower than 4 bytes is those bytes, zero-extended (it gave
+ * 0xffff in the upper half of a 16-bit read: PMCSR 0xffff0003). */
+static void narrow_reads_are_zero_extended(void **state)
+{
+	struct drv_driver_desc d;
+	struct host h;
+
+	(void)state;
+	setup(&h, &d, NULL, 0);
+	assert_int_equal(drv_config_read(&h.config, 0x06, 2), 0x0010);
+	assert_int_equal(drv_config_read(&h.config, 0x34, 1), CAP_AT);
+	assert_int_equal(drv_config_read(&h.config, 0x10, 4), 0xa5a5a5a5);
+	/* past the end, as a missing device reads */
+	assert_int_equal(drv_config_read(&h.config, HOST_CONFIG_SIZE - 1, 2), 0xffff);
+	close(h.config.fd);
+}
+
 static void a_block_past_config_space_is_refused(void **state)
 {
 	struct drv_config_desc blocks[] = {{.name = "tail", .offset = 0xff0, .size = 0x20}};
@@ -191,6 +208,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(only_granted_registers_are_written),
 		cmocka_unit_test(a_missing_capability_is_refused),
+		cmocka_unit_test(narrow_reads_are_zero_extended),
 		cmocka_unit_test(a_block_past_config_space_is_refused),
 		cmocka_unit_test(power_grants_pmcsr_alone),
 	};

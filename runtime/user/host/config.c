@@ -22,7 +22,7 @@
 
 uint32_t drv_config_read(const struct drv_config_space *cs, unsigned off, unsigned bytes)
 {
-	uint8_t b[4] = {0xff, 0xff, 0xff, 0xff};
+	uint8_t b[4] = {0}; /* a narrower read leaves the upper bytes 0 */
 	if (!cs || cs->fd < 0 || bytes > 4 || off + bytes > HOST_CONFIG_SIZE ||
 	    pread(cs->fd, b, bytes, (off_t)(cs->region + off)) != (ssize_t)bytes)
 		return bytes == 4 ? 0xffffffffu : (1u << (8 * bytes)) - 1; /* a missing device's */
