@@ -57,6 +57,14 @@ int drv_kclient_open(struct drv_object *obj, gfp_t gfp, struct drv_client **out)
 		kfree(c);
 		return -DRV_E_NO_MEMORY;
 	}
+	/* a kernel client holds its device awake, as an open file does (the
+	 * blk-mq disk and the net_device for as long as they exist) */
+	if (drv_kpm_open(obj->inst)) {
+		kvfree(c->request);
+		kvfree(c->reply);
+		kfree(c);
+		return -DRV_E_CONNECTION;
+	}
 	c->obj = obj;
 	c->gfp = gfp;
 	kref_get(&obj->inst->ref);
@@ -92,6 +100,7 @@ void drv_client_disconnect(struct drv_client *c)
 	spin_lock_irqsave(&c->obj->inst->lock, flags);
 	list_del(&c->node);
 	spin_unlock_irqrestore(&c->obj->inst->lock, flags);
+	drv_kpm_close(c->obj->inst);
 	kref_put(&c->obj->inst->ref, drv_kinst_release);
 	kvfree(c->request);
 	kvfree(c->reply);
