@@ -564,6 +564,45 @@ bool virtioblk_irq(struct virtioblk_driver *drv, unsigned irq)
 	return true;
 }
 
+/* Idle and about to sleep. Nothing of the device is relied on across
+ * D3hot: it is reset (its DMA stops), and resume brings it up as init did.
+ * A request in flight, or an info call waiting for the serial number,
+ * keeps it awake. */
+int virtioblk_suspend(struct virtioblk_driver *drv)
+{
+	struct virtioblk *b = from_driver(drv);
+
+	if (b->nfree < DEPTH || b->ninfo)
+		return -EBUSY;
+	/* its next tick would take the reset device for a broken one */
+	drv_timer_disarm(drv->caps.deadline);
+	b->ticking = false;
+	if (!b->dead)
+		virtio_dev_reset(&b->dev);
+	drv_log("virtioblk", "instance %u suspended: the device is reset", drv->instance);
+	return 0;
+}
+
+/* Awake (D0): features, the queue and its vectors again; a disk resized
+ * meanwhile is told to the clients. */
+int virtioblk_resume(struct virtioblk_driver *drv)
+{
+	struct virtioblk *b = from_driver(drv);
+	uint64_t blocks = b->info.blocks;
+	int st = b->dead ? 0 : bring_up(b);
+
+	if (st) {
+		drv_log("virtioblk", "the device did not come back from sleep (%d)", st);
+		virtio_dev_fail(&b->dev);
+		b->dead = true;
+		return st;
+	}
+	drv_log("virtioblk", "instance %u resumed", drv->instance);
+	if (b->info.blocks != blocks)
+		blk_device_emit_media_changed(&b->base.blk_device, b->info.blocks);
+	return 0;
+}
+
 void virtioblk_stop(struct virtioblk_driver *drv)
 {
 	struct virtioblk *b = from_driver(drv);

@@ -1041,6 +1041,42 @@ static void resize(void **state)
 	assert_quiet(f);
 }
 
+/* ---- power ---- */
+
+/* Idle, the driver resets the device for its sleep and brings it up again
+ * on resume; requests in flight keep it awake. */
+static void suspend_resume(void **state)
+{
+	struct fixture *f = *state;
+	struct drv_buffer *b = new_buffer(PAGE);
+	union blk_call call;
+	memset(&call, 0, sizeof call);
+	info_of(f);
+	fill(b->data, PAGE, 3);
+	assert_int_equal(blk_device_write(f->client, b, 5, 8, 0), 0);
+	f->model.hold = true;
+	assert_int_equal(blk_device_read_start(f->client, b, 5, 8, 0, &call.read), 0);
+	assert_true(drv_server_run_once(f->server, 0) >= 0);
+	assert_int_equal(f->desc->suspend(f->drv), -EBUSY);
+	assert_int_equal(f->model.status, 0x0f);
+	f->model.hold = false;
+	finish_all(f->client, &call, NULL, 1);
+	unsigned resets = f->model.resets;
+	assert_int_equal(f->desc->suspend(f->drv), 0);
+	assert_false(drv_sim_timer_armed(f->res.timers[0])); /* no tick finds it reset */
+	assert_int_equal(f->model.resets, resets + 1);
+	assert_int_equal(f->model.status, 0);
+	assert_int_equal(f->desc->resume(f->drv), 0);
+	assert_int_equal(f->model.status, 0x0f);
+	memset(b->data, 0, PAGE);
+	assert_int_equal(blk_device_read(f->client, b, 5, 8, 0), 0);
+	uint8_t want[PAGE];
+	fill(want, PAGE, 3);
+	assert_memory_equal(b->data, want, PAGE); /* what was written before the sleep */
+	drv_buffer_free(b);
+	assert_quiet(f);
+}
+
 /* ---- stop ---- */
 
 /* Stop with requests in flight: the device is reset before their buffers
@@ -1093,6 +1129,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(intx, setup_intx, teardown),
 		cmocka_unit_test_setup_teardown(intx_resize, setup_intx, teardown),
 		cmocka_unit_test_setup_teardown(vectors, setup, teardown),
+		cmocka_unit_test_setup_teardown(suspend_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown(resize, setup, teardown),
 		cmocka_unit_test_setup_teardown(stop_in_flight, setup, teardown),
 	};

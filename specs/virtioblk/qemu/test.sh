@@ -10,7 +10,9 @@
 # the mounted file system and comes back with nothing lost, or fails its
 # requests with EIO past the bridge's --hold and serves again. A third disk
 # is resized from QEMU's monitor on each target: its configuration-change
-# interrupt comes on its own MSI-X vector, and the blk-mq disk follows. Last,
+# interrupt comes on its own MSI-X vector, and the blk-mq disk follows; it
+# sits behind a PCIe port, where QEMU gives it a PM capability, and the
+# userspace server puts it in D3hot when no client is connected. Last,
 # the guest reads the whole writable disk, and vblk_image.sh (AFTER)
 # compares that with the image file once QEMU is gone.
 
@@ -20,7 +22,8 @@ QEMU_ARGS="-drive file=@DISK@/virtioblk-rw.img,if=none,id=vblkrw,format=raw,disc
   -drive file=@DISK@/virtioblk-ro.img,if=none,id=vblkro,format=raw,readonly=on
   -device virtio-blk-pci,drive=vblkro,disable-legacy=on,iommu_platform=on,serial=drvgen-ro
   -drive file=@DISK@/virtioblk-rs.img,if=none,id=vblkrs,format=raw
-  -device virtio-blk-pci,drive=vblkrs,disable-legacy=on,iommu_platform=on,serial=drvgen-rs"
+  -device pcie-root-port,id=vblk-port,chassis=2,slot=2
+  -device virtio-blk-pci,drive=vblkrs,bus=vblk-port,disable-legacy=on,iommu_platform=on,serial=drvgen-rs"
 CLIENTS="blk_check"
 MODULES="ext4 crc32c_generic nbd"
 AFTER="vblk_image.sh"
@@ -150,6 +153,20 @@ spec_kmod() {
 # configuration vector fires, the driver tells its clients (media_changed),
 # and the blk-mq disk takes the new size.
 sectors_are() { [ "$(cat "$1")" = "$2" ]; }
+
+# pm_state DEVDIR: the PowerState of the function's PCI PM capability
+# (0 is D0, 3 D3hot), read from its configuration space; nothing without one
+pci_byte() { od -An -tu1 -j "$2" -N1 "$1/config" | tr -d ' '; }
+pm_state() {
+    at=$(pci_byte "$1" 52) hops=0           # 0x34: the capability list
+    while [ "${at:-0}" -ne 0 ] && [ $hops -lt 48 ]; do
+        if [ "$(pci_byte "$1" "$at")" = 1 ]; then
+            echo $(($(pci_byte "$1" $((at + 4))) & 3))
+            return
+        fi
+        at=$(pci_byte "$1" $((at + 1))) hops=$((hops + 1))
+    done
+}
 server_sized() { grep -q "the disk is now $2 blocks" "$1"; }
 kmod_resize() {
     section "kernel-module target: a configuration change on its own vector"
@@ -165,6 +182,10 @@ kmod_resize() {
     check "and not on $rsdisk-queue" [ "$(irq_total "$rsdisk-queue")" = "$queue" ]
     check "the kernel log says the medium changed" \
         sh -c "dmesg | grep -q '$rsdisk: the medium changed: 65536 blocks'"
+    # virtioblk's power section: idle 2 s; the disk is a kernel client
+    sleep 3
+    check "the blk-mq disk holds its device awake (runtime PM: $(cat "$RS/power/runtime_status"), PowerState D$(pm_state "$RS"))" \
+        [ "$(cat "$RS/power/runtime_status")" = active -a "$(pm_state "$RS")" = 0 ]
 }
 
 # The same on the userspace target, through VFIO: each vector its own
@@ -192,9 +213,27 @@ user_resize() {
     check "and /dev/nbd2 grew to 98304 sectors with it" wait_for 10 sectors_are /sys/block/nbd2/size 98304
     nbd_stop 2
     show_file drvgen-nbd /tmp/nbd2.log
+    user_power "$(server_instance /tmp/vblk-rs.log blk::device)"
     stop_server virtioblk "$pid"
     show_file virtioblk-server /tmp/vblk-rs.log
     echo "$bdf" > /sys/bus/pci/drivers/vfio-pci/unbind 2>/dev/null
+}
+
+# user_power INSTANCE: with no client connected for 2 s the server runs
+# virtioblk_suspend and writes D3hot to PMCSR; blk_check's connection wakes
+# it (D0, virtioblk_resume bringing the device up again) and is served
+user_power() {
+    log=/tmp/vblk-rs.log
+    check "with no client virtioblk_suspend ran" \
+        wait_for 30 grep -q "virtioblk: instance $1 suspended" "$log"
+    check_log virtioblk-server "$log" 'power: asleep: D3hot' "it put the device in D3hot"
+    check "PMCSR read from configuration space shows D3hot (PowerState $(pm_state "$RS"))" \
+        [ "$(pm_state "$RS")" = 3 ]
+    run_client blk_check --tag user/rs-woken --instance "$1" --size $((48 << 20)) --serial drvgen-rs
+    TAG=user
+    check_log virtioblk-server "$log" 'power: awake: D0' "a client's connection woke it to D0"
+    check_log virtioblk-server "$log" "virtioblk: instance $1 resumed" \
+        "virtioblk_resume brought the device up again"
 }
 
 # vblk_user TAG DEVDIR LOG [SERVER ARGS]: a server for the device, its
