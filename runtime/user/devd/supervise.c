@@ -158,6 +158,15 @@ void devd_device_added(struct devd *d, const char *bdf)
 	start(d, dev);
 }
 
+/* The device is done with: no server will come for it, so its sockets
+ * and their names go (a client waiting in a backlog gets an error, not a
+ * wait for ever). */
+static void gone(struct devd_device *dev)
+{
+	dev->state = DEVD_GONE;
+	devd_registry_forget(dev);
+}
+
 void devd_device_removed(struct devd *d, const char *bdf)
 {
 	struct devd_device *dev = find_bdf(d, bdf);
@@ -168,7 +177,7 @@ void devd_device_removed(struct devd *d, const char *bdf)
 		kill(dev->pid, SIGTERM);
 		dev->state = DEVD_STOPPING;
 	} else if (dev->state != DEVD_STOPPING) {
-		dev->state = DEVD_GONE;
+		gone(dev);
 	}
 }
 
@@ -189,15 +198,13 @@ static void exited(struct devd *d, struct devd_device *dev, int status)
 	bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	if (dev->state == DEVD_STOPPING || d->stopping || clean) {
 		devd_log("%s-server for %s stopped (%s)", dev->driver->name, dev->bdf, how);
-		dev->state = DEVD_GONE;
-		devd_registry_forget(dev);
+		gone(dev);
 		return;
 	}
 	if (!devd_pci_present(dev->bdf)) {
 		devd_log("%s-server for %s ended (%s): the function is gone", dev->driver->name,
 			 dev->bdf, how);
-		dev->state = DEVD_GONE;
-		devd_registry_forget(dev);
+		gone(dev);
 		return;
 	}
 	struct timespec t = now();
@@ -267,7 +274,7 @@ bool devd_stop_all(struct devd *d)
 		if (dev->state == DEVD_STOPPING)
 			none = false;
 		else if (dev->state == DEVD_WAITING)
-			dev->state = DEVD_GONE;
+			gone(dev);
 	}
 	return none;
 }
