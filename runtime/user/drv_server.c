@@ -1332,7 +1332,10 @@ static bool is_stale(const char *path)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	strcpy(addr.sun_path, path);
-	int probe = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	/* non-blocking: a live listener with a full backlog answers EAGAIN at
+	 * once, where a blocking connect would wait for it to accept (devd
+	 * places names inside its one loop) */
+	int probe = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (probe < 0)
 		return false;
 	bool refused = connect(probe, (struct sockaddr *)&addr, sizeof addr) < 0 &&
