@@ -314,7 +314,9 @@ int drv_kblk_attach(struct drv_object *obj)
 	if (st)
 		goto fail;
 	obj->adapter = kb;
-	blk_device_on_media_changed(kb->client, drv_kblk_media_changed, kb);
+	if (blk_device_on_media_changed(kb->client, drv_kblk_media_changed, kb))
+		dev_warn(inst->dev, "%s: /dev/%s will not follow a resize (no room to subscribe)\n",
+			 inst->name, kb->disk->disk_name);
 	dev_info(inst->dev, "%s: /dev/%s: %llu blocks of %u bytes%s, %u at once\n", inst->name,
 		 kb->disk->disk_name, (unsigned long long)kb->info.blocks, kb->info.block_size,
 		 kb->info.features & BLK_FEATURES_READ_ONLY ? ", read-only" : "",

@@ -67,8 +67,8 @@ int drv_client_connect(const char *interface_name, unsigned instance, struct drv
  * made again to <run dir>/<interface_name>/<instance>, the name devd keeps
  * for it. The generated stubs take it as their client type
  * (`(struct edu_device_client *)client`). 0, -DRV_E_ARGUMENT when fd is
- * not a SOCK_SEQPACKET socket or the name is too long (fd stays the
- * caller's), or -DRV_E_NO_MEMORY. */
+ * not a SOCK_SEQPACKET socket or the name is too long, or
+ * -DRV_E_NO_MEMORY; on either error fd stays the caller's to close. */
 int drv_client_adopt(int fd, const char *interface_name, unsigned instance,
 		     struct drv_client **out);
 /* Closes the connection. Calls still in flight are abandoned: they never

@@ -345,6 +345,11 @@ static int take_request(struct bridge *b, int sock)
  * it, there is none to tell). */
 static void resize(struct bridge *b, uint64_t blocks)
 {
+	if (blocks > UINT64_MAX >> b->block_shift) {
+		bridge_log("the medium changed to %llu blocks, more bytes than 64 bits hold: ignored",
+			   (unsigned long long)blocks);
+		return;
+	}
 	b->info.blocks = blocks;
 	if (b->index < 0)
 		return;

@@ -7,6 +7,7 @@
 #include "nbd.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <linux/nbd-netlink.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -93,8 +94,8 @@ out:
 	return st;
 }
 
-/* A command about device `index`, with its size when size is not 0. */
-static int nbd_command(uint8_t cmd, int index, uint64_t size)
+/* A command about device `index`, with its size when sized. */
+static int nbd_command(uint8_t cmd, int index, bool sized, uint64_t size)
 {
 	struct nbd_nl nl;
 	int st = nbd_nl_open(&nl);
@@ -104,7 +105,7 @@ static int nbd_command(uint8_t cmd, int index, uint64_t size)
 	st = -ENOMEM;
 	if (msg && genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl.family, 0, 0, cmd, 0) &&
 	    !nla_put_u32(msg, NBD_ATTR_INDEX, (uint32_t)index) &&
-	    (!size || !nla_put_u64(msg, NBD_ATTR_SIZE_BYTES, size))) {
+	    (!sized || !nla_put_u64(msg, NBD_ATTR_SIZE_BYTES, size))) {
 		st = nl_send_sync(nl.sock, msg) < 0 ? -EIO : 0;
 		msg = NULL;
 	}
@@ -115,10 +116,10 @@ static int nbd_command(uint8_t cmd, int index, uint64_t size)
 
 int nbd_disconnect(int index)
 {
-	return nbd_command(NBD_CMD_DISCONNECT, index, 0);
+	return nbd_command(NBD_CMD_DISCONNECT, index, false, 0);
 }
 
 int nbd_resize(int index, uint64_t size)
 {
-	return nbd_command(NBD_CMD_RECONFIGURE, index, size);
+	return nbd_command(NBD_CMD_RECONFIGURE, index, true, size);
 }

@@ -66,6 +66,7 @@ static int vfio_open(struct host *h)
 		HOST_LOG(h, "IOMMU group %s is not viable: every device in it must be bound to "
 			    "vfio-pci or to no driver",
 			 group);
+		close(group_fd);
 		return -EBUSY;
 	}
 	if (ioctl(group_fd, VFIO_GROUP_SET_CONTAINER, &h->container_fd) < 0 ||
@@ -73,6 +74,7 @@ static int vfio_open(struct host *h)
 		int err = errno;
 		HOST_LOG(h, "cannot attach IOMMU group %s to a container: %s", group,
 			 strerror(err));
+		close(group_fd);
 		return -err;
 	}
 	h->device_fd = ioctl(group_fd, VFIO_GROUP_GET_DEVICE_FD, h->bdf);

@@ -115,6 +115,8 @@ static bool connect_through_devd(struct edu_device_client **c)
 		return false;
 	struct drv_client *client;
 	st = drv_client_adopt(fd, EDU_DEVICE_NAME, check_instance, &client);
+	if (st)
+		close(fd); /* still ours */
 	*c = (struct edu_device_client *)client;
 	return check(st == 0, drv_strerror(st), "a client on the socket drvgen-devd opened");
 }
