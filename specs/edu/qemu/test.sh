@@ -259,8 +259,14 @@ edu_escapes() {
     shift 2
     section "userspace-server target: a compromised edu-server ($tag) tries to escape its sandbox"
     TAG=user
+    # procfd: with suid_dumpable 1 a process that gave up root stays
+    # dumpable (its /proc files open to its new uid) unless it says
+    # otherwise, so only the sandbox's PR_SET_DUMPABLE 0 refuses the helper
+    dumpable=$(cat /proc/sys/fs/suid_dumpable)
     for e in $names; do
+        [ "$e" = procfd ] && echo 1 > /proc/sys/fs/suid_dumpable
         edu_escape "$tag" "$e" "$@"
+        echo "$dumpable" > /proc/sys/fs/suid_dumpable
     done
 }
 
