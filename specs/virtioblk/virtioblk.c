@@ -442,6 +442,16 @@ static void complete_used(struct virtioblk *b)
 		finish(b, req, device_error(*req_bytes(req, REQ_STATUS)));
 }
 
+/* Tells the clients of a size other than `blocks`, the one they knew
+ * (the QEMU tests wait for the log line). */
+static void size_changed(struct virtioblk *b, uint64_t blocks)
+{
+	if (b->info.blocks == blocks)
+		return;
+	drv_log("virtioblk", "the disk is now %llu blocks", (unsigned long long)b->info.blocks);
+	blk_device_emit_media_changed(&b->base.blk_device, b->info.blocks);
+}
+
 /* Resets a wedged or broken device, fails every request in flight with
  * `error`, and brings the device up again (or gives up on it). */
 static void recover(struct virtioblk *b, int error, const char *why)
@@ -465,8 +475,7 @@ static void recover(struct virtioblk *b, int error, const char *why)
 		b->dead = true;
 		return;
 	}
-	if (b->info.blocks != blocks)
-		blk_device_emit_media_changed(&b->base.blk_device, b->info.blocks);
+	size_changed(b, blocks);
 }
 
 /* The device configuration changed, or the device needs a reset. */
@@ -484,11 +493,7 @@ static void config_changed(struct virtioblk *b)
 		recover(b, BLK_ERROR_IO, "the device configuration is unreadable");
 		return;
 	}
-	if (b->info.blocks != blocks) {
-		drv_log("virtioblk", "the disk is now %llu blocks",
-			(unsigned long long)b->info.blocks);
-		blk_device_emit_media_changed(&b->base.blk_device, b->info.blocks);
-	}
+	size_changed(b, blocks);
 }
 
 /* ---- hooks ---- */
@@ -598,8 +603,7 @@ int virtioblk_resume(struct virtioblk_driver *drv)
 		return st;
 	}
 	drv_log("virtioblk", "instance %u resumed", drv->instance);
-	if (b->info.blocks != blocks)
-		blk_device_emit_media_changed(&b->base.blk_device, b->info.blocks);
+	size_changed(b, blocks);
 	return 0;
 }
 
