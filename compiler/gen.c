@@ -386,12 +386,16 @@ void gen_call_statement(struct strbuf *out, unsigned tabs, const char *lead, con
 
 /* Comments must neither end early nor seem to nest (-Wcomment): a spec's
  * "*" followed by "/", or "/" followed by "*" (a glob of device files), is
- * broken up. */
+ * broken up. So is "??" before a trigraph's third character: -std=c11 turns
+ * "??/" into a backslash, which at the end of a line splices the comment's
+ * closing line into it (-Wtrigraphs). */
 static void put_comment_text(struct strbuf *out, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		sb_putc(out, s[i]);
 		if (i + 1 < n && ((s[i] == '*' && s[i + 1] == '/') || (s[i] == '/' && s[i + 1] == '*')))
+			sb_putc(out, ' ');
+		else if (i + 2 < n && s[i] == '?' && s[i + 1] == '?' && strchr("=/'()!<>-", s[i + 2]))
 			sb_putc(out, ' ');
 	}
 }
