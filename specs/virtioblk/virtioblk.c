@@ -131,6 +131,9 @@ struct virtioblk {
 	uint16_t used_at_tick; /* vq.last_used at the deadline timer's last tick */
 	unsigned renotified;   /* ticks that notified the device again */
 	bool dead; /* the device could not be brought back: every request fails */
+	/* read_write's chain, being built: 4 KiB, too much for a kernel stack
+	 * (the hooks of one instance never run at once) */
+	struct virtq_buf chain[TABLE];
 };
 VIRTIOBLK_DRIVER(struct virtioblk);
 
@@ -395,7 +398,7 @@ static struct vblk_req *new_req(struct virtioblk *b, struct drv_call *call, int 
 static int read_write(struct virtioblk *b, struct drv_call *call, struct drv_pages *buf,
 		      uint64_t lba, uint32_t count, uint64_t offset, bool write)
 {
-	struct virtq_buf bufs[TABLE];
+	struct virtq_buf *bufs = b->chain;
 	uint64_t bytes = (uint64_t)count * b->info.block_size;
 	struct vblk_req *req;
 	int st;
