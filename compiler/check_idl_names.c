@@ -44,6 +44,7 @@ struct names {
 	/* the names generated functions give their own parameters and
 	 * variables: the claims each method's parameters are checked against */
 	struct claims own;
+	struct claims params; /* one method's parameters (claim_params) */
 };
 
 static void claims_init(struct claims *cl, struct arena *a)
@@ -113,10 +114,16 @@ static void claim_all(struct names *n, const struct owner *o, const c_symbol_lis
  * with the generated code's own names. */
 static void claim_params(struct names *n, const struct ir_method *m, const c_symbol_list *client)
 {
-	struct claims *saved = n->claimed, params;
-	claims_init(&params, n->c->arena);
+	/* One map for every method's parameters, emptied for each (a few
+	 * names); one a large method grew is dropped rather than cleared. */
+	struct strmap *params = &n->params.space[C_ORDINARY];
+	if (params->cap > 64)
+		strmap_init(params, n->c->arena);
+	else
+		strmap_clear(params);
+	struct claims *saved = n->claimed;
 	n->claimed = &n->own;
-	n->scope = &params;
+	n->scope = &n->params;
 	const c_symbol_list *lists[] = {&m->c, client};
 	for (size_t l = 0; l < ARRAY_LEN(lists); l++)
 		for (size_t s = 0; s < lists[l]->len; s++) {
@@ -196,6 +203,7 @@ void check_idl_names(struct checker *c)
 	claims_init(&claimed, c->arena);
 	strmap_init(&n.reported, c->arena);
 	claims_init(&n.own, c->arena);
+	claims_init(&n.params, c->arena);
 	static const struct owner generated = {"its own variables", NULL, NULL, {0}};
 	n.claimed = &n.own;
 	for (size_t i = 0; i < ipc_own_name_count; i++)
