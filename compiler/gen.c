@@ -171,10 +171,17 @@ void gen_finish(struct gen *g)
 
 /* ---- text ---- */
 
+static void put_tabs(struct strbuf *out, unsigned tabs)
+{
+	static const char tab_run[] = "\t\t\t\t\t\t\t\t";
+	for (; tabs > 8; tabs -= 8)
+		sb_putn(out, tab_run, 8);
+	sb_putn(out, tab_run, tabs);
+}
+
 void gen_line(struct strbuf *out, unsigned tabs, const char *fmt, ...)
 {
-	for (unsigned i = 0; i < tabs; i++)
-		sb_putc(out, '\t');
+	put_tabs(out, tabs);
 	va_list ap;
 	va_start(ap, fmt);
 	sb_vprintf(out, fmt, ap);
@@ -260,11 +267,6 @@ void gen_call(struct strbuf *out, const char *name, const char *const *args, siz
 	sb_printf(out, ")%s\n", end);
 }
 
-static void put_tabs(struct strbuf *out, unsigned tabs)
-{
-	for (unsigned i = 0; i < tabs; i++)
-		sb_putc(out, '\t');
-}
 
 /* ---- the layout ----
  * A signature or a call is one line if it fits the column limit; else it
@@ -442,13 +444,20 @@ void gen_call_statement(struct strbuf *out, unsigned tabs, const char *lead, con
  * closing line into it (-Wtrigraphs). */
 static void put_comment_text(struct strbuf *out, const char *s, size_t n)
 {
+	size_t run = 0; /* s[run..i] is copied at once, up to a break */
 	for (size_t i = 0; i < n; i++) {
-		sb_putc(out, s[i]);
-		if (i + 1 < n && ((s[i] == '*' && s[i + 1] == '/') || (s[i] == '/' && s[i + 1] == '*')))
+		bool split = false;
+		if (s[i] == '*' || s[i] == '/')
+			split = i + 1 < n && s[i + 1] == (s[i] == '*' ? '/' : '*');
+		else if (s[i] == '?')
+			split = i + 2 < n && s[i + 1] == '?' && strchr("=/'()!<>-", s[i + 2]);
+		if (split) {
+			sb_putn(out, s + run, i + 1 - run);
 			sb_putc(out, ' ');
-		else if (i + 2 < n && s[i] == '?' && s[i + 1] == '?' && strchr("=/'()!<>-", s[i + 2]))
-			sb_putc(out, ' ');
+			run = i + 1;
+		}
 	}
+	sb_putn(out, s + run, n - run);
 }
 
 /* Greedy word wrap, as clang-format reflows comments: each line as full as

@@ -32,7 +32,10 @@ void sb_putn(struct strbuf *sb, const char *s, size_t n)
 
 void sb_putc(struct strbuf *sb, char c)
 {
-	sb_putn(sb, &c, 1);
+	if (sb->len + 2 > sb->cap) /* the byte and the NUL */
+		sb_reserve(sb, 1);
+	sb->data[sb->len++] = c;
+	sb->data[sb->len] = 0;
 }
 
 void sb_puts(struct strbuf *sb, const char *s)
