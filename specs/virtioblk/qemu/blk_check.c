@@ -170,10 +170,24 @@ static void data_round_trips(void)
 	drv_buffer_free(b);
 }
 
+/* Starts client c's request i of a pass (0: writes, 1: reads) of
+ * one_client. */
+static int start_one(struct blk_device_client *c, struct drv_buffer *b, unsigned pass,
+		     uint64_t base, unsigned i, union blk_call *call)
+{
+	size_t bytes = (size_t)REGION * info.block_size;
+	uint64_t lba = base + (uint64_t)i * REGION;
+	return pass ? blk_device_read_start(c, b, lba, REGION, bytes * i, &call->read)
+		    : blk_device_write_start(c, b, lba, REGION, bytes * i, &call->write);
+}
+
 /* One client process's part: `in_flight` writes started at once, each of
  * its own region and data, finished in whatever order they come, then as
  * many reads; 0 if every request succeeded with the right data, else
- * which step failed. */
+ * which step failed. The device's depth is shared: a request answered
+ * BUSY (those of killed clients may still hold the device's slots) is
+ * made again a millisecond later. One that stays BUSY ends with the
+ * alarm, as a call that never completes would. */
 static int one_client(unsigned who)
 {
 	union blk_call calls[MAX_IN_FLIGHT];
@@ -183,6 +197,7 @@ static int one_client(unsigned who)
 	struct drv_buffer *b = NULL;
 	uint8_t *want = malloc(bytes * in_flight);
 
+	alarm(GUARD_S);
 	if (!want || drv_buffer_new(bytes * in_flight, &b) ||
 	    blk_device_connect(check_instance, &c))
 		return 1;
@@ -194,21 +209,27 @@ static int one_client(unsigned who)
 		if (pass)
 			memset(b->data, 0,
 			       b->size); /* the writes are done: the reads fill it again */
-		for (unsigned i = 0; i < in_flight; i++) {
-			uint64_t lba = base + (uint64_t)i * REGION;
-			int st = pass ? blk_device_read_start(c, b, lba, REGION, bytes * i,
-							      &calls[i].read)
-				      : blk_device_write_start(c, b, lba, REGION, bytes * i,
-							       &calls[i].write);
-			if (st)
+		for (unsigned i = 0; i < in_flight; i++)
+			if (start_one(c, b, pass, base, i, &calls[i]))
 				return 2;
-		}
-		for (unsigned done = 0; done < in_flight; done++) {
+		for (unsigned done = 0; done < in_flight;) {
 			struct drv_pending *p;
 			if (drv_client_next((struct drv_client *)c, -1, &p) != 1)
 				return 3;
-			if (blk_device_write_finish(&((union blk_call *)(void *)p)->write))
+			union blk_call *call = (union blk_call *)(void *)p;
+			int st = blk_device_write_finish(&call->write);
+			if (st == BLK_ERROR_BUSY) {
+				usleep(1000);
+				if (start_one(c, b, pass, base, (unsigned)(call - calls), call))
+					return 2;
+				continue;
+			}
+			if (st) {
+				printf("# client %u: a request was answered %d\n", who, st);
+				fflush(stdout);
 				return 4;
+			}
+			done++;
 		}
 	}
 	if (memcmp(b->data, want, bytes * in_flight))
