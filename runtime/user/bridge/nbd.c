@@ -339,6 +339,16 @@ static int take_request(struct bridge *b, int sock)
 	return 0;
 }
 
+/* Whether sock holds a whole request header now. The kernel queues its
+ * requests back to back: those taken in one round go to the server as one
+ * batch, and it wakes once for all of them (a process switch costs more
+ * than anything else on the way, most of all under emulation). */
+static bool request_waiting(int sock)
+{
+	uint8_t h[NBD_REQUEST_SIZE];
+	return recv(sock, h, sizeof h, MSG_PEEK | MSG_DONTWAIT) == (ssize_t)sizeof h;
+}
+
 /* ---- the server side ---- */
 
 /* The kernel's disk takes the device's new size (before setup has made
@@ -535,7 +545,12 @@ static int serve(struct bridge *b)
 		for (unsigned i = 0; i < b->nsocks; i++) {
 			if (b->socks[i] < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
-			if (take_request(b, b->socks[i])) {
+			int st;
+			do
+				st = take_request(b, b->socks[i]);
+			while (!st && b->in_use < b->nslots && !b->stopping &&
+			       request_waiting(b->socks[i]));
+			if (st) {
 				close(b->socks[i]);
 				b->socks[i] = -1;
 				open_socks--;
