@@ -114,6 +114,7 @@ struct virtio_blk_model {
 	/* the test's knobs */
 	bool hold;		      /* take requests, complete none */
 	unsigned lose_notifies;	      /* the next this many notifications never arrive */
+	unsigned lose_interrupts;     /* the next this many queue interrupts are never raised */
 	unsigned per_run;	      /* complete at most this many per run (0: all) */
 	bool newest_first;	      /* complete in reverse order */
 	uint8_t status_of[VBM_TYPES]; /* nonzero: the status every request of a type gets */

@@ -908,6 +908,31 @@ static void lost_notification(void **state)
 	assert_quiet(f);
 }
 
+/* Completions the device put in the used ring without the interrupt the
+ * event index asked for: the next tick without a completion takes them,
+ * no reset, no error, and the device is not notified again for them. */
+static void lost_interrupt(void **state)
+{
+	struct fixture *f = *state;
+	struct drv_buffer *b = new_buffer(PAGE);
+	union blk_call call;
+	int want = 0;
+	info_of(f);
+	unsigned resets = f->model.resets, interrupts = f->model.interrupts;
+	unsigned notifies = f->model.notifies;
+	memset(&call, 0, sizeof call);
+	f->model.lose_interrupts = 1;
+	assert_int_equal(blk_device_read_start(f->client, b, 8, 8, 0, &call.read), 0);
+	finish_all(f->client, &call, &want, 1);
+	assert_int_equal(f->model.lose_interrupts, 0);
+	assert_int_equal(f->model.interrupts, interrupts); /* none came */
+	assert_true(f->deadlines >= 1 && f->deadlines < 30);
+	assert_int_equal(f->model.notifies, notifies + 1); /* not notified again */
+	assert_int_equal(f->model.resets, resets);
+	drv_buffer_free(b);
+	assert_quiet(f);
+}
+
 /* DEVICE_NEEDS_RESET: the requests in flight fail with IO, the device is
  * brought up again. */
 static void needs_reset(void **state)
@@ -1127,6 +1152,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(device_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(timeout_resets, setup, teardown),
 		cmocka_unit_test_setup_teardown(lost_notification, setup, teardown),
+		cmocka_unit_test_setup_teardown(lost_interrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(needs_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(hostile_used_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(intx, setup_intx, teardown),
