@@ -641,6 +641,11 @@ void virtioblk_stop(struct virtioblk_driver *drv)
 		put_req(b, req);
 	}
 	b->ninfo = 0;
+	if (b->polled || b->renotified)
+		drv_log("virtioblk",
+			"%u ticks took completions no interrupt announced, %u notified the device "
+			"again",
+			b->polled, b->renotified);
 }
 
 /* A second with requests in flight and no completion: the interrupt or
