@@ -30,6 +30,19 @@ static size_t display_width(const char *line, size_t len)
 	return col;
 }
 
+/* True if a line is no wider than the column limit, known without walking
+ * it byte by byte: its leading tabs widen it by at most TAB_WIDTH - 1 each,
+ * and a tab elsewhere (rare) leaves it to display_width. Most lines of a
+ * big header are just short of the limit. */
+static bool surely_fits(const char *line, size_t len)
+{
+	size_t tabs = 0;
+	while (tabs < len && line[tabs] == '\t')
+		tabs++;
+	return len + tabs * (TAB_WIDTH - 1) <= COLUMN_LIMIT &&
+	       !memchr(line + tabs, '\t', len - tabs);
+}
+
 static bool is_comment_line(const char *line, size_t len)
 {
 	size_t i = 0;
@@ -95,8 +108,7 @@ static void guard_long_lines(struct strbuf *text)
 	for (const char *p = sb_str(text), *end = p + text->len; p < end && !any;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		/* A line holds at most a few tabs: short ones cannot be too wide. */
-		any = len > COLUMN_LIMIT - 4 * TAB_WIDTH && display_width(p, len) > COLUMN_LIMIT &&
+		any = !surely_fits(p, len) && display_width(p, len) > COLUMN_LIMIT &&
 		      !is_comment_line(p, len);
 		p += len + 1;
 	}
@@ -187,29 +199,55 @@ void gen_blank(struct strbuf *out)
 	sb_putc(out, '\n');
 }
 
-const char *gen_where(struct gen *g, struct srcpos pos)
+void gen_put_where(struct strbuf *out, struct srcpos pos)
 {
-	return arena_printf(g->arena, "%s:%u", pos.src ? pos.src->name : "?", pos.line);
+	sb_puts(out, pos.src ? pos.src->name : "?");
+	sb_putc(out, ':');
+	sb_putu(out, pos.line);
 }
 
-/* "0x" and v in hex, at least `digits` of them, then suffix: what
- * arena_printf("0x%0*llx%s") would, without printf's cost, which a 100k
- * register header pays a million times. */
+const char *gen_where(struct gen *g, struct srcpos pos)
+{
+	struct strbuf text = {0};
+	gen_put_where(&text, pos);
+	const char *where = arena_strdup(g->arena, sb_str(&text));
+	sb_free(&text);
+	return where;
+}
+
+/* "0x" and v in hex, at least `digits` of them, into buf (32 bytes), not
+ * terminated; its length. What "0x%0*llx" would make, without printf's
+ * cost, which a 100k register header pays a million times. */
+static size_t hex_digits(char *buf, uint64_t v, unsigned digits)
+{
+	char rev[20];
+	size_t n = 0;
+	do {
+		rev[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v || n < digits);
+	size_t len = 0;
+	buf[len++] = '0';
+	buf[len++] = 'x';
+	while (n)
+		buf[len++] = rev[--n];
+	return len;
+}
+
+void gen_put_hex(struct strbuf *out, uint64_t v)
+{
+	char buf[32];
+	sb_putn(out, buf, hex_digits(buf, v, 1));
+}
+
+/* hex_digits, then suffix, in the arena. */
 static const char *hex_text(struct arena *a, uint64_t v, unsigned digits, const char *suffix)
 {
 	char buf[32];
-	size_t n = 0;
-	do {
-		buf[n++] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v || n < digits);
-	size_t slen = strlen(suffix);
-	char *out = arena_alloc(a, 2 + n + slen + 1), *p = out;
-	*p++ = '0';
-	*p++ = 'x';
-	while (n)
-		*p++ = buf[--n];
-	memcpy(p, suffix, slen + 1);
+	size_t n = hex_digits(buf, v, digits), slen = strlen(suffix);
+	char *out = arena_alloc(a, n + slen + 1);
+	memcpy(out, buf, n);
+	memcpy(out + n, suffix, slen + 1);
 	return out;
 }
 

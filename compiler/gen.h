@@ -100,6 +100,9 @@ void gen_call_statement(struct strbuf *out, unsigned tabs, const char *lead, con
 			const char *const *args, size_t nargs);
 /* "edu.regs.yaml:12": where an item came from, without folders. */
 const char *gen_where(struct gen *g, struct srcpos pos);
+void gen_put_where(struct strbuf *out, struct srcpos pos);
+/* v as "0x%llx" would write it, without printf: 0x1f. */
+void gen_put_hex(struct strbuf *out, uint64_t v);
 /* A C integer constant: 0x20u, or 0x100000000ull past 32 bits. */
 const char *gen_hex(struct gen *g, uint64_t v);
 /* The same, padded to a register's width: 0x00000080u. */
