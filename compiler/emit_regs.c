@@ -510,8 +510,10 @@ static void emit_block(struct regs_emitter *e, const struct ir_block *b)
 	}
 	sb_printf(t, "struct drv_desc_block;\nextern const struct drv_desc_block %s;\n",
 		  name_block(a, b, N_BLOCK_DESC));
-	for (size_t i = 0; i < b->regs.len; i++)
+	for (size_t i = 0; i < b->regs.len; i++) {
 		emit_register(e, b->regs.items[i]);
+		gen_flush(e->g, e->f);
+	}
 }
 
 static void emit_header(struct gen *g, const struct ir_device *dev)
@@ -620,6 +622,7 @@ static void emit_desc_block(struct gen *g, struct gen_file *f, const struct ir_b
 					  gen_hex(g, r->stride));
 			sb_puts(t, "};\n");
 		}
+		gen_flush(g, f);
 	}
 	/* a block of no registers has no table (C has no empty array) */
 	const char *regs = b->regs.len ? name_block(g->arena, b, N_BLOCK_REGS) : "NULL";

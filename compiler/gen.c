@@ -170,12 +170,44 @@ static int compare_files(const void *a, const void *b)
 	return strcmp((*(struct gen_file *const *)a)->name, (*(struct gen_file *const *)b)->name);
 }
 
+static bool is_c_file(const struct gen_file *f)
+{
+	const char *dot = strrchr(f->name, '.');
+	return dot && (!strcmp(dot, ".c") || !strcmp(dot, ".h")); /* which clang-format reads */
+}
+
+/* The text held so far, fenced, to the file's stream. Fencing piece by
+ * piece fences as fencing the whole would, since a piece ends between two
+ * constructs (gen_flush). */
+static void write_out(struct gen_file *f)
+{
+	if (is_c_file(f))
+		guard_long_lines(&f->text);
+	stream_put(f->stream, sb_str(&f->text), f->text.len);
+	sb_truncate(&f->text, 0);
+}
+
+void gen_flush(struct gen *g, struct gen_file *f)
+{
+	if (!g->stream_dir || f->author_owned || f->text.len < GEN_STREAM_CHUNK)
+		return;
+	if (!f->stream) {
+		f->stream = stream_open(g->stream_dir, f->name);
+		vec_push(g->arena, &g->streams, f->stream);
+	}
+	write_out(f);
+}
+
 void gen_finish(struct gen *g)
 {
 	for (size_t i = 0; i < g->files.len; i++) {
-		const char *dot = strrchr(g->files.items[i]->name, '.');
-		if (dot && (!strcmp(dot, ".c") || !strcmp(dot, ".h"))) /* C, which clang-format reads */
-			guard_long_lines(&g->files.items[i]->text);
+		struct gen_file *f = g->files.items[i];
+		if (f->stream) {
+			write_out(f);
+			sb_free(&f->text);
+		} else if (is_c_file(f)) {
+			guard_long_lines(&f->text);
+		}
 	}
 	if (g->files.len)
 		qsort(g->files.items, g->files.len, sizeof *g->files.items, compare_files);

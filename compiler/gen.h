@@ -20,8 +20,9 @@ struct gen_options {
 
 struct gen_file {
 	const char *name;  /* a file name, no folders: "edu_regs.h" */
-	struct strbuf text;
+	struct strbuf text; /* of a streamed file, what is not written out yet */
 	bool author_owned; /* written only where no file of the name exists */
+	struct drvgen_stream *stream; /* written out as it is made (gen_flush), or NULL */
 };
 
 /* A name an author-owned file must define: once the author owns the
@@ -45,6 +46,10 @@ struct gen {
 	/* each source's banner hash, computed once a run (gen_banner): every
 	 * file names its sources, and 1,000 interfaces make 4,000 files */
 	struct strmap source_hashes;
+	/* Where drvgen_write will write, if big files may go there while they
+	 * are made (gen_flush); NULL: every file stays in memory. */
+	const char *stream_dir;
+	VEC(struct drvgen_stream *) streams; /* of the files streamed */
 };
 
 /* ---- gen.c ---- */
@@ -107,13 +112,28 @@ void gen_put_hex(struct strbuf *out, uint64_t v);
 const char *gen_hex(struct gen *g, uint64_t v);
 /* The same, padded to a register's width: 0x00000080u. */
 const char *gen_hex_width(struct gen *g, uint64_t v, unsigned bits);
-/* Fences over-long code lines off from clang-format, and sorts the files by
- * name, so output never depends on backend order. */
+/* A point between two top-level constructs of f, where a backend that may
+ * make a big file calls it: once the text held passes GEN_STREAM_CHUNK,
+ * and if the run has a stream_dir, it is fenced (as gen_finish would) and
+ * written out (writer.c), so memory follows the model, not the output. */
+void gen_flush(struct gen *g, struct gen_file *f);
+enum { GEN_STREAM_CHUNK = 1 << 20 };
+/* Fences over-long code lines off from clang-format (and writes out the
+ * rest of a streamed file), and sorts the files by name, so output never
+ * depends on backend order. */
 void gen_finish(struct gen *g);
 
 /* writer.c: writes path beside itself and renames it into place, so a
  * reader (or make) never sees half a file. 0, or -1 with errno. */
 int write_atomically(const char *path, const char *text, size_t len);
+/* writer.c: a file of dir written as it is made, piece by piece, to a
+ * temporary file that drvgen_write renames into place (or drops, if the
+ * file on disk already holds the same bytes); stream_close frees it and
+ * removes the temporary file if it is still there. */
+struct drvgen_stream *stream_open(const char *dir, const char *name);
+void stream_put(struct drvgen_stream *s, const char *text, size_t len);
+size_t stream_length(const struct drvgen_stream *s);
+void stream_close(struct drvgen_stream *s);
 
 /* ---- the backends ---- */
 

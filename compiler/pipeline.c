@@ -38,6 +38,7 @@ struct drvgen {
 	bool idl_ok, regs_ok, manifests_ok; /* every file of the language loaded */
 	unsigned next_order;                /* sources are numbered as they are read */
 	VEC(void *) owned;                  /* malloc'd texts of generated files */
+	VEC(struct drvgen_stream *) streams; /* generated files written as they were made */
 	struct ir *ir;
 	/* From drvgen_generate, for drvgen_check_author_files. */
 	gen_requirement_list required;
@@ -65,6 +66,8 @@ void drvgen_free(struct drvgen *g)
 		return;
 	for (size_t i = 0; i < g->owned.len; i++)
 		free(g->owned.items[i]);
+	for (size_t i = 0; i < g->streams.len; i++)
+		stream_close(g->streams.items[i]);
 	arena_free(&g->arena);
 	free(g);
 }
@@ -442,11 +445,17 @@ static struct drvgen_output output_of(struct drvgen *g, const struct gen *gen)
 	struct drvgen_file *files = arena_alloc(&g->arena, (gen->files.len + 1) * sizeof *files);
 	for (size_t i = 0; i < gen->files.len; i++) {
 		struct gen_file *f = gen->files.items[i];
-		files[i] = (struct drvgen_file){f->name, sb_str(&f->text), f->text.len, f->author_owned,
-						f->author_owned ? g->author_dir : NULL};
+		files[i] = (struct drvgen_file){.name = f->name,
+						.text = f->stream ? NULL : sb_str(&f->text),
+						.len = f->stream ? stream_length(f->stream) : f->text.len,
+						.author_owned = f->author_owned,
+						.dir = f->author_owned ? g->author_dir : NULL,
+						.stream = f->stream};
 		if (f->text.data)
 			vec_push(&g->arena, &g->owned, (void *)f->text.data);
 	}
+	for (size_t i = 0; i < gen->streams.len; i++)
+		vec_push(&g->arena, &g->streams, gen->streams.items[i]);
 	return (struct drvgen_output){files, gen->files.len};
 }
 
@@ -458,7 +467,8 @@ struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_o
 		.bodies = opts ? opts->bodies : NULL,
 		.body_count = opts ? opts->body_count : 0,
 	};
-	struct gen gen = {.arena = &g->arena, .ir = g->ir, .opts = &go};
+	struct gen gen = {.arena = &g->arena, .ir = g->ir, .opts = &go,
+			  .stream_dir = opts ? opts->stream_dir : NULL};
 	emit_regs(&gen);
 	emit_ipc(&gen);
 	emit_driver(&gen);
