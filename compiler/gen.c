@@ -462,6 +462,14 @@ void gen_call_statement(struct strbuf *out, unsigned tabs, const char *lead, con
 static void put_comment_text(struct strbuf *out, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		/* the plain run up to a character that may need breaking up, at once */
+		size_t run = i;
+		while (run < n && s[run] != '*' && s[run] != '/' && s[run] != '?')
+			run++;
+		sb_putn(out, s + i, run - i);
+		if (run == n)
+			break;
+		i = run;
 		sb_putc(out, s[i]);
 		if (i + 1 < n && ((s[i] == '*' && s[i + 1] == '/') || (s[i] == '/' && s[i + 1] == '*')))
 			sb_putc(out, ' ');

@@ -33,7 +33,8 @@ struct drvgen {
 	VEC(struct input) inputs;
 	VEC(struct source *) sources;
 	VEC(struct idl_ast *) idl;
-	VEC(struct regs_ast *) regs;
+	VEC(struct regs_ast *) regs; /* in regs_arena, until they are checked */
+	struct arena regs_arena;
 	VEC(struct manifest_ast *) manifests;
 	bool idl_ok, regs_ok, manifests_ok; /* every file of the language loaded */
 	unsigned next_order;                /* sources are numbered as they are read */
@@ -66,6 +67,7 @@ void drvgen_free(struct drvgen *g)
 		return;
 	for (size_t i = 0; i < g->owned.len; i++)
 		free(g->owned.items[i]);
+	arena_free(&g->regs_arena);
 	for (size_t i = 0; i < g->streams.len; i++)
 		stream_close(g->streams.items[i]);
 	arena_free(&g->arena);
@@ -193,7 +195,7 @@ static void load_source(struct drvgen *g, struct source *src)
 	case SPEC_REGS: {
 		size_t before = g->diag.errors;
 		struct arena scratch = {0};
-		struct regs_ast *ast = regs_load(&g->arena, &scratch, &g->diag, src);
+		struct regs_ast *ast = regs_load(&g->regs_arena, &g->arena, &scratch, &g->diag, src);
 		arena_recycle(&g->arena, &scratch);
 		if (ast && g->diag.errors == before)
 			vec_push(&g->arena, &g->regs, ast);
@@ -400,6 +402,10 @@ const struct ir *drvgen_build(struct drvgen *g)
 		check_regs(&c, g->regs.items, g->regs.len);
 	if (g->idl_ok && g->regs_ok && g->manifests_ok)
 		check_manifests(&c, g->manifests.items, g->manifests.len);
+	/* The IR holds what the register maps' ASTs said (their strings are
+	 * g->arena's): the memory of a big map's AST goes to what comes next. */
+	arena_recycle(&g->arena, &g->regs_arena);
+	g->regs.len = 0;
 	/* the C names of all that, and whether two of them clash */
 	name_ir(&g->arena, g->ir);
 	if (g->regs_ok)
