@@ -361,7 +361,9 @@ static void check_space(struct clash_check *cc, struct space *s)
 void check_c_name_clashes(struct checker *c)
 {
 	/* Its units and maps (a hundred megabytes at 100k registers) in an
-	 * arena of their own, given back for the backends to reuse. */
+	 * arena of their own, which starts from the chunks earlier phases left
+	 * spare and is freed at the end: the backends, which write big files
+	 * as they make them, need little of it. */
 	struct arena scratch = {0};
 	arena_take_spare(&scratch, c->arena);
 	struct checker in_scratch = *c;
@@ -376,5 +378,5 @@ void check_c_name_clashes(struct checker *c)
 		check_space(&cc, &spaces[i]);
 	sb_free(&cc.a);
 	sb_free(&cc.b);
-	arena_recycle(c->arena, &scratch);
+	arena_free(&scratch);
 }
