@@ -23,7 +23,7 @@ struct regs_emitter {
 	const struct ir_device *dev;
 	const struct ir_block *block;
 	struct strmap done;	  /* C names of the registers and groups already emitted */
-	struct strbuf head, body; /* a macro being made: lines are many, memory is not */
+	struct strbuf comment;	  /* a comment being made: lines are many, memory is not */
 	struct strbuf args;	  /* a register's or field's patterns' arguments */
 };
 
@@ -108,20 +108,21 @@ static void emit_accessor_macro(struct regs_emitter *e, const char *c_name, cons
 				enum name_rule_id id, const char *params, const char *pattern,
 				const char *args)
 {
-	struct strbuf *head = &e->head, *body = &e->body;
-	head->len = body->len = 0;
-	sb_puts(head, "#define ");
-	name_put(head, c_name, c_const, id);
-	sb_putc(head, '(');
-	sb_puts(head, params);
-	sb_putc(head, ')');
-	sb_puts(body, pattern);
-	sb_putc(body, '(');
-	sb_puts(body, args);
-	sb_puts(body, ", ");
-	sb_puts(body, params);
-	sb_putc(body, ')');
-	gen_macro(&e->f->text, sb_str(head), sb_str(body));
+	struct strbuf *t = &e->f->text;
+	size_t start = t->len;
+	sb_puts(t, "#define ");
+	name_put(t, c_name, c_const, id);
+	sb_putc(t, '(');
+	sb_puts(t, params);
+	sb_puts(t, ") ");
+	size_t body_at = t->len;
+	sb_puts(t, pattern);
+	sb_putc(t, '(');
+	sb_puts(t, args);
+	sb_puts(t, ", ");
+	sb_puts(t, params);
+	sb_putc(t, ')');
+	gen_macro_end(t, start, body_at);
 }
 
 /* The #define that checks a constant index over an array's accessor:
@@ -133,32 +134,35 @@ static void emit_index_checked(struct regs_emitter *e, const char *c_name, const
 			       enum name_rule_id id, enum name_rule_id unchecked,
 			       const char *const *params, size_t nparams)
 {
-	struct strbuf *head = &e->head, *body = &e->body;
-	head->len = body->len = 0;
-	sb_puts(head, "#define ");
-	name_put(head, c_name, c_const, id);
-	sb_putc(head, '(');
-	name_put(body, c_name, c_const, unchecked);
-	sb_putc(body, '(');
+	struct strbuf *t = &e->f->text;
+	size_t start = t->len;
+	sb_puts(t, "#define ");
+	name_put(t, c_name, c_const, id);
+	sb_putc(t, '(');
 	for (size_t i = 0; i < nparams; i++) {
-		if (i) {
-			sb_puts(head, ", ");
-			sb_puts(body, ", ");
-		}
-		sb_puts(head, params[i]);
+		if (i)
+			sb_puts(t, ", ");
+		sb_puts(t, params[i]);
+	}
+	sb_puts(t, ") ");
+	size_t body_at = t->len;
+	name_put(t, c_name, c_const, unchecked);
+	sb_putc(t, '(');
+	for (size_t i = 0; i < nparams; i++) {
+		if (i)
+			sb_puts(t, ", ");
 		if (i == 1) {
-			sb_puts(body, "DRV_INDEX_FITS(");
-			sb_puts(body, params[i]);
-			sb_puts(body, ", ");
-			sb_puts(body, c_const);
-			sb_putc(body, ')');
+			sb_puts(t, "DRV_INDEX_FITS(");
+			sb_puts(t, params[i]);
+			sb_puts(t, ", ");
+			sb_puts(t, c_const);
+			sb_putc(t, ')');
 		} else {
-			sb_puts(body, params[i]);
+			sb_puts(t, params[i]);
 		}
 	}
-	sb_puts(head, ")");
-	sb_puts(body, ")");
-	gen_macro(&e->f->text, sb_str(head), sb_str(body));
+	sb_putc(t, ')');
+	gen_macro_end(t, start, body_at);
 }
 
 /* struct handle { struct drv_io io; }: a block's or group's handle type. */
@@ -196,7 +200,7 @@ static void emit_field(struct regs_emitter *e, const struct ir_register *r,
 
 	/* "r.f (x.regs.yaml:12): bits 7:4, rw." without printf: a field is the
 	 * commonest thing in a map, and its text the most of the header's time */
-	struct strbuf *c = &e->body;
+	struct strbuf *c = &e->comment;
 	sb_truncate(c, 0);
 	sb_puts(c, r->name);
 	sb_putc(c, '.');
@@ -392,7 +396,7 @@ static void emit_register(struct regs_emitter *e, const struct ir_register *r)
 
 	sb_putc(t, '\n');
 	/* "r (x.regs.yaml:12): rw, 32 bits at 0x10." without printf, as a field's */
-	struct strbuf *c = &e->body;
+	struct strbuf *c = &e->comment;
 	sb_truncate(c, 0);
 	sb_puts(c, r->path);
 	sb_puts(c, " (");
@@ -535,8 +539,7 @@ static void emit_header(struct gen *g, const struct ir_device *dev)
 	for (size_t i = 0; i < dev->blocks.len; i++)
 		emit_block(&e, dev->blocks.items[i]);
 	sb_printf(t, "\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s */\n", guard);
-	sb_free(&e.head);
-	sb_free(&e.body);
+	sb_free(&e.comment);
 	sb_free(&e.args);
 }
 

@@ -295,13 +295,23 @@ const char *gen_hex_width(struct gen *g, uint64_t v, unsigned bits)
 
 void gen_macro(struct strbuf *out, const char *head, const char *body)
 {
-	size_t h = strlen(head), b = strlen(body);
-	sb_putn(out, head, h);
-	if (h + 1 + b <= COLUMN_LIMIT || h + 2 > COLUMN_LIMIT || TAB_WIDTH + b > COLUMN_LIMIT)
-		sb_putc(out, ' ');
-	else
-		sb_puts(out, " \\\n\t");
-	sb_putn(out, body, b);
+	size_t start = out->len;
+	sb_puts(out, head);
+	sb_putc(out, ' ');
+	size_t body_at = out->len;
+	sb_puts(out, body);
+	gen_macro_end(out, start, body_at);
+}
+
+void gen_macro_end(struct strbuf *out, size_t start, size_t body_at)
+{
+	size_t h = body_at - 1 - start, b = out->len - body_at;
+	if (!(h + 1 + b <= COLUMN_LIMIT || h + 2 > COLUMN_LIMIT || TAB_WIDTH + b > COLUMN_LIMIT)) {
+		/* the ' ' becomes " \\\n\t" */
+		sb_puts(out, "...");
+		memmove(out->data + body_at + 3, out->data + body_at, b);
+		memcpy(out->data + body_at - 1, " \\\n\t", 4);
+	}
 	sb_putc(out, '\n');
 }
 

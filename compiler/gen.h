@@ -75,6 +75,9 @@ void gen_call(struct strbuf *out, const char *name, const char *const *args, siz
  * a backslash when the whole does not fit but the parts do, as clang-format
  * lays a macro out (a line too long either way is fenced off by gen_finish). */
 void gen_macro(struct strbuf *out, const char *head, const char *body);
+/* The same for a macro written straight into out, from `start`: its head,
+ * a ' ', and its body from body_at; lays it out and ends the line. */
+void gen_macro_end(struct strbuf *out, size_t start, size_t body_at);
 /* "const uint8_t *name", "int8_t name[2][2]": a declaration of name. */
 const char *gen_declaration(struct gen *g, const struct c_type *t, const char *name);
 
