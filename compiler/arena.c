@@ -116,12 +116,11 @@ char *arena_concat(struct arena *a, const char *s, const char *t)
 
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
-	va_list ap2;
-	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	char *p = alloc_aligned(a, (size_t)n + 1, 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	/* through sb_vprintf, which formats most conversions without printf */
+	struct strbuf text = {0};
+	sb_vprintf(&text, fmt, ap);
+	char *p = arena_strndup(a, sb_str(&text), text.len);
+	sb_free(&text);
 	return p;
 }
 

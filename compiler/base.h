@@ -100,6 +100,8 @@ void *strmap_get(const struct strmap *m, const char *key);
 void *strmap_put(struct strmap *m, const char *key, void *value);
 /* Stores value under key, replacing any value there. */
 void strmap_set(struct strmap *m, const char *key, void *value);
+/* Empties the map, keeping its room: the cost of its capacity. */
+void strmap_clear(struct strmap *m);
 
 /* ---- repeats.c ---- */
 

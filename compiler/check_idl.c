@@ -971,6 +971,11 @@ static void check_interface(struct idl_checker *ic, struct symbol *s)
 			    s->iface->name, IDL_MAX_DEPTH, IDL_MAX_DEPTH);
 	inherit_methods(ic, s);
 	const struct idl_decl_ast *d = s->decl;
+	if (!d->methods.len && !d->parents.len)
+		DIAG_REPORT(ic, d->name.pos, E0521,
+			    "interface '%s' declares no calls or events and inherits none, so a client "
+			    "could do nothing with it",
+			    s->iface->name);
 	for (size_t i = 0; i < d->methods.len; i++)
 		check_method(ic, s, d->methods.items[i], i);
 	check_method_names(ic, s->iface);

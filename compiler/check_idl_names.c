@@ -18,28 +18,52 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A declaration claiming names. Its description, "method 'read' of
+ * io::file", is formatted only for a diagnostic: 1,000 interfaces claim
+ * a hundred thousand names, and almost never clash. */
 struct owner {
-	const char *what; /* "method read of io::file" */
+	const char *fmt, *a, *b; /* the description: fmt with a and b */
 	struct srcpos pos;
+};
+
+enum { C_SPACE_COUNT = C_FILE + 1 };
+
+/* The C names claimed, each of its space's map. */
+struct claims {
+	struct strmap space[C_SPACE_COUNT];
 };
 
 struct names {
 	struct checker *c;
-	struct strmap claimed;	/* space and C name -> owner */
+	struct claims *claimed; /* C name -> owner, by space */
 	struct strmap reported; /* owner pairs already reported */
 	/* A driver's own names, beside the claimed ones: each driver is its
 	 * own translation unit (and module or program), so two drivers may
 	 * both name their dev::serial handler table dev_serial_ops. */
-	struct strmap *scope;
+	struct claims *scope;
+	/* the names generated functions give their own parameters and
+	 * variables: the claims each method's parameters are checked against */
+	struct claims own;
+	struct claims params; /* one method's parameters (claim_params) */
 };
+
+static void claims_init(struct claims *cl, struct arena *a)
+{
+	for (size_t i = 0; i < C_SPACE_COUNT; i++)
+		strmap_init(&cl->space[i], a);
+}
 
 static struct owner *owner(struct names *n, struct srcpos pos, const char *fmt, const char *a,
 			   const char *b)
 {
 	struct owner *o = NEW(n->c->arena, struct owner);
-	o->what = arena_printf(n->c->arena, fmt, a, b);
-	o->pos = pos;
+	*o = (struct owner){fmt, a, b, pos};
 	return o;
+}
+
+static const char *what(struct names *n, const struct owner *o)
+{
+	return arena_printf(n->c->arena, o->fmt, o->a, o->b);
 }
 
 static bool same_declaration(const struct owner *a, const struct owner *b)
@@ -58,13 +82,12 @@ static void claim(struct names *n, const struct owner *o, enum c_space space, co
 		diag_report(n->c->diag, o->pos, E0524,
 			    "%s needs the C name '%s', but names beginning 'drv_' are generated "
 			    "code's own",
-			    o->what, name);
+			    what(n, o), name);
 		return;
 	}
-	const char *key = arena_printf(n->c->arena, "%d %s", (int)space, name);
-	const struct owner *prev = n->scope ? strmap_get(&n->claimed, key) : NULL;
+	const struct owner *prev = n->scope ? strmap_get(&n->claimed->space[space], name) : NULL;
 	if (!prev)
-		prev = strmap_put(n->scope ? n->scope : &n->claimed, key, (void *)o);
+		prev = strmap_put(&(n->scope ? n->scope : n->claimed)->space[space], name, (void *)o);
 	if (!prev || same_declaration(prev, o))
 		return;
 	const char *pair = arena_printf(n->c->arena, "%p %p", (const void *)prev, (const void *)o);
@@ -73,12 +96,12 @@ static void claim(struct names *n, const struct owner *o, enum c_space space, co
 	if (!prev->pos.src) {
 		diag_report(n->c->diag, o->pos, E0524,
 			    "%s needs the C name '%s', which generated code uses for %s; rename it",
-			    o->what, name, prev->what);
+			    what(n, o), name, what(n, prev));
 		return;
 	}
 	diag_report(n->c->diag, o->pos, E0216, "%s and %s both become '%s' in the generated C",
-		    o->what, prev->what, name);
-	diag_note(n->c->diag, prev->pos, "%s declared here", prev->what);
+		    what(n, o), what(n, prev), name);
+	diag_note(n->c->diag, prev->pos, "%s declared here", what(n, prev));
 }
 
 static void claim_all(struct names *n, const struct owner *o, const c_symbol_list *list)
@@ -91,11 +114,16 @@ static void claim_all(struct names *n, const struct owner *o, const c_symbol_lis
  * with the generated code's own names. */
 static void claim_params(struct names *n, const struct ir_method *m, const c_symbol_list *client)
 {
-	struct strmap saved = n->claimed;
-	strmap_init(&n->claimed, n->c->arena);
-	static const struct owner generated = {"its own variables", {0}};
-	for (size_t i = 0; i < ipc_own_name_count; i++)
-		claim(n, &generated, C_ORDINARY, ipc_own_names[i]);
+	/* One map for every method's parameters, emptied for each (a few
+	 * names); one a large method grew is dropped rather than cleared. */
+	struct strmap *params = &n->params.space[C_ORDINARY];
+	if (params->cap > 64)
+		strmap_init(params, n->c->arena);
+	else
+		strmap_clear(params);
+	struct claims *saved = n->claimed;
+	n->claimed = &n->own;
+	n->scope = &n->params;
 	const c_symbol_list *lists[] = {&m->c, client};
 	for (size_t l = 0; l < ARRAY_LEN(lists); l++)
 		for (size_t s = 0; s < lists[l]->len; s++) {
@@ -115,6 +143,7 @@ static void claim_params(struct names *n, const struct ir_method *m, const c_sym
 			}
 		}
 	n->claimed = saved;
+	n->scope = NULL;
 }
 
 /* Which of the methods are named as an earlier one (E0502 already): a
@@ -169,9 +198,17 @@ static void claim_interface(struct names *n, const struct ir_interface *iface)
 
 void check_idl_names(struct checker *c)
 {
-	struct names n = {.c = c};
-	strmap_init(&n.claimed, c->arena);
+	struct claims claimed;
+	struct names n = {.c = c, .claimed = &claimed};
+	claims_init(&claimed, c->arena);
 	strmap_init(&n.reported, c->arena);
+	claims_init(&n.own, c->arena);
+	claims_init(&n.params, c->arena);
+	static const struct owner generated = {"its own variables", NULL, NULL, {0}};
+	n.claimed = &n.own;
+	for (size_t i = 0; i < ipc_own_name_count; i++)
+		claim(&n, &generated, C_ORDINARY, ipc_own_names[i]);
+	n.claimed = &claimed;
 	static const enum name_rule_id map_names[] = {N_DEV_HEADER, N_DEV_DESC_FILE, N_DEV_GUARD};
 	for (size_t i = 0; i < c->ir->devices.len; i++) {
 		const struct ir_device *d = c->ir->devices.items[i];
@@ -208,8 +245,8 @@ void check_idl_names(struct checker *c)
 	/* a driver's header includes its protocols' */
 	for (size_t i = 0; i < c->ir->drivers.len; i++) {
 		const struct ir_driver *d = c->ir->drivers.items[i];
-		struct strmap scope;
-		strmap_init(&scope, c->arena);
+		struct claims scope;
+		claims_init(&scope, c->arena);
 		n.scope = &scope;
 		claim_all(&n, owner(&n, d->pos, "driver %s", d->name, NULL), &d->c);
 		for (size_t k = 0; k < d->served.len; k++)

@@ -15,10 +15,13 @@ struct ipc {
 	struct gen *g;
 	struct strbuf *o; /* the file being written */
 	const struct ir_interface *iface;
+	/* the text and lists of this file's code, freed when it is written:
+	 * what outlives it (the file, signatures) is in the generation's */
+	struct arena *scratch;
 };
 
-/* The arena of the generation, in functions given `struct ipc *e`. */
-#define A (e->g->arena)
+/* The scratch arena of the file, in functions given `struct ipc *e`. */
+#define A (e->scratch)
 
 typedef VEC(const char *) str_list;
 

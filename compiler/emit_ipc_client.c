@@ -259,7 +259,8 @@ static void emit_client_event(struct ipc *e, const struct ir_method *m)
 
 void emit_ipc_client(struct gen *g, const struct ir_interface *iface)
 {
-	struct ipc ec = {.g = g, .iface = iface}, *e = &ec;
+	struct arena scratch = {0};
+	struct ipc ec = {.g = g, .iface = iface, .scratch = &scratch}, *e = &ec;
 	const c_symbol_list *c = &iface->c;
 	struct gen_file *f = gen_open(g, c_symbol_name(c, N_IF_CLIENT_FILE));
 	e->o = &f->text;
@@ -294,4 +295,5 @@ void emit_ipc_client(struct gen *g, const struct ir_interface *iface)
 		if (m->kind == METHOD_CALL)
 			emit_client_started(e, cm);
 	}
+	arena_free(&scratch);
 }

@@ -65,7 +65,8 @@ static void emit_fuzz_handler(struct ipc *e, const struct ir_method *m)
 
 void emit_ipc_fuzz(struct gen *g, const struct ir_interface *iface)
 {
-	struct ipc ec = {.g = g, .iface = iface}, *e = &ec;
+	struct arena scratch = {0};
+	struct ipc ec = {.g = g, .iface = iface, .scratch = &scratch}, *e = &ec;
 	const c_symbol_list *c = &iface->c;
 	struct gen_file *f = gen_open(g, c_symbol_name(c, N_IF_FUZZ_FILE));
 	e->o = &f->text;
@@ -98,4 +99,5 @@ void emit_ipc_fuzz(struct gen *g, const struct ir_interface *iface)
 	gen_line(e->o, 1, "return drv_fuzz_dispatch(data, size, &object, %s);",
 		 c_symbol_name(c, N_IF_DISPATCH));
 	gen_line(e->o, 0, "}");
+	arena_free(&scratch);
 }

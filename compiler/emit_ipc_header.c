@@ -300,7 +300,8 @@ static void emit_server_api(struct ipc *e)
 
 void emit_ipc_header(struct gen *g, const struct ir_interface *iface)
 {
-	struct ipc ec = {.g = g, .iface = iface}, *e = &ec;
+	struct arena scratch = {0};
+	struct ipc ec = {.g = g, .iface = iface, .scratch = &scratch}, *e = &ec;
 	struct gen_file *f = gen_open(g, c_symbol_name(&iface->c, N_IF_HEADER));
 	e->o = &f->text;
 	const struct source *src = iface->pos.src;
@@ -318,4 +319,5 @@ void emit_ipc_header(struct gen *g, const struct ir_interface *iface)
 	emit_server_structs(e);
 	emit_server_api(e);
 	ipc_close_header(e, guard);
+	arena_free(&scratch);
 }

@@ -379,7 +379,8 @@ static struct complete *share_completes(struct ipc *e)
 
 void emit_ipc_server(struct gen *g, const struct ir_interface *iface)
 {
-	struct ipc ec = {.g = g, .iface = iface}, *e = &ec;
+	struct arena scratch = {0};
+	struct ipc ec = {.g = g, .iface = iface, .scratch = &scratch}, *e = &ec;
 	const c_symbol_list *c = &iface->c;
 	struct gen_file *f = gen_open(g, c_symbol_name(c, N_IF_SERVER_FILE));
 	e->o = &f->text;
@@ -406,4 +407,5 @@ void emit_ipc_server(struct gen *g, const struct ir_interface *iface)
 	emit_init(e);
 	emit_dispatch(e);
 	emit_interface(e);
+	arena_free(&scratch);
 }

@@ -155,7 +155,8 @@ static void emit_struct(struct ipc *e, const struct ir_type *t)
 
 void emit_ipc_types(struct gen *g, const struct ir_namespace *ns)
 {
-	struct ipc ec = {.g = g}, *e = &ec;
+	struct arena scratch = {0};
+	struct ipc ec = {.g = g, .scratch = &scratch}, *e = &ec;
 	struct gen_file *f = gen_open(g, c_symbol_name(&ns->c, N_NS_HEADER));
 	e->o = &f->text;
 	gen_banner(g, f,
@@ -191,4 +192,5 @@ void emit_ipc_types(struct gen *g, const struct ir_namespace *ns)
 			emit_values(e, t);
 	}
 	ipc_close_header(e, guard);
+	arena_free(&scratch);
 }

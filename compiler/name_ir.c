@@ -24,18 +24,20 @@ static const char *expand(struct arena *a, const char *pattern, const struct var
 {
 	struct strbuf out = {0};
 	for (const char *p = pattern; *p;) {
-		const char *close = *p == '{' ? strchr(p, '}') : NULL;
+		const char *open = strchr(p, '{');
+		const char *close = open ? strchr(open, '}') : NULL;
 		if (!close) {
-			sb_putc(&out, *p++);
-			continue;
+			sb_puts(&out, p);
+			break;
 		}
-		size_t len = (size_t)(close - p - 1);
+		sb_putn(&out, p, (size_t)(open - p));
+		size_t len = (size_t)(close - open - 1);
 		for (size_t i = 0; i < n; i++)
-			if (strlen(vars[i].key) == len && !memcmp(vars[i].key, p + 1, len))
+			if (strlen(vars[i].key) == len && !memcmp(vars[i].key, open + 1, len))
 				sb_puts(&out, vars[i].value);
 		p = close + 1;
 	}
-	const char *s = arena_strdup(a, sb_str(&out));
+	const char *s = arena_strndup(a, sb_str(&out), out.len);
 	sb_free(&out);
 	return s;
 }

@@ -40,6 +40,13 @@ void strmap_init_sized(struct strmap *m, struct arena *a, size_t expected)
 	m->cap = cap;
 }
 
+void strmap_clear(struct strmap *m)
+{
+	if (m->cap)
+		memset(m->slots, 0, m->cap * sizeof *m->slots);
+	m->len = 0;
+}
+
 static struct strmap_slot *find_slot(struct strmap_slot *slots, size_t cap, const char *key,
 				     uint32_t hash)
 {

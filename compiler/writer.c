@@ -24,24 +24,23 @@ static enum file_state compare_file(const char *path, const char *text, size_t l
 {
 	/* not blocking on a FIFO planted there, which the rename replaces */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
-	if (!f) {
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0)
 		return FILE_MISSING;
-	}
 	struct stat st;
 	enum file_state state = FILE_DIFFERENT;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == len) {
+		/* read(2) straight into a buffer: stdio's would add a copy and
+		 * an allocation a file, and gen compares thousands */
 		char buf[65536];
-		size_t at = 0, n;
-		while ((n = fread(buf, 1, sizeof buf, f)) > 0 && at + n <= len &&
-		       memcmp(buf, text + at, n) == 0)
-			at += n;
+		size_t at = 0;
+		ssize_t n;
+		while ((n = read(fd, buf, sizeof buf)) > 0 && at + (size_t)n <= len &&
+		       memcmp(buf, text + at, (size_t)n) == 0)
+			at += (size_t)n;
 		if (at == len && n == 0)
 			state = FILE_SAME;
 	}
-	fclose(f);
+	close(fd);
 	return state;
 }
 

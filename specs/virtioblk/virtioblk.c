@@ -68,10 +68,19 @@ enum {
 enum {
 	SECTOR = 512, /* virtio-blk counts in 512-byte sectors whatever the block size */
 	PAGE = 4096,
-	DEPTH = 128,		  /* requests in flight at most (the streaming `mappings`) */
-	MAX_BYTES = 0x40000,	  /* the largest read or write */
-	MAX_SEGMENTS = 65,	  /* MAX_BYTES in pages and one: the streaming `segments` */
-	TABLE = MAX_SEGMENTS + 2, /* header, data, status */
+	DEPTH = 64,		  /* requests in flight at most (the streaming `mappings`) */
+	/* The largest read or write: about 1 MiB, as Linux's virtio_blk sends
+	 * (QEMU's seg_max is 254). Under emulation a request's cost hardly
+	 * depends on its size, so a 1 MiB read in four requests ran at a
+	 * quarter of Linux's speed. An indirect table of 256 entries fills
+	 * one page. */
+	MAX_SEGMENTS = 254,			  /* the streaming `segments` */
+	MAX_BYTES = (MAX_SEGMENTS - 1) * PAGE,	  /* at any offset, in MAX_SEGMENTS pages */
+	TABLE = MAX_SEGMENTS + 2,		  /* header, data, status */
+	/* Without indirect tables a chain takes its own ring entries: a
+	 * request may then have as many segments as leave room for this many
+	 * in flight. */
+	DIRECT_DEPTH = 4,
 	DEADLINE_TICKS = 30,	  /* ticks of the deadline timer a request may see */
 	INFO_WAITING = 8,	  /* info calls waiting for the serial number */
 	/* A request's own DMA memory: its header, a payload (a discard's
@@ -86,6 +95,7 @@ enum {
 };
 
 _Static_assert(MAX_BYTES / PAGE + 1 == MAX_SEGMENTS, "a MAX_BYTES buffer maps in MAX_SEGMENTS");
+_Static_assert(TABLE * 16 == PAGE, "an indirect table fills a page");
 _Static_assert((int)(REQ_STATUS - REQ_PAYLOAD) >= (int)VIRTIO_BLK_ID_BYTES,
 	       "the payload holds the ID, and a discard's 16 bytes");
 _Static_assert((int)DEPTH <= (int)VIRTQ_MAX_SIZE && DEPTH <= 256,
@@ -121,6 +131,9 @@ struct virtioblk {
 	uint16_t used_at_tick; /* vq.last_used at the deadline timer's last tick */
 	unsigned renotified;   /* ticks that notified the device again */
 	bool dead; /* the device could not be brought back: every request fails */
+	/* read_write's chain, being built: 4 KiB, too much for a kernel stack
+	 * (the hooks of one instance never run at once) */
+	struct virtq_buf chain[TABLE];
 };
 VIRTIOBLK_DRIVER(struct virtioblk);
 
@@ -180,6 +193,8 @@ static int describe(struct virtioblk *b)
 	/* no chain, even through an indirect table, is longer than the queue */
 	b->seg_limit = min32(b->seg_max ? b->seg_max : MAX_SEGMENTS, MAX_SEGMENTS);
 	b->seg_limit = min32(b->seg_limit, b->vq.size > 2 ? b->vq.size - 2u : 0);
+	if (!b->vq.indirect && b->vq.size / DIRECT_DEPTH > 2)
+		b->seg_limit = min32(b->seg_limit, b->vq.size / DIRECT_DEPTH - 2u);
 	b->depth = b->vq.indirect ? min32(DEPTH, b->vq.size)
 				  : min32(DEPTH, b->vq.size / (b->seg_limit + 2));
 	max_bytes = b->seg_limit ? min32(MAX_BYTES, (b->seg_limit - 1) * PAGE) : 0;
@@ -383,7 +398,7 @@ static struct vblk_req *new_req(struct virtioblk *b, struct drv_call *call, int 
 static int read_write(struct virtioblk *b, struct drv_call *call, struct drv_pages *buf,
 		      uint64_t lba, uint32_t count, uint64_t offset, bool write)
 {
-	struct virtq_buf bufs[TABLE];
+	struct virtq_buf *bufs = b->chain;
 	uint64_t bytes = (uint64_t)count * b->info.block_size;
 	struct vblk_req *req;
 	int st;

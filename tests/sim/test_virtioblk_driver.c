@@ -46,8 +46,8 @@ enum {
 	SECTORS = 8192, /* a 4 MiB disk */
 	DISK = SECTORS * 512,
 	PAGE = 4096,
-	DEPTH = 128,	      /* what the driver serves at once */
-	MAX_BLOCKS = 512,     /* 256 KiB of 512-byte blocks */
+	DEPTH = 64,	      /* what the driver serves at once */
+	MAX_BLOCKS = 2024,    /* 1012 KiB of 512-byte blocks: 253 pages */
 	DEADLINE_ROUNDS = 20, /* rounds of the loop in one interval of the deadline */
 	STUCK_ROUNDS = 10,
 	RINGS = 0, /* the manifest's dma capabilities, in order */
@@ -471,7 +471,7 @@ static void blocks_of_4k(void **state)
 	struct drv_buffer *b = new_buffer(4 * PAGE);
 	assert_int_equal(info.block_size, 4096);
 	assert_int_equal(info.blocks, SECTORS / 8);
-	assert_int_equal(info.max_blocks, 64);
+	assert_int_equal(info.max_blocks, MAX_BLOCKS * 512 / 4096); /* 253 pages, in whole blocks */
 	fill(b->data, b->size, 2);
 	assert_int_equal(blk_device_write(f->client, b, 3, 2, PAGE), 0);
 	assert_memory_equal(f->disk + 3 * 4096, (uint8_t *)b->data + PAGE, 2 * 4096);
@@ -522,14 +522,14 @@ static void probe_refuses(void **state)
 static void round_trip(void **state)
 {
 	struct fixture *f = *state;
-	struct drv_buffer *b = new_buffer(3 * PAGE * 64);
+	struct drv_buffer *b = new_buffer((size_t)MAX_BLOCKS * 512 + 3 * PAGE);
 	static const struct {
 		uint64_t lba;
 		uint32_t count;
 		uint64_t offset;
 	} cases[] = {
 		{0, 1, 0},
-		{0, MAX_BLOCKS, 512},  /* unaligned: 65 pieces */
+		{0, MAX_BLOCKS, 512},  /* unaligned: 254 pieces */
 		{SECTORS - 1, 1, 100}, /* the last block, at an odd offset */
 		{SECTORS - MAX_BLOCKS, MAX_BLOCKS, PAGE},
 		{4000, 37, 3 * PAGE - 7},
@@ -669,9 +669,12 @@ static void plain_device(void **state)
 {
 	struct fixture *f = *state;
 	struct blk_info info = info_of(f);
-	assert_int_equal(info.queue_depth, 256 / (65 + 2));
+	/* a request may have 256 / 4 - 2 = 62 segments, for 4 of them at once;
+	 * its data at any offset, 61 pages */
+	assert_int_equal(info.queue_depth, 256 / (62 + 2));
+	assert_int_equal(info.max_blocks, 61 * PAGE / 512);
 	assert_int_equal(info.features, 0);
-	struct drv_buffer *b = new_buffer(MAX_BLOCKS * 512 + 512);
+	struct drv_buffer *b = new_buffer((size_t)info.max_blocks * 512 + 512);
 	union blk_call calls[3];
 	memset(calls, 0, sizeof calls);
 	for (unsigned round = 0; round < 20; round++) {
@@ -686,8 +689,8 @@ static void plain_device(void **state)
 					    (uint8_t *)b->data + 512 * i, 100 * 512);
 	}
 	memset(b->data, 0, b->size);
-	assert_int_equal(blk_device_read(f->client, b, 7, MAX_BLOCKS, 512), 0);
-	assert_memory_equal((uint8_t *)b->data + 512, f->disk + 7 * 512, MAX_BLOCKS * 512);
+	assert_int_equal(blk_device_read(f->client, b, 7, info.max_blocks, 512), 0);
+	assert_memory_equal((uint8_t *)b->data + 512, f->disk + 7 * 512, info.max_blocks * 512);
 	assert_int_equal(f->model.indirect, 0);
 	assert_int_equal(f->model.direct, 62);
 	unsigned flushes = f->model.requests[VBM_T_FLUSH];

@@ -399,7 +399,7 @@ static void no_cascades_from_bad_numbers(void **state)
 	struct run r;
 	run_texts(&r, "o.idl",
 		  "namespace o;\ninterface i {\n\t@op(0) call a() void;\n\t@op(70000) call b() void;\n};\n"
-		  "interface j = 0x100000000 { };\ninterface k = 0 { };\n",
+		  "interface j = 0x100000000 { call c() void; };\ninterface k = 0 { call c() void; };\n",
 		  NULL);
 	assert_diag_at(&r, "E0512", 3, 6);
 	assert_diag_at(&r, "E0512", 4, 6);

@@ -4,6 +4,8 @@
 
 #include "base.h"
 
+#include <stdio.h>
+
 static void fnv1a_matches_the_documented_vectors(void **state)
 {
 	(void)state;
@@ -94,6 +96,45 @@ static void did_you_mean(void **state)
 	assert_int_equal(edit_distance("kitten", "sitting"), 3);
 }
 
+/* sb_printf formats the common conversions itself (strbuf.c): each must
+ * give what snprintf gives, and so must the ones it leaves to vsnprintf. */
+#define SAME_AS_SNPRINTF(...)                                                         \
+	do {                                                                          \
+		char want[256];                                                       \
+		snprintf(want, sizeof want, __VA_ARGS__);                             \
+		struct strbuf got = {0};                                              \
+		sb_puts(&got, "<");                                                   \
+		sb_printf(&got, __VA_ARGS__);                                         \
+		assert_string_equal(sb_str(&got) + 1, want);                          \
+		char *in_arena = arena_printf(&a, __VA_ARGS__);                       \
+		assert_string_equal(in_arena, want);                                  \
+		sb_free(&got);                                                        \
+	} while (0)
+
+static void formatting_matches_snprintf(void **state)
+{
+	(void)state;
+	struct arena a = {0};
+	SAME_AS_SNPRINTF("plain text, no conversion");
+	SAME_AS_SNPRINTF("%s", "");
+	SAME_AS_SNPRINTF("%s(%s)%s", "drv_put32", "drv_p + 4", ";");
+	SAME_AS_SNPRINTF("[%3s|%1s]", "ab", "abc");
+	SAME_AS_SNPRINTF("%c%c %% %3c", 'x', '\t', 'y');
+	SAME_AS_SNPRINTF("%d %i %d %d", 0, -1, INT32_MIN, INT32_MAX);
+	SAME_AS_SNPRINTF("%5d|%05d|%5d|%05d|%1d", -42, -42, 42, 42, -42);
+	SAME_AS_SNPRINTF("%ld %lld %lld", -3L, (long long)INT64_MIN, (long long)INT64_MAX);
+	SAME_AS_SNPRINTF("%u %lu %llu %zu", 0u, 4000000000ul, (unsigned long long)UINT64_MAX,
+			 (size_t)12345);
+	SAME_AS_SNPRINTF("%x %X %08x %04X %llx %016llx %012llxull", 0xbeefu, 0xbeefu, 0x80u,
+			 0xabu, 0x100000000ull, 0x1234ull, 0xfedcba987ull);
+	/* left to vsnprintf */
+	SAME_AS_SNPRINTF("%0*llx|%.*s|%*s|%p|%s", 6, 0x2aull, 3, "abcdef", 4, "z", (void *)&a,
+			 "after");
+	SAME_AS_SNPRINTF("%s: %-5d|%+d", "flags", 7, 7);
+	SAME_AS_SNPRINTF("%lldll %s%s %u", -9ll, "a", "b", 7u);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -104,6 +145,7 @@ int main(void)
 		cmocka_unit_test(c_library_names),
 		cmocka_unit_test(identifiers),
 		cmocka_unit_test(did_you_mean),
+		cmocka_unit_test(formatting_matches_snprintf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
