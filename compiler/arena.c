@@ -69,6 +69,16 @@ void *arena_alloc(struct arena *a, size_t size)
 	return alloc_aligned(a, size, sizeof(max_align_t));
 }
 
+void arena_take_spare(struct arena *to, struct arena *from)
+{
+	while (from->spare) {
+		struct arena_chunk *c = from->spare;
+		from->spare = c->next;
+		c->next = to->spare;
+		to->spare = c;
+	}
+}
+
 void arena_recycle(struct arena *to, struct arena *from)
 {
 	struct arena_chunk *lists[2] = {from->head, from->spare};

@@ -75,9 +75,10 @@ struct regs_ast {
 };
 
 /* The YAML tree is built in `scratch`, which the caller may recycle after;
- * the AST lives in `a`. */
-struct regs_ast *regs_load(struct arena *a, struct arena *scratch, struct diag_engine *d,
-			   const struct source *src);
+ * the AST lives in `a`, the strings it holds (which the IR keeps) in `text`,
+ * so `a` may go once the map is checked. */
+struct regs_ast *regs_load(struct arena *a, struct arena *text, struct arena *scratch,
+			   struct diag_engine *d, const struct source *src);
 
 /* ---- capability manifests (manifest_load.c) ---- */
 

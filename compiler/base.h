@@ -30,6 +30,9 @@ void *arena_alloc(struct arena *a, size_t size); /* zeroed, aligned for any type
  * phase is done with (a YAML tree once its AST exists) is reused by the next
  * phase instead of being returned and faulted in again. */
 void arena_recycle(struct arena *to, struct arena *from);
+/* Moves `from`'s spare chunks to `to`: a phase's own arena reuses what
+ * earlier phases are done with, and arena_recycle gives it all back. */
+void arena_take_spare(struct arena *to, struct arena *from);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_concat(struct arena *a, const char *s, const char *t); /* s then t, without printf */

@@ -360,8 +360,16 @@ static void check_space(struct clash_check *cc, struct space *s)
 
 void check_c_name_clashes(struct checker *c)
 {
-	struct clash_check cc = {.c = c};
-	strmap_init(&cc.reported, c->arena);
+	/* Its units and maps (a hundred megabytes at 100k registers) in an
+	 * arena of their own, which starts from the chunks earlier phases left
+	 * spare and is freed at the end: the backends, which write big files
+	 * as they make them, need little of it. */
+	struct arena scratch = {0};
+	arena_take_spare(&scratch, c->arena);
+	struct checker in_scratch = *c;
+	in_scratch.arena = &scratch;
+	struct clash_check cc = {.c = &in_scratch};
+	strmap_init(&cc.reported, &scratch);
 	struct space spaces[] = {{.space = C_ORDINARY}, {.space = C_TAG}, {.space = C_FILE}};
 	for (size_t i = 0; i < ARRAY_LEN(spaces); i++)
 		collect_suffixes(&cc, &spaces[i]);
@@ -370,4 +378,5 @@ void check_c_name_clashes(struct checker *c)
 		check_space(&cc, &spaces[i]);
 	sb_free(&cc.a);
 	sb_free(&cc.b);
+	arena_free(&scratch);
 }

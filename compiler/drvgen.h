@@ -88,14 +88,24 @@ struct drvgen_gen_options {
 	const char *author_dir;
 	const struct drvgen_handler_body *bodies;
 	size_t body_count;
+	/* The folder the files will be written into by drvgen_write (without
+	 * check), or NULL. Given, a file that grows big (a register header of
+	 * thousands of registers) is written to a temporary file there while it
+	 * is made, so memory follows the spec, not the output; its
+	 * drvgen_file has text NULL and a stream, which drvgen_write renames
+	 * into place. */
+	const char *stream_dir;
 };
+
+struct drvgen_stream;
 
 struct drvgen_file {
 	const char *name; /* no folders: "edu_regs.h" */
-	const char *text;
+	const char *text; /* NULL if streamed */
 	size_t len;
 	bool author_owned; /* a skeleton: written only where no file of the name exists */
 	const char *dir;   /* author-owned: the folder it belongs in; NULL: the output folder */
+	struct drvgen_stream *stream; /* written while generated (stream_dir), or NULL */
 };
 
 struct drvgen_output {

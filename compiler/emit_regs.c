@@ -23,8 +23,8 @@ struct regs_emitter {
 	const struct ir_device *dev;
 	const struct ir_block *block;
 	struct strmap done;	  /* C names of the registers and groups already emitted */
-	struct strbuf head, body; /* a macro being made: lines are many, memory is not */
-	struct strbuf args;	  /* a field's patterns' arguments */
+	struct strbuf comment;	  /* a comment being made: lines are many, memory is not */
+	struct strbuf args;	  /* a register's or field's patterns' arguments */
 };
 
 static uint64_t width_mask(unsigned bits)
@@ -108,20 +108,21 @@ static void emit_accessor_macro(struct regs_emitter *e, const char *c_name, cons
 				enum name_rule_id id, const char *params, const char *pattern,
 				const char *args)
 {
-	struct strbuf *head = &e->head, *body = &e->body;
-	head->len = body->len = 0;
-	sb_puts(head, "#define ");
-	name_put(head, c_name, c_const, id);
-	sb_putc(head, '(');
-	sb_puts(head, params);
-	sb_putc(head, ')');
-	sb_puts(body, pattern);
-	sb_putc(body, '(');
-	sb_puts(body, args);
-	sb_puts(body, ", ");
-	sb_puts(body, params);
-	sb_putc(body, ')');
-	gen_macro(&e->f->text, sb_str(head), sb_str(body));
+	struct strbuf *t = &e->f->text;
+	size_t start = t->len;
+	sb_puts(t, "#define ");
+	name_put(t, c_name, c_const, id);
+	sb_putc(t, '(');
+	sb_puts(t, params);
+	sb_puts(t, ") ");
+	size_t body_at = t->len;
+	sb_puts(t, pattern);
+	sb_putc(t, '(');
+	sb_puts(t, args);
+	sb_puts(t, ", ");
+	sb_puts(t, params);
+	sb_putc(t, ')');
+	gen_macro_end(t, start, body_at);
 }
 
 /* The #define that checks a constant index over an array's accessor:
@@ -133,23 +134,35 @@ static void emit_index_checked(struct regs_emitter *e, const char *c_name, const
 			       enum name_rule_id id, enum name_rule_id unchecked,
 			       const char *const *params, size_t nparams)
 {
-	struct strbuf *head = &e->head, *body = &e->body;
-	head->len = body->len = 0;
-	sb_puts(head, "#define ");
-	name_put(head, c_name, c_const, id);
-	sb_putc(head, '(');
-	name_put(body, c_name, c_const, unchecked);
-	sb_putc(body, '(');
+	struct strbuf *t = &e->f->text;
+	size_t start = t->len;
+	sb_puts(t, "#define ");
+	name_put(t, c_name, c_const, id);
+	sb_putc(t, '(');
 	for (size_t i = 0; i < nparams; i++) {
-		sb_printf(head, "%s%s", i ? ", " : "", params[i]);
-		if (i == 1)
-			sb_printf(body, ", DRV_INDEX_FITS(%s, %s)", params[i], c_const);
-		else
-			sb_printf(body, "%s%s", i ? ", " : "", params[i]);
+		if (i)
+			sb_puts(t, ", ");
+		sb_puts(t, params[i]);
 	}
-	sb_puts(head, ")");
-	sb_puts(body, ")");
-	gen_macro(&e->f->text, sb_str(head), sb_str(body));
+	sb_puts(t, ") ");
+	size_t body_at = t->len;
+	name_put(t, c_name, c_const, unchecked);
+	sb_putc(t, '(');
+	for (size_t i = 0; i < nparams; i++) {
+		if (i)
+			sb_puts(t, ", ");
+		if (i == 1) {
+			sb_puts(t, "DRV_INDEX_FITS(");
+			sb_puts(t, params[i]);
+			sb_puts(t, ", ");
+			sb_puts(t, c_const);
+			sb_putc(t, ')');
+		} else {
+			sb_puts(t, params[i]);
+		}
+	}
+	sb_putc(t, ')');
+	gen_macro_end(t, start, body_at);
 }
 
 /* struct handle { struct drv_io io; }: a block's or group's handle type. */
@@ -165,6 +178,18 @@ static const char *space_text(enum reg_space space)
 	return primitives[space];
 }
 
+/* "a, b, c" in e->args, which a register's accessors share. */
+static const char *joined_args(struct regs_emitter *e, const char *const *items, size_t n)
+{
+	sb_truncate(&e->args, 0);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sb_puts(&e->args, ", ");
+		sb_puts(&e->args, items[i]);
+	}
+	return sb_str(&e->args);
+}
+
 static void emit_field(struct regs_emitter *e, const struct ir_register *r,
 		       const struct ir_field *f)
 {
@@ -175,15 +200,13 @@ static void emit_field(struct regs_emitter *e, const struct ir_register *r,
 
 	/* "r.f (x.regs.yaml:12): bits 7:4, rw." without printf: a field is the
 	 * commonest thing in a map, and its text the most of the header's time */
-	struct strbuf *c = &e->body;
+	struct strbuf *c = &e->comment;
 	sb_truncate(c, 0);
 	sb_puts(c, r->name);
 	sb_putc(c, '.');
 	sb_puts(c, f->name);
 	sb_puts(c, " (");
-	sb_puts(c, f->pos.src->name);
-	sb_putc(c, ':');
-	sb_putu(c, f->pos.line);
+	gen_put_where(c, f->pos);
 	sb_puts(c, width == 1 ? "): bit " : "): bits ");
 	if (width != 1) {
 		sb_putu(c, f->msb);
@@ -264,18 +287,19 @@ static void emit_access(struct regs_emitter *e, const struct ir_register *r, con
 	size_t n = array ? 2 : 1;
 	for (size_t k = 0; k < nrest && n < 4; k++)
 		params[n++] = rest[k];
-	struct strbuf joined = {0};
-	for (size_t k = 0; k < n; k++)
-		sb_printf(&joined, "%s%s", k ? ", " : "", params[k]);
+	char joined[32] = "";
+	for (size_t k = 0; k < n; k++) {
+		if (k)
+			strcat(joined, ", ");
+		strcat(joined, params[k]);
+	}
 	if (array) {
-		emit_accessor_macro(e, r->c_name, r->c_const, at, sb_str(&joined),
-				    arena_printf(a, "%s_AT_", pattern), args);
+		emit_accessor_macro(e, r->c_name, r->c_const, at, joined,
+				    arena_concat(a, pattern, "_AT_"), args);
 		emit_index_checked(e, r->c_name, r->c_const, checked, at, params, n);
 	} else {
-		emit_accessor_macro(e, r->c_name, r->c_const, checked, sb_str(&joined), pattern,
-				    args);
+		emit_accessor_macro(e, r->c_name, r->c_const, checked, joined, pattern, args);
 	}
-	sb_free(&joined);
 }
 
 static void emit_register(struct regs_emitter *e, const struct ir_register *r);
@@ -344,8 +368,9 @@ static void emit_value_type(struct regs_emitter *e, const struct ir_register *r,
 	else
 		sb_printf(t, "typedef %s %s;\n", width_type(r->width), type);
 	if (other || r->fields.len) {
-		const char *args = arena_printf(a, "%s, %s", type, bits);
-		emit_accessor_macro(e, r->c_name, r->c_const, N_REG_VALUE, "x", "DRV_VALUE", args);
+		const char *const arg_list[] = {type, bits};
+		emit_accessor_macro(e, r->c_name, r->c_const, N_REG_VALUE, "x", "DRV_VALUE",
+				    joined_args(e, arg_list, 2));
 		emit_accessor_macro(e, r->c_name, r->c_const, N_REG_RAW, "v", "DRV_RAW", type);
 	} else {
 		emit_accessor_macro(e, r->c_name, r->c_const, N_REG_VALUE, "x", "DRV_NUM", bits);
@@ -365,27 +390,44 @@ static void emit_register(struct regs_emitter *e, const struct ir_register *r)
 		emit_group(e, r->group);
 	first_time(e, r->c_name);
 
-	struct arena *a = e->g->arena;
 	struct strbuf *t = &e->f->text;
 	const struct access_info *ai = access_info(r->access);
 	const char *bits = bits_text(r->width);
 
 	sb_putc(t, '\n');
-	struct strbuf c = {0};
-	sb_printf(&c, "%s (%s): %s, %u bits at 0x%llx", r->path, gen_where(e->g, r->pos), ai->name,
-		  r->width, (unsigned long long)r->offset);
-	if (r->count > 1)
-		sb_printf(&c, ", %llu registers every 0x%llx bytes", (unsigned long long)r->count,
-			  (unsigned long long)r->stride);
-	if (r->bank)
-		sb_printf(&c, ", bank %s", r->bank);
-	if (r->layout_of)
-		sb_printf(&c, ", the fields of %s", r->layout_of->path);
-	sb_puts(&c, r->is_volatile ? ", volatile." : ".");
-	if (r->doc)
-		sb_printf(&c, " %s", r->doc);
-	gen_comment(t, 0, sb_str(&c));
-	sb_free(&c);
+	/* "r (x.regs.yaml:12): rw, 32 bits at 0x10." without printf, as a field's */
+	struct strbuf *c = &e->comment;
+	sb_truncate(c, 0);
+	sb_puts(c, r->path);
+	sb_puts(c, " (");
+	gen_put_where(c, r->pos);
+	sb_puts(c, "): ");
+	sb_puts(c, ai->name);
+	sb_puts(c, ", ");
+	sb_putu(c, r->width);
+	sb_puts(c, " bits at ");
+	gen_put_hex(c, r->offset);
+	if (r->count > 1) {
+		sb_puts(c, ", ");
+		sb_putu(c, r->count);
+		sb_puts(c, " registers every ");
+		gen_put_hex(c, r->stride);
+		sb_puts(c, " bytes");
+	}
+	if (r->bank) {
+		sb_puts(c, ", bank ");
+		sb_puts(c, r->bank);
+	}
+	if (r->layout_of) {
+		sb_puts(c, ", the fields of ");
+		sb_puts(c, r->layout_of->path);
+	}
+	sb_puts(c, r->is_volatile ? ", volatile." : ".");
+	if (r->doc) {
+		sb_putc(c, ' ');
+		sb_puts(c, r->doc);
+	}
+	gen_comment(t, 0, sb_str(c));
 
 	emit_constant(e, r->c_name, r->c_const, N_REG_OFFSET, gen_hex(e->g, r->offset));
 	if (has_name(r->names, N_REG_COUNT))
@@ -407,9 +449,10 @@ static void emit_register(struct regs_emitter *e, const struct ir_register *r)
 	}
 	emit_value_type(e, r, other, bits);
 
-	const char *args = arena_printf(a, "%s, %s, %s, %s, %s, %s", r->c_name,
-					handle_of(e, r->group), space_text(e->block->space), bits,
-					e->block->endian == ENDIAN_BIG ? "BE" : "LE", r->c_const);
+	const char *const arg_list[] = {r->c_name, handle_of(e, r->group),
+					space_text(e->block->space), bits,
+					e->block->endian == ENDIAN_BIG ? "BE" : "LE", r->c_const};
+	const char *args = joined_args(e, arg_list, ARRAY_LEN(arg_list));
 	static const char *const v[] = {"v"}, *const b[] = {"bits"}, *const mv[] = {"mask", "value"};
 	if (has_name(r->names, N_REG_READ))
 		emit_access(e, r, "DRV_READ", args, N_REG_READ, N_REG_READ_AT, NULL, 0);
@@ -471,8 +514,10 @@ static void emit_block(struct regs_emitter *e, const struct ir_block *b)
 	}
 	sb_printf(t, "struct drv_desc_block;\nextern const struct drv_desc_block %s;\n",
 		  name_block(a, b, N_BLOCK_DESC));
-	for (size_t i = 0; i < b->regs.len; i++)
+	for (size_t i = 0; i < b->regs.len; i++) {
 		emit_register(e, b->regs.items[i]);
+		gen_flush(e->g, e->f);
+	}
 }
 
 static void emit_header(struct gen *g, const struct ir_device *dev)
@@ -494,16 +539,18 @@ static void emit_header(struct gen *g, const struct ir_device *dev)
 	for (size_t i = 0; i < dev->blocks.len; i++)
 		emit_block(&e, dev->blocks.items[i]);
 	sb_printf(t, "\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s */\n", guard);
-	sb_free(&e.head);
-	sb_free(&e.body);
+	sb_free(&e.comment);
 	sb_free(&e.args);
 }
 
 /* ---- the description ---- */
 
-static const char *desc_access(struct gen *g, enum reg_access a)
+/* DRV_DESC_RW: an access's constant in drv_desc.h. */
+static void put_desc_access(struct strbuf *out, enum reg_access a)
 {
-	return upper_dup(g->arena, arena_printf(g->arena, "DRV_DESC_%s", access_info(a)->name));
+	sb_puts(out, "DRV_DESC_");
+	for (const char *p = access_info(a)->name; *p; p++)
+		sb_putc(out, *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p);
 }
 
 /* "ring[].head": group and register names, "[]" where an index goes. */
@@ -539,16 +586,25 @@ static void emit_desc_block(struct gen *g, struct gen_file *f, const struct ir_b
 			sb_printf(t, "\nstatic const struct drv_desc_field %s[] = {\n",
 				  name_register(g->arena, r, N_REG_FIELDS));
 			for (size_t k = 0; k < r->fields.len; k++) {
+				/* {"name", lsb, msb, DRV_DESC_RW, values, count}, */
 				const struct ir_field *fld = &r->fields.items[k];
-				const char *acc = desc_access(g, fld->access);
-				if (has_name(fld->names, N_FIELD_VALUES))
-					sb_printf(t, "\t{\"%s\", %u, %u, %s, %s, %zu},\n",
-						  fld->name, fld->lsb, fld->msb, acc,
-						  name_field(g->arena, fld, N_FIELD_VALUES),
-						  fld->enums.len);
-				else
-					sb_printf(t, "\t{\"%s\", %u, %u, %s, NULL, 0},\n",
-						  fld->name, fld->lsb, fld->msb, acc);
+				sb_puts(t, "\t{\"");
+				sb_puts(t, fld->name);
+				sb_puts(t, "\", ");
+				sb_putu(t, fld->lsb);
+				sb_puts(t, ", ");
+				sb_putu(t, fld->msb);
+				sb_puts(t, ", ");
+				put_desc_access(t, fld->access);
+				if (has_name(fld->names, N_FIELD_VALUES)) {
+					sb_puts(t, ", ");
+					name_put(t, fld->c_name, fld->c_const, N_FIELD_VALUES);
+					sb_puts(t, ", ");
+					sb_putu(t, fld->enums.len);
+					sb_puts(t, "},\n");
+				} else {
+					sb_puts(t, ", NULL, 0},\n");
+				}
 			}
 			sb_puts(t, "};\n");
 		}
@@ -569,6 +625,7 @@ static void emit_desc_block(struct gen *g, struct gen_file *f, const struct ir_b
 					  gen_hex(g, r->stride));
 			sb_puts(t, "};\n");
 		}
+		gen_flush(g, f);
 	}
 	/* a block of no registers has no table (C has no empty array) */
 	const char *regs = b->regs.len ? name_block(g->arena, b, N_BLOCK_REGS) : "NULL";
@@ -583,23 +640,41 @@ static void emit_desc_block(struct gen *g, struct gen_file *f, const struct ir_b
 			offset += gr->offset;
 			ndims += gr->count > 1;
 		}
-		struct strbuf name = {0};
-		desc_name(&name, r->group, r->name, r->count);
-		sb_printf(t, "\t{\"%s\", %s, %u, %s, %s, %s, %s%s%s, ", sb_str(&name),
-			  gen_hex(g, offset), r->width / 8, desc_access(g, r->access),
-			  ai->readable ? "true" : "false",
-			  ai->write != WRITE_NONE ? "true" : "false", r->bank ? "\"" : "",
-			  r->bank ? r->bank : "NULL", r->bank ? "\"" : "");
-		sb_free(&name);
-		if (has_name(r->names, N_REG_DIMS))
-			sb_printf(t, "%s, %u, ", name_register(g->arena, r, N_REG_DIMS), ndims);
-		else
+		/* {"name", offset, bytes, DRV_DESC_RW, readable, writable, bank,
+		 *  dims, ndims, fields, nfields}, */
+		sb_puts(t, "\t{\"");
+		desc_name(t, r->group, r->name, r->count);
+		sb_puts(t, "\", ");
+		gen_put_hex(t, offset);
+		sb_puts(t, offset > UINT32_MAX ? "ull, " : "u, ");
+		sb_putu(t, r->width / 8);
+		sb_puts(t, ", ");
+		put_desc_access(t, r->access);
+		sb_puts(t, ai->readable ? ", true" : ", false");
+		sb_puts(t, ai->write != WRITE_NONE ? ", true, " : ", false, ");
+		if (r->bank) {
+			sb_putc(t, '"');
+			sb_puts(t, r->bank);
+			sb_puts(t, "\", ");
+		} else {
+			sb_puts(t, "NULL, ");
+		}
+		if (has_name(r->names, N_REG_DIMS)) {
+			name_put(t, r->c_name, r->c_const, N_REG_DIMS);
+			sb_puts(t, ", ");
+			sb_putu(t, ndims);
+			sb_puts(t, ", ");
+		} else {
 			sb_puts(t, "NULL, 0, ");
-		if (has_name(r->names, N_REG_FIELDS))
-			sb_printf(t, "%s, %zu},\n", name_register(g->arena, r, N_REG_FIELDS),
-				  r->fields.len);
-		else
+		}
+		if (has_name(r->names, N_REG_FIELDS)) {
+			name_put(t, r->c_name, r->c_const, N_REG_FIELDS);
+			sb_puts(t, ", ");
+			sb_putu(t, r->fields.len);
+			sb_puts(t, "},\n");
+		} else {
 			sb_puts(t, "NULL, 0},\n");
+		}
 	}
 	if (b->regs.len)
 		sb_puts(t, "};\n");

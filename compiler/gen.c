@@ -30,6 +30,19 @@ static size_t display_width(const char *line, size_t len)
 	return col;
 }
 
+/* True if a line is no wider than the column limit, known without walking
+ * it byte by byte: its leading tabs widen it by at most TAB_WIDTH - 1 each,
+ * and a tab elsewhere (rare) leaves it to display_width. Most lines of a
+ * big header are just short of the limit. */
+static bool surely_fits(const char *line, size_t len)
+{
+	size_t tabs = 0;
+	while (tabs < len && line[tabs] == '\t')
+		tabs++;
+	return len + tabs * (TAB_WIDTH - 1) <= COLUMN_LIMIT &&
+	       !memchr(line + tabs, '\t', len - tabs);
+}
+
 static bool is_comment_line(const char *line, size_t len)
 {
 	size_t i = 0;
@@ -95,8 +108,7 @@ static void guard_long_lines(struct strbuf *text)
 	for (const char *p = sb_str(text), *end = p + text->len; p < end && !any;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		/* A line holds at most a few tabs: short ones cannot be too wide. */
-		any = len > COLUMN_LIMIT - 4 * TAB_WIDTH && display_width(p, len) > COLUMN_LIMIT &&
+		any = !surely_fits(p, len) && display_width(p, len) > COLUMN_LIMIT &&
 		      !is_comment_line(p, len);
 		p += len + 1;
 	}
@@ -158,12 +170,44 @@ static int compare_files(const void *a, const void *b)
 	return strcmp((*(struct gen_file *const *)a)->name, (*(struct gen_file *const *)b)->name);
 }
 
+static bool is_c_file(const struct gen_file *f)
+{
+	const char *dot = strrchr(f->name, '.');
+	return dot && (!strcmp(dot, ".c") || !strcmp(dot, ".h")); /* which clang-format reads */
+}
+
+/* The text held so far, fenced, to the file's stream. Fencing piece by
+ * piece fences as fencing the whole would, since a piece ends between two
+ * constructs (gen_flush). */
+static void write_out(struct gen_file *f)
+{
+	if (is_c_file(f))
+		guard_long_lines(&f->text);
+	stream_put(f->stream, sb_str(&f->text), f->text.len);
+	sb_truncate(&f->text, 0);
+}
+
+void gen_flush(struct gen *g, struct gen_file *f)
+{
+	if (!g->stream_dir || f->author_owned || f->text.len < GEN_STREAM_CHUNK)
+		return;
+	if (!f->stream) {
+		f->stream = stream_open(g->stream_dir, f->name);
+		vec_push(g->arena, &g->streams, f->stream);
+	}
+	write_out(f);
+}
+
 void gen_finish(struct gen *g)
 {
 	for (size_t i = 0; i < g->files.len; i++) {
-		const char *dot = strrchr(g->files.items[i]->name, '.');
-		if (dot && (!strcmp(dot, ".c") || !strcmp(dot, ".h"))) /* C, which clang-format reads */
-			guard_long_lines(&g->files.items[i]->text);
+		struct gen_file *f = g->files.items[i];
+		if (f->stream) {
+			write_out(f);
+			sb_free(&f->text);
+		} else if (is_c_file(f)) {
+			guard_long_lines(&f->text);
+		}
 	}
 	if (g->files.len)
 		qsort(g->files.items, g->files.len, sizeof *g->files.items, compare_files);
@@ -194,29 +238,55 @@ void gen_blank(struct strbuf *out)
 	sb_putc(out, '\n');
 }
 
-const char *gen_where(struct gen *g, struct srcpos pos)
+void gen_put_where(struct strbuf *out, struct srcpos pos)
 {
-	return arena_printf(g->arena, "%s:%u", pos.src ? pos.src->name : "?", pos.line);
+	sb_puts(out, pos.src ? pos.src->name : "?");
+	sb_putc(out, ':');
+	sb_putu(out, pos.line);
 }
 
-/* "0x" and v in hex, at least `digits` of them, then suffix: what
- * arena_printf("0x%0*llx%s") would, without printf's cost, which a 100k
- * register header pays a million times. */
+const char *gen_where(struct gen *g, struct srcpos pos)
+{
+	struct strbuf text = {0};
+	gen_put_where(&text, pos);
+	const char *where = arena_strdup(g->arena, sb_str(&text));
+	sb_free(&text);
+	return where;
+}
+
+/* "0x" and v in hex, at least `digits` of them, into buf (32 bytes), not
+ * terminated; its length. What "0x%0*llx" would make, without printf's
+ * cost, which a 100k register header pays a million times. */
+static size_t hex_digits(char *buf, uint64_t v, unsigned digits)
+{
+	char rev[20];
+	size_t n = 0;
+	do {
+		rev[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v || n < digits);
+	size_t len = 0;
+	buf[len++] = '0';
+	buf[len++] = 'x';
+	while (n)
+		buf[len++] = rev[--n];
+	return len;
+}
+
+void gen_put_hex(struct strbuf *out, uint64_t v)
+{
+	char buf[32];
+	sb_putn(out, buf, hex_digits(buf, v, 1));
+}
+
+/* hex_digits, then suffix, in the arena. */
 static const char *hex_text(struct arena *a, uint64_t v, unsigned digits, const char *suffix)
 {
 	char buf[32];
-	size_t n = 0;
-	do {
-		buf[n++] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v || n < digits);
-	size_t slen = strlen(suffix);
-	char *out = arena_alloc(a, 2 + n + slen + 1), *p = out;
-	*p++ = '0';
-	*p++ = 'x';
-	while (n)
-		*p++ = buf[--n];
-	memcpy(p, suffix, slen + 1);
+	size_t n = hex_digits(buf, v, digits), slen = strlen(suffix);
+	char *out = arena_alloc(a, n + slen + 1);
+	memcpy(out, buf, n);
+	memcpy(out + n, suffix, slen + 1);
 	return out;
 }
 
@@ -232,13 +302,23 @@ const char *gen_hex_width(struct gen *g, uint64_t v, unsigned bits)
 
 void gen_macro(struct strbuf *out, const char *head, const char *body)
 {
-	size_t h = strlen(head), b = strlen(body);
-	sb_putn(out, head, h);
-	if (h + 1 + b <= COLUMN_LIMIT || h + 2 > COLUMN_LIMIT || TAB_WIDTH + b > COLUMN_LIMIT)
-		sb_putc(out, ' ');
-	else
-		sb_puts(out, " \\\n\t");
-	sb_putn(out, body, b);
+	size_t start = out->len;
+	sb_puts(out, head);
+	sb_putc(out, ' ');
+	size_t body_at = out->len;
+	sb_puts(out, body);
+	gen_macro_end(out, start, body_at);
+}
+
+void gen_macro_end(struct strbuf *out, size_t start, size_t body_at)
+{
+	size_t h = body_at - 1 - start, b = out->len - body_at;
+	if (!(h + 1 + b <= COLUMN_LIMIT || h + 2 > COLUMN_LIMIT || TAB_WIDTH + b > COLUMN_LIMIT)) {
+		/* the ' ' becomes " \\\n\t" */
+		sb_puts(out, "...");
+		memmove(out->data + body_at + 3, out->data + body_at, b);
+		memcpy(out->data + body_at - 1, " \\\n\t", 4);
+	}
 	sb_putc(out, '\n');
 }
 

@@ -20,8 +20,9 @@ struct gen_options {
 
 struct gen_file {
 	const char *name;  /* a file name, no folders: "edu_regs.h" */
-	struct strbuf text;
+	struct strbuf text; /* of a streamed file, what is not written out yet */
 	bool author_owned; /* written only where no file of the name exists */
+	struct drvgen_stream *stream; /* written out as it is made (gen_flush), or NULL */
 };
 
 /* A name an author-owned file must define: once the author owns the
@@ -45,6 +46,10 @@ struct gen {
 	/* each source's banner hash, computed once a run (gen_banner): every
 	 * file names its sources, and 1,000 interfaces make 4,000 files */
 	struct strmap source_hashes;
+	/* Where drvgen_write will write, if big files may go there while they
+	 * are made (gen_flush); NULL: every file stays in memory. */
+	const char *stream_dir;
+	VEC(struct drvgen_stream *) streams; /* of the files streamed */
 };
 
 /* ---- gen.c ---- */
@@ -70,6 +75,9 @@ void gen_call(struct strbuf *out, const char *name, const char *const *args, siz
  * a backslash when the whole does not fit but the parts do, as clang-format
  * lays a macro out (a line too long either way is fenced off by gen_finish). */
 void gen_macro(struct strbuf *out, const char *head, const char *body);
+/* The same for a macro written straight into out, from `start`: its head,
+ * a ' ', and its body from body_at; lays it out and ends the line. */
+void gen_macro_end(struct strbuf *out, size_t start, size_t body_at);
 /* "const uint8_t *name", "int8_t name[2][2]": a declaration of name. */
 const char *gen_declaration(struct gen *g, const struct c_type *t, const char *name);
 
@@ -100,17 +108,35 @@ void gen_call_statement(struct strbuf *out, unsigned tabs, const char *lead, con
 			const char *const *args, size_t nargs);
 /* "edu.regs.yaml:12": where an item came from, without folders. */
 const char *gen_where(struct gen *g, struct srcpos pos);
+void gen_put_where(struct strbuf *out, struct srcpos pos);
+/* v as "0x%llx" would write it, without printf: 0x1f. */
+void gen_put_hex(struct strbuf *out, uint64_t v);
 /* A C integer constant: 0x20u, or 0x100000000ull past 32 bits. */
 const char *gen_hex(struct gen *g, uint64_t v);
 /* The same, padded to a register's width: 0x00000080u. */
 const char *gen_hex_width(struct gen *g, uint64_t v, unsigned bits);
-/* Fences over-long code lines off from clang-format, and sorts the files by
- * name, so output never depends on backend order. */
+/* A point between two top-level constructs of f, where a backend that may
+ * make a big file calls it: once the text held passes GEN_STREAM_CHUNK,
+ * and if the run has a stream_dir, it is fenced (as gen_finish would) and
+ * written out (writer.c), so memory follows the model, not the output. */
+void gen_flush(struct gen *g, struct gen_file *f);
+enum { GEN_STREAM_CHUNK = 1 << 20 };
+/* Fences over-long code lines off from clang-format (and writes out the
+ * rest of a streamed file), and sorts the files by name, so output never
+ * depends on backend order. */
 void gen_finish(struct gen *g);
 
 /* writer.c: writes path beside itself and renames it into place, so a
  * reader (or make) never sees half a file. 0, or -1 with errno. */
 int write_atomically(const char *path, const char *text, size_t len);
+/* writer.c: a file of dir written as it is made, piece by piece, to a
+ * temporary file that drvgen_write renames into place (or drops, if the
+ * file on disk already holds the same bytes); stream_close frees it and
+ * removes the temporary file if it is still there. */
+struct drvgen_stream *stream_open(const char *dir, const char *name);
+void stream_put(struct drvgen_stream *s, const char *text, size_t len);
+size_t stream_length(const struct drvgen_stream *s);
+void stream_close(struct drvgen_stream *s);
 
 /* ---- the backends ---- */
 

@@ -300,10 +300,13 @@ static int run_check(struct cli *cli, struct drvgen *g, const struct ir *ir)
 static int run_gen(struct cli *cli, struct drvgen *g, const struct ir *ir)
 {
 	int status = drvgen_status(g);
-	struct drvgen_gen_options gopts = {
-		.targets = cli->targets, .spdx = cli->spdx, .author_dir = cli->skeleton_dir};
-	struct drvgen_output out = drvgen_generate(g, &gopts);
 	const char *out_dir = cli->out_dir ? cli->out_dir : ".";
+	/* --check diffs whole files, which it holds in memory */
+	struct drvgen_gen_options gopts = {.targets = cli->targets,
+					   .spdx = cli->spdx,
+					   .author_dir = cli->skeleton_dir,
+					   .stream_dir = cli->check ? NULL : out_dir};
+	struct drvgen_output out = drvgen_generate(g, &gopts);
 	struct drvgen_write_counts counts = {0};
 	int written = drvgen_write(&out, out_dir, cli->check, stderr, &counts);
 	if (written > status)

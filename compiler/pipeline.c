@@ -33,11 +33,13 @@ struct drvgen {
 	VEC(struct input) inputs;
 	VEC(struct source *) sources;
 	VEC(struct idl_ast *) idl;
-	VEC(struct regs_ast *) regs;
+	VEC(struct regs_ast *) regs; /* in regs_arena, until they are checked */
+	struct arena regs_arena;
 	VEC(struct manifest_ast *) manifests;
 	bool idl_ok, regs_ok, manifests_ok; /* every file of the language loaded */
 	unsigned next_order;                /* sources are numbered as they are read */
 	VEC(void *) owned;                  /* malloc'd texts of generated files */
+	VEC(struct drvgen_stream *) streams; /* generated files written as they were made */
 	struct ir *ir;
 	/* From drvgen_generate, for drvgen_check_author_files. */
 	gen_requirement_list required;
@@ -65,6 +67,9 @@ void drvgen_free(struct drvgen *g)
 		return;
 	for (size_t i = 0; i < g->owned.len; i++)
 		free(g->owned.items[i]);
+	arena_free(&g->regs_arena);
+	for (size_t i = 0; i < g->streams.len; i++)
+		stream_close(g->streams.items[i]);
 	arena_free(&g->arena);
 	free(g);
 }
@@ -190,7 +195,7 @@ static void load_source(struct drvgen *g, struct source *src)
 	case SPEC_REGS: {
 		size_t before = g->diag.errors;
 		struct arena scratch = {0};
-		struct regs_ast *ast = regs_load(&g->arena, &scratch, &g->diag, src);
+		struct regs_ast *ast = regs_load(&g->regs_arena, &g->arena, &scratch, &g->diag, src);
 		arena_recycle(&g->arena, &scratch);
 		if (ast && g->diag.errors == before)
 			vec_push(&g->arena, &g->regs, ast);
@@ -397,6 +402,11 @@ const struct ir *drvgen_build(struct drvgen *g)
 		check_regs(&c, g->regs.items, g->regs.len);
 	if (g->idl_ok && g->regs_ok && g->manifests_ok)
 		check_manifests(&c, g->manifests.items, g->manifests.len);
+	/* The IR holds what the register maps' ASTs said (their strings are
+	 * g->arena's): a big map's AST (1.4 KB a register) is freed before
+	 * the clash check needs as much again. */
+	arena_free(&g->regs_arena);
+	g->regs.len = 0;
 	/* the C names of all that, and whether two of them clash */
 	name_ir(&g->arena, g->ir);
 	if (g->regs_ok)
@@ -442,11 +452,17 @@ static struct drvgen_output output_of(struct drvgen *g, const struct gen *gen)
 	struct drvgen_file *files = arena_alloc(&g->arena, (gen->files.len + 1) * sizeof *files);
 	for (size_t i = 0; i < gen->files.len; i++) {
 		struct gen_file *f = gen->files.items[i];
-		files[i] = (struct drvgen_file){f->name, sb_str(&f->text), f->text.len, f->author_owned,
-						f->author_owned ? g->author_dir : NULL};
+		files[i] = (struct drvgen_file){.name = f->name,
+						.text = f->stream ? NULL : sb_str(&f->text),
+						.len = f->stream ? stream_length(f->stream) : f->text.len,
+						.author_owned = f->author_owned,
+						.dir = f->author_owned ? g->author_dir : NULL,
+						.stream = f->stream};
 		if (f->text.data)
 			vec_push(&g->arena, &g->owned, (void *)f->text.data);
 	}
+	for (size_t i = 0; i < gen->streams.len; i++)
+		vec_push(&g->arena, &g->streams, gen->streams.items[i]);
 	return (struct drvgen_output){files, gen->files.len};
 }
 
@@ -458,7 +474,8 @@ struct drvgen_output drvgen_generate(struct drvgen *g, const struct drvgen_gen_o
 		.bodies = opts ? opts->bodies : NULL,
 		.body_count = opts ? opts->body_count : 0,
 	};
-	struct gen gen = {.arena = &g->arena, .ir = g->ir, .opts = &go};
+	struct gen gen = {.arena = &g->arena, .ir = g->ir, .opts = &go,
+			  .stream_dir = opts ? opts->stream_dir : NULL};
 	emit_regs(&gen);
 	emit_ipc(&gen);
 	emit_driver(&gen);

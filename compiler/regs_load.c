@@ -39,7 +39,14 @@ static void read_name(struct loader *l, const struct ynode *map, const char *key
 		      struct lstr *out)
 {
 	const struct ynode *n = yrequire(&l->r, map, key, what);
-	if (n && yread_str(&l->r, n, arena_printf(l->arena, "the %s's %s", what, key), &out->s))
+	if (!n)
+		return;
+	/* the message's words only for a message: a map has many names */
+	bool ok = n->kind == YNODE_SCALAR && !n->is_null
+			  ? (out->s = n->u.str) != NULL
+			  : yread_str(&l->r, n, arena_printf(l->arena, "the %s's %s", what, key),
+				      &out->s);
+	if (ok)
 		out->pos = ypos(&l->r, n);
 }
 
@@ -169,6 +176,7 @@ static void read_field(struct loader *l, const struct ynode *n, struct regs_fiel
 	read_num(l, n, "reset", "reset", &f->reset);
 	const struct ynode *e = yget(n, "enum");
 	if (e && yexpect(&l->r, e, YNODE_MAP, "enum")) {
+		vec_reserve(l->arena, &f->enums, e->len);
 		for (uint32_t i = 0; i < e->len; i++) {
 			const struct ynode *key = e->u.pairs[i].key, *val = e->u.pairs[i].value;
 			struct regs_enum_ast ev = {{key->u.str, ypos(&l->r, key)}, {0}};
@@ -187,6 +195,8 @@ static struct regs_node_ast *read_node(struct loader *l, const struct ynode *n);
 static void read_nodes(struct loader *l, const struct ynode *map, regs_node_list *items)
 {
 	const struct ynode *list = read_list(l, map, "registers");
+	if (list)
+		vec_reserve(l->arena, items, list->len);
 	for (uint32_t i = 0; list && i < list->len; i++) {
 		struct regs_node_ast *r = read_node(l, list->u.items[i]);
 		if (r)
@@ -224,6 +234,9 @@ static struct regs_node_ast *read_node(struct loader *l, const struct ynode *n)
 	if (bank && yread_str(&l->r, bank, "bank", &r->bank.s))
 		r->bank.pos = ypos(&l->r, bank);
 	const struct ynode *fields = read_list(l, n, "fields");
+	/* sized once: a map's fields are the most of its memory */
+	if (fields)
+		vec_reserve(l->arena, &r->fields, fields->len);
 	for (uint32_t i = 0; fields && i < fields->len; i++) {
 		struct regs_field_ast f = {0};
 		read_field(l, fields->u.items[i], &f);
@@ -250,10 +263,10 @@ static struct regs_block_ast *read_block(struct loader *l, const struct ynode *n
 	return b;
 }
 
-struct regs_ast *regs_load(struct arena *a, struct arena *scratch, struct diag_engine *d,
-			   const struct source *src)
+struct regs_ast *regs_load(struct arena *a, struct arena *text, struct arena *scratch,
+			   struct diag_engine *d, const struct source *src)
 {
-	struct ynode *root = ytree_load(scratch, a, d, src);
+	struct ynode *root = ytree_load(scratch, text, d, src);
 	if (!root)
 		return NULL;
 	struct loader l = {{a, d, src, NULL}, a};

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 enum file_state { FILE_MISSING, FILE_SAME, FILE_DIFFERENT };
+enum { TEMP_NAME_MAX = 4200 };
 
 /* Compares a file with text without reading it all into memory: a size
  * that differs settles it at once, else chunk by chunk. */
@@ -104,14 +105,28 @@ static int make_dirs(const char *dir)
 	return mkdir(path, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Through a temporary file beside path, renamed over it, so no reader sees
- * half a file. mkstemp makes the temporary's name unguessable and creates
- * it (O_EXCL), so a file or symlink planted at a name drvgen would use is
- * never written through; the file then gets the mode fopen would give. */
-int write_atomically(const char *path, const char *text, size_t len)
+static bool write_all(int fd, const char *text, size_t len)
 {
-	char tmp[4200];
-	if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp) {
+	while (len) {
+		ssize_t n = write(fd, text, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		text += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/* A temporary file beside path (its name in tmp), to be renamed over it, so
+ * no reader sees half a file. mkstemp makes the name unguessable and creates
+ * it (O_EXCL), so a file or symlink planted at a name drvgen would use is
+ * never written through; the file gets the mode fopen would give. An fd, or
+ * -1 with errno. */
+static int create_temp(const char *path, char tmp[TEMP_NAME_MAX])
+{
+	if (snprintf(tmp, TEMP_NAME_MAX, "%s.XXXXXX", path) >= TEMP_NAME_MAX) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -120,22 +135,194 @@ int write_atomically(const char *path, const char *text, size_t len)
 		return -1;
 	mode_t mask = umask(0);
 	umask(mask);
-	FILE *f = fdopen(fd, "wb");
-	if (!f) {
+	if (fchmod(fd, 0666 & ~mask) != 0) {
+		int saved = errno;
 		close(fd);
 		unlink(tmp);
+		errno = saved;
 		return -1;
 	}
-	bool ok = fchmod(fd, 0666 & ~mask) == 0;
-	ok &= fwrite(text, 1, len, f) == len;
-	ok &= fclose(f) == 0;
-	if (!ok || rename(tmp, path) != 0) {
-		int saved = errno;
+	return fd;
+}
+
+/* Closes the temporary file and renames it over path; ok false (a write
+ * failed) or any failure here removes it. 0, or -1 with errno. */
+static int commit_temp(int fd, const char *tmp, const char *path, bool ok)
+{
+	int saved = errno;
+	if (close(fd) != 0 && ok) {
+		saved = errno;
+		ok = false;
+	}
+	if (ok && rename(tmp, path) != 0) {
+		saved = errno;
+		ok = false;
+	}
+	if (!ok) {
 		unlink(tmp);
 		errno = saved;
 		return -1;
 	}
 	return 0;
+}
+
+int write_atomically(const char *path, const char *text, size_t len)
+{
+	char tmp[TEMP_NAME_MAX];
+	int fd = create_temp(path, tmp);
+	if (fd < 0)
+		return -1;
+	return commit_temp(fd, tmp, path, write_all(fd, text, len));
+}
+
+/* ---- a file written while it is generated ----
+ * A big file goes to disk in pieces as a backend makes it (gen_flush), so
+ * drvgen's memory follows the model, not the output. The pieces are first
+ * compared with the file already there; only from the first difference on
+ * is a temporary file written (with the equal start copied from the old
+ * file), so an unchanged file costs a read and is left untouched. The
+ * temporary is renamed into place by drvgen_write, like any other file,
+ * or removed by stream_close if it never gets there. */
+struct drvgen_stream {
+	char path[4096], tmp[TEMP_NAME_MAX];
+	int old;	  /* the file on disk, being compared; -1: none, or it differs */
+	int fd;		  /* the temporary file; -1 until the text differs from old's */
+	uint64_t len;	  /* bytes of text so far */
+	int error;	  /* errno of the first failure; nothing more is written */
+};
+
+/* A regular file at path to compare with, or -1. */
+static int open_old(const char *path)
+{
+	/* not blocking on a FIFO planted there, which the rename replaces */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+struct drvgen_stream *stream_open(const char *dir, const char *name)
+{
+	struct drvgen_stream *s = calloc(1, sizeof *s);
+	if (!s)
+		abort();
+	s->fd = -1;
+	if (snprintf(s->path, sizeof s->path, "%s/%s", dir, name) >= (int)sizeof s->path)
+		s->error = ENAMETOOLONG;
+	else if (make_dirs(dir) != 0)
+		s->error = errno;
+	s->old = s->error ? -1 : open_old(s->path);
+	return s;
+}
+
+/* Reads exactly len bytes of fd at offset into buf; false on a short read. */
+static bool read_at(int fd, char *buf, size_t len, uint64_t offset)
+{
+	while (len) {
+		ssize_t n = pread(fd, buf, len, (off_t)offset);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		buf += n;
+		len -= (size_t)n;
+		offset += (uint64_t)n;
+	}
+	return true;
+}
+
+/* Whether the old file holds text at offset. */
+static bool old_holds(int old, const char *text, size_t len, uint64_t offset)
+{
+	char buf[65536];
+	while (len) {
+		size_t n = len < sizeof buf ? len : sizeof buf;
+		if (!read_at(old, buf, n, offset) || memcmp(buf, text, n) != 0)
+			return false;
+		text += n;
+		len -= n;
+		offset += n;
+	}
+	return true;
+}
+
+/* The text from here on differs from the old file's: the temporary file
+ * begins with the s->len bytes both share. */
+static void start_temp(struct drvgen_stream *s)
+{
+	s->fd = create_temp(s->path, s->tmp);
+	if (s->fd < 0) {
+		s->error = errno;
+		return;
+	}
+	char buf[65536];
+	for (uint64_t at = 0; at < s->len && !s->error;) {
+		size_t n = s->len - at < sizeof buf ? (size_t)(s->len - at) : sizeof buf;
+		errno = EIO; /* a short read sets none */
+		if (!read_at(s->old, buf, n, at) || !write_all(s->fd, buf, n))
+			s->error = errno;
+		at += n;
+	}
+}
+
+void stream_put(struct drvgen_stream *s, const char *text, size_t len)
+{
+	if (s->error)
+		return;
+	if (s->fd < 0 && s->old >= 0 && old_holds(s->old, text, len, s->len)) {
+		s->len += len;
+		return;
+	}
+	if (s->fd < 0)
+		start_temp(s);
+	if (!s->error && !write_all(s->fd, text, len))
+		s->error = errno;
+	s->len += len;
+}
+
+size_t stream_length(const struct drvgen_stream *s)
+{
+	return (size_t)s->len;
+}
+
+/* Writes the streamed file into place: FILE_SAME if the old file was it. */
+static int stream_finish(struct drvgen_stream *s, enum file_state *state)
+{
+	*state = FILE_DIFFERENT;
+	struct stat st;
+	if (!s->error && s->fd < 0 && s->old >= 0 && fstat(s->old, &st) == 0 &&
+	    (uint64_t)st.st_size == s->len) {
+		*state = FILE_SAME;
+		return 0;
+	}
+	if (!s->error && s->fd < 0)
+		start_temp(s); /* the old file was longer, or there was none */
+	if (s->error) {
+		if (s->fd >= 0) /* no partial output */
+			commit_temp(s->fd, s->tmp, s->path, false);
+		s->fd = -1;
+		errno = s->error;
+		return -1;
+	}
+	int fd = s->fd;
+	s->fd = -1;
+	return commit_temp(fd, s->tmp, s->path, true);
+}
+
+void stream_close(struct drvgen_stream *s)
+{
+	if (!s)
+		return;
+	if (s->fd >= 0) {
+		close(s->fd);
+		unlink(s->tmp);
+	}
+	if (s->old >= 0)
+		close(s->old);
+	free(s);
 }
 
 int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, FILE *report,
@@ -159,6 +346,24 @@ int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, F
 		snprintf(path, sizeof path, "%s/%s", f->dir ? f->dir : dir, f->name);
 		if (f->author_owned && access(path, F_OK) == 0)
 			continue; /* the author's now */
+		if (f->stream) {
+			/* written while generated, into dir; never with check */
+			enum file_state state;
+			if (check || f->dir || strcmp(f->stream->path, path) != 0) {
+				fprintf(report, "drvgen: %s was generated for %s\n", path,
+					f->stream->path);
+				status = 2;
+			} else if (stream_finish(f->stream, &state) != 0) {
+				fprintf(report, "drvgen: cannot write %s: %s\n", path,
+					strerror(errno));
+				status = 2;
+			} else if (state == FILE_SAME) {
+				counts->unchanged++;
+			} else {
+				counts->written++;
+			}
+			continue;
+		}
 		enum file_state state = compare_file(path, f->text, f->len);
 		if (state == FILE_SAME) {
 			counts->unchanged++;

@@ -211,6 +211,40 @@ sh -c 'ln -s "$1" "$2/edu_regs.h.tmp.$$" && exec "$3" gen -o "$2" specs/edu' _ \
 [ "$(umask 022 && "$drvgen" gen -o "$tmp/mode" specs/edu >/dev/null && stat -c %a "$tmp/mode/edu_regs.h")" = 644 ] \
 	|| fail "generated files are 0666 less the umask"
 
+# A big file is written while it is made (writer.c, "a file written while
+# it is generated"): the same bytes as the whole file held in memory (gen
+# --check holds it so, and finds nothing stale), untouched when unchanged,
+# rewritten from a difference anywhere in it, and never left half-written.
+mkdir "$tmp/big"
+awk 'BEGIN {
+	print "device: big\nblocks:\n  - name: regs\n    size: 0x1000\n    registers:"
+	for (i = 0; i < 1000; i++)
+		printf "      - {name: r%d, offset: %d, fields: [{name: a, bits: \"7:0\"}, " \
+			"{name: b, bits: \"15:8\"}, {name: c, bits: \"23:16\"}, {name: d, bits: 31}]}\n", i, 4 * i
+}' >"$tmp/big/big.regs.yaml"
+expect_exit 0 "$drvgen" gen -o "$tmp/big/out" "$tmp/big/big.regs.yaml"
+[ "$(wc -c <"$tmp/big/out/big_regs.h")" -gt 2000000 ] || fail "the big map's header is past the writer's 1 MiB pieces"
+expect_exit 0 "$drvgen" gen --check -o "$tmp/big/out" "$tmp/big/big.regs.yaml"
+[ -s "$tmp/err" ] && fail "a file written in pieces is the file held whole: $(head -3 "$tmp/err")"
+[ "$(ls "$tmp/big/out")" = "$(printf 'big_regs.h\nbig_regs_desc.c')" ] || fail "only the generated files are left: $(ls "$tmp/big/out")"
+touch -d '2001-01-01' "$tmp/big/out/big_regs.h"
+expect_exit 0 "$drvgen" gen -o "$tmp/big/out" "$tmp/big/big.regs.yaml"
+grep -q "0 files written, 2 unchanged" "$tmp/out" || fail "an unchanged big file counts as unchanged: $(cat "$tmp/out")"
+[ "$(stat -c %Y "$tmp/big/out/big_regs.h")" = "$(date -d '2001-01-01' +%s)" ] || fail "an unchanged big file is not rewritten"
+cp "$tmp/big/out/big_regs.h" "$tmp/big/good.h"
+for change in "sed -i 20000s/./X/ FILE" "truncate -s 1500000 FILE" "sed -i \$s/\$/x/ FILE" "truncate -s 0 FILE"; do
+	$(echo "$change" | sed "s|FILE|$tmp/big/out/big_regs.h|")
+	expect_exit 0 "$drvgen" gen -o "$tmp/big/out" "$tmp/big/big.regs.yaml"
+	cmp -s "$tmp/big/out/big_regs.h" "$tmp/big/good.h" || fail "gen rewrites a big file after '$change'"
+done
+# A write that fails (here past a file size limit) leaves the file as it
+# was and no temporary file.
+printf 'old\n' >"$tmp/big/out/big_regs.h"
+expect_exit 2 sh -c 'trap "" XFSZ; ulimit -f 1024; exec "$@"' _ "$drvgen" gen -o "$tmp/big/out" "$tmp/big/big.regs.yaml"
+grep -q "cannot write $tmp/big/out/big_regs.h: File too large" "$tmp/err" || fail "a failed write is reported: $(head -3 "$tmp/err")"
+[ "$(cat "$tmp/big/out/big_regs.h")" = old ] || fail "a failed write leaves the file as it was"
+[ "$(ls "$tmp/big/out" | wc -l)" = 2 ] || fail "a failed write leaves no temporary file: $(ls "$tmp/big/out")"
+
 # Only regular files are read: a FIFO in a spec folder is refused, not a
 # check waiting for a writer for ever (the timeout only stops a hang).
 mkdir "$tmp/fifo"
