@@ -28,13 +28,15 @@
  *
  * The deadline timer ticks every second while requests are in flight. A
  * tick with requests in flight and no completion since the last one first
- * takes what the used ring holds: an interrupt that never came (QEMU under
- * TCG was seen to leave seven completions in the used ring with the event
- * index asking for an interrupt, and raise none) costs a second, not the
- * deadline and a reset. Finding nothing, it notifies the device again: a
- * notification the device missed (seen too, the event index saying it
- * wanted it) costs a second as well. Each is logged the first time, with
- * the queue's state. A request still in
+ * takes what the used ring holds: an interrupt that never came costs a
+ * second, not the deadline and a reset. Finding nothing, it notifies the
+ * device again: a notification the device missed costs a second as well.
+ * Each is logged the first time, with the queue's state. Both were seen
+ * under QEMU 7.2's TCG on a machine of one CPU, which drops the guest's
+ * barriers, so that the index stores and event index loads on either side
+ * pass each other (targets/qemu/run.sh says how the tests avoid it); a
+ * device or hypervisor with the same fault meets the same remedy. A
+ * request still in
  * flight at its DEADLINE_TICKS-th tick means the device is wedged: it is
  * reset, which stops its DMA into the clients' pages, every request in
  * flight fails with TIMEOUT (its effect is not known), and the device is
