@@ -218,9 +218,11 @@ static void drv_kblk_limits(const struct drv_kblk *kb, struct queue_limits *lim)
 static bool drv_kblk_info_usable(struct drv_kinst *inst, const struct blk_info *info)
 {
 	if (info->block_size < SECTOR_SIZE || info->block_size > PAGE_SIZE ||
-	    !is_power_of_2(info->block_size) || !info->max_blocks || !info->queue_depth) {
-		dev_err(inst->dev, "%s: blk::device info is not a disk: block size %u, %u blocks a request, depth %u\n",
-			inst->name, info->block_size, info->max_blocks, info->queue_depth);
+	    !is_power_of_2(info->block_size) || !info->max_blocks || !info->max_segments ||
+	    !info->queue_depth) {
+		dev_err(inst->dev, "%s: blk::device info is not a disk: block size %u, %u blocks and %u segments a request, depth %u\n",
+			inst->name, info->block_size, info->max_blocks, info->max_segments,
+			info->queue_depth);
 		return false;
 	}
 	return true;
@@ -309,6 +311,9 @@ int drv_kblk_attach(struct drv_object *obj)
 	st = -EINVAL;
 	if (!drv_kblk_info_usable(inst, &kb->info))
 		goto fail;
+	/* the block layer counts a request's pieces: no more than the device
+	 * takes, and then it may be as long as max_blocks */
+	kb->max_segments = min(kb->max_segments, kb->info.max_segments);
 	kb->block_shift = ilog2(kb->info.block_size);
 	st = drv_kblk_disk(kb);
 	if (st)

@@ -43,11 +43,13 @@
 #include "virtioblk_driver.h"
 
 enum {
-	SECTORS = 8192, /* a 4 MiB disk */
+	SECTORS = 16384, /* an 8 MiB disk */
 	DISK = SECTORS * 512,
 	PAGE = 4096,
 	DEPTH = 64,	      /* what the driver serves at once */
-	MAX_BLOCKS = 2024,    /* 1012 KiB of 512-byte blocks: 253 pages */
+	MAX_BLOCKS = 8192,    /* 4 MiB of 512-byte blocks, the driver's most */
+	MAX_SEGMENTS = 254,   /* QEMU's seg_max */
+	WHOLE = 2024,	      /* 253 pages: what fits at any offset */
 	DEADLINE_ROUNDS = 20, /* rounds of the loop in one interval of the deadline */
 	STUCK_ROUNDS = 10,
 	RINGS = 0, /* the manifest's dma capabilities, in order */
@@ -336,6 +338,14 @@ static int setup_few_segments(void **state)
 	return setup_variant(state, &v);
 }
 
+/* Every buffer one piece, as an IOMMU maps it or a block layer's request
+ * of pages that lie together. */
+static int setup_one_piece(void **state)
+{
+	static const struct variant v = {.chunk = 0};
+	return setup_variant(state, &v);
+}
+
 /* A device whose segments are at most 16 KiB, and whose discards at most
  * 24 sectors. */
 static int setup_limits(void **state)
@@ -449,6 +459,7 @@ static void probe(void **state)
 	assert_int_equal(info.block_size, 512);
 	assert_int_equal(info.blocks, SECTORS);
 	assert_int_equal(info.max_blocks, MAX_BLOCKS);
+	assert_int_equal(info.max_segments, MAX_SEGMENTS);
 	assert_int_equal(info.queue_depth, DEPTH);
 	assert_int_equal(info.features, BLK_FEATURES_FLUSH | BLK_FEATURES_DISCARD);
 	assert_memory_equal(info.model, "virtio-blk\0", 11);
@@ -471,7 +482,8 @@ static void blocks_of_4k(void **state)
 	struct drv_buffer *b = new_buffer(4 * PAGE);
 	assert_int_equal(info.block_size, 4096);
 	assert_int_equal(info.blocks, SECTORS / 8);
-	assert_int_equal(info.max_blocks, MAX_BLOCKS * 512 / 4096); /* 253 pages, in whole blocks */
+	assert_int_equal(info.max_blocks, MAX_BLOCKS * 512 / 4096); /* 4 MiB, in whole blocks */
+	assert_int_equal(info.max_segments, MAX_SEGMENTS);
 	fill(b->data, b->size, 2);
 	assert_int_equal(blk_device_write(f->client, b, 3, 2, PAGE), 0);
 	assert_memory_equal(f->disk + 3 * 4096, (uint8_t *)b->data + PAGE, 2 * 4096);
@@ -522,16 +534,16 @@ static void probe_refuses(void **state)
 static void round_trip(void **state)
 {
 	struct fixture *f = *state;
-	struct drv_buffer *b = new_buffer((size_t)MAX_BLOCKS * 512 + 3 * PAGE);
+	struct drv_buffer *b = new_buffer((size_t)WHOLE * 512 + 3 * PAGE);
 	static const struct {
 		uint64_t lba;
 		uint32_t count;
 		uint64_t offset;
 	} cases[] = {
 		{0, 1, 0},
-		{0, MAX_BLOCKS, 512},  /* unaligned: 254 pieces */
+		{0, WHOLE, 512},       /* unaligned: 254 pieces */
 		{SECTORS - 1, 1, 100}, /* the last block, at an odd offset */
-		{SECTORS - MAX_BLOCKS, MAX_BLOCKS, PAGE},
+		{SECTORS - WHOLE, WHOLE, PAGE},
 		{4000, 37, 3 * PAGE - 7},
 	};
 	uint8_t *shadow = malloc(DISK);
@@ -626,7 +638,7 @@ static void ring_wraps(void **state)
 	struct blk_info info = info_of(f);
 	assert_int_equal(info.queue_depth, 8);
 	/* 6 data pieces at most: no chain is longer than the queue */
-	assert_int_equal(info.max_blocks, 5 * PAGE / 512);
+	assert_int_equal(info.max_segments, 6);
 	f->model.newest_first = true;
 	f->model.per_run = 3;
 	memset(calls, 0, sizeof calls);
@@ -656,7 +668,8 @@ static void ring_wraps(void **state)
 	memset(b->data, 0, b->size);
 	assert_int_equal(blk_device_read(f->client, b, 100, 40, 0), 0);
 	assert_memory_equal(b->data, f->disk + 100 * 512, 40 * 512);
-	assert_int_equal(blk_device_write(f->client, b, 100, 41, 0), BLK_ERROR_RANGE);
+	assert_int_equal(blk_device_write(f->client, b, 100, 48, 0), 0);	     /* 6 pages */
+	assert_int_equal(blk_device_write(f->client, b, 100, 49, 0), BLK_ERROR_RANGE); /* 7 */
 	drv_buffer_free(b);
 	assert_quiet(f);
 }
@@ -672,9 +685,10 @@ static void plain_device(void **state)
 	/* a request may have 256 / 4 - 2 = 62 segments, for 4 of them at once;
 	 * its data at any offset, 61 pages */
 	assert_int_equal(info.queue_depth, 256 / (62 + 2));
-	assert_int_equal(info.max_blocks, 61 * PAGE / 512);
+	assert_int_equal(info.max_segments, 62);
 	assert_int_equal(info.features, 0);
-	struct drv_buffer *b = new_buffer((size_t)info.max_blocks * 512 + 512);
+	const uint32_t whole = 61 * PAGE / 512;
+	struct drv_buffer *b = new_buffer((size_t)whole * 512 + 512);
 	union blk_call calls[3];
 	memset(calls, 0, sizeof calls);
 	for (unsigned round = 0; round < 20; round++) {
@@ -689,8 +703,8 @@ static void plain_device(void **state)
 					    (uint8_t *)b->data + 512 * i, 100 * 512);
 	}
 	memset(b->data, 0, b->size);
-	assert_int_equal(blk_device_read(f->client, b, 7, info.max_blocks, 512), 0);
-	assert_memory_equal((uint8_t *)b->data + 512, f->disk + 7 * 512, info.max_blocks * 512);
+	assert_int_equal(blk_device_read(f->client, b, 7, whole, 512), 0);
+	assert_memory_equal((uint8_t *)b->data + 512, f->disk + 7 * 512, whole * 512);
 	assert_int_equal(f->model.indirect, 0);
 	assert_int_equal(f->model.direct, 62);
 	unsigned flushes = f->model.requests[VBM_T_FLUSH];
@@ -772,18 +786,47 @@ static void read_only(void **state)
 	assert_quiet(f);
 }
 
-/* A device that takes 4 data segments: requests of at most 3 pages' worth,
- * so that any buffer fits. */
+/* A device that takes 4 data segments: a buffer in more pieces is RANGE
+ * before the device sees it. */
 static void few_segments(void **state)
 {
 	struct fixture *f = *state;
 	struct blk_info info = info_of(f);
-	struct drv_buffer *b = new_buffer(4 * PAGE);
-	assert_int_equal(info.max_blocks, 3 * PAGE / 512);
+	struct drv_buffer *b = new_buffer(5 * PAGE);
+	assert_int_equal(info.max_segments, 4);
 	fill(b->data, b->size, 9);
 	assert_int_equal(blk_device_write(f->client, b, 1, 24, 512), 0); /* 4 pieces */
 	assert_memory_equal(f->disk + 512, (uint8_t *)b->data + 512, 24 * 512);
-	assert_int_equal(blk_device_write(f->client, b, 1, 25, 0), BLK_ERROR_RANGE);
+	unsigned requests = f->model.requests[VBM_T_OUT];
+	assert_int_equal(blk_device_write(f->client, b, 1, 32, 0), 0); /* 4 pieces */
+	requests++;
+	assert_int_equal(blk_device_write(f->client, b, 1, 32, 512), BLK_ERROR_RANGE); /* 5 */
+	assert_int_equal(f->model.requests[VBM_T_OUT], requests);
+	drv_buffer_free(b);
+	assert_quiet(f);
+}
+
+/* A buffer in one piece goes to the device as one request of up to
+ * max_blocks, however many pages it covers: what max_segments - 1 pages
+ * hold is only what fits at any offset. */
+static void long_in_one_piece(void **state)
+{
+	struct fixture *f = *state;
+	struct blk_info info = info_of(f);
+	struct drv_buffer *b = new_buffer((size_t)MAX_BLOCKS * 512 + PAGE);
+	assert_int_equal(info.max_blocks, MAX_BLOCKS);
+	assert_true(MAX_BLOCKS * 512 / PAGE > MAX_SEGMENTS);
+	unsigned writes = f->model.requests[VBM_T_OUT], reads = f->model.requests[VBM_T_IN];
+	fill(b->data, b->size, 5);
+	assert_int_equal(blk_device_write(f->client, b, 1, MAX_BLOCKS, 512), 0);
+	assert_int_equal(f->model.requests[VBM_T_OUT], writes + 1);
+	assert_memory_equal(f->disk + 512, (uint8_t *)b->data + 512, (size_t)MAX_BLOCKS * 512);
+	memset(b->data, 0, b->size);
+	assert_int_equal(blk_device_read(f->client, b, 1, MAX_BLOCKS, 0), 0);
+	assert_int_equal(f->model.requests[VBM_T_IN], reads + 1);
+	assert_memory_equal(b->data, f->disk + 512, (size_t)MAX_BLOCKS * 512);
+	assert_int_equal(blk_device_write(f->client, b, 1, MAX_BLOCKS + 1, 0), BLK_ERROR_RANGE);
+	assert_int_equal(f->model.requests[VBM_T_OUT], writes + 1);
 	drv_buffer_free(b);
 	assert_quiet(f);
 }
@@ -1147,6 +1190,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(out_of_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(read_only, setup_read_only, teardown),
 		cmocka_unit_test_setup_teardown(few_segments, setup_few_segments, teardown),
+		cmocka_unit_test_setup_teardown(long_in_one_piece, setup_one_piece, teardown),
 		cmocka_unit_test_setup_teardown(device_limits, setup_limits, teardown),
 		cmocka_unit_test_setup_teardown(flush_and_discard, setup, teardown),
 		cmocka_unit_test_setup_teardown(device_errors, setup, teardown),

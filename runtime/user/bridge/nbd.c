@@ -51,6 +51,7 @@ enum {
 	MAX_CONNECTIONS = 8,
 	MAX_SLOTS = 32,                    /* requests in flight, at most */
 	MAX_REQUEST_BYTES = 1024 * 1024,   /* one request's data */
+	PAGE_BYTES = 4096,
 	RECONNECT_MS = 100,
 	BUSY_RETRY_MS = 2,
 	NBD_TIMEOUT_S = 600,               /* the kernel's: the bridge answers first */
@@ -89,6 +90,7 @@ struct bridge {
 	struct blk_info info;
 	unsigned block_shift;
 	uint64_t max_bytes; /* one request's data */
+	uint32_t call_blocks; /* one call's: what maps at any offset */
 	struct slot slots[MAX_SLOTS];
 	unsigned nslots, in_use;
 	int socks[MAX_CONNECTIONS]; /* the bridge's ends */
@@ -186,7 +188,7 @@ static void lost(struct bridge *b, const char *why);
 static void slot_start(struct bridge *b, struct slot *s)
 {
 	uint64_t left = s->blocks - s->done;
-	s->count = (uint32_t)(left < b->info.max_blocks ? left : b->info.max_blocks);
+	s->count = (uint32_t)(left < b->call_blocks ? left : b->call_blocks);
 	uint64_t lba = s->first + s->done, offset = s->done << b->block_shift;
 	int st;
 	s->state = SLOT_WAITING;
@@ -449,12 +451,21 @@ static int setup(struct bridge *b, int want_index, unsigned nconns)
 	const struct blk_info *info = &b->info;
 	if (info->block_size < 512 || info->block_size > 65536 ||
 	    (info->block_size & (info->block_size - 1)) || !info->max_blocks ||
-	    !info->queue_depth) {
-		bridge_log("blk::device %u: not a disk (block size %u)", b->instance,
-			   info->block_size);
+	    !info->queue_depth || info->max_segments < 2) {
+		bridge_log("blk::device %u: not a disk (block size %u, %u segments a request)",
+			   b->instance, info->block_size, info->max_segments);
 		return 1;
 	}
 	b->block_shift = (unsigned)__builtin_ctz(info->block_size);
+	/* a slot's pages lie anywhere: a call keeps to what maps at any
+	 * offset (blk.idl's max_segments) */
+	uint64_t fits = ((uint64_t)(info->max_segments - 1) * PAGE_BYTES) >> b->block_shift;
+	b->call_blocks = (uint32_t)(fits < info->max_blocks ? fits : info->max_blocks);
+	if (!b->call_blocks) {
+		bridge_log("blk::device %u: no block fits %u segments", b->instance,
+			   info->max_segments);
+		return 1;
+	}
 	b->max_bytes = MAX_REQUEST_BYTES;
 	b->nslots = info->queue_depth < MAX_SLOTS ? info->queue_depth : MAX_SLOTS;
 	for (unsigned i = 0; i < b->nslots; i++)

@@ -44,6 +44,9 @@ union blk_call {
 
 static struct blk_device_client *client;
 static struct blk_info info;
+/* The most blocks of a request whose buffer lies anywhere: max_blocks, or
+ * what max_segments - 1 pages hold (blk.idl) */
+static uint32_t whole;
 static uint64_t disk_size;
 static const char *serial = "";
 static bool read_only;
@@ -91,6 +94,11 @@ static void check_info(void)
 	check(info.queue_depth >= 32, NULL, "info: %u requests at once (32 or more)",
 	      info.queue_depth);
 	check(info.max_blocks >= 8, NULL, "info: up to %u blocks a request", info.max_blocks);
+	check(info.max_segments >= 2, NULL, "info: in up to %u pieces", info.max_segments);
+	uint64_t fits = (uint64_t)(info.max_segments ? info.max_segments - 1 : 0) * 4096 /
+			info.block_size;
+	whole = (uint32_t)(fits < info.max_blocks ? fits : info.max_blocks);
+	check(whole >= 8, NULL, "info: a buffer of %u blocks fits at any offset", whole);
 	check(!memcmp(info.model, "virtio-blk", 11), (const char *)info.model,
 	      "info: the model is virtio-blk");
 	check(!memcmp(info.serial, want, sizeof want), NULL, "info: the serial is %.20s (%.20s)",
@@ -142,7 +150,7 @@ static bool same(struct drv_buffer *b, uint64_t lba, uint32_t count, unsigned ge
 /* The k-th of the writes across the disk: where, and how many blocks. */
 static uint64_t across(unsigned k)
 {
-	return (info.blocks - info.max_blocks) / (ACROSS + 1) * (k + 1);
+	return (info.blocks - whole) / (ACROSS + 1) * (k + 1);
 }
 
 static uint32_t across_count(unsigned k)
@@ -152,18 +160,18 @@ static uint32_t across_count(unsigned k)
 
 static void data_round_trips(void)
 {
-	struct drv_buffer *b = new_buffer((size_t)info.max_blocks * info.block_size + 4096);
+	struct drv_buffer *b = new_buffer((size_t)whole * info.block_size + 4096);
 	round_trip(b, 0, 1, 0, 1, "the first block");
-	round_trip(b, 1, info.max_blocks, 512, 1, "the start, a whole request");
+	round_trip(b, 1, whole, 512, 1, "the start, a whole request");
 	round_trip(b, info.blocks - 1, 1, 100, 1, "the last block");
-	round_trip(b, info.blocks - info.max_blocks, info.max_blocks - 1, 4096, 2,
+	round_trip(b, info.blocks - whole, whole - 1, 4096, 2,
 		   "the end, a whole request");
 	for (unsigned k = 0; k < ACROSS; k++)
 		round_trip(b, across(k), across_count(k), k * 512, 3, "across the disk");
 	/* each of them is still there: no write landed elsewhere */
-	bool ok = same(b, 0, 1, 1) && same(b, 1, info.max_blocks, 1) &&
+	bool ok = same(b, 0, 1, 1) && same(b, 1, whole, 1) &&
 		  same(b, info.blocks - 1, 1, 1) &&
-		  same(b, info.blocks - info.max_blocks, info.max_blocks - 1, 2);
+		  same(b, info.blocks - whole, whole - 1, 2);
 	for (unsigned k = 0; k < ACROSS; k++)
 		ok = ok && same(b, across(k), across_count(k), 3);
 	check(ok, NULL, "every block written is read back as written, after all the writes");
@@ -420,7 +428,7 @@ static void refusals(void)
 
 static void read_only_disk(void)
 {
-	struct drv_buffer *b = new_buffer((size_t)info.max_blocks * info.block_size);
+	struct drv_buffer *b = new_buffer((size_t)whole * info.block_size);
 	int st = blk_device_write(client, b, 0, 1, 0);
 
 	check(st == BLK_ERROR_READ_ONLY, blk_status(st), "write to the read-only disk: READ_ONLY");
@@ -428,12 +436,12 @@ static void read_only_disk(void)
 	check(st == BLK_ERROR_READ_ONLY, blk_status(st),
 	      "discard on the read-only disk: READ_ONLY");
 	memset(b->data, 0xee, b->size);
-	st = blk_device_read(client, b, 0, info.max_blocks, 0);
+	st = blk_device_read(client, b, 0, whole, 0);
 	bool zeros = true;
 	for (size_t i = 0; i < b->size; i++)
 		zeros = zeros && !((uint8_t *)b->data)[i];
 	check(st == 0 && zeros, blk_status(st), "read %u blocks of the (empty) read-only disk",
-	      info.max_blocks);
+	      whole);
 	st = blk_device_read(client, b, info.blocks - 1, 1, 0);
 	check(st == 0, blk_status(st), "read its last block");
 	drv_buffer_free(b);
