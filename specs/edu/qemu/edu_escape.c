@@ -46,6 +46,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 enum { REFUSED = 0, ESCAPED = 3, NOBODY = 65534, MAX_PASSED = 253 /* SCM_MAX_FD */ };
@@ -360,7 +361,10 @@ static void procfd_helper(pid_t server)
 		attached == 0 ? "attached" : strerror(errno));
 	tries[0] = opened >= 0;
 	tries[1] = attached == 0;
-	if (attached == 0)
+	/* the attach stops the server: wait for the stop, which a detach
+	 * needs, and let it go on, or it stays stopped and the run stalls
+	 * where an escape should be reported */
+	if (attached == 0 && waitpid(server, NULL, __WALL) == server)
 		ptrace(PTRACE_DETACH, server, NULL, NULL);
 	_exit(write(t.answer[1], tries, sizeof tries) == (ssize_t)sizeof tries ? 0 : 1);
 }
