@@ -67,8 +67,16 @@ enum {
 	RXD_DD = 0x01,
 	RXD_EOP = 0x02,
 	TXD_EOP = 0x01,
+	TXD_TSE = 0x04,
 	TXD_RS = 0x08,
+	TXD_DEXT = 0x20,
+	TXC_TCP = 0x01,
+	TXC_IP = 0x02,
 	TXD_DD = 0x01,
+	TXD_TYPE_CONTEXT = 0,
+	TXD_TYPE_DATA = 1,
+	POPTS_IXSM = 0x01,
+	POPTS_TXSM = 0x02,
 	DESC = 16,
 	CRC = 4,
 	MAX_STD_FRAME = 1522, /* with its CRC and an 802.1Q tag, without rctl.lpe */
@@ -168,17 +176,126 @@ static void count(struct e1000_model *m, uint32_t offset, uint64_t n)
 
 /* ---- transmit (3.3) ---- */
 
-static void finish_frame(struct e1000_model *m)
+static void send_frame(struct e1000_model *m, const uint8_t *frame, size_t length)
 {
+	if (length > E1000_MODEL_MAX_FRAME) {
+		m->guest_errors++;
+		return;
+	}
 	if (m->nsent < E1000_MODEL_MAX_SENT) {
-		memcpy(m->sent + m->sent_bytes, m->frame, m->frame_len);
-		m->sent_len[m->nsent++] = (uint32_t)m->frame_len;
-		m->sent_bytes += m->frame_len;
+		memcpy(m->sent + m->sent_bytes, frame, length);
+		m->sent_len[m->nsent++] = (uint32_t)length;
+		m->sent_bytes += length;
 	}
 	count(m, GPTC, 1);
 	count(m, TPT, 1);
-	count(m, GOTCL, (m->frame_len < 60 ? 60 : m->frame_len) + CRC); /* padded (tctl.psp) */
+	count(m, GOTCL, (length < 60 ? 60 : length) + CRC); /* padded (tctl.psp) */
+}
+
+static uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void put_be16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Inserts a checksum (3.3.5): the complement of the ones' complement sum of bytes css through
+ * cse (0: the end), the field at cso included as the driver left it. */
+static void insert_checksum(struct e1000_model *m, uint8_t *frame, size_t length, unsigned css,
+			    unsigned cso, unsigned cse)
+{
+	size_t end = cse ? (size_t)cse + 1 : length;
+	uint32_t sum = 0;
+
+	if (end > length || css >= end || cso + 2 > length) {
+		m->guest_errors++;
+		return;
+	}
+	for (size_t i = css; i < end; i += 2)
+		sum += (uint32_t)frame[i] << 8 | (i + 1 < end ? frame[i + 1] : 0);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	put_be16(frame + cso, ~sum & 0xffff);
+}
+
+static void insert_checksums(struct e1000_model *m, const struct e1000_model_context *c,
+			     uint8_t *frame, size_t length)
+{
+	if (m->popts & POPTS_TXSM)
+		insert_checksum(m, frame, length, c->tucss, c->tucso, c->tucse);
+	if (m->popts & POPTS_IXSM)
+		insert_checksum(m, frame, length, c->ipcss, c->ipcso, c->ipcse);
+}
+
+/* TCP segmentation (3.5): each segment is the header and the next mss bytes of payload; the
+ * device sets the IPv4 total length and identification, the TCP sequence number and flags, adds
+ * the segment's TCP length to the pseudo-header sum the driver left in the checksum field, and
+ * inserts the checksums. */
+static void send_segments(struct e1000_model *m)
+{
+	const struct e1000_model_context *c = &m->tso_context;
+	size_t payload = m->frame_len - c->hdr_len, done = 0;
+	uint8_t seg[E1000_MODEL_MAX_FRAME];
+	unsigned k = 0;
+
+	if (m->frame_len <= c->hdr_len || !c->mss || !c->tcp || !c->ip ||
+	    (size_t)c->hdr_len + c->mss > sizeof seg || c->tucso + 2 > c->hdr_len ||
+	    c->ipcso + 2 > c->hdr_len || c->tucss + 20 > c->hdr_len || payload != c->paylen) {
+		m->guest_errors++;
+		return;
+	}
+	m->segmented++;
+	for (; done < payload; k++) {
+		size_t n = payload - done < c->mss ? payload - done : c->mss;
+		size_t length = c->hdr_len + n;
+		uint32_t seq, sum;
+
+		memcpy(seg, m->frame, c->hdr_len);
+		memcpy(seg + c->hdr_len, m->frame + c->hdr_len + done, n);
+		put_be16(seg + c->ipcss + 2, length - c->ipcss);
+		put_be16(seg + c->ipcss + 4, be16(seg + c->ipcss + 4) + k);
+		seq = (uint32_t)be16(seg + c->tucss + 4) << 16 | be16(seg + c->tucss + 6);
+		seq += (uint32_t)done;
+		put_be16(seg + c->tucss + 4, seq >> 16);
+		put_be16(seg + c->tucss + 6, seq);
+		if (done + n < payload)
+			seg[c->tucss + 13] &= (uint8_t)~0x09; /* FIN and PSH only on the last */
+		sum = be16(seg + c->tucso) + (uint32_t)(length - c->tucss);
+		put_be16(seg + c->tucso, (sum & 0xffff) + (sum >> 16));
+		insert_checksums(m, c, seg, length);
+		send_frame(m, seg, length);
+		done += n;
+	}
+}
+
+static void finish_frame(struct e1000_model *m)
+{
+	if (m->tse)
+		send_segments(m);
+	else {
+		insert_checksums(m, &m->checksum_context, m->frame, m->frame_len);
+		send_frame(m, m->frame, m->frame_len);
+	}
 	m->frame_len = 0;
+}
+
+static void read_context(struct e1000_model *m, const uint8_t *d)
+{
+	uint8_t cmd = d[11];
+	struct e1000_model_context *c = cmd & TXD_TSE ? &m->tso_context : &m->checksum_context;
+
+	*c = (struct e1000_model_context){
+		.ipcss = d[0], .ipcso = d[1], .ipcse = (uint16_t)(d[2] | d[3] << 8),
+		.tucss = d[4], .tucso = d[5], .tucse = (uint16_t)(d[6] | d[7] << 8),
+		.paylen = (uint32_t)(d[8] | d[9] << 8 | (d[10] & 0x0f) << 16),
+		.ip = cmd & TXC_IP, .tcp = cmd & TXC_TCP,
+		.hdr_len = d[13], .mss = (uint16_t)(d[14] | d[15] << 8),
+	};
+	m->contexts++;
 }
 
 void e1000_model_transmit(struct e1000_model *m)
@@ -192,19 +309,27 @@ void e1000_model_transmit(struct e1000_model *m)
 		uint8_t *d = ram_at(m, base + (uint64_t)*reg(m, TDH) * DESC, DESC);
 		if (!d || *reg(m, TDH) >= n)
 			return;
-		uint16_t len = (uint16_t)(d[8] | d[9] << 8);
-		uint8_t cmd = d[11];
-		const uint8_t *data = ram_at(m, get64(d), len);
-		if (!data)
-			return;
-		if (m->frame_len + len > sizeof m->frame) {
-			m->guest_errors++;
-			return;
+		uint8_t cmd = d[11], type = d[10] >> 4;
+		if ((cmd & TXD_DEXT) && type == TXD_TYPE_CONTEXT) {
+			read_context(m, d);
+		} else {
+			uint16_t len = (uint16_t)(d[8] | d[9] << 8);
+			const uint8_t *data = ram_at(m, get64(d), len);
+			if (!data || ((cmd & TXD_DEXT) && type != TXD_TYPE_DATA))
+				return;
+			if (m->frame_len + len > sizeof m->frame) {
+				m->guest_errors++;
+				return;
+			}
+			if (!m->frame_len) { /* the first descriptor of a frame says what to insert */
+				m->popts = cmd & TXD_DEXT ? d[13] : 0;
+				m->tse = (cmd & TXD_DEXT) && (cmd & TXD_TSE);
+			}
+			memcpy(m->frame + m->frame_len, data, len);
+			m->frame_len += len;
+			if (cmd & TXD_EOP)
+				finish_frame(m);
 		}
-		memcpy(m->frame + m->frame_len, data, len);
-		m->frame_len += len;
-		if (cmd & TXD_EOP)
-			finish_frame(m);
 		if (cmd & TXD_RS) {
 			d[12] |= TXD_DD;
 			causes |= ICR_TXDW;

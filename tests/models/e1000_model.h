@@ -30,7 +30,8 @@
 enum {
 	E1000_MODEL_REGS = 0x20000 / 4,
 	E1000_MODEL_MAX_SENT = 1024, /* frames it keeps */
-	E1000_MODEL_MAX_FRAME = 16384,
+	E1000_MODEL_MAX_FRAME = 16384,  /* the longest frame it sends */
+	E1000_MODEL_MAX_GATHER = 65536 + 256, /* the longest it gathers to cut into segments */
 	E1000_MODEL_EERD_POLLS = 3, /* reads of EERD before a word is done */
 	/* receive descriptor error bits (3.2.3.2) */
 	E1000_MODEL_RXE_CE = 0x01,
@@ -53,8 +54,19 @@ struct e1000_model {
 	unsigned nsent;
 	unsigned tx_descriptors; /* transmit descriptors processed */
 	unsigned rx_descriptors; /* receive descriptors written */
-	uint8_t frame[E1000_MODEL_MAX_FRAME]; /* the frame being gathered */
+	uint8_t frame[E1000_MODEL_MAX_GATHER]; /* the frame being gathered */
 	size_t frame_len;
+	uint8_t popts; /* the gathered frame's first data descriptor's: what to insert */
+	bool tse;      /* and whether to cut it */
+	/* the TCP/IP contexts (3.3.6): the checksums' and the segmentation's */
+	struct e1000_model_context {
+		uint8_t ipcss, ipcso, tucss, tucso, hdr_len;
+		uint16_t ipcse, tucse, mss;
+		uint32_t paylen;
+		bool ip, tcp;
+	} checksum_context, tso_context;
+	unsigned contexts;  /* context descriptors processed */
+	unsigned segmented; /* frames it cut into segments */
 	unsigned resets;
 	/* the INTx line, level triggered: icr & ims */
 	void (*irq)(void *ctx, bool level);

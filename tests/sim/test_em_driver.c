@@ -393,6 +393,204 @@ static void link_down_and_up(void **state)
 	assert_quiet(f);
 }
 
+/* ---- send with offloads ---- */
+
+enum { IP = 14, TCP = IP + 20, PAYLOAD = TCP + 20, MSS = 1448 };
+
+/* The ones' complement sum of n bytes, folded to 16 bits (RFC 1071), added to sum. */
+static uint32_t ones_sum(uint32_t sum, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i += 2)
+		sum += (uint32_t)p[i] << 8 | (i + 1 < n ? p[i + 1] : 0);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+/* The IPv4 pseudo-header's sum for a TCP or UDP length. */
+static uint32_t pseudo_sum(const uint8_t *frame, uint8_t protocol, uint32_t length)
+{
+	uint32_t sum = ones_sum(0, frame + IP + 12, 8) + protocol + length;
+	return ones_sum(sum, (const uint8_t[]){0, 0}, 2);
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void put16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* An IPv4 frame of length bytes to 10.0.3.2 carrying protocol (6: TCP, 17: UDP), its
+ * checksum field holding the pseudo-header's sum, as Linux leaves it for the device, and its
+ * IPv4 header checksum right for the whole frame. */
+static struct net_offload make_ipv4(uint8_t *p, size_t length, uint8_t protocol, unsigned seed)
+{
+	make_frame(p, other_mac, length, seed);
+	p[12] = 0x08;
+	p[13] = 0x00;
+	memset(p + IP, 0, 20);
+	p[IP] = 0x45;
+	put16(p + IP + 2, length - IP);
+	put16(p + IP + 4, 0x1000 + seed);
+	p[IP + 8] = 64;
+	p[IP + 9] = protocol;
+	memcpy(p + IP + 12, (const uint8_t[]){10, 0, 3, 15, 10, 0, 3, 2}, 8);
+	put16(p + IP + 10, ~ones_sum(0, p + IP, 20) & 0xffff);
+	uint16_t check = protocol == 6 ? 16 : 6;
+	if (protocol == 6) {
+		memset(p + TCP, 0, 20);
+		put16(p + TCP, 40000);
+		put16(p + TCP + 2, 5201);
+		put16(p + TCP + 4, 0x1234);
+		put16(p + TCP + 6, 0xfff0); /* the sequence number wraps past 2^16 */
+		p[TCP + 12] = 5 << 4;
+		p[TCP + 13] = 0x18; /* PSH, ACK */
+	} else {
+		put16(p + TCP + 4, length - TCP);
+		put16(p + TCP + 6, 0);
+	}
+	put16(p + TCP + check, pseudo_sum(p, protocol, (uint32_t)(length - TCP)));
+	return (struct net_offload){.checksum = true, .csum_start = TCP, .csum_offset = check};
+}
+
+/* Whether a frame's IPv4 header checksum and its TCP or UDP checksum are right. */
+static void assert_checksums(const uint8_t *p, uint32_t length)
+{
+	uint8_t protocol = p[IP + 9];
+	assert_int_equal(ones_sum(0, p + IP, 20), 0xffff);
+	assert_int_equal(ones_sum(pseudo_sum(p, protocol, length - TCP), p + TCP, length - TCP),
+			 0xffff);
+}
+
+/* The device computes TCP and UDP checksums; frames whose checksums lie alike share a
+ * context descriptor, and a frame without an offload goes as it is. */
+static void send_offloaded_checksums(void **state)
+{
+	struct fixture *f = *state;
+	static const uint8_t protocols[4] = {6, 6, 17, 0};
+	struct net_offloaded_frame fr[4];
+	for (unsigned i = 0; i < 4; i++) {
+		uint8_t *p = (uint8_t *)f->tx->data + i * 2048;
+		fr[i] = (struct net_offloaded_frame){.offset = i * 2048, .length = 1000 + i};
+		if (protocols[i])
+			fr[i].offload = make_ipv4(p, fr[i].length, protocols[i], i);
+		else
+			make_frame(p, other_mac, fr[i].length, i);
+	}
+	uint32_t queued = 0;
+	assert_int_equal(net_nic_send_offloaded(f->client, f->tx, fr, 4, &queued), 0);
+	assert_int_equal(queued, 4);
+	assert_int_equal(f->model.nsent, 4);
+	assert_int_equal(f->model.contexts, 2); /* TCP's, then UDP's */
+	for (unsigned i = 0; i < 4; i++) {
+		uint32_t len = 0;
+		const uint8_t *got = e1000_model_sent(&f->model, i, &len);
+		assert_int_equal(len, fr[i].length);
+		if (protocols[i])
+			assert_checksums(got, len);
+		else
+			assert_memory_equal(got, (uint8_t *)f->tx->data + fr[i].offset, len);
+	}
+	assert_int_equal(f->model.guest_errors, 0);
+	assert_quiet(f);
+}
+
+/* A 10 KiB TCP segment goes as one frame and leaves the device as seven, each with its own
+ * IPv4 length, identification and checksum, sequence number and TCP checksum, and PSH only on
+ * the last; a frame with a checksum after it needs a context of its own again. */
+static void send_offloaded_segments(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t length = PAYLOAD + 10000;
+	uint8_t *p = f->tx->data;
+	struct net_offloaded_frame fr[2] = {
+		{.offset = 0, .length = length, .offload = make_ipv4(p, length, 6, 1)},
+		{.offset = 16384, .length = 200},
+	};
+	fr[0].offload.segmentation = NET_SEGMENTATION_TCP4;
+	fr[0].offload.header_length = PAYLOAD;
+	fr[0].offload.segment_size = MSS;
+	fr[1].offload = make_ipv4(p + 16384, 200, 6, 2);
+	uint32_t queued = 0;
+	assert_int_equal(net_nic_send_offloaded(f->client, f->tx, fr, 2, &queued), 0);
+	assert_int_equal(queued, 2);
+	assert_int_equal(f->model.segmented, 1);
+	assert_int_equal(f->model.contexts, 2);
+	assert_int_equal(f->model.nsent, 8);
+	for (uint32_t k = 0, done = 0; k < 7; k++) {
+		uint32_t len = 0, n = k < 6 ? MSS : 10000 - 6 * MSS;
+		const uint8_t *got = e1000_model_sent(&f->model, k, &len);
+		assert_int_equal(len, PAYLOAD + n);
+		assert_int_equal(get16(got + IP + 2), len - IP);
+		assert_int_equal(get16(got + IP + 4), 0x1001 + k);
+		uint32_t seq = (uint32_t)get16(got + TCP + 4) << 16 | get16(got + TCP + 6);
+		assert_int_equal(seq, 0x1234fff0u + done);
+		assert_int_equal(got[TCP + 13], k < 6 ? 0x10 : 0x18);
+		assert_checksums(got, len);
+		assert_memory_equal(got + PAYLOAD, p + PAYLOAD + done, n);
+		done += n;
+	}
+	uint32_t len = 0;
+	assert_checksums(e1000_model_sent(&f->model, 7, &len), 200);
+	assert_int_equal(f->model.guest_errors, 0);
+	assert_quiet(f);
+}
+
+/* What the device cannot do is UNSUPPORTED, offsets outside a frame's headers are RANGE, and a
+ * call with one bad frame sends nothing. */
+static void send_offloaded_refuses(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t length = PAYLOAD + 4000;
+	uint8_t *p = f->tx->data;
+	struct net_offload good = make_ipv4(p, length, 6, 1);
+	good.segmentation = NET_SEGMENTATION_TCP4;
+	good.header_length = PAYLOAD;
+	good.segment_size = MSS;
+	static const struct {
+		int error;
+		uint32_t length;
+		struct net_offload offload;
+	} bad[] = {
+		{NET_ERROR_UNSUPPORTED, PAYLOAD + 4000,
+		 {true, TCP, 16, NET_SEGMENTATION_TCP6, PAYLOAD, MSS}},
+		{NET_ERROR_RANGE, PAYLOAD + 4000, {false, TCP, 16, NET_SEGMENTATION_TCP4, PAYLOAD, MSS}},
+		{NET_ERROR_RANGE, PAYLOAD + 4000, {true, TCP, 6, NET_SEGMENTATION_TCP4, PAYLOAD, MSS}},
+		{NET_ERROR_RANGE, PAYLOAD + 4000, {true, TCP, 16, NET_SEGMENTATION_TCP4, TCP + 19, MSS}},
+		{NET_ERROR_RANGE, PAYLOAD + 4000, {true, TCP, 16, NET_SEGMENTATION_TCP4, PAYLOAD, 1500}},
+		{NET_ERROR_RANGE, PAYLOAD + 4000, {true, TCP, 16, NET_SEGMENTATION_TCP4, PAYLOAD, 0}},
+		{NET_ERROR_RANGE, PAYLOAD + 4000, {true, IP + 8, 16, NET_SEGMENTATION_TCP4, PAYLOAD, MSS}},
+		{NET_ERROR_RANGE, PAYLOAD, {true, TCP, 16, NET_SEGMENTATION_TCP4, PAYLOAD, MSS}},
+		{NET_ERROR_RANGE, 65536, {true, TCP, 16, NET_SEGMENTATION_TCP4, PAYLOAD, MSS}},
+		{NET_ERROR_RANGE, PAYLOAD + 4000, {true, TCP, 16, NET_SEGMENTATION_NONE, 0, 0}},
+		{NET_ERROR_RANGE, 1000, {true, 10, 16, NET_SEGMENTATION_NONE, 0, 0}},
+		{NET_ERROR_RANGE, 1000, {true, 240, 16, NET_SEGMENTATION_NONE, 0, 0}},
+		{NET_ERROR_RANGE, 100, {true, 90, 9, NET_SEGMENTATION_NONE, 0, 0}},
+	};
+	uint32_t queued = 0;
+	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct net_offloaded_frame fr[2] = {
+			{.offset = 0, .length = length, .offload = good},
+			{.offset = 0, .length = bad[i].length, .offload = bad[i].offload},
+		};
+		assert_int_equal(net_nic_send_offloaded(f->client, f->tx, fr, 2, &queued),
+				 bad[i].error);
+	}
+	p[12] = 0x86; /* IPv6: no IPv4 header to cut by */
+	p[13] = 0xdd;
+	struct net_offloaded_frame v6 = {.offset = 0, .length = length, .offload = good};
+	assert_int_equal(net_nic_send_offloaded(f->client, f->tx, &v6, 1, &queued),
+			 NET_ERROR_RANGE);
+	assert_int_equal(f->model.nsent, 0);
+	assert_int_equal(f->model.tx_descriptors, 0);
+	assert_quiet(f);
+}
+
 /* ---- receive ---- */
 
 static void one_frame_arrives(void *ctx)
@@ -595,6 +793,9 @@ int main(void)
 		cmocka_unit_test(init_refuses_a_bad_eeprom),
 		cmocka_unit_test_setup_teardown(send_copies_frames, setup, teardown),
 		cmocka_unit_test_setup_teardown(send_jumbo, setup, teardown),
+		cmocka_unit_test_setup_teardown(send_offloaded_checksums, setup, teardown),
+		cmocka_unit_test_setup_teardown(send_offloaded_segments, setup, teardown),
+		cmocka_unit_test_setup_teardown(send_offloaded_refuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(full_ring_defers_send, setup, teardown),
 		cmocka_unit_test_setup_teardown(link_down_and_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(receive_waits_for_a_frame, setup, teardown),

@@ -21,6 +21,11 @@
  *   receive   one receive call is always outstanding, into a buffer of
  *             max_batch slots of max_mtu + 18 bytes; its frames are written
  *             to the TAP descriptor, and the next receive starts.
+ *   offloads  the interface speaks the virtio-net header (IFF_VNET_HDR),
+ *             and takes from info.offloads what the device does
+ *             (TUNSETOFFLOAD): checksums and TCP segmentation. The kernel
+ *             then hands over 64 KiB TCP segments, each with what the
+ *             device is to do to it, and the batch goes by send_offloaded.
  *   link      the link_changed event, and link() at every connection, set
  *             the interface's carrier (TUNSETCARRIER).
  *
@@ -44,6 +49,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <poll.h>
@@ -52,12 +58,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
 enum {
 	MAX_BATCH = 64,                /* frames per call: the protocol's bound */
 	TAP_FRAME_MAX = 65536 + 64,    /* the longest frame a TAP read can give */
+	TCP_SEGMENT_MAX = 65535,       /* the longest the kernel's TCP makes, headers included */
 	TX_BUFFER = 4 * TAP_FRAME_MAX, /* one batch's frames, packed */
 	FRAME_OVERHEAD = 18,           /* a frame is at most mtu + 18 bytes */
 	RECONNECT_MS = 100,
@@ -67,9 +75,13 @@ enum {
 
 /* Frames read from the interface, to go to the device in one send. */
 struct batch {
-	struct net_nic_send_call call;
+	union {
+		struct net_nic_send_call plain;
+		struct net_nic_send_offloaded_call offloaded;
+	} call;
+	bool offloaded; /* which call is in flight */
 	struct drv_buffer *buf;
-	struct net_frame frames[MAX_BATCH];
+	struct net_offloaded_frame frames[MAX_BATCH];
 	uint32_t count; /* frames in it */
 	uint32_t used;  /* bytes of buf they take */
 	uint32_t done;  /* frames the device took (or refused, one by one) */
@@ -84,6 +96,7 @@ struct bridge {
 	char ifname[IFNAMSIZ];
 	struct net_nic_client *client; /* NULL while the server is gone */
 	struct net_info info;
+	bool offloads; /* the interface asks the device for them (TUNSETOFFLOAD) */
 
 	struct batch batches[2];
 	struct batch *filling; /* where frames read from the interface go */
@@ -100,6 +113,7 @@ struct bridge {
 	struct timespec lost_at;     /* when the server went */
 	struct timespec tried_at;    /* the last connection attempt */
 	unsigned long long sent, received, dropped, refused;
+	unsigned long long to_cut; /* frames read that the device is to cut */
 };
 
 static long ms_until(const struct timespec *t)
@@ -128,7 +142,7 @@ static const char *net_status(int st)
 /* Opens the interface: name, or the kernel's first free drvtapN. */
 static int tap_open(struct bridge *b, const char *name)
 {
-	struct ifreq ifr = {.ifr_flags = IFF_TAP | IFF_NO_PI};
+	struct ifreq ifr = {.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR};
 	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name ? name : "drvtap%d");
 	b->tap = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (b->tap < 0) {
@@ -172,6 +186,61 @@ static int tap_identity(struct bridge *b)
 	return st;
 }
 
+/* The interface asks for what the device does to the frames it sends, and
+ * no more: checksums, and TCP segmentation if the device takes the longest
+ * segment the kernel's TCP makes (the TAP's GSO limit cannot be lowered by
+ * its descriptor; a longer frame would be refused and dropped). */
+static int tap_offloads(struct bridge *b)
+{
+	const struct net_offloads *o = &b->info.offloads;
+	unsigned flags = 0;
+	if (o->checksum) {
+		flags |= TUN_F_CSUM;
+		if (o->tcp4 && o->max_segmented >= TCP_SEGMENT_MAX)
+			flags |= TUN_F_TSO4;
+		if (o->tcp6 && o->max_segmented >= TCP_SEGMENT_MAX)
+			flags |= TUN_F_TSO6;
+	}
+	if (ioctl(b->tap, TUNSETOFFLOAD, flags)) {
+		bridge_log("%s: offloads %#x: %s", b->ifname, flags, strerror(errno));
+		return -1;
+	}
+	b->offloads = flags != 0;
+	return 0;
+}
+
+/* What the virtio-net header the kernel put before a frame asks of the
+ * device, as net.idl says it. The kernel's hdr_len is the bytes it had
+ * together, not the headers' length: that comes from the TCP header. False
+ * if the header asks for what the protocol cannot say. */
+static bool offload_of(const struct virtio_net_hdr *h, const uint8_t *frame, uint32_t length,
+		       struct net_offload *o)
+{
+	*o = (struct net_offload){.segmentation = NET_SEGMENTATION_NONE};
+	if (!(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
+		return h->gso_type == VIRTIO_NET_HDR_GSO_NONE;
+	o->checksum = true;
+	o->csum_start = h->csum_start;
+	o->csum_offset = h->csum_offset;
+	switch (h->gso_type) {
+	case VIRTIO_NET_HDR_GSO_NONE:
+		return true;
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+		o->segmentation = NET_SEGMENTATION_TCP4;
+		break;
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		o->segmentation = NET_SEGMENTATION_TCP6;
+		break;
+	default:
+		return false;
+	}
+	if ((uint32_t)h->csum_start + 13 > length)
+		return false;
+	o->header_length = (uint16_t)(h->csum_start + (frame[h->csum_start + 12] >> 4) * 4);
+	o->segment_size = h->gso_size;
+	return true;
+}
+
 /* ---- transmit ---- */
 
 static void batch_empty(struct batch *t)
@@ -193,16 +262,24 @@ static void read_frames(struct bridge *b)
 {
 	while (tx_room(b)) {
 		struct batch *t = b->filling;
-		ssize_t n = read(b->tap, (uint8_t *)t->buf->data + t->used, TAP_FRAME_MAX);
+		struct virtio_net_hdr h;
+		uint8_t *frame = (uint8_t *)t->buf->data + t->used;
+		struct iovec iov[2] = {{&h, sizeof h}, {frame, TAP_FRAME_MAX}};
+		ssize_t n = readv(b->tap, iov, 2);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n <= (ssize_t)sizeof h)
 			break;
-		if (!b->client) {
+		n -= (ssize_t)sizeof h;
+		struct net_offloaded_frame *f = &t->frames[t->count];
+		*f = (struct net_offloaded_frame){.offset = t->used, .length = (uint32_t)n};
+		if (!b->client || !offload_of(&h, frame, f->length, &f->offload)) {
 			b->dropped++;
 			continue;
 		}
-		t->frames[t->count++] = (struct net_frame){t->used, (uint32_t)n};
+		if (f->offload.segmentation != NET_SEGMENTATION_NONE)
+			b->to_cut++;
+		t->count++;
 		t->used += ((uint32_t)n + 7) & ~7u;
 	}
 }
@@ -215,8 +292,19 @@ static void send_out(struct bridge *b)
 {
 	struct batch *t = b->out;
 	uint32_t n = t->singly ? 1 : t->count - t->done;
+	int st;
 	memset(&t->call, 0, sizeof t->call);
-	int st = net_nic_send_start(b->client, t->buf, t->frames + t->done, n, &t->call);
+	t->offloaded = b->offloads;
+	if (t->offloaded) {
+		st = net_nic_send_offloaded_start(b->client, t->buf, t->frames + t->done, n,
+						  &t->call.offloaded);
+	} else {
+		struct net_frame plain[MAX_BATCH];
+		for (uint32_t i = 0; i < n; i++)
+			plain[i] = (struct net_frame){t->frames[t->done + i].offset,
+						      t->frames[t->done + i].length};
+		st = net_nic_send_start(b->client, t->buf, plain, n, &t->call.plain);
+	}
 	if (bridge_server_gone(st)) {
 		lost(b, bridge_server_gone(st));
 	} else if (st) {
@@ -245,7 +333,8 @@ static void sent(struct bridge *b)
 {
 	struct batch *t = b->out;
 	uint32_t queued = 0, left = t->count - t->done;
-	int st = net_nic_send_finish(&t->call, &queued);
+	int st = t->offloaded ? net_nic_send_offloaded_finish(&t->call.offloaded, &queued) :
+				net_nic_send_finish(&t->call.plain, &queued);
 	t->in_flight = false;
 	if (st == 0 && queued) {
 		t->done += queued < left ? queued : left;
@@ -253,14 +342,15 @@ static void sent(struct bridge *b)
 	} else if (st == 0 || st == NET_ERROR_BUSY) {
 		/* another client's send waits for room; the device took none */
 		later(&b->tx_retry_at, BUSY_RETRY_MS);
-	} else if (st == NET_ERROR_RANGE && !t->singly) {
+	} else if ((st == NET_ERROR_RANGE || st == NET_ERROR_UNSUPPORTED) && !t->singly) {
 		t->singly = true; /* which of them? */
-	} else if (st == NET_ERROR_RANGE) {
+	} else if (st == NET_ERROR_RANGE || st == NET_ERROR_UNSUPPORTED) {
 		b->refused++;
 		if (b->verbose || b->refused == 1)
-			bridge_log("a frame of %u bytes refused: RANGE (the device's MTU is %u); "
+			bridge_log("a frame of %u bytes refused: %s (the device's MTU is %u); "
 				   "dropped",
-				   (unsigned)t->frames[t->done].length, (unsigned)b->info.mtu);
+				   (unsigned)t->frames[t->done].length, net_status(st),
+				   (unsigned)b->info.mtu);
 		t->done++;
 	} else if (bridge_server_gone(st)) {
 		lost(b, bridge_server_gone(st));
@@ -321,8 +411,12 @@ static void received(struct bridge *b)
 			b->dropped++; /* the driver broke the protocol */
 			continue;
 		}
-		/* fails while the interface is down: the frame is dropped */
-		if (write(b->tap, (uint8_t *)b->rx_buf->data + f->offset, f->length) < 0)
+		/* no offload asked of the kernel; fails while the interface is
+		 * down: the frame is dropped */
+		struct virtio_net_hdr h = {.gso_type = VIRTIO_NET_HDR_GSO_NONE};
+		struct iovec iov[2] = {{&h, sizeof h},
+				       {(uint8_t *)b->rx_buf->data + f->offset, f->length}};
+		if (writev(b->tap, iov, 2) < 0)
 			b->dropped++;
 		else
 			b->received++;
@@ -378,6 +472,10 @@ static int connect_server(struct bridge *b)
 	bool same = !memcmp(&old.address, &b->info.address, sizeof old.address) &&
 		    old.mtu == b->info.mtu;
 	if (!same && tap_identity(b)) {
+		st = -DRV_E_ARGUMENT;
+		goto fail;
+	}
+	if (tap_offloads(b)) {
 		st = -DRV_E_ARGUMENT;
 		goto fail;
 	}
@@ -459,9 +557,13 @@ static int setup(struct bridge *b, const char *name)
 		return 1;
 	}
 	const uint8_t *a = b->info.address.octets;
-	bridge_log("%s: net::nic %u, %02x:%02x:%02x:%02x:%02x:%02x, MTU %u, %u frames a call",
+	const struct net_offloads *o = &b->info.offloads;
+	bridge_log("%s: net::nic %u, %02x:%02x:%02x:%02x:%02x:%02x, MTU %u, %u frames a call, "
+		   "offloads:%s%s%s",
 		   b->ifname, b->instance, a[0], a[1], a[2], a[3], a[4], a[5],
-		   (unsigned)b->info.mtu, (unsigned)b->info.max_batch);
+		   (unsigned)b->info.mtu, (unsigned)b->info.max_batch,
+		   o->checksum ? " checksum" : "", o->checksum && o->tcp4 ? " tcp4" : "",
+		   o->checksum && o->tcp6 ? " tcp6" : "");
 	printf("%s\n", b->ifname);
 	fflush(stdout);
 	return 0;
@@ -508,9 +610,10 @@ static int serve(struct bridge *b)
 		    drv_client_flush((struct drv_client *)b->client) < 0)
 			lost(b, "the server went away");
 	}
-	bridge_log("signal %d: %s closed; %llu frames sent, %llu received, %llu dropped, %llu "
-		   "refused",
-		   (int)bridge_signalled, b->ifname, b->sent, b->received, b->dropped, b->refused);
+	bridge_log("signal %d: %s closed; %llu frames sent (%llu of them read to be cut into TCP "
+		   "segments), %llu received, %llu dropped, %llu refused",
+		   (int)bridge_signalled, b->ifname, b->sent, b->to_cut, b->received, b->dropped,
+		   b->refused);
 	if (b->client)
 		net_nic_disconnect(b->client);
 	close(b->tap);

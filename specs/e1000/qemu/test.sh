@@ -178,6 +178,8 @@ spec_kmod() {
     check "em0 is the 82540EM's ($BDF) network interface" \
         [ "$(basename "$(readlink /sys/class/net/em0/device)")" = "$BDF" ]
     em_held "$n"
+    check "em0 asks the device for checksums and TCP segmentation: \"$(dmesg | grep -m1 'em0: .*offloads')\"" \
+        sh -c "dmesg | grep -q 'em0: .*offloads: checksum tcp4 '"
     net_if em0 kmod/tcp
     TAG=kmod
     check "no IOMMU fault while em.ko served ($(($(dmar_faults) - faults)))" \
@@ -223,6 +225,10 @@ tap_stop() {
     check "drvgen-tap exits 0 on SIGTERM (rc $rc)" [ "$rc" = 0 ]
     check "$TAP_IF is gone with it" [ ! -e "/sys/class/net/$TAP_IF" ]
     refused=$(sed -n 's/.* \([0-9]*\) refused$/\1/p' /tmp/tap.log)
+    cut=$(sed -n 's/.*(\([0-9]*\) of them read to be cut.*/\1/p' /tmp/tap.log)
+    check "the interface asked the device for checksums and TCP segmentation" \
+        grep -q "offloads: checksum tcp4" /tmp/tap.log
+    check "the kernel handed it $cut long TCP segments for the device to cut" [ "${cut:-0}" -ge 1 ]
     check "it counted $refused frames refused (the two oversize pings)" [ "${refused:-0}" -ge 2 ]
     show_file drvgen-tap /tmp/tap.log
 }
