@@ -247,12 +247,16 @@ $(BUILD)/ipc/test_wire: tests/ipc/test_wire.c $(KIT)/kit_store_client.c \
 # device registry on this machine's PCI functions, with a server that
 # registers a fake edu (built beside the test in devd/).
 HOST_TESTS := $(BUILD)/host/test_host_config $(BUILD)/host/test_host_sandbox $(BUILD)/host/test_host_timer \
-	$(BUILD)/host/test_devd
+	$(BUILD)/host/test_devd $(BUILD)/host/test_tcp_merge
 $(HOST_TESTS): TEST_LIBS := -lcmocka -lseccomp
 $(HOST_TESTS): TEST_PP := -Iruntime/common -Iruntime/user -Iruntime/user/host -Igenerated/std \
 	-Igenerated/edu -Itests/ipc
 $(BUILD)/host/test_host_%: tests/host/test_host_%.c $(RUNTIME_HOST_SRC) \
 		$(RUNTIME_IPC_SRC) | $(BUILD)/host
+	$(test_program)
+# drvgen-tap's merging of received TCP segments
+$(BUILD)/host/test_tcp_merge: TEST_PP := -Iruntime/user/bridge
+$(BUILD)/host/test_tcp_merge: tests/host/test_tcp_merge.c runtime/user/bridge/tcp_merge.c | $(BUILD)/host
 	$(test_program)
 $(BUILD)/host/test_devd: tests/host/test_devd.c generated/std/drvgen_devices_client.c \
 		generated/std/sys_devregistry_client.c generated/edu/edu_device_client.c \

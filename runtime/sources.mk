@@ -19,7 +19,7 @@ RUNTIME_HOST_SRC := runtime/user/drv_host.c runtime/user/host/*.c generated/std/
 #   RUNTIME_TAP_SRC     drvgen-tap, the TAP bridge of net::nic, with the
 #                       client part
 RUNTIME_NBD_SRC := runtime/user/bridge/nbd.c runtime/user/bridge/nbd_netlink.c runtime/user/bridge/bridge.c generated/std/blk_device_client.c
-RUNTIME_TAP_SRC := runtime/user/bridge/tap.c runtime/user/bridge/bridge.c generated/std/net_nic_client.c
+RUNTIME_TAP_SRC := runtime/user/bridge/tap.c runtime/user/bridge/tcp_merge.c runtime/user/bridge/bridge.c generated/std/net_nic_client.c
 #   RUNTIME_DEVD_SRC    drvgen-devd, the device manager that starts, stops
 #                       and restarts the servers and serves the device
 #                       registry (docs/drivers.md, "Lifecycle"), with the

@@ -20,7 +20,10 @@
  *             frame by frame.
  *   receive   one receive call is always outstanding, into a buffer of
  *             max_batch slots of max_mtu + 18 bytes; its frames are written
- *             to the TAP descriptor, and the next receive starts.
+ *             to the TAP descriptor, and the next receive starts. The TCP
+ *             segments of one flow among them go as one long segment
+ *             (tcp_merge.h), as a NIC's large receive offload hands them
+ *             to Linux: one write and one pass through the stack for many.
  *   offloads  the interface speaks the virtio-net header (IFF_VNET_HDR),
  *             and takes from info.offloads what the device does
  *             (TUNSETOFFLOAD): checksums and TCP segmentation. The kernel
@@ -44,6 +47,7 @@
 
 #include "drv_client.h"
 #include "net_nic.h"
+#include "tcp_merge.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -114,6 +118,8 @@ struct bridge {
 	struct timespec tried_at;    /* the last connection attempt */
 	unsigned long long sent, received, dropped, refused;
 	unsigned long long to_cut; /* frames read that the device is to cut */
+	unsigned long long receives; /* receive calls answered with frames */
+	unsigned long long writes;   /* to the interface: frames, and merged segments */
 };
 
 static long ms_until(const struct timespec *t)
@@ -386,6 +392,30 @@ static void start_receive(struct bridge *b)
 	}
 }
 
+/* Writes frames to the interface as one, after the virtio-net header h; it
+ * fails while the interface is down, and the frames are dropped. */
+static void write_frames(struct bridge *b, const struct virtio_net_hdr *h, const struct iovec *iov,
+			 unsigned count)
+{
+	struct iovec all[1 + TCP_MERGE_MAX_SEGMENTS] = {{(void *)h, sizeof *h}};
+	memcpy(all + 1, iov, count * sizeof *iov);
+	b->writes++;
+	if (writev(b->tap, all, (int)count + 1) < 0)
+		b->dropped += count;
+	else
+		b->received += count;
+}
+
+/* The merge so far goes to the interface. */
+static void write_merged(struct bridge *b, struct tcp_merge *m)
+{
+	struct virtio_net_hdr h;
+	const struct iovec *iov;
+	unsigned count = tcp_merge_finish(m, &h, &iov);
+	if (count)
+		write_frames(b, &h, iov, count);
+}
+
 /* The receive completed: its frames go to the interface. */
 static void received(struct bridge *b)
 {
@@ -405,22 +435,25 @@ static void received(struct bridge *b)
 		later(&b->rx_retry_at, ERROR_RETRY_MS);
 		return;
 	}
+	b->receives += n > 0;
+	struct tcp_merge m = {0};
 	for (uint32_t i = 0; i < n; i++) {
 		const struct net_frame *f = &b->rx_frames[i];
 		if (f->offset > b->rx_buf->size || f->length > b->rx_buf->size - f->offset) {
 			b->dropped++; /* the driver broke the protocol */
 			continue;
 		}
-		/* no offload asked of the kernel; fails while the interface is
-		 * down: the frame is dropped */
-		struct virtio_net_hdr h = {.gso_type = VIRTIO_NET_HDR_GSO_NONE};
-		struct iovec iov[2] = {{&h, sizeof h},
-				       {(uint8_t *)b->rx_buf->data + f->offset, f->length}};
-		if (writev(b->tap, iov, 2) < 0)
-			b->dropped++;
-		else
-			b->received++;
+		uint8_t *frame = (uint8_t *)b->rx_buf->data + f->offset;
+		if (tcp_merge_add(&m, frame, f->length))
+			continue;
+		write_merged(b, &m);
+		if (tcp_merge_add(&m, frame, f->length))
+			continue;
+		const struct iovec alone = {frame, f->length};
+		write_frames(b, &(struct virtio_net_hdr){.gso_type = VIRTIO_NET_HDR_GSO_NONE},
+			     &alone, 1);
 	}
+	write_merged(b, &m);
 }
 
 /* ---- the server side ---- */
@@ -611,9 +644,10 @@ static int serve(struct bridge *b)
 			lost(b, "the server went away");
 	}
 	bridge_log("signal %d: %s closed; %llu frames sent (%llu of them read to be cut into TCP "
-		   "segments), %llu received, %llu dropped, %llu refused",
-		   (int)bridge_signalled, b->ifname, b->sent, b->to_cut, b->received, b->dropped,
-		   b->refused);
+		   "segments), %llu received (in %llu receives, %llu writes), %llu dropped, %llu "
+		   "refused",
+		   (int)bridge_signalled, b->ifname, b->sent, b->to_cut, b->received, b->receives,
+		   b->writes, b->dropped, b->refused);
 	if (b->client)
 		net_nic_disconnect(b->client);
 	close(b->tap);

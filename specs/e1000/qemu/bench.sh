@@ -99,5 +99,6 @@ spec_bench() {
     fi
     kill -TERM "$tap"
     wait "$tap"
+    echo "# drvgen-tap's totals: $(tail -n 1 /tmp/tap.log)"
     stop_server em "$pid"
 }

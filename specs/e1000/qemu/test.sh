@@ -229,6 +229,10 @@ tap_stop() {
     check "the interface asked the device for checksums and TCP segmentation" \
         grep -q "offloads: checksum tcp4" /tmp/tap.log
     check "the kernel handed it $cut long TCP segments for the device to cut" [ "${cut:-0}" -ge 1 ]
+    received=$(sed -n 's/.* \([0-9]*\) received (in.*/\1/p' /tmp/tap.log)
+    writes=$(sed -n 's/.* \([0-9]*\) writes).*/\1/p' /tmp/tap.log)
+    check "it wrote the ${received:-?} frames it received in ${writes:-?} writes (TCP segments merged)" \
+        [ "${writes:-0}" -ge 1 -a "${writes:-0}" -lt "${received:-0}" ]
     check "it counted $refused frames refused (the two oversize pings)" [ "${refused:-0}" -ge 2 ]
     show_file drvgen-tap /tmp/tap.log
 }
