@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+/* SPDX-License-Identifier: MIT */
 /* tcp_merge.h - drvgen-tap's receive-side merging of TCP segments (what
  * Linux calls GRO), so that the frames a receive brought reach the TAP
  * interface as a few long segments instead of one write each.
