@@ -176,28 +176,20 @@ static void emit_type(struct ipc *e, const struct ir_type *t)
 		emit_values(e, t);
 }
 
-/* The types a namespace's header has written so far. */
-struct written {
-	const struct ir_type **items;
-	size_t len;
-};
-
 /* Writes t after the types of its fields that the same header declares, in the order the
  * file declares them otherwise: C needs a field's type complete, and the IDL lets a type be
  * used above its declaration. Types cannot contain themselves (check_idl.c), so this ends. */
 static void emit_type_after_fields(struct ipc *e, const char *ns, const struct ir_type *t,
-				   struct written *done)
+				   struct strmap *written)
 {
-	for (size_t i = 0; i < done->len; i++)
-		if (done->items[i] == t)
-			return;
-	done->items[done->len++] = t;
+	if (strmap_put(written, t->name, (void *)t))
+		return; /* defined already */
 	for (size_t i = 0; t->kind == IR_STRUCT && i < t->members.len; i++) {
 		const struct ir_type *m = t->members.items[i].type;
 		while (m && (m->kind == IR_ARRAY || m->kind == IR_VECTOR))
 			m = m->base;
 		if (m && m->ns && strcmp(m->ns, ns) == 0)
-			emit_type_after_fields(e, ns, m, done);
+			emit_type_after_fields(e, ns, m, written);
 	}
 	emit_type(e, t);
 }
@@ -217,12 +209,12 @@ void emit_ipc_types(struct gen *g, const struct ir_namespace *ns)
 	static const char *const includes[] = {"drv_wire.h"};
 	const char *guard = c_symbol_name(&ns->c, N_NS_GUARD);
 	ipc_open_header(e, guard, includes, 1);
-	struct written done = {
-		.items = arena_alloc(&scratch, (g->ir->types.len + 1) * sizeof *done.items)};
+	struct strmap written; /* the types this header has defined, by name */
+	strmap_init(&written, &scratch);
 	for (size_t i = 0; i < g->ir->types.len; i++) {
 		const struct ir_type *t = g->ir->types.items[i];
 		if (strcmp(t->ns, ns->name) == 0)
-			emit_type_after_fields(e, ns->name, t, &done);
+			emit_type_after_fields(e, ns->name, t, &written);
 	}
 	ipc_close_header(e, guard);
 	arena_free(&scratch);

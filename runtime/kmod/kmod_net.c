@@ -17,9 +17,10 @@
  *             its ring took the frame; when the ring is full it holds the
  *             call, and the queue stops until it answers.
  *   offloads  what info's offloads say the device does (checksums, TCP
- *             segmentation) become the interface's features, and a frame
- *             that asks for them goes by send_offloaded, with what the skb
- *             says: the stack then hands over 64 KiB TCP segments in
+ *             segmentation) become the interface's features, and every
+ *             frame goes by send_offloaded with what its skb asks (nothing,
+ *             on a device without offloads, whose driver then sends it as
+ *             send would): the stack hands over 64 KiB TCP segments in
  *             pieces instead of 45 frames, as it does to Linux's drivers.
  *   receive   one receive call is always outstanding into a buffer of
  *             slots; its answer schedules NAPI, whose poll hands the frames
@@ -51,28 +52,23 @@ enum {
 	DRV_KNET_RX_RETRY_MS = 10,
 };
 
-/* Pages the driver may copy from or into (mem) or map for DMA (sgt). */
+/* Pages the driver may copy from or into (buf.data) or map for DMA
+ * (buf.sgt), as a call's buffer. */
 struct drv_knet_pages {
-	void *mem;
 	struct page **pages;
 	struct sg_table sgt;
-	size_t size;
+	struct drv_buffer buf;
 };
 
 struct drv_knet_tx {
-	union {
-		struct net_nic_send_call plain;
-		struct net_nic_send_offloaded_call offloaded;
-	} call;
-	bool offloaded; /* which call */
+	struct net_nic_send_offloaded_call call;
 	struct drv_knet *kn;
 	struct sk_buff *skb; /* NULL: free */
 	bool answered;
 	struct drv_buffer buf;
 	struct sg_table sgt;
 	struct scatterlist sg;
-	struct net_frame frame;
-	struct net_offloaded_frame offloaded_frame;
+	struct net_offloaded_frame frame;
 	/* where an skb in pieces is copied: the longest frame the device takes */
 	struct drv_knet_pages copy;
 };
@@ -100,21 +96,20 @@ struct drv_knet {
 	u32 rx_count, rx_next;
 	u32 rx_slots, rx_slot_size;
 	struct drv_knet_pages rx_mem;
-	struct drv_buffer rx_buf;
 };
 
 /* size bytes of zeroed pages, in the vmalloc space */
 static int drv_knet_pages_alloc(struct drv_knet_pages *p, size_t size)
 {
 	size_t i, npages = DIV_ROUND_UP(size, PAGE_SIZE);
+	void *mem = vzalloc(npages * PAGE_SIZE);
 
-	p->size = size;
-	p->mem = vzalloc(npages * PAGE_SIZE);
+	p->buf = (struct drv_buffer){.data = mem, .size = size, .sgt = &p->sgt};
 	p->pages = kcalloc(npages, sizeof(*p->pages), GFP_KERNEL);
-	if (!p->mem || !p->pages)
+	if (!mem || !p->pages)
 		return -ENOMEM;
 	for (i = 0; i < npages; i++)
-		p->pages[i] = vmalloc_to_page((u8 *)p->mem + i * PAGE_SIZE);
+		p->pages[i] = vmalloc_to_page((u8 *)mem + i * PAGE_SIZE);
 	return sg_alloc_table_from_pages(&p->sgt, p->pages, npages, 0, size, GFP_KERNEL);
 }
 
@@ -123,7 +118,7 @@ static void drv_knet_pages_free(struct drv_knet_pages *p)
 	if (p->sgt.sgl)
 		sg_free_table(&p->sgt);
 	kfree(p->pages);
-	vfree(p->mem);
+	vfree(p->buf.data);
 }
 
 /* ---- transmit ---- */
@@ -134,8 +129,7 @@ static void drv_knet_sent(struct drv_pending *pending)
 	struct drv_knet_tx *t = pending->ctx;
 	struct net_device *dev = t->kn->netdev;
 	u32 queued = 0;
-	int st = t->offloaded ? net_nic_send_offloaded_finish(&t->call.offloaded, &queued) :
-				net_nic_send_finish(&t->call.plain, &queued);
+	int st = net_nic_send_offloaded_finish(&t->call, &queued);
 
 	if (st == 0 && queued == 1) {
 		dev->stats.tx_packets += skb_shinfo(t->skb)->gso_segs ?: 1;
@@ -173,37 +167,35 @@ static int drv_knet_tx_buffer(struct drv_knet_tx *t, struct sk_buff *skb)
 		t->buf = (struct drv_buffer){.data = skb->data, .size = skb->len, .sgt = &t->sgt};
 		return 0;
 	}
-	if (skb->len > t->copy.size || skb_copy_bits(skb, 0, t->copy.mem, skb->len))
+	if (skb->len > t->copy.buf.size || skb_copy_bits(skb, 0, t->copy.buf.data, skb->len))
 		return -EMSGSIZE;
-	t->buf = (struct drv_buffer){.data = t->copy.mem, .size = skb->len, .sgt = &t->copy.sgt};
+	t->buf = t->copy.buf;
+	t->buf.size = skb->len;
 	return 0;
 }
 
-/* What the device is to do to the skb (net.idl's offload, which is what the skb says);
- * false when nothing. */
-static bool drv_knet_offload(const struct sk_buff *skb, struct net_offload *o)
+/* What the device is to do to the skb: net.idl's offload, which is what the skb says. */
+static void drv_knet_offload(const struct sk_buff *skb, struct net_offload *o)
 {
 	*o = (struct net_offload){.segmentation = NET_SEGMENTATION_NONE};
 	if (skb->ip_summed != CHECKSUM_PARTIAL)
-		return false;
+		return;
 	o->checksum = true;
 	o->csum_start = (u16)skb_checksum_start_offset(skb);
 	o->csum_offset = skb->csum_offset;
 	if (!skb_is_gso(skb))
-		return true;
+		return;
 	/* the interface's features admit only these two */
 	o->segmentation = skb_shinfo(skb)->gso_type & SKB_GSO_TCPV6 ? NET_SEGMENTATION_TCP6 :
 								       NET_SEGMENTATION_TCP4;
 	o->header_length = (u16)skb_tcp_all_headers(skb);
 	o->segment_size = skb_shinfo(skb)->gso_size;
-	return true;
 }
 
 static netdev_tx_t drv_knet_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct drv_knet *kn = netdev_priv(dev);
 	struct drv_knet_tx *t = drv_knet_free_tx(kn);
-	struct drv_pending *pending;
 	int st;
 
 	if (!t) {
@@ -219,23 +211,16 @@ static netdev_tx_t drv_knet_xmit(struct sk_buff *skb, struct net_device *dev)
 		dev_kfree_skb_any(skb);
 		return NETDEV_TX_OK;
 	}
-	t->offloaded = drv_knet_offload(skb, &t->offloaded_frame.offload);
+	t->frame.offset = 0;
+	t->frame.length = skb->len;
+	drv_knet_offload(skb, &t->frame.offload);
 	memset(&t->call, 0, sizeof(t->call));
-	pending = t->offloaded ? &t->call.offloaded.pending : &t->call.plain.pending;
-	pending->ctx = t;
-	pending->done = drv_knet_sent;
+	t->call.pending.ctx = t;
+	t->call.pending.done = drv_knet_sent;
 	t->answered = false;
 	t->skb = skb;
 	spin_lock_bh(&kn->start_lock);
-	if (t->offloaded) {
-		t->offloaded_frame.offset = 0;
-		t->offloaded_frame.length = skb->len;
-		st = net_nic_send_offloaded_start(kn->client, &t->buf, &t->offloaded_frame, 1,
-						  &t->call.offloaded);
-	} else {
-		t->frame = (struct net_frame){.offset = 0, .length = skb->len};
-		st = net_nic_send_start(kn->client, &t->buf, &t->frame, 1, &t->call.plain);
-	}
+	st = net_nic_send_offloaded_start(kn->client, &t->buf, &t->frame, 1, &t->call);
 	spin_unlock_bh(&kn->start_lock);
 	if (st) {
 		t->skb = NULL;
@@ -291,7 +276,7 @@ static void drv_knet_rx_start(struct drv_knet *kn)
 	kn->rx_answered = false;
 	kn->rx_outstanding = true;
 	spin_lock_bh(&kn->start_lock);
-	st = net_nic_receive_start(kn->client, &kn->rx_buf, kn->rx_slots, kn->rx_slot_size,
+	st = net_nic_receive_start(kn->client, &kn->rx_mem.buf, kn->rx_slots, kn->rx_slot_size,
 				   &kn->rx_call);
 	spin_unlock_bh(&kn->start_lock);
 	if (st) {
@@ -350,7 +335,7 @@ static int drv_knet_poll(struct napi_struct *napi, int budget)
 			dev->stats.rx_dropped++;
 			continue;
 		}
-		skb_put_data(skb, (u8 *)kn->rx_mem.mem + f->offset, f->length);
+		skb_put_data(skb, (u8 *)kn->rx_mem.buf.data + f->offset, f->length);
 		skb->protocol = eth_type_trans(skb, dev);
 		dev->stats.rx_packets++;
 		dev->stats.rx_bytes += f->length;
@@ -471,20 +456,12 @@ static const struct net_device_ops drv_knet_ops = {
 
 /* ---- attach and release ---- */
 
-/* The receive buffer: rx_slots frames of the largest MTU, in pages the
- * driver may copy into (rx_mem) or map for DMA (rx_sgt). */
+/* The receive buffer: rx_slots frames of the largest MTU. */
 static int drv_knet_rx_buffer(struct drv_knet *kn)
 {
-	int st;
-
 	kn->rx_slots = min_t(u32, kn->info.max_batch, DRV_KNET_RX_SLOTS);
 	kn->rx_slot_size = ALIGN(kn->info.max_mtu + ETH_HLEN + VLAN_HLEN, 64);
-	st = drv_knet_pages_alloc(&kn->rx_mem, (size_t)kn->rx_slots * kn->rx_slot_size);
-	if (st)
-		return st;
-	kn->rx_buf = (struct drv_buffer){.data = kn->rx_mem.mem, .size = kn->rx_mem.size,
-					 .sgt = &kn->rx_mem.sgt};
-	return 0;
+	return drv_knet_pages_alloc(&kn->rx_mem, (size_t)kn->rx_slots * kn->rx_slot_size);
 }
 
 /* Each send slot's copy: the longest frame the device sends, cut or not. */

@@ -12,10 +12,11 @@
  * The rings: 256 descriptors each way (3.2.3, 3.3.3), each with a 2 KiB buffer of the driver's
  * own. A send copies the client's frames into transmit buffers (a longer frame takes several
  * descriptors) and is answered at once; a receive copies frames from the receive buffers into
- * the client's slots. A frame sent with an offload (send_offloaded) goes in extended descriptors
- * after a context descriptor that tells the device where its checksums lie and how to cut it
- * into TCP segments (3.3.5-3.3.7): one 64 KiB frame instead of 45, which is what makes TCP fast. Frames that arrive while nobody receives wait in the ring; when it is
- * full the device drops them and counts them (MPC).
+ * the client's slots. Frames that arrive while nobody receives wait in the ring; when it is full
+ * the device drops them and counts them (MPC). A frame sent with an offload (send_offloaded)
+ * goes in extended descriptors after a context descriptor that tells the device where its
+ * checksums lie and how to cut it into TCP segments (3.3.5-3.3.7): one 64 KiB frame instead of
+ * 45, which is what makes TCP fast.
  *
  * Interrupts (13.4.17): link-status change is always enabled; the receive causes only while a
  * receive waits, and transmit-written-back only while a send waits for room, so a busy device
@@ -44,6 +45,7 @@ enum {
 	EM_MAX_SEGMENTED = 65535, /* the longest frame the device cuts into segments */
 	EM_CSUM_REACH = 255,    /* checksum offsets in a context descriptor are bytes */
 	EM_IPV4_HEADER = 20,    /* the shortest IPv4 header, and TCP's */
+	EM_IPV4_MAX_HEADER = 60, /* the longest IPv4 header, with options */
 	EM_TCP_CHECK = 16,      /* where TCP's checksum lies in its header */
 	EM_EEPROM_WORDS = 64,   /* the words the checksum covers (5.6.1) */
 	EM_EEPROM_SUM = 0xbaba, /* what they add up to */
@@ -364,7 +366,7 @@ static int check_offload(const struct em *em, const uint8_t *bytes, const struct
 		return NET_ERROR_UNSUPPORTED; /* QEMU's model writes IPv6's payload length wrong */
 	ip = ipv4_start(bytes, f->length);
 	if (!o->checksum || o->csum_offset != EM_TCP_CHECK || !ip ||
-	    o->csum_start < ip + EM_IPV4_HEADER || o->csum_start > ip + 60 ||
+	    o->csum_start < ip + EM_IPV4_HEADER || o->csum_start > ip + EM_IPV4_MAX_HEADER ||
 	    o->header_length < o->csum_start + EM_IPV4_HEADER || o->header_length > EM_CSUM_REACH ||
 	    o->header_length >= f->length || f->length > EM_MAX_SEGMENTED || !o->segment_size ||
 	    (uint32_t)o->header_length + o->segment_size > max_frame(em))

@@ -28,7 +28,8 @@
  *             and takes from info.offloads what the device does
  *             (TUNSETOFFLOAD): checksums and TCP segmentation. The kernel
  *             then hands over 64 KiB TCP segments, each with what the
- *             device is to do to it, and the batch goes by send_offloaded.
+ *             device is to do to it. Every batch goes by send_offloaded
+ *             (with nothing asked, to a device without offloads).
  *   link      the link_changed event, and link() at every connection, set
  *             the interface's carrier (TUNSETCARRIER).
  *
@@ -79,11 +80,7 @@ enum {
 
 /* Frames read from the interface, to go to the device in one send. */
 struct batch {
-	union {
-		struct net_nic_send_call plain;
-		struct net_nic_send_offloaded_call offloaded;
-	} call;
-	bool offloaded; /* which call is in flight */
+	struct net_nic_send_offloaded_call call;
 	struct drv_buffer *buf;
 	struct net_offloaded_frame frames[MAX_BATCH];
 	uint32_t count; /* frames in it */
@@ -100,7 +97,7 @@ struct bridge {
 	char ifname[IFNAMSIZ];
 	struct net_nic_client *client; /* NULL while the server is gone */
 	struct net_info info;
-	bool offloads; /* the interface asks the device for them (TUNSETOFFLOAD) */
+	unsigned offloads; /* what the interface asks of the device: TUNSETOFFLOAD's TUN_F_* */
 
 	struct batch batches[2];
 	struct batch *filling; /* where frames read from the interface go */
@@ -211,7 +208,7 @@ static int tap_offloads(struct bridge *b)
 		bridge_log("%s: offloads %#x: %s", b->ifname, flags, strerror(errno));
 		return -1;
 	}
-	b->offloads = flags != 0;
+	b->offloads = flags;
 	return 0;
 }
 
@@ -298,19 +295,8 @@ static void send_out(struct bridge *b)
 {
 	struct batch *t = b->out;
 	uint32_t n = t->singly ? 1 : t->count - t->done;
-	int st;
 	memset(&t->call, 0, sizeof t->call);
-	t->offloaded = b->offloads;
-	if (t->offloaded) {
-		st = net_nic_send_offloaded_start(b->client, t->buf, t->frames + t->done, n,
-						  &t->call.offloaded);
-	} else {
-		struct net_frame plain[MAX_BATCH];
-		for (uint32_t i = 0; i < n; i++)
-			plain[i] = (struct net_frame){t->frames[t->done + i].offset,
-						      t->frames[t->done + i].length};
-		st = net_nic_send_start(b->client, t->buf, plain, n, &t->call.plain);
-	}
+	int st = net_nic_send_offloaded_start(b->client, t->buf, t->frames + t->done, n, &t->call);
 	if (bridge_server_gone(st)) {
 		lost(b, bridge_server_gone(st));
 	} else if (st) {
@@ -339,8 +325,7 @@ static void sent(struct bridge *b)
 {
 	struct batch *t = b->out;
 	uint32_t queued = 0, left = t->count - t->done;
-	int st = t->offloaded ? net_nic_send_offloaded_finish(&t->call.offloaded, &queued) :
-				net_nic_send_finish(&t->call.plain, &queued);
+	int st = net_nic_send_offloaded_finish(&t->call, &queued);
 	t->in_flight = false;
 	if (st == 0 && queued) {
 		t->done += queued < left ? queued : left;
@@ -590,13 +575,12 @@ static int setup(struct bridge *b, const char *name)
 		return 1;
 	}
 	const uint8_t *a = b->info.address.octets;
-	const struct net_offloads *o = &b->info.offloads;
 	bridge_log("%s: net::nic %u, %02x:%02x:%02x:%02x:%02x:%02x, MTU %u, %u frames a call, "
 		   "offloads:%s%s%s",
 		   b->ifname, b->instance, a[0], a[1], a[2], a[3], a[4], a[5],
 		   (unsigned)b->info.mtu, (unsigned)b->info.max_batch,
-		   o->checksum ? " checksum" : "", o->checksum && o->tcp4 ? " tcp4" : "",
-		   o->checksum && o->tcp6 ? " tcp6" : "");
+		   b->offloads & TUN_F_CSUM ? " checksum" : "", b->offloads & TUN_F_TSO4 ? " tcp4" : "",
+		   b->offloads & TUN_F_TSO6 ? " tcp6" : "");
 	printf("%s\n", b->ifname);
 	fflush(stdout);
 	return 0;
