@@ -38,18 +38,59 @@ net_figure() {
     esac
 }
 
+# Where the guest's CPU time goes during a workload, to say why a ratio
+# falls short: /proc/stat's ticks of all CPUs (user, system, irq and
+# softirq, idle and iowait), and those of the processes named in
+# CPU_PROCS (drvgen-tap and em-server on the user target).
+CPU_PROCS="drvgen-tap em-server"
+cpu_ticks() {
+    awk '/^cpu / { printf "%d %d %d %d", $2 + $3, $4, $7 + $8, $5 + $6 }' /proc/stat
+    for p in $CPU_PROCS; do
+        cat /proc/[0-9]*/stat 2>/dev/null |
+            awk -v n="($p)" '$2 == n { t += $14 + $15 } END { printf " %d", t }'
+    done
+}
+
+# cpu_add SUM BEFORE AFTER: SUM plus AFTER - BEFORE, field by field
+cpu_add() {
+    echo "$1 | $2 | $3" | awk -F'|' '{
+        n = split($1, s, " "); split($2, b, " "); m = split($3, a, " ")
+        for (i = 1; i <= m; i++) printf "%d ", (i <= n ? s[i] : 0) + a[i] - b[i] }'
+}
+
+# cpu_split TICKS: the shares of all CPU time
+cpu_split() {
+    echo "$1" | awk -v procs="$CPU_PROCS" '{
+        t = $1 + $2 + $3 + $4; if (!t) t = 1
+        printf "user %d%%, system %d%%, irq %d%%, idle %d%%", \
+            100 * $1 / t, 100 * $2 / t, 100 * $3 / t, 100 * $4 / t
+        n = split(procs, p, " ")
+        for (i = 1; i <= n; i++) if ($(4 + i)) printf ", %s %d%%", p[i], 100 * $(4 + i) / t }'
+}
+
+# measure GATEWAY WORKLOAD VAR: net_figure, with the CPU ticks it took
+# added to the variable named VAR
+measure() {
+    before=$(cpu_ticks)
+    net_figure "$1" "$2"
+    eval "$3=\$(cpu_add \"\${$3:-}\" \"\$before\" \"\$(cpu_ticks)\")"
+}
+
 # phase TARGET: every workload RUNS times through each interface,
 # interleaved, and a ratio per workload
 phase() {
     for w in $WORKLOADS; do
-        ours="" theirs=""
+        ours="" theirs="" cpu_ours="" cpu_theirs=""
         i=0
         while [ $i -lt $RUNS ]; do
-            theirs="$theirs $(net_figure 10.0.2.2 "$w")"
-            ours="$ours $(net_figure 10.0.3.2 "$w")"
+            measure 10.0.2.2 "$w" cpu_theirs > /tmp/figure
+            theirs="$theirs $(cat /tmp/figure)"
+            measure 10.0.3.2 "$w" cpu_ours > /tmp/figure
+            ours="$ours $(cat /tmp/figure)"
             i=$((i + 1))
         done
         echo "# net_$w $1: in-tree runs:$theirs; drvgen runs:$ours"
+        echo "# net_$w $1: guest CPU, in-tree: $(cpu_split "$cpu_theirs"); drvgen: $(cpu_split "$cpu_ours")"
         # shellcheck disable=SC2086  # the runs are words
         if [ "$w" = rtt ]; then
             bench_ratio "net_$w" "$1" "$(median $ours)" "$(median $theirs)" ms lower
