@@ -295,5 +295,6 @@ void emit_ipc_client(struct gen *g, const struct ir_interface *iface)
 		if (m->kind == METHOD_CALL)
 			emit_client_started(e, cm);
 	}
+	gen_close(g, f);
 	arena_free(&scratch);
 }

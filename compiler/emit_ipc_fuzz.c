@@ -99,5 +99,6 @@ void emit_ipc_fuzz(struct gen *g, const struct ir_interface *iface)
 	gen_line(e->o, 1, "return drv_fuzz_dispatch(data, size, &object, %s);",
 		 c_symbol_name(c, N_IF_DISPATCH));
 	gen_line(e->o, 0, "}");
+	gen_close(g, f);
 	arena_free(&scratch);
 }

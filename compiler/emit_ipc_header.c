@@ -319,5 +319,6 @@ void emit_ipc_header(struct gen *g, const struct ir_interface *iface)
 	emit_server_structs(e);
 	emit_server_api(e);
 	ipc_close_header(e, guard);
+	gen_close(g, f);
 	arena_free(&scratch);
 }

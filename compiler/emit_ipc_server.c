@@ -407,5 +407,6 @@ void emit_ipc_server(struct gen *g, const struct ir_interface *iface)
 	emit_init(e);
 	emit_dispatch(e);
 	emit_interface(e);
+	gen_close(g, f);
 	arena_free(&scratch);
 }

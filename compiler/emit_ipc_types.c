@@ -217,5 +217,6 @@ void emit_ipc_types(struct gen *g, const struct ir_namespace *ns)
 			emit_type_after_fields(e, ns->name, t, &written);
 	}
 	ipc_close_header(e, guard);
+	gen_close(g, f);
 	arena_free(&scratch);
 }

@@ -539,6 +539,7 @@ static void emit_header(struct gen *g, const struct ir_device *dev)
 	for (size_t i = 0; i < dev->blocks.len; i++)
 		emit_block(&e, dev->blocks.items[i]);
 	sb_printf(t, "\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s */\n", guard);
+	gen_close(g, e.f);
 	sb_free(&e.comment);
 	sb_free(&e.args);
 }
@@ -703,6 +704,7 @@ static void emit_desc(struct gen *g, const struct ir_device *dev)
 		  name_device(g->arena, dev, N_DEV_HEADER));
 	for (size_t i = 0; i < dev->blocks.len; i++)
 		emit_desc_block(g, f, dev->blocks.items[i]);
+	gen_close(g, f);
 }
 
 void emit_regs(struct gen *g)

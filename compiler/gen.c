@@ -187,10 +187,9 @@ static void write_out(struct gen_file *f)
 	sb_truncate(&f->text, 0);
 }
 
-void gen_flush(struct gen *g, struct gen_file *f)
+/* What f holds so far, to its stream (opened the first time). */
+static void stream_out(struct gen *g, struct gen_file *f)
 {
-	if (!g->stream_dir || f->author_owned || f->text.len < GEN_STREAM_CHUNK)
-		return;
 	if (!f->stream) {
 		f->stream = stream_open(g->stream_dir, f->name);
 		vec_push(g->arena, &g->streams, f->stream);
@@ -198,12 +197,28 @@ void gen_flush(struct gen *g, struct gen_file *f)
 	write_out(f);
 }
 
+void gen_flush(struct gen *g, struct gen_file *f)
+{
+	if (g->stream_dir && !f->author_owned && f->text.len >= GEN_STREAM_CHUNK)
+		stream_out(g, f);
+}
+
+void gen_close(struct gen *g, struct gen_file *f)
+{
+	if (!g->stream_dir || f->author_owned)
+		return;
+	stream_out(g, f);
+	stream_park(f->stream);
+	sb_free(&f->text);
+}
+
 void gen_finish(struct gen *g)
 {
 	for (size_t i = 0; i < g->files.len; i++) {
 		struct gen_file *f = g->files.items[i];
 		if (f->stream) {
-			write_out(f);
+			if (f->text.len) /* not closed: the rest of its text */
+				write_out(f);
 			sb_free(&f->text);
 		} else if (is_c_file(f)) {
 			guard_long_lines(&f->text);

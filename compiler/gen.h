@@ -121,6 +121,13 @@ const char *gen_hex_width(struct gen *g, uint64_t v, unsigned bits);
  * written out (writer.c), so memory follows the model, not the output. */
 void gen_flush(struct gen *g, struct gen_file *f);
 enum { GEN_STREAM_CHUNK = 1 << 20 };
+/* f is complete, whatever its size: if the run has a stream_dir, it is
+ * fenced and written out now and its text freed (writer.c parks it until
+ * drvgen_write renames it into place), so a run holds the files it is
+ * making, not all it has made. The emitters of many files (four an IPC
+ * interface) and of big ones (registers) call it when a file ends; the few
+ * a driver adds stay in memory until drvgen_write. */
+void gen_close(struct gen *g, struct gen_file *f);
 /* Fences over-long code lines off from clang-format (and writes out the
  * rest of a streamed file), and sorts the files by name, so output never
  * depends on backend order. */
@@ -135,6 +142,9 @@ int write_atomically(const char *path, const char *text, size_t len);
  * removes the temporary file if it is still there. */
 struct drvgen_stream *stream_open(const char *dir, const char *name);
 void stream_put(struct drvgen_stream *s, const char *text, size_t len);
+/* The file is complete: whether it differs is settled and its descriptors
+ * closed; drvgen_write renames it into place, stream_close removes it. */
+void stream_park(struct drvgen_stream *s);
 size_t stream_length(const struct drvgen_stream *s);
 void stream_close(struct drvgen_stream *s);
 

@@ -245,6 +245,36 @@ grep -q "cannot write $tmp/big/out/big_regs.h: File too large" "$tmp/err" || fai
 [ "$(cat "$tmp/big/out/big_regs.h")" = old ] || fail "a failed write leaves the file as it was"
 [ "$(ls "$tmp/big/out" | wc -l)" = 2 ] || fail "a failed write leaves no temporary file: $(ls "$tmp/big/out")"
 
+# Each file is written out when its backend finishes it (gen_close), and
+# its descriptors closed (stream_park): 300 interfaces make 1,200 files,
+# generated with 64 descriptors at most, the same bytes as --check holds
+# whole; unchanged files are left alone, a changed spec file rewrites the
+# files made from it (each names its spec file's hash), and a failed write
+# leaves the old file and no temporary file.
+mkdir -p "$tmp/many/spec"
+awk 'BEGIN {
+	print "namespace many;"
+	for (i = 0; i < 299; i++)
+		printf "\ninterface if%d {\n\tcall op(a: u32, b: u32) u32;\n};\n", i
+}' >"$tmp/many/spec/many.idl"
+printf 'namespace other;\n\ninterface last {\n\tcall op(a: u32) u32;\n};\n' >"$tmp/many/spec/other.idl"
+expect_exit 0 sh -c 'ulimit -n 64; exec "$@"' _ "$drvgen" gen -o "$tmp/many/out" "$tmp/many/spec"
+grep -q "1200 files written, 0 unchanged" "$tmp/out" || fail "1,200 files with 64 descriptors: $(cat "$tmp/out" "$tmp/err")"
+expect_exit 0 "$drvgen" gen --check -o "$tmp/many/out" "$tmp/many/spec"
+[ -s "$tmp/err" ] && fail "a file written when finished is the file held whole: $(head -3 "$tmp/err")"
+touch -d '2001-01-01' "$tmp/many/out/many_if7_server.c"
+cp "$tmp/many/out/other_last_server.c" "$tmp/many/last_server.c"
+sed -i 's/^\tcall op(a: u32) u32;$/&\n\tcall more() void;/' "$tmp/many/spec/other.idl"
+expect_exit 2 sh -c 'trap "" XFSZ; ulimit -f 1; exec "$@"' _ "$drvgen" gen -o "$tmp/many/out" "$tmp/many/spec"
+grep -q "cannot write $tmp/many/out/other_last_server.c: File too large" "$tmp/err" \
+	|| fail "a failed write of a finished file is reported: $(head -3 "$tmp/err")"
+cmp -s "$tmp/many/out/other_last_server.c" "$tmp/many/last_server.c" || fail "a failed write leaves the file as it was"
+[ "$(ls "$tmp/many/out" | wc -l)" = 1200 ] || fail "a failed write leaves no temporary file: $(ls "$tmp/many/out" | grep -v '[ch]$' | head -3)"
+expect_exit 0 "$drvgen" gen -o "$tmp/many/out" "$tmp/many/spec"
+grep -q "4 files written, 1196 unchanged" "$tmp/out" || fail "a changed spec file rewrites its files only: $(cat "$tmp/out")"
+[ "$(stat -c %Y "$tmp/many/out/many_if7_server.c")" = "$(date -d '2001-01-01' +%s)" ] || fail "an unchanged small file is not rewritten"
+grep -q "other_last_more" "$tmp/many/out/other_last_server.c" || fail "the changed interface's server is rewritten"
+
 # Only regular files are read: a FIFO in a spec folder is refused, not a
 # check waiting for a writer for ever (the timeout only stops a hang).
 mkdir "$tmp/fifo"
