@@ -1,21 +1,18 @@
 // SPDX-License-Identifier: MIT
 /* arena.c - the compiler's one allocator: bump allocation, freed all at once. */
-#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, madvise */
 #include "base.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 struct arena_chunk {
 	struct arena_chunk *next;
 	size_t used, size;
-	bool mapped; /* by map_chunk, so munmap, not free */
 	max_align_t data[];
 };
 
-enum { ARENA_CHUNK_MIN = 64 * 1024, HUGE_PAGE = 2 * 1024 * 1024 };
+enum { ARENA_CHUNK_MIN = 64 * 1024 };
 
 static void *xmalloc(size_t n)
 {
@@ -27,40 +24,6 @@ static void *xmalloc(size_t n)
 		abort();
 	}
 	return p;
-}
-
-/* A chunk of 2 MiB or more in transparent huge pages, where the kernel
- * gives them: 1,000 interfaces fill ~70 MB of arena, and 4 KiB pages make
- * that ~17,000 page faults, a fifth of the run (docs/internals.md). NULL if
- * the chunk is smaller or the mapping fails; malloc serves it then. */
-static struct arena_chunk *map_chunk(size_t bytes)
-{
-	if (bytes < HUGE_PAGE)
-		return NULL;
-	/* whole huge pages, on a huge page's boundary: map one more and trim */
-	bytes = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-	char *p = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	size_t head = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
-	if (head)
-		munmap(p, head);
-	munmap(p + head + bytes, HUGE_PAGE - head);
-	p += head;
-	(void)madvise(p, bytes, MADV_HUGEPAGE); /* advice: 4 KiB pages work too */
-	struct arena_chunk *c = (struct arena_chunk *)p;
-	c->size = bytes - sizeof *c;
-	c->mapped = true;
-	return c;
-}
-
-static void free_chunk(struct arena_chunk *c)
-{
-	if (c->mapped)
-		munmap(c, sizeof *c + c->size);
-	else
-		free(c);
 }
 
 static struct arena_chunk *new_chunk(struct arena *a, size_t size)
@@ -78,12 +41,8 @@ static struct arena_chunk *new_chunk(struct arena *a, size_t size)
 	size_t chunk = size > ARENA_CHUNK_MIN ? size : ARENA_CHUNK_MIN;
 	if (a->bytes / 4 > chunk)
 		chunk = a->bytes / 4 / align * align;
-	struct arena_chunk *c = map_chunk(sizeof *c + chunk);
-	if (!c) {
-		c = xmalloc(sizeof *c + chunk);
-		c->mapped = false;
-		c->size = chunk;
-	}
+	struct arena_chunk *c = xmalloc(sizeof *c + chunk);
+	c->size = chunk;
 	c->used = 0;
 	return c;
 }
@@ -194,7 +153,7 @@ void arena_free(struct arena *a)
 	for (int i = 0; i < 2; i++)
 		for (struct arena_chunk *c = lists[i], *next; c; c = next) {
 			next = c->next;
-			free_chunk(c);
+			free(c);
 		}
 	a->head = a->spare = NULL;
 	a->bytes = 0;
