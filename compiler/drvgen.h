@@ -91,9 +91,9 @@ struct drvgen_gen_options {
 	/* The folder the files will be written into by drvgen_write (without
 	 * check), or NULL. Given, a file that grows big (a register header of
 	 * thousands of registers) is written to a temporary file there while it
-	 * is made, so memory follows the spec, not the output; its
-	 * drvgen_file has text NULL and a stream, which drvgen_write renames
-	 * into place. */
+	 * is made, and every register and IPC file once its backend finishes
+	 * it, so memory follows the spec, not the output; such a drvgen_file
+	 * has text NULL and a stream, which drvgen_write renames into place. */
 	const char *stream_dir;
 };
 

@@ -46,8 +46,9 @@ struct gen {
 	/* each source's banner hash, computed once a run (gen_banner): every
 	 * file names its sources, and 1,000 interfaces make 4,000 files */
 	struct strmap source_hashes;
-	/* Where drvgen_write will write, if big files may go there while they
-	 * are made (gen_flush); NULL: every file stays in memory. */
+	/* Where drvgen_write will write, if files may go there while they are
+	 * made (gen_flush) and once finished (gen_close); NULL: every file
+	 * stays in memory. */
 	const char *stream_dir;
 	VEC(struct drvgen_stream *) streams; /* of the files streamed */
 };

@@ -6,6 +6,7 @@
 #include "diag.h"
 #include "ir.h"
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -445,6 +446,19 @@ int main(int argc, char **argv)
 		drvgen_add_path(g, cli.specs.items[i]);
 	const struct ir *ir = drvgen_build(g);
 	status = drvgen_status(g);
+	/* From its backends on, gen has a temporary file beside each file that
+	 * changed (writer.c), until drvgen_write renames it into place or
+	 * drvgen_free removes it: an interrupt (Ctrl-C, make's SIGTERM) waits
+	 * until then, and ends the run with no temporary file left behind. */
+	sigset_t interrupts, before;
+	sigemptyset(&interrupts);
+	sigaddset(&interrupts, SIGINT);
+	sigaddset(&interrupts, SIGTERM);
+	sigaddset(&interrupts, SIGHUP);
+	sigaddset(&interrupts, SIGPIPE);
+	bool writing = ir && !strcmp(cli.command, "gen") && !cli.check;
+	if (writing)
+		sigprocmask(SIG_BLOCK, &interrupts, &before);
 	if (!strcmp(cli.command, "check"))
 		status = run_check(&cli, g, ir);
 	else if (ir && !strcmp(cli.command, "gen"))
@@ -460,6 +474,8 @@ int main(int argc, char **argv)
 		free(text);
 	}
 	drvgen_free(g);
+	if (writing)
+		sigprocmask(SIG_SETMASK, &before, NULL);
 	arena_free(&cli.arena);
 	return status;
 }

@@ -336,7 +336,7 @@ static int stream_finish(struct drvgen_stream *s, enum file_state *state)
 {
 	*state = FILE_DIFFERENT;
 	settle(s);
-	if (s->same) {
+	if (s->same && !s->error) {
 		*state = FILE_SAME;
 		return 0;
 	}
@@ -391,7 +391,13 @@ int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, F
 	for (size_t i = 0; i < out->count; i++) {
 		const struct drvgen_file *f = &out->files[i];
 		char path[4096];
-		snprintf(path, sizeof path, "%s/%s", f->dir ? f->dir : dir, f->name);
+		if (snprintf(path, sizeof path, "%s/%s", f->dir ? f->dir : dir, f->name) >=
+		    (int)sizeof path) {
+			fprintf(report, "drvgen: cannot write %s/%s: %s\n", f->dir ? f->dir : dir,
+				f->name, strerror(ENAMETOOLONG));
+			status = 2;
+			continue;
+		}
 		if (f->author_owned && access(path, F_OK) == 0)
 			continue; /* the author's now */
 		if (f->stream) {

@@ -275,6 +275,33 @@ grep -q "4 files written, 1196 unchanged" "$tmp/out" || fail "a changed spec fil
 [ "$(stat -c %Y "$tmp/many/out/many_if7_server.c")" = "$(date -d '2001-01-01' +%s)" ] || fail "an unchanged small file is not rewritten"
 grep -q "other_last_more" "$tmp/many/out/other_last_server.c" || fail "the changed interface's server is rewritten"
 
+# An interrupt waits while gen holds temporary files (main.c): SIGTERM at
+# any moment of a run leaves no temporary file, and either no output or
+# all of it. 2,000 interfaces take about half a second to generate here,
+# so most of these land while the files are being made.
+awk 'BEGIN {
+	print "namespace big;"
+	for (i = 0; i < 2000; i++)
+		printf "\ninterface if%d {\n\tcall op(a: u32, b: u32) u32;\n};\n", i
+}' >"$tmp/many/big.idl"
+for delay in 0.1 0.2 0.3 0.4; do
+	rm -rf "$tmp/many/killed"
+	timeout -s TERM "$delay" "$drvgen" gen -o "$tmp/many/killed" "$tmp/many/big.idl" >/dev/null 2>&1
+	files=$(ls "$tmp/many/killed" 2>/dev/null | wc -l)
+	left=$(ls "$tmp/many/killed" 2>/dev/null | grep -v '\.[ch]$' | head -3)
+	[ -z "$left" ] || fail "SIGTERM after ${delay}s leaves temporary files: $left"
+	[ "$files" = 0 ] || [ "$files" = 8000 ] || fail "SIGTERM after ${delay}s leaves $files of 8000 files"
+done
+
+# A folder whose files' paths pass PATH_MAX: each is refused by name.
+long="$tmp/long"
+while [ ${#long} -lt 3980 ]; do long="$long/$(printf '%0100d' 0)"; done
+long="$long/$(printf "%0$((4085 - ${#long} - 1))d" 0)" # 4,085 bytes: its files' paths are longer than 4,095
+mkdir -p "$long"
+expect_exit 2 "$drvgen" gen -o "$long" specs/edu
+grep -q "cannot write $long/edu_regs.h: File name too long" "$tmp/err" || fail "a path past PATH_MAX is refused by name: $(head -c 300 "$tmp/err")"
+[ -z "$(ls "$long")" ] || fail "nothing is written under a folder too long"
+
 # Only regular files are read: a FIFO in a spec folder is refused, not a
 # check waiting for a writer for ever (the timeout only stops a hang).
 mkdir "$tmp/fifo"
