@@ -226,6 +226,8 @@ user_power() {
     log=/tmp/vblk-rs.log
     check "with no client virtioblk_suspend ran" \
         wait_for 30 grep -q "virtioblk: instance $1 suspended" "$log"
+    # the host writes PMCSR and logs it after the hook returns
+    wait_for 30 grep -q 'power: asleep: D3hot' "$log"
     check_log virtioblk-server "$log" 'power: asleep: D3hot' "it put the device in D3hot"
     check "PMCSR read from configuration space shows D3hot (PowerState $(pm_state "$RS"))" \
         [ "$(pm_state "$RS")" = 3 ]
