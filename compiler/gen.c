@@ -217,8 +217,7 @@ void gen_finish(struct gen *g)
 	for (size_t i = 0; i < g->files.len; i++) {
 		struct gen_file *f = g->files.items[i];
 		if (f->stream) {
-			if (f->text.len) /* not closed: the rest of its text */
-				write_out(f);
+			write_out(f); /* nothing, once gen_close has */
 			sb_free(&f->text);
 		} else if (is_c_file(f)) {
 			guard_long_lines(&f->text);

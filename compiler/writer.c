@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 enum file_state { FILE_MISSING, FILE_SAME, FILE_DIFFERENT };
-enum { TEMP_NAME_MAX = 4200 };
+enum { PATH_BYTES = 4096, TEMP_NAME_MAX = PATH_BYTES + 104 };
 
 /* Compares a file with text without reading it all into memory: a size
  * that differs settles it at once, else chunk by chunk. */
@@ -92,7 +92,7 @@ static int report_stale(FILE *report, const char *path, const struct drvgen_file
 
 static int make_dirs(const char *dir)
 {
-	char path[4096];
+	char path[PATH_BYTES];
 	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
 		return -1;
 	for (char *p = path + 1; *p; p++)
@@ -145,12 +145,13 @@ static int create_temp(const char *path, char *tmp, size_t size)
 	return fd;
 }
 
-/* Closes the temporary file and renames it over path; ok false (a write
- * failed) or any failure here removes it. 0, or -1 with errno. */
+/* Closes the temporary file (unless fd is -1: closed already) and renames
+ * it over path; ok false (a write failed) or any failure here removes it.
+ * 0, or -1 with errno. */
 static int commit_temp(int fd, const char *tmp, const char *path, bool ok)
 {
 	int saved = errno;
-	if (close(fd) != 0 && ok) {
+	if (fd >= 0 && close(fd) != 0 && ok) {
 		saved = errno;
 		ok = false;
 	}
@@ -187,14 +188,13 @@ int write_atomically(const char *path, const char *text, size_t len)
  * comparison decided, both descriptors closed, only the rename left, so
  * the 4,000 files of 1,000 interfaces hold no descriptors and no text. */
 struct drvgen_stream {
-	char *path, *tmp; /* tmp: named by start_temp, NULL until then */
+	char *path, *tmp; /* tmp: named by start_temp, NULL until then and once renamed */
 	int old;	  /* the file on disk, being compared; -1: none, or it differs */
 	int fd;		  /* the temporary file; -1 until the text differs from old's */
 	uint64_t len;	  /* bytes of text so far */
 	int error;	  /* errno of the first failure; nothing more is written */
 	bool settled;	  /* complete: same says whether the old file holds it */
 	bool same;
-	bool renamed;	  /* the temporary file is in place (or was removed) */
 };
 
 /* A regular file at path to compare with, or -1. */
@@ -218,7 +218,7 @@ struct drvgen_stream *stream_open(const char *dir, const char *name)
 		abort();
 	s->fd = -1;
 	snprintf(s->path, size, "%s/%s", dir, name);
-	if (size > 4096)
+	if (size > PATH_BYTES)
 		s->error = ENAMETOOLONG;
 	else if (make_dirs(dir) != 0)
 		s->error = errno;
@@ -340,22 +340,16 @@ static int stream_finish(struct drvgen_stream *s, enum file_state *state)
 		*state = FILE_SAME;
 		return 0;
 	}
-	bool ok = !s->error;
-	int saved = s->error;
-	if (s->fd >= 0 && close(s->fd) != 0 && ok) {
-		saved = errno;
-		ok = false;
-	}
+	int fd = s->fd, st = -1;
 	s->fd = -1;
-	if (ok && rename(s->tmp, s->path) != 0) {
-		saved = errno;
-		ok = false;
-	}
-	if (!ok && s->tmp)
-		unlink(s->tmp); /* no partial output */
-	s->renamed = true;
-	errno = saved;
-	return ok ? 0 : -1;
+	errno = s->error;
+	if (s->tmp) /* else the failure came before there was one */
+		st = commit_temp(fd, s->tmp, s->path, !s->error);
+	int err = errno;
+	free(s->tmp); /* renamed or removed: stream_close has none to remove */
+	s->tmp = NULL;
+	errno = err;
+	return st;
 }
 
 void stream_close(struct drvgen_stream *s)
@@ -364,7 +358,7 @@ void stream_close(struct drvgen_stream *s)
 		return;
 	if (s->fd >= 0)
 		close(s->fd);
-	if (s->tmp && !s->renamed)
+	if (s->tmp)
 		unlink(s->tmp);
 	if (s->old >= 0)
 		close(s->old);
@@ -390,7 +384,7 @@ int drvgen_write(const struct drvgen_output *out, const char *dir, bool check, F
 		abort();
 	for (size_t i = 0; i < out->count; i++) {
 		const struct drvgen_file *f = &out->files[i];
-		char path[4096];
+		char path[PATH_BYTES];
 		if (snprintf(path, sizeof path, "%s/%s", f->dir ? f->dir : dir, f->name) >=
 		    (int)sizeof path) {
 			fprintf(report, "drvgen: cannot write %s/%s: %s\n", f->dir ? f->dir : dir,

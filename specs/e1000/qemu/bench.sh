@@ -45,10 +45,10 @@ net_figure() {
 CPU_PROCS="drvgen-tap em-server"
 cpu_ticks() {
     awk '/^cpu / { printf "%d %d %d %d", $2 + $3, $4, $7 + $8, $5 + $6 }' /proc/stat
-    for p in $CPU_PROCS; do
-        cat /proc/[0-9]*/stat 2>/dev/null |
-            awk -v n="($p)" '$2 == n { t += $14 + $15 } END { printf " %d", t }'
-    done
+    cat /proc/[0-9]*/stat 2>/dev/null | awk -v procs="$CPU_PROCS" '
+        BEGIN { n = split(procs, p, " ") }
+        { for (i = 1; i <= n; i++) if ($2 == "(" p[i] ")") t[i] += $14 + $15 }
+        END { for (i = 1; i <= n; i++) printf " %d", t[i] }'
 }
 
 # cpu_add SUM BEFORE AFTER: SUM plus AFTER - BEFORE, field by field
