@@ -200,6 +200,11 @@ static void emit_server_structs(struct ipc *e)
 	const struct ir_interface *iface = e->iface;
 	const c_symbol_list *c = &iface->c;
 	const char *object = c_symbol_name(c, N_IF_OBJECT), *ops = c_symbol_name(c, N_IF_OPS);
+	/* An interface of events alone has no handler, and C has no empty
+	 * struct or initializer: its ops hold a placeholder instead. */
+	bool handlers = iface->parents.len > 0;
+	for (size_t i = 0; i < iface->methods.len; i++)
+		handlers |= iface->methods.items[i]->kind != METHOD_EVENT;
 	gen_blank(e->o);
 	gen_line(e->o, 0, "/* ---- server ---- */");
 	gen_blank(e->o);
@@ -217,6 +222,8 @@ static void emit_server_structs(struct ipc *e)
 		ipc_method_comment(e, 1, m);
 		gen_function(e->g, e->o, 1, "", c_symbol_fn(&m->c, N_M_MEMBER), GEN_POINTER, ";");
 	}
+	if (!handlers)
+		gen_line(e->o, 1, "char no_handlers; /* events only: nothing to serve */");
 	gen_line(e->o, 0, "};");
 	gen_blank(e->o);
 	gen_comment(e->o, 0,
@@ -254,6 +261,8 @@ static void emit_server_structs(struct ipc *e)
 		if (m->kind != METHOD_EVENT)
 			gen_line(e->o, 2, ".%s = prefix##_%s, \\", m->member, m->name);
 	}
+	if (!handlers)
+		gen_line(e->o, 2, ".no_handlers = 0, \\");
 	gen_line(e->o, 1, "}");
 	gen_line(e->o, 0, "/* clang-format on */");
 }
